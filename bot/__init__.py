@@ -1,0 +1,1 @@
+"""Chat platforms: Telegram and Discord adapters over the core command registry."""

@@ -1,0 +1,259 @@
+"""Settings: one typed object, read once from the environment (and an optional `.env`).
+
+Every setting has a default that runs the service embedded (SQLite in DATA_DIR, in-process
+stand-ins for Redis). A bad value stops start-up with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+WEAK_SECRETS = frozenset(
+    {"", "secret", "changeme", "change-me", "please-change-me", "dev", "development", "test"}
+)
+MIN_SECRET_LENGTH = 32
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _secret_repr(value: str | None) -> str:
+    return "''" if not value else "'***'"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the service. Build it with `Settings.from_env()`."""
+
+    env: str = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = field(default="", repr=False)
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    log_level: str = "INFO"
+    admin_username: str = ""
+    admin_password: str = field(default="", repr=False)
+    alert_threshold: float = 0.5
+    jwt_ttl_s: int = 3600
+    fetch_allow_private_networks: bool = False
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_timeout_s: float = 20.0
+    telegram_bot_token: str = field(default="", repr=False)
+    telegram_api_base: str = "https://api.telegram.org"
+    discord_bot_token: str = field(default="", repr=False)
+    discord_application_id: str = ""
+    discord_api_base: str = "https://discord.com"
+    discord_gateway_url: str = ""
+    twitter_bearer_token: str = field(default="", repr=False)
+    twitter_api_base: str = "https://api.twitter.com"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = "TGE Monitor <alerts@localhost>"
+    smtp_starttls: bool = True
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def db_dialect(self) -> str:
+        return (
+            "postgres"
+            if self.database_url.startswith(("postgres://", "postgresql://"))
+            else ("sqlite")
+        )
+
+    def masked(self) -> dict[str, str]:
+        """Settings as strings for logs, with every secret hidden."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not f.repr:
+                out[f.name] = _secret_repr(value)
+            elif f.name in ("database_url", "redis_url"):
+                out[f.name] = mask_url(str(value))
+            else:
+                out[f.name] = str(value)
+        return out
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Read, validate and complete the settings; raise SettingsError naming a bad one."""
+        env = dict(os.environ if environ is None else environ)
+        if dotenv and environ is None and Path(".env").is_file():
+            from dotenv import dotenv_values
+
+            for key, value in dotenv_values(".env").items():
+                if value is not None:
+                    env.setdefault(key, value)
+        return _parse(env)
+
+
+def mask_url(url: str) -> str:
+    """Hide the password in a connection URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid url>"
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _int(name: str, raw: str, lo: int, hi: int) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _float(name: str, raw: str, lo: float, hi: float) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise SettingsError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _http_url(name: str, raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    return value
+
+
+def _database_url(raw: str, data_dir: Path) -> str:
+    value = raw.strip()
+    if not value:
+        return f"sqlite://{(data_dir / 'tge.db').resolve()}"
+    if value.startswith("postgresql://"):
+        value = "postgres://" + value[len("postgresql://") :]
+    if value.startswith("sqlite://") or value.startswith("postgres://"):
+        if value.startswith("postgres://") and not urlsplit(value).hostname:
+            raise SettingsError(f"DATABASE_URL has no host: {mask_url(value)!r}")
+        return value
+    raise SettingsError(
+        f"DATABASE_URL must start with sqlite:// or postgres://, got {mask_url(value)!r}"
+    )
+
+
+def _redis_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"REDIS_URL must start with redis://, got {mask_url(value)!r}")
+    return value
+
+
+def _secret_key(raw: str, data_dir: Path, production: bool) -> str:
+    value = raw.strip()
+    if value:
+        if production and (value.lower() in WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH):
+            raise SettingsError(
+                f"SECRET_KEY is too weak for production (need {MIN_SECRET_LENGTH}+ random chars)"
+            )
+        return value
+    if production:
+        raise SettingsError("SECRET_KEY must be set in production")
+    key_file = data_dir / "secret_key"
+    if key_file.is_file():
+        stored = key_file.read_text().strip()
+        if len(stored) >= MIN_SECRET_LENGTH:
+            return stored
+    data_dir.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(48)
+    key_file.write_text(generated)
+    key_file.chmod(0o600)
+    return generated
+
+
+def _parse(env: dict[str, str]) -> Settings:
+    get = env.get
+    app_env = get("APP_ENV", "development").strip().lower()
+    if app_env not in ("development", "production", "test"):
+        raise SettingsError(f"APP_ENV must be development, production or test, got {app_env!r}")
+    production = app_env == "production"
+    data_dir = Path(get("DATA_DIR", "data")).expanduser()
+    log_level = get("LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    admin_password = get("ADMIN_PASSWORD", "")
+    if admin_password and not (8 <= len(admin_password) and len(admin_password.encode()) <= 72):
+        raise SettingsError("ADMIN_PASSWORD must be 8 to 72 bytes long")
+    smtp_from = get("SMTP_FROM", Settings.smtp_from).strip()
+    if "@" not in smtp_from:
+        raise SettingsError(f"SMTP_FROM must contain an email address, got {smtp_from!r}")
+    gateway = get("DISCORD_GATEWAY_URL", "").strip()
+    if gateway and not gateway.startswith(("ws://", "wss://")):
+        raise SettingsError(f"DISCORD_GATEWAY_URL must be a ws(s):// URL, got {gateway!r}")
+    return Settings(
+        env=app_env,
+        data_dir=data_dir,
+        database_url=_database_url(get("DATABASE_URL", ""), data_dir),
+        redis_url=_redis_url(get("REDIS_URL", "")),
+        secret_key=_secret_key(get("SECRET_KEY", ""), data_dir, production),
+        api_host=get("API_HOST", Settings.api_host).strip() or Settings.api_host,
+        api_port=_int("API_PORT", get("API_PORT", "8000"), 0, 65535),
+        log_level=log_level,
+        admin_username=get("ADMIN_USERNAME", "").strip(),
+        admin_password=admin_password,
+        alert_threshold=_float("ALERT_THRESHOLD", get("ALERT_THRESHOLD", "0.5"), 0.0, 1.0),
+        jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),
+        fetch_allow_private_networks=_bool(
+            "FETCH_ALLOW_PRIVATE_NETWORKS", get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")
+        ),
+        fetch_max_bytes=_int(
+            "FETCH_MAX_BYTES", get("FETCH_MAX_BYTES", str(10 * 1024 * 1024)), 1024, 1 << 30
+        ),
+        fetch_timeout_s=_float("FETCH_TIMEOUT_S", get("FETCH_TIMEOUT_S", "20"), 0.1, 600.0),
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN", "").strip(),
+        telegram_api_base=_http_url(
+            "TELEGRAM_API_BASE", get("TELEGRAM_API_BASE", Settings.telegram_api_base)
+        ),
+        discord_bot_token=get("DISCORD_BOT_TOKEN", "").strip(),
+        discord_application_id=get("DISCORD_APPLICATION_ID", "").strip(),
+        discord_api_base=_http_url(
+            "DISCORD_API_BASE", get("DISCORD_API_BASE", Settings.discord_api_base)
+        ),
+        discord_gateway_url=gateway,
+        twitter_bearer_token=get("TWITTER_BEARER_TOKEN", "").strip(),
+        twitter_api_base=_http_url(
+            "TWITTER_API_BASE", get("TWITTER_API_BASE", Settings.twitter_api_base)
+        ),
+        smtp_host=get("SMTP_HOST", "").strip(),
+        smtp_port=_int("SMTP_PORT", get("SMTP_PORT", "587"), 1, 65535),
+        smtp_username=get("SMTP_USERNAME", "").strip(),
+        smtp_password=get("SMTP_PASSWORD", ""),
+        smtp_from=smtp_from,
+        smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS", "true")),
+        public_base_url=_http_url(
+            "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
+        ),
+    )

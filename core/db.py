@@ -1,0 +1,190 @@
+"""Database connection and aerich migrations, one migration history per SQL dialect.
+
+aerich writes literal SQL for the dialect it ran against, so `migrations/sqlite/` and
+`migrations/postgres/` hold the same history generated from the same models (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from aerich import Command
+from aerich.migrate import Migrate
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+log = logging.getLogger(__name__)
+
+APP = "models"
+MODEL_MODULES = ["core.models", "aerich.models"]
+MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent / "migrations"
+DIALECTS = ("sqlite", "postgres")
+
+
+def dialect_of(database_url: str) -> str:
+    """Which migration history a URL needs."""
+    return "postgres" if database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The tortoise/aerich configuration for one database URL."""
+    if database_url.startswith("postgresql://"):
+        database_url = "postgres://" + database_url[len("postgresql://") :]
+    return {
+        "connections": {"default": database_url},
+        "apps": {APP: {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def migration_location(dialect: str, root: Path = MIGRATIONS_ROOT) -> Path:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}")
+    return root / dialect
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://"):
+        path = database_url[len("sqlite://") :].split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def migrate(database_url: str, *, root: Path = MIGRATIONS_ROOT) -> list[str]:
+    """Create or upgrade the schema; returns the migrations applied now."""
+    _ensure_sqlite_dir(database_url)
+    location = migration_location(dialect_of(database_url), root)
+    config = tortoise_config(database_url)
+    await Tortoise.init(config=config)
+    try:
+        command = Command(tortoise_config=config, app=APP, location=str(location))
+        await command.init()
+        applied = await command.upgrade(run_in_transaction=True)
+    finally:
+        Migrate._last_version_content = None
+        await close_db()
+    for name in applied:
+        log.info("applied migration %s", name)
+    return applied
+
+
+async def init_db(database_url: str) -> None:
+    """Open the ORM for the service (after `migrate`)."""
+    _ensure_sqlite_dir(database_url)
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_db() -> None:
+    """Close connections and forget the model binding, so another database can be opened."""
+    await Tortoise.close_connections()
+    await Tortoise._reset_apps()
+    # tortoise caches INSERT/DELETE SQL per connection *name*; a new dialect needs it cleared
+    EXECUTOR_CACHE.clear()
+
+
+async def ping() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+# --- generating migrations (developers) -------------------------------------------------
+
+
+def _scratch_postgres_url(base_url: str, name: str) -> str:
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def _recreate_postgres_db(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_postgres_db(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def pending_changes(
+    dialect: str, postgres_admin_url: str, *, root: Path = MIGRATIONS_ROOT, name: str = "check"
+) -> str | None:
+    """Generate the next migration for one dialect into a copy; return its text or None.
+
+    Used by `makemigrations` (which then keeps the file) and by the test that proves each
+    location is complete (generating again yields nothing).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        work_root = Path(tmp)
+        src = migration_location(dialect, root)
+        if src.exists():
+            shutil.copytree(src, work_root / dialect)
+        scratch = f"tge_makemigrations_{dialect}"
+        if dialect == "sqlite":
+            url = f"sqlite://{work_root / 'scratch.db'}"
+        else:
+            url = _scratch_postgres_url(postgres_admin_url, scratch)
+            await _recreate_postgres_db(postgres_admin_url, scratch)
+        location = str(work_root / dialect)
+        before = set((work_root / dialect / APP).glob("*.py")) if src.exists() else set()
+        try:
+            config = tortoise_config(url)
+            await Tortoise.init(config=config)
+            try:
+                command = Command(tortoise_config=config, app=APP, location=location)
+                if not before:
+                    await command.init_db(safe=True)
+                else:
+                    await command.init()
+                    await command.upgrade(run_in_transaction=True)
+                    await command.init()  # reads the state the upgrade just recorded
+                    await command.migrate(name, no_input=True)
+            finally:
+                Migrate._last_version_content = None
+                Migrate.upgrade_operators = []
+                Migrate.downgrade_operators = []
+                await close_db()
+        finally:
+            if dialect == "postgres":
+                await _drop_postgres_db(postgres_admin_url, scratch)
+        new_files = sorted(set((work_root / dialect / APP).glob("*.py")) - before)
+        if not new_files:
+            return None
+        return f"{new_files[-1].name}\n{new_files[-1].read_text()}"
+
+
+async def make_migrations(
+    name: str, postgres_admin_url: str, *, root: Path = MIGRATIONS_ROOT
+) -> list[Path]:
+    """Write the next migration for every dialect from the current models."""
+    written: list[Path] = []
+    for dialect in DIALECTS:
+        result = await pending_changes(dialect, postgres_admin_url, root=root, name=name)
+        if result is None:
+            continue
+        filename, text = result.split("\n", 1)
+        target = migration_location(dialect, root) / APP / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        written.append(target)
+    return written

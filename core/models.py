@@ -1,0 +1,395 @@
+"""The data model (tortoise-orm); every change here needs migrations for both dialects.
+
+Run `tge-monitor makemigrations NAME` after editing: it writes the same change to
+`migrations/sqlite/` and `migrations/postgres/` (see DESIGN.md, "Migrations").
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    USER = "user"
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+    EMAIL = "email"
+    WEB = "web"
+
+
+class Priority(StrEnum):
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class CompanyStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class FeedKind(StrEnum):
+    RSS = "rss"
+    TWITTER = "twitter"
+    PAGE = "page"
+
+
+class DestinationKind(StrEnum):
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    WEBSOCKET = "websocket"
+
+
+class SubscriptionMode(StrEnum):
+    INSTANT = "instant"
+    DIGEST = "digest"
+
+
+class DigestInterval(StrEnum):
+    HOURLY = "hourly"
+    DAILY = "daily"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    DEAD = "dead"
+
+
+class User(Model):
+    """An account; bot users get one on first contact, web users by registration or admin."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254, null=True, unique=True)
+    password_hash = fields.CharField(max_length=128, null=True)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.USER)
+    is_active = fields.BooleanField(default=True)
+    timezone = fields.CharField(max_length=64, default="UTC")
+    watchlist: fields.ManyToManyRelation[Company] = fields.ManyToManyField(
+        "models.Company", related_name="watchers", through="user_watchlist"
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "users"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class Identity(Model):
+    """One platform id (Telegram user, Discord user, email, web) belonging to an account."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="identities", on_delete=fields.CASCADE
+    )
+    platform = fields.CharEnumField(Platform, max_length=16)
+    external_id = fields.CharField(max_length=128)
+    display_name = fields.CharField(max_length=128, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "identities"
+        unique_together = (("platform", "external_id"),)
+
+
+class LinkCode(Model):
+    """A one-time, expiring code that joins the identity redeeming it to the issuing account."""
+
+    id = fields.IntField(primary_key=True)
+    code_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="link_codes", on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "link_codes"
+
+
+class APIKey(Model):
+    """An API key: only the public prefix and a SHA-256 of the secret are ever stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="api_keys", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+    prefix = fields.CharField(max_length=16, unique=True)
+    secret_hash = fields.CharField(max_length=64)
+    scopes = fields.JSONField(default=list)
+    expires_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+    usage_count = fields.IntField(default=0)
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "api_keys"
+
+
+class Company(Model):
+    """A watched project: the scoring engine's automaton is built from these."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=128, unique=True)
+    aliases = fields.JSONField(default=list)
+    tokens = fields.JSONField(default=list)
+    priority = fields.CharEnumField(Priority, max_length=8, default=Priority.MEDIUM)
+    status = fields.CharEnumField(
+        CompanyStatus, max_length=16, default=CompanyStatus.ACTIVE, db_index=True
+    )
+    domains = fields.JSONField(default=list)
+    handles = fields.JSONField(default=list)
+    exclusions = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "companies"
+
+
+class Feed(Model):
+    """A source to poll, with its conditional-GET state and health."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(FeedKind, max_length=16)
+    name = fields.CharField(max_length=128, default="")
+    url = fields.CharField(max_length=2048, null=True)
+    query = fields.CharField(max_length=512, null=True)
+    selector = fields.CharField(max_length=256, null=True)
+    interval_s = fields.IntField(default=300)
+    etag = fields.CharField(max_length=256, null=True)
+    last_modified = fields.CharField(max_length=64, null=True)
+    state = fields.JSONField(default=dict)
+    enabled = fields.BooleanField(default=True, db_index=True)
+    disabled_reason = fields.CharField(max_length=512, null=True)
+    last_polled_at = fields.DatetimeField(null=True)
+    last_success_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=512, null=True)
+    consecutive_failures = fields.IntField(default=0)
+    next_poll_at = fields.DatetimeField(null=True, db_index=True)
+    items_seen = fields.IntField(default=0)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="feeds", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feeds"
+
+
+class Item(Model):
+    """One story; the same story from several feeds is one Item with several ItemSources."""
+
+    id = fields.IntField(primary_key=True)
+    feed: fields.ForeignKeyNullableRelation[Feed] = fields.ForeignKeyField(
+        "models.Feed", related_name="items", null=True, on_delete=fields.SET_NULL
+    )
+    guid = fields.CharField(max_length=512)
+    url = fields.CharField(max_length=2048, default="")
+    canonical_url = fields.CharField(max_length=2048, default="", db_index=True)
+    title = fields.TextField(default="")
+    text = fields.TextField(default="")
+    author = fields.CharField(max_length=256, default="")
+    published_at = fields.DatetimeField(null=True)
+    fingerprint = fields.CharField(max_length=64, db_index=True)
+    source_count = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "items"
+        unique_together = (("feed", "guid"),)
+
+
+class ItemSource(Model):
+    """Where an Item was seen: (feed, guid) pairs, so no feed re-processes a story."""
+
+    id = fields.IntField(primary_key=True)
+    item: fields.ForeignKeyRelation[Item] = fields.ForeignKeyField(
+        "models.Item", related_name="sources", on_delete=fields.CASCADE
+    )
+    feed: fields.ForeignKeyNullableRelation[Feed] = fields.ForeignKeyField(
+        "models.Feed", related_name="item_sources", null=True, on_delete=fields.SET_NULL
+    )
+    guid = fields.CharField(max_length=512)
+    url = fields.CharField(max_length=2048, default="")
+    seen_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "item_sources"
+        unique_together = (("feed", "guid"),)
+
+
+class Alert(Model):
+    """A scored item above the store threshold, with its explained analysis."""
+
+    id = fields.IntField(primary_key=True)
+    item: fields.ForeignKeyNullableRelation[Item] = fields.ForeignKeyField(
+        "models.Item", related_name="alerts", null=True, on_delete=fields.SET_NULL
+    )
+    title = fields.TextField(default="")
+    url = fields.CharField(max_length=2048, default="")
+    source = fields.CharField(max_length=256, default="")
+    confidence = fields.FloatField(db_index=True)
+    band = fields.CharField(max_length=8, db_index=True)
+    analysis = fields.JSONField(default=dict)
+    companies: fields.ManyToManyRelation[Company] = fields.ManyToManyField(
+        "models.Company", related_name="alerts", through="alert_companies"
+    )
+    feedback_up = fields.IntField(default=0)
+    feedback_down = fields.IntField(default=0)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="manual_alerts", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "alerts"
+
+
+class AlertFeedback(Model):
+    """A user's 👍/👎 on an alert: labels for the eval set."""
+
+    id = fields.IntField(primary_key=True)
+    alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="feedback", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="feedback", on_delete=fields.CASCADE
+    )
+    useful = fields.BooleanField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "alert_feedback"
+        unique_together = (("alert", "user"),)
+
+
+class Destination(Model):
+    """Where alerts go: a Telegram chat, Discord channel, email address, webhook URL."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(DestinationKind, max_length=16)
+    address = fields.CharField(max_length=2048)
+    name = fields.CharField(max_length=128, default="")
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="destinations", on_delete=fields.CASCADE
+    )
+    secret = fields.CharField(max_length=128, null=True)
+    verified = fields.BooleanField(default=False)
+    verify_code_hash = fields.CharField(max_length=64, null=True)
+    verify_expires_at = fields.DatetimeField(null=True)
+    rejected_reason = fields.CharField(max_length=512, null=True)
+    rejected_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "destinations"
+        unique_together = (("kind", "address"),)
+
+
+class Subscription(Model):
+    """One destination's standing order: which alerts (filters) and how (instant or digest)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="subscriptions", on_delete=fields.CASCADE
+    )
+    destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
+        "models.Destination", related_name="subscriptions", on_delete=fields.CASCADE
+    )
+    min_confidence = fields.FloatField(default=0.5)
+    company_ids = fields.JSONField(default=list)
+    use_watchlist = fields.BooleanField(default=False)
+    mode = fields.CharEnumField(SubscriptionMode, max_length=16, default=SubscriptionMode.INSTANT)
+    digest_interval = fields.CharEnumField(
+        DigestInterval, max_length=16, default=DigestInterval.DAILY
+    )
+    digest_hour = fields.IntField(default=9)
+    last_digest_at = fields.DatetimeField(null=True)
+    unsubscribe_token = fields.CharField(max_length=64, null=True, unique=True)
+    active = fields.BooleanField(default=True, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "subscriptions"
+        unique_together = (("user", "destination"),)
+
+
+class Delivery(Model):
+    """The outbox: one row per alert × destination, written with the alert, claimed and sent."""
+
+    id = fields.IntField(primary_key=True)
+    alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
+        "models.Destination", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    mode = fields.CharEnumField(SubscriptionMode, max_length=16, default=SubscriptionMode.INSTANT)
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    claimed_by = fields.CharField(max_length=64, null=True)
+    last_error = fields.CharField(max_length=1024, null=True)
+    external_id = fields.CharField(max_length=128, null=True)
+    digest_key = fields.CharField(max_length=64, null=True)
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "deliveries"
+        unique_together = (("alert", "destination"),)
+        indexes = (("status", "next_attempt_at"),)
+
+
+class Digest(Model):
+    """One digest window per destination: unique, so a window is never mailed twice."""
+
+    id = fields.IntField(primary_key=True)
+    destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
+        "models.Destination", related_name="digests", on_delete=fields.CASCADE
+    )
+    window_key = fields.CharField(max_length=64)
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    alert_count = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=1024, null=True)
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "digests"
+        unique_together = (("destination", "window_key"),)
+
+
+class SystemMetrics(Model):
+    """Periodic snapshots of counters (alerts, deliveries, feed health) for history."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, db_index=True)
+    value = fields.FloatField()
+    labels = fields.JSONField(default=dict)
+    recorded_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "system_metrics"

@@ -1,0 +1,152 @@
+"""The application object: owns the database, the Redis-or-in-process backends and services.
+
+Built by one factory (`create_app`) and passed down; nothing here is a module-level global.
+Transports (web server, bots) and workers are `Component`s the composition root adds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from core import db
+from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, RedisBus, RedisKeyValue
+from core.config import Settings, mask_url
+from core.services.accounts import Accounts
+
+log = logging.getLogger(__name__)
+
+
+class Component(Protocol):
+    """A long-running part (web server, worker, bot) started and stopped with the app."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class App:
+    """Everything a request, a command or a worker needs, reachable from one object."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.redis: Any = None
+        self.bus: Bus = MemoryBus()
+        self.kv: KeyValue = MemoryKeyValue()
+        self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
+        self.components: list[Component] = []
+        self.started_at: datetime | None = None
+        self._on_start: list[Callable[[App], Awaitable[None]]] = []
+        self._on_stop: list[Callable[[App], Awaitable[None]]] = []
+        self._started: list[Component] = []
+        self._db_open = False
+
+    def add(self, component: Component) -> None:
+        self.components.append(component)
+
+    def on_start(self, hook: Callable[[App], Awaitable[None]]) -> None:
+        """Run `hook(app)` after the database and backends are up, before components."""
+        self._on_start.append(hook)
+
+    def on_stop(self, hook: Callable[[App], Awaitable[None]]) -> None:
+        self._on_stop.append(hook)
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Database and backends only (used by CLI commands that run no components)."""
+        settings = self.settings
+        if migrate:
+            applied = await db.migrate(settings.database_url)
+            if applied:
+                log.info("database migrated: %s", ", ".join(applied))
+        await db.init_db(settings.database_url)
+        self._db_open = True
+        if settings.redis_url:
+            import redis.asyncio as aioredis
+
+            self.redis = aioredis.from_url(settings.redis_url)
+            await self.redis.ping()
+            self.bus = RedisBus(self.redis)
+            self.kv = RedisKeyValue(self.redis)
+            log.info("using Redis at %s", mask_url(settings.redis_url))
+        if settings.admin_username and settings.admin_password:
+            from core.models import User
+
+            if not await User.filter(username=settings.admin_username).exists():
+                await self.accounts.ensure_admin(settings.admin_username, settings.admin_password)
+                log.info("created bootstrap admin %s", settings.admin_username)
+
+    async def start(self) -> None:
+        await self.open()
+        for hook in self._on_start:
+            await hook(self)
+        for component in self.components:
+            await component.start()
+            self._started.append(component)
+            log.info("started %s", component.name)
+        self.started_at = datetime.now(UTC)
+
+    async def stop(self) -> None:
+        """Stop components in reverse order, then close backends; safe to call twice."""
+        while self._started:
+            component = self._started.pop()
+            try:
+                await component.stop()
+                log.info("stopped %s", component.name)
+            except Exception:
+                log.exception("error stopping %s", component.name)
+        for hook in reversed(self._on_stop):
+            try:
+                await hook(self)
+            except Exception:
+                log.exception("error in stop hook")
+        self._on_stop.clear()
+        await self.bus.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+            self.redis = None
+        if self._db_open:
+            await db.close_db()
+            self._db_open = False
+
+    async def health(self) -> dict[str, Any]:
+        """Dependency status for /health: 'ok' only when every configured one answers."""
+        checks: dict[str, Any] = {"database": "ok" if await db.ping() else "down"}
+        if self.redis is not None:
+            try:
+                await asyncio.wait_for(self.redis.ping(), 2)
+                checks["redis"] = "ok"
+            except Exception:
+                checks["redis"] = "down"
+        else:
+            checks["redis"] = "in-process"
+        ok = all(v != "down" for v in checks.values())
+        return {"status": "ok" if ok else "degraded", "checks": checks}
+
+
+def create_app(settings: Settings) -> App:
+    """The one factory: everything else receives the App it returns."""
+    return App(settings)
+
+
+async def run_until_signalled(app: App) -> None:
+    """Start, wait for SIGINT/SIGTERM, stop cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await app.start()
+        log.info("running; press Ctrl-C to stop")
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await app.stop()

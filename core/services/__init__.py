@@ -1,0 +1,1 @@
+"""Core services: the operations every door (bots, REST) calls."""

@@ -1,0 +1,148 @@
+"""Shared fixtures: settings on a temp dir, a migrated App on SQLite or PostgreSQL, Redis.
+
+PostgreSQL (127.0.0.1:5432, db `test`) and Redis (127.0.0.1:6379) are used for real when
+reachable and the tests that need them are skipped with a reason otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.config import Settings
+from core.runtime import App, create_app
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+POSTGRES_UP = _reachable("127.0.0.1", 5432)
+REDIS_UP = _reachable("127.0.0.1", 6379)
+needs_postgres = pytest.mark.skipif(
+    not POSTGRES_UP, reason="PostgreSQL not reachable at 127.0.0.1:5432"
+)
+needs_redis = pytest.mark.skipif(not REDIS_UP, reason="Redis not reachable at 127.0.0.1:6379")
+
+
+def make_settings(tmp_path: Path, **overrides: str) -> Settings:
+    """Settings for a test: temp data dir, fast bcrypt-free defaults, overrides as env names."""
+    env = {
+        "DATA_DIR": str(tmp_path / "data"),
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "APP_ENV": "test",
+        "FETCH_ALLOW_PRIVATE_NETWORKS": "true",
+    }
+    env.update(overrides)
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+def _fast_bcrypt(app: App) -> App:
+    app.accounts._rounds = 4
+    return app
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    """A migrated App on a fresh SQLite file (no components started)."""
+    application = _fast_bcrypt(create_app(settings))
+    await application.open()
+    try:
+        yield application
+    finally:
+        await application.stop()
+
+
+async def _create_pg_database(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg_database(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not POSTGRES_UP:
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    name = f"tge_test_{uuid.uuid4().hex[:10]}"
+    await _create_pg_database(name)
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture
+async def pg_app(tmp_path: Path, pg_url: str) -> AsyncIterator[App]:
+    """A migrated App on a fresh PostgreSQL database."""
+    application = _fast_bcrypt(create_app(make_settings(tmp_path, DATABASE_URL=pg_url)))
+    await application.open()
+    try:
+        yield application
+    finally:
+        await application.stop()
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """Redis db 15, flushed before and after."""
+    if not REDIS_UP:
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_TEST_URL)
+    await client.flushdb()
+    try:
+        yield REDIS_TEST_URL
+    finally:
+        await client.flushdb()
+        await client.aclose()
+
+
+async def wait_for(predicate: Any, within_s: float = 5.0, interval: float = 0.02) -> Any:
+    """Poll an (async or sync) predicate until truthy; return its value or fail."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)

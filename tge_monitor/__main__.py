@@ -1,0 +1,3 @@
+from tge_monitor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""`tge-monitor`: the command line, and the one place that wires core, bot and web together."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from core.config import Settings, SettingsError
+from core.errors import ServiceError
+from core.runtime import App, create_app, run_until_signalled
+
+log = logging.getLogger("tge_monitor")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # client libraries log request URLs, and Telegram's carry the bot token
+    for noisy in ("httpx", "httpcore", "aiosqlite", "tortoise", "discord.http"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+# --- wiring: which components each process runs ------------------------------------------
+
+
+def add_web(app: App) -> None:
+    from web.app import WebServer
+
+    app.add(WebServer(app))
+
+
+def add_worker(app: App) -> None:
+    """Monitors and the delivery dispatcher (wired as their issues land)."""
+
+
+def add_bots(app: App) -> None:
+    """Telegram and Discord bots, for whichever tokens are configured."""
+
+
+PARTS: dict[str, list[Callable[[App], None]]] = {
+    "run": [add_web, add_worker, add_bots],
+    "web": [add_web],
+    "worker": [add_worker],
+    "bots": [add_bots],
+}
+
+
+def build(settings: Settings, part: str) -> App:
+    app = create_app(settings)
+    for add in PARTS[part]:
+        add(app)
+    return app
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    app = build(settings, args.command)
+    if not app.components:
+        print(f"{args.command}: nothing to run yet (no components configured)")
+        return 0
+    asyncio.run(run_until_signalled(app))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from core import db
+
+    applied = asyncio.run(db.migrate(settings.database_url))
+    print(f"applied {len(applied)} migration(s) on {settings.db_dialect}: {', '.join(applied)}")
+    return 0
+
+
+def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> int:
+    from core import db
+
+    written = asyncio.run(db.make_migrations(args.name, args.postgres))
+    for path in written:
+        print(f"wrote {path}")
+    if not written:
+        print("no model changes")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password or os.environ.get("ADMIN_PASSWORD") or ""
+    if not password:
+        password = getpass.getpass("Admin password: ")
+
+    async def go() -> tuple[Any, bool]:
+        app = create_app(settings)
+        await app.open()
+        try:
+            return await app.accounts.ensure_admin(args.username, password)
+        finally:
+            await app.stop()
+
+    user, created = asyncio.run(go())
+    print(f"{'created' if created else 'reset'} admin {user.username!r} (id {user.id})")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from core.scoring.evaluate import evaluate, format_report
+
+    threshold = settings.alert_threshold if args.threshold is None else args.threshold
+    result = evaluate(args.data, args.companies, threshold=threshold)
+    print(json.dumps(result, default=str) if args.json else format_report(result))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "scoring":
+        from core.scoring.bench import bench_scoring
+
+        result = bench_scoring(companies=args.companies, items=args.items)
+    else:
+        print(f"bench {args.what}: not available yet", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tge-monitor", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("run", "everything in one process (web, monitors, dispatcher, bots)"),
+        ("web", "the REST/WebSocket API and dashboard"),
+        ("worker", "monitors and the delivery dispatcher"),
+        ("bots", "the Telegram and Discord bots"),
+    ):
+        sp = sub.add_parser(name, help=help_text)
+        sp.set_defaults(func=cmd_serve)
+    sp = sub.add_parser("migrate", help="create or upgrade the database schema")
+    sp.set_defaults(func=cmd_migrate)
+    sp = sub.add_parser("makemigrations", help="(developers) write migrations for both dialects")
+    sp.add_argument("name")
+    sp.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
+    sp.set_defaults(func=cmd_makemigrations)
+    sp = sub.add_parser("create-admin", help="create an admin or reset its password")
+    sp.add_argument("username")
+    sp.add_argument("--password", help="(or ADMIN_PASSWORD, or prompted)")
+    sp.set_defaults(func=cmd_create_admin)
+    sp = sub.add_parser("eval", help="measure the scorer on labelled items")
+    sp.add_argument("--data", required=True)
+    sp.add_argument("--companies", required=True)
+    sp.add_argument("--threshold", type=float)
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_eval)
+    sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
+    sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws"])
+    sp.add_argument("--companies", type=int, default=10_000)
+    sp.add_argument("--items", type=int, default=2_000)
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        return int(args.func(args, settings) or 0)
+    except ServiceError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

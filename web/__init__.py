@@ -1,0 +1,1 @@
+"""The aiohttp application: REST API, WebSocket hub, dashboard."""
