@@ -1,0 +1,182 @@
+"""Vocabulary of the scorer: keyword tiers, word families for proximity rules, negatives.
+
+Modelled on the concepts in ``shared/data/eval/README.md`` (what counts as a TGE and what
+does not), not on particular items or companies, so it transfers to unseen projects.
+Every phrase is matched as whole words by the shared automaton (see ``text.pattern_key``).
+"""
+
+from __future__ import annotations
+
+# Tier 1: the item itself says a token is generated, launched, claimable or on sale.
+TIER1: tuple[str, ...] = (
+    "token generation event", "token generation", "tge", "genesis event", "token genesis",
+    "genesis airdrop", "airdrop claim", "airdrop claims", "airdrop is live", "airdrop goes live",
+    "airdrop went live", "airdrop has gone live", "claims open", "claim opens", "claims opened",
+    "claiming opens", "claim portal", "claimable", "token launch", "token launches",
+    "token launched", "token debut", "token debuts", "launches token", "launched token",
+    "launches its token", "token sale", "public sale", "ico", "initial coin offering",
+    "ido", "ieo", "hodler airdrop", "hodler airdrops", "launchpool", "megadrop",
+    "token drop", "token airdrop", "token distribution", "distributing tokens",
+    "distribute tokens", "reveals token", "unveils token", "announces token",
+    "launch date", "listing date", "goes live", "went live", "has gone live", "has launched",
+    "ticker",
+)
+
+# Tier 2: launch vocabulary that is common outside TGEs too.
+TIER2: tuple[str, ...] = (
+    "airdrop", "airdrops", "airdropped", "mainnet", "mainnet launch", "listing", "will list",
+    "to list", "lists", "trading pairs", "spot trading", "tokenomics", "distribution",
+    "eligible", "eligibility", "allocation", "allocations", "native token", "governance token",
+    "utility token", "claim", "claims", "unveils", "unveiled", "unveil", "reveals", "revealed",
+    "launch", "launches", "launched", "launching", "debut", "debuts", "debuted",
+    "genesis", "go live", "auction", "coinlist", "binance launchpool", "token unlock",
+)
+
+# Tier 3: weak words that only help in company with stronger signals.
+TIER3: tuple[str, ...] = (
+    "token", "tokens", "coin", "wallets", "users", "community", "rewards", "soon", "upcoming",
+    "anticipated", "highly anticipated", "announce", "announces", "announced", "announcement",
+    "official", "officially", "confirmed", "confirms", "finally", "set to", "holders",
+    "supply", "stakers", "early users",
+)
+
+# Word families for proximity rules ("claim ... live", "launch ... token").
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "token": ("token", "tokens", "coin", "native token", "governance token", "utility token"),
+    "launch": (
+        "launch", "launches", "launched", "launching", "unveil", "unveils", "unveiled",
+        "reveal", "reveals", "revealed", "release", "releases", "released", "releasing",
+        "introduce", "introduces", "introduced", "debut", "debuts", "debuted", "issue",
+        "issues", "issued", "distribute", "distributes", "distributed", "distributing",
+        "arrive", "arrives", "arrived", "arriving", "goes live", "go live", "went live",
+        "gone live", "is live", "are live", "is coming", "coming soon", "airdrops",
+        "airdropped", "airdropping",
+    ),
+    "claim": ("claim", "claims", "claimable", "claiming", "claimed"),
+    "open": (
+        "open", "opens", "opened", "opening", "live", "begin", "begins", "began", "start",
+        "starts", "started", "starting", "available", "became", "now",
+    ),
+    "airdrop": ("airdrop", "airdrops", "airdropped", "token drop"),
+    "list": ("list", "lists", "listing", "listed", "trading pairs"),
+}
+
+# Negative context: category -> (penalty, phrases). Penalties are applied once per category.
+NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
+    "denial": (0.45, (
+        "no plans", "no plan", "no immediate plans", "not confirmed any plans",
+        "not confirmed", "has not confirmed", "have not confirmed", "dismisses", "dismissed",
+        "denies", "denied", "refutes", "refuted", "refuting", "quashes", "quashed",
+        "no token", "not launching", "will not launch", "won't launch", "no intention",
+        "incorrect", "false reports", "disregard", "fake news",
+    )),
+    "speculation": (0.3, (
+        "rumor", "rumors", "rumour", "rumours", "rumored", "rumoured", "speculation",
+        "speculate", "speculates", "speculating", "maybe", "hint", "hints", "hinted",
+        "hinting", "tease", "teases", "teased", "teasing", "considering", "could launch",
+        "might launch", "may launch", "potential token", "possible token", "potential native",
+        "possible native", "wen", "reportedly", "leaked", "leak", "leaks", "odds", "bet",
+        "betting", "prediction market", "predicts", "expected to launch",
+    )),
+    "price": (0.25, (
+        "price", "prices", "priced", "surge", "surges", "surged", "soar", "soars", "soared",
+        "jump", "jumps", "jumped", "rally", "rallies", "rallied", "plummet", "plummets",
+        "plummeted", "tank", "tanks", "tanked", "dropped by", "falls", "fell", "falling",
+        "crash", "crashes", "crashed", "dump", "dumps", "dumped", "dumping", "bullish",
+        "bearish", "all-time high", "liquidations", "sell-off", "selloff", "pullback",
+        "nosedive", "correction", "losses", "paper losses", "inflows", "outflows", "whale",
+        "whales", "market cap", "price prediction", "technical analysis", "support level",
+        "resistance", "breakout", "volatility",
+    )),
+    "hack": (0.4, (
+        "hack", "hacks", "hacked", "hacker", "hackers", "exploit", "exploited", "exploits",
+        "stolen", "heist", "breach", "drained", "drainer", "cyber attack", "cyberattack",
+        "compromised", "attacker", "attackers", "vulnerability",
+    )),
+    "legal": (0.35, (
+        "lawsuit", "lawsuits", "sues", "sued", "court", "restraining order", "indictment",
+        "indicted", "charged with", "settlement", "fined", "ban", "bans", "banned",
+        "money laundering", "arrested", "arrest", "subpoena", "class action", "sec charges",
+        "regulators", "regulatory", "legislation", "lawmakers", "senate", "congress",
+    )),
+    "guide": (0.2, (
+        "how to", "guide", "what is", "what are", "explained", "explainer",
+        "everything you need to know", "step-by-step", "step by step", "tutorial",
+        "warning signs", "prevention", "tips", "beginner", "beginners",
+    )),
+    "recap": (0.25, (
+        "recap", "roundup", "round-up", "what happened", "this week in", "weekly",
+        "newsletter", "live updates", "year in review", "in review", "retrospective",
+        "looking back", "lessons", "teaches", "since then",
+    )),
+    "scam": (0.45, (
+        "scam", "scams", "scammer", "scammers", "fake", "phishing", "send to receive",
+        "fraud", "fraudulent", "impersonating", "impersonation", "beware", "warning",
+        "rug pull", "rugpull", "ponzi",
+    )),
+    "prelaunch": (0.3, (
+        "snapshot", "sybil", "sybils", "self-report", "self-reporting", "points program",
+        "points season", "points system", "season two", "play-to-airdrop",
+        "eligibility checker", "farming", "farm", "quest", "quests", "whitelist",
+        "waitlist", "pre-market",
+    )),
+    "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
+    "postlaunch": (0.15, (
+        "controversy", "controversial", "backlash", "fiasco", "criticism", "critics",
+        "allegations", "after the tge", "since the tge", "post-tge", "a year after",
+        "months after", "refund", "unlock", "unlocks", "vesting", "dilution",
+        "sell pressure", "selling pressure", "analysis", "commentary", "whitepaper",
+        "questions", "marred",
+    )),
+    "product": (0.35, (
+        "stablecoin", "stablecoins", "etf", "etfs", "exchange-traded", "wrapped bitcoin",
+        "wrapped btc", "wbtc", "cbbtc", "tokenized", "tokenization", "tokenised",
+        "tokenisation", "rwa", "stock", "stocks", "shares", "equity", "treasury",
+        "bonds", "brokerage", "cbdc", "nft collection",
+    )),
+    "funding": (0.35, (
+        "raises", "raised", "funding round", "funding", "series a", "series b", "series c",
+        "seed round", "led by", "leads", "valuation", "vc", "venture", "investment",
+        "investors", "backed by", "acquisition", "acquires", "acquired", "ipo",
+    )),
+    "swap": (0.3, (
+        "token swap", "swap", "swaps", "rebrand", "rebrands", "rebranded", "rebranding",
+        "renamed", "renames", "redenomination",
+    )),
+    "second_round": (0.25, (
+        "second airdrop", "second round", "season 2", "round 2", "another airdrop",
+        "next airdrop", "phase 2", "second season", "third airdrop", "new season",
+    )),
+    "promo": (0.4, (
+        "partnercontent", "sponsored", "presale", "pre-sale", "100x", "1000x",
+        "multi-millionaires", "millionaires", "could turn", "paid promotion",
+        "top-performing", "next big", "best crypto to buy", "buy now", "moonshot",
+        "memecoin", "meme coin",
+    )),
+    "old_listing": (0.15, (
+        "futures", "perpetual", "perpetuals", "perps", "relist", "relisting", "delist",
+        "delisting", "margin trading",
+    )),
+}
+
+# Urgency hints: the date regexes only run when one of these words occurs, which keeps
+# plain items cheap.
+TIME_HINTS: tuple[str, ...] = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "today", "tonight", "tomorrow", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weeks", "month",
+    "months", "hour", "hours", "minute", "minutes", "day", "days", "q1", "q2", "q3", "q4",
+    "utc", "et", "pt", "am", "pm", "soon", "2023", "2024", "2025", "2026", "2027", "2028",
+    "2029", "2030", "noon", "midnight", "yesterday",
+)
+
+# Upper-case words that look like tickers but are usually acronyms; need `$X`/"X token".
+ACRONYMS: frozenset[str] = frozenset(
+    """ATH ATL ETF ETFS NFT NFTS DEX CEX CEO CTO CFO SEC CFTC USD USA EUR GBP API APY APR
+    TVL DAO DAOS DEFI AI AGI IPO ICO IDO IEO TGE KYC AML OTC PVP PVE UTC EST EDT PST GMT
+    ET PT AM PM US UK EU UAE FAQ CEO VC VCS L1 L2 L3 EVM ZK P2P RWA RWAS ATM GPU CPU NYSE
+    DTCC FBI DOJ IRS IMF ECB FED GDP CPI PCE OK NEW THE AND FOR YOU ALL NOW WEN GM GN HODL
+    FOMO FUD DYOR NGMI WAGMI LFG MON TUE WED THU FRI SAT SUN JAN FEB MAR APR MAY JUN JUL AUG
+    SEP OCT NOV DEC BTC ETH SOL""".split()
+)
