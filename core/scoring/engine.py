@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import ahocorasick_rs
@@ -254,7 +254,7 @@ class ScoringEngine:
         kw_hits: dict[str, tuple[int, int]] = {}  # label -> (tier, first sentence)
         fam_sents: dict[str, set[int]] = {}
         fam_pos: dict[str, list[tuple[int, int]]] = {}
-        neg_hits: dict[str, tuple[str, int]] = {}
+        neg_hits: dict[str, dict[str, int]] = {}  # category -> phrase -> first sentence
         comp_hits: list[tuple[int, str, int, int]] = []  # (company idx, alias, sentence, pos)
         sym_hits: list[tuple[str, int, int]] = []  # (symbol, sentence, pos)
         excluded: set[tuple[int, int]] = set()
@@ -282,8 +282,7 @@ class ScoringEngine:
                     fam_sents.setdefault(fam, set()).add(si)
                     fam_pos.setdefault(fam, []).append((si, s))
                 elif kind == _NEG:
-                    if entry[1] not in neg_hits:
-                        neg_hits[entry[1]] = (entry[2], si)
+                    neg_hits.setdefault(entry[1], {}).setdefault(entry[2], si)
                 elif kind == _TIME:
                     has_time = True
                 elif kind == _COMP:
@@ -314,8 +313,8 @@ class ScoringEngine:
         for m in _TOKEN_CTX.finditer(marked):
             sym = m.group("d") or m.group("t") or m.group("p") or m.group("k")
             up = sym.upper()
-            if m.group("d") is None and up in kw.ACRONYMS:
-                continue
+            if up in kw.ACRONYMS and (m.group("p") or up not in snap.symbols):
+                continue  # "(ATH)" is all-time high; "NFT airdrop" is not a ticker
             if m.group("d") is not None and not any(ch.isupper() for ch in sym):
                 if up not in snap.symbols:
                     continue  # "$btc"-style lower case only counts for watched symbols
@@ -360,10 +359,18 @@ class ScoringEngine:
         if has_time:
             urg = [(u, marked.count(SENT, 0, u.start)) for u in find_all(marked, published)]
 
+        question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
             kw_hits, fam_sents, fam_pos, neg_hits, companies, comp_sents, tokens,
-            token_sents, urg, has_title, marked,
+            token_sents, urg, has_title, question, published is not None,
+            (published or datetime.now()).date(),
         )
+
+
+# "Will X launch a token?", "Wen airdrop?": the headline itself is speculation.
+_SPECULATIVE_TITLE = re.compile(
+    r"(?i)^(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*\?\s*$"
+)
 
 
 def _sentence(cased: str, bounds: list[int], si: int) -> str:
@@ -382,7 +389,8 @@ def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], window: int) -> in
 
 
 # Weights. Additive and clamped, so the explanation deltas add up to the confidence.
-W_TIER1 = 0.40
+W_TIER1 = 0.40  # an explicit TGE phrase ("token generation event", "claims open")
+W_TIER1_RULE = 0.32  # the same idea assembled from nearby words ("launched its ... token")
 W_TIER1_EXTRA = 0.05
 W_TIER2 = 0.18
 W_TIER2_EXTRA = 0.04
@@ -394,56 +402,67 @@ W_DATE = 0.08
 W_DATE_NEAR = 0.06
 W_PROX_T1 = 0.10
 W_PROX_T2 = 0.05
-NEG_FAR = 0.6  # a negative in a different sentence than the TGE signal counts less
+W_QUESTION = 0.25
+W_STALE = 0.2
+NEG_T2 = 0.8  # a negative next to a tier-2 signal only (not the headline or tier-1 sentence)
+NEG_FAR = 0.5  # a negative in a sentence with no TGE signal counts half
+NEG_REPEAT = 0.25  # each further distinct phrase of the same category, up to two
+_RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
 
 
 def _score(
     kw_hits: dict[str, tuple[int, int]],
     fam_sents: dict[str, set[int]],
     fam_pos: dict[str, list[tuple[int, int]]],
-    neg_hits: dict[str, tuple[str, int]],
+    neg_hits: dict[str, dict[str, int]],
     companies: list[dict[str, Any]],
     comp_sents: set[int],
     tokens: dict[str, int],
     token_sents: set[int],
     urg: list[tuple[Urgency, int]],
     has_title: bool,
-    marked: str,
+    question: bool,
+    dated: bool,
+    ref: date,
 ) -> Analysis:
     expl: list[dict[str, Any]] = []
+    score = 0.0
+
+    def add(signal: str, detail: str, delta: float) -> None:
+        nonlocal score
+        expl.append({"signal": signal, "detail": detail, "delta": delta})
+        score += delta
+
     tiers: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
     for label, (tier, si) in kw_hits.items():
         tiers[tier][label] = si
+    direct_t1 = bool(tiers[1])
 
-    # Proximity rules: "claim ... live/open", "launch ... token", "airdrop ... token".
+    # Proximity rules: "claim ... live/open", "launch ... token", "<SYM> airdrop".
     claim_open = fam_sents.get("claim", set()) & fam_sents.get("open", set())
-    if claim_open and "claim ... live" not in tiers[1]:
-        tiers[1]["claim ... live"] = min(claim_open)
+    if claim_open:
+        tiers[1].setdefault("claim ... live", min(claim_open))
     lt = _near(fam_pos.get("launch", []), fam_pos.get("token", []), 60)
     if lt is not None:
-        tiers[1]["launch ... token"] = lt
+        tiers[1].setdefault("launch ... token", lt)
+    airdrop_sents = fam_sents.get("airdrop", set())
+    for sym, si in tokens.items():
+        if si in airdrop_sents:
+            tiers[1].setdefault(f"{sym} airdrop", si)
+            break
 
-    score = 0.0
     t1 = sorted(tiers[1].items(), key=lambda kv: kv[1])
     t2 = sorted(tiers[2].items(), key=lambda kv: kv[1])
     t3 = sorted(tiers[3].items(), key=lambda kv: kv[1])
     if t1:
-        d = W_TIER1 + W_TIER1_EXTRA * min(len(t1) - 1, 2)
-        expl.append({"signal": "tier1", "detail": ", ".join(k for k, _ in t1[:3]), "delta": d})
-        score += d
+        base = W_TIER1 if direct_t1 else W_TIER1_RULE
+        add("tier1", ", ".join(k for k, _ in t1[:3]), base + W_TIER1_EXTRA * min(len(t1) - 1, 2))
         if t2:
-            d = W_TIER2_WITH_T1 * min(len(t2), 3)
-            expl.append({"signal": "tier2", "detail": ", ".join(k for k, _ in t2[:3]),
-                         "delta": d})
-            score += d
+            add("tier2", ", ".join(k for k, _ in t2[:3]), W_TIER2_WITH_T1 * min(len(t2), 3))
     elif t2:
-        d = W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3)
-        expl.append({"signal": "tier2", "detail": ", ".join(k for k, _ in t2[:4]), "delta": d})
-        score += d
+        add("tier2", ", ".join(k for k, _ in t2[:4]), W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3))
     if t3 and (t1 or t2):
-        d = W_TIER3 * min(len(t3), 3)
-        expl.append({"signal": "tier3", "detail": ", ".join(k for k, _ in t3[:3]), "delta": d})
-        score += d
+        add("tier3", ", ".join(k for k, _ in t3[:3]), W_TIER3 * min(len(t3), 3))
 
     strong_sents = {si for _, si in t1}
     mid_sents = {si for _, si in t2}
@@ -451,47 +470,51 @@ def _score(
 
     if companies:
         c = companies[0]
-        expl.append({"signal": "company", "detail": f"{c['name']} ('{c['matched']}')",
-                     "delta": W_COMPANY})
-        score += W_COMPANY
+        add("company", f"{c['name']} ('{c['matched']}')", W_COMPANY)
     if tokens:
-        expl.append({"signal": "token", "detail": ", ".join(f"${t}" for t in tokens),
-                     "delta": W_TOKEN})
-        score += W_TOKEN
+        add("token", ", ".join(f"${t}" for t in tokens), W_TOKEN)
 
     # Proximity: a TGE keyword in the same sentence as the company or its token.
     subject_sents = comp_sents | token_sents
     if strong_sents & subject_sents:
-        expl.append({"signal": "proximity", "detail": "tier-1 keyword next to company/token",
-                     "delta": W_PROX_T1})
-        score += W_PROX_T1
+        add("proximity", "tier-1 keyword next to company/token", W_PROX_T1)
     elif mid_sents & subject_sents:
-        expl.append({"signal": "proximity", "detail": "tier-2 keyword next to company/token",
-                     "delta": W_PROX_T2})
-        score += W_PROX_T2
+        add("proximity", "tier-2 keyword next to company/token", W_PROX_T2)
 
     urgency: dict[str, Any] | None = None
+    stale = False
     if urg:
         near = [(u, si) for u, si in urg if si in signal_sents]
         pool = near or urg
-        rank = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5,
-                "year": 6}
-        u, _si = min(pool, key=lambda p: (rank[p[0].kind], p[0].start))
+        u, _si = min(pool, key=lambda p: (_RANK[p[0].kind], p[0].start))
         urgency = u.to_dict()
-        if t1 or t2:
-            d = W_DATE + (W_DATE_NEAR if near else 0.0)
-            expl.append({"signal": "urgency", "detail": f"{u.text!r}"
-                         + (f" -> {u.date}" if u.date else ""), "delta": d})
-            score += d
+        if u.date and u.kind in ("date", "month", "quarter") and not any(
+            v.kind in ("relative", "weekday") for v, _ in urg
+        ):
+            age = (ref - date.fromisoformat(u.date)).days
+            stale = age > (60 if dated else 300)
+        if stale and (t1 or t2):
+            add("negative:stale", f"{u.text!r} is long before publication", -W_STALE)
+        elif t1 or t2:
+            add("urgency", f"{u.text!r}" + (f" -> {u.date}" if u.date else ""),
+                W_DATE + (W_DATE_NEAR if near else 0.0))
 
-    negatives: list[str] = []
-    for cat, (phrase, si) in sorted(neg_hits.items(), key=lambda kv: kv[1][1]):
-        pen = kw.NEGATIVES[cat][0]
-        if not (si in signal_sents or (has_title and si == 0)):
-            pen *= NEG_FAR
-        negatives.append(cat)
-        expl.append({"signal": f"negative:{cat}", "detail": repr(phrase), "delta": -pen})
-        score -= pen
+    negatives: list[str] = ["stale"] if stale and (t1 or t2) else []
+    if question and (t1 or t2):
+        negatives.append("speculation")
+        add("negative:question", "headline asks whether it will happen", -W_QUESTION)
+    for cat, phrases in sorted(neg_hits.items(), key=lambda kv: min(kv[1].values())):
+        sis = set(phrases.values())
+        if (has_title and 0 in sis) or sis & strong_sents:
+            factor = 1.0
+        elif sis & mid_sents:
+            factor = NEG_T2
+        else:
+            factor = NEG_FAR
+        pen = kw.NEGATIVES[cat][0] * factor * (1 + NEG_REPEAT * min(len(phrases) - 1, 2))
+        if cat not in negatives:
+            negatives.append(cat)
+        add(f"negative:{cat}", ", ".join(repr(p) for p in list(phrases)[:3]), -pen)
 
     conf = round(min(1.0, max(0.0, score)), 3)
     if conf != round(score, 3):

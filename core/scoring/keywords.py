@@ -85,7 +85,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "crash", "crashes", "crashed", "dump", "dumps", "dumped", "dumping", "bullish",
         "bearish", "all-time high", "liquidations", "sell-off", "selloff", "pullback",
         "nosedive", "correction", "losses", "paper losses", "inflows", "outflows", "whale",
-        "whales", "market cap", "price prediction", "technical analysis", "support level",
+        "whales", "price prediction", "technical analysis", "support level",
         "resistance", "breakout", "volatility",
     )),
     "hack": (0.4, (
@@ -124,7 +124,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     "postlaunch": (0.15, (
         "controversy", "controversial", "backlash", "fiasco", "criticism", "critics",
         "allegations", "after the tge", "since the tge", "post-tge", "a year after",
-        "months after", "refund", "unlock", "unlocks", "vesting", "dilution",
+        "months after", "refund", "token unlock", "token unlocks", "vesting", "dilution",
         "sell pressure", "selling pressure", "analysis", "commentary", "whitepaper",
         "questions", "marred",
     )),
@@ -135,9 +135,9 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "bonds", "brokerage", "cbdc", "nft collection",
     )),
     "funding": (0.35, (
-        "raises", "raised", "funding round", "funding", "series a", "series b", "series c",
-        "seed round", "led by", "leads", "valuation", "vc", "venture", "investment",
-        "investors", "backed by", "acquisition", "acquires", "acquired", "ipo",
+        "raises", "raised", "funding round", "vc funding", "series a", "series b", "series c",
+        "seed round", "strategic round", "private round", "led by", "leads", "valuation",
+        "venture capital", "backed by", "acquisition", "acquires", "acquired", "ipo",
     )),
     "swap": (0.3, (
         "token swap", "swap", "swaps", "rebrand", "rebrands", "rebranded", "rebranding",
@@ -154,8 +154,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "memecoin", "meme coin",
     )),
     "old_listing": (0.15, (
-        "futures", "perpetual", "perpetuals", "perps", "relist", "relisting", "delist",
-        "delisting", "margin trading",
+        "futures listing", "perpetual futures", "perpetual contract", "perpetual contracts",
+        "perps", "relist", "relisting", "delist", "delisting", "margin trading",
     )),
 }
 
