@@ -16,7 +16,9 @@ from typing import Any, Protocol
 from core import db
 from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, RedisBus, RedisKeyValue
 from core.config import Settings, mask_url
+from core.scoring import ScoringEngine
 from core.services.accounts import Accounts
+from core.services.companies import Companies
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class App:
         self.bus: Bus = MemoryBus()
         self.kv: KeyValue = MemoryKeyValue()
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
+        self.scoring = ScoringEngine()
+        self.companies = Companies(self.scoring)
         self.components: list[Component] = []
         self.started_at: datetime | None = None
         self._on_start: list[Callable[[App], Awaitable[None]]] = []
@@ -74,6 +78,7 @@ class App:
             self.bus = RedisBus(self.redis)
             self.kv = RedisKeyValue(self.redis)
             log.info("using Redis at %s", mask_url(settings.redis_url))
+        await self.companies.reload_engine()
         if settings.admin_username and settings.admin_password:
             from core.models import User
 

@@ -1,0 +1,280 @@
+"""Companies: the watched projects, and the scoring engine built from them.
+
+Every write rebuilds the engine's automaton (off to the side, then swapped), so a company
+added from a bot or the API is matched from the next item on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.models import Company, CompanyStatus, Priority
+from core.scoring import CompanySpec, ScoringEngine
+
+log = logging.getLogger(__name__)
+
+NAME_MAX = 128
+LIST_FIELDS = ("aliases", "tokens", "domains", "handles", "exclusions")
+TOKEN_RE = re.compile(r"^\$?[A-Za-z0-9]{1,15}$")
+MAX_LIST = 50
+
+
+def _clean_name(value: Any, field: str = "name") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{field} is required", field=field)
+    cleaned = " ".join(value.split())
+    if len(cleaned) > NAME_MAX:
+        raise InvalidInput(f"{field} must be at most {NAME_MAX} characters", field=field)
+    return cleaned
+
+
+def _clean_list(value: Any, field: str) -> list[str]:
+    """Accept a list or a comma-separated string; dedupe case-insensitively, keep order."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput(f"{field} must be a list of strings", field=field)
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in value:
+        item = " ".join(raw.split())
+        if not item:
+            continue
+        if field == "tokens":
+            if not TOKEN_RE.match(item):
+                raise InvalidInput(
+                    f"token symbol {item!r} must be 1-15 letters or digits", field=field
+                )
+            item = item.lstrip("$").upper()
+        if len(item) > NAME_MAX:
+            raise InvalidInput(
+                f"{field} entries must be at most {NAME_MAX} characters", field=field
+            )
+        if item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    if len(out) > MAX_LIST:
+        raise InvalidInput(f"{field} may hold at most {MAX_LIST} entries", field=field)
+    return out
+
+
+def _priority(value: Any) -> Priority:
+    try:
+        return Priority(str(value).upper())
+    except ValueError:
+        raise InvalidInput("priority must be HIGH, MEDIUM or LOW", field="priority") from None
+
+
+def to_spec(company: Company) -> CompanySpec:
+    return CompanySpec(
+        id=company.id,
+        name=company.name,
+        aliases=tuple(company.aliases or ()),
+        tokens=tuple(company.tokens or ()),
+        priority=str(company.priority),
+        exclusions=tuple(company.exclusions or ()),
+    )
+
+
+class Companies:
+    """CRUD over Company rows that keeps the live scoring engine in step."""
+
+    def __init__(self, engine: ScoringEngine) -> None:
+        self.engine = engine
+
+    async def reload_engine(self) -> int:
+        """Rebuild the automaton from every active company; returns how many."""
+        companies = await Company.filter(status=CompanyStatus.ACTIVE).order_by("id")
+        self.engine.rebuild([to_spec(c) for c in companies])
+        return len(companies)
+
+    @staticmethod
+    def to_json(company: Company) -> dict[str, Any]:
+        return {
+            "id": company.id,
+            "name": company.name,
+            "aliases": list(company.aliases or []),
+            "tokens": list(company.tokens or []),
+            "priority": str(company.priority),
+            "status": str(company.status),
+            "domains": list(company.domains or []),
+            "handles": list(company.handles or []),
+            "exclusions": list(company.exclusions or []),
+            "created_at": company.created_at.isoformat() if company.created_at else None,
+        }
+
+    async def list(
+        self, search: str | None = None, *, limit: int = 100, include_inactive: bool = False
+    ) -> list[Company]:
+        if not isinstance(limit, int) or not 1 <= limit <= 1000:
+            raise InvalidInput("limit must be 1-1000", field="limit")
+        query = Company.all() if include_inactive else Company.filter(status=CompanyStatus.ACTIVE)
+        companies = await query.order_by("name")
+        if search:
+            needle = search.strip().lower()
+            companies = [c for c in companies if needle in self._names(c, lower=True)]
+        return companies[:limit]
+
+    @staticmethod
+    def _names(company: Company, *, lower: bool = False) -> str:
+        names = [company.name, *(company.aliases or []), *(company.tokens or [])]
+        joined = "\n".join(names)
+        return joined.lower() if lower else joined
+
+    async def get(self, ref: Any) -> Company:
+        """By id, name, alias or token symbol (case-insensitive); NotFound suggests names."""
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            company = await Company.get_or_none(id=ref)
+            if company is None:
+                raise NotFound(f"company {ref} not found")
+            return company
+        if not isinstance(ref, str) or not ref.strip():
+            raise InvalidInput("company name is required", field="company")
+        text = ref.strip()
+        if text.isdigit():
+            company = await Company.get_or_none(id=int(text))
+            if company is not None:
+                return company
+        wanted = text.lstrip("$").lower()
+        company = await Company.filter(Q(name__iexact=text)).first()
+        if company is not None:
+            return company
+        for candidate in await Company.all():
+            if wanted in (a.lower() for a in (candidate.aliases or [])) or wanted in (
+                t.lower() for t in (candidate.tokens or [])
+            ):
+                return candidate
+        suggestions = await self.suggest(text)
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise NotFound(f"company {text!r} not found{hint}", suggestions=suggestions)
+
+    async def suggest(self, text: str, *, limit: int = 5) -> list[str]:
+        """Close names for typos and autocomplete (prefix matches first, then fuzzy)."""
+        names = await Company.filter(status=CompanyStatus.ACTIVE).values_list("name", flat=True)
+        needle = (text or "").strip().lower()
+        if not needle:
+            return sorted(names)[:limit]
+        prefix = [n for n in sorted(names) if n.lower().startswith(needle)]
+        contains = [n for n in sorted(names) if needle in n.lower() and n not in prefix]
+        by_lower = {n.lower(): n for n in names}
+        fuzzy = [
+            by_lower[m]
+            for m in difflib.get_close_matches(needle, list(by_lower), n=limit, cutoff=0.6)
+            if by_lower[m] not in prefix and by_lower[m] not in contains
+        ]
+        return (prefix + contains + fuzzy)[:limit]
+
+    async def create(
+        self,
+        name: Any,
+        *,
+        tokens: Any = (),
+        aliases: Any = (),
+        priority: Any = "MEDIUM",
+        domains: Any = (),
+        handles: Any = (),
+        exclusions: Any = (),
+    ) -> Company:
+        clean = _clean_name(name)
+        if await Company.filter(name__iexact=clean).exists():
+            raise Conflict(f"company {clean!r} already exists", field="name")
+        try:
+            company = await Company.create(
+                name=clean,
+                tokens=_clean_list(list(tokens) if isinstance(tokens, tuple) else tokens, "tokens"),
+                aliases=_clean_list(
+                    list(aliases) if isinstance(aliases, tuple) else aliases, "aliases"
+                ),
+                priority=_priority(priority),
+                domains=_clean_list(
+                    list(domains) if isinstance(domains, tuple) else domains, "domains"
+                ),
+                handles=_clean_list(
+                    list(handles) if isinstance(handles, tuple) else handles, "handles"
+                ),
+                exclusions=_clean_list(
+                    list(exclusions) if isinstance(exclusions, tuple) else exclusions,
+                    "exclusions",
+                ),
+            )
+        except IntegrityError:
+            raise Conflict(f"company {clean!r} already exists", field="name") from None
+        await self.reload_engine()
+        log.info("company %s created", company.id)
+        return company
+
+    async def update(self, ref: Any, **changes: Any) -> Company:
+        company = await self.get(ref)
+        allowed = {"name", "priority", "status", *LIST_FIELDS}
+        unknown = set(changes) - allowed
+        if unknown:
+            field = sorted(unknown)[0]
+            raise InvalidInput(f"unknown field {field!r}", field=field)
+        if "name" in changes:
+            clean = _clean_name(changes["name"])
+            clash = await Company.filter(name__iexact=clean).exclude(id=company.id).exists()
+            if clash:
+                raise Conflict(f"company {clean!r} already exists", field="name")
+            company.name = clean
+        if "priority" in changes:
+            company.priority = _priority(changes["priority"])
+        if "status" in changes:
+            try:
+                company.status = CompanyStatus(str(changes["status"]).lower())
+            except ValueError:
+                raise InvalidInput("status must be active or inactive", field="status") from None
+        for field in LIST_FIELDS:
+            if field in changes:
+                setattr(company, field, _clean_list(changes[field], field))
+        await company.save()
+        await self.reload_engine()
+        return company
+
+    async def add_alias(self, ref: Any, alias: Any) -> Company:
+        company = await self.get(ref)
+        new = _clean_list([alias] if isinstance(alias, str) else alias, "aliases")
+        if not new:
+            raise InvalidInput("alias is required", field="alias")
+        return await self.update(company.id, aliases=[*(company.aliases or []), *new])
+
+    async def delete(self, ref: Any) -> Company:
+        company = await self.get(ref)
+        await company.delete()
+        await self.reload_engine()
+        log.info("company %s deleted", company.id)
+        return company
+
+    async def import_file(self, path: str | Path) -> int:
+        """Upsert companies from a companies.json file; returns how many were new."""
+        try:
+            rows = json.loads(await asyncio.to_thread(Path(path).read_text))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(f"cannot read companies file: {exc}", field="path") from None
+        if not isinstance(rows, list):
+            raise InvalidInput("companies file must hold a JSON list", field="path")
+        created = 0
+        for row in rows:
+            if not isinstance(row, dict) or "name" not in row:
+                raise InvalidInput("every company needs a name", field="path")
+            fields = {
+                k: row[k] for k in ("tokens", "aliases", "priority", *LIST_FIELDS) if k in row
+            }
+            existing = await Company.filter(name__iexact=str(row["name"]).strip()).first()
+            if existing is None:
+                await self.create(row["name"], **fields)
+                created += 1
+            else:
+                await self.update(existing.id, **fields)
+        return created
