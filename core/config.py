@@ -75,6 +75,10 @@ class Settings:
             else ("sqlite")
         )
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.masked().items())
+        return f"Settings({shown})"
+
     def masked(self) -> dict[str, str]:
         """Settings as strings for logs, with every secret hidden."""
         out: dict[str, str] = {}
