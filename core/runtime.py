@@ -16,6 +16,8 @@ from typing import Any, Protocol
 from core import db
 from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, RedisBus, RedisKeyValue
 from core.config import Settings, mask_url
+from core.metrics import Metrics
+from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.scoring import ScoringEngine
 from core.services.accounts import Accounts
 from core.services.companies import Companies
@@ -44,6 +46,8 @@ class App:
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
         self.scoring = ScoringEngine()
         self.companies = Companies(self.scoring)
+        self.metrics = Metrics()
+        self.limiter = RateLimiter(MemoryBackend())
         self.components: list[Component] = []
         self.started_at: datetime | None = None
         self._on_start: list[Callable[[App], Awaitable[None]]] = []
@@ -77,6 +81,7 @@ class App:
             await self.redis.ping()
             self.bus = RedisBus(self.redis)
             self.kv = RedisKeyValue(self.redis)
+            self.limiter.backend = RedisBackend(self.redis)
             log.info("using Redis at %s", mask_url(settings.redis_url))
         await self.companies.reload_engine()
         if settings.admin_username and settings.admin_password:

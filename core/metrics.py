@@ -1,0 +1,71 @@
+"""Prometheus metrics owned by the App (its own CollectorRegistry, never the global one).
+
+Request counters and latency come from the web middleware; alert, delivery and feed gauges
+are read from the database when /metrics is scraped, so every process reports the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import CONTENT_TYPE_LATEST as _CONTENT_TYPE
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE_LATEST = _CONTENT_TYPE
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class Metrics:
+    """Every metric the service exports, registered on one private registry."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.http_requests = Counter(
+            "tge_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r
+        )
+        self.http_latency = Histogram(
+            "tge_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.rate_limited = Counter(
+            "tge_rate_limited_total", "Requests refused by a rate limit", ["limit"], registry=r
+        )
+        self.ws_clients = Gauge("tge_ws_clients", "Connected WebSocket clients", registry=r)
+        self.ws_messages = Counter(
+            "tge_ws_messages_sent_total", "Messages queued to WebSocket clients", registry=r
+        )
+        self.ws_dropped = Counter(
+            "tge_ws_clients_dropped_total", "Slow WebSocket clients dropped", registry=r
+        )
+        self.alerts = Gauge("tge_alerts", "Stored alerts", registry=r)
+        self.deliveries = Gauge("tge_deliveries", "Delivery rows by status", ["status"], registry=r)
+        self.feeds = Gauge("tge_feeds", "Feeds by health", ["health"], registry=r)
+
+    async def refresh(self) -> None:
+        """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged."""
+        from core.models import Alert, Delivery, DeliveryStatus, Feed
+
+        try:
+            self.alerts.set(await Alert.all().count())
+            for status in DeliveryStatus:
+                self.deliveries.labels(str(status)).set(
+                    await Delivery.filter(status=status).count()
+                )
+            disabled = await Feed.filter(enabled=False).count()
+            failing = await Feed.filter(enabled=True, consecutive_failures__gt=0).count()
+            healthy = await Feed.filter(enabled=True, consecutive_failures=0).count()
+            self.feeds.labels("disabled").set(disabled)
+            self.feeds.labels("failing").set(failing)
+            self.feeds.labels("healthy").set(healthy)
+        except Exception:
+            log.exception("could not refresh database metrics")
+
+    def render(self) -> bytes:
+        """The text exposition format."""
+        return generate_latest(self.registry)

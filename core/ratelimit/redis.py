@@ -1,0 +1,115 @@
+"""Redis rate-limit backend: one atomic Lua script per algorithm, Redis's own clock.
+
+Using the server's TIME (not each process's clock) keeps many web processes consistent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.ratelimit.base import Decision, Limit
+
+# KEYS[1]=key ARGV: limit, window_ms, cost -> {allowed, remaining, reset_ms, retry_ms}
+_FIXED = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local start = math.floor(now / window) * window
+local key = KEYS[1] .. ':' .. start
+local count = tonumber(redis.call('GET', key) or '0')
+local reset = start + window - now
+if count + cost > limit then
+  return {0, limit - count, reset, reset}
+end
+count = redis.call('INCRBY', key, cost)
+redis.call('PEXPIRE', key, window + 1000)
+return {1, limit - count, reset, 0}
+"""
+
+# a sorted set of hit times (ms); members are unique thanks to a per-key sequence
+_SLIDING = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count + cost > limit then
+  local idx = math.max(0, math.min(count - 1, count - limit + cost - 1))
+  local at = redis.call('ZRANGE', KEYS[1], idx, idx, 'WITHSCORES')
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local retry = window
+  local reset = window
+  if at[2] then retry = tonumber(at[2]) + window - now end
+  if first[2] then reset = tonumber(first[2]) + window - now end
+  return {0, limit - count, reset, math.max(retry, 1)}
+end
+for i = 1, cost do
+  local seq = redis.call('INCR', KEYS[1] .. ':seq')
+  redis.call('ZADD', KEYS[1], now, now .. '-' .. seq)
+end
+redis.call('PEXPIRE', KEYS[1], window + 1000)
+redis.call('PEXPIRE', KEYS[1] .. ':seq', window + 1000)
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {1, limit - count - cost, tonumber(first[2]) + window - now, 0}
+"""
+
+# tokens scaled by 1000 to stay in integers; ARGV: capacity, rate_per_ms*1e6, cost
+_BUCKET = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local capacity, rate, cost = tonumber(ARGV[1]), tonumber(ARGV[2]) / 1e6, tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens = tonumber(state[1]) or capacity
+local stamp = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - stamp) * rate)
+local ttl = math.ceil(capacity / rate) + 1000
+if tokens < cost then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', now)
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  return {0, math.floor(tokens), math.ceil((capacity - tokens) / rate),
+          math.ceil((cost - tokens) / rate)}
+end
+tokens = tokens - cost
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', now)
+redis.call('PEXPIRE', KEYS[1], ttl)
+return {1, math.floor(tokens), math.ceil((capacity - tokens) / rate), 0}
+"""
+
+
+class RedisBackend:
+    """Shared limits for every process using the same Redis."""
+
+    def __init__(self, redis: Any, prefix: str = "tge:rl:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._scripts = {
+            "fixed": redis.register_script(_FIXED),
+            "sliding": redis.register_script(_SLIDING),
+            "token_bucket": redis.register_script(_BUCKET),
+        }
+
+    async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
+        script = self._scripts[limit.algorithm]
+        full_key = f"{self._prefix}{limit.algorithm}:{key}"
+        if limit.algorithm == "token_bucket":
+            args = [limit.capacity, limit.rate / 1000 * 1e6, cost]
+        else:
+            args = [limit.limit, int(limit.window_s * 1000), cost]
+        allowed, remaining, reset_ms, retry_ms = await script(keys=[full_key], args=args)
+        return Decision(
+            bool(allowed),
+            limit.capacity,
+            int(remaining),
+            int(reset_ms) / 1000,
+            int(retry_ms) / 1000,
+        )
+
+    async def reset(self, key: str) -> None:
+        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket")]
+        names.append(f"{self._prefix}sliding:{key}:seq")
+        await self._redis.delete(*names)
+        async for fixed in self._redis.scan_iter(match=f"{self._prefix}fixed:{key}:*"):
+            await self._redis.delete(fixed)
+
+    async def close(self) -> None:
+        return None

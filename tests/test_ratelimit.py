@@ -1,0 +1,143 @@
+"""Rate limiting: the three algorithms on both backends (Redis for real) answer alike."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from core.errors import InvalidInput, RateLimited
+from core.ratelimit import Limit, MemoryBackend, RateLimiter, RedisBackend, parse_limit
+from tests.conftest import REDIS_TEST_URL, REDIS_UP, needs_redis
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[object]:
+    if request.param == "memory":
+        yield MemoryBackend()
+        return
+    if not REDIS_UP:
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_TEST_URL)
+    await client.flushdb()
+    try:
+        yield RedisBackend(client)
+    finally:
+        await client.flushdb()
+        await client.aclose()
+
+
+@pytest.mark.parametrize("algorithm", ["fixed", "sliding", "token_bucket"])
+async def test_allows_limit_then_refuses_with_retry(backend, algorithm: str) -> None:
+    limit = Limit(3, 60, algorithm)
+    decisions = [await backend.hit(f"k-{algorithm}", limit) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions[:3]] == [2, 1, 0]
+    refused = decisions[3]
+    assert refused.limit == 3 and refused.remaining == 0
+    assert 0 < refused.retry_after_s <= 60
+    headers = refused.headers()
+    assert headers["Retry-After"].isdigit() and int(headers["Retry-After"]) >= 1
+    assert set(headers) >= {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+    # other keys are independent
+    assert (await backend.hit(f"other-{algorithm}", limit)).allowed
+
+
+@pytest.mark.parametrize("algorithm", ["fixed", "sliding", "token_bucket"])
+async def test_window_passes_and_reset(backend, algorithm: str) -> None:
+    limit = Limit(2, 0.3, algorithm)
+    key = f"w-{algorithm}"
+    assert (await backend.hit(key, limit)).allowed
+    assert (await backend.hit(key, limit)).allowed
+    assert not (await backend.hit(key, limit)).allowed
+    await asyncio.sleep(0.65)
+    assert (await backend.hit(key, limit)).allowed
+    await backend.hit(key, limit)
+    await backend.reset(key)
+    assert (await backend.hit(key, limit)).allowed
+
+
+async def test_token_bucket_burst_then_refill(backend) -> None:
+    limit = Limit(10, 1, "token_bucket", burst=5)  # 10/s refill, 5 at once
+    results = [(await backend.hit("tb", limit)).allowed for _ in range(6)]
+    assert results == [True] * 5 + [False]
+    await asyncio.sleep(0.25)
+    assert (await backend.hit("tb", limit)).allowed
+
+
+def test_memory_sliding_is_exact_with_fake_clock() -> None:
+    clock = Clock()
+    backend = MemoryBackend(clock)
+    limit = Limit(2, 10, "sliding")
+
+    async def go() -> list[bool]:
+        out = [(await backend.hit("s", limit)).allowed]
+        clock.now += 6
+        out.append((await backend.hit("s", limit)).allowed)
+        clock.now += 3  # 9s after the first: both still in the window
+        refused = await backend.hit("s", limit)
+        out.append(refused.allowed)
+        assert refused.retry_after_s == pytest.approx(1.0)
+        clock.now += 1.01  # the first hit left the window
+        out.append((await backend.hit("s", limit)).allowed)
+        return out
+
+    assert asyncio.run(go()) == [True, True, False, True]
+
+
+async def test_limiter_named_limits_and_check() -> None:
+    limiter = RateLimiter(MemoryBackend())
+    limiter.set_limit("login", "2/15m,fixed")
+    assert (await limiter.check("login", "1.2.3.4")).remaining == 1
+    await limiter.check("login", "1.2.3.4")
+    with pytest.raises(RateLimited) as info:
+        await limiter.check("login", "1.2.3.4")
+    assert info.value.retry_after > 0 and info.value.to_dict()["code"] == "rate_limited"
+    assert await limiter.hit("no-such-limit", "x") is None
+    limiter.set_limit("login", limit=5)
+    assert limiter.limits["login"].limit == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("100/1h", Limit(100, 3600)),
+        ("10/15m,fixed", Limit(10, 900, "fixed")),
+        ("5 / 2s , token_bucket", Limit(5, 2, "token_bucket")),
+        ("7/30", Limit(7, 30)),
+    ],
+)
+def test_parse_limit(text: str, expected: Limit) -> None:
+    assert parse_limit(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "0/1h", "10/1h,leaky", "10/0"])
+def test_parse_limit_refuses(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_limit(text)
+
+
+@needs_redis
+async def test_redis_backend_is_shared_between_processes(redis_url: str) -> None:
+    import redis.asyncio as aioredis
+
+    a, b = aioredis.from_url(redis_url), aioredis.from_url(redis_url)
+    try:
+        one, two = RedisBackend(a), RedisBackend(b)
+        limit = Limit(3, 60, "sliding")
+        hits = await asyncio.gather(*(x.hit("shared", limit) for x in [one, two] * 3))
+        assert sum(d.allowed for d in hits) == 3
+    finally:
+        await a.aclose()
+        await b.aclose()
