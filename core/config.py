@@ -105,6 +105,11 @@ class Settings:
         return _parse(env)
 
 
+def setting_names() -> list[str]:
+    """The environment variable behind every Settings field (compose and .env.example use these)."""
+    return ["APP_ENV" if f.name == "env" else f.name.upper() for f in fields(Settings)]
+
+
 def mask_url(url: str) -> str:
     """Hide the password in a connection URL."""
     try:
