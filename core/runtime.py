@@ -14,13 +14,19 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from core import db
+from core.alerts.service import AlertService
 from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, RedisBus, RedisKeyValue
+from core.channels import ChannelRegistry
+from core.channels.email import EmailChannel
+from core.channels.webhook import WebhookChannel
+from core.commands import Commands
 from core.config import Settings, mask_url
 from core.metrics import Metrics
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.scoring import ScoringEngine
 from core.services.accounts import Accounts
 from core.services.companies import Companies
+from core.services.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,14 @@ class App:
         self.companies = Companies(self.scoring)
         self.metrics = Metrics()
         self.limiter = RateLimiter(MemoryBackend())
+        self.subscriptions = Subscriptions(self)
+        self.commands = Commands(self)
+        self.channels = ChannelRegistry()
+        self.channels.register(EmailChannel(settings))
+        self.channels.register(
+            WebhookChannel(settings, fetcher=lambda: getattr(self, "fetcher", None))
+        )
+        self.alerts = AlertService(self)
         self.components: list[Component] = []
         self.started_at: datetime | None = None
         self._on_start: list[Callable[[App], Awaitable[None]]] = []

@@ -1,0 +1,1 @@
+"""The alert pipeline: alerts + outbox rows (service, router), dispatch, digests, rendering."""

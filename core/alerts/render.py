@@ -1,0 +1,195 @@
+"""The alert message every channel renders, plus the email (text + HTML) renderings.
+
+Everything in a message comes from feeds and is untrusted: each renderer escapes for its own
+markup (Telegram HTML and Discord embeds in their channels, email here).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.scoring import Analysis
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMessage:
+    """The channel-neutral content of one alert."""
+
+    alert_id: int
+    title: str
+    url: str
+    source: str
+    companies: tuple[str, ...]
+    tokens: tuple[str, ...]
+    confidence: float
+    band: str
+    urgency_date: str | None
+    urgency_text: str | None
+    why: str
+    created_at: datetime | None = None
+    unsubscribe_url: str | None = None  # set by the dispatcher for email destinations
+
+    @property
+    def confidence_pct(self) -> str:
+        return f"{round(self.confidence * 100)}%"
+
+    def summary_line(self) -> str:
+        """'Companies · $TOK · 87% high' — the one-line header every channel shows."""
+        parts: list[str] = []
+        if self.companies:
+            parts.append(", ".join(self.companies))
+        if self.tokens:
+            parts.append(" ".join(f"${t}" for t in self.tokens))
+        parts.append(f"{self.confidence_pct} {self.band}")
+        return " · ".join(parts)
+
+    def when(self) -> str | None:
+        return self.urgency_date or self.urgency_text
+
+    def plain_text(self, limit: int = 4000) -> str:
+        """Plain text (emails, notices, logs); trimmed to `limit` characters."""
+        lines = [self.title or "(untitled)", self.summary_line()]
+        if self.when():
+            lines.append(f"When: {self.when()}")
+        lines.append(f"Why: {self.why}")
+        if self.source:
+            lines.append(f"Source: {self.source}")
+        if self.url:
+            lines.append(self.url)
+        return truncate("\n".join(lines), limit)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """Several alerts for one destination and window, grouped by company."""
+
+    window_key: str
+    window_label: str
+    groups: tuple[tuple[str, tuple[AlertMessage, ...]], ...]
+    unsubscribe_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def alert_count(self) -> int:
+        return len({a.alert_id for _, alerts in self.groups for a in alerts})
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut to `limit` characters with an ellipsis (never in the middle of an escape: cut first)."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…"
+
+
+def message_from_alert(alert: Any) -> AlertMessage:
+    """Build the neutral message from an Alert row (no extra queries: uses its analysis)."""
+    analysis = Analysis.from_dict(alert.analysis or {"confidence": alert.confidence})
+    urgency = analysis.urgency or {}
+    return AlertMessage(
+        alert_id=alert.id,
+        title=alert.title or "",
+        url=alert.url or "",
+        source=alert.source or "",
+        companies=tuple(str(c.get("name", "")) for c in analysis.companies if c.get("name")),
+        tokens=tuple(str(t) for t in analysis.tokens),
+        confidence=float(alert.confidence),
+        band=alert.band or analysis.band,
+        urgency_date=str(urgency["date"]) if urgency.get("date") else None,
+        urgency_text=str(urgency["text"]) if urgency.get("text") else None,
+        why=analysis.why(),
+        created_at=alert.created_at,
+    )
+
+
+def group_digest(alerts: list[AlertMessage]) -> tuple[tuple[str, tuple[AlertMessage, ...]], ...]:
+    """Group by first company (or 'Other'), highest confidence first, groups by their best."""
+    groups: dict[str, list[AlertMessage]] = {}
+    for msg in alerts:
+        groups.setdefault(msg.companies[0] if msg.companies else "Other", []).append(msg)
+    ordered = []
+    for name, items in groups.items():
+        items.sort(key=lambda m: (-m.confidence, m.alert_id))
+        ordered.append((name, tuple(items)))
+    ordered.sort(key=lambda g: (g[0] == "Other", -g[1][0].confidence, g[0].lower()))
+    return tuple(ordered)
+
+
+# --- email -------------------------------------------------------------------------------
+
+
+def email_subject(msg: AlertMessage) -> str:
+    title = " ".join((msg.title or "(untitled)").split())  # no header injection via newlines
+    return truncate(f"[TGE {msg.band} {msg.confidence_pct}] {title}", 200)
+
+
+def email_alert_text(msg: AlertMessage, unsubscribe_url: str | None = None) -> str:
+    text = msg.plain_text(20_000)
+    if unsubscribe_url:
+        text += f"\n\n--\nUnsubscribe: {unsubscribe_url}\n"
+    return text
+
+
+def _alert_html(msg: AlertMessage) -> str:
+    e = html.escape
+    title = e(msg.title or "(untitled)")
+    if msg.url:
+        title = f'<a href="{e(msg.url, quote=True)}">{title}</a>'
+    rows = [f'<h3 style="margin:0">{title}</h3>', f"<div>{e(msg.summary_line())}</div>"]
+    if msg.when():
+        rows.append(f"<div>When: {e(msg.when() or '')}</div>")
+    rows.append(f"<div><i>Why: {e(msg.why)}</i></div>")
+    if msg.source:
+        rows.append(f"<div>Source: {e(msg.source)}</div>")
+    return '<div style="margin:0 0 16px 0">' + "".join(rows) + "</div>"
+
+
+def _unsubscribe_html(url: str | None) -> str:
+    if not url:
+        return ""
+    link = html.escape(url, quote=True)
+    return f'<hr><p style="font-size:12px"><a href="{link}">Unsubscribe</a></p>'
+
+
+def email_alert_html(msg: AlertMessage, unsubscribe_url: str | None = None) -> str:
+    return f"<html><body>{_alert_html(msg)}{_unsubscribe_html(unsubscribe_url)}</body></html>"
+
+
+def digest_subject(digest: DigestMessage) -> str:
+    n = digest.alert_count
+    return f"TGE digest: {n} alert{'s' if n != 1 else ''} ({digest.window_label})"
+
+
+def digest_text(digest: DigestMessage) -> str:
+    out = [digest_subject(digest), ""]
+    for company, alerts in digest.groups:
+        out.append(f"== {company} ==")
+        for msg in alerts:
+            out.append(f"- {msg.title or '(untitled)'} [{msg.confidence_pct} {msg.band}]")
+            out.append(f"  Why: {msg.why}")
+            if msg.when():
+                out.append(f"  When: {msg.when()}")
+            if msg.url:
+                out.append(f"  {msg.url}")
+        out.append("")
+    if digest.unsubscribe_url:
+        out.append(f"--\nUnsubscribe: {digest.unsubscribe_url}")
+    return "\n".join(out) + "\n"
+
+
+def digest_html(digest: DigestMessage) -> str:
+    e = html.escape
+    parts = [f"<html><body><h2>{e(digest_subject(digest))}</h2>"]
+    for company, alerts in digest.groups:
+        parts.append(f"<h3>{e(company)}</h3>")
+        parts.extend(_alert_html(msg) for msg in alerts)
+    parts.append(_unsubscribe_html(digest.unsubscribe_url))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def digest_plain(digest: DigestMessage, limit: int) -> str:
+    """A compact text digest for chat channels."""
+    return truncate(digest_text(digest), limit)

@@ -1,0 +1,372 @@
+"""AlertService (`app.alerts`): alerts and their outbox rows, listing, feedback, unsubscribe.
+
+An alert and all of its Delivery rows are written in one transaction (the outbox), and only
+after the commit is it announced on the bus ("alerts" channel) for WebSocket clients and for
+dispatchers to wake up. A replayed item never makes a second alert or a second row.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.alerts.render import message_from_alert
+from core.alerts.router import Router
+from core.errors import InvalidInput, NotFound
+from core.models import (
+    Alert,
+    AlertFeedback,
+    Company,
+    Delivery,
+    DeliveryStatus,
+    Item,
+    Subscription,
+    User,
+)
+from core.scoring import Analysis, band_for
+
+log = logging.getLogger(__name__)
+
+BUS_CHANNEL = "alerts"
+BANDS = ("high", "medium", "low")
+MAX_LIMIT = 100
+TITLE_MAX = 500
+TEXT_MAX = 20_000
+
+
+def _encode_cursor(alert_id: int) -> str:
+    return base64.urlsafe_b64encode(f"a:{alert_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: Any) -> int:
+    if not isinstance(cursor, str) or not cursor or len(cursor) > 64:
+        raise InvalidInput("cursor is not valid", field="cursor")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind != "a":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("cursor is not valid", field="cursor") from None
+
+
+def _parse_since(since: Any) -> datetime:
+    if isinstance(since, datetime):
+        return since if since.tzinfo else since.replace(tzinfo=UTC)
+    if isinstance(since, str) and since.strip():
+        try:
+            value = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(
+                "since must be an ISO 8601 date or time, e.g. 2026-03-01T00:00:00Z", field="since"
+            ) from None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    raise InvalidInput("since must be an ISO 8601 date or time", field="since")
+
+
+def _confidence(value: Any, field: str) -> float:
+    if isinstance(value, bool):
+        raise InvalidInput(f"{field} must be a number between 0 and 1", field=field)
+    try:
+        conf = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{field} must be a number between 0 and 1", field=field) from None
+    if not 0.0 <= conf <= 1.0:
+        raise InvalidInput(f"{field} must be between 0 and 1", field=field)
+    return conf
+
+
+class AlertService:
+    """Everything about alerts that is not a transport; hung off the App as `app.alerts`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        registry = getattr(app, "channels", None)
+        self.router = Router(
+            app,
+            supports_digest=registry.supports_digest if registry is not None else None,
+        )
+        self._listeners: list[Callable[[Alert], None]] = []
+
+    def on_created(self, listener: Callable[[Alert], None]) -> None:
+        """Call `listener(alert)` after each commit (the local dispatcher wakes up on it)."""
+        self._listeners.append(listener)
+
+    # --- creating ---------------------------------------------------------------------
+
+    async def create_from_item(self, item: Item, analysis: Analysis) -> Alert:
+        """Store an alert for a scored item with its delivery rows; idempotent per item."""
+        existing = await Alert.filter(item_id=item.id).first()
+        if existing is not None:
+            return existing
+        source = ""
+        if item.feed_id:
+            feed = await item.feed
+            source = (feed.name if feed else "") or ""
+        if not source:
+            source = urlsplit(item.url or "").hostname or ""
+        return await self._create(
+            item=item,
+            title=item.title or "",
+            url=item.url or "",
+            source=source[:256],
+            analysis=analysis,
+            created_by=None,
+        )
+
+    async def create_manual(
+        self, title: Any, text: Any = "", url: Any = "", created_by: User | None = None
+    ) -> Alert:
+        """An alert typed in by an admin; scored with the live engine when there is one."""
+        if not isinstance(title, str) or not title.strip():
+            raise InvalidInput("title is required", field="title")
+        if len(title) > TITLE_MAX:
+            raise InvalidInput(f"title must be at most {TITLE_MAX} characters", field="title")
+        text = "" if text is None else text
+        if not isinstance(text, str) or len(text) > TEXT_MAX:
+            raise InvalidInput(
+                f"text must be a string of at most {TEXT_MAX} characters", field="text"
+            )
+        url = "" if url is None else url
+        if not isinstance(url, str):
+            raise InvalidInput("url must be a string", field="url")
+        url = url.strip()
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2048:
+                raise InvalidInput("url must be an http(s) URL", field="url")
+        engine = getattr(self.app, "scoring", None)
+        if engine is not None:
+            analysis = engine.analyze(title.strip(), text, source_kind="manual")
+        else:
+            analysis = Analysis(confidence=1.0, band=band_for(1.0))
+        return await self._create(
+            item=None,
+            title=title.strip(),
+            url=url,
+            source="manual",
+            analysis=analysis,
+            created_by=created_by,
+        )
+
+    async def _create(
+        self,
+        *,
+        item: Item | None,
+        title: str,
+        url: str,
+        source: str,
+        analysis: Analysis,
+        created_by: User | None,
+    ) -> Alert:
+        confidence = max(0.0, min(1.0, float(analysis.confidence)))
+        wanted = {int(c["id"]) for c in analysis.companies if c.get("id") is not None}
+        async with in_transaction() as conn:
+            companies = await Company.filter(id__in=wanted).using_db(conn) if wanted else []
+            alert = await Alert.create(
+                item=item,
+                title=title,
+                url=url[:2048],
+                source=source,
+                confidence=confidence,
+                band=analysis.band or band_for(confidence),
+                analysis=analysis.to_dict(),
+                created_by=created_by,
+                using_db=conn,
+            )
+            if companies:
+                await alert.companies.add(*companies, using_db=conn)
+            targets = await self.router.targets(
+                confidence, [c.id for c in companies], connection=conn
+            )
+            if targets:
+                await Delivery.bulk_create(
+                    [
+                        Delivery(
+                            alert_id=alert.id,
+                            destination_id=t.destination_id,
+                            mode=t.mode,
+                            status=DeliveryStatus.PENDING,
+                            digest_key=t.digest_key,
+                            next_attempt_at=t.due_at,
+                        )
+                        for t in targets
+                    ],
+                    using_db=conn,
+                )
+        log.info(
+            "alert %s (%.2f %s) routed to %d destination(s)",
+            alert.id,
+            confidence,
+            alert.band,
+            len(targets),
+        )
+        await self._announce(alert)
+        return alert
+
+    async def _announce(self, alert: Alert) -> None:
+        try:
+            await self.app.bus.publish(BUS_CHANNEL, {"type": "alert", "data": self.to_json(alert)})
+        except Exception:
+            log.exception("could not publish alert %s on the bus", alert.id)
+        for listener in self._listeners:
+            try:
+                listener(alert)
+            except Exception:
+                log.exception("alert listener failed")
+
+    # --- reading ----------------------------------------------------------------------
+
+    def to_json(self, alert: Alert, full: bool = False) -> dict[str, Any]:
+        """The public shape of an alert (REST, WebSocket, webhooks)."""
+        msg = message_from_alert(alert)
+        analysis = alert.analysis or {}
+        out: dict[str, Any] = {
+            "id": alert.id,
+            "title": alert.title,
+            "url": alert.url,
+            "source": alert.source,
+            "confidence": round(float(alert.confidence), 4),
+            "band": alert.band,
+            "companies": list(msg.companies),
+            "tokens": list(msg.tokens),
+            "why": msg.why,
+            "urgency": msg.urgency_date,
+            "urgency_text": msg.urgency_text,
+            "feedback": {"up": alert.feedback_up, "down": alert.feedback_down},
+            "created_at": alert.created_at.isoformat() if alert.created_at else None,
+        }
+        if full:
+            out["explanation"] = analysis.get("explanation", [])
+            out["keywords"] = analysis.get("keywords", {})
+            out["negatives"] = analysis.get("negatives", [])
+            out["analysis"] = analysis
+        return out
+
+    async def get(self, alert_id: Any) -> Alert:
+        try:
+            ident = int(alert_id)
+        except (TypeError, ValueError):
+            raise InvalidInput("alert id must be a number", field="id") from None
+        alert = await Alert.get_or_none(id=ident)
+        if alert is None:
+            raise NotFound(f"alert {ident} not found", field="id")
+        return alert
+
+    async def list(
+        self,
+        *,
+        company: Any = None,
+        min_confidence: Any = None,
+        band: Any = None,
+        since: Any = None,
+        limit: Any = 20,
+        cursor: Any = None,
+    ) -> tuple[list[Alert], str | None]:
+        """Newest first; returns (alerts, next_cursor or None). Every filter is validated."""
+        if isinstance(limit, bool):
+            raise InvalidInput(f"limit must be 1-{MAX_LIMIT}", field="limit")
+        try:
+            limit = int(limit)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"limit must be 1-{MAX_LIMIT}", field="limit") from None
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be 1-{MAX_LIMIT}", field="limit")
+        query = Alert.all()
+        if company not in (None, ""):
+            companies = getattr(self.app, "companies", None)
+            if companies is not None:
+                found = await companies.get(company)
+            else:
+                found = await self._company(company)
+            query = query.filter(companies__id=found.id)
+        if min_confidence not in (None, ""):
+            query = query.filter(confidence__gte=_confidence(min_confidence, "min_confidence"))
+        if band not in (None, ""):
+            if not isinstance(band, str) or band.lower() not in BANDS:
+                raise InvalidInput("band must be high, medium or low", field="band")
+            query = query.filter(band=band.lower())
+        if since not in (None, ""):
+            query = query.filter(created_at__gte=_parse_since(since))
+        if cursor not in (None, ""):
+            query = query.filter(id__lt=_decode_cursor(cursor))
+        rows = await query.order_by("-id").limit(limit + 1).distinct()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, (_encode_cursor(rows[-1].id) if more and rows else None)
+
+    async def _company(self, ref: Any) -> Company:
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+            found = await Company.get_or_none(id=int(ref))
+        else:
+            found = await Company.get_or_none(name=str(ref).strip())
+        if found is None:
+            raise NotFound(f"company {ref!r} not found", field="company")
+        return found
+
+    # --- feedback and unsubscribe -----------------------------------------------------
+
+    async def feedback(self, alert_id: Any, user: User, useful: Any) -> dict[str, Any]:
+        """Record (or change) one user's 👍/👎; counters are recounted, so repeats are safe."""
+        if not isinstance(useful, bool):
+            raise InvalidInput("useful must be true or false", field="useful")
+        alert = await self.get(alert_id)
+        async with in_transaction() as conn:
+            updated = (
+                await AlertFeedback.filter(alert_id=alert.id, user_id=user.id)
+                .using_db(conn)
+                .update(useful=useful)
+            )
+            if not updated:
+                try:
+                    await AlertFeedback.create(
+                        alert_id=alert.id, user_id=user.id, useful=useful, using_db=conn
+                    )
+                except IntegrityError:
+                    await (
+                        AlertFeedback.filter(alert_id=alert.id, user_id=user.id)
+                        .using_db(conn)
+                        .update(useful=useful)
+                    )
+            up = await AlertFeedback.filter(alert_id=alert.id, useful=True).using_db(conn).count()
+            down = (
+                await AlertFeedback.filter(alert_id=alert.id, useful=False).using_db(conn).count()
+            )
+            await (
+                Alert.filter(id=alert.id).using_db(conn).update(feedback_up=up, feedback_down=down)
+            )
+        return {"alert_id": alert.id, "useful": useful, "up": up, "down": down}
+
+    async def unsubscribe(self, token: Any) -> Subscription:
+        """Turn off the subscription behind an email's unsubscribe link (idempotent)."""
+        if not isinstance(token, str) or not 8 <= len(token) <= 64:
+            raise NotFound("this unsubscribe link is not valid", field="token")
+        sub = await Subscription.get_or_none(unsubscribe_token=token)
+        if sub is None:
+            raise NotFound("this unsubscribe link is not valid", field="token")
+        if sub.active:
+            sub.active = False
+            await sub.save(update_fields=["active", "updated_at"])
+            self.router.invalidate()
+            log.info("subscription %s unsubscribed by link", sub.id)
+        return sub
+
+    async def unsubscribe_url(self, subscription: Subscription) -> str:
+        """The link for a subscription's emails, creating its token on first use."""
+        if not subscription.unsubscribe_token:
+            token = secrets.token_urlsafe(24)
+            await Subscription.filter(id=subscription.id, unsubscribe_token=None).update(
+                unsubscribe_token=token
+            )
+            await subscription.refresh_from_db(fields=["unsubscribe_token"])
+        base = self.app.settings.public_base_url.rstrip("/")
+        return f"{base}/unsubscribe/{subscription.unsubscribe_token}"

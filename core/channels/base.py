@@ -1,0 +1,166 @@
+"""The Channel interface (Apprise / Home Assistant style) and what a send can come to.
+
+A channel only sends one message and says what happened; the dispatcher owns retries,
+backoff, pauses and the Delivery rows. Capabilities are class attributes, not kind checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from core.alerts.render import AlertMessage, DigestMessage
+    from core.models import Destination
+
+
+class OutcomeKind(StrEnum):
+    SENT = "sent"
+    REJECTED = "rejected"  # permanent for the destination: blocked, kicked, unknown chat
+    FAILED = "failed"  # permanent for this message only (e.g. the platform refused the body)
+    RETRY = "retry"  # temporary: network, timeout, 5xx
+    RATE_LIMITED = "rate_limited"  # wait exactly retry_after on `scope`, not an attempt
+    MOVED = "moved"  # the destination has a new address (Telegram group → supergroup)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one send came to. Build it with the class methods."""
+
+    kind: OutcomeKind
+    external_id: str | None = None
+    reason: str = ""
+    retry_after: float = 0.0
+    scope: str = ""
+    new_address: str | None = None
+
+    @classmethod
+    def sent(cls, external_id: str | int | None = None) -> Outcome:
+        return cls(OutcomeKind.SENT, external_id=None if external_id is None else str(external_id))
+
+    @classmethod
+    def rejected(cls, reason: str) -> Outcome:
+        return cls(OutcomeKind.REJECTED, reason=reason)
+
+    @classmethod
+    def failed(cls, reason: str) -> Outcome:
+        return cls(OutcomeKind.FAILED, reason=reason)
+
+    @classmethod
+    def retry(cls, error: str) -> Outcome:
+        return cls(OutcomeKind.RETRY, reason=error)
+
+    @classmethod
+    def rate_limited(cls, retry_after: float, scope: str, reason: str = "") -> Outcome:
+        return cls(
+            OutcomeKind.RATE_LIMITED,
+            retry_after=max(0.0, float(retry_after)),
+            scope=scope,
+            reason=reason or f"rate limited for {retry_after:.3g}s",
+        )
+
+    @classmethod
+    def moved(cls, new_address: str) -> Outcome:
+        return cls(OutcomeKind.MOVED, new_address=new_address, reason="destination moved")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short service message to a destination's owner (e.g. 'your other chat was lost')."""
+
+    title: str
+    text: str
+
+
+# what a channel can be asked to send
+Message = "AlertMessage | DigestMessage | Notice"
+
+
+class Channel:
+    """Base class: subclasses set the class attributes and implement `send`."""
+
+    kind: ClassVar[str] = ""
+    max_length: ClassVar[int] = 4096
+    supports_digest: ClassVar[bool] = False
+
+    async def start(self) -> None:
+        """Open sessions; called once by the registry before the first send."""
+
+    async def close(self) -> None:
+        """Release sessions; safe to call twice."""
+
+    def scopes(self, destination: Destination) -> tuple[str, ...]:
+        """Rate-limit scopes a send to `destination` counts against (checked before sending)."""
+        return (self.kind, f"{self.kind}:{destination.address}")
+
+    async def send(
+        self, destination: Destination, message: AlertMessage | DigestMessage | Notice
+    ) -> Outcome:
+        raise NotImplementedError
+
+
+class SlidingWindow:
+    """At most `limit` events per `period_s` seconds (a per-key self-throttle)."""
+
+    __slots__ = ("_events", "limit", "period_s")
+
+    def __init__(self, limit: int, period_s: float) -> None:
+        self.limit = limit
+        self.period_s = period_s
+        self._events: deque[float] = deque()
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one more event is allowed (0 when allowed now)."""
+        events = self._events
+        while events and events[0] <= now - self.period_s:
+            events.popleft()
+        if len(events) < self.limit:
+            return 0.0
+        return events[0] + self.period_s - now
+
+    def hit(self, now: float) -> None:
+        self._events.append(now)
+
+
+class Throttle:
+    """Several keyed sliding windows; `acquire` waits when the wait is short, else reports it.
+
+    Used by channels to respect a platform's published limits before it has to say 429.
+    """
+
+    def __init__(self, max_wait_s: float = 1.5) -> None:
+        self.max_wait_s = max_wait_s
+        self._windows: dict[str, SlidingWindow] = {}
+        self._lock = asyncio.Lock()  # no await inside: only makes check+hit atomic
+
+    async def acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
+        """Take one slot in every (key, limit, period) rule.
+
+        Returns (0, "") once taken, or (wait_s, key) without taking anything when the
+        wait would exceed `max_wait_s` (the caller reports it as rate_limited).
+        """
+        while True:
+            async with self._lock:
+                now = time.monotonic()
+                wait, key = 0.0, ""
+                for rule_key, limit, period in rules:
+                    if limit <= 0:
+                        continue
+                    window = self._windows.get(rule_key)
+                    if window is None:
+                        window = self._windows[rule_key] = SlidingWindow(limit, period)
+                    w = window.wait_time(now)
+                    if w > wait:
+                        wait, key = w, rule_key
+                if wait <= 0:
+                    for rule_key, limit, _period in rules:
+                        if limit > 0:
+                            self._windows[rule_key].hit(now)
+                    return 0.0, ""
+            if wait > self.max_wait_s:
+                return wait, key
+            await asyncio.sleep(wait)
