@@ -1,0 +1,121 @@
+"""Service-admin commands: companies and feeds."""
+
+from __future__ import annotations
+
+from core.commands.alerts import _service
+from core.commands.registry import (
+    CommandContext,
+    Param,
+    ParamType,
+    Permission,
+    Reply,
+    command,
+)
+
+ADMIN = Permission.SERVICE_ADMIN
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+@command(
+    "company_add",
+    "Admin: add a company to watch for",
+    Param("name", description="company name (quote it if it has spaces)", required=True),
+    Param("tokens", description="token symbols, comma separated, e.g. MON"),
+    Param("aliases", description="other names, comma separated"),
+    Param("priority", description="HIGH, MEDIUM or LOW", choices=("high", "medium", "low")),
+    permission=ADMIN,
+    group="admin",
+)
+async def company_add(
+    ctx: CommandContext,
+    name: str,
+    tokens: str | None = None,
+    aliases: str | None = None,
+    priority: str | None = None,
+) -> Reply:
+    company = await ctx.app.companies.create(
+        name,
+        tokens=_csv(tokens),
+        aliases=_csv(aliases),
+        priority=(priority or "medium").upper(),
+    )
+    return Reply(f"Added {company.name} (id {company.id}).")
+
+
+@command(
+    "company_remove",
+    "Admin: remove a company",
+    Param("company", ParamType.COMPANY, "company name", required=True),
+    permission=ADMIN,
+    group="admin",
+)
+async def company_remove(ctx: CommandContext, company: str) -> Reply:
+    removed = await ctx.app.companies.delete(company)
+    return Reply(f"Removed {removed.name}.")
+
+
+@command(
+    "company_alias",
+    "Admin: add another name for a company",
+    Param("company", description="company name (quote it if it has spaces)", required=True),
+    Param("alias", ParamType.TEXT, "the other name", required=True),
+    permission=ADMIN,
+    group="admin",
+)
+async def company_alias(ctx: CommandContext, company: str, alias: str) -> Reply:
+    updated = await ctx.app.companies.add_alias(company, alias)
+    return Reply(f"{updated.name} is also known as: {', '.join(updated.aliases or [])}.")
+
+
+@command(
+    "feed_add",
+    "Admin: watch a news source (RSS/Atom URL, web page, or X search)",
+    Param(
+        "url",
+        description="feed URL (or the search query for twitter)",
+        required=True,
+        max_length=2048,
+    ),
+    Param("kind", description="rss, page or twitter", choices=("rss", "page", "twitter")),
+    permission=ADMIN,
+    group="admin",
+)
+async def feed_add(ctx: CommandContext, url: str, kind: str | None = None) -> Reply:
+    feeds = _service(ctx, "feeds")
+    kind = kind or "rss"
+    if kind == "twitter":
+        feed = await feeds.add(None, kind, query=url, created_by=ctx.user)
+    else:
+        feed = await feeds.add(url, kind, created_by=ctx.user)
+    return Reply(f"Added feed #{feed.id} ({feed.kind}): {feed.url or feed.query}.")
+
+
+@command(
+    "feed_remove",
+    "Admin: stop watching a feed",
+    Param("feed_id", ParamType.INTEGER, "the feed number from /feeds", required=True, min_value=1),
+    permission=ADMIN,
+    group="admin",
+)
+async def feed_remove(ctx: CommandContext, feed_id: int) -> Reply:
+    feed = await _service(ctx, "feeds").remove(feed_id)
+    return Reply(f"Removed feed #{feed.id}.")
+
+
+@command(
+    "feed_status", "Admin: feed health (ok, failing, disabled)", permission=ADMIN, group="admin"
+)
+async def feed_status(ctx: CommandContext) -> Reply:
+    summary = await _service(ctx, "feeds").status()
+    fields = [
+        (key.capitalize(), str(summary.get(key, 0)))
+        for key in ("total", "healthy", "pending", "failing", "disabled")
+    ]
+    lines = []
+    for feed in summary.get("attention", [])[:20]:
+        reason = feed.get("disabled_reason") or feed.get("last_error") or ""
+        lines.append(f"#{feed.get('id')} {feed.get('url') or feed.get('query')}: {reason}")
+    return Reply("\n".join(lines) or "All feeds are fine.", title="Feed health", fields=fields)

@@ -1,0 +1,518 @@
+"""The command registry: every chat/REST command is declared once, here in `core/commands/`.
+
+`@command(...)` only tags a function with its spec (errbot's `_tag_botcmd` habit); a
+`Registry` collects tagged functions from the command modules; each transport (Telegram,
+Discord, REST) binds the registry to its own mechanism and renders the `Reply` a handler
+returns. `execute()` is the one entry point that parses, checks permissions and the per-user
+rate limit, runs the handler and turns every failure into a short reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from core.errors import Forbidden, InvalidInput, RateLimited, ServiceError
+from core.models import DestinationKind, Platform, Role, User
+from core.ratelimit import Limit
+
+if TYPE_CHECKING:
+    from core.models import Destination
+    from core.runtime import App
+
+log = logging.getLogger(__name__)
+
+COMMAND_LIMIT = "commands"
+# a burst of 10 commands, then one every 3 seconds per user
+COMMAND_LIMIT_DEFAULT = Limit(20, 60, "token_bucket", burst=10)
+APOLOGY = "Sorry, something went wrong on our side. The error was logged; please try again later."
+
+
+class Permission(StrEnum):
+    ANYONE = "anyone"
+    CHAT_ADMIN = "chat_admin"
+    SERVICE_ADMIN = "service_admin"
+
+
+class ParamType(StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    CONFIDENCE = "confidence"  # 0..1, also "80%"
+    COMPANY = "company"  # a company name, autocompleted on Discord
+    TEXT = "text"  # the rest of the line
+    LIST = "list"  # the rest of the line, split on commas (or spaces without commas)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed parameter; transports read this to build options and usage lines."""
+
+    name: str
+    type: ParamType = ParamType.STRING
+    description: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = 200
+
+    @property
+    def greedy(self) -> bool:
+        """Takes the rest of the line (a company name does too when it is the last)."""
+        return self.type in (ParamType.TEXT, ParamType.LIST)
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE)
+
+    @property
+    def placeholder(self) -> str:
+        label = "|".join(self.choices) if self.choices else self.name
+        if self.type == ParamType.LIST:
+            label += "…"
+        return f"<{label}>" if self.required else f"[{label}]"
+
+    def convert(self, raw: Any) -> Any:
+        """Check and convert one value; InvalidInput names this parameter."""
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw is None or raw == "" or raw == []:
+            if self.required:
+                raise InvalidInput(f"{self.name} is required", field=self.name)
+            return None
+        if self.type == ParamType.LIST:
+            items = raw if isinstance(raw, list | tuple) else _split_list(str(raw))
+            items = [str(i).strip() for i in items if str(i).strip()]
+            if len(items) > 50:
+                raise InvalidInput(f"at most 50 {self.name}", field=self.name)
+            return items or None
+        if self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE):
+            return self._number(raw)
+        value = str(raw)
+        if len(value) > self.max_length:
+            raise InvalidInput(
+                f"{self.name} must be at most {self.max_length} characters", field=self.name
+            )
+        if self.choices:
+            lowered = value.lower()
+            if lowered not in self.choices:
+                raise InvalidInput(
+                    f"{self.name} must be one of {', '.join(self.choices)}", field=self.name
+                )
+            return lowered
+        return value
+
+    def _number(self, raw: Any) -> float | int:
+        if isinstance(raw, bool):
+            raise InvalidInput(f"{self.name} must be a number", field=self.name)
+        text = str(raw).strip()
+        percent = text.endswith("%")
+        try:
+            value: float = float(text.rstrip("%"))
+        except ValueError:
+            kind = "a whole number" if self.type == ParamType.INTEGER else "a number"
+            raise InvalidInput(
+                f"{self.name} must be {kind}, got {text!r}", field=self.name
+            ) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidInput(f"{self.name} must be a number", field=self.name)
+        if self.type == ParamType.CONFIDENCE:
+            if percent or 1 < value <= 100:
+                value = value / 100
+            if not 0 <= value <= 1:
+                raise InvalidInput(
+                    f"{self.name} must be between 0 and 1 (or 0-100%), got {text}", field=self.name
+                )
+            return round(value, 4)
+        if self.type == ParamType.INTEGER:
+            if percent or value != int(value):
+                raise InvalidInput(f"{self.name} must be a whole number", field=self.name)
+            value = int(value)
+        lo, hi = self.min_value, self.max_value
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            bounds = (
+                f"between {_num(lo)} and {_num(hi)}"
+                if lo is not None and hi is not None
+                else (f"at least {_num(lo)}" if lo is not None else f"at most {_num(hi)}")
+            )
+            raise InvalidInput(f"{self.name} must be {bounds}", field=self.name)
+        return value
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else (str(int(value)) if value == int(value) else str(value))
+
+
+def _split_list(text: str) -> list[str]:
+    return text.split(",") if "," in text else text.split()
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a URL to open, or callback data the transport hands back."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Reply:
+    """What a handler returns; Telegram renders HTML, Discord an embed, REST JSON.
+
+    `text` and field values are plain text: each transport escapes them for its platform.
+    `private` asks the transport to show it only to the caller (DM, ephemeral).
+    """
+
+    text: str = ""
+    title: str | None = None
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    private: bool = False
+    ok: bool = True
+    error: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The REST shape of a reply."""
+        out: dict[str, Any] = {"ok": self.ok, "text": self.text}
+        if self.title:
+            out["title"] = self.title
+        if self.fields:
+            out["fields"] = [{"name": n, "value": v} for n, v in self.fields]
+        if self.buttons:
+            out["buttons"] = [
+                {k: v for k, v in vars(b).items() if v is not None} for b in self.buttons
+            ]
+        if self.private:
+            out["private"] = True
+        if self.error:
+            out["error"] = self.error
+        if self.data is not None:
+            out["data"] = self.data
+        return out
+
+    def plain(self) -> str:
+        """Title, text and fields as one plain string (logs, tests, plain transports)."""
+        lines = [self.title] if self.title else []
+        if self.text:
+            lines.append(self.text)
+        lines.extend(f"{name}: {value}" for name, value in self.fields)
+        return "\n".join(lines)
+
+
+@dataclass
+class CommandContext:
+    """Who runs a command, from where; handlers reach services through `app`."""
+
+    app: App
+    user: User
+    platform: Platform
+    chat_id: str | None = None  # the Telegram chat / Discord channel the command came from
+    chat_name: str = ""
+    is_group: bool = False
+    is_chat_admin: bool = False
+    admin_check: Callable[[], Awaitable[bool]] | None = None  # lazy (Telegram getChatMember)
+    display_name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def destination_kind(self) -> DestinationKind | None:
+        return {
+            Platform.TELEGRAM: DestinationKind.TELEGRAM,
+            Platform.DISCORD: DestinationKind.DISCORD,
+        }.get(self.platform)
+
+    @property
+    def is_service_admin(self) -> bool:
+        return self.user.role == Role.ADMIN
+
+    async def chat_admin(self) -> bool:
+        """True in a DM; in a group, the platform's admin status (checked once)."""
+        if not self.is_group or self.is_chat_admin:
+            return True
+        if self.admin_check is not None:
+            self.is_chat_admin = bool(await self.admin_check())
+            self.admin_check = None
+        return self.is_chat_admin
+
+    async def destination(self) -> Destination:
+        """This chat as a Destination (created on first use)."""
+        kind = self.destination_kind
+        if kind is None or not self.chat_id:
+            raise InvalidInput(
+                "this command needs a chat: run it in Telegram or Discord", field="chat"
+            )
+        return await self.app.subscriptions.ensure_destination(
+            self.user, kind, str(self.chat_id), self.chat_name
+        )
+
+
+Handler = Callable[..., Awaitable[Reply | str]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    summary: str
+    params: tuple[Param, ...] = ()
+    permission: Permission = Permission.ANYONE
+    help: str = ""
+    group: str = "general"
+    hidden: bool = False
+    handler: Handler | None = None
+
+    @property
+    def usage(self) -> str:
+        return " ".join([f"/{self.name}", *(p.placeholder for p in self.params)])
+
+
+def command(
+    name: str,
+    summary: str,
+    *params: Param,
+    permission: Permission = Permission.ANYONE,
+    help: str = "",
+    group: str = "general",
+    hidden: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Tag a handler `async def h(ctx, **params) -> Reply | str`; nothing is registered here."""
+    if not name.isascii() or not name.replace("_", "").isalnum() or name.lower() != name:
+        raise ValueError(f"command names are lowercase letters, digits and _: {name!r}")
+    if len(summary) > 100:
+        raise ValueError(f"/{name}: summary must fit Discord's 100 characters")
+    seen_optional = False
+    for i, param in enumerate(params):
+        if param.required and seen_optional:
+            raise ValueError(f"/{name}: required {param.name} follows an optional parameter")
+        seen_optional = seen_optional or not param.required
+        if param.greedy and i != len(params) - 1:
+            raise ValueError(f"/{name}: only the last parameter may take the rest of the line")
+
+    def tag(func: Handler) -> Handler:
+        func.__command__ = CommandSpec(  # type: ignore[attr-defined]
+            name, summary, tuple(params), permission, help, group, hidden
+        )
+        return func
+
+    return tag
+
+
+class Registry:
+    """The collected commands, in declaration order."""
+
+    def __init__(self) -> None:
+        self._commands: dict[str, CommandSpec] = {}
+
+    def add(self, func: Handler) -> CommandSpec:
+        spec: CommandSpec | None = getattr(func, "__command__", None)
+        if spec is None:
+            raise ValueError(f"{func!r} is not tagged with @command")
+        if spec.name in self._commands:
+            raise ValueError(f"command /{spec.name} declared twice")
+        bound = replace(spec, handler=func)
+        self._commands[spec.name] = bound
+        return bound
+
+    def collect(self, *modules: ModuleType) -> Registry:
+        """Add every tagged function of the modules (errbot's inject_commands_from)."""
+        for module in modules:
+            for value in vars(module).values():
+                if callable(value) and hasattr(value, "__command__"):
+                    self.add(value)
+        return self
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self._commands.get(name.lower().lstrip("/"))
+
+    def __iter__(self) -> Any:
+        return iter(self._commands.values())
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def visible(self) -> list[CommandSpec]:
+        return [c for c in self._commands.values() if not c.hidden]
+
+    def names(self) -> list[str]:
+        return list(self._commands)
+
+
+def default_registry() -> Registry:
+    """Every command of the service, collected from the command modules."""
+    from core.commands import accounts, admin, alerts, general, subscriptions
+
+    return Registry().collect(general, subscriptions, alerts, accounts, admin)
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def tokenize(raw: str) -> list[str]:
+    """Split like a shell (quotes group words); unbalanced quotes fall back to spaces."""
+    try:
+        return shlex.split(raw)
+    except ValueError:
+        return raw.split()
+
+
+def parse_args(
+    spec: CommandSpec, raw: str | Sequence[str] | dict[str, Any] | None
+) -> dict[str, Any]:
+    """Raw text, a token list or a name->value mapping → checked keyword arguments."""
+    values: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        unknown = set(raw) - {p.name for p in spec.params}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InvalidInput(f"unknown parameter {name!r}", field=name)
+        values = dict(raw)
+    else:
+        tokens = tokenize(raw) if isinstance(raw, str) else [str(t) for t in raw or ()]
+        values = _assign(spec, tokens)
+    return {p.name: p.convert(values.get(p.name)) for p in spec.params}
+
+
+def _assign(spec: CommandSpec, tokens: list[str]) -> dict[str, Any]:
+    by_name = {p.name: p for p in spec.params}
+    values: dict[str, Any] = {}
+    positional: list[str] = []
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if sep and key.lower() in by_name and key.lower() not in values:
+            values[key.lower()] = value
+        else:
+            positional.append(token)
+    params = [p for p in spec.params if p.name not in values]
+    i = 0
+    for index, param in enumerate(params):
+        if i >= len(positional):
+            break
+        token = positional[i]
+        later_numeric = any(p.numeric for p in params[index + 1 :])
+        later_other = any(not p.numeric for p in params[index + 1 :])
+        if not param.required and not param.numeric and later_numeric and _looks_numeric(token):
+            continue  # "/alerts 0.8": the number belongs to a later numeric parameter
+        if not param.required and param.numeric and later_other and not _looks_numeric(token):
+            continue  # "/subscribe Monad": the word belongs to a later parameter
+        last = index == len(params) - 1
+        if param.greedy or (last and param.type == ParamType.COMPANY):
+            values[param.name] = " ".join(positional[i:])
+            i = len(positional)
+            break
+        values[param.name] = token
+        i += 1
+    if i < len(positional):
+        extra = " ".join(positional[i:])
+        raise InvalidInput(f"unexpected extra argument {extra!r}", field="args")
+    return values
+
+
+def _looks_numeric(token: str) -> bool:
+    try:
+        float(token.rstrip("%"))
+    except ValueError:
+        return False
+    return True
+
+
+# --- executing -----------------------------------------------------------------------------
+
+
+class Commands:
+    """The App's command service: the registry plus the per-user command rate limit."""
+
+    def __init__(self, app: App, registry: Registry | None = None) -> None:
+        self.app = app
+        self.registry = registry or default_registry()
+        limiter = getattr(app, "limiter", None)
+        if limiter is not None and COMMAND_LIMIT not in limiter.limits:
+            limiter.set_limit(COMMAND_LIMIT, COMMAND_LIMIT_DEFAULT)
+
+    async def execute(
+        self,
+        name: str,
+        args: str | Sequence[str] | dict[str, Any] | None,
+        ctx: CommandContext,
+    ) -> Reply:
+        """Run one command for `ctx`; never raises: every failure becomes a reply."""
+        spec = self.registry.get(name)
+        if spec is None or spec.handler is None:
+            reply = help_reply(self.registry, ctx, prefix=f"Unknown command /{name}.")
+            reply.ok = False
+            reply.error = {"code": "not_found", "message": f"unknown command /{name}"}
+            return reply
+        try:
+            limiter = getattr(self.app, "limiter", None)
+            if limiter is not None:
+                await limiter.check(COMMAND_LIMIT, f"user:{ctx.user.id}")
+            kwargs = parse_args(spec, args)
+            await check_permission(spec, ctx)
+            result = await spec.handler(ctx, **kwargs)
+        except RateLimited as exc:
+            return error_reply(
+                exc,
+                f"Slow down: too many commands. Try again in {max(1, round(exc.retry_after))}s.",
+            )
+        except InvalidInput as exc:
+            return error_reply(exc, f"{exc.message}\nUsage: {spec.usage}")
+        except ServiceError as exc:
+            return error_reply(exc, exc.message)
+        except Exception:
+            log.exception(
+                "command /%s failed (user %s, platform %s, chat %s)",
+                spec.name,
+                ctx.user.id,
+                ctx.platform,
+                ctx.chat_id,
+            )
+            reply = Reply(APOLOGY, ok=False)
+            reply.error = {"code": "internal", "message": "internal error"}
+            return reply
+        return result if isinstance(result, Reply) else Reply(str(result))
+
+
+def error_reply(exc: ServiceError, text: str) -> Reply:
+    return Reply(text, ok=False, error=exc.to_dict())
+
+
+async def check_permission(spec: CommandSpec, ctx: CommandContext) -> None:
+    if spec.permission == Permission.SERVICE_ADMIN and not ctx.is_service_admin:
+        raise Forbidden(
+            f"/{spec.name} is for service admins; ask an admin, or /link an admin account",
+            field="permission",
+        )
+    if spec.permission == Permission.CHAT_ADMIN and not await ctx.chat_admin():
+        raise Forbidden(
+            f"only chat admins can use /{spec.name} in a group; ask an admin of this chat",
+            field="permission",
+        )
+
+
+async def execute(
+    app: App,
+    name: str,
+    args: str | Sequence[str] | dict[str, Any] | None,
+    ctx: CommandContext,
+) -> Reply:
+    """The entry point every transport (Telegram, Discord, REST) calls."""
+    return await app.commands.execute(name, args, ctx)
+
+
+def help_reply(registry: Iterable[CommandSpec], ctx: CommandContext, *, prefix: str = "") -> Reply:
+    """A short list of commands this caller can use."""
+    lines = [prefix] if prefix else []
+    lines.append("Commands:")
+    for spec in registry:
+        if spec.hidden:
+            continue
+        if spec.permission == Permission.SERVICE_ADMIN and not ctx.is_service_admin:
+            continue
+        lines.append(f"{spec.usage} — {spec.summary}")
+    return Reply("\n".join(lines))

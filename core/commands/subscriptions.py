@@ -1,0 +1,196 @@
+"""Subscribing a chat, its filters, the personal watchlist and email digests."""
+
+from __future__ import annotations
+
+import logging
+
+from core.commands.registry import (
+    CommandContext,
+    Param,
+    ParamType,
+    Permission,
+    Reply,
+    command,
+)
+from core.errors import InvalidInput, NotFound
+from core.models import Company, Subscription
+
+log = logging.getLogger(__name__)
+
+
+async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, str]]:
+    mode = str(sub.mode)
+    if mode == "digest":
+        mode += f" ({sub.digest_interval})"
+    if sub.company_ids:
+        names = await Company.filter(id__in=list(sub.company_ids)).values_list("name", flat=True)
+        companies = ", ".join(sorted(names)) or "none"
+    elif sub.use_watchlist:
+        companies = "your /watchlist"
+    else:
+        companies = "all"
+    return [
+        ("Status", "active" if sub.active else "paused (/subscribe to resume)"),
+        ("Minimum confidence", f"{sub.min_confidence:.2f}"),
+        ("Companies", companies),
+        ("Mode", mode),
+    ]
+
+
+async def _chat_subscription(ctx: CommandContext) -> Subscription:
+    sub = await ctx.app.subscriptions.get_for_destination(await ctx.destination())
+    if sub is None or not sub.active:
+        raise NotFound("this chat is not subscribed yet; use /subscribe first")
+    return sub
+
+
+@command(
+    "subscribe",
+    "Send alerts to this chat (optionally above a confidence, for some companies)",
+    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence 0-1, e.g. 0.7"),
+    Param("companies", ParamType.LIST, "only these companies (comma separated)"),
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def subscribe(
+    ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
+) -> Reply:
+    dest = await ctx.destination()
+    sub = await ctx.app.subscriptions.subscribe(
+        ctx.user, dest, min_confidence=min_confidence, companies=companies
+    )
+    return Reply(
+        "This chat is subscribed. Alerts created from now on arrive here.",
+        title="Subscribed",
+        fields=await _describe(ctx, sub),
+    )
+
+
+@command(
+    "unsubscribe",
+    "Stop sending alerts to this chat",
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def unsubscribe(ctx: CommandContext) -> Reply:
+    await ctx.app.subscriptions.unsubscribe(ctx.user, await ctx.destination())
+    return Reply("This chat will get no more alerts. /subscribe to start again.")
+
+
+@command(
+    "filter",
+    "Set the minimum confidence for alerts in this chat",
+    Param("min_confidence", ParamType.CONFIDENCE, "0-1 (or 0-100%), e.g. 0.7", required=True),
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def filter_(ctx: CommandContext, min_confidence: float) -> Reply:
+    await _chat_subscription(ctx)
+    dest = await ctx.destination()
+    await ctx.app.subscriptions.subscribe(ctx.user, dest, min_confidence=min_confidence)
+    return Reply(f"Only alerts with confidence {min_confidence:.2f} or more will arrive here.")
+
+
+@command(
+    "mode",
+    "Instant alerts, or a digest hourly/daily",
+    Param("mode", description="instant or digest", required=True, choices=("instant", "digest")),
+    Param("interval", description="digest interval", choices=("hourly", "daily")),
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def mode(ctx: CommandContext, mode: str, interval: str | None = None) -> Reply:
+    if mode == "instant" and interval:
+        raise InvalidInput("an interval only applies to digest mode", field="interval")
+    await _chat_subscription(ctx)
+    dest = await ctx.destination()
+    interval = interval or ("daily" if mode == "digest" else None)
+    await ctx.app.subscriptions.subscribe(ctx.user, dest, mode=mode, digest_interval=interval)
+    text = (
+        "Alerts arrive as they happen."
+        if mode == "instant"
+        else f"Alerts arrive as a {interval} digest."
+    )
+    return Reply(text)
+
+
+@command("settings", "Show this chat's subscription", group="subscriptions")
+async def settings(ctx: CommandContext) -> Reply:
+    sub = await ctx.app.subscriptions.get_for_destination(await ctx.destination())
+    if sub is None:
+        return Reply("This chat is not subscribed. /subscribe to get alerts here.")
+    return Reply("", title="This chat's subscription", fields=await _describe(ctx, sub))
+
+
+@command(
+    "watch",
+    "Add a company to your watchlist (limits your alerts to watched companies)",
+    Param("company", ParamType.COMPANY, "company name, alias or token", required=True),
+    group="watchlist",
+)
+async def watch(ctx: CommandContext, company: str) -> Reply:
+    found = await ctx.app.subscriptions.watch(ctx.user, company)
+    count = len(await ctx.app.subscriptions.watchlist(ctx.user))
+    return Reply(
+        f"Watching {found.name}. Your subscriptions without their own company list now only "
+        f"get alerts about your {count} watched compan{'y' if count == 1 else 'ies'}."
+    )
+
+
+@command(
+    "unwatch",
+    "Remove a company from your watchlist",
+    Param("company", ParamType.COMPANY, "company name", required=True),
+    group="watchlist",
+)
+async def unwatch(ctx: CommandContext, company: str) -> Reply:
+    found = await ctx.app.subscriptions.unwatch(ctx.user, company)
+    left = await ctx.app.subscriptions.watchlist(ctx.user)
+    tail = "" if left else " Your watchlist is empty: you get alerts about every company."
+    return Reply(f"Stopped watching {found.name}.{tail}")
+
+
+@command("watchlist", "Show the companies you watch", group="watchlist")
+async def watchlist(ctx: CommandContext) -> Reply:
+    companies = await ctx.app.subscriptions.watchlist(ctx.user)
+    if not companies:
+        return Reply(
+            "You watch no companies, so you get alerts about all of them. /watch <company>"
+        )
+    lines = [f"• {c.name}" + (f" ({', '.join(c.tokens)})" if c.tokens else "") for c in companies]
+    return Reply("\n".join(lines), title="Your watchlist")
+
+
+@command(
+    "email",
+    "Get alerts by email: /email <address>, then /email verify <code>",
+    Param("address", description="your email address, or 'verify'", required=True),
+    Param("code", description="the 6-digit code from the email"),
+    group="subscriptions",
+)
+async def email(ctx: CommandContext, address: str, code: str | None = None) -> Reply:
+    subs = ctx.app.subscriptions
+    if address.lower() == "verify":
+        if not code:
+            raise InvalidInput("give the 6-digit code from the email", field="code")
+        dest = await subs.verify_email(ctx.user, code)
+        return Reply(
+            f"{dest.address} is verified: you will get a daily digest there.", private=True
+        )
+    if code:
+        raise InvalidInput("to verify, send /email verify <code>", field="code")
+    channels = getattr(ctx.app, "channels", None)
+    sender = channels.get("email") if channels is not None else None
+    if sender is None or not getattr(sender, "configured", True) or not ctx.app.settings.smtp_host:
+        return Reply("Email is not configured on this server.", ok=False)
+    dest, secret = await subs.start_email_verification(ctx.user, address)
+    text = (
+        f"Your TGE Monitor verification code is {secret}.\n"
+        "Send /email verify <code> to the bot within 30 minutes. "
+        "If you did not ask for this, ignore this mail."
+    )
+    await sender.send_email(dest.address, "TGE Monitor verification code", text)
+    log.info("sent an email verification code for destination %s", dest.id)
+    return Reply(
+        f"I sent a 6-digit code to {dest.address}. Send /email verify <code> here.", private=True
+    )

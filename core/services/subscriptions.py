@@ -1,0 +1,432 @@
+"""Subscriptions, destinations and the per-user watchlist (`app.subscriptions`).
+
+A Destination is where alerts go (a chat, a channel, an address); a Subscription is one
+destination's standing order (threshold, companies, instant or digest). A chat has one
+subscription however many of its admins change it. The watchlist is per user: it limits
+that user's subscriptions that name no companies of their own (`use_watchlist`).
+Every change invalidates the alert router's cached map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tortoise.exceptions import IntegrityError
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.models import (
+    Company,
+    Destination,
+    DestinationKind,
+    DigestInterval,
+    Subscription,
+    SubscriptionMode,
+    User,
+)
+from core.services.accounts import validate_email
+
+if TYPE_CHECKING:
+    from core.runtime import App
+
+log = logging.getLogger(__name__)
+
+EMAIL_CODE_TTL = timedelta(minutes=30)
+MAX_WATCHLIST = 200
+_NUMERIC_ID = re.compile(r"^-?\d{1,20}$")
+_EDITABLE = {"min_confidence", "companies", "mode", "digest_interval", "digest_hour", "active"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _confidence(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(
+            "min_confidence must be a number between 0 and 1", field="min_confidence"
+        )
+    if not 0 <= float(value) <= 1:
+        raise InvalidInput("min_confidence must be between 0 and 1", field="min_confidence")
+    return float(value)
+
+
+def _mode(value: Any) -> SubscriptionMode:
+    try:
+        return SubscriptionMode(str(value).lower())
+    except ValueError:
+        raise InvalidInput("mode must be instant or digest", field="mode") from None
+
+
+def _interval(value: Any) -> DigestInterval:
+    try:
+        return DigestInterval(str(value).lower())
+    except ValueError:
+        raise InvalidInput(
+            "digest interval must be hourly or daily", field="digest_interval"
+        ) from None
+
+
+class Subscriptions:
+    """Subscription and destination operations; transports and REST call these."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def _changed(self) -> None:
+        alerts = getattr(self.app, "alerts", None)
+        router = getattr(alerts, "router", None)
+        if router is not None:
+            router.invalidate()
+
+    # --- destinations -----------------------------------------------------------------
+
+    async def validate_address(self, kind: DestinationKind | str, address: Any) -> str:
+        """Check an address for its kind; returns the normalised address."""
+        try:
+            kind = DestinationKind(kind)
+        except ValueError:
+            kinds = ", ".join(k.value for k in DestinationKind)
+            raise InvalidInput(f"kind must be one of {kinds}", field="kind") from None
+        if not isinstance(address, str | int) or isinstance(address, bool):
+            raise InvalidInput("address is required", field="address")
+        text = str(address).strip()
+        if not text:
+            raise InvalidInput("address is required", field="address")
+        if kind == DestinationKind.EMAIL:
+            try:
+                return validate_email(text)
+            except InvalidInput as exc:
+                raise InvalidInput(exc.message, field="address") from None
+        if kind in (DestinationKind.TELEGRAM, DestinationKind.DISCORD):
+            if not _NUMERIC_ID.match(text):
+                raise InvalidInput(f"a {kind.value} chat id is numeric", field="address")
+            return text
+        if kind == DestinationKind.WEBHOOK:
+            fetcher = getattr(self.app, "fetcher", None)
+            if fetcher is not None and hasattr(fetcher, "check_url"):
+                try:
+                    return str(fetcher.check_url(text))
+                except InvalidInput as exc:
+                    raise InvalidInput(exc.message, field="address", **exc.details) from None
+            if not text.startswith(("https://", "http://")) or len(text) > 2048:
+                raise InvalidInput("webhook address must be an http(s) URL", field="address")
+            return text
+        if len(text) > 256:
+            raise InvalidInput("address is too long", field="address")
+        return text
+
+    async def ensure_destination(
+        self, owner: User, kind: DestinationKind | str, address: str | int, name: str = ""
+    ) -> Destination:
+        """The destination for a chat/channel, created (owned by `owner`) on first use."""
+        address = await self.validate_address(kind, address)
+        kind = DestinationKind(kind)
+        dest = await Destination.get_or_none(kind=kind, address=address)
+        if dest is not None:
+            if name and dest.name != name[:128]:
+                dest.name = name[:128]
+                await dest.save(update_fields=["name"])
+            return dest
+        verified = kind in (DestinationKind.TELEGRAM, DestinationKind.DISCORD)
+        try:
+            return await Destination.create(
+                kind=kind, address=address, name=name[:128], owner=owner, verified=verified
+            )
+        except IntegrityError:
+            return await Destination.get(kind=kind, address=address)
+
+    async def list_destinations(self, user: User) -> list[Destination]:
+        return await Destination.filter(owner=user).order_by("id")
+
+    async def get_destination(self, user: User, destination_id: Any) -> Destination:
+        """One of the user's destinations; anybody else's is NotFound."""
+        try:
+            ident = int(destination_id)
+        except (TypeError, ValueError):
+            raise NotFound("destination not found", field="destination") from None
+        dest = await Destination.get_or_none(id=ident, owner=user)
+        if dest is None:
+            raise NotFound("destination not found", field="destination")
+        return dest
+
+    async def create_destination(
+        self, user: User, kind: DestinationKind | str, address: Any, name: str = ""
+    ) -> Destination:
+        """A destination the user owns (email unverified until its code comes back)."""
+        if not isinstance(name, str) or len(name) > 128:
+            raise InvalidInput("name must be at most 128 characters", field="name")
+        address = await self.validate_address(kind, address)
+        kind = DestinationKind(kind)
+        existing = await Destination.get_or_none(kind=kind, address=address)
+        if existing is not None:
+            if existing.owner_id == user.id:
+                return existing
+            raise Conflict("that destination is already registered", field="address")
+        secret = secrets.token_urlsafe(24) if kind == DestinationKind.WEBHOOK else None
+        verified = kind not in (DestinationKind.EMAIL,)
+        try:
+            return await Destination.create(
+                kind=kind,
+                address=address,
+                name=name,
+                owner=user,
+                secret=secret,
+                verified=verified,
+            )
+        except IntegrityError:
+            raise Conflict("that destination is already registered", field="address") from None
+
+    async def delete_destination(self, user: User, destination_id: Any) -> None:
+        dest = await self.get_destination(user, destination_id)
+        await dest.delete()
+        self._changed()
+
+    # --- email verification -----------------------------------------------------------
+
+    async def start_email_verification(self, user: User, address: Any) -> tuple[Destination, str]:
+        """Create (or refresh) an unverified email destination; returns it and a 6-digit code."""
+        address = await self.validate_address(DestinationKind.EMAIL, address)
+        dest = await Destination.get_or_none(kind=DestinationKind.EMAIL, address=address)
+        if dest is not None and dest.owner_id != user.id:
+            raise Conflict("that email address is already registered", field="address")
+        if dest is None:
+            dest = await self.create_destination(user, DestinationKind.EMAIL, address)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        dest.verify_code_hash = _sha256(f"{dest.id}:{code}")
+        dest.verify_expires_at = _now() + EMAIL_CODE_TTL
+        await dest.save(update_fields=["verify_code_hash", "verify_expires_at"])
+        return dest, code
+
+    async def verify_email(
+        self,
+        user: User,
+        code: Any,
+        *,
+        mode: SubscriptionMode = SubscriptionMode.DIGEST,
+        digest_interval: DigestInterval = DigestInterval.DAILY,
+    ) -> Destination:
+        """Mark the user's pending email verified and subscribe it (daily digest by default)."""
+        text = str(code or "").strip()
+        if not re.fullmatch(r"\d{6}", text):
+            raise InvalidInput("the code is 6 digits", field="code")
+        pending = await Destination.filter(
+            owner=user, kind=DestinationKind.EMAIL, verify_code_hash__not_isnull=True
+        )
+        for dest in pending:
+            expected = dest.verify_code_hash or ""
+            if hmac.compare_digest(expected, _sha256(f"{dest.id}:{text}")):
+                if dest.verify_expires_at is None or dest.verify_expires_at <= _now():
+                    raise InvalidInput("the code has expired; send /email again", field="code")
+                dest.verified = True
+                dest.verify_code_hash = None
+                dest.verify_expires_at = None
+                await dest.save(update_fields=["verified", "verify_code_hash", "verify_expires_at"])
+                await self.subscribe(user, dest, mode=mode, digest_interval=digest_interval)
+                return dest
+        raise InvalidInput("that code is not valid", field="code")
+
+    # --- subscriptions ----------------------------------------------------------------
+
+    async def _company_ids(self, companies: Any) -> list[int]:
+        if isinstance(companies, str):
+            companies = [c for c in re.split(r",", companies) if c.strip()]
+        if not isinstance(companies, list | tuple):
+            raise InvalidInput("companies must be a list", field="companies")
+        ids: list[int] = []
+        for ref in companies:
+            company = await self.app.companies.get(ref)
+            if company.id not in ids:
+                ids.append(company.id)
+        return ids
+
+    async def get_for_destination(self, destination: Destination) -> Subscription | None:
+        """The destination's subscription (a chat has one, whoever set it up)."""
+        return await Subscription.filter(destination=destination).order_by("-active", "id").first()
+
+    async def subscribe(
+        self,
+        user: User,
+        destination: Destination,
+        *,
+        min_confidence: float | None = None,
+        companies: list[Any] | None = None,
+        mode: SubscriptionMode | str | None = None,
+        digest_interval: DigestInterval | str | None = None,
+    ) -> Subscription:
+        """Start (or update and re-activate) the destination's subscription."""
+        changes: dict[str, Any] = {"active": True}
+        if min_confidence is not None:
+            changes["min_confidence"] = _confidence(min_confidence)
+        if companies is not None:
+            changes["company_ids"] = await self._company_ids(companies)
+        if mode is not None:
+            changes["mode"] = _mode(mode)
+        if digest_interval is not None:
+            changes["digest_interval"] = _interval(digest_interval)
+        sub = await self.get_for_destination(destination)
+        if sub is None:
+            defaults = {
+                "min_confidence": self.app.settings.alert_threshold,
+                "company_ids": [],
+                "use_watchlist": False,
+            }
+            defaults.update(changes)
+            if not defaults["company_ids"]:
+                defaults["use_watchlist"] = await user.watchlist.all().exists()
+            try:
+                sub = await Subscription.create(
+                    user=user,
+                    destination=destination,
+                    unsubscribe_token=secrets.token_urlsafe(32),
+                    **defaults,
+                )
+            except IntegrityError:
+                sub = await Subscription.get(user=user, destination=destination)
+                await self._apply(sub, changes)
+        else:
+            await self._apply(sub, changes)
+        self._changed()
+        return sub
+
+    async def _apply(self, sub: Subscription, changes: dict[str, Any]) -> None:
+        if "company_ids" in changes:
+            owner = await User.get(id=sub.user_id)
+            changes["use_watchlist"] = (
+                not changes["company_ids"] and await owner.watchlist.all().exists()
+            )
+        for key, value in changes.items():
+            setattr(sub, key, value)
+        if changes:
+            await sub.save(update_fields=list(changes))
+
+    async def unsubscribe(self, user: User, destination: Destination) -> Subscription:
+        sub = await self.get_for_destination(destination)
+        if sub is None or not sub.active:
+            raise NotFound("this chat is not subscribed", field="subscription")
+        sub.active = False
+        await sub.save(update_fields=["active"])
+        self._changed()
+        return sub
+
+    async def list_for_user(self, user: User) -> list[Subscription]:
+        return await Subscription.filter(user=user).select_related("destination").order_by("id")
+
+    async def get(self, user: User, subscription_id: Any) -> Subscription:
+        try:
+            ident = int(subscription_id)
+        except (TypeError, ValueError):
+            raise NotFound("subscription not found", field="subscription") from None
+        sub = await Subscription.get_or_none(id=ident, user=user).select_related("destination")
+        if sub is None:
+            raise NotFound("subscription not found", field="subscription")
+        return sub
+
+    async def update(self, user: User, subscription_id: Any, **fields: Any) -> Subscription:
+        """Change filters of one of the user's subscriptions (REST PATCH)."""
+        unknown = set(fields) - _EDITABLE
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InvalidInput(f"{name} cannot be changed", field=name)
+        sub = await self.get(user, subscription_id)
+        changes: dict[str, Any] = {}
+        if "min_confidence" in fields:
+            changes["min_confidence"] = _confidence(fields["min_confidence"])
+        if "companies" in fields:
+            changes["company_ids"] = await self._company_ids(fields["companies"] or [])
+        if "mode" in fields:
+            changes["mode"] = _mode(fields["mode"])
+        if "digest_interval" in fields:
+            changes["digest_interval"] = _interval(fields["digest_interval"])
+        if "digest_hour" in fields:
+            hour = fields["digest_hour"]
+            if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+                raise InvalidInput("digest_hour must be 0-23", field="digest_hour")
+            changes["digest_hour"] = hour
+        if "active" in fields:
+            if not isinstance(fields["active"], bool):
+                raise InvalidInput("active must be true or false", field="active")
+            changes["active"] = fields["active"]
+        await self._apply(sub, changes)
+        self._changed()
+        return sub
+
+    async def delete(self, user: User, subscription_id: Any) -> None:
+        sub = await self.get(user, subscription_id)
+        await sub.delete()
+        self._changed()
+
+    async def unsubscribe_by_token(self, token: Any) -> Subscription:
+        """One-click unsubscribe from an email link."""
+        if not isinstance(token, str) or not token:
+            raise NotFound("unsubscribe link is not valid", field="token")
+        sub = await Subscription.get_or_none(unsubscribe_token=token)
+        if sub is None:
+            raise NotFound("unsubscribe link is not valid", field="token")
+        if sub.active:
+            sub.active = False
+            await sub.save(update_fields=["active"])
+            self._changed()
+        return sub
+
+    @staticmethod
+    def to_json(sub: Subscription) -> dict[str, Any]:
+        dest = sub.destination if isinstance(sub.destination, Destination) else None
+        return {
+            "id": sub.id,
+            "destination_id": sub.destination_id,
+            "destination": {"kind": str(dest.kind), "address": dest.address, "name": dest.name}
+            if dest
+            else None,
+            "min_confidence": sub.min_confidence,
+            "company_ids": list(sub.company_ids or []),
+            "use_watchlist": sub.use_watchlist,
+            "mode": str(sub.mode),
+            "digest_interval": str(sub.digest_interval),
+            "digest_hour": sub.digest_hour,
+            "active": sub.active,
+        }
+
+    # --- watchlist --------------------------------------------------------------------
+
+    async def _sync_watchlist_flag(self, user: User) -> None:
+        has_any = await user.watchlist.all().exists()
+        for sub in await Subscription.filter(user=user):
+            wanted = has_any and not sub.company_ids
+            if sub.use_watchlist != wanted:
+                sub.use_watchlist = wanted
+                await sub.save(update_fields=["use_watchlist"])
+        self._changed()
+
+    async def watch(self, user: User, company_ref: Any) -> Company:
+        """Add a company to the user's watchlist (NotFound carries suggestions)."""
+        company = await self.app.companies.get(company_ref)
+        if await user.watchlist.filter(id=company.id).exists():
+            return company
+        if await user.watchlist.all().count() >= MAX_WATCHLIST:
+            raise InvalidInput(
+                f"a watchlist holds at most {MAX_WATCHLIST} companies", field="company"
+            )
+        await user.watchlist.add(company)
+        await self._sync_watchlist_flag(user)
+        return company
+
+    async def unwatch(self, user: User, company_ref: Any) -> Company:
+        company = await self.app.companies.get(company_ref)
+        if not await user.watchlist.filter(id=company.id).exists():
+            raise NotFound(f"{company.name} is not on your watchlist", field="company")
+        await user.watchlist.remove(company)
+        await self._sync_watchlist_flag(user)
+        return company
+
+    async def watchlist(self, user: User) -> list[Company]:
+        return await user.watchlist.all().order_by("name")

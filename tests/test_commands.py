@@ -1,0 +1,260 @@
+"""The command registry and commands, driven through `execute` (the door every transport uses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.commands import (
+    CommandContext,
+    Param,
+    ParamType,
+    Registry,
+    Reply,
+    command,
+    default_registry,
+    execute,
+    parse_args,
+)
+from core.errors import InvalidInput
+from core.models import Destination, Platform, Role, Subscription, User
+from core.runtime import App
+
+
+async def ctx_for(
+    app: App,
+    user_id: int = 1,
+    *,
+    chat_id: int | None = None,
+    group: bool = False,
+    admin: bool = False,
+) -> CommandContext:
+    user = await app.accounts.ensure_identity(Platform.TELEGRAM, user_id, f"user{user_id}")
+    return CommandContext(
+        app=app,
+        user=user,
+        platform=Platform.TELEGRAM,
+        chat_id=str(chat_id if chat_id is not None else user_id),
+        is_group=group,
+        is_chat_admin=admin,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", {"company": None, "min_confidence": None, "n": None}),
+        ("Monad", {"company": "Monad", "min_confidence": None, "n": None}),
+        ("0.8", {"company": None, "min_confidence": 0.8, "n": None}),
+        ("80%", {"company": None, "min_confidence": 0.8, "n": None}),
+        ("Monad 0.7 3", {"company": "Monad", "min_confidence": 0.7, "n": 3}),
+        ("n=4", {"company": None, "min_confidence": None, "n": 4}),
+        ('"Monad Labs" 0.5', {"company": "Monad Labs", "min_confidence": 0.5, "n": None}),
+    ],
+)
+def test_parse_alerts_arguments(raw: str, expected: dict) -> None:
+    spec = default_registry().get("alerts")
+    assert spec is not None
+    assert parse_args(spec, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("command_name", "raw", "message"),
+    [
+        ("alerts", "Monad 150", "min_confidence must be between 0 and 1"),
+        ("alerts", "Monad 0.5 99", "n must be between 1 and 20"),
+        ("alerts", "Monad 0.5 2.5", "n must be a whole number"),
+        ("filter", "", "min_confidence is required"),
+        ("filter", "high", "min_confidence must be a number"),
+        ("mode", "sometimes", "mode must be one of instant, digest"),
+        ("filter", "0.5 0.6", "unexpected extra argument"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(command_name: str, raw: str, message: str) -> None:
+    spec = default_registry().get(command_name)
+    assert spec is not None
+    with pytest.raises(InvalidInput) as exc:
+        parse_args(spec, raw)
+    assert message in exc.value.message
+
+
+def test_subscribe_arguments_words_go_to_companies() -> None:
+    spec = default_registry().get("subscribe")
+    assert spec is not None
+    assert parse_args(spec, "Monad, Berachain") == {
+        "min_confidence": None,
+        "companies": ["Monad", "Berachain"],
+    }
+    assert parse_args(spec, "0.6 Monad") == {"min_confidence": 0.6, "companies": ["Monad"]}
+
+
+def test_decorator_only_tags_and_registry_collects() -> None:
+    @command("hello", "Say hello", Param("who", ParamType.TEXT, "name"))
+    async def hello(ctx: CommandContext, who: str | None = None) -> Reply:
+        return Reply(f"hello {who}")
+
+    assert hello.__command__.name == "hello"  # type: ignore[attr-defined]
+    registry = Registry()
+    spec = registry.add(hello)
+    assert registry.get("/HELLO") is spec
+    assert spec.usage == "/hello [who]"
+    with pytest.raises(ValueError):
+        registry.add(hello)
+    with pytest.raises(ValueError):
+        command("Bad-Name", "x")
+    with pytest.raises(ValueError):
+        command("x", "y", Param("a", ParamType.TEXT), Param("b"))
+
+
+def test_every_command_has_a_short_summary_and_unique_name() -> None:
+    registry = default_registry()
+    names = registry.names()
+    assert len(names) == len(set(names)) >= 20
+    for spec in registry:
+        assert 1 <= len(spec.summary) <= 100
+        assert all(len(p.description) <= 100 for p in spec.params)
+
+
+async def test_unknown_command_gets_help(app: App) -> None:
+    reply = await execute(app, "frobnicate", "", await ctx_for(app))
+    assert not reply.ok
+    assert "Unknown command /frobnicate" in reply.text
+    assert "/subscribe" in reply.text
+    assert "/company_add" not in reply.text  # admin commands only shown to admins
+
+
+async def test_bad_argument_reply_has_usage(app: App) -> None:
+    reply = await execute(app, "filter", "lots", await ctx_for(app))
+    assert not reply.ok
+    assert "min_confidence must be a number" in reply.text
+    assert "Usage: /filter <min_confidence>" in reply.text
+    assert reply.error and reply.error["details"]["field"] == "min_confidence"
+
+
+async def test_subscribe_filter_mode_settings_unsubscribe(app: App) -> None:
+    ctx = await ctx_for(app, 5)
+    reply = await execute(app, "subscribe", "0.6", ctx)
+    assert reply.ok, reply.text
+    dest = await Destination.get(kind="telegram", address="5")
+    sub = await Subscription.get(destination=dest)
+    assert sub.min_confidence == 0.6 and sub.active and sub.unsubscribe_token
+    assert (await execute(app, "filter", "0.8", ctx)).ok
+    await sub.refresh_from_db()
+    assert sub.min_confidence == 0.8
+    reply = await execute(app, "mode", "digest hourly", ctx)
+    assert reply.ok, reply.text
+    await sub.refresh_from_db()
+    assert (str(sub.mode), str(sub.digest_interval)) == ("digest", "hourly")
+    reply = await execute(app, "settings", "", ctx)
+    assert ("Minimum confidence", "0.80") in reply.fields
+    assert (await execute(app, "unsubscribe", "", ctx)).ok
+    await sub.refresh_from_db()
+    assert not sub.active
+    reply = await execute(app, "filter", "0.5", ctx)
+    assert not reply.ok and "not subscribed" in reply.text
+
+
+async def test_group_needs_chat_admin(app: App) -> None:
+    member = await ctx_for(app, 7, chat_id=-100, group=True, admin=False)
+    reply = await execute(app, "subscribe", "", member)
+    assert not reply.ok
+    assert "only chat admins" in reply.text
+    assert not await Destination.filter(address="-100").exists()
+
+    checked: list[bool] = []
+
+    async def is_admin() -> bool:
+        checked.append(True)
+        return True
+
+    admin = await ctx_for(app, 8, chat_id=-100, group=True)
+    admin.admin_check = is_admin
+    assert (await execute(app, "subscribe", "", admin)).ok
+    assert checked == [True]
+    # anyone may read the chat's settings
+    assert (await execute(app, "settings", "", member)).fields
+
+
+async def test_service_admin_commands(app: App) -> None:
+    ctx = await ctx_for(app, 9)
+    reply = await execute(app, "company_add", "Monad MON", ctx)
+    assert not reply.ok and "service admins" in reply.text
+    ctx.user.role = Role.ADMIN
+    await ctx.user.save()
+    reply = await execute(app, "company_add", '"Monad Labs" MON monad,mnd high', ctx)
+    assert reply.ok, reply.text
+    company = await app.companies.get("Monad Labs")
+    assert company.tokens == ["MON"] and "monad" in company.aliases
+    assert (await execute(app, "company_alias", '"Monad Labs" Monad Network', ctx)).ok
+    reply = await execute(app, "companies", "mon", ctx)
+    assert "Monad Labs" in reply.text
+    assert (await execute(app, "company_remove", "Monad Labs", ctx)).ok
+
+
+async def test_watch_with_suggestions_and_watchlist_flag(app: App) -> None:
+    await app.companies.create("Berachain", tokens=["BERA"])
+    await app.companies.create("Monad", tokens=["MON"])
+    ctx = await ctx_for(app, 11)
+    assert (await execute(app, "subscribe", "", ctx)).ok
+    reply = await execute(app, "watch", "Berachian", ctx)
+    assert not reply.ok and "did you mean Berachain" in reply.text
+    reply = await execute(app, "watch", "berachain", ctx)
+    assert reply.ok, reply.text
+    sub = await Subscription.get(user=ctx.user)
+    assert sub.use_watchlist
+    assert "Berachain" in (await execute(app, "watchlist", "", ctx)).text
+    assert (await execute(app, "unwatch", "Berachain", ctx)).ok
+    await sub.refresh_from_db()
+    assert not sub.use_watchlist
+
+
+async def test_link_and_apikey_are_private(app: App) -> None:
+    tg = await ctx_for(app, 21)
+    reply = await execute(app, "link", "", tg)
+    assert reply.private
+    code = reply.text.split("code is ", 1)[1].split(" ", 1)[0]
+    dc_user = await app.accounts.ensure_identity(Platform.DISCORD, 99, "d")
+    dc = CommandContext(app=app, user=dc_user, platform=Platform.DISCORD, chat_id="5")
+    reply = await execute(app, "link", code, dc)
+    assert reply.ok, reply.text
+    assert "discord, telegram" in reply.text
+    assert await User.filter(id=dc_user.id).count() == 0
+    key_reply = await execute(app, "apikey", "create ci", tg)
+    assert key_reply.private and key_reply.data
+    raw = key_reply.text.split("\n", 1)[0]
+    user, key = await app.accounts.verify_api_key(raw)
+    assert user.id == tg.user.id
+    listed = await execute(app, "apikey", "list", tg)
+    assert key.prefix in listed.text
+    assert (await execute(app, "apikey", f"revoke {key.prefix}", tg)).ok
+    reply = await execute(app, "apikey", "create", tg)
+    assert not reply.ok and "Usage: /apikey" in reply.text
+
+
+async def test_handler_error_is_logged_and_apologised(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    @command("boom", "Always fails")
+    async def boom(ctx: CommandContext) -> Reply:
+        raise RuntimeError("kaput")
+
+    app.commands.registry.add(boom)
+    reply = await execute(app, "boom", "", await ctx_for(app, 31))
+    assert not reply.ok and "Sorry" in reply.text
+    assert any("command /boom failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_per_user_rate_limit(app: App) -> None:
+    app.limiter.set_limit("commands", "3/60,token_bucket")
+    first = await ctx_for(app, 41)
+    other = await ctx_for(app, 42)
+    replies = [await execute(app, "help", "", first) for _ in range(4)]
+    assert [r.ok for r in replies] == [True, True, True, False]
+    assert "Slow down" in replies[-1].text
+    assert (await execute(app, "help", "", other)).ok
+
+
+async def test_email_without_smtp_says_so(app: App) -> None:
+    reply = await execute(app, "email", "me@example.com", await ctx_for(app, 51))
+    assert "not configured" in reply.text
+    reply = await execute(app, "email", "verify 12", await ctx_for(app, 51))
+    assert not reply.ok and "6 digits" in reply.text
