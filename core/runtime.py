@@ -22,10 +22,12 @@ from core.channels.webhook import WebhookChannel
 from core.commands import Commands
 from core.config import Settings, mask_url
 from core.metrics import Metrics
+from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.scoring import ScoringEngine
 from core.services.accounts import Accounts
 from core.services.companies import Companies
+from core.services.feeds import FeedService
 from core.services.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class App:
         self.companies = Companies(self.scoring)
         self.metrics = Metrics()
         self.limiter = RateLimiter(MemoryBackend())
+        self.fetcher = SafeFetcher(settings)
+        self.feeds = FeedService(self)
         self.subscriptions = Subscriptions(self)
         self.commands = Commands(self)
         self.channels = ChannelRegistry()
@@ -68,6 +72,7 @@ class App:
         self._on_stop: list[Callable[[App], Awaitable[None]]] = []
         self._started: list[Component] = []
         self._db_open = False
+        self.on_stop(lambda app: app.channels.close())
 
     def add(self, component: Component) -> None:
         self.components.append(component)
@@ -130,6 +135,7 @@ class App:
             except Exception:
                 log.exception("error in stop hook")
         self._on_stop.clear()
+        await self.fetcher.close()
         await self.bus.close()
         if self.redis is not None:
             await self.redis.aclose()

@@ -67,7 +67,7 @@ async def destination(
 
 
 async def subscribe(owner: User, dest: Destination, **kw: Any) -> Subscription:
-    kw.setdefault("min_confidence", 0.5)
+    kw.setdefault("min_confidence", 0.0)
     kw.setdefault("mode", SubscriptionMode.INSTANT)
     return await Subscription.create(user=owner, destination=dest, **kw)
 
@@ -130,6 +130,7 @@ class Receiver:
 
     secret: str
     received: list[dict[str, Any]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     bad_signatures: int = 0
     statuses: list[tuple[int, dict[str, str]]] = field(default_factory=list)
@@ -152,6 +153,7 @@ class Receiver:
             self.bad_signatures += 1
             return web.Response(status=401)
         self.received.append(json.loads(body))
+        self.paths.append(request.path)
         return web.json_response({"ok": True})
 
     async def start(self) -> str:
