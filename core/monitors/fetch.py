@@ -468,7 +468,7 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> bytes:
     declared = resp.headers.get("Content-Length")
     encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
     if declared and declared.isdigit() and int(declared) > cap and encoding == "identity":
-        raise FetchError("too_large", f"response body is {declared} bytes, over the {cap} cap")
+        raise FetchError("too_large", f"response body is {declared} bytes, over the {cap} byte cap")
     decomp: Any = None
     if encoding in ("gzip", "x-gzip"):
         decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)

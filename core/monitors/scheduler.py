@@ -1,0 +1,275 @@
+"""The poller: polls each due feed at its interval, politely, and keeps its health.
+
+An APScheduler (3.x AsyncIOScheduler) interval job ticks every second and starts a poll for
+each enabled feed whose `next_poll_at` has passed. Per poll:
+
+- a lease (`feed:<id>` in app.kv; a Redis `SET NX` with Redis) so that with several worker
+  processes exactly one polls a feed at a time;
+- a per-host wait (from `Retry-After` / X rate-limit reset, kept in app.kv so every worker
+  honours it) and a per-host concurrency semaphore;
+- success: conditional-GET state stored, next poll at interval ± jitter;
+- transient failure (5xx, timeout, parse error): exponential backoff, capped;
+- permanent failure (404/410/401/403, DNS, refused address): also backs off, and after
+  `disable_after` in a row the feed is disabled with the reason stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise.expressions import Q
+
+from core.bus import lease
+from core.models import Feed
+from core.monitors.base import Monitor, PollError, PollResult
+from core.monitors.ingest import Ingestor, IngestStats
+from core.monitors.page import PageMonitor
+from core.monitors.rss import RssMonitor
+from core.monitors.twitter import TwitterMonitor
+
+log = logging.getLogger(__name__)
+
+# what a poll writes back (items_seen is counted by the ingestor with an atomic update)
+_HEALTH_FIELDS = [
+    "last_polled_at",
+    "last_success_at",
+    "consecutive_failures",
+    "last_error",
+    "state",
+    "etag",
+    "last_modified",
+    "next_poll_at",
+]
+
+
+@dataclass
+class PollOutcome:
+    """What happened to one feed on one poll (for logs, tests and the demo)."""
+
+    feed_id: int
+    status: str  # ok, not_modified, failed, disabled, skipped, waiting
+    stats: IngestStats | None = None
+    error: str | None = None
+
+
+class Poller:
+    """Component that polls feeds; `poll_due()` / `poll_feed()` also work without start()."""
+
+    name = "poller"
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        tick_s: float = 1.0,
+        per_host: int = 2,
+        max_concurrency: int = 32,
+        backoff_base_s: float = 60.0,
+        max_backoff_s: float = 6 * 3600.0,
+        disable_after: int = 5,
+        jitter: float = 0.1,
+        monitors: dict[str, Monitor] | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.app = app
+        self.tick_s = tick_s
+        self.per_host = per_host
+        self.backoff_base_s = backoff_base_s
+        self.max_backoff_s = max_backoff_s
+        self.disable_after = disable_after
+        self.jitter = jitter
+        self.ingestor = Ingestor(app)
+        self.twitter = TwitterMonitor(app.settings)
+        self.monitors: dict[str, Monitor] = monitors or {
+            "rss": RssMonitor(app.fetcher),
+            "page": PageMonitor(app.fetcher),
+            "twitter": self.twitter,
+        }
+        self.lease_ttl_s = app.settings.fetch_timeout_s * 3 + 30
+        self._random = random.Random(seed)
+        self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self.per_host)
+        )
+        self._all = asyncio.Semaphore(max_concurrency)
+        self._inflight: dict[int, asyncio.Task[PollOutcome]] = {}
+        self._scheduler: Any = None
+
+    # --- component ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=self.tick_s,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+            id="feed-poller",
+        )
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        tasks = list(self._inflight.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.twitter.close()
+
+    async def _tick(self) -> None:
+        try:
+            await self.start_due()
+        except Exception:
+            log.exception("poller tick failed")
+
+    # --- scheduling -----------------------------------------------------------------------
+
+    async def due_feeds(self, now: datetime | None = None, limit: int = 200) -> list[Feed]:
+        now = now or datetime.now(UTC)
+        return (
+            await Feed.filter(enabled=True)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+            .order_by("next_poll_at")
+            .limit(limit)
+        )
+
+    async def start_due(self) -> list[asyncio.Task[PollOutcome]]:
+        started = []
+        for feed in await self.due_feeds():
+            if feed.id in self._inflight:
+                continue
+            task = asyncio.create_task(self.poll_feed(feed.id), name=f"poll-feed-{feed.id}")
+            self._inflight[feed.id] = task
+            task.add_done_callback(lambda _t, fid=feed.id: self._inflight.pop(fid, None))
+            started.append(task)
+        return started
+
+    async def poll_due(self) -> list[PollOutcome]:
+        """Poll every due feed now and wait for all of them (the demo's 'poll once')."""
+        return list(await asyncio.gather(*await self.start_due()))
+
+    def _jittered(self, seconds: float) -> float:
+        return seconds * (1 + self._random.uniform(-self.jitter, self.jitter))
+
+    def backoff_s(self, feed: Feed, failures: int) -> float:
+        """Never sooner than the feed's interval; doubling from `backoff_base_s`; capped."""
+        grown = self.backoff_base_s * 2 ** min(max(0, failures - 1), 30)
+        return min(self.max_backoff_s, max(float(feed.interval_s), grown))
+
+    @staticmethod
+    def host_of(feed: Feed, twitter_base: str) -> str:
+        url = twitter_base if str(feed.kind) == "twitter" else (feed.url or "")
+        try:
+            return (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            return ""
+
+    # --- one poll -------------------------------------------------------------------------
+
+    async def poll_feed(self, feed_id: int) -> PollOutcome:
+        async with lease(self.app.kv, f"feed:{feed_id}", self.lease_ttl_s) as held:
+            if not held:
+                return PollOutcome(feed_id, "skipped", error="another worker holds the lease")
+            feed = await Feed.get_or_none(id=feed_id)
+            if feed is None or not feed.enabled:
+                return PollOutcome(feed_id, "disabled")
+            host = self.host_of(feed, self.app.settings.twitter_api_base)
+            now = datetime.now(UTC)
+            wait_until = await self.app.kv.get(f"host-wait:{host}")
+            if wait_until and float(wait_until) > now.timestamp():
+                feed.next_poll_at = datetime.fromtimestamp(float(wait_until), UTC)
+                await feed.save(update_fields=["next_poll_at"])
+                return PollOutcome(feed_id, "waiting", error=f"{host} asked us to wait")
+            monitor = self.monitors.get(str(feed.kind))
+            if monitor is None:
+                return await self._failed(
+                    feed, PollError(f"no monitor for kind {feed.kind}", permanent=True)
+                )
+            try:
+                async with self._all, self._hosts[host]:
+                    result = await monitor.poll(feed)
+            except PollError as exc:
+                return await self._failed(feed, exc, host)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("feed %s: unexpected error while polling", feed.id)
+                return await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]), host)
+            stats = await self.ingestor.ingest(feed, result.items, source_kind=str(feed.kind))
+            await self._succeeded(feed, result, host)
+            if stats.new or stats.alerts:
+                log.info("feed %s: %s", feed.id, stats.to_dict())
+            return PollOutcome(feed_id, "not_modified" if result.not_modified else "ok", stats)
+
+    async def _host_wait(self, host: str, seconds: float) -> datetime:
+        until = datetime.now(UTC) + timedelta(seconds=seconds)
+        await self.app.kv.set(f"host-wait:{host}", str(until.timestamp()), ttl_s=seconds + 1)
+        return until
+
+    async def _succeeded(self, feed: Feed, result: PollResult, host: str) -> None:
+        now = datetime.now(UTC)
+        feed.last_polled_at = now
+        feed.last_success_at = now
+        feed.consecutive_failures = 0
+        feed.last_error = None
+        state = dict(result.state if result.state is not None else (feed.state or {}))
+        state.pop("permanent_failures", None)
+        feed.state = state
+        if result.etag is not None or not result.not_modified:
+            feed.etag = result.etag
+        if result.last_modified is not None or not result.not_modified:
+            feed.last_modified = result.last_modified
+        feed.next_poll_at = now + timedelta(seconds=self._jittered(feed.interval_s))
+        if result.retry_after:
+            until = await self._host_wait(host, result.retry_after)
+            feed.next_poll_at = max(feed.next_poll_at, until)
+        await feed.save(update_fields=_HEALTH_FIELDS)
+
+    async def _failed(self, feed: Feed, exc: PollError, host: str = "") -> PollOutcome:
+        now = datetime.now(UTC)
+        feed.last_polled_at = now
+        feed.consecutive_failures += 1
+        feed.last_error = exc.message[:512]
+        state = dict(feed.state or {})
+        status = "failed"
+        if exc.retry_after is not None:
+            until = await self._host_wait(host, exc.retry_after)
+            feed.next_poll_at = until
+            log.info("feed %s: %s; waiting %.0fs", feed.id, exc.message, exc.retry_after)
+        else:
+            delay = self._jittered(self.backoff_s(feed, feed.consecutive_failures))
+            feed.next_poll_at = now + timedelta(seconds=delay)
+            if exc.permanent:
+                state["permanent_failures"] = int(state.get("permanent_failures", 0)) + 1
+                if state["permanent_failures"] >= self.disable_after:
+                    feed.enabled = False
+                    feed.disabled_reason = (
+                        f"disabled after {state['permanent_failures']} failures in a row: "
+                        f"{exc.message}"
+                    )[:512]
+                    status = "disabled"
+                    log.warning("feed %s disabled: %s", feed.id, feed.disabled_reason)
+            else:
+                state.pop("permanent_failures", None)
+            log.info(
+                "feed %s failed (%d in a row): %s; next try in %.0fs",
+                feed.id,
+                feed.consecutive_failures,
+                exc.message,
+                delay,
+            )
+        feed.state = state
+        await feed.save(update_fields=[*_HEALTH_FIELDS, "enabled", "disabled_reason"])
+        return PollOutcome(feed.id, status, error=exc.message)
