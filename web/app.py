@@ -1,4 +1,9 @@
-"""aiohttp application factory and the component that serves it."""
+"""aiohttp application factory and the component that serves it.
+
+`create_web_app(app)` is the one way to build the web application (the server, the tests
+and the benchmarks all use it): middlewares, the route table, the WebSocket hub, static
+dashboard assets.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,37 @@ import logging
 from aiohttp import web
 
 from core.runtime import App
+from web.config import WebConfig
+from web.keys import APP_KEY, CONFIG_KEY, HUB_KEY, ROUTES_KEY, SPECS_KEY
+from web.middlewares import access_middleware, dispatch_middleware, error_middleware
+from web.routes import all_routes
+from web.routes.system import STATIC
+from web.ws import WsHub, hub_ctx, ws_handler
 
 log = logging.getLogger(__name__)
 
-APP_KEY = web.AppKey("tge_app", App)
+__all__ = ["APP_KEY", "WebConfig", "WebServer", "create_web_app"]
 
 
-async def health(request: web.Request) -> web.Response:
-    """Liveness and dependencies; 503 when one that is configured is down."""
-    report = await request.app[APP_KEY].health()
-    return web.json_response(report, status=200 if report["status"] == "ok" else 503)
-
-
-def create_web_app(app: App) -> web.Application:
+def create_web_app(app: App, config: WebConfig | None = None) -> web.Application:
     """Build the aiohttp application around the core App (tests use this same factory)."""
-    webapp = web.Application(client_max_size=1024 * 1024)
+    config = config or WebConfig()
+    webapp = web.Application(
+        client_max_size=1024 * 1024,
+        middlewares=[access_middleware, error_middleware, dispatch_middleware],
+    )
     webapp[APP_KEY] = app
-    webapp.router.add_get("/health", health)
+    webapp[CONFIG_KEY] = config
+    table = all_routes(config)
+    specs = {}
+    for spec in table:
+        specs[webapp.router.add_route(spec.method, spec.path, spec.handler)] = spec
+    webapp[ROUTES_KEY] = table
+    webapp[SPECS_KEY] = specs
+    webapp.router.add_get("/ws", ws_handler, allow_head=False)
+    webapp.router.add_static("/static", STATIC, follow_symlinks=False)
+    webapp[HUB_KEY] = WsHub(app, config)
+    webapp.cleanup_ctx.append(hub_ctx)
     return webapp
 
 
@@ -32,15 +51,24 @@ class WebServer:
 
     name = "web"
 
-    def __init__(self, app: App, *, host: str | None = None, port: int | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        config: WebConfig | None = None,
+    ) -> None:
         self.app = app
         self.host = host or app.settings.api_host
         self.port = app.settings.api_port if port is None else port
+        self.config = config
         self._runner: web.AppRunner | None = None
         self.bound_port: int | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(create_web_app(self.app), access_log=log)
+        # our access middleware logs each request once, with its request id
+        self._runner = web.AppRunner(create_web_app(self.app, self.config), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

@@ -1,0 +1,18 @@
+"""Web-only knobs (WebSocket queue sizes and timers, proxies); tests pass small values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Defaults suit production; tests shorten the timers and shrink the queues."""
+
+    ws_queue_size: int = 256
+    ws_auth_timeout_s: float = 10.0
+    ws_heartbeat_s: float = 30.0
+    ws_max_message_bytes: int = 64 * 1024
+    max_page: int = 100
+    trust_forwarded_for: bool = False
+    access_log: bool = True

@@ -1,0 +1,29 @@
+"""Typed keys for the aiohttp application and requests (never bare string keys)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from core.ratelimit import Decision
+from core.runtime import App
+
+if TYPE_CHECKING:
+    from web.config import WebConfig
+    from web.schema import RouteSpec
+    from web.security import Principal
+    from web.ws import WsHub
+
+APP_KEY = web.AppKey("tge_app", App)
+CONFIG_KEY: web.AppKey[WebConfig] = web.AppKey("tge_web_config")
+HUB_KEY: web.AppKey[WsHub] = web.AppKey("tge_ws_hub")
+SPECS_KEY: web.AppKey[dict[Any, RouteSpec]] = web.AppKey("tge_route_specs")
+ROUTES_KEY: web.AppKey[list[RouteSpec]] = web.AppKey("tge_route_table")
+
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("tge_request_id")
+SPEC: web.RequestKey[RouteSpec] = web.RequestKey("tge_spec")
+PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("tge_principal")
+PARAMS: web.RequestKey[dict[str, Any]] = web.RequestKey("tge_params")
+BODY: web.RequestKey[Any] = web.RequestKey("tge_body")
+RATE: web.RequestKey[Decision] = web.RequestKey("tge_rate_decision")

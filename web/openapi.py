@@ -1,0 +1,118 @@
+"""The OpenAPI 3.1 document, generated from the same route table that validates requests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from web.schema import RouteSpec
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+        }
+    },
+}
+DESCRIPTIONS = {
+    400: "Malformed request (e.g. body is not JSON)",
+    401: "Missing, invalid or expired credentials",
+    403: "Authenticated but not allowed (admin only, or API key scope)",
+    404: "Not found (including other users' objects)",
+    409: "Conflicts with an existing object",
+    422: "Validation failed; details.field names the input",
+    429: "Rate limited; see Retry-After and X-RateLimit-* headers",
+    503: "A dependency or service is unavailable",
+}
+WS_NOTE = (
+    'WebSocket at `/ws`: send `{"type":"auth","data":{"token":...}}` (or '
+    "`api_key`), or authenticate with the request headers; then `subscribe` with "
+    '`{"confidence_threshold": 0.7, "companies": ["Foo"]}`, `unsubscribe`, `ping`, '
+    "`status`. The server sends `alert`, `heartbeat`, `status`, `pong` and `error`."
+)
+
+
+def _operation_id(spec: RouteSpec) -> str:
+    words = re.sub(r"[{}]", "", spec.path).strip("/").replace("-", "_").replace("/", "_")
+    return f"{spec.method.lower()}_{words or 'root'}".replace(".", "_")
+
+
+def _operation(spec: RouteSpec) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": _operation_id(spec),
+        "summary": spec.summary,
+        "tags": [spec.tag],
+    }
+    if spec.params:
+        op["parameters"] = [
+            {
+                "name": p.name,
+                "in": p.where,
+                "required": p.required or p.where == "path",
+                "schema": p.schema,
+                **({"description": p.description} if p.description else {}),
+            }
+            for p in spec.params
+        ]
+    if spec.body is not None:
+        op["requestBody"] = {
+            "required": spec.body_required,
+            "content": {"application/json": {"schema": spec.body}},
+        }
+    ok: dict[str, Any] = {"description": "Success"}
+    if spec.status != 204:
+        media: dict[str, Any] = {}
+        if spec.response is not None:
+            media["schema"] = spec.response
+        ok["content"] = {spec.content_type: media}
+    responses: dict[str, Any] = {str(spec.status): ok}
+    codes = set(spec.errors)
+    if spec.auth != "public":
+        codes |= {401, 403}
+        op["security"] = [{"bearerAuth": []}, {"apiKeyAuth": []}]
+    else:
+        op["security"] = []
+    if spec.params or spec.body is not None:
+        codes.add(422)
+    if spec.body is not None:
+        codes.add(400)
+    if spec.limit:
+        codes.add(429)
+    for code in sorted(codes):
+        responses[str(code)] = {
+            "description": DESCRIPTIONS.get(code, "Error"),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    op["responses"] = responses
+    return op
+
+
+def build_openapi(routes: list[RouteSpec]) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in routes:
+        if spec.documented:
+            paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "TGE Monitor API",
+            "version": "0.1.0",
+            "description": "Token Generation Event alerts over REST and WebSocket.\n\n" + WS_NOTE,
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR_SCHEMA},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
+    }

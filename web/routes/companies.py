@@ -1,0 +1,123 @@
+"""Companies: everyone reads; admins write. `{ref}` is an id, a name, an alias or $TOKEN."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from web.config import WebConfig
+from web.routes.common import body, json_response, page, params, principal, service
+from web.schema import Param, RouteSpec, array, integer, listing, obj, page_params, string
+
+PRIORITY = {"type": "string", "enum": ["HIGH", "MEDIUM", "LOW"]}
+STATUS = {"type": "string", "enum": ["active", "inactive"]}
+NAMES = array(string(1, 128), 200)
+FIELDS = {
+    "name": string(1, 128),
+    "tokens": array(string(1, 32), 50),
+    "aliases": NAMES,
+    "priority": PRIORITY,
+    "domains": NAMES,
+    "handles": NAMES,
+    "exclusions": NAMES,
+}
+COMPANY = obj(
+    {"id": integer(), **FIELDS, "status": STATUS, "created_at": {"type": ["string", "null"]}},
+    ("id", "name"),
+    extra=True,
+)
+REF = Param("ref", string(1, 128), "path", True, "id, name, alias or $TOKEN")
+
+
+async def list_companies(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    p = params(request)
+    items = await svc.list(
+        p.get("search"), limit=1000, include_inactive=principal(request).is_admin
+    )
+    chunk, cursor = page(request, items, key=lambda c: c.name.lower())
+    return json_response({"items": [svc.to_json(c) for c in chunk], "next_cursor": cursor})
+
+
+async def create_company(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    data = dict(body(request))
+    company = await svc.create(data.pop("name"), **data)
+    return json_response(svc.to_json(company), status=201)
+
+
+async def get_company(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    return json_response(svc.to_json(await svc.get(params(request)["ref"])))
+
+
+async def update_company(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    company = await svc.update(params(request)["ref"], **body(request))
+    return json_response(svc.to_json(company))
+
+
+async def delete_company(request: web.Request) -> web.Response:
+    await service(request, "companies").delete(params(request)["ref"])
+    return web.Response(status=204)
+
+
+def routes(config: WebConfig) -> list[RouteSpec]:
+    return [
+        RouteSpec(
+            "GET",
+            "/companies",
+            list_companies,
+            "List companies (search by name, alias or token)",
+            "companies",
+            params=(
+                Param("search", string(1, 128), description="name/alias/token substring"),
+                *page_params(config.max_page),
+            ),
+            response=listing(COMPANY, config.max_page),
+        ),
+        RouteSpec(
+            "POST",
+            "/companies",
+            create_company,
+            "Add a company to watch (admin)",
+            "companies",
+            auth="admin",
+            body=obj(FIELDS, ("name",)),
+            response=COMPANY,
+            status=201,
+            errors=(403, 409, 422),
+        ),
+        RouteSpec(
+            "GET",
+            "/companies/{ref}",
+            get_company,
+            "One company",
+            "companies",
+            params=(REF,),
+            response=COMPANY,
+            errors=(404,),
+        ),
+        RouteSpec(
+            "PATCH",
+            "/companies/{ref}",
+            update_company,
+            "Change a company (admin)",
+            "companies",
+            auth="admin",
+            params=(REF,),
+            body={**obj({**FIELDS, "status": STATUS}), "minProperties": 1},
+            response=COMPANY,
+            errors=(403, 404, 409, 422),
+        ),
+        RouteSpec(
+            "DELETE",
+            "/companies/{ref}",
+            delete_company,
+            "Delete a company (admin)",
+            "companies",
+            auth="admin",
+            params=(REF,),
+            status=204,
+            errors=(403, 404),
+        ),
+    ]

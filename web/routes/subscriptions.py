@@ -1,0 +1,215 @@
+"""The caller's subscriptions, destinations and watchlist (others' ids are 404)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from web.config import WebConfig
+from web.routes.common import body, json_response, page, params, principal, service, to_json
+from web.routes.companies import COMPANY
+from web.schema import (
+    ID_PATH,
+    Param,
+    RouteSpec,
+    array,
+    integer,
+    listing,
+    number,
+    obj,
+    page_params,
+    string,
+)
+
+MODE = {"type": "string", "enum": ["instant", "digest"]}
+INTERVAL = {"type": "string", "enum": ["hourly", "daily"]}
+DEST_KIND = {"type": "string", "enum": ["telegram", "discord", "email", "webhook", "websocket"]}
+SUB_FIELDS = {
+    "min_confidence": number(0, 1),
+    "companies": array(string(1, 128), 200),
+    "mode": MODE,
+    "digest_interval": INTERVAL,
+}
+SUBSCRIPTION = obj({"id": integer(), "destination_id": integer()}, ("id",), extra=True)
+DESTINATION = obj(
+    {"id": integer(), "kind": DEST_KIND, "address": string(), "name": string()},
+    ("id", "kind"),
+    extra=True,
+)
+
+
+async def list_subscriptions(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    subs = sorted(await svc.list_for_user(principal(request).user), key=lambda s: s.id)
+    chunk, cursor = page(request, subs, key=lambda s: s.id)
+    return json_response({"items": [to_json(svc, s) for s in chunk], "next_cursor": cursor})
+
+
+async def create_subscription(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    data = dict(body(request))
+    sub = await svc.subscribe(principal(request).user, data.pop("destination_id"), **data)
+    return json_response(to_json(svc, sub), status=201)
+
+
+async def update_subscription(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    sub = await svc.update(principal(request).user, params(request)["id"], **body(request))
+    return json_response(to_json(svc, sub))
+
+
+async def delete_subscription(request: web.Request) -> web.Response:
+    await service(request, "subscriptions").delete(principal(request).user, params(request)["id"])
+    return web.Response(status=204)
+
+
+async def list_destinations(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    dests = sorted(await svc.list_destinations(principal(request).user), key=lambda d: d.id)
+    chunk, cursor = page(request, dests, key=lambda d: d.id)
+    convert = getattr(svc, "destination_json", None)
+    items = [convert(d) if convert else to_json(None, d) for d in chunk]
+    return json_response({"items": items, "next_cursor": cursor})
+
+
+async def create_destination(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    data = body(request)
+    dest = await svc.create_destination(
+        principal(request).user, data["kind"], data["address"], data.get("name", "")
+    )
+    convert = getattr(svc, "destination_json", None)
+    return json_response(convert(dest) if convert else to_json(None, dest), status=201)
+
+
+async def delete_destination(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    await svc.delete_destination(principal(request).user, params(request)["id"])
+    return web.Response(status=204)
+
+
+async def watchlist(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    companies = service(request, "companies")
+    items = await svc.watchlist(principal(request).user)
+    return json_response({"items": [companies.to_json(c) for c in items]})
+
+
+async def watch(request: web.Request) -> web.Response:
+    await service(request, "subscriptions").watch(principal(request).user, params(request)["ref"])
+    return await watchlist(request)
+
+
+async def unwatch(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    await svc.unwatch(principal(request).user, params(request)["ref"])
+    return web.Response(status=204)
+
+
+REF = Param("ref", string(1, 128), "path", True, "company id, name, alias or $TOKEN")
+
+
+def routes(config: WebConfig) -> list[RouteSpec]:
+    return [
+        RouteSpec(
+            "GET",
+            "/subscriptions",
+            list_subscriptions,
+            "The caller's subscriptions",
+            "subscriptions",
+            params=page_params(config.max_page),
+            response=listing(SUBSCRIPTION, config.max_page),
+        ),
+        RouteSpec(
+            "POST",
+            "/subscriptions",
+            create_subscription,
+            "Subscribe one of the caller's destinations to alerts",
+            "subscriptions",
+            body=obj({"destination_id": integer(1, 2**31 - 1), **SUB_FIELDS}, ("destination_id",)),
+            response=SUBSCRIPTION,
+            status=201,
+            errors=(404, 409, 422),
+        ),
+        RouteSpec(
+            "PATCH",
+            "/subscriptions/{id}",
+            update_subscription,
+            "Change a subscription's filters or mode",
+            "subscriptions",
+            params=(ID_PATH,),
+            body={**obj({**SUB_FIELDS, "active": {"type": "boolean"}}), "minProperties": 1},
+            response=SUBSCRIPTION,
+            errors=(404, 422),
+        ),
+        RouteSpec(
+            "DELETE",
+            "/subscriptions/{id}",
+            delete_subscription,
+            "Delete a subscription",
+            "subscriptions",
+            params=(ID_PATH,),
+            status=204,
+            errors=(404,),
+        ),
+        RouteSpec(
+            "GET",
+            "/destinations",
+            list_destinations,
+            "The caller's destinations",
+            "subscriptions",
+            params=page_params(config.max_page),
+            response=listing(DESTINATION, config.max_page),
+        ),
+        RouteSpec(
+            "POST",
+            "/destinations",
+            create_destination,
+            "Add a destination (chat, channel, email, webhook)",
+            "subscriptions",
+            body=obj(
+                {"kind": DEST_KIND, "address": string(1, 2048), "name": string(0, 128)},
+                ("kind", "address"),
+            ),
+            response=DESTINATION,
+            status=201,
+            errors=(409, 422),
+        ),
+        RouteSpec(
+            "DELETE",
+            "/destinations/{id}",
+            delete_destination,
+            "Delete a destination",
+            "subscriptions",
+            params=(ID_PATH,),
+            status=204,
+            errors=(404,),
+        ),
+        RouteSpec(
+            "GET",
+            "/watchlist",
+            watchlist,
+            "Companies the caller watches",
+            "subscriptions",
+            response=obj({"items": array(COMPANY, 10_000)}, ("items",)),
+        ),
+        RouteSpec(
+            "PUT",
+            "/watchlist/{ref}",
+            watch,
+            "Watch a company",
+            "subscriptions",
+            params=(REF,),
+            response=obj({"items": array(COMPANY, 10_000)}, ("items",)),
+            errors=(404,),
+        ),
+        RouteSpec(
+            "DELETE",
+            "/watchlist/{ref}",
+            unwatch,
+            "Stop watching a company",
+            "subscriptions",
+            params=(REF,),
+            status=204,
+            errors=(404,),
+        ),
+    ]

@@ -1,0 +1,170 @@
+"""Health, metrics, the OpenAPI document and its docs page, the dashboard, unsubscribe."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from core.errors import ServiceError
+from core.metrics import CONTENT_TYPE_LATEST
+from web.config import WebConfig
+from web.keys import HUB_KEY, ROUTES_KEY
+from web.routes.common import app_of, json_response, params
+from web.schema import Param, RouteSpec, obj, string
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+async def health(request: web.Request) -> web.Response:
+    """DB, Redis, monitors, dispatcher queue depth; 503 when a configured one is down."""
+    app = app_of(request)
+    report = await app.health()
+    checks = report["checks"]
+    feeds = getattr(app, "feeds", None)
+    if feeds is not None and hasattr(feeds, "status"):
+        try:
+            checks["monitors"] = await feeds.status()
+        except Exception:
+            log.exception("feed status failed")
+            checks["monitors"] = "down"
+    try:
+        from core.models import Delivery, DeliveryStatus
+
+        checks["delivery_queue"] = await Delivery.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+        ).count()
+    except Exception:
+        checks["delivery_queue"] = "unknown"
+    hub = request.app.get(HUB_KEY)
+    if hub is not None:
+        checks["websocket_clients"] = hub.client_count
+    ok = report["status"] == "ok" and checks.get("monitors") != "down"
+    report["status"] = "ok" if ok else "degraded"
+    return json_response(report, status=200 if ok else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    app = app_of(request)
+    await app.metrics.refresh()
+    hub = request.app.get(HUB_KEY)
+    if hub is not None:
+        app.metrics.ws_clients.set(hub.client_count)
+    response = web.Response(body=app.metrics.render())
+    response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+    return response
+
+
+async def openapi(request: web.Request) -> web.Response:
+    from web.openapi import build_openapi
+
+    return json_response(build_openapi(request.app[ROUTES_KEY]))
+
+
+async def docs(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "docs.html")
+
+
+async def dashboard(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+_UNSUB_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>TGE Monitor</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="notice"><h1>{title}</h1><p>{text}</p></main></body></html>"""
+
+
+async def unsubscribe(request: web.Request) -> web.Response:
+    """The link in email digests: one click, a small confirmation page."""
+    app = app_of(request)
+    alerts = getattr(app, "alerts", None)
+    status = 200
+    if alerts is None or not hasattr(alerts, "unsubscribe"):
+        title, text, status = "Not available", "Unsubscribing is not available yet.", 503
+    else:
+        try:
+            await alerts.unsubscribe(params(request)["token"])
+            title, text = "Unsubscribed", "You will not receive these emails any more."
+        except ServiceError as exc:
+            title, text = "Link not valid", exc.message
+            status = 404 if exc.code == "not_found" else 422
+    page = _UNSUB_PAGE.format(title=html.escape(title), text=html.escape(text))
+    return web.Response(text=page, content_type="text/html", status=status)
+
+
+HEALTH = obj(
+    {"status": {"type": "string", "enum": ["ok", "degraded"]}, "checks": {"type": "object"}},
+    ("status", "checks"),
+    extra=True,
+)
+
+
+def routes(config: WebConfig) -> list[RouteSpec]:
+    return [
+        RouteSpec(
+            "GET",
+            "/health",
+            health,
+            "Service and dependency health",
+            "system",
+            auth="public",
+            limit=None,
+            response=HEALTH,
+            errors=(503,),
+        ),
+        RouteSpec(
+            "GET",
+            "/metrics",
+            metrics,
+            "Prometheus metrics",
+            "system",
+            auth="public",
+            limit=None,
+            content_type="text/plain",
+        ),
+        RouteSpec(
+            "GET",
+            "/openapi.json",
+            openapi,
+            "This OpenAPI 3.1 document",
+            "system",
+            auth="public",
+            limit=None,
+        ),
+        RouteSpec(
+            "GET",
+            "/docs",
+            docs,
+            "API documentation page",
+            "system",
+            auth="public",
+            limit=None,
+            content_type="text/html",
+        ),
+        RouteSpec(
+            "GET",
+            "/",
+            dashboard,
+            "The dashboard",
+            "system",
+            auth="public",
+            limit=None,
+            content_type="text/html",
+        ),
+        RouteSpec(
+            "GET",
+            "/unsubscribe/{token}",
+            unsubscribe,
+            "Unsubscribe from an email digest",
+            "system",
+            auth="public",
+            limit="ip",
+            params=(Param("token", string(1, 128), "path", True),),
+            content_type="text/html",
+            errors=(404, 422),
+        ),
+    ]

@@ -1,0 +1,159 @@
+// TGE Monitor dashboard: plain JS, no dependencies. Feed text is only ever set with
+// textContent (never innerHTML), and the page runs under a strict CSP.
+"use strict";
+
+const state = { token: sessionStorage.getItem("tge_token"), user: null, ws: null, retry: 0 };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function api(method, path, body) {
+  const headers = { "Accept": "application/json" };
+  if (state.token) headers["Authorization"] = "Bearer " + state.token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (resp.status === 204) return null;
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) {
+    if (resp.status === 401 && path !== "/auth/login") signOut();
+    const err = new Error((data.error && data.error.message) || resp.statusText);
+    err.status = resp.status;
+    throw err;
+  }
+  return data;
+}
+
+function renderAlert(alert, prepend) {
+  const li = el("li", null, "alert " + (alert.band || "low"));
+  li.dataset.id = alert.id;
+  const title = el("a", alert.title || "(untitled)");
+  if (alert.url && /^https?:\/\//i.test(alert.url)) { title.href = alert.url; title.rel = "noopener noreferrer"; title.target = "_blank"; }
+  li.append(el("strong", null), title);
+  const conf = typeof alert.confidence === "number" ? Math.round(alert.confidence * 100) + "%" : "?";
+  const companies = (alert.companies || []).join(", ") || "no company";
+  li.append(el("div", `${conf} · ${alert.band || ""} · ${companies} · ${alert.source || ""}`, "meta"));
+  if (alert.why) li.append(el("div", alert.why, "why"));
+  const list = $("alerts");
+  if (list.querySelector(`[data-id="${CSS.escape(String(alert.id))}"]`)) return;
+  if (prepend) list.prepend(li); else list.append(li);
+  while (list.children.length > 200) list.lastChild.remove();
+}
+
+function fill(listId, items, render) {
+  const list = $(listId);
+  list.replaceChildren();
+  if (!items.length) list.append(el("li", "none"));
+  for (const item of items) list.append(render(item));
+}
+
+async function loadAlerts() {
+  try {
+    const data = await api("GET", "/alerts?limit=50");
+    $("alerts").replaceChildren();
+    data.items.forEach((a) => renderAlert(a, false));
+  } catch (e) { $("alerts").replaceChildren(el("li", "alerts unavailable: " + e.message, "error")); }
+}
+
+async function loadSide() {
+  const jobs = [
+    ["watchlist", "/watchlist", (c) => el("li", c.name)],
+    ["companies", "/companies?limit=100", (c) => el("li", `${c.name} ${c.tokens && c.tokens.length ? "($" + c.tokens.join(", $") + ")" : ""}`)],
+    ["feeds", "/feeds?limit=100", renderFeed],
+  ];
+  for (const [id, path, render] of jobs) {
+    try { fill(id, (await api("GET", path)).items, render); }
+    catch (e) { $(id).replaceChildren(el("li", "unavailable", "error")); }
+  }
+}
+
+function renderFeed(feed) {
+  const li = el("li");
+  const healthy = feed.enabled && !feed.consecutive_failures;
+  li.append(el("span", feed.name || feed.url || feed.query || ("feed " + feed.id)));
+  li.append(el("span", feed.enabled ? (healthy ? " ok" : ` failing (${feed.consecutive_failures})`) : " disabled", healthy ? "good" : "bad"));
+  if (feed.last_error) li.title = feed.last_error;
+  if (state.user && state.user.role === "admin") {
+    const button = el("button", feed.enabled ? "Disable" : "Enable");
+    button.className = "feed-toggle";
+    button.addEventListener("click", async () => {
+      try { await api("PATCH", `/feeds/${feed.id}`, { enabled: !feed.enabled }); await loadSide(); }
+      catch (e) { alert(e.message); }
+    });
+    li.append(" ", button);
+  }
+  return li;
+}
+
+function filters() {
+  const conf = parseFloat($("f-conf").value);
+  const companies = $("f-companies").value.split(",").map((s) => s.trim()).filter(Boolean);
+  return { confidence_threshold: isNaN(conf) ? 0 : Math.min(1, Math.max(0, conf)), companies };
+}
+
+function connect() {
+  if (!state.token) return;
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${proto}//${location.host}/ws`);
+  state.ws = ws;
+  ws.addEventListener("open", () => {
+    ws.send(JSON.stringify({ type: "auth", data: { token: state.token } }));
+  });
+  ws.addEventListener("message", (event) => {
+    let msg;
+    try { msg = JSON.parse(event.data); } catch { return; }
+    if (msg.type === "status") {
+      if (msg.data.authenticated && !msg.data.subscribed) ws.send(JSON.stringify({ type: "subscribe", data: filters() }));
+      if (msg.data.subscribed) { $("conn").textContent = "live"; $("conn").className = "pill on"; state.retry = 0; }
+    } else if (msg.type === "alert") {
+      renderAlert(msg.data, true);
+    }
+  });
+  ws.addEventListener("close", () => {
+    $("conn").textContent = "offline"; $("conn").className = "pill off";
+    if (state.ws === ws && state.token) {
+      state.retry = Math.min(state.retry + 1, 6);
+      setTimeout(connect, 500 * 2 ** state.retry);
+    }
+  });
+}
+
+async function enter() {
+  try { state.user = await api("GET", "/me"); } catch { return; }
+  $("who").textContent = `${state.user.username} (${state.user.role})`;
+  $("login-view").hidden = true; $("app-view").hidden = false; $("logout").hidden = false;
+  await loadAlerts();
+  connect();
+  loadSide();
+}
+
+function signOut() {
+  state.token = null; state.user = null;
+  sessionStorage.removeItem("tge_token");
+  if (state.ws) { const ws = state.ws; state.ws = null; ws.close(); }
+  $("login-view").hidden = false; $("app-view").hidden = true; $("logout").hidden = true;
+  $("who").textContent = "";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("login-error").textContent = "";
+    try {
+      const data = await api("POST", "/auth/login", { username: $("username").value, password: $("password").value });
+      state.token = data.access_token;
+      sessionStorage.setItem("tge_token", state.token);
+      await enter();
+    } catch (e) { $("login-error").textContent = e.message; }
+  });
+  $("filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ type: "subscribe", data: filters() }));
+  });
+  $("logout").addEventListener("click", signOut);
+  if (state.token) enter();
+});
