@@ -1,0 +1,182 @@
+"""Telegram handlers bound from the core registry: one CommandHandler per command.
+
+Nothing here is per command: a command declared in `core/commands/` appears in
+`setMyCommands` and gets its handler automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from telegram import BotCommand, Chat, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram.render import keyboard, render_html
+from core.commands import CommandContext, Registry, Reply, execute
+from core.commands.alerts import record_feedback
+from core.commands.registry import APOLOGY
+from core.errors import ServiceError
+from core.models import Platform, User
+
+if TYPE_CHECKING:
+    from core.runtime import App
+
+log = logging.getLogger(__name__)
+
+ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
+
+
+def bot_commands(registry: Registry) -> list[BotCommand]:
+    """The `setMyCommands` list: every visible command with its summary."""
+    return [BotCommand(spec.name, spec.summary) for spec in registry.visible()]
+
+
+def _args_text(text: str) -> str:
+    """Everything after the `/command[@bot]` word, with quotes kept for the parser."""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+class TelegramHandlers:
+    """Turns updates into `execute()` calls and replies into messages."""
+
+    def __init__(self, app: App, registry: Registry) -> None:
+        self.app = app
+        self.registry = registry
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        out: list[BaseHandler[Any, Any, Any]] = [
+            CommandHandler(spec.name, self._command_callback(spec.name)) for spec in self.registry
+        ]
+        out.append(CallbackQueryHandler(self.on_feedback, pattern=r"^fb:"))
+        out.append(MessageHandler(filters.COMMAND, self.on_unknown))
+        return out
+
+    def _command_callback(
+        self, name: str
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self.run(name, update, context)
+
+        callback.__name__ = f"telegram_{name}"
+        return callback
+
+    async def _user(self, update: Update) -> User:
+        tg_user = update.effective_user
+        assert tg_user is not None
+        return await self.app.accounts.ensure_identity(
+            Platform.TELEGRAM, tg_user.id, tg_user.full_name or ""
+        )
+
+    def _context(self, update: Update, context: Any, user: User) -> CommandContext:
+        chat = update.effective_chat
+        tg_user = update.effective_user
+        assert chat is not None and tg_user is not None
+        is_group = chat.type != Chat.PRIVATE
+
+        async def admin_check() -> bool:
+            try:
+                member = await context.bot.get_chat_member(chat.id, tg_user.id)
+            except TelegramError as exc:
+                log.warning("getChatMember failed for chat %s: %s", chat.id, exc.message)
+                return False
+            return member.status in ADMIN_STATUSES
+
+        return CommandContext(
+            app=self.app,
+            user=user,
+            platform=Platform.TELEGRAM,
+            chat_id=str(chat.id),
+            chat_name=(chat.title or tg_user.full_name or "")[:128],
+            is_group=is_group,
+            admin_check=admin_check if is_group else None,
+            display_name=tg_user.full_name or "",
+        )
+
+    async def run(self, name: str, update: Update, context: Any) -> None:
+        message = update.effective_message
+        if message is None or update.effective_user is None or update.effective_chat is None:
+            return
+        try:
+            user = await self._user(update)
+            ctx = self._context(update, context, user)
+            reply = await execute(self.app, name, _args_text(message.text or ""), ctx)
+        except Exception:
+            log.exception(
+                "telegram /%s failed before the command ran (chat %s)",
+                name,
+                update.effective_chat.id,
+            )
+            reply = Reply(APOLOGY, ok=False)
+        await self.send(update, context, reply)
+
+    async def send(self, update: Update, context: Any, reply: Reply) -> None:
+        """Answer in the chat; a private reply in a group goes to the user's DM instead."""
+        chat = update.effective_chat
+        tg_user = update.effective_user
+        assert chat is not None and tg_user is not None
+        text = render_html(reply)
+        markup = keyboard(reply)
+        try:
+            if reply.private and chat.type != Chat.PRIVATE:
+                try:
+                    await context.bot.send_message(
+                        tg_user.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                except Forbidden:
+                    notice = (
+                        "I can't message you privately yet: open a chat with me, send /start, "
+                        "then run the command again there."
+                    )
+                else:
+                    notice = "I sent you the answer in a private message."
+                await context.bot.send_message(chat.id, notice)
+                return
+            await context.bot.send_message(
+                chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except TelegramError as exc:
+            log.warning("telegram reply to chat %s failed: %s", chat.id, exc.message)
+
+    async def on_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A /command nobody declared: help (in groups only when addressed to this bot)."""
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None or not message.text:
+            return
+        word = message.text.split(maxsplit=1)[0][1:]
+        name, _, target = word.partition("@")
+        if target and target.lower() != (context.bot.username or "").lower():
+            return
+        if chat.type != Chat.PRIVATE and not target:
+            return
+        await self.run(name.lower() or "help", update, context)
+
+    async def on_feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """👍/👎 buttons on alerts: `fb:<alert_id>:up|down`."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            user = await self._user(update)
+            toast = await record_feedback(self.app, user, query.data or "")
+        except ServiceError as exc:
+            toast = exc.message
+        except Exception:
+            log.exception("telegram feedback %r failed", query.data)
+            toast = "Sorry, that did not work; please try again later."
+        try:
+            await query.answer(toast[:200])
+        except TelegramError as exc:
+            log.warning("answerCallbackQuery failed: %s", exc.message)
