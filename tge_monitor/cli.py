@@ -40,6 +40,9 @@ def add_web(app: App) -> None:
 
 def add_worker(app: App) -> None:
     """Monitors and the delivery dispatcher (wired as their issues land)."""
+    from core.monitors.scheduler import Poller
+
+    app.add(Poller(app))
 
 
 def add_bots(app: App) -> None:
@@ -124,6 +127,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from core.scoring.bench import bench_scoring
 
         result = bench_scoring(companies=args.companies, items=args.items)
+    elif args.what == "ingest":
+        from core.monitors.bench import bench_ingest
+
+        result = bench_ingest()
     else:
         print(f"bench {args.what}: not available yet", file=sys.stderr)
         return 2
@@ -132,6 +139,22 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for key, value in result.items():
             print(f"{key}: {value}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Replay the bundled feeds through the real pipeline and print the alerts."""
+    from pathlib import Path
+
+    from core.monitors.demo import run_demo
+
+    asyncio.run(
+        run_demo(
+            settings,
+            feeds_dir=Path(args.feeds) if args.feeds else None,
+            companies=Path(args.companies) if args.companies else None,
+        )
+    )
     return 0
 
 
@@ -162,6 +185,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--threshold", type=float)
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_eval)
+    sp = sub.add_parser("demo", help="replay the bundled feeds offline and print the alerts")
+    sp.add_argument("--feeds", help="directory of *.xml feeds (default ../shared/data/feeds)")
+    sp.add_argument("--companies", help="companies.json (default ../shared/data/companies.json)")
+    sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
     sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws"])
     sp.add_argument("--companies", type=int, default=10_000)
