@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
+from core.models import Destination
 from web.config import WebConfig
 from web.routes.common import body, json_response, page, params, principal, service, to_json
 from web.routes.companies import COMPANY
@@ -37,6 +40,18 @@ DESTINATION = obj(
 )
 
 
+def destination_json(dest: Destination) -> dict[str, Any]:
+    return {
+        "id": dest.id,
+        "kind": str(dest.kind),
+        "address": dest.address,
+        "name": dest.name,
+        "verified": dest.verified,
+        "rejected_reason": dest.rejected_reason,
+        "created_at": dest.created_at.isoformat() if dest.created_at else None,
+    }
+
+
 async def list_subscriptions(request: web.Request) -> web.Response:
     svc = service(request, "subscriptions")
     subs = sorted(await svc.list_for_user(principal(request).user), key=lambda s: s.id)
@@ -47,7 +62,9 @@ async def list_subscriptions(request: web.Request) -> web.Response:
 async def create_subscription(request: web.Request) -> web.Response:
     svc = service(request, "subscriptions")
     data = dict(body(request))
-    sub = await svc.subscribe(principal(request).user, data.pop("destination_id"), **data)
+    user = principal(request).user
+    dest = await svc.get_destination(user, data.pop("destination_id"))  # others' ids: 404
+    sub = await svc.subscribe(user, dest, **data)
     return json_response(to_json(svc, sub), status=201)
 
 
@@ -66,9 +83,7 @@ async def list_destinations(request: web.Request) -> web.Response:
     svc = service(request, "subscriptions")
     dests = sorted(await svc.list_destinations(principal(request).user), key=lambda d: d.id)
     chunk, cursor = page(request, dests, key=lambda d: d.id)
-    convert = getattr(svc, "destination_json", None)
-    items = [convert(d) if convert else to_json(None, d) for d in chunk]
-    return json_response({"items": items, "next_cursor": cursor})
+    return json_response({"items": [destination_json(d) for d in chunk], "next_cursor": cursor})
 
 
 async def create_destination(request: web.Request) -> web.Response:
@@ -77,8 +92,10 @@ async def create_destination(request: web.Request) -> web.Response:
     dest = await svc.create_destination(
         principal(request).user, data["kind"], data["address"], data.get("name", "")
     )
-    convert = getattr(svc, "destination_json", None)
-    return json_response(convert(dest) if convert else to_json(None, dest), status=201)
+    out = destination_json(dest)
+    if dest.secret:
+        out["secret"] = dest.secret  # the webhook signing secret, shown on creation only
+    return json_response(out, status=201)
 
 
 async def delete_destination(request: web.Request) -> web.Response:
@@ -137,7 +154,10 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "Change a subscription's filters or mode",
             "subscriptions",
             params=(ID_PATH,),
-            body={**obj({**SUB_FIELDS, "active": {"type": "boolean"}}), "minProperties": 1},
+            body={
+                **obj({**SUB_FIELDS, "digest_hour": integer(0, 23), "active": {"type": "boolean"}}),
+                "minProperties": 1,
+            },
             response=SUBSCRIPTION,
             errors=(404, 422),
         ),
