@@ -1,0 +1,212 @@
+"""The Telegram alert channel: python-telegram-bot's `Bot`, HTML parse mode, feedback buttons.
+
+Everything from feeds is HTML-escaped (Telegram refuses a message with a stray `<` or `&`).
+The channel throttles itself to Telegram's published limits (about 1 msg/s per chat, 30/s
+overall, 20/min per group) so Telegram rarely has to answer 429; when it does, the dispatcher
+pauses that chat for exactly `retry_after`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
+
+from core.alerts.render import AlertMessage, DigestMessage, truncate
+from core.channels.base import Channel, Notice, Outcome, Throttle
+
+if TYPE_CHECKING:
+    from core.models import Destination
+
+log = logging.getLogger(__name__)
+
+# BadRequest descriptions that mean the chat itself is gone for us (not a bad message)
+PERMANENT_CHAT_ERRORS = (
+    "chat not found",
+    "bot was kicked",
+    "bot was blocked",
+    "user is deactivated",
+    "not enough rights",
+    "have no rights",
+    "need administrator rights",
+    "group chat was deactivated",
+    "peer_id_invalid",
+)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
+    """Telegram HTML and the inline keyboard (source link + 👍/👎 feedback callbacks)."""
+    lines = [f"<b>{_e(truncate(msg.title or '(untitled)', 400))}</b>"]
+    lines.append(_e(truncate(msg.summary_line(), 400)))
+    if msg.when():
+        lines.append(f"⏰ {_e(truncate(msg.when() or '', 100))}")
+    lines.append(f"<i>Why: {_e(truncate(msg.why, 700))}</i>")
+    if msg.source:
+        lines.append(f"Source: {_e(truncate(msg.source, 200))}")
+    rows: list[list[InlineKeyboardButton]] = []
+    if msg.url.startswith(("http://", "https://")):
+        rows.append([InlineKeyboardButton("Open source", url=msg.url)])
+    rows.append(
+        [
+            InlineKeyboardButton("👍", callback_data=f"fb:{msg.alert_id}:up"),
+            InlineKeyboardButton("👎", callback_data=f"fb:{msg.alert_id}:down"),
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def render_digest(digest: DigestMessage, limit: int = 4000) -> str:
+    n = digest.alert_count
+    out = [f"<b>TGE digest: {n} alert{'s' if n != 1 else ''}</b> ({_e(digest.window_label)})"]
+    for company, alerts in digest.groups:
+        out.append(f"\n<b>{_e(truncate(company, 100))}</b>")
+        for msg in alerts:
+            title = _e(truncate(msg.title or "(untitled)", 200))
+            if msg.url.startswith(("http://", "https://")):
+                title = f'<a href="{html.escape(msg.url, quote=True)}">{title}</a>'
+            out.append(f"• {title} — {msg.confidence_pct} {msg.band}")
+    text = ""
+    for line in out:  # cut between lines so no tag or entity is ever split
+        if len(text) + len(line) + 2 > limit:
+            text += "\n…"
+            break
+        text += ("\n" if text else "") + line
+    return text
+
+
+def _seconds(value: Any) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel(Channel):
+    """Sends alerts with a `telegram.Bot` pointed at TELEGRAM_API_BASE."""
+
+    kind: ClassVar[str] = "telegram"
+    max_length: ClassVar[int] = 4096
+    supports_digest: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        token: str,
+        api_base: str = "https://api.telegram.org",
+        *,
+        per_chat: tuple[int, float] = (1, 1.0),
+        overall: tuple[int, float] = (30, 1.0),
+        per_group: tuple[int, float] = (20, 60.0),
+        pool_size: int = 64,
+        max_wait_s: float = 1.5,
+    ) -> None:
+        if not token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram channel")
+        self._token = token
+        self.api_base = api_base.rstrip("/")
+        self.per_chat = per_chat
+        self.overall = overall
+        self.per_group = per_group
+        self.pool_size = pool_size
+        self.throttle = Throttle(max_wait_s)
+        self.bot: Bot | None = None
+        self._ready = False
+
+    def __repr__(self) -> str:  # never show the token
+        return f"TelegramChannel(api_base={self.api_base!r}, token='***')"
+
+    async def start(self) -> None:
+        if self.bot is None:
+            request = HTTPXRequest(
+                connection_pool_size=self.pool_size, read_timeout=15, connect_timeout=10
+            )
+            self.bot = Bot(
+                self._token,
+                base_url=f"{self.api_base}/bot",
+                base_file_url=f"{self.api_base}/file/bot",
+                request=request,
+            )
+
+    async def close(self) -> None:
+        if self.bot is not None:
+            try:
+                await self.bot.shutdown()
+            except Exception:
+                log.debug("telegram bot shutdown failed", exc_info=True)
+            self.bot = None
+            self._ready = False
+
+    def scopes(self, destination: Destination) -> tuple[str, ...]:
+        return ("telegram", f"telegram:chat:{destination.address}")
+
+    def _rules(self, chat: str) -> list[tuple[str, int, float]]:
+        rules = [("all", *self.overall), (f"chat:{chat}", *self.per_chat)]
+        if chat.startswith("-") or chat.startswith("@"):
+            rules.append((f"group:{chat}", *self.per_group))
+        return rules
+
+    async def send(
+        self, destination: Destination, message: AlertMessage | DigestMessage | Notice
+    ) -> Outcome:
+        await self.start()
+        assert self.bot is not None
+        chat = str(destination.address).strip()
+        chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
+        markup: InlineKeyboardMarkup | None = None
+        if isinstance(message, AlertMessage):
+            text, markup = render_alert(message)
+        elif isinstance(message, DigestMessage):
+            text = render_digest(message, self.max_length - 96)
+        else:
+            text = f"<b>{_e(message.title)}</b>\n{_e(truncate(message.text, 3500))}"
+        wait, key = await self.throttle.acquire(self._rules(chat))
+        if wait > 0:
+            scope = "telegram" if key == "all" else f"telegram:chat:{chat}"
+            return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
+        try:
+            if not self._ready:
+                await self.bot.initialize()
+                self._ready = True
+            sent = await self.bot.send_message(
+                chat_id=chat_id,
+                text=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            return Outcome.rate_limited(
+                _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
+                f"telegram:chat:{chat}",
+                "telegram 429",
+            )
+        except ChatMigrated as exc:
+            return Outcome.moved(str(exc.new_chat_id))
+        except Forbidden as exc:
+            return Outcome.rejected(f"telegram: {exc.message}")
+        except BadRequest as exc:
+            low = exc.message.lower()
+            if any(p in low for p in PERMANENT_CHAT_ERRORS):
+                return Outcome.rejected(f"telegram: {exc.message}")
+            return Outcome.failed(f"telegram refused the message: {exc.message}")
+        except InvalidToken:
+            return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
+        except NetworkError as exc:
+            return Outcome.retry(f"telegram network error: {exc.message}")
+        except TelegramError as exc:
+            return Outcome.retry(f"telegram error: {exc.message}")
+        return Outcome.sent(sent.message_id)
