@@ -1,0 +1,1 @@
+"""Discord: discord.py app commands bound from the core command registry, and its channel."""

@@ -1,0 +1,237 @@
+"""The Discord alert channel: raw REST with aiohttp (bot channel messages or webhooks).
+
+Every message is a rich embed and carries `allowed_mentions: {"parse": []}`, so an
+`@everyone` in a headline pings nobody. Rate limits: per-route buckets learned from the
+`X-RateLimit-*` headers are respected before sending; a 429 pauses the route (or the whole
+bot when `global`) for its `retry_after`. 403/404 (missing access, unknown channel or
+webhook) are permanent and reject the destination.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from datetime import UTC
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+import aiohttp
+from discord.utils import escape_markdown
+
+from core.alerts.render import AlertMessage, DigestMessage, truncate
+from core.channels.base import Channel, Notice, Outcome
+from core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from core.models import Destination
+
+log = logging.getLogger(__name__)
+
+DISCORD_HOSTS = ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com")
+WEBHOOK_PATH = re.compile(r"^/api(?:/v\d+)?/webhooks/(\d{1,25})/([A-Za-z0-9_\-]{1,200})/?$")
+CHANNEL_ID = re.compile(r"^\d{1,25}$")
+BAND_COLORS = {"high": 0xE74C3C, "medium": 0xF39C12, "low": 0x95A5A6}
+NO_MENTIONS = {"parse": []}
+
+
+def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
+    """('channel', id, None) or ('webhook', id, token); InvalidInput(field='address') otherwise.
+
+    Webhook URLs must be on a Discord host (or, in tests, the configured API base); the
+    request always goes to the configured base, never to a host taken from user input.
+    """
+    value = (address or "").strip()
+    if CHANNEL_ID.match(value):
+        return "channel", value, None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise InvalidInput("not a Discord channel id or webhook URL", field="address") from None
+    base = urlsplit(api_base)
+    host_ok = parts.scheme == "https" and (parts.hostname or "") in DISCORD_HOSTS
+    base_ok = (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+    match = WEBHOOK_PATH.match(parts.path or "")
+    if not (host_ok or base_ok) or not match or parts.username or parts.password:
+        raise InvalidInput(
+            "Discord webhook URL must look like https://discord.com/api/webhooks/<id>/<token>",
+            field="address",
+        )
+    return "webhook", match.group(1), match.group(2)
+
+
+def _md(text: str) -> str:
+    return escape_markdown(text or "", as_needed=False)
+
+
+def render_embed(msg: AlertMessage) -> dict[str, Any]:
+    """The alert as one embed: title+link, confidence, companies, tokens, when, why."""
+    embed: dict[str, Any] = {
+        "title": truncate(msg.title or "(untitled)", 256),
+        "description": truncate(f"**Why:** {_md(msg.why)}", 4000),
+        "color": BAND_COLORS.get(msg.band, 0x95A5A6),
+        "fields": [
+            {"name": "Confidence", "value": f"{msg.confidence_pct} ({msg.band})", "inline": True}
+        ],
+    }
+    if msg.url.startswith(("http://", "https://")) and len(msg.url) <= 2000:
+        embed["url"] = msg.url
+    if msg.companies:
+        value = truncate(_md(", ".join(msg.companies)), 1024)
+        embed["fields"].append({"name": "Companies", "value": value, "inline": True})
+    if msg.tokens:
+        value = truncate(" ".join(f"${t}" for t in msg.tokens), 1024)
+        embed["fields"].append({"name": "Tokens", "value": _md(value), "inline": True})
+    if msg.when():
+        embed["fields"].append({"name": "When", "value": _md(msg.when() or ""), "inline": True})
+    if msg.source:
+        embed["footer"] = {"text": truncate(msg.source, 2048)}
+    if msg.created_at is not None:
+        embed["timestamp"] = msg.created_at.astimezone(UTC).isoformat()
+    return embed
+
+
+def render_digest(digest: DigestMessage) -> dict[str, Any]:
+    n = digest.alert_count
+    fields = []
+    for company, alerts in digest.groups[:25]:
+        lines = []
+        for msg in alerts:
+            title = _md(truncate(msg.title or "(untitled)", 150))
+            if msg.url.startswith(("http://", "https://")):
+                title = f"[{title}]({msg.url})"
+            lines.append(f"• {title} — {msg.confidence_pct}")
+        fields.append({"name": truncate(company, 256), "value": truncate("\n".join(lines), 1024)})
+    return {
+        "title": f"TGE digest: {n} alert{'s' if n != 1 else ''}",
+        "description": _md(digest.window_label),
+        "fields": fields,
+    }
+
+
+class DiscordChannel(Channel):
+    """POSTs embeds to `{DISCORD_API_BASE}/api/v10/channels/{id}/messages` or a webhook."""
+
+    kind: ClassVar[str] = "discord"
+    max_length: ClassVar[int] = 2000
+    supports_digest: ClassVar[bool] = True
+
+    def __init__(
+        self, token: str, api_base: str = "https://discord.com", *, max_wait_s: float = 1.5
+    ) -> None:
+        self._token = token
+        self.api_base = api_base.rstrip("/")
+        self.max_wait_s = max_wait_s
+        self._session: aiohttp.ClientSession | None = None
+        self._blocked: dict[str, float] = {}  # route → monotonic time its bucket refills
+        self._global_until = 0.0
+
+    def __repr__(self) -> str:  # never show the token
+        return f"DiscordChannel(api_base={self.api_base!r}, token='***')"
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=15),
+                headers={"User-Agent": "DiscordBot (https://github.com/tge-monitor, 0.1)"},
+            )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _route(self, destination: Destination) -> tuple[str, str, dict[str, str]]:
+        """(route key, URL, headers) for a destination; raises InvalidInput when malformed."""
+        kind, ident, token = parse_address(destination.address, self.api_base)
+        api = f"{self.api_base}/api/v10"
+        if kind == "channel":
+            if not self._token:
+                raise InvalidInput("DISCORD_BOT_TOKEN is not configured", field="token")
+            return (
+                f"channels/{ident}",
+                f"{api}/channels/{ident}/messages",
+                {"Authorization": f"Bot {self._token}"},
+            )
+        return f"webhooks/{ident}", f"{api}/webhooks/{ident}/{token}?wait=true", {}
+
+    def scopes(self, destination: Destination) -> tuple[str, ...]:
+        try:
+            route = self._route(destination)[0]
+        except InvalidInput:
+            return ("discord",)
+        return ("discord", f"discord:{route}")
+
+    async def send(
+        self, destination: Destination, message: AlertMessage | DigestMessage | Notice
+    ) -> Outcome:
+        await self.start()
+        assert self._session is not None
+        try:
+            route, url, headers = self._route(destination)
+        except InvalidInput as exc:
+            if exc.field == "token":
+                return Outcome.retry(exc.message)
+            return Outcome.rejected(exc.message)
+        if isinstance(message, AlertMessage):
+            embed = render_embed(message)
+        elif isinstance(message, DigestMessage):
+            embed = render_digest(message)
+        else:
+            embed = {"title": truncate(message.title, 256), "description": _md(message.text)}
+        payload = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
+
+        now = time.monotonic()
+        wait = max(self._global_until, self._blocked.get(route, 0.0)) - now
+        if wait > self.max_wait_s:
+            scope = "discord" if self._global_until - now >= wait else f"discord:{route}"
+            return Outcome.rate_limited(wait, scope, "discord bucket empty")
+        if wait > 0:
+            await asyncio.sleep(wait)
+        try:
+            async with self._session.post(url, json=payload, headers=headers) as resp:
+                status = resp.status
+                self._learn(route, resp.headers)
+                try:
+                    body = await resp.json(content_type=None)
+                except ValueError:
+                    body = None
+                retry_header = resp.headers.get("Retry-After")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return Outcome.retry(f"discord connection error: {type(exc).__name__}")
+        body = body if isinstance(body, dict) else {}
+        if 200 <= status < 300:
+            return Outcome.sent(body.get("id"))
+        reason = f"discord {status}: {str(body.get('message', ''))[:200]}"
+        if status == 429:
+            try:
+                retry_after = float(body.get("retry_after") or retry_header or 1.0)
+            except (TypeError, ValueError):
+                retry_after = 1.0
+            if body.get("global"):
+                self._global_until = time.monotonic() + retry_after
+                return Outcome.rate_limited(retry_after, "discord", reason)
+            self._blocked[route] = time.monotonic() + retry_after
+            return Outcome.rate_limited(retry_after, f"discord:{route}", reason)
+        if status in (403, 404):
+            return Outcome.rejected(reason)
+        if status == 401:
+            return Outcome.retry(f"{reason} (check DISCORD_BOT_TOKEN)")
+        if status >= 500:
+            return Outcome.retry(reason)
+        return Outcome.failed(reason)
+
+    def _learn(self, route: str, headers: Any) -> None:
+        """Remember an exhausted bucket so the next send on this route waits for its reset."""
+        remaining = headers.get("X-RateLimit-Remaining")
+        reset_after = headers.get("X-RateLimit-Reset-After")
+        if remaining is None or reset_after is None:
+            return
+        try:
+            if int(float(remaining)) <= 0:
+                self._blocked[route] = time.monotonic() + float(reset_after)
+            else:
+                self._blocked.pop(route, None)
+        except ValueError:
+            return

@@ -1,0 +1,206 @@
+"""Discord channel (raw REST + webhooks) against the fake Discord server, via the dispatcher."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.discord.channel import DiscordChannel, parse_address
+from core.alerts.dispatcher import Dispatcher
+from core.channels.base import Notice
+from core.errors import InvalidInput
+from core.models import Company, Delivery, Destination, DestinationKind, Feed, FeedKind, Item
+from tests.conftest import wait_for
+from tests.fakes import FakeDiscord
+from tests.test_delivery_kit import FAST, analysis, destination, rows, subscribe, user
+
+TOKEN = "discord-bot-token-xyz"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def channel(app, fake) -> DiscordChannel:
+    ch = DiscordChannel(TOKEN, fake.base_url)
+    app.channels.register(ch)
+    return ch
+
+
+async def _drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:
+    async def done() -> bool:
+        await dispatcher.run_once()
+        return not await Delivery.filter(status__in=("pending", "failed")).exists()
+
+    await wait_for(done, within_s=within_s, interval=0.01)
+
+
+async def _alert(app, address: str = "555"):
+    owner = await user(f"d{abs(hash(address)) % 10**8}")
+    dest = await destination(owner, DestinationKind.DISCORD, address)
+    await subscribe(owner, dest)
+    alert = await app.alerts.create_manual("Acme TGE", "", "https://news.example/a")
+    return dest, alert
+
+
+async def test_exact_embed_no_mentions(app, fake, channel) -> None:
+    acme = await Company.create(name="Acme_Labs")
+    owner = await user("dc1")
+    await subscribe(owner, await destination(owner, DestinationKind.DISCORD, "555"))
+    feed = await Feed.create(kind=FeedKind.RSS, name="Wire", url="https://w.example/rss")
+    item = await Item.create(
+        feed=feed,
+        guid="g1",
+        url="https://news.example/a",
+        title="@everyone Acme **TGE** <@&123> now",
+        fingerprint="f1",
+    )
+    alert = await app.alerts.create_from_item(
+        item,
+        analysis(
+            0.91,
+            [acme],
+            tokens=["ACM"],
+            urgency={"text": "tomorrow", "date": "2026-03-03", "kind": "date"},
+        ),
+    )
+    await _drain(Dispatcher(app, FAST))
+
+    [sent] = fake.channel_messages
+    assert sent["channel_id"] == "555"
+    assert sent["allowed_mentions"] == {"parse": []}
+    assert "content" not in sent
+    assert sent["embeds"] == [
+        {
+            "title": "@everyone Acme **TGE** <@&123> now",
+            "description": "**Why:** Acme\\_Labs · $ACM · date 2026-03-03",
+            "color": 0xE74C3C,
+            "fields": [
+                {"name": "Confidence", "value": "91% (high)", "inline": True},
+                {"name": "Companies", "value": "Acme\\_Labs", "inline": True},
+                {"name": "Tokens", "value": "$ACM", "inline": True},
+                {"name": "When", "value": "2026-03-03", "inline": True},
+            ],
+            "url": "https://news.example/a",
+            "footer": {"text": "Wire"},
+            "timestamp": alert.created_at.isoformat(),
+        }
+    ]
+    assert f"Bot {TOKEN}" in fake.auth_headers
+    [row] = await rows(alert_id=alert.id)
+    assert row.status == "sent" and row.external_id == sent["id"]
+
+
+async def test_webhook_destination_uses_configured_base(app, fake, channel) -> None:
+    url = f"{fake.base_url}/api/webhooks/4242/tok-EN_1"
+    _, alert = await _alert(app, url)
+    await _drain(Dispatcher(app, FAST))
+    [hook] = fake.webhook_messages
+    assert (hook["webhook_id"], hook["token"]) == ("4242", "tok-EN_1")
+    assert hook["body"]["allowed_mentions"] == {"parse": []}
+    assert hook["body"]["embeds"][0]["title"] == "Acme TGE"
+    [row] = await rows(alert_id=alert.id)
+    assert row.status == "sent" and row.external_id
+
+
+@pytest.mark.parametrize(
+    ("address", "ok"),
+    [
+        ("123456789012345678", True),
+        ("https://discord.com/api/webhooks/1/abc", True),
+        ("https://discordapp.com/api/v10/webhooks/1/abc-_", True),
+        ("https://canary.discord.com/api/webhooks/1/abc", True),
+        ("http://discord.com/api/webhooks/1/abc", False),
+        ("https://discord.com.evil.example/api/webhooks/1/abc", False),
+        ("https://evil.example/api/webhooks/1/abc", False),
+        ("https://user:pw@discord.com/api/webhooks/1/abc", False),
+        ("https://discord.com/api/webhooks/x/abc", False),
+        ("https://discord.com/api/webhooks/1/abc/../../x", False),
+        ("general", False),
+        ("", False),
+    ],
+)
+def test_parse_address(address: str, ok: bool) -> None:
+    if ok:
+        assert parse_address(address, "https://discord.com")[0] in ("channel", "webhook")
+    else:
+        with pytest.raises(InvalidInput) as err:
+            parse_address(address, "https://discord.com")
+        assert err.value.field == "address"
+
+
+async def test_foreign_webhook_host_rejected_without_request(app, fake, channel) -> None:
+    dest, _ = await _alert(app, "https://evil.example/api/webhooks/1/abc")
+    await _drain(Dispatcher(app, FAST))
+    assert fake.calls == []
+    await dest.refresh_from_db()
+    assert dest.rejected_reason and "webhook URL" in dest.rejected_reason
+
+
+async def test_429_retry_after_waited_then_delivered_once(app, fake, channel) -> None:
+    _, alert = await _alert(app)
+    fake.fail_next(
+        "/channels/555/messages", 429, {"message": "You are being rate limited."}, retry_after=1.0
+    )
+    started = time.monotonic()
+    await _drain(Dispatcher(app, FAST))
+    assert time.monotonic() - started >= 0.99
+    posts = [c for c in fake.calls if c[0] == "POST"]
+    assert len(posts) == 2 and len(fake.channel_messages) == 1
+    [row] = await rows(alert_id=alert.id)
+    assert row.status == "sent" and row.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (403, {"message": "Missing Access", "code": 50001}),
+        (404, {"message": "Unknown Channel", "code": 10003}),
+    ],
+)
+async def test_403_404_reject_not_retried(app, fake, channel, status, body) -> None:
+    dest, alert = await _alert(app)
+    fake.fail_next("/channels/555/messages", status, body)
+    dispatcher = Dispatcher(app, FAST)
+    await _drain(dispatcher)
+    await dispatcher.run_once()
+    assert len([c for c in fake.calls if c[0] == "POST"]) == 1
+    [row] = await rows(alert_id=alert.id)
+    assert row.status == "rejected" and row.attempts == 0
+    await dest.refresh_from_db()
+    assert body["message"] in dest.rejected_reason
+
+
+async def test_5xx_retried_then_delivered(app, fake, channel) -> None:
+    _, alert = await _alert(app)
+    fake.fail_next("/channels/555/messages", 503, {"message": "upstream"}, times=2)
+    await _drain(Dispatcher(app, FAST))
+    [row] = await rows(alert_id=alert.id)
+    assert row.status == "sent" and row.attempts == 3 and len(fake.channel_messages) == 1
+
+
+async def test_exhausted_bucket_is_respected_before_sending(fake) -> None:
+    ch = DiscordChannel(TOKEN, fake.base_url, max_wait_s=0.0)
+    ch._learn("channels/9", {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "5"})
+    outcome = await ch.send(Destination(kind="discord", address="9"), _notice())
+    await ch.close()
+    assert outcome.kind == "rate_limited" and outcome.scope == "discord:channels/9"
+    assert 4 < outcome.retry_after <= 5
+    assert fake.calls == []
+
+
+def _notice() -> Notice:
+    return Notice("t", "x")
+
+
+def test_token_never_in_repr() -> None:
+    assert TOKEN not in repr(DiscordChannel(TOKEN, "http://127.0.0.1:1"))
