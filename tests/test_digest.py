@@ -1,0 +1,138 @@
+"""Email digests through a real aiosmtpd server: grouping, escaping, windows, never twice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from core.alerts.digest import DigestWorker
+from core.models import Company, Delivery, DestinationKind, Digest, Feed, FeedKind, Item
+from core.runtime import App, create_app
+from tests.conftest import make_settings
+from tests.test_delivery_kit import (
+    FAST,
+    analysis,
+    destination,
+    parts,
+    rows,
+    start_smtp,
+    subscribe,
+    user,
+)
+
+
+@pytest.fixture
+async def smtp():
+    sink, server, port = await start_smtp()
+    try:
+        yield sink, port
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
+async def mail_app(tmp_path, smtp) -> AsyncIterator[App]:
+    settings = make_settings(
+        tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp[1]), SMTP_STARTTLS="false"
+    )
+    app = create_app(settings)
+    await app.open()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+async def _alerts(app: App) -> list:
+    acme = await Company.create(name="Acme")
+    zeta = await Company.create(name="Zeta <Labs>")
+    feed = await Feed.create(kind=FeedKind.RSS, name="Wire", url="https://w.example/rss")
+    specs = [
+        ("Acme testnet <b>points</b>", 0.7, [acme]),
+        ("Zeta airdrop claim opens", 0.8, [zeta]),
+        ("Acme TGE on March 3 & more", 0.95, [acme]),
+        ("Mystery token launch", 0.6, []),
+    ]
+    out = []
+    for i, (title, conf, companies) in enumerate(specs):
+        item = await Item.create(
+            feed=feed, guid=f"g{i}", url=f"https://w.example/{i}", title=title, fingerprint=f"{i}"
+        )
+        out.append(await app.alerts.create_from_item(item, analysis(conf, companies)))
+    return out
+
+
+async def test_digest_groups_by_company_and_is_sent_once(mail_app, smtp) -> None:
+    sink, _ = smtp
+    owner = await user("dina", tz="Europe/Berlin")
+    dest = await destination(owner, DestinationKind.EMAIL, "dina@example.com")
+    await subscribe(owner, dest, mode="digest", digest_interval="hourly")
+    made = await _alerts(mail_app)
+    pending = await rows(destination_id=dest.id)
+    assert len(pending) == 4 and len({r.digest_key for r in pending}) == 1
+    due = pending[0].next_attempt_at
+    worker = DigestWorker(mail_app, FAST)
+
+    assert await worker.run_once(now=due - timedelta(seconds=1)) == 0  # window still open
+    assert sink.messages == []
+    assert await worker.run_once(now=due + timedelta(seconds=1)) == 1
+
+    [msg] = sink.messages
+    assert msg["To"] == "dina@example.com"
+    assert msg["Subject"].startswith("TGE digest: 4 alerts (hourly, until ")
+    assert "Europe/Berlin" in msg["Subject"]
+    text, html = parts(msg)
+    order = [
+        text.index("== Acme =="),
+        text.index("Acme TGE on March 3"),
+        text.index("Acme testnet"),
+        text.index("== Zeta <Labs> =="),
+        text.index("== Other =="),
+    ]
+    assert order == sorted(order)  # groups by best alert, highest confidence first
+    assert "<b>points</b>" in text
+    assert "&lt;b&gt;points&lt;/b&gt;" in html and "<b>points</b>" not in html
+    assert "Zeta &lt;Labs&gt;" in html and "&amp; more" in html
+    assert "/unsubscribe/" in text and "/unsubscribe/" in html
+    assert {r.status for r in await rows(destination_id=dest.id)} == {"sent"}
+    digest = await Digest.get(destination_id=dest.id)
+    assert digest.status == "sent" and digest.alert_count == 4
+    assert await worker.run_once(now=due + timedelta(hours=1)) == 0
+    assert len(sink.messages) == 1
+    assert len(made) == 4
+
+
+async def test_failed_digest_is_retried_and_not_sent_twice(mail_app, smtp) -> None:
+    sink, _ = smtp
+    sink.fail_data = 1
+    owner = await user("eli")
+    dest = await destination(owner, DestinationKind.EMAIL, "eli@example.com")
+    await subscribe(owner, dest, mode="digest", digest_interval="daily", digest_hour=9)
+    await _alerts(mail_app)
+    due = (await rows(destination_id=dest.id))[0].next_attempt_at
+    worker = DigestWorker(mail_app, FAST)
+    assert await worker.run_once(now=due) == 0
+    digest = await Digest.get(destination_id=dest.id)
+    assert digest.status == "failed" and digest.attempts == 1
+    assert await worker.run_once(now=due + timedelta(minutes=1)) == 1
+    assert await worker.run_once(now=due + timedelta(minutes=2)) == 0
+    assert len(sink.messages) == 1
+    await digest.refresh_from_db()
+    assert digest.status == "sent"
+
+
+async def test_rows_late_for_a_sent_window_are_not_mailed_again(mail_app, smtp) -> None:
+    sink, _ = smtp
+    owner = await user("fay")
+    dest = await destination(owner, DestinationKind.EMAIL, "fay@example.com")
+    await subscribe(owner, dest, mode="digest", digest_interval="hourly")
+    await _alerts(mail_app)
+    [first, *_] = await rows(destination_id=dest.id)
+    worker = DigestWorker(mail_app, FAST)
+    assert await worker.run_once(now=first.next_attempt_at) == 1
+    await Delivery.filter(id=first.id).update(status="pending")  # e.g. a replayed row
+    assert await worker.run_once(now=first.next_attempt_at) == 0
+    assert len(sink.messages) == 1
