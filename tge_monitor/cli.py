@@ -47,6 +47,17 @@ def add_worker(app: App) -> None:
 
 def add_bots(app: App) -> None:
     """Telegram and Discord bots, for whichever tokens are configured."""
+    settings = app.settings
+    if settings.telegram_bot_token:
+        from bot.telegram.app import TelegramBot
+
+        app.add(TelegramBot(app))
+    if settings.discord_bot_token:
+        from bot.discord.app import DiscordBot
+
+        app.add(DiscordBot(app))
+    if not (settings.telegram_bot_token or settings.discord_bot_token):
+        log.info("no bot tokens configured (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN)")
 
 
 PARTS: dict[str, list[Callable[[App], None]]] = {
@@ -131,6 +142,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from core.monitors.bench import bench_ingest
 
         result = bench_ingest()
+    elif args.what == "api":
+        from web.bench import bench_api
+
+        result = asyncio.run(bench_api(settings))
+    elif args.what == "ws":
+        from web.bench import bench_ws
+
+        result = asyncio.run(bench_ws(settings))
     else:
         print(f"bench {args.what}: not available yet", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from core.errors import InvalidInput
     "link",
     "Link accounts: /link gives a code, /link <code> on another platform joins them",
     Param("code", description="the code /link gave you on the other platform"),
+    private=True,
     group="account",
 )
 async def link(ctx: CommandContext, code: str | None = None) -> Reply:
@@ -44,6 +45,7 @@ async def link(ctx: CommandContext, code: str | None = None) -> Reply:
         choices=("create", "list", "revoke"),
     ),
     Param("value", description="the key name (create) or prefix (revoke)"),
+    private=True,
     group="account",
 )
 async def apikey(ctx: CommandContext, action: str, value: str | None = None) -> Reply:

@@ -266,6 +266,7 @@ class CommandSpec:
     help: str = ""
     group: str = "general"
     hidden: bool = False
+    private: bool = False  # replies may hold secrets: transports answer only the caller
     handler: Handler | None = None
 
     @property
@@ -281,6 +282,7 @@ def command(
     help: str = "",
     group: str = "general",
     hidden: bool = False,
+    private: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Tag a handler `async def h(ctx, **params) -> Reply | str`; nothing is registered here."""
     if not name.isascii() or not name.replace("_", "").isalnum() or name.lower() != name:
@@ -297,7 +299,7 @@ def command(
 
     def tag(func: Handler) -> Handler:
         func.__command__ = CommandSpec(  # type: ignore[attr-defined]
-            name, summary, tuple(params), permission, help, group, hidden
+            name, summary, tuple(params), permission, help, group, hidden, private
         )
         return func
 

@@ -166,6 +166,7 @@ async def watchlist(ctx: CommandContext) -> Reply:
     "Get alerts by email: /email <address>, then /email verify <code>",
     Param("address", description="your email address, or 'verify'", required=True),
     Param("code", description="the 6-digit code from the email"),
+    private=True,
     group="subscriptions",
 )
 async def email(ctx: CommandContext, address: str, code: str | None = None) -> Reply:

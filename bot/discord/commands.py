@@ -1,0 +1,184 @@
+"""Discord app commands built from the core registry: one `app_commands.Command` per spec.
+
+The callback's signature is generated from the spec's typed parameters, so discord.py sends
+Discord the right option types, limits, choices and descriptions; company parameters get
+autocomplete from `app.companies.suggest`. Nothing here is per command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.discord.render import NO_MENTIONS, render
+from core.commands import CommandContext, CommandSpec, ParamType, Registry, Reply, execute
+from core.commands.alerts import record_feedback
+from core.commands.registry import APOLOGY, Param
+from core.errors import ServiceError
+from core.models import Platform
+
+if TYPE_CHECKING:
+    from core.runtime import App
+
+log = logging.getLogger(__name__)
+
+# answer within Discord's 3 s; past this, defer and follow up
+DEFER_AFTER_S = 2.0
+
+
+def _annotation(param: Param) -> Any:
+    if param.type == ParamType.INTEGER:
+        lo = int(param.min_value) if param.min_value is not None else None
+        hi = int(param.max_value) if param.max_value is not None else None
+        return app_commands.Range[int, lo, hi] if lo is not None or hi is not None else int
+    if param.type == ParamType.CONFIDENCE:
+        return app_commands.Range[float, 0.0, 100.0]
+    if param.type == ParamType.NUMBER:
+        if param.min_value is not None or param.max_value is not None:
+            return app_commands.Range[float, param.min_value, param.max_value]
+        return float
+    return app_commands.Range[str, 1, min(param.max_length, 6000)]
+
+
+class DiscordCommands:
+    """Builds the command tree and runs interactions through `execute()`."""
+
+    def __init__(self, app: App, registry: Registry) -> None:
+        self.app = app
+        self.registry = registry
+
+    def build(self, tree: app_commands.CommandTree[Any]) -> None:
+        for spec in self.registry.visible():
+            tree.add_command(self.command(spec))
+
+    def command(self, spec: CommandSpec) -> app_commands.Command[Any, Any, Any]:
+        async def callback(interaction: discord.Interaction, **kwargs: Any) -> None:
+            await self.run(spec, interaction, kwargs)
+
+        params = [
+            inspect.Parameter(
+                "interaction",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=discord.Interaction,
+            )
+        ]
+        for param in spec.params:
+            params.append(
+                inspect.Parameter(
+                    param.name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    annotation=_annotation(param),
+                    default=inspect.Parameter.empty if param.required else None,
+                )
+            )
+        callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        callback.__name__ = callback.__qualname__ = f"discord_{spec.name}"
+        func: Any = callback
+        descriptions = {p.name: (p.description or p.type.value)[:100] for p in spec.params}
+        if descriptions:
+            func = app_commands.describe(**descriptions)(func)
+        choices = {
+            p.name: [app_commands.Choice(name=c, value=c) for c in p.choices]
+            for p in spec.params
+            if p.choices
+        }
+        if choices:
+            func = app_commands.choices(**choices)(func)
+        companies = {
+            p.name: self.autocomplete_company for p in spec.params if p.type == ParamType.COMPANY
+        }
+        if companies:
+            func = app_commands.autocomplete(**companies)(func)
+        return app_commands.Command(name=spec.name, description=spec.summary, callback=func)
+
+    async def autocomplete_company(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            names = await self.app.companies.suggest(current or "", limit=25)
+        except Exception:
+            log.exception("company autocomplete failed")
+            return []
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
+
+    def _context(self, interaction: discord.Interaction, user: Any) -> CommandContext:
+        in_guild = interaction.guild_id is not None
+        perms = interaction.permissions
+        is_admin = bool(perms.administrator or perms.manage_guild or perms.manage_channels)
+        channel = interaction.channel
+        return CommandContext(
+            app=self.app,
+            user=user,
+            platform=Platform.DISCORD,
+            chat_id=str(interaction.channel_id) if interaction.channel_id else None,
+            chat_name=str(getattr(channel, "name", "") or interaction.user.name)[:128],
+            is_group=in_guild,
+            is_chat_admin=is_admin if in_guild else True,
+            display_name=interaction.user.display_name,
+        )
+
+    async def _execute(
+        self, spec: CommandSpec, interaction: discord.Interaction, args: dict
+    ) -> Reply:
+        try:
+            user = await self.app.accounts.ensure_identity(
+                Platform.DISCORD, interaction.user.id, interaction.user.display_name
+            )
+            ctx = self._context(interaction, user)
+            return await execute(self.app, spec.name, args, ctx)
+        except Exception:
+            log.exception(
+                "discord /%s failed before the command ran (channel %s)",
+                spec.name,
+                interaction.channel_id,
+            )
+            return Reply(APOLOGY, ok=False)
+
+    async def run(self, spec: CommandSpec, interaction: discord.Interaction, kwargs: dict) -> None:
+        args = {k: v for k, v in kwargs.items() if v is not None}
+        try:
+            if spec.private:
+                # secrets: only ever ephemeral, decided before the answer exists
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                reply = await self._execute(spec, interaction, args)
+                await interaction.followup.send(ephemeral=True, **render(reply))
+                return
+            task = asyncio.ensure_future(self._execute(spec, interaction, args))
+            done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
+            if done:
+                reply = task.result()
+                await interaction.response.send_message(ephemeral=reply.private, **render(reply))
+                return
+            await interaction.response.defer(thinking=True)
+            reply = await task
+            await interaction.followup.send(ephemeral=reply.private, **render(reply))
+        except discord.HTTPException as exc:
+            log.warning("discord reply for /%s failed: %s %s", spec.name, exc.status, exc.text)
+
+    async def on_component(self, interaction: discord.Interaction) -> None:
+        """👍/👎 buttons on alerts (custom_id `fb:<alert_id>:up|down`)."""
+        data = interaction.data or {}
+        custom_id = str(data.get("custom_id", ""))
+        if not custom_id.startswith("fb:"):
+            return
+        try:
+            user = await self.app.accounts.ensure_identity(
+                Platform.DISCORD, interaction.user.id, interaction.user.display_name
+            )
+            text = await record_feedback(self.app, user, custom_id)
+        except ServiceError as exc:
+            text = exc.message
+        except Exception:
+            log.exception("discord feedback %r failed", custom_id)
+            text = "Sorry, that did not work; please try again later."
+        try:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as exc:
+            log.warning("discord feedback answer failed: %s", exc.status)

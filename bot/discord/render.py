@@ -1,0 +1,57 @@
+"""Replies as Discord messages: an embed for titled/field replies, escaped text otherwise.
+
+Every message goes out with `allowed_mentions` none, so an `@everyone` in a company name or a
+headline pings nobody; markdown in user-supplied text is escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from core.commands import Reply
+
+MAX_CONTENT = 2000
+MAX_DESCRIPTION = 4096
+MAX_FIELDS = 25
+COLOUR_OK = 0x2ECC71
+COLOUR_ERROR = 0xE74C3C
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render(reply: Reply) -> dict[str, Any]:
+    """Keyword arguments for `send_message` / `followup.send`."""
+    out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    if reply.title or reply.fields:
+        embed = discord.Embed(
+            title=_cut(reply.title or "", 256) or None,
+            description=_cut(escape(reply.text), MAX_DESCRIPTION) if reply.text else None,
+            colour=COLOUR_OK if reply.ok else COLOUR_ERROR,
+        )
+        for name, value in reply.fields[:MAX_FIELDS]:
+            embed.add_field(
+                name=_cut(name, 256), value=_cut(escape(value) or "-", 1024), inline=True
+            )
+        out["embed"] = embed
+    else:
+        out["content"] = _cut(escape(reply.text or "Done."), MAX_CONTENT)
+    buttons = [b for b in reply.buttons if b.url or b.data]
+    if buttons:
+        view = discord.ui.View(timeout=None)
+        for b in buttons[:5]:
+            if b.url:
+                view.add_item(discord.ui.Button(label=b.label[:80], url=b.url))
+            else:
+                view.add_item(discord.ui.Button(label=b.label[:80], custom_id=(b.data or "")[:100]))
+        out["view"] = view
+    return out
