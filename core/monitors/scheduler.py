@@ -100,6 +100,7 @@ class Poller:
         self._all = asyncio.Semaphore(max_concurrency)
         self._inflight: dict[int, asyncio.Task[PollOutcome]] = {}
         self._scheduler: Any = None
+        self._ticking: asyncio.Task[Any] | None = None
 
     # --- component ------------------------------------------------------------------------
 
@@ -122,6 +123,8 @@ class Poller:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        if self._ticking is not None and not self._ticking.done():
+            await asyncio.wait([self._ticking], timeout=5)  # a tick only queries and spawns
         tasks = list(self._inflight.values())
         for task in tasks:
             task.cancel()
@@ -129,6 +132,7 @@ class Poller:
         await self.twitter.close()
 
     async def _tick(self) -> None:
+        self._ticking = asyncio.current_task()
         try:
             await self.start_due()
         except Exception:
