@@ -60,6 +60,14 @@ async def server() -> AsyncIterator[FeedServer]:
 
 
 async def test_same_story_from_two_feeds_is_one_item(app: App, server: FeedServer) -> None:
+    await _two_feeds_one_story(app, server)
+
+
+async def test_same_story_from_two_feeds_on_postgres(pg_app: App, server: FeedServer) -> None:
+    await _two_feeds_one_story(pg_app, server)
+
+
+async def _two_feeds_one_story(app: App, server: FeedServer) -> None:
     await app.companies.create("Lighter", tokens=["LIT"])
     title = "Lighter announces LIT token generation event and airdrop claim on March 3"
     server.set(
