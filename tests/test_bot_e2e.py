@@ -1,0 +1,158 @@
+"""End to end through both bots: commands in, alerts out, with the real dispatcher and channels.
+
+Telegram: the real PTB Application receives commands from FakeTelegram, the real dispatcher
+sends alerts through the Delivery engineer's TelegramChannel to the same fake. Discord: the
+real discord.py client and DiscordChannel against FakeDiscord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.discord.app import DiscordBot
+from bot.discord.channel import DiscordChannel
+from bot.telegram.app import TelegramBot
+from bot.telegram.channel import TelegramChannel
+from core.alerts.dispatcher import Dispatcher
+from core.models import Delivery, Identity, Platform, Subscription, User
+from core.runtime import App
+from tests.fakes import FakeDiscord, FakeTelegram
+from tests.test_delivery_kit import FAST
+
+TG_TOKEN = "555:E2E-telegram-token"
+DC_TOKEN = "E2E-discord-token"
+TGE = "{name} announces token generation event (TGE) for ${sym} on March 3, airdrop claim opens"
+
+
+@dataclass
+class Stack:
+    app: App
+    tg: FakeTelegram
+    dc: FakeDiscord
+    dispatcher: Dispatcher
+
+
+@pytest.fixture
+async def stack(app: App) -> AsyncIterator[Stack]:
+    tg, dc = FakeTelegram(), FakeDiscord()
+    await tg.start()
+    await dc.start()
+    app.channels.register(TelegramChannel(TG_TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    app.channels.register(DiscordChannel(DC_TOKEN, dc.base_url))
+    telegram = TelegramBot(app, token=TG_TOKEN, api_base=tg.base_url, poll_timeout=1)
+    discord_bot = DiscordBot(
+        app,
+        token=DC_TOKEN,
+        application_id=dc.application_id,
+        api_base=dc.base_url,
+        gateway_url=dc.gateway_url,
+        guild_ready_timeout_s=0.05,
+    )
+    dispatcher = Dispatcher(app, FAST)
+    started: list = []
+    try:
+        for component in (telegram, discord_bot, dispatcher):
+            await component.start()
+            started.append(component)
+        yield Stack(app, tg, dc, dispatcher)
+    finally:
+        for component in reversed(started):
+            await component.stop()
+        await dc.stop()
+        await tg.stop()
+
+
+async def tg_command(s: Stack, chat: int, user: int, text: str, **kw: str) -> str:
+    before = len(s.tg.sent(chat))
+    await s.tg.push_command(chat, user, text, **kw)
+    return (await s.tg.wait_for_sent(before + 1, chat_id=chat))[before]["text"]
+
+
+async def settle(s: Stack) -> None:
+    """Every delivery row has been handled (sent, or nothing to do)."""
+    for _ in range(500):
+        if not await Delivery.filter(status="pending").exists():
+            return
+        s.dispatcher.poke()
+        await asyncio.sleep(0.01)
+    raise AssertionError("deliveries still pending")
+
+
+async def test_telegram_subscribe_filter_watch_deliveries(stack: Stack) -> None:
+    s, chat = stack, 9100
+    await s.app.companies.create("Acme", tokens=["ACM"])
+    await s.app.companies.create("Betanet", tokens=["BET"])
+    before = await s.app.alerts.create_manual(TGE.format(name="Acme", sym="ACM"))
+    assert "Subscribed" in await tg_command(s, chat, chat, "/subscribe 0.5")
+
+    # an alert created after subscribing reaches the chat (and the older one does not)
+    first = await s.app.alerts.create_manual(TGE.format(name="Betanet", sym="BET"))
+    sent = await s.tg.wait_for_sent(2, chat_id=chat)
+    assert "Betanet" in sent[1]["text"]
+    await settle(s)
+    assert not await Delivery.filter(alert_id=before.id).exists()
+    assert first.confidence >= 0.9
+
+    # /filter raises the threshold: a 0.86 story no longer arrives, a 1.0 one does
+    assert "0.90" in await tg_command(s, chat, chat, "/filter 0.9")
+    weaker = await s.app.alerts.create_manual("Acme token launch next week")
+    assert 0.5 <= weaker.confidence < 0.9
+    await settle(s)
+    assert not await Delivery.filter(alert_id=weaker.id).exists()
+
+    # /watch limits the chat to watched companies
+    assert "Watching Acme" in await tg_command(s, chat, chat, "/watch acme")
+    other = await s.app.alerts.create_manual(TGE.format(name="Betanet", sym="BET") + " again")
+    wanted = await s.app.alerts.create_manual(TGE.format(name="Acme", sym="ACM") + " again")
+    await settle(s)
+    assert await Delivery.filter(alert_id=wanted.id, status="sent").exists()
+    assert not await Delivery.filter(alert_id=other.id).exists()
+    assert any("Acme" in m["text"] and "again" in m["text"] for m in s.tg.sent(chat))
+    assert not any("Betanet" in m["text"] and "again" in m["text"] for m in s.tg.sent(chat))
+
+
+async def test_discord_subscribe_then_alert_reaches_the_channel(stack: Stack) -> None:
+    s = stack
+    iid = await s.dc.send_interaction(
+        "subscribe", [], user_id=77, channel_id=8800, guild_id=5, permissions=str(1 << 4)
+    )
+    assert (await s.dc.wait_for_reply(iid))["embeds"][0]["title"] == "Subscribed"
+    await s.app.alerts.create_manual(TGE.format(name="Gamma", sym="GAM"))
+    messages = await s.dc.wait_for_channel_messages(1, channel_id=8800)
+    body = str(messages[0])
+    assert "Gamma" in body
+    assert messages[0]["allowed_mentions"] == {"parse": []}
+
+
+async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None:
+    s = stack
+    await tg_command(s, 9200, 9200, "/subscribe")
+    dm = await tg_command(s, 9200, 9200, "/link")
+    code = dm.split("code is ", 1)[1].split(" ", 1)[0]
+    iid = await s.dc.send_interaction(
+        "watch", [{"name": "company", "type": 3, "value": "x"}], user_id=66, channel_id=67
+    )
+    await s.dc.wait_for_reply(iid)  # creates the Discord account first
+    iid = await s.dc.send_interaction(
+        "link", [{"name": "code", "type": 3, "value": code}], user_id=66, channel_id=67
+    )
+    reply = await s.dc.wait_for_reply(iid)
+    assert "discord, telegram" in reply["content"]
+    tg_identity = await Identity.get(platform=Platform.TELEGRAM, external_id="9200")
+    dc_identity = await Identity.get(platform=Platform.DISCORD, external_id="66")
+    assert tg_identity.user_id == dc_identity.user_id
+    assert await User.all().count() == 1
+    # the Telegram subscription belongs to the joined account
+    assert (await Subscription.get(destination__address="9200")).user_id == dc_identity.user_id
+    text = await tg_command(s, 9200, 9200, "/apikey create e2e")
+    raw = text.split("\n", 2)[1]
+    user, key = await s.app.accounts.verify_api_key(raw)
+    assert user.id == dc_identity.user_id and key.name == "e2e"
+    iid = await s.dc.send_interaction(
+        "apikey", [{"name": "action", "type": 3, "value": "list"}], user_id=66, channel_id=67
+    )
+    assert key.prefix in (await s.dc.wait_for_reply(iid))["embeds"][0]["description"]
