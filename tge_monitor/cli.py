@@ -43,6 +43,27 @@ def add_worker(app: App) -> None:
     from core.monitors.scheduler import Poller
 
     app.add(Poller(app))
+    add_delivery(app)
+
+
+def add_delivery(app: App) -> None:
+    """The outbox dispatcher and digest sender; Telegram/Discord channels when configured."""
+    from core.alerts.digest import DigestWorker
+    from core.alerts.dispatcher import Dispatcher
+
+    settings = app.settings
+    if settings.telegram_bot_token:
+        from bot.telegram.channel import TelegramChannel
+
+        app.channels.register(
+            TelegramChannel(settings.telegram_bot_token, settings.telegram_api_base)
+        )
+    if settings.discord_bot_token:
+        from bot.discord.channel import DiscordChannel
+
+        app.channels.register(DiscordChannel(settings.discord_bot_token, settings.discord_api_base))
+    app.add(Dispatcher(app))
+    app.add(DigestWorker(app))
 
 
 def add_bots(app: App) -> None:
@@ -142,6 +163,17 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from core.monitors.bench import bench_ingest
 
         result = bench_ingest()
+    elif args.what == "delivery":
+        from bot.telegram.channel import TelegramChannel
+        from core.alerts.bench import bench_delivery
+
+        def unthrottled(token: str, base: str, pool: int) -> TelegramChannel:
+            off = (0, 1.0)
+            return TelegramChannel(
+                token, base, per_chat=off, overall=off, per_group=off, pool_size=pool
+            )
+
+        result = asyncio.run(bench_delivery(unthrottled))
     elif args.what == "api":
         from web.bench import bench_api
 
