@@ -258,3 +258,18 @@ async def test_email_without_smtp_says_so(app: App) -> None:
     assert "not configured" in reply.text
     reply = await execute(app, "email", "verify 12", await ctx_for(app, 51))
     assert not reply.ok and "6 digits" in reply.text
+
+
+async def test_feed_commands_show_refusal_reasons_and_status(app: App) -> None:
+    ctx = await ctx_for(app, 61)
+    ctx.user.role = Role.ADMIN
+    await ctx.user.save()
+    reply = await execute(app, "feed_add", "file:///etc/passwd", ctx)
+    assert not reply.ok and "refused" in reply.text and "Usage: /feed_add" in reply.text
+    reply = await execute(app, "feed_add", "https://news.example.com/rss.xml rss", ctx)
+    assert reply.ok, reply.text
+    assert "news.example.com" in (await execute(app, "feeds", "", ctx)).text
+    status = await execute(app, "feed_status", "", ctx)
+    assert ("Total", "1") in status.fields
+    assert (await execute(app, "status", "", ctx)).fields[0][0] == "Service"
+    assert (await execute(app, "feed_remove", "abc", ctx)).ok is False
