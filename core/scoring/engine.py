@@ -15,13 +15,14 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from math import floor
 from typing import Any
 
 import ahocorasick_rs
 
 from core.scoring import keywords as kw
-from core.scoring.text import SENT, clean, normalise, pattern_key, sentences_marked
-from core.scoring.urgency import Urgency, find_all
+from core.scoring.text import clean, normalise, pattern_key, sentence_bounds, sentences_marked
+from core.scoring.urgency import find_raw, kind_of, resolve
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +30,9 @@ HIGH = 0.7
 MEDIUM = 0.4
 
 # Payload kinds, stored as small tuples: (kind, ...).
-_KW, _FAM, _NEG, _TIME, _COMP, _SYM, _EXCL = range(7)
+_KW, _FAM, _NEG, _TIME, _COMP, _SYM, _EXCL, _PREV, _NEXT = range(9)
 # Company case rules: any case / must be capitalised (plain words like "Jupiter") / exact.
 _CI, _CAP, _EXACT = range(3)
-
-# Ticker in context: "$ABC", "ABC token", "(ABC)", "ticker ABC".
-_TOKEN_CTX = re.compile(
-    r"\$(?P<d>[A-Za-z][A-Za-z0-9]{0,9})\b"
-    r"|\b(?P<t>[A-Z][A-Z0-9]{0,9}|[a-z]{1,3}[A-Z]{2,6})(?:'s)?\s+(?:tokens?|coins?|airdrop)\b"
-    r"|\((?P<p>[A-Z][A-Z0-9]{1,9})\)"
-    r"|\b(?:ticker|symbol|token)\s+\$?(?P<k>[A-Z][A-Z0-9]{1,9})\b"
-)
-
 
 def band_for(confidence: float) -> str:
     """Map a confidence to its band; one place so alerts, UI and eval agree."""
@@ -159,6 +151,10 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
             add(w, (_NEG, cat, w))
     for w in kw.TIME_HINTS:
         add(w, (_TIME,))
+    for w in kw.TICKER_BEFORE:
+        add(w, (_PREV,))
+    for w in kw.TICKER_AFTER:
+        add(w, (_NEXT,))
     return table
 
 
@@ -188,13 +184,17 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
             if not key or key in seen:
                 continue
             seen.add(key)
-            table.setdefault(key, []).append((_COMP, idx, alias.strip(), _case_rule(alias)))
+            table.setdefault(key, []).append(
+                (_COMP, idx, alias.strip(), _case_rule(alias), alias.strip().upper())
+            )
         for sym in c.tokens:
             s = sym.strip().lstrip("$")
             if not s:
                 continue
             symbols.setdefault(s.upper(), []).append(idx)
-            if len(s) >= 2:
+            # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
+            # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
+            if len(s) >= 4:
                 key = pattern_key(s)
                 if key not in seen:
                     table.setdefault(key, []).append((_SYM, s, idx))
@@ -206,11 +206,6 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
     automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
     payloads = tuple(tuple(table[k]) for k in keys)
     return _Snapshot(automaton, payloads, comps, {k: tuple(v) for k, v in symbols.items()})
-
-
-def _mostly_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 class ScoringEngine:
@@ -239,131 +234,149 @@ class ScoringEngine:
     ) -> Analysis:
         """Score one item. ``source_kind`` is accepted for callers; scoring is source-neutral."""
         snap = self._snap  # one read: a concurrent rebuild cannot change it under us
-        title_c = clean(title or "")
-        marked = sentences_marked(title_c, clean(text or ""))
+        title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
+        marked = sentences_marked(title_c, clean(text) if text else "")
         cased, low = normalise(marked)
 
-        # Sentence boundaries for proximity.
-        bounds: list[int] = []
-        i = low.find(SENT)
-        while i != -1:
-            bounds.append(i)
-            i = low.find(SENT, i + 1)
+        # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
+        bounds = sentence_bounds(marked)
 
         kw_hits: dict[str, tuple[int, int]] = {}  # label -> (tier, first sentence)
-        fam_sents: dict[str, set[int]] = {}
-        fam_pos: dict[str, list[tuple[int, int]]] = {}
+        fam_pos: dict[str, list[tuple[int, int]]] = {}  # family -> [(sentence, offset)]
         neg_hits: dict[str, dict[str, int]] = {}  # category -> phrase -> first sentence
         comp_hits: list[tuple[int, str, int, int]] = []  # (company idx, alias, sentence, pos)
-        sym_hits: list[tuple[str, int, int]] = []  # (symbol, sentence, pos)
+        tokens: dict[str, tuple[int, int]] = {}  # ticker -> (sentence, pos)
         excluded: set[tuple[int, int]] = set()
-        has_time = False
+        time_hints: list[int] = []
         upper_cache: dict[int, bool] = {}
 
         def sentence_upper(si: int) -> bool:
-            if si not in upper_cache:
+            """All-caps headlines make every word look like a ticker; detect them."""
+            r = upper_cache.get(si)
+            if r is None:
                 a = bounds[si - 1] if si > 0 else 0
                 b = bounds[si] if si < len(bounds) else len(cased)
-                upper_cache[si] = _mostly_upper(cased[a:b])
-            return upper_cache[si]
+                seg = cased[a:b]
+                r = upper_cache[si] = seg.isupper() and len(seg) > 12
+            return r
 
         payloads = snap.payloads
+        symbols = snap.symbols
         for pi, s, e in snap.automaton.find_matches_as_indexes(low, overlapping=True):
             si = bisect_right(bounds, s)
             for entry in payloads[pi]:
                 kind = entry[0]
                 if kind == _KW:
-                    label = entry[2]
-                    if label not in kw_hits:
-                        kw_hits[label] = (entry[1], si)
+                    if entry[2] not in kw_hits:
+                        kw_hits[entry[2]] = (entry[1], si)
                 elif kind == _FAM:
-                    fam = entry[1]
-                    fam_sents.setdefault(fam, set()).add(si)
-                    fam_pos.setdefault(fam, []).append((si, s))
+                    fam_pos.setdefault(entry[1], []).append((si, s))
                 elif kind == _NEG:
                     neg_hits.setdefault(entry[1], {}).setdefault(entry[2], si)
                 elif kind == _TIME:
-                    has_time = True
+                    time_hints.append(s)
+                elif kind == _PREV:  # "ABC token", "ABC's airdrop"
+                    c = cased[s - 1]
+                    if c.islower() and c != "s":
+                        continue  # "native token": the word before is not a ticker
+                    word, ws = _prev_word(cased, s)
+                    if word == "s":
+                        word, ws = _prev_word(cased, ws - 1)
+                    if (_TICKER.fullmatch(word) and word not in kw.ACRONYMS) or (
+                        word.upper() in symbols and word == word.upper()
+                    ):
+                        if not sentence_upper(si):
+                            tokens.setdefault(word.upper(), (si, ws))
+                elif kind == _NEXT:  # "ticker ABC", "token ABC"
+                    if not cased[e : e + 1].isupper():
+                        continue
+                    word = _next_word(cased, e - 1)
+                    if _TICKER.fullmatch(word) and word not in kw.ACRONYMS:
+                        if not sentence_upper(si):
+                            tokens.setdefault(word.upper(), (si, e))
                 elif kind == _COMP:
                     rule = entry[3]
-                    word = cased[s + 1 : e - 1]
-                    if rule == _CAP and not word[:1].isupper():
-                        low_sent = not any(ch.isupper() for ch in _sentence(cased, bounds, si))
-                        if not low_sent:
+                    if rule == _CAP:
+                        if not cased[s + 1].isupper():
+                            seg = _sentence(cased, bounds, si)
+                            if seg != seg.lower():
+                                continue  # "optimism" in a normally cased sentence
+                    elif rule == _EXACT:
+                        if cased[s + 1 : e - 1] != entry[4] or sentence_upper(si):
                             continue
-                    elif rule == _EXACT and (word != entry[2].upper() or sentence_upper(si)):
-                        continue
                     comp_hits.append((entry[1], entry[2], si, s))
                 elif kind == _SYM:
-                    word = cased[s + 1 : e - 1]
                     sym = entry[1]
                     if (
-                        word == sym
-                        and len(sym) >= 4
+                        cased[s + 1 : e - 1] == sym
                         and sym.upper() not in kw.ACRONYMS
                         and not sentence_upper(si)
                     ):
-                        sym_hits.append((sym.upper(), si, s))
+                        tokens.setdefault(sym.upper(), (si, s))
                 elif kind == _EXCL:
                     excluded.add((entry[1], si))
 
-        # Tickers in context ("$ABC", "ABC token", "(ABC)") from the cased marked text.
-        tokens: dict[str, int] = {}
-        for m in _TOKEN_CTX.finditer(marked):
-            sym = m.group("d") or m.group("t") or m.group("p") or m.group("k")
-            up = sym.upper()
-            if up in kw.ACRONYMS and (m.group("p") or up not in snap.symbols):
-                continue  # "(ATH)" is all-time high; "NFT airdrop" is not a ticker
-            if m.group("d") is not None and not any(ch.isupper() for ch in sym):
-                if up not in snap.symbols:
-                    continue  # "$btc"-style lower case only counts for watched symbols
-            si = marked.count(SENT, 0, m.start())
-            tokens.setdefault(up, si)
-        for sym, si, _pos in sym_hits:
-            tokens.setdefault(sym, si)
+        # "$ABC" anywhere (the automaton keeps "$" inside words so "$abc" is one word).
+        j = cased.find("$")
+        while j != -1:
+            m = _TICKER_AT.match(cased, j + 1)
+            if m:
+                sym = m.group(0)
+                up = sym.upper()
+                if sym != up and up not in symbols and not _MIXED_TICKER.fullmatch(sym):
+                    pass  # "$btc" style lower case only counts for watched tickers
+                else:
+                    tokens.setdefault(up, (bisect_right(bounds, j), j))
+            j = cased.find("$", j + 1)
+        # "(ABC)" after a name: "Pudgy Penguins (PENGU)".
+        j = marked.find("(")
+        while j != -1:
+            m = _PAREN.match(marked, j)
+            if m and m.group(1) not in kw.ACRONYMS:
+                tokens.setdefault(m.group(1), (bisect_right(bounds, j), j))
+            j = marked.find("(", j + 1)
 
         # Companies: by name/alias, or by one of their tickers seen in context.
         comp_best: dict[int, list[Any]] = {}  # idx -> [score, alias, first pos, sentences]
         for idx, alias, si, pos in comp_hits:
             if (idx, si) in excluded:
                 continue
-            rec = comp_best.setdefault(idx, [0.0, alias, pos, set()])
-            rec[0] += 1.0 + (1.0 if has_title and si == 0 else 0.0)
-            if pos < rec[2]:
+            rec = comp_best.get(idx)
+            if rec is None:
+                rec = comp_best[idx] = [0.0, alias, pos, {si}]
+            elif pos < rec[2]:
                 rec[1], rec[2] = alias, pos
+            rec[0] += 2.0 if has_title and si == 0 else 1.0
             rec[3].add(si)
-        for sym, si in tokens.items():
-            for idx in snap.symbols.get(sym, ()):
+        for sym, (si, _pos) in tokens.items():
+            for idx in symbols.get(sym, ()):
                 if (idx, si) in excluded:
                     continue
-                rec = comp_best.setdefault(idx, [0.0, f"${sym}", 10**9, set()])
+                rec = comp_best.get(idx)
+                if rec is None:
+                    rec = comp_best[idx] = [0.0, f"${sym}", 1 << 30, set()]
                 rec[0] += 0.8
                 rec[3].add(si)
-        ranked = sorted(comp_best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
-        companies = [
-            {
-                "id": snap.companies[idx].id,
-                "name": snap.companies[idx].name,
-                "matched": rec[1],
-                "priority": snap.companies[idx].priority,
-            }
-            for idx, rec in ranked
-        ]
+        companies: list[dict[str, Any]] = []
         comp_sents: set[int] = set()
-        for _idx, rec in ranked:
-            comp_sents |= rec[3]
-        token_sents = set(tokens.values())
+        if comp_best:
+            ranked = sorted(comp_best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
+            for idx, rec in ranked:
+                c = snap.companies[idx]
+                companies.append(
+                    {"id": c.id, "name": c.name, "matched": rec[1], "priority": c.priority}
+                )
+                comp_sents |= rec[3]
 
-        urg: list[tuple[Urgency, int]] = []
-        if has_time:
-            urg = [(u, marked.count(SENT, 0, u.start)) for u in find_all(marked, published)]
+        urg: list[tuple[re.Match[str], int]] = []
+        if time_hints:
+            urg = [(m, bisect_right(bounds, m.start())) for m in find_raw(low, time_hints)]
 
         question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
-            kw_hits, fam_sents, fam_pos, neg_hits, companies, comp_sents, tokens,
-            token_sents, urg, has_title, question, published is not None,
-            (published or datetime.now()).date(),
+            kw_hits, fam_pos, neg_hits, companies, comp_sents, tokens, urg, has_title,
+            question, published, cased,
         )
 
 
@@ -371,6 +384,28 @@ class ScoringEngine:
 _SPECULATIVE_TITLE = re.compile(
     r"(?i)^(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*\?\s*$"
 )
+_TICKER = re.compile(r"[A-Z][A-Z0-9]{0,9}|[a-z]{1,3}[A-Z]{2,6}")
+_MIXED_TICKER = re.compile(r"[a-z]{1,3}[A-Z]{2,6}")
+_TICKER_AT = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}(?![A-Za-z0-9_])")
+_PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
+
+
+def _prev_word(cased: str, s: int) -> tuple[str, int]:
+    """The word ending before offset ``s`` (a space) and its start offset."""
+    j = s
+    while j > 0 and cased[j - 1] == " ":
+        j -= 1
+    i = cased.rfind(" ", 0, j)
+    return cased[i + 1 : j], i + 1
+
+
+def _next_word(cased: str, e: int) -> str:
+    """The word starting after offset ``e`` (a space)."""
+    n = len(cased)
+    while e < n and cased[e] == " ":
+        e += 1
+    k = cased.find(" ", e)
+    return cased[e : k if k != -1 else n]
 
 
 def _sentence(cased: str, bounds: list[int], si: int) -> str:
@@ -412,98 +447,129 @@ _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month
 
 def _score(
     kw_hits: dict[str, tuple[int, int]],
-    fam_sents: dict[str, set[int]],
     fam_pos: dict[str, list[tuple[int, int]]],
     neg_hits: dict[str, dict[str, int]],
     companies: list[dict[str, Any]],
     comp_sents: set[int],
-    tokens: dict[str, int],
-    token_sents: set[int],
-    urg: list[tuple[Urgency, int]],
+    tokens: dict[str, tuple[int, int]],
+    urg: list[tuple[re.Match[str], int]],
     has_title: bool,
     question: bool,
-    dated: bool,
-    ref: date,
+    published: datetime | None,
+    cased: str,
 ) -> Analysis:
     expl: list[dict[str, Any]] = []
     score = 0.0
-
-    def add(signal: str, detail: str, delta: float) -> None:
-        nonlocal score
-        expl.append({"signal": signal, "detail": detail, "delta": delta})
-        score += delta
-
-    tiers: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
+    t1: dict[str, int] = {}
+    t2: dict[str, int] = {}
+    t3: dict[str, int] = {}
+    by_tier = (None, t1, t2, t3)
     for label, (tier, si) in kw_hits.items():
-        tiers[tier][label] = si
-    direct_t1 = bool(tiers[1])
+        by_tier[tier][label] = si
+    direct_t1 = bool(t1)
 
     # Proximity rules: "claim ... live/open", "launch ... token", "<SYM> airdrop".
-    claim_open = fam_sents.get("claim", set()) & fam_sents.get("open", set())
-    if claim_open:
-        tiers[1].setdefault("claim ... live", min(claim_open))
-    lt = _near(fam_pos.get("launch", []), fam_pos.get("token", []), 60)
-    if lt is not None:
-        tiers[1].setdefault("launch ... token", lt)
-    airdrop_sents = fam_sents.get("airdrop", set())
-    for sym, si in tokens.items():
-        if si in airdrop_sents:
-            tiers[1].setdefault(f"{sym} airdrop", si)
-            break
+    if fam_pos:
+        claim = fam_pos.get("claim")
+        opened = fam_pos.get("open")
+        if claim and opened:
+            both = {si for si, _ in claim} & {si for si, _ in opened}
+            if both:
+                t1.setdefault("claim ... live", min(both))
+        launch = fam_pos.get("launch")
+        token = fam_pos.get("token")
+        if launch and token:
+            lt = _near(launch, token, 60)
+            if lt is not None:
+                t1.setdefault("launch ... token", lt)
+        airdrop = fam_pos.get("airdrop")
+        if airdrop and tokens:
+            airdrop_sents = {si for si, _ in airdrop}
+            for sym, (si, _pos) in tokens.items():
+                if si in airdrop_sents:
+                    t1.setdefault(f"{sym} airdrop", si)
+                    break
 
-    t1 = sorted(tiers[1].items(), key=lambda kv: kv[1])
-    t2 = sorted(tiers[2].items(), key=lambda kv: kv[1])
-    t3 = sorted(tiers[3].items(), key=lambda kv: kv[1])
     if t1:
-        base = W_TIER1 if direct_t1 else W_TIER1_RULE
-        add("tier1", ", ".join(k for k, _ in t1[:3]), base + W_TIER1_EXTRA * min(len(t1) - 1, 2))
+        d = (W_TIER1 if direct_t1 else W_TIER1_RULE) + W_TIER1_EXTRA * min(len(t1) - 1, 2)
+        expl.append({"signal": "tier1", "detail": ", ".join(list(t1)[:3]), "delta": d})
+        score += d
         if t2:
-            add("tier2", ", ".join(k for k, _ in t2[:3]), W_TIER2_WITH_T1 * min(len(t2), 3))
+            d = W_TIER2_WITH_T1 * min(len(t2), 3)
+            expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:3]), "delta": d})
+            score += d
     elif t2:
-        add("tier2", ", ".join(k for k, _ in t2[:4]), W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3))
-    if t3 and (t1 or t2):
-        add("tier3", ", ".join(k for k, _ in t3[:3]), W_TIER3 * min(len(t3), 3))
+        d = W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3)
+        expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:4]), "delta": d})
+        score += d
+    positive = bool(t1 or t2)
+    if t3 and positive:
+        d = W_TIER3 * min(len(t3), 3)
+        expl.append({"signal": "tier3", "detail": ", ".join(list(t3)[:3]), "delta": d})
+        score += d
 
-    strong_sents = {si for _, si in t1}
-    mid_sents = {si for _, si in t2}
+    strong_sents = set(t1.values())
+    mid_sents = set(t2.values())
     signal_sents = strong_sents | mid_sents
 
     if companies:
         c = companies[0]
-        add("company", f"{c['name']} ('{c['matched']}')", W_COMPANY)
+        expl.append({"signal": "company", "detail": f"{c['name']} ('{c['matched']}')",
+                     "delta": W_COMPANY})
+        score += W_COMPANY
     if tokens:
-        add("token", ", ".join(f"${t}" for t in tokens), W_TOKEN)
+        expl.append({"signal": "token", "detail": ", ".join("$" + t for t in tokens),
+                     "delta": W_TOKEN})
+        score += W_TOKEN
 
     # Proximity: a TGE keyword in the same sentence as the company or its token.
-    subject_sents = comp_sents | token_sents
-    if strong_sents & subject_sents:
-        add("proximity", "tier-1 keyword next to company/token", W_PROX_T1)
-    elif mid_sents & subject_sents:
-        add("proximity", "tier-2 keyword next to company/token", W_PROX_T2)
+    if positive and (comp_sents or tokens):
+        subject_sents = comp_sents | {si for si, _ in tokens.values()}
+        if strong_sents & subject_sents:
+            expl.append({"signal": "proximity", "detail": "tier-1 keyword next to company/token",
+                         "delta": W_PROX_T1})
+            score += W_PROX_T1
+        elif mid_sents & subject_sents:
+            expl.append({"signal": "proximity", "detail": "tier-2 keyword next to company/token",
+                         "delta": W_PROX_T2})
+            score += W_PROX_T2
 
     urgency: dict[str, Any] | None = None
     stale = False
     if urg:
-        near = [(u, si) for u, si in urg if si in signal_sents]
+        near = [p for p in urg if p[1] in signal_sents]
         pool = near or urg
-        u, _si = min(pool, key=lambda p: (_RANK[p[0].kind], p[0].start))
-        urgency = u.to_dict()
-        if u.date and u.kind in ("date", "month", "quarter") and not any(
-            v.kind in ("relative", "weekday") for v, _ in urg
-        ):
-            age = (ref - date.fromisoformat(u.date)).days
-            stale = age > (60 if dated else 300)
-        if stale and (t1 or t2):
-            add("negative:stale", f"{u.text!r} is long before publication", -W_STALE)
-        elif t1 or t2:
-            add("urgency", f"{u.text!r}" + (f" -> {u.date}" if u.date else ""),
-                W_DATE + (W_DATE_NEAR if near else 0.0))
+        # Most specific first (an exact day beats "Q2"), then earliest.
+        best = min(pool, key=lambda p: (_RANK[kind_of(p[0])], p[0].start()))
+        u = resolve(best[0], published, cased)
+        if u is not None:
+            urgency = u.to_dict()
+            if u.date and u.kind in ("date", "month", "quarter") and not any(
+                kind_of(m) in ("relative", "weekday") for m, _ in urg
+            ):
+                ref = published.date() if published else datetime.now().date()
+                age = (ref - date.fromisoformat(u.date)).days
+                # A launch date long before publication is a retrospective, not news.
+                stale = age > (60 if published else 300)
+            if positive:
+                if stale:
+                    expl.append({"signal": "negative:stale",
+                                 "detail": f"{u.text!r} is long before publication",
+                                 "delta": -W_STALE})
+                    score -= W_STALE
+                else:
+                    d = W_DATE + (W_DATE_NEAR if near else 0.0)
+                    expl.append({"signal": "urgency", "detail": repr(u.text)
+                                 + (f" -> {u.date}" if u.date else ""), "delta": d})
+                    score += d
 
-    negatives: list[str] = ["stale"] if stale and (t1 or t2) else []
-    if question and (t1 or t2):
+    negatives: list[str] = ["stale"] if stale and positive else []
+    if question and positive:
         negatives.append("speculation")
-        add("negative:question", "headline asks whether it will happen", -W_QUESTION)
-    for cat, phrases in sorted(neg_hits.items(), key=lambda kv: min(kv[1].values())):
+        expl.append({"signal": "negative:question",
+                     "detail": "headline asks whether it will happen", "delta": -W_QUESTION})
+        score -= W_QUESTION
+    for cat, phrases in neg_hits.items():
         sis = set(phrases.values())
         if (has_title and 0 in sis) or sis & strong_sents:
             factor = 1.0
@@ -514,24 +580,25 @@ def _score(
         pen = kw.NEGATIVES[cat][0] * factor * (1 + NEG_REPEAT * min(len(phrases) - 1, 2))
         if cat not in negatives:
             negatives.append(cat)
-        add(f"negative:{cat}", ", ".join(repr(p) for p in list(phrases)[:3]), -pen)
+        expl.append({"signal": "negative:" + cat,
+                     "detail": ", ".join(repr(p) for p in list(phrases)[:3]), "delta": -pen})
+        score -= pen
 
-    conf = round(min(1.0, max(0.0, score)), 3)
-    if conf != round(score, 3):
-        expl.append({"signal": "clamp", "detail": "kept within 0..1",
-                     "delta": round(conf - score, 3)})
+    # floor(x * 1000 + 0.5) / 1000 rounds like round(x, 3) here at a fraction of the cost.
+    conf = 1.0 if score > 1.0 else (0.0 if score < 0.0 else score)
+    conf = floor(conf * 1000 + 0.5) / 1000
     for e in expl:
-        e["delta"] = round(e["delta"], 3)
+        e["delta"] = floor(e["delta"] * 1000 + 0.5) / 1000
+    raw = floor(score * 1000 + 0.5) / 1000
+    if conf != raw:
+        expl.append({"signal": "clamp", "detail": "kept within 0..1",
+                     "delta": floor((conf - raw) * 1000 + 0.5) / 1000})
     return Analysis(
         confidence=conf,
         band=band_for(conf),
         companies=companies,
         tokens=list(tokens),
-        keywords={
-            "tier1": [k for k, _ in t1],
-            "tier2": [k for k, _ in t2],
-            "tier3": [k for k, _ in t3],
-        },
+        keywords={"tier1": list(t1), "tier2": list(t2), "tier3": list(t3)},
         urgency=urgency,
         negatives=negatives,
         explanation=expl,

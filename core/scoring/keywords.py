@@ -171,6 +171,10 @@ TIME_HINTS: tuple[str, ...] = (
     "2029", "2030", "noon", "midnight", "yesterday",
 )
 
+# Words around a ticker: "ABC token", "ABC's airdrop" / "ticker ABC", "token ABC".
+TICKER_BEFORE: tuple[str, ...] = ("token", "tokens", "coin", "coins", "airdrop", "airdrops")
+TICKER_AFTER: tuple[str, ...] = ("ticker", "symbol", "token")
+
 # Upper-case words that look like tickers but are usually acronyms; need `$X`/"X token".
 ACRONYMS: frozenset[str] = frozenset(
     """ATH ATL ETF ETFS NFT NFTS DEX CEX CEO CTO CFO SEC CFTC USD USA EUR GBP API APY APR
@@ -178,5 +182,5 @@ ACRONYMS: frozenset[str] = frozenset(
     ET PT AM PM US UK EU UAE FAQ CEO VC VCS L1 L2 L3 EVM ZK P2P RWA RWAS ATM GPU CPU NYSE
     DTCC FBI DOJ IRS IMF ECB FED GDP CPI PCE OK NEW THE AND FOR YOU ALL NOW WEN GM GN HODL
     FOMO FUD DYOR NGMI WAGMI LFG MON TUE WED THU FRI SAT SUN JAN FEB MAR APR MAY JUN JUL AUG
-    SEP OCT NOV DEC BTC ETH SOL""".split()
+    SEP OCT NOV DEC BTC ETH SOL A I V2 V3 NEW""".split()
 )

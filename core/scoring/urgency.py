@@ -1,14 +1,16 @@
 """Urgency: find a date or time in an item and normalise it relative to when it was published.
 
-One compiled alternation handles absolute dates ("on March 3", "the 20th of February",
-"2026-03-03"), relative ones ("tomorrow", "in 2 hours", "next week", weekdays), quarters
-("Q1 2026") and month-only windows ("in May", "end of 2024"). The result names the kind so
-callers can tell an exact day from a vague window.
+The regex runs over the lower-cased, word-delimited text (punctuation already turned into
+spaces, see :mod:`core.scoring.text`) and only in small windows around the time words the
+automaton found, so items without dates cost nothing here. It understands absolute dates
+("on March 3", "the 20th of February", "2026-03-03"), relative ones ("tomorrow", "in 2 hours",
+"next week", weekdays), quarters ("Q1 2026") and windows ("in May", "end of 2024").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,35 +19,40 @@ _MONTHS = {
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_RE = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_M = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 )
 _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "couple of": 2,
 }
+_ORD = r"(?:st|nd|rd|th)?"
+_Y = r"(?: +(?P<{0}>20\d\d))?"
 
 _DATE_RE = re.compile(
-    r"(?P<iso>\b(?P<iy>20\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    r"|(?P<md>\b(?P<mdm>" + _MONTH_RE + r")\.?\s+(?P<mdd>[0-3]?\d)(?:st|nd|rd|th)?\b"
-    r"(?:,?\s+(?P<mdy>20\d\d))?)"
-    r"|(?P<dm>\b(?P<dmd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmm>" + _MONTH_RE + r")\b"
-    r"(?:,?\s+(?P<dmy>20\d\d))?)"
-    r"|(?P<q>\bQ(?P<qn>[1-4])(?:[\s,']+(?P<qy>(?:20)?\d\d))?\b)"
-    r"|(?P<rel>\b(?P<relw>today|tonight|tomorrow|yesterday|this week|next week|this month"
-    r"|next month|this weekend|next weekend|later today|later this week|later this month)\b)"
-    r"|(?P<inn>\b(?:in|within)\s+(?P<innn>\d{1,3}|a|an|one|two|three|four|five|six|seven"
-    r"|eight|nine|ten|few|couple of)\s+(?P<innu>minute|hour|day|week|month)s?\b)"
-    r"|(?P<wd>\b(?:on\s+|this\s+|next\s+)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday)\b)"
-    r"|(?P<mo>\b(?P<mop>early|mid|late|end of|in|by|until|through)[\s-]+(?P<mom>"
-    + _MONTH_RE + r")\b(?:,?\s+(?P<moy>20\d\d))?)"
-    r"|(?P<yr>\b(?P<yrp>early|mid|late|end of|by the end of|in)[\s-]+(?P<yry>20\d\d)\b)"
-    r"|(?P<tm>\b(?P<tmh>[01]?\d|2[0-3])(?::(?P<tmm>[0-5]\d))?\s*(?P<tmap>a\.?m\.?|p\.?m\.?)?"
-    r"\s*\(?(?P<tmz>UTC(?:[+-]\d{1,2})?|GMT|ET|EST|EDT|PT|PST|PDT|CET|SGT|KST|JST)\b)",
-    re.IGNORECASE,
+    r"(?<![\w$])(?:"
+    r"(?P<iso>(?P<iy>20\d\d) (?P<im>0[1-9]|1[0-2]) (?P<id>[0-3]\d))"
+    r"|(?P<md>(?P<mdm>" + _M + r") +(?P<mdd>[0-3]?\d)" + _ORD + _Y.format("mdy") + r")"
+    r"|(?P<dm>(?P<dmd>[0-3]?\d)" + _ORD + r" +(?:of +)?(?P<dmm>" + _M + r")"
+    + _Y.format("dmy") + r")"
+    r"|(?P<q>q(?P<qn>[1-4])(?: +(?P<qy>(?:20)?\d\d))?)"
+    r"|(?P<rel>(?P<relw>today|tonight|tomorrow|yesterday|this +week|next +week|this +month"
+    r"|next +month|this +weekend|next +weekend|later +today|later +this +week"
+    r"|later +this +month))"
+    r"|(?P<inn>(?:in|within) +(?P<innn>\d{1,3}|a|an|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|few|couple +of) +(?P<innu>minute|hour|day|week|month)s?)"
+    r"|(?P<wd>(?:(?P<wdp>on|this|next) +)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday))"
+    r"|(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>" + _M + r")"
+    + _Y.format("moy") + r")"
+    r"|(?P<yr>(?P<yrp>early|mid|late|end +of|by +the +end +of|in) +(?P<yry>20\d\d))"
+    r"|(?P<tm>(?P<tmh>[01]?\d|2[0-3])(?:am|pm)?(?: +(?P<tmm>[0-5]\d))?(?: +(?:am|pm|a +m|p +m))?"
+    r" +(?P<tmz>utc|gmt|et|est|edt|pt|pst|pdt|cet|sgt|kst|jst)(?: +(?P<tmo>\d{1,2}))?)"
+    r")(?![\w$])"
 )
+_RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
+_SPACES = re.compile(r" {2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +61,24 @@ class Urgency:
 
     text: str
     date: str | None
-    kind: str  # date | relative | weekday | quarter | month | year | time
+    kind: str  # date | relative | weekday | time | quarter | month | year
     start: int  # offset in the searched string (for proximity)
+
+    @property
+    def rank(self) -> int:
+        """Lower is more specific: an exact day beats a weekday beats a quarter."""
+        return _RANK[self.kind]
 
     def to_dict(self) -> dict[str, str | None]:
         return {"text": self.text, "date": self.date, "kind": self.kind}
 
 
 def _nearest_year(month: int, day: int, ref: date) -> date | None:
-    """A day-month without year means the occurrence closest to the reference date."""
+    """A day-month without a year means the occurrence closest to the reference date."""
     best: date | None = None
     for year in (ref.year - 1, ref.year, ref.year + 1):
-        try:
-            cand = date(year, month, day)
-        except ValueError:
-            continue
-        if best is None or abs((cand - ref).days) < abs((best - ref).days):
+        cand = _safe_date(year, month, day)
+        if cand and (best is None or abs((cand - ref).days) < abs((best - ref).days)):
             best = cand
     return best
 
@@ -88,43 +97,45 @@ def _year(raw: str | None) -> int | None:
     return y + 2000 if y < 100 else y
 
 
-def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str]:
+def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
     g = m.group
     if g("iso"):
         return _safe_date(int(g("iy")), int(g("im")), int(g("id"))), "date"
     if g("md") or g("dm"):
-        mon = _MONTHS[(g("mdm") or g("dmm"))[:3].lower()]
+        mon = _MONTHS[(g("mdm") or g("dmm"))[:3]]
         day = int(g("mdd") or g("dmd"))
+        if day == 0:
+            return None
+        if mon == 5 and g("md") and not g("mdy") and m.start() > 0:
+            pass  # "may 10" is rare as a verb followed by a number; accept
         year = _year(g("mdy") or g("dmy"))
-        d = _safe_date(year, mon, day) if year else _nearest_year(mon, day, ref)
-        return d, "date"
+        return (_safe_date(year, mon, day) if year else _nearest_year(mon, day, ref)), "date"
     if g("q"):
         year = _year(g("qy")) or ref.year
         return _safe_date(year, (int(g("qn")) - 1) * 3 + 1, 1), "quarter"
     if g("rel"):
-        w = g("relw").lower()
+        w = " ".join(g("relw").split())
+        if w in ("next month",):
+            return date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1), "relative"
         offsets = {"today": 0, "tonight": 0, "later today": 0, "tomorrow": 1, "yesterday": -1,
                    "this week": 0, "later this week": 0, "this weekend": (5 - ref.weekday()) % 7,
                    "next week": 7, "next weekend": (5 - ref.weekday()) % 7 + 7,
-                   "this month": 0, "later this month": 0, "next month": 31}
-        d = ref + timedelta(days=offsets[w])
-        if w == "next month":
-            d = date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1)
-        return d, "relative"
+                   "this month": 0, "later this month": 0}
+        return ref + timedelta(days=offsets[w]), "relative"
     if g("inn"):
-        raw = g("innn").lower()
+        raw = " ".join(g("innn").split())
         n = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw, 1)
-        unit = g("innu").lower()
         days = {"minute": n / 1440, "hour": n / 24, "day": n, "week": 7 * n, "month": 30 * n}
-        return ref + timedelta(days=int(days[unit])), "relative"
+        return ref + timedelta(days=int(days[g("innu")])), "relative"
     if g("wd"):
-        target = _WEEKDAYS.index(g("wdn").lower())
-        ahead = (target - ref.weekday()) % 7
-        if g("wd").lower().startswith("next"):
-            ahead += 7 if ahead == 0 else 0
+        ahead = (_WEEKDAYS.index(g("wdn")) - ref.weekday()) % 7
+        if g("wdp") == "next" and ahead == 0:
+            ahead = 7
         return ref + timedelta(days=ahead), "weekday"
     if g("mo"):
-        mon = _MONTHS[g("mom")[:3].lower()]
+        if g("mop") == "in" and g("mom") == "may" and not g("moy"):
+            return None  # "in may" is the modal verb more often than the month
+        mon = _MONTHS[g("mom")[:3]]
         year = _year(g("moy"))
         if year is None:
             year = ref.year if mon >= ref.month - 6 else ref.year + 1
@@ -134,40 +145,82 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str]:
     return None, "time"
 
 
-# A bare "May" or "March" is too ambiguous to count as urgency without a day.
-def find_urgency(text: str, published: datetime | None = None) -> Urgency | None:
-    """Return the most specific date/time expression found, normalised against ``published``.
+def _display(m: re.Match[str], cased: str | None) -> str:
+    src = cased if cased is not None else m.string
+    text = _SPACES.sub(" ", src[m.start() : m.end()])
+    if m.group("tm") and m.group("tmm"):
+        zone = m.group("tmz").upper() + (f"+{m.group('tmo')}" if m.group("tmo") else "")
+        return f"{m.group('tmh')}:{m.group('tmm')} {zone}"
+    return text
 
-    Specific days beat windows; among equals the first one wins (headlines come first).
+
+def _ref(published: datetime | date | None) -> date:
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, date):
+        return published
+    return datetime.now().date()
+
+
+def find_raw(low: str, hints: Iterable[int]) -> list[re.Match[str]]:
+    """Date/time matches near the given hint offsets in normalised lower-case text.
+
+    Only windows around the hints are searched; a whole-text regex scan costs far more.
     """
-    ref = (published or datetime.now()).date()
-    best: Urgency | None = None
-    best_rank = 99
-    rank = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5,
-            "year": 6}
-    for m in _DATE_RE.finditer(text):
-        if m.group("mo") and m.group("mop").lower() == "in" and m.group("mom").lower() == "may":
-            # "in may" is usually the modal verb in lower-cased text.
-            if not m.group("moy"):
-                continue
-        d, kind = _resolve(m, ref)
-        r = rank[kind]
-        if r < best_rank:
-            best = Urgency(m.group(0).strip(), d.isoformat() if d else None, kind, m.start())
-            best_rank = r
-            if r == 0:
-                break
-    return best
-
-
-def find_all(text: str, published: datetime | None = None) -> list[Urgency]:
-    """Every date/time expression in order (used for proximity with keywords)."""
-    ref = (published or datetime.now()).date()
-    out: list[Urgency] = []
-    for m in _DATE_RE.finditer(text):
-        if m.group("mo") and m.group("mop").lower() == "in" and m.group("mom").lower() == "may":
-            if not m.group("moy"):
-                continue
-        d, kind = _resolve(m, ref)
-        out.append(Urgency(m.group(0).strip(), d.isoformat() if d else None, kind, m.start()))
+    out: list[re.Match[str]] = []
+    done_until = -1
+    n = len(low)
+    for h in sorted(set(hints)):
+        if h < done_until:
+            continue
+        m = _DATE_RE.search(low, max(0, h - 14), min(n, h + 48))
+        while m is not None and m.start() < done_until:
+            m = _DATE_RE.search(low, done_until, min(n, h + 48))
+        if m is not None:
+            done_until = m.end()
+            out.append(m)
     return out
+
+
+def kind_of(m: re.Match[str]) -> str:
+    """Cheap kind of a raw match (no date arithmetic), for choosing the best one."""
+    return _KIND[m.lastgroup or "tm"]
+
+
+_KIND = {"iso": "date", "md": "date", "dm": "date", "q": "quarter", "rel": "relative",
+         "inn": "relative", "wd": "weekday", "mo": "month", "yr": "year", "tm": "time"}
+
+
+def resolve(
+    m: re.Match[str], published: datetime | date | None = None, cased: str | None = None
+) -> Urgency | None:
+    """Turn a raw match into an :class:`Urgency` with an ISO date where one can be pinned."""
+    r = _resolve(m, _ref(published))
+    if r is None:
+        return None
+    d, kind = r
+    return Urgency(_display(m, cased), d.isoformat() if d else None, kind, m.start())
+
+
+def find_in(
+    low: str,
+    hints: Iterable[int],
+    published: datetime | date | None = None,
+    cased: str | None = None,
+) -> list[Urgency]:
+    """All resolvable date/time expressions near the hints, in text order."""
+    out = []
+    for m in find_raw(low, hints):
+        u = resolve(m, published, cased)
+        if u is not None:
+            out.append(u)
+    return out
+
+
+def find_urgency(text: str, published: datetime | date | None = None) -> Urgency | None:
+    """The most specific date/time in free text (convenience for callers and tests)."""
+    from core.scoring.text import normalise
+
+    cased, low = normalise(f" {text} ")
+    found = find_in(low, range(0, len(low), 30), published, cased)
+    return min(found, key=lambda u: (u.rank, u.start)) if found else None

@@ -1,0 +1,217 @@
+"""Benchmark the scorer against a naive baseline at many companies (``tge-monitor bench scoring``).
+
+Both run in the same process on the same synthetic 1 KB items, so the ratio is meaningful on
+any machine. The baseline is what the seed did: one compiled regex per company plus keyword
+``in`` checks, i.e. cost that grows with the number of companies.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from core.scoring import keywords as kw
+from core.scoring.engine import CompanySpec, ScoringEngine
+
+DEFAULT_COMPANIES_PATH = Path(__file__).resolve().parents[2].parent / "shared/data/companies.json"
+
+_SYLLABLES = (
+    "ka lo ven tar ix mo ra zen qu bel dor fi nex sol ar vy lum tri oc py sar mir eth gal "
+    "hel or bra cy dra el fen gor hy jin kor lys mav nor ost pra rho sil tor ul vex wyn xa "
+    "yor zel ae bo ce du ga ki ne pi ru so ta vo zu"
+).split()
+_SUFFIXES = ("", "", " Protocol", " Network", " Labs", " Finance", " Chain", " Exchange", " AI")
+
+_FILLER = (
+    "Markets were mixed on the day as traders weighed macro data and central bank remarks.",
+    "The team said the roadmap includes more integrations with wallets and bridges.",
+    "Developers have been shipping updates to the explorer and the documentation portal.",
+    "Analysts noted that on-chain activity has picked up across several networks this month.",
+    "The community forum has been busy with governance proposals and grant requests.",
+    "Several exchanges reported higher volumes as volatility returned to majors.",
+    "A spokesperson declined to comment further on partnerships or timelines.",
+    "The project previously ran a series of hackathons for builders in Asia and Europe.",
+    "Regulators in several countries continue to publish guidance on digital asset custody.",
+    "Bitcoin traded sideways while ether edged higher ahead of the options expiry.",
+    "Industry groups said they expect more clarity on market structure rules next year.",
+    "Stablecoin supply has been growing steadily, according to on-chain dashboards.",
+)
+_TEMPLATES = (
+    "{name} announced its token generation event for {date}, with ${sym} claims opening at "
+    "10:00 UTC.",
+    "{name} will launch the {sym} token on {date}; the airdrop claim portal goes live then.",
+    "The {name} airdrop is now claimable for eligible wallets, the team said on X.",
+    "{name} price jumps 12% as traders rotate into {sym} after a whale bought in.",
+    "{name} denied rumours of a token, saying there are no plans for a token this year.",
+    "{name} raises $20M in a Series A led by a major fund to expand its mainnet.",
+    "Binance will list {sym} tomorrow and open spot trading pairs for the new token.",
+    "Hackers drained $4M from a {name} bridge in an exploit late on Sunday.",
+    "{name} opened its points season and took a snapshot ahead of a possible airdrop.",
+    "{name} launched a new dashboard for users, with mainnet metrics and staking stats.",
+)
+_DATES = ("March 3", "April 12, 2026", "tomorrow", "next week", "Q1 2026", "Friday", "in 2 hours")
+
+
+def _name(rng: random.Random) -> str:
+    core = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+    return core.capitalize() + rng.choice(_SUFFIXES)
+
+
+def synthetic_companies(n: int, seed: int = 7) -> list[CompanySpec]:
+    """N made-up companies with aliases and unique 3-5 letter tickers."""
+    rng = random.Random(seed)
+    out: list[CompanySpec] = []
+    names: set[str] = set()
+    syms: set[str] = set()
+    while len(out) < n:
+        name = _name(rng)
+        if name in names:
+            continue
+        names.add(name)
+        base = name.split()[0]
+        letters = re.sub(r"[aeiou]", "", base.upper()[1:])
+        sym = (base[0].upper() + letters)[: rng.randint(3, 5)]
+        k = 0
+        while len(sym) < 3 or sym in syms:
+            k += 1
+            sym = (base[:2].upper() + letters)[: 5 - len(str(k))] + str(k)
+        syms.add(sym)
+        aliases = (f"{base} Foundation", f"{base} Labs") if rng.random() < 0.7 else (base,)
+        out.append(
+            CompanySpec(id=len(out) + 1, name=name, aliases=aliases, tokens=(sym,),
+                        priority=rng.choice(("LOW", "MEDIUM", "HIGH")))
+        )
+    return out
+
+
+def synthetic_items(companies: Sequence[CompanySpec], n: int, seed: int = 11) -> list[str]:
+    """N news-like items of about 1 KB: each is about one company (a headline-style sentence
+    and one follow-up), sometimes mentions a second one, and is padded with filler."""
+    rng = random.Random(seed)
+    items: list[str] = []
+    for _ in range(n):
+        c = rng.choice(companies) if companies else None
+        parts: list[str] = []
+        if c is not None:
+            for _k in range(2):
+                parts.append(_template(rng, c))
+            if rng.random() < 0.3:
+                parts.append(_template(rng, rng.choice(companies)))
+        size = sum(len(p) + 1 for p in parts)
+        while size < 1024:
+            f = rng.choice(_FILLER)
+            parts.insert(rng.randint(1, len(parts)) if parts else 0, f)
+            size += len(f) + 1
+        items.append(" ".join(parts)[:1024])
+    return items
+
+
+def _template(rng: random.Random, c: CompanySpec) -> str:
+    sym = c.tokens[0] if c.tokens else "TKN"
+    return rng.choice(_TEMPLATES).format(name=c.name, sym=sym, date=rng.choice(_DATES))
+
+
+class NaiveAnalyzer:
+    """The seed's approach: a regex per company and ``in`` checks per keyword."""
+
+    def __init__(self, companies: Sequence[CompanySpec]) -> None:
+        self.patterns = []
+        for c in companies:
+            alts = [re.escape(a) for a in (c.name, *c.aliases, *c.tokens) if a]
+            self.patterns.append(
+                (c, re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE))
+            )
+        self.tiers = ((0.4, kw.TIER1), (0.15, kw.TIER2), (0.02, kw.TIER3))
+        self.negatives = [(pen, words) for pen, words in kw.NEGATIVES.values()]
+
+    def analyze(self, title: str, text: str) -> tuple[float, list[str]]:
+        body = f"{title} {text}"
+        low = body.lower()
+        found = [c.name for c, rx in self.patterns if rx.search(body)]
+        score = 0.15 if found else 0.0
+        for weight, words in self.tiers:
+            score += weight * sum(1 for w in words if w in low)
+        for pen, words in self.negatives:
+            if any(w in low for w in words):
+                score -= pen
+        return max(0.0, min(1.0, score)), found
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
+
+
+def bench_scoring(
+    companies: int = 10000,
+    items: int = 2000,
+    *,
+    companies_path: str | Path | None = DEFAULT_COMPANIES_PATH,
+    baseline_items: int | None = None,
+) -> dict[str, Any]:
+    """Time the engine and the naive baseline on the same items; report items/s and ratio.
+
+    The baseline is measured on a subset (it is ~100x slower) and scaled to items/s.
+    """
+    real: list[CompanySpec] = []
+    if companies_path and Path(companies_path).exists():
+        from core.scoring.evaluate import load_companies
+
+        real = load_companies(companies_path)
+    specs = synthetic_companies(companies) + real
+    docs = synthetic_items(specs, items)
+
+    t0 = time.perf_counter()
+    engine = ScoringEngine(specs)
+    build_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    engine.rebuild(specs)
+    rebuild_ms = (time.perf_counter() - t0) * 1000
+
+    for d in docs[:50]:  # warm caches
+        engine.analyze("", d)
+    t0 = time.perf_counter()
+    for d in docs:
+        engine.analyze("", d)
+    engine_s = time.perf_counter() - t0
+
+    naive = NaiveAnalyzer(specs)
+    sub = docs[: baseline_items or max(5, min(len(docs), 100))]
+    t0 = time.perf_counter()
+    for d in sub:
+        naive.analyze("", d)
+    naive_s = time.perf_counter() - t0
+
+    ips = len(docs) / engine_s if engine_s else 0.0
+    base_ips = len(sub) / naive_s if naive_s else 0.0
+    return {
+        "companies": len(specs),
+        "items": len(docs),
+        "item_bytes": round(sum(len(d.encode()) for d in docs) / max(1, len(docs))),
+        "items_per_s": round(ips, 1),
+        "baseline_items": len(sub),
+        "baseline_items_per_s": round(base_ips, 1),
+        "ratio": round(ips / base_ips, 1) if base_ips else None,
+        "build_ms": round(build_ms, 1),
+        "rebuild_ms": round(rebuild_ms, 1),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def format_bench(result: dict[str, Any]) -> str:
+    """Human-readable one-screen summary of :func:`bench_scoring`."""
+    return (
+        f"companies: {result['companies']}  items: {result['items']} "
+        f"(~{result['item_bytes']} B each)\n"
+        f"engine:   {result['items_per_s']:.0f} items/s\n"
+        f"baseline: {result['baseline_items_per_s']:.1f} items/s "
+        f"(regex per company, {result['baseline_items']} items)\n"
+        f"ratio:    {result['ratio']}x\n"
+        f"rebuild:  {result['rebuild_ms']:.0f} ms  peak RSS: {result['peak_rss_mb']} MB"
+    )
