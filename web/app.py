@@ -12,8 +12,17 @@ import logging
 from aiohttp import web
 
 from core.runtime import App
+from web.cache import TTLCache
 from web.config import WebConfig
-from web.keys import APP_KEY, CONFIG_KEY, HUB_KEY, ROUTES_KEY, SPECS_KEY
+from web.keys import (
+    ALERTS_CACHE_KEY,
+    APP_KEY,
+    AUTH_CACHE_KEY,
+    CONFIG_KEY,
+    HUB_KEY,
+    ROUTES_KEY,
+    SPECS_KEY,
+)
 from web.middlewares import access_middleware, dispatch_middleware, error_middleware
 from web.routes import all_routes
 from web.routes.system import STATIC
@@ -41,7 +50,13 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     webapp[SPECS_KEY] = specs
     webapp.router.add_get("/ws", ws_handler, allow_head=False)
     webapp.router.add_static("/static", STATIC, follow_symlinks=False)
-    webapp[HUB_KEY] = WsHub(app, config)
+    alerts_cache: TTLCache[bytes] = TTLCache(config.alerts_cache_s)
+    webapp[ALERTS_CACHE_KEY] = alerts_cache
+    webapp[AUTH_CACHE_KEY] = TTLCache(config.auth_cache_s, max_entries=10_000)
+    alerts = getattr(app, "alerts", None)
+    if alerts is not None and hasattr(alerts, "on_created"):
+        alerts.on_created(lambda _alert: alerts_cache.clear())
+    webapp[HUB_KEY] = WsHub(app, config, on_alert=alerts_cache.clear)
     webapp.cleanup_ctx.append(hub_ctx)
     return webapp
 

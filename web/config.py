@@ -16,3 +16,5 @@ class WebConfig:
     max_page: int = 100
     trust_forwarded_for: bool = False
     access_log: bool = True
+    alerts_cache_s: float = 1.0  # GET /alerts answered from memory (cleared on new alerts)
+    auth_cache_s: float = 5.0  # a bearer token's user is re-read at most this often

@@ -10,6 +10,7 @@ from core.ratelimit import Decision
 from core.runtime import App
 
 if TYPE_CHECKING:
+    from web.cache import TTLCache
     from web.config import WebConfig
     from web.schema import RouteSpec
     from web.security import Principal
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 APP_KEY = web.AppKey("tge_app", App)
 CONFIG_KEY: web.AppKey[WebConfig] = web.AppKey("tge_web_config")
 HUB_KEY: web.AppKey[WsHub] = web.AppKey("tge_ws_hub")
+ALERTS_CACHE_KEY: web.AppKey[TTLCache[bytes]] = web.AppKey("tge_alerts_cache")
+AUTH_CACHE_KEY: web.AppKey[TTLCache[Principal]] = web.AppKey("tge_auth_cache")
 SPECS_KEY: web.AppKey[dict[Any, RouteSpec]] = web.AppKey("tge_route_specs")
 ROUTES_KEY: web.AppKey[list[RouteSpec]] = web.AppKey("tge_route_table")
 

@@ -19,6 +19,7 @@ from core.errors import Forbidden, RateLimited, ServiceError, Unauthorized
 from web.errors import CODE_BY_STATUS, ApiError, error_response, service_error_response
 from web.keys import (
     APP_KEY,
+    AUTH_CACHE_KEY,
     BODY,
     CONFIG_KEY,
     PARAMS,
@@ -150,7 +151,7 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
     ip = client_ip(request, request.app[CONFIG_KEY].trust_forwarded_for)
     if spec.auth != "public":
         try:
-            principal = await request_principal(app, request)
+            principal = await request_principal(app, request, request.app[AUTH_CACHE_KEY])
         except Unauthorized:
             await _rate(request, "ip", ip)  # failed credentials spend the IP's budget
             raise

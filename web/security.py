@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from aiohttp import web
 from core.errors import Forbidden, Unauthorized
 from core.models import APIKey, Role, User
 from core.runtime import App
+from web.cache import TTLCache
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,25 @@ async def credentials_principal(app: App, *, token: Any = None, api_key: Any = N
     raise Unauthorized("authentication required: send a Bearer token or X-API-Key")
 
 
-async def request_principal(app: App, request: web.Request) -> Principal | None:
+async def request_principal(
+    app: App, request: web.Request, cache: TTLCache[Principal] | None = None
+) -> Principal | None:
     """The caller of an HTTP request, None when it carries no credentials at all."""
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
-        return await credentials_principal(app, token=token.strip())
+        cached = cache.get(token) if cache is not None else None
+        if cached is not None:
+            return cached
+        found = await credentials_principal(app, token=token)
+        if cache is not None:
+            # never cache past the token's own expiry
+            left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
+            cache.put(token, found, min(cache.ttl_s, left))
+        return found
     key = request.headers.get("X-API-Key")
     if key is not None:
         return await credentials_principal(app, api_key=key)

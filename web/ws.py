@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -74,8 +74,11 @@ class Client:
 class WsHub:
     """All connected clients of this process, and the bus subscription feeding them."""
 
-    def __init__(self, app: App, config: WebConfig) -> None:
+    def __init__(
+        self, app: App, config: WebConfig, *, on_alert: Callable[[], None] | None = None
+    ) -> None:
         self.app = app
+        self._on_alert = on_alert
         self.config = config
         self.clients: set[Client] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -110,6 +113,8 @@ class WsHub:
             try:
                 async for message in self.app.bus.subscribe("alerts"):
                     if isinstance(message, dict) and message.get("type") == "alert":
+                        if self._on_alert is not None:
+                            self._on_alert()
                         self.broadcast(message)
             except asyncio.CancelledError:
                 raise

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from web.config import WebConfig
-from web.routes.common import body, json_response, params, principal, service, to_json
+from web.keys import ALERTS_CACHE_KEY
+from web.routes.common import body, dumps, json_response, params, principal, service, to_json
 from web.schema import (
     BOOLEAN,
     ID_PATH,
@@ -41,6 +42,11 @@ ALERT = obj(
 
 
 async def list_alerts(request: web.Request) -> web.Response:
+    cache = request.app[ALERTS_CACHE_KEY]
+    key = "&".join(f"{k}={v}" for k, v in sorted(params(request).items()))
+    cached = cache.get(key)
+    if cached is not None:
+        return web.Response(body=cached, content_type="application/json")
     svc = service(request, "alerts")
     p = dict(params(request))
     if "since" in p:
@@ -53,7 +59,9 @@ async def list_alerts(request: web.Request) -> web.Response:
         limit=p.get("limit", 20),
         cursor=p.get("cursor"),
     )
-    return json_response({"items": [to_json(svc, a) for a in alerts], "next_cursor": cursor})
+    body = dumps({"items": [to_json(svc, a) for a in alerts], "next_cursor": cursor}).encode()
+    cache.put(key, body)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def get_alert(request: web.Request) -> web.Response:
@@ -74,6 +82,7 @@ async def create_alert(request: web.Request) -> web.Response:
 async def feedback(request: web.Request) -> web.Response:
     svc = service(request, "alerts")
     await svc.feedback(params(request)["id"], principal(request).user, body(request)["useful"])
+    request.app[ALERTS_CACHE_KEY].clear()  # counts changed
     return web.Response(status=204)
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from core.models import APIKey, User
 from web.config import WebConfig
+from web.keys import AUTH_CACHE_KEY
 from web.routes.common import app_of, body, json_response, params, principal
 from web.schema import ID_PATH, RouteSpec, array, integer, obj, string
 
@@ -88,6 +89,7 @@ async def link(request: web.Request) -> web.Response:
     user = await app_of(request).accounts.redeem_link_code(
         principal(request).user, body(request)["code"]
     )
+    request.app[AUTH_CACHE_KEY].clear()  # the redeeming account may have been merged away
     return json_response(user_json(user))
 
 
