@@ -286,10 +286,15 @@ class Accounts:
     async def revoke_api_key(self, user: User, key_ref: int | str) -> APIKey:
         """Revoke by id or prefix; another user's key is 'not found', never 'forbidden'."""
         query = APIKey.filter(user=user)
-        if isinstance(key_ref, int) or (isinstance(key_ref, str) and key_ref.isdigit()):
+        key = None
+        if isinstance(key_ref, str):
+            # prefixes are hex and may be all digits, so try the prefix before the id
+            key = await query.filter(prefix=key_ref.strip()).first()
+        if key is None and (
+            (isinstance(key_ref, int) and not isinstance(key_ref, bool))
+            or (isinstance(key_ref, str) and key_ref.strip().isdigit())
+        ):
             key = await query.filter(id=int(key_ref)).first()
-        else:
-            key = await query.filter(prefix=str(key_ref)).first()
         if key is None:
             raise NotFound("API key not found")
         if key.revoked_at is None:
