@@ -1,0 +1,102 @@
+"""The dashboard in headless Chromium (Debian's): sign in, an alert appears live, feeds."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from core.runtime import App
+from tests.web_helpers import make_user
+from web.app import create_web_app
+from web.config import WebConfig
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian chromium not installed (/usr/bin/chromium)"
+    ),
+]
+
+
+@pytest.fixture
+async def base_url(app: App) -> AsyncIterator[str]:
+    runner = web.AppRunner(create_web_app(app, WebConfig(access_log=False)), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1200, "height": 800})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.csp_errors = errors  # type: ignore[attr-defined]
+            yield page
+        finally:
+            await browser.close()
+
+
+async def test_sign_in_and_see_alert_live(app: App, base_url: str, page) -> None:
+    await make_user(app, "root", role="admin")
+    await app.companies.create("Foo Labs", tokens=["FOO"])
+    feed = await app.feeds.add("http://127.0.0.1:9/feed.xml", name="Local feed")
+    resp = await page.goto(base_url + "/")
+    assert "script-src 'self'" in resp.headers["content-security-policy"]
+    await page.fill("#username", "root")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    await page.wait_for_selector("#conn.on", timeout=10_000)
+    assert "root" in await page.text_content("#who")
+    await page.wait_for_selector("#companies li:has-text('Foo Labs')")
+    await page.wait_for_selector("#feeds li:has-text('Local feed')")
+
+    title = "Foo Labs TGE: $FOO claim opens <img src=x onerror=alert(1)>"
+    await app.alerts.create_manual(
+        title, "Foo Labs token generation event, airdrop claim tomorrow", "https://x.example/1"
+    )
+    item = await page.wait_for_selector("#alerts li.alert", timeout=10_000)
+    text = await item.text_content()
+    assert "<img src=x onerror=alert(1)>" in text  # shown as text, never parsed as HTML
+    assert await page.query_selector("#alerts img") is None
+    assert "Foo Labs" in text and "%" in text
+
+    # an admin can disable a feed from the page
+    await page.click("#feeds button.feed-toggle")
+    await page.wait_for_selector("#feeds li:has-text('disabled')")
+    assert not (await app.feeds.get(feed.id)).enabled
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 0
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+async def test_wrong_password_shows_error(app: App, base_url: str, page) -> None:
+    await make_user(app, "alice")
+    await page.goto(base_url + "/")
+    await page.fill("#username", "alice")
+    await page.fill("#password", "wrong-password")
+    await page.click("#login-button")
+    await page.wait_for_selector("#login-error:has-text('invalid')")
+    assert await page.is_hidden("#app-view")
