@@ -111,7 +111,7 @@ class TelegramChannel(Channel):
         per_chat: tuple[int, float] = (1, 1.0),
         overall: tuple[int, float] = (30, 1.0),
         per_group: tuple[int, float] = (20, 60.0),
-        pool_size: int = 64,
+        pool_size: int = 16,
         max_wait_s: float = 1.5,
     ) -> None:
         if not token:

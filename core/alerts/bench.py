@@ -71,7 +71,7 @@ async def bench_delivery(
     *,
     destinations: int = 200,
     alerts: int = 10,
-    concurrency: int = 64,
+    concurrency: int = 16,
 ) -> dict[str, Any]:
     """Route `alerts` alerts to `destinations` Telegram chats each, then drain the outbox.
 
