@@ -345,8 +345,8 @@ class ScoringEngine:
             rec = comp_best.get(idx)
             if rec is None:
                 rec = comp_best[idx] = [0.0, alias, pos, {si}]
-            elif pos < rec[2]:
-                rec[1], rec[2] = alias, pos
+            elif pos < rec[2] or (pos == rec[2] and len(alias) > len(rec[1])):
+                rec[1], rec[2] = alias, pos  # earliest mention, longest alias there
             rec[0] += 2.0 if has_title and si == 0 else 1.0
             rec[3].add(si)
         for sym, (si, _pos) in tokens.items():
@@ -412,6 +412,15 @@ def _sentence(cased: str, bounds: list[int], si: int) -> str:
     a = bounds[si - 1] if si > 0 else 0
     b = bounds[si] if si < len(bounds) else len(cased)
     return cased[a:b]
+
+
+def _drop_contained(hits: dict[str, int]) -> None:
+    """Report "token generation event" once, not also "token generation" inside it."""
+    labels = [f" {k} " for k in hits]
+    for k in list(hits):
+        inner = f" {k} "
+        if any(inner != b and inner in b for b in labels):
+            del hits[k]
 
 
 def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], window: int) -> int | None:
@@ -490,6 +499,10 @@ def _score(
                     t1.setdefault(f"{sym} airdrop", si)
                     break
 
+    if len(t1) > 1:
+        _drop_contained(t1)
+    if len(t2) > 1:
+        _drop_contained(t2)
     if t1:
         d = (W_TIER1 if direct_t1 else W_TIER1_RULE) + W_TIER1_EXTRA * min(len(t1) - 1, 2)
         expl.append({"signal": "tier1", "detail": ", ".join(list(t1)[:3]), "delta": d})

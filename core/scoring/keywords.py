@@ -111,7 +111,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     )),
     "scam": (0.45, (
         "scam", "scams", "scammer", "scammers", "fake", "phishing", "send to receive",
-        "fraud", "fraudulent", "impersonating", "impersonation", "beware", "warning",
+        "fraud", "fraudulent", "impersonating", "impersonation", "beware", "scam warning",
         "rug pull", "rugpull", "ponzi",
     )),
     "prelaunch": (0.3, (

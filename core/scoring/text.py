@@ -78,6 +78,10 @@ def sentences_marked(title: str, text: str) -> str:
         text = text[len(title):].lstrip(" .:-|")
     if "\n" in text or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", ". ")
+    if "  " in text or "\t" in text:
+        text = " ".join(text.split())  # "token  generation" must still match as a phrase
+    if "  " in title or "\t" in title:
+        title = " ".join(title.split())
     if title:
         return f" {title} {SENT} {text} " if text else f" {title} "
     return f" {text} "

@@ -1,0 +1,407 @@
+"""Behaviour of the scoring engine: each signal, each negative, bands, proximity, noise."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+
+from core.scoring import Analysis, CompanySpec, ScoringEngine, band_for
+from core.scoring.urgency import find_urgency
+
+PUBLISHED = datetime(2026, 3, 1, 12, 0)
+
+COMPANIES = [
+    CompanySpec(1, "LayerZero", ("Layer Zero", "LayerZero Labs"), ("ZRO",), "HIGH"),
+    CompanySpec(2, "Sonic", ("Sonic Labs",), ("S",), "MEDIUM", ("sonic the hedgehog",)),
+    CompanySpec(3, "Athos Finance", ("Athos",), ("ATH",)),
+    CompanySpec(4, "Monad", ("Monad Labs",), ("MON",)),
+    CompanySpec(5, "Caldera", ("Caldera Labs",), ("ERA",), "MEDIUM", ("volcanic caldera",)),
+    CompanySpec(6, "Jupiter", ("Jupiter Exchange",), ("JUP",)),
+    CompanySpec(7, "Starknet", ("StarkWare",), ("STRK",)),
+    CompanySpec(8, "The Open Network", ("TON", "Toncoin"), ("TON",)),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> ScoringEngine:
+    return ScoringEngine(COMPANIES)
+
+
+def analyze(engine: ScoringEngine, title: str, text: str = "") -> Analysis:
+    return engine.analyze(title, text, published=PUBLISHED)
+
+
+# --- bands -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("confidence", "band"),
+    [(0.0, "low"), (0.399, "low"), (0.4, "medium"), (0.699, "medium"), (0.7, "high"),
+     (1.0, "high")],
+)
+def test_band_for(confidence: float, band: str) -> None:
+    assert band_for(confidence) == band
+
+
+@pytest.mark.parametrize(
+    ("title", "band"),
+    [
+        ("LayerZero announces ZRO token generation event on March 3", "high"),
+        ("Acme teases a possible airdrop", "low"),
+        ("Bitcoin ETF inflows hit a record", "low"),
+    ],
+)
+def test_band_matches_confidence(engine: ScoringEngine, title: str, band: str) -> None:
+    a = analyze(engine, title)
+    assert a.band == band == band_for(a.confidence)
+    assert 0.0 <= a.confidence <= 1.0
+    assert a.confidence == round(a.confidence, 3)
+
+
+# --- company names and aliases ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "matched"),
+    [
+        ("LayerZero TGE set for next week", "LayerZero", "LayerZero"),
+        ("layerzero tge set for next week", "LayerZero", "LayerZero"),  # lower-cased feed
+        ("Layer Zero airdrop claim is live", "LayerZero", "Layer Zero"),
+        ("LAYERZERO TGE TOMORROW", "LayerZero", "LayerZero"),
+        ("Athos Finance announces airdrop", "Athos Finance", "Athos Finance"),
+        ("Toncoin airdrop claims open", "The Open Network", "Toncoin"),
+        ("TON airdrop claims open", "The Open Network", "TON"),
+    ],
+)
+def test_company_names_and_aliases(engine: ScoringEngine, title: str, name: str,
+                                   matched: str) -> None:
+    a = analyze(engine, title)
+    assert a.companies, a.explanation
+    assert a.companies[0]["name"] == name
+    assert a.companies[0]["matched"] == matched
+    assert set(a.companies[0]) == {"id", "name", "matched", "priority"}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Investor optimism grows as jupiter rises in the night sky",  # plain word, lower case
+        "LayerZeroX launches something",  # no word boundary
+        "A ton of new users arrived",  # upper-case alias only matches upper case
+        "Superjupiter token launch",  # inside another word
+    ],
+)
+def test_company_needs_word_boundary_and_case(engine: ScoringEngine, title: str) -> None:
+    names = [c["name"] for c in analyze(engine, title).companies]
+    assert "Jupiter" not in names and "LayerZero" not in names
+    assert "The Open Network" not in names
+
+
+def test_company_exclusion_phrase_cancels_match(engine: ScoringEngine) -> None:
+    assert analyze(engine, "Volcanic caldera eruption feared").companies == []
+    assert analyze(engine, "Sonic the Hedgehog movie launches in March").companies == []
+    # Without the exclusion phrase the company matches.
+    assert analyze(engine, "Caldera announces ERA token TGE on April 2").companies[0]["id"] == 5
+
+
+# --- token symbols -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "tokens"),
+    [
+        ("Sonic launches the $S token on March 3", ["S"]),
+        ("The S token goes live tomorrow", ["S"]),
+        ("Monad: MON token airdrop claims open next week", ["MON"]),
+        ("MON's airdrop claim is live", ["MON"]),
+        ("Pudgy Penguins (PENGU) listing on Binance", ["PENGU"]),
+        ("The token will trade under the ticker OP", ["OP"]),
+        ("Starknet STRK airdrop", ["STRK"]),  # 4+ letter watched ticker stands alone
+        ("Acme reveals $acme? no: ACME token launch", ["ACME"]),
+    ],
+)
+def test_token_symbols_in_context(engine: ScoringEngine, title: str, tokens: list[str]) -> None:
+    assert analyze(engine, title).tokens == tokens
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Sonic price: S rallies as traders return",  # bare "S"
+        "Bitcoin hits new ATH as ETF inflows surge",  # ATH is all-time high
+        "MON TUE WED: the week ahead",  # all caps, no context
+        "All-time high (ATH) for ether",  # acronym in parentheses
+        "A token of appreciation",  # sentence-initial "A"
+    ],
+)
+def test_short_symbols_need_context(engine: ScoringEngine, title: str) -> None:
+    a = analyze(engine, title)
+    assert a.tokens == []
+    assert not any(c["name"] in ("Sonic", "Athos Finance", "Monad") and
+                   c["matched"].startswith("$") for c in a.companies)
+
+
+def test_watched_ticker_identifies_company(engine: ScoringEngine) -> None:
+    a = analyze(engine, "", "MON's airdrop claim is live for eligible wallets")
+    assert a.companies[0]["name"] == "Monad"
+    assert a.companies[0]["matched"] == "$MON"
+
+
+# --- keyword tiers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "tier", "label"),
+    [
+        ("Acme token generation event next month", "tier1", "token generation event"),
+        ("Acme TGE confirmed", "tier1", "tge"),
+        ("Acme airdrop claim opens", "tier1", "airdrop claim"),
+        ("Acme: claims for the airdrop are now live", "tier1", "claim ... live"),
+        ("Acme has launched its native governance token", "tier1", "launch ... token"),
+        ("Acme token sale starts", "tier1", "token sale"),
+        ("Acme mainnet arrives", "tier2", "mainnet"),
+        ("Acme airdrop details", "tier2", "airdrop"),
+        ("Binance will list Acme", "tier2", "will list"),
+        ("Acme community grows", "tier3", "community"),
+    ],
+)
+def test_keyword_tiers(engine: ScoringEngine, title: str, tier: str, label: str) -> None:
+    a = analyze(engine, title)
+    assert label in a.keywords[tier]
+    assert set(a.keywords) == {"tier1", "tier2", "tier3"}
+
+
+def test_tiers_order_confidence(engine: ScoringEngine) -> None:
+    t1 = analyze(engine, "Acme token generation event").confidence
+    t2 = analyze(engine, "Acme mainnet upgrade").confidence
+    t3 = analyze(engine, "Acme community call").confidence
+    assert t1 > t2 > t3
+
+
+def test_contained_keyword_reported_once(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Acme token generation event")
+    assert "token generation event" in a.keywords["tier1"]
+    assert "token generation" not in a.keywords["tier1"]
+
+
+# --- urgency ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date", "kind"),
+    [
+        ("on March 3", "2026-03-03", "date"),
+        ("on the 20th of February", "2026-02-20", "date"),
+        ("on 2026-03-03", "2026-03-03", "date"),
+        ("on December 17, 2024", "2024-12-17", "date"),
+        ("tomorrow", "2026-03-02", "relative"),
+        ("in 2 hours", "2026-03-01", "relative"),
+        ("in three days", "2026-03-04", "relative"),
+        ("next week", "2026-03-08", "relative"),
+        ("on Thursday", "2026-03-05", "weekday"),
+        ("in Q2 2026", "2026-04-01", "quarter"),
+        ("in Q1, 2027", "2027-01-01", "quarter"),
+        ("by late April", "2026-04-01", "month"),
+        ("at 07:30 UTC", None, "time"),
+    ],
+)
+def test_urgency_normalised_to_published(phrase: str, date: str | None, kind: str) -> None:
+    u = find_urgency(f"The Acme TGE happens {phrase}.", PUBLISHED)
+    assert u is not None
+    assert (u.date, u.kind) == (date, kind)
+
+
+def test_urgency_in_analysis_and_adds_confidence(engine: ScoringEngine) -> None:
+    with_date = analyze(engine, "Acme TGE on March 3")
+    without = analyze(engine, "Acme TGE")
+    assert with_date.urgency == {"text": "March 3", "date": "2026-03-03", "kind": "date"}
+    assert without.urgency is None
+    assert with_date.confidence > without.confidence
+
+
+def test_urgency_relative_to_now_without_published(engine: ScoringEngine) -> None:
+    a = engine.analyze("Acme TGE tomorrow", "")
+    assert a.urgency is not None and a.urgency["date"] is not None
+
+
+def test_stale_date_is_a_retrospective(engine: ScoringEngine) -> None:
+    fresh = analyze(engine, "Acme carried out its token generation event on February 20, 2026")
+    old = analyze(engine, "Acme carried out its token generation event on February 20, 2024")
+    assert "stale" in old.negatives
+    assert old.confidence < fresh.confidence
+
+
+# --- negatives -------------------------------------------------------------------------------
+
+POSITIVE = "Acme airdrop claim is live for the ACME token"
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Acme ACME token price surges 40% after airdrop claim", "price"),
+        ("Acme hacked: airdrop claim contract exploited", "hack"),
+        ("Acme faces lawsuit over token launch", "legal"),
+        ("Acme says no plans for a token launch", "denial"),
+        ("Acme co-founder denies token launch rumours", "denial"),
+        ("Acme testnet goes live ahead of token launch", "testnet"),
+        ("Rumour: Acme could launch token", "speculation"),
+        ("Will Acme launch a token?", "speculation"),
+        ("How to claim the Acme airdrop: a step-by-step guide", "guide"),
+        ("Weekly recap: Acme TGE and other news", "recap"),
+        ("Acme airdrop: send to receive your tokens", "scam"),
+        ("Acme takes snapshot ahead of token launch", "prelaunch"),
+        ("Acme points season 2 begins ahead of airdrop", "prelaunch"),
+        ("Acme launches a new stablecoin token", "product"),
+        ("BlackRock launches bitcoin ETF", "product"),
+        ("Acme raises $20M in a Series A ahead of token launch", "funding"),
+        ("Acme completes token swap and rebrand", "swap"),
+        ("Acme opens second airdrop for token holders", "second_round"),
+        ("Acme token launch could turn $100 into 100x #partnercontent", "promo"),
+    ],
+)
+def test_each_negative_detected_and_lowers_confidence(
+    engine: ScoringEngine, title: str, category: str
+) -> None:
+    a = analyze(engine, title)
+    assert category in a.negatives, a.explanation
+    assert any(e["signal"].startswith("negative") and e["delta"] < 0 for e in a.explanation)
+    assert a.confidence < 0.5
+
+
+def test_denial_beats_launch_words(engine: ScoringEngine) -> None:
+    pos = analyze(engine, "LayerZero launches ZRO token on March 3")
+    neg = analyze(engine, "LayerZero says it has no plans to launch a ZRO token on March 3")
+    assert pos.confidence >= 0.7 > 0.4 > neg.confidence
+
+
+# --- proximity -------------------------------------------------------------------------------
+
+
+def test_same_sentence_counts_more_than_far_apart(engine: ScoringEngine) -> None:
+    near = analyze(
+        engine, "Starknet update",
+        "The Starknet airdrop claim is live today. The team thanked its community.",
+    )
+    far = analyze(
+        engine, "Starknet update",
+        "The team thanked its community. Separately, an airdrop claim is live today.",
+    )
+    assert near.confidence > far.confidence
+    assert any(e["signal"] == "proximity" for e in near.explanation)
+
+
+def test_negative_far_from_signal_counts_less(engine: ScoringEngine) -> None:
+    near = analyze(engine, "Acme token launch price surges", "")
+    far = analyze(engine, "Acme token launch set", "Elsewhere, bitcoin price surges.")
+    assert far.confidence > near.confidence
+
+
+# --- noise: HTML, entities, emoji, case, quotes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("LayerZero ZRO token generation event", ""),
+        ("<b>LayerZero</b> ZRO token <i>generation</i> event", ""),
+        ("LayerZero&#8217;s ZRO token generation event &amp; more", ""),
+        ("🚀🚀 LayerZero ZRO token generation event 🔥", ""),
+        ("LAYERZERO ZRO TOKEN GENERATION EVENT", ""),
+        ("layerzero zro token generation event", ""),
+        ("“LayerZero’s” ZRO token generation event — finally", ""),
+        ("", "<p>LayerZero&nbsp;ZRO token generation event</p><script>alert('x')</script>"),
+        ("Layer\u200bZero ZRO token\u00a0generation \t event", ""),
+    ],
+)
+def test_noise_does_not_break_matching(engine: ScoringEngine, title: str, text: str) -> None:
+    a = analyze(engine, title, text)
+    assert [c["name"] for c in a.companies][:1] == ["LayerZero"]
+    assert "token generation event" in a.keywords["tier1"] or "tge" in a.keywords["tier1"] \
+        or a.keywords["tier1"], a.explanation
+    assert a.confidence >= 0.5
+
+
+def test_empty_and_whitespace_items(engine: ScoringEngine) -> None:
+    for title, text in (("", ""), ("   ", "\n\t"), ("...", "!!!")):
+        a = analyze(engine, title, text)
+        assert a.confidence == 0.0 and a.band == "low"
+        assert a.why() == "no TGE signals"
+
+
+def test_headline_repeated_in_text_counts_once(engine: ScoringEngine) -> None:
+    once = analyze(engine, "Acme TGE in 1 week", "")
+    twice = analyze(engine, "Acme TGE in 1 week", "Acme TGE in 1 week")
+    assert once.confidence == twice.confidence
+
+
+# --- Analysis shape --------------------------------------------------------------------------
+
+
+def test_analysis_round_trip_and_why(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Layer Zero announces $ZRO airdrop claim on March 3")
+    d = a.to_dict()
+    assert set(d) == {"confidence", "band", "companies", "tokens", "keywords", "urgency",
+                      "negatives", "explanation"}
+    assert Analysis.from_dict(d) == a
+    why = a.why()
+    assert why.startswith("LayerZero (alias 'Layer Zero')")
+    assert "$ZRO" in why and "date 2026-03-03" in why and "tier-1" in why
+
+
+def test_explanation_is_ordered_and_adds_up(engine: ScoringEngine) -> None:
+    a = analyze(engine, "LayerZero launches ZRO token on March 3 despite price talk")
+    assert a.explanation[0]["signal"] == "tier1"
+    assert abs(sum(e["delta"] for e in a.explanation) - a.confidence) < 0.005
+    for e in a.explanation:
+        assert set(e) == {"signal", "detail", "delta"}
+
+
+# --- rebuild ---------------------------------------------------------------------------------
+
+
+def test_rebuild_swaps_companies() -> None:
+    eng = ScoringEngine([CompanySpec(1, "Alpha Protocol", tokens=("ALP",))])
+    assert eng.analyze("Alpha Protocol TGE", "").companies
+    eng.rebuild([CompanySpec(2, "Beta Network", tokens=("BETA",))])
+    assert eng.analyze("Alpha Protocol TGE", "").companies == []
+    assert eng.analyze("Beta Network TGE", "").companies[0]["id"] == 2
+
+
+def test_rebuild_while_scoring_never_breaks_in_flight_items() -> None:
+    specs_a = [CompanySpec(i, f"Alpha{i} Labs", tokens=(f"AL{i:03d}",)) for i in range(300)]
+    specs_b = [CompanySpec(i, f"Beta{i} Labs", tokens=(f"BE{i:03d}",)) for i in range(300)]
+    eng = ScoringEngine(specs_a)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def score() -> None:
+        try:
+            while not stop.is_set():
+                a = eng.analyze("Alpha7 Labs TGE tomorrow", "Beta7 Labs airdrop claim is live")
+                names = {c["name"] for c in a.companies}
+                # Each call sees one whole snapshot: never a mix of both sets.
+                assert names in ({"Alpha7 Labs"}, {"Beta7 Labs"})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=score) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for i in range(6):
+        eng.rebuild(specs_b if i % 2 == 0 else specs_a)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_empty_engine_still_scores_unwatched_tge() -> None:
+    a = ScoringEngine().analyze("Acme Protocol TGE set for March 10, claims open at 14:00 UTC",
+                                "The ACME token will be distributed to early users.",
+                                published=PUBLISHED)
+    assert a.companies == []
+    assert a.tokens == ["ACME"]
+    assert a.confidence >= 0.7
