@@ -105,7 +105,7 @@ def _scratch_postgres_url(base_url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-async def _recreate_postgres_db(admin_url: str, name: str) -> None:
+async def recreate_postgres_db(admin_url: str, name: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
@@ -116,7 +116,7 @@ async def _recreate_postgres_db(admin_url: str, name: str) -> None:
         await conn.close()
 
 
-async def _drop_postgres_db(admin_url: str, name: str) -> None:
+async def drop_postgres_db(admin_url: str, name: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
@@ -144,7 +144,7 @@ async def pending_changes(
             url = f"sqlite://{work_root / 'scratch.db'}"
         else:
             url = _scratch_postgres_url(postgres_admin_url, scratch)
-            await _recreate_postgres_db(postgres_admin_url, scratch)
+            await recreate_postgres_db(postgres_admin_url, scratch)
         location = str(work_root / dialect)
         before = set((work_root / dialect / APP).glob("*.py")) if src.exists() else set()
         try:
@@ -166,7 +166,7 @@ async def pending_changes(
                 await close_db()
         finally:
             if dialect == "postgres":
-                await _drop_postgres_db(postgres_admin_url, scratch)
+                await drop_postgres_db(postgres_admin_url, scratch)
         new_files = sorted(set((work_root / dialect / APP).glob("*.py")) - before)
         if not new_files:
             return None

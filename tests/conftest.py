@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from core import db
 from core.config import Settings
 from core.runtime import App, create_app
 
@@ -73,38 +74,17 @@ async def app(settings: Settings) -> AsyncIterator[App]:
         await application.stop()
 
 
-async def _create_pg_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://", 1))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://", 1))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     if not POSTGRES_UP:
         pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
     name = f"tge_test_{uuid.uuid4().hex[:10]}"
-    await _create_pg_database(name)
+    await db.recreate_postgres_db(PG_ADMIN_URL, name)
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        await _drop_pg_database(name)
+        await db.drop_postgres_db(PG_ADMIN_URL, name)
 
 
 @pytest.fixture
