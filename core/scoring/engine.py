@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -126,9 +127,9 @@ class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
     automaton: Any
-    payloads: tuple[tuple[tuple[Any, ...], ...], ...]
+    payloads: list[list[tuple[Any, ...]]]  # per pattern index; never mutated once built
     companies: tuple[CompanySpec, ...]
-    symbols: dict[str, tuple[int, ...]]  # upper-case ticker -> company indexes
+    symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
 
 
 def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
@@ -163,65 +164,109 @@ _VOCAB = _vocab_entries()
 
 def _case_rule(alias: str) -> int:
     """Multi-word, long or oddly cased names match in any case; plain words need a capital."""
-    letters = [c for c in alias if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    a = alias.strip()
+    if len(a) >= 2 and a.isupper():
         return _EXACT  # "TON", "FTM", "PENGU": upper-case only, or "a ton of" would match
-    if " " in alias.strip() or any(not c.isalpha() for c in alias):
-        return _CI
-    if any(c.isupper() for c in alias[1:]):
-        return _CI  # LayerZero, MegaETH: distinctive enough
-    return _CAP
+    if not a.isalpha() or not a[1:].islower():
+        return _CI  # "Layer Zero", "Pump.fun", "LayerZero", "MegaETH": distinctive enough
+    return _CAP  # "Jupiter", "Optimism", "Drift": capitalised, unless the sentence is lower case
 
 
-def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
+class _Ref:
+    """Identity handle for a company inside snapshots (hashes by id, unlike the dataclass)."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec: CompanySpec) -> None:
+        self.spec = spec
+
+
+# A company's ready-made (key, payload) pairs. Cached per CompanySpec (frozen, hashable) so a
+# rebuild after one company changed recompiles one company, not ten thousand.
+_Compiled = tuple[tuple[str, tuple[Any, ...]], ...]
+
+
+def _compile_company(c: CompanySpec) -> _Compiled:
+    ref = _Ref(c)
+    out: list[tuple[str, tuple[Any, ...]]] = []
+    seen: set[str] = set()
+    for alias in (c.name, *c.aliases):
+        key = pattern_key(alias)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        a = alias.strip()
+        out.append((key, (_COMP, ref, a, _case_rule(a), a.upper())))
+    for sym in c.tokens:
+        t = sym.strip().lstrip("$")
+        if not t:
+            continue
+        out.append(("", (_SYM, ref, t.upper())))  # ticker table entry, no pattern
+        # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
+        # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
+        if len(t) >= 4:
+            key = pattern_key(t)
+            if key not in seen:
+                out.append((key, (_SYM, ref, t)))
+    for phrase in c.exclusions:
+        key = pattern_key(phrase)
+        if key:
+            out.append((key, (_EXCL, ref)))
+    return tuple(out)
+
+
+def _build(
+    companies: Iterable[CompanySpec], cache: dict[CompanySpec, _Compiled] | None = None
+) -> tuple[_Snapshot, dict[CompanySpec, _Compiled]]:
+    """Compile companies (reusing ``cache``) plus the vocabulary into one automaton."""
     comps = tuple(companies)
+    old = cache or {}
+    new_cache: dict[CompanySpec, _Compiled] = {}
     table: dict[str, list[tuple[Any, ...]]] = {k: list(v) for k, v in _VOCAB.items()}
-    symbols: dict[str, list[int]] = {}
-    for idx, c in enumerate(comps):
-        seen: set[str] = set()
-        for alias in (c.name, *c.aliases):
-            key = pattern_key(alias)
-            if not key or key in seen:
+    symbols: dict[str, list[_Ref]] = {}
+    for c in comps:
+        compiled = new_cache.get(c) or old.get(c)
+        if compiled is None:
+            compiled = _compile_company(c)
+            new_cache[c] = compiled
+        elif c not in new_cache:
+            new_cache[c] = compiled
+        else:
+            continue  # the same company listed twice
+        for key, entry in compiled:
+            if not key:
+                symbols.setdefault(entry[2], []).append(entry[1])
                 continue
-            seen.add(key)
-            table.setdefault(key, []).append(
-                (_COMP, idx, alias.strip(), _case_rule(alias), alias.strip().upper())
-            )
-        for sym in c.tokens:
-            s = sym.strip().lstrip("$")
-            if not s:
-                continue
-            symbols.setdefault(s.upper(), []).append(idx)
-            # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
-            # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
-            if len(s) >= 4:
-                key = pattern_key(s)
-                if key not in seen:
-                    table.setdefault(key, []).append((_SYM, s, idx))
-        for phrase in c.exclusions:
-            key = pattern_key(phrase)
-            if key:
-                table.setdefault(key, []).append((_EXCL, idx))
-    keys = list(table)
-    automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-    payloads = tuple(tuple(table[k]) for k in keys)
-    return _Snapshot(automaton, payloads, comps, {k: tuple(v) for k, v in symbols.items()})
+            bucket = table.get(key)
+            if bucket is None:
+                table[key] = [entry]
+            else:
+                bucket.append(entry)
+    automaton = ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+    payloads = list(table.values())
+    snap = _Snapshot(automaton, payloads, comps, {k: tuple(v) for k, v in symbols.items()})
+    return snap, new_cache
 
 
 class ScoringEngine:
     """Scores items against the current company set; safe to rebuild while scoring."""
 
     def __init__(self, companies: Iterable[CompanySpec] = ()) -> None:
-        self._snap: _Snapshot = _build(companies)
+        self._lock = threading.Lock()  # serialises rebuilds only; analyze never takes it
+        self._snap, self._cache = _build(companies)
 
     @property
     def companies(self) -> tuple[CompanySpec, ...]:
         return self._snap.companies
 
     def rebuild(self, companies: Iterable[CompanySpec]) -> None:
-        """Build a new automaton off to the side, then swap one reference (atomic in CPython)."""
-        snap = _build(companies)
-        self._snap = snap
+        """Build a new automaton off to the side, then swap one reference (atomic in CPython).
+
+        In-flight ``analyze`` calls keep the snapshot they started with.
+        """
+        with self._lock:
+            snap, self._cache = _build(companies, self._cache)
+            self._snap = snap
         log.info("scoring automaton rebuilt for %d companies", len(snap.companies))
 
     def analyze(
@@ -245,9 +290,9 @@ class ScoringEngine:
         kw_hits: dict[str, tuple[int, int]] = {}  # label -> (tier, first sentence)
         fam_pos: dict[str, list[tuple[int, int]]] = {}  # family -> [(sentence, offset)]
         neg_hits: dict[str, dict[str, int]] = {}  # category -> phrase -> first sentence
-        comp_hits: list[tuple[int, str, int, int]] = []  # (company idx, alias, sentence, pos)
+        comp_hits: list[tuple[_Ref, str, int, int]] = []  # (company, alias, sentence, pos)
         tokens: dict[str, tuple[int, int]] = {}  # ticker -> (sentence, pos)
-        excluded: set[tuple[int, int]] = set()
+        excluded: set[tuple[_Ref, int]] = set()
         time_hints: list[int] = []
         upper_cache: dict[int, bool] = {}
 
@@ -307,7 +352,7 @@ class ScoringEngine:
                             continue
                     comp_hits.append((entry[1], entry[2], si, s))
                 elif kind == _SYM:
-                    sym = entry[1]
+                    sym = entry[2]
                     if (
                         cased[s + 1 : e - 1] == sym
                         and sym.upper() not in kw.ACRONYMS
@@ -338,7 +383,7 @@ class ScoringEngine:
             j = marked.find("(", j + 1)
 
         # Companies: by name/alias, or by one of their tickers seen in context.
-        comp_best: dict[int, list[Any]] = {}  # idx -> [score, alias, first pos, sentences]
+        comp_best: dict[_Ref, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
         for idx, alias, si, pos in comp_hits:
             if (idx, si) in excluded:
                 continue
@@ -363,7 +408,7 @@ class ScoringEngine:
         if comp_best:
             ranked = sorted(comp_best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
             for idx, rec in ranked:
-                c = snap.companies[idx]
+                c = idx.spec
                 companies.append(
                     {"id": c.id, "name": c.name, "matched": rec[1], "priority": c.priority}
                 )

@@ -126,9 +126,16 @@ def normalise(marked: str) -> tuple[str, str]:
 
 
 def pattern_key(phrase: str) -> str:
-    """Normalise a phrase like text (single spaces), padded for whole-word matching."""
-    s = phrase
-    for a, b in _FOLD:
-        s = s.replace(a, b)
-    core = " ".join(_NON_WORD.sub(" ", s.lower()).split())
+    """Normalise a phrase like text (single spaces), padded for whole-word matching.
+
+    Called once per alias on every rebuild, so ASCII takes the byte-table path.
+    """
+    if phrase.isascii():
+        core = " ".join(phrase.encode("ascii").translate(_LOWER_TABLE).decode("ascii").split())
+    else:
+        s = phrase
+        for a, b in _FOLD:
+            if a in s:
+                s = s.replace(a, b)
+        core = " ".join(_NON_WORD.sub(" ", s.lower()).split())
     return f" {core} " if core else ""
