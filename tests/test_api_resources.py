@@ -357,3 +357,23 @@ async def test_unsubscribe_page(client, app: App, alice) -> None:
     assert not (await Subscription.get(id=sub.id)).active
     resp = await client.get("/unsubscribe/not-a-real-token-123")
     assert resp.status == 404 and "<script" not in await resp.text()
+
+
+# --- the command registry over REST --------------------------------------------------------
+
+
+async def test_commands_over_rest(client, app: App, alice) -> None:
+    listed = await (await client.get("/commands", headers=alice.headers)).json()
+    names = {c["name"] for c in listed["items"]}
+    assert names and names <= set(app.commands.registry.names())
+    await app.companies.create("Foo Labs", tokens=["FOO"])
+    resp = await client.post("/commands/watch", json={"args": "Foo Labs"}, headers=alice.headers)
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["ok"] is True
+    watched = await (await client.get("/watchlist", headers=alice.headers)).json()
+    assert [c["name"] for c in watched["items"]] == ["Foo Labs"]
+    resp = await client.post("/commands/nosuch", json={}, headers=alice.headers)
+    assert resp.status == 404
+    resp = await client.post("/commands/BAD-NAME", json={}, headers=alice.headers)
+    assert resp.status == 422
+    assert (await client.post("/commands/watch", json={})).status == 401
