@@ -150,8 +150,8 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
     for cat, (_pen, words) in kw.NEGATIVES.items():
         for w in words:
             add(w, (_NEG, cat, w))
-    for w in kw.TIME_HINTS:
-        add(w, (_TIME,))
+    for w, back in kw.TIME_HINTS.items():
+        add(w, (_TIME, back))
     for w in kw.TICKER_BEFORE:
         add(w, (_PREV,))
     for w in kw.TICKER_AFTER:
@@ -287,13 +287,13 @@ class ScoringEngine:
         # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
         bounds = sentence_bounds(marked)
 
-        kw_hits: dict[str, tuple[int, int]] = {}  # label -> (tier, first sentence)
+        tiers: tuple[dict[str, int], ...] = ({}, {}, {}, {})  # [tier][label] = first sentence
         fam_pos: dict[str, list[tuple[int, int]]] = {}  # family -> [(sentence, offset)]
         neg_hits: dict[str, dict[str, int]] = {}  # category -> phrase -> first sentence
         comp_hits: list[tuple[_Ref, str, int, int]] = []  # (company, alias, sentence, pos)
         tokens: dict[str, tuple[int, int]] = {}  # ticker -> (sentence, pos)
         excluded: set[tuple[_Ref, int]] = set()
-        time_hints: list[int] = []
+        time_hints: list[tuple[int, int, int]] = []  # (start, end, words to look back)
         upper_cache: dict[int, bool] = {}
 
         def sentence_upper(si: int) -> bool:
@@ -313,14 +313,15 @@ class ScoringEngine:
             for entry in payloads[pi]:
                 kind = entry[0]
                 if kind == _KW:
-                    if entry[2] not in kw_hits:
-                        kw_hits[entry[2]] = (entry[1], si)
+                    hits = tiers[entry[1]]
+                    if entry[2] not in hits:
+                        hits[entry[2]] = si
                 elif kind == _FAM:
                     fam_pos.setdefault(entry[1], []).append((si, s))
                 elif kind == _NEG:
                     neg_hits.setdefault(entry[1], {}).setdefault(entry[2], si)
                 elif kind == _TIME:
-                    time_hints.append(s)
+                    time_hints.append((s, e, entry[1]))
                 elif kind == _PREV:  # "ABC token", "ABC's airdrop"
                     c = cased[s - 1]
                     if c.islower() and c != "s":
@@ -420,7 +421,7 @@ class ScoringEngine:
 
         question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
-            kw_hits, fam_pos, neg_hits, companies, comp_sents, tokens, urg, has_title,
+            tiers, fam_pos, neg_hits, companies, comp_sents, tokens, urg, has_title,
             question, published, cased,
         )
 
@@ -461,11 +462,22 @@ def _sentence(cased: str, bounds: list[int], si: int) -> str:
 
 def _drop_contained(hits: dict[str, int]) -> None:
     """Report "token generation event" once, not also "token generation" inside it."""
-    labels = [f" {k} " for k in hits]
-    for k in list(hits):
-        inner = f" {k} "
-        if any(inner != b and inner in b for b in labels):
-            del hits[k]
+    for k in [k for k in hits if k in _CONTAINED and not _CONTAINED[k].isdisjoint(hits)]:
+        del hits[k]
+
+
+def _containers() -> dict[str, frozenset[str]]:
+    labels = [*kw.TIER1, *kw.TIER2, *kw.TIER3, "claim ... live", "launch ... token"]
+    out: dict[str, frozenset[str]] = {}
+    for a in labels:
+        inside = frozenset(b for b in labels if a != b and f" {a} " in f" {b} ")
+        if inside:
+            out[a] = inside
+    return out
+
+
+_CONTAINED = _containers()
+_PENALTY = {cat: pen for cat, (pen, _words) in kw.NEGATIVES.items()}
 
 
 def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], window: int) -> int | None:
@@ -496,11 +508,12 @@ W_STALE = 0.2
 NEG_T2 = 0.8  # a negative next to a tier-2 signal only (not the headline or tier-1 sentence)
 NEG_FAR = 0.5  # a negative in a sentence with no TGE signal counts half
 NEG_REPEAT = 0.25  # each further distinct phrase of the same category, up to two
+_REPEAT = (0.0, 1.0, 1.0 + NEG_REPEAT, 1.0 + 2 * NEG_REPEAT)
 _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
 
 
 def _score(
-    kw_hits: dict[str, tuple[int, int]],
+    tiers: tuple[dict[str, int], ...],
     fam_pos: dict[str, list[tuple[int, int]]],
     neg_hits: dict[str, dict[str, int]],
     companies: list[dict[str, Any]],
@@ -512,14 +525,10 @@ def _score(
     published: datetime | None,
     cased: str,
 ) -> Analysis:
+    """Add up the signals. Kept as one flat function: it runs for every item."""
     expl: list[dict[str, Any]] = []
     score = 0.0
-    t1: dict[str, int] = {}
-    t2: dict[str, int] = {}
-    t3: dict[str, int] = {}
-    by_tier = (None, t1, t2, t3)
-    for label, (tier, si) in kw_hits.items():
-        by_tier[tier][label] = si
+    _, t1, t2, t3 = tiers
     direct_t1 = bool(t1)
 
     # Proximity rules: "claim ... live/open", "launch ... token", "<SYM> airdrop".
@@ -527,21 +536,22 @@ def _score(
         claim = fam_pos.get("claim")
         opened = fam_pos.get("open")
         if claim and opened:
-            both = {si for si, _ in claim} & {si for si, _ in opened}
+            both = {si for si, _ in claim}.intersection([si for si, _ in opened])
             if both:
                 t1.setdefault("claim ... live", min(both))
         launch = fam_pos.get("launch")
-        token = fam_pos.get("token")
-        if launch and token:
-            lt = _near(launch, token, 60)
-            if lt is not None:
-                t1.setdefault("launch ... token", lt)
+        if launch:
+            token = fam_pos.get("token")
+            if token:
+                lt = _near(launch, token, 60)
+                if lt is not None:
+                    t1.setdefault("launch ... token", lt)
         airdrop = fam_pos.get("airdrop")
         if airdrop and tokens:
             airdrop_sents = {si for si, _ in airdrop}
             for sym, (si, _pos) in tokens.items():
                 if si in airdrop_sents:
-                    t1.setdefault(f"{sym} airdrop", si)
+                    t1.setdefault(sym + " airdrop", si)
                     break
 
     if len(t1) > 1:
@@ -628,18 +638,18 @@ def _score(
                      "detail": "headline asks whether it will happen", "delta": -W_QUESTION})
         score -= W_QUESTION
     for cat, phrases in neg_hits.items():
-        sis = set(phrases.values())
-        if (has_title and 0 in sis) or sis & strong_sents:
-            factor = 1.0
-        elif sis & mid_sents:
-            factor = NEG_T2
-        else:
-            factor = NEG_FAR
-        pen = kw.NEGATIVES[cat][0] * factor * (1 + NEG_REPEAT * min(len(phrases) - 1, 2))
+        factor = NEG_FAR
+        for si in phrases.values():
+            if si in strong_sents or (si == 0 and has_title):
+                factor = 1.0
+                break
+            if si in mid_sents:
+                factor = NEG_T2
+        pen = _PENALTY[cat] * factor * _REPEAT[min(len(phrases), 3)]
         if cat not in negatives:
             negatives.append(cat)
         expl.append({"signal": "negative:" + cat,
-                     "detail": ", ".join(repr(p) for p in list(phrases)[:3]), "delta": -pen})
+                     "detail": ", ".join([repr(p) for p in phrases][:3]), "delta": -pen})
         score -= pen
 
     # floor(x * 1000 + 0.5) / 1000 rounds like round(x, 3) here at a fraction of the cost.

@@ -159,17 +159,25 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     )),
 }
 
-# Urgency hints: the date regexes only run when one of these words occurs, which keeps
-# plain items cheap.
-TIME_HINTS: tuple[str, ...] = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "today", "tonight", "tomorrow", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weeks", "month",
-    "months", "hour", "hours", "minute", "minutes", "day", "days", "q1", "q2", "q3", "q4",
-    "utc", "et", "pt", "am", "pm", "soon", "2023", "2024", "2025", "2026", "2027", "2028",
-    "2029", "2030", "noon", "midnight", "yesterday",
-)
+# Urgency hints: word -> how many words before it a date expression may start ("the 20th of
+# February" starts two words before "february"). The date regex is only tried at those few
+# word starts, which keeps items without dates (and with many) cheap.
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_UNITS = "week weeks month months hour hours minute minutes day days weekend".split()
+_ZONES = "utc gmt et est edt pt pst pdt cet sgt kst jst".split()
+TIME_HINTS: dict[str, int] = {
+    **dict.fromkeys(_MONTHS, 2),
+    **dict.fromkeys(_WEEKDAYS, 1),
+    **dict.fromkeys(("today", "tonight", "tomorrow", "yesterday"), 1),
+    **dict.fromkeys(_UNITS, 4),
+    **dict.fromkeys(("q1", "q2", "q3", "q4"), 0),
+    **dict.fromkeys(_ZONES, 4),
+    **dict.fromkeys([str(y) for y in range(2020, 2036)], 4),
+}
 
 # Words around a ticker: "ABC token", "ABC's airdrop" / "ticker ABC", "token ABC".
 TICKER_BEFORE: tuple[str, ...] = ("token", "tokens", "coin", "coins", "airdrop", "airdrops")

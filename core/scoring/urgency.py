@@ -25,7 +25,8 @@ _M = (
 )
 _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "couple of": 2,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "a few": 3, "couple of": 2,
+    "a couple of": 2,
 }
 _ORD = r"(?:st|nd|rd|th)?"
 _Y = r"(?: +(?P<{0}>20\d\d))?"
@@ -41,7 +42,8 @@ _DATE_RE = re.compile(
     r"|next +month|this +weekend|next +weekend|later +today|later +this +week"
     r"|later +this +month))"
     r"|(?P<inn>(?:in|within) +(?P<innn>\d{1,3}|a|an|one|two|three|four|five|six|seven"
-    r"|eight|nine|ten|few|couple +of) +(?P<innu>minute|hour|day|week|month)s?)"
+    r"|eight|nine|ten|few|a +few|couple +of|a +couple +of) +(?P<innu>minute|hour|day|week"
+    r"|month)s?)"
     r"|(?P<wd>(?:(?P<wdp>on|this|next) +)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday))"
     r"|(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>" + _M + r")"
@@ -162,23 +164,36 @@ def _ref(published: datetime | date | None) -> date:
     return datetime.now().date()
 
 
-def find_raw(low: str, hints: Iterable[int]) -> list[re.Match[str]]:
-    """Date/time matches near the given hint offsets in normalised lower-case text.
+def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[str]]:
+    """Date/time matches around hint words in normalised lower-case text.
 
-    Only windows around the hints are searched; a whole-text regex scan costs far more.
+    Each hint is ``(start, end, lookback)`` of a pattern match (``" march "``). The regex is
+    only *matched* at the hint word and up to ``lookback`` words before it, earliest first;
+    a match must reach the hint word. Far cheaper than searching the text.
     """
     out: list[re.Match[str]] = []
     done_until = -1
-    n = len(low)
-    for h in sorted(set(hints)):
-        if h < done_until:
+    match = _DATE_RE.match
+    for s, e, back in sorted(hints):
+        if s < done_until:
             continue
-        m = _DATE_RE.search(low, max(0, h - 14), min(n, h + 48))
-        while m is not None and m.start() < done_until:
-            m = _DATE_RE.search(low, done_until, min(n, h + 48))
-        if m is not None:
-            done_until = m.end()
-            out.append(m)
+        starts = [s + 1]
+        p = s
+        for _ in range(back):
+            while p > 0 and low[p - 1] == " ":
+                p -= 1
+            if p <= 0:
+                break
+            p = low.rfind(" ", 0, p)
+            starts.append(p + 1)
+        for st in reversed(starts):
+            if st < done_until:
+                continue
+            m = match(low, st)
+            if m is not None and m.end() >= e - 1:
+                done_until = m.end()
+                out.append(m)
+                break
     return out
 
 
@@ -204,7 +219,7 @@ def resolve(
 
 def find_in(
     low: str,
-    hints: Iterable[int],
+    hints: Iterable[tuple[int, int, int]],
     published: datetime | date | None = None,
     cased: str | None = None,
 ) -> list[Urgency]:
@@ -222,5 +237,6 @@ def find_urgency(text: str, published: datetime | date | None = None) -> Urgency
     from core.scoring.text import normalise
 
     cased, low = normalise(f" {text} ")
-    found = find_in(low, range(0, len(low), 30), published, cased)
+    starts = [i for i in range(len(low) - 1) if low[i] == " " and low[i + 1] != " "]
+    found = find_in(low, [(i, i + 2, 0) for i in starts], published, cased)
     return min(found, key=lambda u: (u.rank, u.start)) if found else None
