@@ -405,3 +405,40 @@ def test_empty_engine_still_scores_unwatched_tge() -> None:
     assert a.companies == []
     assert a.tokens == ["ACME"]
     assert a.confidence >= 0.7
+
+
+# --- generalisation: companies the vocabulary was never tuned on ------------------------------
+
+UNSEEN = [
+    CompanySpec(1, "Arbitrum", ("Arbitrum Foundation", "Offchain Labs"), ("ARB",)),
+    CompanySpec(2, "Celestia", ("Celestia Foundation",), ("TIA",)),
+    CompanySpec(3, "zkSync", ("ZKsync", "Matter Labs"), ("ZK",)),
+    CompanySpec(4, "Wormhole", ("Wormhole Foundation",), ("W",)),
+    CompanySpec(5, "Scroll", ("Scroll Foundation",), ("SCR",)),
+    CompanySpec(6, "Movement", ("Movement Labs",), ("MOVE",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "is_tge"),
+    [
+        ("Arbitrum's ARB token airdrop goes live, claims open for 625,000 wallets", True),
+        ("ZKsync to airdrop 3.6 billion ZK tokens on June 17", True),
+        ("Wormhole reveals W token airdrop, claims open on April 3", True),
+        ("Scroll sets TGE for October 22, SCR airdrop to follow", True),
+        ("Movement Labs confirms MOVE token generation event for December 9", True),
+        ("Celestia launches mainnet beta and TIA token, airdrop claims now open", True),
+        ("ARB price drops 12% ahead of massive token unlock", False),
+        ("ZKsync denies reports of a second airdrop", False),
+        ("Wormhole bridge hacked for $320 million", False),
+        ("Scroll takes airdrop snapshot, sybil checks under way", False),
+        ("Movement Labs raises $38 million Series A led by Polychain", False),
+        ("Binance lists ARB perpetual futures with 50x leverage", False),
+        ("ZKsync season 2 airdrop: what we know", False),
+        ("Beware fake Arbitrum airdrop sites: send to receive scam", False),
+    ],
+)
+def test_unseen_companies(title: str, is_tge: bool) -> None:
+    a = ScoringEngine(UNSEEN).analyze(title, "", published=datetime(2024, 6, 1))
+    assert (a.confidence >= 0.5) is is_tge, a.explanation
+    assert abs(a.confidence - 0.5) >= 0.15  # clear margins, not coin flips

@@ -29,7 +29,9 @@ TIER2: tuple[str, ...] = (
     "eligible", "eligibility", "allocation", "allocations", "native token", "governance token",
     "utility token", "claim", "claims", "unveils", "unveiled", "unveil", "reveals", "revealed",
     "launch", "launches", "launched", "launching", "debut", "debuts", "debuted",
-    "genesis", "go live", "auction", "coinlist", "binance launchpool", "token unlock",
+    "genesis", "go live", "auction", "coinlist", "binance launchpool", "begins trading",
+    "starts trading", "trading begins", "trading starts", "open trading", "opens trading",
+    "pre-market", "seed tag",
 )
 
 # Tier 3: weak words that only help in company with stronger signals.
@@ -42,7 +44,10 @@ TIER3: tuple[str, ...] = (
 
 # Word families for proximity rules ("claim ... live", "launch ... token").
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "token": ("token", "tokens", "coin", "native token", "governance token", "utility token"),
+    "token": (
+        "token", "tokens", "coin", "native token", "governance token", "utility token",
+        "tokenomics",
+    ),
     "launch": (
         "launch", "launches", "launched", "launching", "unveil", "unveils", "unveiled",
         "reveal", "reveals", "revealed", "release", "releases", "released", "releasing",
@@ -118,15 +123,15 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "snapshot", "sybil", "sybils", "self-report", "self-reporting", "points program",
         "points season", "points system", "season two", "play-to-airdrop",
         "eligibility checker", "farming", "farm", "quest", "quests", "whitelist",
-        "waitlist", "pre-market",
+        "waitlist", "points campaign", "earn points", "loyalty program", "testnet points",
     )),
     "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
     "postlaunch": (0.15, (
         "controversy", "controversial", "backlash", "fiasco", "criticism", "critics",
         "allegations", "after the tge", "since the tge", "post-tge", "a year after",
         "months after", "refund", "token unlock", "token unlocks", "vesting", "dilution",
-        "sell pressure", "selling pressure", "analysis", "commentary", "whitepaper",
-        "questions", "marred",
+        "sell pressure", "selling pressure", "analysis", "commentary", "questions", "marred",
+        "days after", "weeks after", "since launch", "post-launch", "after its launch",
     )),
     "product": (0.35, (
         "stablecoin", "stablecoins", "etf", "etfs", "exchange-traded", "wrapped bitcoin",
@@ -141,17 +146,18 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     )),
     "swap": (0.3, (
         "token swap", "swap", "swaps", "rebrand", "rebrands", "rebranded", "rebranding",
-        "renamed", "renames", "redenomination",
+        "renamed", "renames", "redenomination", "token migration", "ticker change",
     )),
     "second_round": (0.25, (
         "second airdrop", "second round", "season 2", "round 2", "another airdrop",
-        "next airdrop", "phase 2", "second season", "third airdrop", "new season",
+        "next airdrop", "phase 2", "second season", "third airdrop", "new season", "season 3",
+        "round two", "phase two", "next season", "round 3", "s2",
     )),
     "promo": (0.4, (
         "partnercontent", "sponsored", "presale", "pre-sale", "100x", "1000x",
         "multi-millionaires", "millionaires", "could turn", "paid promotion",
         "top-performing", "next big", "best crypto to buy", "buy now", "moonshot",
-        "memecoin", "meme coin",
+        "memecoin", "meme coin", "sponsored content", "paid content", "advertorial",
     )),
     "old_listing": (0.15, (
         "futures listing", "perpetual futures", "perpetual contract", "perpetual contracts",
@@ -180,7 +186,11 @@ TIME_HINTS: dict[str, int] = {
 }
 
 # Words around a ticker: "ABC token", "ABC's airdrop" / "ticker ABC", "token ABC".
-TICKER_BEFORE: tuple[str, ...] = ("token", "tokens", "coin", "coins", "airdrop", "airdrops")
+TICKER_BEFORE: tuple[str, ...] = (
+    "token", "tokens", "coin", "coins", "airdrop", "airdrops", "governance token",
+    "native token", "utility token", "claim", "claims", "holders", "listing", "tokenomics",
+    "token sale", "staking", "price", "tge",
+)
 TICKER_AFTER: tuple[str, ...] = ("ticker", "symbol", "token")
 
 # Upper-case words that look like tickers but are usually acronyms; need `$X`/"X token".

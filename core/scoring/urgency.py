@@ -76,13 +76,14 @@ class Urgency:
 
 
 def _nearest_year(month: int, day: int, ref: date) -> date | None:
-    """A day-month without a year means the occurrence closest to the reference date."""
-    best: date | None = None
-    for year in (ref.year - 1, ref.year, ref.year + 1):
-        cand = _safe_date(year, month, day)
-        if cand and (best is None or abs((cand - ref).days) < abs((best - ref).days)):
-            best = cand
-    return best
+    """A day-month without a year: announcements look ahead, so take the next occurrence,
+    unless it fell within the last 60 days ("on May 1, X announced ...")."""
+    cand = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
+    if cand is None:
+        return None
+    if (ref - cand).days > 60:
+        cand = _safe_date(ref.year + 1, month, day) or _safe_date(ref.year + 1, month, 28)
+    return cand
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
