@@ -185,7 +185,7 @@ def bench_scoring(
     engine_s = time.perf_counter() - t0
 
     naive = NaiveAnalyzer(specs)
-    sub = docs[: baseline_items or max(5, min(len(docs), 100))]
+    sub = docs[: baseline_items or max(5, min(len(docs), 50))]
     t0 = time.perf_counter()
     for d in sub:
         naive.analyze("", d)

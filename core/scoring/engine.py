@@ -31,7 +31,7 @@ HIGH = 0.7
 MEDIUM = 0.4
 
 # Payload kinds, stored as small tuples: (kind, ...).
-_KW, _FAM, _NEG, _TIME, _COMP, _SYM, _EXCL, _PREV, _NEXT = range(9)
+_VOC, _COMP, _SYM, _EXCL = range(4)
 # Company case rules: any case / must be capitalised (plain words like "Jupiter") / exact.
 _CI, _CAP, _EXACT = range(3)
 
@@ -133,30 +133,49 @@ class _Snapshot:
 
 
 def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
-    """Static vocabulary payloads, computed once per process."""
-    table: dict[str, list[tuple[Any, ...]]] = {}
+    """Static vocabulary payloads, computed once per process.
 
-    def add(phrase: str, entry: tuple[Any, ...]) -> None:
+    Each phrase gets ONE merged entry ``(_VOC, tier, label, families, negatives, lookback,
+    ticker_before, ticker_after)``: "token" is a tier-3 word, a family member and a ticker
+    context at once, and one entry per match keeps the hot loop short.
+    """
+    roles: dict[str, dict[str, Any]] = {}
+
+    def role(phrase: str) -> dict[str, Any] | None:
         key = pattern_key(phrase)
-        if key:
-            table.setdefault(key, []).append(entry)
+        if not key:
+            return None
+        return roles.setdefault(
+            key, {"tier": 0, "label": "", "fams": [], "negs": [], "back": -1, "prev": False,
+                  "next": False},
+        )
 
-    for tier, words in ((1, kw.TIER1), (2, kw.TIER2), (3, kw.TIER3)):
+    for tier, words in ((3, kw.TIER3), (2, kw.TIER2), (1, kw.TIER1)):  # strongest wins
         for w in words:
-            add(w, (_KW, tier, w))
+            if (r := role(w)) is not None:
+                r["tier"], r["label"] = tier, w
     for fam, words in kw.FAMILIES.items():
         for w in words:
-            add(w, (_FAM, fam))
+            if (r := role(w)) is not None and fam not in r["fams"]:
+                r["fams"].append(fam)
     for cat, (_pen, words) in kw.NEGATIVES.items():
         for w in words:
-            add(w, (_NEG, cat, w))
+            if (r := role(w)) is not None:
+                r["negs"].append((cat, w))
     for w, back in kw.TIME_HINTS.items():
-        add(w, (_TIME, back))
+        if (r := role(w)) is not None:
+            r["back"] = back
     for w in kw.TICKER_BEFORE:
-        add(w, (_PREV,))
+        if (r := role(w)) is not None:
+            r["prev"] = True
     for w in kw.TICKER_AFTER:
-        add(w, (_NEXT,))
-    return table
+        if (r := role(w)) is not None:
+            r["next"] = True
+    return {
+        key: [(_VOC, r["tier"], r["label"], tuple(r["fams"]), tuple(r["negs"]), r["back"],
+               r["prev"], r["next"])]
+        for key, r in roles.items()
+    }
 
 
 _VOCAB = _vocab_entries()
@@ -312,34 +331,42 @@ class ScoringEngine:
             si = bisect_right(bounds, s)
             for entry in payloads[pi]:
                 kind = entry[0]
-                if kind == _KW:
-                    hits = tiers[entry[1]]
-                    if entry[2] not in hits:
-                        hits[entry[2]] = si
-                elif kind == _FAM:
-                    fam_pos.setdefault(entry[1], []).append((si, s))
-                elif kind == _NEG:
-                    neg_hits.setdefault(entry[1], {}).setdefault(entry[2], si)
-                elif kind == _TIME:
-                    time_hints.append((s, e, entry[1]))
-                elif kind == _PREV:  # "ABC token", "ABC's airdrop"
-                    c = cased[s - 1]
-                    if c.islower() and c != "s":
-                        continue  # "native token": the word before is not a ticker
-                    word, ws = _prev_word(cased, s)
-                    if word == "s":
-                        word, ws = _prev_word(cased, ws - 1)
-                    if (_TICKER.fullmatch(word) and word not in kw.ACRONYMS) or (
-                        word.upper() in symbols and word == word.upper()
-                    ):
-                        if not sentence_upper(si):
-                            tokens.setdefault(word.upper(), (si, ws))
-                elif kind == _NEXT:  # "ticker ABC", "token ABC"
-                    if not cased[e : e + 1].isupper():
-                        continue
-                    word = _next_word(cased, e - 1)
-                    if _TICKER.fullmatch(word) and word not in kw.ACRONYMS:
-                        if not sentence_upper(si):
+                if kind == _VOC:
+                    _k, tier, label, fams, negs, back, before, after = entry
+                    if tier:
+                        hits = tiers[tier]
+                        if label not in hits:
+                            hits[label] = si
+                    if fams:
+                        for fam in fams:
+                            lst = fam_pos.get(fam)
+                            if lst is None:
+                                fam_pos[fam] = [(si, s)]
+                            else:
+                                lst.append((si, s))
+                    if negs:
+                        for cat, phrase in negs:
+                            neg_hits.setdefault(cat, {}).setdefault(phrase, si)
+                    if back >= 0:
+                        time_hints.append((s, e, back))
+                    if before:  # "ABC token", "ABC's airdrop"
+                        c = cased[s - 1]
+                        if not c.islower() or c == "s":
+                            word, ws = _prev_word(cased, s)
+                            if word == "s":
+                                word, ws = _prev_word(cased, ws - 1)
+                            if (
+                                (_TICKER.fullmatch(word) and word not in kw.ACRONYMS)
+                                or (word.upper() in symbols and word == word.upper())
+                            ) and not sentence_upper(si):
+                                tokens.setdefault(word.upper(), (si, ws))
+                    if after and cased[e : e + 1].isupper():  # "ticker ABC", "token ABC"
+                        word = _next_word(cased, e - 1)
+                        if (
+                            _TICKER.fullmatch(word)
+                            and word not in kw.ACRONYMS
+                            and not sentence_upper(si)
+                        ):
                             tokens.setdefault(word.upper(), (si, e))
                 elif kind == _COMP:
                     rule = entry[3]

@@ -54,7 +54,6 @@ _DATE_RE = re.compile(
     r")(?![\w$])"
 )
 _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
-_SPACES = re.compile(r" {2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +149,7 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
 
 def _display(m: re.Match[str], cased: str | None) -> str:
     src = cased if cased is not None else m.string
-    text = _SPACES.sub(" ", src[m.start() : m.end()])
+    text = " ".join(src[m.start() : m.end()].split())
     if m.group("tm") and m.group("tmm"):
         zone = m.group("tmz").upper() + (f"+{m.group('tmo')}" if m.group("tmo") else "")
         return f"{m.group('tmh')}:{m.group('tmm')} {zone}"
