@@ -314,6 +314,8 @@ def test_negative_far_from_signal_counts_less(engine: ScoringEngine) -> None:
         ("“LayerZero’s” ZRO token generation event — finally", ""),
         ("", "<p>LayerZero&nbsp;ZRO token generation event</p><script>alert('x')</script>"),
         ("Layer\u200bZero ZRO token\u00a0generation \t event", ""),
+        ("LayerZero空投: ZRO token generation event将于3月3日", ""),  # CJK has no spaces
+        ("İstanbul: LayerZero ZRO token generation event", ""),  # lower() changes length
     ],
 )
 def test_noise_does_not_break_matching(engine: ScoringEngine, title: str, text: str) -> None:

@@ -22,7 +22,11 @@ SENT = "\x0e"
 _TAG_HINT = re.compile(r"<[a-zA-Z/!]")
 _SCRIPT_HINT = re.compile(r"<\s*(?:script|style)", re.IGNORECASE)
 _TAG = re.compile(r"<[a-zA-Z/!][^<>]{0,400}>")
-_NON_WORD = re.compile(r"[^\w$" + SENT + r"]")
+# Non-word characters, plus CJK/kana/hangul, which have no spaces between words: treating
+# each as a separator lets "空投TGE" still match "TGE".
+_NON_WORD = re.compile(
+    r"[^\w$" + SENT + r"]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 
 # Typographic punctuation folded with plain replaces (fast when absent).
 _FOLD: tuple[tuple[str, str], ...] = (
