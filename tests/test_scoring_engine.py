@@ -251,6 +251,7 @@ POSITIVE = "Acme airdrop claim is live for the ACME token"
         ("Will Acme launch a token?", "speculation"),
         ("How to claim the Acme airdrop: a step-by-step guide", "guide"),
         ("Weekly recap: Acme TGE and other news", "recap"),
+        ("Top 5 token launches to watch this week", "recap"),
         ("Acme airdrop: send to receive your tokens", "scam"),
         ("Acme takes snapshot ahead of token launch", "prelaunch"),
         ("Acme points season 2 begins ahead of airdrop", "prelaunch"),

@@ -112,7 +112,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     "recap": (0.25, (
         "recap", "roundup", "round-up", "what happened", "this week in", "weekly",
         "newsletter", "live updates", "year in review", "in review", "retrospective",
-        "looking back", "lessons", "teaches", "since then",
+        "looking back", "lessons", "teaches", "since then", "to watch", "top 3", "top 5",
+        "top 10", "top three", "top five", "top ten", "upcoming airdrops", "airdrops to",
     )),
     "scam": (0.45, (
         "scam", "scams", "scammer", "scammers", "fake", "phishing", "send to receive",
