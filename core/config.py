@@ -13,11 +13,16 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.errors import InvalidInput
+from core.ratelimit.base import DEFAULT_LIMITS, Limit, format_limit, parse_limit
+
 WEAK_SECRETS = frozenset(
     {"", "secret", "changeme", "change-me", "please-change-me", "dev", "development", "test"}
 )
 MIN_SECRET_LENGTH = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+RATE_LIMIT_PREFIX = "rate_limit_"
+RATE_LIMIT_NAMES = ("general", "alerts", "websocket", "login", "ip", "commands")
 
 
 class SettingsError(ValueError):
@@ -62,6 +67,17 @@ class Settings:
     smtp_from: str = "TGE Monitor <alerts@localhost>"
     smtp_starttls: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
+    rate_limit_general: Limit = DEFAULT_LIMITS["general"]
+    rate_limit_alerts: Limit = DEFAULT_LIMITS["alerts"]
+    rate_limit_websocket: Limit = DEFAULT_LIMITS["websocket"]
+    rate_limit_login: Limit = DEFAULT_LIMITS["login"]
+    rate_limit_ip: Limit = DEFAULT_LIMITS["ip"]
+    rate_limit_commands: Limit = DEFAULT_LIMITS["commands"]
+
+    @property
+    def rate_limits(self) -> dict[str, Limit]:
+        """The named limits for the App's RateLimiter (general, alerts, websocket, ...)."""
+        return {name: getattr(self, f"{RATE_LIMIT_PREFIX}{name}") for name in RATE_LIMIT_NAMES}
 
     @property
     def is_production(self) -> bool:
@@ -88,6 +104,8 @@ class Settings:
                 out[f.name] = _secret_repr(value)
             elif f.name in ("database_url", "redis_url"):
                 out[f.name] = mask_url(str(value))
+            elif isinstance(value, Limit):
+                out[f.name] = format_limit(value)
             else:
                 out[f.name] = str(value)
         return out
@@ -157,6 +175,15 @@ def _http_url(name: str, raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
     return value
+
+
+def _rate_limit(name: str, raw: str | None, default: Limit) -> Limit:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return parse_limit(raw)
+    except InvalidInput as exc:
+        raise SettingsError(f"{name}: {exc.message}") from None
 
 
 def _database_url(raw: str, data_dir: Path) -> str:
@@ -265,4 +292,12 @@ def _parse(env: dict[str, str]) -> Settings:
         public_base_url=_http_url(
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),
+        **{
+            f"{RATE_LIMIT_PREFIX}{name}": _rate_limit(
+                f"RATE_LIMIT_{name.upper()}",
+                get(f"RATE_LIMIT_{name.upper()}"),
+                DEFAULT_LIMITS[name],
+            )
+            for name in RATE_LIMIT_NAMES
+        },
     )

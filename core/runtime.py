@@ -55,7 +55,7 @@ class App:
         self.scoring = ScoringEngine()
         self.companies = Companies(self.scoring)
         self.metrics = Metrics()
-        self.limiter = RateLimiter(MemoryBackend())
+        self.limiter = RateLimiter(MemoryBackend(), settings.rate_limits)  # RATE_LIMIT_*
         self.fetcher = SafeFetcher(settings)
         self.feeds = FeedService(self)
         self.subscriptions = Subscriptions(self)

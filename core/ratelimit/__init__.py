@@ -2,8 +2,9 @@
 
 Two backends with the same semantics: in-process (one process, the embedded default) and
 Redis (atomic Lua scripts, so many web processes share one budget). The `RateLimiter`
-owned by the App holds the named limits (general, alerts, websocket, login) and is what
-transports call; tests replace limits with small ones through `set_limit`.
+owned by the App holds the named limits (general, alerts, websocket, login, ip, commands;
+each from its RATE_LIMIT_<NAME> setting) and is what transports call; tests replace limits
+with small ones through `set_limit`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from core.ratelimit.base import (
     Decision,
     Limit,
     RateLimiter,
+    format_limit,
     parse_limit,
 )
 from core.ratelimit.memory import MemoryBackend
@@ -29,5 +31,6 @@ __all__ = [
     "MemoryBackend",
     "RateLimiter",
     "RedisBackend",
+    "format_limit",
     "parse_limit",
 ]

@@ -75,29 +75,75 @@ class Backend(Protocol):
 
 
 # general: any authenticated API call; alerts: the alert routes; websocket: inbound ws
-# messages; login: attempts per client IP.
+# messages; login: attempts per client IP; ip: every request per client IP; commands: bot
+# and REST commands per user. Operators override each with a RATE_LIMIT_<NAME> setting.
 DEFAULT_LIMITS: dict[str, Limit] = {
     "general": Limit(1000, 3600, "token_bucket", burst=100),
     "alerts": Limit(100, 3600, "sliding"),
     "websocket": Limit(10, 60, "sliding"),
     "login": Limit(10, 900, "fixed"),
     "ip": Limit(5000, 3600, "sliding"),
+    "commands": Limit(20, 60, "token_bucket", burst=10),
 }
 
-_LIMIT_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*(?:,\s*(\w+))?\s*$")
+_LIMIT_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*([smhd]?)\s*((?:,[^,]*)*)$")
+_BURST_RE = re.compile(r"^burst\s*=\s*(\d+)$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+LIMIT_SYNTAX = "'<count>/<window>[s|m|h|d]' with optional ',<algorithm>' and ',burst=<n>'"
 
 
 def parse_limit(text: str) -> Limit:
-    """'100/1h', '10/15m,fixed', '1000/3600,token_bucket' -> Limit (for operators' config)."""
+    """'100/1h', '10/15m,fixed', '1000/h,token_bucket,burst=100' -> Limit (operators' config).
+
+    A window without a number means one unit ('1000/h'). `burst` sizes a token bucket, so
+    it implies token_bucket when no algorithm is named and is refused with any other.
+    """
     match = _LIMIT_RE.match(text or "")
-    if not match:
-        raise InvalidInput(f"rate limit must look like '100/1h', got {text!r}", field="limit")
-    count, window, unit, algorithm = match.groups()
+    if not match or (match.group(2) is None and not match.group(3)):
+        raise InvalidInput(f"rate limit must look like {LIMIT_SYNTAX}, got {text!r}", field="limit")
+    count, window, unit, options = match.groups()
+    algorithm: str | None = None
+    burst: int | None = None
+    for raw in options.split(",")[1:]:
+        option = raw.strip()
+        burst_match = _BURST_RE.match(option)
+        if burst_match and burst is None:
+            burst = int(burst_match.group(1))
+        elif option in ALGORITHMS and algorithm is None:
+            algorithm = option
+        else:
+            raise InvalidInput(
+                f"unknown rate limit option {option!r} (use one of {', '.join(ALGORITHMS)} "
+                f"and burst=<n>) in {text!r}",
+                field="limit",
+            )
+    if burst is not None:
+        if algorithm not in (None, "token_bucket"):
+            raise InvalidInput(
+                f"burst only applies to token_bucket, not {algorithm} in {text!r}", field="limit"
+            )
+        algorithm = "token_bucket"
     try:
-        return Limit(int(count), float(window) * _UNITS[unit], algorithm or "sliding")
+        seconds = float(window or 1) * _UNITS[unit]
+        return Limit(int(count), seconds, algorithm or "sliding", burst=burst)
     except ValueError as exc:
-        raise InvalidInput(str(exc), field="limit") from None
+        raise InvalidInput(f"{exc} in {text!r}", field="limit") from None
+
+
+def format_limit(limit: Limit) -> str:
+    """The inverse of parse_limit: the shortest text that parses back to `limit`."""
+    window = limit.window_s
+    text = f"{limit.limit}/{window:g}s"
+    for unit in ("d", "h", "m"):
+        size = _UNITS[unit]
+        if window >= size and window % size == 0:
+            text = f"{limit.limit}/{int(window // size)}{unit}"
+            break
+    if limit.algorithm != "sliding":
+        text += f",{limit.algorithm}"
+    if limit.burst is not None and limit.algorithm == "token_bucket":
+        text += f",burst={limit.burst}"
+    return text
 
 
 class RateLimiter:
