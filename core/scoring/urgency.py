@@ -53,6 +53,15 @@ _DATE_RE = re.compile(
     r" +(?P<tmz>utc|gmt|et|est|edt|pt|pst|pdt|cet|sgt|kst|jst)(?: +(?P<tmo>\d{1,2}))?)"
     r")(?![\w$])"
 )
+# First words a date expression can start with (besides digits).
+_STARTERS = frozenset(
+    (
+        "in within on this next later early mid late end by until through from the q1 q2 q3 "
+        "q4 today tonight tomorrow yesterday monday tuesday wednesday thursday friday "
+        "saturday sunday january february march april may june july august september "
+        "october november december jan feb mar apr jun jul aug sep sept oct nov dec"
+    ).split()
+)
 _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
 
 
@@ -189,6 +198,10 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
         for st in reversed(starts):
             if st < done_until:
                 continue
+            if not low[st : st + 1].isdigit():
+                end = low.find(" ", st)
+                if low[st:end] not in _STARTERS:
+                    continue  # cheaper than a regex attempt that cannot match here
             m = match(low, st)
             if m is not None and m.end() >= e - 1:
                 done_until = m.end()
