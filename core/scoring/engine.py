@@ -244,14 +244,10 @@ def _build(
     table: dict[str, list[tuple[Any, ...]]] = {k: list(v) for k, v in _VOCAB.items()}
     symbols: dict[str, list[_Ref]] = {}
     for c in comps:
-        compiled = new_cache.get(c) or old.get(c)
+        compiled = old.get(c)
         if compiled is None:
             compiled = _compile_company(c)
-            new_cache[c] = compiled
-        elif c not in new_cache:
-            new_cache[c] = compiled
-        else:
-            continue  # the same company listed twice
+        new_cache[c] = compiled
         for key, entry in compiled:
             if not key:
                 symbols.setdefault(entry[2], []).append(entry[1])

@@ -134,6 +134,8 @@ def pattern_key(phrase: str) -> str:
 
     Called once per alias on every rebuild, so ASCII takes the byte-table path.
     """
+    if phrase.isalnum() and phrase.isascii():
+        return f" {phrase.lower()} "  # most names and tickers: one plain word
     if phrase.isascii():
         core = " ".join(phrase.encode("ascii").translate(_LOWER_TABLE).decode("ascii").split())
     else:
