@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.models import Feed
+from core.monitors.fetch import FetchError
+
+if TYPE_CHECKING:
+    from core.monitors.fetch import FetchResult, SafeFetcher
 
 MAX_TITLE = 1_000
 MAX_TEXT = 20_000
@@ -78,3 +82,34 @@ class Monitor(Protocol):
     kind: str
 
     async def poll(self, feed: Feed) -> PollResult: ...
+
+
+def classify_fetch_error(exc: FetchError) -> PollError:
+    """Refused and DNS failures are permanent (count toward auto-disable); others back off."""
+    return PollError(exc.message, permanent=exc.kind in ("refused", "dns"))
+
+
+def classify_status(status: int, retry_after: float | None) -> PollError:
+    if status in (429, 503) and retry_after is not None:
+        return PollError(f"HTTP {status}", retry_after=retry_after, status=status)
+    if status in (401, 403, 404, 410):
+        return PollError(f"HTTP {status}", permanent=True, status=status)
+    return PollError(f"HTTP {status}", status=status)
+
+
+async def conditional_get(fetcher: SafeFetcher, feed: Feed, accept: str) -> FetchResult | None:
+    """GET with the feed's stored validators; None on 304, a classified PollError on failure."""
+    headers = {"Accept": accept}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    try:
+        res = await fetcher.fetch(feed.url or "", headers=headers)
+    except FetchError as exc:
+        raise classify_fetch_error(exc) from None
+    if res.status == 304:
+        return None
+    if not res.ok:
+        raise classify_status(res.status, res.retry_after())
+    return res

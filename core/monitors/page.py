@@ -17,10 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 from core.errors import InvalidInput
 from core.models import Feed
-from core.monitors.base import PollError, PollResult, RawItem
+from core.monitors.base import PollError, PollResult, RawItem, conditional_get
 from core.monitors.dedup import canonical_url
-from core.monitors.fetch import FetchError, SafeFetcher
-from core.monitors.rss import classify_fetch_error, classify_status
+from core.monitors.fetch import SafeFetcher
 
 log = logging.getLogger(__name__)
 
@@ -187,19 +186,11 @@ class PageMonitor:
         self.fetcher = fetcher
 
     async def poll(self, feed: Feed) -> PollResult:
-        headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
-        if feed.etag:
-            headers["If-None-Match"] = feed.etag
-        if feed.last_modified:
-            headers["If-Modified-Since"] = feed.last_modified
-        try:
-            res = await self.fetcher.fetch(feed.url or "", headers=headers)
-        except FetchError as exc:
-            raise classify_fetch_error(exc) from None
-        if res.status == 304:
+        res = await conditional_get(
+            self.fetcher, feed, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+        )
+        if res is None:
             return PollResult(not_modified=True, etag=feed.etag, last_modified=feed.last_modified)
-        if not res.ok:
-            raise classify_status(res.status, res.retry_after())
         try:
             entries = extract_entries(res.text(), res.url, feed.selector)
         except InvalidInput as exc:

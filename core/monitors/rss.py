@@ -24,8 +24,8 @@ import feedparser
 import nh3
 
 from core.models import Feed
-from core.monitors.base import PollError, PollResult, RawItem
-from core.monitors.fetch import FetchError, SafeFetcher
+from core.monitors.base import PollError, PollResult, RawItem, conditional_get
+from core.monitors.fetch import SafeFetcher
 
 log = logging.getLogger(__name__)
 
@@ -219,19 +219,6 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None) -> ParsedF
     return _feedparser_parse(body, headers)
 
 
-def classify_fetch_error(exc: FetchError) -> PollError:
-    """Refused and DNS failures are permanent (count toward auto-disable); others back off."""
-    return PollError(exc.message, permanent=exc.kind in ("refused", "dns"))
-
-
-def classify_status(status: int, retry_after: float | None) -> PollError:
-    if status in (429, 503) and retry_after is not None:
-        return PollError(f"HTTP {status}", retry_after=retry_after, status=status)
-    if status in (401, 403, 404, 410):
-        return PollError(f"HTTP {status}", permanent=True, status=status)
-    return PollError(f"HTTP {status}", status=status)
-
-
 class RssMonitor:
     """Polls RSS/Atom feeds with conditional GET."""
 
@@ -241,19 +228,11 @@ class RssMonitor:
         self.fetcher = fetcher
 
     async def poll(self, feed: Feed) -> PollResult:
-        headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9"}
-        if feed.etag:
-            headers["If-None-Match"] = feed.etag
-        if feed.last_modified:
-            headers["If-Modified-Since"] = feed.last_modified
-        try:
-            res = await self.fetcher.fetch(feed.url or "", headers=headers)
-        except FetchError as exc:
-            raise classify_fetch_error(exc) from None
-        if res.status == 304:
+        res = await conditional_get(
+            self.fetcher, feed, "application/rss+xml, application/atom+xml, application/xml;q=0.9"
+        )
+        if res is None:
             return PollResult(not_modified=True, etag=feed.etag, last_modified=feed.last_modified)
-        if not res.ok:
-            raise classify_status(res.status, res.retry_after())
         try:
             parsed = parse_feed(res.body, res.headers)
         except FeedParseError as exc:
