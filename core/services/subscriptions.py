@@ -22,6 +22,8 @@ from tortoise.exceptions import IntegrityError
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import (
     Company,
+    Delivery,
+    DeliveryStatus,
     Destination,
     DestinationKind,
     DigestInterval,
@@ -40,6 +42,10 @@ EMAIL_CODE_TTL = timedelta(minutes=30)
 MAX_WATCHLIST = 200
 _NUMERIC_ID = re.compile(r"^-?\d{1,20}$")
 _EDITABLE = {"min_confidence", "companies", "mode", "digest_interval", "digest_hour", "active"}
+_DESTINATION_EDITABLE = ("name", "address", "rotate_secret")
+# kinds whose address a user may change; a chat id names the chat itself, so moving it is a
+# new destination (the bots create those when added to a chat)
+_READDRESSABLE = frozenset({DestinationKind.EMAIL, DestinationKind.WEBHOOK})
 
 
 def _now() -> datetime:
@@ -186,6 +192,76 @@ class Subscriptions:
         except IntegrityError:
             raise Conflict("that destination is already registered", field="address") from None
 
+    async def update_destination(
+        self, user: User, destination_id: Any, **fields: Any
+    ) -> Destination:
+        """Rename, re-address (email, webhook) or rotate a webhook's secret (REST PATCH).
+
+        A new email address is unverified until a code sent to it comes back, and a code
+        sent to the old one no longer counts. A new address also lifts a rejection, which
+        was about the old one. A rotated secret is on the returned destination; the caller
+        shows it once, as on creation.
+        """
+        unknown = set(fields) - set(_DESTINATION_EDITABLE)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InvalidInput(f"{name} cannot be changed", field=name)
+        if not fields:
+            raise InvalidInput("give at least one of: name, address, rotate_secret", field="body")
+        dest = await self.get_destination(user, destination_id)
+        kind = DestinationKind(dest.kind)
+        changes: dict[str, Any] = {}
+        if "name" in fields:
+            name = fields["name"]
+            if not isinstance(name, str) or len(name) > 128:
+                raise InvalidInput("name must be at most 128 characters", field="name")
+            changes["name"] = name
+        if "address" in fields:
+            if kind not in _READDRESSABLE:
+                raise InvalidInput(
+                    f"a {kind.value} destination's address cannot be changed; add a new one",
+                    field="address",
+                )
+            address = await self.validate_address(kind, fields["address"])
+            if address != dest.address:
+                taken = Destination.filter(kind=kind, address=address).exclude(id=dest.id)
+                if await taken.exists():
+                    raise Conflict("that destination is already registered", field="address")
+                changes.update(address=address, rejected_reason=None, rejected_at=None)
+                if kind == DestinationKind.EMAIL:
+                    changes.update(verified=False, verify_code_hash=None, verify_expires_at=None)
+        if "rotate_secret" in fields:
+            rotate = fields["rotate_secret"]
+            if not isinstance(rotate, bool):
+                raise InvalidInput("rotate_secret must be true or false", field="rotate_secret")
+            if rotate and kind != DestinationKind.WEBHOOK:
+                raise InvalidInput("only a webhook has a secret to rotate", field="rotate_secret")
+            if rotate:
+                changes["secret"] = secrets.token_urlsafe(24)
+        if not changes:
+            return dest
+        for key, value in changes.items():
+            setattr(dest, key, value)
+        try:
+            await dest.save(update_fields=list(changes))
+        except IntegrityError:
+            raise Conflict("that destination is already registered", field="address") from None
+        if "address" in changes:
+            log.info("destination %s (%s) re-addressed", dest.id, kind.value)
+            if kind == DestinationKind.EMAIL:
+                # queued mail (digests, retries) would otherwise reach the unverified address
+                await Delivery.filter(
+                    destination_id=dest.id,
+                    status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED),
+                ).update(
+                    status=DeliveryStatus.DEAD,
+                    last_error="email address changed before delivery",
+                    claimed_at=None,
+                    claimed_by=None,
+                )
+        self._changed()
+        return dest
+
     async def delete_destination(self, user: User, destination_id: Any) -> None:
         dest = await self.get_destination(user, destination_id)
         await dest.delete()
@@ -231,6 +307,7 @@ class Subscriptions:
                 dest.verify_code_hash = None
                 dest.verify_expires_at = None
                 await dest.save(update_fields=["verified", "verify_code_hash", "verify_expires_at"])
+                self._changed()  # verified changes routing even when the subscription does not
                 await self.subscribe(user, dest, mode=mode, digest_interval=digest_interval)
                 return dest
         raise InvalidInput("that code is not valid", field="code")

@@ -11,6 +11,7 @@ from web.config import WebConfig
 from web.routes.common import body, json_response, page, params, principal, service, to_json
 from web.routes.companies import COMPANY
 from web.schema import (
+    BOOLEAN,
     ID_PATH,
     Param,
     RouteSpec,
@@ -34,7 +35,14 @@ SUB_FIELDS = {
 }
 SUBSCRIPTION = obj({"id": integer(), "destination_id": integer()}, ("id",), extra=True)
 DESTINATION = obj(
-    {"id": integer(), "kind": DEST_KIND, "address": string(), "name": string()},
+    {
+        "id": integer(),
+        "kind": DEST_KIND,
+        "address": string(),
+        "name": string(),
+        "verified": BOOLEAN,
+        "secret": {**string(), "description": "webhook signing secret; on create/rotate only"},
+    },
     ("id", "kind"),
     extra=True,
 )
@@ -96,6 +104,16 @@ async def create_destination(request: web.Request) -> web.Response:
     if dest.secret:
         out["secret"] = dest.secret  # the webhook signing secret, shown on creation only
     return json_response(out, status=201)
+
+
+async def update_destination(request: web.Request) -> web.Response:
+    svc = service(request, "subscriptions")
+    data = body(request)
+    dest = await svc.update_destination(principal(request).user, params(request)["id"], **data)
+    out = destination_json(dest)
+    if data.get("rotate_secret") is True:
+        out["secret"] = dest.secret  # the new signing secret, shown this once
+    return json_response(out)
 
 
 async def delete_destination(request: web.Request) -> web.Response:
@@ -193,6 +211,27 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             response=DESTINATION,
             status=201,
             errors=(409, 422),
+        ),
+        RouteSpec(
+            "PATCH",
+            "/destinations/{id}",
+            update_destination,
+            "Rename a destination, change a webhook or email address (an email must be "
+            "verified again), or rotate a webhook's signing secret (returned once)",
+            "subscriptions",
+            params=(ID_PATH,),
+            body={
+                **obj(
+                    {
+                        "name": string(0, 128),
+                        "address": string(1, 2048),
+                        "rotate_secret": BOOLEAN,
+                    }
+                ),
+                "minProperties": 1,
+            },
+            response=DESTINATION,
+            errors=(404, 409, 422),
         ),
         RouteSpec(
             "DELETE",
