@@ -7,6 +7,7 @@ do not share one event loop (or one core) and the numbers describe the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import statistics
@@ -116,6 +117,38 @@ async def _await_child(proc: Any, queue: Any, within_s: float) -> Any:
     return result
 
 
+class _CpuSampler:
+    """This process's CPU time sampled on a timer, to report its share of one core over
+    a window known only afterwards (the generator's measured window)."""
+
+    def __init__(self, every_s: float = 0.05) -> None:
+        self.every_s = every_s
+        self.samples: list[tuple[float, float]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _CpuSampler:
+        self._task = asyncio.create_task(self._sample())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+    async def _sample(self) -> None:
+        while True:
+            self.samples.append((time.perf_counter(), time.process_time()))
+            await asyncio.sleep(self.every_s)
+
+    def share(self, start: float, end: float) -> float:
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        if len(inside) < 2:
+            return 0.0
+        (w0, c0), (w1, c1) = inside[0], inside[-1]
+        return round((c1 - c0) / (w1 - w0), 2)
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -124,38 +157,113 @@ def _pct(values: list[float], q: float) -> float:
 
 
 # --- bench api -----------------------------------------------------------------------
+#
+# The load generator is a bare asyncio Protocol per connection: the request bytes are
+# built once, a response is only framed (status code, Content-Length), never parsed into
+# objects. aiohttp's client costs about as much CPU per request as the server does, so on
+# a small machine it, not the server, set the numbers.
 
 
-def _api_load(queue: Any, url: str, token: str, connections: int, duration_s: float) -> None:
-    queue.put(asyncio.run(_api_clients(url, token, connections, duration_s)))
+class _HttpLoad(asyncio.Protocol):
+    """One keep-alive connection sending GETs back to back, one in flight at a time."""
+
+    def __init__(self, request: bytes, run: _ApiRun) -> None:
+        self.request = request
+        self.run = run
+        self.buf = bytearray()
+        self.sent_at = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self._send()
+
+    def _send(self) -> None:
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.request)  # type: ignore[union-attr]
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        end = buf.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        at = _content_length_at(buf, end)
+        size = int(buf[at : buf.index(b"\r\n", at)]) if at >= 0 else 0
+        if len(buf) < end + 4 + size:
+            return
+        now = time.perf_counter()
+        ok = buf[9:12] == b"200"
+        del buf[: end + 4 + size]
+        if self.run.record(self.sent_at, now, ok):
+            self._send()
+        else:
+            self.transport.close()  # type: ignore[union-attr]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
 
 
-async def _api_clients(url: str, token: str, connections: int, duration_s: float) -> dict:
-    import aiohttp
+def _content_length_at(buf: bytearray, end: int) -> int:
+    """Where the Content-Length value starts in the head, -1 when absent."""
+    head = bytes(buf[:end]).lower()
+    at = head.find(b"\r\ncontent-length:")
+    return -1 if at < 0 else at + len(b"\r\ncontent-length:")
 
-    latencies: list[float] = []
-    errors = 0
-    headers = {"Authorization": f"Bearer {token}"}
-    connector = aiohttp.TCPConnector(limit=connections)
-    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
 
-        async def one(stop_at: float, record: bool) -> None:
-            nonlocal errors
-            while time.perf_counter() < stop_at:
-                started = time.perf_counter()
-                async with session.get(url) as resp:
-                    await resp.read()
-                    if resp.status != 200:
-                        errors += 1
-                if record:
-                    latencies.append(time.perf_counter() - started)
+class _ApiRun:
+    """Shared clock and tallies of one generator process (warm-up, then a measured window)."""
 
-        warm = time.perf_counter() + min(1.0, duration_s / 5)
-        await asyncio.gather(*(one(warm, False) for _ in range(connections)))
-        started = time.perf_counter()
-        await asyncio.gather(*(one(started + duration_s, True) for _ in range(connections)))
-        elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+    def __init__(self, warm_s: float, duration_s: float) -> None:
+        now = time.perf_counter()
+        self.warm_s = warm_s
+        self.record_from = now + warm_s
+        self.stop_at = self.record_from + duration_s
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.last = self.record_from
+
+    def record(self, sent_at: float, now: float, ok: bool) -> bool:
+        """Tally one response; False once the window is over (the connection then stops)."""
+        if sent_at >= self.record_from:
+            self.latencies.append(now - sent_at)
+            self.last = now
+            if not ok:
+                self.errors += 1
+        return now < self.stop_at
+
+
+def _api_load(
+    queue: Any, host: str, port: int, path: str, token: str, connections: int, duration_s: float
+) -> None:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nAccept: application/json\r\n\r\n"
+    ).encode()
+    queue.put(asyncio.run(_api_clients(host, port, request, connections, duration_s)))
+
+
+async def _api_clients(
+    host: str, port: int, request: bytes, connections: int, duration_s: float
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    run = _ApiRun(min(1.0, duration_s / 5), duration_s)
+    protocols = []
+    for _ in range(connections):
+        _, proto = await loop.create_connection(lambda: _HttpLoad(request, run), host, port)
+        protocols.append(proto)
+    cpu0 = time.process_time()
+    await asyncio.gather(*(p.done for p in protocols))
+    return {
+        "latencies": run.latencies,
+        "errors": run.errors,
+        "started": run.record_from,
+        "finished": run.last,
+        "elapsed": run.last - run.record_from,
+        "cpu": (time.process_time() - cpu0) / (time.perf_counter() - run.record_from + run.warm_s),
+    }
 
 
 async def _seed_alerts(count: int) -> None:
@@ -177,32 +285,59 @@ async def _seed_alerts(count: int) -> None:
 
 
 async def bench_api(
-    settings: Settings, *, connections: int = 32, duration_s: float = 5.0, alerts: int = 500
+    settings: Settings,
+    *,
+    connections: int = 32,
+    duration_s: float = 5.0,
+    alerts: int = 500,
+    generators: int = 1,
 ) -> dict[str, Any]:
-    """Authenticated GET /alerts?limit=20 from `connections` keep-alive connections."""
+    """Authenticated GET /alerts?limit=20 from `connections` keep-alive connections.
+
+    The load comes from `generators` child processes (connections split between them);
+    `server_cpu` and `generator_cpu` (share of one core over the run) show which side
+    was saturated.
+    """
     async with BenchApp(settings) as app:
         await _seed_alerts(alerts)
         user = await app.accounts.create_user("bench", "bench-password")
         token = app.accounts.issue_token(user)["access_token"]
         runner, port = await _serve(app)
         try:
-            url = f"http://127.0.0.1:{port}/alerts?limit=20"
-            proc, queue = _child(_api_load, (url, token, connections, duration_s))
-            result = await _await_child(proc, queue, duration_s + 120)
+            path = "/alerts?limit=20"
+            shares = [
+                connections // generators + (i < connections % generators)
+                for i in range(generators)
+            ]
+            children = [
+                _child(_api_load, ("127.0.0.1", port, path, token, n, duration_s))
+                for n in shares
+                if n
+            ]
+            async with _CpuSampler() as cpu:
+                results = [await _await_child(p, q, duration_s + 120) for p, q in children]
         finally:
             await runner.cleanup()
-    lat = result["latencies"]
+        server_cpu = cpu.share(
+            min(r["started"] for r in results), max(r["finished"] for r in results)
+        )
+    lat = [x for r in results for x in r["latencies"]]
+    elapsed = max(r["elapsed"] for r in results)
     return {
         "bench": "api",
         "database": app.settings.db_dialect,
         "connections": connections,
-        "duration_s": round(result["elapsed"], 2),
+        "generators": len(results),
+        "alerts_cache_s": BENCH_CONFIG.alerts_cache_s,
+        "duration_s": round(elapsed, 2),
         "requests": len(lat),
-        "errors": result["errors"],
-        "req_per_s": round(len(lat) / result["elapsed"], 1),
+        "errors": sum(r["errors"] for r in results),
+        "req_per_s": round(len(lat) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(_pct(lat, 0.50) * 1000, 2),
         "p99_ms": round(_pct(lat, 0.99) * 1000, 2),
         "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else 0.0,
+        "server_cpu": round(server_cpu, 2),
+        "generator_cpu": round(sum(r["cpu"] for r in results), 2),
     }
 
 
