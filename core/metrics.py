@@ -7,6 +7,7 @@ are read from the database when /metrics is scraped, so every process reports th
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST as _CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -46,6 +47,24 @@ class Metrics:
         self.alerts = Gauge("tge_alerts", "Stored alerts", registry=r)
         self.deliveries = Gauge("tge_deliveries", "Delivery rows by status", ["status"], registry=r)
         self.feeds = Gauge("tge_feeds", "Feeds by health", ["health"], registry=r)
+        # labelled children looked up once: `labels()` costs a lock and a tuple per call
+        self._latency_children: dict[tuple[str, str], Any] = {}
+        self._request_children: dict[tuple[str, str, int], Any] = {}
+
+    def observe_request(self, method: str, route: str, status: int, elapsed_s: float) -> None:
+        """One HTTP request into the latency histogram and the request counter."""
+        latency = self._latency_children.get((method, route))
+        if latency is None:
+            latency = self._latency_children[method, route] = self.http_latency.labels(
+                method, route
+            )
+        latency.observe(elapsed_s)
+        counter = self._request_children.get((method, route, status))
+        if counter is None:
+            counter = self._request_children[method, route, status] = self.http_requests.labels(
+                method, route, str(status)
+            )
+        counter.inc()
 
     async def refresh(self) -> None:
         """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged."""

@@ -4,12 +4,18 @@ The hot read path (GET /alerts, bearer-token auth) is answered from memory for a
 or so: alerts are immutable once written and new ones clear the cache at once (the
 AlertService's on_created hook here, the bus in other processes), so the staleness a
 reader can see is bounded by `ttl_s` and only for feedback counts.
+
+`get_or_load` is single-flight: when an entry is missing or expired, the first caller
+loads it and every concurrent caller of the same key awaits that one load, so an expiry
+under load costs one database query, not one per connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -22,6 +28,8 @@ class TTLCache(Generic[V]):
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._data: OrderedDict[str, tuple[float, V]] = OrderedDict()
+        self._loading: dict[str, asyncio.Future[V]] = {}
+        self._generation = 0
 
     @property
     def enabled(self) -> bool:
@@ -44,8 +52,47 @@ class TTLCache(Generic[V]):
         while len(self._data) > self.max_entries:
             self._data.popitem(last=False)
 
+    async def get_or_load(
+        self, key: str, load: Callable[[], Awaitable[V]], ttl_s: float | None = None
+    ) -> V:
+        """The cached value, or the result of one shared `load()` for concurrent callers.
+
+        A failed load is not cached (every waiter sees its exception). A load that was
+        running when `clear()` was called is still returned to its waiters, but not stored.
+        """
+        value = self.get(key)
+        if value is not None:
+            return value
+        if not self.enabled:
+            return await load()
+        pending = self._loading.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._load(key, load, ttl_s))
+            pending.add_done_callback(_retrieve)  # no "never retrieved" if all waiters left
+            self._loading[key] = pending
+        # shielded: one caller going away must not cancel the load the others wait for
+        return await asyncio.shield(pending)
+
+    async def _load(self, key: str, load: Callable[[], Awaitable[V]], ttl_s: float | None) -> V:
+        generation = self._generation
+        try:
+            value = await load()
+        finally:
+            if self._generation == generation:
+                self._loading.pop(key, None)
+        if self._generation == generation:
+            self.put(key, value, ttl_s)
+        return value
+
     def clear(self) -> None:
+        self._generation += 1
         self._data.clear()
+        self._loading.clear()
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+def _retrieve(future: asyncio.Future[object]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -58,15 +58,16 @@ async def request_principal(
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
-        cached = cache.get(token) if cache is not None else None
+        if cache is None:
+            return await credentials_principal(app, token=token)
+        cached = cache.get(token)
         if cached is not None:
             return cached
-        found = await credentials_principal(app, token=token)
-        if cache is not None:
-            # never cache past the token's own expiry
-            left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
-            cache.put(token, found, min(cache.ttl_s, left))
-        return found
+        # a bad token fails here, before the cache; a good one is never cached past its expiry
+        left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
+        return await cache.get_or_load(
+            token, lambda: credentials_principal(app, token=token), min(cache.ttl_s, left)
+        )
     key = request.headers.get("X-API-Key")
     if key is not None:
         return await credentials_principal(app, api_key=key)

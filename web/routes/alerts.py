@@ -44,9 +44,14 @@ ALERT = obj(
 async def list_alerts(request: web.Request) -> web.Response:
     cache = request.app[ALERTS_CACHE_KEY]
     key = "&".join(f"{k}={v}" for k, v in sorted(params(request).items()))
-    cached = cache.get(key)
-    if cached is not None:
-        return web.Response(body=cached, content_type="application/json")
+    body = cache.get(key)
+    if body is None:
+        # one query per key however many requests arrive while it runs (single-flight)
+        body = await cache.get_or_load(key, lambda: _alerts_page(request))
+    return web.Response(body=body, content_type="application/json")
+
+
+async def _alerts_page(request: web.Request) -> bytes:
     svc = service(request, "alerts")
     p = dict(params(request))
     if "since" in p:
@@ -59,9 +64,7 @@ async def list_alerts(request: web.Request) -> web.Response:
         limit=p.get("limit", 20),
         cursor=p.get("cursor"),
     )
-    body = dumps({"items": [to_json(svc, a) for a in alerts], "next_cursor": cursor}).encode()
-    cache.put(key, body)
-    return web.Response(body=body, content_type="application/json")
+    return dumps({"items": [to_json(svc, a) for a in alerts], "next_cursor": cursor}).encode()
 
 
 async def get_alert(request: web.Request) -> web.Response:
