@@ -112,18 +112,23 @@ def test_company_matches(label: str | None, top: str, ok: bool) -> None:
 
 
 def test_bench_scoring_tiny_returns_keys(tmp_path: Path) -> None:
-    result = bench_scoring(companies=50, items=20, companies_path=tmp_path / "missing.json")
-    assert {"companies", "items", "items_per_s", "baseline_items_per_s", "ratio", "rebuild_ms",
-            "peak_rss_mb"} <= set(result)
+    result = bench_scoring(
+        companies=50, items=20, companies_path=tmp_path / "missing.json", min_scored=60
+    )
+    assert {"companies", "items", "items_per_s", "items_per_s_cpu", "baseline_items_per_s",
+            "ratio", "rebuild_ms", "peak_rss_mb"} <= set(result)
     assert result["companies"] == 50 and result["items"] == 20
-    assert result["items_per_s"] > 0 and result["baseline_items_per_s"] > 0
+    assert result["scored"] == 100  # five timed passes (the minimum) over the 20 items
+    assert result["items_per_s"] > 0 and result["items_per_s_cpu"] > 0
+    assert result["baseline_items_per_s"] > 0
     json.dumps(result)
 
 
 def test_bench_includes_real_companies_when_present(tmp_path: Path) -> None:
     path = tmp_path / "companies.json"
     path.write_text(json.dumps(COMPANIES), encoding="utf-8")
-    assert bench_scoring(companies=10, items=5, companies_path=path)["companies"] == 12
+    result = bench_scoring(companies=10, items=5, companies_path=path, min_scored=0)
+    assert result["companies"] == 12
 
 
 def test_synthetic_data_is_deterministic_and_sized() -> None:
