@@ -87,3 +87,16 @@ async def test_import_shared_companies_file(app: App, tmp_path: Path) -> None:
     bad.write_text("{not json")
     with pytest.raises(InvalidInput):
         await app.companies.import_file(bad)
+
+
+@pytest.mark.parametrize("ref", ["²", "①", "1²"])
+async def test_unicode_digits_are_names_not_ids(app: App, ref: str) -> None:
+    """'²'.isdigit() is True but int('²') fails: such refs must be a clean NotFound."""
+    with pytest.raises(NotFound):
+        await app.companies.get(ref)
+    user = await app.accounts.create_user("alice", "password123")
+    with pytest.raises(NotFound):
+        await app.accounts.revoke_api_key(user, ref)
+    if hasattr(app, "alerts"):
+        with pytest.raises((NotFound, InvalidInput)):
+            await app.alerts.list(company=ref)

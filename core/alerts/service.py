@@ -305,7 +305,7 @@ class AlertService:
         return rows, (_encode_cursor(rows[-1].id) if more and rows else None)
 
     async def _company(self, ref: Any) -> Company:
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdecimal()):
             found = await Company.get_or_none(id=int(ref))
         else:
             found = await Company.get_or_none(name=str(ref).strip())

@@ -223,7 +223,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isdecimal():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -467,7 +467,7 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> bytes:
     """Stream the body, decompressing ourselves so the cap applies to decompressed bytes."""
     declared = resp.headers.get("Content-Length")
     encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
-    if declared and declared.isdigit() and int(declared) > cap and encoding == "identity":
+    if declared and declared.isdecimal() and int(declared) > cap and encoding == "identity":
         raise FetchError("too_large", f"response body is {declared} bytes, over the {cap} byte cap")
     decomp: Any = None
     if encoding in ("gzip", "x-gzip"):

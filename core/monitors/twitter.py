@@ -27,7 +27,7 @@ PAGE_SIZE = 100
 
 def _reset_wait(headers: Any, now: float | None = None) -> float | None:
     reset = headers.get("x-rate-limit-reset")
-    if not reset or not str(reset).strip().isdigit():
+    if not reset or not str(reset).strip().isdecimal():
         return None
     return max(1.0, float(reset) - (now or time.time()))
 
@@ -131,7 +131,7 @@ class TwitterMonitor:
                 if isinstance(u, dict)
             }
             for tweet in body.get("data") or []:  # an empty page has no "data"
-                if isinstance(tweet, dict) and str(tweet.get("id", "")).isdigit():
+                if isinstance(tweet, dict) and str(tweet.get("id", "")).isdecimal():
                     items.append(tweet_to_item(tweet, users))
                     tid = int(tweet["id"])
                     newest = tid if newest is None or tid > newest else newest

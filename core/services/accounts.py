@@ -292,7 +292,7 @@ class Accounts:
             key = await query.filter(prefix=key_ref.strip()).first()
         if key is None and (
             (isinstance(key_ref, int) and not isinstance(key_ref, bool))
-            or (isinstance(key_ref, str) and key_ref.strip().isdigit())
+            or (isinstance(key_ref, str) and key_ref.strip().isdecimal())
         ):
             key = await query.filter(id=int(key_ref)).first()
         if key is None:

@@ -143,7 +143,7 @@ class Companies:
         if not isinstance(ref, str) or not ref.strip():
             raise InvalidInput("company name is required", field="company")
         text = ref.strip()
-        if text.isdigit():
+        if text.isdecimal():
             company = await Company.get_or_none(id=int(text))
             if company is not None:
                 return company
