@@ -38,8 +38,14 @@ def analyze(engine: ScoringEngine, title: str, text: str = "") -> Analysis:
 
 @pytest.mark.parametrize(
     ("confidence", "band"),
-    [(0.0, "low"), (0.399, "low"), (0.4, "medium"), (0.699, "medium"), (0.7, "high"),
-     (1.0, "high")],
+    [
+        (0.0, "low"),
+        (0.399, "low"),
+        (0.4, "medium"),
+        (0.699, "medium"),
+        (0.7, "high"),
+        (1.0, "high"),
+    ],
 )
 def test_band_for(confidence: float, band: str) -> None:
     assert band_for(confidence) == band
@@ -75,8 +81,9 @@ def test_band_matches_confidence(engine: ScoringEngine, title: str, band: str) -
         ("TON airdrop claims open", "The Open Network", "TON"),
     ],
 )
-def test_company_names_and_aliases(engine: ScoringEngine, title: str, name: str,
-                                   matched: str) -> None:
+def test_company_names_and_aliases(
+    engine: ScoringEngine, title: str, name: str, matched: str
+) -> None:
     a = analyze(engine, title)
     assert a.companies, a.explanation
     assert a.companies[0]["name"] == name
@@ -139,8 +146,10 @@ def test_token_symbols_in_context(engine: ScoringEngine, title: str, tokens: lis
 def test_short_symbols_need_context(engine: ScoringEngine, title: str) -> None:
     a = analyze(engine, title)
     assert a.tokens == []
-    assert not any(c["name"] in ("Sonic", "Athos Finance", "Monad") and
-                   c["matched"].startswith("$") for c in a.companies)
+    assert not any(
+        c["name"] in ("Sonic", "Athos Finance", "Monad") and c["matched"].startswith("$")
+        for c in a.companies
+    )
 
 
 def test_watched_ticker_identifies_company(engine: ScoringEngine) -> None:
@@ -283,11 +292,13 @@ def test_denial_beats_launch_words(engine: ScoringEngine) -> None:
 
 def test_same_sentence_counts_more_than_far_apart(engine: ScoringEngine) -> None:
     near = analyze(
-        engine, "Starknet update",
+        engine,
+        "Starknet update",
         "The Starknet airdrop claim is live today. The team thanked its community.",
     )
     far = analyze(
-        engine, "Starknet update",
+        engine,
+        "Starknet update",
         "The team thanked its community. Separately, an airdrop claim is live today.",
     )
     assert near.confidence > far.confidence
@@ -322,8 +333,11 @@ def test_negative_far_from_signal_counts_less(engine: ScoringEngine) -> None:
 def test_noise_does_not_break_matching(engine: ScoringEngine, title: str, text: str) -> None:
     a = analyze(engine, title, text)
     assert [c["name"] for c in a.companies][:1] == ["LayerZero"]
-    assert "token generation event" in a.keywords["tier1"] or "tge" in a.keywords["tier1"] \
-        or a.keywords["tier1"], a.explanation
+    assert (
+        "token generation event" in a.keywords["tier1"]
+        or "tge" in a.keywords["tier1"]
+        or a.keywords["tier1"]
+    ), a.explanation
     assert a.confidence >= 0.5
 
 
@@ -346,8 +360,16 @@ def test_headline_repeated_in_text_counts_once(engine: ScoringEngine) -> None:
 def test_analysis_round_trip_and_why(engine: ScoringEngine) -> None:
     a = analyze(engine, "Layer Zero announces $ZRO airdrop claim on March 3")
     d = a.to_dict()
-    assert set(d) == {"confidence", "band", "companies", "tokens", "keywords", "urgency",
-                      "negatives", "explanation"}
+    assert set(d) == {
+        "confidence",
+        "band",
+        "companies",
+        "tokens",
+        "keywords",
+        "urgency",
+        "negatives",
+        "explanation",
+    }
     assert Analysis.from_dict(d) == a
     why = a.why()
     assert why.startswith("LayerZero (alias 'Layer Zero')")
@@ -402,9 +424,11 @@ def test_rebuild_while_scoring_never_breaks_in_flight_items() -> None:
 
 
 def test_empty_engine_still_scores_unwatched_tge() -> None:
-    a = ScoringEngine().analyze("Acme Protocol TGE set for March 10, claims open at 14:00 UTC",
-                                "The ACME token will be distributed to early users.",
-                                published=PUBLISHED)
+    a = ScoringEngine().analyze(
+        "Acme Protocol TGE set for March 10, claims open at 14:00 UTC",
+        "The ACME token will be distributed to early users.",
+        published=PUBLISHED,
+    )
     assert a.companies == []
     assert a.tokens == ["ACME"]
     assert a.confidence >= 0.7

@@ -19,19 +19,51 @@ from core.scoring.evaluate import (
 )
 
 ITEMS = [
-    {"id": "t1", "title": "Acme Labs announces ACME token generation event on March 3",
-     "text": "Claims open at 14:00 UTC.", "is_tge": True, "company": "Acme Labs",
-     "token_symbol": "ACME", "date": "2026-02-20"},
-    {"id": "t2", "title": "", "text": "Zeta Network airdrop claim is live for eligible wallets.",
-     "is_tge": True, "company": "Zeta Network (Zeta)", "token_symbol": "ZETA", "date": None},
-    {"id": "t3", "title": "Zeta Network price jumps 20% as whales buy", "text": "",
-     "is_tge": False, "company": "Zeta Network", "token_symbol": "ZETA",
-     "date": "2026-02-21T10:00:00+00:00"},
-    {"id": "t4", "title": "Acme Labs denies rumours of a token launch",
-     "text": "The team said there are no plans for a token.", "is_tge": False,
-     "company": "Acme Labs", "token_symbol": None, "date": "2026-02"},
-    {"id": "t5", "title": "Bitcoin ETF inflows continue", "text": "", "is_tge": False,
-     "company": None, "token_symbol": None, "date": None},
+    {
+        "id": "t1",
+        "title": "Acme Labs announces ACME token generation event on March 3",
+        "text": "Claims open at 14:00 UTC.",
+        "is_tge": True,
+        "company": "Acme Labs",
+        "token_symbol": "ACME",
+        "date": "2026-02-20",
+    },
+    {
+        "id": "t2",
+        "title": "",
+        "text": "Zeta Network airdrop claim is live for eligible wallets.",
+        "is_tge": True,
+        "company": "Zeta Network (Zeta)",
+        "token_symbol": "ZETA",
+        "date": None,
+    },
+    {
+        "id": "t3",
+        "title": "Zeta Network price jumps 20% as whales buy",
+        "text": "",
+        "is_tge": False,
+        "company": "Zeta Network",
+        "token_symbol": "ZETA",
+        "date": "2026-02-21T10:00:00+00:00",
+    },
+    {
+        "id": "t4",
+        "title": "Acme Labs denies rumours of a token launch",
+        "text": "The team said there are no plans for a token.",
+        "is_tge": False,
+        "company": "Acme Labs",
+        "token_symbol": None,
+        "date": "2026-02",
+    },
+    {
+        "id": "t5",
+        "title": "Bitcoin ETF inflows continue",
+        "text": "",
+        "is_tge": False,
+        "company": None,
+        "token_symbol": None,
+        "date": None,
+    },
 ]
 COMPANIES = [
     {"name": "Acme Labs", "aliases": ["Acme"], "tokens": ["ACME"], "priority": "HIGH"},
@@ -106,8 +138,11 @@ def test_parse_published(raw: str | None, expected: datetime | None) -> None:
     ],
 )
 def test_company_matches(label: str | None, top: str, ok: bool) -> None:
-    a = Analysis(confidence=0.9, band="high",
-                 companies=[{"id": 1, "name": top, "matched": top, "priority": "MEDIUM"}])
+    a = Analysis(
+        confidence=0.9,
+        band="high",
+        companies=[{"id": 1, "name": top, "matched": top, "priority": "MEDIUM"}],
+    )
     assert company_matches(label, a) is ok
 
 
@@ -115,8 +150,16 @@ def test_bench_scoring_tiny_returns_keys(tmp_path: Path) -> None:
     result = bench_scoring(
         companies=50, items=20, companies_path=tmp_path / "missing.json", min_scored=60
     )
-    assert {"companies", "items", "items_per_s", "items_per_s_cpu", "baseline_items_per_s",
-            "ratio", "rebuild_ms", "peak_rss_mb"} <= set(result)
+    assert {
+        "companies",
+        "items",
+        "items_per_s",
+        "items_per_s_cpu",
+        "baseline_items_per_s",
+        "ratio",
+        "rebuild_ms",
+        "peak_rss_mb",
+    } <= set(result)
     assert result["companies"] == 50 and result["items"] == 20
     assert result["scored"] == 100  # five timed passes (the minimum) over the 20 items
     assert result["items_per_s"] > 0 and result["items_per_s_cpu"] > 0

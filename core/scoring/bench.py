@@ -85,8 +85,13 @@ def synthetic_companies(n: int, seed: int = 7) -> list[CompanySpec]:
         syms.add(sym)
         aliases = (f"{base} Foundation", f"{base} Labs") if rng.random() < 0.7 else (base,)
         out.append(
-            CompanySpec(id=len(out) + 1, name=name, aliases=aliases, tokens=(sym,),
-                        priority=rng.choice(("LOW", "MEDIUM", "HIGH")))
+            CompanySpec(
+                id=len(out) + 1,
+                name=name,
+                aliases=aliases,
+                tokens=(sym,),
+                priority=rng.choice(("LOW", "MEDIUM", "HIGH")),
+            )
         )
     return out
 
@@ -125,9 +130,7 @@ class NaiveAnalyzer:
         self.patterns = []
         for c in companies:
             alts = [re.escape(a) for a in (c.name, *c.aliases, *c.tokens) if a]
-            self.patterns.append(
-                (c, re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE))
-            )
+            self.patterns.append((c, re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE)))
         self.tiers = ((0.4, kw.TIER1), (0.15, kw.TIER2), (0.02, kw.TIER3))
         self.negatives = [(pen, words) for pen, words in kw.NEGATIVES.values()]
 

@@ -35,6 +35,7 @@ _VOC, _COMP, _SYM, _EXCL = range(4)
 # Company case rules: any case / must be capitalised (plain words like "Jupiter") / exact.
 _CI, _CAP, _EXACT = range(3)
 
+
 def band_for(confidence: float) -> str:
     """Map a confidence to its band; one place so alerts, UI and eval agree."""
     if confidence >= HIGH:
@@ -146,8 +147,16 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
         if not key:
             return None
         return roles.setdefault(
-            key, {"tier": 0, "label": "", "fams": [], "negs": [], "back": -1, "prev": False,
-                  "next": False},
+            key,
+            {
+                "tier": 0,
+                "label": "",
+                "fams": [],
+                "negs": [],
+                "back": -1,
+                "prev": False,
+                "next": False,
+            },
         )
 
     for tier, words in ((3, kw.TIER3), (2, kw.TIER2), (1, kw.TIER1)):  # strongest wins
@@ -172,8 +181,18 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
         if (r := role(w)) is not None:
             r["next"] = True
     return {
-        key: [(_VOC, r["tier"], r["label"], tuple(r["fams"]), tuple(r["negs"]), r["back"],
-               r["prev"], r["next"])]
+        key: [
+            (
+                _VOC,
+                r["tier"],
+                r["label"],
+                tuple(r["fams"]),
+                tuple(r["negs"]),
+                r["back"],
+                r["prev"],
+                r["next"],
+            )
+        ]
         for key, r in roles.items()
     }
 
@@ -444,8 +463,17 @@ class ScoringEngine:
 
         question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
-            tiers, fam_pos, neg_hits, companies, comp_sents, tokens, urg, has_title,
-            question, published, cased,
+            tiers,
+            fam_pos,
+            neg_hits,
+            companies,
+            comp_sents,
+            tokens,
+            urg,
+            has_title,
+            question,
+            published,
+            cased,
         )
 
 
@@ -605,24 +633,36 @@ def _score(
 
     if companies:
         c = companies[0]
-        expl.append({"signal": "company", "detail": f"{c['name']} ('{c['matched']}')",
-                     "delta": W_COMPANY})
+        expl.append(
+            {"signal": "company", "detail": f"{c['name']} ('{c['matched']}')", "delta": W_COMPANY}
+        )
         score += W_COMPANY
     if tokens:
-        expl.append({"signal": "token", "detail": ", ".join("$" + t for t in tokens),
-                     "delta": W_TOKEN})
+        expl.append(
+            {"signal": "token", "detail": ", ".join("$" + t for t in tokens), "delta": W_TOKEN}
+        )
         score += W_TOKEN
 
     # Proximity: a TGE keyword in the same sentence as the company or its token.
     if positive and (comp_sents or tokens):
         subject_sents = comp_sents | {si for si, _ in tokens.values()}
         if strong_sents & subject_sents:
-            expl.append({"signal": "proximity", "detail": "tier-1 keyword next to company/token",
-                         "delta": W_PROX_T1})
+            expl.append(
+                {
+                    "signal": "proximity",
+                    "detail": "tier-1 keyword next to company/token",
+                    "delta": W_PROX_T1,
+                }
+            )
             score += W_PROX_T1
         elif mid_sents & subject_sents:
-            expl.append({"signal": "proximity", "detail": "tier-2 keyword next to company/token",
-                         "delta": W_PROX_T2})
+            expl.append(
+                {
+                    "signal": "proximity",
+                    "detail": "tier-2 keyword next to company/token",
+                    "delta": W_PROX_T2,
+                }
+            )
             score += W_PROX_T2
 
     urgency: dict[str, Any] | None = None
@@ -635,8 +675,10 @@ def _score(
         u = resolve(best[0], published, cased)
         if u is not None:
             urgency = u.to_dict()
-            if u.date and u.kind in ("date", "month", "quarter") and not any(
-                kind_of(m) in ("relative", "weekday") for m, _ in urg
+            if (
+                u.date
+                and u.kind in ("date", "month", "quarter")
+                and not any(kind_of(m) in ("relative", "weekday") for m, _ in urg)
             ):
                 ref = published.date() if published else datetime.now().date()
                 age = (ref - date.fromisoformat(u.date)).days
@@ -644,21 +686,35 @@ def _score(
                 stale = age > (60 if published else 300)
             if positive:
                 if stale:
-                    expl.append({"signal": "negative:stale",
-                                 "detail": f"{u.text!r} is long before publication",
-                                 "delta": -W_STALE})
+                    expl.append(
+                        {
+                            "signal": "negative:stale",
+                            "detail": f"{u.text!r} is long before publication",
+                            "delta": -W_STALE,
+                        }
+                    )
                     score -= W_STALE
                 else:
                     d = W_DATE + (W_DATE_NEAR if near else 0.0)
-                    expl.append({"signal": "urgency", "detail": repr(u.text)
-                                 + (f" -> {u.date}" if u.date else ""), "delta": d})
+                    expl.append(
+                        {
+                            "signal": "urgency",
+                            "detail": repr(u.text) + (f" -> {u.date}" if u.date else ""),
+                            "delta": d,
+                        }
+                    )
                     score += d
 
     negatives: list[str] = ["stale"] if stale and positive else []
     if question and positive:
         negatives.append("speculation")
-        expl.append({"signal": "negative:question",
-                     "detail": "headline asks whether it will happen", "delta": -W_QUESTION})
+        expl.append(
+            {
+                "signal": "negative:question",
+                "detail": "headline asks whether it will happen",
+                "delta": -W_QUESTION,
+            }
+        )
         score -= W_QUESTION
     for cat, phrases in neg_hits.items():
         factor = NEG_FAR
@@ -671,8 +727,13 @@ def _score(
         pen = _PENALTY[cat] * factor * _REPEAT[min(len(phrases), 3)]
         if cat not in negatives:
             negatives.append(cat)
-        expl.append({"signal": "negative:" + cat,
-                     "detail": ", ".join([repr(p) for p in phrases][:3]), "delta": -pen})
+        expl.append(
+            {
+                "signal": "negative:" + cat,
+                "detail": ", ".join([repr(p) for p in phrases][:3]),
+                "delta": -pen,
+            }
+        )
         score -= pen
 
     # floor(x * 1000 + 0.5) / 1000 rounds like round(x, 3) here at a fraction of the cost.
@@ -682,8 +743,13 @@ def _score(
         e["delta"] = floor(e["delta"] * 1000 + 0.5) / 1000
     raw = floor(score * 1000 + 0.5) / 1000
     if conf != raw:
-        expl.append({"signal": "clamp", "detail": "kept within 0..1",
-                     "delta": floor((conf - raw) * 1000 + 0.5) / 1000})
+        expl.append(
+            {
+                "signal": "clamp",
+                "detail": "kept within 0..1",
+                "delta": floor((conf - raw) * 1000 + 0.5) / 1000,
+            }
+        )
     return Analysis(
         confidence=conf,
         band=band_for(conf),

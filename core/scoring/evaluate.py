@@ -170,8 +170,10 @@ def format_report(result: dict[str, Any]) -> str:
     )
     acc = result.get("company_accuracy")
     lines.append("company accuracy on TGE items: " + (f"{acc:.3f}" if acc is not None else "-"))
-    for key, label in (("worst_false_positives", "false positives"),
-                       ("worst_false_negatives", "false negatives")):
+    for key, label in (
+        ("worst_false_positives", "false positives"),
+        ("worst_false_negatives", "false negatives"),
+    ):
         cases = result.get(key) or []
         if cases:
             lines.append(f"worst {label}:")

@@ -7,6 +7,9 @@ Every phrase is matched as whole words by the shared automaton (see ``text.patte
 
 from __future__ import annotations
 
+# Word lists stay packed: one phrase per line would make them unreadable.
+# fmt: off
+
 # Tier 1: the item itself says a token is generated, launched, claimable or on sale.
 TIER1: tuple[str, ...] = (
     "token generation event", "token generation", "tge", "genesis event", "token genesis",
@@ -203,3 +206,4 @@ ACRONYMS: frozenset[str] = frozenset(
     FOMO FUD DYOR NGMI WAGMI LFG MON TUE WED THU FRI SAT SUN JAN FEB MAR APR MAY JUN JUL AUG
     SEP OCT NOV DEC BTC ETH SOL A I V2 V3 NEW""".split()
 )
+# fmt: on

@@ -30,9 +30,19 @@ _NON_WORD = re.compile(
 
 # Typographic punctuation folded with plain replaces (fast when absent).
 _FOLD: tuple[tuple[str, str], ...] = (
-    ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"),
-    ("\u2014", "-"), ("\u00a0", " "), ("\u2026", "..."), ("\u200b", ""), ("\ufeff", ""),
-    ("\uff04", "$"), ("\u2009", " "), ("\u202f", " "),
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u00a0", " "),
+    ("\u2026", "..."),
+    ("\u200b", ""),
+    ("\ufeff", ""),
+    ("\uff04", "$"),
+    ("\u2009", " "),
+    ("\u202f", " "),
 )
 # Characters that end a sentence when followed by a space (the mark included).
 _END_CHARS = "!?;\u2022\u00b7" + SENT
@@ -79,7 +89,7 @@ def sentences_marked(title: str, text: str) -> str:
     text = text.strip()
     if title and text.startswith(title):
         # Headline-only items repeat the title as text; count each signal once.
-        text = text[len(title):].lstrip(" .:-|")
+        text = text[len(title) :].lstrip(" .:-|")
     if "\n" in text or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", ". ")
     if "  " in text or "\t" in text:

@@ -15,8 +15,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _M = (
@@ -24,8 +34,21 @@ _M = (
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 )
 _NUM_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "a few": 3, "couple of": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "few": 3,
+    "a few": 3,
+    "couple of": 2,
     "a couple of": 2,
 }
 _ORD = r"(?:st|nd|rd|th)?"
@@ -35,8 +58,13 @@ _DATE_RE = re.compile(
     r"(?<![\w$])(?:"
     r"(?P<iso>(?P<iy>20\d\d) (?P<im>0[1-9]|1[0-2]) (?P<id>[0-3]\d))"
     r"|(?P<md>(?P<mdm>" + _M + r") +(?P<mdd>[0-3]?\d)" + _ORD + _Y.format("mdy") + r")"
-    r"|(?P<dm>(?P<dmd>[0-3]?\d)" + _ORD + r" +(?:of +)?(?P<dmm>" + _M + r")"
-    + _Y.format("dmy") + r")"
+    r"|(?P<dm>(?P<dmd>[0-3]?\d)"
+    + _ORD
+    + r" +(?:of +)?(?P<dmm>"
+    + _M
+    + r")"
+    + _Y.format("dmy")
+    + r")"
     r"|(?P<q>q(?P<qn>[1-4])(?: +(?P<qy>(?:20)?\d\d))?)"
     r"|(?P<rel>(?P<relw>today|tonight|tomorrow|yesterday|this +week|next +week|this +month"
     r"|next +month|this +weekend|next +weekend|later +today|later +this +week"
@@ -46,8 +74,11 @@ _DATE_RE = re.compile(
     r"|month)s?)"
     r"|(?P<wd>(?:(?P<wdp>on|this|next) +)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday))"
-    r"|(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>" + _M + r")"
-    + _Y.format("moy") + r")"
+    r"|(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>"
+    + _M
+    + r")"
+    + _Y.format("moy")
+    + r")"
     r"|(?P<yr>(?P<yrp>early|mid|late|end +of|by +the +end +of|in) +(?P<yry>20\d\d))"
     r"|(?P<tm>(?P<tmh>[01]?\d|2[0-3])(?:am|pm)?(?: +(?P<tmm>[0-5]\d))?(?: +(?:am|pm|a +m|p +m))?"
     r" +(?P<tmz>utc|gmt|et|est|edt|pt|pst|pdt|cet|sgt|kst|jst)(?: +(?P<tmo>\d{1,2}))?)"
@@ -128,10 +159,20 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
         w = " ".join(g("relw").split())
         if w in ("next month",):
             return date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1), "relative"
-        offsets = {"today": 0, "tonight": 0, "later today": 0, "tomorrow": 1, "yesterday": -1,
-                   "this week": 0, "later this week": 0, "this weekend": (5 - ref.weekday()) % 7,
-                   "next week": 7, "next weekend": (5 - ref.weekday()) % 7 + 7,
-                   "this month": 0, "later this month": 0}
+        offsets = {
+            "today": 0,
+            "tonight": 0,
+            "later today": 0,
+            "tomorrow": 1,
+            "yesterday": -1,
+            "this week": 0,
+            "later this week": 0,
+            "this weekend": (5 - ref.weekday()) % 7,
+            "next week": 7,
+            "next weekend": (5 - ref.weekday()) % 7 + 7,
+            "this month": 0,
+            "later this month": 0,
+        }
         return ref + timedelta(days=offsets[w]), "relative"
     if g("inn"):
         raw = " ".join(g("innn").split())
@@ -215,8 +256,18 @@ def kind_of(m: re.Match[str]) -> str:
     return _KIND[m.lastgroup or "tm"]
 
 
-_KIND = {"iso": "date", "md": "date", "dm": "date", "q": "quarter", "rel": "relative",
-         "inn": "relative", "wd": "weekday", "mo": "month", "yr": "year", "tm": "time"}
+_KIND = {
+    "iso": "date",
+    "md": "date",
+    "dm": "date",
+    "q": "quarter",
+    "rel": "relative",
+    "inn": "relative",
+    "wd": "weekday",
+    "mo": "month",
+    "yr": "year",
+    "tm": "time",
+}
 
 
 def resolve(
