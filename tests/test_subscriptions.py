@@ -215,3 +215,30 @@ async def test_deleted_and_rejected_destinations_leave_the_routes_at_once(app: A
     assert set(await _alert_rows(app, 2)) == {b.id}
     await svc.delete_destination(alice, b.id)
     assert await _alert_rows(app, 3) == {}
+
+
+async def test_reverifying_an_email_keeps_its_mode(app: App) -> None:
+    alice = await app.accounts.create_user("alice")
+    svc = app.subscriptions
+    dest, code = await svc.start_email_verification(alice, "a@example.com")
+    await svc.verify_email(alice, code)
+    sub = await svc.get_for_destination(dest)
+    assert sub.mode == SubscriptionMode.DIGEST and sub.digest_interval == "daily"
+    await svc.subscribe(alice, dest, mode="instant")
+    await svc.update_destination(alice, dest.id, address="b@example.com")
+    _, fresh = await svc.start_email_verification(alice, "b@example.com")
+    await svc.verify_email(alice, fresh)
+    assert (await svc.get_for_destination(dest)).mode == SubscriptionMode.INSTANT
+
+
+async def test_subscribing_again_resumes_a_rejected_destination(app: App) -> None:
+    alice = await app.accounts.create_user("alice")
+    chat = await app.subscriptions.ensure_destination(alice, "telegram", 42)
+    await app.subscriptions.subscribe(alice, chat, min_confidence=0.1)
+    await reject_destination(app, chat, "Forbidden: bot was blocked by the user")
+    assert chat.id not in await _alert_rows(app, 1)
+    await chat.refresh_from_db()
+    await app.subscriptions.subscribe(alice, chat)
+    await chat.refresh_from_db()
+    assert chat.rejected_reason is None
+    assert chat.id in await _alert_rows(app, 2)

@@ -175,9 +175,13 @@ async def email(ctx: CommandContext, address: str, code: str | None = None) -> R
         if not code:
             raise InvalidInput("give the 6-digit code from the email", field="code")
         dest = await subs.verify_email(ctx.user, code)
-        return Reply(
-            f"{dest.address} is verified: you will get a daily digest there.", private=True
+        sub = await subs.get_for_destination(dest)
+        how = (
+            f"a {sub.digest_interval} digest"
+            if sub is not None and sub.mode == "digest"
+            else "every alert as it happens"
         )
+        return Reply(f"{dest.address} is verified: you will get {how} there.", private=True)
     if code:
         raise InvalidInput("to verify, send /email verify <code>", field="code")
     channels = getattr(ctx.app, "channels", None)

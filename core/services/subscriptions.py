@@ -288,10 +288,13 @@ class Subscriptions:
         user: User,
         code: Any,
         *,
-        mode: SubscriptionMode = SubscriptionMode.DIGEST,
-        digest_interval: DigestInterval = DigestInterval.DAILY,
+        mode: SubscriptionMode | None = None,
+        digest_interval: DigestInterval | None = None,
     ) -> Destination:
-        """Mark the user's pending email verified and subscribe it (daily digest by default)."""
+        """Mark the user's pending email verified and subscribe it.
+
+        A new address gets a daily digest; a re-verified one keeps the mode it had.
+        """
         text = str(code or "").strip()
         if not re.fullmatch(r"\d{6}", text):
             raise InvalidInput("the code is 6 digits", field="code")
@@ -308,6 +311,8 @@ class Subscriptions:
                 dest.verify_expires_at = None
                 await dest.save(update_fields=["verified", "verify_code_hash", "verify_expires_at"])
                 self._changed()  # verified changes routing even when the subscription does not
+                if mode is None and await self.get_for_destination(dest) is None:
+                    mode, digest_interval = SubscriptionMode.DIGEST, DigestInterval.DAILY
                 await self.subscribe(user, dest, mode=mode, digest_interval=digest_interval)
                 return dest
         raise InvalidInput("that code is not valid", field="code")
@@ -340,8 +345,16 @@ class Subscriptions:
         mode: SubscriptionMode | str | None = None,
         digest_interval: DigestInterval | str | None = None,
     ) -> Subscription:
-        """Start (or update and re-activate) the destination's subscription."""
+        """Start (or update and re-activate) the destination's subscription.
+
+        Subscribing again is how an owner resumes a destination that was rejected (bot
+        blocked, chat gone): the rejection is cleared and delivery is tried anew.
+        """
         changes: dict[str, Any] = {"active": True}
+        if destination.rejected_reason is not None:
+            destination.rejected_reason = None
+            destination.rejected_at = None
+            await destination.save(update_fields=["rejected_reason", "rejected_at"])
         if min_confidence is not None:
             changes["min_confidence"] = _confidence(min_confidence)
         if companies is not None:
