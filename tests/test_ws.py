@@ -197,7 +197,7 @@ async def test_slow_client_is_dropped_without_slowing_others(app: App, alice) ->
         await reader.readuntil(b"\r\n\r\n")
         await wait_for(lambda: hub.client_count == 2)
         slow = next(c for c in hub.clients if c.ws is not None and not c.subscribed)
-        slow.subscribed = True  # it cannot send a subscribe frame without a masking client
+        hub.subscribe(slow)  # it cannot send a subscribe frame without a masking client
         big = "x" * 200_000
         received = 0
         for i in range(200):

@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 from core.errors import ServiceError, Unauthorized
 from core.runtime import App
 from web.config import WebConfig
-from web.keys import APP_KEY, CONFIG_KEY, HUB_KEY
+from web.keys import APP_KEY, AUTH_CACHE_KEY, CONFIG_KEY, HUB_KEY
 from web.schema import array, number, obj, string, validate
 from web.security import Principal, client_ip, credentials_principal, request_principal
 
@@ -48,49 +48,71 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
-# a client whose socket buffer holds more than this is waited on (its queue then fills)
+# a client whose socket buffer holds more than this gets no more writes (its queue fills)
 WRITE_BUFFER_HIGH = 256 * 1024
+# how soon frames held back from such a client are looked at again
+RETRY_HELD_S = 0.01
+# flushes are at least this far apart: a burst of alerts goes out as one write per client
+# instead of one per alert (syscalls were most of the hub's cost); a lone alert still goes
+# out on the next loop iteration, so this only delays frames that arrive in a burst
+FLUSH_EVERY_S = 0.002
+
+Filters = tuple[float, frozenset[str]]
 
 
 class Client:
-    """One socket: who it is, what it wants, and its bounded outbound queue."""
+    """One socket: who it is, what it wants, and its bounded outbound queue.
+
+    `pending` is the queue: frames not yet handed to the socket, at most the hub's
+    `ws_queue_size`. The hub writes them all in one `transport.write` per flush.
+    """
 
     __slots__ = (
         "closed",
         "companies",
+        "flush_due",
         "ip",
+        "pending",
         "principal",
-        "queue",
         "subscribed",
         "threshold",
         "transport",
-        "writer",
         "ws",
     )
 
-    def __init__(self, ws: web.WebSocketResponse, request: web.Request, size: int, ip: str):
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request, ip: str) -> None:
         self.ws = ws
         self.transport = request.transport
-        self.queue: asyncio.Queue[bytes] = asyncio.Queue(size)
+        self.pending: list[bytes] = []
+        self.flush_due = False
         self.principal: Principal | None = None
         self.subscribed = False
         self.threshold = 0.0
         self.companies: frozenset[str] = frozenset()
         self.closed = False
         self.ip = ip
-        self.writer: asyncio.Task[None] | None = None
 
-    def matches(self, confidence: float, companies: frozenset[str]) -> bool:
-        if not self.subscribed or confidence < self.threshold:
-            return False
-        return not self.companies or not self.companies.isdisjoint(companies)
+    @property
+    def filter_key(self) -> Filters:
+        return (self.threshold, self.companies)
 
     def filters(self) -> dict[str, Any]:
         return {"confidence_threshold": self.threshold, "companies": sorted(self.companies)}
 
 
+def _matches(filters: Filters, confidence: float, companies: frozenset[str]) -> bool:
+    threshold, wanted = filters
+    return confidence >= threshold and (not wanted or not wanted.isdisjoint(companies))
+
+
 class WsHub:
-    """All connected clients of this process, and the bus subscription feeding them."""
+    """All connected clients of this process, and the bus subscription feeding them.
+
+    Fan-out does no per-client work beyond appending one shared, pre-encoded frame:
+    subscribers are grouped by their filters (evaluated once per group per alert), and
+    one flush per loop iteration writes each client's pending frames in a single
+    `transport.write` - no task per client, no await on any client.
+    """
 
     def __init__(
         self, app: App, config: WebConfig, *, on_alert: Callable[[], None] | None = None
@@ -99,7 +121,12 @@ class WsHub:
         self._on_alert = on_alert
         self.config = config
         self.clients: set[Client] = set()
+        self._groups: dict[Filters, dict[Client, None]] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._due: list[Client] = []
+        self._flush_at: asyncio.TimerHandle | None = None
+        self._flush_when = 0.0
+        self._last_flush = -FLUSH_EVERY_S
         self.delivered = 0
 
     @property
@@ -121,6 +148,9 @@ class WsHub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        if self._flush_at is not None:
+            self._flush_at.cancel()
+            self._flush_at = None
         for client in list(self.clients):
             self._drop(client, reason=None)
             with contextlib.suppress(Exception):
@@ -147,6 +177,42 @@ class WsHub:
             for client in list(self.clients):
                 self.offer(client, text)
 
+    # --- subscriptions ------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        client: Client,
+        threshold: float | None = None,
+        companies: frozenset[str] | None = None,
+    ) -> None:
+        """Start (or change) a client's alert stream; unchanged fields keep their value."""
+        self._ungroup(client)
+        if threshold is not None:
+            client.threshold = threshold
+        if companies is not None:
+            client.companies = companies
+        client.subscribed = True
+        if not client.closed:
+            self._groups.setdefault(client.filter_key, {})[client] = None
+
+    def unsubscribe(self, client: Client) -> None:
+        self._ungroup(client)
+        client.subscribed = False
+        client.threshold = 0.0
+        client.companies = frozenset()
+
+    def _ungroup(self, client: Client) -> None:
+        if not client.subscribed:
+            return
+        key = client.filter_key
+        group = self._groups.get(key)
+        if group is not None:
+            group.pop(client, None)
+            if not group:
+                del self._groups[key]
+
+    # --- sending ------------------------------------------------------------------------
+
     def broadcast(self, message: dict[str, Any]) -> int:
         """Queue one alert to every matching client; returns how many got it."""
         data = message.get("data") or {}
@@ -156,10 +222,27 @@ class WsHub:
             confidence = 0.0
         names = frozenset(str(n).lower() for n in data.get("companies") or ())
         frame = text_frame(_dumps(message))
+        limit = self.config.ws_queue_size
+        due = self._due
         sent = 0
-        for client in list(self.clients):
-            if client.matches(confidence, names) and self.offer(client, frame):
+        full: list[Client] = []
+        for filters, group in self._groups.items():
+            if not _matches(filters, confidence, names):
+                continue
+            for client in group:
+                pending = client.pending
+                if len(pending) >= limit:
+                    full.append(client)
+                    continue
+                pending.append(frame)
                 sent += 1
+                if not client.flush_due:
+                    client.flush_due = True
+                    due.append(client)
+        for client in full:  # dropped after the loop: dropping changes the groups
+            self._drop(client, reason="send queue full")
+        if due:
+            self._schedule_flush()
         self.app.metrics.ws_messages.inc(sent)
         return sent
 
@@ -167,11 +250,14 @@ class WsHub:
         """Queue without waiting; a full queue means the client is too slow: drop it."""
         if client.closed:
             return False
-        try:
-            client.queue.put_nowait(text if isinstance(text, bytes) else text_frame(text))
-        except asyncio.QueueFull:
+        if len(client.pending) >= self.config.ws_queue_size:
             self._drop(client, reason="send queue full")
             return False
+        client.pending.append(text if isinstance(text, bytes) else text_frame(text))
+        if not client.flush_due:
+            client.flush_due = True
+            self._due.append(client)
+        self._schedule_flush()
         return True
 
     def send(self, client: Client, type_: str, data: Any) -> None:
@@ -180,43 +266,68 @@ class WsHub:
     def error(self, client: Client, code: str, message: str, **details: Any) -> None:
         self.send(client, "error", {"code": code, "message": message, "details": details})
 
+    def _schedule_flush(self, delay: float = 0.0) -> None:
+        """Flush after `delay`, but never sooner than FLUSH_EVERY_S after the last one."""
+        loop = asyncio.get_running_loop()
+        when = max(loop.time() + delay, self._last_flush + FLUSH_EVERY_S)
+        if self._flush_at is not None:
+            if self._flush_when <= when:
+                return
+            self._flush_at.cancel()
+        self._flush_when = when
+        self._flush_at = loop.call_at(when, self._flush)
+
+    def _flush(self) -> None:
+        """Hand every due client's frames to its socket, one write each.
+
+        Frames go straight to the transport: whole frames per write() never interleave
+        with aiohttp's own control frames (pong, close). A client whose socket buffer is
+        over WRITE_BUFFER_HIGH is not written to; its frames stay queued (so its queue
+        fills and it is dropped) and it is looked at again after RETRY_HELD_S.
+        """
+        self._flush_at = None
+        self._last_flush = asyncio.get_running_loop().time()
+        due, self._due = self._due, []
+        held: list[Client] = []
+        delivered = 0
+        for client in due:
+            client.flush_due = False
+            if client.closed or not client.pending:
+                continue
+            transport = client.transport
+            if transport is None or transport.is_closing():
+                self._drop(client, reason=None)
+                continue
+            if transport.get_write_buffer_size() > WRITE_BUFFER_HIGH:
+                held.append(client)
+                continue
+            frames = client.pending
+            try:
+                transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
+            except (ConnectionError, RuntimeError):
+                self._drop(client, reason=None)
+                continue
+            delivered += len(frames)
+            frames.clear()
+        self.delivered += delivered
+        if held:
+            for client in held:
+                client.flush_due = True
+            self._due.extend(held)
+            self._schedule_flush(RETRY_HELD_S)
+
     def _drop(self, client: Client, *, reason: str | None) -> None:
         if client.closed:
             return
+        self._ungroup(client)
         client.closed = True
+        client.pending.clear()
         self.clients.discard(client)
-        if client.writer is not None:
-            client.writer.cancel()
         if reason is not None:
             self.app.metrics.ws_dropped.inc()
             log.info("dropping WebSocket client (%s)", reason)
             if client.transport is not None:
                 client.transport.abort()
-
-    async def _write(self, client: Client) -> None:
-        """Drain the queue into the socket, many frames per write (one syscall, not N).
-
-        Frames go straight to the transport: whole frames per write() never interleave
-        with aiohttp's own control frames (pong, close).
-        """
-        queue, transport = client.queue, client.transport
-        try:
-            while True:
-                frames = [await queue.get()]
-                while not queue.empty():
-                    frames.append(queue.get_nowait())
-                if transport is None or transport.is_closing():
-                    break
-                transport.write(b"".join(frames))
-                self.delivered += len(frames)
-                # a reader that does not keep up: wait here, so its own queue fills
-                while transport.get_write_buffer_size() > WRITE_BUFFER_HIGH:
-                    if transport.is_closing():
-                        return
-                    await asyncio.sleep(0.01)
-        except (ConnectionError, RuntimeError):
-            pass
-        self._drop(client, reason=None)
 
     def status(self, client: Client) -> dict[str, Any]:
         user = client.principal.user if client.principal else None
@@ -278,16 +389,16 @@ class WsHub:
             raise Unauthorized('authenticate first: {"type":"auth","data":{"token":...}}')
         if kind == "subscribe":
             validate(data, FILTERS, "data")
-            if "confidence_threshold" in data:
-                client.threshold = float(data["confidence_threshold"])
-            if "companies" in data:
-                client.companies = frozenset(c.strip().lower() for c in data["companies"])
-            client.subscribed = True
+            threshold = data.get("confidence_threshold")
+            companies = data.get("companies")
+            self.subscribe(
+                client,
+                None if threshold is None else float(threshold),
+                None if companies is None else frozenset(c.strip().lower() for c in companies),
+            )
             self.send(client, "status", self.status(client))
         elif kind == "unsubscribe":
-            client.subscribed = False
-            client.threshold = 0.0
-            client.companies = frozenset()
+            self.unsubscribe(client)
             self.send(client, "status", self.status(client))
         elif kind == "status":
             self.send(client, "status", self.status(client))
@@ -299,12 +410,12 @@ async def ws_handler(request: web.Request) -> web.WebSocketResponse:
     """GET /ws: upgrade, authenticate (header or first message), then serve messages."""
     hub = request.app[HUB_KEY]
     config = request.app[CONFIG_KEY]
-    principal = await request_principal(request.app[APP_KEY], request)  # bad header -> 401
+    # bad header -> 401; the REST auth cache spares a reconnect storm one query per socket
+    principal = await request_principal(request.app[APP_KEY], request, request.app[AUTH_CACHE_KEY])
     ws = web.WebSocketResponse(max_msg_size=config.ws_max_message_bytes)
     await ws.prepare(request)
     ip = client_ip(request, config.trust_forwarded_for)
-    client = Client(ws, request, config.ws_queue_size, ip)
-    client.writer = asyncio.create_task(hub._write(client))
+    client = Client(ws, request, ip)
     if principal is not None:
         hub.authenticate(client, principal)
     loop = asyncio.get_running_loop()
