@@ -7,9 +7,11 @@ do not share one event loop (or one core) and the numbers describe the server.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -26,7 +28,6 @@ from core.ratelimit import Limit
 from core.runtime import App, create_app
 from web.app import create_web_app
 from web.config import WebConfig
-from web.keys import HUB_KEY
 
 log = logging.getLogger(__name__)
 
@@ -342,68 +343,168 @@ async def bench_api(
 
 
 # --- bench ws ------------------------------------------------------------------------
+#
+# Like the API generator, the WebSocket clients are bare Protocols: the upgrade is one
+# prebuilt request, and incoming frames are only framed and counted (a text frame that
+# starts with {"type":"alert" is a delivered alert), never decoded or parsed as JSON.
+
+_ALERT = b'{"type":"alert"'
+_STATUS = b'{"type":"status"'
 
 
-def _ws_load(queue: Any, url: str, token: str, clients: int, expect: int, ready: Any) -> None:
-    queue.put(asyncio.run(_ws_clients(url, token, clients, expect, ready)))
+def _masked_text_frame(text: str) -> bytes:
+    """A client->server text frame; clients must mask (RFC 6455 5.3)."""
+    payload = text.encode()
+    assert len(payload) < 126
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes((0x81, 0x80 | len(payload))) + mask + masked
 
 
-async def _ws_clients(url: str, token: str, clients: int, expect: int, ready: Any) -> dict:
-    import aiohttp
+class _WsCount(asyncio.Protocol):
+    """One WebSocket client: upgrade, subscribe, then count alert frames."""
 
-    counts = [0] * clients
-    last = [0.0] * clients
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        sockets = []
-        for i in range(0, clients, 100):
-            sockets += await asyncio.gather(
-                *(
-                    session.ws_connect(url, headers={"Authorization": f"Bearer {token}"})
-                    for _ in range(min(100, clients - i))
-                )
+    def __init__(self, upgrade: bytes, subscribe: bytes, expect: int) -> None:
+        loop = asyncio.get_running_loop()
+        self.upgrade = upgrade
+        self.subscribe = subscribe
+        self.expect = expect
+        self.buf = b""
+        self.upgraded = False
+        self.statuses = 0
+        self.count = 0
+        self.last = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.ready: asyncio.Future[None] = loop.create_future()  # subscribe acknowledged
+        self.done: asyncio.Future[None] = loop.create_future()  # all alerts seen, or closed
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.transport.write(self.upgrade)
+
+    def data_received(self, data: bytes) -> None:
+        if self.buf:
+            data = self.buf + data
+        if not self.upgraded:
+            end = data.find(b"\r\n\r\n")
+            if end < 0:
+                self.buf = data
+                return
+            if data[9:12] != b"101":
+                self.transport.close()  # type: ignore[union-attr]
+                return
+            self.upgraded = True
+            data = data[end + 4 :]
+            self.transport.write(self.subscribe)  # type: ignore[union-attr]
+        pos, size, count = 0, len(data), 0
+        while size - pos >= 2:
+            length = data[pos + 1]  # server frames are never masked
+            head = 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length = (data[pos + 2] << 8) | data[pos + 3]
+                head = 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length = int.from_bytes(data[pos + 2 : pos + 10], "big")
+                head = 10
+            end = pos + head + length
+            if end > size:
+                break
+            opcode = data[pos] & 0x0F
+            if opcode == 1:
+                if data.startswith(_ALERT, pos + head):
+                    count += 1
+                elif data.startswith(_STATUS, pos + head):
+                    self.statuses += 1
+                    if self.statuses == 2 and not self.ready.done():  # auth, then subscribe
+                        self.ready.set_result(None)
+            elif opcode == 8:
+                self.transport.close()  # type: ignore[union-attr]
+            pos = end
+        self.buf = data[pos:]
+        if count:
+            self.count += count
+            self.last = time.perf_counter()
+            if self.count >= self.expect and not self.done.done():
+                self.done.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        for future in (self.ready, self.done):
+            if not future.done():
+                future.set_result(None)
+
+
+def _ws_load(
+    queue: Any, host: str, port: int, token: str, clients: int, expect: int, ready: Any
+) -> None:
+    queue.put(asyncio.run(_ws_clients(host, port, token, clients, expect, ready)))
+
+
+async def _ws_clients(
+    host: str, port: int, token: str, clients: int, expect: int, ready: Any
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    subscribe = _masked_text_frame('{"type":"subscribe","data":{}}')
+    protocols: list[_WsCount] = []
+    for i in range(0, clients, 100):
+        batch = []
+        for _ in range(min(100, clients - i)):
+            key = base64.b64encode(os.urandom(16)).decode()
+            upgrade = (
+                f"GET /ws HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                f"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {token}\r\n\r\n"
+            ).encode()
+            batch.append(
+                loop.create_connection(lambda u=upgrade: _WsCount(u, subscribe, expect), host, port)
             )
-        for ws in sockets:
-            await ws.send_str('{"type":"subscribe","data":{}}')
-
-        async def read(i: int, ws: aiohttp.ClientWebSocketResponse) -> None:
-            while counts[i] < expect:
-                msg = await ws.receive()
-                if msg.type != aiohttp.WSMsgType.TEXT:
-                    return
-                if msg.data.startswith('{"type":"alert"'):
-                    counts[i] += 1
-                    last[i] = time.perf_counter()
-
-        readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
-        await asyncio.sleep(0.5)  # subscribe acks processed
-        ready.set()
-        started = time.perf_counter()
-        _, pending = await asyncio.wait(readers, timeout=120)
-        for task in pending:
-            task.cancel()
-        for ws in sockets:
-            await ws.close()
-    finished = max(last) if any(last) else time.perf_counter()
-    return {"delivered": sum(counts), "client_started": started, "client_finished": finished}
+        protocols += [proto for _, proto in await asyncio.gather(*batch)]
+    await asyncio.wait_for(asyncio.gather(*(p.ready for p in protocols)), 60)
+    subscribed = sum(p.statuses >= 2 for p in protocols)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    ready.set()
+    _, pending = await asyncio.wait([p.done for p in protocols], timeout=120)
+    cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    for proto in protocols:
+        if proto.transport is not None:
+            proto.transport.close()
+    return {
+        "subscribed": subscribed,
+        "delivered": sum(p.count for p in protocols),
+        "finished": max((p.last for p in protocols), default=0.0),
+        "incomplete": len(pending),
+        "cpu": cpu,
+    }
 
 
-async def bench_ws(settings: Settings, *, clients: int = 1000, alerts: int = 200) -> dict[str, Any]:
-    """Publish `alerts` on the bus; count messages that reach `clients` local WS clients."""
+async def bench_ws(
+    settings: Settings, *, clients: int = 1000, alerts: int = 200, generators: int = 1
+) -> dict[str, Any]:
+    """Publish `alerts` on the bus; count messages that reach `clients` local WS clients.
+
+    msgs/s is end to end: alert frames counted by the clients (in `generators` child
+    processes) over the time from the first publish to the last frame received.
+    """
     async with BenchApp(settings) as app:
         user = await app.accounts.create_user("bench", "bench-password")
         token = app.accounts.issue_token(user)["access_token"]
         runner, port = await _serve(app)
         try:
             ctx = multiprocessing.get_context("spawn")
-            ready = ctx.Event()
-            proc, queue = _child(
-                _ws_load, (f"http://127.0.0.1:{port}/ws", token, clients, alerts, ready)
-            )
-            await asyncio.to_thread(ready.wait, 120)
-            hub = runner.app[HUB_KEY]
-            await asyncio.sleep(0.2)
-            started = time.perf_counter()
+            shares = [clients // generators + (i < clients % generators) for i in range(generators)]
+            children = []
+            for n in shares:
+                if not n:
+                    continue
+                ready = ctx.Event()
+                proc, queue = _child(_ws_load, ("127.0.0.1", port, token, n, alerts, ready))
+                children.append((proc, queue, ready))
+            for _, _, ready in children:
+                if not await asyncio.to_thread(ready.wait, 120):
+                    raise RuntimeError("WebSocket clients did not connect and subscribe in time")
             message = {
                 "type": "alert",
                 "data": {
@@ -418,26 +519,30 @@ async def bench_ws(settings: Settings, *, clients: int = 1000, alerts: int = 200
                     "why": "company Project; keyword 'token generation event' (tier 1)",
                 },
             }
-            for i in range(alerts):
-                message["data"]["id"] = i
-                await app.bus.publish("alerts", message)
-                await asyncio.sleep(0)
-            # polling a counter keeps the hub's hot path free of bench-only events
-            while hub.delivered < alerts * clients and time.perf_counter() - started < 120:  # noqa: ASYNC110
-                await asyncio.sleep(0.005)
-            server_elapsed = time.perf_counter() - started
-            result = await _await_child(proc, queue, 180)
+            async with _CpuSampler() as cpu:
+                started = time.perf_counter()
+                for i in range(alerts):
+                    message["data"]["id"] = i
+                    await app.bus.publish("alerts", message)
+                    await asyncio.sleep(0)
+                results = [await _await_child(p, q, 180) for p, q, _ in children]
             dropped = int(app.metrics.ws_dropped._value.get())
         finally:
             await runner.cleanup()
-    delivered = result["delivered"]
+    delivered = sum(r["delivered"] for r in results)
+    finished = max(r["finished"] for r in results)
+    seconds = finished - started if finished > started else 0.0
     return {
         "bench": "ws",
         "clients": clients,
+        "subscribed": sum(r["subscribed"] for r in results),
+        "generators": len(results),
         "alerts": alerts,
         "delivered": delivered,
         "expected": clients * alerts,
         "dropped_clients": dropped,
-        "seconds": round(server_elapsed, 3),
-        "msgs_per_s": round(delivered / server_elapsed, 1) if server_elapsed else 0.0,
+        "seconds": round(seconds, 3),
+        "msgs_per_s": round(delivered / seconds, 1) if seconds else 0.0,
+        "server_cpu": cpu.share(started, finished),
+        "generator_cpu": round(sum(r["cpu"] for r in results), 2),
     }
