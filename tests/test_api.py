@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
-from aiohttp.test_utils import TestClient
 
 from core.runtime import App
-from tests.web_helpers import Caller, make_user, serve
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient[Any, Any]]:
-    c = await serve(app)
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-@pytest.fixture
-async def admin(app: App) -> Caller:
-    return await make_user(app, "root", role="admin")
-
-
-@pytest.fixture
-async def alice(app: App) -> Caller:
-    return await make_user(app, "alice")
-
-
-@pytest.fixture
-async def bob(app: App) -> Caller:
-    return await make_user(app, "bob")
-
-
-def assert_error(body: dict[str, Any], code: str, field: str | None = None) -> None:
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    if field is not None:
-        assert body["error"]["details"]["field"] == field
-
+from tests.web_helpers import (  # noqa: F401 (the *_fixture names are fixtures)
+    Caller,
+    admin_fixture,
+    alice_fixture,
+    assert_error,
+    bob_fixture,
+    client_fixture,
+    make_user,
+    serve,
+)
 
 # --- auth -------------------------------------------------------------------------------
 

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
-from aiohttp.test_utils import TestClient
 
 from core.models import Subscription
 from core.runtime import App
-from tests.test_api import assert_error
-from tests.web_helpers import Caller, make_user, serve
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient[Any, Any]]:
-    c = await serve(app)
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-@pytest.fixture
-async def admin(app: App) -> Caller:
-    return await make_user(app, "root", role="admin")
-
-
-@pytest.fixture
-async def alice(app: App) -> Caller:
-    return await make_user(app, "alice")
-
-
-@pytest.fixture
-async def bob(app: App) -> Caller:
-    return await make_user(app, "bob")
-
+from tests.web_helpers import (  # noqa: F401 (the *_fixture names are fixtures)
+    Caller,
+    admin_fixture,
+    alice_fixture,
+    assert_error,
+    bob_fixture,
+    client_fixture,
+    make_user,
+    serve,
+)
 
 # --- companies --------------------------------------------------------------------------
 

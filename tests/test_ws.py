@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient
 
 from core.runtime import App, create_app
 from tests.conftest import make_settings, needs_redis, wait_for
-from tests.web_helpers import FAST, Caller, make_user, serve
+from tests.web_helpers import (  # noqa: F401 (the *_fixture names are fixtures)
+    FAST,
+    Caller,
+    alice_fixture,
+    client_fixture,
+    make_user,
+    serve,
+)
 from web.config import WebConfig
 from web.keys import HUB_KEY
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient[Any, Any]]:
-    c = await serve(app)
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-@pytest.fixture
-async def alice(app: App) -> Caller:
-    return await make_user(app, "alice")
 
 
 async def recv(ws: aiohttp.ClientWebSocketResponse, type_: str, within: float = 3.0) -> dict:
