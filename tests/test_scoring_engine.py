@@ -230,6 +230,26 @@ def test_urgency_in_analysis_and_adds_confidence(engine: ScoringEngine) -> None:
     assert with_date.confidence > without.confidence
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Claims open in a couple of hours", "in a couple of hours"),
+        ("Claims open in 2 days", "in 2 days"),
+        ("Claims open later this week", "later this week"),
+        ("Claims open at 10:00 am UTC", "10:00 UTC"),
+        ("Claims open at 9pm UTC", "9pm UTC"),
+        ("Claims open on the day of the event", None),
+        ("Claims open every month", None),
+        ("Claims open for UTC holders", None),
+    ],
+)
+def test_urgency_units_and_zones_need_a_date_before_them(
+    engine: ScoringEngine, text: str, expected: str | None
+) -> None:
+    a = analyze(engine, "Acme airdrop", text)
+    assert (a.urgency or {}).get("text") == expected
+
+
 def test_urgency_relative_to_now_without_published(engine: ScoringEngine) -> None:
     a = engine.analyze("Acme TGE tomorrow", "")
     assert a.urgency is not None and a.urgency["date"] is not None

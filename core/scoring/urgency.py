@@ -87,13 +87,29 @@ _DATE_RE = re.compile(
 # First words a date expression can start with (besides digits).
 _STARTERS = frozenset(
     (
-        "in within on this next later early mid late end by until through from the q1 q2 q3 "
+        "in within on this next later early mid late end by until through from q1 q2 q3 "
         "q4 today tonight tomorrow yesterday monday tuesday wednesday thursday friday "
         "saturday sunday january february march april may june july august september "
         "october november december jan feb mar apr jun jul aug sep sept oct nov dec"
     ).split()
 )
 _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
+
+# Hint words that can never start a date expression, with the words that may come right
+# before them inside one (besides numbers): "in 2 hours", "this week", "10:00 am UTC". A
+# unit after any other word ("on the day", "every month") cannot end a date, so the regex
+# is not tried at all there.
+_UNIT_BEFORE = frozenset(
+    "a an one two three four five six seven eight nine ten few of this next".split()
+)
+_ZONE_BEFORE = frozenset(("am", "pm", "m"))
+_GATES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        "minute minutes hour hours day days week weeks month months weekend".split(),
+        _UNIT_BEFORE,
+    ),
+    **dict.fromkeys("utc gmt et est edt pt pst pdt cet sgt kst jst".split(), _ZONE_BEFORE),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +243,14 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
+        gate = _GATES.get(low[s + 1 : e - 1])
+        if gate is not None:  # "day"/"UTC": the word before decides whether to look further
+            p = s
+            while p > 0 and low[p - 1] == " ":
+                p -= 1
+            prev = low[low.rfind(" ", 0, p) + 1 : p]
+            if prev not in gate and not prev[:1].isdigit():
+                continue
         starts = [s + 1]
         p = s
         for _ in range(back):
