@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 
+from core import db
 from core.config import Settings
 from core.runtime import App, create_app
 from web.app import create_web_app
@@ -36,30 +37,33 @@ BENCH_CONFIG = WebConfig(access_log=False, ws_queue_size=4096, ws_heartbeat_s=36
 # --- the database to bench against ---------------------------------------------------
 
 
-async def _scratch_postgres(url: str) -> tuple[str, str]:
-    """A fresh database next to DATABASE_URL's (never the operator's own data)."""
+async def _admin_url(url: str) -> str:
+    """Where to run CREATE/DROP DATABASE: DATABASE_URL's own database when it exists,
+    else the server's maintenance database (so DATABASE_URL may name one not made yet)."""
     import asyncpg
 
-    name = f"tge_bench_{uuid.uuid4().hex[:8]}"
     parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(scheme="postgresql"))
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
+    for path in (parts.path, "/postgres", "/template1"):
+        candidate = urlunsplit(parts._replace(scheme="postgresql", path=path))
+        try:
+            conn = await asyncpg.connect(candidate)
+        except asyncpg.InvalidCatalogNameError:
+            continue
         await conn.close()
-    return urlunsplit(parts._replace(path=f"/{name}")), admin
+        return candidate
+    raise RuntimeError(f"no database to connect to on {parts.hostname}:{parts.port}")
+
+
+async def _scratch_postgres(url: str) -> tuple[str, str]:
+    """A fresh database next to DATABASE_URL's (never the operator's own data)."""
+    admin = await _admin_url(url)
+    name = f"tge_bench_{uuid.uuid4().hex[:8]}"
+    await db.recreate_postgres_db(admin, name)
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), admin
 
 
 async def _drop_postgres(admin: str, url: str) -> None:
-    import asyncpg
-
-    name = urlsplit(url).path.lstrip("/")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await db.drop_postgres_db(admin, urlsplit(url).path.lstrip("/"))
 
 
 class BenchApp:
