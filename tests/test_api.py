@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.web_helpers import (  # noqa: F401 (the *_fixture names are fixtures)
     make_user,
     serve,
 )
+from web.cache import TTLCache
 
 # --- auth -------------------------------------------------------------------------------
 
@@ -273,3 +275,62 @@ async def test_failed_credentials_spend_ip_budget(client, app: App) -> None:
         assert (await client.get("/me", headers={"X-API-Key": "tge_x_y"})).status == 401
     resp = await client.get("/me", headers={"X-API-Key": "tge_x_y"})
     assert resp.status == 429
+
+
+# --- hot-path caches --------------------------------------------------------------------
+
+
+async def test_concurrent_alert_lists_share_one_query(client, app: App, alice, monkeypatch) -> None:
+    await app.alerts.create_manual("Foo announces TGE")
+    calls = 0
+    real = app.alerts.list
+
+    async def counted(**kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)  # still loading while the other requests arrive
+        return await real(**kwargs)
+
+    monkeypatch.setattr(app.alerts, "list", counted)
+    responses = await asyncio.gather(
+        *(client.get("/alerts?limit=5", headers=alice.headers) for _ in range(10))
+    )
+    bodies = [await r.json() for r in responses]
+    assert all(r.status == 200 for r in responses)
+    assert all(b == bodies[0] for b in bodies) and bodies[0]["items"][0]["title"]
+    assert calls == 1
+    # a new alert is visible at once: creating it clears the cache
+    await app.alerts.create_manual("Bar announces TGE")
+    resp = await client.get("/alerts?limit=5", headers=alice.headers)
+    assert (await resp.json())["items"][0]["title"] == "Bar announces TGE"
+    assert calls == 2
+
+
+async def test_cache_load_interrupted_by_clear_is_not_stored() -> None:
+    cache: TTLCache[str] = TTLCache(60)
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def load() -> str:
+        started.set()
+        await release.wait()
+        return "stale"
+
+    task = asyncio.create_task(cache.get_or_load("k", load))
+    await started.wait()
+    cache.clear()  # e.g. a new alert arrived while the old page was being read
+    release.set()
+    assert await task == "stale"  # its own waiters still get an answer
+    assert cache.get("k") is None  # but the next reader does not
+
+    async def failing() -> str:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        await cache.get_or_load("k", failing)
+    assert cache.get("k") is None and await cache.get_or_load("k", lambda: _value("ok")) == "ok"
+    assert cache.get("k") == "ok"
+
+
+async def _value(value: str) -> str:
+    return value

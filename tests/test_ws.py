@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -241,3 +242,21 @@ async def test_alerts_cross_processes_over_redis(tmp_path, redis_url: str) -> No
             await web_app.stop()
     finally:
         await worker.stop()
+
+
+async def test_burst_arrives_complete_and_in_order(app: App, alice) -> None:
+    """Frames of a burst are batched into fewer writes; none lost, none reordered."""
+    client = await serve(app, replace(FAST, ws_queue_size=64))  # the queue holds the burst
+    try:
+        high = await authed(client, alice, confidence_threshold=0.5)
+        foo = await authed(client, alice, companies=["foo labs"])
+        for i in range(50):  # no await between publishes: one flush carries many frames
+            await app.bus.publish("alerts", alert(i, 0.9 if i % 2 else 0.2, ("Foo Labs",)))
+        got = [(await recv(high, "alert"))["data"]["id"] for _ in range(25)]
+        assert got == list(range(1, 50, 2))
+        assert [(await recv(foo, "alert"))["data"]["id"] for _ in range(50)] == list(range(50))
+        assert app.metrics.ws_dropped._value.get() == 0
+        await high.close()
+        await foo.close()
+    finally:
+        await client.close()
