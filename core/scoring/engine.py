@@ -22,8 +22,8 @@ from typing import Any
 import ahocorasick_rs
 
 from core.scoring import keywords as kw
-from core.scoring.text import clean, normalise, pattern_key, sentence_bounds, sentences_marked
-from core.scoring.urgency import find_raw, kind_of, resolve
+from core.scoring.text import clean, pattern_key, prepare, sentences_marked
+from core.scoring.urgency import GROUP_RANK, RANK, find_raw, resolve
 
 log = logging.getLogger(__name__)
 
@@ -128,16 +128,21 @@ class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
     automaton: Any
-    payloads: list[list[tuple[Any, ...]]]  # per pattern index; never mutated once built
+    vocab: list[_Voc | None]  # per pattern index: the phrase's vocabulary roles
+    entries: list[tuple[tuple[Any, ...], ...] | None]  # per pattern index: company entries
     companies: tuple[CompanySpec, ...]
     symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
 
 
-def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
-    """Static vocabulary payloads, computed once per process.
+# A vocabulary phrase's roles: (tier, label, families, negatives as (category, repr of the
+# phrase), words a date may start before it (-1: none), ticker before, ticker after).
+_Voc = tuple[int, str, tuple[str, ...], tuple[tuple[str, str], ...], int, bool, bool]
 
-    Each phrase gets ONE merged entry ``(_VOC, tier, label, families, negatives, lookback,
-    ticker_before, ticker_after)``: "token" is a tier-3 word, a family member and a ticker
+
+def _vocab_entries() -> dict[str, _Voc]:
+    """Static vocabulary roles, computed once per process.
+
+    Each phrase gets ONE merged entry: "token" is a tier-3 word, a family member and a ticker
     context at once, and one entry per match keeps the hot loop short.
     """
     roles: dict[str, dict[str, Any]] = {}
@@ -170,7 +175,7 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
     for cat, (_pen, words) in kw.NEGATIVES.items():
         for w in words:
             if (r := role(w)) is not None:
-                r["negs"].append((cat, w))
+                r["negs"].append((cat, repr(w)))  # reported as repr
     for w, back in kw.TIME_HINTS.items():
         if (r := role(w)) is not None:
             r["back"] = back
@@ -181,18 +186,15 @@ def _vocab_entries() -> dict[str, list[tuple[Any, ...]]]:
         if (r := role(w)) is not None:
             r["next"] = True
     return {
-        key: [
-            (
-                _VOC,
-                r["tier"],
-                r["label"],
-                tuple(r["fams"]),
-                tuple(r["negs"]),
-                r["back"],
-                r["prev"],
-                r["next"],
-            )
-        ]
+        key: (
+            r["tier"],
+            r["label"],
+            tuple(r["fams"]),
+            tuple(r["negs"]),
+            r["back"],
+            r["prev"],
+            r["next"],
+        )
         for key, r in roles.items()
     }
 
@@ -260,7 +262,8 @@ def _build(
     comps = tuple(companies)
     old = cache or {}
     new_cache: dict[CompanySpec, _Compiled] = {}
-    table: dict[str, list[tuple[Any, ...]]] = {k: list(v) for k, v in _VOCAB.items()}
+    # Vocabulary keys first, so pattern index i < len(_VOCAB) is vocabulary phrase i.
+    table: dict[str, list[tuple[Any, ...]]] = {k: [] for k in _VOCAB}
     symbols: dict[str, list[_Ref]] = {}
     for c in comps:
         compiled = old.get(c)
@@ -276,9 +279,16 @@ def _build(
                 table[key] = [entry]
             else:
                 bucket.append(entry)
-    automaton = ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-    payloads = list(table.values())
-    snap = _Snapshot(automaton, payloads, comps, {k: tuple(v) for k, v in symbols.items()})
+    # The contiguous NFA searches as fast as the DFA here and builds in a third of the time.
+    automaton = ahocorasick_rs.AhoCorasick(
+        list(table),
+        matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+        implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+    )
+    vocab: list[_Voc | None] = [*_VOCAB.values()]
+    vocab.extend([None] * (len(table) - len(vocab)))
+    entries = [tuple(b) if b else None for b in table.values()]
+    snap = _Snapshot(automaton, vocab, entries, comps, {k: tuple(v) for k, v in symbols.items()})
     return snap, new_cache
 
 
@@ -316,74 +326,74 @@ class ScoringEngine:
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
-        cased, low = normalise(marked)
-
         # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
-        bounds = sentence_bounds(marked)
+        cased, low, bounds = prepare(marked)
 
-        tiers: tuple[dict[str, int], ...] = ({}, {}, {}, {})  # [tier][label] = first sentence
-        fam_pos: dict[str, list[tuple[int, int]]] = {}  # family -> [(sentence, offset)]
-        neg_hits: dict[str, dict[str, int]] = {}  # category -> phrase -> first sentence
+        # Sentence indexes are taken (bisect) only where a signal needs one.
+        t1: dict[str, int] = {}  # label -> first sentence
+        t2: dict[str, int] = {}
+        t3: dict[str, int] = {}
+        tiers = (t3, t1, t2, t3)
+        fam_pos: dict[str, list[int]] = {}  # family -> offsets
+        neg_hits: dict[str, dict[str, int]] = {}  # category -> repr(phrase) -> first sentence
         comp_hits: list[tuple[_Ref, str, int, int]] = []  # (company, alias, sentence, pos)
         tokens: dict[str, tuple[int, int]] = {}  # ticker -> (sentence, pos)
         excluded: set[tuple[_Ref, int]] = set()
         time_hints: list[tuple[int, int, int]] = []  # (start, end, words to look back)
-        upper_cache: dict[int, bool] = {}
+        upper: dict[int, bool] = {}  # sentence -> all caps (see _all_caps)
 
-        def sentence_upper(si: int) -> bool:
-            """All-caps headlines make every word look like a ticker; detect them."""
-            r = upper_cache.get(si)
-            if r is None:
-                a = bounds[si - 1] if si > 0 else 0
-                b = bounds[si] if si < len(bounds) else len(cased)
-                seg = cased[a:b]
-                r = upper_cache[si] = seg.isupper() and len(seg) > 12
-            return r
-
-        payloads = snap.payloads
+        vocab = snap.vocab
+        entries = snap.entries
         symbols = snap.symbols
         for pi, s, e in snap.automaton.find_matches_as_indexes(low, overlapping=True):
-            si = bisect_right(bounds, s)
-            for entry in payloads[pi]:
-                kind = entry[0]
-                if kind == _VOC:
-                    _k, tier, label, fams, negs, back, before, after = entry
-                    if tier:
-                        hits = tiers[tier]
-                        if label not in hits:
-                            hits[label] = si
-                    if fams:
-                        for fam in fams:
-                            lst = fam_pos.get(fam)
-                            if lst is None:
-                                fam_pos[fam] = [(si, s)]
-                            else:
-                                lst.append((si, s))
-                    if negs:
-                        for cat, phrase in negs:
-                            neg_hits.setdefault(cat, {}).setdefault(phrase, si)
-                    if back >= 0:
-                        time_hints.append((s, e, back))
-                    if before:  # "ABC token", "ABC's airdrop"
-                        c = cased[s - 1]
-                        if not c.islower() or c == "s":
-                            word, ws = _prev_word(cased, s)
-                            if word == "s":
-                                word, ws = _prev_word(cased, ws - 1)
-                            if (
-                                (_TICKER.fullmatch(word) and word not in kw.ACRONYMS)
-                                or (word.upper() in symbols and word == word.upper())
-                            ) and not sentence_upper(si):
-                                tokens.setdefault(word.upper(), (si, ws))
-                    if after and cased[e : e + 1].isupper():  # "ticker ABC", "token ABC"
-                        word = _next_word(cased, e - 1)
-                        if (
-                            _TICKER.fullmatch(word)
-                            and word not in kw.ACRONYMS
-                            and not sentence_upper(si)
+            v = vocab[pi]
+            if v is not None:
+                tier, label, fams, negs, back, before, after = v
+                if tier:
+                    hits = tiers[tier]
+                    if label not in hits:
+                        hits[label] = bisect_right(bounds, s)
+                if fams:
+                    for fam in fams:
+                        lst = fam_pos.get(fam)
+                        if lst is None:
+                            fam_pos[fam] = [s]
+                        else:
+                            lst.append(s)
+                if negs:
+                    for cat, phrase in negs:
+                        found = neg_hits.get(cat)
+                        if found is None:
+                            neg_hits[cat] = {phrase: bisect_right(bounds, s)}
+                        elif phrase not in found:
+                            found[phrase] = bisect_right(bounds, s)
+                if back >= 0:
+                    time_hints.append((s, e, back))
+                if before:  # "ABC token", "ABC's airdrop"
+                    c = cased[s - 1]
+                    if not c.islower() or c == "s":
+                        word, ws = _prev_word(cased, s)
+                        if word == "s":
+                            word, ws = _prev_word(cased, ws - 1)
+                        if (_TICKER.fullmatch(word) and word not in kw.ACRONYMS) or (
+                            word.upper() in symbols and word == word.upper()
                         ):
+                            si = bisect_right(bounds, s)
+                            if not _all_caps(cased, bounds, si, upper):
+                                tokens.setdefault(word.upper(), (si, ws))
+                if after and cased[e : e + 1].isupper():  # "ticker ABC", "token ABC"
+                    word = _next_word(cased, e - 1)
+                    if _TICKER.fullmatch(word) and word not in kw.ACRONYMS:
+                        si = bisect_right(bounds, s)
+                        if not _all_caps(cased, bounds, si, upper):
                             tokens.setdefault(word.upper(), (si, e))
-                elif kind == _COMP:
+            found_entries = entries[pi]
+            if found_entries is None:
+                continue
+            si = bisect_right(bounds, s)
+            for entry in found_entries:
+                kind = entry[0]
+                if kind == _COMP:
                     rule = entry[3]
                     if rule == _CAP:
                         if not cased[s + 1].isupper():
@@ -391,7 +401,7 @@ class ScoringEngine:
                             if seg != seg.lower():
                                 continue  # "optimism" in a normally cased sentence
                     elif rule == _EXACT:
-                        if cased[s + 1 : e - 1] != entry[4] or sentence_upper(si):
+                        if cased[s + 1 : e - 1] != entry[4] or _all_caps(cased, bounds, si, upper):
                             continue
                     comp_hits.append((entry[1], entry[2], si, s))
                 elif kind == _SYM:
@@ -399,7 +409,7 @@ class ScoringEngine:
                     if (
                         cased[s + 1 : e - 1] == sym
                         and sym.upper() not in kw.ACRONYMS
-                        and not sentence_upper(si)
+                        and not _all_caps(cased, bounds, si, upper)
                     ):
                         tokens.setdefault(sym.upper(), (si, s))
                 elif kind == _EXCL:
@@ -428,28 +438,37 @@ class ScoringEngine:
         # Companies: by name/alias, or by one of their tickers seen in context.
         comp_best: dict[_Ref, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
         for idx, alias, si, pos in comp_hits:
-            if (idx, si) in excluded:
+            if excluded and (idx, si) in excluded:
                 continue
             rec = comp_best.get(idx)
             if rec is None:
                 rec = comp_best[idx] = [0.0, alias, pos, {si}]
-            elif pos < rec[2] or (pos == rec[2] and len(alias) > len(rec[1])):
-                rec[1], rec[2] = alias, pos  # earliest mention, longest alias there
-            rec[0] += 2.0 if has_title and si == 0 else 1.0
-            rec[3].add(si)
-        for sym, (si, _pos) in tokens.items():
-            for idx in symbols.get(sym, ()):
-                if (idx, si) in excluded:
-                    continue
-                rec = comp_best.get(idx)
-                if rec is None:
-                    rec = comp_best[idx] = [0.0, f"${sym}", 1 << 30, set()]
-                rec[0] += 0.8
+            else:
+                if pos < rec[2] or (pos == rec[2] and len(alias) > len(rec[1])):
+                    rec[1], rec[2] = alias, pos  # earliest mention, longest alias there
                 rec[3].add(si)
+            rec[0] += 2.0 if has_title and si == 0 else 1.0
+        if tokens:
+            for sym, (si, _pos) in tokens.items():
+                refs = symbols.get(sym)
+                if refs is None:
+                    continue
+                for idx in refs:
+                    if excluded and (idx, si) in excluded:
+                        continue
+                    rec = comp_best.get(idx)
+                    if rec is None:
+                        rec = comp_best[idx] = [0.0, f"${sym}", 1 << 30, {si}]
+                    else:
+                        rec[3].add(si)
+                    rec[0] += 0.8
         companies: list[dict[str, Any]] = []
         comp_sents: set[int] = set()
         if comp_best:
-            ranked = sorted(comp_best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
+            if len(comp_best) == 1:
+                ranked: Iterable[tuple[_Ref, list[Any]]] = comp_best.items()
+            else:
+                ranked = sorted(comp_best.items(), key=_rank_key)
             for idx, rec in ranked:
                 c = idx.spec
                 companies.append(
@@ -457,14 +476,20 @@ class ScoringEngine:
                 )
                 comp_sents |= rec[3]
 
-        urg: list[tuple[re.Match[str], int]] = []
+        # (rank, start, sentence, match): min() picks the most specific, then the earliest.
+        urg: list[tuple[int, int, int, re.Match[str]]] = []
         if time_hints:
-            urg = [(m, bisect_right(bounds, m.start())) for m in find_raw(low, time_hints)]
+            for m in find_raw(low, time_hints):
+                st = m.start()
+                urg.append((GROUP_RANK[m.lastgroup or "tm"], st, bisect_right(bounds, st), m))
 
         question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
-            tiers,
+            t1,
+            t2,
+            t3,
             fam_pos,
+            bounds,
             neg_hits,
             companies,
             comp_sents,
@@ -475,6 +500,19 @@ class ScoringEngine:
             published,
             cased,
         )
+
+
+def _rank_key(kv: tuple[_Ref, list[Any]]) -> tuple[float, int]:
+    return (-kv[1][0], kv[1][2])
+
+
+def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) -> bool:
+    """All-caps headlines make every word look like a ticker; detect them (once per sentence)."""
+    r = cache.get(si)
+    if r is None:
+        seg = _sentence(cased, bounds, si)
+        r = cache[si] = seg.isupper() and len(seg) > 12
+    return r
 
 
 # "Will X launch a token?", "Wen airdrop?": the headline itself is speculation.
@@ -531,12 +569,16 @@ _CONTAINED = _containers()
 _PENALTY = {cat: pen for cat, (pen, _words) in kw.NEGATIVES.items()}
 
 
-def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], window: int) -> int | None:
+def _near(a: list[int], b: list[int], window: int, bounds: list[int]) -> int | None:
     """First sentence where a word of family ``a`` is within ``window`` chars of one of ``b``."""
-    for sa, pa in a:
-        for sb, pb in b:
-            if sa == sb and abs(pa - pb) <= window:
-                return sa
+    for pa in a:
+        sa = -1
+        for pb in b:
+            if abs(pa - pb) <= window:
+                if sa < 0:
+                    sa = bisect_right(bounds, pa)
+                if sa == bisect_right(bounds, pb):
+                    return sa
     return None
 
 
@@ -560,50 +602,73 @@ NEG_T2 = 0.8  # a negative next to a tier-2 signal only (not the headline or tie
 NEG_FAR = 0.5  # a negative in a sentence with no TGE signal counts half
 NEG_REPEAT = 0.25  # each further distinct phrase of the same category, up to two
 _REPEAT = (0.0, 1.0, 1.0 + NEG_REPEAT, 1.0 + 2 * NEG_REPEAT)
-_RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
+
+
+def _r3(x: float) -> float:
+    """Round like round(x, 3) does here, at a fraction of the cost."""
+    return floor(x * 1000 + 0.5) / 1000
+
+
+# Explanation deltas of fixed size, rounded once.
+_D_COMPANY = _r3(W_COMPANY)
+_D_TOKEN = _r3(W_TOKEN)
+_D_PROX_T1 = _r3(W_PROX_T1)
+_D_PROX_T2 = _r3(W_PROX_T2)
+_D_STALE = _r3(-W_STALE)
+_D_QUESTION = _r3(-W_QUESTION)
+_RELATIVE_RANKS = (RANK["relative"], RANK["weekday"])
 
 
 def _score(
-    tiers: tuple[dict[str, int], ...],
-    fam_pos: dict[str, list[tuple[int, int]]],
+    t1: dict[str, int],
+    t2: dict[str, int],
+    t3: dict[str, int],
+    fam_pos: dict[str, list[int]],
+    bounds: list[int],
     neg_hits: dict[str, dict[str, int]],
     companies: list[dict[str, Any]],
     comp_sents: set[int],
     tokens: dict[str, tuple[int, int]],
-    urg: list[tuple[re.Match[str], int]],
+    urg: list[tuple[int, int, int, re.Match[str]]],
     has_title: bool,
     question: bool,
     published: datetime | None,
     cased: str,
 ) -> Analysis:
-    """Add up the signals. Kept as one flat function: it runs for every item."""
+    """Add up the signals. Kept as one flat function: it runs for every item.
+
+    Explanation deltas are rounded as they are written; ``score`` adds the exact values.
+    """
     expl: list[dict[str, Any]] = []
     score = 0.0
-    _, t1, t2, t3 = tiers
     direct_t1 = bool(t1)
 
     # Proximity rules: "claim ... live/open", "launch ... token", "<SYM> airdrop".
     if fam_pos:
         claim = fam_pos.get("claim")
-        opened = fam_pos.get("open")
-        if claim and opened:
-            both = {si for si, _ in claim}.intersection([si for si, _ in opened])
-            if both:
-                t1.setdefault("claim ... live", min(both))
+        if claim:
+            opened = fam_pos.get("open")
+            if opened:
+                both = {bisect_right(bounds, p) for p in claim}.intersection(
+                    [bisect_right(bounds, p) for p in opened]
+                )
+                if both:
+                    t1.setdefault("claim ... live", min(both))
         launch = fam_pos.get("launch")
         if launch:
             token = fam_pos.get("token")
             if token:
-                lt = _near(launch, token, 60)
+                lt = _near(launch, token, 60, bounds)
                 if lt is not None:
                     t1.setdefault("launch ... token", lt)
-        airdrop = fam_pos.get("airdrop")
-        if airdrop and tokens:
-            airdrop_sents = {si for si, _ in airdrop}
-            for sym, (si, _pos) in tokens.items():
-                if si in airdrop_sents:
-                    t1.setdefault(sym + " airdrop", si)
-                    break
+        if tokens:
+            airdrop = fam_pos.get("airdrop")
+            if airdrop:
+                airdrop_sents = {bisect_right(bounds, p) for p in airdrop}
+                for sym, (si, _pos) in tokens.items():
+                    if si in airdrop_sents:
+                        t1.setdefault(sym + " airdrop", si)
+                        break
 
     if len(t1) > 1:
         _drop_contained(t1)
@@ -611,56 +676,55 @@ def _score(
         _drop_contained(t2)
     if t1:
         d = (W_TIER1 if direct_t1 else W_TIER1_RULE) + W_TIER1_EXTRA * min(len(t1) - 1, 2)
-        expl.append({"signal": "tier1", "detail": ", ".join(list(t1)[:3]), "delta": d})
+        expl.append({"signal": "tier1", "detail": ", ".join(list(t1)[:3]), "delta": _r3(d)})
         score += d
         if t2:
             d = W_TIER2_WITH_T1 * min(len(t2), 3)
-            expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:3]), "delta": d})
+            expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:3]), "delta": _r3(d)})
             score += d
     elif t2:
         d = W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3)
-        expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:4]), "delta": d})
+        expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:4]), "delta": _r3(d)})
         score += d
     positive = bool(t1 or t2)
     if t3 and positive:
         d = W_TIER3 * min(len(t3), 3)
-        expl.append({"signal": "tier3", "detail": ", ".join(list(t3)[:3]), "delta": d})
+        expl.append({"signal": "tier3", "detail": ", ".join(list(t3)[:3]), "delta": _r3(d)})
         score += d
 
     strong_sents = set(t1.values())
     mid_sents = set(t2.values())
-    signal_sents = strong_sents | mid_sents
 
     if companies:
         c = companies[0]
         expl.append(
-            {"signal": "company", "detail": f"{c['name']} ('{c['matched']}')", "delta": W_COMPANY}
+            {"signal": "company", "detail": f"{c['name']} ('{c['matched']}')", "delta": _D_COMPANY}
         )
         score += W_COMPANY
     if tokens:
         expl.append(
-            {"signal": "token", "detail": ", ".join("$" + t for t in tokens), "delta": W_TOKEN}
+            {"signal": "token", "detail": ", ".join(["$" + t for t in tokens]), "delta": _D_TOKEN}
         )
         score += W_TOKEN
 
     # Proximity: a TGE keyword in the same sentence as the company or its token.
     if positive and (comp_sents or tokens):
-        subject_sents = comp_sents | {si for si, _ in tokens.values()}
-        if strong_sents & subject_sents:
+        subject_sents = comp_sents.union([si for si, _ in tokens.values()])
+        if not strong_sents.isdisjoint(subject_sents):
             expl.append(
                 {
                     "signal": "proximity",
                     "detail": "tier-1 keyword next to company/token",
-                    "delta": W_PROX_T1,
+                    "delta": _D_PROX_T1,
                 }
             )
             score += W_PROX_T1
-        elif mid_sents & subject_sents:
+        elif not mid_sents.isdisjoint(subject_sents):
             expl.append(
                 {
                     "signal": "proximity",
                     "detail": "tier-2 keyword next to company/token",
-                    "delta": W_PROX_T2,
+                    "delta": _D_PROX_T2,
                 }
             )
             score += W_PROX_T2
@@ -668,17 +732,21 @@ def _score(
     urgency: dict[str, Any] | None = None
     stale = False
     if urg:
-        near = [p for p in urg if p[1] in signal_sents]
-        pool = near or urg
-        # Most specific first (an exact day beats "Q2"), then earliest.
-        best = min(pool, key=lambda p: (_RANK[kind_of(p[0])], p[0].start()))
-        u = resolve(best[0], published, cased)
+        if len(urg) == 1:
+            best = urg[0]
+            near = best[2] in strong_sents or best[2] in mid_sents
+        else:
+            pool = [p for p in urg if p[2] in strong_sents or p[2] in mid_sents]
+            near = bool(pool)
+            # Most specific first (an exact day beats "Q2"), then earliest.
+            best = min(pool or urg)
+        u = resolve(best[3], published, cased)
         if u is not None:
             urgency = u.to_dict()
             if (
                 u.date
                 and u.kind in ("date", "month", "quarter")
-                and not any(kind_of(m) in ("relative", "weekday") for m, _ in urg)
+                and not any(p[0] in _RELATIVE_RANKS for p in urg)
             ):
                 ref = published.date() if published else datetime.now().date()
                 age = (ref - date.fromisoformat(u.date)).days
@@ -690,7 +758,7 @@ def _score(
                         {
                             "signal": "negative:stale",
                             "detail": f"{u.text!r} is long before publication",
-                            "delta": -W_STALE,
+                            "delta": _D_STALE,
                         }
                     )
                     score -= W_STALE
@@ -700,7 +768,7 @@ def _score(
                         {
                             "signal": "urgency",
                             "detail": repr(u.text) + (f" -> {u.date}" if u.date else ""),
-                            "delta": d,
+                            "delta": _r3(d),
                         }
                     )
                     score += d
@@ -712,7 +780,7 @@ def _score(
             {
                 "signal": "negative:question",
                 "detail": "headline asks whether it will happen",
-                "delta": -W_QUESTION,
+                "delta": _D_QUESTION,
             }
         )
         score -= W_QUESTION
@@ -727,20 +795,13 @@ def _score(
         pen = _PENALTY[cat] * factor * _REPEAT[min(len(phrases), 3)]
         if cat not in negatives:
             negatives.append(cat)
-        expl.append(
-            {
-                "signal": "negative:" + cat,
-                "detail": ", ".join([repr(p) for p in phrases][:3]),
-                "delta": -pen,
-            }
-        )
+        # Keys are already repr() of the phrases.
+        detail = ", ".join(list(phrases)[:3]) if len(phrases) > 1 else next(iter(phrases))
+        expl.append({"signal": "negative:" + cat, "detail": detail, "delta": _r3(-pen)})
         score -= pen
 
-    # floor(x * 1000 + 0.5) / 1000 rounds like round(x, 3) here at a fraction of the cost.
     conf = 1.0 if score > 1.0 else (0.0 if score < 0.0 else score)
     conf = floor(conf * 1000 + 0.5) / 1000
-    for e in expl:
-        e["delta"] = floor(e["delta"] * 1000 + 0.5) / 1000
     raw = floor(score * 1000 + 0.5) / 1000
     if conf != raw:
         expl.append(
@@ -751,12 +812,12 @@ def _score(
             }
         )
     return Analysis(
-        confidence=conf,
-        band=band_for(conf),
-        companies=companies,
-        tokens=list(tokens),
-        keywords={"tier1": list(t1), "tier2": list(t2), "tier3": list(t3)},
-        urgency=urgency,
-        negatives=negatives,
-        explanation=expl,
+        conf,
+        "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
+        companies,
+        list(tokens),
+        {"tier1": list(t1), "tier2": list(t2), "tier3": list(t3)},
+        urgency,
+        negatives,
+        expl,
     )

@@ -139,6 +139,25 @@ def normalise(marked: str) -> tuple[str, str]:
     return cased, lowered
 
 
+def prepare(marked: str) -> tuple[str, str, list[int]]:
+    """``normalise`` and ``sentence_bounds`` in one go (ASCII text is encoded once)."""
+    if not marked.isascii():
+        cased, low = normalise(marked)
+        return cased, low, sentence_bounds(marked)
+    raw = marked.encode("ascii")
+    ends = raw.translate(_END_TABLE)
+    bounds: list[int] = []
+    i = ends.find(b". ")
+    while i != -1:
+        bounds.append(i)
+        i = ends.find(b". ", i + 2)
+    return (
+        raw.translate(_CASED_TABLE).decode("ascii"),
+        raw.translate(_LOWER_TABLE).decode("ascii"),
+        bounds,
+    )
+
+
 def pattern_key(phrase: str) -> str:
     """Normalise a phrase like text (single spaces), padded for whole-word matching.
 

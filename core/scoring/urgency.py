@@ -328,3 +328,8 @@ def find_urgency(text: str, published: datetime | date | None = None) -> Urgency
     starts = [i for i in range(len(low) - 1) if low[i] == " " and low[i + 1] != " "]
     found = find_in(low, [(i, i + 2, 0) for i in starts], published, cased)
     return min(found, key=lambda u: (u.rank, u.start)) if found else None
+
+
+# Public names for the engine: the kind ranks, and the rank of a raw match's top-level group.
+RANK = _RANK
+GROUP_RANK = {group: _RANK[kind] for group, kind in _KIND.items()}
