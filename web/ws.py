@@ -110,8 +110,9 @@ class WsHub:
 
     Fan-out does no per-client work beyond appending one shared, pre-encoded frame:
     subscribers are grouped by their filters (evaluated once per group per alert), and
-    one flush per loop iteration writes each client's pending frames in a single
-    `transport.write` - no task per client, no await on any client.
+    a flush (on the next loop iteration, at most every FLUSH_EVERY_S) writes each
+    client's pending frames in a single `transport.write` - no task per client, no
+    await on any client.
     """
 
     def __init__(
