@@ -128,8 +128,7 @@ class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
     automaton: Any
-    vocab: list[_Voc | None]  # per pattern index: the phrase's vocabulary roles
-    entries: list[tuple[tuple[Any, ...], ...] | None]  # per pattern index: company entries
+    actions: list[tuple[Any, ...]]  # per pattern index: what a match means (see _actions)
     companies: tuple[CompanySpec, ...]
     symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
 
@@ -200,6 +199,28 @@ def _vocab_entries() -> dict[str, _Voc]:
 
 
 _VOCAB = _vocab_entries()
+
+# What a pattern match means, by the first item: the common vocabulary shapes get their own
+# short path in the hot loop (a tier word, one negative phrase, a time word); everything else
+# is the full role tuple and/or company entries.
+_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_COMPANY, _A_BOTH = range(6)
+
+
+def _vocab_action(v: _Voc) -> tuple[Any, ...]:
+    tier, label, fams, negs, back, before, after = v
+    if fams or before or after:
+        return (_A_VOCAB, v)
+    if tier and not negs and back < 0:
+        return (_A_TIER, tier, label)
+    if not tier and len(negs) == 1 and back < 0:
+        return (_A_NEG, *negs[0])
+    if not tier and not negs and back >= 0:
+        return (_A_HINT, back)
+    return (_A_VOCAB, v)
+
+
+_VOCAB_ROLES = list(_VOCAB.values())
+_VOCAB_ACTIONS = [_vocab_action(v) for v in _VOCAB_ROLES]
 
 
 def _case_rule(alias: str) -> int:
@@ -285,10 +306,15 @@ def _build(
         matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
         implementation=ahocorasick_rs.Implementation.ContiguousNFA,
     )
-    vocab: list[_Voc | None] = [*_VOCAB.values()]
-    vocab.extend([None] * (len(table) - len(vocab)))
-    entries = [tuple(b) if b else None for b in table.values()]
-    snap = _Snapshot(automaton, vocab, entries, comps, {k: tuple(v) for k, v in symbols.items()})
+    actions = [*_VOCAB_ACTIONS]
+    vocab = _VOCAB_ROLES
+    for i, bucket in enumerate(table.values()):
+        if i < len(vocab):
+            if bucket:  # a company named like a vocabulary word
+                actions[i] = (_A_BOTH, vocab[i], tuple(bucket))
+        else:
+            actions.append((_A_COMPANY, tuple(bucket)))
+    snap = _Snapshot(automaton, actions, comps, {k: tuple(v) for k, v in symbols.items()})
     return snap, new_cache
 
 
@@ -342,13 +368,29 @@ class ScoringEngine:
         time_hints: list[tuple[int, int, int]] = []  # (start, end, words to look back)
         upper: dict[int, bool] = {}  # sentence -> all caps (see _all_caps)
 
-        vocab = snap.vocab
-        entries = snap.entries
+        actions = snap.actions
         symbols = snap.symbols
         for pi, s, e in snap.automaton.find_matches_as_indexes(low, overlapping=True):
-            v = vocab[pi]
-            if v is not None:
-                tier, label, fams, negs, back, before, after = v
+            a = actions[pi]
+            k = a[0]
+            if k == _A_TIER:
+                hits = tiers[a[1]]
+                label = a[2]
+                if label not in hits:
+                    hits[label] = bisect_right(bounds, s)
+                continue
+            if k == _A_NEG:
+                found = neg_hits.get(a[1])
+                if found is None:
+                    neg_hits[a[1]] = {a[2]: bisect_right(bounds, s)}
+                elif a[2] not in found:
+                    found[a[2]] = bisect_right(bounds, s)
+                continue
+            if k == _A_HINT:
+                time_hints.append((s, e, a[1]))
+                continue
+            if k != _A_COMPANY:
+                tier, label, fams, negs, back, before, after = a[1]
                 if tier:
                     hits = tiers[tier]
                     if label not in hits:
@@ -387,11 +429,10 @@ class ScoringEngine:
                         si = bisect_right(bounds, s)
                         if not _all_caps(cased, bounds, si, upper):
                             tokens.setdefault(word.upper(), (si, e))
-            found_entries = entries[pi]
-            if found_entries is None:
-                continue
+                if k == _A_VOCAB:
+                    continue
             si = bisect_right(bounds, s)
-            for entry in found_entries:
+            for entry in a[-1]:
                 kind = entry[0]
                 if kind == _COMP:
                     rule = entry[3]
@@ -551,8 +592,10 @@ def _sentence(cased: str, bounds: list[int], si: int) -> str:
 
 def _drop_contained(hits: dict[str, int]) -> None:
     """Report "token generation event" once, not also "token generation" inside it."""
-    for k in [k for k in hits if k in _CONTAINED and not _CONTAINED[k].isdisjoint(hits)]:
-        del hits[k]
+    inner = _CONTAINED.keys() & hits.keys()
+    if inner:
+        for k in [k for k in inner if not _CONTAINED[k].isdisjoint(hits)]:
+            del hits[k]
 
 
 def _containers() -> dict[str, frozenset[str]]:
@@ -617,6 +660,17 @@ _D_PROX_T2 = _r3(W_PROX_T2)
 _D_STALE = _r3(-W_STALE)
 _D_QUESTION = _r3(-W_QUESTION)
 _RELATIVE_RANKS = (RANK["relative"], RANK["weekday"])
+# category -> [full, next to tier-2, far][distinct phrases, up to 3] -> (penalty, rounded delta)
+_NEG_PENALTIES = {
+    cat: [
+        [
+            (pen, _r3(-pen))
+            for pen in (_PENALTY[cat] * factor * _REPEAT[n] for n in range(len(_REPEAT)))
+        ]
+        for factor in (1.0, NEG_T2, NEG_FAR)
+    ]
+    for cat in _PENALTY
+}
 
 
 def _score(
@@ -785,19 +839,20 @@ def _score(
         )
         score -= W_QUESTION
     for cat, phrases in neg_hits.items():
-        factor = NEG_FAR
-        for si in phrases.values():
-            if si in strong_sents or (si == 0 and has_title):
-                factor = 1.0
-                break
-            if si in mid_sents:
-                factor = NEG_T2
-        pen = _PENALTY[cat] * factor * _REPEAT[min(len(phrases), 3)]
+        sents = phrases.values()
+        if not strong_sents.isdisjoint(sents) or (has_title and 0 in sents):
+            where = 0  # in the headline or a tier-1 sentence: full penalty
+        elif mid_sents and not mid_sents.isdisjoint(sents):
+            where = 1
+        else:
+            where = 2
+        n = len(phrases)
+        pen, delta = _NEG_PENALTIES[cat][where][n if n < 3 else 3]
         if cat not in negatives:
             negatives.append(cat)
         # Keys are already repr() of the phrases.
-        detail = ", ".join(list(phrases)[:3]) if len(phrases) > 1 else next(iter(phrases))
-        expl.append({"signal": "negative:" + cat, "detail": detail, "delta": _r3(-pen)})
+        detail = ", ".join(list(phrases)[:3]) if n > 1 else next(iter(phrases))
+        expl.append({"signal": "negative:" + cat, "detail": detail, "delta": delta})
         score -= pen
 
     conf = 1.0 if score > 1.0 else (0.0 if score < 0.0 else score)

@@ -157,9 +157,10 @@ def _year(raw: str | None) -> int | None:
 
 def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
     g = m.group
-    if g("iso"):
+    top = m.lastgroup or "tm"  # the alternative that matched (groups nest inside it)
+    if top == "iso":
         return _safe_date(int(g("iy")), int(g("im")), int(g("id"))), "date"
-    if g("md") or g("dm"):
+    if top == "md" or top == "dm":
         mon = _MONTHS[(g("mdm") or g("dmm"))[:3]]
         day = int(g("mdd") or g("dmd"))
         if day == 0:
@@ -168,39 +169,33 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
             pass  # "may 10" is rare as a verb followed by a number; accept
         year = _year(g("mdy") or g("dmy"))
         return (_safe_date(year, mon, day) if year else _nearest_year(mon, day, ref)), "date"
-    if g("q"):
+    if top == "q":
         year = _year(g("qy")) or ref.year
         return _safe_date(year, (int(g("qn")) - 1) * 3 + 1, 1), "quarter"
-    if g("rel"):
-        w = " ".join(g("relw").split())
-        if w in ("next month",):
+    if top == "rel":
+        w = g("relw")
+        if "  " in w:
+            w = " ".join(w.split())
+        if w == "next month":
             return date(ref.year + (ref.month == 12), ref.month % 12 + 1, 1), "relative"
-        offsets = {
-            "today": 0,
-            "tonight": 0,
-            "later today": 0,
-            "tomorrow": 1,
-            "yesterday": -1,
-            "this week": 0,
-            "later this week": 0,
-            "this weekend": (5 - ref.weekday()) % 7,
-            "next week": 7,
-            "next weekend": (5 - ref.weekday()) % 7 + 7,
-            "this month": 0,
-            "later this month": 0,
-        }
-        return ref + timedelta(days=offsets[w]), "relative"
-    if g("inn"):
+        if w == "this weekend":
+            days = (5 - ref.weekday()) % 7
+        elif w == "next weekend":
+            days = (5 - ref.weekday()) % 7 + 7
+        else:
+            days = _REL_DAYS[w]
+        return ref + timedelta(days=days), "relative"
+    if top == "inn":
         raw = " ".join(g("innn").split())
         n = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw, 1)
         days = {"minute": n / 1440, "hour": n / 24, "day": n, "week": 7 * n, "month": 30 * n}
         return ref + timedelta(days=int(days[g("innu")])), "relative"
-    if g("wd"):
+    if top == "wd":
         ahead = (_WEEKDAYS.index(g("wdn")) - ref.weekday()) % 7
         if g("wdp") == "next" and ahead == 0:
             ahead = 7
         return ref + timedelta(days=ahead), "weekday"
-    if g("mo"):
+    if top == "mo":
         if g("mop") == "in" and g("mom") == "may" and not g("moy"):
             return None  # "in may" is the modal verb more often than the month
         mon = _MONTHS[g("mom")[:3]]
@@ -208,9 +203,23 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
         if year is None:
             year = ref.year if mon >= ref.month - 6 else ref.year + 1
         return _safe_date(year, mon, 1), "month"
-    if g("yr"):
+    if top == "yr":
         return None, "year"
     return None, "time"
+
+
+_REL_DAYS = {
+    "today": 0,
+    "tonight": 0,
+    "later today": 0,
+    "tomorrow": 1,
+    "yesterday": -1,
+    "this week": 0,
+    "later this week": 0,
+    "next week": 7,
+    "this month": 0,
+    "later this month": 0,
+}
 
 
 def _display(m: re.Match[str], cased: str | None) -> str:
@@ -240,39 +249,39 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
     out: list[re.Match[str]] = []
     done_until = -1
     match = _DATE_RE.match
+    candidates = _CANDIDATE.finditer
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
         gate = _GATES.get(low[s + 1 : e - 1])
+        p = s
         if gate is not None:  # "day"/"UTC": the word before decides whether to look further
-            p = s
             while p > 0 and low[p - 1] == " ":
                 p -= 1
             prev = low[low.rfind(" ", 0, p) + 1 : p]
             if prev not in gate and not prev[:1].isdigit():
                 continue
-        starts = [s + 1]
-        p = s
-        for _ in range(back):
+        for _ in range(back):  # the window starts ``back`` words before the hint
             while p > 0 and low[p - 1] == " ":
                 p -= 1
             if p <= 0:
                 break
             p = low.rfind(" ", 0, p)
-            starts.append(p + 1)
-        for st in reversed(starts):
-            if st < done_until:
-                continue
-            if not low[st : st + 1].isdigit():
-                end = low.find(" ", st)
-                if low[st:end] not in _STARTERS:
-                    continue  # cheaper than a regex attempt that cannot match here
-            m = match(low, st)
+        # Word starts in the window (up to the end of the hint word) where a date can begin,
+        # earliest first.
+        wend = low.find(" ", s + 1)
+        for c in candidates(low, max(p, done_until, 0), wend if wend > 0 else len(low)):
+            m = match(low, c.start())
             if m is not None and m.end() >= e - 1:
                 done_until = m.end()
                 out.append(m)
                 break
     return out
+
+
+# Where a date expression can start: a digit, or a word that can begin one. Cheaper than
+# trying the date regex at every word of the window.
+_CANDIDATE = re.compile(r"(?<![\w$])(?:\d|(?:" + "|".join(sorted(_STARTERS)) + r")(?![\w$]))")
 
 
 def kind_of(m: re.Match[str]) -> str:
