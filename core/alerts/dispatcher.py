@@ -2,9 +2,11 @@
 
 Claiming: on PostgreSQL one statement `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
 RETURNING id` inside a transaction, so several workers split the rows and never take the same
-one; on SQLite (one worker by design) a select then a guarded update. A claim older than
-`lease_s` is taken again, which is how rows abandoned by a crash get finished (at-least-once).
-Every status write is fenced on `claimed_by`, and sent rows are never claimed again.
+one; on SQLite (one worker by design) the same single `UPDATE … RETURNING` without the lock.
+Sends are recorded in batches (`SentMarks`: one UPDATE per batch, not a transaction per row).
+A claim older than `lease_s` is taken again, which is how rows abandoned by a crash get
+finished (at-least-once). Every status write is fenced on `claimed_by`, and sent rows are
+never claimed again.
 
 Outcomes (see core.channels.base.Outcome): sent → status sent + external id; rate_limited →
 the scope (chat, route, whole platform) is paused exactly `retry_after` and the row waits,
@@ -31,18 +33,17 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.alerts.render import AlertMessage, message_from_alert
 from core.channels.base import Channel, Notice, Outcome, OutcomeKind
 from core.models import (
+    Alert,
     Delivery,
     DeliveryStatus,
     Destination,
     DestinationKind,
     Subscription,
-    SubscriptionMode,
 )
 
 log = logging.getLogger(__name__)
@@ -170,42 +171,61 @@ async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
     return False
 
 
-class GroupCommit:
-    """Group commit: writes arriving within `delay_s` share one transaction.
+class SentMarks:
+    """Sends recorded in batches: one UPDATE per batch instead of one transaction per row.
 
-    Each caller still waits until its own write is committed, so "mark sent right after the
-    send returns" holds (a few ms later); on SQLite this turns one fsync per delivery into one
-    per group, the main cost of the outbox.
+    A sender does not wait for its mark: it hands the row here and sends the next one. Marks
+    are written once `max_batch` have gathered or `delay_s` after the first, in one statement
+    fenced on `claimed_by` and an active status, and the dispatcher drains the rest before a
+    pass ends. A crash before a mark is written leaves the row claimed-but-unmarked, so it
+    is sent again after its lease (at-least-once); a row marked sent is never claimed again.
     """
 
-    def __init__(self, flush: Any, delay_s: float = 0.002) -> None:
-        self._flush = flush
-        self._delay_s = delay_s
-        self._items: list[tuple[Any, asyncio.Future[Any]]] = []
-        self._task: asyncio.Task[None] | None = None
+    def __init__(self, write: Any, *, max_batch: int = 200, delay_s: float = 0.005) -> None:
+        self._write = write
+        self.max_batch = max_batch
+        self.delay_s = delay_s
+        self._items: list[tuple[int, str | None]] = []
+        self._lock = asyncio.Lock()  # one write at a time (SQLite has one connection anyway)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._timer: asyncio.TimerHandle | None = None
 
-    async def add(self, item: Any) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._items.append((item, future))
-        if self._task is None:
-            self._task = asyncio.create_task(self._run())
-        return await future
+    def add(self, row_id: int, external_id: str | None) -> None:
+        self._items.append((row_id, external_id))
+        if len(self._items) >= self.max_batch:
+            self._spawn()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.delay_s, self._spawn)
 
-    async def _run(self) -> None:
-        await asyncio.sleep(self._delay_s)
-        items, self._items, self._task = self._items, [], None
-        try:
-            results = await self._flush([item for item, _ in items])
-        except BaseException as exc:
-            for _, future in items:
-                if not future.done():
-                    future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
+    def _spawn(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._items:
             return
-        for (_, future), result in zip(items, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+        items, self._items = self._items, []
+        task = asyncio.create_task(self._flush(items))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _flush(self, items: list[tuple[int, str | None]]) -> None:
+        async with self._lock:
+            try:
+                written = await self._write(items)
+            except Exception:
+                log.exception(
+                    "recording %d sent deliveries failed; they will be resent", len(items)
+                )
+                return
+        lost = len(items) - written
+        if lost:
+            log.warning("%d sent deliveries lost their claim before being recorded", lost)
+
+    async def drain(self) -> None:
+        """Write everything handed in so far and wait for it."""
+        self._spawn()
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
 class Dispatcher:
@@ -223,7 +243,7 @@ class Dispatcher:
         self._listen_task: asyncio.Task[None] | None = None
         self._stopping = False
         self.stats: dict[str, int] = defaultdict(int)
-        self._commits: GroupCommit = GroupCommit(self._write_sent)
+        self.marks = SentMarks(self._write_sent)
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -314,52 +334,55 @@ class Dispatcher:
             async with in_transaction() as tx:
                 rows = await tx.execute_query_dict(sql, [now, self.worker_id, stale, kinds, limit])
             return sorted(int(r["id"]) for r in rows)
-        due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
-        base = Delivery.filter(
-            due,
-            free,
-            mode=SubscriptionMode.INSTANT,
-            status__in=ACTIVE,
-            destination__kind__in=kinds,
-        )
-        ids = await base.order_by("id").limit(limit).values_list("id", flat=True)
-        if not ids:
-            return []
-        async with in_transaction():
-            await Delivery.filter(free, id__in=ids, status__in=ACTIVE).update(
-                claimed_at=now, claimed_by=self.worker_id
+        # SQLite: one worker by design, and the statement is atomic; no row lock needed
+        marks = ",".join("?" * len(kinds))
+        sql = f"""
+            UPDATE deliveries SET claimed_at = ?, claimed_by = ?
+            WHERE id IN (
+                SELECT d.id FROM deliveries d
+                JOIN destinations t ON t.id = d.destination_id
+                WHERE d.mode = 'instant' AND d.status IN ('pending', 'failed')
+                  AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+                  AND (d.claimed_at IS NULL OR d.claimed_at < ?)
+                  AND t.kind IN ({marks})
+                ORDER BY d.id
+                LIMIT ?
             )
-            mine = await Delivery.filter(id__in=ids, claimed_by=self.worker_id).values_list(
-                "id", flat=True
-            )
-        return sorted(int(i) for i in mine)
+            RETURNING id
+        """
+        rows = await conn.execute_query_dict(sql, [now, self.worker_id, now, stale, *kinds, limit])
+        return sorted(int(r["id"]) for r in rows)
 
     async def run_once(self) -> int:
         """Claim one batch and send it; returns how many rows were handled."""
         ids = await self.claim()
         if not ids:
             return 0
-        rows = (
-            await Delivery.filter(id__in=ids, claimed_by=self.worker_id)
-            .select_related("alert", "destination")
-            .order_by("id")
-        )
+        rows = await Delivery.filter(id__in=ids, claimed_by=self.worker_id).order_by("id")
+        # a batch holds few alerts and destinations: load each once (not once per row) and
+        # render each alert once for all of its destinations
+        dests = {d.id: d for d in await Destination.filter(id__in={r.destination_id for r in rows})}
+        alerts = await Alert.filter(id__in={r.alert_id for r in rows})
+        messages = {a.id: message_from_alert(a) for a in alerts}
         by_dest: dict[int, list[Delivery]] = defaultdict(list)
         for row in rows:
             by_dest[row.destination_id].append(row)
         sem = asyncio.Semaphore(self.config.concurrency)
 
-        async def one_destination(batch: list[Delivery]) -> None:
+        async def one_destination(dest_id: int, batch: list[Delivery]) -> None:
             async with sem:
-                await self._send_destination(batch)
+                await self._send_destination(dests[dest_id], batch, messages)
 
-        await asyncio.gather(*(one_destination(b) for b in by_dest.values()))
+        try:
+            await asyncio.gather(*(one_destination(d, b) for d, b in by_dest.items()))
+        finally:
+            await self.marks.drain()
         return len(rows)
 
-    async def _send_destination(self, rows: list[Delivery]) -> None:
+    async def _send_destination(
+        self, dest: Destination, rows: list[Delivery], messages: dict[int, AlertMessage]
+    ) -> None:
         """Rows of one destination, in order; stops early on a pause or a rejection."""
-        dest = rows[0].destination
         channels = self.app.channels
         channel = await channels.ready(dest.kind)
         for i, row in enumerate(rows):
@@ -376,7 +399,7 @@ class Dispatcher:
                     for later in rows[i:]:
                         await self._release(later, until)
                     return
-                stop = await self._send_row(channel, dest, row)
+                stop = await self._send_row(channel, dest, row, messages[row.alert_id])
                 if stop:
                     for later in rows[i + 1 :]:
                         if dest.rejected_reason:
@@ -390,8 +413,7 @@ class Dispatcher:
                 log.exception("delivery %s: unexpected error", row.id)
                 await self._failed_attempt(row, "internal error (see logs)")
 
-    async def _message(self, dest: Destination, row: Delivery) -> AlertMessage:
-        msg = message_from_alert(row.alert)
+    async def _message(self, dest: Destination, msg: AlertMessage) -> AlertMessage:
         if dest.kind == DestinationKind.EMAIL:
             sub = (
                 await Subscription.filter(destination_id=dest.id, active=True)
@@ -402,9 +424,11 @@ class Dispatcher:
                 msg = replace(msg, unsubscribe_url=await self.app.alerts.unsubscribe_url(sub))
         return msg
 
-    async def _send_row(self, channel: Channel, dest: Destination, row: Delivery) -> Any:
+    async def _send_row(
+        self, channel: Channel, dest: Destination, row: Delivery, message: AlertMessage
+    ) -> Any:
         """Send one row and record it; returns a datetime (defer the rest), True, or None."""
-        message = await self._message(dest, row)
+        message = await self._message(dest, message)
         moves = 0
         while True:
             try:
@@ -444,6 +468,7 @@ class Dispatcher:
             return until
         if kind == OutcomeKind.REJECTED:
             await self._finish(row, DeliveryStatus.REJECTED, error=outcome.reason)
+            await self.marks.drain()  # earlier sends to it stay recorded as sent
             await reject_destination(self.app, dest, outcome.reason)
             return True
         if kind == OutcomeKind.FAILED:
@@ -474,30 +499,46 @@ class Dispatcher:
         external_id: str | None = None,
         error: str | None = None,
     ) -> None:
-        fields: dict[str, Any] = {"status": status, "claimed_at": None, "claimed_by": None}
         if status == DeliveryStatus.SENT:
-            fields.update(
-                external_id=(external_id or "")[:128] or None,
-                sent_at=now_utc(),
-                last_error=None,
-                attempts=row.attempts + 1,
-            )
-            updated = await self._commits.add((row, fields))
-        else:
-            fields["last_error"] = _short(error or "", 1000)
-            updated = await self._mine(row).update(**fields)
+            self.marks.add(row.id, (external_id or "")[:128] or None)
+            return
+        updated = await self._mine(row).update(
+            status=status, claimed_at=None, claimed_by=None, last_error=_short(error or "", 1000)
+        )
         if not updated:
             log.warning("delivery %s: claim lost before recording %s", row.id, status)
 
-    async def _write_sent(self, batch: list[tuple[Delivery, dict[str, Any]]]) -> list[int]:
-        """Record many sends in one transaction (one commit instead of one per row)."""
-        async with in_transaction() as conn:
-            return [
-                await Delivery.filter(id=row.id, claimed_by=self.worker_id, status__in=ACTIVE)
-                .using_db(conn)
-                .update(**fields)
-                for row, fields in batch
-            ]
+    async def _write_sent(self, items: list[tuple[int, str | None]]) -> int:
+        """Record many sends in one UPDATE (fenced on our claim); returns how many took."""
+        conn = connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
+        params: list[Any] = [now_utc()]
+        cases = []
+        for row_id, external_id in items:
+            n = len(params)
+            cases.append(f"WHEN {mark(n + 1)} THEN {mark(n + 2)}")
+            params += [row_id, external_id]
+        ids = [row_id for row_id, _ in items]
+        if postgres:
+            where_ids = f"id = ANY(${len(params) + 1}::bigint[])"
+            params.append(ids)
+        else:
+            where_ids = f"id IN ({','.join('?' * len(ids))})"
+            params += ids
+        params.append(self.worker_id)
+        # a CASE keyed on the primary key: SQLite walks the IN list by index, whereas
+        # UPDATE … FROM (VALUES …) made it scan the table once per batch row
+        sql = f"""
+            UPDATE deliveries SET status = 'sent', sent_at = {mark(1)},
+                external_id = CASE id {" ".join(cases)} END,
+                attempts = attempts + 1, last_error = NULL, claimed_at = NULL, claimed_by = NULL
+            WHERE {where_ids} AND claimed_by = {mark(len(params))}
+              AND status IN ('pending', 'failed')
+            RETURNING id
+        """
+        rows = await conn.execute_query_dict(sql, params)
+        return len(rows)
 
     async def _release(self, row: Delivery, until: datetime, *, error: str | None = None) -> None:
         """Give the row back untouched (not an attempt), due again at `until`."""

@@ -93,6 +93,14 @@ class Channel:
     async def close(self) -> None:
         """Release sessions; safe to call twice."""
 
+    def self_throttle(self, enabled: bool) -> bool:
+        """Switch the channel's own throttle to the platform's published limits on or off.
+
+        Benchmarks turn it off to measure the pipeline rather than the platform's limit.
+        Returns False when the channel has no self-throttle.
+        """
+        return False
+
     def scopes(self, destination: Destination) -> tuple[str, ...]:
         """Rate-limit scopes a send to `destination` counts against (checked before sending)."""
         return (self.kind, f"{self.kind}:{destination.address}")
