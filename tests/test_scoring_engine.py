@@ -368,6 +368,28 @@ def test_empty_and_whitespace_items(engine: ScoringEngine) -> None:
         assert a.why() == "no TGE signals"
 
 
+def test_item_without_any_signal_is_empty_but_tickers_still_count(
+    engine: ScoringEngine,
+) -> None:
+    quiet = analyze(engine, "Quiet markets", "Nothing happened here at all, honestly.")
+    assert quiet.to_dict() == {
+        "confidence": 0.0,
+        "band": "low",
+        "companies": [],
+        "tokens": [],
+        "keywords": {"tier1": [], "tier2": [], "tier3": []},
+        "urgency": None,
+        "negatives": [],
+        "explanation": [],
+    }
+    # No phrase or name matched, but "$STRK" and "(PENGU)" are still tickers.
+    assert analyze(engine, "Quiet markets", "Nothing but $STRK here.").tokens == ["STRK"]
+    assert [c["name"] for c in analyze(engine, "Quiet", "Nothing but $STRK.").companies] == [
+        "Starknet"
+    ]
+    assert analyze(engine, "Quiet markets", "Pudgy Penguins (PENGU) idle.").tokens == ["PENGU"]
+
+
 def test_headline_repeated_in_text_counts_once(engine: ScoringEngine) -> None:
     once = analyze(engine, "Acme TGE in 1 week", "")
     twice = analyze(engine, "Acme TGE in 1 week", "Acme TGE in 1 week")

@@ -370,7 +370,11 @@ class ScoringEngine:
 
         actions = snap.actions
         symbols = snap.symbols
-        for pi, s, e in snap.automaton.find_matches_as_indexes(low, overlapping=True):
+        matches = snap.automaton.find_matches_as_indexes(low, overlapping=True)
+        if not matches and "$" not in cased and "(" not in marked:
+            # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
+            return Analysis(0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []})
+        for pi, s, e in matches:
             a = actions[pi]
             k = a[0]
             if k == _A_TIER:
