@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from aiosmtpd.smtp import SMTP, Envelope
 
-from core.alerts.dispatcher import DispatchConfig
+from core.alerts.dispatcher import DispatchConfig, Dispatcher
 from core.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from core.models import (
     Company,
@@ -26,6 +26,7 @@ from core.models import (
     User,
 )
 from core.scoring import Analysis, band_for
+from tests.conftest import wait_for
 
 FAST = DispatchConfig(
     batch_size=50,
@@ -74,6 +75,16 @@ async def subscribe(owner: User, dest: Destination, **kw: Any) -> Subscription:
 
 async def rows(**filters: Any) -> list[Delivery]:
     return await Delivery.filter(**filters).order_by("id")
+
+
+async def drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:
+    """Run dispatcher passes until no row is pending/failed any more."""
+
+    async def done() -> bool:
+        await dispatcher.run_once()
+        return not await Delivery.filter(status__in=("pending", "failed")).exists()
+
+    await wait_for(done, within_s=within_s, interval=0.01)
 
 
 # --- real SMTP server --------------------------------------------------------------------
@@ -136,6 +147,7 @@ class Receiver:
     statuses: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     runner: web.AppRunner | None = None
     url: str = ""
+    host: str = "127.0.0.1"
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -161,10 +173,10 @@ class Receiver:
         app.router.add_post("/{tail:.*}", self.handle)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        site = web.TCPSite(self.runner, self.host, 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/hook"
+        self.url = f"http://{self.host}:{port}/hook"
         return self.url
 
     async def stop(self) -> None:

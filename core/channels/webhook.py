@@ -1,4 +1,5 @@
-"""Generic outgoing webhooks: a signed JSON POST per alert (or digest), SSRF-safe.
+"""Generic outgoing webhooks: a signed JSON POST per alert (or digest), SSRF-safe: sent
+through the safe fetcher (`SafeFetcher.post`), so the same connect-time address checks apply.
 
 Signature: `X-TGE-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>` with
 `X-TGE-Timestamp: <unix seconds>`; receivers check both (see `verify_signature`) so a captured
@@ -12,20 +13,16 @@ import hmac
 import ipaddress
 import json
 import logging
-import socket
 import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
-
 from core.alerts.render import AlertMessage, DigestMessage
 from core.channels.base import Channel, Notice, Outcome
 from core.config import Settings
 from core.errors import InvalidInput
+from core.monitors.fetch import FetchError, FetchRefused, SafeFetcher
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -70,25 +67,6 @@ def _is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
-
-
-class PublicOnlyResolver(AbstractResolver):
-    """Resolves like the default resolver but drops every non-public address (connect time)."""
-
-    def __init__(self) -> None:
-        self._inner = DefaultResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        public = [r for r in results if _is_public(r["host"])]
-        if not public:
-            raise OSError(f"refusing to connect to {host}: not a public address")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()
 
 
 def check_webhook_url(url: Any, *, allow_private: bool = False) -> str:
@@ -149,11 +127,13 @@ def alert_dict(msg: AlertMessage) -> dict[str, Any]:
 
 
 class WebhookChannel(Channel):
-    """POSTs signed JSON; refuses private addresses unless FETCH_ALLOW_PRIVATE_NETWORKS."""
+    """POSTs signed JSON through the safe fetcher (public addresses only, unless
+    FETCH_ALLOW_PRIVATE_NETWORKS), never following a redirect, reading at most 64 KiB back."""
 
     kind: ClassVar[str] = "webhook"
     max_length: ClassVar[int] = 1_000_000
     supports_digest: ClassVar[bool] = True
+    response_cap: ClassVar[int] = 64 * 1024
 
     def __init__(
         self, settings: Settings, *, fetcher: Any = None, timeout_s: float | None = None
@@ -161,36 +141,28 @@ class WebhookChannel(Channel):
         self.settings = settings
         self.fetcher = fetcher  # the shared SafeFetcher, or a callable returning it
         self.timeout_s = timeout_s or min(settings.fetch_timeout_s, 15.0)
-        self._session: aiohttp.ClientSession | None = None
+        self._own: SafeFetcher | None = None  # only when no shared fetcher was given
 
-    async def start(self) -> None:
-        if self._session is None:
-            allow = self.settings.fetch_allow_private_networks
-            connector = aiohttp.TCPConnector(
-                resolver=None if allow else PublicOnlyResolver(),
-                use_dns_cache=False,
-                limit=100,
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=aiohttp.ClientTimeout(total=self.timeout_s)
-            )
+    def _fetcher(self) -> SafeFetcher:
+        fetcher = self.fetcher() if callable(self.fetcher) else self.fetcher
+        if fetcher is not None:
+            return fetcher
+        if self._own is None:
+            self._own = SafeFetcher(self.settings)
+        return self._own
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._own is not None:  # a shared fetcher is closed by its owner (the App)
+            await self._own.close()
+            self._own = None
 
     def scopes(self, destination: Destination) -> tuple[str, ...]:
         host = urlsplit(destination.address).hostname or ""
         return (f"webhook:{host}",)
 
     def check(self, url: str) -> str:
-        """Validate with the shared safe fetcher when there is one, else our own rules."""
-        fetcher = self.fetcher() if callable(self.fetcher) else self.fetcher
-        if fetcher is not None and hasattr(fetcher, "check_url"):
-            fetcher.check_url(url)
-            return url
-        return check_webhook_url(url, allow_private=self.settings.fetch_allow_private_networks)
+        """Validate with the safe fetcher's rules (InvalidInput with the reason)."""
+        return self._fetcher().check_url(url)
 
     async def send(
         self, destination: Destination, message: AlertMessage | DigestMessage | Notice
@@ -201,8 +173,6 @@ class WebhookChannel(Channel):
             return Outcome.rejected(exc.message)
         if not destination.secret:
             return Outcome.rejected("webhook destination has no signing secret")
-        await self.start()
-        assert self._session is not None
         body = json.dumps(message_payload(message), separators=(",", ":")).encode()
         ts = str(int(time.time()))
         headers = {
@@ -212,28 +182,27 @@ class WebhookChannel(Channel):
             SIGNATURE_HEADER: sign(destination.secret, ts, body),
         }
         try:
-            async with self._session.post(
-                url, data=body, headers=headers, allow_redirects=False
-            ) as resp:
-                status = resp.status
-                retry_after = resp.headers.get("Retry-After")
-                await resp.read()
-        except OSError as exc:
-            if "not a public address" in str(exc):
-                return Outcome.rejected(str(exc))
-            return Outcome.retry(f"webhook connection error: {type(exc).__name__}")
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            return Outcome.retry(f"webhook error: {type(exc).__name__}: {str(exc)[:200]}")
+            resp = await self._fetcher().post(
+                url,
+                body,
+                headers=headers,
+                max_bytes=self.response_cap,
+                timeout_s=self.timeout_s,
+            )
+        except FetchRefused as exc:
+            return Outcome.rejected(f"webhook {exc.message}")
+        except FetchError as exc:
+            if exc.kind == "too_large":  # it arrived; sending again would not help
+                return Outcome.failed(f"webhook answer too large: {exc.message}")
+            return Outcome.retry(f"webhook {exc.kind} error: {exc.message[:200]}")
+        status = resp.status
         if 200 <= status < 300:
             return Outcome.sent(f"{status}:{ts}")
         if status == 429:
-            try:
-                wait = float(retry_after) if retry_after else 5.0
-            except ValueError:
-                wait = 5.0
-            return Outcome.rate_limited(wait, self.scopes(destination)[0])
+            wait = resp.retry_after()
+            return Outcome.rate_limited(5.0 if wait is None else wait, self.scopes(destination)[0])
         if status in (401, 403, 404, 410):
             return Outcome.rejected(f"webhook answered {status}")
         if status >= 500 or status == 408:
             return Outcome.retry(f"webhook answered {status}")
-        return Outcome.failed(f"webhook answered {status}")
+        return Outcome.failed(f"webhook answered {status}")  # incl. 3xx: never followed

@@ -386,6 +386,47 @@ class SafeFetcher:
         timeout_s: float | None = None,
     ) -> FetchResult:
         """GET `url` safely. Non-2xx statuses are returned; failures raise FetchError."""
+        return await self.request(
+            "GET", url, headers=headers, max_bytes=max_bytes, timeout_s=timeout_s
+        )
+
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+        timeout_s: float | None = None,
+    ) -> FetchResult:
+        """POST `body` to `url` with the same address checks as `fetch`.
+
+        Redirects are not followed (a 3xx is returned as it is: re-sending a body to wherever
+        a server points is how a webhook would be turned against an internal service), and
+        the response body is capped like any other.
+        """
+        return await self.request(
+            "POST",
+            url,
+            data=body,
+            headers=headers,
+            max_bytes=max_bytes,
+            timeout_s=timeout_s,
+            follow_redirects=False,
+        )
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+        timeout_s: float | None = None,
+        follow_redirects: bool = True,
+    ) -> FetchResult:
+        """One request through the checks; redirects followed by hand when asked (GET)."""
         try:
             current = URL(self.check_url(url))
         except InvalidInput as exc:
@@ -400,11 +441,11 @@ class SafeFetcher:
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    async with session.get(
-                        current, headers=send_headers, allow_redirects=False
+                    async with session.request(
+                        method, current, data=data, headers=send_headers, allow_redirects=False
                     ) as resp:
                         location = resp.headers.get("Location")
-                        if resp.status in REDIRECT_STATUSES and location:
+                        if follow_redirects and resp.status in REDIRECT_STATUSES and location:
                             if redirects >= MAX_REDIRECTS:
                                 raise FetchError(
                                     "too_many_redirects", f"more than {MAX_REDIRECTS} redirects"
