@@ -204,3 +204,33 @@ def _notice() -> Notice:
 
 def test_token_never_in_repr() -> None:
     assert TOKEN not in repr(DiscordChannel(TOKEN, "http://127.0.0.1:1"))
+
+
+async def test_global_limit_is_shared_across_routes(fake) -> None:
+    ch = DiscordChannel(TOKEN, fake.base_url, global_limit=(2, 10.0), max_wait_s=0.05)
+    try:
+        first = await ch.send(Destination(kind="discord", address="1"), _notice())
+        second = await ch.send(Destination(kind="discord", address="2"), _notice())
+        third = await ch.send(Destination(kind="discord", address="3"), _notice())
+    finally:
+        await ch.close()
+    assert first.kind == second.kind == "sent"
+    assert third.kind == "rate_limited" and third.scope == "discord"  # the whole bot waits
+    assert 9.0 < third.retry_after <= 10.0
+    assert [c[1] for c in fake.calls if c[0] == "POST"] == [
+        "/channels/1/messages",
+        "/channels/2/messages",
+    ]
+
+
+async def test_global_limit_short_wait_is_slept_then_sent(app, fake) -> None:
+    app.channels.register(DiscordChannel(TOKEN, fake.base_url, global_limit=(2, 0.3)))
+    owner = await user("dglob")
+    for channel_id in ("11", "12", "13"):
+        await subscribe(owner, await destination(owner, DestinationKind.DISCORD, channel_id))
+    await app.alerts.create_manual("Acme TGE", "", "")
+    started = time.monotonic()
+    await _drain(Dispatcher(app, FAST))
+    assert time.monotonic() - started >= 0.29  # 3 sends, 2 per 0.3 s across routes
+    assert sorted(m["channel_id"] for m in fake.channel_messages) == ["11", "12", "13"]
+    assert {r.status for r in await rows()} == {"sent"}

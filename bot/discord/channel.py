@@ -3,7 +3,9 @@
 Every message is a rich embed and carries `allowed_mentions: {"parse": []}`, so an
 `@everyone` in a headline pings nobody. Rate limits: per-route buckets learned from the
 `X-RateLimit-*` headers are respected before sending; a 429 pauses the route (or the whole
-bot when `global`) for its `retry_after`. 403/404 (missing access, unknown channel or
+bot when `global`) for its `retry_after`. Discord's global 50 requests/s is self-imposed,
+shared by every route (a short wait is slept, a longer one deferred as rate_limited on the
+"discord" scope). 403/404 (missing access, unknown channel or
 webhook) are permanent and reject the destination.
 """
 
@@ -21,7 +23,7 @@ import aiohttp
 from discord.utils import escape_markdown
 
 from core.alerts.render import AlertMessage, DigestMessage, truncate
-from core.channels.base import Channel, Notice, Outcome
+from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -117,12 +119,22 @@ class DiscordChannel(Channel):
     max_length: ClassVar[int] = 2000
     supports_digest: ClassVar[bool] = True
 
+    # Discord's global limit for a bot: 50 requests/s across every route
+    GLOBAL_LIMIT: ClassVar[tuple[int, float]] = (50, 1.0)
+
     def __init__(
-        self, token: str, api_base: str = "https://discord.com", *, max_wait_s: float = 1.5
+        self,
+        token: str,
+        api_base: str = "https://discord.com",
+        *,
+        max_wait_s: float = 1.5,
+        global_limit: tuple[int, float] = GLOBAL_LIMIT,
     ) -> None:
         self._token = token
         self.api_base = api_base.rstrip("/")
         self.max_wait_s = max_wait_s
+        self.global_limit = global_limit
+        self.throttle = Throttle(max_wait_s)  # self-imposed, shared by all routes
         self._session: aiohttp.ClientSession | None = None
         self._blocked: dict[str, float] = {}  # route → monotonic time its bucket refills
         self._global_until = 0.0
@@ -155,6 +167,11 @@ class DiscordChannel(Channel):
                 {"Authorization": f"Bot {self._token}"},
             )
         return f"webhooks/{ident}", f"{api}/webhooks/{ident}/{token}?wait=true", {}
+
+    def self_throttle(self, enabled: bool) -> bool:
+        self.global_limit = self.GLOBAL_LIMIT if enabled else (0, 1.0)
+        self.throttle = Throttle(self.max_wait_s)
+        return True
 
     def scopes(self, destination: Destination) -> tuple[str, ...]:
         try:
@@ -189,6 +206,9 @@ class DiscordChannel(Channel):
             return Outcome.rate_limited(wait, scope, "discord bucket empty")
         if wait > 0:
             await asyncio.sleep(wait)
+        wait, _key = await self.throttle.acquire([("global", *self.global_limit)])
+        if wait > 0:
+            return Outcome.rate_limited(wait, "discord", "self-throttled (global 50/s)")
         try:
             async with self._session.post(url, json=payload, headers=headers) as resp:
                 status = resp.status
