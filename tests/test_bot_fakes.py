@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 
 import aiohttp
 import discord
@@ -15,28 +15,16 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from tests.fakes import FakeDiscord, FakeTelegram
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TOKEN = "123456:TEST-token"
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
-async def dc() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    try:
-        with fake.patch_client():
-            yield fake
-    finally:
-        await fake.stop()
+def dc(dc: FakeDiscord) -> Iterator[FakeDiscord]:
+    """The shared fake, with the raw discord.py client pointed at it too."""
+    with dc.patch_client():
+        yield dc
 
 
 async def test_telegram_application_polls_and_replies(tg: FakeTelegram) -> None:

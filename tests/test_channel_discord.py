@@ -1,9 +1,8 @@
-"""Discord channel (raw REST + webhooks) against the fake Discord server, via the dispatcher."""
+"""Discord channel (raw REST + webhooks) against the dc Discord server, via the dispatcher."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,37 +10,19 @@ from bot.discord.channel import DiscordChannel, parse_address
 from core.alerts.dispatcher import Dispatcher
 from core.channels.base import Notice
 from core.errors import InvalidInput
-from core.models import Company, Delivery, Destination, DestinationKind, Feed, FeedKind, Item
-from tests.conftest import wait_for
-from tests.fakes import FakeDiscord
-from tests.test_delivery_kit import FAST, analysis, destination, rows, subscribe, user
+from core.models import Company, Destination, DestinationKind, Feed, FeedKind, Item
+from tests.test_delivery_kit import FAST, analysis, destination, drain, rows, subscribe, user
+
+pytest_plugins = ["tests.fakes.fixtures"]
 
 TOKEN = "discord-bot-token-xyz"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-def channel(app, fake) -> DiscordChannel:
-    ch = DiscordChannel(TOKEN, fake.base_url)
+def channel(app, dc) -> DiscordChannel:
+    ch = DiscordChannel(TOKEN, dc.base_url)
     app.channels.register(ch)
     return ch
-
-
-async def _drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:
-    async def done() -> bool:
-        await dispatcher.run_once()
-        return not await Delivery.filter(status__in=("pending", "failed")).exists()
-
-    await wait_for(done, within_s=within_s, interval=0.01)
 
 
 async def _alert(app, address: str = "555"):
@@ -52,7 +33,7 @@ async def _alert(app, address: str = "555"):
     return dest, alert
 
 
-async def test_exact_embed_no_mentions(app, fake, channel) -> None:
+async def test_exact_embed_no_mentions(app, dc, channel) -> None:
     acme = await Company.create(name="Acme_Labs")
     owner = await user("dc1")
     await subscribe(owner, await destination(owner, DestinationKind.DISCORD, "555"))
@@ -73,9 +54,9 @@ async def test_exact_embed_no_mentions(app, fake, channel) -> None:
             urgency={"text": "tomorrow", "date": "2026-03-03", "kind": "date"},
         ),
     )
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
 
-    [sent] = fake.channel_messages
+    [sent] = dc.channel_messages
     assert sent["channel_id"] == "555"
     assert sent["allowed_mentions"] == {"parse": []}
     assert "content" not in sent
@@ -95,16 +76,16 @@ async def test_exact_embed_no_mentions(app, fake, channel) -> None:
             "timestamp": alert.created_at.isoformat(),
         }
     ]
-    assert f"Bot {TOKEN}" in fake.auth_headers
+    assert f"Bot {TOKEN}" in dc.auth_headers
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.external_id == sent["id"]
 
 
-async def test_webhook_destination_uses_configured_base(app, fake, channel) -> None:
-    url = f"{fake.base_url}/api/webhooks/4242/tok-EN_1"
+async def test_webhook_destination_uses_configured_base(app, dc, channel) -> None:
+    url = f"{dc.base_url}/api/webhooks/4242/tok-EN_1"
     _, alert = await _alert(app, url)
-    await _drain(Dispatcher(app, FAST))
-    [hook] = fake.webhook_messages
+    await drain(Dispatcher(app, FAST))
+    [hook] = dc.webhook_messages
     assert (hook["webhook_id"], hook["token"]) == ("4242", "tok-EN_1")
     assert hook["body"]["allowed_mentions"] == {"parse": []}
     assert hook["body"]["embeds"][0]["title"] == "Acme TGE"
@@ -138,24 +119,24 @@ def test_parse_address(address: str, ok: bool) -> None:
         assert err.value.field == "address"
 
 
-async def test_foreign_webhook_host_rejected_without_request(app, fake, channel) -> None:
+async def test_foreign_webhook_host_rejected_without_request(app, dc, channel) -> None:
     dest, _ = await _alert(app, "https://evil.example/api/webhooks/1/abc")
-    await _drain(Dispatcher(app, FAST))
-    assert fake.calls == []
+    await drain(Dispatcher(app, FAST))
+    assert dc.calls == []
     await dest.refresh_from_db()
     assert dest.rejected_reason and "webhook URL" in dest.rejected_reason
 
 
-async def test_429_retry_after_waited_then_delivered_once(app, fake, channel) -> None:
+async def test_429_retry_after_waited_then_delivered_once(app, dc, channel) -> None:
     _, alert = await _alert(app)
-    fake.fail_next(
+    dc.fail_next(
         "/channels/555/messages", 429, {"message": "You are being rate limited."}, retry_after=1.0
     )
     started = time.monotonic()
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     assert time.monotonic() - started >= 0.99
-    posts = [c for c in fake.calls if c[0] == "POST"]
-    assert len(posts) == 2 and len(fake.channel_messages) == 1
+    posts = [c for c in dc.calls if c[0] == "POST"]
+    assert len(posts) == 2 and len(dc.channel_messages) == 1
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 1
 
@@ -167,35 +148,35 @@ async def test_429_retry_after_waited_then_delivered_once(app, fake, channel) ->
         (404, {"message": "Unknown Channel", "code": 10003}),
     ],
 )
-async def test_403_404_reject_not_retried(app, fake, channel, status, body) -> None:
+async def test_403_404_reject_not_retried(app, dc, channel, status, body) -> None:
     dest, alert = await _alert(app)
-    fake.fail_next("/channels/555/messages", status, body)
+    dc.fail_next("/channels/555/messages", status, body)
     dispatcher = Dispatcher(app, FAST)
-    await _drain(dispatcher)
+    await drain(dispatcher)
     await dispatcher.run_once()
-    assert len([c for c in fake.calls if c[0] == "POST"]) == 1
+    assert len([c for c in dc.calls if c[0] == "POST"]) == 1
     [row] = await rows(alert_id=alert.id)
     assert row.status == "rejected" and row.attempts == 0
     await dest.refresh_from_db()
     assert body["message"] in dest.rejected_reason
 
 
-async def test_5xx_retried_then_delivered(app, fake, channel) -> None:
+async def test_5xx_retried_then_delivered(app, dc, channel) -> None:
     _, alert = await _alert(app)
-    fake.fail_next("/channels/555/messages", 503, {"message": "upstream"}, times=2)
-    await _drain(Dispatcher(app, FAST))
+    dc.fail_next("/channels/555/messages", 503, {"message": "upstream"}, times=2)
+    await drain(Dispatcher(app, FAST))
     [row] = await rows(alert_id=alert.id)
-    assert row.status == "sent" and row.attempts == 3 and len(fake.channel_messages) == 1
+    assert row.status == "sent" and row.attempts == 3 and len(dc.channel_messages) == 1
 
 
-async def test_exhausted_bucket_is_respected_before_sending(fake) -> None:
-    ch = DiscordChannel(TOKEN, fake.base_url, max_wait_s=0.0)
+async def test_exhausted_bucket_is_respected_before_sending(dc) -> None:
+    ch = DiscordChannel(TOKEN, dc.base_url, max_wait_s=0.0)
     ch._learn("channels/9", {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "5"})
     outcome = await ch.send(Destination(kind="discord", address="9"), _notice())
     await ch.close()
     assert outcome.kind == "rate_limited" and outcome.scope == "discord:channels/9"
     assert 4 < outcome.retry_after <= 5
-    assert fake.calls == []
+    assert dc.calls == []
 
 
 def _notice() -> Notice:
@@ -206,8 +187,8 @@ def test_token_never_in_repr() -> None:
     assert TOKEN not in repr(DiscordChannel(TOKEN, "http://127.0.0.1:1"))
 
 
-async def test_global_limit_is_shared_across_routes(fake) -> None:
-    ch = DiscordChannel(TOKEN, fake.base_url, global_limit=(2, 10.0), max_wait_s=0.05)
+async def test_global_limit_is_shared_across_routes(dc) -> None:
+    ch = DiscordChannel(TOKEN, dc.base_url, global_limit=(2, 10.0), max_wait_s=0.05)
     try:
         first = await ch.send(Destination(kind="discord", address="1"), _notice())
         second = await ch.send(Destination(kind="discord", address="2"), _notice())
@@ -217,20 +198,20 @@ async def test_global_limit_is_shared_across_routes(fake) -> None:
     assert first.kind == second.kind == "sent"
     assert third.kind == "rate_limited" and third.scope == "discord"  # the whole bot waits
     assert 9.0 < third.retry_after <= 10.0
-    assert [c[1] for c in fake.calls if c[0] == "POST"] == [
+    assert [c[1] for c in dc.calls if c[0] == "POST"] == [
         "/channels/1/messages",
         "/channels/2/messages",
     ]
 
 
-async def test_global_limit_short_wait_is_slept_then_sent(app, fake) -> None:
-    app.channels.register(DiscordChannel(TOKEN, fake.base_url, global_limit=(2, 0.3)))
+async def test_global_limit_short_wait_is_slept_then_sent(app, dc) -> None:
+    app.channels.register(DiscordChannel(TOKEN, dc.base_url, global_limit=(2, 0.3)))
     owner = await user("dglob")
     for channel_id in ("11", "12", "13"):
         await subscribe(owner, await destination(owner, DestinationKind.DISCORD, channel_id))
     await app.alerts.create_manual("Acme TGE", "", "")
     started = time.monotonic()
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     assert time.monotonic() - started >= 0.29  # 3 sends, 2 per 0.3 s across routes
-    assert sorted(m["channel_id"] for m in fake.channel_messages) == ["11", "12", "13"]
+    assert sorted(m["channel_id"] for m in dc.channel_messages) == ["11", "12", "13"]
     assert {r.status for r in await rows()} == {"sent"}

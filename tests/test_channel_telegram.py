@@ -1,9 +1,8 @@
-"""Telegram channel through the real python-telegram-bot against the fake Bot API server."""
+"""Telegram channel through the real python-telegram-bot against the tg Bot API server."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,36 +10,18 @@ from bot.telegram.channel import TelegramChannel
 from core.alerts.dispatcher import Dispatcher
 from core.channels.base import Throttle
 from core.models import Company, Delivery, DestinationKind, Feed, FeedKind, Item
-from tests.conftest import wait_for
-from tests.fakes import FakeTelegram
-from tests.test_delivery_kit import FAST, analysis, destination, rows, subscribe, user
+from tests.test_delivery_kit import FAST, analysis, destination, drain, rows, subscribe, user
+
+pytest_plugins = ["tests.fakes.fixtures"]
 
 TOKEN = "123456:TEST-token"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-def channel(app, fake) -> TelegramChannel:
-    ch = TelegramChannel(TOKEN, fake.base_url, per_chat=(100, 1.0), per_group=(100, 60.0))
+def channel(app, tg) -> TelegramChannel:
+    ch = TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0), per_group=(100, 60.0))
     app.channels.register(ch)
     return ch
-
-
-async def _drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:
-    async def done() -> bool:
-        await dispatcher.run_once()
-        return not await Delivery.filter(status__in=("pending", "failed")).exists()
-
-    await wait_for(done, within_s=within_s, interval=0.01)
 
 
 async def _alert(app, chat: str = "4242", title: str = "Acme TGE"):
@@ -51,7 +32,7 @@ async def _alert(app, chat: str = "4242", title: str = "Acme TGE"):
     return dest, alert
 
 
-async def test_exact_payload_escaped_with_buttons(app, fake, channel) -> None:
+async def test_exact_payload_escaped_with_buttons(app, tg, channel) -> None:
     acme = await Company.create(name="Acme & Sons")
     owner = await user("tg1")
     dest = await destination(owner, DestinationKind.TELEGRAM, "4242")
@@ -77,9 +58,9 @@ async def test_exact_payload_escaped_with_buttons(app, fake, channel) -> None:
         ),
     )
     assert alert.id != item_alert.id
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
 
-    [sent] = fake.sent(chat_id=4242)
+    [sent] = tg.sent(chat_id=4242)
     assert sent["parse_mode"] == "HTML"
     assert sent["text"] == (
         "<b>Acme &lt;script&gt; &amp; $ACM TGE &lt;/b&gt;</b>\n"
@@ -100,17 +81,17 @@ async def test_exact_payload_escaped_with_buttons(app, fake, channel) -> None:
     }
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.external_id == str(sent["message_id"])
-    assert TOKEN in fake.tokens
+    assert TOKEN in tg.tokens
 
 
-async def test_429_retry_after_waited_then_delivered_once(app, fake, channel) -> None:
+async def test_429_retry_after_waited_then_delivered_once(app, tg, channel) -> None:
     _, alert = await _alert(app)
-    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     started = time.monotonic()
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     assert time.monotonic() - started >= 0.99
-    assert len(fake.calls_of("sendMessage")) == 2
-    assert len(fake.sent(chat_id=4242)) == 1
+    assert len(tg.calls_of("sendMessage")) == 2
+    assert len(tg.sent(chat_id=4242)) == 1
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 1  # the 429 was not an attempt
 
@@ -124,14 +105,14 @@ async def test_429_retry_after_waited_then_delivered_once(app, fake, channel) ->
     ],
 )
 async def test_permanent_errors_reject_and_are_not_retried(
-    app, fake, channel, status, description
+    app, tg, channel, status, description
 ) -> None:
     dest, alert = await _alert(app)
-    fake.fail_next("sendMessage", status, description)
+    tg.fail_next("sendMessage", status, description)
     dispatcher = Dispatcher(app, FAST)
-    await _drain(dispatcher)
+    await drain(dispatcher)
     await dispatcher.run_once()
-    assert len(fake.calls_of("sendMessage")) == 1
+    assert len(tg.calls_of("sendMessage")) == 1
     [row] = await rows(alert_id=alert.id)
     assert row.status == "rejected" and row.attempts == 0
     await dest.refresh_from_db()
@@ -139,54 +120,54 @@ async def test_permanent_errors_reject_and_are_not_retried(
     assert description.split(": ", 1)[1].lower() in dest.rejected_reason.lower()
 
 
-async def test_5xx_retried_with_backoff_then_delivered(app, fake, channel) -> None:
+async def test_5xx_retried_with_backoff_then_delivered(app, tg, channel) -> None:
     _, alert = await _alert(app)
-    fake.fail_next("sendMessage", 502, "Bad Gateway", times=2)
-    await _drain(Dispatcher(app, FAST))
-    assert len(fake.calls_of("sendMessage")) == 3 and len(fake.sent()) == 1
+    tg.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+    await drain(Dispatcher(app, FAST))
+    assert len(tg.calls_of("sendMessage")) == 3 and len(tg.sent()) == 1
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 3
 
 
-async def test_bad_markup_is_dead_not_rejected(app, fake, channel) -> None:
+async def test_bad_markup_is_dead_not_rejected(app, tg, channel) -> None:
     dest, alert = await _alert(app)
-    fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
-    await _drain(Dispatcher(app, FAST))
+    tg.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
+    await drain(Dispatcher(app, FAST))
     [row] = await rows(alert_id=alert.id)
     assert row.status == "dead"
     await dest.refresh_from_db()
     assert dest.rejected_reason is None
 
 
-async def test_group_migrated_to_supergroup_updates_chat_and_delivers(app, fake, channel) -> None:
+async def test_group_migrated_to_supergroup_updates_chat_and_delivers(app, tg, channel) -> None:
     dest, alert = await _alert(app, chat="-4242")
-    fake.fail_next(
+    tg.fail_next(
         "sendMessage",
         400,
         "Bad Request: group chat was upgraded to a supergroup chat",
         migrate_to_chat_id=-1001234,
     )
-    await _drain(Dispatcher(app, FAST))
-    assert len(fake.sent(chat_id=-1001234)) == 1
+    await drain(Dispatcher(app, FAST))
+    assert len(tg.sent(chat_id=-1001234)) == 1
     await dest.refresh_from_db()
     assert dest.address == "-1001234"
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent"
 
 
-async def test_self_throttle_per_chat(app, fake) -> None:
-    app.channels.register(TelegramChannel(TOKEN, fake.base_url, per_chat=(1, 0.3)))
+async def test_self_throttle_per_chat(app, tg) -> None:
+    app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(1, 0.3)))
     owner = await user("tgthr")
     await subscribe(owner, await destination(owner, DestinationKind.TELEGRAM, "77"))
     for i in range(3):
         await app.alerts.create_manual(f"Acme TGE {i}", "", "")
     started = time.monotonic()
-    await _drain(Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     assert time.monotonic() - started >= 0.59  # 3 messages, 1 per 0.3 s in one chat
-    assert [p["text"].split("\n")[0] for p in fake.sent(chat_id=77)] == [
+    assert [p["text"].split("\n")[0] for p in tg.sent(chat_id=77)] == [
         f"<b>Acme TGE {i}</b>" for i in range(3)
     ]
-    assert len(fake.calls_of("sendMessage")) == 3  # no 429 needed
+    assert len(tg.calls_of("sendMessage")) == 3  # no 429 needed
 
 
 async def test_throttle_reports_long_waits_instead_of_sleeping() -> None:

@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from core.alerts.digest import DigestWorker
 from core.models import Company, Delivery, DestinationKind, Digest, Feed, FeedKind, Item
-from core.runtime import App, create_app
-from tests.conftest import make_settings
+from core.runtime import App
 from tests.test_delivery_kit import (
     FAST,
     analysis,
     destination,
     parts,
     rows,
-    start_smtp,
     subscribe,
     user,
 )
 
-
-@pytest.fixture
-async def smtp():
-    sink, server, port = await start_smtp()
-    try:
-        yield sink, port
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-@pytest.fixture
-async def mail_app(tmp_path, smtp) -> AsyncIterator[App]:
-    settings = make_settings(
-        tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp[1]), SMTP_STARTTLS="false"
-    )
-    app = create_app(settings)
-    await app.open()
-    try:
-        yield app
-    finally:
-        await app.stop()
+pytest_plugins = ["tests.fakes.fixtures"]
 
 
 async def _alerts(app: App) -> list:

@@ -11,18 +11,10 @@ from core.models import AlertFeedback, Destination, Identity, Platform, Role, Su
 from core.runtime import App
 from tests.fakes import FakeDiscord
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TOKEN = "discord-SECRET-token"
 MANAGE_CHANNELS = str(1 << 4)
-
-
-@pytest.fixture
-async def dc() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture

@@ -12,44 +12,21 @@ import pytest
 
 from core.alerts.dispatcher import Dispatcher
 from core.models import Delivery, Destination, DestinationKind
-from core.runtime import App, create_app
-from tests.conftest import make_settings, wait_for
+from tests.conftest import wait_for
 from tests.test_delivery_kit import (
     FAST,
     Receiver,
     destination,
+    drain,
     parts,
     rows,
-    start_smtp,
     subscribe,
     user,
 )
 
 SECRET = "whsec-test-0123456789"
 
-
-@pytest.fixture
-async def smtp():
-    sink, server, port = await start_smtp()
-    try:
-        yield sink, port
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-@pytest.fixture
-async def mail_app(tmp_path, smtp) -> AsyncIterator[App]:
-    _, port = smtp
-    settings = make_settings(
-        tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_STARTTLS="false"
-    )
-    app = create_app(settings)
-    await app.open()
-    try:
-        yield app
-    finally:
-        await app.stop()
+pytest_plugins = ["tests.fakes.fixtures"]
 
 
 @pytest.fixture
@@ -60,16 +37,6 @@ async def receiver() -> AsyncIterator[Receiver]:
         yield r
     finally:
         await r.stop()
-
-
-async def _drain(app: App, dispatcher: Dispatcher, within_s: float = 5.0) -> None:
-    """Run passes until no row is pending/failed any more."""
-
-    async def done() -> bool:
-        await dispatcher.run_once()
-        return not await Delivery.filter(status__in=("pending", "failed")).exists()
-
-    await wait_for(done, within_s=within_s, interval=0.01)
 
 
 async def test_email_alert_delivered_escaped_with_unsubscribe(mail_app, smtp) -> None:
@@ -83,7 +50,7 @@ async def test_email_alert_delivered_escaped_with_unsubscribe(mail_app, smtp) ->
         "https://a.example/x?a=1&b=2",
     )
     dispatcher = Dispatcher(mail_app, FAST)
-    await _drain(mail_app, dispatcher)
+    await drain(dispatcher)
 
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 1
@@ -108,7 +75,7 @@ async def test_email_temporary_failure_is_retried(mail_app, smtp) -> None:
     owner = await user("max")
     await subscribe(owner, await destination(owner, DestinationKind.EMAIL, "max@example.com"))
     alert = await mail_app.alerts.create_manual("Acme TGE", "", "")
-    await _drain(mail_app, Dispatcher(mail_app, FAST))
+    await drain(Dispatcher(mail_app, FAST))
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 2 and len(sink.messages) == 1
 
@@ -121,7 +88,7 @@ async def test_bounce_rejects_destination_and_tells_owner(mail_app, smtp, receiv
     await subscribe(owner, bad)
     alert = await mail_app.alerts.create_manual("Acme TGE", "", "")
     await Delivery.filter(destination_id=hook.id).delete()  # only the email row matters here
-    await _drain(mail_app, Dispatcher(mail_app, FAST))
+    await drain(Dispatcher(mail_app, FAST))
 
     [row] = await rows(alert_id=alert.id)
     assert row.status == "rejected" and row.attempts == 0
@@ -143,7 +110,7 @@ async def test_signed_webhook_verified_by_receiver(app, receiver) -> None:
     await subscribe(owner, good)
     await subscribe(owner, wrong)
     alert = await app.alerts.create_manual("Acme <b>TGE</b>", "", "https://a.example/")
-    await _drain(app, Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
 
     payload, notice = receiver.received  # the owner hears about the rejected one
     assert notice["type"] == "notice"
@@ -162,7 +129,7 @@ async def test_5xx_retried_with_backoff_then_delivered(app, receiver) -> None:
     )
     receiver.statuses = [(503, {}), (500, {})]
     alert = await app.alerts.create_manual("Acme TGE", "", "")
-    await _drain(app, Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 3 and len(receiver.received) == 1
     gaps = [b - a for a, b in zip(receiver.times, receiver.times[1:], strict=False)]
@@ -176,7 +143,7 @@ async def test_dead_after_max_attempts(app, receiver) -> None:
     )
     receiver.statuses = [(502, {})] * 10
     alert = await app.alerts.create_manual("Acme TGE", "", "")
-    await _drain(app, Dispatcher(app, FAST))
+    await drain(Dispatcher(app, FAST))
     [row] = await rows(alert_id=alert.id)
     assert row.status == "dead" and row.attempts == FAST.max_attempts
     assert "502" in row.last_error and len(receiver.times) == FAST.max_attempts
@@ -189,7 +156,7 @@ async def test_429_waits_retry_after_and_is_not_an_attempt(app, receiver) -> Non
     )
     receiver.statuses = [(429, {"Retry-After": "1"})]
     alert = await app.alerts.create_manual("Acme TGE", "", "")
-    await _drain(app, Dispatcher(app, FAST), within_s=5)
+    await drain(Dispatcher(app, FAST), within_s=5)
     [row] = await rows(alert_id=alert.id)
     assert row.status == "sent" and row.attempts == 1
     assert len(receiver.received) == 1
@@ -213,7 +180,7 @@ async def test_abandoned_claims_are_finished_after_restart_once(app, receiver) -
     restarted = Dispatcher(app, config, worker_id="restarted")
     assert await restarted.run_once() == 0  # claims still leased: nothing is stolen early
     await asyncio.sleep(0.35)
-    await _drain(app, restarted)
+    await drain(restarted)
     assert len(receiver.received) == 12
     pairs = Counter(
         (p, r["alert"]["id"]) for p, r in zip(receiver.paths, receiver.received, strict=True)

@@ -14,17 +14,9 @@ from core.runtime import App
 from tests.conftest import wait_for
 from tests.fakes import FakeTelegram
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TOKEN = "424242:SECRET-bot-token"
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
