@@ -1,4 +1,4 @@
-"""Discord channel (raw REST + webhooks) against the dc Discord server, via the dispatcher."""
+"""Discord channel (raw REST + webhooks) against the fake Discord server, via the dispatcher."""
 
 from __future__ import annotations
 
@@ -7,11 +7,21 @@ import time
 import pytest
 
 from bot.discord.channel import DiscordChannel, parse_address
+from core.alerts.digest import DigestWorker
 from core.alerts.dispatcher import Dispatcher
 from core.channels.base import Notice
 from core.errors import InvalidInput
 from core.models import Company, Destination, DestinationKind, Feed, FeedKind, Item
-from tests.test_delivery_kit import FAST, analysis, destination, drain, rows, subscribe, user
+from tests.test_delivery_kit import (
+    FAST,
+    analysis,
+    destination,
+    digest_alerts,
+    drain,
+    rows,
+    subscribe,
+    user,
+)
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -215,3 +225,26 @@ async def test_global_limit_short_wait_is_slept_then_sent(app, dc) -> None:
     assert time.monotonic() - started >= 0.29  # 3 sends, 2 per 0.3 s across routes
     assert sorted(m["channel_id"] for m in dc.channel_messages) == ["11", "12", "13"]
     assert {r.status for r in await rows()} == {"sent"}
+
+
+async def test_digest_to_a_channel_groups_alerts_by_company(app, dc, channel) -> None:
+    owner = await user("dcdig")
+    dest = await destination(owner, DestinationKind.DISCORD, "777")
+    await subscribe(owner, dest, mode="digest", digest_interval="daily", digest_hour=9)
+    await digest_alerts(app)
+    due = (await rows(destination_id=dest.id))[0].next_attempt_at
+    assert await DigestWorker(app, FAST).run_once(now=due) == 1
+
+    [sent] = dc.channel_messages
+    assert sent["channel_id"] == "777"
+    assert sent["allowed_mentions"] == {"parse": []}
+    [embed] = sent["embeds"]
+    assert embed["title"] == "TGE digest: 4 alerts"
+    assert embed["description"].startswith("daily, until ")
+    assert [f["name"] for f in embed["fields"]] == ["Acme", "Zeta <Labs>", "Other"]
+    acme = embed["fields"][0]["value"].split("\n")
+    assert acme == [
+        "• [Acme TGE on March 3 & more](https://w.example/2) — 95%",
+        "• [Acme testnet <b>points</b>](https://w.example/0) — 70%",
+    ]
+    assert {r.status for r in await rows(destination_id=dest.id)} == {"sent"}

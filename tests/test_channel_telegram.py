@@ -1,16 +1,33 @@
-"""Telegram channel through the real python-telegram-bot against the tg Bot API server."""
+"""Telegram channel through the real python-telegram-bot against the fake Bot API server."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from bot.telegram.channel import TelegramChannel
+from core.alerts.digest import DigestWorker
 from core.alerts.dispatcher import Dispatcher
+from core.bus import RedisKeyValue
 from core.channels.base import Throttle
+from core.channels.registry import ChannelRegistry
 from core.models import Company, Delivery, DestinationKind, Feed, FeedKind, Item
-from tests.test_delivery_kit import FAST, analysis, destination, drain, rows, subscribe, user
+from core.runtime import App, create_app
+from tests.conftest import make_settings
+from tests.test_delivery_kit import (
+    FAST,
+    analysis,
+    destination,
+    digest_alerts,
+    drain,
+    rows,
+    subscribe,
+    user,
+)
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -181,3 +198,77 @@ async def test_throttle_reports_long_waits_instead_of_sleeping() -> None:
 
 def test_token_never_in_repr() -> None:
     assert TOKEN not in repr(TelegramChannel(TOKEN, "http://127.0.0.1:1"))
+
+
+async def test_digest_to_a_chat_groups_alerts_by_company(app, tg, channel) -> None:
+    owner = await user("tgdig")
+    dest = await destination(owner, DestinationKind.TELEGRAM, "5151")
+    await subscribe(owner, dest, mode="digest", digest_interval="hourly")
+    await digest_alerts(app)
+    due = (await rows(destination_id=dest.id))[0].next_attempt_at
+    assert await DigestWorker(app, FAST).run_once(now=due + timedelta(seconds=1)) == 1
+
+    [sent] = tg.sent(chat_id=5151)
+    text = sent["text"]
+    assert sent["parse_mode"] == "HTML"
+    assert text.startswith("<b>TGE digest: 4 alerts</b> (hourly, until ")
+    order = [
+        text.index("<b>Acme</b>"),
+        text.index("Acme TGE on March 3 &amp; more</a> — 95% high"),
+        text.index("Acme testnet &lt;b&gt;points&lt;/b&gt;</a> — 70%"),
+        text.index("<b>Zeta &lt;Labs&gt;</b>"),
+        text.index("<b>Other</b>"),
+    ]
+    assert order == sorted(order)  # grouped by company, highest confidence first
+    assert '<a href="https://w.example/1">Zeta airdrop claim opens</a>' in text
+    assert {r.status for r in await rows(destination_id=dest.id)} == {"sent"}
+
+
+@pytest.fixture
+async def redis_app(tmp_path, redis_url) -> AsyncIterator[App]:
+    app = create_app(make_settings(tmp_path, REDIS_URL=redis_url))
+    await app.open()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+async def test_429_seen_by_one_worker_pauses_the_chat_for_another(redis_app, tg) -> None:
+    import redis.asyncio as aioredis
+
+    redis_app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    # a second worker process as far as pauses go: its own Redis connection, its own channel
+    # and in-memory pauses; only Redis (and the database) are shared
+    client = aioredis.from_url(redis_app.settings.redis_url)
+    other = SimpleNamespace(redis=client, kv=RedisKeyValue(client), channels=ChannelRegistry())
+    other.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    one = Dispatcher(redis_app, FAST, worker_id="one")
+    two = Dispatcher(other, FAST, worker_id="two")
+    try:
+        owner = await user("redis-pause")
+        await subscribe(owner, await destination(owner, DestinationKind.TELEGRAM, "4242"))
+        first = await redis_app.alerts.create_manual("Acme TGE 1", "", "")
+        tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        assert await one.run_once() == 1
+        paused_at = time.monotonic()
+        assert len(tg.calls_of("sendMessage")) == 1
+
+        second = await redis_app.alerts.create_manual("Acme TGE 2", "", "")
+        assert await two.run_once() == 1  # claimed the new row, saw the pause, gave it back
+        assert len(tg.calls_of("sendMessage")) == 1  # nothing sent into the pause
+        [row] = await rows(alert_id=second.id)
+        assert row.status == "pending" and row.claimed_by is None and row.attempts == 0
+        assert await two.pauses.remaining(("telegram:chat:4242",)) > 0.5
+
+        await drain(two)
+        assert time.monotonic() - paused_at >= 0.95  # no send before retry_after elapsed
+        assert [p["text"].split("\n")[0] for p in tg.sent(chat_id=4242)] == [
+            "<b>Acme TGE 1</b>",
+            "<b>Acme TGE 2</b>",
+        ]
+        statuses = {r.alert_id: (r.status, r.attempts) for r in await rows()}
+        assert statuses == {first.id: ("sent", 1), second.id: ("sent", 1)}
+    finally:
+        await other.channels.close()
+        await client.aclose()

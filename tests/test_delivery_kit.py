@@ -21,6 +21,9 @@ from core.models import (
     Delivery,
     Destination,
     DestinationKind,
+    Feed,
+    FeedKind,
+    Item,
     Subscription,
     SubscriptionMode,
     User,
@@ -75,6 +78,26 @@ async def subscribe(owner: User, dest: Destination, **kw: Any) -> Subscription:
 
 async def rows(**filters: Any) -> list[Delivery]:
     return await Delivery.filter(**filters).order_by("id")
+
+
+async def digest_alerts(app: Any) -> list[Any]:
+    """Four alerts: two for Acme, one for "Zeta <Labs>", one for no company."""
+    acme = await Company.create(name="Acme")
+    zeta = await Company.create(name="Zeta <Labs>")
+    feed = await Feed.create(kind=FeedKind.RSS, name="Wire", url="https://w.example/rss")
+    specs = [
+        ("Acme testnet <b>points</b>", 0.7, [acme]),
+        ("Zeta airdrop claim opens", 0.8, [zeta]),
+        ("Acme TGE on March 3 & more", 0.95, [acme]),
+        ("Mystery token launch", 0.6, []),
+    ]
+    out = []
+    for i, (title, conf, companies) in enumerate(specs):
+        item = await Item.create(
+            feed=feed, guid=f"g{i}", url=f"https://w.example/{i}", title=title, fingerprint=f"{i}"
+        )
+        out.append(await app.alerts.create_from_item(item, analysis(conf, companies)))
+    return out
 
 
 async def drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.alerts.digest import DigestWorker
-from core.models import Company, Delivery, DestinationKind, Digest, Feed, FeedKind, Item
-from core.runtime import App
+from core.models import Delivery, DestinationKind, Digest
 from tests.test_delivery_kit import (
     FAST,
-    analysis,
     destination,
+    digest_alerts,
     parts,
     rows,
     subscribe,
@@ -20,31 +19,12 @@ from tests.test_delivery_kit import (
 pytest_plugins = ["tests.fakes.fixtures"]
 
 
-async def _alerts(app: App) -> list:
-    acme = await Company.create(name="Acme")
-    zeta = await Company.create(name="Zeta <Labs>")
-    feed = await Feed.create(kind=FeedKind.RSS, name="Wire", url="https://w.example/rss")
-    specs = [
-        ("Acme testnet <b>points</b>", 0.7, [acme]),
-        ("Zeta airdrop claim opens", 0.8, [zeta]),
-        ("Acme TGE on March 3 & more", 0.95, [acme]),
-        ("Mystery token launch", 0.6, []),
-    ]
-    out = []
-    for i, (title, conf, companies) in enumerate(specs):
-        item = await Item.create(
-            feed=feed, guid=f"g{i}", url=f"https://w.example/{i}", title=title, fingerprint=f"{i}"
-        )
-        out.append(await app.alerts.create_from_item(item, analysis(conf, companies)))
-    return out
-
-
 async def test_digest_groups_by_company_and_is_sent_once(mail_app, smtp) -> None:
     sink, _ = smtp
     owner = await user("dina", tz="Europe/Berlin")
     dest = await destination(owner, DestinationKind.EMAIL, "dina@example.com")
     await subscribe(owner, dest, mode="digest", digest_interval="hourly")
-    made = await _alerts(mail_app)
+    made = await digest_alerts(mail_app)
     pending = await rows(destination_id=dest.id)
     assert len(pending) == 4 and len({r.digest_key for r in pending}) == 1
     due = pending[0].next_attempt_at
@@ -85,7 +65,7 @@ async def test_failed_digest_is_retried_and_not_sent_twice(mail_app, smtp) -> No
     owner = await user("eli")
     dest = await destination(owner, DestinationKind.EMAIL, "eli@example.com")
     await subscribe(owner, dest, mode="digest", digest_interval="daily", digest_hour=9)
-    await _alerts(mail_app)
+    await digest_alerts(mail_app)
     due = (await rows(destination_id=dest.id))[0].next_attempt_at
     worker = DigestWorker(mail_app, FAST)
     assert await worker.run_once(now=due) == 0
@@ -103,7 +83,7 @@ async def test_rows_late_for_a_sent_window_are_not_mailed_again(mail_app, smtp) 
     owner = await user("fay")
     dest = await destination(owner, DestinationKind.EMAIL, "fay@example.com")
     await subscribe(owner, dest, mode="digest", digest_interval="hourly")
-    await _alerts(mail_app)
+    await digest_alerts(mail_app)
     [first, *_] = await rows(destination_id=dest.id)
     worker = DigestWorker(mail_app, FAST)
     assert await worker.run_once(now=first.next_attempt_at) == 1
