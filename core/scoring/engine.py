@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from math import floor
 from typing import Any
 
@@ -128,7 +129,9 @@ class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
     automaton: Any
-    actions: list[tuple[Any, ...]]  # per pattern index: what a match means (see _actions)
+    # Per pattern index, what a match means: a vocabulary action tuple (see _vocab_action),
+    # or the list of company entries; never mutated once built.
+    actions: list[Any]
     companies: tuple[CompanySpec, ...]
     symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
 
@@ -200,10 +203,11 @@ def _vocab_entries() -> dict[str, _Voc]:
 
 _VOCAB = _vocab_entries()
 
-# What a pattern match means, by the first item: the common vocabulary shapes get their own
-# short path in the hot loop (a tier word, one negative phrase, a time word); everything else
-# is the full role tuple and/or company entries.
-_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_COMPANY, _A_BOTH = range(6)
+# What a vocabulary match means, by the first item: the common shapes get their own short
+# path in the hot loop (a tier word, one negative phrase, a time word); everything else is
+# the full role tuple, plus company entries for a company named like a vocabulary word.
+# (Company patterns' actions are their entry lists, whose first item is an entry tuple.)
+_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_BOTH = range(5)
 
 
 def _vocab_action(v: _Voc) -> tuple[Any, ...]:
@@ -300,20 +304,15 @@ def _build(
                 table[key] = [entry]
             else:
                 bucket.append(entry)
-    # The contiguous NFA searches as fast as the DFA here and builds in a third of the time.
-    automaton = ahocorasick_rs.AhoCorasick(
-        list(table),
-        matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
-        implementation=ahocorasick_rs.Implementation.ContiguousNFA,
-    )
-    actions = [*_VOCAB_ACTIONS]
-    vocab = _VOCAB_ROLES
-    for i, bucket in enumerate(table.values()):
-        if i < len(vocab):
-            if bucket:  # a company named like a vocabulary word
-                actions[i] = (_A_BOTH, vocab[i], tuple(bucket))
-        else:
-            actions.append((_A_COMPANY, tuple(bucket)))
+    automaton = ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+    # Company patterns act through their list of entries as is: no new object per pattern
+    # (tens of thousands of fresh tuples would make the garbage collector walk the heap).
+    actions: list[Any] = [*_VOCAB_ACTIONS]
+    buckets = iter(table.values())
+    for i, bucket in enumerate(islice(buckets, len(actions))):
+        if bucket:  # a company named like a vocabulary word
+            actions[i] = (_A_BOTH, _VOCAB_ROLES[i], bucket)
+    actions.extend(buckets)
     snap = _Snapshot(automaton, actions, comps, {k: tuple(v) for k, v in symbols.items()})
     return snap, new_cache
 
@@ -393,7 +392,7 @@ class ScoringEngine:
             if k == _A_HINT:
                 time_hints.append((s, e, a[1]))
                 continue
-            if k != _A_COMPANY:
+            if k == _A_VOCAB or k == _A_BOTH:
                 tier, label, fams, negs, back, before, after = a[1]
                 if tier:
                     hits = tiers[tier]
@@ -435,8 +434,9 @@ class ScoringEngine:
                             tokens.setdefault(word.upper(), (si, e))
                 if k == _A_VOCAB:
                     continue
+                a = a[2]
             si = bisect_right(bounds, s)
-            for entry in a[-1]:
+            for entry in a:
                 kind = entry[0]
                 if kind == _COMP:
                     rule = entry[3]
