@@ -249,8 +249,6 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
     out: list[re.Match[str]] = []
     done_until = -1
     match = _DATE_RE.match
-    candidates = _CANDIDATE.finditer
-    n = len(low)
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
@@ -262,42 +260,28 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
             prev = low[low.rfind(" ", 0, p) + 1 : p]
             if prev not in gate and not prev[:1].isdigit():
                 continue
-        # The window: the hint word and up to ``back`` words before it. Usually they fit in
-        # the 40 characters before the hint; the word walk is only for long words.
-        lo = s - 40
-        if lo <= 0:
-            lo = 0
-        elif back and len(low[lo:s].split()) <= back:
-            lo = _window_start(low, s, back)
-        wend = low.find(" ", s + 1)
-        # Word starts in the window where a date can begin, earliest first.
-        for c in candidates(low, lo if lo > done_until else done_until, wend if wend > 0 else n):
-            st = c.start()
-            if st < s and len(low[st:s].split()) > back:
-                continue  # more than ``back`` words before the hint
+        starts = [s + 1]
+        p = s
+        for _ in range(back):
+            while p > 0 and low[p - 1] == " ":
+                p -= 1
+            if p <= 0:
+                break
+            p = low.rfind(" ", 0, p)
+            starts.append(p + 1)
+        for st in reversed(starts):
+            if st < done_until:
+                continue
+            if not low[st : st + 1].isdigit():
+                end = low.find(" ", st)
+                if low[st:end] not in _STARTERS:
+                    continue  # cheaper than a regex attempt that cannot match here
             m = match(low, st)
             if m is not None and m.end() >= e - 1:
                 done_until = m.end()
                 out.append(m)
                 break
     return out
-
-
-def _window_start(low: str, s: int, back: int) -> int:
-    """Offset of the space before the word ``back`` words before offset ``s``."""
-    p = s
-    for _ in range(back):
-        while p > 0 and low[p - 1] == " ":
-            p -= 1
-        if p <= 0:
-            return 0
-        p = low.rfind(" ", 0, p)
-    return max(p, 0)
-
-
-# Where a date expression can start: a digit, or a word that can begin one. Cheaper than
-# trying the date regex at every word of the window.
-_CANDIDATE = re.compile(r"(?<![\w$])(?:\d|(?:" + "|".join(sorted(_STARTERS)) + r")(?![\w$]))")
 
 
 def kind_of(m: re.Match[str]) -> str:
