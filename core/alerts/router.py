@@ -155,7 +155,9 @@ class Router:
                 continue
             if not sub.user.is_active:
                 continue
-            ids = frozenset(int(i) for i in (sub.company_ids or []) if str(i).lstrip("-").isdecimal())
+            ids = frozenset(
+                int(i) for i in (sub.company_ids or []) if str(i).lstrip("-").isdecimal()
+            )
             route = Route(
                 subscription_id=sub.id,
                 user_id=sub.user_id,
