@@ -253,7 +253,7 @@ async def test_link_code_is_one_time_and_expires(app: App) -> None:
 
 async def test_revoke_by_all_digit_prefix(app: App) -> None:
     user = await app.accounts.create_user("alice", "password123")
-    key, secret = await app.accounts.create_api_key(user, "ci")
+    key, _secret = await app.accounts.create_api_key(user, "ci")
     await APIKey.filter(id=key.id).update(prefix="12345678")
     await app.accounts.revoke_api_key(user, "12345678")
     assert (await APIKey.get(id=key.id)).revoked_at is not None
