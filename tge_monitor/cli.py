@@ -115,7 +115,7 @@ def build(settings: Settings, part: str) -> App:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = build(settings, args.command)
     if not app.components:
-        print(f"{args.command}: nothing to run yet (no components configured)")
+        print(f"{args.command}: nothing to run (no component is configured for it)")
         return 0
     asyncio.run(run_until_signalled(app))
     return 0
