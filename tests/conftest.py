@@ -11,6 +11,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,20 +59,23 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
-def _fast_bcrypt(app: App) -> App:
-    app.accounts._rounds = 4
-    return app
-
-
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
-    """A migrated App on a fresh SQLite file (no components started)."""
-    application = _fast_bcrypt(create_app(settings))
+@asynccontextmanager
+async def opened_app(settings: Settings) -> AsyncIterator[App]:
+    """A migrated, opened App (no components started) with fast bcrypt, stopped after."""
+    application = create_app(settings)
+    application.accounts._rounds = 4
     await application.open()
     try:
         yield application
     finally:
         await application.stop()
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    """A migrated App on a fresh SQLite file (no components started)."""
+    async with opened_app(settings) as application:
+        yield application
 
 
 @pytest.fixture
@@ -90,12 +94,8 @@ async def pg_url() -> AsyncIterator[str]:
 @pytest.fixture
 async def pg_app(tmp_path: Path, pg_url: str) -> AsyncIterator[App]:
     """A migrated App on a fresh PostgreSQL database."""
-    application = _fast_bcrypt(create_app(make_settings(tmp_path, DATABASE_URL=pg_url)))
-    await application.open()
-    try:
+    async with opened_app(make_settings(tmp_path, DATABASE_URL=pg_url)) as application:
         yield application
-    finally:
-        await application.stop()
 
 
 @pytest.fixture
