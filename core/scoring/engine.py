@@ -15,7 +15,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 from math import floor
 from typing import Any
@@ -24,7 +24,7 @@ import ahocorasick_rs
 
 from core.scoring import keywords as kw
 from core.scoring.text import clean, pattern_key, prepare, sentences_marked
-from core.scoring.urgency import GROUP_RANK, RANK, find_raw, resolve
+from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +225,7 @@ def _vocab_action(v: _Voc) -> tuple[Any, ...]:
 
 _VOCAB_ROLES = list(_VOCAB.values())
 _VOCAB_ACTIONS = [_vocab_action(v) for v in _VOCAB_ROLES]
+_N_VOCAB = len(_VOCAB_ACTIONS)  # pattern indexes below this are vocabulary
 
 
 def _case_rule(alias: str) -> int:
@@ -375,24 +376,24 @@ class ScoringEngine:
             return Analysis(0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []})
         for pi, s, e in matches:
             a = actions[pi]
-            k = a[0]
-            if k == _A_TIER:
-                hits = tiers[a[1]]
-                label = a[2]
-                if label not in hits:
-                    hits[label] = bisect_right(bounds, s)
-                continue
-            if k == _A_NEG:
-                found = neg_hits.get(a[1])
-                if found is None:
-                    neg_hits[a[1]] = {a[2]: bisect_right(bounds, s)}
-                elif a[2] not in found:
-                    found[a[2]] = bisect_right(bounds, s)
-                continue
-            if k == _A_HINT:
-                time_hints.append((s, e, a[1]))
-                continue
-            if k == _A_VOCAB or k == _A_BOTH:
+            if pi < _N_VOCAB:
+                k = a[0]
+                if k == _A_NEG:
+                    found = neg_hits.get(a[1])
+                    if found is None:
+                        neg_hits[a[1]] = {a[2]: bisect_right(bounds, s)}
+                    elif a[2] not in found:
+                        found[a[2]] = bisect_right(bounds, s)
+                    continue
+                if k == _A_TIER:
+                    hits = tiers[a[1]]
+                    label = a[2]
+                    if label not in hits:
+                        hits[label] = bisect_right(bounds, s)
+                    continue
+                if k == _A_HINT:
+                    time_hints.append((s, e, a[1]))
+                    continue
                 tier, label, fams, negs, back, before, after = a[1]
                 if tier:
                     hits = tiers[tier]
@@ -421,7 +422,7 @@ class ScoringEngine:
                         if word == "s":
                             word, ws = _prev_word(cased, ws - 1)
                         if (_TICKER.fullmatch(word) and word not in kw.ACRONYMS) or (
-                            word.upper() in symbols and word == word.upper()
+                            word == word.upper() and word in symbols
                         ):
                             si = bisect_right(bounds, s)
                             if not _all_caps(cased, bounds, si, upper):
@@ -594,6 +595,11 @@ def _sentence(cased: str, bounds: list[int], si: int) -> str:
     return cased[a:b]
 
 
+def _join(labels: dict[str, int], most: int) -> str:
+    """The first ``most`` labels, comma-separated (no list copy in the usual short case)."""
+    return ", ".join(labels) if len(labels) <= most else ", ".join(list(labels)[:most])
+
+
 def _drop_contained(hits: dict[str, int]) -> None:
     """Report "token generation event" once, not also "token generation" inside it."""
     inner = _CONTAINED.keys() & hits.keys()
@@ -734,20 +740,20 @@ def _score(
         _drop_contained(t2)
     if t1:
         d = (W_TIER1 if direct_t1 else W_TIER1_RULE) + W_TIER1_EXTRA * min(len(t1) - 1, 2)
-        expl.append({"signal": "tier1", "detail": ", ".join(list(t1)[:3]), "delta": _r3(d)})
+        expl.append({"signal": "tier1", "detail": _join(t1, 3), "delta": _r3(d)})
         score += d
         if t2:
             d = W_TIER2_WITH_T1 * min(len(t2), 3)
-            expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:3]), "delta": _r3(d)})
+            expl.append({"signal": "tier2", "detail": _join(t2, 3), "delta": _r3(d)})
             score += d
     elif t2:
         d = W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3)
-        expl.append({"signal": "tier2", "detail": ", ".join(list(t2)[:4]), "delta": _r3(d)})
+        expl.append({"signal": "tier2", "detail": _join(t2, 4), "delta": _r3(d)})
         score += d
     positive = bool(t1 or t2)
     if t3 and positive:
         d = W_TIER3 * min(len(t3), 3)
-        expl.append({"signal": "tier3", "detail": ", ".join(list(t3)[:3]), "delta": _r3(d)})
+        expl.append({"signal": "tier3", "detail": _join(t3, 3), "delta": _r3(d)})
         score += d
 
     strong_sents = set(t1.values())
@@ -798,24 +804,25 @@ def _score(
             near = bool(pool)
             # Most specific first (an exact day beats "Q2"), then earliest.
             best = min(pool or urg)
-        u = resolve(best[3], published, cased)
-        if u is not None:
-            urgency = u.to_dict()
+        ref = ref_date(published)
+        r = resolve_fields(best[3], ref, cased)
+        if r is not None:
+            u_text, u_date, u_kind = r
+            u_iso = u_date.isoformat() if u_date else None
+            urgency = {"text": u_text, "date": u_iso, "kind": u_kind}
             if (
-                u.date
-                and u.kind in ("date", "month", "quarter")
+                u_date
+                and u_kind in ("date", "month", "quarter")
                 and not any(p[0] in _RELATIVE_RANKS for p in urg)
             ):
-                ref = published.date() if published else datetime.now().date()
-                age = (ref - date.fromisoformat(u.date)).days
                 # A launch date long before publication is a retrospective, not news.
-                stale = age > (60 if published else 300)
+                stale = (ref - u_date).days > (60 if published else 300)
             if positive:
                 if stale:
                     expl.append(
                         {
                             "signal": "negative:stale",
-                            "detail": f"{u.text!r} is long before publication",
+                            "detail": f"{u_text!r} is long before publication",
                             "delta": _D_STALE,
                         }
                     )
@@ -825,7 +832,7 @@ def _score(
                     expl.append(
                         {
                             "signal": "urgency",
-                            "detail": repr(u.text) + (f" -> {u.date}" if u.date else ""),
+                            "detail": repr(u_text) + (f" -> {u_iso}" if u_iso else ""),
                             "delta": _r3(d),
                         }
                     )

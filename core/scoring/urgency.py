@@ -208,6 +208,8 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
     return None, "time"
 
 
+_TIME_TOP = frozenset(("tm", None))  # lastgroup of a time match ("or 'tm'" as in _resolve)
+
 _REL_DAYS = {
     "today": 0,
     "tonight": 0,
@@ -224,14 +226,16 @@ _REL_DAYS = {
 
 def _display(m: re.Match[str], cased: str | None) -> str:
     src = cased if cased is not None else m.string
-    text = " ".join(src[m.start() : m.end()].split())
-    if m.group("tm") and m.group("tmm"):
+    text = src[m.start() : m.end()]
+    if "  " in text:
+        text = " ".join(text.split())
+    if m.lastgroup in _TIME_TOP and m.group("tm") and m.group("tmm"):
         zone = m.group("tmz").upper() + (f"+{m.group('tmo')}" if m.group("tmo") else "")
         return f"{m.group('tmh')}:{m.group('tmm')} {zone}"
     return text
 
 
-def _ref(published: datetime | date | None) -> date:
+def ref_date(published: datetime | date | None) -> date:
     if isinstance(published, datetime):
         return published.date()
     if isinstance(published, date):
@@ -249,32 +253,37 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
     out: list[re.Match[str]] = []
     done_until = -1
     match = _DATE_RE.match
+    rfind = low.rfind
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
-        gate = _GATES.get(low[s + 1 : e - 1])
-        if gate is not None:  # "day"/"UTC": the word before decides whether to look further
+        if back == 4:  # only units, zones and years: see _GATES
+            gate = _GATES.get(low[s + 1 : e - 1])
+            if gate is not None:  # "day"/"UTC": the word before decides whether to look further
+                p = s
+                while p > 0 and low[p - 1] == " ":
+                    p -= 1
+                prev = low[rfind(" ", 0, p) + 1 : p]
+                if prev not in gate and not prev[:1].isdigit():
+                    continue
+        if back:
+            starts = [s + 1]
             p = s
-            while p > 0 and low[p - 1] == " ":
-                p -= 1
-            prev = low[low.rfind(" ", 0, p) + 1 : p]
-            if prev not in gate and not prev[:1].isdigit():
-                continue
-        starts = [s + 1]
-        p = s
-        for _ in range(back):
-            while p > 0 and low[p - 1] == " ":
-                p -= 1
-            if p <= 0:
-                break
-            p = low.rfind(" ", 0, p)
-            starts.append(p + 1)
-        for st in reversed(starts):
+            for _ in range(back):
+                while p > 0 and low[p - 1] == " ":
+                    p -= 1
+                if p <= 0:
+                    break
+                p = rfind(" ", 0, p)
+                starts.append(p + 1)
+            starts.reverse()
+        else:
+            starts = (s + 1,)
+        for st in starts:
             if st < done_until:
                 continue
             if not low[st : st + 1].isdigit():
-                end = low.find(" ", st)
-                if low[st:end] not in _STARTERS:
+                if low[st : low.find(" ", st)] not in _STARTERS:
                     continue  # cheaper than a regex attempt that cannot match here
             m = match(low, st)
             if m is not None and m.end() >= e - 1:
@@ -307,11 +316,21 @@ def resolve(
     m: re.Match[str], published: datetime | date | None = None, cased: str | None = None
 ) -> Urgency | None:
     """Turn a raw match into an :class:`Urgency` with an ISO date where one can be pinned."""
-    r = _resolve(m, _ref(published))
+    r = _resolve(m, ref_date(published))
     if r is None:
         return None
     d, kind = r
     return Urgency(_display(m, cased), d.isoformat() if d else None, kind, m.start())
+
+
+def resolve_fields(
+    m: re.Match[str], ref: date, cased: str | None = None
+) -> tuple[str, date | None, str] | None:
+    """``resolve`` without the object: (text as written, date or None, kind), for the engine."""
+    r = _resolve(m, ref)
+    if r is None:
+        return None
+    return _display(m, cased), r[0], r[1]
 
 
 def find_in(
