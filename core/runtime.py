@@ -62,9 +62,8 @@ class App:
         self.commands = Commands(self)
         self.channels = ChannelRegistry()
         self.channels.register(EmailChannel(settings))
-        self.channels.register(
-            WebhookChannel(settings, fetcher=lambda: getattr(self, "fetcher", None))
-        )
+        # a callable, so a fetcher swapped in later (tests, reconfiguration) is the one used
+        self.channels.register(WebhookChannel(settings, fetcher=lambda: self.fetcher))
         self.alerts = AlertService(self)
         self.components: list[Component] = []
         self.started_at: datetime | None = None
