@@ -11,6 +11,14 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+# IntField primary keys are 32-bit on PostgreSQL; SQLite raises OverflowError past 64 bits
+MAX_ID = 2**31 - 1
+
+
+def in_id_range(value: int) -> bool:
+    """True when `value` can be a primary key; a lookup of anything else finds nothing."""
+    return 1 <= value <= MAX_ID
+
 
 class Role(StrEnum):
     ADMIN = "admin"

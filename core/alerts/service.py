@@ -30,6 +30,7 @@ from core.models import (
     Item,
     Subscription,
     User,
+    in_id_range,
 )
 from core.scoring import Analysis, band_for
 
@@ -54,7 +55,10 @@ def _decode_cursor(cursor: Any) -> int:
         kind, _, value = raw.partition(":")
         if kind != "a":
             raise ValueError
-        return int(value)
+        ident = int(value)
+        if not in_id_range(ident):
+            raise ValueError
+        return ident
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cursor is not valid", field="cursor") from None
 
@@ -257,7 +261,7 @@ class AlertService:
             ident = int(alert_id)
         except (TypeError, ValueError):
             raise InvalidInput("alert id must be a number", field="id") from None
-        alert = await Alert.get_or_none(id=ident)
+        alert = await Alert.get_or_none(id=ident) if in_id_range(ident) else None
         if alert is None:
             raise NotFound(f"alert {ident} not found", field="id")
         return alert
@@ -306,7 +310,7 @@ class AlertService:
 
     async def _company(self, ref: Any) -> Company:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdecimal()):
-            found = await Company.get_or_none(id=int(ref))
+            found = await Company.get_or_none(id=int(ref)) if in_id_range(int(ref)) else None
         else:
             found = await Company.get_or_none(name=str(ref).strip())
         if found is None:

@@ -31,6 +31,7 @@ from core.models import (
     Role,
     Subscription,
     User,
+    in_id_range,
 )
 
 log = logging.getLogger(__name__)
@@ -294,7 +295,7 @@ class Accounts:
             (isinstance(key_ref, int) and not isinstance(key_ref, bool))
             or (isinstance(key_ref, str) and key_ref.strip().isdecimal())
         ):
-            key = await query.filter(id=int(key_ref)).first()
+            key = await query.filter(id=int(key_ref)).first() if in_id_range(int(key_ref)) else None
         if key is None:
             raise NotFound("API key not found")
         if key.revoked_at is None:

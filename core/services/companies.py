@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import Company, CompanyStatus, Priority
+from core.models import Company, CompanyStatus, Priority, in_id_range
 from core.scoring import CompanySpec, ScoringEngine
 
 log = logging.getLogger(__name__)
@@ -136,14 +136,14 @@ class Companies:
     async def get(self, ref: Any) -> Company:
         """By id, name, alias or token symbol (case-insensitive); NotFound suggests names."""
         if isinstance(ref, int) and not isinstance(ref, bool):
-            company = await Company.get_or_none(id=ref)
+            company = await Company.get_or_none(id=ref) if in_id_range(ref) else None
             if company is None:
                 raise NotFound(f"company {ref} not found")
             return company
         if not isinstance(ref, str) or not ref.strip():
             raise InvalidInput("company name is required", field="company")
         text = ref.strip()
-        if text.isdecimal():
+        if text.isdecimal() and in_id_range(int(text)):
             company = await Company.get_or_none(id=int(text))
             if company is not None:
                 return company

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import Feed, FeedKind, User
+from core.models import Feed, FeedKind, User, in_id_range
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class FeedService:
             fid = int(str(feed_id).strip().lstrip("#"))
         except ValueError:
             raise InvalidInput("feed id must be a number", field="id") from None
-        feed = await Feed.get_or_none(id=fid)
+        feed = await Feed.get_or_none(id=fid) if in_id_range(fid) else None
         if feed is None:
             raise NotFound(f"no feed with id {fid}", field="id")
         return feed

@@ -30,6 +30,7 @@ from core.models import (
     Subscription,
     SubscriptionMode,
     User,
+    in_id_range,
 )
 from core.services.accounts import validate_email
 
@@ -160,7 +161,7 @@ class Subscriptions:
             ident = int(destination_id)
         except (TypeError, ValueError):
             raise NotFound("destination not found", field="destination") from None
-        dest = await Destination.get_or_none(id=ident, owner=user)
+        dest = await Destination.get_or_none(id=ident, owner=user) if in_id_range(ident) else None
         if dest is None:
             raise NotFound("destination not found", field="destination")
         return dest
@@ -416,7 +417,11 @@ class Subscriptions:
             ident = int(subscription_id)
         except (TypeError, ValueError):
             raise NotFound("subscription not found", field="subscription") from None
-        sub = await Subscription.get_or_none(id=ident, user=user).select_related("destination")
+        sub = (
+            await Subscription.get_or_none(id=ident, user=user).select_related("destination")
+            if in_id_range(ident)
+            else None
+        )
         if sub is None:
             raise NotFound("subscription not found", field="subscription")
         return sub
