@@ -239,6 +239,38 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(raw: bytes) -> Any:
-    """Strict JSON (no NaN/Infinity); ValueError on anything malformed."""
-    return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# far below the interpreter's recursion limit, so what is accepted can be encoded back
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Strict JSON (no NaN/Infinity); ValueError on anything malformed.
+
+    Nesting deeper than MAX_JSON_DEPTH and lone surrogates (`"\\ud800"`, which no database
+    or hash can encode) are malformed too.
+    """
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+        if _too_deep(value):
+            raise RecursionError
+        if _SURROGATE_ESCAPE.search(text):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except UnicodeEncodeError:
+        raise ValueError("strings must not hold lone surrogates (\\ud800-\\udfff)") from None
+    return value

@@ -22,7 +22,7 @@ from core.errors import ServiceError, Unauthorized
 from core.runtime import App
 from web.config import WebConfig
 from web.keys import APP_KEY, AUTH_CACHE_KEY, CONFIG_KEY, HUB_KEY
-from web.schema import array, number, obj, string, validate
+from web.schema import array, number, obj, parse_json, string, validate
 from web.security import Principal, client_ip, credentials_principal, request_principal
 
 log = logging.getLogger(__name__)
@@ -357,9 +357,9 @@ class WsHub:
             )
             return
         try:
-            message = json.loads(raw)
-        except ValueError:
-            self.error(client, "invalid_json", "message is not valid JSON")
+            message = parse_json(raw)
+        except ValueError as exc:
+            self.error(client, "invalid_json", f"message is not valid JSON: {exc}")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             self.error(client, "invalid", "message must be an object with a 'type'", field="type")
