@@ -286,7 +286,7 @@ class SafeFetcher:
             raise InvalidInput(f"refused: URL longer than {MAX_URL_LENGTH} characters", field="url")
         try:
             parsed = URL(url)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, IndexError):  # yarl: IndexError on "ftp://[]@"
             raise InvalidInput("refused: not a valid URL", field="url") from None
         scheme = (parsed.scheme or "").lower()
         if scheme not in ("http", "https"):

@@ -134,8 +134,12 @@ class _LinkExtractor(HTMLParser):
             self._skip -= 1
         if tag == "a" and self._href is not None:
             title = " ".join(" ".join(self._text).split())
-            href = urljoin(self.base_url, self._href.strip())
-            if urlsplit(href).scheme in ("http", "https") and title:
+            try:
+                href = urljoin(self.base_url, self._href.strip())
+                scheme = urlsplit(href).scheme
+            except ValueError:  # "http://[::1" (a broken IPv6 host) in the link or the base
+                scheme = ""
+            if scheme in ("http", "https") and title:
                 self.links.append((href, title[:500]))
             self._href = None
         for i in range(len(self.stack) - 1, -1, -1):

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 500
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _WS = re.compile(r"\s+")
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
@@ -82,7 +83,10 @@ def parse_date(value: str | None) -> datetime | None:
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before datetime.min in UTC
+        return None
 
 
 def _t(el: ET.Element | None) -> str:
@@ -104,7 +108,8 @@ def _item(guid: str, link: str, title: str, body: str, author: str, date: str) -
 def _fast_parse(body: bytes) -> ParsedFeed | None:
     try:
         root = ET.fromstring(body)
-    except ET.ParseError:
+    except (ET.ParseError, ValueError, LookupError):
+        # expat refuses multi-byte (shift_jis) and unknown encodings: feedparser decodes them
         return None
     items: list[RawItem] = []
     if root.tag == "rss":
@@ -178,13 +183,28 @@ def _struct_date(entry: Any) -> datetime | None:
     return None
 
 
+def _valid_charref(match: re.Match[bytes]) -> bytes:
+    digits = match.group(1) or match.group(2)
+    value = int(digits, 16 if match.group(1) else 10) if len(digits) <= 8 else -1
+    if 0 <= value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+        return match.group(0)
+    return b"&#xFFFD;"
+
+
 def _feedparser_parse(body: bytes, headers: Mapping[str, str] | None) -> ParsedFeed:
-    parsed = feedparser.parse(
-        body,
-        response_headers={k.lower(): v for k, v in (headers or {}).items()},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    # feedparser raises on a reference to no character (&#xFFFFFFFF;, &#xD800;): one such
+    # entity would lose the whole feed, so it becomes U+FFFD first
+    body = _CHARREF.sub(_valid_charref, body)
+    try:
+        parsed = feedparser.parse(
+            body,
+            response_headers={k.lower(): v for k, v in (headers or {}).items()},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (ValueError, LookupError, OverflowError) as exc:
+        # e.g. a mangled encoding name (a NUL or a \x80 byte in it) breaks its decoding
+        raise FeedParseError(f"not a feed: {exc}"[:200]) from None
     items: list[RawItem] = []
     for entry in parsed.entries[:MAX_ENTRIES]:
         link = entry.get("link", "") or ""
