@@ -23,7 +23,7 @@ from core.commands import CommandContext, Reply, default_registry, execute
 from core.commands.registry import APOLOGY
 from core.models import Feed, Platform, Role
 from core.runtime import App, create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, needs_postgres
 
 COMMANDS = default_registry().names()
 
@@ -273,3 +273,25 @@ def test_token_lists_get_a_clear_reply(live: Live, name: str, values: list[str])
     for admin in (False, True):
         reply = live.run(live.call(name, values, admin=admin, group=False))  # type: ignore[arg-type]
         assert_clear(reply, name, repr(values))
+
+
+@needs_postgres
+async def test_nul_characters_are_refused_before_postgresql_sees_them(pg_app: App) -> None:
+    """PostgreSQL text cannot hold NUL: these were the apology on PostgreSQL (fine on SQLite)."""
+    user = await pg_app.accounts.ensure_identity(Platform.TELEGRAM, 5, "nul")
+    user.role = Role.ADMIN
+    await user.save()
+    ctx = CommandContext(app=pg_app, user=user, platform=Platform.TELEGRAM, chat_id="5")
+    for name, args in [
+        ("company_add", "a\x00b"),
+        ("watch", "a\x00b"),
+        ("apikey", "create a\x00b"),
+        ("feed_add", "x\x00y twitter"),
+        ("alerts", "a\x00b"),
+        ("subscribe", "Monad,a\x00b"),
+    ]:
+        reply = await execute(pg_app, name, args, ctx)
+        assert not reply.ok and "must not contain NUL" in reply.text, (name, reply.text)
+        assert "Usage: /" in reply.text
+    reply = await execute(pg_app, "watch", ["a\x00b"], ctx)  # tokens (Discord, REST)
+    assert "must not contain NUL" in reply.text

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from core.config import Settings
 from core.errors import InvalidInput
+from core.monitors.base import RawItem
 from core.monitors.dedup import canonical_url, normalise_title, title_fingerprint
 from core.monitors.fetch import SafeFetcher
 from core.monitors.page import extract_entries
@@ -262,3 +263,13 @@ def test_a_reference_to_no_character_does_not_lose_the_feed(ref: bytes) -> None:
 def test_odd_encoding_declarations_fall_back_or_fail_cleanly(declared: bytes) -> None:
     body = b'<?xml version="1.0" encoding="' + declared + b'"?>' + SAMPLES[0].split(b"?>", 1)[1]
     check_feed(body)
+
+
+def test_nul_from_a_feed_is_dropped_before_storage() -> None:
+    """`&#0;` parses to NUL, which PostgreSQL text cannot store (the poll failed there)."""
+    parsed = parse_feed(SAMPLES[0].replace(b"<title>", b"<title>&#0;", 2))
+    assert parsed.items
+    for item in parsed.items:
+        assert "\x00" not in item.title + item.text + item.guid + item.url + item.author
+    raw = RawItem(guid="g\x00", title="t\x00", text="x\x00", url="u\x00", author="a\x00")
+    assert "\x00" not in repr(raw.clipped())

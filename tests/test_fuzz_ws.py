@@ -225,6 +225,7 @@ def test_hub_still_delivers_after_fuzzing(live: Live) -> None:
         ('{"type":"ping","data":' + nested(64) + "}", "nested deeper"),  # pong could not encode
         ('{"type":"auth","data":{"token":"\\ud800"}}', "lone surrogates"),  # jwt could not encode
         ('{"type":"auth","data":{"api_key":"tge_\\udfff_x"}}', "lone surrogates"),
+        ('{"type":"subscribe","data":{"companies":["a\\u0000"]}}', "NUL"),
     ],
 )
 def test_frames_that_crashed_the_handler_are_invalid_json(live: Live, frame: str, why: str) -> None:
@@ -240,6 +241,7 @@ def test_frames_that_crashed_the_handler_are_invalid_json(live: Live, frame: str
         '{"username": "a", "password": ' + nested(100) + "}",
         '{"username": "alice", "password": "\\ud800"}',
         '{"username": "\\udc00", "password": "password123"}',
+        '{"username": "alice\\u0000", "password": "password123"}',  # PostgreSQL: no NUL
     ],
 )
 def test_rest_bodies_share_the_parser(live: Live, body: str) -> None:

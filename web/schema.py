@@ -256,11 +256,27 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def parse_json(raw: bytes | str) -> Any:
     """Strict JSON (no NaN/Infinity); ValueError on anything malformed.
 
-    Nesting deeper than MAX_JSON_DEPTH and lone surrogates (`"\\ud800"`, which no database
-    or hash can encode) are malformed too.
+    Nesting deeper than MAX_JSON_DEPTH, lone surrogates (`"\\ud800"`, which no database
+    or hash can encode) and NUL (`"\\u0000"`, which PostgreSQL text cannot hold) are
+    malformed too.
     """
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     try:
@@ -269,6 +285,8 @@ def parse_json(raw: bytes | str) -> Any:
             raise RecursionError
         if _SURROGATE_ESCAPE.search(text):
             json.dumps(value, ensure_ascii=False).encode("utf-8")
+        if "\\u0000" in text and _has_nul(value):
+            raise ValueError("strings must not hold NUL (\\u0000) characters")
     except RecursionError:
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
     except UnicodeEncodeError:

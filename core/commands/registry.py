@@ -82,6 +82,10 @@ class Param:
         """Check and convert one value; InvalidInput names this parameter."""
         if isinstance(raw, str):
             raw = raw.strip()
+        parts = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else ()
+        if any("\x00" in str(part) for part in parts):
+            # PostgreSQL text cannot hold NUL: the query would fail after parsing
+            raise InvalidInput(f"{self.name} must not contain NUL characters", field=self.name)
         if raw is None or raw == "" or raw == []:
             if self.required:
                 raise InvalidInput(f"{self.name} is required", field=self.name)

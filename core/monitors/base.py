@@ -31,12 +31,13 @@ class RawItem:
 
     def clipped(self) -> RawItem:
         """Bounded copy: hostile feeds can send megabyte titles."""
+        # NUL (&#0; in a feed) is dropped: PostgreSQL text cannot store it
         return RawItem(
-            guid=(self.guid or self.url or self.title)[:MAX_GUID],
-            title=self.title[:MAX_TITLE],
-            text=self.text[:MAX_TEXT],
-            url=self.url[:MAX_URL],
-            author=self.author[:256],
+            guid=(self.guid or self.url or self.title).replace("\x00", "")[:MAX_GUID],
+            title=self.title.replace("\x00", "")[:MAX_TITLE],
+            text=self.text.replace("\x00", "")[:MAX_TEXT],
+            url=self.url.replace("\x00", "")[:MAX_URL],
+            author=self.author.replace("\x00", "")[:256],
             published=self.published,
         )
 
