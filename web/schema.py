@@ -215,6 +215,8 @@ def coerce(raw: str, param: Param) -> Any:
     """A query/path string to the parameter's type, then validated."""
     schema = param.schema
     kind = schema.get("type")
+    if "\x00" in raw:  # PostgreSQL text cannot hold NUL: refuse it here, not with a 500 there
+        raise InvalidInput(f"{param.name} must not contain NUL characters", field=param.name)
     value: Any = raw
     if kind == "integer":
         if not _INT_RE.match(raw.strip()):
