@@ -6,10 +6,7 @@ apology (an unhandled exception inside a handler) and never an exception out of 
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +19,9 @@ from hypothesis import strategies as st
 from core.commands import CommandContext, Reply, default_registry, execute
 from core.commands.registry import APOLOGY
 from core.models import Feed, Platform, Role
-from core.runtime import App, create_app
+from core.runtime import App
 from tests.conftest import make_settings, needs_postgres
+from tests.fakes.threaded_app import ThreadedApp
 
 COMMANDS = default_registry().names()
 
@@ -52,34 +50,17 @@ class PublicResolver(AbstractResolver):
         return None
 
 
-class Live:
-    """A migrated App on its own loop thread, so hypothesis can drive it synchronously."""
+class Live(ThreadedApp):
+    """The App with a seeded company and feed, driven synchronously by hypothesis."""
 
     def __init__(self, tmp: Path) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
         # private networks refused, so private URLs take the refusal path
-        self.app: App = create_app(make_settings(tmp, FETCH_ALLOW_PRIVATE_NETWORKS="false"))
-        self.app.accounts._rounds = 4
+        super().__init__(make_settings(tmp, FETCH_ALLOW_PRIVATE_NETWORKS="false"))
         self.app.fetcher._inner_resolver = PublicResolver()
-        self.run(self._start())
+        self.start()
 
-    def run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(self._in_context(coro), self.loop).result(60)
-
-    async def _in_context(self, coro: Any) -> Any:
-        # the database connection lives in a context variable set by `open()`
-        context = getattr(self, "context", None)
-        if context is None:
-            return await coro
-        return await asyncio.get_running_loop().create_task(coro, context=context)
-
-    async def _start(self) -> None:
-        await self.app.open()
-        self.app.limiter.enabled = False
+    async def setup(self) -> None:
         await self.seed()
-        self.context = contextvars.copy_context()
 
     async def seed(self) -> None:
         """A company and a feed, so lookups hit both the found and the not-found paths."""
@@ -110,11 +91,6 @@ class Live:
         await self.seed()
         ctx = await self.ctx(admin=admin, group=group, user_id=2 if admin else 1)
         return await execute(self.app, name, args, ctx)
-
-    def close(self) -> None:
-        self.run(self.app.stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,8 @@ exception, and the hub still delivers an alert afterwards.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core.runtime import App, create_app
 from tests.conftest import make_settings
+from tests.fakes.threaded_app import ThreadedApp
 from tests.web_helpers import make_user, serve
 from web.config import WebConfig
 
@@ -41,37 +38,25 @@ class Errors(logging.Handler):
         self.records.append(record)
 
 
-class Live:
+class Live(ThreadedApp):
     """A served App on its own loop thread, with one authenticated socket."""
 
     def __init__(self, tmp: Path) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.app: App = create_app(make_settings(tmp))
-        self.app.accounts._rounds = 4
+        super().__init__(make_settings(tmp))
         self.errors = Errors()
         logging.getLogger().addHandler(self.errors)
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.pings = 0
-        self.run(self._start())
+        self.start()
 
-    def run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(self._in_context(coro), self.loop).result(60)
-
-    async def _in_context(self, coro: Any) -> Any:
-        # the database connection lives in a context variable set by `open()`
-        context = getattr(self, "context", None)
-        if context is None:
-            return await coro
-        return await asyncio.get_running_loop().create_task(coro, context=context)
-
-    async def _start(self) -> None:
-        await self.app.open()
-        self.app.limiter.enabled = False
+    async def setup(self) -> None:
         self.caller = await make_user(self.app, "fuzzer")
         self.client = await serve(self.app, CONFIG)
-        self.context = contextvars.copy_context()
+
+    async def teardown(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        await self.client.close()
 
     async def socket(self) -> aiohttp.ClientWebSocketResponse:
         if self.ws is None or self.ws.closed:
@@ -110,16 +95,8 @@ class Live:
         return (await self.next())["type"] == "alert"
 
     def close(self) -> None:
-        async def stop() -> None:
-            if self.ws is not None:
-                await self.ws.close()
-            await self.client.close()
-            await self.app.stop()
-
         logging.getLogger().removeHandler(self.errors)
-        self.run(stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
+        super().close()
 
 
 @pytest.fixture(scope="module")
