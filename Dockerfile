@@ -1,16 +1,19 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data API_HOST=0.0.0.0
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends curl \
+# gcc and libc headers only to compile the scorer (setup.py); removed after the install.
+RUN apt-get update && apt-get install -y --no-install-recommends curl gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /app tge && mkdir -p /data && chown tge /data
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md setup.py ./
 COPY core ./core
 COPY bot ./bot
 COPY web ./web
 COPY tge_monitor ./tge_monitor
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e . \
+    && python -c "from core.scoring import _native; print(_native.status)" \
+    && apt-get purge -y gcc libc6-dev && apt-get autoremove -y
 USER tge
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/health || exit 1

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.scoring import _native
 from core.scoring import keywords as kw
 from core.scoring.engine import CompanySpec, ScoringEngine
 
@@ -226,20 +227,6 @@ def bench_scoring(
         "build_ms": round(build_ms, 1),
         "rebuild_ms": round(rebuild_ms, 1),
         "peak_rss_mb": _peak_rss_mb(),
+        # Which scorer modules ran compiled (setup.py) and which from source.
+        "build": dict(_native.status),
     }
-
-
-def format_bench(result: dict[str, Any]) -> str:
-    """Human-readable one-screen summary of :func:`bench_scoring`."""
-    return (
-        f"companies: {result['companies']}  items: {result['items']} "
-        f"(~{result['item_bytes']} B each)\n"
-        f"engine:   {result['items_per_s']:.0f} items/s wall, "
-        f"{result['items_per_s_cpu']:.0f} items/s CPU ({result['scored']} scored)\n"
-        f"baseline: {result['baseline_items_per_s']:.1f} items/s "
-        f"(regex per company, {result['baseline_items']} items)\n"
-        f"ratio:    {result['ratio']}x\n"
-        f"build:    {result['build_ms']:.0f} ms cold, rebuild {result['rebuild_ms']:.0f} ms "
-        f"after one company changed\n"
-        f"peak RSS: {result['peak_rss_mb']} MB"
-    )

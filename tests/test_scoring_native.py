@@ -1,0 +1,117 @@
+"""The Cython build of the scorer: same answers as the source, and never stale.
+
+Each case runs a fresh interpreter, because which build is used is settled once per process
+when ``core.scoring`` is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.scoring import _native
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
+COMPANIES = ROOT.parent / "shared" / "data" / "companies.json"
+
+compiled_only = pytest.mark.skipif(
+    _native.status.get("engine") != "compiled" and os.environ.get("CI") != "true",
+    reason="no compiled scorer build here (needs a C compiler at install time)",
+)
+
+# Scores a fixed corpus and prints every analysis as JSON.
+SCORE_CORPUS = r"""
+import json, sys
+from datetime import datetime, timezone
+from pathlib import Path
+from core.scoring import _native
+from core.scoring.bench import synthetic_companies, synthetic_items
+from core.scoring.engine import ScoringEngine
+from core.scoring.evaluate import load_companies
+
+dev, companies = Path(sys.argv[1]), Path(sys.argv[2])
+specs = synthetic_companies(500) + (load_companies(companies) if companies.exists() else [])
+items = []
+if dev.exists():
+    for line in dev.read_text().splitlines():
+        row = json.loads(line)
+        items.append((row.get("title", ""), row.get("text", "")))
+items += [("", doc) for doc in synthetic_items(specs, 300, seed=5)]
+items += [
+    ("<b>Berachain</b> TGE &amp; $BERA airdrop claims open tomorrow", "Snapshot 2026-03-03."),
+    ("WILL JUPITER LAUNCH A TOKEN?", "no plans for a token, the team said \u2014 in 2 hours"),
+    ("🚀 Pump.fun \u201cPUMP\u201d token generation event", "on March 3\u00a0at 10:00 UTC"),
+    ("", "<script>alert(1)</script>Send 1 ETH to receive 2 ETH in the LayerZero drop"),
+    ("空投TGE", "Hyperliquid (HYPE) listing on Q1 2026, ticker HYPE"),
+]
+published = datetime(2026, 3, 1, tzinfo=timezone.utc)
+engine = ScoringEngine(specs)
+out = [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
+print(json.dumps({"build": _native.status, "analyses": out}, sort_keys=True))
+"""
+
+
+def _run(code: str, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {"stdout": json.loads(proc.stdout), "stderr": proc.stderr}
+
+
+@compiled_only
+def test_compiled_build_scores_exactly_like_the_source() -> None:
+    compiled = _run(SCORE_CORPUS, str(DEV), str(COMPANIES))["stdout"]
+    source = _run(SCORE_CORPUS, str(DEV), str(COMPANIES), env={_native.PURE_ENV: "1"})["stdout"]
+    assert set(compiled["build"].values()) == {"compiled"}
+    assert all(how.startswith("source") for how in source["build"].values())
+    assert len(compiled["analyses"]) > 600
+    assert any(a["band"] == "high" for a in compiled["analyses"])
+    assert compiled["analyses"] == source["analyses"]
+
+
+@compiled_only
+def test_a_build_older_than_its_source_is_skipped(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "core", tmp_path / "core", ignore=shutil.ignore_patterns("__pycache__"))
+    edited = tmp_path / "core" / "scoring" / "engine.py"
+    edited.write_text(edited.read_text() + "\nEDITED_AFTER_THE_BUILD = True\n")
+    code = (
+        "import json, core, core.scoring.engine as e, core.scoring.text as t\n"
+        "from core.scoring import _native\n"
+        "print(json.dumps({'core': core.__file__, 'build': _native.status,"
+        " 'engine': e.__file__, 'text': t.__file__,"
+        " 'edited': getattr(e, 'EDITED_AFTER_THE_BUILD', False)}))"
+    )
+    result = _run(code, env={"PYTHONPATH": str(tmp_path)}, cwd=tmp_path)
+    seen = result["stdout"]
+    assert seen["core"].startswith(str(tmp_path))
+    assert seen["build"]["engine"] == "source (compiled build is stale)"
+    assert seen["engine"].endswith("engine.py") and seen["edited"] is True
+    assert seen["build"]["text"] == "compiled" and not seen["text"].endswith(".py")
+    assert "rebuild with: pip install -e ." in result["stderr"]
+
+
+def test_pure_python_switch_loads_every_source() -> None:
+    code = (
+        "import json, core.scoring.engine as e, core.scoring.text as t, core.scoring.urgency as u\n"
+        "from core.scoring import _native\n"
+        "print(json.dumps({'build': _native.status, 'files': [e.__file__, t.__file__,"
+        " u.__file__]}))"
+    )
+    seen = _run(code, env={_native.PURE_ENV: "1"})["stdout"]
+    assert all(f.endswith(".py") for f in seen["files"])
+    assert set(seen["build"]) == {"text", "urgency", "engine"}
+    assert all(how.startswith("source") for how in seen["build"].values())
