@@ -158,8 +158,12 @@ def test_bench_scoring_tiny_returns_keys(tmp_path: Path) -> None:
         "baseline_items_per_s",
         "ratio",
         "rebuild_ms",
+        "rebuild_ms_max",
         "peak_rss_mb",
+        "build",
     } <= set(result)
+    assert 0 < result["rebuild_ms"] <= result["rebuild_ms_max"]
+    assert set(result["build"]) == {"text", "urgency", "engine"}
     assert result["companies"] == 50 and result["items"] == 20
     assert result["scored"] == 100  # five timed passes (the minimum) over the 20 items
     assert result["items_per_s"] > 0 and result["items_per_s_cpu"] > 0
