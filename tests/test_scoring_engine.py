@@ -290,6 +290,8 @@ POSITIVE = "Acme airdrop claim is live for the ACME token"
         ("Acme completes token swap and rebrand", "swap"),
         ("Acme opens second airdrop for token holders", "second_round"),
         ("Acme token launch could turn $100 into 100x #partnercontent", "promo"),
+        ("Acme token unlock: 1.1 billion ACME enter circulation on March 16", "unlock"),
+        ("Acme confirms ACME airdrop; no date has been set", "undated"),
     ],
 )
 def test_each_negative_detected_and_lowers_confidence(
@@ -299,6 +301,82 @@ def test_each_negative_detected_and_lowers_confidence(
     assert category in a.negatives, a.explanation
     assert any(e["signal"].startswith("negative") and e["delta"] < 0 for e in a.explanation)
     assert a.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("announcing", "not_announcing"),
+    [
+        # looking back at a launch
+        (
+            "Acme ACME token launched today with claims open for 200,000 wallets",
+            "Acme ACME holders are up 40% since the token launched a year ago",
+        ),
+        (
+            "Acme token launch set for March 3",
+            "Acme stakers earned rewards after the June token launch",
+        ),
+        # a launch that depends on something else
+        (
+            "Acme vouchers redeemable for ACME as the token launches on March 3",
+            "Acme vouchers will be redeemable for ACME once the token launches",
+        ),
+        # negated
+        (
+            "Acme confirms ACME token, launch date set for March 3",
+            "Acme names its ACME token. No launch date has been set",
+        ),
+    ],
+)
+def test_launch_words_after_since_once_or_no_do_not_announce(
+    engine: ScoringEngine, announcing: str, not_announcing: str
+) -> None:
+    yes, no = analyze(engine, announcing), analyze(engine, not_announcing)
+    assert yes.confidence >= 0.5, yes.explanation
+    assert no.confidence < 0.5, no.explanation
+    assert not no.keywords["tier1"]
+
+
+def test_not_announcing_words_are_whole_words(engine: ScoringEngine) -> None:
+    """ "casino" ends in "no", "sincerely" starts like "since": neither cancels a launch."""
+    for title in (
+        "Casino token launch set for March 3 by Acme",
+        "Acme sincerely announces its token launch on March 3",
+    ):
+        assert "token launch" in analyze(engine, title).keywords["tier1"], title
+
+
+def test_a_negative_word_inside_a_neutral_phrase_is_not_negative(engine: ScoringEngine) -> None:
+    oracle = analyze(engine, "Acme airdrop claims open March 3 for users of its price feeds")
+    talk = analyze(engine, "Acme airdrop claims open March 3 as the price climbs")
+    assert "price" not in oracle.negatives and "price" in talk.negatives
+    retro = analyze(engine, "Acme retrospective airdrop claims open March 3")
+    assert "recap" not in retro.negatives and retro.confidence >= 0.7
+
+
+def test_mainnet_going_live_is_not_a_token_launch(engine: ScoringEngine) -> None:
+    mainnet = analyze(engine, "Acme mainnet goes live, unlocking bridged funds")
+    claims = analyze(engine, "Acme airdrop claims go live for ACME holders")
+    assert mainnet.confidence < 0.5 and not mainnet.keywords["tier1"]
+    assert claims.confidence >= 0.5
+
+
+def test_launchpool_listing_is_a_launch(engine: ScoringEngine) -> None:
+    a = engine.analyze(
+        "Introducing Acme (ACME) on Binance Launchpool!",
+        "Binance will list Acme (ACME) at 2024-11-18 12:00 (UTC) with the Seed Tag applied. "
+        "Users can lock BNB and FDUSD to farm ACME tokens.",
+    )
+    assert a.confidence >= 0.7, a.explanation
+    assert "stale" not in a.negatives and "prelaunch" not in a.negatives
+
+
+def test_undated_archive_stale_only_when_it_looks_back(engine: ScoringEngine) -> None:
+    """Without a publication date "now" stands in: a past date is stale unless the sentence
+    looks ahead ("will list ... at 2024-11-18")."""
+    past = engine.analyze("", "In late November 2024 Acme carried out its token generation event.")
+    ahead = engine.analyze("", "Acme will hold its token generation event on 2024-11-18.")
+    assert "stale" in past.negatives
+    assert "stale" not in ahead.negatives and ahead.confidence > past.confidence
 
 
 def test_denial_beats_launch_words(engine: ScoringEngine) -> None:

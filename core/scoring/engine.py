@@ -139,8 +139,11 @@ class _Snapshot:
 
 
 # A vocabulary phrase's roles: (tier, label, families, negatives as (category, repr of the
-# phrase), words a date may start before it (-1: none), ticker before, ticker after).
-_Voc = tuple[int, str, tuple[str, ...], tuple[tuple[str, str], ...], int, bool, bool]
+# phrase, longer phrases that cancel it), words a date may start before it (-1: none), ticker
+# before, ticker after).
+_Voc = tuple[
+    int, str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...], int, bool, bool
+]
 
 
 def _vocab_entries() -> dict[str, _Voc]:
@@ -179,7 +182,8 @@ def _vocab_entries() -> dict[str, _Voc]:
     for cat, (_pen, words) in kw.NEGATIVES.items():
         for w in words:
             if (r := role(w)) is not None:
-                r["negs"].append((cat, repr(w)))  # reported as repr
+                unless = tuple(pattern_key(x) for x in kw.NEGATIVE_EXCEPTIONS.get(w, ()))
+                r["negs"].append((cat, repr(w), unless))  # reported as repr
     for w, back in kw.TIME_HINTS.items():
         if (r := role(w)) is not None:
             r["back"] = back
@@ -399,6 +403,8 @@ class ScoringEngine:
             if pi < _N_VOCAB:
                 k = a[0]
                 if k == _A_NEG:
+                    if a[3] and _cancelled(low, s, a[3]):
+                        continue
                     found = neg_hits.get(a[1])
                     if found is None:
                         neg_hits[a[1]] = {a[2]: bisect_right(bounds, s)}
@@ -408,7 +414,7 @@ class ScoringEngine:
                 if k == _A_TIER:
                     hits = tiers[a[1]]
                     label = a[2]
-                    if label not in hits:
+                    if label not in hits and (a[1] != 1 or not _not_announcing(low, s, bounds)):
                         hits[label] = bisect_right(bounds, s)
                     continue
                 if k == _A_HINT:
@@ -417,17 +423,21 @@ class ScoringEngine:
                 tier, label, fams, negs, back, before, after = a[1]
                 if tier:
                     hits = tiers[tier]
-                    if label not in hits:
+                    if label not in hits and (tier != 1 or not _not_announcing(low, s, bounds)):
                         hits[label] = bisect_right(bounds, s)
                 if fams:
                     for fam in fams:
+                        if fam == "launch" and _not_announcing(low, s, bounds):
+                            continue
                         lst = fam_pos.get(fam)
                         if lst is None:
                             fam_pos[fam] = [s]
                         else:
                             lst.append(s)
                 if negs:
-                    for cat, phrase in negs:
+                    for cat, phrase, unless in negs:
+                        if unless and _cancelled(low, s, unless):
+                            continue
                         found = neg_hits.get(cat)
                         if found is None:
                             neg_hits[cat] = {phrase: bisect_right(bounds, s)}
@@ -585,10 +595,32 @@ def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) ->
 _SPECULATIVE_TITLE = re.compile(
     r"(?i)^(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*\?\s*$"
 )
+_FUTURE = re.compile(r"(?i)\b(?:will|set to|scheduled|to open|to begin|to start)\b")
 _TICKER = re.compile(r"[A-Z][A-Z0-9]{0,9}|[a-z]{1,3}[A-Z]{2,6}")
 _MIXED_TICKER = re.compile(r"[a-z]{1,3}[A-Z]{2,6}")
 _TICKER_AT = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}(?![A-Za-z0-9_])")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
+
+
+def _not_announcing(low: str, s: int, bounds: list[int]) -> bool:
+    """Whether one of the four words before offset ``s`` in its sentence is in
+    ``kw.NOT_ANNOUNCING`` ("no launch date", "since the token launched", "once it launches",
+    "after the June token launch")."""
+    si = bisect_right(bounds, s)
+    start = bounds[si - 1] + 1 if si > 0 else 0
+    lo = max(start, s - 40)
+    words = low[lo:s].split()
+    if lo > start and words and low[lo - 1] != " ":
+        del words[0]  # cut mid-word: "casino" must not read as "no"
+    return not kw.NOT_ANNOUNCING.isdisjoint(words[-4:])
+
+
+def _cancelled(low: str, s: int, longer: tuple[str, ...]) -> bool:
+    """Whether the negative phrase at ``s`` starts one of the ``longer`` neutral phrases."""
+    for key in longer:
+        if low.startswith(key, s):
+            return True
+    return False
 
 
 def _prev_word(cased: str, s: int) -> tuple[str, int]:
@@ -835,8 +867,15 @@ def _score(
                 and u_kind in ("date", "month", "quarter")
                 and not any(p[0] in _RELATIVE_RANKS for p in urg)
             ):
-                # A launch date long before publication is a retrospective, not news.
-                stale = (ref - u_date).days > (60 if published else 300)
+                # A launch date long before publication is a retrospective, not news. Without
+                # a publication date, "now" stands in, unless the sentence looks ahead ("will
+                # list X at 2024-11-18"): an archived announcement is not a retrospective.
+                if published is not None:
+                    stale = (ref - u_date).days > 60
+                else:
+                    stale = (ref - u_date).days > 300 and not _FUTURE.search(
+                        _sentence(cased, bounds, best[2])
+                    )
             if positive:
                 if stale:
                     expl.append(

@@ -21,8 +21,7 @@ TIER1: tuple[str, ...] = (
     "ido", "ieo", "hodler airdrop", "hodler airdrops", "launchpool", "megadrop",
     "token drop", "token airdrop", "token distribution", "distributing tokens",
     "distribute tokens", "reveals token", "unveils token", "announces token",
-    "launch date", "listing date", "goes live", "went live", "has gone live", "has launched",
-    "ticker",
+    "launch date", "listing date", "ticker", "seed tag",
 )
 
 # Tier 2: launch vocabulary that is common outside TGEs too.
@@ -34,7 +33,7 @@ TIER2: tuple[str, ...] = (
     "launch", "launches", "launched", "launching", "debut", "debuts", "debuted",
     "genesis", "go live", "auction", "coinlist", "binance launchpool", "begins trading",
     "starts trading", "trading begins", "trading starts", "open trading", "opens trading",
-    "pre-market", "seed tag",
+    "pre-market", "goes live", "went live", "has gone live", "has launched",
 )
 
 # Tier 3: weak words that only help in company with stronger signals.
@@ -94,7 +93,9 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "bearish", "all-time high", "liquidations", "sell-off", "selloff", "pullback",
         "nosedive", "correction", "losses", "paper losses", "inflows", "outflows", "whale",
         "whales", "price prediction", "technical analysis", "support level",
-        "resistance", "breakout", "volatility",
+        "resistance", "breakout", "volatility", "record high", "all-time highs", "climbs",
+        "climbed", "slides", "slid", "plunge", "plunges", "plunged", "tumbles", "tumbled",
+        "slumps", "slumped", "depeg", "depegs", "depegged", "rebounds", "rebounded",
     )),
     "hack": (0.4, (
         "hack", "hacks", "hacked", "hacker", "hackers", "exploit", "exploited", "exploits",
@@ -126,14 +127,20 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     "prelaunch": (0.3, (
         "snapshot", "sybil", "sybils", "self-report", "self-reporting", "points program",
         "points season", "points system", "season two", "play-to-airdrop",
-        "eligibility checker", "farming", "farm", "quest", "quests", "whitelist",
+        "eligibility checker", "farming", "farm points", "airdrop farmers", "quest", "quests",
+        "whitelist",
         "waitlist", "points campaign", "earn points", "loyalty program", "testnet points",
+    )),
+    "undated": (0.3, (
+        "no date", "no launch date", "no timeline", "no timeframe", "yet to be announced",
+        "to be announced", "yet to announce", "in the coming weeks", "in the coming months",
+        "when or if", "eventual airdrop", "eventual token", "tba", "tbd",
     )),
     "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
     "postlaunch": (0.15, (
         "controversy", "controversial", "backlash", "fiasco", "criticism", "critics",
         "allegations", "after the tge", "since the tge", "post-tge", "a year after",
-        "months after", "refund", "token unlock", "token unlocks", "vesting", "dilution",
+        "months after", "refund", "vesting", "dilution",
         "sell pressure", "selling pressure", "analysis", "commentary", "questions", "marred",
         "days after", "weeks after", "since launch", "post-launch", "after its launch",
     )),
@@ -152,6 +159,10 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "token swap", "swap", "swaps", "rebrand", "rebrands", "rebranded", "rebranding",
         "renamed", "renames", "redenomination", "token migration", "ticker change",
     )),
+    "unlock": (0.35, (
+        "token unlock", "token unlocks", "tokens unlock", "unlock event", "cliff unlock",
+        "cliff ends", "vesting cliff", "enter circulation", "entering circulation",
+    )),
     "second_round": (0.25, (
         "second airdrop", "second round", "season 2", "round 2", "another airdrop",
         "next airdrop", "phase 2", "second season", "third airdrop", "new season", "season 3",
@@ -168,6 +179,19 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "perps", "relist", "relisting", "delist", "delisting", "margin trading",
     )),
 }
+
+# Negative phrases that mean something else inside a longer phrase starting with them:
+# "price feeds" is oracle data, not price talk; a "retrospective airdrop" is a new airdrop.
+NEGATIVE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    "price": ("price feed", "price feeds", "price oracle", "price oracles", "price data"),
+    "retrospective": ("retrospective airdrop",),
+}
+
+# Words right before a launch word that say it is not being announced: negated ("no launch
+# date"), looking back ("since the token launched") or conditional ("once the token launches").
+NOT_ANNOUNCING: frozenset[str] = frozenset(
+    "no not never without since after once until if whether unless".split()
+)
 
 # Urgency hints: word -> how many words before it a date expression may start ("the 20th of
 # February" starts two words before "february"). The date regex is only tried at those few
