@@ -292,6 +292,9 @@ POSITIVE = "Acme airdrop claim is live for the ACME token"
         ("Acme token launch could turn $100 into 100x #partnercontent", "promo"),
         ("Acme token unlock: 1.1 billion ACME enter circulation on March 16", "unlock"),
         ("Acme confirms ACME airdrop; no date has been set", "undated"),
+        ("Acme launches acmeETH, a liquid restaking token", "product"),
+        ("Reminder: unclaimed ACME tokens return to the Acme DAO on March 3", "postlaunch"),
+        ("Binance lists ACME token, which has been trading on other exchanges", "old_listing"),
     ],
 )
 def test_each_negative_detected_and_lowers_confidence(
@@ -351,6 +354,28 @@ def test_a_negative_word_inside_a_neutral_phrase_is_not_negative(engine: Scoring
     assert "price" not in oracle.negatives and "price" in talk.negatives
     retro = analyze(engine, "Acme retrospective airdrop claims open March 3")
     assert "recap" not in retro.negatives and retro.confidence >= 0.7
+
+
+def test_ticker_next_to_a_launch_verb_is_a_launch(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Introducing $ACME", "$ACME launches on Base on March 3. It is a token.")
+    assert "ACME launch" in a.keywords["tier1"] and a.confidence >= 0.5, a.explanation
+    unlock = analyze(engine, "$ACME unlock this week: 11M ACME releases to investors on the 12th")
+    assert not unlock.keywords["tier1"] and unlock.confidence < 0.5, unlock.explanation
+
+
+def test_airdrop_audiences_and_derivatives_are_not_negatives(engine: ScoringEngine) -> None:
+    testnet = analyze(engine, "Acme ACME airdrop claims open March 3 for testnet participants")
+    assert "testnet" not in testnet.negatives and testnet.confidence >= 0.7
+    assert "testnet" in analyze(engine, "Acme public testnet goes live").negatives
+    perps = analyze(engine, "Binance opens ACME perpetual swaps with 50x leverage")
+    assert "swap" not in perps.negatives and "old_listing" in perps.negatives
+
+
+def test_one_sentence_question_headline_is_speculation(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Acme token launch by September 30?")
+    assert "speculation" in a.negatives and a.confidence < 0.5, a.explanation
+    answered = analyze(engine, "Acme ACME token launch is live. Are you eligible?")
+    assert "speculation" not in answered.negatives
 
 
 def test_mainnet_going_live_is_not_a_token_launch(engine: ScoringEngine) -> None:

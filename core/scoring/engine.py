@@ -139,11 +139,10 @@ class _Snapshot:
 
 
 # A vocabulary phrase's roles: (tier, label, families, negatives as (category, repr of the
-# phrase, longer phrases that cancel it), words a date may start before it (-1: none), ticker
-# before, ticker after).
-_Voc = tuple[
-    int, str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...], int, bool, bool
-]
+# phrase, longer phrases that cancel it with the phrase's offset in them), words a date may
+# start before it (-1: none), ticker before, ticker after).
+_Unless = tuple[tuple[str, int], ...]
+_Voc = tuple[int, str, tuple[str, ...], tuple[tuple[str, str, _Unless], ...], int, bool, bool]
 
 
 def _vocab_entries() -> dict[str, _Voc]:
@@ -182,7 +181,12 @@ def _vocab_entries() -> dict[str, _Voc]:
     for cat, (_pen, words) in kw.NEGATIVES.items():
         for w in words:
             if (r := role(w)) is not None:
-                unless = tuple(pattern_key(x) for x in kw.NEGATIVE_EXCEPTIONS.get(w, ()))
+                key = pattern_key(w)
+                unless = tuple(
+                    (longer, longer.index(key))  # the phrase, and where the word sits in it
+                    for longer in map(pattern_key, kw.NEGATIVE_EXCEPTIONS.get(w, ()))
+                    if key in longer
+                )
                 r["negs"].append((cat, repr(w), unless))  # reported as repr
     for w, back in kw.TIME_HINTS.items():
         if (r := role(w)) is not None:
@@ -427,7 +431,7 @@ class ScoringEngine:
                         hits[label] = bisect_right(bounds, s)
                 if fams:
                     for fam in fams:
-                        if fam == "launch" and _not_announcing(low, s, bounds):
+                        if (fam == "launch" or fam == "debut") and _not_announcing(low, s, bounds):
                             continue
                         lst = fam_pos.get(fam)
                         if lst is None:
@@ -593,7 +597,8 @@ def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) ->
 
 # "Will X launch a token?", "Wen airdrop?": the headline itself is speculation.
 _SPECULATIVE_TITLE = re.compile(
-    r"(?i)^(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*\?\s*$"
+    r"(?i)^(?:(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*"
+    r"|[^.!?]*)\?\s*$"  # or a one-sentence headline that is a question: "X token by May?"
 )
 _FUTURE = re.compile(r"(?i)\b(?:will|set to|scheduled|to open|to begin|to start)\b")
 _TICKER = re.compile(r"[A-Z][A-Z0-9]{0,9}|[a-z]{1,3}[A-Z]{2,6}")
@@ -615,10 +620,27 @@ def _not_announcing(low: str, s: int, bounds: list[int]) -> bool:
     return not kw.NOT_ANNOUNCING.isdisjoint(words[-4:])
 
 
-def _cancelled(low: str, s: int, longer: tuple[str, ...]) -> bool:
-    """Whether the negative phrase at ``s`` starts one of the ``longer`` neutral phrases."""
-    for key in longer:
-        if low.startswith(key, s):
+def _ticker_near(
+    cased: str, bounds: list[int], sym: str, positions: list[int], window: int
+) -> int | None:
+    """The sentence where ticker ``sym`` ("ZORA" or "$ZORA") is within ``window`` characters
+    of one of ``positions`` (the ticker's first mention may be in another sentence)."""
+    for needle in (f" ${sym} ", f" {sym} "):
+        j = cased.find(needle)
+        while j != -1:
+            for p in positions:
+                if abs(p - j) <= window:
+                    sj = bisect_right(bounds, j)
+                    if sj == bisect_right(bounds, p):
+                        return sj
+            j = cased.find(needle, j + 1)
+    return None
+
+
+def _cancelled(low: str, s: int, longer: _Unless) -> bool:
+    """Whether the negative phrase at ``s`` is part of one of the ``longer`` neutral phrases."""
+    for key, offset in longer:
+        if s >= offset and low.startswith(key, s - offset):
             return True
     return False
 
@@ -784,6 +806,13 @@ def _score(
                 for sym, (si, _pos) in tokens.items():
                     if si in airdrop_sents:
                         t1.setdefault(sym + " airdrop", si)
+                        break
+            debut = fam_pos.get("debut")
+            if debut:  # "$ZORA launches on Base on April 23"
+                for sym in tokens:
+                    si = _ticker_near(cased, bounds, sym, debut, 24)
+                    if si is not None:
+                        t1.setdefault(sym + " launch", si)
                         break
 
     if len(t1) > 1:

@@ -59,6 +59,11 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "gone live", "is live", "are live", "is coming", "coming soon", "airdrops",
         "airdropped", "airdropping",
     ),
+    # Verbs that put a ticker on the market: "$ZORA launches", "XYZ goes live".
+    "debut": (
+        "launch", "launches", "launched", "launching", "debut", "debuts", "debuted",
+        "goes live", "go live", "went live", "is live", "is now live",
+    ),
     "claim": ("claim", "claims", "claimable", "claiming", "claimed"),
     "open": (
         "open", "opens", "opened", "opening", "live", "begin", "begins", "began", "start",
@@ -83,7 +88,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "hinting", "tease", "teases", "teased", "teasing", "considering", "could launch",
         "might launch", "may launch", "potential token", "possible token", "potential native",
         "possible native", "wen", "reportedly", "leaked", "leak", "leaks", "odds", "bet",
-        "betting", "prediction market", "predicts", "expected to launch",
+        "betting", "prediction market", "predicts", "expected to launch", "market resolves",
+        "resolves yes",
     )),
     "price": (0.25, (
         "price", "prices", "priced", "surge", "surges", "surged", "soar", "soars", "soared",
@@ -96,6 +102,9 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "resistance", "breakout", "volatility", "record high", "all-time highs", "climbs",
         "climbed", "slides", "slid", "plunge", "plunges", "plunged", "tumbles", "tumbled",
         "slumps", "slumped", "depeg", "depegs", "depegged", "rebounds", "rebounded",
+        "slips", "slipped", "sheds", "shed", "loses", "swings", "whipsawed", "surging",
+        "soaring", "jumping", "plunging", "tumbling", "sliding", "taking profits",
+        "profit-taking", "profit taking",
     )),
     "hack": (0.4, (
         "hack", "hacks", "hacked", "hacker", "hackers", "exploit", "exploited", "exploits",
@@ -127,14 +136,14 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     "prelaunch": (0.3, (
         "snapshot", "sybil", "sybils", "self-report", "self-reporting", "points program",
         "points season", "points system", "season two", "play-to-airdrop",
-        "eligibility checker", "farming", "farm points", "airdrop farmers", "quest", "quests",
-        "whitelist",
+        "eligibility checker", "airdrop checker", "allocation checker", "checker", "farming",
+        "farm points", "airdrop farmers", "quest", "quests", "whitelist",
         "waitlist", "points campaign", "earn points", "loyalty program", "testnet points",
     )),
     "undated": (0.3, (
         "no date", "no launch date", "no timeline", "no timeframe", "yet to be announced",
         "to be announced", "yet to announce", "in the coming weeks", "in the coming months",
-        "when or if", "eventual airdrop", "eventual token", "tba", "tbd",
+        "when or if", "eventual airdrop", "eventual token", "tba", "tbd", "date soon",
     )),
     "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
     "postlaunch": (0.15, (
@@ -143,12 +152,15 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "months after", "refund", "vesting", "dilution",
         "sell pressure", "selling pressure", "analysis", "commentary", "questions", "marred",
         "days after", "weeks after", "since launch", "post-launch", "after its launch",
+        "complained", "complaints", "draws ire", "outrage", "frustration", "disappointed",
+        "first week of trading", "first hours of trading", "unclaimed", "claim deadline",
     )),
     "product": (0.35, (
         "stablecoin", "stablecoins", "etf", "etfs", "exchange-traded", "wrapped bitcoin",
         "wrapped btc", "wbtc", "cbbtc", "tokenized", "tokenization", "tokenised",
-        "tokenisation", "rwa", "stock", "stocks", "shares", "equity", "treasury",
-        "bonds", "brokerage", "cbdc", "nft collection",
+        "tokenisation", "rwa", "stock", "stocks", "shares", "equity", "treasuries",
+        "treasury bills", "t-bills", "treasury fund", "bonds", "brokerage", "cbdc",
+        "nft collection", "liquid staking", "liquid restaking", "restaked", "restaking token",
     )),
     "funding": (0.35, (
         "raises", "raised", "funding round", "vc funding", "series a", "series b", "series c",
@@ -174,17 +186,27 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "top-performing", "next big", "best crypto to buy", "buy now", "moonshot",
         "memecoin", "meme coin", "sponsored content", "paid content", "advertorial",
     )),
-    "old_listing": (0.15, (
+    "old_listing": (0.3, (
         "futures listing", "perpetual futures", "perpetual contract", "perpetual contracts",
+        "perpetual swap", "perpetual swaps",
         "perps", "relist", "relisting", "delist", "delisting", "margin trading",
+        "already trading", "has been trading", "already trades", "already listed",
     )),
 }
 
-# Negative phrases that mean something else inside a longer phrase starting with them:
-# "price feeds" is oracle data, not price talk; a "retrospective airdrop" is a new airdrop.
+# Negative phrases that mean something else inside a longer phrase: "price feeds" is oracle
+# data, not price talk; a "retrospective airdrop" is a new airdrop.
 NEGATIVE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
     "price": ("price feed", "price feeds", "price oracle", "price oracles", "price data"),
     "retrospective": ("retrospective airdrop",),
+    # Who gets an airdrop, not a testnet launch.
+    "testnet": (
+        "testnet participants", "testnet users", "testnet contributors", "testnet players",
+        "testnet campaign participants",
+    ),
+    "swaps": ("perpetual swaps",),
+    "swap": ("perpetual swap",),
+    "settlement": ("settlement layer", "delivery and settlement", "settlement network"),
 }
 
 # Words right before a launch word that say it is not being announced: negated ("no launch
