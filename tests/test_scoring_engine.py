@@ -295,6 +295,10 @@ POSITIVE = "Acme airdrop claim is live for the ACME token"
         ("Acme launches acmeETH, a liquid restaking token", "product"),
         ("Reminder: unclaimed ACME tokens return to the Acme DAO on March 3", "postlaunch"),
         ("Binance lists ACME token, which has been trading on other exchanges", "old_listing"),
+        ("Acme launches a new platform; the launch does not involve a new token", "denial"),
+        ("SEC ends probe into Acme; the Wells notice related to its 2021 token listing", "legal"),
+        ("ACME token notches a new high as airdrop recipients hold", "price"),
+        ("Acme airdrop registration closes; checker shows allocations", "prelaunch"),
     ],
 )
 def test_each_negative_detected_and_lowers_confidence(
@@ -371,9 +375,32 @@ def test_airdrop_audiences_and_derivatives_are_not_negatives(engine: ScoringEngi
     assert "swap" not in perps.negatives and "old_listing" in perps.negatives
 
 
+def test_claim_posts_may_name_the_past_snapshot(engine: ScoringEngine) -> None:
+    a = analyze(engine, "LayerZero airdrop is now claimable", "Bridged before the snapshot? Claim.")
+    assert "prelaunch" not in a.negatives and a.confidence >= 0.5, a.explanation
+    assert "prelaunch" in analyze(engine, "Acme takes airdrop snapshot").negatives
+
+
+def test_ticker_launch_rule_needs_capitals_or_dollar(engine: ScoringEngine) -> None:
+    """ "$acme is live" in a lower-cased post counts; the network "Acme" going live does not."""
+    post = analyze(engine, "", "$zro is live. claims are open for early users at the link")
+    assert "ZRO launch" in post.keywords["tier1"], post.explanation
+    network = engine.analyze(
+        "Acme mainnet goes live for developers", "The ACME token, already trading, pays gas."
+    )
+    assert "ACME launch" not in network.keywords["tier1"] and network.confidence < 0.5
+
+
+def test_looking_back_at_an_airdrop_is_not_one(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Two years after the ACME airdrop", "looking back at the acme airdrop")
+    assert a.confidence < 0.5 and "ACME airdrop" not in a.keywords["tier1"], a.explanation
+
+
 def test_one_sentence_question_headline_is_speculation(engine: ScoringEngine) -> None:
     a = analyze(engine, "Acme token launch by September 30?")
     assert "speculation" in a.negatives and a.confidence < 0.5, a.explanation
+    mid = analyze(engine, "Will Acme airdrop in January? Traders split on a prediction market")
+    assert "speculation" in mid.negatives and mid.confidence < 0.5
     answered = analyze(engine, "Acme ACME token launch is live. Are you eligible?")
     assert "speculation" not in answered.negatives
 

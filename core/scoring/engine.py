@@ -431,7 +431,7 @@ class ScoringEngine:
                         hits[label] = bisect_right(bounds, s)
                 if fams:
                     for fam in fams:
-                        if (fam == "launch" or fam == "debut") and _not_announcing(low, s, bounds):
+                        if fam in _NEGATABLE and _not_announcing(low, s, bounds):
                             continue
                         lst = fam_pos.get(fam)
                         if lst is None:
@@ -579,6 +579,7 @@ class ScoringEngine:
             question,
             published,
             cased,
+            low,
         )
 
 
@@ -596,9 +597,11 @@ def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) ->
 
 
 # "Will X launch a token?", "Wen airdrop?": the headline itself is speculation.
+# Families whose words do not announce after "since", "once", "no"... (see _not_announcing).
+_NEGATABLE = frozenset(("launch", "debut", "airdrop"))
 _SPECULATIVE_TITLE = re.compile(
-    r"(?i)^(?:(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b.*"
-    r"|[^.!?]*)\?\s*$"  # or a one-sentence headline that is a question: "X token by May?"
+    r"(?i)^(?:(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b[^?]*\?"
+    r"|[^.!?]*\?\s*$)"  # or a one-sentence headline that is a question: "X token by May?"
 )
 _FUTURE = re.compile(r"(?i)\b(?:will|set to|scheduled|to open|to begin|to start)\b")
 _TICKER = re.compile(r"[A-Z][A-Z0-9]{0,9}|[a-z]{1,3}[A-Z]{2,6}")
@@ -621,19 +624,22 @@ def _not_announcing(low: str, s: int, bounds: list[int]) -> bool:
 
 
 def _ticker_near(
-    cased: str, bounds: list[int], sym: str, positions: list[int], window: int
+    cased: str, low: str, bounds: list[int], sym: str, positions: list[int], window: int
 ) -> int | None:
-    """The sentence where ticker ``sym`` ("ZORA" or "$ZORA") is within ``window`` characters
-    of one of ``positions`` (the ticker's first mention may be in another sentence)."""
-    for needle in (f" ${sym} ", f" {sym} "):
-        j = cased.find(needle)
+    """The sentence where ticker ``sym`` ("$zora" in any case, "ZORA" in capitals) is within
+    ``window`` characters of one of ``positions`` (its first mention may be elsewhere).
+
+    A bare ticker must be written in capitals: "Omni mainnet goes live" is about the
+    network, not the OMNI token."""
+    for text, needle in ((low, f" ${sym.lower()} "), (cased, f" {sym} ")):
+        j = text.find(needle)
         while j != -1:
             for p in positions:
                 if abs(p - j) <= window:
                     sj = bisect_right(bounds, j)
                     if sj == bisect_right(bounds, p):
                         return sj
-            j = cased.find(needle, j + 1)
+            j = text.find(needle, j + 1)
     return None
 
 
@@ -772,6 +778,7 @@ def _score(
     question: bool,
     published: datetime | None,
     cased: str,
+    low: str,
 ) -> Analysis:
     """Add up the signals. Kept as one flat function: it runs for every item.
 
@@ -810,7 +817,7 @@ def _score(
             debut = fam_pos.get("debut")
             if debut:  # "$ZORA launches on Base on April 23"
                 for sym in tokens:
-                    si = _ticker_near(cased, bounds, sym, debut, 24)
+                    si = _ticker_near(cased, low, bounds, sym, debut, 24)
                     if si is not None:
                         t1.setdefault(sym + " launch", si)
                         break

@@ -21,7 +21,7 @@ TIER1: tuple[str, ...] = (
     "ido", "ieo", "hodler airdrop", "hodler airdrops", "launchpool", "megadrop",
     "token drop", "token airdrop", "token distribution", "distributing tokens",
     "distribute tokens", "reveals token", "unveils token", "announces token",
-    "launch date", "listing date", "ticker", "seed tag",
+    "launch date", "listing date", "ticker",
 )
 
 # Tier 2: launch vocabulary that is common outside TGEs too.
@@ -33,7 +33,7 @@ TIER2: tuple[str, ...] = (
     "launch", "launches", "launched", "launching", "debut", "debuts", "debuted",
     "genesis", "go live", "auction", "coinlist", "binance launchpool", "begins trading",
     "starts trading", "trading begins", "trading starts", "open trading", "opens trading",
-    "pre-market", "goes live", "went live", "has gone live", "has launched",
+    "pre-market", "seed tag", "goes live", "went live", "has gone live", "has launched",
 )
 
 # Tier 3: weak words that only help in company with stronger signals.
@@ -80,7 +80,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "not confirmed", "has not confirmed", "have not confirmed", "dismisses", "dismissed",
         "denies", "denied", "refutes", "refuted", "refuting", "quashes", "quashed",
         "no token", "not launching", "will not launch", "won't launch", "no intention",
-        "incorrect", "false reports", "disregard", "fake news",
+        "incorrect", "false reports", "disregard", "fake news", "no new token",
+        "without a token", "without a new token", "not involve a new token",
     )),
     "speculation": (0.3, (
         "rumor", "rumors", "rumour", "rumours", "rumored", "rumoured", "speculation",
@@ -104,7 +105,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "slumps", "slumped", "depeg", "depegs", "depegged", "rebounds", "rebounded",
         "slips", "slipped", "sheds", "shed", "loses", "swings", "whipsawed", "surging",
         "soaring", "jumping", "plunging", "tumbling", "sliding", "taking profits",
-        "profit-taking", "profit taking",
+        "profit-taking", "profit taking", "new high", "new highs", "notches", "lose value",
+        "lost value", "loses value",
     )),
     "hack": (0.4, (
         "hack", "hacks", "hacked", "hacker", "hackers", "exploit", "exploited", "exploits",
@@ -114,7 +116,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
     "legal": (0.35, (
         "lawsuit", "lawsuits", "sues", "sued", "court", "restraining order", "indictment",
         "indicted", "charged with", "settlement", "fined", "ban", "bans", "banned",
-        "money laundering", "arrested", "arrest", "subpoena", "class action", "sec charges",
+        "investigation", "probe", "enforcement action", "wells notice", "money laundering",
+        "arrested", "arrest", "subpoena", "class action", "sec charges",
         "regulators", "regulatory", "legislation", "lawmakers", "senate", "congress",
     )),
     "guide": (0.2, (
@@ -138,12 +141,15 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "points season", "points system", "season two", "play-to-airdrop",
         "eligibility checker", "airdrop checker", "allocation checker", "checker", "farming",
         "farm points", "airdrop farmers", "quest", "quests", "whitelist",
+        "airdrop registration", "registration closes", "register an address",
+        "register a wallet",
         "waitlist", "points campaign", "earn points", "loyalty program", "testnet points",
     )),
     "undated": (0.3, (
         "no date", "no launch date", "no timeline", "no timeframe", "yet to be announced",
         "to be announced", "yet to announce", "in the coming weeks", "in the coming months",
         "when or if", "eventual airdrop", "eventual token", "tba", "tbd", "date soon",
+        "not announced a date", "not set a date", "no date yet", "yet to set a date",
     )),
     "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
     "postlaunch": (0.15, (
@@ -154,6 +160,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "days after", "weeks after", "since launch", "post-launch", "after its launch",
         "complained", "complaints", "draws ire", "outrage", "frustration", "disappointed",
         "first week of trading", "first hours of trading", "unclaimed", "claim deadline",
+        "years after", "years on",
     )),
     "product": (0.35, (
         "stablecoin", "stablecoins", "etf", "etfs", "exchange-traded", "wrapped bitcoin",
@@ -161,6 +168,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "tokenisation", "rwa", "stock", "stocks", "shares", "equity", "treasuries",
         "treasury bills", "t-bills", "treasury fund", "bonds", "brokerage", "cbdc",
         "nft collection", "liquid staking", "liquid restaking", "restaked", "restaking token",
+        "liquid staked", "yield-bearing",
     )),
     "funding": (0.35, (
         "raises", "raised", "funding round", "vc funding", "series a", "series b", "series c",
@@ -202,8 +210,11 @@ NEGATIVE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
     # Who gets an airdrop, not a testnet launch.
     "testnet": (
         "testnet participants", "testnet users", "testnet contributors", "testnet players",
-        "testnet campaign participants",
+        "testnet campaign participants", "out of testnet",
     ),
+    # A past snapshot as who qualifies, in a claim post: not a step still to come.
+    "snapshot": ("before the snapshot", "at the snapshot", "in the snapshot", "by the snapshot"),
+    "stablecoin": ("stablecoin focused", "stablecoin chain"),
     "swaps": ("perpetual swaps",),
     "swap": ("perpetual swap",),
     "settlement": ("settlement layer", "delivery and settlement", "settlement network"),
@@ -239,7 +250,7 @@ TIME_HINTS: dict[str, int] = {
 TICKER_BEFORE: tuple[str, ...] = (
     "token", "tokens", "coin", "coins", "airdrop", "airdrops", "governance token",
     "native token", "utility token", "claim", "claims", "holders", "listing", "tokenomics",
-    "token sale", "staking", "price", "tge",
+    "token sale", "staking", "price", "tge", "is live", "is now live", "goes live", "went live",
 )
 TICKER_AFTER: tuple[str, ...] = ("ticker", "symbol", "token")
 
