@@ -425,14 +425,21 @@ class ScoringEngine:
                     time_hints.append((s, e, a[1]))
                     continue
                 tier, label, fams, negs, back, before, after = a[1]
+                quiet = None  # _not_announcing here, asked at most once per match
                 if tier:
                     hits = tiers[tier]
-                    if label not in hits and (tier != 1 or not _not_announcing(low, s, bounds)):
-                        hits[label] = bisect_right(bounds, s)
+                    if label not in hits:
+                        if tier == 1:
+                            quiet = _not_announcing(low, s, bounds)
+                        if not quiet:
+                            hits[label] = bisect_right(bounds, s)
                 if fams:
                     for fam in fams:
-                        if fam in _NEGATABLE and _not_announcing(low, s, bounds):
-                            continue
+                        if fam in _NEGATABLE:
+                            if quiet is None:
+                                quiet = _not_announcing(low, s, bounds)
+                            if quiet:
+                                continue
                         lst = fam_pos.get(fam)
                         if lst is None:
                             fam_pos[fam] = [s]
