@@ -191,3 +191,25 @@ def test_naive_baseline_finds_companies() -> None:
     specs = [CompanySpec(1, "Acme Labs", tokens=("ACME",))]
     score, found = NaiveAnalyzer(specs).analyze("Acme Labs TGE", "airdrop claim")
     assert found == ["Acme Labs"] and score > 0
+
+
+# --- generalisation: labelled sets about companies the vocabulary was never tuned on ------
+
+HELDOUT = Path(__file__).parent / "data" / "heldout"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
+
+
+@pytest.mark.parametrize("name", ["set1", "set2", "set3"])
+def test_heldout_sets_keep_their_scores(name: str) -> None:
+    result = evaluate(HELDOUT / name / "items.jsonl", HELDOUT / name / "companies.json")
+    assert result["n"] >= 140
+    assert result["f1"] >= 0.9, result["worst_false_positives"] + result["worst_false_negatives"]
+    assert result["band_precision"]["high"]["precision"] >= 0.9
+    assert result["company_accuracy"] >= 0.95
+
+
+def test_dev_set_meets_the_goals() -> None:
+    if not (DEV / "dev.jsonl").exists():
+        pytest.skip("shared/data/eval/dev.jsonl is not next to this checkout")
+    result = evaluate(DEV / "dev.jsonl", DEV.parent / "companies.json")
+    assert result["f1"] >= 0.9 and result["band_precision"]["high"]["precision"] >= 0.95
