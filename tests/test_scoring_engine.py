@@ -299,6 +299,13 @@ POSITIVE = "Acme airdrop claim is live for the ACME token"
         ("SEC ends probe into Acme; the Wells notice related to its 2021 token listing", "legal"),
         ("ACME token notches a new high as airdrop recipients hold", "price"),
         ("Acme airdrop registration closes; checker shows allocations", "prelaunch"),
+        ("Acme mainnet goes live; the team declined to give a date for a token", "undated"),
+        ("Acme begins exploring a potential token launch", "speculation"),
+        ("This market will resolve Yes if Acme launches a token by December 31", "speculation"),
+        (
+            "Acme brings ACME to Solana with a token airdrop; ACME has traded since April",
+            "old_listing",
+        ),
     ],
 )
 def test_each_negative_detected_and_lowers_confidence(
@@ -389,6 +396,31 @@ def test_ticker_launch_rule_needs_capitals_or_dollar(engine: ScoringEngine) -> N
         "Acme mainnet goes live for developers", "The ACME token, already trading, pays gas."
     )
     assert "ACME launch" not in network.keywords["tier1"] and network.confidence < 0.5
+
+
+def test_ticker_launch_rule_needs_the_verb_right_after_the_ticker(engine: ScoringEngine) -> None:
+    """ "the successor to DAI, went live" is about something else going live."""
+    a = analyze(engine, "Acme USDS goes live", "USDS, the successor to ZRO, went live on Ethereum.")
+    assert "ZRO launch" not in a.keywords["tier1"], a.explanation
+    assert "ZRO launch" in analyze(engine, "", "$ZRO went live on Ethereum.").keywords["tier1"]
+
+
+def test_opening_price_of_a_listing_is_not_price_talk(engine: ScoringEngine) -> None:
+    a = analyze(engine, "Binance lists ZRO token tonight at an opening price of $3")
+    assert "price" not in a.negatives, a.explanation
+
+
+def test_capitalised_name_written_as_another_companys_ticker_is_the_ticker() -> None:
+    """ "ZETA" is ZetaChain's ticker; Zeta Markets (alias "Zeta") is not meant."""
+    engine = ScoringEngine(
+        [
+            CompanySpec(1, "Zeta Markets", ("Zeta",), ("ZEX",)),
+            CompanySpec(2, "ZetaChain", (), ("ZETA",)),
+        ]
+    )
+    a = analyze(engine, "Binance will list ZETA token with trading pairs tomorrow")
+    assert [c["name"] for c in a.companies] == ["ZetaChain"], a.companies
+    assert analyze(engine, "Zeta airdrop claims open").companies[0]["name"] == "Zeta Markets"
 
 
 def test_looking_back_at_an_airdrop_is_not_one(engine: ScoringEngine) -> None:

