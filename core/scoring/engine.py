@@ -145,6 +145,11 @@ _Unless = tuple[tuple[str, int], ...]
 _Voc = tuple[int, str, tuple[str, ...], tuple[tuple[str, str, _Unless], ...], int, bool, bool]
 
 
+# Family of the words that make a launch word not announce ("no", "since", "once"...); their
+# positions are collected like any family's, for _not_announcing.
+_NOT = "not"
+
+
 def _vocab_entries() -> dict[str, _Voc]:
     """Static vocabulary roles, computed once per process.
 
@@ -174,7 +179,7 @@ def _vocab_entries() -> dict[str, _Voc]:
         for w in words:
             if (r := role(w)) is not None:
                 r["tier"], r["label"] = tier, w
-    for fam, words in kw.FAMILIES.items():
+    for fam, words in (*kw.FAMILIES.items(), (_NOT, kw.NOT_ANNOUNCING)):
         for w in words:
             if (r := role(w)) is not None and fam not in r["fams"]:
                 r["fams"].append(fam)
@@ -217,11 +222,13 @@ _VOCAB = _vocab_entries()
 # path in the hot loop (a tier word, one negative phrase, a time word); everything else is
 # the full role tuple, plus company entries for a company named like a vocabulary word.
 # (Company patterns' actions are their entry lists, whose first item is an entry tuple.)
-_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_BOTH = range(5)
+_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_BOTH, _A_NOT = range(6)
 
 
 def _vocab_action(v: _Voc) -> tuple[Any, ...]:
     tier, label, fams, negs, back, before, after = v
+    if fams == (_NOT,) and not (tier or negs or before or after) and back < 0:
+        return (_A_NOT,)
     if fams or before or after:
         return (_A_VOCAB, v)
     if tier and not negs and back < 0:
@@ -418,11 +425,20 @@ class ScoringEngine:
                 if k == _A_TIER:
                     hits = tiers[a[1]]
                     label = a[2]
-                    if label not in hits and (a[1] != 1 or not _not_announcing(low, s, bounds)):
+                    if label not in hits and (
+                        a[1] != 1 or not _not_announcing(low, s, bounds, fam_pos.get(_NOT))
+                    ):
                         hits[label] = bisect_right(bounds, s)
                     continue
                 if k == _A_HINT:
                     time_hints.append((s, e, a[1]))
+                    continue
+                if k == _A_NOT:
+                    lst = fam_pos.get(_NOT)
+                    if lst is None:
+                        fam_pos[_NOT] = [s]
+                    else:
+                        lst.append(s)
                     continue
                 tier, label, fams, negs, back, before, after = a[1]
                 quiet = None  # _not_announcing here, asked at most once per match
@@ -430,14 +446,14 @@ class ScoringEngine:
                     hits = tiers[tier]
                     if label not in hits:
                         if tier == 1:
-                            quiet = _not_announcing(low, s, bounds)
+                            quiet = _not_announcing(low, s, bounds, fam_pos.get(_NOT))
                         if not quiet:
                             hits[label] = bisect_right(bounds, s)
                 if fams:
                     for fam in fams:
                         if fam in _NEGATABLE:
                             if quiet is None:
-                                quiet = _not_announcing(low, s, bounds)
+                                quiet = _not_announcing(low, s, bounds, fam_pos.get(_NOT))
                             if quiet:
                                 continue
                         lst = fam_pos.get(fam)
@@ -625,17 +641,24 @@ _TICKER_AT = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}(?![A-Za-z0-9_])")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
 
 
-def _not_announcing(low: str, s: int, bounds: list[int]) -> bool:
-    """Whether one of the four words before offset ``s`` in its sentence is in
-    ``kw.NOT_ANNOUNCING`` ("no launch date", "since the token launched", "once it launches",
-    "after the June token launch")."""
-    si = bisect_right(bounds, s)
-    start = bounds[si - 1] + 1 if si > 0 else 0
-    lo = max(start, s - 40)
-    words = low[lo:s].split()
-    if lo > start and words and low[lo - 1] != " ":
-        del words[0]  # cut mid-word: "casino" must not read as "no"
-    return not kw.NOT_ANNOUNCING.isdisjoint(words[-4:])
+def _not_announcing(low: str, s: int, bounds: list[int], nots: list[int] | None) -> bool:
+    """Whether one of the four words before offset ``s``, in its sentence and within 40
+    characters, is in ``kw.NOT_ANNOUNCING`` ("no launch date", "since the token launched",
+    "once it launches", "after the June token launch").
+
+    ``nots`` are the offsets of those words found so far: the automaton reports matches in
+    order of their end, so every such word before ``s`` is already there.
+    """
+    if not nots:
+        return False
+    for p in reversed(nots):
+        if p < s:  # the nearest one before s decides: any other is further away
+            return (
+                p >= s - 41
+                and len(low[p:s].split()) <= 4
+                and bisect_right(bounds, p) == bisect_right(bounds, s)
+            )
+    return False
 
 
 def _ticker_then(
