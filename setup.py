@@ -37,7 +37,8 @@ def _stage(module: str) -> str:
 
 
 def _extensions() -> list:
-    if os.environ.get("TGE_MONITOR_PURE_PYTHON", "").lower() in ("1", "true", "yes"):
+    # Same switch and spelling as core.scoring._native (which cannot be imported here).
+    if os.environ.get("TGE_MONITOR_PURE_PYTHON", "").strip().lower() in ("1", "true", "yes"):
         return []
     try:
         from Cython.Build import cythonize

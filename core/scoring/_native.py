@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 ACCELERATED = ("text", "urgency", "engine")
 PURE_ENV = "TGE_MONITOR_PURE_PYTHON"
 
-# module name -> "compiled" | "source" (and why, for the source), for benches and /health.
+# module name -> "compiled" | "source" (and why, for the source); the bench reports it.
 status: dict[str, str] = {}
 
 
@@ -50,8 +50,9 @@ def _load_source(fullname: str, path: Path) -> ModuleType:
     return module
 
 
-def settle(package: str, package_dir: Path) -> dict[str, str]:
-    """Import each accelerated module of ``package`` from a fresh build or from source."""
+def settle(package: str, package_dir: Path) -> None:
+    """Import each accelerated module of ``package`` from a fresh build or from source,
+    recording which in ``status``."""
     pure = _want_pure()
     for name in ACCELERATED:
         fullname = f"{package}.{name}"
@@ -80,4 +81,3 @@ def settle(package: str, package_dir: Path) -> dict[str, str]:
         )
         _load_source(fullname, source)
         status[name] = "source (compiled build is stale)"
-    return dict(status)

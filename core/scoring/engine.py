@@ -146,8 +146,10 @@ _Voc = tuple[int, str, tuple[str, ...], tuple[tuple[str, str, _Unless], ...], in
 
 
 # Family of the words that make a launch word not announce ("no", "since", "once"...); their
-# positions are collected like any family's, for _not_announcing.
+# positions are collected like any family's, for _not_announcing, which the words of the
+# _NEGATABLE families ask.
 _NOT = "not"
+_NEGATABLE = frozenset(("launch", "debut", "airdrop"))
 
 
 def _vocab_entries() -> dict[str, _Voc]:
@@ -628,8 +630,6 @@ def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) ->
 
 
 # "Will X launch a token?", "Wen airdrop?": the headline itself is speculation.
-# Families whose words do not announce after "since", "once", "no"... (see _not_announcing).
-_NEGATABLE = frozenset(("launch", "debut", "airdrop"))
 _SPECULATIVE_TITLE = re.compile(
     r"(?i)^(?:(?:will|would|could|can|might|may|is|are|does|do|should|wen|when|why)\b[^?]*\?"
     r"|[^.!?]*\?\s*$)"  # or a one-sentence headline that is a question: "X token by May?"

@@ -81,8 +81,8 @@ NEGATIVES: dict[str, tuple[float, tuple[str, ...]]] = {
         "denies", "denied", "refutes", "refuted", "refuting", "quashes", "quashed",
         "no token", "not launching", "will not launch", "won't launch", "no intention",
         "incorrect", "false reports", "disregard", "fake news", "no new token",
-        "no definitive plans",
-        "without a token", "without a new token", "not involve a new token",
+        "no definitive plans", "without a token", "without a new token",
+        "not involve a new token",
     )),
     "speculation": (0.3, (
         "rumor", "rumors", "rumour", "rumours", "rumored", "rumoured", "speculation",
