@@ -23,7 +23,6 @@ from core.runtime import App, create_app
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 
+from core.bundled import COMPANIES_FILE
 from core.errors import Conflict, InvalidInput, NotFound
 from core.runtime import App
 
@@ -74,11 +74,8 @@ async def test_update_alias_and_unknown_field(app: App) -> None:
     assert len(await app.companies.list(include_inactive=True)) == 1
 
 
-async def test_import_shared_companies_file(app: App, tmp_path: Path) -> None:
-    path = SHARED / "data" / "companies.json"
-    if not path.exists():
-        path = tmp_path / "companies.json"
-        path.write_text(json.dumps([{"name": "LayerZero", "tokens": ["ZRO"]}]))
+async def test_import_bundled_companies_file(app: App, tmp_path: Path) -> None:
+    path = COMPANIES_FILE
     expected = len(json.loads(path.read_text()))
     assert await app.companies.import_file(path) == expected
     assert await app.companies.import_file(path) == 0  # idempotent upsert

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.bundled import FEEDS_DIR
 from core.config import Settings
 from core.errors import InvalidInput
 from core.monitors.base import RawItem
@@ -20,9 +21,9 @@ from core.monitors.dedup import canonical_url, normalise_title, title_fingerprin
 from core.monitors.fetch import SafeFetcher
 from core.monitors.page import extract_entries
 from core.monitors.rss import FeedParseError, ParsedFeed, parse_date, parse_feed
-from tests.conftest import SHARED, make_settings
+from tests.conftest import make_settings
 
-FEEDS = sorted((SHARED / "data" / "feeds").glob("*.xml"))
+FEEDS = sorted(FEEDS_DIR.glob("*.xml"))
 SAMPLES = [p.read_bytes() for p in FEEDS]
 FUZZ = settings(
     max_examples=150,
@@ -31,7 +32,7 @@ FUZZ = settings(
 )
 
 
-def test_the_shared_feeds_are_there() -> None:
+def test_the_bundled_feeds_are_there() -> None:
     assert len(SAMPLES) >= 5
     for body in SAMPLES:
         assert parse_feed(body).items

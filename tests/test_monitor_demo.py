@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from core.errors import InvalidInput
 from core.monitors.bench import bench_ingest
 from core.monitors.demo import run_demo
 from tests.conftest import make_settings
@@ -26,3 +30,35 @@ def test_bench_ingest_reports_throughput() -> None:
     result = bench_ingest(min_seconds=0.0)
     assert result["feeds"] == 9 and result["items"] >= 80
     assert {"items", "items_per_s", "feeds"} <= set(result)
+
+
+async def test_demo_refuses_missing_inputs(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    with pytest.raises(InvalidInput, match=r"no \*\.xml feeds"):
+        await run_demo(settings, feeds_dir=tmp_path, out=lambda _line: None)
+    with pytest.raises(InvalidInput, match="companies file not found"):
+        await run_demo(settings, companies=tmp_path / "none.json", out=lambda _line: None)
+
+
+def test_demo_command_exits_non_zero_on_missing_feeds(tmp_path: Path, capsys) -> None:
+    from tge_monitor.cli import main
+
+    assert main(["demo", "--feeds", str(tmp_path)]) != 0
+    assert "no *.xml feeds found" in capsys.readouterr().err
+
+
+def test_no_tracked_file_reads_the_shared_folder() -> None:
+    """A user's clone has no shared folder beside it: what the project reads is inside it."""
+    root = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    needle = "../" + "shared"
+    offenders = [
+        name
+        for name in tracked
+        if (root / name).is_file() and needle in (root / name).read_text(errors="replace")
+    ]
+    assert offenders == []

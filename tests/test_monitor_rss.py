@@ -10,11 +10,11 @@ from html import escape
 
 import pytest
 
+from core.bundled import FEEDS_DIR
 from core.models import Feed, Item, ItemSource
 from core.monitors.rss import parse_feed
 from core.monitors.scheduler import Poller
 from core.runtime import App
-from tests.conftest import SHARED
 from tests.fakes.feeds import FeedServer, Spec
 
 
@@ -260,13 +260,11 @@ def test_parse_atom_and_rss1() -> None:
 
 
 async def test_bundled_real_feeds(app: App, server: FeedServer, poller: Poller) -> None:
-    paths = server.serve_dir(SHARED / "data" / "feeds")
+    paths = server.serve_dir(FEEDS_DIR)
     expected = 0
     for path in paths:
         await app.feeds.add(server.url(path), name=path)
-        expected += len(
-            parse_feed((SHARED / "data" / "feeds" / path.split("/")[-1]).read_bytes()).items
-        )
+        expected += len(parse_feed((FEEDS_DIR / path.split("/")[-1]).read_bytes()).items)
     outcomes = await poller.poll_due()
     assert {o.status for o in outcomes} == {"ok"}
     seen = sum(o.stats.seen for o in outcomes if o.stats)

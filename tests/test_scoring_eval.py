@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
 from core.scoring import Analysis, CompanySpec
 from core.scoring.bench import NaiveAnalyzer, bench_scoring, synthetic_companies, synthetic_items
 from core.scoring.evaluate import (
@@ -196,7 +197,6 @@ def test_naive_baseline_finds_companies() -> None:
 # --- generalisation: labelled sets about companies the vocabulary was never tuned on ------
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 
 
 @pytest.mark.parametrize("name", ["set1", "set2", "set3", "set4"])
@@ -210,7 +210,5 @@ def test_heldout_sets_keep_their_scores(name: str) -> None:
 
 
 def test_dev_set_meets_the_goals() -> None:
-    if not (DEV / "dev.jsonl").exists():
-        pytest.skip("shared/data/eval/dev.jsonl is not next to this checkout")
-    result = evaluate(DEV / "dev.jsonl", DEV.parent / "companies.json")
+    result = evaluate(DEV_EVAL_FILE, COMPANIES_FILE)
     assert result["f1"] >= 0.9 and result["band_precision"]["high"]["precision"] >= 0.95

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
 from core.scoring import _native
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
-COMPANIES = ROOT.parent / "shared" / "data" / "companies.json"
+DEV = DEV_EVAL_FILE
+COMPANIES = COMPANIES_FILE
 
 compiled_only = pytest.mark.skipif(
     _native.status.get("engine") != "compiled" and os.environ.get("CI") != "true",

@@ -159,10 +159,16 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
+    from core.errors import InvalidInput
     from core.scoring.evaluate import evaluate, format_report
 
     threshold = settings.alert_threshold if args.threshold is None else args.threshold
-    result = evaluate(args.data, args.companies, threshold=threshold)
+    data, companies = args.data or DEV_EVAL_FILE, args.companies or COMPANIES_FILE
+    for path, flag in ((data, "--data"), (companies, "--companies")):
+        if not os.path.isfile(path):
+            raise InvalidInput(f"{flag}: file not found: {path}")
+    result = evaluate(data, companies, threshold=threshold)
     print(json.dumps(result, default=str) if args.json else format_report(result))
     return 0
 
@@ -244,14 +250,14 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--password", help="(or ADMIN_PASSWORD, or prompted)")
     sp.set_defaults(func=cmd_create_admin)
     sp = sub.add_parser("eval", help="measure the scorer on labelled items")
-    sp.add_argument("--data", required=True)
-    sp.add_argument("--companies", required=True)
-    sp.add_argument("--threshold", type=float)
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--data", help="labelled items, JSON Lines (default: the bundled dev set)")
+    sp.add_argument("--companies", help="companies.json (default: the bundled one)")
+    sp.add_argument("--threshold", type=float, help="alert threshold (default ALERT_THRESHOLD)")
+    sp.add_argument("--json", action="store_true", help="print the full result as JSON")
     sp.set_defaults(func=cmd_eval)
     sp = sub.add_parser("demo", help="replay the bundled feeds offline and print the alerts")
-    sp.add_argument("--feeds", help="directory of *.xml feeds (default ../shared/data/feeds)")
-    sp.add_argument("--companies", help="companies.json (default ../shared/data/companies.json)")
+    sp.add_argument("--feeds", help="directory of *.xml feeds (default: the bundled real feeds)")
+    sp.add_argument("--companies", help="companies.json (default: the bundled one)")
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
     sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws"])

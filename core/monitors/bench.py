@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core.bundled import COMPANIES_FILE, FEEDS_DIR
 from core.monitors.dedup import canonical_url, title_fingerprint
 from core.monitors.rss import parse_feed
 from core.scoring import CompanySpec, ScoringEngine
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def load_company_specs(path: Path) -> list[CompanySpec]:
@@ -40,8 +39,8 @@ def bench_ingest(
     threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Repeat parse+score over every bundled feed until `min_seconds` have passed."""
-    feeds_dir = feeds_dir or SHARED_DATA / "feeds"
-    companies = companies or SHARED_DATA / "companies.json"
+    feeds_dir = feeds_dir or FEEDS_DIR
+    companies = companies or COMPANIES_FILE
     docs = [p.read_bytes() for p in sorted(feeds_dir.glob("*.xml"))]
     if not docs:
         raise FileNotFoundError(f"no *.xml feeds in {feeds_dir}")

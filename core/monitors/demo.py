@@ -1,6 +1,7 @@
 """`tge-monitor demo`: replay the bundled real feeds through the real pipeline, offline.
 
-Serves `shared/data/feeds/` from a local HTTP server, registers each file as a feed, imports
+Serves the bundled `core/data/feeds/` from a local HTTP server, registers each file as a
+feed, imports
 the bundled companies, polls once (real fetcher, parser, dedup, scoring, alert service) and
 prints the alerts with their reasons. Runs on a throw-away SQLite database.
 """
@@ -15,8 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
+from core.bundled import COMPANIES_FILE, FEEDS_DIR
 from core.config import Settings
-from core.monitors.bench import SHARED_DATA
+from core.errors import InvalidInput
 from core.monitors.scheduler import Poller
 from core.scoring import Analysis
 
@@ -38,15 +40,16 @@ async def run_demo(
     companies: Path | None = None,
     out: Callable[[str], Any] = print,
 ) -> int:
-    """Returns the number of alerts created."""
+    """Returns the number of alerts created; missing inputs are an InvalidInput."""
     from core.runtime import create_app
 
-    feeds_dir = feeds_dir or SHARED_DATA / "feeds"
-    companies = companies or SHARED_DATA / "companies.json"
+    feeds_dir = feeds_dir or FEEDS_DIR
+    companies = companies or COMPANIES_FILE
     files = sorted(feeds_dir.glob("*.xml"))
     if not files:
-        out(f"no feeds found in {feeds_dir}")
-        return 0
+        raise InvalidInput(f"no *.xml feeds found in {feeds_dir}", field="feeds")
+    if not companies.is_file():
+        raise InvalidInput(f"companies file not found: {companies}", field="companies")
     with tempfile.TemporaryDirectory(prefix="tge-demo-") as tmp:
         demo_settings = dataclasses.replace(
             settings,

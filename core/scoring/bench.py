@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.bundled import COMPANIES_FILE
 from core.scoring import _native
 from core.scoring import keywords as kw
 from core.scoring.engine import CompanySpec, ScoringEngine
 
-DEFAULT_COMPANIES_PATH = Path(__file__).resolve().parents[2].parent / "shared/data/companies.json"
+DEFAULT_COMPANIES_PATH = COMPANIES_FILE
 
 _SYLLABLES = (
     "ka lo ven tar ix mo ra zen qu bel dor fi nex sol ar vy lum tri oc py sar mir eth gal "

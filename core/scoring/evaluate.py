@@ -16,7 +16,7 @@ from core.scoring.engine import Analysis, CompanySpec, ScoringEngine, band_for
 
 
 def load_companies(path: str | Path) -> list[CompanySpec]:
-    """Read a companies file (``shared/data/companies.json`` format) into specs."""
+    """Read a companies file (``core/data/companies.json`` format) into specs."""
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     if isinstance(raw, dict):
         raw = raw.get("companies", [])

@@ -1,6 +1,6 @@
 """Vocabulary of the scorer: keyword tiers, word families for proximity rules, negatives.
 
-Modelled on the concepts in ``shared/data/eval/README.md`` (what counts as a TGE and what
+Modelled on the concepts in ``core/data/eval/README.md`` (what counts as a TGE and what
 does not), not on particular items or companies, so it transfers to unseen projects.
 Every phrase is matched as whole words by the shared automaton (see ``text.pattern_key``).
 """
