@@ -261,7 +261,8 @@ class Alert(Model):
         "models.Company", related_name="alerts", through="alert_companies"
     )
     feedback_up = fields.IntField(default=0)
-    feedback_down = fields.IntField(default=0)
+    feedback_down = fields.IntField(default=0)  # every vote saying wrong, "not a TGE" included
+    feedback_not_tge = fields.IntField(default=0)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="manual_alerts", null=True, on_delete=fields.SET_NULL
     )
@@ -272,7 +273,7 @@ class Alert(Model):
 
 
 class AlertFeedback(Model):
-    """A user's 👍/👎 on an alert: labels for the eval set."""
+    """A user's vote on an alert (👍, 👎, or "not a TGE"): a labelled example, never a filter."""
 
     id = fields.IntField(primary_key=True)
     alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
@@ -282,6 +283,7 @@ class AlertFeedback(Model):
         "models.User", related_name="feedback", on_delete=fields.CASCADE
     )
     useful = fields.BooleanField()
+    not_tge = fields.BooleanField(default=False)  # a 👎 that says the item is not a TGE
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -93,6 +93,7 @@ async def test_exact_payload_escaped_with_buttons(app, tg, channel) -> None:
             [
                 {"text": "👍", "callback_data": f"fb:{alert.id}:up"},
                 {"text": "👎", "callback_data": f"fb:{alert.id}:down"},
+                {"text": "🚫 Not a TGE", "callback_data": f"fb:{alert.id}:no"},
             ],
         ]
     }

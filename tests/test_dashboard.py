@@ -100,3 +100,30 @@ async def test_wrong_password_shows_error(app: App, base_url: str, page) -> None
     await page.click("#login-button")
     await page.wait_for_selector("#login-error:has-text('invalid')")
     assert await page.is_hidden("#app-view")
+
+
+async def test_vote_on_an_alert_and_see_error_rates(app: App, base_url: str, page) -> None:
+    from core.models import AlertFeedback
+
+    await make_user(app, "root", role="admin")
+    await app.companies.create("Foo Labs", tokens=["FOO"])
+    alert = await app.alerts.create_manual(
+        "Foo Labs token price jumps 30%", "", "https://x.example/2"
+    )
+    await page.goto(base_url + "/")
+    await page.fill("#username", "root")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    await page.wait_for_selector("#feedback-stats:has-text('no votes yet')")
+    item = await page.wait_for_selector(f"#alerts li.alert[data-id='{alert.id}']")
+    await (await item.query_selector("button[data-vote='down']")).click()
+    await page.wait_for_selector("#alerts .vote-status:has-text('not useful')")
+    await (await item.query_selector("button[data-vote='not_tge']")).click()
+    await page.wait_for_selector("#alerts .vote-status:has-text('not a TGE')")
+    row = await AlertFeedback.get(alert_id=alert.id)
+    assert (row.useful, row.not_tge) == (False, True)
+    await page.wait_for_selector("#fb-sources td:has-text('manual')")
+    companies = await page.text_content("#fb-companies")
+    assert "Foo Labs" in companies and "100%" in companies
+    assert "1 of 1 votes said wrong" in await page.text_content("#fb-total")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -140,6 +140,11 @@ async def test_feedback_button(app: App, tg: FakeTelegram, bot: TelegramBot) -> 
     await tg.push_callback(700, 700, "fb:999999:down", 56)
     await wait_for(lambda: len(tg.callback_answers) == 2)
     assert "not found" in tg.callback_answers[1]["text"]
+    await tg.push_callback(700, 700, f"fb:{alert.id}:no", 57)  # the same user changes the vote
+    await wait_for(lambda: len(tg.callback_answers) == 3)
+    assert "not a TGE" in tg.callback_answers[2]["text"]
+    feedback = await AlertFeedback.get(alert_id=alert.id)
+    assert (feedback.useful, feedback.not_tge) == (False, True)
 
 
 async def test_handler_crash_gets_apology(

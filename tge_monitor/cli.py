@@ -158,6 +158,46 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Users' votes as labelled examples (export) or error rates (stats), from the database."""
+    from pathlib import Path
+
+    from core.alerts import feedback
+
+    async def go() -> Any:
+        app = create_app(settings)
+        await app.open()
+        try:
+            if args.action == "stats":
+                return await feedback.stats(args.limit)
+            return await feedback.export_rows()
+        finally:
+            await app.stop()
+
+    result = asyncio.run(go())
+    if args.action == "stats":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    rows, skipped = result
+    out = Path(args.out) if args.out else None
+    try:
+        text = feedback.write_jsonl(rows, out)
+    except OSError as exc:
+        from core.errors import InvalidInput
+
+        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    if out is None:
+        sys.stdout.write(text)
+    positives = sum(1 for r in rows if r["is_tge"])
+    print(
+        f"exported {len(rows)} labelled alert(s) ({positives} TGE, {len(rows) - positives} not)"
+        + (f" to {out}" if out else "")
+        + (f"; skipped {skipped} whose votes cancel out" if skipped else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
     from core.errors import InvalidInput
@@ -255,6 +295,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--threshold", type=float, help="alert threshold (default ALERT_THRESHOLD)")
     sp.add_argument("--json", action="store_true", help="print the full result as JSON")
     sp.set_defaults(func=cmd_eval)
+    sp = sub.add_parser("feedback", help="users' votes on alerts: export labels, error rates")
+    fb = sp.add_subparsers(dest="action", required=True)
+    ex = fb.add_parser(
+        "export", help="write voted alerts as labelled examples (corpus JSON Lines) for train"
+    )
+    ex.add_argument("--out", help="file to write (default: standard output)")
+    st = fb.add_parser("stats", help="how often users said alerts were wrong, per source/company")
+    st.add_argument("--limit", type=int, default=50, help="rows per table")
+    sp.set_defaults(func=cmd_feedback)
     sp = sub.add_parser("demo", help="replay the bundled feeds offline and print the alerts")
     sp.add_argument("--feeds", help="directory of *.xml feeds (default: the bundled real feeds)")
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")

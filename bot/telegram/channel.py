@@ -55,7 +55,7 @@ def _e(text: str) -> str:
 
 
 def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
-    """Telegram HTML and the inline keyboard (source link + 👍/👎 feedback callbacks)."""
+    """Telegram HTML and the inline keyboard (source link + 👍/👎/not-a-TGE votes)."""
     lines = [f"<b>{_e(truncate(msg.title or '(untitled)', 400))}</b>"]
     lines.append(_e(truncate(msg.summary_line(), 400)))
     if msg.when():
@@ -70,6 +70,7 @@ def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
         [
             InlineKeyboardButton("👍", callback_data=f"fb:{msg.alert_id}:up"),
             InlineKeyboardButton("👎", callback_data=f"fb:{msg.alert_id}:down"),
+            InlineKeyboardButton("🚫 Not a TGE", callback_data=f"fb:{msg.alert_id}:no"),
         ]
     )
     return "\n".join(lines), InlineKeyboardMarkup(rows)

@@ -164,7 +164,7 @@ class TelegramHandlers:
         await self.run(name.lower() or "help", update, context)
 
     async def on_feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """👍/👎 buttons on alerts: `fb:<alert_id>:up|down`."""
+        """Vote buttons on alerts: `fb:<alert_id>:up|down|no`."""
         query = update.callback_query
         if query is None:
             return

@@ -15,15 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.alerts import feedback
 from core.alerts.render import message_from_alert
 from core.alerts.router import Router
 from core.errors import InvalidInput, NotFound
 from core.models import (
     Alert,
-    AlertFeedback,
     Company,
     Delivery,
     DeliveryStatus,
@@ -246,7 +245,11 @@ class AlertService:
             "why": msg.why,
             "urgency": msg.urgency_date,
             "urgency_text": msg.urgency_text,
-            "feedback": {"up": alert.feedback_up, "down": alert.feedback_down},
+            "feedback": {
+                "up": alert.feedback_up,
+                "down": alert.feedback_down,
+                "not_tge": alert.feedback_not_tge,
+            },
             "created_at": alert.created_at.isoformat() if alert.created_at else None,
         }
         if full:
@@ -319,36 +322,19 @@ class AlertService:
 
     # --- feedback and unsubscribe -----------------------------------------------------
 
-    async def feedback(self, alert_id: Any, user: User, useful: Any) -> dict[str, Any]:
-        """Record (or change) one user's 👍/👎; counters are recounted, so repeats are safe."""
-        if not isinstance(useful, bool):
-            raise InvalidInput("useful must be true or false", field="useful")
+    async def feedback(self, alert_id: Any, user: User, vote: Any) -> dict[str, Any]:
+        """Record (or change) one user's vote: True/"up", False/"down" or "not_tge".
+
+        A vote is a label for retraining (`core.alerts.feedback`); it changes no score and
+        no routing, so one user's vote never changes what another user receives.
+        """
+        choice = feedback.parse_vote(vote)
         alert = await self.get(alert_id)
-        async with in_transaction() as conn:
-            updated = (
-                await AlertFeedback.filter(alert_id=alert.id, user_id=user.id)
-                .using_db(conn)
-                .update(useful=useful)
-            )
-            if not updated:
-                try:
-                    await AlertFeedback.create(
-                        alert_id=alert.id, user_id=user.id, useful=useful, using_db=conn
-                    )
-                except IntegrityError:
-                    await (
-                        AlertFeedback.filter(alert_id=alert.id, user_id=user.id)
-                        .using_db(conn)
-                        .update(useful=useful)
-                    )
-            up = await AlertFeedback.filter(alert_id=alert.id, useful=True).using_db(conn).count()
-            down = (
-                await AlertFeedback.filter(alert_id=alert.id, useful=False).using_db(conn).count()
-            )
-            await (
-                Alert.filter(id=alert.id).using_db(conn).update(feedback_up=up, feedback_down=down)
-            )
-        return {"alert_id": alert.id, "useful": useful, "up": up, "down": down}
+        return await feedback.record(alert, user, choice)
+
+    async def feedback_stats(self, limit: int = 50) -> dict[str, Any]:
+        """How often users said alerts were wrong, per source and per company (admin view)."""
+        return await feedback.stats(limit)
 
     async def unsubscribe(self, token: Any) -> Subscription:
         """Turn off the subscription behind an email's unsubscribe link (idempotent)."""

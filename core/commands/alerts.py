@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from core.alerts.feedback import TOAST, VOTE_WORDS, Vote
 from core.commands.registry import (
     CommandContext,
     Param,
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from core.models import User
     from core.runtime import App
 
-FEEDBACK_RE = re.compile(r"^fb:(\d{1,12}):(up|down)$")
+VOTES = tuple(v for v in VOTE_WORDS if v != "no")
+FEEDBACK_RE = re.compile(r"^fb:(\d{1,12}):(up|down|no)$")
 
 
 def _service(ctx: CommandContext, name: str) -> Any:
@@ -92,14 +94,32 @@ async def feeds(ctx: CommandContext) -> Reply:
     return Reply("\n".join(lines), title=f"{len(rows)} feed(s)")
 
 
+@command(
+    "feedback",
+    "Vote on an alert: up (useful), down (not useful) or not_tge",
+    Param("alert_id", ParamType.INTEGER, "the alert's number", required=True, min_value=1),
+    Param("vote", description="up, down or not_tge", required=True, choices=VOTES),
+    group="alerts",
+    help="Your vote is a label for the next retrain; it changes nothing anyone receives now. "
+    "Voting again replaces your vote.",
+)
+async def feedback(ctx: CommandContext, alert_id: int, vote: str) -> Reply:
+    service = _service(ctx, "alerts")
+    result = await service.feedback(alert_id, ctx.user, vote)
+    return Reply(
+        f"{TOAST[Vote(result['vote'])]} (alert {result['alert_id']}: "
+        f"{result['up']} 👍, {result['down']} 👎, {result['not_tge']} not a TGE)",
+        data=result,
+    )
+
+
 async def record_feedback(app: App, user: User, data: str) -> str:
-    """Handle a `fb:<alert_id>:up|down` button press; returns the toast text."""
+    """Handle a `fb:<alert_id>:up|down|no` button press (Telegram, Discord); returns the toast."""
     match = FEEDBACK_RE.match(data or "")
     if match is None:
         raise InvalidInput("unknown button", field="data")
     service = getattr(app, "alerts", None)
     if service is None:
         raise ServiceError("feedback is not available on this server yet")
-    useful = match.group(2) == "up"
-    await service.feedback(int(match.group(1)), user, useful)
-    return "Thanks: marked useful 👍" if useful else "Thanks: marked not useful 👎"
+    result = await service.feedback(int(match.group(1)), user, match.group(2))
+    return TOAST[Vote(result["vote"])]

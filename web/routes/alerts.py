@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from core.errors import InvalidInput
 from web.config import WebConfig
 from web.keys import ALERTS_CACHE_KEY
 from web.routes.common import body, dumps, json_response, params, principal, service, to_json
@@ -38,6 +39,28 @@ ALERT = obj(
     },
     ("id", "title", "confidence"),
     extra=True,
+)
+
+VOTE = {
+    "type": "string",
+    "enum": ["up", "down", "not_tge"],
+    "description": "up: useful (a TGE); down: not useful; not_tge: not a TGE",
+}
+_RATES = {
+    "alerts": integer(0),
+    "votes": integer(0),
+    "wrong": integer(0),
+    "not_tge": integer(0),
+    "wrong_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+}
+_ROW = obj({"name": string(), **_RATES}, ("name", "votes", "wrong", "wrong_rate"))
+FEEDBACK_STATS = obj(
+    {
+        "total": obj(_RATES, ("votes", "wrong", "wrong_rate")),
+        "by_source": array(_ROW, 500),
+        "by_company": array(_ROW, 500),
+    },
+    ("total", "by_source", "by_company"),
 )
 
 
@@ -84,9 +107,18 @@ async def create_alert(request: web.Request) -> web.Response:
 
 async def feedback(request: web.Request) -> web.Response:
     svc = service(request, "alerts")
-    await svc.feedback(params(request)["id"], principal(request).user, body(request)["useful"])
+    data = body(request)
+    if "vote" in data and "useful" in data:
+        raise InvalidInput("send either vote or useful, not both", field="vote")
+    vote = data["vote"] if "vote" in data else data["useful"]
+    await svc.feedback(params(request)["id"], principal(request).user, vote)
     request.app[ALERTS_CACHE_KEY].clear()  # counts changed
     return web.Response(status=204)
+
+
+async def feedback_stats(request: web.Request) -> web.Response:
+    svc = service(request, "alerts")
+    return json_response(await svc.feedback_stats(params(request).get("limit", 50)))
 
 
 def routes(config: WebConfig) -> list[RouteSpec]:
@@ -142,11 +174,31 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "POST",
             "/alerts/{id}/feedback",
             feedback,
-            "Mark an alert useful or not (labels for tuning)",
+            "Vote on an alert: up, down or not_tge (one vote per user, a new one replaces "
+            "it); a label for the next retrain that changes nothing anyone receives",
             "alerts",
             params=(ID_PATH,),
-            body=obj({"useful": BOOLEAN}, ("useful",)),
+            body={
+                **obj(
+                    {
+                        "vote": VOTE,
+                        "useful": {**BOOLEAN, "description": "older form: true = up, false = down"},
+                    }
+                ),
+                "minProperties": 1,
+            },
             status=204,
             errors=(404, 422),
+        ),
+        RouteSpec(
+            "GET",
+            "/feedback/stats",
+            feedback_stats,
+            "How often users said alerts were wrong, per source and per company (admin)",
+            "alerts",
+            auth="admin",
+            params=(Param("limit", integer(1, 500), description="rows per table (default 50)"),),
+            response=FEEDBACK_STATS,
+            errors=(403,),
         ),
     ]

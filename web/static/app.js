@@ -38,10 +38,63 @@ function renderAlert(alert, prepend) {
   const companies = (alert.companies || []).join(", ") || "no company";
   li.append(el("div", `${conf} · ${alert.band || ""} · ${companies} · ${alert.source || ""}`, "meta"));
   if (alert.why) li.append(el("div", alert.why, "why"));
+  li.append(voteButtons(alert));
   const list = $("alerts");
   if (list.querySelector(`[data-id="${CSS.escape(String(alert.id))}"]`)) return;
   if (prepend) list.prepend(li); else list.append(li);
   while (list.children.length > 200) list.lastChild.remove();
+}
+
+const VOTES = [["up", "👍", "useful"], ["down", "👎", "not useful"], ["not_tge", "🚫 Not a TGE", "not a TGE"]];
+
+// One vote per user per alert (a new one replaces it); it is a label for the next retrain.
+function voteButtons(alert) {
+  const box = el("div", null, "votes");
+  const status = el("span", "", "vote-status");
+  for (const [vote, label, meaning] of VOTES) {
+    const button = el("button", label, "vote");
+    button.type = "button";
+    button.dataset.vote = vote;
+    button.title = "Mark this alert " + meaning;
+    button.addEventListener("click", async () => {
+      try {
+        await api("POST", `/alerts/${encodeURIComponent(alert.id)}/feedback`, { vote });
+        box.querySelectorAll("button.vote").forEach((b) => b.classList.toggle("chosen", b === button));
+        status.textContent = " thanks: " + meaning;
+        if (state.user && state.user.role === "admin") loadFeedbackStats();
+      } catch (e) { status.textContent = " " + e.message; }
+    });
+    box.append(button);
+  }
+  box.append(status);
+  return box;
+}
+
+function rateRow(row) {
+  const tr = el("tr");
+  const rate = row.wrong_rate === null ? "-" : Math.round(row.wrong_rate * 100) + "%";
+  tr.append(el("td", row.name), el("td", rate, "num"), el("td", `${row.wrong}/${row.votes} votes`, "num"));
+  return tr;
+}
+
+async function loadFeedbackStats() {
+  if (!state.user || state.user.role !== "admin") return;
+  try {
+    const data = await api("GET", "/feedback/stats?limit=20");
+    const total = data.total;
+    $("fb-total").textContent = total.votes
+      ? `${total.wrong} of ${total.votes} votes said wrong (${Math.round(total.wrong_rate * 100)}%), ${total.not_tge} "not a TGE"`
+      : "no votes yet";
+    for (const [id, rows] of [["fb-sources", data.by_source], ["fb-companies", data.by_company]]) {
+      const table = $(id);
+      table.replaceChildren();
+      const head = el("tr");
+      head.append(el("th", "name"), el("th", "wrong"), el("th", "of"));
+      table.append(head);
+      rows.forEach((r) => table.append(rateRow(r)));
+    }
+    $("feedback-stats").hidden = false;
+  } catch (e) { $("fb-total").textContent = "unavailable: " + e.message; }
 }
 
 function fill(listId, items, render) {
@@ -129,6 +182,7 @@ async function enter() {
   await loadAlerts();
   connect();
   loadSide();
+  loadFeedbackStats();
 }
 
 function signOut() {
@@ -136,6 +190,7 @@ function signOut() {
   sessionStorage.removeItem("tge_token");
   if (state.ws) { const ws = state.ws; state.ws = null; ws.close(); }
   $("login-view").hidden = false; $("app-view").hidden = true; $("logout").hidden = true;
+  $("feedback-stats").hidden = true;
   $("who").textContent = "";
 }
 
