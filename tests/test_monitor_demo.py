@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -43,7 +44,12 @@ async def test_demo_refuses_missing_inputs(tmp_path: Path) -> None:
 def test_demo_command_exits_non_zero_on_missing_feeds(tmp_path: Path, capsys) -> None:
     from tge_monitor.cli import main
 
-    assert main(["demo", "--feeds", str(tmp_path)]) != 0
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["demo", "--feeds", str(tmp_path)]) != 0
+    finally:  # main() configures process-wide logging; later tests expect pytest's
+        root.handlers[:], root.level = handlers, level
     assert "no *.xml feeds found" in capsys.readouterr().err
 
 
