@@ -1,0 +1,44 @@
+"""The real labelled corpus keeps its promises: provenance on every item, enough positives and
+projects, two readers' verdicts per item, and nothing of the dev set in it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from core.bundled import DEV_EVAL_FILE, LABELLED_CORPUS_FILE
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_every_item_is_real_text_with_provenance_and_two_verdicts() -> None:
+    rows = _rows(LABELLED_CORPUS_FILE)
+    assert len({r["id"] for r in rows}) == len(rows) >= 1500
+    for r in rows:
+        assert (r["title"] or r["text"]).strip(), r["id"]
+        prov = r["provenance"]
+        assert prov.get("page") or (
+            prov.get("repo") and prov.get("path") and re.fullmatch(r"[0-9a-f]{40}", prov["commit"])
+        ), r["id"]
+        assert {"A", "B"} <= set(r["labels"]), r["id"]
+        if r["labels"]["A"] != r["labels"]["B"]:
+            assert r["borderline"] and r["labels"]["C"] == r["is_tge"], r["id"]
+        else:
+            assert r["is_tge"] == r["labels"]["A"], r["id"]
+
+
+def test_enough_positives_and_projects() -> None:
+    rows = _rows(LABELLED_CORPUS_FILE)
+    positives = [r for r in rows if r["is_tge"]]
+    projects = {re.sub(r"[^a-z0-9]", "", r["company"].lower()) for r in positives if r["company"]}
+    assert len(positives) >= 350 and len(projects) >= 150
+
+
+def test_no_dev_item_is_in_the_corpus() -> None:
+    def key(r):
+        return re.sub(r"[^a-z0-9]+", " ", r["title"].lower()).strip()
+
+    dev = {key(r) for r in _rows(DEV_EVAL_FILE) if len(key(r)) > 15}
+    assert not [r["id"] for r in _rows(LABELLED_CORPUS_FILE) if key(r) in dev]
