@@ -18,9 +18,10 @@ from core.config import Settings
 from core.errors import InvalidInput
 from core.monitors.base import RawItem
 from core.monitors.dedup import canonical_url, normalise_title, title_fingerprint
+from core.monitors.feedfast import parse_date
 from core.monitors.fetch import SafeFetcher
 from core.monitors.page import extract_entries
-from core.monitors.rss import FeedParseError, ParsedFeed, parse_date, parse_feed
+from core.monitors.rss import FeedParseError, ParsedFeed, parse_feed
 from tests.conftest import make_settings
 
 FEEDS = sorted(FEEDS_DIR.glob("*.xml"))

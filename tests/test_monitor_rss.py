@@ -278,3 +278,21 @@ async def test_bundled_real_feeds(app: App, server: FeedServer, poller: Poller) 
     assert await ItemSource.all().count() == await Item.all().count() + sum(
         o.stats.corroborated for o in outcomes if o.stats
     )
+
+
+async def test_relative_links_resolve_against_the_feed_address(
+    app: App, server: FeedServer, poller: Poller
+) -> None:
+    """Through the poller: a relative <link> and a permalink guid become absolute addresses."""
+    server.set(
+        "/blog/feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>Relative link story headline</title><link>../news/1</link></item>"
+        "<item><title>Permalink guid story headline</title><guid>/news/2</guid></item>"
+        "</channel></rss>",
+    )
+    feed = await app.feeds.add(server.url("/blog/feed.xml"))
+    out = await poller.poll_feed(feed.id)
+    assert out.status == "ok" and out.stats and out.stats.new == 2
+    urls = [i.url for i in await Item.all().order_by("id")]
+    assert urls == [server.url("/news/1"), server.url("/news/2")]

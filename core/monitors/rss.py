@@ -1,30 +1,32 @@
 """RSS/Atom: conditional GET through the safe fetcher, parse bytes, sanitise HTML to text.
 
-Parsing has a fast path (the stdlib expat parser over well-formed RSS 2.0 / Atom / RSS 1.0,
-~5x faster than feedparser) and falls back to feedparser for anything else, so malformed
-("bozo") feeds still yield their entries. feedparser is only ever given bytes, never a URL.
-Documents declaring XML entities are refused outright: legitimate feeds do not need them and
-they are how billion-laughs documents work.
+feedparser is the reference: what it reads from a document is what we store. A fast path
+(`core.monitors.feedfast`, expat via ElementTree) takes only the documents it reads exactly the
+same way and hands every other one to feedparser, decided before any item is made; both paths
+end in the same conversion (`_item`: visible text, link resolved against the feed's address,
+the keep rule). `tge-monitor parse-check DIR` and tests/test_feed_differential.py compare the two.
+feedparser is only ever given bytes, never a URL. Documents declaring XML entities are refused
+outright: legitimate feeds do not need them and they are how billion-laughs documents work.
 """
 
 from __future__ import annotations
 
-import calendar
-import email.utils
+import hashlib
 import html
 import logging
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import nh3
 
 from core.models import Feed
 from core.monitors.base import PollError, PollResult, RawItem, conditional_get
+from core.monitors.feedfast import Entry, Fallback, struct_to_datetime
+from core.monitors.feedfast import fast_parse as _fast_feed
 from core.monitors.fetch import SafeFetcher
 
 log = logging.getLogger(__name__)
@@ -33,19 +35,12 @@ MAX_ENTRIES = 500
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _WS = re.compile(r"\s+")
 _CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
-_NS = {
-    "atom": "http://www.w3.org/2005/Atom",
-    "content": "http://purl.org/rss/1.0/modules/content/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "rss1": "http://purl.org/rss/1.0/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-}
-_A = f"{{{_NS['atom']}}}"
-_CONTENT_ENCODED = f"{{{_NS['content']}}}encoded"
-_DC_CREATOR = f"{{{_NS['dc']}}}creator"
-_DC_DATE = f"{{{_NS['dc']}}}date"
-_RSS1 = f"{{{_NS['rss1']}}}"
-_RDF_ABOUT = f"{{{_NS['rdf']}}}about"
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+# tags that separate words when a page is read: "<p>a</p><p>b</p>" is "a b", not "ab"
+_BLOCK_TAG = re.compile(
+    r"<(?=/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr|section|article)\b)",
+    re.I,
+)
 
 
 class FeedParseError(ValueError):
@@ -58,6 +53,8 @@ class ParsedFeed:
     items: list[RawItem] = field(default_factory=list)
     bozo: str | None = None
     parser: str = "fast"
+    fallback_reason: str | None = None  # why the fast path handed the document to feedparser
+    entries_seen: int = 0  # entries in the document, before the keep rule
 
 
 def to_text(value: str | None) -> str:
@@ -65,122 +62,51 @@ def to_text(value: str | None) -> str:
     if not value:
         return ""
     if "<" in value or "&" in value:
+        if "<" in value:
+            value = _BLOCK_TAG.sub(" <", value)
         value = html.unescape(nh3.clean(value, tags=set()))
     return _WS.sub(" ", value).strip()
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom) to an aware UTC datetime; None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T00:00+14:00 is before datetime.min in UTC
-        return None
+def visible_text(value: str | None, content_type: str) -> str:
+    """What a reader sees: HTML loses its tags, plain text keeps its '<' (it is not markup)."""
+    if content_type in _HTML_TYPES:
+        return to_text(value)
+    return _WS.sub(" ", value).strip() if value else ""
 
 
-def _t(el: ET.Element | None) -> str:
-    return "".join(el.itertext()) if el is not None else ""
-
-
-def _item(guid: str, link: str, title: str, body: str, author: str, date: str) -> RawItem:
+def _web_link(link: str, base_url: str | None) -> str:
+    """An absolute http(s) address, resolved against the feed's address; '' otherwise."""
     link = link.strip()
-    return RawItem(
-        guid=(guid.strip() or link),
-        url=link,
-        title=to_text(title),
-        text=to_text(body),
-        author=to_text(author),
-        published=parse_date(date),
-    ).clipped()
-
-
-def _fast_parse(body: bytes) -> ParsedFeed | None:
+    if not link:
+        return ""
     try:
-        root = ET.fromstring(body)
-    except (ET.ParseError, ValueError, LookupError):
-        # expat refuses multi-byte (shift_jis) and unknown encodings: feedparser decodes them
-        return None
-    items: list[RawItem] = []
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            return None
-        for it in channel.iter("item"):
-            guid = it.findtext("guid") or ""
-            body_text = it.findtext(_CONTENT_ENCODED) or it.findtext("description") or ""
-            authors = [_t(a) for a in it.findall(_DC_CREATOR)] or [it.findtext("author") or ""]
-            items.append(
-                _item(
-                    guid,
-                    it.findtext("link") or "",
-                    it.findtext("title") or "",
-                    body_text,
-                    ", ".join(a.strip() for a in authors if a.strip()),
-                    it.findtext("pubDate") or it.findtext(_DC_DATE) or "",
-                )
-            )
-            if len(items) >= MAX_ENTRIES:
-                break
-        return ParsedFeed(title=to_text(channel.findtext("title")), items=items)
-    if root.tag == f"{_A}feed":
-        for entry in root.iter(f"{_A}entry"):
-            link = ""
-            for ln in entry.findall(f"{_A}link"):
-                if ln.get("rel", "alternate") == "alternate":
-                    link = ln.get("href", "")
-                    break
-            content = entry.find(f"{_A}content")
-            summary = entry.find(f"{_A}summary")
-            body_el = content if content is not None else summary
-            author = entry.find(f"{_A}author/{_A}name")
-            items.append(
-                _item(
-                    entry.findtext(f"{_A}id") or "",
-                    link,
-                    _t(entry.find(f"{_A}title")),
-                    _t(body_el),
-                    _t(author),
-                    entry.findtext(f"{_A}published") or entry.findtext(f"{_A}updated") or "",
-                )
-            )
-            if len(items) >= MAX_ENTRIES:
-                break
-        return ParsedFeed(title=to_text(root.findtext(f"{_A}title")), items=items)
-    if root.tag.endswith("RDF"):
-        for it in root.iter(f"{_RSS1}item"):
-            items.append(
-                _item(
-                    it.get(_RDF_ABOUT, ""),
-                    it.findtext(f"{_RSS1}link") or "",
-                    it.findtext(f"{_RSS1}title") or "",
-                    it.findtext(_CONTENT_ENCODED) or it.findtext(f"{_RSS1}description") or "",
-                    it.findtext(_DC_CREATOR) or "",
-                    it.findtext(_DC_DATE) or "",
-                )
-            )
-            if len(items) >= MAX_ENTRIES:
-                break
-        return ParsedFeed(items=items)
-    return None
+        if base_url:
+            link = urljoin(base_url, link)
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:  # e.g. a broken IPv6 literal
+        return ""
+    return link if scheme in ("http", "https") else ""
 
 
-def _struct_date(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
-        if value:
-            return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    return None
+def _item(entry: Entry, base_url: str | None) -> RawItem | None:
+    """The one conversion both paths share; None for an entry with nothing to show."""
+    url = _web_link(entry.link, base_url)
+    title = visible_text(entry.title, entry.title_type)
+    text = visible_text(entry.body, entry.body_type)
+    if not (title or url or text):
+        return None  # kept when it has a title, a link or text (announcements may lack one)
+    guid = entry.id.strip() or url or entry.link.strip() or title
+    if not guid:  # a text-only announcement: its text identifies it for dedup
+        guid = "text:" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return RawItem(
+        guid=guid,
+        url=url,
+        title=title,
+        text=text,
+        author=_WS.sub(" ", entry.author).strip(),
+        published=entry.published,
+    ).clipped()
 
 
 def _valid_charref(match: re.Match[bytes]) -> bytes:
@@ -191,14 +117,45 @@ def _valid_charref(match: re.Match[bytes]) -> bytes:
     return b"&#xFFFD;"
 
 
-def _feedparser_parse(body: bytes, headers: Mapping[str, str] | None) -> ParsedFeed:
+def _feedparser_entry(entry: Any) -> Entry:
+    content = entry.get("content") or []
+    if content:
+        body, body_type = content[0].get("value") or "", content[0].get("type") or "text/plain"
+    else:
+        detail = entry.get("summary_detail") or {}
+        body, body_type = entry.get("summary") or "", detail.get("type") or "text/html"
+    title_detail = entry.get("title_detail") or {}
+    return Entry(
+        title=entry.get("title") or "",
+        title_type=title_detail.get("type") or "text/plain",
+        link=entry.get("link") or "",
+        id=entry.get("id") or "",
+        body=body,
+        body_type=body_type,
+        author=entry.get("author") or "",
+        # dict.get: FeedParserDict would answer updated_parsed with published_parsed (and warn)
+        published=(
+            struct_to_datetime(dict.get(entry, "published_parsed"))
+            or struct_to_datetime(dict.get(entry, "updated_parsed"))
+        ),
+    )
+
+
+def feedparser_parse(
+    body: bytes, headers: Mapping[str, str] | None = None, url: str | None = None
+) -> ParsedFeed:
+    """The reference: feedparser's reading of the document, in our item shape."""
     # feedparser raises on a reference to no character (&#xFFFFFFFF;, &#xD800;): one such
     # entity would lose the whole feed, so it becomes U+FFFD first
     body = _CHARREF.sub(_valid_charref, body)
+    # the body arrives decompressed: a Content-Encoding header would make feedparser gunzip again
+    response_headers = {
+        k.lower(): v for k, v in (headers or {}).items() if k.lower() != "content-encoding"
+    }
     try:
         parsed = feedparser.parse(
             body,
-            response_headers={k.lower(): v for k, v in (headers or {}).items()},
+            response_headers=response_headers,
             sanitize_html=False,
             resolve_relative_uris=False,
         )
@@ -207,36 +164,56 @@ def _feedparser_parse(body: bytes, headers: Mapping[str, str] | None) -> ParsedF
         raise FeedParseError(f"not a feed: {exc}"[:200]) from None
     items: list[RawItem] = []
     for entry in parsed.entries[:MAX_ENTRIES]:
-        link = entry.get("link", "") or ""
-        content = entry.get("content") or []
-        body_html = (content[0].get("value") if content else "") or entry.get("summary", "")
-        item = RawItem(
-            guid=(entry.get("id") or link or "").strip(),
-            url=link.strip(),
-            title=to_text(entry.get("title", "")),
-            text=to_text(body_html),
-            author=to_text(entry.get("author", "")),
-            published=_struct_date(entry),
-        ).clipped()
-        if item.guid or item.title:
+        item = _item(_feedparser_entry(entry), url)
+        if item is not None:
             items.append(item)
     bozo = str(parsed.get("bozo_exception", "")) or None if parsed.get("bozo") else None
     if not items and not parsed.get("version") and bozo:
         raise FeedParseError(f"not a feed: {bozo[:200]}")
-    title = to_text(parsed.feed.get("title", "")) if parsed.get("feed") else ""
-    return ParsedFeed(title=title, items=items, bozo=bozo, parser="feedparser")
+    feed = parsed.get("feed") or {}
+    title = visible_text(feed.get("title", ""), (feed.get("title_detail") or {}).get("type", ""))
+    return ParsedFeed(
+        title=title,
+        items=items,
+        bozo=bozo,
+        parser="feedparser",
+        entries_seen=len(parsed.entries),
+    )
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str] | None = None) -> ParsedFeed:
-    """Entries of an RSS/Atom document; FeedParseError when it is not a feed or is hostile."""
+def fast_parse(
+    body: bytes, headers: Mapping[str, str] | None = None, url: str | None = None
+) -> ParsedFeed:
+    """The fast path alone; raises Fallback when the document needs feedparser."""
+    fast = _fast_feed(body, headers, MAX_ENTRIES)
+    items = [item for e in fast.entries if (item := _item(e, url)) is not None]
+    return ParsedFeed(
+        title=visible_text(fast.title, fast.title_type), items=items, entries_seen=len(fast.entries)
+    )
+
+
+def _check_document(body: bytes) -> None:
     if _ENTITY_DECL.search(body[:65536]):
         raise FeedParseError("refused: the document declares XML entities (entity expansion)")
     if not body.strip():
         raise FeedParseError("empty document")
-    fast = _fast_parse(body)
-    if fast is not None:
-        return fast
-    return _feedparser_parse(body, headers)
+
+
+def parse_feed(
+    body: bytes, headers: Mapping[str, str] | None = None, url: str | None = None
+) -> ParsedFeed:
+    """Entries of an RSS/Atom document; FeedParseError when it is not a feed or is hostile.
+
+    `headers` are the HTTP response headers (their charset wins, as in feedparser) and `url`
+    the feed's address (relative links resolve against it).
+    """
+    _check_document(body)
+    try:
+        return fast_parse(body, headers, url)
+    except Fallback as why:
+        parsed = feedparser_parse(body, headers, url)
+        parsed.fallback_reason = str(why)
+        return parsed
 
 
 class RssMonitor:
@@ -254,11 +231,13 @@ class RssMonitor:
         if res is None:
             return PollResult(not_modified=True, etag=feed.etag, last_modified=feed.last_modified)
         try:
-            parsed = parse_feed(res.body, res.headers)
+            parsed = parse_feed(res.body, res.headers, res.url or feed.url)
         except FeedParseError as exc:
             raise PollError(f"parse error: {exc}") from None
         if parsed.bozo:
             log.info("feed %s is malformed but readable: %s", feed.id, parsed.bozo[:200])
+        elif parsed.fallback_reason:
+            log.debug("feed %s read by feedparser: %s", feed.id, parsed.fallback_reason)
         return PollResult(
             items=parsed.items,
             etag=(res.headers.get("ETag") or "")[:256] or None,
