@@ -31,6 +31,8 @@ def test_bench_ingest_reports_throughput() -> None:
     result = bench_ingest(min_seconds=0.0)
     assert result["feeds"] == 9 and result["items"] >= 80
     assert {"items", "items_per_s", "feeds"} <= set(result)
+    # every bundled real feed is one the fast path reads exactly as feedparser does
+    assert result["feeds_by_parser"] == {"fast": 9}
 
 
 async def test_demo_refuses_missing_inputs(tmp_path: Path) -> None:

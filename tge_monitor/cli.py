@@ -252,6 +252,21 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_parse_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Compare our feed parsing with feedparser's over a directory of feeds."""
+    from pathlib import Path
+
+    from core.errors import InvalidInput
+    from core.monitors.parse_check import check_directory, format_report
+
+    try:
+        result = check_directory(Path(args.dir))
+    except FileNotFoundError as exc:
+        raise InvalidInput(str(exc)) from None
+    print(json.dumps(result, default=str) if args.json else format_report(result))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Replay the bundled feeds through the real pipeline and print the alerts."""
     from pathlib import Path
@@ -308,6 +323,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--feeds", help="directory of *.xml feeds (default: the bundled real feeds)")
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")
     sp.set_defaults(func=cmd_demo)
+    sp = sub.add_parser(
+        "parse-check", help="compare our feed parsing with feedparser's over a directory of feeds"
+    )
+    sp.add_argument("dir", help="directory searched recursively for *.xml, *.rss, *.atom, *.rdf")
+    sp.add_argument("--json", action="store_true", help="print the full result as JSON")
+    sp.set_defaults(func=cmd_parse_check)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
     sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws"])
     sp.add_argument("--companies", type=int, default=10_000)
