@@ -327,6 +327,8 @@ class Subscription(Model):
     min_confidence = fields.FloatField(default=0.5)
     company_ids = fields.JSONField(default=list)
     use_watchlist = fields.BooleanField(default=False)
+    # alerts about projects in no companies table; None: on for "all companies", off for lists
+    new_projects = fields.BooleanField(null=True, default=None)
     mode = fields.CharEnumField(SubscriptionMode, max_length=16, default=SubscriptionMode.INSTANT)
     digest_interval = fields.CharEnumField(
         DigestInterval, max_length=16, default=DigestInterval.DAILY

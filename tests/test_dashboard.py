@@ -127,3 +127,23 @@ async def test_vote_on_an_alert_and_see_error_rates(app: App, base_url: str, pag
     assert "Foo Labs" in companies and "100%" in companies
     assert "1 of 1 votes said wrong" in await page.text_content("#fb-total")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+async def test_admin_adds_a_new_project_from_the_alert(app: App, base_url: str, page) -> None:
+    from core.models import Company
+
+    await make_user(app, "root", role="admin")
+    alert = await app.alerts.create_manual(
+        "Binance Will List Linea (LINEA)", "Linea token generation event today"
+    )
+    await page.goto(base_url + "/")
+    await page.fill("#username", "root")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    item = await page.wait_for_selector(f"#alerts li.alert[data-id='{alert.id}']")
+    assert "new project: Linea ($LINEA)" in await item.text_content()
+    await page.click("#alerts a.add-project-link")
+    await page.wait_for_selector("#alerts .add-project:has-text('added Linea')")
+    assert (await Company.get(name="Linea")).tokens == ["LINEA"]
+    await page.wait_for_selector("#companies li:has-text('Linea')")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

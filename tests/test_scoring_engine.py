@@ -543,6 +543,8 @@ def test_item_without_any_signal_is_empty_but_tickers_still_count(
         "urgency": None,
         "negatives": [],
         "explanation": [],
+        "discovered": None,
+        "new_project": False,
     }
     # No phrase or name matched, but "$STRK" and "(PENGU)" are still tickers.
     assert analyze(engine, "Quiet markets", "Nothing but $STRK here.").tokens == ["STRK"]
@@ -573,6 +575,8 @@ def test_analysis_round_trip_and_why(engine: ScoringEngine) -> None:
         "urgency",
         "negatives",
         "explanation",
+        "discovered",
+        "new_project",
     }
     assert Analysis.from_dict(d) == a
     why = a.why()

@@ -208,6 +208,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for path, flag in ((data, "--data"), (companies, "--companies")):
         if not os.path.isfile(path):
             raise InvalidInput(f"{flag}: file not found: {path}")
+    if args.discovery:
+        from core.scoring import ScoringEngine
+        from core.scoring.discovery import evaluate_discovery, format_discovery, is_listed
+        from core.scoring.evaluate import load_companies, load_items
+
+        # only --companies stay listed (none by default); items about them are left out
+        listed = load_companies(args.companies) if args.companies else []
+        items = [i for i in load_items(data) if not is_listed(i.get("company"), listed)]
+        result = evaluate_discovery(items, ScoringEngine(listed), threshold)
+        print(json.dumps(result, default=str) if args.json else format_discovery(result))
+        return 0
     result = evaluate(data, companies, threshold=threshold)
     print(json.dumps(result, default=str) if args.json else format_report(result))
     return 0
@@ -309,6 +320,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")
     sp.add_argument("--threshold", type=float, help="alert threshold (default ALERT_THRESHOLD)")
     sp.add_argument("--json", action="store_true", help="print the full result as JSON")
+    sp.add_argument(
+        "--discovery",
+        action="store_true",
+        help="measure discovery: score with no companies (or only --companies) and report "
+        "how many TGEs are recognised as new projects, with the right name or ticker",
+    )
     sp.set_defaults(func=cmd_eval)
     sp = sub.add_parser("feedback", help="users' votes on alerts: export labels, error rates")
     fb = sp.add_subparsers(dest="action", required=True)

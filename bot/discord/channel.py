@@ -79,6 +79,9 @@ def render_embed(msg: AlertMessage) -> dict[str, Any]:
     }
     if msg.url.startswith(("http://", "https://")) and len(msg.url) <= 2000:
         embed["url"] = msg.url
+    if msg.new_project:
+        value = truncate(_md(msg.new_project), 1024)
+        embed["fields"].append({"name": "New project", "value": value, "inline": True})
     if msg.companies:
         value = truncate(_md(", ".join(msg.companies)), 1024)
         embed["fields"].append({"name": "Companies", "value": value, "inline": True})

@@ -73,6 +73,9 @@ def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
             InlineKeyboardButton("🚫 Not a TGE", callback_data=f"fb:{msg.alert_id}:no"),
         ]
     )
+    if msg.new_project and msg.can_add_project:  # only an admin's chats get this action
+        label = truncate(f"➕ Add {msg.new_project_name or msg.new_project} to companies", 60)
+        rows.append([InlineKeyboardButton(label, callback_data=f"np:{msg.alert_id}")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

@@ -60,6 +60,7 @@ class TelegramHandlers:
             CommandHandler(spec.name, self._command_callback(spec.name)) for spec in self.registry
         ]
         out.append(CallbackQueryHandler(self.on_feedback, pattern=r"^fb:"))
+        out.append(CallbackQueryHandler(self.on_add_project, pattern=r"^np:\d{1,12}$"))
         out.append(MessageHandler(filters.COMMAND, self.on_unknown))
         return out
 
@@ -162,6 +163,25 @@ class TelegramHandlers:
         if chat.type != Chat.PRIVATE and not target:
             return
         await self.run(name.lower() or "help", update, context)
+
+    async def on_add_project(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The "Add X to companies" button on a new-project alert: `/project_add <alert_id>`
+        as the person who pressed it (the command checks they are a service admin)."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            user = await self._user(update)
+            ctx = self._context(update, context, user)
+            reply = await execute(self.app, "project_add", [(query.data or "")[3:]], ctx)
+            toast = reply.text.split("\nUsage:", 1)[0]
+        except Exception:
+            log.exception("telegram add-project %r failed", query.data)
+            toast = "Sorry, that did not work; please try again later."
+        try:
+            await query.answer(toast[:200], show_alert=True)
+        except TelegramError as exc:
+            log.warning("answerCallbackQuery failed: %s", exc.message)
 
     async def on_feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Vote buttons on alerts: `fb:<alert_id>:up|down|no`."""

@@ -43,7 +43,9 @@ from core.models import (
     DeliveryStatus,
     Destination,
     DestinationKind,
+    Role,
     Subscription,
+    User,
 )
 
 log = logging.getLogger(__name__)
@@ -414,6 +416,10 @@ class Dispatcher:
                 await self._failed_attempt(row, "internal error (see logs)")
 
     async def _message(self, dest: Destination, msg: AlertMessage) -> AlertMessage:
+        if msg.new_project:  # admins get the "add to companies" action with the alert
+            owner = await User.get_or_none(id=dest.owner_id)
+            if owner is not None and owner.role == Role.ADMIN:
+                msg = replace(msg, can_add_project=True)
         if dest.kind == DestinationKind.EMAIL:
             sub = (
                 await Subscription.filter(destination_id=dest.id, active=True)

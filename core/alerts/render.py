@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.scoring import Analysis
+from core.scoring.discovery import label as discovery_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +32,26 @@ class AlertMessage:
     why: str
     created_at: datetime | None = None
     unsubscribe_url: str | None = None  # set by the dispatcher for email destinations
+    new_project: str = ""  # "X ($ABC)": a project in no companies table (discovery)
+    can_add_project: bool = False  # set by the dispatcher for an admin's destinations
+
+    @property
+    def new_project_name(self) -> str:
+        return self.new_project.split(" ($", 1)[0] if self.new_project else ""
 
     @property
     def confidence_pct(self) -> str:
         return f"{round(self.confidence * 100)}%"
 
     def summary_line(self) -> str:
-        """'Companies · $TOK · 87% high' — the one-line header every channel shows."""
+        """'Companies · $TOK · 87% high' (or 'new project: X ($ABC) · 87% high'): the
+        one-line header every channel shows."""
         parts: list[str] = []
+        if self.new_project:
+            parts.append(f"new project: {self.new_project}")
         if self.companies:
             parts.append(", ".join(self.companies))
-        if self.tokens:
+        if self.tokens and not self.new_project:
             parts.append(" ".join(f"${t}" for t in self.tokens))
         parts.append(f"{self.confidence_pct} {self.band}")
         return " · ".join(parts)
@@ -101,6 +111,7 @@ def message_from_alert(alert: Any) -> AlertMessage:
         urgency_text=str(urgency["text"]) if urgency.get("text") else None,
         why=analysis.why(),
         created_at=alert.created_at,
+        new_project=discovery_label(analysis.discovered) if analysis.new_project else "",
     )
 
 
@@ -108,7 +119,11 @@ def group_digest(alerts: list[AlertMessage]) -> tuple[tuple[str, tuple[AlertMess
     """Group by first company (or 'Other'), highest confidence first, groups by their best."""
     groups: dict[str, list[AlertMessage]] = {}
     for msg in alerts:
-        groups.setdefault(msg.companies[0] if msg.companies else "Other", []).append(msg)
+        if msg.companies:
+            key = msg.companies[0]
+        else:
+            key = f"New project: {msg.new_project}" if msg.new_project else "Other"
+        groups.setdefault(key, []).append(msg)
     ordered = []
     for name, items in groups.items():
         items.sort(key=lambda m: (-m.confidence, m.alert_id))

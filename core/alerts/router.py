@@ -34,6 +34,14 @@ VERSION_KEY = "alerts:router:version"
 LIVE_ONLY_KINDS = frozenset({DestinationKind.WEBSOCKET.value})
 
 
+def wants_new_projects(setting: bool | None, company_ids: Any, use_watchlist: bool) -> bool:
+    """Whether a subscription gets alerts about discovered projects (in no companies table):
+    its own setting, else yes for "all companies" and no for a company list or watchlist."""
+    if setting is not None:
+        return bool(setting)
+    return not company_ids and not use_watchlist
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One active subscription, flattened for matching."""
@@ -45,6 +53,7 @@ class Route:
     min_confidence: float
     company_ids: frozenset[int]
     use_watchlist: bool
+    new_projects: bool
     digest: bool
     digest_interval: str
     digest_hour: int
@@ -108,6 +117,7 @@ class Router:
         self._by_company: dict[int, list[Route]] = {}
         self._all: list[Route] = []
         self._watchlist: list[Route] = []
+        self._listed_new: list[Route] = []  # company-list/watchlist routes that want new projects
         self._pending: set[asyncio.Task[None]] = set()
         self.loads = 0
 
@@ -145,6 +155,7 @@ class Router:
         by_company: dict[int, list[Route]] = defaultdict(list)
         every: list[Route] = []
         watch: list[Route] = []
+        listed_new: list[Route] = []
         subs = await Subscription.filter(active=True).select_related("destination", "user")
         for sub in subs:
             dest = sub.destination
@@ -166,6 +177,7 @@ class Router:
                 min_confidence=float(sub.min_confidence),
                 company_ids=ids,
                 use_watchlist=bool(sub.use_watchlist),
+                new_projects=wants_new_projects(sub.new_projects, ids, bool(sub.use_watchlist)),
                 digest=sub.mode == SubscriptionMode.DIGEST and self._supports_digest(kind),
                 digest_interval=str(sub.digest_interval),
                 digest_hour=int(sub.digest_hour),
@@ -177,7 +189,10 @@ class Router:
                 watch.append(route)
             elif not ids:
                 every.append(route)
+            if (ids or route.use_watchlist) and route.new_projects:
+                listed_new.append(route)
         self._by_company, self._all, self._watchlist = dict(by_company), every, watch
+        self._listed_new = listed_new
         self.loads += 1
         log.debug("router map: %d subscriptions loaded", len(subs))
 
@@ -186,16 +201,26 @@ class Router:
         confidence: float,
         company_ids: Iterable[int],
         *,
+        new_project: bool = False,
         now: datetime | None = None,
         connection: Any = None,
     ) -> list[Target]:
-        """Destinations for an alert; one Target per destination (instant beats digest)."""
+        """Destinations for an alert; one Target per destination (instant beats digest).
+
+        ``new_project``: the alert is about a discovered project (no company of ours), which
+        goes to the subscriptions that want new projects (see `wants_new_projects`).
+        """
         await self._current()
         now = now or datetime.now(UTC)
         cids = sorted({int(c) for c in company_ids})
         candidates: dict[int, Route] = {}
         for route in self._all:
+            if new_project and not route.new_projects:
+                continue
             candidates.setdefault(route.subscription_id, route)
+        if new_project:
+            for route in self._listed_new:
+                candidates.setdefault(route.subscription_id, route)
         for cid in cids:
             for route in self._by_company.get(cid, ()):
                 candidates.setdefault(route.subscription_id, route)

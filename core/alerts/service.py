@@ -189,7 +189,10 @@ class AlertService:
             if companies:
                 await alert.companies.add(*companies, using_db=conn)
             targets = await self.router.targets(
-                confidence, [c.id for c in companies], connection=conn
+                confidence,
+                [c.id for c in companies],
+                new_project=analysis.new_project and not companies,
+                connection=conn,
             )
             if targets:
                 await Delivery.bulk_create(
@@ -245,6 +248,11 @@ class AlertService:
             "why": msg.why,
             "urgency": msg.urgency_date,
             "urgency_text": msg.urgency_text,
+            "new_project": (
+                {k: analysis["discovered"].get(k) for k in ("name", "ticker")}
+                if analysis.get("new_project") and analysis.get("discovered")
+                else None
+            ),
             "feedback": {
                 "up": alert.feedback_up,
                 "down": alert.feedback_down,

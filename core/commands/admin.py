@@ -11,6 +11,7 @@ from core.commands.registry import (
     Reply,
     command,
 )
+from core.errors import InvalidInput
 
 ADMIN = Permission.SERVICE_ADMIN
 
@@ -68,6 +69,38 @@ async def company_remove(ctx: CommandContext, company: str) -> Reply:
 async def company_alias(ctx: CommandContext, company: str, alias: str) -> Reply:
     updated = await ctx.app.companies.add_alias(company, alias)
     return Reply(f"{updated.name} is also known as: {', '.join(updated.aliases or [])}.")
+
+
+@command(
+    "project_add",
+    "Admin: add the new project an alert discovered to the companies",
+    Param("alert_id", ParamType.INTEGER, "the alert's number", required=True, min_value=1),
+    Param("name", ParamType.TEXT, "the project's name, if the alert has only its ticker"),
+    permission=ADMIN,
+    group="admin",
+    help="Alerts about projects in no companies table say 'new project: X ($ABC)'. This adds "
+    "X with its ticker, so later items about it match it like any company.",
+)
+async def project_add(ctx: CommandContext, alert_id: int, name: str | None = None) -> Reply:
+    alert = await _service(ctx, "alerts").get(alert_id)
+    found = (alert.analysis or {}).get("discovered") or {}
+    if not found and not name:
+        raise InvalidInput(f"alert {alert.id} names no new project", field="alert_id")
+    ticker = found.get("ticker")
+    name = name or found.get("name")
+    if not name:
+        raise InvalidInput(
+            f"alert {alert.id} names only ${ticker}; give the project's name: "
+            f"/project_add {alert.id} <name>",
+            field="name",
+        )
+    company = await ctx.app.companies.create(name, tokens=[ticker] if ticker else [])
+    tokens = f" (${', $'.join(company.tokens)})" if company.tokens else ""
+    return Reply(
+        f"Added {company.name}{tokens} to the companies (id {company.id}); "
+        "items about it now match it like any company.",
+        data={"company_id": company.id, "name": company.name, "tokens": list(company.tokens)},
+    )
 
 
 @command(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from core.alerts.router import wants_new_projects
 from core.commands.registry import (
     CommandContext,
     Param,
@@ -29,10 +30,15 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
         companies = "your /watchlist"
     else:
         companies = "all"
+    wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
     return [
         ("Status", "active" if sub.active else "paused (/subscribe to resume)"),
         ("Minimum confidence", f"{sub.min_confidence:.2f}"),
         ("Companies", companies),
+        (
+            "New projects",
+            ("on" if wanted else "off") + (" (default)" if sub.new_projects is None else ""),
+        ),
         ("Mode", mode),
     ]
 
@@ -112,6 +118,31 @@ async def mode(ctx: CommandContext, mode: str, interval: str | None = None) -> R
         else f"Alerts arrive as a {interval} digest."
     )
     return Reply(text)
+
+
+@command(
+    "new_projects",
+    "Alerts about projects in no companies table: on, off or auto",
+    Param(
+        "setting",
+        description="on, off, or auto (on for all companies, off for lists)",
+        required=True,
+        choices=("on", "off", "auto"),
+    ),
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def new_projects(ctx: CommandContext, setting: str) -> Reply:
+    await _chat_subscription(ctx)
+    dest = await ctx.destination()
+    sub = await ctx.app.subscriptions.subscribe(ctx.user, dest, new_projects=setting)
+    wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
+    text = (
+        "Alerts about new projects (TGEs of projects nobody has listed yet) arrive here."
+        if wanted
+        else "No alerts about new projects arrive here; only the companies you follow."
+    )
+    return Reply(text + (" (the default for this subscription)" if setting == "auto" else ""))
 
 
 @command("settings", "Show this chat's subscription", group="subscriptions")

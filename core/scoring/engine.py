@@ -25,6 +25,8 @@ from typing import Any
 import ahocorasick_rs
 
 from core.scoring import keywords as kw
+from core.scoring.discovery import discover
+from core.scoring.discovery import label as discovery_label
 from core.scoring.text import clean, pattern_key, prepare, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
@@ -74,6 +76,13 @@ class Analysis:
     urgency: dict[str, Any] | None = None
     negatives: list[str] = field(default_factory=list)
     explanation: list[dict[str, Any]] = field(default_factory=list)
+    # A project in no companies table, read from the text: {"name", "ticker", "how"}.
+    discovered: dict[str, Any] | None = None
+
+    @property
+    def new_project(self) -> bool:
+        """A TGE about a project nobody listed (see core.scoring.discovery)."""
+        return self.discovered is not None and not self.companies
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +94,8 @@ class Analysis:
             "urgency": dict(self.urgency) if self.urgency else None,
             "negatives": list(self.negatives),
             "explanation": [dict(e) for e in self.explanation],
+            "discovered": dict(self.discovered) if self.discovered else None,
+            "new_project": self.new_project,
         }
 
     @classmethod
@@ -100,11 +111,14 @@ class Analysis:
             urgency=dict(d["urgency"]) if d.get("urgency") else None,
             negatives=list(d.get("negatives") or []),
             explanation=[dict(e) for e in d.get("explanation") or []],
+            discovered=dict(d["discovered"]) if d.get("discovered") else None,
         )
 
     def why(self) -> str:
         """One short human line: who, which token, the strongest keyword, when, what hurt."""
         parts: list[str] = []
+        if self.discovered and not self.companies:
+            parts.append("new project: " + discovery_label(self.discovered))
         if self.companies:
             c = self.companies[0]
             matched = c.get("matched")
@@ -112,7 +126,7 @@ class Analysis:
                 parts.append(f"{c['name']} (alias '{matched}')")
             else:
                 parts.append(str(c.get("name")))
-        if self.tokens:
+        if self.tokens and not (self.discovered and not self.companies):
             parts.append(" ".join(f"${t}" for t in self.tokens[:2]))
         for tier in ("tier1", "tier2"):
             if self.keywords.get(tier):
@@ -589,6 +603,13 @@ class ScoringEngine:
                 )
                 comp_sents |= rec[3]
 
+        # No watched company: read the project's name and ticker from the text instead.
+        project = None
+        if not companies and (t1 or t2 or fam_pos or tokens):
+            project = discover(marked, bounds, tokens, {*t1.values(), *t2.values()})
+            if project is not None and project["name"]:
+                comp_sents.add(project["sentence"])
+
         # (rank, start, sentence, match): min() picks the most specific, then the earliest.
         urg: list[tuple[int, int, int, re.Match[str]]] = []
         if time_hints:
@@ -613,6 +634,7 @@ class ScoringEngine:
             published,
             cased,
             low,
+            project,
         )
 
 
@@ -761,6 +783,7 @@ W_TIER2_EXTRA = 0.04
 W_TIER2_WITH_T1 = 0.03
 W_TIER3 = 0.02
 W_COMPANY = 0.12
+W_NEW = 0.10  # a project named the way launch news names one, in no companies table
 W_TOKEN = 0.06
 W_DATE = 0.08
 W_DATE_NEAR = 0.06
@@ -781,6 +804,7 @@ def _r3(x: float) -> float:
 
 # Explanation deltas of fixed size, rounded once.
 _D_COMPANY = _r3(W_COMPANY)
+_D_NEW = _r3(W_NEW)
 _D_TOKEN = _r3(W_TOKEN)
 _D_PROX_T1 = _r3(W_PROX_T1)
 _D_PROX_T2 = _r3(W_PROX_T2)
@@ -816,6 +840,7 @@ def _score(
     published: datetime | None,
     cased: str,
     low: str,
+    project: dict[str, Any] | None = None,
 ) -> Analysis:
     """Add up the signals. Kept as one flat function: it runs for every item.
 
@@ -890,6 +915,14 @@ def _score(
             {"signal": "company", "detail": f"{c['name']} ('{c['matched']}')", "delta": _D_COMPANY}
         )
         score += W_COMPANY
+    if project is not None:
+        if not positive:
+            project = None  # a name without TGE signals is not a discovery
+        elif not question:  # a speculative headline names the project but earns nothing
+            expl.append(
+                {"signal": "new project", "detail": discovery_label(project), "delta": _D_NEW}
+            )
+            score += W_NEW
     if tokens:
         expl.append(
             {"signal": "token", "detail": ", ".join(["$" + t for t in tokens]), "delta": _D_TOKEN}
@@ -1018,4 +1051,9 @@ def _score(
         urgency,
         negatives,
         expl,
+        (
+            {"name": project["name"], "ticker": project["ticker"], "how": project["how"]}
+            if project
+            else None
+        ),
     )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 
+from core.alerts.router import wants_new_projects
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import (
     Company,
@@ -42,7 +43,15 @@ log = logging.getLogger(__name__)
 EMAIL_CODE_TTL = timedelta(minutes=30)
 MAX_WATCHLIST = 200
 _NUMERIC_ID = re.compile(r"^-?\d{1,20}$")
-_EDITABLE = {"min_confidence", "companies", "mode", "digest_interval", "digest_hour", "active"}
+_EDITABLE = {
+    "min_confidence",
+    "companies",
+    "mode",
+    "digest_interval",
+    "digest_hour",
+    "active",
+    "new_projects",
+}
 _DESTINATION_EDITABLE = ("name", "address", "rotate_secret")
 # kinds whose address a user may change; a chat id names the chat itself, so moving it is a
 # new destination (the bots create those when added to a chat)
@@ -72,6 +81,20 @@ def _mode(value: Any) -> SubscriptionMode:
         return SubscriptionMode(str(value).lower())
     except ValueError:
         raise InvalidInput("mode must be instant or digest", field="mode") from None
+
+
+def _new_projects(value: Any) -> bool | None:
+    """True/False, or "auto" (None: the default for the subscription's kind)."""
+    if isinstance(value, bool):
+        return value
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("on", "yes", "true"):
+        return True
+    if word in ("off", "no", "false"):
+        return False
+    if word in ("auto", "default"):
+        return None
+    raise InvalidInput("new_projects must be on, off or auto", field="new_projects")
 
 
 def _interval(value: Any) -> DigestInterval:
@@ -345,8 +368,12 @@ class Subscriptions:
         companies: list[Any] | None = None,
         mode: SubscriptionMode | str | None = None,
         digest_interval: DigestInterval | str | None = None,
+        new_projects: bool | str | None = None,
     ) -> Subscription:
         """Start (or update and re-activate) the destination's subscription.
+
+        ``new_projects``: True/False, or "auto" for the default (on for all companies, off
+        for a company list or watchlist); None leaves it as it is.
 
         Subscribing again is how an owner resumes a destination that was rejected (bot
         blocked, chat gone): the rejection is cleared and delivery is tried anew.
@@ -364,6 +391,8 @@ class Subscriptions:
             changes["mode"] = _mode(mode)
         if digest_interval is not None:
             changes["digest_interval"] = _interval(digest_interval)
+        if new_projects is not None:
+            changes["new_projects"] = _new_projects(new_projects)
         sub = await self.get_for_destination(destination)
         if sub is None:
             defaults = {
@@ -447,6 +476,9 @@ class Subscriptions:
             if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
                 raise InvalidInput("digest_hour must be 0-23", field="digest_hour")
             changes["digest_hour"] = hour
+        if "new_projects" in fields:
+            value = fields["new_projects"]
+            changes["new_projects"] = None if value is None else _new_projects(value)
         if "active" in fields:
             if not isinstance(fields["active"], bool):
                 raise InvalidInput("active must be true or false", field="active")
@@ -485,6 +517,10 @@ class Subscriptions:
             "min_confidence": sub.min_confidence,
             "company_ids": list(sub.company_ids or []),
             "use_watchlist": sub.use_watchlist,
+            "new_projects": sub.new_projects,
+            "receives_new_projects": wants_new_projects(
+                sub.new_projects, sub.company_ids, sub.use_watchlist
+            ),
             "mode": str(sub.mode),
             "digest_interval": str(sub.digest_interval),
             "digest_hour": sub.digest_hour,

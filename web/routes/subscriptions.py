@@ -32,6 +32,11 @@ SUB_FIELDS = {
     "companies": array(string(1, 128), 200),
     "mode": MODE,
     "digest_interval": INTERVAL,
+    "new_projects": {
+        "type": ["boolean", "null"],
+        "description": "alerts about projects in no companies table; null: the default "
+        "(on for all companies, off for a company list or watchlist)",
+    },
 }
 SUBSCRIPTION = obj({"id": integer(), "destination_id": integer()}, ("id",), extra=True)
 DESTINATION = obj(

@@ -35,10 +35,13 @@ function renderAlert(alert, prepend) {
   if (alert.url && /^https?:\/\//i.test(alert.url)) { title.href = alert.url; title.rel = "noopener noreferrer"; title.target = "_blank"; }
   li.append(el("strong", null), title);
   const conf = typeof alert.confidence === "number" ? Math.round(alert.confidence * 100) + "%" : "?";
-  const companies = (alert.companies || []).join(", ") || "no company";
+  const project = alert.new_project;
+  const projectLabel = project ? (project.name || "") + (project.ticker ? (project.name ? " ($" + project.ticker + ")" : "$" + project.ticker) : "") : "";
+  const companies = project ? "new project: " + projectLabel : ((alert.companies || []).join(", ") || "no company");
   li.append(el("div", `${conf} · ${alert.band || ""} · ${companies} · ${alert.source || ""}`, "meta"));
   if (alert.why) li.append(el("div", alert.why, "why"));
   li.append(voteButtons(alert));
+  if (project && state.user && state.user.role === "admin") li.append(addProjectLink(alert, project));
   const list = $("alerts");
   if (list.querySelector(`[data-id="${CSS.escape(String(alert.id))}"]`)) return;
   if (prepend) list.prepend(li); else list.append(li);
@@ -67,6 +70,29 @@ function voteButtons(alert) {
     box.append(button);
   }
   box.append(status);
+  return box;
+}
+
+// An admin adds a discovered project to the companies table (the companies service, as
+// POST /companies); the name can be corrected first, since it was read from the text.
+function addProjectLink(alert, project) {
+  const box = el("div", null, "add-project");
+  const link = el("a", `➕ Add ${project.name || "$" + project.ticker} to companies`);
+  link.href = "#";
+  link.className = "add-project-link";
+  const status = el("span", "", "vote-status");
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const name = project.name || window.prompt(`Name of the project with ticker $${project.ticker}?`, "");
+    if (!name) return;
+    try {
+      const company = await api("POST", "/companies", { name, tokens: project.ticker ? [project.ticker] : [] });
+      status.textContent = ` added ${company.name}`;
+      link.remove();
+      loadSide();
+    } catch (e) { status.textContent = " " + e.message; }
+  });
+  box.append(link, status);
   return box;
 }
 
