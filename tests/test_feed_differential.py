@@ -206,7 +206,8 @@ def atom_entry(draw: st.DrawFn, clean: bool = False) -> str:
         elif f == "content_base64":
             parts.append('<content type="application/octet-stream">VG9rZW4gWFla</content>')
         elif f == "author":
-            parts.append(f"<author><name>{draw(names_)}</name></author>")
+            uri = draw(st.sampled_from(["", "<uri>https://people.example.com/jane</uri>"]))
+            parts.append(f"<author>{uri}<name>{draw(names_)}</name></author>")
         elif f == "dc_title":
             parts.append(f"<dc:title>{draw(text_value)}</dc:title>")
         elif f == "xml_base":

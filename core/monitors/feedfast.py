@@ -44,6 +44,8 @@ _ATOM = "http://www.w3.org/2005/Atom"
 _RSS1 = "http://purl.org/rss/1.0/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDF_ABOUT = f"{{{_RDF}}}about"
+_AUTHOR_NAME = [f"{{{_ATOM}}}name"]
+_AUTHOR_NAME_URI = sorted([f"{{{_ATOM}}}name", f"{{{_ATOM}}}uri"])
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/html"}
@@ -332,15 +334,14 @@ def _entry(item: ET.Element, atom: bool, rdf_about: str | None) -> Entry:
                 continue
             raise Fallback(f"<{name}> (feedparser maps it)")
         if atom and name == "author":
-            if [c.tag for c in child] != [f"{{{_ATOM}}}name"]:
-                raise Fallback("Atom author other than a lone <name>")
-            value = (child[0].text or "").strip()
-            if len(child[0]) or child.attrib or child[0].attrib:
+            # <name> and maybe <uri>: feedparser's author is then the name, as written
+            tags = sorted(c.tag for c in child)
+            if tags not in (_AUTHOR_NAME, _AUTHOR_NAME_URI) or target in seen:
+                raise Fallback("Atom author other than <name> (and <uri>), or two authors")
+            if child.attrib or any(len(c) or c.attrib for c in child):
                 raise Fallback("Atom author with markup")
-            if target in seen:
-                raise Fallback("two authors")
             seen.add(target)
-            out.author = value
+            out.author = (child.findtext(_AUTHOR_NAME[0]) or "").strip()
             continue
         if len(child):
             raise Fallback(f"markup inside <{name}>")

@@ -111,6 +111,11 @@ def check_document(
     )
 
 
+def _reason_kind(reason: str) -> str:
+    """'encoding b'iso-8859-1'' -> 'encoding': group fallback reasons by what triggered them."""
+    return reason.split(" '")[0].split(" b'")[0].split(" (")[0][:48]
+
+
 def feed_files(root: Path) -> Iterable[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in FEED_SUFFIXES)
 
@@ -136,7 +141,7 @@ def check_directory(root: Path) -> dict[str, Any]:
                     kinds[kind] += 1
     paths = Counter(c.path_taken for c in checks)
     paths_with_entries = Counter(c.path_taken for c in with_entries)
-    reasons = Counter((c.fallback_reason or "").split(" ")[0] for c in checks if c.fallback_reason)
+    reasons = Counter(_reason_kind(c.fallback_reason) for c in checks if c.fallback_reason)
     return {
         "files": len(checks),
         "with_entries": len(with_entries),
