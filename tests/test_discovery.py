@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.alerts.render import message_from_alert
-from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
+from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE, LABELLED_CORPUS_FILE
 from core.commands.registry import CommandContext, execute
 from core.models import Company, DestinationKind, Platform, Role, Subscription
 from core.scoring import ScoringEngine
@@ -23,6 +23,7 @@ from tests.web_helpers import (  # noqa: F401 (the *_fixture names are fixtures)
 )
 
 REAL = {item["id"]: item for item in load_items(DEV_EVAL_FILE)}  # provenance: its README
+CORPUS = {item["id"]: item for item in load_items(LABELLED_CORPUS_FILE)}  # and its README
 
 # Real TGE items (core/data/eval/dev.jsonl) and the project each names, scored by an engine
 # whose companies table is empty.
@@ -80,6 +81,29 @@ def test_names_match() -> None:
     assert names_match({"name": None, "ticker": "MON"}, "Monad", "MON")
     assert not names_match({"name": "Binance", "ticker": "BNB"}, "Monad", "MON")
     assert not names_match(None, "Monad", "MON")
+
+
+@pytest.mark.parametrize(
+    ("item_id", "name", "ticker"),
+    [
+        ("c-2484", None, "0G"),  # "Introducing 0G (0G) on Binance HODLer Airdrops!"
+        ("c-0854", "Tokocrypto", "TKO"),  # "Binance Completes the Tokocrypto Subscription ..."
+        ("c-2482", None, "SWELL"),  # "Introducing SWELL"
+        ("c-2038", None, "IMX"),  # "Introducing the IMX Token"
+        ("c-2726", "Polyhedra Network", "ZK"),  # "Introducing ZK (Polyhedra Network) on OKX"
+        ("c-0306", "Story Protocol", None),  # "Story Protocol turns the page with ... launch"
+    ],
+)
+def test_real_corpus_items_name_the_project(item_id: str, name, ticker) -> None:
+    from core.scoring.discovery import discover
+    from core.scoring.text import clean, prepare, sentences_marked
+
+    item = CORPUS[item_id]
+    marked = sentences_marked(clean(item["title"]), clean(item["text"] or ""))
+    _cased, _low, bounds = prepare(marked)
+    tokens = {t: (0, 0) for t in ScoringEngine([]).analyze(item["title"], item["text"]).tokens}
+    found = discover(marked, bounds, tokens, {0})
+    assert found is not None and (found["name"], found["ticker"]) == (name, ticker), found
 
 
 def test_cjk_and_exchange_notices_name_the_project() -> None:

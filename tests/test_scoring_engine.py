@@ -545,6 +545,7 @@ def test_item_without_any_signal_is_empty_but_tickers_still_count(
         "explanation": [],
         "discovered": None,
         "new_project": False,
+        "language": "en",
     }
     # No phrase or name matched, but "$STRK" and "(PENGU)" are still tickers.
     assert analyze(engine, "Quiet markets", "Nothing but $STRK here.").tokens == ["STRK"]
@@ -577,6 +578,7 @@ def test_analysis_round_trip_and_why(engine: ScoringEngine) -> None:
         "explanation",
         "discovered",
         "new_project",
+        "language",
     }
     assert Analysis.from_dict(d) == a
     why = a.why()

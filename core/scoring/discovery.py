@@ -32,7 +32,7 @@ _TICK = r"\$?(?P<tick>[A-Z][A-Z0-9]{1,9})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "name (TICKER)",
-        re.compile(_NAME + r"\s*[(（]\$?(?P<tick>[A-Z][A-Z0-9]{0,9})[)）]"),
+        re.compile(_NAME + r"\s*[(（]\$?(?P<tick>[A-Z0-9][A-Z0-9]{0,9})[)）]"),
     ),
     (
         "TICKER (name)",
@@ -72,6 +72,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "exchange completes name",
+        re.compile(
+            r"\b[Cc]ompletes (?:the )?"
+            + _NAME
+            + r" (?:Lottery|Subscription|Token Sale|Launchpad|Launchpool|IEO)"
+        ),
+    ),
+    (
         "name TGE",
         re.compile(
             _NAME + r"\s+(?:\$?(?P<tick>[A-Z][A-Z0-9]{1,9})\s+)?"
@@ -80,6 +88,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+# Last resort, in a headline written in sentence case: its leading capitalised words are
+# its subject ("Story Protocol turns the page with ... token launch").
+_SUBJECT = re.compile(r"^[\s\W]*" + _NAME + r"(?= [a-z])")
 
 # The same shapes in all-lower-case text ("renzo has opened rez airdrop claims", "scroll's
 # airdrop is now claimable"), where nothing is capitalised: one or two words only.
@@ -103,6 +115,7 @@ _LOWER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("name TGE", re.compile(_LNAME + r"\s+(?:tge\b|airdrop\b|token generation)")),
 )
+_TRADING_FOR = re.compile(r"\b[Tt]rading [Ff]or \$?([A-Z][A-Z0-9]{1,9})\b")
 _LOWER_TICKER = re.compile(r"(?<![\w$])\$([a-z][a-z0-9]{1,7})\b")
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*(?:[kmb]|bn|mn|st|nd|rd|th|s|x|%)?$", re.IGNORECASE)
 
@@ -122,6 +135,8 @@ _STOP = frozenset(
     first second third next last all more most every some any one two three top best how-to
     vs versus ceo cto founder co-founder chief head team deposits deposit withdrawals
     trading users holders eligible wallets participants stakers community pre-market premarket
+    receive receives get gets earn earns giving gives give take takes make makes newly
+    controversial retrospective majority criticism criticisms approaches approaching despite
     """.split()
 )
 # Descriptions written before a name ("Ethereum Restaking Protocol EigenLayer"): dropped from
@@ -135,6 +150,8 @@ _DESCRIPTIVE = frozenset(
     aggregator oracle infrastructure privacy prediction market markets
     """.split()
 )
+# Exchange event words written after a project's name.
+_EVENT_WORDS = frozenset("subscription lottery draw launchpad launchpool sale ieo".split())
 # A whole name that is not a project.
 _NOT_A_NAME = frozenset(
     """bitcoin ethereum solana crypto cryptocurrency sec cftc us u.s uk eu tge airdrop token
@@ -156,6 +173,8 @@ def _trim(raw: str) -> str | None:
             break
     while len(words) > 1 and words[0].lower() in _DESCRIPTIVE:
         words = words[1:]
+    while len(words) > 1 and words[-1].lower() in _EVENT_WORDS:
+        words = words[:-1]  # "Tokocrypto Subscription (Launchpad)": the event, not the name
     if not words:
         return None
     name = " ".join(words)
@@ -175,6 +194,18 @@ _NEVER_TICKER = frozenset(
 
 def _ticker_ok(tick: str | None) -> bool:
     return bool(tick) and tick not in ACRONYMS  # type: ignore[operator]
+
+
+def _sentence_case(text: str) -> bool:
+    """Most words start in lower case (not a Title Case Headline)."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return sum(w[0].islower() for w in words) * 2 >= len(words)
+
+
+def _spelled_out(tick: str | None, name: str) -> bool:
+    """ "IEO (Initial Exchange Offering)": the bracket spells out an acronym."""
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", name) if w).upper()
+    return bool(tick) and initials == tick
 
 
 def _possessive_ticker(raw: str) -> str | None:
@@ -200,7 +231,7 @@ def discover(
     signal_sents: set[int],
 ) -> dict[str, Any] | None:
     """Name and ticker of the project an item is about, from its headline and signal
-    sentences: ``{"name", "ticker", "sentence", "how"}``, or None when nothing fits.
+    sentences: ``{"name", "ticker", "sentence", "how", "weak"}``, or None when nothing fits.
 
     ``tokens`` are the engine's tickers (``$ABC``, ``ABC token``, ``(ABC)``) with their
     sentence; ``signal_sents`` the sentences holding TGE keywords.
@@ -226,25 +257,44 @@ def discover(
                         break
                     continue
                 t = m.groupdict().get("tick")
+                if t and not any(ch.isalpha() for ch in t):
+                    continue  # "(2024)": a year, not a ticker
+                if label == "TICKER (name)" and _spelled_out(t, found):
+                    continue  # "IEO (Initial Exchange Offering)": a term, not a project
                 if patterns is _LOWER_PATTERNS and "." not in found:
                     found = found[0].upper() + found[1:]  # "renzo" -> "Renzo"
                     t = None
                 name, where, how = found, si, label
-                tick = t if _ticker_ok(t) else None
+                bracketed = label in ("name (TICKER)", "TICKER (name)")  # "Monad (MON)"
+                tick = t if _ticker_ok(t) or (bracketed and t not in _NEVER_TICKER) else None
+                if tick is None and _possessive_ticker(found) and " " not in found:
+                    name, tick = None, found  # "Introducing SWELL", "the IMX token"
                 break
             if name or tick:
                 break
         if name or tick:
             break
+    if name is None and tick is None:
+        headline = _sentence_text(marked, bounds, 0)
+        m = _SUBJECT.match(headline)
+        if m and _sentence_case(headline) and (found := _trim(m.group("name"))):
+            name, where, how = found, 0, "headline subject"
     if tick is None and tokens:
         # the engine's tickers: one in the name's sentence first, else the first one seen
         same = [t for t, (si, _p) in tokens.items() if si == where]
         tick = (same or list(tokens))[0]
         if name is None:
             where, how = tokens[tick][0], "$TICKER"
-    if tick is None:  # "$jto claim just went live": a lower-case $ticker
+    if tick is None:  # "... Will Open Trading for TKO"; "$jto claim just went live"
         for si in order[:3]:
-            m = _LOWER_TICKER.search(_sentence_text(marked, bounds, si))
+            text = _sentence_text(marked, bounds, si)
+            m = _TRADING_FOR.search(text)
+            if m and m.group(1) not in ACRONYMS:
+                tick = m.group(1)
+                if name is None:
+                    where, how = si, "trading for TICKER"
+                break
+            m = _LOWER_TICKER.search(text)
             if m and m.group(1).upper() not in ACRONYMS:
                 tick = m.group(1).upper()
                 if name is None:
@@ -254,7 +304,9 @@ def discover(
         return None
     if name and name == tick:
         name = None  # "ZRO airdrop": the ticker, not a name
-    return {"name": name, "ticker": tick, "sentence": where, "how": how}
+    # a guess from the headline's shape alone names the project but adds nothing to the score
+    weak = how == "headline subject" and tick is None
+    return {"name": name, "ticker": tick, "sentence": where, "how": how, "weak": weak}
 
 
 def label(found: dict[str, Any] | None) -> str:

@@ -27,6 +27,8 @@ import ahocorasick_rs
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
 from core.scoring.discovery import label as discovery_label
+from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
+from core.scoring.language import detect as detect_language
 from core.scoring.text import clean, pattern_key, prepare, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
@@ -37,6 +39,7 @@ MEDIUM = 0.4
 
 # Payload kinds, stored as small tuples: (kind, ...).
 _VOC, _COMP, _SYM, _EXCL = range(4)
+_CJK_KEY = "\x00cjk"  # the table key of a name the word automaton cannot match (see _Snapshot)
 # Company case rules: any case / must be capitalised (plain words like "Jupiter") / exact.
 _CI, _CAP, _EXACT = range(3)
 
@@ -78,6 +81,7 @@ class Analysis:
     explanation: list[dict[str, Any]] = field(default_factory=list)
     # A project in no companies table, read from the text: {"name", "ticker", "how"}.
     discovered: dict[str, Any] | None = None
+    language: str = "en"  # ISO 639-1, from core.scoring.language.detect
 
     @property
     def new_project(self) -> bool:
@@ -96,6 +100,7 @@ class Analysis:
             "explanation": [dict(e) for e in self.explanation],
             "discovered": dict(self.discovered) if self.discovered else None,
             "new_project": self.new_project,
+            "language": self.language,
         }
 
     @classmethod
@@ -112,6 +117,7 @@ class Analysis:
             negatives=list(d.get("negatives") or []),
             explanation=[dict(e) for e in d.get("explanation") or []],
             discovered=dict(d["discovered"]) if d.get("discovered") else None,
+            language=str(d.get("language") or "en"),
         )
 
     def why(self) -> str:
@@ -150,6 +156,10 @@ class _Snapshot:
     actions: list[Any]
     companies: tuple[CompanySpec, ...]
     symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
+    # Names written in CJK or Hangul ("币安", "모나드"), which have no word spaces to match in
+    # the normalised text: their own automaton over the cleaned text, and what each means.
+    cjk_automaton: Any = None
+    cjk_entries: tuple[tuple[_Ref, str], ...] = ()
 
 
 # A vocabulary phrase's roles: (tier, label, families, negatives as (category, repr of the
@@ -291,6 +301,9 @@ def _compile_company(c: CompanySpec) -> _Compiled:
     seen: set[str] = set()
     for alias in (c.name, *c.aliases):
         key = pattern_key(alias)
+        if not key and has_cjk(alias):
+            out.append((_CJK_KEY, (_COMP, ref, alias.strip())))
+            continue
         if not key or key in seen:
             continue
         seen.add(key)
@@ -324,6 +337,7 @@ def _build(
     # Vocabulary keys first, so pattern index i < len(_VOCAB) is vocabulary phrase i.
     table: dict[str, list[tuple[Any, ...]]] = {k: [] for k in _VOCAB}
     symbols: dict[str, list[_Ref]] = {}
+    cjk: list[tuple[_Ref, str]] = []
     for c in comps:
         compiled = old.get(c)
         if compiled is None:
@@ -332,6 +346,9 @@ def _build(
         for key, entry in compiled:
             if not key:
                 symbols.setdefault(entry[2], []).append(entry[1])
+                continue
+            if key == _CJK_KEY:
+                cjk.append((entry[1], entry[2]))
                 continue
             bucket = table.get(key)
             if bucket is None:
@@ -347,7 +364,15 @@ def _build(
         if bucket:  # a company named like a vocabulary word
             actions[i] = (_A_BOTH, _VOCAB_ROLES[i], bucket)
     actions.extend(buckets)
-    snap = _Snapshot(automaton, actions, comps, {k: tuple(v) for k, v in symbols.items()})
+    cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _ref, alias in cjk]) if cjk else None
+    snap = _Snapshot(
+        automaton,
+        actions,
+        comps,
+        {k: tuple(v) for k, v in symbols.items()},
+        cjk_automaton,
+        tuple(cjk),
+    )
     return snap, new_cache
 
 
@@ -422,7 +447,8 @@ class ScoringEngine:
         actions = snap.actions
         symbols = snap.symbols
         matches = snap.automaton.find_matches_as_indexes(low, overlapping=True)
-        if not matches and "$" not in cased and "(" not in marked:
+        lang = detect_language(marked, low)
+        if not matches and lang == EN and "$" not in cased and "(" not in marked:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
             return Analysis(0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []})
         for pi, s, e in matches:
@@ -562,6 +588,15 @@ class ScoringEngine:
                 tokens.setdefault(m.group(1), (bisect_right(bounds, j), j))
             j = marked.find("(", j + 1)
 
+        if lang != EN:  # the launch words of the item's own language
+            native_signals(
+                lang, marked, cased, low, bounds, tiers, fam_pos, tokens, symbols, neg_hits
+            )
+            if snap.cjk_automaton is not None and lang in CJK_LANGUAGES:
+                for pi, s, _e in snap.cjk_automaton.find_matches_as_indexes(marked):
+                    ref, alias = snap.cjk_entries[pi]
+                    comp_hits.append((ref, alias, bisect_right(bounds, s), s))
+
         # Companies: by name/alias, or by one of their tickers seen in context.
         comp_best: dict[_Ref, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
         for idx, alias, si, pos in comp_hits:
@@ -635,6 +670,7 @@ class ScoringEngine:
             cased,
             low,
             project,
+            lang,
         )
 
 
@@ -647,7 +683,8 @@ def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) ->
     r = cache.get(si)
     if r is None:
         seg = _sentence(cased, bounds, si)
-        r = cache[si] = seg.isupper() and len(seg) > 12
+        # mostly spaces: CJK or Hangul text (blanked out) around one Latin ticker, not caps
+        r = cache[si] = seg.isupper() and len(seg) > 12 and seg.count(" ") * 2 < len(seg)
     return r
 
 
@@ -841,6 +878,7 @@ def _score(
     cased: str,
     low: str,
     project: dict[str, Any] | None = None,
+    lang: str = EN,
 ) -> Analysis:
     """Add up the signals. Kept as one flat function: it runs for every item.
 
@@ -918,7 +956,9 @@ def _score(
     if project is not None:
         if not positive:
             project = None  # a name without TGE signals is not a discovery
-        elif not question:  # a speculative headline names the project but earns nothing
+        elif not question and not project["weak"]:
+            # a speculative headline, or a name that is only the headline's subject, names
+            # the project but earns nothing
             expl.append(
                 {"signal": "new project", "detail": discovery_label(project), "delta": _D_NEW}
             )
@@ -1056,4 +1096,5 @@ def _score(
             if project
             else None
         ),
+        lang,
     )

@@ -43,6 +43,8 @@ _FOLD: tuple[tuple[str, str], ...] = (
     ("\u200b", ""),
     ("\ufeff", ""),
     ("\uff04", "$"),
+    ("\uff08", "("),  # full-width brackets of CJK text: "Monad（MON）"
+    ("\uff09", ")"),
     ("\u2009", " "),
     ("\u202f", " "),
 )
