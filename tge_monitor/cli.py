@@ -244,6 +244,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
             )
 
         result = asyncio.run(bench_delivery(unthrottled))
+    elif args.what == "links":
+        from core.linkguard.bench import bench_links
+
+        result = bench_links()
     elif args.what == "api":
         from web.bench import bench_api
 
@@ -347,7 +351,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the full result as JSON")
     sp.set_defaults(func=cmd_parse_check)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
-    sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws"])
+    sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws", "links"])
     sp.add_argument("--companies", type=int, default=10_000)
     sp.add_argument("--items", type=int, default=2_000)
     sp.add_argument("--json", action="store_true")
