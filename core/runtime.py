@@ -21,6 +21,7 @@ from core.channels.email import EmailChannel
 from core.channels.webhook import WebhookChannel
 from core.commands import Commands
 from core.config import Settings, mask_url
+from core.linkguard import LinkGuard
 from core.metrics import Metrics
 from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
@@ -53,7 +54,8 @@ class App:
         self.kv: KeyValue = MemoryKeyValue()
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
         self.scoring = ScoringEngine()
-        self.companies = Companies(self.scoring)
+        self.links = LinkGuard()  # rebuilt with the scoring engine from the companies
+        self.companies = Companies(self.scoring, guard=self.links)
         self.metrics = Metrics()
         self.limiter = RateLimiter(MemoryBackend(), settings.rate_limits)  # RATE_LIMIT_*
         self.fetcher = SafeFetcher(settings)

@@ -352,9 +352,9 @@ class Registry:
 
 def default_registry() -> Registry:
     """Every command of the service, collected from the command modules."""
-    from core.commands import accounts, admin, alerts, general, subscriptions
+    from core.commands import accounts, admin, alerts, general, links, subscriptions
 
-    return Registry().collect(general, subscriptions, alerts, accounts, admin)
+    return Registry().collect(general, subscriptions, alerts, accounts, admin, links)
 
 
 # --- parsing -----------------------------------------------------------------------------

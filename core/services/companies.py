@@ -18,6 +18,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from core.errors import Conflict, InvalidInput, NotFound
+from core.linkguard import LinkGuard, guard_companies
+from core.linkguard.domains import is_ip, normalise_host
+from core.linkguard.guard import bare_handle
 from core.models import Company, CompanyStatus, Priority, in_id_range
 from core.scoring import CompanySpec, ScoringEngine
 
@@ -26,6 +29,8 @@ log = logging.getLogger(__name__)
 NAME_MAX = 128
 LIST_FIELDS = ("aliases", "tokens", "domains", "handles", "exclusions")
 TOKEN_RE = re.compile(r"^\$?[A-Za-z0-9]{1,15}$")
+HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+HOST_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 MAX_LIST = 50
 
 
@@ -52,6 +57,10 @@ def _clean_list(value: Any, field: str) -> list[str]:
         item = " ".join(raw.split())
         if not item:
             continue
+        if field == "domains":
+            item = clean_domain(item)
+        elif field == "handles":
+            item = clean_handle(item)
         if field == "tokens":
             if not TOKEN_RE.match(item):
                 raise InvalidInput(
@@ -68,6 +77,30 @@ def _clean_list(value: Any, field: str) -> list[str]:
     if len(out) > MAX_LIST:
         raise InvalidInput(f"{field} may hold at most {MAX_LIST} entries", field=field)
     return out
+
+
+def clean_domain(value: str) -> str:
+    """`https://www.LayerZero.network/` → `www.layerzero.network`; refuses what is not a host."""
+    host = normalise_host(value)
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        ascii_host = ""
+    if not ascii_host or is_ip(ascii_host) or not HOST_RE.match(ascii_host):
+        raise InvalidInput(
+            f"{value!r} is not a domain name (e.g. layerzero.network)", field="domains"
+        )
+    return host
+
+
+def clean_handle(value: str) -> str:
+    """`@LayerZero_Labs`, `https://x.com/LayerZero_Labs` → `LayerZero_Labs`."""
+    text = bare_handle(value)
+    if not HANDLE_RE.match(text):
+        raise InvalidInput(
+            f"{value!r} is not an X handle (1-15 letters, digits or _)", field="handles"
+        )
+    return text
 
 
 def _priority(value: Any) -> Priority:
@@ -91,13 +124,16 @@ def to_spec(company: Company) -> CompanySpec:
 class Companies:
     """CRUD over Company rows that keeps the live scoring engine in step."""
 
-    def __init__(self, engine: ScoringEngine) -> None:
+    def __init__(self, engine: ScoringEngine, guard: LinkGuard | None = None) -> None:
         self.engine = engine
+        self.guard = guard
 
     async def reload_engine(self) -> int:
-        """Rebuild the automaton from every active company; returns how many."""
+        """Rebuild the automaton (and the link guard's index) from every active company."""
         companies = await Company.filter(status=CompanyStatus.ACTIVE).order_by("id")
         self.engine.rebuild([to_spec(c) for c in companies])
+        if self.guard is not None:
+            self.guard.rebuild(guard_companies(companies))
         return len(companies)
 
     @staticmethod
@@ -248,6 +284,38 @@ class Companies:
         if not new:
             raise InvalidInput("alias is required", field="alias")
         return await self.update(company.id, aliases=[*(company.aliases or []), *new])
+
+    async def edit_official(self, ref: Any, action: str, value: Any) -> tuple[Company, str, str]:
+        """Add or remove one official domain or X handle (`@name` or an x.com link).
+
+        Returns (company, "domain"|"handle", the cleaned value)."""
+        company = await self.get(ref)
+        if action not in ("add", "remove"):
+            raise InvalidInput("action must be add or remove", field="action")
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput("a domain or @handle is required", field="value")
+        text = value.strip()
+        lowered = text.lower()
+        is_handle = text.startswith("@") or lowered.startswith(
+            ("x.com/", "twitter.com/", "https://x.com/", "https://twitter.com/")
+        )
+        field = "handles" if is_handle else "domains"
+        clean = clean_handle(text) if is_handle else clean_domain(text)
+        current = list(getattr(company, field) or [])
+        if action == "add":
+            if clean.lower() in (v.lower() for v in current):
+                raise Conflict(f"{company.name} already has {clean}", field="value")
+            updated = [*current, clean]
+        else:
+            updated = [v for v in current if v.lower() != clean.lower()]
+            if len(updated) == len(current):
+                listed = ", ".join(current) or "none"
+                raise NotFound(
+                    f"{company.name} has no {field[:-1]} {clean} (it has: {listed})",
+                    field="value",
+                )
+        company = await self.update(company.id, **{field: updated})
+        return company, field[:-1], clean
 
     async def delete(self, ref: Any) -> Company:
         company = await self.get(ref)

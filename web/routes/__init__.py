@@ -8,9 +8,18 @@ from web.schema import RouteSpec
 
 def all_routes(config: WebConfig) -> list[RouteSpec]:
     """The whole route table, in documentation order."""
-    from web.routes import alerts, auth, commands, companies, feeds, subscriptions, system
+    from web.routes import (
+        alerts,
+        auth,
+        commands,
+        companies,
+        feeds,
+        links,
+        subscriptions,
+        system,
+    )
 
     table: list[RouteSpec] = []
-    for module in (system, auth, companies, alerts, feeds, subscriptions, commands):
+    for module in (system, auth, companies, alerts, links, feeds, subscriptions, commands):
         table.extend(module.routes(config))
     return table

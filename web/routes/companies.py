@@ -56,6 +56,19 @@ async def update_company(request: web.Request) -> web.Response:
     return json_response(svc.to_json(company))
 
 
+async def add_official(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    company, _, _ = await svc.edit_official(params(request)["ref"], "add", body(request)["value"])
+    return json_response(svc.to_json(company), status=201)
+
+
+async def remove_official(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    p = params(request)
+    company, _, _ = await svc.edit_official(p["ref"], "remove", p["value"])
+    return json_response(svc.to_json(company))
+
+
 async def delete_company(request: web.Request) -> web.Response:
     await service(request, "companies").delete(params(request)["ref"])
     return web.Response(status=204)
@@ -108,6 +121,31 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             body={**obj({**FIELDS, "status": STATUS}), "minProperties": 1},
             response=COMPANY,
             errors=(403, 404, 409, 422),
+        ),
+        RouteSpec(
+            "POST",
+            "/companies/{ref}/official",
+            add_official,
+            "Add an official domain (layerzero.network) or X handle (@LayerZero_Labs) (admin); "
+            "the phishing guard compares every alert's links with them",
+            "companies",
+            auth="admin",
+            params=(REF,),
+            body=obj({"value": string(1, 300)}, ("value",)),
+            response=COMPANY,
+            status=201,
+            errors=(403, 404, 409, 422),
+        ),
+        RouteSpec(
+            "DELETE",
+            "/companies/{ref}/official/{value}",
+            remove_official,
+            "Remove an official domain or @handle (admin)",
+            "companies",
+            auth="admin",
+            params=(REF, Param("value", string(1, 300), "path", True, "domain or @handle")),
+            response=COMPANY,
+            errors=(403, 404, 422),
         ),
         RouteSpec(
             "DELETE",
