@@ -80,6 +80,7 @@ async def test_exact_embed_no_mentions(app, dc, channel) -> None:
                 {"name": "Companies", "value": "Acme\\_Labs", "inline": True},
                 {"name": "Tokens", "value": "$ACM", "inline": True},
                 {"name": "When", "value": "2026-03-03", "inline": True},
+                {"name": "Links", "value": "⚠️ [news.example](https://news.example/a)"},
             ],
             "url": "https://news.example/a",
             "footer": {"text": "Wire"},

@@ -147,3 +147,27 @@ async def test_admin_adds_a_new_project_from_the_alert(app: App, base_url: str, 
     assert (await Company.get(name="Linea")).tokens == ["LINEA"]
     await page.wait_for_selector("#companies li:has-text('Linea')")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+async def test_link_badges_and_defanged_suspicious_link(app: App, base_url: str, page) -> None:
+    await make_user(app, "root2", role="admin")
+    await app.companies.create("Foo Labs", tokens=["FOO"], domains=["foolabs.example"])
+    await page.goto(base_url + "/")
+    await page.fill("#username", "root2")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    await page.wait_for_selector("#conn.on", timeout=10_000)
+    phish = "https://foolabs-claim.example/connect"
+    await app.alerts.create_manual(
+        "Foo Labs $FOO airdrop claim opens",
+        f"Foo Labs token generation event. Claim at {phish} or https://foolabs.example/claim",
+        "https://www.coindesk.com/foo",
+    )
+    bad = await page.wait_for_selector("#alerts li.link.suspicious", timeout=10_000)
+    text = await bad.text_content()
+    assert "🚫" in text and "hxxps://foolabs-claim[.]example/connect" in text
+    assert "this is not Foo Labs's site" in text
+    assert await page.query_selector(f'#alerts a[href="{phish}"]') is None
+    good = await page.query_selector("#alerts li.link.official a")
+    assert good is not None and await good.get_attribute("href") == "https://www.coindesk.com/foo"
+    assert "✅" in await page.text_content("#alerts li.link.official")

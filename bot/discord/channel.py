@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 import aiohttp
 from discord.utils import escape_markdown
 
-from core.alerts.render import AlertMessage, DigestMessage, truncate
+from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.errors import InvalidInput
+from core.linkguard import SUSPICIOUS, LinkVerdict, defang
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -69,15 +70,16 @@ def _md(text: str) -> str:
 
 def render_embed(msg: AlertMessage) -> dict[str, Any]:
     """The alert as one embed: title+link, confidence, companies, tokens, when, why."""
+    first = "".join(f"**{_md(line)}**\n" for line in msg.first_lines())
     embed: dict[str, Any] = {
         "title": truncate(msg.title or "(untitled)", 256),
-        "description": truncate(f"**Why:** {_md(msg.why)}", 4000),
+        "description": truncate(f"{first}**Why:** {_md(msg.why)}", 4000),
         "color": BAND_COLORS.get(msg.band, 0x95A5A6),
         "fields": [
             {"name": "Confidence", "value": f"{msg.confidence_pct} ({msg.band})", "inline": True}
         ],
     }
-    if msg.url.startswith(("http://", "https://")) and len(msg.url) <= 2000:
+    if msg.url_is_safe() and len(msg.url) <= 2000:  # a suspicious link is never a link
         embed["url"] = msg.url
     if msg.new_project:
         value = truncate(_md(msg.new_project), 1024)
@@ -90,11 +92,34 @@ def render_embed(msg: AlertMessage) -> dict[str, Any]:
         embed["fields"].append({"name": "Tokens", "value": _md(value), "inline": True})
     if msg.when():
         embed["fields"].append({"name": "When", "value": _md(msg.when() or ""), "inline": True})
+    if msg.links:
+        lines = [_link_md(v, msg.companies) for v in msg.links[:8]]
+        embed["fields"].append({"name": "Links", "value": _join_within(lines, 1024)})
     if msg.source:
         embed["footer"] = {"text": truncate(msg.source, 2048)}
     if msg.created_at is not None:
         embed["timestamp"] = msg.created_at.astimezone(UTC).isoformat()
     return embed
+
+
+def _link_md(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
+    """✅/⚠️ as a masked link; 🚫 defanged in a code span, so Discord never makes it a link."""
+    if verdict.verdict == SUSPICIOUS:
+        shown = truncate(defang(verdict.url), 200).replace("`", "'")
+        return f"{verdict.badge} `{shown}` — **{_md(not_their_site(verdict, companies))}**"
+    host = urlsplit(verdict.url).hostname or verdict.url
+    target = verdict.url.replace(")", "%29")
+    return f"{verdict.badge} [{_md(truncate(host, 80))}]({target})"
+
+
+def _join_within(lines: list[str], limit: int) -> str:
+    """Whole lines only (a cut markdown link would break the embed)."""
+    out = ""
+    for line in lines:
+        if len(out) + len(line) + 1 > limit:
+            break
+        out += ("\n" if out else "") + line
+    return out or truncate(lines[0], limit)
 
 
 def render_digest(digest: DigestMessage) -> dict[str, Any]:
@@ -104,8 +129,10 @@ def render_digest(digest: DigestMessage) -> dict[str, Any]:
         lines = []
         for msg in alerts:
             title = _md(truncate(msg.title or "(untitled)", 150))
-            if msg.url.startswith(("http://", "https://")):
+            if msg.url_is_safe():
                 title = f"[{title}]({msg.url})"
+            if any(v.suspicious for v in msg.links):
+                title = f"🚫 {title}"
             lines.append(f"• {title} — {msg.confidence_pct}")
         fields.append({"name": truncate(company, 256), "value": truncate("\n".join(lines), 1024)})
     return {

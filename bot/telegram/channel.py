@@ -28,8 +28,9 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, RequestData
 
-from core.alerts.render import AlertMessage, DigestMessage, truncate
+from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
+from core.linkguard import SUSPICIOUS, LinkVerdict, defang
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -56,15 +57,17 @@ def _e(text: str) -> str:
 
 def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
     """Telegram HTML and the inline keyboard (source link + 👍/👎/not-a-TGE votes)."""
-    lines = [f"<b>{_e(truncate(msg.title or '(untitled)', 400))}</b>"]
+    lines = [f"<b>{_e(truncate(line, 300))}</b>" for line in msg.first_lines()]
+    lines.append(f"<b>{_e(truncate(msg.title or '(untitled)', 400))}</b>")
     lines.append(_e(truncate(msg.summary_line(), 400)))
     if msg.when():
         lines.append(f"⏰ {_e(truncate(msg.when() or '', 100))}")
     lines.append(f"<i>Why: {_e(truncate(msg.why, 700))}</i>")
     if msg.source:
         lines.append(f"Source: {_e(truncate(msg.source, 200))}")
+    lines.extend(_link_html(v, msg.companies) for v in msg.links[:8])
     rows: list[list[InlineKeyboardButton]] = []
-    if msg.url.startswith(("http://", "https://")):
+    if msg.url_is_safe():  # a suspicious link is never a button
         rows.append([InlineKeyboardButton("Open source", url=msg.url)])
     rows.append(
         [
@@ -79,6 +82,17 @@ def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def _link_html(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
+    """✅/⚠️ links are links; a 🚫 one is defanged text in <code>, never clickable."""
+    if verdict.verdict == SUSPICIOUS:
+        return (
+            f"{verdict.badge} <code>{_e(truncate(defang(verdict.url), 200))}</code> — "
+            f"<b>{_e(not_their_site(verdict, companies))}</b> ({_e(truncate(verdict.reason, 200))})"
+        )
+    shown = _e(truncate(verdict.url, 80))
+    return f'{verdict.badge} <a href="{html.escape(verdict.url, quote=True)}">{shown}</a>'
+
+
 def render_digest(digest: DigestMessage, limit: int = 4000) -> str:
     n = digest.alert_count
     out = [f"<b>TGE digest: {n} alert{'s' if n != 1 else ''}</b> ({_e(digest.window_label)})"]
@@ -86,9 +100,11 @@ def render_digest(digest: DigestMessage, limit: int = 4000) -> str:
         out.append(f"\n<b>{_e(truncate(company, 100))}</b>")
         for msg in alerts:
             title = _e(truncate(msg.title or "(untitled)", 200))
-            if msg.url.startswith(("http://", "https://")):
+            if msg.url_is_safe():
                 title = f'<a href="{html.escape(msg.url, quote=True)}">{title}</a>'
-            out.append(f"• {title} — {msg.confidence_pct} {msg.band}")
+            flag = "🚫 " if any(v.suspicious for v in msg.links) else ""
+            flag += "⚠️ warning: " if msg.kind == "warning" else ""
+            out.append(f"• {flag}{title} — {msg.confidence_pct} {msg.band}")
     text = ""
     for line in out:  # cut between lines so no tag or entity is ever split
         if len(text) + len(line) + 2 > limit:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.linkguard import SUSPICIOUS, LinkReview, LinkVerdict, defang
 from core.scoring import Analysis
 from core.scoring.discovery import label as discovery_label
 
@@ -34,10 +35,37 @@ class AlertMessage:
     unsubscribe_url: str | None = None  # set by the dispatcher for email destinations
     new_project: str = ""  # "X ($ABC)": a project in no companies table (discovery)
     can_add_project: bool = False  # set by the dispatcher for an admin's destinations
+    links: tuple[LinkVerdict, ...] = ()  # the phishing guard's verdict on every link
+    kind: str = "tge"  # "warning": a story about impersonation, not a TGE
+    warning: str | None = None
+    link_headline: str | None = None  # a claim alert whose only link is suspicious
 
     @property
     def new_project_name(self) -> str:
         return self.new_project.split(" ($", 1)[0] if self.new_project else ""
+
+    def verdict_for(self, url: str) -> LinkVerdict | None:
+        return next((v for v in self.links if v.url == url), None)
+
+    def url_is_safe(self) -> bool:
+        """The source link may be a button/hyperlink: http(s) and not suspicious."""
+        if not self.url.startswith(("http://", "https://")):
+            return False
+        verdict = self.verdict_for(self.url)
+        return verdict is None or verdict.verdict != SUSPICIOUS
+
+    def first_lines(self) -> list[str]:
+        """What must be read before anything else: an impersonation or a bad claim link."""
+        out = []
+        if self.link_headline:
+            out.append(self.link_headline)
+        if self.warning:
+            out.append(f"⚠️ {self.warning}")
+        return out
+
+    def link_lines(self) -> list[str]:
+        """Plain text, one per link: badge, the link (defanged when suspicious), why."""
+        return [link_line(v, self.companies) for v in self.links]
 
     @property
     def confidence_pct(self) -> str:
@@ -61,15 +89,33 @@ class AlertMessage:
 
     def plain_text(self, limit: int = 4000) -> str:
         """Plain text (emails, notices, logs); trimmed to `limit` characters."""
-        lines = [self.title or "(untitled)", self.summary_line()]
+        lines = [*self.first_lines(), self.title or "(untitled)", self.summary_line()]
         if self.when():
             lines.append(f"When: {self.when()}")
         lines.append(f"Why: {self.why}")
         if self.source:
             lines.append(f"Source: {self.source}")
-        if self.url:
+        if self.links:
+            lines.append("Links:")
+            lines.extend(self.link_lines())
+        elif self.url:
             lines.append(self.url)
         return truncate("\n".join(lines), limit)
+
+
+def not_their_site(verdict: LinkVerdict, companies: tuple[str, ...] = ()) -> str:
+    """'this is not LayerZero's site' — the project it imitates, else the alert's."""
+    project = verdict.company or (companies[0] if companies else "the project")
+    return f"this is not {project}'s site"
+
+
+def link_line(verdict: LinkVerdict, companies: tuple[str, ...] = ()) -> str:
+    if verdict.verdict == SUSPICIOUS:
+        return (
+            f"{verdict.badge} {defang(verdict.url)} — {not_their_site(verdict, companies)} "
+            f"({verdict.reason})"
+        )
+    return f"{verdict.badge} {verdict.url} — {verdict.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +143,7 @@ def truncate(text: str, limit: int) -> str:
 def message_from_alert(alert: Any) -> AlertMessage:
     """Build the neutral message from an Alert row (no extra queries: uses its analysis)."""
     analysis = Analysis.from_dict(alert.analysis or {"confidence": alert.confidence})
+    links = LinkReview.from_analysis(alert.analysis)
     urgency = analysis.urgency or {}
     return AlertMessage(
         alert_id=alert.id,
@@ -112,6 +159,10 @@ def message_from_alert(alert: Any) -> AlertMessage:
         why=analysis.why(),
         created_at=alert.created_at,
         new_project=discovery_label(analysis.discovered) if analysis.new_project else "",
+        links=tuple(links.links),
+        kind=links.kind,
+        warning=links.warning,
+        link_headline=links.headline,
     )
 
 
@@ -137,7 +188,10 @@ def group_digest(alerts: list[AlertMessage]) -> tuple[tuple[str, tuple[AlertMess
 
 def email_subject(msg: AlertMessage) -> str:
     title = " ".join((msg.title or "(untitled)").split())  # no header injection via newlines
-    return truncate(f"[TGE {msg.band} {msg.confidence_pct}] {title}", 200)
+    if msg.kind == "warning":
+        return truncate(f"[Warning: impersonation, not a TGE] {title}", 200)
+    tag = "[SUSPICIOUS LINK] " if msg.link_headline else ""
+    return truncate(f"{tag}[TGE {msg.band} {msg.confidence_pct}] {title}", 200)
 
 
 def email_alert_text(msg: AlertMessage, unsubscribe_url: str | None = None) -> str:
@@ -147,17 +201,33 @@ def email_alert_text(msg: AlertMessage, unsubscribe_url: str | None = None) -> s
     return text
 
 
+def _link_html(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
+    """A link row: suspicious ones as defanged text, never an <a>."""
+    e = html.escape
+    if verdict.verdict == SUSPICIOUS:
+        return (
+            f"<li>{verdict.badge} <code>{e(defang(verdict.url))}</code> — "
+            f"<b>{e(not_their_site(verdict, companies))}</b> ({e(verdict.reason)})</li>"
+        )
+    link = f'<a href="{e(verdict.url, quote=True)}">{e(truncate(verdict.url, 120))}</a>'
+    return f"<li>{verdict.badge} {link} — {e(verdict.reason)}</li>"
+
+
 def _alert_html(msg: AlertMessage) -> str:
     e = html.escape
     title = e(msg.title or "(untitled)")
-    if msg.url:
+    if msg.url and msg.url_is_safe():
         title = f'<a href="{e(msg.url, quote=True)}">{title}</a>'
-    rows = [f'<h3 style="margin:0">{title}</h3>', f"<div>{e(msg.summary_line())}</div>"]
+    rows = [f'<div style="color:#b00020"><b>{e(line)}</b></div>' for line in msg.first_lines()]
+    rows += [f'<h3 style="margin:0">{title}</h3>', f"<div>{e(msg.summary_line())}</div>"]
     if msg.when():
         rows.append(f"<div>When: {e(msg.when() or '')}</div>")
     rows.append(f"<div><i>Why: {e(msg.why)}</i></div>")
     if msg.source:
         rows.append(f"<div>Source: {e(msg.source)}</div>")
+    if msg.links:
+        items = "".join(_link_html(v, msg.companies) for v in msg.links)
+        rows.append(f'<ul style="margin:4px 0;padding-left:18px">{items}</ul>')
     return '<div style="margin:0 0 16px 0">' + "".join(rows) + "</div>"
 
 
@@ -182,11 +252,14 @@ def digest_text(digest: DigestMessage) -> str:
     for company, alerts in digest.groups:
         out.append(f"== {company} ==")
         for msg in alerts:
+            out.extend(f"  {line}" for line in msg.first_lines())
             out.append(f"- {msg.title or '(untitled)'} [{msg.confidence_pct} {msg.band}]")
             out.append(f"  Why: {msg.why}")
             if msg.when():
                 out.append(f"  When: {msg.when()}")
-            if msg.url:
+            if msg.links:
+                out.extend(f"  {line}" for line in msg.link_lines())
+            elif msg.url:
                 out.append(f"  {msg.url}")
         out.append("")
     if digest.unsubscribe_url:

@@ -21,6 +21,7 @@ from core.alerts import feedback
 from core.alerts.render import message_from_alert
 from core.alerts.router import Router
 from core.errors import InvalidInput, NotFound
+from core.linkguard import LinkGuard, LinkReview, review
 from core.models import (
     Alert,
     Company,
@@ -106,17 +107,45 @@ class AlertService:
 
     # --- creating ---------------------------------------------------------------------
 
-    async def create_from_item(self, item: Item, analysis: Analysis) -> Alert:
-        """Store an alert for a scored item with its delivery rows; idempotent per item."""
+    def review(
+        self,
+        analysis: Analysis,
+        *,
+        title: str,
+        text: str,
+        url: str,
+        source_url: str | None = None,
+    ) -> tuple[Analysis, LinkReview]:
+        """The phishing guard's look at an item's links and wording (`core.linkguard`)."""
+        guard = getattr(self.app, "links", None)
+        if guard is None:  # an App without a guard (a stripped-down test app): no companies
+            guard = self._no_guard = getattr(self, "_no_guard", None) or LinkGuard()
+        return review(guard, analysis, title=title, text=text, url=url, source_url=source_url)
+
+    async def create_from_item(
+        self, item: Item, analysis: Analysis, links: LinkReview | None = None
+    ) -> Alert:
+        """Store an alert for a scored item with its delivery rows; idempotent per item.
+
+        `links`: the item's link review when the caller already ran it (the ingestor does,
+        before the threshold check, since scam wording lowers the score)."""
         existing = await Alert.filter(item_id=item.id).first()
         if existing is not None:
             return existing
         source = ""
-        if item.feed_id:
-            feed = await item.feed
-            source = (feed.name if feed else "") or ""
+        feed = await item.feed if item.feed_id else None
+        if feed is not None:
+            source = feed.name or ""
         if not source:
             source = urlsplit(item.url or "").hostname or ""
+        if links is None:
+            analysis, links = self.review(
+                analysis,
+                title=item.title or "",
+                text=item.text or "",
+                url=item.url or "",
+                source_url=feed.url if feed is not None else None,
+            )
         return await self._create(
             item=item,
             title=item.title or "",
@@ -124,6 +153,7 @@ class AlertService:
             source=source[:256],
             analysis=analysis,
             created_by=None,
+            links=links,
         )
 
     async def create_manual(
@@ -152,6 +182,7 @@ class AlertService:
             analysis = engine.analyze(title.strip(), text, source_kind="manual")
         else:
             analysis = Analysis(confidence=1.0, band=band_for(1.0))
+        analysis, links = self.review(analysis, title=title.strip(), text=text, url=url)
         return await self._create(
             item=None,
             title=title.strip(),
@@ -159,6 +190,7 @@ class AlertService:
             source="manual",
             analysis=analysis,
             created_by=created_by,
+            links=links,
         )
 
     async def _create(
@@ -170,8 +202,12 @@ class AlertService:
         source: str,
         analysis: Analysis,
         created_by: User | None,
+        links: LinkReview | None = None,
     ) -> Alert:
         confidence = max(0.0, min(1.0, float(analysis.confidence)))
+        stored = analysis.to_dict()
+        if links is not None:
+            stored.update(links.to_json())
         wanted = {int(c["id"]) for c in analysis.companies if c.get("id") is not None}
         async with in_transaction() as conn:
             companies = await Company.filter(id__in=wanted).using_db(conn) if wanted else []
@@ -182,7 +218,7 @@ class AlertService:
                 source=source,
                 confidence=confidence,
                 band=analysis.band or band_for(confidence),
-                analysis=analysis.to_dict(),
+                analysis=stored,
                 created_by=created_by,
                 using_db=conn,
             )
@@ -253,6 +289,9 @@ class AlertService:
                 if analysis.get("new_project") and analysis.get("discovered")
                 else None
             ),
+            "kind": msg.kind,
+            "warning": msg.warning,
+            "links": [v.to_json() for v in msg.links],
             "feedback": {
                 "up": alert.feedback_up,
                 "down": alert.feedback_down,

@@ -145,17 +145,34 @@ class Ingestor:
         analysis = self.engine.analyze(
             entry.title, entry.text, source_kind=source_kind, published=entry.published
         )
-        stats.analyses[item.id] = analysis
-        if analysis.confidence < self.app.settings.alert_threshold:
+        threshold = self.app.settings.alert_threshold
+        if analysis.confidence < threshold:
+            stats.analyses[item.id] = analysis
             return
-        alert = await self._alert(item, feed, analysis)
+        links = None
+        alerts = getattr(self.app, "alerts", None)
+        if alerts is not None:
+            # scam wording next to an unofficial link lowers the score: look before deciding
+            analysis, links = alerts.review(
+                analysis,
+                title=entry.title,
+                text=entry.text,
+                url=entry.url,
+                source_url=feed.url if feed is not None else None,
+            )
+        stats.analyses[item.id] = analysis
+        if analysis.confidence < threshold:
+            return
+        alert = await self._alert(item, feed, analysis, links)
         if alert is not None:
             stats.alerts.append(alert)
 
-    async def _alert(self, item: Item, feed: Feed | None, analysis: Analysis) -> Alert | None:
+    async def _alert(
+        self, item: Item, feed: Feed | None, analysis: Analysis, links: Any = None
+    ) -> Alert | None:
         alerts = getattr(self.app, "alerts", None)
         if alerts is not None:
-            return await alerts.create_from_item(item, analysis)
+            return await alerts.create_from_item(item, analysis, links)
         # Fallback until the alert pipeline is wired: store and log, no delivery.
         source = (feed.name if feed else "") or urlsplit(item.url or "").hostname or ""
         alert = await Alert.create(

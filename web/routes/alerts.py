@@ -8,6 +8,7 @@ from core.errors import InvalidInput
 from web.config import WebConfig
 from web.keys import ALERTS_CACHE_KEY
 from web.routes.common import body, dumps, json_response, params, principal, service, to_json
+from web.routes.links import LINKS
 from web.schema import (
     BOOLEAN,
     ID_PATH,
@@ -35,6 +36,13 @@ ALERT = obj(
         "companies": array(string()),
         "tokens": array(string()),
         "why": string(),
+        "kind": {
+            "type": "string",
+            "enum": ["tge", "warning"],
+            "description": "warning: a story about impersonation of a project, not a TGE",
+        },
+        "warning": {"type": ["string", "null"]},
+        "links": LINKS,
         "created_at": {"type": ["string", "null"]},
     },
     ("id", "title", "confidence"),

@@ -28,11 +28,51 @@ async function api(method, path, body) {
   return data;
 }
 
+const BADGES = { official: "✅", unknown: "⚠️", suspicious: "🚫" };
+
+// "https://evil.xyz/x" -> "hxxps://evil[.]xyz/x": shown, never a link.
+function defang(url) {
+  const m = /^([a-z]+):\/\/([^/?#]*)(.*)$/i.exec(url);
+  if (!m) return url.replace(/\./g, "[.]");
+  return m[1].replace(/http/i, "hxxp") + "://" + m[2].replace(/\./g, "[.]") + m[3];
+}
+
+// The phishing guard's verdict on every link: ✅/⚠️ links open, a 🚫 one is defanged text.
+function linkList(alert) {
+  const ul = el("ul", null, "links");
+  const companies = alert.companies || [];
+  for (const link of (alert.links || [])) {
+    const li = el("li", null, "link " + link.verdict);
+    li.append(el("span", BADGES[link.verdict] || "⚠️", "badge"), " ");
+    if (link.verdict === "suspicious") {
+      li.append(el("code", defang(link.url)));
+      const project = link.company || companies[0] || "the project";
+      li.append(" ", el("strong", `this is not ${project}'s site`), " ", el("span", `(${link.reason})`, "reason"));
+    } else {
+      const a = el("a", link.url);
+      if (/^https?:\/\//i.test(link.url)) { a.href = link.url; a.rel = "noopener noreferrer"; a.target = "_blank"; }
+      li.append(a, " ", el("span", link.reason, "reason"));
+    }
+    ul.append(li);
+  }
+  return ul;
+}
+
+function sourceIsSafe(alert) {
+  const own = (alert.links || []).find((l) => l.url === alert.url);
+  return !own || own.verdict !== "suspicious";
+}
+
 function renderAlert(alert, prepend) {
-  const li = el("li", null, "alert " + (alert.band || "low"));
+  const li = el("li", null, "alert " + (alert.band || "low") + (alert.kind === "warning" ? " warning" : ""));
   li.dataset.id = alert.id;
+  if (alert.kind === "warning" && alert.warning) li.append(el("div", "⚠️ " + alert.warning, "warn"));
+  const only = (alert.links || []);
+  if (only.length && only.every((l) => l.verdict === "suspicious") && /claim|airdrop/i.test(alert.title || "")) {
+    li.append(el("div", "🚫 The only link in this claim alert is not the project's site: do not connect a wallet", "warn"));
+  }
   const title = el("a", alert.title || "(untitled)");
-  if (alert.url && /^https?:\/\//i.test(alert.url)) { title.href = alert.url; title.rel = "noopener noreferrer"; title.target = "_blank"; }
+  if (alert.url && /^https?:\/\//i.test(alert.url) && sourceIsSafe(alert)) { title.href = alert.url; title.rel = "noopener noreferrer"; title.target = "_blank"; }
   li.append(el("strong", null), title);
   const conf = typeof alert.confidence === "number" ? Math.round(alert.confidence * 100) + "%" : "?";
   const project = alert.new_project;
@@ -40,6 +80,7 @@ function renderAlert(alert, prepend) {
   const companies = project ? "new project: " + projectLabel : ((alert.companies || []).join(", ") || "no company");
   li.append(el("div", `${conf} · ${alert.band || ""} · ${companies} · ${alert.source || ""}`, "meta"));
   if (alert.why) li.append(el("div", alert.why, "why"));
+  if ((alert.links || []).length) li.append(linkList(alert));
   li.append(voteButtons(alert));
   if (project && state.user && state.user.role === "admin") li.append(addProjectLink(alert, project));
   const list = $("alerts");
