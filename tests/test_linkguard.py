@@ -181,7 +181,7 @@ async def test_alert_links_shown_everywhere(app: App) -> None:
         (PHISH, "suspicious"),
         ("https://layerzero.network/docs", "official"),
     ]
-    assert data["kind"] == "tge" and data["warning"] is None
+    assert data["kind"] == "tge" and data["warning"] is None and data["link_headline"] is None
     msg = message_from_alert(alert)
 
     html, keyboard = render_alert(msg)
@@ -211,6 +211,7 @@ async def test_claim_alert_whose_only_link_is_suspicious_says_so_first(app: App)
     )
     msg = message_from_alert(alert)
     assert msg.link_headline and "NOT LayerZero's site" in msg.link_headline
+    assert app.alerts.to_json(alert)["link_headline"] == msg.link_headline
     html, keyboard = render_alert(msg)
     assert html.splitlines()[0].startswith("<b>🚫 The only link in this claim alert is NOT")
     assert not [b for row in keyboard.inline_keyboard for b in row if b.url]

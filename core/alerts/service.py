@@ -291,6 +291,7 @@ class AlertService:
             ),
             "kind": msg.kind,
             "warning": msg.warning,
+            "link_headline": msg.link_headline,
             "links": [v.to_json() for v in msg.links],
             "feedback": {
                 "up": alert.feedback_up,

@@ -42,6 +42,10 @@ ALERT = obj(
             "description": "warning: a story about impersonation of a project, not a TGE",
         },
         "warning": {"type": ["string", "null"]},
+        "link_headline": {
+            "type": ["string", "null"],
+            "description": "set when a claim alert's only links are suspicious: show it first",
+        },
         "links": LINKS,
         "created_at": {"type": ["string", "null"]},
     },

@@ -67,10 +67,7 @@ function renderAlert(alert, prepend) {
   const li = el("li", null, "alert " + (alert.band || "low") + (alert.kind === "warning" ? " warning" : ""));
   li.dataset.id = alert.id;
   if (alert.kind === "warning" && alert.warning) li.append(el("div", "⚠️ " + alert.warning, "warn"));
-  const only = (alert.links || []);
-  if (only.length && only.every((l) => l.verdict === "suspicious") && /claim|airdrop/i.test(alert.title || "")) {
-    li.append(el("div", "🚫 The only link in this claim alert is not the project's site: do not connect a wallet", "warn"));
-  }
+  if (alert.link_headline) li.append(el("div", alert.link_headline, "warn"));
   const title = el("a", alert.title || "(untitled)");
   if (alert.url && /^https?:\/\//i.test(alert.url) && sourceIsSafe(alert)) { title.href = alert.url; title.rel = "noopener noreferrer"; title.target = "_blank"; }
   li.append(el("strong", null), title);
