@@ -85,7 +85,8 @@ async def test_exact_payload_escaped_with_buttons(app, tg, channel) -> None:
         "⏰ 2026-03-03\n"
         "<i>Why: Acme &amp; Sons · $ACM · tier-1 'token generation event' · "
         "date 2026-03-03</i>\n"
-        "Source: &lt;Wire&gt;"
+        "Source: &lt;Wire&gt;\n"
+        '⚠️ <a href="https://news.example/a?x=1&amp;y=2">https://news.example/a?x=1&amp;y=2</a>'
     )
     assert sent["reply_markup"] == {
         "inline_keyboard": [
