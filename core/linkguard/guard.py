@@ -101,12 +101,21 @@ class GuardCompany:
     known_site: bool = False  # a news site or exchange: imitations count, it is no project
 
 
+# Exchange names that are also ordinary words: as lookalike targets they would flag half the
+# crypto web (cryptonary.com, cryptopotato.com are not imitating crypto.com).
+GENERIC_LABELS = frozenset({"crypto", "gate", "gemini"})
+# Endings so common that two names sharing a start on them mean nothing (see MIN_PREFIX).
+COMMON_ENDINGS = frozenset({"com", "net", "org", "io", "co", "xyz", "app", "ai", "info"})
+
+
 def _known_sites() -> list[GuardCompany]:
-    """News sites and exchanges as lookalike targets (coinbase → coinkbase.com)."""
+    """Exchanges as lookalike targets (coinbase → coinkbase.com). News sites are not: their
+    names are common words (cryptonews.net, theblockbeats.info are other real sites)."""
     out = []
-    for reg in sorted(NEWS | EXCHANGES):
+    for reg in sorted(EXCHANGES):
         label = reg.split(".", 1)[0]
-        out.append(GuardCompany(label.capitalize(), (reg,), known_site=True))
+        if label not in GENERIC_LABELS:
+            out.append(GuardCompany(label.capitalize(), (reg,), known_site=True))
     return out
 
 
@@ -466,6 +475,8 @@ class LinkGuard:
         found = self._brand_in_name(parts, context)
         if found is not None:
             return found
+        if parts.suffix in COMMON_ENDINGS:
+            return None
         for official_label, company, reg in index.by_suffix.get(parts.suffix, ()):
             if len(official_label) < MIN_PREFIX:
                 continue
@@ -489,6 +500,8 @@ class LinkGuard:
             text, overlapping=True
         ):
             for brand in index.brands[pattern]:
+                if not brand.official and skeleton(parts.label) == index.brand_keys[pattern]:
+                    continue  # claim.ethena.fi: maybe the project's own site; nothing to compare
                 in_context = brand.company.lower() in wanted
                 if not (bait or brand.strong or (in_context and brand.official)):
                     if not brand.official:

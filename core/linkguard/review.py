@@ -25,6 +25,7 @@ SCAM_FACTOR = 0.35  # a scam-worded item keeps about a third of its confidence
 
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\"»”’"
+_SCHEME_RE = re.compile(r"https?://", re.IGNORECASE)
 
 _COIN = r"(?:eth|btc|sol|bnb|usdt|usdc|ton|sui|matic|crypto|coins?|tokens?|funds)"
 _SCAM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -70,8 +71,16 @@ def extract_urls(*texts: str, limit: int = MAX_LINKS) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for text in texts:
-        for match in _URL_RE.finditer(text or ""):
-            url = match.group(0).rstrip(_TRAILING)
+        text = text or ""
+        pos = 0
+        while (match := _URL_RE.search(text, pos)) is not None:
+            url = match.group(0)
+            pos = match.end()
+            again = _SCHEME_RE.search(url, 8)  # "site.comhttps://next": two links run together
+            if again:
+                url = url[: again.start()]
+                pos = match.start() + again.start()
+            url = url.rstrip(_TRAILING)
             if url.lower().startswith("www."):
                 url = "https://" + url
             if len(url) > 2048 or url in seen:
