@@ -72,7 +72,8 @@ async def test_exact_embed_no_mentions(app, dc, channel) -> None:
     assert "content" not in sent
     assert sent["embeds"] == [
         {
-            "title": "@everyone Acme **TGE** <@&123> now",
+            # the title is escaped like everything else: no bold, no mention look-alike
+            "title": "@\u200beveryone Acme \\*\\*TGE\\*\\* <@\u200b&123> now",
             "description": "**Why:** Acme\\_Labs · $ACM · date 2026-03-03",
             "color": 0xE74C3C,
             "fields": [

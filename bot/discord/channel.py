@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import aiohttp
-from discord.utils import escape_markdown
 
+from bot.discord.markdown import escape, link, safe_url
 from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.errors import InvalidInput
@@ -64,34 +64,31 @@ def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
     return "webhook", match.group(1), match.group(2)
 
 
-def _md(text: str) -> str:
-    return escape_markdown(text or "", as_needed=False)
-
-
 def render_embed(msg: AlertMessage) -> dict[str, Any]:
     """The alert as one embed: title+link, confidence, companies, tokens, when, why."""
-    first = "".join(f"**{_md(line)}**\n" for line in msg.first_lines())
+    first = "".join(f"**{escape(line)}**\n" for line in msg.first_lines())
     embed: dict[str, Any] = {
-        "title": truncate(msg.title or "(untitled)", 256),
-        "description": truncate(f"{first}**Why:** {_md(msg.why)}", 4000),
+        "title": truncate(escape(msg.title or "(untitled)"), 256),
+        "description": truncate(f"{first}**Why:** {escape(msg.why)}", 4000),
         "color": BAND_COLORS.get(msg.band, 0x95A5A6),
         "fields": [
             {"name": "Confidence", "value": f"{msg.confidence_pct} ({msg.band})", "inline": True}
         ],
     }
-    if msg.url_is_safe() and len(msg.url) <= 2000:  # a suspicious link is never a link
-        embed["url"] = msg.url
+    url = safe_url(msg.url) if msg.url_is_safe() else None  # a suspicious link is never a link
+    if url and len(url) <= 2000:
+        embed["url"] = url
     if msg.new_project:
-        value = truncate(_md(msg.new_project), 1024)
+        value = truncate(escape(msg.new_project), 1024)
         embed["fields"].append({"name": "New project", "value": value, "inline": True})
     if msg.companies:
-        value = truncate(_md(", ".join(msg.companies)), 1024)
+        value = truncate(escape(", ".join(msg.companies)), 1024)
         embed["fields"].append({"name": "Companies", "value": value, "inline": True})
     if msg.tokens:
         value = truncate(" ".join(f"${t}" for t in msg.tokens), 1024)
-        embed["fields"].append({"name": "Tokens", "value": _md(value), "inline": True})
+        embed["fields"].append({"name": "Tokens", "value": escape(value), "inline": True})
     if msg.when():
-        embed["fields"].append({"name": "When", "value": _md(msg.when() or ""), "inline": True})
+        embed["fields"].append({"name": "When", "value": escape(msg.when() or ""), "inline": True})
     if msg.links:
         lines = [_link_md(v, msg.companies) for v in msg.links[:8]]
         embed["fields"].append({"name": "Links", "value": _join_within(lines, 1024)})
@@ -106,10 +103,9 @@ def _link_md(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
     """✅/⚠️ as a masked link; 🚫 defanged in a code span, so Discord never makes it a link."""
     if verdict.verdict == SUSPICIOUS:
         shown = truncate(defang(verdict.url), 200).replace("`", "'")
-        return f"{verdict.badge} `{shown}` — **{_md(not_their_site(verdict, companies))}**"
+        return f"{verdict.badge} `{shown}` — **{escape(not_their_site(verdict, companies))}**"
     host = urlsplit(verdict.url).hostname or verdict.url
-    target = verdict.url.replace(")", "%29")
-    return f"{verdict.badge} [{_md(truncate(host, 80))}]({target})"
+    return f"{verdict.badge} {link(truncate(host, 80), verdict.url)}"
 
 
 def _join_within(lines: list[str], limit: int) -> str:
@@ -128,16 +124,15 @@ def render_digest(digest: DigestMessage) -> dict[str, Any]:
     for company, alerts in digest.groups[:25]:
         lines = []
         for msg in alerts:
-            title = _md(truncate(msg.title or "(untitled)", 150))
-            if msg.url_is_safe():
-                title = f"[{title}]({msg.url})"
+            short = truncate(msg.title or "(untitled)", 150)
+            title = link(short, msg.url) if msg.url_is_safe() else escape(short)
             if any(v.suspicious for v in msg.links):
                 title = f"🚫 {title}"
             lines.append(f"• {title} — {msg.confidence_pct}")
-        fields.append({"name": truncate(company, 256), "value": truncate("\n".join(lines), 1024)})
+        fields.append({"name": escape(truncate(company, 200)), "value": _join_within(lines, 1024)})
     return {
         "title": f"TGE digest: {n} alert{'s' if n != 1 else ''}",
-        "description": _md(digest.window_label),
+        "description": escape(digest.window_label),
         "fields": fields,
     }
 
@@ -226,7 +221,7 @@ class DiscordChannel(Channel):
         elif isinstance(message, DigestMessage):
             embed = render_digest(message)
         else:
-            embed = {"title": truncate(message.title, 256), "description": _md(message.text)}
+            embed = {"title": truncate(message.title, 256), "description": escape(message.text)}
         payload = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
 
         now = time.monotonic()

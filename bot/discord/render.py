@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.markdown import escape
 from core.commands import Reply
 
 MAX_CONTENT = 2000
@@ -21,10 +22,6 @@ COLOUR_ERROR = 0xE74C3C
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-def escape(text: str) -> str:
-    return discord.utils.escape_markdown(text)
-
-
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -34,13 +31,13 @@ def render(reply: Reply) -> dict[str, Any]:
     out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
     if reply.title or reply.fields:
         embed = discord.Embed(
-            title=_cut(reply.title or "", 256) or None,
+            title=_cut(escape(reply.title or ""), 256) or None,
             description=_cut(escape(reply.text), MAX_DESCRIPTION) if reply.text else None,
             colour=COLOUR_OK if reply.ok else COLOUR_ERROR,
         )
         for name, value in reply.fields[:MAX_FIELDS]:
             embed.add_field(
-                name=_cut(name, 256), value=_cut(escape(value) or "-", 1024), inline=True
+                name=_cut(escape(name), 256), value=_cut(escape(value) or "-", 1024), inline=True
             )
         out["embed"] = embed
     else:
