@@ -22,7 +22,15 @@ WEAK_SECRETS = frozenset(
 MIN_SECRET_LENGTH = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 RATE_LIMIT_PREFIX = "rate_limit_"
-RATE_LIMIT_NAMES = ("general", "alerts", "websocket", "login", "ip", "commands")
+RATE_LIMIT_NAMES = (
+    "general",
+    "alerts",
+    "websocket",
+    "login",
+    "ip",
+    "commands",
+    "login_account",
+)
 
 
 class SettingsError(ValueError):
@@ -73,6 +81,8 @@ class Settings:
     rate_limit_login: Limit = DEFAULT_LIMITS["login"]
     rate_limit_ip: Limit = DEFAULT_LIMITS["ip"]
     rate_limit_commands: Limit = DEFAULT_LIMITS["commands"]
+    rate_limit_login_account: Limit = DEFAULT_LIMITS["login_account"]
+    ws_max_per_user: int = 20
 
     @property
     def rate_limits(self) -> dict[str, Limit]:
@@ -223,10 +233,13 @@ def _secret_key(raw: str, data_dir: Path, production: bool) -> str:
         stored = key_file.read_text().strip()
         if len(stored) >= MIN_SECRET_LENGTH:
             return stored
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if not data_dir.exists():
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data_dir.chmod(0o700)  # it holds the key and, by default, the database
     generated = secrets.token_urlsafe(48)
-    key_file.write_text(generated)
-    key_file.chmod(0o600)
+    fd = os.open(key_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(generated)
     return generated
 
 
@@ -292,6 +305,7 @@ def _parse(env: dict[str, str]) -> Settings:
         public_base_url=_http_url(
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),
+        ws_max_per_user=_int("WS_MAX_PER_USER", get("WS_MAX_PER_USER", "20"), 1, 10_000),
         **{
             f"{RATE_LIMIT_PREFIX}{name}": _rate_limit(
                 f"RATE_LIMIT_{name.upper()}",

@@ -7,6 +7,7 @@ aerich writes literal SQL for the dialect it ran against, so `migrations/sqlite/
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,10 +51,22 @@ def migration_location(dialect: str, root: Path = MIGRATIONS_ROOT) -> Path:
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:
+    """The SQLite file is the whole database: only the service's user may read it.
+
+    A directory we create is 0700 and the file 0600 (SQLite gives its -wal/-journal
+    files the database file's mode); an existing file is tightened to 0600.
+    """
     if database_url.startswith("sqlite://"):
         path = database_url[len("sqlite://") :].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(path)
+            if not file.parent.exists():
+                file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                file.parent.chmod(0o700)  # mkdir's mode is cut by the umask
+            fd = os.open(file, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
 
 async def migrate(database_url: str, *, root: Path = MIGRATIONS_ROOT) -> list[str]:

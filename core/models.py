@@ -84,6 +84,8 @@ class User(Model):
     password_hash = fields.CharField(max_length=128, null=True)
     role = fields.CharEnumField(Role, max_length=16, default=Role.USER)
     is_active = fields.BooleanField(default=True)
+    # bumped by a password change or "log out everywhere": older JWTs carry the old value
+    token_version = fields.IntField(default=0)
     timezone = fields.CharField(max_length=64, default="UTC")
     watchlist: fields.ManyToManyRelation[Company] = fields.ManyToManyField(
         "models.Company", related_name="watchers", through="user_watchlist"

@@ -94,6 +94,7 @@ class App:
                 log.info("database migrated: %s", ", ".join(applied))
         await db.init_db(settings.database_url)
         self._db_open = True
+        await self._seal_legacy_secrets()
         if settings.redis_url:
             import redis.asyncio as aioredis
 
@@ -110,6 +111,15 @@ class App:
             if not await User.filter(username=settings.admin_username).exists():
                 await self.accounts.ensure_admin(settings.admin_username, settings.admin_password)
                 log.info("created bootstrap admin %s", settings.admin_username)
+
+    async def _seal_legacy_secrets(self) -> None:
+        """Webhook secrets stored in clear before encryption at rest are sealed once."""
+        from core.models import Destination
+
+        box = self.subscriptions.box
+        for dest in await Destination.filter(secret__not_isnull=True).only("id", "secret"):
+            if dest.secret and not box.is_sealed(dest.secret):
+                await Destination.filter(id=dest.id).update(secret=box.seal(dest.secret))
 
     async def start(self) -> None:
         await self.open()

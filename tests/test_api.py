@@ -161,13 +161,22 @@ async def test_link_code_joins_accounts(client, app: App, alice: Caller) -> None
     tg_user = await app.accounts.ensure_identity("telegram", 4242, "alice_tg")
     code = await app.accounts.create_link_code(tg_user)
     resp = await client.post("/auth/link", json={"code": code}, headers=alice.headers)
+    assert resp.status == 200  # first only what would happen: nothing merged yet
+    preview = await resp.json()
+    assert preview["confirmed"] is False and "te_4242" in preview["preview"]
+    assert (await client.get("/me", headers=alice.headers)).status == 200
+    resp = await client.post(
+        "/auth/link", json={"code": code, "confirm": True}, headers=alice.headers
+    )
     assert resp.status == 200
     merged = await resp.json()
     assert merged["id"] == tg_user.id  # alice's web account joined the Telegram one
     # alice's old account is gone, so its token no longer works; codes are single-use
     assert (await client.get("/me", headers=alice.headers)).status == 401
     bob = await make_user(app, "bob3")
-    resp = await client.post("/auth/link", json={"code": code}, headers=bob.headers)
+    resp = await client.post(
+        "/auth/link", json={"code": code, "confirm": True}, headers=bob.headers
+    )
     assert resp.status == 422
 
 

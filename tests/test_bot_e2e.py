@@ -140,8 +140,23 @@ async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None
     iid = await s.dc.send_interaction(
         "link", [{"name": "code", "type": 3, "value": code}], user_id=66, channel_id=67
     )
+    reply = await s.dc.wait_for_reply(iid)  # first what would happen; nothing merged yet
+    assert "confirm" in str(reply) and await User.all().count() == 2
+    before = len(s.tg.sent(9200))
+    iid = await s.dc.send_interaction(
+        "link",
+        [
+            {"name": "code", "type": 3, "value": code},
+            {"name": "confirm", "type": 3, "value": "confirm"},
+        ],
+        user_id=66,
+        channel_id=67,
+    )
     reply = await s.dc.wait_for_reply(iid)
     assert "discord, telegram" in reply["content"]
+    # the code's issuer hears of it in their Telegram DM
+    told = await s.tg.wait_for_sent(before + 1, chat_id=9200)
+    assert "link code was used" in told[before]["text"]
     tg_identity = await Identity.get(platform=Platform.TELEGRAM, external_id="9200")
     dc_identity = await Identity.get(platform=Platform.DISCORD, external_id="66")
     assert tg_identity.user_id == dc_identity.user_id

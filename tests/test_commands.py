@@ -215,6 +215,9 @@ async def test_link_and_apikey_are_private(app: App) -> None:
     dc_user = await app.accounts.ensure_identity(Platform.DISCORD, 99, "d")
     dc = CommandContext(app=app, user=dc_user, platform=Platform.DISCORD, chat_id="5")
     reply = await execute(app, "link", code, dc)
+    assert reply.ok and reply.private and "confirm" in reply.text  # nothing merged yet
+    assert await User.filter(id=dc_user.id).count() == 1
+    reply = await execute(app, "link", f"{code} confirm", dc)
     assert reply.ok, reply.text
     assert "discord, telegram" in reply.text
     assert await User.filter(id=dc_user.id).count() == 0

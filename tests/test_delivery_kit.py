@@ -65,7 +65,8 @@ async def user(name: str, tz: str = "UTC") -> User:
 async def destination(
     owner: User, kind: DestinationKind | str, address: str, **kw: Any
 ) -> Destination:
-    if DestinationKind(kind) == DestinationKind.EMAIL:
+    if DestinationKind(kind) != DestinationKind.WEBHOOK:
+        # emails prove themselves by a code, chats by an admin inside them: these are proven
         kw.setdefault("verified", True)
     return await Destination.create(owner=owner, kind=kind, address=address, **kw)
 

@@ -10,7 +10,10 @@ from aiohttp.test_utils import TestClient
 
 from core.models import Destination, User
 from core.runtime import App
+from core.secretbox import SecretBox
 from tests.web_helpers import Caller, make_user, serve
+
+SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"  # tests/conftest.py
 
 
 @pytest.fixture
@@ -43,6 +46,13 @@ async def _create(client: TestClient[Any, Any], who: Caller, **payload: Any) -> 
     return await resp.json()
 
 
+async def _stored_secret(dest_id: int) -> str | None:
+    """The secret in clear: it is stored sealed with a key derived from SECRET_KEY."""
+    stored = (await Destination.get(id=dest_id)).secret
+    assert stored is None or stored.startswith("v1:")
+    return SecretBox(SECRET_KEY).open(stored)
+
+
 async def test_rename_readdress_and_rotate_a_webhook(client, alice: Caller) -> None:
     hook = await _create(client, alice, kind="webhook", address="https://h.example.com/a")
     url = f"/destinations/{hook['id']}"
@@ -60,12 +70,12 @@ async def test_rename_readdress_and_rotate_a_webhook(client, alice: Caller) -> N
     got = await resp.json()
     assert got["address"] == "https://h.example.com/b" and got["verified"] is True
     assert got["secret"] and got["secret"] != hook["secret"]
-    assert (await Destination.get(id=hook["id"])).secret == got["secret"]
+    assert await _stored_secret(hook["id"]) == got["secret"]
     listed = await (await client.get("/destinations", headers=alice.headers)).json()
     assert listed["items"][0]["name"] == "ops" and "secret" not in listed["items"][0]
     resp = await client.patch(url, json={"rotate_secret": False}, headers=alice.headers)
     assert resp.status == 200 and "secret" not in await resp.json()
-    assert (await Destination.get(id=hook["id"])).secret == got["secret"]
+    assert await _stored_secret(hook["id"]) == got["secret"]
 
 
 async def test_changing_an_email_address_needs_verification_again(
@@ -104,7 +114,7 @@ async def test_another_users_destination_is_404(client, alice: Caller, bob: Call
     resp = await client.patch("/destinations/999999", json={"name": "x"}, headers=alice.headers)
     assert resp.status == 404
     stored = await Destination.get(id=hook["id"])
-    assert stored.name == "" and stored.secret == hook["secret"]
+    assert stored.name == "" and await _stored_secret(hook["id"]) == hook["secret"]
 
 
 @pytest.mark.parametrize(

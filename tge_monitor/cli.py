@@ -17,6 +17,7 @@ from typing import Any
 
 from core.config import Settings, SettingsError
 from core.errors import ServiceError
+from core.redact import RedactingFilter
 from core.runtime import App, create_app, run_until_signalled
 
 log = logging.getLogger("tge_monitor")
@@ -30,6 +31,7 @@ def configure_logging(level: str) -> None:
     """
     stream = logging.StreamHandler(sys.stderr)
     stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stream.addFilter(RedactingFilter())  # secrets in URLs never reach a log line
     log_queue: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     listener = logging.handlers.QueueListener(log_queue, stream, respect_handler_level=True)
     listener.start()
@@ -256,6 +258,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from web.bench import bench_ws
 
         result = asyncio.run(bench_ws(settings))
+    elif args.what == "login":
+        from web.bench import bench_login
+
+        result = asyncio.run(bench_login(settings))
     else:
         print(f"bench {args.what}: not available yet", file=sys.stderr)
         return 2
@@ -351,7 +357,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the full result as JSON")
     sp.set_defaults(func=cmd_parse_check)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
-    sp.add_argument("what", choices=["scoring", "ingest", "delivery", "api", "ws", "links"])
+    sp.add_argument(
+        "what", choices=["scoring", "ingest", "delivery", "api", "ws", "links", "login"]
+    )
     sp.add_argument("--companies", type=int, default=10_000)
     sp.add_argument("--items", type=int, default=2_000)
     sp.add_argument("--json", action="store_true")

@@ -8,6 +8,7 @@ dashboard assets.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -36,6 +37,8 @@ __all__ = ["APP_KEY", "WebConfig", "WebServer", "create_web_app"]
 def create_web_app(app: App, config: WebConfig | None = None) -> web.Application:
     """Build the aiohttp application around the core App (tests use this same factory)."""
     config = config or WebConfig()
+    if config.ws_max_per_user is None:
+        config = replace(config, ws_max_per_user=app.settings.ws_max_per_user)
     webapp = web.Application(
         client_max_size=1024 * 1024,
         middlewares=[access_middleware, error_middleware, dispatch_middleware],
@@ -83,7 +86,13 @@ class WebServer:
 
     async def start(self) -> None:
         # our access middleware logs each request once, with its request id
-        self._runner = web.AppRunner(create_web_app(self.app, self.config), access_log=None)
+        webapp = create_web_app(self.app, self.config)
+        config = webapp[CONFIG_KEY]
+        # aiohttp closes a connection whose request headers are not complete this long
+        # after it opened (or after its last response): the header timeout for slow clients
+        self._runner = web.AppRunner(
+            webapp, access_log=None, keepalive_timeout=config.header_timeout_s
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
 from aiohttp import web
 
 from core import db
@@ -549,4 +550,51 @@ async def bench_ws(
         "msgs_per_s": round(delivered / seconds, 1) if seconds else 0.0,
         "server_cpu": cpu.share(started, finished),
         "generator_cpu": round(sum(r["cpu"] for r in results), 2),
+    }
+
+
+async def bench_login(settings: Settings, *, samples: int = 15, rounds: int = 12) -> dict[str, Any]:
+    """POST /auth/login for an unknown user and for a wrong password, interleaved.
+
+    Login must not tell who has an account: both answers are the same 401, and their
+    median times should be within 20% of each other (`ratio` near 1.0). Uses the
+    production bcrypt cost (12) rather than the tests' fast one.
+    """
+    async with BenchApp(settings) as app:
+        app.accounts._rounds = rounds
+        for name in ("login", "login_account", "ip"):
+            app.limiter.set_limit(name, limit=10**9)
+        await app.accounts.create_user("bench-known", "bench-password")
+        runner, port = await _serve(app)
+        times: dict[str, list[float]] = {"unknown_user": [], "wrong_password": []}
+        bodies: set[str] = set()
+        try:
+            async with aiohttp.ClientSession() as session:
+                url = f"http://127.0.0.1:{port}/auth/login"
+                for i in range(samples + 1):
+                    for case, username in (
+                        ("unknown_user", f"nobody-{i}"),
+                        ("wrong_password", "bench-known"),
+                    ):
+                        started = time.perf_counter()
+                        async with session.post(
+                            url, json={"username": username, "password": "wrong-password"}
+                        ) as resp:
+                            text = await resp.text()
+                        if i:  # the first round warms up (and makes the dummy hash)
+                            times[case].append(time.perf_counter() - started)
+                            bodies.add(f"{resp.status} {text}")
+        finally:
+            await runner.cleanup()
+    medians = {case: statistics.median(values) * 1000 for case, values in times.items()}
+    ratio = medians["unknown_user"] / medians["wrong_password"]
+    return {
+        "bench": "login",
+        "bcrypt_rounds": rounds,
+        "samples": samples,
+        "median_ms_unknown_user": round(medians["unknown_user"], 1),
+        "median_ms_wrong_password": round(medians["wrong_password"], 1),
+        "ratio": round(ratio, 3),
+        "within_20_percent": 0.8 <= ratio <= 1.2,
+        "same_answer": len(bodies) == 1,
     }

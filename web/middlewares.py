@@ -7,6 +7,7 @@ naming the field), so handlers only see checked input.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -89,11 +90,23 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
             access_log.info(
                 "%s %s %s %.1fms rid=%s",
                 request.method,
-                request.path,
+                _loggable_path(request, spec),
                 status,
                 elapsed * 1000,
                 request_id,
             )
+
+
+def _loggable_path(request: web.Request, spec: RouteSpec | None) -> str:
+    """The path for the access log: secret path parameters (unsubscribe tokens) masked."""
+    if spec is None or not any(p.secret and p.where == "path" for p in spec.params):
+        return request.path
+    path = spec.path
+    for param in spec.params:
+        if param.where == "path":
+            value = "***" if param.secret else request.match_info.get(param.name, "")
+            path = path.replace(f"{{{param.name}}}", value)
+    return path
 
 
 @web.middleware
@@ -103,6 +116,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ServiceError as exc:
         response = service_error_response(exc)
+        if exc.code == "request_timeout":
+            response.force_close()  # the rest of a trickled body is not waited for
         decision = request.get(RATE)
         if decision is not None:
             response.headers.update(decision.headers())
@@ -140,7 +155,14 @@ async def _rate(request: web.Request, name: str, key: str) -> None:
 
 
 async def _body(request: web.Request, spec: RouteSpec) -> None:
-    raw = await request.read()
+    limit = request.app[CONFIG_KEY].body_timeout_s
+    try:
+        async with asyncio.timeout(limit):  # a client trickling its body is cut off
+            raw = await request.read()
+    except TimeoutError:
+        raise ApiError(
+            "request_timeout", f"the request body did not arrive within {limit:g}s"
+        ) from None
     if not raw.strip():
         if spec.body_required:
             raise ApiError("invalid", "a JSON body is required", field="body")
@@ -175,7 +197,8 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
             raise Unauthorized("authentication required: send a Bearer token or X-API-Key")
         if spec.auth == "admin" and not principal.is_admin:
             raise Forbidden("admin only")
-        principal.require_scope(spec.scope)
+        if spec.scope:  # empty: the handler checks the scope itself (POST /commands/*)
+            principal.require_scope(spec.scope)
         request[PRINCIPAL] = principal
         if spec.limit:
             await _rate(request, spec.limit, principal.rate_key)

@@ -31,6 +31,7 @@ class Param:
     where: str = "query"
     required: bool = False
     description: str = ""
+    secret: bool = False  # never written to the access log (e.g. an unsubscribe token)
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,17 @@ class RouteSpec:
     content_type: str = "application/json"
     documented: bool = True
     errors: tuple[int, ...] = field(default=())
+    # the scope to reach the handler when not the method's; "" when the handler checks
+    # the key's scope itself (POST /commands/* runs commands of every scope)
+    min_scope: str | None = None
 
     @property
     def scope(self) -> str:
         """The API-key scope this route needs."""
         if self.auth == "admin":
             return "admin"
+        if self.min_scope is not None:
+            return self.min_scope
         return "read" if self.method in ("GET", "HEAD") else "write"
 
 

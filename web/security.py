@@ -1,16 +1,18 @@
-"""Who is calling: a Bearer JWT or an X-API-Key, resolved through core accounts."""
+"""Who is calling: a Bearer JWT, or an API key (as Bearer or X-API-Key), through core accounts."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-from core.errors import Forbidden, Unauthorized
+from core.errors import Unauthorized
 from core.models import APIKey, Role, User
 from core.runtime import App
+from core.services.accounts import API_KEY_PREFIX, require_scope
 from web.cache import TTLCache
 
 
@@ -20,6 +22,8 @@ class Principal:
 
     user: User
     api_key: APIKey | None = None
+    token_expires_at: datetime | None = None
+    token_version: int = 0  # the JWT's version, kept apart from the (shared) User object
 
     @property
     def is_admin(self) -> bool:
@@ -30,18 +34,31 @@ class Principal:
         """Limits are per API key when one is used, else per user."""
         return f"k{self.api_key.id}" if self.api_key else f"u{self.user.id}"
 
+    @property
+    def scopes(self) -> list[str] | None:
+        """The key's scopes; None for a full session (JWT)."""
+        return None if self.api_key is None else list(self.api_key.scopes or [])
+
     def require_scope(self, scope: str) -> None:
-        if self.api_key is None:
-            return
-        scopes = set(self.api_key.scopes or ())
-        if scope not in scopes and "admin" not in scopes:
-            raise Forbidden(f"this API key lacks the {scope!r} scope", scope=scope)
+        require_scope(self.scopes, scope)  # the same check the commands and the bots use
+
+
+def is_api_key(credential: str) -> bool:
+    """API keys carry a recognisable prefix (`tge_`); JWTs start with `eyJ`."""
+    return credential.startswith(f"{API_KEY_PREFIX}_")
 
 
 async def credentials_principal(app: App, *, token: Any = None, api_key: Any = None) -> Principal:
     """A principal from a raw token or key (REST headers and the WebSocket auth message)."""
+    if isinstance(token, str) and is_api_key(token.strip()):
+        token, api_key = None, token  # an API key sent where a token goes
     if token is not None:
-        return Principal(await app.accounts.user_from_token(token))
+        claims = app.accounts.verify_token(token)
+        return Principal(
+            await app.accounts.user_from_token(token),
+            token_expires_at=claims.expires_at,
+            token_version=claims.token_version,
+        )
     if api_key is not None:
         user, key = await app.accounts.verify_api_key(api_key)
         return Principal(user, key)
@@ -57,7 +74,9 @@ async def request_principal(
         scheme, _, token = header.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            raise Unauthorized("Authorization header must be 'Bearer <token>'")
+            raise Unauthorized("Authorization header must be 'Bearer <token or API key>'")
+        if is_api_key(token):
+            return await credentials_principal(app, api_key=token)
         if cache is None:
             return await credentials_principal(app, token=token)
         cached = cache.get(token)

@@ -14,11 +14,13 @@ import logging
 import struct
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from core.errors import ServiceError, Unauthorized
+from core.models import APIKey, User
 from core.runtime import App
 from web.config import WebConfig
 from web.keys import APP_KEY, AUTH_CACHE_KEY, CONFIG_KEY, HUB_KEY
@@ -68,6 +70,8 @@ class Client:
     """
 
     __slots__ = (
+        "close_code",
+        "close_task",
         "closed",
         "companies",
         "flush_due",
@@ -90,6 +94,8 @@ class Client:
         self.threshold = 0.0
         self.companies: frozenset[str] = frozenset()
         self.closed = False
+        self.close_code: tuple[int, str] | None = None  # set when the hub ends the session
+        self.close_task: asyncio.Task[Any] | None = None
         self.ip = ip
 
     @property
@@ -129,6 +135,7 @@ class WsHub:
         self._flush_when = 0.0
         self._last_flush = -FLUSH_EVERY_S
         self.delivered = 0
+        self._closing: set[asyncio.Task[Any]] = set()
 
     @property
     def client_count(self) -> int:
@@ -138,6 +145,7 @@ class WsHub:
         self._tasks = [
             asyncio.create_task(self._pump(), name="ws-bus"),
             asyncio.create_task(self._heartbeat(), name="ws-heartbeat"),
+            asyncio.create_task(self._recheck_loop(), name="ws-recheck"),
         ]
         for _ in range(3):  # let the bus subscription register before the first publish
             await asyncio.sleep(0)
@@ -156,6 +164,9 @@ class WsHub:
             self._drop(client, reason=None)
             with contextlib.suppress(Exception):
                 await client.ws.close(code=1001, message=b"server shutting down")
+        for task in list(self._closing):
+            with contextlib.suppress(Exception):
+                await task
 
     async def _pump(self) -> None:
         while True:
@@ -177,6 +188,80 @@ class WsHub:
             text = text_frame(_dumps({"type": "heartbeat", "data": {"ts": time.time()}}))
             for client in list(self.clients):
                 self.offer(client, text)
+
+    # --- sessions end when their credentials do -----------------------------------------
+
+    async def _recheck_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.ws_recheck_s)
+            try:
+                await self.recheck()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("WebSocket credential re-check failed")
+
+    async def recheck(self) -> int:
+        """Close sockets whose key was revoked or expired, whose user was disabled or
+        logged out everywhere, or whose token expired; two queries for all clients.
+
+        Runs every `ws_recheck_s`, so a revocation in any process reaches every socket
+        within seconds. Returns how many were closed.
+        """
+        clients = [c for c in self.clients if c.principal is not None and not c.closed]
+        if not clients:
+            return 0
+        user_ids = {c.principal.user.id for c in clients if c.principal}
+        key_ids = {c.principal.api_key.id for c in clients if c.principal and c.principal.api_key}
+        users = {
+            row["id"]: row
+            for row in await User.filter(id__in=user_ids).values("id", "is_active", "token_version")
+        }
+        keys = {}
+        if key_ids:
+            keys = {
+                row["id"]: row
+                for row in await APIKey.filter(id__in=key_ids).values(
+                    "id", "revoked_at", "expires_at"
+                )
+            }
+        now = datetime.now(UTC)
+        closed = 0
+        for client in clients:
+            verdict = _session_verdict(client.principal, users, keys, now)
+            if verdict is not None:
+                closed += 1
+                self.close_client(client, *verdict)
+        return closed
+
+    def recheck_soon(self) -> None:
+        """After a revocation or logout here: re-check now rather than at the next tick."""
+        task = asyncio.create_task(self.recheck())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def close_client(self, client: Client, code: int, reason: str) -> None:
+        """Stop the stream at once and close the socket with `code` (4401/4403/4429)."""
+        if client.closed:
+            return
+        log.info("closing WebSocket of user %s: %s", _user_id(client), reason)
+        error = {"code": "unauthorized" if code == 4401 else "forbidden", "message": reason}
+        frame = text_frame(_dumps({"type": "error", "data": error}))
+        transport = client.transport
+        client.close_code = (code, reason)
+        self._drop(client, reason=None)
+        if transport is not None and not transport.is_closing():
+            with contextlib.suppress(Exception):
+                transport.write(frame)
+        task: asyncio.Task[Any] = asyncio.create_task(_close(client.ws, code, reason))
+        client.close_task = task
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def user_clients(self, user_id: int) -> int:
+        return sum(
+            1 for c in self.clients if c.principal is not None and c.principal.user.id == user_id
+        )
 
     # --- subscriptions ------------------------------------------------------------------
 
@@ -340,6 +425,12 @@ class WsHub:
         }
 
     def authenticate(self, client: Client, principal: Principal) -> None:
+        cap = self.config.ws_max_per_user
+        already = client.principal is not None and client.principal.user.id == principal.user.id
+        if cap is not None and not already and self.user_clients(principal.user.id) >= cap:
+            client.principal = principal
+            self.close_client(client, 4429, f"too many WebSockets for this account (at most {cap})")
+            return
         client.principal = principal
         self.clients.add(client)
         self.send(client, "status", self.status(client))
@@ -389,6 +480,7 @@ class WsHub:
         if client.principal is None:
             raise Unauthorized('authenticate first: {"type":"auth","data":{"token":...}}')
         if kind == "subscribe":
+            client.principal.require_scope("read")  # the stream is a read, like GET /alerts
             validate(data, FILTERS, "data")
             threshold = data.get("confidence_threshold")
             companies = data.get("companies")
@@ -405,6 +497,42 @@ class WsHub:
             self.send(client, "status", self.status(client))
         else:
             self.error(client, "invalid", f"unknown message type {kind!r}", field="type")
+
+
+def _user_id(client: Client) -> int | None:
+    return client.principal.user.id if client.principal is not None else None
+
+
+def _session_verdict(
+    principal: Principal | None,
+    users: dict[int, dict[str, Any]],
+    keys: dict[int, dict[str, Any]],
+    now: datetime,
+) -> tuple[int, str] | None:
+    """(close code, reason) when the socket's credentials no longer hold, else None."""
+    if principal is None:
+        return None
+    user = users.get(principal.user.id)
+    if user is None or not user["is_active"]:
+        return 4403, "account disabled"
+    key = principal.api_key
+    if key is not None:
+        row = keys.get(key.id)
+        if row is None or row["revoked_at"] is not None:
+            return 4401, "API key revoked"
+        if row["expires_at"] is not None and row["expires_at"] <= now:
+            return 4401, "API key expired"
+        return None
+    if user["token_version"] != principal.token_version:
+        return 4401, "session ended (logged out or password changed)"
+    if principal.token_expires_at is not None and principal.token_expires_at <= now:
+        return 4401, "token expired"
+    return None
+
+
+async def _close(ws: web.WebSocketResponse, code: int, reason: str) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(ws.close(code=code, message=reason.encode()[:120]), 2)
 
 
 async def ws_handler(request: web.Request) -> web.WebSocketResponse:
@@ -445,6 +573,9 @@ async def ws_handler(request: web.Request) -> web.WebSocketResponse:
                 break
     finally:
         hub._drop(client, reason=None)
+        if client.close_task is not None:  # the hub is closing it with its own code
+            with contextlib.suppress(Exception):
+                await asyncio.shield(client.close_task)
     return ws
 
 

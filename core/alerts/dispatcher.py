@@ -43,6 +43,8 @@ from core.models import (
     DeliveryStatus,
     Destination,
     DestinationKind,
+    Identity,
+    Platform,
     Role,
     Subscription,
     User,
@@ -157,8 +159,8 @@ async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
         ),
     )
     for other in others:
-        if other.kind == DestinationKind.EMAIL and not other.verified:
-            continue
+        if not other.verified and other.kind != DestinationKind.WEBHOOK:
+            continue  # an unproven email or chat hears nothing, not even notices
         channel = await registry.ready(other.kind)
         if channel is None:
             continue
@@ -171,6 +173,40 @@ async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
             log.info("owner of destination %s told via destination %s", lost.id, other.id)
             return True
     return False
+
+
+async def notify_user(
+    app: Any, user_id: int, notice: Notice, *, skip_identities: frozenset[str] = frozenset()
+) -> int:
+    """Tell a user something privately: a Telegram DM, and their verified email addresses.
+
+    Group chats they own are never used: these notices are about their account.
+    Returns how many messages went out.
+    """
+    registry = getattr(app, "channels", None)
+    if registry is None:
+        return 0
+    targets: list[Destination] = [
+        Destination(kind=DestinationKind.TELEGRAM, address=ident.external_id, owner_id=user_id)
+        for ident in await Identity.filter(user_id=user_id, platform=Platform.TELEGRAM)
+        if ident.external_id not in skip_identities
+    ]
+    targets += await Destination.filter(
+        owner_id=user_id, kind=DestinationKind.EMAIL, verified=True, rejected_reason=None
+    )
+    sent = 0
+    for target in targets:
+        channel = await registry.ready(target.kind)
+        if channel is None:
+            continue
+        try:
+            outcome = await channel.send(target, notice)
+        except Exception:
+            log.exception("account notice to user %s by %s failed", user_id, target.kind)
+            continue
+        if outcome.kind == OutcomeKind.SENT:
+            sent += 1
+    return sent
 
 
 class SentMarks:

@@ -30,6 +30,9 @@ from core.models import (
 
 log = logging.getLogger(__name__)
 
+# destinations that get nothing until proven
+PROVEN_KINDS = frozenset({DestinationKind.EMAIL, DestinationKind.TELEGRAM, DestinationKind.DISCORD})
+
 VERSION_KEY = "alerts:router:version"
 LIVE_ONLY_KINDS = frozenset({DestinationKind.WEBSOCKET.value})
 
@@ -162,8 +165,8 @@ class Router:
             kind = str(dest.kind)
             if kind in LIVE_ONLY_KINDS or dest.rejected_reason:
                 continue
-            if kind == DestinationKind.EMAIL and not dest.verified:
-                continue
+            if not dest.verified and kind in PROVEN_KINDS:
+                continue  # an email proves itself by its code, a chat by a chat admin
             if not sub.user.is_active:
                 continue
             ids = frozenset(

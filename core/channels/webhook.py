@@ -23,6 +23,7 @@ from core.channels.base import Channel, Notice, Outcome
 from core.config import Settings
 from core.errors import InvalidInput
 from core.monitors.fetch import FetchError, FetchRefused, SafeFetcher
+from core.secretbox import SecretBox, SecretError
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -142,6 +143,7 @@ class WebhookChannel(Channel):
         self.fetcher = fetcher  # the shared SafeFetcher, or a callable returning it
         self.timeout_s = timeout_s or min(settings.fetch_timeout_s, 15.0)
         self._own: SafeFetcher | None = None  # only when no shared fetcher was given
+        self._box = SecretBox(settings.secret_key)  # secrets are stored sealed
 
     def _fetcher(self) -> SafeFetcher:
         fetcher = self.fetcher() if callable(self.fetcher) else self.fetcher
@@ -171,7 +173,11 @@ class WebhookChannel(Channel):
             url = self.check(destination.address)
         except InvalidInput as exc:
             return Outcome.rejected(exc.message)
-        if not destination.secret:
+        try:
+            secret = self._box.open(destination.secret)
+        except SecretError as exc:
+            return Outcome.rejected(str(exc))
+        if not secret:
             return Outcome.rejected("webhook destination has no signing secret")
         body = json.dumps(message_payload(message), separators=(",", ":")).encode()
         ts = str(int(time.time()))
@@ -179,7 +185,7 @@ class WebhookChannel(Channel):
             "Content-Type": "application/json",
             "User-Agent": "TGE-Monitor-Webhook/1",
             TIMESTAMP_HEADER: ts,
-            SIGNATURE_HEADER: sign(destination.secret, ts, body),
+            SIGNATURE_HEADER: sign(secret, ts, body),
         }
         try:
             resp = await self._fetcher().post(

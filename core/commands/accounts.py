@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from core.channels.base import Notice
 from core.commands.registry import (
     CommandContext,
     Param,
@@ -9,30 +12,79 @@ from core.commands.registry import (
     command,
 )
 from core.errors import InvalidInput
+from core.models import Identity, User
+from core.services.accounts import LinkPreview
+
+if TYPE_CHECKING:
+    from core.runtime import App
 
 
 @command(
     "link",
     "Link accounts: /link gives a code, /link <code> on another platform joins them",
     Param("code", description="the code /link gave you on the other platform"),
+    Param("confirm", description="'confirm' to do the merge shown", choices=("confirm",)),
     private=True,
     group="account",
+    scope="write",
 )
-async def link(ctx: CommandContext, code: str | None = None) -> Reply:
+async def link(ctx: CommandContext, code: str | None = None, confirm: str | None = None) -> Reply:
     accounts = ctx.app.accounts
     if not code:
+        if confirm:
+            raise InvalidInput("give the code: /link <code> confirm", field="code")
         secret = await accounts.create_link_code(ctx.user)
         return Reply(
             f"Your link code is {secret} (valid 15 minutes, once).\n"
             f"Send /link {secret} to the bot on the other platform (or use it on the web) to "
-            "join both into one account: subscriptions, watchlist and API keys are shared.",
+            "join both into one account: subscriptions, watchlist and API keys are shared. "
+            "Only give it to yourself: whoever redeems it joins their account into yours.",
             title="Link code",
             private=True,
         )
-    user = await accounts.redeem_link_code(ctx.user, code)
+    preview = await accounts.preview_link(ctx.user, code)
+    if not confirm:
+        return Reply(
+            f"{preview.describe()}\nTo go ahead, send /link {code.strip()} confirm. "
+            "If someone else gave you this code, do not confirm.",
+            title="Confirm linking",
+            private=True,
+        )
+    user = await link_and_tell(ctx.app, ctx.user, code, preview)
     ctx.user = user
     platforms = sorted({str(i.platform) for i in await accounts.identities(user)})
-    return Reply(f"Linked. This account now has: {', '.join(platforms)}.", private=True)
+    return Reply(
+        f"Linked into {user.username!r} (role {user.role}). This account now has: "
+        f"{', '.join(platforms)}.",
+        private=True,
+    )
+
+
+async def link_and_tell(app: App, redeemer: User, code: str, preview: LinkPreview) -> User:
+    """Redeem the code, then tell the code's issuer what was joined into their account.
+
+    The REST route and the bots both call this, so the issuer hears of every merge.
+    """
+    from core.alerts.dispatcher import notify_user
+
+    redeemer_ids = frozenset(
+        await Identity.filter(user_id=redeemer.id).values_list("external_id", flat=True)
+    )
+    user = await app.accounts.redeem_link_code(redeemer, code)
+    if preview.same_account:
+        return user
+
+    what = ", ".join(preview.platforms) or "a login"
+    notice = Notice(
+        title="Your link code was used",
+        text=(
+            f"The account {preview.redeemer_username!r} ({what}) was joined into your account "
+            f"{preview.target_username!r} with your link code. If that was not you, revoke "
+            "the API keys you do not know and POST /auth/logout-all."
+        ),
+    )
+    await notify_user(app, user.id, notice, skip_identities=redeemer_ids)
+    return user
 
 
 @command(
@@ -53,11 +105,11 @@ async def apikey(ctx: CommandContext, action: str, value: str | None = None) -> 
     if action == "create":
         if not value:
             raise InvalidInput("give the key a name: /apikey create <name>", field="value")
-        key, raw = await accounts.create_api_key(ctx.user, value)
+        key, raw = await accounts.create_api_key(ctx.user, value, parent=ctx.api_key)
         return Reply(
-            f"{raw}\n\nThis is the only time the key is shown. Use it as "
-            "'Authorization: Bearer <key>' (or X-API-Key). Revoke with /apikey revoke "
-            f"{key.prefix}.",
+            f"{raw}\n\nThis is the only time the key is shown. Send it as "
+            "'Authorization: Bearer <key>' or 'X-API-Key: <key>' (keys start with 'tge_'). "
+            f"Scopes: {', '.join(key.scopes)}. Revoke with /apikey revoke {key.prefix}.",
             title=f"API key {key.name!r} created",
             private=True,
             data={"prefix": key.prefix},

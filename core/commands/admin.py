@@ -12,6 +12,7 @@ from core.commands.registry import (
     command,
 )
 from core.errors import InvalidInput
+from core.redact import mask_secrets
 
 ADMIN = Permission.SERVICE_ADMIN
 
@@ -123,7 +124,7 @@ async def feed_add(ctx: CommandContext, url: str, kind: str | None = None) -> Re
         feed = await feeds.add(None, kind, query=url, created_by=ctx.user)
     else:
         feed = await feeds.add(url, kind, created_by=ctx.user)
-    return Reply(f"Added feed #{feed.id} ({feed.kind}): {feed.url or feed.query}.")
+    return Reply(f"Added feed #{feed.id} ({feed.kind}): {mask_secrets(feed.url) or feed.query}.")
 
 
 @command(

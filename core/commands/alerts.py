@@ -14,6 +14,7 @@ from core.commands.registry import (
     command,
 )
 from core.errors import InvalidInput, ServiceError
+from core.redact import mask_secrets
 
 if TYPE_CHECKING:
     from core.models import User
@@ -37,6 +38,7 @@ def _service(ctx: CommandContext, name: str) -> Any:
     Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence 0-1"),
     Param("n", ParamType.INTEGER, "how many (1-20)", min_value=1, max_value=20),
     group="alerts",
+    scope="read",
 )
 async def alerts(
     ctx: CommandContext,
@@ -66,6 +68,7 @@ async def alerts(
     "List watched-for companies, optionally matching a search",
     Param("search", ParamType.TEXT, "part of a name, alias or token"),
     group="companies",
+    scope="read",
 )
 async def companies(ctx: CommandContext, search: str | None = None) -> Reply:
     found = await ctx.app.companies.list(search=search, limit=50)
@@ -81,7 +84,7 @@ async def companies(ctx: CommandContext, search: str | None = None) -> Reply:
     return Reply("\n".join(lines), title=title)
 
 
-@command("feeds", "List the news sources being watched", group="feeds")
+@command("feeds", "List the news sources being watched", group="feeds", scope="read")
 async def feeds(ctx: CommandContext) -> Reply:
     rows = await _service(ctx, "feeds").list()
     if not rows:
@@ -89,7 +92,7 @@ async def feeds(ctx: CommandContext) -> Reply:
     lines = []
     for feed in rows:
         state = "on" if feed.enabled else f"off ({feed.disabled_reason or 'disabled'})"
-        target = feed.url or feed.query or ""
+        target = mask_secrets(feed.url) or feed.query or ""
         lines.append(f"#{feed.id} {feed.kind} {feed.name or target} — {state}")
     return Reply("\n".join(lines), title=f"{len(rows)} feed(s)")
 

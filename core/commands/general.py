@@ -23,7 +23,7 @@ WELCOME = (
 )
 
 
-@command("start", "Start here: creates your account and explains the bot")
+@command("start", "Start here: creates your account and explains the bot", scope="read")
 async def start(ctx: CommandContext) -> Reply:
     return Reply(WELCOME, title="TGE Monitor")
 
@@ -32,6 +32,7 @@ async def start(ctx: CommandContext) -> Reply:
     "help",
     "List commands, or explain one",
     Param("command", description="a command name, e.g. subscribe"),
+    scope="read",
 )
 async def help_(ctx: CommandContext, command: str | None = None) -> Reply:
     registry = ctx.app.commands.registry
@@ -55,7 +56,7 @@ def _ago(when: datetime | None) -> str:
     return f"{max(seconds, 0)}s ago"
 
 
-@command("status", "Service health: feeds, last alert, delivery queue")
+@command("status", "Service health: feeds, last alert, delivery queue", scope="read")
 async def status(ctx: CommandContext) -> Reply:
     app = ctx.app
     fields: list[tuple[str, str]] = []

@@ -18,8 +18,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from core.errors import Forbidden, InvalidInput, RateLimited, ServiceError
-from core.models import DestinationKind, Platform, Role, User
+from core.models import APIKey, DestinationKind, Platform, Role, User
 from core.ratelimit import Limit
+from core.services.accounts import require_scope
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -225,6 +226,12 @@ class CommandContext:
     admin_check: Callable[[], Awaitable[bool]] | None = None  # lazy (Telegram getChatMember)
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    api_key: APIKey | None = None  # set when a REST call came with an API key
+
+    @property
+    def scopes(self) -> list[str] | None:
+        """The API key's scopes; None for a full session (a JWT or a bot chat)."""
+        return None if self.api_key is None else list(self.api_key.scopes or [])
 
     @property
     def destination_kind(self) -> DestinationKind | None:
@@ -246,16 +253,32 @@ class CommandContext:
             self.admin_check = None
         return self.is_chat_admin
 
-    async def destination(self) -> Destination:
-        """This chat as a Destination (created on first use)."""
+    def _chat(self) -> tuple[DestinationKind, str]:
         kind = self.destination_kind
         if kind is None or not self.chat_id:
             raise InvalidInput(
                 "this command needs a chat: run it in Telegram or Discord", field="chat"
             )
+        return kind, str(self.chat_id)
+
+    async def destination(self) -> Destination:
+        """This chat as a Destination, proven by a chat admin acting inside it.
+
+        Created on first use; a chat registered or owned by someone else passes to this
+        admin: the chat's own admins always win over a remote owner. Only commands with
+        CHAT_ADMIN permission may call this.
+        """
+        if not await self.chat_admin():
+            raise Forbidden("only chat admins can change this chat's alerts", field="permission")
+        kind, chat_id = self._chat()
         return await self.app.subscriptions.ensure_destination(
-            self.user, kind, str(self.chat_id), self.chat_name
+            self.user, kind, chat_id, self.chat_name
         )
+
+    async def find_destination(self) -> Destination | None:
+        """This chat's Destination if it has one; never creates or takes it over."""
+        kind, chat_id = self._chat()
+        return await self.app.subscriptions.find_destination(kind, chat_id)
 
 
 Handler = Callable[..., Awaitable[Reply | str]]
@@ -272,6 +295,7 @@ class CommandSpec:
     hidden: bool = False
     private: bool = False  # replies may hold secrets: transports answer only the caller
     handler: Handler | None = None
+    scope: str = "write"  # the API-key scope a REST caller needs (admin commands: admin)
 
     @property
     def usage(self) -> str:
@@ -287,8 +311,17 @@ def command(
     group: str = "general",
     hidden: bool = False,
     private: bool = False,
+    scope: str | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Tag a handler `async def h(ctx, **params) -> Reply | str`; nothing is registered here."""
+    """Tag a handler `async def h(ctx, **params) -> Reply | str`; nothing is registered here.
+
+    `scope` is what an API key needs to run it over REST: `read` for commands that only
+    show, `write` (the default) for changes; service-admin commands always need `admin`.
+    """
+    if permission == Permission.SERVICE_ADMIN:
+        scope = "admin"
+    if scope not in (None, "read", "write", "admin"):
+        raise ValueError(f"/{name}: scope must be read, write or admin")
     if not name.isascii() or not name.replace("_", "").isalnum() or name.lower() != name:
         raise ValueError(f"command names are lowercase letters, digits and _: {name!r}")
     if len(summary) > 100:
@@ -303,7 +336,15 @@ def command(
 
     def tag(func: Handler) -> Handler:
         func.__command__ = CommandSpec(  # type: ignore[attr-defined]
-            name, summary, tuple(params), permission, help, group, hidden, private
+            name,
+            summary,
+            tuple(params),
+            permission,
+            help,
+            group,
+            hidden,
+            private,
+            scope=scope or "write",
         )
         return func
 
@@ -489,6 +530,8 @@ def error_reply(exc: ServiceError, text: str) -> Reply:
 
 
 async def check_permission(spec: CommandSpec, ctx: CommandContext) -> None:
+    """The one permission check of every door: the key's scope, then the caller's role."""
+    require_scope(ctx.scopes, spec.scope)
     if spec.permission == Permission.SERVICE_ADMIN and not ctx.is_service_admin:
         raise Forbidden(
             f"/{spec.name} is for service admins; ask an admin, or /link an admin account",

@@ -84,6 +84,24 @@ async def unsubscribe(ctx: CommandContext) -> Reply:
 
 
 @command(
+    "claim",
+    "Confirm a code from the web so alerts set up there may come to this chat",
+    Param("code", description="the code the web API gave for this chat", required=True),
+    permission=Permission.CHAT_ADMIN,
+    group="subscriptions",
+)
+async def claim(ctx: CommandContext, code: str) -> Reply:
+    kind, chat_id = ctx._chat()
+    dest = await ctx.app.subscriptions.claim_destination(kind, chat_id, code, ctx.chat_name)
+    owner = await dest.owner
+    return Reply(
+        f"This chat is now a destination of {owner.username}'s account: they can subscribe it "
+        "from the web. Chat admins always decide: /unsubscribe stops it, /filter changes it.",
+        title="Chat claimed",
+    )
+
+
+@command(
     "filter",
     "Set the minimum confidence for alerts in this chat",
     Param("min_confidence", ParamType.CONFIDENCE, "0-1 (or 0-100%), e.g. 0.7", required=True),
@@ -145,9 +163,10 @@ async def new_projects(ctx: CommandContext, setting: str) -> Reply:
     return Reply(text + (" (the default for this subscription)" if setting == "auto" else ""))
 
 
-@command("settings", "Show this chat's subscription", group="subscriptions")
+@command("settings", "Show this chat's subscription", group="subscriptions", scope="read")
 async def settings(ctx: CommandContext) -> Reply:
-    sub = await ctx.app.subscriptions.get_for_destination(await ctx.destination())
+    dest = await ctx.find_destination()
+    sub = await ctx.app.subscriptions.get_for_destination(dest) if dest is not None else None
     if sub is None:
         return Reply("This chat is not subscribed. /subscribe to get alerts here.")
     return Reply("", title="This chat's subscription", fields=await _describe(ctx, sub))
@@ -181,7 +200,7 @@ async def unwatch(ctx: CommandContext, company: str) -> Reply:
     return Reply(f"Stopped watching {found.name}.{tail}")
 
 
-@command("watchlist", "Show the companies you watch", group="watchlist")
+@command("watchlist", "Show the companies you watch", group="watchlist", scope="read")
 async def watchlist(ctx: CommandContext) -> Reply:
     companies = await ctx.app.subscriptions.watchlist(ctx.user)
     if not companies:

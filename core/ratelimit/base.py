@@ -84,7 +84,10 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "login": Limit(10, 900, "fixed"),
     "ip": Limit(5000, 3600, "sliding"),
     "commands": Limit(20, 60, "token_bucket", burst=10),
+    # login attempts per account name (existing or not), beside the per-IP "login" limit
+    "login_account": Limit(10, 900, "sliding"),
 }
+LOGIN_ACCOUNT_LIMIT = "login_account"
 
 _LIMIT_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*([smhd]?)\s*((?:,[^,]*)*)$")
 _BURST_RE = re.compile(r"^burst\s*=\s*(\d+)$")

@@ -19,6 +19,7 @@ from typing import Any
 import bcrypt
 import jwt
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -44,8 +45,26 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything after 72 bytes: refuse, never truncate
 API_KEY_SCOPES = frozenset({"read", "write", "admin"})
-# a fixed hash to compare against when the user does not exist, so timing does not tell
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=4))
+# what each scope lets a key do: admin includes read and write
+_SCOPE_GRANTS = {"read": {"read"}, "write": {"write"}, "admin": {"read", "write", "admin"}}
+
+
+def granted(scopes: Any) -> frozenset[str]:
+    """Everything a list of scopes allows (`admin` implies `read` and `write`)."""
+    out: set[str] = set()
+    for scope in scopes or ():
+        out |= _SCOPE_GRANTS.get(str(scope), set())
+    return frozenset(out)
+
+
+def scope_allows(scopes: Any, needed: str) -> bool:
+    """The one scope check every door uses; `scopes=None` is a full session (JWT, bot)."""
+    return scopes is None or needed in granted(scopes)
+
+
+def require_scope(scopes: Any, needed: str) -> None:
+    if not scope_allows(scopes, needed):
+        raise Forbidden(f"this API key lacks the {needed!r} scope", scope=needed)
 
 
 def now() -> datetime:
@@ -84,10 +103,42 @@ def validate_email(email: Any) -> str:
 
 
 @dataclass(frozen=True)
+class LinkPreview:
+    """What a link code would merge, shown to the redeemer before they confirm."""
+
+    target_username: str
+    target_role: str
+    redeemer_username: str
+    platforms: tuple[str, ...]
+    api_keys: int
+    drops_admin: bool
+    same_account: bool
+
+    def describe(self) -> str:
+        if self.same_account:
+            return f"This code is from your own account {self.target_username}; nothing changes."
+        what = f"{', '.join(self.platforms)} identity" if self.platforms else "web login"
+        lines = [f"This adds your {what} to the account {self.target_username!r}."]
+        lines.append(
+            f"Your subscriptions, watchlist, destinations and {self.api_keys} API key(s) move "
+            f"there; the account {self.redeemer_username!r} is then deleted."
+        )
+        if self.drops_admin:
+            lines.append(
+                f"Your admin role is dropped: {self.target_username!r} is a {self.target_role}, "
+                "and linking never raises a role. Admin-scoped keys lose that scope."
+            )
+        else:
+            lines.append(f"The account's role stays {self.target_role}.")
+        return " ".join(lines)
+
+
+@dataclass(frozen=True)
 class TokenClaims:
     user_id: int
     role: str
     expires_at: datetime
+    token_version: int = 0
 
 
 class Accounts:
@@ -99,6 +150,20 @@ class Accounts:
         self._secret = secret_key
         self.jwt_ttl_s = jwt_ttl_s
         self._rounds = bcrypt_rounds
+        self._dummy: tuple[int, bytes] | None = None
+
+    async def _dummy_hash(self) -> bytes:
+        """A hash at the same cost as real ones: unknown users cost as much as wrong passwords."""
+        if self._dummy is None or self._dummy[0] != self._rounds:
+            salt = bcrypt.gensalt(rounds=self._rounds)
+            hashed = await asyncio.to_thread(bcrypt.hashpw, b"not-a-real-password", salt)
+            self._dummy = (self._rounds, hashed)
+        return self._dummy[1]
+
+    @staticmethod
+    def hash_cost(hashed: bytes) -> int:
+        """The bcrypt cost factor of a hash (`$2b$12$...` -> 12)."""
+        return int(hashed.split(b"$")[2])
 
     # --- passwords and users ------------------------------------------------------------
 
@@ -136,8 +201,27 @@ class Accounts:
             raise Conflict(f"username {username!r} is taken", field="username") from None
 
     async def set_password(self, user: User, password: str) -> None:
+        """A new password ends every session: tokens issued before carry the old version."""
         user.password_hash = await self.hash_password(password)
-        await user.save(update_fields=["password_hash"])
+        user.token_version = (user.token_version or 0) + 1
+        await user.save(update_fields=["password_hash", "token_version"])
+
+    async def change_password(self, user: User, current: Any, new: Any) -> None:
+        """The caller's own password change; the current one must be right."""
+        if not isinstance(current, str) or not user.password_hash:
+            raise Unauthorized("current password is wrong")
+        encoded = current.encode()
+        ok = len(encoded) <= MAX_PASSWORD_BYTES and await asyncio.to_thread(
+            bcrypt.checkpw, encoded, user.password_hash.encode()
+        )
+        if not ok:
+            raise Unauthorized("current password is wrong")
+        await self.set_password(user, validate_password(new))
+
+    async def logout_all(self, user: User) -> None:
+        """End every session of the user: JWTs issued so far stop working."""
+        await User.filter(id=user.id).update(token_version=F("token_version") + 1)
+        await user.refresh_from_db(fields=["token_version"])
 
     async def ensure_admin(self, username: str, password: str) -> tuple[User, bool]:
         """Create the admin or reset its password and role; returns (user, created)."""
@@ -149,7 +233,8 @@ class Accounts:
         user.role = Role.ADMIN
         user.is_active = True
         user.password_hash = await self.hash_password(password)
-        await user.save(update_fields=["role", "is_active", "password_hash"])
+        user.token_version = (user.token_version or 0) + 1
+        await user.save(update_fields=["role", "is_active", "password_hash", "token_version"])
         return user, False
 
     async def authenticate(self, username: Any, password: Any) -> User:
@@ -158,12 +243,13 @@ class Accounts:
             raise InvalidInput("username and password are required")
         encoded = password.encode()
         user = await User.get_or_none(username=username)
-        stored = (
-            user.password_hash.encode() if user is not None and user.password_hash else _DUMMY_HASH
-        )
-        ok = len(encoded) <= MAX_PASSWORD_BYTES and await asyncio.to_thread(
-            bcrypt.checkpw, encoded, stored
-        )
+        # unknown users, bot-only accounts and over-long passwords all pay one bcrypt
+        # check at the real cost, so neither the answer nor its time tells them apart
+        real = user is not None and bool(user.password_hash)
+        stored = user.password_hash.encode() if real and user else await self._dummy_hash()
+        checked = encoded if len(encoded) <= MAX_PASSWORD_BYTES else encoded[:MAX_PASSWORD_BYTES]
+        ok = await asyncio.to_thread(bcrypt.checkpw, checked, stored)
+        ok = ok and len(encoded) <= MAX_PASSWORD_BYTES
         if not ok or user is None or not user.password_hash or not user.is_active:
             raise Unauthorized("invalid username or password")
         return user
@@ -176,6 +262,7 @@ class Accounts:
         claims = {
             "sub": str(user.id),
             "role": str(user.role),
+            "tv": int(user.token_version or 0),
             "iat": int(issued.timestamp()),
             "exp": int((issued + timedelta(seconds=ttl)).timestamp()),
         }
@@ -201,17 +288,24 @@ class Accounts:
             user_id = int(claims["sub"])
         except (TypeError, ValueError):
             raise Unauthorized("invalid token") from None
+        version = claims.get("tv", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise Unauthorized("invalid token")
         return TokenClaims(
             user_id=user_id,
             role=str(claims.get("role", "user")),
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            token_version=version,
         )
 
     async def user_from_token(self, token: Any) -> User:
+        """The token's user; a disabled user or a token from before a logout is refused."""
         claims = self.verify_token(token)
         user = await User.get_or_none(id=claims.user_id, is_active=True)
         if user is None:
             raise Unauthorized("invalid token")
+        if claims.token_version != (user.token_version or 0):
+            raise Unauthorized("session ended: log in again")
         return user
 
     # --- API keys ---------------------------------------------------------------------
@@ -223,15 +317,31 @@ class Accounts:
         *,
         scopes: list[str] | None = None,
         expires_in_days: int | None = None,
+        parent: APIKey | None = None,
     ) -> tuple[APIKey, str]:
-        """Create a key; the returned secret is shown once and never stored."""
+        """Create a key; the returned secret is shown once and never stored.
+
+        `parent` is the key the request came with: a key never mints a key with wider
+        scopes or a later expiry than its own (by default the new key inherits both).
+        """
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 64:
             raise InvalidInput("name must be 1-64 characters", field="name")
-        scopes = list(scopes) if scopes else ["read", "write"]
+        if scopes:
+            scopes = list(scopes)
+        elif parent is not None:
+            scopes = list(parent.scopes or [])
+        else:
+            scopes = ["read", "write"]
         if not all(isinstance(s, str) for s in scopes) or set(scopes) - API_KEY_SCOPES:
             raise InvalidInput(f"scopes must be among {sorted(API_KEY_SCOPES)}", field="scopes")
         if "admin" in scopes and user.role != Role.ADMIN:
             raise Forbidden("only admins can create admin-scoped keys", field="scopes")
+        if parent is not None and not granted(scopes) <= granted(parent.scopes):
+            raise Forbidden(
+                "a key cannot create a key with wider scopes than its own "
+                f"({', '.join(sorted(parent.scopes or [])) or 'none'})",
+                field="scopes",
+            )
         expires_at = None
         if expires_in_days is not None:
             if (
@@ -241,6 +351,15 @@ class Accounts:
             ):
                 raise InvalidInput("expires_in_days must be 1-3650", field="expires_in_days")
             expires_at = now() + timedelta(days=expires_in_days)
+        if parent is not None and parent.expires_at is not None:
+            if expires_at is None:
+                expires_at = parent.expires_at  # inherits the parent's expiry
+            elif expires_at > parent.expires_at:
+                raise Forbidden(
+                    "a key cannot create a key that expires after its own "
+                    f"({parent.expires_at.isoformat(timespec='seconds')})",
+                    field="expires_in_days",
+                )
         for _ in range(5):
             prefix = secrets.token_hex(4)
             secret = secrets.token_urlsafe(32)
@@ -276,8 +395,6 @@ class Accounts:
             raise Unauthorized("API key expired")
         if not key.user.is_active:
             raise Unauthorized("invalid API key")
-        from tortoise.expressions import F
-
         await APIKey.filter(id=key.id).update(usage_count=F("usage_count") + 1, last_used_at=now())
         return key.user, key
 
@@ -342,14 +459,46 @@ class Accounts:
         )
         return code
 
-    async def redeem_link_code(self, redeemer: User, code: Any) -> User:
-        """Join the redeemer's account into the code issuer's; returns the surviving account."""
+    async def _link_target(self, code: Any) -> tuple[LinkCode, User]:
         if not isinstance(code, str) or not code.strip():
             raise InvalidInput("link code is required", field="code")
         link = await LinkCode.get_or_none(code_hash=sha256_hex(code.strip().upper()))
         if link is None or link.used_at is not None or link.expires_at <= now():
             raise InvalidInput("link code is invalid or expired", field="code")
-        target = await link.user
+        return link, await link.user
+
+    async def preview_link(self, redeemer: User, code: Any) -> LinkPreview:
+        """What redeeming `code` would do, without doing it (the redeemer confirms first)."""
+        _, target = await self._link_target(code)
+        return await self._preview(redeemer, target)
+
+    async def _preview(self, redeemer: User, target: User) -> LinkPreview:
+        platforms = sorted(
+            {
+                str(p)
+                for p in await Identity.filter(user_id=redeemer.id).values_list(
+                    "platform", flat=True
+                )
+            }
+        )
+        return LinkPreview(
+            target_username=target.username,
+            target_role=str(target.role),
+            redeemer_username=redeemer.username,
+            platforms=tuple(platforms),
+            api_keys=await APIKey.filter(user_id=redeemer.id, revoked_at=None).count(),
+            drops_admin=redeemer.role == Role.ADMIN and target.role != Role.ADMIN,
+            same_account=redeemer.id == target.id,
+        )
+
+    async def redeem_link_code(self, redeemer: User, code: Any) -> User:
+        """Join the redeemer's account into the code issuer's; returns the surviving account.
+
+        The merged account keeps the issuer's role: a merge never raises a role, so an admin
+        tricked into redeeming someone's code loses nothing to them but their identities,
+        and is told so by the preview before confirming.
+        """
+        link, target = await self._link_target(code)
         async with in_transaction():
             used = await LinkCode.filter(id=link.id, used_at=None).update(used_at=now())
             if not used:
@@ -359,8 +508,14 @@ class Accounts:
         return await User.get(id=target.id)
 
     async def _merge(self, *, source: User, target: User) -> None:
-        """Move everything of `source` to `target`, then delete `source`."""
+        """Move everything of `source` to `target`, then delete `source`; never raise a role."""
         await Identity.filter(user_id=source.id).update(user_id=target.id)
+        if target.role != Role.ADMIN:
+            # keys keep working for what the surviving account may do, never for more
+            for key in await APIKey.filter(user_id=source.id):
+                if "admin" in (key.scopes or []):
+                    key.scopes = [s for s in key.scopes if s != "admin"] or ["read"]
+                    await key.save(update_fields=["scopes"])
         await APIKey.filter(user_id=source.id).update(user_id=target.id)
         await LinkCode.filter(user_id=source.id).update(user_id=target.id)
         await Destination.filter(owner_id=source.id).update(owner_id=target.id)
@@ -377,9 +532,6 @@ class Accounts:
         if watched:
             await target.watchlist.add(*watched)
         changed: list[str] = []
-        if source.role == Role.ADMIN and target.role != Role.ADMIN:
-            target.role = Role.ADMIN
-            changed.append("role")
         if not target.password_hash and source.password_hash:
             target.password_hash = source.password_hash
             changed.append("password_hash")

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Feed, FeedKind, User, in_id_range
+from core.redact import mask_secrets
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,14 @@ class FeedService:
             "id": feed.id,
             "kind": str(feed.kind),
             "name": feed.name,
-            "url": feed.url,
+            "url": mask_secrets(feed.url),  # a feed URL may carry an API key
             "query": feed.query,
             "selector": feed.selector,
             "interval_s": feed.interval_s,
             "enabled": feed.enabled,
             "health": feed_health(feed),
-            "disabled_reason": feed.disabled_reason,
-            "last_error": feed.last_error,
+            "disabled_reason": mask_secrets(feed.disabled_reason),
+            "last_error": mask_secrets(feed.last_error),
             "consecutive_failures": feed.consecutive_failures,
             "last_polled_at": iso(feed.last_polled_at),
             "last_success_at": iso(feed.last_success_at),

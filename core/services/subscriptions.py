@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 
 from core.alerts.router import wants_new_projects
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import (
     Company,
     Delivery,
@@ -33,6 +33,7 @@ from core.models import (
     User,
     in_id_range,
 )
+from core.secretbox import SecretBox
 from core.services.accounts import validate_email
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EMAIL_CODE_TTL = timedelta(minutes=30)
+CLAIM_CODE_TTL = timedelta(hours=24)
+CHAT_KINDS = frozenset({DestinationKind.TELEGRAM, DestinationKind.DISCORD})
 MAX_WATCHLIST = 200
 _NUMERIC_ID = re.compile(r"^-?\d{1,20}$")
 _EDITABLE = {
@@ -111,6 +114,11 @@ class Subscriptions:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.box = SecretBox(app.settings.secret_key)
+
+    def secret_of(self, dest: Destination) -> str | None:
+        """A destination's signing secret in clear (it is stored sealed)."""
+        return self.box.open(dest.secret)
 
     def _changed(self) -> None:
         alerts = getattr(self.app, "alerts", None)
@@ -155,25 +163,92 @@ class Subscriptions:
             raise InvalidInput("address is too long", field="address")
         return text
 
+    async def find_destination(
+        self, kind: DestinationKind | str, address: str | int
+    ) -> Destination | None:
+        """A chat's destination if one exists (read-only commands never create one)."""
+        address = await self.validate_address(kind, address)
+        return await Destination.get_or_none(kind=DestinationKind(kind), address=address)
+
     async def ensure_destination(
         self, owner: User, kind: DestinationKind | str, address: str | int, name: str = ""
     ) -> Destination:
-        """The destination for a chat/channel, created (owned by `owner`) on first use."""
+        """The chat's destination, for a chat admin acting inside that chat.
+
+        Created verified (the bot saw the admin in the chat) and owned by `owner`. A chat
+        registered or owned by someone else passes to `owner`, with its subscription: the
+        chat's own admins always win over a remote owner.
+        """
         address = await self.validate_address(kind, address)
         kind = DestinationKind(kind)
         dest = await Destination.get_or_none(kind=kind, address=address)
-        if dest is not None:
-            if name and dest.name != name[:128]:
-                dest.name = name[:128]
-                await dest.save(update_fields=["name"])
-            return dest
-        verified = kind in (DestinationKind.TELEGRAM, DestinationKind.DISCORD)
-        try:
-            return await Destination.create(
-                kind=kind, address=address, name=name[:128], owner=owner, verified=verified
+        if dest is None:
+            try:
+                return await Destination.create(
+                    kind=kind, address=address, name=name[:128], owner=owner, verified=True
+                )
+            except IntegrityError:
+                dest = await Destination.get(kind=kind, address=address)
+        changes: dict[str, Any] = {}
+        if name and dest.name != name[:128]:
+            changes["name"] = name[:128]
+        if dest.owner_id != owner.id or not dest.verified or dest.verify_code_hash:
+            if dest.owner_id != owner.id:
+                log.info("chat destination %s passes to a chat admin (user %s)", dest.id, owner.id)
+            changes.update(
+                owner_id=owner.id, verified=True, verify_code_hash=None, verify_expires_at=None
             )
-        except IntegrityError:
-            return await Destination.get(kind=kind, address=address)
+            await self._adopt_subscriptions(dest, owner)
+        if changes:
+            for key, value in changes.items():
+                setattr(dest, key, value)
+            await dest.save(update_fields=list(changes))
+            self._changed()
+        return dest
+
+    async def _adopt_subscriptions(self, dest: Destination, owner: User) -> None:
+        """The chat's subscription follows the chat's owner (one per chat)."""
+        subs = await Subscription.filter(destination_id=dest.id).order_by("-active", "id")
+        for extra in subs[1:]:
+            await extra.delete()
+        if subs and subs[0].user_id != owner.id:
+            subs[0].user_id = owner.id
+            await subs[0].save(update_fields=["user_id"])
+
+    async def claim_destination(
+        self, kind: DestinationKind | str, address: str | int, code: Any, name: str = ""
+    ) -> Destination:
+        """A chat admin posted `/claim CODE` in the chat: the web-registered chat is proven."""
+        address = await self.validate_address(kind, address)
+        text = str(code or "").strip().upper()
+        dest = await Destination.get_or_none(kind=DestinationKind(kind), address=address)
+        expected = dest.verify_code_hash if dest is not None else None
+        if (
+            dest is None
+            or not expected
+            or not hmac.compare_digest(expected, _sha256(f"{dest.id}:{text}"))
+        ):
+            raise InvalidInput("that claim code is not valid for this chat", field="code")
+        if dest.verify_expires_at is None or dest.verify_expires_at <= _now():
+            raise InvalidInput("the claim code has expired; ask for a new one", field="code")
+        dest.verified = True
+        dest.verify_code_hash = None
+        dest.verify_expires_at = None
+        fields = ["verified", "verify_code_hash", "verify_expires_at"]
+        if name:
+            dest.name = name[:128]
+            fields.append("name")
+        await dest.save(update_fields=fields)
+        self._changed()
+        log.info("chat destination %s claimed from inside the chat", dest.id)
+        return dest
+
+    async def _issue_claim_code(self, dest: Destination) -> str:
+        code = "-".join(secrets.token_hex(3).upper() for _ in range(2))
+        dest.verify_code_hash = _sha256(f"{dest.id}:{code}")
+        dest.verify_expires_at = _now() + CLAIM_CODE_TTL
+        await dest.save(update_fields=["verify_code_hash", "verify_expires_at"])
+        return code
 
     async def list_destinations(self, user: User) -> list[Destination]:
         return await Destination.filter(owner=user).order_by("id")
@@ -200,21 +275,28 @@ class Subscriptions:
         existing = await Destination.get_or_none(kind=kind, address=address)
         if existing is not None:
             if existing.owner_id == user.id:
+                if kind in CHAT_KINDS and not existing.verified:
+                    existing.claim_code = await self._issue_claim_code(existing)
                 return existing
             raise Conflict("that destination is already registered", field="address")
         secret = secrets.token_urlsafe(24) if kind == DestinationKind.WEBHOOK else None
-        verified = kind not in (DestinationKind.EMAIL,)
+        # a chat is proven from inside it (/claim), an email by its code; never by REST
+        verified = kind not in CHAT_KINDS and kind != DestinationKind.EMAIL
         try:
-            return await Destination.create(
+            dest = await Destination.create(
                 kind=kind,
                 address=address,
                 name=name,
                 owner=user,
-                secret=secret,
+                secret=self.box.seal(secret) if secret else None,
                 verified=verified,
             )
         except IntegrityError:
             raise Conflict("that destination is already registered", field="address") from None
+        dest.plain_secret = secret
+        if kind in CHAT_KINDS:
+            dest.claim_code = await self._issue_claim_code(dest)
+        return dest
 
     async def update_destination(
         self, user: User, destination_id: Any, **fields: Any
@@ -261,7 +343,9 @@ class Subscriptions:
             if rotate and kind != DestinationKind.WEBHOOK:
                 raise InvalidInput("only a webhook has a secret to rotate", field="rotate_secret")
             if rotate:
-                changes["secret"] = secrets.token_urlsafe(24)
+                plain = secrets.token_urlsafe(24)
+                dest.plain_secret = plain
+                changes["secret"] = self.box.seal(plain)
         if not changes:
             return dest
         for key, value in changes.items():
@@ -378,6 +462,12 @@ class Subscriptions:
         Subscribing again is how an owner resumes a destination that was rejected (bot
         blocked, chat gone): the rejection is cleared and delivery is tried anew.
         """
+        if destination.kind in CHAT_KINDS and not destination.verified:
+            raise Forbidden(
+                f"this {destination.kind} chat is not proven yet: a chat admin must post "
+                "/claim <code> in it (POST /destinations gave the code)",
+                field="destination_id",
+            )
         changes: dict[str, Any] = {"active": True}
         if destination.rejected_reason is not None:
             destination.rejected_reason = None

@@ -6,9 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
+from core.commands.accounts import link_and_tell
+from core.errors import RateLimited
 from core.models import APIKey, User
+from core.ratelimit.base import LOGIN_ACCOUNT_LIMIT
 from web.config import WebConfig
-from web.keys import AUTH_CACHE_KEY
+from web.keys import AUTH_CACHE_KEY, HUB_KEY, RATE
 from web.routes.common import app_of, body, json_response, params, principal
 from web.schema import ID_PATH, RouteSpec, array, integer, obj, string
 
@@ -44,9 +47,45 @@ def key_json(key: APIKey) -> dict[str, Any]:
 
 
 async def login(request: web.Request) -> web.Response:
+    """Per IP (the route's limit) and per account name: a spray over many addresses is
+    slowed too. The account limit counts names that do not exist alike, and every failure
+    is the same 401, so neither reveals who has an account."""
+    data = body(request)
+    app = app_of(request)
+    username = data["username"]
+    decision = await app.limiter.hit(LOGIN_ACCOUNT_LIMIT, username.strip().lower())
+    if decision is not None and not decision.allowed:
+        request[RATE] = decision  # its Retry-After goes on the 429
+        app.metrics.rate_limited.labels(LOGIN_ACCOUNT_LIMIT).inc()
+        raise RateLimited(
+            "too many login attempts for this account; try again later",
+            retry_after=decision.retry_after_s,
+            limit=LOGIN_ACCOUNT_LIMIT,
+        )
+    user = await app.accounts.authenticate(username, data["password"])
+    return json_response(app.accounts.issue_token(user))
+
+
+async def logout_all(request: web.Request) -> web.Response:
+    """End every session of the caller: all JWTs so far stop working, WebSockets close."""
+    await app_of(request).accounts.logout_all(principal(request).user)
+    _sessions_changed(request)
+    return web.Response(status=204)
+
+
+def _sessions_changed(request: web.Request) -> None:
+    """Credentials changed: forget cached ones, re-check this process's sockets now."""
+    request.app[AUTH_CACHE_KEY].clear()
+    request.app[HUB_KEY].recheck_soon()
+
+
+async def change_password(request: web.Request) -> web.Response:
+    """A new password ends every other session; the reply carries a fresh token."""
     data = body(request)
     accounts = app_of(request).accounts
-    user = await accounts.authenticate(data["username"], data["password"])
+    user = principal(request).user
+    await accounts.change_password(user, data["current_password"], data["new_password"])
+    _sessions_changed(request)
     return json_response(accounts.issue_token(user))
 
 
@@ -64,11 +103,13 @@ async def me(request: web.Request) -> web.Response:
 
 async def create_key(request: web.Request) -> web.Response:
     data = body(request)
+    who = principal(request)
     key, secret = await app_of(request).accounts.create_api_key(
-        principal(request).user,
+        who.user,
         data["name"],
         scopes=data.get("scopes"),
         expires_in_days=data.get("expires_in_days"),
+        parent=who.api_key,  # a key never mints a wider or longer-lived key
     )
     out = key_json(key)
     out["key"] = secret
@@ -82,15 +123,26 @@ async def list_keys(request: web.Request) -> web.Response:
 
 async def revoke_key(request: web.Request) -> web.Response:
     await app_of(request).accounts.revoke_api_key(principal(request).user, params(request)["id"])
+    _sessions_changed(request)
     return web.Response(status=204)
 
 
 async def link(request: web.Request) -> web.Response:
-    user = await app_of(request).accounts.redeem_link_code(
-        principal(request).user, body(request)["code"]
-    )
+    """Without `confirm: true` only says what would be merged; with it, merges and tells
+    the code's issuer."""
+    data = body(request)
+    app = app_of(request)
+    redeemer = principal(request).user
+    preview = await app.accounts.preview_link(redeemer, data["code"])
+    if data.get("confirm") is not True:
+        return json_response(
+            {"confirmed": False, "preview": preview.describe(), "drops_admin": preview.drops_admin}
+        )
+    user = await link_and_tell(app, redeemer, data["code"], preview)
     request.app[AUTH_CACHE_KEY].clear()  # the redeeming account may have been merged away
-    return json_response(user_json(user))
+    out = user_json(user)
+    out.update(confirmed=True, preview=preview.describe())
+    return json_response(out)
 
 
 async def link_code(request: web.Request) -> web.Response:
@@ -195,11 +247,42 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "POST",
             "/auth/link",
             link,
-            "Join this account with the account that issued a link code (from a bot)",
+            "Join this account into the account that issued a link code (from a bot); "
+            "without confirm=true only shows what would be merged",
             "auth",
-            body=obj({"code": string(1, 64)}, ("code",)),
-            response=USER,
+            body=obj({"code": string(1, 64), "confirm": {"type": "boolean"}}, ("code",)),
+            response=obj(
+                {"confirmed": {"type": "boolean"}, "preview": string()},
+                ("confirmed", "preview"),
+                extra=True,
+            ),
             errors=(422,),
+        ),
+        RouteSpec(
+            "POST",
+            "/auth/logout-all",
+            logout_all,
+            "End every session of the caller (JWTs and their WebSockets)",
+            "auth",
+            body=obj({}),
+            body_required=False,
+            status=204,
+        ),
+        RouteSpec(
+            "POST",
+            "/auth/password",
+            change_password,
+            "Change the caller's password; every other session ends",
+            "auth",
+            body=obj(
+                {"current_password": string(1, 128), "new_password": string(1, 128)},
+                ("current_password", "new_password"),
+            ),
+            response=obj(
+                {"access_token": string(), "token_type": string(), "expires_in": integer()},
+                ("access_token",),
+            ),
+            errors=(401, 422),
         ),
         RouteSpec(
             "POST",

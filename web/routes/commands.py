@@ -35,7 +35,11 @@ async def run_command(request: web.Request) -> web.Response:
         raise NotFound(f"unknown command {name!r}", field="name")
     who = principal(request)
     ctx = CommandContext(
-        app=app_of(request), user=who.user, platform=Platform.WEB, display_name=who.user.username
+        app=app_of(request),
+        user=who.user,
+        platform=Platform.WEB,
+        display_name=who.user.username,
+        api_key=who.api_key,  # the command's own scope is checked with the others
     )
     reply = await commands.execute(name, body(request).get("args"), ctx)
     return json_response(reply.to_json(), status=200 if reply.ok else 422)
@@ -68,6 +72,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                 }
             ),
             body_required=False,
+            min_scope="",  # each command checks its own scope (read, write or admin)
             response=obj({"ok": {"type": "boolean"}, "text": string()}, ("ok",), extra=True),
             errors=(404, 422),
         ),

@@ -47,6 +47,11 @@ DESTINATION = obj(
         "name": string(),
         "verified": BOOLEAN,
         "secret": {**string(), "description": "webhook signing secret; on create/rotate only"},
+        "claim_code": {
+            **string(),
+            "description": "telegram/discord: a chat admin posts /claim <code> in the chat",
+        },
+        "claim": string(),
     },
     ("id", "kind"),
     extra=True,
@@ -106,8 +111,17 @@ async def create_destination(request: web.Request) -> web.Response:
         principal(request).user, data["kind"], data["address"], data.get("name", "")
     )
     out = destination_json(dest)
-    if dest.secret:
-        out["secret"] = dest.secret  # the webhook signing secret, shown on creation only
+    secret = getattr(dest, "plain_secret", None)
+    if secret:
+        out["secret"] = secret  # the webhook signing secret, shown on creation only
+    code = getattr(dest, "claim_code", None)
+    if code:
+        # a chat is proven from inside it: a chat admin posts the code there
+        out["claim_code"] = code
+        out["claim"] = (
+            f"A chat admin must post '/claim {code}' in that chat (within 24 hours) before "
+            "it can receive alerts; until then it is unverified."
+        )
     return json_response(out, status=201)
 
 
@@ -117,7 +131,7 @@ async def update_destination(request: web.Request) -> web.Response:
     dest = await svc.update_destination(principal(request).user, params(request)["id"], **data)
     out = destination_json(dest)
     if data.get("rotate_secret") is True:
-        out["secret"] = dest.secret  # the new signing secret, shown this once
+        out["secret"] = svc.secret_of(dest)  # the new signing secret, shown this once
     return json_response(out)
 
 
@@ -207,7 +221,8 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "POST",
             "/destinations",
             create_destination,
-            "Add a destination (chat, channel, email, webhook)",
+            "Add a destination (email, webhook; a chat or channel is proven by a chat admin "
+            "posting the returned claim code there)",
             "subscriptions",
             body=obj(
                 {"kind": DEST_KIND, "address": string(1, 2048), "name": string(0, 128)},

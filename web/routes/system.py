@@ -10,28 +10,47 @@ from aiohttp import web
 
 from core.errors import ServiceError
 from core.metrics import CONTENT_TYPE_LATEST
+from core.services.accounts import scope_allows
 from web.config import WebConfig
-from web.keys import HUB_KEY, ROUTES_KEY
+from web.keys import AUTH_CACHE_KEY, HUB_KEY, ROUTES_KEY
 from web.routes.common import app_of, json_response, params
 from web.schema import Param, RouteSpec, obj, string
+from web.security import request_principal
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
+async def _is_admin(request: web.Request) -> bool:
+    """True for an admin's credentials; anything else (none, bad, a user) is the public."""
+    try:
+        who = await request_principal(app_of(request), request, request.app[AUTH_CACHE_KEY])
+    except ServiceError:
+        return False
+    return who is not None and who.is_admin and scope_allows(who.scopes, "admin")
+
+
 async def health(request: web.Request) -> web.Response:
-    """DB, Redis, monitors, dispatcher queue depth; 503 when a configured one is down."""
+    """DB, Redis, monitors, dispatcher queue depth; 503 when a configured one is down.
+
+    Without admin credentials only statuses and counts: which feeds fail, their URLs and
+    error text are details for admins (and even then secrets in URLs are masked).
+    """
     app = app_of(request)
     report = await app.health()
     checks = report["checks"]
     feeds = getattr(app, "feeds", None)
     if feeds is not None and hasattr(feeds, "status"):
         try:
-            checks["monitors"] = await feeds.status()
+            summary = await feeds.status()
         except Exception:
             log.exception("feed status failed")
             checks["monitors"] = "down"
+        else:
+            if not await _is_admin(request):
+                summary = {k: v for k, v in summary.items() if isinstance(v, int)}
+            checks["monitors"] = summary
     try:
         from core.models import Delivery, DeliveryStatus
 
@@ -109,7 +128,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "GET",
             "/health",
             health,
-            "Service and dependency health",
+            "Service and dependency health: statuses and counts; feed details for admins",
             "system",
             auth="public",
             limit=None,
@@ -163,7 +182,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "system",
             auth="public",
             limit="ip",
-            params=(Param("token", string(1, 128), "path", True),),
+            params=(Param("token", string(1, 128), "path", True, secret=True),),
             content_type="text/html",
             errors=(404, 422),
         ),
