@@ -111,7 +111,11 @@ def build_openapi(routes: list[RouteSpec]) -> dict[str, Any]:
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
             "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT, or an API key (tge_...)",
+                },
                 "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
             },
         },

@@ -253,7 +253,8 @@ class CommandContext:
             self.admin_check = None
         return self.is_chat_admin
 
-    def _chat(self) -> tuple[DestinationKind, str]:
+    def chat_ref(self) -> tuple[DestinationKind, str]:
+        """(destination kind, chat id) of the chat the command came from."""
         kind = self.destination_kind
         if kind is None or not self.chat_id:
             raise InvalidInput(
@@ -270,14 +271,14 @@ class CommandContext:
         """
         if not await self.chat_admin():
             raise Forbidden("only chat admins can change this chat's alerts", field="permission")
-        kind, chat_id = self._chat()
+        kind, chat_id = self.chat_ref()
         return await self.app.subscriptions.ensure_destination(
             self.user, kind, chat_id, self.chat_name
         )
 
     async def find_destination(self) -> Destination | None:
         """This chat's Destination if it has one; never creates or takes it over."""
-        kind, chat_id = self._chat()
+        kind, chat_id = self.chat_ref()
         return await self.app.subscriptions.find_destination(kind, chat_id)
 
 

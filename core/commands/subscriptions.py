@@ -91,7 +91,7 @@ async def unsubscribe(ctx: CommandContext) -> Reply:
     group="subscriptions",
 )
 async def claim(ctx: CommandContext, code: str) -> Reply:
-    kind, chat_id = ctx._chat()
+    kind, chat_id = ctx.chat_ref()
     dest = await ctx.app.subscriptions.claim_destination(kind, chat_id, code, ctx.chat_name)
     owner = await dest.owner
     return Reply(

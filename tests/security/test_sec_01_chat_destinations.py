@@ -15,6 +15,8 @@ from tests.web_helpers import (  # noqa: F401 (fixtures)
     client_fixture,
 )
 
+BOTH_DIALECTS = True  # run on PostgreSQL as well as SQLite
+
 
 async def chat_admin_ctx(app: App, user_id: int, chat_id: str, *, admin: bool = True):
     user = await app.accounts.ensure_identity(Platform.TELEGRAM, user_id, f"u{user_id}")

@@ -14,6 +14,8 @@ from tests.web_helpers import (  # noqa: F401 (fixtures)
     client_fixture,
 )
 
+BOTH_DIALECTS = True  # run on PostgreSQL as well as SQLite
+
 
 async def test_a_write_key_cannot_run_admin_commands(client, admin: Caller) -> None:
     key = await api_key(client, admin, scopes=["write"])

@@ -8,6 +8,8 @@ from core.commands import CommandContext, execute
 from core.models import APIKey, Platform, Role, User
 from core.runtime import App
 
+BOTH_DIALECTS = True  # run on PostgreSQL as well as SQLite
+
 
 class Recorder(Channel):
     """A Telegram stand-in that records what it was asked to send."""

@@ -10,6 +10,8 @@ from tests.web_helpers import (  # noqa: F401 (fixtures)
     client_fixture,
 )
 
+BOTH_DIALECTS = True  # run on PostgreSQL as well as SQLite
+
 
 async def test_password_change_ends_other_sessions(client, app: App, alice: Caller) -> None:
     other_device = alice.headers

@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const head = el("div");
       head.append(el("span", method.toUpperCase(), "method"), el("code", path), el("span", " — " + op.summary));
       box.append(head);
-      const auth = op.security && op.security.length ? "auth: Bearer JWT or X-API-Key" : "public";
+      const auth = op.security && op.security.length ? "auth: Bearer JWT or API key (or X-API-Key)" : "public";
       box.append(el("div", auth, "meta"));
       if (op.parameters) {
         const list = el("ul");
