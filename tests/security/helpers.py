@@ -1,14 +1,29 @@
-"""Shared pieces for the security tests (one file per row of issue #13)."""
+"""Shared pieces for the security tests (one file per row of issue #13).
+
+Modules whose rows live in the database run on PostgreSQL as well as SQLite:
+
+    from tests.security.helpers import app_fixture, pytest_generate_tests  # noqa: F401
+    BOTH_DIALECTS = True
+
+(no conftest.py here: other test modules import tests/conftest.py as `conftest`.)
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
-from tests.web_helpers import FAST, Caller, make_user, serve  # noqa: F401 (re-exported)
+from core import db
+from core.runtime import App
+from tests.conftest import PG_ADMIN_URL, POSTGRES_UP, make_settings, opened_app
+from tests.web_helpers import Caller
 
 
 async def api_key(
@@ -57,3 +72,28 @@ async def ws_next(ws: aiohttp.ClientWebSocketResponse, type_: str, within: float
         data = json.loads(msg.data)
         if data["type"] == type_:
             return data
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "dialect" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BOTH_DIALECTS", False)
+        metafunc.parametrize("dialect", ["sqlite", "postgres"] if both else ["sqlite"])
+
+
+@pytest.fixture(name="app")
+async def app_fixture(dialect: str, tmp_path: Path) -> AsyncIterator[App]:
+    """A migrated App on a fresh SQLite file, or on a fresh PostgreSQL database."""
+    if dialect == "sqlite":
+        async with opened_app(make_settings(tmp_path)) as application:
+            yield application
+        return
+    if not POSTGRES_UP:
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    name = f"tge_test_{uuid.uuid4().hex[:10]}"
+    await db.recreate_postgres_db(PG_ADMIN_URL, name)
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        async with opened_app(make_settings(tmp_path, DATABASE_URL=url)) as application:
+            yield application
+    finally:
+        await db.drop_postgres_db(PG_ADMIN_URL, name)

@@ -8,6 +8,7 @@ import pytest
 from core.commands import CommandContext, execute
 from core.models import Destination, Platform, Subscription
 from core.runtime import App
+from tests.security.helpers import app_fixture, pytest_generate_tests  # noqa: F401
 from tests.web_helpers import (  # noqa: F401 (fixtures)
     Caller,
     alice_fixture,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core.models import APIKey, Company, Feed
 from core.runtime import App
-from tests.security.helpers import api_key
+from tests.security.helpers import api_key, app_fixture, pytest_generate_tests  # noqa: F401
 from tests.web_helpers import (  # noqa: F401 (fixtures)
     Caller,
     admin_fixture,

@@ -7,6 +7,7 @@ from core.channels.base import Channel, Notice, Outcome
 from core.commands import CommandContext, execute
 from core.models import APIKey, Platform, Role, User
 from core.runtime import App
+from tests.security.helpers import app_fixture, pytest_generate_tests  # noqa: F401
 
 BOTH_DIALECTS = True  # run on PostgreSQL as well as SQLite
 

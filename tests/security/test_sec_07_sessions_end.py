@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.runtime import App
-from tests.security.helpers import closed_with
+from tests.security.helpers import app_fixture, closed_with, pytest_generate_tests  # noqa: F401
 from tests.web_helpers import (  # noqa: F401 (fixtures)
     Caller,
     alice_fixture,
