@@ -28,6 +28,7 @@ def verdict_reply(verdict: LinkVerdict) -> Reply:
     "Is this link a project's official site, unknown, or a lookalike?",
     Param("url", ParamType.TEXT, "the link to check", required=True, max_length=2048),
     help="Checks the link against every watched project's official domains and X handles.",
+    scope="read",
 )
 async def check(ctx: CommandContext, url: str) -> Reply:
     text = url.strip().strip("<>")
