@@ -10,8 +10,8 @@ import pytest
 
 from core.models import Feed, Item
 from core.monitors.scheduler import Poller
-from core.runtime import App, create_app
-from tests.conftest import make_settings
+from core.runtime import App
+from tests.conftest import make_settings, opened_app
 from tests.fakes.feeds import XServer, tweet
 
 
@@ -28,20 +28,16 @@ async def x() -> AsyncIterator[XServer]:
 @pytest.fixture
 async def xapp(tmp_path: Path, x: XServer) -> AsyncIterator[App]:
     settings = make_settings(tmp_path, TWITTER_API_BASE=x.base, TWITTER_BEARER_TOKEN="test-bearer")
-    application = create_app(settings)
-    await application.open()
-    try:
+    async with opened_app(settings) as application:
         yield application
-    finally:
-        await application.stop()
 
 
 async def test_search_paginates_merges_users_and_uses_since_id(xapp: App, x: XServer) -> None:
     x.tweets = [tweet(i, f"airdrop news number {i}", "1" if i % 2 else "2") for i in range(1, 6)]
     x.tweets.append(tweet(6, "unrelated chatter"))
     poller = Poller(xapp)
-    feed = await xapp.feeds.add(kind="twitter", query="airdrop")
-    assert feed.url is None and feed.name == "X: airdrop"
+    feed = await xapp.feeds.add(kind="twitter", query="search:airdrop")
+    assert feed.url is None and feed.name == "X search: airdrop"
     out = await poller.poll_feed(feed.id)
     assert out.status == "ok" and out.stats and out.stats.new == 5
     assert len(x.requests) == 3  # 5 matches at 2 per page
@@ -65,7 +61,7 @@ async def test_search_paginates_merges_users_and_uses_since_id(xapp: App, x: XSe
 
 async def test_empty_page_is_fine(xapp: App, x: XServer) -> None:
     poller = Poller(xapp)
-    feed = await xapp.feeds.add(kind="twitter", query="nothing matches this")
+    feed = await xapp.feeds.add(kind="twitter", query="search:nothing matches this")
     out = await poller.poll_feed(feed.id)
     assert out.status == "ok" and out.stats and out.stats.seen == 0
     await feed.refresh_from_db()
@@ -79,7 +75,7 @@ async def test_429_waits_until_reset(xapp: App, x: XServer, old_style: bool) -> 
     x.old_style_429 = old_style
     x.reset_in_s = 90
     poller = Poller(xapp)
-    feed = await xapp.feeds.add(kind="twitter", query="airdrop")
+    feed = await xapp.feeds.add(kind="twitter", query="search:airdrop")
     before = datetime.now(UTC)
     out = await poller.poll_feed(feed.id)
     assert out.status == "failed"
@@ -94,7 +90,7 @@ async def test_429_waits_until_reset(xapp: App, x: XServer, old_style: bool) -> 
 async def test_429_mid_pagination_keeps_items_but_not_since_id(xapp: App, x: XServer) -> None:
     x.tweets = [tweet(i, f"airdrop {i}") for i in range(1, 6)]
     poller = Poller(xapp)
-    feed = await xapp.feeds.add(kind="twitter", query="airdrop")
+    feed = await xapp.feeds.add(kind="twitter", query="search:airdrop")
 
     orig = x._page
     calls = {"n": 0}
@@ -126,17 +122,17 @@ async def test_user_timeline(xapp: App, x: XServer) -> None:
     assert (await Item.first()).text == "we are live"
 
 
-async def test_bad_token_disables_after_repeats(xapp: App, x: XServer) -> None:
-    x.token = "another"
-    poller = Poller(xapp, disable_after=2)
-    feed = await xapp.feeds.add(kind="twitter", query="airdrop")
-    statuses = [(await poller.poll_feed(feed.id)).status for _ in range(2)]
-    assert statuses == ["failed", "disabled"]
+async def test_bad_token_disables_at_once_with_xs_words(xapp: App, x: XServer) -> None:
+    x.token = "another"  # the fake answers X's recorded 401 body
+    poller = Poller(xapp, disable_after=5)
+    feed = await xapp.feeds.add(kind="twitter", query="search:airdrop")
+    assert (await poller.poll_feed(feed.id)).status == "disabled"
     feed = await Feed.get(id=feed.id)
-    assert "HTTP 401" in feed.disabled_reason
+    assert "HTTP 401" in feed.disabled_reason and "TWITTER_BEARER_TOKEN" in feed.disabled_reason
+    assert "until an admin acts" in feed.disabled_reason
 
 
 async def test_missing_token_is_a_clear_error(app: App) -> None:
-    feed = await app.feeds.add(kind="twitter", query="airdrop")
+    feed = await app.feeds.add(kind="twitter", query="search:airdrop")
     out = await Poller(app).poll_feed(feed.id)
     assert out.error == "TWITTER_BEARER_TOKEN is not set"

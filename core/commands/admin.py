@@ -12,6 +12,8 @@ from core.commands.registry import (
     command,
 )
 from core.errors import InvalidInput
+from core.models import Feed
+from core.monitors.twitter import looks_like_x
 from core.redact import mask_secrets
 
 ADMIN = Permission.SERVICE_ADMIN
@@ -106,25 +108,83 @@ async def project_add(ctx: CommandContext, alert_id: int, name: str | None = Non
 
 @command(
     "feed_add",
-    "Admin: watch a news source (RSS/Atom URL, web page, or X search)",
+    "Admin: watch a news source (RSS/Atom URL, web page, X account or X search)",
     Param(
         "url",
-        description="feed URL (or the search query for twitter)",
+        description="feed or page URL, an X account (@binance, x.com/binance) or search:<query>",
         required=True,
         max_length=2048,
     ),
     Param("kind", description="rss, page or twitter", choices=("rss", "page", "twitter")),
+    Param(
+        "options",
+        ParamType.TEXT,
+        "page: selector:CSS (the list to read); X: retweets:skip or retweets:attribute",
+        max_length=300,
+    ),
     permission=ADMIN,
     group="admin",
 )
-async def feed_add(ctx: CommandContext, url: str, kind: str | None = None) -> Reply:
+async def feed_add(
+    ctx: CommandContext, url: str, kind: str | None = None, options: str | None = None
+) -> Reply:
     feeds = _service(ctx, "feeds")
-    kind = kind or "rss"
+    opts = _feed_options(options)
+    selector, retweets = opts.get("selector"), opts.get("retweets")
+    if kind is None:
+        kind = "twitter" if looks_like_x(url) else "page" if selector else "rss"
+    if selector and kind != "page":
+        raise InvalidInput("selector: applies to page feeds only", field="options")
+    if retweets and kind != "twitter":
+        raise InvalidInput("retweets: applies to X feeds only", field="options")
     if kind == "twitter":
-        feed = await feeds.add(None, kind, query=url, created_by=ctx.user)
-    else:
-        feed = await feeds.add(url, kind, created_by=ctx.user)
+        feed = await feeds.add(None, kind, query=url, retweets=retweets, created_by=ctx.user)
+        return Reply(_x_feed_text(feed))
+    if kind == "page":
+        entries = await feeds.preview_page(url, selector)  # refuses a page with nothing to read
+        feed = await feeds.add(url, kind, selector=selector, created_by=ctx.user)
+        shown = "\n".join(f"• {title}" for _, title in entries[:5])
+        more = f"\n… and {len(entries) - 5} more" if len(entries) > 5 else ""
+        return Reply(
+            f"Added feed #{feed.id} (page): {mask_secrets(feed.url)}. It lists {len(entries)} "
+            f"entries now (kept as the baseline; only new ones will alert):\n{shown}{more}"
+        )
+    feed = await feeds.add(url, kind, created_by=ctx.user)
     return Reply(f"Added feed #{feed.id} ({feed.kind}): {mask_secrets(feed.url) or feed.query}.")
+
+
+def _feed_options(text: str | None) -> dict[str, str]:
+    """`selector:div.list a` and `retweets:attribute`; a selector takes the rest of the line."""
+    rest = (text or "").strip()
+    found: dict[str, str] = {}
+    while rest:
+        key, sep, value = rest.partition(":")
+        key = key.strip().lower()
+        if not sep or key not in ("selector", "retweets"):
+            raise InvalidInput(
+                f"unknown option {rest.split()[0]!r}; use selector:CSS or retweets:skip|attribute",
+                field="options",
+            )
+        if key == "selector":
+            found["selector"] = value.strip()
+            break
+        word, _, rest = value.strip().partition(" ")
+        found["retweets"] = word.lower()
+        rest = rest.strip()
+    return found
+
+
+def _x_feed_text(feed: Feed) -> str:
+    query, state = feed.query or "", feed.state or {}
+    if query.startswith("search:"):
+        return (
+            f"Added feed #{feed.id}: X search for {query[7:]!r} (a search because it starts "
+            "with search:; for an account's posts write @name)."
+        )
+    who = f"@{state['username']}" if state.get("username") else query[5:]
+    known = f" (id {state['user_id']})" if state.get("user_id") else ""
+    retweets = "credited to their authors" if state.get("retweets") == "attribute" else "skipped"
+    return f"Added feed #{feed.id}: posts by {who}{known} on X; retweets are {retweets}."
 
 
 @command(

@@ -60,6 +60,8 @@ class PollError(Exception):
 
     permanent: counts toward auto-disable (404/410/401/403, DNS, refused address).
     retry_after: the server asked us to wait this long (429/503), applied per host.
+    needs_admin: retrying cannot help (bad credentials, no credits, a plan cap, a page that
+    has nothing to read): the feed is disabled at once with this message.
     """
 
     def __init__(
@@ -69,12 +71,14 @@ class PollError(Exception):
         permanent: bool = False,
         retry_after: float | None = None,
         status: int | None = None,
+        needs_admin: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
         self.status = status
+        self.needs_admin = needs_admin
 
 
 class Monitor(Protocol):

@@ -28,6 +28,25 @@ MAX_ENTRIES = 300
 _SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][a-zA-Z0-9-]*|\*)?(?P<rest>(?:[.#][\w-]+|\[[\w-]+\])*)$")
 _PART = re.compile(r"([.#])([\w-]+)|\[([\w-]+)\]")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4})"
+    r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?(?:\s*\(?utc\)?)?)?"
+)
+# "… for spot trading Published on Nov 11, 2025": the date a link wraps is not its title
+_TRAILING_DATE = re.compile(
+    rf"\s*[-–—|·•,]?\s*(?:(?:published|posted|updated|released|date)(?:\s+on)?:?\s*)?"
+    rf"{_DATE}\s*$",
+    re.IGNORECASE,
+)
+# where a page cannot be read, the same source on X can (an exchange's announcements)
+X_ACCOUNTS = {
+    "binance.com": "@binance",
+    "coinbase.com": "@coinbase",
+    "okx.com": "@okx",
+    "bybit.com": "@Bybit_Official",
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,7 @@ class _LinkExtractor(HTMLParser):
         if tag in ("script", "style", "template") and self._skip:
             self._skip -= 1
         if tag == "a" and self._href is not None:
-            title = " ".join(" ".join(self._text).split())
+            title = clean_title(" ".join(" ".join(self._text).split()))
             try:
                 href = urljoin(self.base_url, self._href.strip())
                 scheme = urlsplit(href).scheme
@@ -150,6 +169,73 @@ class _LinkExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._href is not None and not self._skip:
             self._text.append(data)
+
+
+def clean_title(title: str) -> str:
+    """The link's own words: trailing dates ("Published on Nov 11, 2025") removed."""
+    while True:
+        shorter = _TRAILING_DATE.sub("", title).strip()
+        if shorter == title or not shorter:
+            return title
+        title = shorter
+
+
+class _Shape(HTMLParser):
+    """How much a person could read on a page without running its scripts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts = 0
+        self.links = 0
+        self.words = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts += 1
+        if tag in ("script", "style", "template", "noscript"):
+            self._skip += 1
+        if tag == "a":
+            self.links += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template", "noscript") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words += len(data.split())
+
+
+def empty_page_error(html: str, url: str, selector: str | None = None) -> str:
+    """Why a page gave no entries, in words an admin can act on."""
+    shape = _Shape()
+    shape.feed(html)
+    shape.close()
+    if selector:
+        return (
+            f"no links match the selector {selector!r} on this page ({shape.links} links in "
+            "all); check it against the page's HTML"
+        )
+    if shape.scripts and shape.words < 150:
+        message = (
+            f"this page is rendered by JavaScript (its HTML is {shape.scripts} script(s) and "
+            f"{shape.words} words of text, no readable entries), so there is nothing to watch; "
+            "use its RSS feed or API instead"
+        )
+    else:
+        message = (
+            "no headline links (3 or more words) on this page; add selector:CSS naming the "
+            "list of announcements"
+        )
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        host = ""
+    for domain, handle in X_ACCOUNTS.items():
+        if host == domain or host.endswith("." + domain):
+            message += f"; its announcements are also posted on X: /feed_add {handle}"
+    return message
 
 
 def extract_entries(html: str, base_url: str, selector: str | None = None) -> list[tuple[str, str]]:
@@ -200,6 +286,12 @@ class PageMonitor:
         except InvalidInput as exc:
             raise PollError(f"bad selector: {exc.message}", permanent=True) from None
         state = dict(feed.state or {})
+        if not entries:  # scripts only, or a selector that no longer matches: say so at once
+            raise PollError(
+                empty_page_error(res.text(), res.url, feed.selector),
+                permanent=True,
+                needs_admin=not state.get("baseline"),
+            )
         seen: list[str] = list(state.get("seen") or [])
         seen_set = set(seen)
         first = not state.get("baseline")

@@ -257,10 +257,12 @@ class Poller:
             feed.next_poll_at = now + timedelta(seconds=delay)
             if exc.permanent:
                 state["permanent_failures"] = int(state.get("permanent_failures", 0)) + 1
-                if state["permanent_failures"] >= self.disable_after:
+                if exc.needs_admin or state["permanent_failures"] >= self.disable_after:
                     feed.enabled = False
                     feed.disabled_reason = (
-                        f"disabled after {state['permanent_failures']} failures in a row: "
+                        f"disabled until an admin acts: {exc.message}"
+                        if exc.needs_admin
+                        else f"disabled after {state['permanent_failures']} failures in a row: "
                         f"{exc.message}"
                     )[:512]
                     status = "disabled"

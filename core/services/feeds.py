@@ -7,19 +7,19 @@ field, with the fetcher's reason ("refused: 10.0.0.1 is a private address").
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Feed, FeedKind, User, in_id_range
+from core.monitors.base import PollError
+from core.monitors.twitter import RETWEET_POLICIES, TwitterMonitor, parse_x_source
 from core.redact import mask_secrets
 
 log = logging.getLogger(__name__)
 
 MIN_INTERVAL_S = 30
 MAX_INTERVAL_S = 7 * 86400
-_X_USER = re.compile(r"^user:(\d{1,20})$")
 
 
 def feed_health(feed: Feed) -> str:
@@ -72,6 +72,7 @@ class FeedService:
         selector: str | None = None,
         interval_s: int = 300,
         name: str = "",
+        retweets: str | None = None,
         created_by: User | None = None,
     ) -> Feed:
         """Register a source; URL feeds are checked (scheme, address, DNS) before saving."""
@@ -94,20 +95,10 @@ class FeedService:
             )
         if not isinstance(name, str) or len(name) > 128:
             raise InvalidInput("name must be at most 128 characters", field="name")
+        state: dict[str, Any] = {}
         if kind_enum is FeedKind.TWITTER:
-            query = (query or url or "").strip() if isinstance(query or url or "", str) else ""
-            if not query:
-                raise InvalidInput(
-                    "an X feed needs a search query or user:<numeric id>", field="query"
-                )
-            if len(query) > 512:
-                raise InvalidInput("query must be at most 512 characters", field="query")
-            if await Feed.filter(kind=kind_enum, query=query).exists():
-                raise Conflict("that X query is already a feed", field="query")
+            query, name, state = await self._x_source(query or url, name, retweets)
             url = None
-            if not name:
-                m = _X_USER.match(query)
-                name = f"X user {m.group(1)}" if m else f"X: {query[:100]}"
         else:
             if not isinstance(url, str) or not url.strip():
                 raise InvalidInput("a URL is required", field="url")
@@ -115,6 +106,8 @@ class FeedService:
             if await Feed.filter(kind=kind_enum, url=url).exists():
                 raise Conflict("that URL is already a feed", field="url")
             query = None
+            if retweets is not None:
+                raise InvalidInput("retweets applies to X feeds only", field="retweets")
         if selector is not None:
             if kind_enum is not FeedKind.PAGE:
                 raise InvalidInput("a CSS selector applies to page feeds only", field="selector")
@@ -130,11 +123,93 @@ class FeedService:
             selector=selector,
             interval_s=interval_s,
             name=name.strip()[:128],
+            state=state,
             created_by=created_by,
             next_poll_at=datetime.now(UTC),
         )
         log.info("feed %s added (%s)", feed.id, kind_enum.value)
         return feed
+
+    async def _x_source(
+        self, text: Any, name: str, retweets: str | None
+    ) -> tuple[str, str, dict[str, Any]]:
+        """An X account (any accepted spelling, resolved to its id once) or `search:<query>`."""
+        raw = text.strip() if isinstance(text, str) else ""
+        if not raw:
+            raise InvalidInput(
+                "an X feed needs an account (@binance, x.com/binance) or search:<query>",
+                field="query",
+            )
+        if len(raw) > 512:
+            raise InvalidInput("query must be at most 512 characters", field="query")
+        source = parse_x_source(raw)
+        if source is None:
+            raise InvalidInput(
+                f"{raw[:80]!r} is not an X account; write @name or x.com/name for a timeline, "
+                "or search:<query> for a search",
+                field="query",
+            )
+        policy = (retweets or "skip").strip().lower()
+        if policy not in RETWEET_POLICIES:
+            raise InvalidInput(
+                f"retweets must be one of {', '.join(RETWEET_POLICIES)}", field="retweets"
+            )
+        state: dict[str, Any] = {"retweets": policy}
+        if source.kind == "user" and not source.value.isdecimal():
+            state.update(await self._resolve_handle(source.value))
+        if source.kind == "user" and state.get("user_id"):
+            duplicate = await Feed.filter(kind=FeedKind.TWITTER, query__startswith="user:").all()
+            if any(
+                (f.state or {}).get("user_id") == state["user_id"] or f.query == source.query
+                for f in duplicate
+            ):
+                raise Conflict("that X account is already a feed", field="query")
+        if await Feed.filter(kind=FeedKind.TWITTER, query=source.query).exists():
+            raise Conflict("that X source is already a feed", field="query")
+        if not name:
+            if source.kind == "search":
+                name = f"X search: {source.value[:100]}"
+            elif source.value.isdecimal():
+                name = f"X user {source.value}"
+            else:
+                name = f"@{state.get('username') or source.value} on X"
+        return source.query, name, state
+
+    async def _resolve_handle(self, handle: str) -> dict[str, str]:
+        """Ask X once for the account's id; an unknown handle is refused, an outage deferred."""
+        monitor = TwitterMonitor(self.app.settings)
+        if not monitor.configured:
+            return {}  # resolved on the first poll once a token is set
+        try:
+            user_id, username = await monitor.resolve(handle)
+        except PollError as exc:
+            if exc.permanent and not exc.needs_admin:
+                raise InvalidInput(exc.message, field="query") from None
+            log.warning("could not resolve @%s now (%s); the first poll will", handle, exc)
+            return {}
+        finally:
+            await monitor.close()
+        return {"user_id": user_id, "username": username}
+
+    async def preview_page(self, url: str, selector: str | None = None) -> list[tuple[str, str]]:
+        """The entries a page feed would read now; refuses a page with none, saying why."""
+        from core.monitors.fetch import FetchError
+        from core.monitors.page import empty_page_error, extract_entries
+
+        checked = await self.app.fetcher.validate(url)
+        try:
+            res = await self.app.fetcher.fetch(
+                checked, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+            )
+        except FetchError as exc:
+            raise InvalidInput(f"could not read the page: {exc.message}", field="url") from None
+        if not res.ok:
+            raise InvalidInput(f"could not read the page: HTTP {res.status}", field="url")
+        page = res.text()
+        entries = extract_entries(page, res.url, selector)
+        if not entries:
+            raise InvalidInput(empty_page_error(page, res.url, selector), field="url")
+        return entries
 
     async def list(self, *, enabled: bool | None = None) -> list[Feed]:
         qs = Feed.all().order_by("id")

@@ -71,8 +71,10 @@ class FeedServer:
         self.host = host
         self.port = 0
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.queries: list[tuple[str, dict[str, str]]] = []  # (path, query parameters)
         self._specs: dict[str, list[Spec]] = {}
         self._handlers: dict[str, Handler] = {}
+        self._prefixes: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
 
     # configuration
@@ -86,6 +88,10 @@ class FeedServer:
 
     def handle(self, path: str, handler: Handler) -> None:
         self._handlers[path] = handler
+
+    def handle_prefix(self, prefix: str, handler: Handler) -> None:
+        """Every path under `prefix` not otherwise configured goes to `handler`."""
+        self._prefixes[prefix] = handler
 
     def serve_dir(self, directory: Path, prefix: str = "/feeds/") -> list[str]:
         paths = []
@@ -105,10 +111,14 @@ class FeedServer:
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.requests.append((path, dict(request.headers)))
+        self.queries.append((path, dict(request.query)))
         if path in self._handlers:
             return await self._handlers[path](request)
         specs = self._specs.get(path)
         if not specs:
+            for prefix, handler in self._prefixes.items():
+                if path.startswith(prefix):
+                    return await handler(request)
             return web.Response(status=404, text="not found")
         spec = specs.pop(0) if len(specs) > 1 else specs[0]
         if spec.delay_s:
@@ -155,6 +165,17 @@ def tweet(tid: int, text: str, author_id: str = "1") -> dict[str, Any]:
     }
 
 
+X_DATA = Path(__file__).resolve().parent.parent / "data" / "x"
+# X's own 200-with-only-errors answer for an unknown handle (tests/data/x/README.md)
+NOT_FOUND = (X_DATA / "error_200_user_not_found.json").read_bytes()
+UNAUTHORIZED = (X_DATA / "error_401_unauthorized.json").read_bytes()
+
+
+def x_body(name: str) -> bytes:
+    """A recorded X API body from tests/data/x (provenance in its README)."""
+    return (X_DATA / name).read_bytes()
+
+
 class XServer:
     """A small X API v2: recent search and user timelines, `since_id`, pages, 429s."""
 
@@ -168,6 +189,7 @@ class XServer:
         self.reset_in_s = 1
         self.remaining: int | None = None
         self.old_style_429 = False
+        self.lookups: list[str] = []
         self.server = FeedServer()
 
     @property
@@ -178,7 +200,7 @@ class XServer:
         q = request.query
         self.requests.append(dict(q))
         if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return web.json_response({"title": "Unauthorized", "status": 401}, status=401)
+            return web.Response(body=UNAUTHORIZED, status=401, content_type="application/json")
         reset = str(int(time.time() + self.reset_in_s))
         if self.rate_limit_next:
             self.rate_limit_next -= 1
@@ -221,7 +243,18 @@ class XServer:
         uid = request.path.split("/")[3]
         return self._page(request, [t for t in self.tweets if t["author_id"] == uid])
 
+    async def _by_username(self, request: web.Request) -> web.StreamResponse:
+        name = request.path.rsplit("/", 1)[-1].lower()
+        self.lookups.append(name)
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.Response(body=UNAUTHORIZED, status=401, content_type="application/json")
+        for user in self.users.values():
+            if user["username"].lower() == name:
+                return web.json_response({"data": user})
+        return web.Response(body=NOT_FOUND, content_type="application/json")
+
     async def start(self) -> XServer:
+        self.server.handle_prefix("/2/users/by/username/", self._by_username)
         self.server.handle("/2/tweets/search/recent", self._search)
         await self.server.start()
         for uid in {*self.users, *(t["author_id"] for t in self.tweets), "1", "2"}:

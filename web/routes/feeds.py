@@ -94,6 +94,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                     "kind": KIND,
                     "query": string(1, 512),
                     "selector": string(1, 256),
+                    "retweets": {"type": "string", "enum": ["skip", "attribute"]},
                     "interval_s": integer(60, 86400),
                     "name": string(0, 128),
                 },
