@@ -75,6 +75,8 @@ class Settings:
     smtp_from: str = "TGE Monitor <alerts@localhost>"
     smtp_starttls: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
+    dispatch_lease_s: float = 30.0
+    shutdown_grace_s: float = 10.0
     rate_limit_general: Limit = DEFAULT_LIMITS["general"]
     rate_limit_alerts: Limit = DEFAULT_LIMITS["alerts"]
     rate_limit_websocket: Limit = DEFAULT_LIMITS["websocket"]
@@ -302,6 +304,8 @@ def _parse(env: dict[str, str]) -> Settings:
         smtp_password=get("SMTP_PASSWORD", ""),
         smtp_from=smtp_from,
         smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS", "true")),
+        dispatch_lease_s=_float("DISPATCH_LEASE_S", get("DISPATCH_LEASE_S", "30"), 1.0, 3600.0),
+        shutdown_grace_s=_float("SHUTDOWN_GRACE_S", get("SHUTDOWN_GRACE_S", "10"), 0.0, 600.0),
         public_base_url=_http_url(
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),

@@ -47,6 +47,35 @@ class Metrics:
         self.alerts = Gauge("tge_alerts", "Stored alerts", registry=r)
         self.deliveries = Gauge("tge_deliveries", "Delivery rows by status", ["status"], registry=r)
         self.feeds = Gauge("tge_feeds", "Feeds by health", ["health"], registry=r)
+        self.dependency_up = Gauge(
+            "tge_dependency_up",
+            "1 when a dependency answers, 0 during an outage",
+            ["dependency"],
+            registry=r,
+        )
+        self.dependency_outages = Counter(
+            "tge_dependency_outages_total",
+            "Outages of a dependency seen",
+            ["dependency"],
+            registry=r,
+        )
+        self.fallback_active = Gauge(
+            "tge_fallback_active",
+            "1 while a part runs on its in-process stand-in",
+            ["part"],
+            registry=r,
+        )
+        self.sends = Counter(
+            "tge_delivery_sends_total",
+            "Send outcomes by channel",
+            ["channel", "outcome"],
+            registry=r,
+        )
+        self.marks_pending = Gauge(
+            "tge_sent_marks_pending",
+            "Sends not yet recorded in the database (journaled)",
+            registry=r,
+        )
         # labelled children looked up once: `labels()` costs a lock and a tuple per call
         self._latency_children: dict[tuple[str, str], Any] = {}
         self._request_children: dict[tuple[str, str, int], Any] = {}

@@ -21,6 +21,7 @@ from core.channels.email import EmailChannel
 from core.channels.webhook import WebhookChannel
 from core.commands import Commands
 from core.config import Settings, mask_url
+from core.faults import Dependencies
 from core.linkguard import LinkGuard
 from core.metrics import Metrics
 from core.monitors.fetch import SafeFetcher
@@ -57,6 +58,7 @@ class App:
         self.links = LinkGuard()  # rebuilt with the scoring engine from the companies
         self.companies = Companies(self.scoring, guard=self.links)
         self.metrics = Metrics()
+        self.dependencies = Dependencies(self.metrics)
         self.limiter = RateLimiter(MemoryBackend(), settings.rate_limits)  # RATE_LIMIT_*
         self.fetcher = SafeFetcher(settings)
         self.feeds = FeedService(self)
@@ -166,7 +168,10 @@ class App:
                 checks["redis"] = "down"
         else:
             checks["redis"] = "in-process"
-        ok = all(v != "down" for v in checks.values())
+        faults = self.dependencies.report()
+        checks["outages"] = faults["outages"]
+        checks["fallbacks"] = faults["fallbacks"]
+        ok = checks["database"] != "down" and checks["redis"] != "down"
         return {"status": "ok" if ok else "degraded", "checks": checks}
 
 

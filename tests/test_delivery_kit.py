@@ -172,9 +172,12 @@ class Receiver:
     runner: web.AppRunner | None = None
     url: str = ""
     host: str = "127.0.0.1"
+    delay_s: float = 0.0  # a slow peer shows duplicates a fast one hides
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         self.times.append(asyncio.get_running_loop().time())
         if self.statuses:
             status, headers = self.statuses.pop(0)

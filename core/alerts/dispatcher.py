@@ -4,9 +4,18 @@ Claiming: on PostgreSQL one statement `UPDATE … WHERE id IN (SELECT … FOR UP
 RETURNING id` inside a transaction, so several workers split the rows and never take the same
 one; on SQLite (one worker by design) the same single `UPDATE … RETURNING` without the lock.
 Sends are recorded in batches (`SentMarks`: one UPDATE per batch, not a transaction per row).
-A claim older than `lease_s` is taken again, which is how rows abandoned by a crash get
-finished (at-least-once). Every status write is fenced on `claimed_by`, and sent rows are
-never claimed again.
+Claims carry the worker's id and a heartbeat: a live worker refreshes `claimed_at` of its
+rows every `lease_s / 3`, so only a dead worker's rows grow older than `lease_s`
+(DISPATCH_LEASE_S) and are taken over (at-least-once). Every status write except "sent" is
+fenced on `claimed_by`; a sent mark is the truth and only needs the row to be still active.
+Sent rows are never claimed again.
+
+Faults of our own dependencies are not send attempts: a database or Redis error while
+preparing or recording a send leaves the row as it was and the loop waits (with backoff) for
+the dependency. Sent marks that cannot be written stay in memory and in a small journal in
+DATA_DIR, and are written before this worker claims anything again (and, after a crash, by
+the next worker to start). `stop()` drains: no new claims, in-flight sends finish within
+`shutdown_grace_s`, are recorded, and unsent claims are released at once.
 
 Outcomes (see core.channels.base.Outcome): sent → status sent + external id; rate_limited →
 the scope (chat, route, whole platform) is paused exactly `retry_after` and the row waits,
@@ -20,15 +29,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import random
+import re
 import socket
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from tortoise import connections
@@ -37,6 +49,7 @@ from tortoise.transactions import in_transaction
 
 from core.alerts.render import AlertMessage, message_from_alert
 from core.channels.base import Channel, Notice, Outcome, OutcomeKind
+from core.faults import DATABASE, REDIS, Dependencies, dependency_of
 from core.models import (
     Alert,
     Delivery,
@@ -62,11 +75,31 @@ class DispatchConfig:
     batch_size: int = 200
     concurrency: int = 16
     poll_interval_s: float = 1.0
-    lease_s: float = 120.0
+    lease_s: float = 30.0  # DISPATCH_LEASE_S: a silent worker's rows are taken over after this
     max_attempts: int = 8
     backoff_base_s: float = 5.0
     backoff_cap_s: float = 3600.0
     max_moves: int = 2
+    shutdown_grace_s: float = 10.0  # SHUTDOWN_GRACE_S: in-flight sends may finish this long
+    outage_backoff_cap_s: float = 5.0  # longest wait between tries while a dependency is away
+    per_destination: int = 4  # rows of one destination per pass (0: no cap)
+
+    @property
+    def heartbeat_s(self) -> float:
+        """How often a worker refreshes its claims: three beats fit in one lease."""
+        return max(0.05, self.lease_s / 3)
+
+
+def config_from_settings(settings: Any) -> DispatchConfig:
+    """DISPATCH_LEASE_S and SHUTDOWN_GRACE_S from the settings, defaults otherwise."""
+    if settings is None:
+        return DispatchConfig()
+    return DispatchConfig(
+        lease_s=float(getattr(settings, "dispatch_lease_s", DispatchConfig.lease_s)),
+        shutdown_grace_s=float(
+            getattr(settings, "shutdown_grace_s", DispatchConfig.shutdown_grace_s)
+        ),
+    )
 
 
 def backoff_delay(attempts: int, config: DispatchConfig, rng: random.Random | None = None) -> float:
@@ -90,6 +123,21 @@ class Pauses:
         self._until: dict[str, float] = {}
         self._app = app  # read app.kv / app.redis at use time: open() swaps them
 
+    def _redis_failed(self, exc: Exception) -> None:
+        """Redis away: pauses work from this process's memory until it is back."""
+        if dependency_of(exc) != REDIS:
+            raise exc
+        deps = getattr(self._app, "dependencies", None)
+        if deps is not None:
+            deps.down(REDIS, exc)
+            deps.fallback("delivery pauses", "in-process")
+
+    def _redis_ok(self) -> None:
+        deps = getattr(self._app, "dependencies", None)
+        if deps is not None and deps.is_down(REDIS):
+            deps.up(REDIS)
+            deps.fallback("delivery pauses", None)
+
     @property
     def _kv(self) -> Any:
         return getattr(self._app, "kv", None)
@@ -103,7 +151,12 @@ class Pauses:
         if until > self._until.get(scope, 0.0):
             self._until[scope] = until
         if self._shared and self._kv is not None and seconds > 0:
-            await self._kv.set(f"pause:{scope}", repr(until), ttl_s=seconds)
+            try:
+                await self._kv.set(f"pause:{scope}", repr(until), ttl_s=seconds)
+            except Exception as exc:
+                self._redis_failed(exc)
+            else:
+                self._redis_ok()
 
     async def remaining(self, scopes: tuple[str, ...]) -> float:
         """Seconds until every scope is open again (0 when none is paused)."""
@@ -112,7 +165,13 @@ class Pauses:
         for scope in scopes:
             until = self._until.get(scope, 0.0)
             if self._shared and self._kv is not None:
-                raw = await self._kv.get(f"pause:{scope}")
+                try:
+                    raw = await self._kv.get(f"pause:{scope}")
+                except Exception as exc:
+                    self._redis_failed(exc)
+                    raw = None
+                else:
+                    self._redis_ok()
                 if raw:
                     with contextlib.suppress(ValueError):
                         until = max(until, float(raw))
@@ -209,24 +268,116 @@ async def notify_user(
     return sent
 
 
+class SentJournal:
+    """Sends not yet recorded in the database, appended to a small file in DATA_DIR.
+
+    One file per worker (`outbox/sent-<worker>.jsonl`), written (and fsynced) only when a
+    mark cannot reach the database, and removed once every line in it is recorded. A worker
+    that starts adopts the files of workers on this host that are no longer running.
+    """
+
+    def __init__(self, directory: Path | None, worker_id: str) -> None:
+        self.directory = directory
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", worker_id)
+        self.path = directory / f"sent-{safe}.jsonl" if directory is not None else None
+
+    def append(self, items: list[tuple[int, str | None]]) -> None:
+        if self.path is None or not items:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as fh:
+                for row_id, external_id in items:
+                    fh.write(json.dumps([row_id, external_id]) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError:
+            log.exception("could not journal %d sent deliveries (kept in memory)", len(items))
+
+    def clear(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
+
+    def adopt(self) -> tuple[list[tuple[int, str | None]], list[Path]]:
+        """Marks left by workers of this host that are gone (crashed during an outage)."""
+        if self.directory is None or not self.directory.is_dir():
+            return [], []
+        host = socket.gethostname()
+        items: list[tuple[int, str | None]] = []
+        files: list[Path] = []
+        for path in sorted(self.directory.glob("sent-*.jsonl")):
+            if path == self.path or _owner_alive(path.name, host):
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                with contextlib.suppress(ValueError, TypeError):
+                    row_id, external_id = json.loads(line)
+                    items.append((int(row_id), None if external_id is None else str(external_id)))
+            files.append(path)
+        return items, files
+
+
+def _owner_alive(filename: str, host: str) -> bool:
+    """Is the worker that wrote `sent-<host>_<pid>_<tag>.jsonl` still running here?"""
+    match = re.match(r"sent-(.+)_(\d+)_[0-9a-f]+\.jsonl$", filename)
+    if not match or match.group(1) != re.sub(r"[^A-Za-z0-9_.-]", "_", host):
+        return True  # not ours to judge (another host, or a name we did not write)
+    pid = int(match.group(2))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class SentMarks:
     """Sends recorded in batches: one UPDATE per batch instead of one transaction per row.
 
     A sender does not wait for its mark: it hands the row here and sends the next one. Marks
-    are written once `max_batch` have gathered or `delay_s` after the first, in one statement
-    fenced on `claimed_by` and an active status, and the dispatcher drains the rest before a
-    pass ends. A crash before a mark is written leaves the row claimed-but-unmarked, so it
-    is sent again after its lease (at-least-once); a row marked sent is never claimed again.
+    are written once `max_batch` have gathered or `delay_s` after the first, in one statement,
+    and the dispatcher drains the rest before a pass ends. A mark that cannot be written
+    (database away) is kept in `pending` and in the journal, and `flush_pending` writes it
+    before the worker claims again. Only a crash before the write *and* the journal leaves a
+    row to be sent again after its lease (at-least-once).
     """
 
-    def __init__(self, write: Any, *, max_batch: int = 200, delay_s: float = 0.005) -> None:
+    def __init__(
+        self,
+        write: Any,
+        *,
+        max_batch: int = 200,
+        delay_s: float = 0.005,
+        journal: SentJournal | None = None,
+        on_fault: Any = None,
+    ) -> None:
         self._write = write
         self.max_batch = max_batch
         self.delay_s = delay_s
+        self.journal = journal or SentJournal(None, "")
+        self._on_fault = on_fault
         self._items: list[tuple[int, str | None]] = []
+        self.pending: dict[int, str | None] = {}  # sent, not yet recorded
+        self._adopted: list[Path] = []
         self._lock = asyncio.Lock()  # one write at a time (SQLite has one connection anyway)
         self._tasks: set[asyncio.Task[None]] = set()
         self._timer: asyncio.TimerHandle | None = None
+
+    def adopt_journals(self) -> int:
+        items, files = self.journal.adopt()
+        for row_id, external_id in items:
+            self.pending.setdefault(row_id, external_id)
+        self._adopted += files
+        if items:
+            log.warning("adopted %d unrecorded sends from %d journal(s)", len(items), len(files))
+        return len(items)
 
     def add(self, row_id: int, external_id: str | None) -> None:
         self._items.append((row_id, external_id))
@@ -250,17 +401,47 @@ class SentMarks:
         async with self._lock:
             try:
                 written = await self._write(items)
-            except Exception:
-                log.exception(
-                    "recording %d sent deliveries failed; they will be resent", len(items)
-                )
+            except Exception as exc:
+                self._keep(items, exc)
                 return
         lost = len(items) - written
         if lost:
-            log.warning("%d sent deliveries lost their claim before being recorded", lost)
+            log.info("%d sent deliveries were already recorded (taken over)", lost)
+
+    def _keep(self, items: list[tuple[int, str | None]], exc: Exception) -> None:
+        fresh = [(r, e) for r, e in items if r not in self.pending]
+        for row_id, external_id in items:
+            self.pending[row_id] = external_id
+        self.journal.append(fresh)
+        if self._on_fault is not None:
+            self._on_fault(exc)
+        if dependency_of(exc) is None:
+            log.exception(
+                "recording %d sent deliveries failed; kept to record later",
+                len(items),
+                exc_info=exc,
+            )
+
+    async def flush_pending(self) -> None:
+        """Write every kept mark; raises (keeping them) while the database is away."""
+        if not self.pending:
+            return
+        async with self._lock:
+            items = list(self.pending.items())
+            for i in range(0, len(items), self.max_batch):
+                await self._write(items[i : i + self.max_batch])
+            for row_id, _ in items:
+                self.pending.pop(row_id, None)
+            if not self.pending:
+                self.journal.clear()
+                for path in self._adopted:
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
+                self._adopted.clear()
+        log.warning("recorded %d sends kept while the database was away", len(items))
 
     async def drain(self) -> None:
-        """Write everything handed in so far and wait for it."""
+        """Write everything handed in so far and wait for it (kept ones stay pending)."""
         self._spawn()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
@@ -273,39 +454,104 @@ class Dispatcher:
 
     def __init__(self, app: Any, config: DispatchConfig | None = None, *, worker_id: str = ""):
         self.app = app
-        self.config = config or DispatchConfig()
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.config = config or config_from_settings(getattr(app, "settings", None))
+        self.worker_id = worker_id or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.pauses = Pauses(app)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._listen_task: asyncio.Task[None] | None = None
+        self._beat_task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._takeover_after = 0.0  # monotonic: no taking over others' claims before this
         self.stats: dict[str, int] = defaultdict(int)
-        self.marks = SentMarks(self._write_sent)
+        settings = getattr(app, "settings", None)
+        journal_dir = Path(settings.data_dir) / "outbox" if settings is not None else None
+        self.marks = SentMarks(
+            self._write_sent,
+            journal=SentJournal(journal_dir, self.worker_id),
+            on_fault=lambda exc: self._fault(exc, DATABASE),
+        )
+
+    @property
+    def dependencies(self) -> Dependencies:
+        deps = getattr(self.app, "dependencies", None)
+        if deps is None:
+            deps = self.app.dependencies = Dependencies()
+        return deps
+
+    def _fault(self, exc: BaseException, default: str | None = None) -> str | None:
+        """Note a dependency fault (logged once per outage); returns which one, or None."""
+        which = dependency_of(exc) or default
+        if which is not None and self.dependencies.down(which, exc) and which == DATABASE:
+            # after our own outage, give other workers time to refresh their claims and
+            # record their kept sends before we treat their rows as abandoned
+            self._takeover_after = time.monotonic() + self.config.lease_s
+        return which
+
+    def _recovered(self) -> None:
+        if self.dependencies.is_down(DATABASE):
+            self.dependencies.up(DATABASE)
+            self._takeover_after = max(
+                self._takeover_after, time.monotonic() + self.config.heartbeat_s * 2
+            )
 
     # --- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
         self._stopping = False
+        self.marks.adopt_journals()
         alerts = getattr(self.app, "alerts", None)
         if alerts is not None:
             alerts.on_created(lambda _alert: self.poke())
         if getattr(self.app, "redis", None) is not None:
             self._listen_task = asyncio.create_task(self._listen())
+        self._beat_task = asyncio.create_task(self._heartbeat(), name=f"heartbeat-{self.worker_id}")
         self._task = asyncio.create_task(self._run(), name=f"dispatcher-{self.worker_id}")
 
     async def stop(self) -> None:
+        """Drain: claim nothing more, let in-flight sends finish, record them, release the rest."""
         self._stopping = True
         self._wake.set()
-        for task in (self._listen_task, self._task):
+        if self._task is not None and not self._task.done():
+            _done, pending = await asyncio.wait({self._task}, timeout=self.config.shutdown_grace_s)
+            if pending:
+                log.warning(
+                    "in-flight sends did not finish within %.1fs; stopping them",
+                    self.config.shutdown_grace_s,
+                )
+        for task in (self._listen_task, self._task, self._beat_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-        self._task = self._listen_task = None
+        self._task = self._listen_task = self._beat_task = None
+        await self.marks.drain()
+        try:
+            await self.marks.flush_pending()
+        except Exception as exc:
+            self._fault(exc, DATABASE)
+            log.warning(
+                "%d sends could not be recorded before stopping; journaled in %s",
+                len(self.marks.pending),
+                self.marks.journal.path,
+            )
+        else:
+            released = await self.release_all()
+            if released:
+                log.info("released %d claimed deliveries not sent before stopping", released)
         channels = getattr(self.app, "channels", None)
         if channels is not None:
             await channels.close()
+
+    async def release_all(self) -> int:
+        """Give back every row this worker holds (they are due again at once)."""
+        try:
+            return await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
+                claimed_at=None, claimed_by=None
+            )
+        except Exception as exc:
+            self._fault(exc, DATABASE)
+            return 0
 
     def poke(self) -> None:
         """Look for work now rather than at the next poll."""
@@ -319,24 +565,62 @@ class Dispatcher:
                     self.poke()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("dispatcher bus listener failed; retrying")
+            except Exception as exc:
+                if self._fault(exc) is None:
+                    log.exception("dispatcher bus listener failed; retrying")
                 await asyncio.sleep(1.0)
 
-    async def _run(self) -> None:
+    async def _heartbeat(self) -> None:
+        """Keep this worker's claims fresh and write kept sends as soon as the database is back."""
         while not self._stopping:
             try:
-                done = await self.run_once()
+                await self.marks.flush_pending()
+                await self.refresh_claims()
+                self._recovered()
+                delay = self.config.heartbeat_s
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("dispatch pass failed")
-                done = 0
-            if done >= self.config.batch_size:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.config.poll_interval_s)
+            except Exception as exc:
+                if self._fault(exc, DATABASE) is None:
+                    log.exception("claim heartbeat failed")
+                delay = min(1.0, self.config.heartbeat_s)
+            await asyncio.sleep(delay)
+
+    async def refresh_claims(self) -> int:
+        """The heartbeat: a live worker's rows never look abandoned."""
+        return await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
+            claimed_at=now_utc()
+        )
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                await self.marks.flush_pending()  # record kept sends before claiming again
+                done = await self.run_once()
+                self._recovered()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self._fault(exc) is None:
+                    log.exception("dispatch pass failed")
+                    done = 0
+                else:
+                    failures += 1
+                    delay = min(self.config.outage_backoff_cap_s, 0.1 * 2**failures)
+                    await self._sleep(delay * (0.5 + 0.5 * random.random()))
+                    continue
+            if done:
+                continue  # there may be more due now
+            await self._sleep(self.config.poll_interval_s)
+
+    async def _sleep(self, seconds: float) -> None:
+        if self._stopping:
+            return
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
     # --- one pass ---------------------------------------------------------------------
 
@@ -352,43 +636,60 @@ class Dispatcher:
         now = now or now_utc()
         limit = limit or self.config.batch_size
         stale = now - timedelta(seconds=self.config.lease_s)
+        if time.monotonic() < self._takeover_after:
+            stale = datetime(1970, 1, 1, tzinfo=UTC)  # just back from an outage: not yet
         conn = connections.get("default")
-        if conn.capabilities.dialect == "postgres":
-            sql = """
-                UPDATE deliveries SET claimed_at = $1, claimed_by = $2
-                WHERE id IN (
-                    SELECT d.id FROM deliveries d
-                    JOIN destinations t ON t.id = d.destination_id
-                    WHERE d.mode = 'instant' AND d.status IN ('pending', 'failed')
-                      AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $1)
-                      AND (d.claimed_at IS NULL OR d.claimed_at < $3)
-                      AND t.kind = ANY($4::text[])
-                    ORDER BY d.id
-                    LIMIT $5
-                    FOR UPDATE OF d SKIP LOCKED
-                )
-                RETURNING id
-            """
-            async with in_transaction() as tx:
-                rows = await tx.execute_query_dict(sql, [now, self.worker_id, stale, kinds, limit])
-            return sorted(int(r["id"]) for r in rows)
-        # SQLite: one worker by design, and the statement is atomic; no row lock needed
-        marks = ",".join("?" * len(kinds))
+        postgres = conn.capabilities.dialect == "postgres"
+        mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
+        # $1 now, $2 worker, $3 stale, $4 kinds, $5 limit, $6 candidates, $7 per destination
+        kinds_sql = (
+            "t.kind = ANY($4::text[])" if postgres else f"t.kind IN ({','.join('?' * len(kinds))})"
+        )
+        due = f"""
+            d.mode = 'instant' AND d.status IN ('pending', 'failed')
+            AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= {mark(1)})
+            AND (d.claimed_at IS NULL OR d.claimed_at < {mark(3)} OR d.claimed_by = {mark(2)})
+        """
+        # At most `per_destination` rows of one chat per pass: a pass then lasts seconds,
+        # not one chat's whole backlog at 1 msg/s, so abandoned rows are taken over soon.
+        # The due conditions are repeated where rows are locked, so a row another worker
+        # claimed meanwhile is re-checked and skipped.
         sql = f"""
-            UPDATE deliveries SET claimed_at = ?, claimed_by = ?
+            UPDATE deliveries SET claimed_at = {mark(1)}, claimed_by = {mark(2)}
             WHERE id IN (
                 SELECT d.id FROM deliveries d
-                JOIN destinations t ON t.id = d.destination_id
-                WHERE d.mode = 'instant' AND d.status IN ('pending', 'failed')
-                  AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
-                  AND (d.claimed_at IS NULL OR d.claimed_at < ?)
-                  AND t.kind IN ({marks})
+                WHERE d.id IN (
+                    SELECT ranked.id FROM (
+                        SELECT c.id, ROW_NUMBER() OVER (
+                            PARTITION BY c.destination_id ORDER BY c.id) AS n
+                        FROM (
+                            SELECT d.id, d.destination_id FROM deliveries d
+                            JOIN destinations t ON t.id = d.destination_id
+                            WHERE {due} AND {kinds_sql}
+                            ORDER BY d.id
+                            LIMIT {mark(6)}
+                        ) c
+                    ) ranked
+                    WHERE ranked.n <= {mark(7)}
+                )
+                AND {due}
                 ORDER BY d.id
-                LIMIT ?
+                LIMIT {mark(5)}
+                {"FOR UPDATE OF d SKIP LOCKED" if postgres else ""}
             )
             RETURNING id
         """
-        rows = await conn.execute_query_dict(sql, [now, self.worker_id, now, stale, *kinds, limit])
+        per_dest = self.config.per_destination or limit
+        if postgres:
+            params: list[Any] = [now, self.worker_id, stale, kinds, limit, limit * 4, per_dest]
+            async with in_transaction() as tx:
+                rows = await tx.execute_query_dict(sql, params)
+        else:
+            # SQLite: one worker by design, and the statement is atomic; no row lock needed
+            due_params = [now, stale, self.worker_id]
+            params = [now, self.worker_id, *due_params, *kinds, limit * 4, per_dest]
+            params += [*due_params, limit]
+            rows = await conn.execute_query_dict(sql, params)
         return sorted(int(r["id"]) for r in rows)
 
     async def run_once(self) -> int:
@@ -409,7 +710,8 @@ class Dispatcher:
 
         async def one_destination(dest_id: int, batch: list[Delivery]) -> None:
             async with sem:
-                await self._send_destination(dests[dest_id], batch, messages)
+                if not self._stopping:  # stopping: leave it claimed; stop() releases it
+                    await self._send_destination(dests[dest_id], batch, messages)
 
         try:
             await asyncio.gather(*(one_destination(d, b) for d, b in by_dest.items()))
@@ -424,6 +726,8 @@ class Dispatcher:
         channels = self.app.channels
         channel = await channels.ready(dest.kind)
         for i, row in enumerate(rows):
+            if self._stopping:
+                return  # the rest stay claimed until stop() releases them
             try:
                 if dest.rejected_reason:
                     await self._finish(row, DeliveryStatus.REJECTED, error=dest.rejected_reason)
@@ -447,9 +751,18 @@ class Dispatcher:
                         else:
                             await self._release(later, stop)
                     return
-            except Exception:
+            except Exception as exc:
+                if self._fault(exc) is not None:
+                    # our database or Redis, not the message: no attempt is counted; the
+                    # rows stay claimed by us and are claimed again once it is back
+                    return
                 log.exception("delivery %s: unexpected error", row.id)
-                await self._failed_attempt(row, "internal error (see logs)")
+                try:
+                    await self._failed_attempt(row, "internal error (see logs)")
+                except Exception as again:
+                    if self._fault(again) is None:
+                        raise
+                    return
 
     async def _message(self, dest: Destination, msg: AlertMessage) -> AlertMessage:
         if msg.new_project:  # admins get the "add to companies" action with the alert
@@ -479,6 +792,9 @@ class Dispatcher:
                 log.exception("%s channel raised on delivery %s", channel.kind, row.id)
                 outcome = Outcome.retry(f"channel error: {type(exc).__name__}")
             self.stats[str(outcome.kind)] += 1
+            metrics = getattr(self.app, "metrics", None)
+            if metrics is not None:
+                metrics.sends.labels(channel.kind, str(outcome.kind)).inc()
             if (
                 outcome.kind == OutcomeKind.MOVED
                 and outcome.new_address
@@ -551,7 +867,7 @@ class Dispatcher:
             log.warning("delivery %s: claim lost before recording %s", row.id, status)
 
     async def _write_sent(self, items: list[tuple[int, str | None]]) -> int:
-        """Record many sends in one UPDATE (fenced on our claim); returns how many took."""
+        """Record many sends in one UPDATE; returns how many took."""
         conn = connections.get("default")
         postgres = conn.capabilities.dialect == "postgres"
         mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
@@ -568,15 +884,14 @@ class Dispatcher:
         else:
             where_ids = f"id IN ({','.join('?' * len(ids))})"
             params += ids
-        params.append(self.worker_id)
         # a CASE keyed on the primary key: SQLite walks the IN list by index, whereas
-        # UPDATE … FROM (VALUES …) made it scan the table once per batch row
+        # UPDATE … FROM (VALUES …) made it scan the table once per batch row. Not fenced on
+        # the claim: the message went out, so the row is sent whoever holds it now.
         sql = f"""
             UPDATE deliveries SET status = 'sent', sent_at = {mark(1)},
                 external_id = CASE id {" ".join(cases)} END,
                 attempts = attempts + 1, last_error = NULL, claimed_at = NULL, claimed_by = NULL
-            WHERE {where_ids} AND claimed_by = {mark(len(params))}
-              AND status IN ('pending', 'failed')
+            WHERE {where_ids} AND status IN ('pending', 'failed')
             RETURNING id
         """
         rows = await conn.execute_query_dict(sql, params)

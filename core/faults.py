@@ -1,0 +1,142 @@
+"""Faults of our own dependencies (database, Redis): recognised, logged once, reported.
+
+A dependency that is away is not the fault of the message being sent: the dispatcher waits
+for it instead of counting an attempt, and the web and the rate limiter degrade. `Dependencies`
+(owned by the App) remembers which are down since when, logs one line per outage (and one
+when it ends) and feeds `/health` and the `tge_dependency_up` metric.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DATABASE = "database"
+REDIS = "redis"
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return ()
+    return (RedisConnectionError, RedisTimeoutError)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = []
+    try:
+        from tortoise.exceptions import DBConnectionError
+
+        found.append(DBConnectionError)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import asyncpg
+
+        found += [
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, starting up
+        ]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(found)
+
+
+REDIS_ERRORS = _redis_errors()
+DATABASE_ERRORS = _database_errors()
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def dependency_of(exc: BaseException) -> str | None:
+    """'redis' or 'database' when `exc` means that dependency is unreachable, else None."""
+    for link in _chain(exc):
+        if REDIS_ERRORS and isinstance(link, REDIS_ERRORS):
+            return REDIS
+        if DATABASE_ERRORS and isinstance(link, DATABASE_ERRORS):
+            return DATABASE
+    for link in _chain(exc):
+        # a refused or reset socket under the ORM (asyncpg connect) is the database
+        if isinstance(link, ConnectionError | TimeoutError) or type(link) is OSError:
+            return DATABASE
+    return None
+
+
+@dataclass
+class Outage:
+    since: float
+    error: str
+    count: int = 1
+
+
+class Dependencies:
+    """Which dependencies are down; one warning when an outage starts, one line when it ends."""
+
+    def __init__(self, metrics: Any = None) -> None:
+        self._down: dict[str, Outage] = {}
+        self._fallbacks: dict[str, str] = {}
+        self.metrics = metrics
+
+    def down(self, name: str, exc: BaseException | str) -> bool:
+        """Record a failure; True (and one warning) only when this starts an outage."""
+        error = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"[:300]
+        outage = self._down.get(name)
+        if outage is not None:
+            outage.count += 1
+            outage.error = error
+            return False
+        self._down[name] = Outage(time.time(), error)
+        log.warning(
+            "%s unreachable (%s); waiting for it, nothing is counted as a failure", name, error
+        )
+        if self.metrics is not None:
+            self.metrics.dependency_up.labels(name).set(0)
+            self.metrics.dependency_outages.labels(name).inc()
+        return True
+
+    def up(self, name: str) -> None:
+        outage = self._down.pop(name, None)
+        if self.metrics is not None:
+            self.metrics.dependency_up.labels(name).set(1)
+        if outage is not None:
+            log.warning(
+                "%s is back after %.1fs (%d failed operations waited)",
+                name,
+                time.time() - outage.since,
+                outage.count,
+            )
+
+    def is_down(self, name: str) -> bool:
+        return name in self._down
+
+    def fallback(self, name: str, what: str | None) -> None:
+        """Note (or clear, with None) that a part runs on a stand-in, e.g. 'in-process'."""
+        if what is None:
+            if self._fallbacks.pop(name, None) is not None:
+                log.warning("%s back on Redis", name)
+        elif self._fallbacks.get(name) != what:
+            self._fallbacks[name] = what
+            log.warning("%s falls back to %s while Redis is away", name, what)
+
+    def report(self) -> dict[str, Any]:
+        """For /health: outages with their age, and the parts running on a fallback."""
+        now = time.time()
+        out: dict[str, Any] = {
+            name: {"down_for_s": round(now - o.since, 1), "error": o.error, "waiting": o.count}
+            for name, o in self._down.items()
+        }
+        return {"outages": out, "fallbacks": dict(self._fallbacks)}

@@ -1,0 +1,141 @@
+"""Faults of our own dependencies around the outbox (in one process; tests/faults/ runs the
+real processes): Redis or database errors are never send attempts, sent marks that cannot be
+written are kept and journaled, claims heart-beat, and stop() drains."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from core.alerts.dispatcher import Dispatcher
+from core.bus import RedisKeyValue
+from core.models import Delivery, DestinationKind
+from tests.test_delivery_kit import FAST, Receiver, destination, drain, rows, subscribe, user
+
+SECRET = "whsec-test-0123456789"
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    r = Receiver(secret=SECRET)
+    await r.start()
+    try:
+        yield r
+    finally:
+        await r.stop()
+
+
+async def _hooks(receiver: Receiver, n: int, name: str = "ann") -> None:
+    owner = await user(name)
+    for i in range(n):
+        url = f"{receiver.url}/{i}"
+        await subscribe(
+            owner, await destination(owner, DestinationKind.WEBHOOK, url, secret=SECRET)
+        )
+
+
+async def test_redis_away_is_not_an_attempt_and_shows_in_health(app, receiver) -> None:
+    import redis.asyncio as aioredis
+
+    await _hooks(receiver, 2)
+    for i in range(3):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    dead = aioredis.from_url("redis://127.0.0.1:1/0")  # nothing listens: every call fails
+    app.redis, app.kv = dead, RedisKeyValue(dead)
+    try:
+        await drain(Dispatcher(app, replace(FAST, max_attempts=1)))
+        report = await app.health()
+    finally:
+        app.redis = None
+        await dead.aclose()
+    assert {(r.status, r.attempts) for r in await rows()} == {("sent", 1)}
+    assert len(receiver.received) == 6
+    assert "redis" in report["checks"]["outages"]
+    assert report["checks"]["fallbacks"]["delivery pauses"] == "in-process"
+
+
+async def test_database_errors_while_recording_keep_the_sends(app, receiver, monkeypatch) -> None:
+    await _hooks(receiver, 3)
+    for i in range(4):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    config = replace(FAST, lease_s=0.3)
+    worker = Dispatcher(app, config, worker_id="w1")
+    real_write = worker._write_sent
+    outage = {"on": True}
+
+    async def flaky(items):
+        if outage["on"]:
+            raise ConnectionRefusedError(111, "Connect call failed")
+        return await real_write(items)
+
+    worker.marks._write = flaky
+    await worker.run_once()
+    assert len(receiver.received) == 12 and len(worker.marks.pending) == 12
+    journal = worker.marks.journal.path
+    assert journal is not None and len(journal.read_text().splitlines()) == 12
+    assert app.dependencies.is_down("database")
+    assert {r.status for r in await rows()} == {"pending"}  # not failed, not dead
+
+    # the database is "back": the kept marks are written before anything is claimed again
+    outage["on"] = False
+    await asyncio.sleep(0.35)  # past the lease: a takeover would be possible now
+    await worker.marks.flush_pending()
+    other = Dispatcher(app, config, worker_id="w2")
+    assert await other.run_once() == 0
+    assert {(r.status, r.attempts) for r in await rows()} == {("sent", 1)}
+    assert len(receiver.received) == 12 and not journal.exists()
+
+
+async def test_journal_of_a_crashed_worker_is_recorded_by_the_next(app, receiver) -> None:
+    await _hooks(receiver, 2)
+    await app.alerts.create_manual("Acme TGE", "", "")
+    crashed = Dispatcher(app, FAST, worker_id=f"{socket.gethostname()}_999999999_abcdef")
+    ids = await crashed.claim()
+    crashed.marks.journal.append([(i, f"ext-{i}") for i in ids])  # sent, never recorded
+    nxt = Dispatcher(app, FAST)
+    assert nxt.marks.adopt_journals() == 2
+    await nxt.marks.flush_pending()
+    assert {(r.status, r.external_id) for r in await rows()} == {("sent", f"ext-{i}") for i in ids}
+    assert not crashed.marks.journal.path.exists()
+    assert await nxt.run_once() == 0 and receiver.received == []
+
+
+async def test_live_claims_heartbeat_dead_ones_are_taken_over(app, receiver) -> None:
+    await _hooks(receiver, 2)
+    await app.alerts.create_manual("Acme TGE", "", "")
+    config = replace(FAST, lease_s=0.3)
+    alive = Dispatcher(app, config, worker_id="alive")
+    thief = Dispatcher(app, config, worker_id="thief")
+    assert len(await alive.claim()) == 2
+    for _ in range(5):  # 0.5 s, beyond the lease, but the owner keeps beating
+        await asyncio.sleep(0.1)
+        await alive.refresh_claims()
+        assert await thief.claim() == []
+    await asyncio.sleep(0.35)  # the owner fell silent: its rows are taken over
+    assert len(await thief.claim()) == 2
+
+
+async def test_stop_drains_in_flight_and_releases_the_rest(app, receiver) -> None:
+    await _hooks(receiver, 4)
+    for i in range(10):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    receiver.delay_s = 0.15
+    worker = Dispatcher(app, replace(FAST, concurrency=2, shutdown_grace_s=5), worker_id="w")
+    await worker.start()
+    await asyncio.sleep(0.4)
+    await worker.stop()
+    got = len(receiver.received)
+    assert 0 < got < 40
+    statuses = [r.status for r in await rows()]
+    assert statuses.count("sent") == got  # every send that happened is recorded
+    assert await Delivery.filter(claimed_by__not_isnull=True).count() == 0  # rest released
+    await drain(Dispatcher(app, FAST))
+    assert len(receiver.received) == 40  # nothing lost, nothing twice
+    assert (
+        len({(r["alert"]["id"], p) for r, p in zip(receiver.received, receiver.paths, strict=True)})
+        == 40
+    )
