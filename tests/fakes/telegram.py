@@ -55,6 +55,11 @@ class FakeTelegram:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self.send_delay_s = 0.0  # a slow Telegram shows duplicates that a fast one hides
+        self.sent_at: list[float] = []  # wall-clock time of each successful sendMessage
+        self.storm_until = 0.0  # until then (time.time()), every sendMessage is a 429
+        self.storm_retry_after = 1
+        self.storm_429s = 0
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -293,8 +298,22 @@ class FakeTelegram:
         }
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
+        if time.time() < self.storm_until:
+            self.storm_429s += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {self.storm_retry_after:g}",
+                    "parameters": {"retry_after": self.storm_retry_after},
+                },
+                status=429,
+            )
+        if self.send_delay_s:
+            await asyncio.sleep(self.send_delay_s)
         message = self._message(params)
         self._sent.append({**params, "message_id": message["message_id"]})
+        self.sent_at.append(time.time())
         return self._ok(message)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:

@@ -1,0 +1,223 @@
+"""The fault matrix's deployment: real `tge-monitor` processes on a private PostgreSQL
+cluster and a private Redis, sending to a local (slow) Telegram that records every message.
+
+What the tests read is the local Telegram's record: which (alert, chat) pairs arrived, how
+many times and when. Lost = expected pairs that never arrived; duplicates = extra copies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core import db
+from core.config import Settings
+from core.models import Delivery
+from core.runtime import App, create_app
+from tests.fakes.telegram import FakeTelegram
+from tests.faults.servers import PrivatePostgres, PrivateRedis
+from tests.test_delivery_kit import destination, subscribe, user
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:fault-matrix"
+LEASE_S = 5.0  # DISPATCH_LEASE_S in these tests (default 30), so kill -9 resumes quickly
+
+
+def alert_of(params: dict[str, Any]) -> int | None:
+    """The alert id a sent message carries (its 👍 button's callback data)."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data") or ""
+            if data.startswith("fb:"):
+                return int(data.split(":")[1])
+    return None
+
+
+@dataclass
+class Tally:
+    expected: set[tuple[int, str]]
+    copies: Counter[tuple[int, str]]
+
+    @property
+    def lost(self) -> int:
+        return len(self.expected - set(self.copies))
+
+    @property
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in self.copies.values() if n > 1)
+
+    def line(self) -> str:
+        return (
+            f"expected={len(self.expected)} delivered={len(set(self.copies))} "
+            f"lost={self.lost} duplicates={self.duplicates}"
+        )
+
+
+@dataclass
+class Deployment:
+    """One test's database on the private cluster, its workers and the local Telegram."""
+
+    root: Path
+    pg: PrivatePostgres
+    redis: PrivateRedis | None
+    telegram: FakeTelegram
+    database_url: str
+    procs: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    app: App | None = None
+    expected: set[tuple[int, str]] = field(default_factory=set)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+        env = {
+            **keep,
+            "APP_ENV": "test",
+            "DATA_DIR": str(self.root / "data"),
+            "SECRET_KEY": "fault-matrix-secret-key-0123456789abcdef",
+            "DATABASE_URL": self.database_url,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": self.telegram.base_url,
+            "DISPATCH_LEASE_S": str(LEASE_S),
+            "SHUTDOWN_GRACE_S": "10",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        if self.redis is not None:
+            env["REDIS_URL"] = self.redis.url
+        env.update(extra)
+        return env
+
+    async def start(self, name: str, part: str = "worker", **extra: str) -> None:
+        log = (self.root / f"{name}.log").open("wb")
+        self.procs[name] = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tge_monitor.cli",
+            part,
+            env=self.env(**extra),
+            cwd=str(self.root),
+            stdout=log,
+            stderr=log,
+        )
+
+    def pid(self, name: str) -> int:
+        return self.procs[name].pid
+
+    def signal(self, name: str, sig: int) -> None:
+        self.procs[name].send_signal(sig)
+
+    async def wait_exit(self, name: str, within_s: float) -> int:
+        return await asyncio.wait_for(self.procs[name].wait(), within_s)
+
+    def log(self, name: str) -> str:
+        return (self.root / f"{name}.log").read_text(errors="replace")
+
+    async def stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGKILL)
+                await proc.wait()
+
+    async def seed(self, chats: int, alerts: int) -> None:
+        """`chats` Telegram users subscribed to everything, then `alerts` alerts (the outbox)."""
+        assert self.app is not None
+        addresses = []
+        for i in range(chats):
+            owner = await user(f"chat{i}")
+            address = str(100000 + i)
+            await subscribe(owner, await destination(owner, "telegram", address))
+            addresses.append(address)
+        for n in range(alerts):
+            alert = await self.app.alerts.create_manual(f"Acme TGE announcement {n}", "", "")
+            self.expected |= {(alert.id, a) for a in addresses}
+        assert await Delivery.all().count() == len(self.expected)
+
+    def tally(self) -> Tally:
+        copies: Counter[tuple[int, str]] = Counter()
+        for params in self.telegram.sent():
+            alert_id = alert_of(params)
+            if alert_id is not None:
+                copies[alert_id, str(params.get("chat_id"))] += 1
+        return Tally(set(self.expected), copies)
+
+    def delivered(self) -> int:
+        return len(set(self.tally().copies) & self.expected)
+
+    async def wait_delivered(self, n: int, within_s: float) -> float:
+        """Wait until `n` distinct expected messages arrived; returns when (time.time())."""
+        deadline = time.monotonic() + within_s
+        while self.delivered() < n:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"only {self.delivered()} of {n} delivered in {within_s}s; "
+                    f"{self.tally().line()}"
+                )
+            await asyncio.sleep(0.1)
+        return time.time()
+
+    async def settle(self, within_s: float) -> Tally:
+        """Everything expected arrived (or time ran out); then a short quiet period."""
+        try:
+            await self.wait_delivered(len(self.expected), within_s)
+        finally:
+            await asyncio.sleep(1.0)  # late duplicates would show up here
+        return self.tally()
+
+
+async def make_deployment(
+    root: Path, pg: PrivatePostgres, redis: PrivateRedis | None, name: str
+) -> Deployment:
+    """A fresh database on the private cluster, migrated, with an App for seeding/reading."""
+    import asyncpg
+
+    admin = await asyncpg.connect(pg.url.replace("postgres://", "postgresql://", 1))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = pg.url.rsplit("/", 1)[0] + f"/{name}"
+    telegram = FakeTelegram()
+    telegram.send_delay_s = 0.5  # the slow Telegram of the issue
+    await telegram.start()
+    deployment = Deployment(root, pg, redis, telegram, url)
+    settings = Settings.from_env(
+        {
+            "APP_ENV": "test",
+            "DATA_DIR": str(root / "seed-data"),
+            "SECRET_KEY": "fault-matrix-secret-key-0123456789abcdef",
+            "DATABASE_URL": url,
+        }
+    )
+    app = create_app(settings)
+    await app.open()  # migrates once, before any worker starts
+    deployment.app = app
+    return deployment
+
+
+async def close_deployment(deployment: Deployment) -> None:
+    await deployment.stop_all()
+    if deployment.app is not None:
+        await deployment.app.stop()
+    await deployment.telegram.stop()
+
+
+async def claimed_by_pid(pid: int) -> list[int]:
+    """Rows a worker process holds right now (worker ids are host_pid_tag)."""
+    found = await Delivery.filter(
+        claimed_by__contains=f"_{pid}_", status__in=("pending", "failed")
+    ).values_list("id", flat=True)
+    return list(found)
+
+
+__all__ = ["LEASE_S", "Deployment", "Tally", "close_deployment", "db", "make_deployment"]
