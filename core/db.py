@@ -10,6 +10,8 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -72,6 +74,32 @@ def _ensure_sqlite_dir(database_url: str) -> None:
 async def migrate(database_url: str, *, root: Path = MIGRATIONS_ROOT) -> list[str]:
     """Create or upgrade the schema; returns the migrations applied now."""
     _ensure_sqlite_dir(database_url)
+    if dialect_of(database_url) == "postgres":
+        async with _migration_lock(database_url):
+            return await _migrate(database_url, root)
+    return await _migrate(database_url, root)
+
+
+MIGRATION_LOCK_KEY = 0x7467656D  # an advisory lock id of our own ("tgem")
+
+
+@asynccontextmanager
+async def _migration_lock(database_url: str) -> AsyncIterator[None]:
+    """Processes starting together migrate one after the other (the rest then find nothing)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        try:
+            yield
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+    finally:
+        await conn.close()
+
+
+async def _migrate(database_url: str, root: Path) -> list[str]:
     location = migration_location(dialect_of(database_url), root)
     config = tortoise_config(database_url)
     await Tortoise.init(config=config)

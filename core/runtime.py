@@ -23,6 +23,7 @@ from core.commands import Commands
 from core.config import Settings, mask_url
 from core.faults import Dependencies
 from core.linkguard import LinkGuard
+from core.locks import KeyedLocks
 from core.metrics import Metrics
 from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
@@ -59,6 +60,7 @@ class App:
         self.companies = Companies(self.scoring, guard=self.links)
         self.metrics = Metrics()
         self.dependencies = Dependencies(self.metrics)
+        self.locks = KeyedLocks()  # per-key critical sections inside this process
         self.limiter = RateLimiter(MemoryBackend(), settings.rate_limits)  # RATE_LIMIT_*
         self.fetcher = SafeFetcher(settings)
         self.feeds = FeedService(self)
@@ -111,8 +113,11 @@ class App:
             from core.models import User
 
             if not await User.filter(username=settings.admin_username).exists():
-                await self.accounts.ensure_admin(settings.admin_username, settings.admin_password)
-                log.info("created bootstrap admin %s", settings.admin_username)
+                _user, created = await self.accounts.ensure_admin(
+                    settings.admin_username, settings.admin_password
+                )
+                if created:  # else another process starting with us created it first
+                    log.info("created bootstrap admin %s", settings.admin_username)
 
     async def _seal_legacy_secrets(self) -> None:
         """Webhook secrets stored in clear before encryption at rest are sealed once."""

@@ -4,21 +4,29 @@ Dedup happens at two levels:
 - per feed: an (feed, guid) pair already recorded as an ItemSource is skipped outright;
 - across sources: an entry whose canonical URL or title fingerprint matches a recent Item is
   recorded as one more ItemSource of that Item (`source_count += 1`) instead of a new story.
+
+The cross-source check and the insert are one step under a per-story lock (its canonical URL
+and fingerprint): an asyncio lock inside the process and, on PostgreSQL, a transaction-scoped
+advisory lock shared by every worker. So 200 feeds carrying one story at the same moment
+store one Item and raise at most one alert.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from core.locks import KeyedLocks
 from core.models import Alert, Company, Feed, Item, ItemSource
 from core.monitors.base import RawItem
 from core.monitors.dedup import canonical_url, title_fingerprint
@@ -50,12 +58,33 @@ class IngestStats:
         }
 
 
+@contextlib.asynccontextmanager
+async def story_lock(locks: KeyedLocks, keys: Sequence[str]) -> AsyncIterator[None]:
+    """The per-story critical section: in-process lock, then (PostgreSQL) advisory locks.
+
+    The advisory locks are transaction-scoped: they are held by the transaction this opens
+    (queries inside the block run in it) and released by its commit or rollback.
+    """
+    async with locks.hold(keys):
+        if connections.get("default").capabilities.dialect != "postgres":
+            yield
+            return
+        async with in_transaction() as tx:
+            for key in sorted(set(keys)):
+                await tx.execute_query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", [key]
+                )
+            yield
+
+
 class Ingestor:
     """Stores new items from any monitor and hands them to scoring and the alert service."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self._fallback_engine: ScoringEngine | None = None
+        # the App's, so every ingestor of the process shares them
+        self._story_locks: KeyedLocks = getattr(app, "locks", None) or KeyedLocks()
 
     @property
     def engine(self) -> ScoringEngine:
@@ -110,36 +139,12 @@ class Ingestor:
     ) -> None:
         canonical = canonical_url(entry.url)
         fingerprint = title_fingerprint(entry.title or entry.text[:200])
-        existing = await self._match(canonical, fingerprint)
-        if existing is not None:
-            try:
-                async with in_transaction():
-                    await ItemSource.create(
-                        item=existing, feed=feed, guid=entry.guid, url=entry.url[:2048]
-                    )
-                    await Item.filter(id=existing.id).update(source_count=F("source_count") + 1)
-            except IntegrityError:
-                stats.duplicates += 1
-                return
-            stats.corroborated += 1
-            log.info("item %s corroborated by feed %s", existing.id, feed.id if feed else None)
-            return
-        try:
-            async with in_transaction():
-                item = await Item.create(
-                    feed=feed,
-                    guid=entry.guid,
-                    url=entry.url,
-                    canonical_url=canonical,
-                    title=entry.title,
-                    text=entry.text,
-                    author=entry.author,
-                    published_at=entry.published,
-                    fingerprint=fingerprint,
-                )
-                await ItemSource.create(item=item, feed=feed, guid=entry.guid, url=entry.url)
-        except IntegrityError:
-            stats.duplicates += 1  # another worker stored it first
+        keys = [
+            k for k in (canonical and f"url:{canonical}", fingerprint and f"fp:{fingerprint}") if k
+        ]
+        async with story_lock(self._story_locks, keys):
+            item = await self._store(feed, entry, canonical, fingerprint, stats)
+        if item is None:
             return
         stats.new += 1
         analysis = self.engine.analyze(
@@ -166,6 +171,48 @@ class Ingestor:
         alert = await self._alert(item, feed, analysis, links)
         if alert is not None:
             stats.alerts.append(alert)
+
+    async def _store(
+        self,
+        feed: Feed | None,
+        entry: RawItem,
+        canonical: str,
+        fingerprint: str,
+        stats: IngestStats,
+    ) -> Item | None:
+        """A new Item, or None when the story is already known (then one more source of it)."""
+        existing = await self._match(canonical, fingerprint)
+        if existing is not None:
+            try:
+                async with in_transaction():
+                    await ItemSource.create(
+                        item=existing, feed=feed, guid=entry.guid, url=entry.url[:2048]
+                    )
+                    await Item.filter(id=existing.id).update(source_count=F("source_count") + 1)
+            except IntegrityError:
+                stats.duplicates += 1
+                return None
+            stats.corroborated += 1
+            log.info("item %s corroborated by feed %s", existing.id, feed.id if feed else None)
+            return None
+        try:
+            async with in_transaction():
+                item = await Item.create(
+                    feed=feed,
+                    guid=entry.guid,
+                    url=entry.url,
+                    canonical_url=canonical,
+                    title=entry.title,
+                    text=entry.text,
+                    author=entry.author,
+                    published_at=entry.published,
+                    fingerprint=fingerprint,
+                )
+                await ItemSource.create(item=item, feed=feed, guid=entry.guid, url=entry.url)
+        except IntegrityError:
+            stats.duplicates += 1  # another worker stored it first
+            return None
+        return item
 
     async def _alert(
         self, item: Item, feed: Feed | None, analysis: Analysis, links: Any = None

@@ -229,7 +229,13 @@ class Accounts:
         validate_password(password)
         user = await User.get_or_none(username=username)
         if user is None:
-            return await self.create_user(username, password, role=Role.ADMIN), True
+            try:
+                return await self.create_user(username, password, role=Role.ADMIN), True
+            except Conflict:
+                # another process created it at the same moment: reset that one instead
+                user = await User.get_or_none(username=username)
+                if user is None:
+                    raise
         user.role = Role.ADMIN
         user.is_active = True
         user.password_hash = await self.hash_password(password)
@@ -428,29 +434,31 @@ class Accounts:
         """The account behind a platform id, created on first contact."""
         platform = Platform(platform)
         external = str(external_id)
-        identity = await Identity.get_or_none(platform=platform, external_id=external)
-        if identity is not None:
-            return await identity.user
-        async with in_transaction():
-            base = f"{platform.value[:2]}_{external}"[:56]
+        base = f"{platform.value[:2]}_{external}"[:56]
+        for _ in range(5):
+            identity = await Identity.get_or_none(platform=platform, external_id=external)
+            if identity is not None:
+                return await identity.user
             username = base
             if await User.filter(username=username).exists():
                 username = f"{base}_{secrets.token_hex(3)}"
-            user = await User.create(username=username)
             try:
-                await Identity.create(
-                    user=user,
-                    platform=platform,
-                    external_id=external,
-                    display_name=display_name[:128],
-                )
+                # user and identity together or neither: a unique violation (the same person
+                # writing twice at once, or a username just taken) rolls both back
+                async with in_transaction():
+                    user = await User.create(username=username)
+                    await Identity.create(
+                        user=user,
+                        platform=platform,
+                        external_id=external,
+                        display_name=display_name[:128],
+                    )
             except IntegrityError:
-                # another request created it first: use theirs
-                await user.delete()
-                identity = await Identity.get(platform=platform, external_id=external)
-                return await identity.user
-        log.info("created account %s for %s identity", user.id, platform.value)
-        return user
+                continue  # someone else was first: look again (theirs, or a fresh username)
+            log.info("created account %s for %s identity", user.id, platform.value)
+            return user
+        identity = await Identity.get(platform=platform, external_id=external)
+        return await identity.user
 
     async def create_link_code(self, user: User) -> str:
         code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
