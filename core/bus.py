@@ -7,6 +7,7 @@ sharing Redis (WebSocket fan-out, one poller per feed, counters).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -178,3 +179,183 @@ async def lease(kv: KeyValue, name: str, ttl_s: float) -> AsyncIterator[bool]:
     finally:
         if token is not None:
             await kv.release_lease(name, token)
+
+
+# --- degrading when Redis is away -----------------------------------------------------------
+
+
+def _redis_down(deps: Any, part: str, what: str, exc: BaseException) -> None:
+    from core.faults import REDIS, dependency_of
+
+    if dependency_of(exc) != REDIS:
+        raise exc
+    if deps is not None:
+        deps.down(REDIS, exc)
+        deps.fallback(part, what)
+
+
+def _redis_up(deps: Any, part: str) -> None:
+    from core.faults import REDIS
+
+    if deps is not None:
+        if deps.is_down(REDIS):
+            deps.up(REDIS)
+        deps.fallback(part, None)
+
+
+class ResilientBus:
+    """Redis pub/sub, with in-process delivery while Redis is away (then back to Redis).
+
+    Subscribers listen to both: Redis (re-subscribing until it answers again) and this
+    process's own bus, which carries what is published while Redis cannot be reached.
+    """
+
+    PART = "websocket fan-out"
+
+    def __init__(self, redis: Any, deps: Any = None, retry_s: float = 1.0) -> None:
+        self.redis_bus = RedisBus(redis)
+        self.local = MemoryBus()
+        self._deps = deps
+        self._retry_s = retry_s
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        try:
+            await self.redis_bus.publish(channel, message)
+        except Exception as exc:
+            _redis_down(self._deps, self.PART, "in-process", exc)
+            await self.local.publish(channel, message)
+        else:
+            _redis_up(self._deps, self.PART)
+
+    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(10_000)
+
+        async def from_redis() -> None:
+            while True:
+                try:
+                    async for message in self.redis_bus.subscribe(channel):
+                        queue.put_nowait(message)
+                except asyncio.CancelledError:
+                    raise
+                except asyncio.QueueFull:
+                    log.warning("bus subscriber on %s is full; message dropped", channel)
+                except Exception as exc:
+                    _redis_down(self._deps, self.PART, "in-process", exc)
+                    await asyncio.sleep(self._retry_s)
+
+        async def from_local() -> None:
+            async for message in self.local.subscribe(channel):
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(message)
+
+        tasks = [asyncio.create_task(from_redis()), asyncio.create_task(from_local())]
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def close(self) -> None:
+        await self.local.close()
+
+
+class DatabaseLeases:
+    """Leases in the `leases` table: one conditional upsert takes a free or expired lease."""
+
+    async def acquire_lease(self, name: str, ttl_s: float) -> str | None:
+        from datetime import UTC, datetime, timedelta
+
+        from tortoise import connections
+
+        conn = connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
+        token = uuid.uuid4().hex
+        now = datetime.now(UTC)
+        sql = f"""
+            INSERT INTO leases (name, token, expires_at) VALUES ({mark(1)}, {mark(2)}, {mark(3)})
+            ON CONFLICT (name)
+            DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+            WHERE leases.expires_at < {mark(4)}
+            RETURNING token
+        """
+        rows = await conn.execute_query_dict(
+            sql, [name, token, now + timedelta(seconds=ttl_s), now]
+        )
+        return token if rows else None
+
+    async def release_lease(self, name: str, token: str) -> None:
+        from core.models import Lease
+
+        await Lease.filter(name=name, token=token).delete()
+
+
+class ResilientKeyValue:
+    """Redis key-value; while Redis is away values live in this process and leases in the
+    database (so two workers still never poll one feed at once), then back to Redis."""
+
+    PART = "leases and shared values"
+
+    def __init__(self, redis: Any, deps: Any = None, prefix: str = "tge:") -> None:
+        self.redis_kv = RedisKeyValue(redis, prefix)
+        self.local = MemoryKeyValue()
+        self.db_leases = DatabaseLeases()
+        self._deps = deps
+        self._db_tokens: set[str] = set()
+
+    def _down(self, exc: BaseException) -> None:
+        _redis_down(self._deps, self.PART, "in-process values, database leases", exc)
+
+    def _up(self) -> None:
+        _redis_up(self._deps, self.PART)
+
+    async def get(self, key: str) -> str | None:
+        try:
+            value = await self.redis_kv.get(key)
+        except Exception as exc:
+            self._down(exc)
+            return await self.local.get(key)
+        self._up()
+        return value
+
+    async def set(self, key: str, value: str, *, ttl_s: float | None = None) -> None:
+        await self.local.set(key, value, ttl_s=ttl_s)  # so an outage starts from what we knew
+        try:
+            await self.redis_kv.set(key, value, ttl_s=ttl_s)
+        except Exception as exc:
+            self._down(exc)
+        else:
+            self._up()
+
+    async def delete(self, key: str) -> None:
+        await self.local.delete(key)
+        try:
+            await self.redis_kv.delete(key)
+        except Exception as exc:
+            self._down(exc)
+
+    async def acquire_lease(self, name: str, ttl_s: float) -> str | None:
+        try:
+            token = await self.redis_kv.acquire_lease(name, ttl_s)
+        except Exception as exc:
+            self._down(exc)
+            token = await self.db_leases.acquire_lease(name, ttl_s)
+            if token is not None:
+                self._db_tokens.add(token)
+            return token
+        self._up()
+        return token
+
+    async def release_lease(self, name: str, token: str) -> None:
+        if token in self._db_tokens:
+            self._db_tokens.discard(token)
+            await self.db_leases.release_lease(name, token)
+            return
+        try:
+            await self.redis_kv.release_lease(name, token)
+        except Exception as exc:
+            self._down(exc)  # it expires on its own

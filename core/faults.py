@@ -128,9 +128,13 @@ class Dependencies:
         if what is None:
             if self._fallbacks.pop(name, None) is not None:
                 log.warning("%s back on Redis", name)
+                if self.metrics is not None:
+                    self.metrics.fallback_active.labels(name).set(0)
         elif self._fallbacks.get(name) != what:
             self._fallbacks[name] = what
             log.warning("%s falls back to %s while Redis is away", name, what)
+            if self.metrics is not None:
+                self.metrics.fallback_active.labels(name).set(1)
 
     def report(self) -> dict[str, Any]:
         """For /health: outages with their age, and the parts running on a fallback."""

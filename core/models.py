@@ -407,3 +407,14 @@ class SystemMetrics(Model):
 
     class Meta:
         table = "system_metrics"
+
+
+class Lease(Model):
+    """A named lease in the database: where leases live while Redis is away (see core.bus)."""
+
+    name = fields.CharField(max_length=255, primary_key=True)
+    token = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "leases"

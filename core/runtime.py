@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from core import db
 from core.alerts.service import AlertService
-from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, RedisBus, RedisKeyValue
+from core.bus import Bus, KeyValue, MemoryBus, MemoryKeyValue, ResilientBus, ResilientKeyValue
 from core.channels import ChannelRegistry
 from core.channels.email import EmailChannel
 from core.channels.webhook import WebhookChannel
@@ -27,6 +27,7 @@ from core.locks import KeyedLocks
 from core.metrics import Metrics
 from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
+from core.ratelimit.resilient import ResilientBackend
 from core.scoring import ScoringEngine
 from core.services.accounts import Accounts
 from core.services.companies import Companies
@@ -102,11 +103,14 @@ class App:
         if settings.redis_url:
             import redis.asyncio as aioredis
 
-            self.redis = aioredis.from_url(settings.redis_url)
+            # short timeouts: a Redis that is away must not hold a request for long
+            self.redis = aioredis.from_url(
+                settings.redis_url, socket_connect_timeout=2, socket_timeout=5
+            )
             await self.redis.ping()
-            self.bus = RedisBus(self.redis)
-            self.kv = RedisKeyValue(self.redis)
-            self.limiter.backend = RedisBackend(self.redis)
+            self.bus = ResilientBus(self.redis, self.dependencies)
+            self.kv = ResilientKeyValue(self.redis, self.dependencies)
+            self.limiter.backend = ResilientBackend(RedisBackend(self.redis), self.dependencies)
             log.info("using Redis at %s", mask_url(settings.redis_url))
         await self.companies.reload_engine()
         if settings.admin_username and settings.admin_password:

@@ -172,7 +172,7 @@ async def test_abandoned_claims_are_finished_after_restart_once(app, receiver) -
         )
     for i in range(4):
         await app.alerts.create_manual(f"Acme TGE {i}", "", "")
-    config = replace(FAST, lease_s=0.3)
+    config = replace(FAST, lease_s=0.3, per_destination=0)
     crashed = Dispatcher(app, config, worker_id="crashed-worker")
     claimed = await crashed.claim()
     assert len(claimed) == 12  # claimed, then the process "died" before sending

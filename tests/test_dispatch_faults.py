@@ -62,7 +62,7 @@ async def test_database_errors_while_recording_keep_the_sends(app, receiver, mon
     await _hooks(receiver, 3)
     for i in range(4):
         await app.alerts.create_manual(f"Acme TGE {i}", "", "")
-    config = replace(FAST, lease_s=0.3)
+    config = replace(FAST, lease_s=0.3, per_destination=0)
     worker = Dispatcher(app, config, worker_id="w1")
     real_write = worker._write_sent
     outage = {"on": True}
@@ -139,3 +139,15 @@ async def test_stop_drains_in_flight_and_releases_the_rest(app, receiver) -> Non
         len({(r["alert"]["id"], p) for r, p in zip(receiver.received, receiver.paths, strict=True)})
         == 40
     )
+
+
+async def test_a_pass_takes_a_few_rows_per_destination(app, receiver) -> None:
+    """One chat's backlog does not fill a pass (a pass stays short, takeovers stay quick)."""
+    await _hooks(receiver, 2)
+    for i in range(5):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    worker = Dispatcher(app, replace(FAST, per_destination=2), worker_id="w")
+    ids = await worker.claim()
+    claimed = await Delivery.filter(id__in=ids).values_list("destination_id", flat=True)
+    assert sorted(claimed).count(claimed[0]) == 2 and len(claimed) == 4
+    assert await worker.claim() == ids  # its own rows again, not more

@@ -77,6 +77,12 @@ def add_delivery(app: App) -> None:
         from bot.discord.channel import DiscordChannel
 
         app.channels.register(DiscordChannel(settings.discord_bot_token, settings.discord_api_base))
+    for kind in app.channels.kinds():
+        channel = app.channels.get(kind)
+        if channel is not None:
+            # platform limits counted in the App's limiter backend: Redis-wide across
+            # workers when REDIS_URL is set (in-process while Redis is away)
+            channel.share_limits(lambda: app.limiter.backend)
     app.add(Dispatcher(app))
     app.add(DigestWorker(app))
 

@@ -146,6 +146,8 @@ class DiscordChannel(Channel):
 
     # Discord's global limit for a bot: 50 requests/s across every route
     GLOBAL_LIMIT: ClassVar[tuple[int, float]] = (50, 1.0)
+    # and about 5 messages per 5 s into one channel or webhook
+    PER_CHANNEL: ClassVar[tuple[int, float]] = (5, 5.0)
 
     def __init__(
         self,
@@ -154,11 +156,13 @@ class DiscordChannel(Channel):
         *,
         max_wait_s: float = 1.5,
         global_limit: tuple[int, float] = GLOBAL_LIMIT,
+        per_channel: tuple[int, float] = PER_CHANNEL,
     ) -> None:
         self._token = token
         self.api_base = api_base.rstrip("/")
         self.max_wait_s = max_wait_s
         self.global_limit = global_limit
+        self.per_channel = per_channel
         self.throttle = Throttle(max_wait_s)  # self-imposed, shared by all routes
         self._session: aiohttp.ClientSession | None = None
         self._blocked: dict[str, float] = {}  # route → monotonic time its bucket refills
@@ -195,7 +199,9 @@ class DiscordChannel(Channel):
 
     def self_throttle(self, enabled: bool) -> bool:
         self.global_limit = self.GLOBAL_LIMIT if enabled else (0, 1.0)
-        self.throttle = Throttle(self.max_wait_s)
+        self.per_channel = self.PER_CHANNEL if enabled else (0, 1.0)
+        fresh = getattr(self.throttle, "fresh", None)
+        self.throttle = fresh() if fresh else Throttle(self.max_wait_s)
         return True
 
     def scopes(self, destination: Destination) -> tuple[str, ...]:
@@ -231,9 +237,12 @@ class DiscordChannel(Channel):
             return Outcome.rate_limited(wait, scope, "discord bucket empty")
         if wait > 0:
             await asyncio.sleep(wait)
-        wait, _key = await self.throttle.acquire([("global", *self.global_limit)])
+        wait, key = await self.throttle.acquire(
+            [("global", *self.global_limit), (f"route:{route}", *self.per_channel)]
+        )
         if wait > 0:
-            return Outcome.rate_limited(wait, "discord", "self-throttled (global 50/s)")
+            scope = "discord" if key == "global" else f"discord:{route}"
+            return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
         try:
             async with self._session.post(url, json=payload, headers=headers) as resp:
                 status = resp.status

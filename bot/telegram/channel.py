@@ -250,7 +250,8 @@ class TelegramChannel(Channel):
         self.per_chat = self.PER_CHAT if enabled else off
         self.overall = self.OVERALL if enabled else off
         self.per_group = self.PER_GROUP if enabled else off
-        self.throttle = Throttle(self.throttle.max_wait_s)
+        fresh = getattr(self.throttle, "fresh", None)
+        self.throttle = fresh() if fresh else Throttle(self.throttle.max_wait_s)
         return True
 
     def scopes(self, destination: Destination) -> tuple[str, ...]:
@@ -276,14 +277,25 @@ class TelegramChannel(Channel):
             text = render_digest(message, self.max_length - 96)
         else:
             text = f"<b>{_e(message.title)}</b>\n{_e(truncate(message.text, 3500))}"
+        try:
+            if not self._ready:  # before taking a slot: getMe must not delay the send
+                await self.bot.initialize()
+                self._ready = True
+        except RetryAfter as exc:
+            return Outcome.rate_limited(
+                _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
+                "telegram",
+                "telegram 429",
+            )
+        except InvalidToken:
+            return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
+        except TelegramError as exc:
+            return Outcome.retry(f"telegram error: {exc.message}")
         wait, key = await self.throttle.acquire(self._rules(chat))
         if wait > 0:
             scope = "telegram" if key == "all" else f"telegram:chat:{chat}"
             return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
         try:
-            if not self._ready:
-                await self.bot.initialize()
-                self._ready = True
             sent = await self.bot.send_message(
                 chat_id=chat_id,
                 text=text,

@@ -82,7 +82,7 @@ class DispatchConfig:
     max_moves: int = 2
     shutdown_grace_s: float = 10.0  # SHUTDOWN_GRACE_S: in-flight sends may finish this long
     outage_backoff_cap_s: float = 5.0  # longest wait between tries while a dependency is away
-    per_destination: int = 4  # rows of one destination per pass (0: no cap)
+    per_destination: int = 2  # rows of one destination per pass (0: no cap)
 
     @property
     def heartbeat_s(self) -> float:
@@ -491,9 +491,9 @@ class Dispatcher:
     def _recovered(self) -> None:
         if self.dependencies.is_down(DATABASE):
             self.dependencies.up(DATABASE)
-            self._takeover_after = max(
-                self._takeover_after, time.monotonic() + self.config.heartbeat_s * 2
-            )
+            # every worker's claims look stale after an outage longer than the lease: give
+            # their owners one whole lease to beat again and record their kept sends
+            self._takeover_after = max(self._takeover_after, time.monotonic() + self.config.lease_s)
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -574,8 +574,8 @@ class Dispatcher:
         """Keep this worker's claims fresh and write kept sends as soon as the database is back."""
         while not self._stopping:
             try:
+                await self.refresh_claims()  # first: our rows must not look abandoned
                 await self.marks.flush_pending()
-                await self.refresh_claims()
                 self._recovered()
                 delay = self.config.heartbeat_s
             except asyncio.CancelledError:

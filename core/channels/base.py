@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from core.alerts.render import AlertMessage, DigestMessage
@@ -93,6 +94,19 @@ class Channel:
     async def close(self) -> None:
         """Release sessions; safe to call twice."""
 
+    def share_limits(self, backend: Callable[[], Any]) -> bool:
+        """Keep the self-throttle's buckets in a rate-limit backend (Redis: every worker).
+
+        `backend` is called at each send, so the App's limiter backend, swapped for Redis at
+        start-up and counting in-process while Redis is away, is always the one used.
+        Returns False when the channel has no self-throttle.
+        """
+        throttle = getattr(self, "throttle", None)
+        if throttle is None:
+            return False
+        self.throttle = SharedThrottle(backend, self.kind, throttle.max_wait_s)
+        return True
+
     def self_throttle(self, enabled: bool) -> bool:
         """Switch the channel's own throttle to the platform's published limits on or off.
 
@@ -169,6 +183,56 @@ class Throttle:
                         if limit > 0:
                             self._windows[rule_key].hit(now)
                     return 0.0, ""
+            if wait > self.max_wait_s:
+                return wait, key
+            await asyncio.sleep(wait)
+
+
+class SharedThrottle:
+    """`Throttle`'s interface over token buckets in a rate-limit backend.
+
+    With Redis, every worker takes from the same buckets (one per chat, group, route and
+    the platform as a whole), so N workers together stay within the platform's limits. A
+    bucket holds one token and refills at the limit's rate: sends to one chat are spaced
+    ≥ 1/rate apart, which no sliding window of the same limit is ever over.
+    """
+
+    # a little slower than the platform's limit, so that the jitter between taking a token
+    # and the request arriving never puts two sends into one of the platform's windows
+    PAD = 1.1
+
+    def __init__(self, backend: Callable[[], Any], prefix: str, max_wait_s: float = 1.5) -> None:
+        self._backend = backend
+        self.prefix = prefix
+        self.max_wait_s = max_wait_s
+
+    def fresh(self) -> SharedThrottle:
+        return SharedThrottle(self._backend, self.prefix, self.max_wait_s)
+
+    async def acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
+        """Take one token from every rule's bucket (see Throttle).
+
+        Busiest bucket first: when a later bucket refuses, the token already taken is spent,
+        and wasting 1/30 s of the platform's budget is cheaper than a chat's whole second.
+        """
+        from core.ratelimit.base import Limit
+
+        while True:
+            wait, key = 0.0, ""
+            backend = self._backend()
+            for rule_key, limit, period in sorted(rules, key=lambda r: -r[1] / r[2]):
+                if limit <= 0:
+                    continue
+                decision = await backend.hit(
+                    f"throttle:{self.prefix}:{rule_key}",
+                    Limit(limit, period * self.PAD, "token_bucket", burst=1),
+                )
+                if not decision.allowed:
+                    # tokens taken from earlier buckets are spent: this errs on the slow side
+                    wait, key = max(decision.retry_after_s, 0.001), rule_key
+                    break
+            if wait <= 0:
+                return 0.0, ""
             if wait > self.max_wait_s:
                 return wait, key
             await asyncio.sleep(wait)

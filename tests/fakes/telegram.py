@@ -56,7 +56,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.send_delay_s = 0.0  # a slow Telegram shows duplicates that a fast one hides
-        self.sent_at: list[float] = []  # wall-clock time of each successful sendMessage
+        self.sent_at: list[float] = []  # when each successful sendMessage arrived (wall clock)
         self.storm_until = 0.0  # until then (time.time()), every sendMessage is a 429
         self.storm_retry_after = 1
         self.storm_429s = 0
@@ -309,11 +309,12 @@ class FakeTelegram:
                 },
                 status=429,
             )
+        arrived = time.time()  # when Telegram counts it against the chat's limit
         if self.send_delay_s:
             await asyncio.sleep(self.send_delay_s)
         message = self._message(params)
         self._sent.append({**params, "message_id": message["message_id"]})
-        self.sent_at.append(time.time())
+        self.sent_at.append(arrived)
         return self._ok(message)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:

@@ -150,6 +150,18 @@ class Deployment:
                 copies[alert_id, str(params.get("chat_id"))] += 1
         return Tally(set(self.expected), copies)
 
+    def tightest_chat_gap(self) -> float:
+        """The shortest time between two messages arriving in one chat (all workers together)."""
+        by_chat: dict[str, list[float]] = {}
+        for params, at in zip(self.telegram.sent(), self.telegram.sent_at, strict=True):
+            by_chat.setdefault(str(params.get("chat_id")), []).append(at)
+        gaps = [
+            b - a
+            for times in by_chat.values()
+            for a, b in zip(sorted(times), sorted(times)[1:], strict=False)
+        ]
+        return min(gaps, default=float("inf"))
+
     def delivered(self) -> int:
         return len(set(self.tally().copies) & self.expected)
 

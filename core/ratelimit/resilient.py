@@ -1,0 +1,58 @@
+"""A Redis rate-limit backend that falls back to the in-process one while Redis is away.
+
+Failing closed (every request a 500 while Redis is down) punishes users for our outage;
+failing open would drop the limits. In between: each process keeps counting in memory
+(logged, shown in /health), and goes back to the shared Redis counts once it answers.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from core.faults import REDIS, dependency_of
+from core.ratelimit.base import Decision, Limit
+from core.ratelimit.memory import MemoryBackend
+
+PART = "rate limiting"
+
+
+class ResilientBackend:
+    """Redis first; on a connection error the in-process backend for `retry_s`, then Redis."""
+
+    def __init__(self, primary: Any, deps: Any = None, retry_s: float = 2.0) -> None:
+        self.primary = primary
+        self.fallback = MemoryBackend()
+        self._deps = deps
+        self._retry_s = retry_s
+        self._skip_until = 0.0  # do not wait on a dead Redis for every request
+
+    async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
+        if time.monotonic() >= self._skip_until:
+            try:
+                decision = await self.primary.hit(key, limit, cost)
+            except Exception as exc:
+                if dependency_of(exc) != REDIS:
+                    raise
+                self._skip_until = time.monotonic() + self._retry_s
+                if self._deps is not None:
+                    self._deps.down(REDIS, exc)
+                    self._deps.fallback(PART, "in-process")
+            else:
+                if self._deps is not None:
+                    if self._deps.is_down(REDIS):
+                        self._deps.up(REDIS)
+                    self._deps.fallback(PART, None)
+                return decision
+        return await self.fallback.hit(key, limit, cost)
+
+    async def reset(self, key: str) -> None:
+        await self.fallback.reset(key)
+        try:
+            await self.primary.reset(key)
+        except Exception as exc:
+            if dependency_of(exc) != REDIS:
+                raise
+
+    async def close(self) -> None:
+        await self.primary.close()
