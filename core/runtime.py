@@ -157,6 +157,7 @@ class App:
             except Exception:
                 log.exception("error in stop hook")
         self._on_stop.clear()
+        await self.companies.close()
         await self.fetcher.close()
         await self.bus.close()
         if self.redis is not None:

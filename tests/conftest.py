@@ -63,6 +63,7 @@ async def opened_app(settings: Settings) -> AsyncIterator[App]:
     """A migrated, opened App (no components started) with fast bcrypt, stopped after."""
     application = create_app(settings)
     application.accounts._rounds = 4
+    application.companies.answer_within_s = 30  # tests score right after a write
     await application.open()
     try:
         yield application

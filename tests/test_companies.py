@@ -77,9 +77,12 @@ async def test_update_alias_and_unknown_field(app: App) -> None:
 async def test_import_bundled_companies_file(app: App, tmp_path: Path) -> None:
     path = COMPANIES_FILE
     expected = len(json.loads(path.read_text()))
-    assert await app.companies.import_file(path) == expected
-    assert await app.companies.import_file(path) == 0  # idempotent upsert
+    assert (await app.companies.import_file(path))["created"] == expected
+    rebuilds = app.companies.rebuilds
+    again = await app.companies.import_file(path)  # idempotent upsert
+    assert again["created"] == 0 and again["updated"] + again["unchanged"] == expected
     assert len(app.scoring.companies) == expected
+    assert app.companies.rebuilds - rebuilds <= 1  # one rebuild for the whole file
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(InvalidInput):

@@ -206,6 +206,30 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
+    """`companies import FILE`: many companies, one bulk insert, one engine rebuild."""
+    import time
+
+    async def go() -> dict[str, int]:
+        app = create_app(settings)
+        await app.open()
+        try:
+            result = await app.companies.import_file(args.file)
+            await app.companies.rebuilt(within_s=120)
+            return result
+        finally:
+            await app.stop()
+
+    started = time.perf_counter()
+    result = asyncio.run(go())
+    took = time.perf_counter() - started
+    print(
+        f"imported {args.file}: {result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged in {took:.1f}s"
+    )
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
     from core.errors import InvalidInput
@@ -260,6 +284,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from web.bench import bench_api
 
         result = asyncio.run(bench_api(settings))
+    elif args.what == "companies":
+        from core.services.companies_bench import bench_companies
+
+        result = asyncio.run(bench_companies())
+    elif args.what == "memory":
+        from core.memory_bench import bench_memory
+
+        result = asyncio.run(bench_memory(companies=args.memory_companies))
     elif args.what == "ws":
         from web.bench import bench_ws
 
@@ -331,6 +363,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("username")
     sp.add_argument("--password", help="(or ADMIN_PASSWORD, or prompted)")
     sp.set_defaults(func=cmd_create_admin)
+    sp = sub.add_parser("companies", help="manage watched companies in bulk")
+    csub = sp.add_subparsers(dest="action", required=True)
+    ip = csub.add_parser("import", help="add or update companies from a companies.json list")
+    ip.add_argument("file", help="a JSON list of {name, tokens, aliases, priority, ...}")
+    ip.set_defaults(func=cmd_companies)
     sp = sub.add_parser("eval", help="measure the scorer on labelled items")
     sp.add_argument("--data", help="labelled items, JSON Lines (default: the bundled dev set)")
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")
@@ -364,10 +401,22 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_parse_check)
     sp = sub.add_parser("bench", help="benchmarks, printing numbers (JSON with --json)")
     sp.add_argument(
-        "what", choices=["scoring", "ingest", "delivery", "api", "ws", "links", "login"]
+        "what",
+        choices=[
+            "scoring",
+            "ingest",
+            "delivery",
+            "api",
+            "ws",
+            "links",
+            "login",
+            "companies",
+            "memory",
+        ],
     )
     sp.add_argument("--companies", type=int, default=10_000)
     sp.add_argument("--items", type=int, default=2_000)
+    sp.add_argument("--memory-companies", type=int, default=50_000, help="bench memory")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_bench)
     return p

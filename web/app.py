@@ -39,13 +39,14 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     config = config or WebConfig()
     if config.ws_max_per_user is None:
         config = replace(config, ws_max_per_user=app.settings.ws_max_per_user)
+    table = all_routes(config)
     webapp = web.Application(
-        client_max_size=1024 * 1024,
+        # the largest body any route accepts; each route checks its own `max_body`
+        client_max_size=max(spec.max_body for spec in table),
         middlewares=[access_middleware, error_middleware, dispatch_middleware],
     )
     webapp[APP_KEY] = app
     webapp[CONFIG_KEY] = config
-    table = all_routes(config)
     specs = {}
     for spec in table:
         specs[webapp.router.add_route(spec.method, spec.path, spec.handler)] = spec

@@ -155,6 +155,11 @@ async def _rate(request: web.Request, name: str, key: str) -> None:
 
 
 async def _body(request: web.Request, spec: RouteSpec) -> None:
+    too_large = ApiError(
+        "payload_too_large", f"request body is larger than {spec.max_body} bytes", field="body"
+    )
+    if request.content_length is not None and request.content_length > spec.max_body:
+        raise too_large
     limit = request.app[CONFIG_KEY].body_timeout_s
     try:
         async with asyncio.timeout(limit):  # a client trickling its body is cut off
@@ -163,6 +168,8 @@ async def _body(request: web.Request, spec: RouteSpec) -> None:
         raise ApiError(
             "request_timeout", f"the request body did not arrive within {limit:g}s"
         ) from None
+    if len(raw) > spec.max_body:
+        raise too_large
     if not raw.strip():
         if spec.body_required:
             raise ApiError("invalid", "a JSON body is required", field="body")

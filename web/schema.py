@@ -56,6 +56,7 @@ class RouteSpec:
     # the scope to reach the handler when not the method's; "" when the handler checks
     # the key's scope itself (POST /commands/* runs commands of every scope)
     min_scope: str | None = None
+    max_body: int = 1024 * 1024  # bytes; larger bodies get a 413
 
     @property
     def scope(self) -> str:

@@ -63,7 +63,8 @@ async def run_demo(
         try:
             await app.open()
             imported = await app.companies.import_file(companies)
-            out(f"imported {imported} companies from {companies.name}")
+            await app.companies.rebuilt()  # the demo scores right away: wait for the engine
+            out(f"imported {imported['created']} companies from {companies.name}")
             for file in files:
                 await app.feeds.add(f"http://127.0.0.1:{port}/feeds/{file.name}", name=file.stem)
             out(f"registered {len(files)} feeds served from http://127.0.0.1:{port}/feeds/")

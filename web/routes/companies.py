@@ -25,6 +25,8 @@ COMPANY = obj(
     ("id", "name"),
     extra=True,
 )
+IMPORT_MAX = 50_000  # companies per import request
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
 REF = Param("ref", string(1, 128), "path", True, "id, name, alias or $TOKEN")
 
 
@@ -43,6 +45,12 @@ async def create_company(request: web.Request) -> web.Response:
     data = dict(body(request))
     company = await svc.create(data.pop("name"), **data)
     return json_response(svc.to_json(company), status=201)
+
+
+async def import_companies(request: web.Request) -> web.Response:
+    svc = service(request, "companies")
+    result = await svc.import_rows(body(request)["companies"])
+    return json_response(result)
 
 
 async def get_company(request: web.Request) -> web.Response:
@@ -99,6 +107,21 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             response=COMPANY,
             status=201,
             errors=(403, 409, 422),
+        ),
+        RouteSpec(
+            "POST",
+            "/companies/import",
+            import_companies,
+            "Add or update many companies at once: one bulk insert, one engine rebuild (admin)",
+            "companies",
+            auth="admin",
+            body=obj({"companies": array(obj(FIELDS, ("name",)), IMPORT_MAX)}, ("companies",)),
+            response=obj(
+                {"created": integer(), "updated": integer(), "unchanged": integer()},
+                ("created", "updated", "unchanged"),
+            ),
+            errors=(403, 413, 422),
+            max_body=IMPORT_MAX_BYTES,
         ),
         RouteSpec(
             "GET",
