@@ -7,10 +7,18 @@ are read from the database when /metrics is scraped, so every process reports th
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST as _CONTENT_TYPE
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,31 @@ class Metrics:
         self.alerts = Gauge("tge_alerts", "Stored alerts", registry=r)
         self.deliveries = Gauge("tge_deliveries", "Delivery rows by status", ["status"], registry=r)
         self.feeds = Gauge("tge_feeds", "Feeds by health", ["health"], registry=r)
+        self.items = Gauge("tge_items", "Stored items (scored stories)", registry=r)
+        self.deliveries_by_channel = Gauge(
+            "tge_deliveries_by_channel",
+            "Delivery rows by channel and status",
+            ["channel", "status"],
+            registry=r,
+        )
+        self.queue_oldest = Gauge(
+            "tge_delivery_queue_oldest_seconds",
+            "Age of the oldest undelivered instant row",
+            registry=r,
+        )
+        self.delivery_latency = Gauge(
+            "tge_delivery_latency_seconds",
+            "Publication to delivery over the last 15 minutes of sends",
+            ["stat"],
+            registry=r,
+        )
+        self.rate_limited_rows = Gauge(
+            "tge_deliveries_waiting_rate_limit",
+            "Undelivered rows last held back by a 429 or a self-throttle",
+            ["channel"],
+            registry=r,
+        )
+        ProcessCollector(registry=r)  # process_resident_memory_bytes and friends
         self.dependency_up = Gauge(
             "tge_dependency_up",
             "1 when a dependency answers, 0 during an outage",
@@ -97,7 +130,7 @@ class Metrics:
 
     async def refresh(self) -> None:
         """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged."""
-        from core.models import Alert, Delivery, DeliveryStatus, Feed
+        from core.models import Alert, Delivery, DeliveryStatus, Feed, Item
 
         try:
             self.alerts.set(await Alert.all().count())
@@ -111,9 +144,79 @@ class Metrics:
             self.feeds.labels("disabled").set(disabled)
             self.feeds.labels("failing").set(failing)
             self.feeds.labels("healthy").set(healthy)
+            self.items.set(await Item.all().count())
+            await self._delivery_details()
         except Exception:
             log.exception("could not refresh database metrics")
+
+    async def _delivery_details(self) -> None:
+        """Per-channel counts, queue age, latency and rate-limit waits, in a few queries."""
+        from tortoise import connections
+
+        conn = connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        rows = await conn.execute_query_dict(
+            "SELECT t.kind AS channel, d.status AS status, COUNT(*) AS n FROM deliveries d "
+            "JOIN destinations t ON t.id = d.destination_id GROUP BY t.kind, d.status"
+        )
+        self.deliveries_by_channel.clear()
+        for row in rows:
+            self.deliveries_by_channel.labels(row["channel"], row["status"]).set(row["n"])
+        waiting = await conn.execute_query_dict(
+            "SELECT t.kind AS channel, COUNT(*) AS n FROM deliveries d "
+            "JOIN destinations t ON t.id = d.destination_id "
+            "WHERE d.status IN ('pending', 'failed') AND (d.last_error LIKE '%429%' "
+            "OR d.last_error LIKE '%rate limit%' OR d.last_error LIKE '%throttled%') "
+            "GROUP BY t.kind"
+        )
+        self.rate_limited_rows.clear()
+        for row in waiting:
+            self.rate_limited_rows.labels(row["channel"]).set(row["n"])
+        now = datetime.now(UTC)
+        oldest = await _oldest_pending()
+        self.queue_oldest.set((now - oldest).total_seconds() if oldest else 0.0)
+        since = now - timedelta(minutes=15)
+        mark = "$1" if postgres else "?"
+        sent = await conn.execute_query_dict(
+            "SELECT d.sent_at AS sent_at, COALESCE(i.published_at, a.created_at) AS published "
+            "FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
+            "LEFT JOIN items i ON i.id = a.item_id "
+            f"WHERE d.status = 'sent' AND d.sent_at >= {mark} "
+            "ORDER BY d.sent_at DESC LIMIT 5000",
+            [since],
+        )
+        lags = sorted(
+            max(0.0, (_aware(r["sent_at"]) - _aware(r["published"])).total_seconds())
+            for r in sent
+            if r["sent_at"] and r["published"]
+        )
+        for stat, value in (
+            ("p50", lags[len(lags) // 2] if lags else 0.0),
+            ("p95", lags[int(len(lags) * 0.95)] if lags else 0.0),
+            ("max", lags[-1] if lags else 0.0),
+        ):
+            self.delivery_latency.labels(stat).set(value)
 
     def render(self) -> bytes:
         """The text exposition format."""
         return generate_latest(self.registry)
+
+
+def _aware(value: Any) -> datetime:
+    """SQLite hands back naive strings or datetimes; PostgreSQL aware datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def _oldest_pending() -> datetime | None:
+    """When the oldest undelivered instant row was created."""
+    from core.models import Delivery
+
+    row = (
+        await Delivery.filter(status__in=("pending", "failed"), mode="instant")
+        .order_by("created_at")
+        .first()
+        .values_list("created_at", flat=True)
+    )
+    return _aware(row) if row else None
