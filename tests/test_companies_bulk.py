@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 
 from core.models import Company
@@ -79,8 +80,13 @@ def test_cli_import(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("SECRET_KEY", "cli-import-secret-key-0123456789abcdef0123")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert main(["companies", "import", str(path)]) == 0
-    assert "200 created" in capsys.readouterr().out
-    path.write_text("[{}]")
-    assert main(["companies", "import", str(path)]) == 1
-    assert "a name is required" in capsys.readouterr().err
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["companies", "import", str(path)]) == 0
+        assert "200 created" in capsys.readouterr().out
+        path.write_text("[{}]")
+        assert main(["companies", "import", str(path)]) == 1
+        assert "a name is required" in capsys.readouterr().err
+    finally:  # main() configures process-wide logging; later tests expect pytest's
+        root.handlers[:], root.level = handlers, level
