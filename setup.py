@@ -21,7 +21,12 @@ from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
 # Dotted module names compiled, in dependency order (see core.scoring._native.ACCELERATED).
-ACCELERATED = ("core.scoring.text", "core.scoring.urgency", "core.scoring.engine")
+ACCELERATED = (
+    "core.scoring.text",
+    "core.scoring.urgency",
+    "core.scoring.engine",
+    "core.scoring.model",
+)
 STAGE = Path("build") / "cython-src"
 
 

@@ -56,6 +56,9 @@ class Settings:
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
     alert_threshold: float = 0.5
+    # The learned scoring model: "" = the one shipped in the package, "none" = rules only,
+    # else a path to a model file written by `tge-monitor train`.
+    scoring_model: str = ""
     jwt_ttl_s: int = 3600
     fetch_allow_private_networks: bool = False
     fetch_max_bytes: int = 10 * 1024 * 1024
@@ -276,6 +279,7 @@ def _parse(env: dict[str, str]) -> Settings:
         admin_username=get("ADMIN_USERNAME", "").strip(),
         admin_password=admin_password,
         alert_threshold=_float("ALERT_THRESHOLD", get("ALERT_THRESHOLD", "0.5"), 0.0, 1.0),
+        scoring_model=get("SCORING_MODEL", "").strip(),
         jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),
         fetch_allow_private_networks=_bool(
             "FETCH_ALLOW_PRIVATE_NETWORKS", get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")

@@ -29,6 +29,7 @@ from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.ratelimit.resilient import ResilientBackend
 from core.scoring import ScoringEngine
+from core.scoring.model import model_for_setting
 from core.services.accounts import Accounts
 from core.services.companies import Companies
 from core.services.feeds import FeedService
@@ -56,7 +57,7 @@ class App:
         self.bus: Bus = MemoryBus()
         self.kv: KeyValue = MemoryKeyValue()
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
-        self.scoring = ScoringEngine()
+        self.scoring = ScoringEngine(model=model_for_setting(settings.scoring_model))
         self.links = LinkGuard()  # rebuilt with the scoring engine from the companies
         self.companies = Companies(self.scoring, guard=self.links)
         self.metrics = Metrics()

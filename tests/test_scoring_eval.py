@@ -162,9 +162,18 @@ def test_bench_scoring_tiny_returns_keys(tmp_path: Path) -> None:
         "rebuild_ms_max",
         "peak_rss_mb",
         "build",
+        "model",
+        "rules_items_per_s",
+        "rules_items_per_s_cpu",
+        "model_us_per_item_cpu",
+        "model_load_ms",
+        "startup_ms",
     } <= set(result)
     assert 0 < result["rebuild_ms"] <= result["rebuild_ms_max"]
-    assert set(result["build"]) == {"text", "urgency", "engine"}
+    assert set(result["build"]) == {"text", "urgency", "engine", "model"}
+    # The bundled model is loaded and timed, and a fresh process starts with it.
+    assert result["model"] == "tge-model-v1" and result["model_load_ms"] > 0
+    assert result["rules_items_per_s"] > 0 and 0 < result["startup_ms"] < 60_000
     assert result["companies"] == 50 and result["items"] == 20
     assert result["scored"] == 100  # five timed passes (the minimum) over the 20 items
     assert result["items_per_s"] > 0 and result["items_per_s_cpu"] > 0

@@ -53,8 +53,11 @@ items += [
     ("空投TGE", "Hyperliquid (HYPE) listing on Q1 2026, ticker HYPE"),
 ]
 published = datetime(2026, 3, 1, tzinfo=timezone.utc)
+from core.scoring.model import load_model
 engine = ScoringEngine(specs)
 out = [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
+engine.model = load_model()  # the learned layer (compiled too) on top
+out += [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
 print(json.dumps({"build": _native.status, "analyses": out}, sort_keys=True))
 """
 
@@ -108,11 +111,12 @@ def test_a_build_older_than_its_source_is_skipped(tmp_path: Path) -> None:
 def test_pure_python_switch_loads_every_source() -> None:
     code = (
         "import json, core.scoring.engine as e, core.scoring.text as t, core.scoring.urgency as u\n"
+        "import core.scoring.model as m\n"
         "from core.scoring import _native\n"
         "print(json.dumps({'build': _native.status, 'files': [e.__file__, t.__file__,"
-        " u.__file__]}))"
+        " u.__file__, m.__file__]}))"
     )
     seen = _run(code, env={_native.PURE_ENV: "1"})["stdout"]
     assert all(f.endswith(".py") for f in seen["files"])
-    assert set(seen["build"]) == {"text", "urgency", "engine"}
+    assert set(seen["build"]) == {"text", "urgency", "engine", "model"}
     assert all(how.startswith("source") for how in seen["build"].values())

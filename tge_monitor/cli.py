@@ -251,16 +251,99 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         result = evaluate_discovery(items, ScoringEngine(listed), threshold)
         print(json.dumps(result, default=str) if args.json else format_discovery(result))
         return 0
-    result = evaluate(data, companies, threshold=threshold)
+    model = None
+    if not args.rules_only:
+        from core.scoring.model import ModelError, model_for_setting, read_model
+
+        if args.model:
+            try:  # asked for by name: a bad file is an error here, not a silent fallback
+                model = read_model(args.model)
+            except ModelError as exc:
+                raise InvalidInput(f"--model: {exc}") from None
+        else:
+            model = model_for_setting(settings.scoring_model)
+    only_ids = None
+    if args.only_ids:
+        from core.scoring.train import read_ids
+
+        if not os.path.isfile(args.only_ids):
+            raise InvalidInput(f"--only-ids: file not found: {args.only_ids}")
+        only_ids = read_ids(args.only_ids)
+    result = evaluate(data, companies, threshold=threshold, model=model, only_ids=only_ids)
+    if not result["n"]:
+        raise InvalidInput("no items to evaluate (check --data and --only-ids)")
+    if args.plot:
+        from core.scoring.evaluate import plot
+
+        plot(result, args.plot)
+    result.pop("curve", None)
     print(json.dumps(result, default=str) if args.json else format_report(result))
+    if args.plot:
+        print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train the learned scoring model; print its grouped-CV figures; write the model file."""
+    import time
+    from pathlib import Path
+
+    from core.scoring.model import BUNDLED_MODEL
+    from core.scoring.train import FINAL_TEST_IDS, TrainConfig, format_cv, train, write_model
+
+    holdout = None if args.no_holdout else (args.holdout or FINAL_TEST_IDS)
+    if holdout is not None and not args.holdout and not Path(holdout).is_file():
+        holdout = None  # no final test split drawn yet
+    config = TrainConfig(seed=args.seed, repeats=args.repeats, folds=args.folds)
+    started = time.perf_counter()
+    model = train(args.data, args.train_only or (), holdout=holdout, config=config)
+    out = write_model(model, args.out or BUNDLED_MODEL)
+    took = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"model": str(out), "seconds": round(took, 1), "card": model["card"]}))
+    else:
+        print(format_cv(model))
+        if holdout is not None:
+            print(f"final test ids kept out: {holdout}")
+        print(f"wrote {out} ({out.stat().st_size // 1024} KB) in {took:.1f} s")
+    return 0
+
+
+def cmd_holdout(args: argparse.Namespace, settings: Settings) -> int:
+    """Draw the final test split once: a grouped ~20% of the corpus, saved as ids."""
+    from pathlib import Path
+
+    from core.errors import InvalidInput
+    from core.scoring.train import FINAL_TEST_IDS, final_test_split
+
+    out = Path(args.out or FINAL_TEST_IDS)
+    if out.exists() and not args.force:
+        raise InvalidInput(
+            f"{out} exists: a final test split is drawn once (use --force to draw it again)"
+        )
+    if not 0.05 <= args.fraction <= 0.5:
+        raise InvalidInput("--fraction must be between 0.05 and 0.5")
+    ids = final_test_split(args.data, fraction=args.fraction, seed=args.seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    names = ", ".join(Path(p).name for p in args.data)
+    out.write_text(
+        f"# final test split: {len(ids)} ids of {names}, grouped by project, seed {args.seed},"
+        f" fraction {args.fraction}.\n# Never used for training or tuning; "
+        "`tge-monitor train` leaves these projects out.\n" + "\n".join(ids) + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {len(ids)} final test ids to {out}")
     return 0
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "scoring":
         from core.scoring.bench import bench_scoring
+        from core.scoring.model import BUNDLED_MODEL, RULES_ONLY
 
-        result = bench_scoring(companies=args.companies, items=args.items)
+        choice = settings.scoring_model
+        model_path = None if choice.lower() in RULES_ONLY else (choice or BUNDLED_MODEL)
+        result = bench_scoring(companies=args.companies, items=args.items, model_path=model_path)
     elif args.what == "ingest":
         from core.monitors.bench import bench_ingest
 
@@ -379,6 +462,12 @@ def parser() -> argparse.ArgumentParser:
         help="measure discovery: score with no companies (or only --companies) and report "
         "how many TGEs are recognised as new projects, with the right name or ticker",
     )
+    sp.add_argument(
+        "--rules-only", action="store_true", help="score with the rules alone (no learned model)"
+    )
+    sp.add_argument("--model", help="a model file (default: SCORING_MODEL, else the bundled one)")
+    sp.add_argument("--only-ids", help="evaluate only the items whose ids this file lists")
+    sp.add_argument("--plot", help="draw a precision-recall curve and reliability diagram (PNG)")
     sp.set_defaults(func=cmd_eval)
     sp = sub.add_parser("feedback", help="users' votes on alerts: export labels, error rates")
     fb = sp.add_subparsers(dest="action", required=True)
@@ -389,6 +478,32 @@ def parser() -> argparse.ArgumentParser:
     st = fb.add_parser("stats", help="how often users said alerts were wrong, per source/company")
     st.add_argument("--limit", type=int, default=50, help="rows per table")
     sp.set_defaults(func=cmd_feedback)
+    sp = sub.add_parser("train", help="train the learned scoring model (grouped CV, calibrated)")
+    sp.add_argument(
+        "--data", action="append", required=True, help="labelled real items (JSON Lines); repeat"
+    )
+    sp.add_argument(
+        "--train-only",
+        action="append",
+        help="labelled items that may train but are not evidence (text written for the project)",
+    )
+    sp.add_argument("--out", help="model file to write (default: the one in the package)")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--repeats", type=int, default=5, help="grouped CV repeats (default 5)")
+    sp.add_argument("--folds", type=int, default=5, help="grouped CV folds (default 5)")
+    sp.add_argument(
+        "--holdout", help="ids of the final test split (default: the bundled list, if drawn)"
+    )
+    sp.add_argument("--no-holdout", action="store_true", help="train on every item")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_train)
+    sp = sub.add_parser("holdout", help="draw the final test split once (ids, grouped by project)")
+    sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")
+    sp.add_argument("--out", help="ids file (default: the bundled final-test list)")
+    sp.add_argument("--fraction", type=float, default=0.2)
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--force", action="store_true", help="draw again over an existing list")
+    sp.set_defaults(func=cmd_holdout)
     sp = sub.add_parser("demo", help="replay the bundled feeds offline and print the alerts")
     sp.add_argument("--feeds", help="directory of *.xml feeds (default: the bundled real feeds)")
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")

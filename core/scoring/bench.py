@@ -21,6 +21,7 @@ from core.bundled import COMPANIES_FILE
 from core.scoring import _native
 from core.scoring import keywords as kw
 from core.scoring.engine import CompanySpec, ScoringEngine
+from core.scoring.model import BUNDLED_MODEL, load_model
 
 DEFAULT_COMPANIES_PATH = COMPANIES_FILE
 
@@ -149,6 +150,55 @@ class NaiveAnalyzer:
         return max(0.0, min(1.0, score)), found
 
 
+def _timed_passes(analyze: Any, docs: Sequence[str], passes: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of full passes over ``docs``, after a warm-up.
+
+    On a shared machine wall time includes waiting for a core, CPU time does not, so the
+    CPU figures are the one-core throughput."""
+    for d in docs[:500]:  # warm caches
+        analyze("", d)
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(passes):
+        w0, c0 = time.perf_counter(), time.process_time()
+        for d in docs:
+            analyze("", d)
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+_STARTUP = """
+import sys, time
+t0 = time.perf_counter()
+from core.scoring import ScoringEngine
+from core.scoring.evaluate import load_companies
+from core.scoring.model import load_model
+model = load_model(sys.argv[1]) if sys.argv[1] else None
+engine = ScoringEngine(load_companies(sys.argv[2]), model=model)
+engine.analyze("Acme announces its token generation event", "Claims open on March 3.")
+print((time.perf_counter() - t0) * 1000)
+"""
+
+
+def _startup_ms(model_path: str | Path | None) -> float | None:
+    """Wall time for a fresh interpreter to import the scorer, load the model and the
+    bundled companies, and score one item (the interpreter's own start excluded)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _STARTUP, str(model_path or ""), str(COMPANIES_FILE)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return round(float(out.stdout.strip().splitlines()[-1]), 1)
+    except (subprocess.SubprocessError, ValueError, IndexError, OSError):
+        return None
+
+
 def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
@@ -163,13 +213,24 @@ def bench_scoring(
     rounds: int = 5,
     min_scored: int = 10_000,
     rebuild_rounds: int = 5,
+    model_path: str | Path | None = BUNDLED_MODEL,
+    startup: bool = True,
 ) -> dict[str, Any]:
-    """Time the engine and the naive baseline on the same items; report items/s and ratio.
+    """Time the scorer (engine + learned model) and the naive baseline on the same items;
+    report items/s and ratio, and the engine alone (``rules_*``) beside it.
 
-    The engine scores the items in at least ``rounds`` passes and at least ``min_scored``
+    The scorer scores the items in at least ``rounds`` passes and at least ``min_scored``
     items in all, after a warm-up. The baseline is measured on a subset (it is ~100x
-    slower) and scaled to items/s.
+    slower) and scaled to items/s. ``model_path=None`` measures the rules alone. With
+    ``startup``, a fresh interpreter times importing the scorer, loading the model and
+    building the automaton for the bundled companies (what a process does at start).
     """
+    model = None
+    model_load_ms = None
+    if model_path is not None:
+        t0 = time.perf_counter()
+        model = load_model(model_path)
+        model_load_ms = round((time.perf_counter() - t0) * 1000, 1)
     real: list[CompanySpec] = []
     if companies_path and Path(companies_path).exists():
         from core.scoring.evaluate import load_companies
@@ -191,22 +252,11 @@ def bench_scoring(
         rebuilds.append((time.perf_counter() - t0) * 1000)
     engine.rebuild(specs)
 
-    analyze = engine.analyze
-    for d in docs[:500]:  # warm caches
-        analyze("", d)
-    # Several full passes, each timed by the wall clock and by this process's CPU time; the
-    # median pass is reported. On a shared machine wall time includes waiting for a core,
-    # CPU time does not, so items_per_s_cpu is the one-core throughput.
-    walls: list[float] = []
-    cpus: list[float] = []
-    for _ in range(max(rounds, -(-min_scored // max(1, len(docs))))):
-        w0, c0 = time.perf_counter(), time.process_time()
-        for d in docs:
-            analyze("", d)
-        walls.append(time.perf_counter() - w0)
-        cpus.append(time.process_time() - c0)
-    engine_s = statistics.median(walls)
-    engine_cpu_s = statistics.median(cpus)
+    passes = max(rounds, -(-min_scored // max(1, len(docs))))
+    engine.model = None
+    rules_s, rules_cpu_s = _timed_passes(engine.analyze, docs, passes)
+    engine.model = model
+    engine_s, engine_cpu_s = _timed_passes(engine.analyze, docs, passes)
 
     naive = NaiveAnalyzer(specs)
     sub = docs[: baseline_items or max(5, min(len(docs), 50))]
@@ -225,7 +275,15 @@ def bench_scoring(
         "items_per_s": round(ips, 1),
         "items_per_s_cpu": round(ips_cpu, 1),
         "us_per_item_cpu": round(1e6 / ips_cpu, 1) if ips_cpu else None,
-        "scored": len(docs) * len(walls),
+        "scored": len(docs) * passes,
+        "model": model.name if model is not None else None,
+        "rules_items_per_s": round(len(docs) / rules_s, 1) if rules_s else 0.0,
+        "rules_items_per_s_cpu": round(len(docs) / rules_cpu_s, 1) if rules_cpu_s else 0.0,
+        "model_us_per_item_cpu": round(1e6 * (engine_cpu_s - rules_cpu_s) / len(docs), 1)
+        if model is not None and docs
+        else None,
+        "model_load_ms": model_load_ms,
+        "startup_ms": _startup_ms(model_path) if startup else None,
         "baseline_items": len(sub),
         "baseline_items_per_s": round(base_ips, 1),
         "ratio": round(ips / base_ips, 1) if base_ips else None,

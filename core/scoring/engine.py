@@ -121,7 +121,9 @@ class Analysis:
         )
 
     def why(self) -> str:
-        """One short human line: who, which token, the strongest keyword, when, what hurt."""
+        """One short human line: who, which token, then either the reasons the learned model
+        gave (plain words with their direction) or the rules' strongest keyword, when, and
+        what hurt."""
         parts: list[str] = []
         if self.discovered and not self.companies:
             parts.append("new project: " + discovery_label(self.discovered))
@@ -134,14 +136,23 @@ class Analysis:
                 parts.append(str(c.get("name")))
         if self.tokens and not (self.discovered and not self.companies):
             parts.append(" ".join(f"${t}" for t in self.tokens[:2]))
-        for tier in ("tier1", "tier2"):
-            if self.keywords.get(tier):
-                parts.append(f"{tier.replace('tier', 'tier-')} '{self.keywords[tier][0]}'")
-                break
+        # Scored by the learned model (core.scoring.model puts its reasons first).
+        reasons = [
+            f"{e['detail']} ({'+' if e['delta'] >= 0 else '−'})"
+            for e in self.explanation
+            if e.get("signal") == "reason"
+        ]
+        if not reasons:
+            for tier in ("tier1", "tier2"):
+                if self.keywords.get(tier):
+                    parts.append(f"{tier.replace('tier', 'tier-')} '{self.keywords[tier][0]}'")
+                    break
         if self.urgency:
             u = self.urgency
             parts.append(f"date {u['date']}" if u.get("date") else f"when '{u['text']}'")
-        if self.negatives:
+        if reasons:
+            parts.extend(reasons)
+        elif self.negatives:
             parts.append("but " + ", ".join(self.negatives[:2]))
         return " · ".join(parts) if parts else "no TGE signals"
 
@@ -396,8 +407,10 @@ def _gc_paused() -> Iterator[None]:
 class ScoringEngine:
     """Scores items against the current company set; safe to rebuild while scoring."""
 
-    def __init__(self, companies: Iterable[CompanySpec] = ()) -> None:
+    def __init__(self, companies: Iterable[CompanySpec] = (), model: Any = None) -> None:
         self._lock = threading.Lock()  # serialises rebuilds only; analyze never takes it
+        # The learned layer (core.scoring.model.TGEModel) or None for the rules' own score.
+        self.model = model
         with _gc_paused():
             self._snap, self._cache = _build(companies)
 
@@ -423,13 +436,32 @@ class ScoringEngine:
         source_kind: str = "rss",
         published: datetime | None = None,
     ) -> Analysis:
-        """Score one item. ``source_kind`` is accepted for callers; scoring is source-neutral."""
+        """Score one item: the rules' signals, then the learned model's calibrated probability
+        when one is loaded. ``source_kind`` is accepted for callers; scoring is source-neutral."""
+        model = self.model  # one read: a model swapped meanwhile applies from the next item
+        if model is None:
+            return self.analyze_rules(title, text, published=published)
+        seen: list[str] = []  # the normalised text, so the model does not prepare it again
+        a = self.analyze_rules(title, text, published=published, _low=seen)
+        return model.apply(a, title, text, seen[0] if seen else None)
+
+    def analyze_rules(
+        self,
+        title: str,
+        text: str,
+        *,
+        published: datetime | None = None,
+        _low: list[str] | None = None,
+    ) -> Analysis:
+        """The rules alone: signals found by the automaton, added up by hand-set weights."""
         snap = self._snap  # one read: a concurrent rebuild cannot change it under us
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
         # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
         cased, low, bounds = prepare(marked)
+        if _low is not None:
+            _low.append(low)
 
         # Sentence indexes are taken (bisect) only where a signal needs one.
         t1: dict[str, int] = {}  # label -> first sentence

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.errors import InvalidInput
 from core.scoring.engine import Analysis, CompanySpec, ScoringEngine, band_for
 
 
@@ -91,12 +93,84 @@ def _case(item: dict[str, Any], a: Analysis) -> dict[str, Any]:
     }
 
 
+def average_precision(scores: Sequence[float], labels: Sequence[int]) -> float | None:
+    """Area under the precision-recall curve as a step sum over distinct score thresholds
+    (tied scores enter together), the way scikit-learn's ``average_precision_score`` does."""
+    pos = sum(1 for y in labels if y)
+    if not pos:
+        return None
+    pairs = sorted(zip(scores, labels, strict=True), key=lambda t: -t[0])
+    ap = 0.0
+    tp = seen = 0
+    prev_recall = 0.0
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            tp += 1 if pairs[j][1] else 0
+            j += 1
+        seen = j
+        recall = tp / pos
+        ap += (recall - prev_recall) * (tp / seen)
+        prev_recall = recall
+        i = j
+    return ap
+
+
+def pr_curve(scores: Sequence[float], labels: Sequence[int]) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) at each distinct score, highest first."""
+    pos = sum(1 for y in labels if y) or 1
+    pairs = sorted(zip(scores, labels, strict=True), key=lambda t: -t[0])
+    out: list[tuple[float, float, float]] = []
+    tp = 0
+    for k, (s, y) in enumerate(pairs, start=1):
+        tp += 1 if y else 0
+        if k == len(pairs) or pairs[k][0] != s:
+            out.append((s, tp / k, tp / pos))
+    return out
+
+
+def reliability_table(
+    scores: Sequence[float], labels: Sequence[int], bins: int = 10
+) -> list[dict[str, Any]]:
+    """Per confidence bin: items, mean predicted confidence, observed TGE rate. A calibrated
+    scorer has the last two about equal in every bin."""
+    acc = [[0, 0.0, 0] for _ in range(bins)]
+    for s, y in zip(scores, labels, strict=True):
+        b = min(bins - 1, max(0, int(s * bins)))
+        acc[b][0] += 1
+        acc[b][1] += s
+        acc[b][2] += 1 if y else 0
+    return [
+        {
+            "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+            "n": n,
+            "mean_predicted": round(total / n, 4) if n else None,
+            "observed": round(hits / n, 4) if n else None,
+        }
+        for b, (n, total, hits) in enumerate(acc)
+    ]
+
+
 def evaluate(
-    data_path: str | Path, companies_path: str | Path, threshold: float = 0.5
+    data_path: str | Path,
+    companies_path: str | Path,
+    threshold: float = 0.5,
+    *,
+    model: Any = None,
+    only_ids: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Score every item and report precision, recall, F1, per-band precision and misses."""
-    engine = ScoringEngine(load_companies(companies_path))
+    """Score every item and report precision, recall, F1, per-band precision, average
+    precision, Brier score, a reliability table and the worst misses.
+
+    ``model`` is a loaded :class:`core.scoring.model.TGEModel`, or ``None`` for the rules
+    alone; ``only_ids`` restricts the items (the final test split)."""
+    engine = ScoringEngine(load_companies(companies_path), model=model)
     items = load_items(data_path)
+    if only_ids is not None:
+        items = [i for i in items if str(i.get("id")) in only_ids]
+    scores: list[float] = []
+    labels: list[int] = []
     tp = fp = fn = tn = 0
     bands: dict[str, list[int]] = {"high": [0, 0], "medium": [0, 0], "low": [0, 0]}
     comp_ok = comp_n = 0
@@ -110,6 +184,8 @@ def evaluate(
             published=parse_published(item.get("date")),
         )
         truth = bool(item.get("is_tge"))
+        scores.append(a.confidence)
+        labels.append(int(truth))
         pred = a.confidence >= threshold
         band = band_for(a.confidence)
         bands[band][0] += 1
@@ -147,6 +223,17 @@ def evaluate(
             for b, (n, t) in bands.items()
         },
         "company_accuracy": round(comp_ok / comp_n, 4) if comp_n else None,
+        "scorer": getattr(model, "name", None) or "rules",
+        "average_precision": None
+        if (ap := average_precision(scores, labels)) is None
+        else round(ap, 4),
+        "brier": round(
+            sum((s - y) ** 2 for s, y in zip(scores, labels, strict=True)) / len(items), 4
+        )
+        if items
+        else None,
+        "reliability": reliability_table(scores, labels),
+        "curve": {"scores": scores, "labels": labels},
         "worst_false_positives": fps[:5],
         "worst_false_negatives": fns[:5],
     }
@@ -155,7 +242,8 @@ def evaluate(
 def format_report(result: dict[str, Any]) -> str:
     """Human-readable summary of :func:`evaluate` for the terminal."""
     lines = [
-        f"items: {result['n']}  threshold: {result['threshold']}",
+        f"scorer: {result.get('scorer', 'rules')}  items: {result['n']}  "
+        f"threshold: {result['threshold']}",
         f"precision: {result['precision']:.3f}  recall: {result['recall']:.3f}  "
         f"F1: {result['f1']:.3f}  (tp {result['tp']}, fp {result['fp']}, "
         f"fn {result['fn']}, tn {result['tn']})",
@@ -170,6 +258,20 @@ def format_report(result: dict[str, Any]) -> str:
     )
     acc = result.get("company_accuracy")
     lines.append("company accuracy on TGE items: " + (f"{acc:.3f}" if acc is not None else "-"))
+    ap, brier = result.get("average_precision"), result.get("brier")
+    lines.append(
+        "average precision: "
+        + (f"{ap:.3f}" if ap is not None else "-")
+        + "  Brier score: "
+        + (f"{brier:.4f}" if brier is not None else "-")
+    )
+    lines.append("reliability:  bin       items  mean predicted  observed")
+    for row in result.get("reliability") or []:
+        if row["n"]:
+            lines.append(
+                f"              {row['bin']}  {row['n']:>5}  {row['mean_predicted']:>14.3f}"
+                f"  {row['observed']:>8.3f}"
+            )
     for key, label in (
         ("worst_false_positives", "false positives"),
         ("worst_false_negatives", "false negatives"),
@@ -181,3 +283,56 @@ def format_report(result: dict[str, Any]) -> str:
                 lines.append(f"  {c['confidence']:.3f}  {c['title'][:90]}")
                 lines.append(f"         {c['why']}")
     return "\n".join(lines)
+
+
+def plot(result: dict[str, Any], path: str | Path) -> Path:
+    """Draw the precision-recall curve and the reliability diagram side by side into a PNG."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InvalidInput(
+            "--plot needs matplotlib: pip install matplotlib (or the [dev] extra)"
+        ) from None
+    scores = result["curve"]["scores"]
+    labels = result["curve"]["labels"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8))
+    curve = pr_curve(scores, labels)
+    left.step([r for _t, _p, r in curve], [p for _t, p, _r in curve], where="post")
+    ap = result.get("average_precision")
+    left.set_title(
+        f"Precision-recall ({result.get('scorer', 'rules')}, AP "
+        + (f"{ap:.3f}" if ap is not None else "-")
+        + ")"
+    )
+    left.set_xlabel("recall")
+    left.set_ylabel("precision")
+    left.set_xlim(0, 1.02)
+    left.set_ylim(0, 1.02)
+    rows = [r for r in result["reliability"] if r["n"]]
+    right.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    right.plot(
+        [r["mean_predicted"] for r in rows],
+        [r["observed"] for r in rows],
+        marker="o",
+        label="observed TGE rate",
+    )
+    for r in rows:
+        right.annotate(str(r["n"]), (r["mean_predicted"], r["observed"]), fontsize=7)
+    right.set_title(f"Reliability (Brier {result.get('brier')})")
+    right.set_xlabel("mean predicted confidence (bin)")
+    right.set_ylabel("observed share of TGEs")
+    right.set_xlim(0, 1)
+    right.set_ylim(0, 1.02)
+    right.legend(loc="upper left")
+    fig.tight_layout()
+    out = Path(path)
+    try:
+        fig.savefig(out, format="png", dpi=100)
+    except OSError as exc:
+        raise InvalidInput(f"--plot: cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
+    return out

@@ -1,0 +1,505 @@
+"""The learned layer: the engine's signals plus the item's words -> a calibrated probability.
+
+The engine (:mod:`core.scoring.engine`) finds signals fast and adds them up by hand-set
+weights; on real news that sum is a poor probability. This layer is a logistic regression
+(trained by ``tge-monitor train``, see :mod:`core.scoring.train`) over two kinds of features,
+both computed here so that training and inference can never disagree:
+
+* the engine's signals, read from its :class:`Analysis` (keyword tiers and labels, company,
+  ticker, proximity, dates, negative categories, the rules' own score, title vs body);
+* the item's word uni- and bi-grams, anywhere and in the headline, from a vocabulary kept in
+  the model file. Inference finds them with one Aho-Corasick pass over the same normalised
+  text the engine reads, so the cost is one C scan plus a short loop over the phrases found.
+
+The raw score goes through an isotonic calibration table fitted on out-of-fold predictions,
+so that among items scored 0.8 about eight in ten are TGEs.
+
+A model is a JSON file (format, version, features, weights, calibration, the data it was
+trained on, its metrics): loading it can never run code, unlike a pickle. A missing, corrupt
+or incompatible file gives one log line and ``None``; the engine then scores with its rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from bisect import bisect_right
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+
+from core.scoring.engine import Analysis
+from core.scoring.text import SENT, clean, normalise, sentences_marked
+
+log = logging.getLogger(__name__)
+
+FORMAT = "tge-model"
+FORMAT_VERSION = 1
+BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "data" / "model" / "tge-model-v1.json"
+
+HIGH = 0.7
+MEDIUM = 0.4
+
+# Reasons shown: at most this many, each moving the log-odds by at least this much.
+MAX_REASONS = 4
+MIN_REASON = 0.25
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used (missing, corrupt, other format or version)."""
+
+
+# --- features: one definition for training and inference --------------------------------
+
+
+def item_text(title: str, text: str) -> tuple[str, int]:
+    """The engine's normalised lower-case text of an item and the offset where its headline
+    ends (0 without a headline).
+
+    Same cleaning and sentence marking as the engine: words separated by single spaces, any
+    punctuation or sentence end leaves two, so a bigram never spans a comma or a full stop.
+    """
+    title_c = clean(title) if title else ""
+    low = normalise(sentences_marked(title_c, clean(text) if text else ""))[1]
+    if not title_c.strip():
+        return low, 0
+    k = low.find(SENT)
+    return low, (k if k != -1 else len(low))
+
+
+def ngrams(low: str, max_n: int) -> set[str]:
+    """Every word n-gram (1..max_n) of a normalised text, as the phrase automaton finds them.
+
+    Used by training to propose the vocabulary; a test checks that the automaton, given that
+    vocabulary, finds exactly these.
+    """
+    out: set[str] = set()
+    for piece in low.split(SENT):
+        for chunk in piece.split("  "):
+            words = chunk.split()
+            n_words = len(words)
+            for n in range(1, max_n + 1):
+                for i in range(n_words - n + 1):
+                    out.add(" ".join(words[i : i + n]))
+    return out
+
+
+def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
+    """The engine's signals as named features (absent = 0).
+
+    Numeric values are centred or signed so that a contribution has a meaning on its own:
+    the rules' score counts from 0.5, an explanation delta is what the rule added or took.
+    """
+    f: dict[str, float] = {"rules": a.confidence - 0.5}
+    for e in a.explanation:
+        sig = e["signal"]
+        if sig == "proximity":
+            sig = "proximity1" if "tier-1" in e["detail"] else "proximity2"
+        elif sig == "clamp":
+            continue
+        name = "sig:" + sig
+        f[name] = f.get(name, 0.0) + float(e["delta"])
+    kws = a.keywords
+    for tier in ("tier1", "tier2", "tier3"):
+        for label in kws.get(tier) or ():
+            f[f"{tier}:{label}"] = 1.0
+    for cat in a.negatives:
+        f["neg:" + cat] = 1.0
+    if a.urgency:
+        f["when:" + str(a.urgency.get("kind"))] = 1.0
+    head = low[:title_end]
+    if a.companies:
+        f["company"] = 1.0
+        if len(a.companies) > 1:
+            f["companies:many"] = 1.0
+        if head:
+            matched = str(a.companies[0].get("matched") or "").lstrip("$").lower()
+            if matched and f" {matched} " in head:
+                f["company:title"] = 1.0
+    if a.tokens:
+        f["ticker"] = 1.0
+        if head:
+            for t in a.tokens:
+                t = t.lower()
+                if f" {t} " in head or f" ${t} " in head:
+                    f["ticker:title"] = 1.0
+                    break
+    if not title_end:
+        f["title:none"] = 1.0
+    n_words = low.count(" ")
+    if n_words < 30:
+        f["len:short"] = 1.0
+    elif n_words > 160:
+        f["len:long"] = 1.0
+    return f
+
+
+def item_features(
+    a: Analysis, title: str, text: str, low: str | None = None
+) -> tuple[str, int, dict[str, float]]:
+    """Normalised text, headline end and the signal features of one analysed item, plus the
+    shape of the headline as written (the normalised text has lost its case and '?').
+
+    ``low`` is the normalised text when the engine already made it (the same as
+    :func:`item_text` makes)."""
+    if low is None:
+        low, title_end = item_text(title, text)
+    elif title and clean(title).strip():
+        k = low.find(SENT)
+        title_end = k if k != -1 else len(low)
+    else:
+        title_end = 0
+    f = signal_features(a, low, title_end)
+    if title_end:
+        t = title.strip()
+        if t.endswith("?"):
+            f["title:question"] = 1.0
+        if t == t.lower() and sum(c.isalpha() for c in t) > 8:
+            f["title:lower"] = 1.0
+    return low, title_end, f
+
+
+# --- plain words for the "why" ------------------------------------------------------------
+
+_NEGATIVE_WORDS = {
+    "denial": "reads like a denial",
+    "speculation": "rumour or speculation",
+    "price": "reads like a price move",
+    "hack": "about a hack or exploit",
+    "legal": "legal or regulatory news",
+    "guide": "reads like a how-to guide",
+    "recap": "looks back at a past event",
+    "scam": "scam warning",
+    "prelaunch": "a step before launch (points, snapshot)",
+    "undated": "no launch date set",
+    "testnet": "about a testnet",
+    "postlaunch": "after the launch",
+    "product": "a product launch, not a token",
+    "funding": "a funding round",
+    "swap": "a token swap or rebrand",
+    "unlock": "a token unlock",
+    "second_round": "a later airdrop round",
+    "promo": "paid promotion",
+    "old_listing": "listing of a token that already trades",
+    "stale": "the date is long past",
+    "question": "the headline asks whether it will happen",
+}
+
+_SIGNAL_WORDS = {
+    "company": "names a watched project",
+    "companies:many": "names several projects",
+    "company:title": "the project is in the headline",
+    "ticker": "names a ticker",
+    "ticker:title": "the ticker is in the headline",
+    "sig:company": "names a watched project",
+    "sig:token": "names a ticker",
+    "sig:proximity1": "launch wording next to the project or ticker",
+    "sig:proximity2": "launch wording near the project or ticker",
+    "sig:urgency": "gives a date",
+    "title:none": "no headline",
+    "title:question": "the headline is a question",
+    "title:lower": "lower-case headline",
+    "len:short": "a very short item",
+    "len:long": "a long article",
+}
+
+
+def describe(name: str, a: Analysis, positive: bool) -> str:
+    """A feature in plain words (the direction is shown separately as (+) or (−))."""
+    kind, _, rest = name.partition(":")
+    if name == "rules":
+        return "the rules see launch news" if positive else "the rules see little launch news"
+    if kind in ("w", "tw"):
+        return f"headline says '{rest}'" if kind == "tw" else f"says '{rest}'"
+    if kind in ("tier1", "tier2", "tier3"):
+        return f"says '{rest}'"
+    if kind == "neg":
+        return _NEGATIVE_WORDS.get(rest, rest.replace("_", " "))
+    if kind == "when":
+        return f"gives a {rest}" if rest not in ("date", "relative") else "gives a date"
+    if kind == "sig":
+        if rest.startswith("negative:"):
+            cat = rest.split(":", 1)[1]
+            return _NEGATIVE_WORDS.get(cat, cat.replace("_", " "))
+        if rest == "tier1":
+            first = (a.keywords.get("tier1") or ["?"])[0]
+            return f"explicit launch or claim wording ('{first}')"
+        if rest == "tier2":
+            first = (a.keywords.get("tier2") or ["?"])[0]
+            return f"launch-related wording ('{first}')"
+        if rest == "tier3":
+            return "token vocabulary"
+    if name in ("company", "sig:company") and a.companies:
+        return f"names {a.companies[0].get('name')}"
+    if name in ("ticker", "sig:token") and a.tokens:
+        return "names $" + a.tokens[0]
+    return _SIGNAL_WORDS.get(name, name)
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+def _finite(x: Any, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+        raise ModelError(f"{what} is not a finite number")
+    return float(x)
+
+
+def _phrase_matcher(
+    words: list[str], weights: list[float]
+) -> tuple[tuple[str, ...], tuple[float, ...], Any]:
+    """The phrases with a non-zero weight, their weights, and one automaton finding them as
+    whole words in normalised text (None when there are none)."""
+    pairs = [(w, x) for w, x in zip(words, weights, strict=True) if x]
+    if not pairs:
+        return (), (), None
+    automaton = ahocorasick_rs.AhoCorasick(
+        [f" {w} " for w, _ in pairs], matchkind=ahocorasick_rs.MATCHKIND_STANDARD
+    )
+    return tuple(w for w, _ in pairs), tuple(x for _, x in pairs), automaton
+
+
+class TGEModel:
+    """A loaded model: weights, phrase automaton and calibration table. Immutable."""
+
+    __slots__ = (
+        "_any",
+        "_any_phrases",
+        "_any_w",
+        "_head",
+        "_head_phrases",
+        "_head_w",
+        "bias",
+        "cal_x",
+        "cal_y",
+        "card",
+        "max_n",
+        "name",
+        "phrases",
+        "signals",
+    )
+
+    def __init__(self, spec: Any) -> None:
+        """Validate a parsed model file; raise :class:`ModelError` on anything unexpected."""
+        if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+            raise ModelError("not a tge-monitor model file")
+        if spec.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"format version {spec.get('format_version')!r}, this build reads "
+                f"{FORMAT_VERSION}; retrain with: tge-monitor train"
+            )
+        self.name = str(spec.get("name") or "model")
+        features = spec.get("features")
+        if not isinstance(features, dict):
+            raise ModelError("no feature spec")
+        max_n = features.get("ngram_max")
+        if not isinstance(max_n, int) or not 1 <= max_n <= 4:
+            raise ModelError("features.ngram_max must be 1..4")
+        self.max_n = max_n
+        self.bias = _finite(spec.get("bias"), "bias")
+        signals = spec.get("signals")
+        if not isinstance(signals, dict):
+            raise ModelError("signals must be an object")
+        self.signals = {str(k): _finite(v, f"signal weight {k!r}") for k, v in signals.items()}
+        phrases = spec.get("phrases")
+        if not isinstance(phrases, list):
+            raise ModelError("phrases must be a list")
+        words: list[str] = []
+        w_any: list[float] = []
+        w_title: list[float] = []
+        for row in phrases:
+            if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)):
+                raise ModelError("a phrase row is not [text, weight, headline weight]")
+            text = row[0]
+            if not text or text != " ".join(text.split()) or text != text.lower():
+                raise ModelError(f"phrase {text!r} is not normalised")
+            if text.count(" ") >= max_n:
+                raise ModelError(f"phrase {text!r} is longer than ngram_max")
+            words.append(text)
+            w_any.append(_finite(row[1], f"weight of {text!r}"))
+            w_title.append(_finite(row[2], f"headline weight of {text!r}"))
+        if len(set(words)) != len(words):
+            raise ModelError("duplicate phrases")
+        self.phrases = len(words)
+        self._any_phrases, self._any_w, self._any = _phrase_matcher(words, w_any)
+        self._head_phrases, self._head_w, self._head = _phrase_matcher(words, w_title)
+        cal = spec.get("calibration")
+        if not isinstance(cal, dict):
+            raise ModelError("no calibration table")
+        xs, ys = cal.get("x"), cal.get("y")
+        if not (isinstance(xs, list) and isinstance(ys, list) and len(xs) == len(ys) >= 2):
+            raise ModelError("calibration needs x and y lists of the same length (2 or more)")
+        self.cal_x = tuple(_finite(x, "calibration x") for x in xs)
+        self.cal_y = tuple(_finite(y, "calibration y") for y in ys)
+        if any(b < a for a, b in zip(self.cal_x, self.cal_x[1:], strict=False)):
+            raise ModelError("calibration x must be sorted")
+        if any(b < a for a, b in zip(self.cal_y, self.cal_y[1:], strict=False)):
+            raise ModelError("calibration must be monotone (y never decreasing)")
+        if self.cal_y[0] < 0.0 or self.cal_y[-1] > 1.0:
+            raise ModelError("calibrated probabilities must lie in 0..1")
+        card = spec.get("card")
+        self.card = card if isinstance(card, dict) else {}
+
+    # -- scoring --
+
+    def calibrate(self, z: float) -> float:
+        """The calibrated probability of a raw score: linear between the table's points,
+        flat beyond its ends (as scikit-learn's IsotonicRegression predicts)."""
+        xs, ys = self.cal_x, self.cal_y
+        if z <= xs[0]:
+            return ys[0]
+        if z >= xs[-1]:
+            return ys[-1]
+        i = bisect_right(xs, z)
+        x0, x1 = xs[i - 1], xs[i]
+        if x1 == x0:
+            return ys[i]
+        return ys[i - 1] + (ys[i] - ys[i - 1]) * (z - x0) / (x1 - x0)
+
+    def contributions(
+        self, a: Analysis, title: str, text: str, low: str | None = None
+    ) -> tuple[float, list[tuple[float, str]]]:
+        """The raw score (log-odds before calibration) and each feature's part of it."""
+        low, title_end, feats = item_features(a, title, text, low)
+        z = self.bias
+        parts: list[tuple[float, str]] = []
+        weights = self.signals
+        for name, value in feats.items():
+            w = weights.get(name)
+            if w:
+                c = w * value
+                z += c
+                parts.append((c, name))
+        # Two automata: phrases that count anywhere over the whole text, phrases that count
+        # in the headline over the headline only (each finds only phrases it can use).
+        if self._any is not None:
+            phrases, w_any = self._any_phrases, self._any_w
+            for i in {m[0] for m in self._any.find_matches_as_indexes(low, overlapping=True)}:
+                c = w_any[i]
+                z += c
+                parts.append((c, "w:" + phrases[i]))
+        if title_end and self._head is not None:
+            phrases, w_head = self._head_phrases, self._head_w
+            head = low[: title_end + 1]
+            for i in {m[0] for m in self._head.find_matches_as_indexes(head, overlapping=True)}:
+                c = w_head[i]
+                z += c
+                parts.append((c, "tw:" + phrases[i]))
+        return z, parts
+
+    def raw_score(self, a: Analysis, title: str, text: str) -> float:
+        return self.contributions(a, title, text)[0]
+
+    def apply(self, a: Analysis, title: str, text: str, low: str | None = None) -> Analysis:
+        """The engine's analysis with the calibrated probability as its confidence and the
+        strongest reasons, in plain words, at the head of the explanation."""
+        z, parts = self.contributions(a, title, text, low)
+        p = self.calibrate(z)
+        conf = math.floor(p * 1000 + 0.5) / 1000
+        reasons: list[dict[str, Any]] = []
+        strong = [part for part in parts if not -MIN_REASON < part[0] < MIN_REASON]
+        if strong:
+            strong.sort(key=_magnitude, reverse=True)
+            seen: set[str] = set()
+            for c, name in strong:
+                if len(reasons) >= MAX_REASONS:
+                    break
+                if name[0] in "wt" and name[1] in ":w" and _only_stop(name):
+                    continue  # "says 'a'" explains nothing, whatever its weight
+                detail = describe(name, a, c > 0)
+                if detail in seen:
+                    continue
+                seen.add(detail)
+                # What this one part moved the probability by (the rest held as it is).
+                delta = p - self.calibrate(z - c)
+                reasons.append(
+                    {
+                        "signal": "reason",
+                        "detail": detail,
+                        "delta": math.floor(delta * 1000 + 0.5) / 1000,
+                    }
+                )
+        head = {
+            "signal": "model",
+            "detail": f"{self.name}: calibrated probability (rules alone: {a.confidence:.3f})",
+            "delta": math.floor((conf - a.confidence) * 1000 + 0.5) / 1000,
+        }
+        return Analysis(
+            conf,
+            "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
+            a.companies,
+            a.tokens,
+            a.keywords,
+            a.urgency,
+            a.negatives,
+            [*reasons, head, *a.explanation],
+        )
+
+
+def _magnitude(part: tuple[float, str]) -> float:
+    return abs(part[0])
+
+
+# Function words: a phrase made only of these is never given as a reason.
+_STOP = frozenset(
+    """a about after all an and any are as at be been before but by can could did do does for
+    from had has have he her his how i if in into is it its just more most my no not now of on
+    once or our out over she so than that the their them then there these they this those to up
+    was we were what when which who will with would you your s t""".split()
+)
+
+
+def _only_stop(name: str) -> bool:
+    return _STOP.issuperset(name.split(":", 1)[1].split())
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def read_model(path: str | Path) -> TGEModel:
+    """Parse and validate a model file; raise :class:`ModelError` saying what is wrong."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"no model file at {p}") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        spec = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise ModelError(f"{p} is not valid JSON ({exc})") from None
+    return TGEModel(spec)
+
+
+RULES_ONLY = ("none", "off", "rules")
+
+
+def model_for_setting(value: str) -> TGEModel | None:
+    """The model ``SCORING_MODEL`` asks for: "" the bundled one, "none" no model, else a path."""
+    if value.strip().lower() in RULES_ONLY:
+        log.info("scoring with the rules only (SCORING_MODEL=%s)", value.strip())
+        return None
+    return load_model(value.strip() or None)
+
+
+def load_model(path: str | Path | None = None) -> TGEModel | None:
+    """The model at ``path`` (default: the one shipped in the package), or ``None`` with one
+    log line saying why the rules-only score is used instead. Never raises for a bad file."""
+    p = Path(path) if path else BUNDLED_MODEL
+    try:
+        model = read_model(p)
+    except ModelError as exc:
+        log.warning("scoring model not used, scoring with the rules only: %s", exc)
+        return None
+    except Exception as exc:  # any other surprise in a file is still not a crash
+        log.warning(
+            "scoring model not used, scoring with the rules only: %s (%s)",
+            p,
+            type(exc).__name__,
+        )
+        return None
+    log.info("scoring model %s loaded (%d phrases)", model.name, model.phrases)
+    return model

@@ -1,0 +1,645 @@
+"""Train the learned layer (``tge-monitor train``): features, grouped evaluation, calibration.
+
+Why logistic regression (scikit-learn): it is small (one weight per feature, a JSON file of
+a few hundred KB), its weights read as "this phrase pushes towards / away from a TGE", which
+the alert's "why" line needs, it trains in seconds, and its scores calibrate well with a
+monotone table. Gradient-boosted trees would need their own inference code and would
+explain themselves less plainly; they are not used unless they clearly win (see the card).
+
+Evaluation is by cross-validation grouped by company: every item about a project is in the
+same fold, so the score says how the model does on projects it has never seen. Items name
+their project by the ``company`` and ``token_symbol`` labels; items that share either are one
+group (union-find), and an item with neither is grouped by the project the engine found, or
+alone. Metrics are computed on the items of the ``--data`` files only; ``--train-only`` files
+(text written for the project) may train but never count as evidence.
+
+The run is reproducible: one seed fixes the folds, the simulated unlisted companies and the
+solver; the same data and seed give a byte-identical model file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.bundled import COMPANIES_FILE
+from core.errors import InvalidInput
+from core.scoring.engine import Analysis, CompanySpec, ScoringEngine
+from core.scoring.evaluate import (
+    average_precision,
+    load_companies,
+    load_items,
+    parse_published,
+    reliability_table,
+)
+from core.scoring.model import FORMAT, FORMAT_VERSION, item_features, ngrams
+
+log = logging.getLogger(__name__)
+
+HIGH = 0.7
+# The final test split of the real corpus (see `tge-monitor holdout`): never trained on.
+FINAL_TEST_IDS = Path(__file__).resolve().parent.parent / "data" / "model" / "final-test-ids.txt"
+
+_STOP = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while
+    who whom why will with would you your yours s t""".split()
+)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides the model besides the data; written into the model's card."""
+
+    seed: int = 0
+    ngram_max: int = 2
+    min_df: int = 3  # a feature seen in fewer training items is dropped
+    max_df: float = 0.25  # and a phrase in more than this share of them (the, of, to...)
+    c_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)  # L2 strength, chosen by grouped CV
+    folds: int = 5
+    repeats: int = 5
+    prune: float = 0.1  # phrase weights smaller than this are dropped (speed, file size)
+    unlisted: float = 0.25  # share of projects left out of the companies table
+    threshold: float = 0.5
+    calibrate_min: int = 300  # real items needed to calibrate on real items alone
+
+
+@dataclass
+class Row:
+    """One labelled item, analysed by the engine, with its features."""
+
+    id: str
+    title: str
+    text: str
+    label: int
+    evidence: bool  # from a --data file (real text), not a --train-only one
+    keys: list[str]  # project keys (normalised names and tickers) for grouping
+    analysis: Analysis | None = None
+    feats: dict[str, float] = field(default_factory=dict)
+    group: str = ""
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", str(s).lower())
+
+
+def _parts(label: Any) -> list[str]:
+    if not label or not isinstance(label, str):
+        return []
+    return [p.strip() for p in re.split(r"[/(),;|]", label) if _norm(p)]
+
+
+def project_keys(item: dict[str, Any]) -> list[str]:
+    """Normalised project names and tickers an item is labelled with."""
+    keys = [f"n:{_norm(p)}" for p in _parts(item.get("company"))]
+    keys += [f"t:{_norm(p.lstrip('$'))}" for p in _parts(item.get("token_symbol"))]
+    return keys
+
+
+def group_rows(rows: Sequence[Row]) -> None:
+    """Give every row its group: rows sharing a project name or ticker are one group."""
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for r in rows:
+        keys = r.keys or [f"id:{r.id}"]
+        for k in keys[1:]:
+            union(keys[0], k)
+        find(keys[0])
+    for r in rows:
+        r.group = find((r.keys or [f"id:{r.id}"])[0])
+
+
+def _engine_keys(a: Analysis) -> list[str]:
+    """For an item with no project label: the project the engine found, if any."""
+    if a.companies:
+        return [f"n:{_norm(a.companies[0]['name'])}"]
+    if a.tokens:
+        return [f"t:{_norm(a.tokens[0])}"]
+    return []
+
+
+def derived_companies(items: Iterable[dict[str, Any]]) -> list[CompanySpec]:
+    """A companies table from the labels: name (first part), other parts as aliases, tickers."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for item in items:
+        parts = _parts(item.get("company"))
+        if not parts:
+            continue
+        rec = by_name.setdefault(_norm(parts[0]), {"name": parts[0], "aliases": [], "tokens": []})
+        for p in parts[1:]:
+            if p not in rec["aliases"]:
+                rec["aliases"].append(p)
+        for t in _parts(item.get("token_symbol")):
+            t = t.lstrip("$").upper()
+            if t and t not in rec["tokens"]:
+                rec["tokens"].append(t)
+    return [
+        CompanySpec(id=None, name=r["name"], aliases=tuple(r["aliases"]), tokens=tuple(r["tokens"]))
+        for r in by_name.values()
+    ]
+
+
+def _spec_keys(c: CompanySpec) -> set[str]:
+    keys = {f"n:{_norm(n)}" for n in (c.name, *c.aliases) if _norm(n)}
+    keys |= {f"t:{_norm(t.lstrip('$'))}" for t in c.tokens if _norm(t)}
+    return keys
+
+
+def companies_table(
+    data_files: Sequence[Path], items: Sequence[dict[str, Any]], unlisted: set[str]
+) -> list[CompanySpec]:
+    """The bundled companies, each data file's own ``companies.json`` when it has one, and
+    the projects named in the labels; minus the projects chosen to stay unlisted."""
+    specs: list[CompanySpec] = list(load_companies(COMPANIES_FILE))
+    for f in data_files:
+        side = f.parent / "companies.json"
+        if side.is_file():
+            specs += load_companies(side)
+    known: set[str] = set()
+    for c in specs:
+        known |= _spec_keys(c)
+    for c in derived_companies(items):
+        if f"n:{_norm(c.name)}" not in known:
+            specs.append(c)
+            known |= _spec_keys(c)
+    out = [c for c in specs if not (_spec_keys(c) & unlisted)]
+    # Ids unique and stable (the engine reports them; the table is rebuilt identically).
+    return [
+        CompanySpec(
+            id=i + 1,
+            name=c.name,
+            aliases=c.aliases,
+            tokens=c.tokens,
+            priority=c.priority,
+            exclusions=c.exclusions,
+        )
+        for i, c in enumerate(out)
+    ]
+
+
+def data_hash(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def read_ids(path: str | Path) -> set[str]:
+    """Ids listed one a line ('#' starts a comment)."""
+    out: set[str] = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(line)
+    return out
+
+
+def load_rows(
+    data: Sequence[Path], train_only: Sequence[Path] = (), *, config: TrainConfig
+) -> tuple[list[Row], list[CompanySpec]]:
+    """Read the labelled files, drop repeated texts, group by project, run the engine."""
+    raw: list[tuple[dict[str, Any], bool]] = []
+    seen_text: set[str] = set()
+    for paths, evidence in ((data, True), (train_only, False)):
+        for p in paths:
+            if not p.is_file():
+                raise InvalidInput(f"file not found: {p}")
+            try:
+                items = load_items(p)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"{p}: not JSON Lines ({exc})") from None
+            for n, item in enumerate(items, start=1):
+                if not isinstance(item, dict) or "is_tge" not in item:
+                    raise InvalidInput(f"{p}: item {n} has no is_tge label")
+                key = " ".join(f"{item.get('title') or ''} {item.get('text') or ''}".split())
+                if key.lower() in seen_text:
+                    continue  # the same text twice would sit on both sides of a split
+                seen_text.add(key.lower())
+                raw.append((item, evidence))
+    rows = [
+        Row(
+            id=str(item.get("id") or f"item-{i}"),
+            title=str(item.get("title") or ""),
+            text=str(item.get("text") or ""),
+            label=int(bool(item.get("is_tge"))),
+            evidence=evidence,
+            keys=project_keys(item),
+        )
+        for i, (item, evidence) in enumerate(raw)
+    ]
+    # A first engine pass over the full table names the project of unlabelled items.
+    all_items = [item for item, _ in raw]
+    everything = ScoringEngine(companies_table([*data, *train_only], all_items, set()))
+    for r, (item, _) in zip(rows, raw, strict=True):
+        if not r.keys:
+            a = everything.analyze_rules(
+                r.title, r.text, published=parse_published(item.get("date"))
+            )
+            r.keys = _engine_keys(a)
+    group_rows(rows)
+    # Some projects stay out of the table, as projects nobody listed yet will be.
+    groups = sorted({r.group for r in rows if r.keys})
+    rng = random.Random(config.seed)
+    hidden = set(rng.sample(groups, round(len(groups) * config.unlisted)))
+    unlisted: set[str] = set()
+    for r in rows:
+        if r.group in hidden:
+            unlisted.update(r.keys)
+    table = companies_table([*data, *train_only], all_items, unlisted)
+    engine = ScoringEngine(table)
+    for r, (item, _) in zip(rows, raw, strict=True):
+        r.analysis = engine.analyze_rules(
+            r.title, r.text, published=parse_published(item.get("date"))
+        )
+        low, title_end, feats = item_features(r.analysis, r.title, r.text)
+        for g in ngrams(low, config.ngram_max):
+            feats["w:" + g] = 1.0
+        if title_end:
+            for g in ngrams(low[:title_end], config.ngram_max):
+                feats["tw:" + g] = 1.0
+        r.feats = feats
+    return rows, table
+
+
+# --- learning (scikit-learn, imported only here) -----------------------------------------
+
+
+def _require_sklearn() -> None:
+    try:
+        import numpy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise InvalidInput(
+            "training needs scikit-learn and numpy: pip install 'tge-monitor[train]'"
+        ) from None
+
+
+class _Matrix:
+    """All rows' features as one sparse matrix over one global vocabulary."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        import numpy as np
+        from scipy import sparse
+
+        vocab: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        for r in rows:
+            for name in sorted(r.feats):
+                indices.append(vocab.setdefault(name, len(vocab)))
+                values.append(r.feats[name])
+            indptr.append(len(indices))
+        self.names = sorted(vocab, key=vocab.__getitem__)
+        self.X = sparse.csr_matrix(
+            (np.array(values), np.array(indices), np.array(indptr)),
+            shape=(len(rows), len(vocab)),
+        )
+        self.y = np.array([r.label for r in rows])
+        self.evidence = np.array([r.evidence for r in rows], dtype=bool)
+        self.phrase = np.array([n.startswith(("w:", "tw:")) for n in self.names], dtype=bool)
+        # Phrases made only of function words ("of the", "it is") say nothing about a launch
+        # and would cost a match in nearly every item.
+        self.usable = np.array(
+            [
+                not n.startswith(("w:", "tw:")) or not _STOP.issuperset(n.split(":", 1)[1].split())
+                for n in self.names
+            ],
+            dtype=bool,
+        )
+
+
+def _fit(M: _Matrix, train: Any, C: float, config: TrainConfig) -> tuple[Any, float]:
+    """Fit on the ``train`` rows; return (weights over the whole vocabulary, bias)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    X = M.X[train]
+    df = np.asarray((X != 0).sum(axis=0)).ravel()
+    keep = df >= config.min_df
+    keep &= ~(M.phrase & (df > config.max_df * X.shape[0]))
+    cols = np.flatnonzero(keep & M.usable)
+    clf = LogisticRegression(
+        C=C, solver="liblinear", max_iter=1000, random_state=config.seed, tol=1e-6
+    )
+    clf.fit(X[:, cols], M.y[train])
+    w = np.zeros(M.X.shape[1])
+    w[cols] = clf.coef_[0]
+    w[M.phrase & (np.abs(w) < config.prune)] = 0.0
+    return w, float(clf.intercept_[0])
+
+
+def _splits(M: _Matrix, groups: Any, idx: Any, k: int, seed: int) -> list[tuple[Any, Any]]:
+    """Grouped, label-stratified folds over the rows ``idx``."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    sgk = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    return [(idx[a], idx[b]) for a, b in sgk.split(idx, M.y[idx], groups[idx])]
+
+
+def _oof(M: _Matrix, groups: Any, idx: Any, C: float, config: TrainConfig, seed: int) -> Any:
+    """Out-of-fold raw scores for the rows ``idx`` (grouped folds)."""
+    import numpy as np
+
+    z = np.zeros(M.X.shape[0])
+    for tr, te in _splits(M, groups, idx, config.folds, seed):
+        w, b = _fit(M, tr, C, config)
+        z[te] = M.X[te] @ w + b
+    return z[idx]
+
+
+def _calibration_rows(M: _Matrix, idx: Any, config: TrainConfig) -> Any:
+    """Which rows fit the calibration: the real (evidence) ones when there are enough of
+    them, since real news is what the probabilities must hold on; else all rows."""
+    ev = idx[M.evidence[idx]]
+    if len(ev) >= config.calibrate_min and M.y[ev].sum() >= config.calibrate_min // 10:
+        return ev
+    return idx
+
+
+def _isotonic(z: Any, y: Any) -> tuple[list[float], list[float]]:
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(z, y)
+    return [float(x) for x in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_]
+
+
+def _apply_cal(xs: Sequence[float], ys: Sequence[float], z: Any) -> Any:
+    import numpy as np
+
+    return np.interp(z, xs, ys)
+
+
+def metrics(p: Sequence[float], y: Sequence[int], threshold: float = 0.5) -> dict[str, Any]:
+    """F1, precision, recall at ``threshold``, average precision, Brier, high-band precision."""
+    tp = sum(1 for pi, yi in zip(p, y, strict=True) if pi >= threshold and yi)
+    fp = sum(1 for pi, yi in zip(p, y, strict=True) if pi >= threshold and not yi)
+    fn = sum(1 for pi, yi in zip(p, y, strict=True) if pi < threshold and yi)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    hi = [yi for pi, yi in zip(p, y, strict=True) if pi >= HIGH]
+    return {
+        "n": len(y),
+        "positives": int(sum(y)),
+        "precision": prec,
+        "recall": rec,
+        "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        "average_precision": average_precision(p, y),
+        "brier": sum((pi - yi) ** 2 for pi, yi in zip(p, y, strict=True)) / len(y),
+        "high_precision": sum(hi) / len(hi) if hi else None,
+        "high_n": len(hi),
+    }
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in ("f1", "precision", "recall", "average_precision", "brier", "high_precision"):
+        vals = [r[k] for r in runs if r.get(k) is not None]
+        if vals:
+            mean = sum(vals) / len(vals)
+            sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
+            out[k] = {"mean": round(mean, 4), "sd": round(sd, 4), "min": round(min(vals), 4)}
+    return out
+
+
+def cross_validate(
+    M: _Matrix, rows: Sequence[Row], C: float, config: TrainConfig
+) -> dict[str, Any]:
+    """Repeated grouped CV with calibration fitted inside each training part (nested), so the
+    reported probabilities are as honest as the ones the shipped model gives. Scored on the
+    evidence rows only."""
+    import numpy as np
+
+    groups = np.array([r.group for r in rows])
+    evidence = np.array([r.evidence for r in rows])
+    everyone = np.arange(len(rows))
+    runs: list[dict[str, Any]] = []
+    pooled_p: list[float] = []
+    pooled_y: list[int] = []
+    for rep in range(config.repeats):
+        seed = config.seed + 1000 * rep
+        p = np.full(len(rows), np.nan)
+        for tr, te in _splits(M, groups, everyone, config.folds, seed):
+            z_in = _oof(M, groups, tr, C, config, seed + 1)
+            cal = _calibration_rows(M, tr, config)
+            xs, ys = _isotonic(z_in[np.searchsorted(tr, cal)], M.y[cal])
+            w, b = _fit(M, tr, C, config)
+            p[te] = _apply_cal(xs, ys, M.X[te] @ w + b)
+        sel = evidence
+        run = metrics(list(p[sel]), list(M.y[sel]), config.threshold)
+        runs.append(run)
+        pooled_p += list(p[sel])
+        pooled_y += [int(v) for v in M.y[sel]]
+    return {
+        "C": C,
+        "repeats": config.repeats,
+        "folds": config.folds,
+        "n": int(evidence.sum()),
+        "positives": int(M.y[evidence].sum()),
+        "groups": len({r.group for r in rows if r.evidence}),
+        "summary": _summary(runs),
+        "reliability": reliability_table(pooled_p, pooled_y),
+    }
+
+
+def choose_c(
+    M: _Matrix, rows: Sequence[Row], config: TrainConfig
+) -> tuple[float, dict[str, float]]:
+    """The L2 strength with the best grouped-CV average precision (one repeat, raw scores)."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score
+
+    groups = np.array([r.group for r in rows])
+    evidence = np.array([r.evidence for r in rows])
+    everyone = np.arange(len(rows))
+    scores: dict[str, float] = {}
+    best, best_ap = config.c_grid[0], -1.0
+    for C in config.c_grid:
+        z = _oof(M, groups, everyone, C, config, config.seed + 7)
+        ap = float(average_precision_score(M.y[evidence], z[evidence]))
+        scores[str(C)] = round(ap, 4)
+        if ap > best_ap + 1e-9:
+            best, best_ap = C, ap
+    return best, scores
+
+
+def export(
+    M: _Matrix, w: Any, b: float, cal: tuple[list[float], list[float]], config: TrainConfig
+) -> tuple[float, dict[str, float], list[list[Any]]]:
+    """Weights in the model file's shape: bias, signal weights, [phrase, any, headline]."""
+    signals: dict[str, float] = {}
+    phrases: dict[str, list[float]] = {}
+    for name, weight in zip(M.names, w, strict=True):
+        if not weight:
+            continue
+        wt = round(float(weight), 6)
+        if name.startswith("w:"):
+            phrases.setdefault(name[2:], [0.0, 0.0])[0] = wt
+        elif name.startswith("tw:"):
+            phrases.setdefault(name[3:], [0.0, 0.0])[1] = wt
+        else:
+            signals[name] = wt
+    rows = [[g, a, t] for g, (a, t) in sorted(phrases.items())]
+    return round(b, 6), dict(sorted(signals.items())), rows
+
+
+def train(
+    data: Sequence[str | Path],
+    train_only: Sequence[str | Path] = (),
+    *,
+    holdout: str | Path | None = None,
+    config: TrainConfig | None = None,
+    name: str = "tge-model-v1",
+) -> dict[str, Any]:
+    """Train, evaluate by repeated grouped CV and calibrate; return the model file's content."""
+    _require_sklearn()
+    import numpy as np
+
+    config = config or TrainConfig()
+    data_p = [Path(p) for p in data]
+    extra_p = [Path(p) for p in train_only]
+    if not data_p:
+        raise InvalidInput("--data: at least one labelled file is needed")
+    rows, table = load_rows(data_p, extra_p, config=config)
+    held: set[str] = set()
+    excluded = 0
+    if holdout is not None:
+        hp = Path(holdout)
+        if not hp.is_file():
+            raise InvalidInput(f"--holdout: file not found: {hp}")
+        held = read_ids(hp)
+        # The final test's projects stay out of training entirely, from every file.
+        held_groups = {r.group for r in rows if r.id in held}
+        kept = [r for r in rows if r.group not in held_groups]
+        excluded = len(rows) - len(kept)
+        rows = kept
+    if sum(r.label for r in rows) < config.folds or sum(1 - r.label for r in rows) < config.folds:
+        raise InvalidInput(f"training needs at least {config.folds} TGE and non-TGE items")
+    if len({r.group for r in rows}) < config.folds:
+        raise InvalidInput(f"training needs items about at least {config.folds} projects")
+    M = _Matrix(rows)
+    C, c_scores = choose_c(M, rows, config)
+    cv = cross_validate(M, rows, C, config)
+    groups = np.array([r.group for r in rows])
+    everyone = np.arange(len(rows))
+    z_oof = _oof(M, groups, everyone, C, config, config.seed + 7)
+    cal = _calibration_rows(M, everyone, config)
+    xs, ys = _isotonic(z_oof[cal], M.y[cal])
+    w, b = _fit(M, everyone, C, config)
+    bias, signals, phrases = export(M, w, b, (xs, ys), config)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "features": {
+            "ngram_max": config.ngram_max,
+            "signals": "engine signals (core.scoring.model.item_features)",
+            "phrases": "word n-grams anywhere (w) and in the headline (tw)",
+        },
+        "bias": bias,
+        "signals": signals,
+        "phrases": phrases,
+        "calibration": {
+            "method": "isotonic on out-of-fold raw scores (grouped folds)",
+            "x": [round(x, 6) for x in xs],
+            "y": [round(y, 6) for y in ys],
+        },
+        "card": {
+            "training": {
+                "data": [
+                    {"file": p.name, "sha256": data_hash([p]), "evidence": True} for p in data_p
+                ]
+                + [{"file": p.name, "sha256": data_hash([p]), "evidence": False} for p in extra_p],
+                "data_sha256": data_hash([*data_p, *extra_p]),
+                "items": len(rows),
+                "positives": int(sum(r.label for r in rows)),
+                "projects": len({r.group for r in rows}),
+                "companies_in_table": len(table),
+                "holdout_ids_sha256": data_hash([Path(holdout)]) if holdout else None,
+                "excluded_for_final_test": excluded,
+                "config": {**asdict(config), "c_grid": list(config.c_grid)},
+                "c_chosen": C,
+                "c_grid_average_precision": c_scores,
+            },
+            "cv": cv,
+            "weights": {"signals": len(signals), "phrases": len(phrases)},
+            "limits": [
+                "English text only; other languages fall back on tickers and names",
+                "trained on headlines and leads; long articles were rarely seen",
+                "a project's first news (unlisted) relies on the text alone",
+            ],
+        },
+    }
+
+
+def write_model(model: dict[str, Any], out: str | Path) -> Path:
+    """Write the model as stable, compact JSON (same content, same bytes)."""
+    p = Path(out)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    return p
+
+
+def final_test_split(data: Sequence[str | Path], fraction: float = 0.2, seed: int = 0) -> list[str]:
+    """Ids of a grouped, label-stratified ~``fraction`` of the items (by project)."""
+    _require_sklearn()
+    import numpy as np
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    config = TrainConfig(seed=seed)
+    rows, _table = load_rows([Path(p) for p in data], config=config)
+    k = max(2, round(1 / fraction))
+    y = np.array([r.label for r in rows])
+    groups = np.array([r.group for r in rows])
+    sgk = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    _train, test = next(iter(sgk.split(np.zeros(len(rows)), y, groups)))
+    return sorted(rows[i].id for i in test)
+
+
+def format_cv(model: dict[str, Any]) -> str:
+    """The card's grouped-CV figures for the terminal."""
+    cv = model["card"]["cv"]
+    tr = model["card"]["training"]
+    lines = [
+        f"trained on {tr['items']} items ({tr['positives']} TGE) about {tr['projects']} projects;"
+        f" {tr['excluded_for_final_test']} left out for the final test",
+        f"C chosen by grouped CV: {tr['c_chosen']} "
+        f"(average precision by C: {tr['c_grid_average_precision']})",
+        f"grouped CV ({cv['repeats']}x{cv['folds']}, by project) on {cv['n']} evidence items "
+        f"({cv['positives']} TGE, {cv['groups']} projects):",
+    ]
+    for k, v in cv["summary"].items():
+        lines.append(f"  {k:<18} {v['mean']:.3f} ± {v['sd']:.3f}  (min {v['min']:.3f})")
+    lines.append("reliability (pooled over repeats): bin  n  mean predicted  observed")
+    for r in cv["reliability"]:
+        if r["n"]:
+            lines.append(
+                f"  {r['bin']}  {r['n']:>5}  {r['mean_predicted']:.3f}  {r['observed']:.3f}"
+            )
+    w = model["card"]["weights"]
+    lines.append(f"model: {w['signals']} signal weights, {w['phrases']} phrases")
+    return "\n".join(lines)

@@ -1,0 +1,387 @@
+"""The learned layer: its file's error paths, calibration, features that training and
+inference share, grouped splits that never leak a project, reproducible training, and the
+new `eval` outputs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
+from core.config import Settings
+from core.runtime import App
+from core.scoring import ScoringEngine
+from core.scoring.evaluate import (
+    average_precision,
+    evaluate,
+    format_report,
+    load_companies,
+    load_items,
+    reliability_table,
+)
+from core.scoring.model import (
+    BUNDLED_MODEL,
+    FORMAT_VERSION,
+    ModelError,
+    TGEModel,
+    item_features,
+    item_text,
+    load_model,
+    ngrams,
+    read_model,
+)
+from tge_monitor.cli import main
+
+sklearn = pytest.importorskip("sklearn", reason="training needs scikit-learn ([dev] extra)")
+
+from core.scoring import train as tr  # noqa: E402
+
+HELDOUT = Path(__file__).parent / "data" / "heldout"
+
+
+def _spec() -> dict[str, Any]:
+    return json.loads(BUNDLED_MODEL.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, spec: Any, name: str = "m.json") -> Path:
+    p = tmp_path / name
+    p.write_text(spec if isinstance(spec, str) else json.dumps(spec), encoding="utf-8")
+    return p
+
+
+# --- the model file: loaded without code, and every way it can be unusable ----------------
+
+
+def test_bundled_model_loads_and_carries_its_card() -> None:
+    model = read_model(BUNDLED_MODEL)
+    spec = _spec()
+    assert spec["format_version"] == FORMAT_VERSION
+    assert model.phrases > 50 and len(model.signals) > 20
+    card = spec["card"]
+    assert len(card["training"]["data_sha256"]) == 64
+    assert {"f1", "precision", "recall", "average_precision", "brier"} <= set(card["cv"]["summary"])
+    assert BUNDLED_MODEL.stat().st_size < 2_000_000  # a small file in the package
+
+
+def _broken_specs() -> list[tuple[str, Any, str]]:
+    spec = _spec()
+    wrong_version = {**spec, "format_version": FORMAT_VERSION + 1}
+    not_monotone = {**spec, "calibration": {"x": [0.0, 1.0, 2.0], "y": [0.1, 0.9, 0.5]}}
+    nan_weight = json.dumps(spec).replace('"bias":', '"bias": NaN, "x":', 1)
+    bad_phrase = {**spec, "phrases": [["Claims Open", 1.0, 0.0]]}
+    code_in_it = {"format": "pickle", "__reduce__": "os.system"}
+    return [
+        ("corrupt", '{"format": "tge-model", "format_ver', "not valid JSON"),
+        ("wrong version", wrong_version, "format version"),
+        ("not monotone", not_monotone, "monotone"),
+        ("not finite", nan_weight, "finite"),
+        ("unnormalised phrase", bad_phrase, "not normalised"),
+        ("not a model", code_in_it, "not a tge-monitor model"),
+        ("empty", "", "not valid JSON"),
+        ("a list", [], "not a tge-monitor model"),
+    ]
+
+
+@pytest.mark.parametrize(("case", "spec", "reason"), _broken_specs(), ids=lambda v: str(v)[:20])
+def test_unusable_model_file_falls_back_on_the_rules_with_one_logged_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, case: str, spec: Any, reason: str
+) -> None:
+    path = _write(tmp_path, spec)
+    with pytest.raises(ModelError, match=reason):
+        read_model(path)
+    caplog.set_level(logging.INFO, logger="core.scoring.model")
+    assert load_model(path) is None
+    lines = [r for r in caplog.records if r.name == "core.scoring.model"]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING
+    assert "rules only" in lines[0].getMessage() and reason in lines[0].getMessage()
+
+
+def test_missing_model_file_is_one_line_and_rules_only_scores(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="core.scoring.model")
+    model = load_model(tmp_path / "nowhere.json")
+    assert model is None
+    [line] = [r.getMessage() for r in caplog.records if r.name == "core.scoring.model"]
+    assert "no model file at" in line and "rules only" in line
+    engine = ScoringEngine(load_companies(COMPANIES_FILE), model=model)
+    title = "LayerZero ZRO airdrop claims open June 20"
+    assert engine.analyze(title, "").to_dict() == engine.analyze_rules(title, "").to_dict()
+
+
+def test_app_starts_with_a_missing_model_and_scores_with_the_rules(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="core.scoring.model")
+    env = {"DATA_DIR": str(tmp_path), "SCORING_MODEL": str(tmp_path / "gone.json")}
+    app = App(Settings.from_env(env, dotenv=False))
+    assert app.scoring.model is None
+    assert any("rules only" in r.getMessage() for r in caplog.records)
+    bundled = App(Settings.from_env({"DATA_DIR": str(tmp_path)}, dotenv=False))
+    assert isinstance(bundled.scoring.model, TGEModel)
+    env = {"DATA_DIR": str(tmp_path), "SCORING_MODEL": "none"}
+    off = App(Settings.from_env(env, dotenv=False))
+    assert off.scoring.model is None
+
+
+# --- calibration and explanation -----------------------------------------------------------
+
+
+def test_calibration_is_monotone_and_within_0_1() -> None:
+    model = read_model(BUNDLED_MODEL)
+    zs = [x / 10 for x in range(-200, 201)]
+    ps = [model.calibrate(z) for z in zs]
+    assert all(b >= a for a, b in itertools.pairwise(ps))
+    assert 0.0 <= ps[0] <= ps[-1] <= 1.0
+    assert ps[0] < 0.2 and ps[-1] > 0.8  # it separates, not a constant
+
+
+def test_model_confidence_is_the_calibrated_probability_with_plain_reasons() -> None:
+    model = read_model(BUNDLED_MODEL)
+    engine = ScoringEngine(load_companies(COMPANIES_FILE), model=model)
+    title = "LayerZero ZRO airdrop claims open today for 1.28M eligible wallets"
+    a = engine.analyze(title, "Claims for the new ZRO token went live at 11:00 UTC.")
+    assert a.confidence >= 0.7 and a.band == "high"
+    reasons = [e for e in a.explanation if e["signal"] == "reason"]
+    assert 1 <= len(reasons) <= 4
+    why = a.why()
+    assert "(+)" in why and "LayerZero" in why
+    # plain words, not weights: no reason shows a number with decimals
+    assert not any(ch.isdigit() for r in reasons for ch in r["detail"].replace("1.28m", ""))
+    # the shape of the analysis is unchanged and survives storage
+    again = type(a).from_dict(json.loads(json.dumps(a.to_dict())))
+    assert again.why() == why and set(a.to_dict()) == set(engine.analyze_rules("", "").to_dict())
+    price = engine.analyze("ZRO price falls 12% as traders sell after the airdrop", "")
+    assert price.confidence < 0.5 and "(−)" in price.why()
+
+
+# --- features: training and inference read the same thing ----------------------------------
+
+TEXTS = [
+    ("LayerZero's ZRO token: claims open, today!", "The $ZRO airdrop (1.28M wallets) is live."),
+    ("", "no title here; just body text -- with  double  spaces\nand lines"),
+    ("空投TGE: Hyperliquid HYPE", "Ünïcödé text, façade — “quotes” and… ellipses"),
+    ("ALL CAPS HEADLINE ABOUT A TGE", ""),
+    ("<b>Tags</b> &amp; entities", "<p>Body</p><script>x()</script> after"),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), TEXTS)
+def test_engine_and_model_normalise_the_same_text(title: str, text: str) -> None:
+    engine = ScoringEngine(load_companies(COMPANIES_FILE))
+    seen: list[str] = []
+    a = engine.analyze_rules(title, text, _low=seen)
+    low, title_end = item_text(title, text)
+    assert seen == [low]
+    assert item_features(a, title, text) == item_features(a, title, text, seen[0])
+    assert (title_end > 0) == bool(title.strip())
+
+
+@pytest.mark.parametrize(("title", "text"), TEXTS)
+def test_phrase_automaton_finds_exactly_the_training_ngrams(title: str, text: str) -> None:
+    low, title_end = item_text(title, text)
+    grams = sorted(ngrams(low, 2))
+    head = ngrams(low[:title_end], 2)
+    noise = ["not in", "zzz", "claims"]
+    rows = [[g, 0.5, 0.25] for g in sorted(set(grams) | set(noise))]
+    model = TGEModel({**_spec(), "phrases": rows})
+    _z, parts = model.contributions(ScoringEngine().analyze_rules(title, text), title, text)
+    found_any = {n[2:] for _c, n in parts if n.startswith("w:")}
+    found_head = {n[3:] for _c, n in parts if n.startswith("tw:")}
+    assert found_any == set(grams)
+    assert found_head == head
+
+
+def test_exported_model_scores_like_the_fitted_one(tmp_path: Path) -> None:
+    config = tr.TrainConfig(repeats=1, folds=3, c_grid=(1.0,))
+    rows, _table = tr.load_rows([DEV_EVAL_FILE], config=config)
+    M = tr._Matrix(rows)
+    import numpy as np
+
+    w, b = tr._fit(M, np.arange(len(rows)), 1.0, config)
+    bias, signals, phrases = tr.export(M, w, b, ([0.0, 1.0], [0.0, 1.0]), config)
+    spec = {**_spec(), "bias": bias, "signals": signals, "phrases": phrases}
+    model = TGEModel(spec)
+    want = M.X @ w + b
+    for i, r in enumerate(rows):
+        got = model.raw_score(r.analysis, r.title, r.text)
+        assert got == pytest.approx(want[i], abs=1e-3), r.id
+
+
+# --- grouped splits ------------------------------------------------------------------------
+
+
+def _row(i: int, company: str | None, token: str | None, label: int = 0) -> tr.Row:
+    item = {"company": company, "token_symbol": token}
+    return tr.Row(f"r{i}", "t", "x", label, True, tr.project_keys(item))
+
+
+def test_items_sharing_a_name_or_ticker_are_one_group() -> None:
+    rows = [
+        _row(1, "LayerZero", "ZRO"),
+        _row(2, "Layer Zero", None),  # same name, other spelling
+        _row(3, None, "$zro"),  # same ticker
+        _row(4, "Sonic (Fantom)", "S"),
+        _row(5, "Fantom", "FTM"),  # shares a name part with 4
+        _row(6, None, None),
+        _row(7, None, None),
+    ]
+    tr.group_rows(rows)
+    g = [r.group for r in rows]
+    assert g[0] == g[1] == g[2]
+    assert g[3] == g[4] != g[0]
+    assert len({g[5], g[6], g[0], g[3]}) == 4  # unnamed items stand alone
+
+
+def test_grouped_folds_never_put_a_project_on_both_sides() -> None:
+    import numpy as np
+
+    config = tr.TrainConfig(folds=5)
+    rows: list[tr.Row] = []
+    for f in (DEV_EVAL_FILE, *(HELDOUT / f"set{i}" / "items.jsonl" for i in (1, 2))):
+        rows += [
+            tr.Row(str(it["id"]), "", "", int(it["is_tge"]), True, tr.project_keys(it))
+            for it in load_items(f)
+        ]
+    tr.group_rows(rows)
+    M = type("M", (), {"y": np.array([r.label for r in rows])})()
+    groups = np.array([r.group for r in rows])
+    for seed in range(3):
+        folds = tr._splits(M, groups, np.arange(len(rows)), config.folds, seed)
+        assert len(folds) == 5
+        for train_idx, test_idx in folds:
+            train_keys = {k for i in train_idx for k in rows[i].keys}
+            test_keys = {k for i in test_idx for k in rows[i].keys}
+            assert not train_keys & test_keys  # no company or ticker on both sides
+            assert not set(groups[train_idx]) & set(groups[test_idx])
+
+
+def test_final_test_split_is_grouped_fixed_and_left_out_of_training(tmp_path: Path) -> None:
+    data = [HELDOUT / "set1" / "items.jsonl"]
+    ids = tr.final_test_split(data, fraction=0.2, seed=0)
+    assert ids == tr.final_test_split(data, fraction=0.2, seed=0)
+    items = load_items(data[0])
+    assert 0.1 * len(items) <= len(ids) <= 0.3 * len(items)
+    held = tmp_path / "final.txt"
+    assert main(["holdout", "--data", str(data[0]), "--out", str(held)]) == 0
+    assert tr.read_ids(held) == set(ids)
+    assert main(["holdout", "--data", str(data[0]), "--out", str(held)]) == 1  # drawn once
+    # training leaves out every item about a held-out project, from every file
+    config = tr.TrainConfig(repeats=1, folds=3, c_grid=(1.0,))
+    model = tr.train(data, [DEV_EVAL_FILE], holdout=held, config=config)
+    assert model["card"]["training"]["excluded_for_final_test"] >= len(ids)
+    held_keys = {k for it in items if it["id"] in ids for k in tr.project_keys(it)}
+    rows, _ = tr.load_rows(data, [DEV_EVAL_FILE], config=config)
+    kept = [r for r in rows if not set(r.keys) & held_keys]
+    assert model["card"]["training"]["items"] <= len(kept)
+
+
+# --- training ------------------------------------------------------------------------------
+
+
+def _tiny(tmp_path: Path) -> Path:
+    """A small corpus: dev set plus one held-out set."""
+    out = tmp_path / "tiny.jsonl"
+    rows = load_items(DEV_EVAL_FILE) + load_items(HELDOUT / "set2" / "items.jsonl")
+    random.Random(1).shuffle(rows)
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows[:220]), encoding="utf-8")
+    return out
+
+
+def test_train_is_reproducible_and_prints_grouped_cv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _tiny(tmp_path)
+    outs = [tmp_path / "a.json", tmp_path / "b.json"]
+    for out in outs:
+        args = ["train", "--data", str(data), "--out", str(out), "--repeats", "2", "--folds", "3"]
+        assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "grouped CV (2x3, by project)" in printed and "average_precision" in printed
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    model = read_model(outs[0])
+    card = json.loads(outs[0].read_text())["card"]
+    assert card["training"]["config"]["seed"] == 0 and card["cv"]["repeats"] == 2
+    assert model.calibrate(-50) <= model.calibrate(0) <= model.calibrate(50)
+    assert main([*args[:-4], "--seed", "1", "--repeats", "1", "--folds", "3"]) == 0
+    assert outs[1].read_bytes() != outs[0].read_bytes()  # the seed matters
+
+
+def test_train_refuses_bad_input_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.jsonl"
+    assert main(["train", "--data", str(missing), "--out", str(tmp_path / "m.json")]) == 1
+    assert "file not found" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": 1, "title": "x"}\n', encoding="utf-8")
+    assert main(["train", "--data", str(broken), "--out", str(tmp_path / "m.json")]) == 1
+    assert "no is_tge label" in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()
+
+
+# --- eval's new outputs --------------------------------------------------------------------
+
+
+def test_average_precision_matches_scikit_learn() -> None:
+    from sklearn.metrics import average_precision_score
+
+    rng = random.Random(3)
+    for _ in range(20):
+        y = [rng.random() < 0.3 for _ in range(60)]
+        s = [round(rng.random(), 1) for _ in range(60)]  # ties on purpose
+        if any(y):
+            assert average_precision(s, y) == pytest.approx(average_precision_score(y, s))
+
+
+def test_reliability_table_bins() -> None:
+    rows = reliability_table([0.05, 0.15, 0.85, 0.95, 1.0], [0, 0, 1, 1, 0], bins=10)
+    assert [r["n"] for r in rows] == [1, 1, 0, 0, 0, 0, 0, 0, 1, 2]
+    assert rows[9]["observed"] == 0.5 and rows[9]["mean_predicted"] == pytest.approx(0.975)
+
+
+def test_eval_reports_average_precision_brier_and_reliability(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = evaluate(DEV_EVAL_FILE, COMPANIES_FILE)
+    learned = evaluate(DEV_EVAL_FILE, COMPANIES_FILE, model=read_model(BUNDLED_MODEL))
+    for r in (rules, learned):
+        assert 0.5 < r["average_precision"] <= 1.0 and 0.0 <= r["brier"] < 0.25
+        assert sum(b["n"] for b in r["reliability"]) == r["n"]
+    assert rules["scorer"] == "rules" and learned["scorer"] == "tge-model-v1"
+    text = format_report(learned)
+    assert "average precision" in text and "Brier" in text and "reliability" in text
+    png = tmp_path / "pr.png"
+    assert main(["eval", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "scorer: tge-model-v1" in out and "Brier score" in out
+    assert main(["eval", "--rules-only", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["scorer"] == "rules" and "curve" not in result
+
+
+def test_eval_only_ids_and_bad_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("# two\ntge-0001\ntge-0002\n", encoding="utf-8")
+    assert main(["eval", "--only-ids", str(ids), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 2
+    bad = _write(tmp_path, "{oops")
+    assert main(["eval", "--model", str(bad)]) == 1
+    assert "--model:" in capsys.readouterr().err
+
+
+def test_eval_plot_without_matplotlib_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["eval", "--plot", str(tmp_path / "x.png")]) == 1
+    assert "needs matplotlib" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
