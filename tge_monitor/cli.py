@@ -294,7 +294,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     holdout = None if args.no_holdout else (args.holdout or FINAL_TEST_IDS)
     if holdout is not None and not args.holdout and not Path(holdout).is_file():
         holdout = None  # no final test split drawn yet
-    config = TrainConfig(seed=args.seed, repeats=args.repeats, folds=args.folds)
+    config = TrainConfig(seed=args.seed, repeats=args.repeats, folds=args.folds, jobs=args.jobs)
     started = time.perf_counter()
     model = train(args.data, args.train_only or (), holdout=holdout, config=config)
     out = write_model(model, args.out or BUNDLED_MODEL)
@@ -491,6 +491,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--repeats", type=int, default=5, help="grouped CV repeats (default 5)")
     sp.add_argument("--folds", type=int, default=5, help="grouped CV folds (default 5)")
+    sp.add_argument("--jobs", type=int, default=2, help="processes for CV fits (default 2)")
     sp.add_argument(
         "--holdout", help="ids of the final test split (default: the bundled list, if drawn)"
     )

@@ -74,6 +74,7 @@ class TrainConfig:
     unlisted: float = 0.25  # share of projects left out of the companies table
     threshold: float = 0.5
     calibrate_min: int = 300  # real items needed to calibrate on real items alone
+    jobs: int = 2  # processes for the independent fits of cross-validation
 
 
 @dataclass
@@ -108,8 +109,24 @@ def project_keys(item: dict[str, Any]) -> list[str]:
     return keys
 
 
+HUB_LINKS = 4  # a name or ticker labelled beside this many others is a venue, not a project
+
+
 def group_rows(rows: Sequence[Row]) -> None:
-    """Give every row its group: rows sharing a project name or ticker are one group."""
+    """Give every row its group: rows sharing a project name or ticker are one group.
+
+    A key seen beside many different others ("Binance" with every token it lists, "BTC" with
+    every company that buys it) would chain unrelated projects into one giant group; such a
+    hub joins nothing: an item labelled with it and another key goes by the other key, an
+    item labelled with the hub alone is grouped under the hub."""
+    links: dict[str, set[str]] = {}
+    for r in rows:
+        for k in r.keys:
+            links.setdefault(k, set()).update(x for x in r.keys if x != k)
+    hubs = {k for k, others in links.items() if len(others) >= HUB_LINKS}
+    for r in rows:
+        if len(r.keys) > 1 and hubs.intersection(r.keys):
+            r.keys = [k for k in r.keys if k not in hubs] or r.keys[:1]
     parent: dict[str, str] = {}
 
     def find(k: str) -> str:
@@ -426,6 +443,49 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _parallel(config: TrainConfig) -> Any:
+    """Independent fits on ``config.jobs`` cores; results do not depend on how many."""
+    from joblib import Parallel
+
+    return Parallel(n_jobs=config.jobs, backend="loky") if config.jobs > 1 else _Serial()
+
+
+class _Serial:
+    def __call__(self, calls: Iterable[Any]) -> list[Any]:
+        return [fn(*args, **kwargs) for fn, args, kwargs in calls]
+
+
+def _delayed(fn: Any) -> Any:
+    from joblib import delayed
+
+    return delayed(fn)
+
+
+def _outer_fold_impl(
+    M: _Matrix, groups: Any, tr: Any, te: Any, C: float, config: TrainConfig, seed: int
+) -> Any:
+    """One outer fold: calibration fitted on out-of-fold scores inside the training part,
+    then the model fitted on all of it scores the test part."""
+    import numpy as np
+
+    z_in = _oof(M, groups, tr, C, config, seed)
+    cal = _calibration_rows(M, tr, config)
+    xs, ys = _isotonic(z_in[np.searchsorted(tr, cal)], M.y[cal])
+    w, b = _fit(M, tr, C, config)
+    return _apply_cal(xs, ys, M.X[te] @ w + b)
+
+
+def _outer_fold(*args: Any) -> Any:
+    return _delayed(_outer_fold_impl)(*args)
+
+
+def _oof_ap_impl(M: _Matrix, groups: Any, C: float, config: TrainConfig) -> float:
+    import numpy as np
+
+    z = _oof(M, groups, np.arange(len(M.y)), C, config, config.seed + 7)
+    return float(average_precision(list(z[M.evidence]), list(M.y[M.evidence])) or 0.0)
+
+
 def cross_validate(
     M: _Matrix, rows: Sequence[Row], C: float, config: TrainConfig
 ) -> dict[str, Any]:
@@ -440,15 +500,20 @@ def cross_validate(
     runs: list[dict[str, Any]] = []
     pooled_p: list[float] = []
     pooled_y: list[int] = []
+    tasks = [
+        (rep, tr, te)
+        for rep in range(config.repeats)
+        for tr, te in _splits(M, groups, everyone, config.folds, config.seed + 1000 * rep)
+    ]
+    done = _parallel(config)(
+        _outer_fold(M, groups, tr, te, C, config, config.seed + 1000 * rep + 1)
+        for rep, tr, te in tasks
+    )
     for rep in range(config.repeats):
-        seed = config.seed + 1000 * rep
         p = np.full(len(rows), np.nan)
-        for tr, te in _splits(M, groups, everyone, config.folds, seed):
-            z_in = _oof(M, groups, tr, C, config, seed + 1)
-            cal = _calibration_rows(M, tr, config)
-            xs, ys = _isotonic(z_in[np.searchsorted(tr, cal)], M.y[cal])
-            w, b = _fit(M, tr, C, config)
-            p[te] = _apply_cal(xs, ys, M.X[te] @ w + b)
+        for (r, _tr, te), probs in zip(tasks, done, strict=True):
+            if r == rep:
+                p[te] = probs
         sel = evidence
         run = metrics(list(p[sel]), list(M.y[sel]), config.threshold)
         runs.append(run)
@@ -471,16 +536,12 @@ def choose_c(
 ) -> tuple[float, dict[str, float]]:
     """The L2 strength with the best grouped-CV average precision (one repeat, raw scores)."""
     import numpy as np
-    from sklearn.metrics import average_precision_score
 
     groups = np.array([r.group for r in rows])
-    evidence = np.array([r.evidence for r in rows])
-    everyone = np.arange(len(rows))
     scores: dict[str, float] = {}
     best, best_ap = config.c_grid[0], -1.0
-    for C in config.c_grid:
-        z = _oof(M, groups, everyone, C, config, config.seed + 7)
-        ap = float(average_precision_score(M.y[evidence], z[evidence]))
+    aps = _parallel(config)(_delayed(_oof_ap_impl)(M, groups, C, config) for C in config.c_grid)
+    for C, ap in zip(config.c_grid, aps, strict=True):
         scores[str(C)] = round(ap, 4)
         if ap > best_ap + 1e-9:
             best, best_ap = C, ap
