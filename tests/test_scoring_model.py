@@ -158,6 +158,19 @@ def test_model_confidence_is_the_calibrated_probability_with_plain_reasons() -> 
     # the shape of the analysis is unchanged and survives storage
     again = type(a).from_dict(json.loads(json.dumps(a.to_dict())))
     assert again.why() == why and set(a.to_dict()) == set(engine.analyze_rules("", "").to_dict())
+    # every field the engine filled is carried over (discovery, language...)
+    rules = engine.analyze_rules(title, "Claims for the new ZRO token went live at 11:00 UTC.")
+    changed = {"confidence", "band", "explanation"}
+    kept = {k: v for k, v in a.to_dict().items() if k not in changed}
+    assert kept == {k: v for k, v in rules.to_dict().items() if k not in changed}
+    new = engine.analyze("Zorblax (ZBX) token generation event: claims open today", "")
+    assert (
+        new.discovered
+        and new.to_dict()["discovered"]
+        == engine.analyze_rules(
+            "Zorblax (ZBX) token generation event: claims open today", ""
+        ).to_dict()["discovered"]
+    )
     price = engine.analyze("ZRO price falls 12% as traders sell after the airdrop", "")
     assert price.confidence < 0.5 and "(−)" in price.why()
 

@@ -118,6 +118,15 @@ def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
             matched = str(a.companies[0].get("matched") or "").lstrip("$").lower()
             if matched and f" {matched} " in head:
                 f["company:title"] = 1.0
+    d = a.discovered
+    if d:  # a project in no table, named by the text (core.scoring.discovery)
+        f["discovered"] = 1.0
+        f["discovered:" + str(d.get("how") or "")] = 1.0
+        if d.get("weak"):
+            f["discovered:weak"] = 1.0
+    if a.language != "en":
+        f["language:other"] = 1.0
+        f["language:" + a.language] = 1.0
     if a.tokens:
         f["ticker"] = 1.0
         if head:
@@ -199,6 +208,9 @@ _SIGNAL_WORDS = {
     "sig:proximity2": "launch wording near the project or ticker",
     "sig:urgency": "gives a date",
     "title:none": "no headline",
+    "discovered": "names a new project",
+    "discovered:weak": "the new project's name is a guess",
+    "language:other": "not in English",
     "title:question": "the headline is a question",
     "title:lower": "lower-case headline",
     "len:short": "a very short item",
@@ -217,6 +229,10 @@ def describe(name: str, a: Analysis, positive: bool) -> str:
         return f"says '{rest}'"
     if kind == "neg":
         return _NEGATIVE_WORDS.get(rest, rest.replace("_", " "))
+    if kind == "language":
+        return "not in English" if rest == "other" else f"written in '{rest}'"
+    if kind == "discovered":
+        return "names a new project"
     if kind == "when":
         return f"gives a {rest}" if rest not in ("date", "relative") else "gives a date"
     if kind == "sig":
@@ -435,6 +451,8 @@ class TGEModel:
             a.urgency,
             a.negatives,
             [*reasons, head, *a.explanation],
+            a.discovered,
+            a.language,
         )
 
 

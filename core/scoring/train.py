@@ -109,6 +109,7 @@ def project_keys(item: dict[str, Any]) -> list[str]:
     return keys
 
 
+C_TOLERANCE = 0.005  # average precision given up for a simpler model (see choose_c)
 HUB_LINKS = 4  # a name or ticker labelled beside this many others is a venue, not a project
 
 
@@ -534,17 +535,18 @@ def cross_validate(
 def choose_c(
     M: _Matrix, rows: Sequence[Row], config: TrainConfig
 ) -> tuple[float, dict[str, float]]:
-    """The L2 strength with the best grouped-CV average precision (one repeat, raw scores)."""
+    """The L2 strength chosen by grouped-CV average precision (one repeat, raw scores)."""
     import numpy as np
 
     groups = np.array([r.group for r in rows])
     scores: dict[str, float] = {}
-    best, best_ap = config.c_grid[0], -1.0
     aps = _parallel(config)(_delayed(_oof_ap_impl)(M, groups, C, config) for C in config.c_grid)
     for C, ap in zip(config.c_grid, aps, strict=True):
         scores[str(C)] = round(ap, 4)
-        if ap > best_ap + 1e-9:
-            best, best_ap = C, ap
+    # The strongest regularisation within C_TOLERANCE of the best: as good on unseen projects,
+    # fewer phrases (a smaller file, fewer matches per item).
+    top = max(aps)
+    best = min(C for C, ap in zip(config.c_grid, aps, strict=True) if ap >= top - C_TOLERANCE)
     return best, scores
 
 
