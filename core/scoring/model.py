@@ -418,23 +418,26 @@ class TGEModel:
         strong = [part for part in parts if not -MIN_REASON < part[0] < MIN_REASON]
         if strong:
             strong.sort(key=_magnitude, reverse=True)
+            # The strongest parts for the verdict, then the strongest one against it.
+            verdict = p >= 0.5
+            picked = [x for x in strong if (x[0] > 0) == verdict][: MAX_REASONS - 1]
+            picked += [x for x in strong if (x[0] > 0) != verdict][:1]
             seen: set[str] = set()
-            for c, name in strong:
-                if len(reasons) >= MAX_REASONS:
-                    break
+            for c, name in picked:
                 if name[0] in "wt" and name[1] in ":w" and _only_stop(name):
                     continue  # "says 'a'" explains nothing, whatever its weight
                 detail = describe(name, a, c > 0)
                 if detail in seen:
                     continue
                 seen.add(detail)
-                # What this one part moved the probability by (the rest held as it is).
-                delta = p - self.calibrate(z - c)
+                # What this one part moved the probability by (the rest held as it is); its
+                # sign is the part's own even where the calibration is flat.
+                delta = math.floor((p - self.calibrate(z - c)) * 1000 + 0.5) / 1000
                 reasons.append(
                     {
                         "signal": "reason",
                         "detail": detail,
-                        "delta": math.floor(delta * 1000 + 0.5) / 1000,
+                        "delta": math.copysign(max(abs(delta), 0.001), c),
                     }
                 )
         head = {
