@@ -46,6 +46,16 @@ from core.scoring import train as tr  # noqa: E402
 HELDOUT = Path(__file__).parent / "data" / "heldout"
 
 
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Any:
+    """main() configures process-wide logging (INFO, a queue handler); later tests in the same
+    process expect pytest's own (a leaked INFO level once put a bot token in caplog)."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+
+
 def _spec() -> dict[str, Any]:
     return json.loads(BUNDLED_MODEL.read_text(encoding="utf-8"))
 
