@@ -7,11 +7,13 @@ dashboard assets.
 
 from __future__ import annotations
 
+import errno
 import logging
 from dataclasses import replace
 
 from aiohttp import web
 
+from core.errors import StartupError
 from core.runtime import App
 from web.cache import TTLCache
 from web.config import WebConfig
@@ -65,6 +67,19 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     return webapp
 
 
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    """One line for a listen() that failed, naming the setting that chose the address."""
+    where = f"{host}:{port} (API_HOST/API_PORT, or --host/--port)"
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot listen on {where}: the port is already in use by another process"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen on {where}: permission denied (ports below 1024 need root)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {where}: this machine has no such address"
+    reason = (exc.strerror or str(exc)).lower()
+    return f"cannot listen on {where}: {reason}"
+
+
 class WebServer:
     """Serves the aiohttp application on API_HOST:API_PORT as an App component."""
 
@@ -96,7 +111,12 @@ class WebServer:
         )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise StartupError(_bind_failure(self.host, self.port, exc)) from exc
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
