@@ -8,6 +8,7 @@ dashboard assets.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import logging
 from dataclasses import replace
 
@@ -25,10 +26,11 @@ from web.keys import (
     HUB_KEY,
     ROUTES_KEY,
     SPECS_KEY,
+    TRUSTED_PROXIES_KEY,
 )
 from web.middlewares import access_middleware, dispatch_middleware, error_middleware
 from web.routes import all_routes
-from web.routes.system import STATIC
+from web.routes.system import STATIC, favicon, openapi_30, swagger_asset
 from web.ws import WsHub, hub_ctx, ws_handler
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     )
     webapp[APP_KEY] = app
     webapp[CONFIG_KEY] = config
+    webapp[TRUSTED_PROXIES_KEY] = tuple(
+        ipaddress.ip_network(net) for net in getattr(app.settings, "trusted_proxies", ())
+    )
     specs = {}
     for spec in table:
         specs[webapp.router.add_route(spec.method, spec.path, spec.handler)] = spec
@@ -56,6 +61,9 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     webapp[SPECS_KEY] = specs
     webapp.router.add_get("/ws", ws_handler, allow_head=False)
     webapp.router.add_static("/static", STATIC, follow_symlinks=False)
+    webapp.router.add_get("/docs/openapi-3.0.json", openapi_30, allow_head=False)
+    webapp.router.add_get("/docs/static/{name}", swagger_asset, allow_head=False)
+    webapp.router.add_get("/favicon.ico", favicon, allow_head=False)
     alerts_cache: TTLCache[bytes] = TTLCache(config.alerts_cache_s)
     webapp[ALERTS_CACHE_KEY] = alerts_cache
     webapp[AUTH_CACHE_KEY] = TTLCache(config.auth_cache_s, max_entries=10_000)

@@ -88,11 +88,12 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
         )
         if webapp[CONFIG_KEY].access_log and access_log.isEnabledFor(logging.INFO):
             access_log.info(
-                "%s %s %s %.1fms rid=%s",
+                "%s %s %s %.1fms ip=%s rid=%s",
                 request.method,
                 _loggable_path(request, spec),
                 status,
                 elapsed * 1000,
+                client_ip(request),
                 request_id,
             )
 
@@ -197,10 +198,10 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
             principal = await request_principal(app, request, webapp[AUTH_CACHE_KEY])
         except Unauthorized:
             # failed credentials spend the IP's budget
-            await _rate(request, "ip", client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+            await _rate(request, "ip", client_ip(request))
             raise
         if principal is None:
-            await _rate(request, "ip", client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+            await _rate(request, "ip", client_ip(request))
             raise Unauthorized("authentication required: send a Bearer token or X-API-Key")
         if spec.auth == "admin" and not principal.is_admin:
             raise Forbidden("admin only")
@@ -210,7 +211,7 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
         if spec.limit:
             await _rate(request, spec.limit, principal.rate_key)
     elif spec.limit:
-        await _rate(request, spec.limit, client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+        await _rate(request, spec.limit, client_ip(request))
     params = {}
     for param in spec.params:
         source = request.match_info if param.where == "path" else request.query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from core.models import APIKey, Role, User
 from core.runtime import App
 from core.services.accounts import API_KEY_PREFIX, require_scope
 from web.cache import TTLCache
+from web.keys import CLIENT_IP, TRUSTED_PROXIES_KEY, IPNetwork
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,35 @@ async def request_principal(
     return None
 
 
-def client_ip(request: web.Request, trust_forwarded: bool) -> str:
-    if trust_forwarded:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        first = forwarded.split(",", 1)[0].strip()
-        if first:
-            return first[:64]
-    return request.remote or "unknown"
+def _trusted(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request: web.Request) -> str:
+    """The caller's address: the peer, or, when the peer is a trusted proxy (TRUSTED_PROXIES),
+    the nearest X-Forwarded-For hop that is not itself a trusted proxy.
+
+    Hops are read right to left: everything left of the first untrusted hop was written by
+    the client and may be forged, so it never counts.
+    """
+    cached = request.get(CLIENT_IP)
+    if cached is not None:
+        return cached
+    peer = request.remote or "unknown"
+    networks = request.app[TRUSTED_PROXIES_KEY]
+    address = peer
+    if networks and _trusted(peer, networks):
+        hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+        for hop in reversed([h.strip() for h in hops if h.strip()]):
+            try:
+                address = str(ipaddress.ip_address(hop))
+            except ValueError:
+                break  # garbage: keep the last good hop
+            if not _trusted(address, networks):
+                break
+    request[CLIENT_IP] = address
+    return address
