@@ -120,3 +120,29 @@ def build_openapi(routes: list[RouteSpec]) -> dict[str, Any]:
             },
         },
     }
+
+
+def as_openapi_30(doc: Any) -> Any:
+    """The same document in OpenAPI 3.0 form, for the bundled Swagger UI (4.x reads 3.0 only).
+
+    The only 3.1 construct the generator emits is a type list (`["string", "null"]`): it
+    becomes `type` + `nullable`, or `anyOf` when several real types remain.
+    """
+    if isinstance(doc, list):
+        return [as_openapi_30(v) for v in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {k: as_openapi_30(v) for k, v in doc.items()}
+    if doc.get("openapi", "").startswith("3.1"):
+        out["openapi"] = "3.0.3"
+    kinds = doc.get("type")
+    if isinstance(kinds, list):
+        real = [k for k in kinds if k != "null"]
+        del out["type"]
+        if len(real) == 1:
+            out["type"] = real[0]
+        elif real:
+            out["anyOf"] = [{"type": k} for k in real]
+        if "null" in kinds:
+            out["nullable"] = True
+    return out
