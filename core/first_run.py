@@ -39,12 +39,15 @@ async def generate_admin(app: Any) -> Path | None:
     return path
 
 
-async def first_run_guide(app: Any, *, web: bool) -> str | None:
-    """The next steps, or None when this is not a first start (an admin already existed)."""
+async def first_run_guide(app: Any, *, web: bool, first: bool) -> str | None:
+    """The next steps, or None when this is not a first start.
+
+    `first`: the catalogues were loaded just now (the database's first serving start).
+    """
     settings = app.settings
     had_admin = await User.filter(role=Role.ADMIN).exists()
     generated = await generate_admin(app) if web and not had_admin else None
-    if had_admin and not app.fresh_database:
+    if generated is None and not first:
         return None
     if generated is not None:
         account = (
@@ -71,7 +74,11 @@ async def first_run_guide(app: Any, *, web: bool) -> str | None:
         "TGE Monitor is up. Next steps:",
         f"  1. {account}",
         f"  2. Dashboard: {base}/   API reference: {base}/docs"
-        + (f"   (public address: {settings.public_base_url})" if web else ""),
+        + (
+            f"   (public address: {settings.public_base_url})"
+            if web and settings.public_base_url.rstrip("/") != base
+            else ""
+        ),
         f"  3. Watching: {sources}; {companies} known companies to /watch.",
         "  4. Chat bots: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or DISCORD_BOT_TOKEN with"
         " DISCORD_APPLICATION_ID, restart, then DM the bot: /start, /watch LayerZero,"

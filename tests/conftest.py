@@ -40,6 +40,22 @@ def _no_outside_connections() -> Any:
         pytest.fail(f"test opened a connection outside loopback: {tried[0]}", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Any:
+    """main() configures process-wide logging (a queue handler writing to the stderr of the
+    moment, library levels): put pytest's back after every test that called it."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    libraries = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            logger.setLevel(libraries.get(name, logging.NOTSET))
+
+
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

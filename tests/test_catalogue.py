@@ -54,8 +54,8 @@ def test_company_catalogue_is_real_and_small() -> None:
 async def test_fresh_database_gets_both_catalogues_and_a_user_can_watch(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, DEFAULT_SOURCES="true", DEFAULT_COMPANIES="true")
     async with opened_app(settings) as app:
-        assert app.fresh_database
-        counts = await Catalogue(app).seed(fresh=True)
+        counts = await Catalogue(app).seed()
+        assert counts["first"] == 1
         assert counts["sources"] == len(load_sources())
         assert counts["companies"] > 300
         feeds = await Feed.all()
@@ -73,26 +73,29 @@ async def test_fresh_database_gets_both_catalogues_and_a_user_can_watch(tmp_path
         # the scoring engine knows the catalogue's projects
         analysis = app.scoring.analyze("LayerZero confirms ZRO airdrop claim opens June 20", "")
         assert "LayerZero" in [c["name"] for c in analysis.companies]
-        # a second start is not fresh: nothing is added twice
-        again = await Catalogue(app).seed(fresh=False)
-        assert again == {"sources": 0, "companies": 0}
-        assert await Feed.all().count() == counts["sources"]
+        # a second start adds nothing, and a removed entry stays removed
+        await app.feeds.remove(feeds[0].id)
+        await app.companies.delete("Uniswap")
+        again = await Catalogue(app).seed()
+        assert again == {"sources": 0, "companies": 0, "first": 0}
+        assert await Feed.all().count() == counts["sources"] - 1
+        assert not await Company.filter(name="Uniswap").exists()
 
 
 async def test_default_sources_false_keeps_the_catalogue_off(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, DEFAULT_SOURCES="true")
     async with opened_app(settings) as app:
-        await Catalogue(app).seed(fresh=True)
+        await Catalogue(app).seed()
         user_disabled = next(f for f in await Feed.all() if f.state["catalogue"] == "coindesk")
         await app.feeds.set_enabled(user_disabled.id, False)
         app.settings = dataclasses.replace(settings, default_sources=False)
-        await Catalogue(app).seed(fresh=False)
+        await Catalogue(app).seed()
         feeds = await Feed.all()
         assert not any(f.enabled for f in feeds)
         assert sum(f.disabled_reason == OFF_BY_SETTING for f in feeds) == len(feeds) - 1
         # back on: only what the setting turned off comes back; a user's choice stays
         app.settings = settings
-        await Catalogue(app).seed(fresh=False)
+        await Catalogue(app).seed()
         feeds = {f.id: f for f in await Feed.all()}
         assert not feeds[user_disabled.id].enabled
         assert sum(f.enabled for f in feeds.values()) == len(feeds) - 1
@@ -100,7 +103,7 @@ async def test_default_sources_false_keeps_the_catalogue_off(tmp_path: Path) -> 
 
 async def test_fresh_database_with_default_sources_false_has_no_feeds(tmp_path: Path) -> None:
     async with opened_app(make_settings(tmp_path)) as app:
-        counts = await Catalogue(app).seed(fresh=True)
+        counts = await Catalogue(app).seed()
         assert counts["sources"] == 0 and await Feed.all().count() == 0
 
 
@@ -126,9 +129,19 @@ def test_sources_command_lists_enables_and_disables(
     assert "needs a catalogue key" in capsys.readouterr().err
 
 
+async def test_catalogue_loads_even_if_another_command_made_the_schema(tmp_path: Path) -> None:
+    """`sources list` or `create-admin` before the first `run` must not cost the catalogue."""
+    settings = make_settings(tmp_path, DEFAULT_COMPANIES="true")
+    async with opened_app(settings):
+        pass  # migrated by another command; nothing seeded
+    async with opened_app(settings) as app:
+        assert not app.fresh_database
+        assert (await Catalogue(app).seed())["companies"] > 300
+
+
 async def test_first_run_guide_makes_a_one_time_admin_password(tmp_path: Path) -> None:
     async with opened_app(make_settings(tmp_path)) as app:
-        guide = await first_run_guide(app, web=True)
+        guide = await first_run_guide(app, web=True, first=True)
         assert guide is not None
         path = app.settings.data_dir / PASSWORD_FILE
         assert str(path) in guide and "Dashboard: http://127.0.0.1:8000/" in guide
@@ -137,5 +150,4 @@ async def test_first_run_guide_makes_a_one_time_admin_password(tmp_path: Path) -
         user = await app.accounts.authenticate("admin", path.read_text().strip())
         assert user.username == "admin"
         # printed once: the next start says nothing
-        app.fresh_database = False
-        assert await first_run_guide(app, web=True) is None
+        assert await first_run_guide(app, web=True, first=False) is None

@@ -155,8 +155,8 @@ def _seed_and_greet(part: str) -> Callable[[App], Any]:
         from core.first_run import first_run_guide
         from core.services.catalogue import Catalogue
 
-        await Catalogue(app).seed(fresh=app.fresh_database)
-        guide = await first_run_guide(app, web=part in ("run", "web"))
+        seeded = await Catalogue(app).seed()
+        guide = await first_run_guide(app, web=part in ("run", "web"), first=bool(seeded["first"]))
         if guide:
             print(guide, flush=True)
 
@@ -194,7 +194,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         app = create_app(settings)
         try:
             await app.open()
-            await Catalogue(app).seed(fresh=app.fresh_database)
+            await Catalogue(app).seed()
         finally:
             await app.stop()
         return app.applied_migrations

@@ -1,11 +1,15 @@
 """The default catalogues: public news/exchange feeds and well-known crypto projects.
 
-A fresh database gets both (so a first `tge-monitor run` watches something real and
-`/watch LayerZero` works without an admin typing it in). Catalogue feeds are ordinary Feed
-rows marked with `state["catalogue"] = key`; `DEFAULT_SOURCES=false` keeps them off (not
-loaded on a fresh database, and disabled, with that reason, if they were loaded before).
-Only the serving commands and `migrate` call `seed()`: tests, the demo, `eval` and the
-benches open the App without it, so they never poll a catalogue address.
+A fresh database gets both, once (so a first `tge-monitor run` watches something real and
+`/watch LayerZero` works without an admin typing it in); a SystemMetrics row named
+`catalogue_seeded` (with the counts) records that it happened, whichever command first
+created the schema, so removed entries never come back on a restart.
+
+Catalogue feeds are ordinary Feed rows marked with `state["catalogue"] = key`;
+`DEFAULT_SOURCES=false` keeps them off (not loaded the first time, and disabled, with that
+reason, if they were loaded before). Only the serving commands and `migrate` call `seed()`:
+tests, the demo, `eval` and the benches open the App without it, so they never poll a
+catalogue address.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from urllib.parse import urlsplit
 
 from core.bundled import COMPANIES_CATALOGUE_FILE, SOURCES_CATALOGUE_FILE
 from core.errors import InvalidInput, NotFound
-from core.models import Company, Feed, FeedKind, Priority
+from core.models import Company, Feed, FeedKind, Priority, SystemMetrics
 
 log = logging.getLogger(__name__)
 
 OFF_BY_SETTING = "DEFAULT_SOURCES=false"
+SEEDED = "catalogue_seeded"
 
 
 @dataclass(frozen=True)
@@ -75,23 +80,31 @@ class Catalogue:
     def sources(self) -> list[CatalogueSource]:
         return load_sources(self.sources_file)
 
-    async def seed(self, *, fresh: bool) -> dict[str, int]:
-        """On a fresh database load both catalogues; always apply DEFAULT_SOURCES."""
-        counts = {"sources": 0, "companies": 0}
-        if fresh:
+    async def seed(self) -> dict[str, int]:
+        """First time on this database: load both catalogues. Always apply DEFAULT_SOURCES.
+
+        Returns what was added now (`first` is 1 when this call did the one-time load).
+        """
+        counts = {"sources": 0, "companies": 0, "first": 0}
+        if not await SystemMetrics.filter(name=SEEDED).exists():
+            counts["first"] = 1
             if self.app.settings.default_companies:
                 counts["companies"] = await self.load_companies()
             if self.app.settings.default_sources:
                 for source in self.sources():
                     await self._add(source)
                     counts["sources"] += 1
-        await self.apply_setting()
-        if fresh:
+            await SystemMetrics.create(
+                name=SEEDED,
+                value=1,
+                labels={"sources": counts["sources"], "companies": counts["companies"]},
+            )
             log.info(
-                "fresh database: loaded %d catalogue sources and %d catalogue companies",
+                "first start: loaded %d catalogue sources and %d catalogue companies",
                 counts["sources"],
                 counts["companies"],
             )
+        await self.apply_setting()
         return counts
 
     async def apply_setting(self) -> None:
