@@ -70,29 +70,46 @@ async def credentials_principal(app: App, *, token: Any = None, api_key: Any = N
 async def request_principal(
     app: App, request: web.Request, cache: TTLCache[Principal] | None = None
 ) -> Principal | None:
-    """The caller of an HTTP request, None when it carries no credentials at all."""
+    """The caller of an HTTP request, None when it carries no credentials at all.
+
+    One rule for two credentials: with both `Authorization` and `X-API-Key`, either being
+    invalid is a 401, and so is the pair naming different users (or different keys); a
+    JWT and a key of the same user act with the key's (narrower) scopes.
+    """
     header = request.headers.get("Authorization")
-    if header is not None:
-        scheme, _, token = header.strip().partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthorized("Authorization header must be 'Bearer <token or API key>'")
-        if is_api_key(token):
-            return await credentials_principal(app, api_key=token)
-        if cache is None:
-            return await credentials_principal(app, token=token)
-        cached = cache.get(token)
-        if cached is not None:
-            return cached
-        # a bad token fails here, before the cache; a good one is never cached past its expiry
-        left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
-        return await cache.get_or_load(
-            token, lambda: credentials_principal(app, token=token), min(cache.ttl_s, left)
-        )
     key = request.headers.get("X-API-Key")
-    if key is not None:
-        return await credentials_principal(app, api_key=key)
-    return None
+    if header is None:
+        return None if key is None else await credentials_principal(app, api_key=key)
+    bearer = await _bearer_principal(app, header, cache)
+    if key is None:
+        return bearer
+    keyed = await credentials_principal(app, api_key=key)
+    if keyed.user.id != bearer.user.id or (
+        bearer.api_key is not None and bearer.api_key.id != keyed.api_key.id  # type: ignore[union-attr]
+    ):
+        raise Unauthorized(
+            "ambiguous credentials: Authorization and X-API-Key disagree; send only one"
+        )
+    return keyed
+
+
+async def _bearer_principal(app: App, header: str, cache: TTLCache[Principal] | None) -> Principal:
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Authorization header must be 'Bearer <token or API key>'")
+    if is_api_key(token):
+        return await credentials_principal(app, api_key=token)
+    if cache is None:
+        return await credentials_principal(app, token=token)
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
+    # a bad token fails here, before the cache; a good one is never cached past its expiry
+    left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
+    return await cache.get_or_load(
+        token, lambda: credentials_principal(app, token=token), min(cache.ttl_s, left)
+    )
 
 
 def _trusted(address: str, networks: tuple[IPNetwork, ...]) -> bool:

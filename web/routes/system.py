@@ -12,8 +12,9 @@ from core.errors import ServiceError
 from core.metrics import CONTENT_TYPE_LATEST
 from core.services.accounts import scope_allows
 from web.config import WebConfig
+from web.errors import ApiError
 from web.keys import AUTH_CACHE_KEY, HUB_KEY, ROUTES_KEY
-from web.routes.common import app_of, json_response, params
+from web.routes.common import app_of, json_response, params, service
 from web.schema import Param, RouteSpec, obj, string
 from web.security import request_principal
 
@@ -129,21 +130,18 @@ _UNSUB_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 async def unsubscribe(request: web.Request) -> web.Response:
-    """The link in email digests: one click, a small confirmation page."""
-    app = app_of(request)
-    alerts = getattr(app, "alerts", None)
-    status = 200
-    if alerts is None or not hasattr(alerts, "unsubscribe"):
-        title, text, status = "Not available", "Unsubscribing is not available yet.", 503
-    else:
-        try:
-            await alerts.unsubscribe(params(request)["token"])
-            title, text = "Unsubscribed", "You will not receive these emails any more."
-        except ServiceError as exc:
-            title, text = "Link not valid", exc.message
-            status = 404 if exc.code == "not_found" else 422
+    """The link in email digests: one click, a small confirmation page.
+
+    Failures are the API's JSON error shape like every other route (404 unknown link,
+    422 invalid, 503 not deployed), as the OpenAPI document says.
+    """
+    alerts = service(request, "alerts")
+    if not hasattr(alerts, "unsubscribe"):
+        raise ApiError("unavailable", "unsubscribing is not available in this build")
+    await alerts.unsubscribe(params(request)["token"])
+    title, text = "Unsubscribed", "You will not receive these emails any more."
     page = _UNSUB_PAGE.format(title=html.escape(title), text=html.escape(text))
-    return web.Response(text=page, content_type="text/html", status=status)
+    return web.Response(text=page, content_type="text/html")
 
 
 HEALTH = obj(
@@ -215,6 +213,6 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             limit="ip",
             params=(Param("token", string(1, 128), "path", True, secret=True),),
             content_type="text/html",
-            errors=(404, 422),
+            errors=(404, 422, 503),
         ),
     ]
