@@ -231,9 +231,9 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> Any:
         if "minProperties" in schema and len(value) < schema["minProperties"]:
             raise InvalidInput(f"{where} needs at least one field", field=where)
         if len(value) > schema.get("maxProperties", math.inf):
+            first = _join(path, next((n for n in props if n in value), where))
             raise InvalidInput(
-                f"{where} takes at most {schema['maxProperties']} of: {', '.join(props)}",
-                field=where,
+                f"send at most {schema['maxProperties']} of: {', '.join(props)}", field=first
             )
         value = checked
     return value
