@@ -27,6 +27,7 @@ from web.keys import (
     PRINCIPAL,
     RATE,
     REQUEST_ID,
+    ROUTES_KEY,
     SPEC,
     SPECS_KEY,
 )
@@ -110,6 +111,13 @@ def _loggable_path(request: web.Request, spec: RouteSpec | None) -> str:
     return path
 
 
+def _allow(request: web.Request, allow: str) -> str:
+    """The methods of the one declared route with this exact path (POST /companies/import),
+    not aiohttp's union with a parameterised neighbour (/companies/{ref})."""
+    exact = sorted({s.method for s in request.app[ROUTES_KEY] if s.path == request.path})
+    return ",".join(exact) if exact else allow
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure becomes the JSON error shape; never a stack trace in a response."""
@@ -131,7 +139,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         code = CODE_BY_STATUS.get(exc.status, "bad_request" if exc.status < 500 else "internal")
         response = error_response(code, exc.reason or code, status=exc.status)
         if exc.status == 405 and "Allow" in exc.headers:
-            response.headers["Allow"] = exc.headers["Allow"]
+            response.headers["Allow"] = _allow(request, exc.headers["Allow"])
         return response
     except Exception:
         log.exception(

@@ -195,7 +195,9 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> Any:
                 f"{where} must be at most {schema['maxLength']} characters", field=where
             )
         if "pattern" in schema and not re.search(schema["pattern"], value):
-            raise InvalidInput(f"{where} has an invalid format", field=where)
+            rule = schema.get("description")
+            message = f"{where} must be {rule}" if rule else f"{where} has an invalid format"
+            raise InvalidInput(message, field=where)
         if schema.get("format") == "date-time":
             parse_datetime(value, where)
     elif isinstance(value, int | float) and not isinstance(value, bool):
