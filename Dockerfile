@@ -16,5 +16,6 @@ RUN pip install --no-cache-dir -e . \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y
 USER tge
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/health || exit 1
+# the process answers for itself (heartbeat + its own /health); compose overrides the part
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD tge-monitor health run || exit 1
 CMD ["tge-monitor", "run"]

@@ -11,3 +11,6 @@ FEEDS_DIR = DATA_DIR / "feeds"
 COMPANIES_FILE = DATA_DIR / "companies.json"
 DEV_EVAL_FILE = DATA_DIR / "eval" / "dev.jsonl"
 LABELLED_CORPUS_FILE = DATA_DIR / "labelled" / "corpus.jsonl"
+# Default catalogues loaded on a fresh database (provenance: data/catalogue/README.md).
+SOURCES_CATALOGUE_FILE = DATA_DIR / "catalogue" / "sources.json"
+COMPANIES_CATALOGUE_FILE = DATA_DIR / "catalogue" / "companies.json"

@@ -6,6 +6,7 @@ stand-ins for Redis). A bad value stops start-up with one line naming the settin
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -80,6 +81,9 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     dispatch_lease_s: float = 30.0
     shutdown_grace_s: float = 10.0
+    default_sources: bool = True
+    default_companies: bool = True
+    trusted_proxies: tuple[str, ...] = ()
     rate_limit_general: Limit = DEFAULT_LIMITS["general"]
     rate_limit_alerts: Limit = DEFAULT_LIMITS["alerts"]
     rate_limit_websocket: Limit = DEFAULT_LIMITS["websocket"]
@@ -223,6 +227,22 @@ def _redis_url(raw: str) -> str:
     return value
 
 
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (CIDR) whose X-Forwarded-For is believed."""
+    out: list[str] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"TRUSTED_PROXIES must list IP addresses or networks (CIDR), got {part!r}"
+            ) from None
+    return tuple(out)
+
+
 def _secret_key(raw: str, data_dir: Path, production: bool) -> str:
     value = raw.strip()
     if value:
@@ -238,13 +258,20 @@ def _secret_key(raw: str, data_dir: Path, production: bool) -> str:
         stored = key_file.read_text().strip()
         if len(stored) >= MIN_SECRET_LENGTH:
             return stored
-    if not data_dir.exists():
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data_dir.chmod(0o700)  # it holds the key and, by default, the database
     generated = secrets.token_urlsafe(48)
-    fd = os.open(key_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(generated)
+    try:
+        if not data_dir.exists():
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            data_dir.chmod(0o700)  # it holds the key and, by default, the database
+        fd = os.open(key_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(generated)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise SettingsError(
+            f"DATA_DIR {str(data_dir)!r} is not writable ({reason}); the generated SECRET_KEY "
+            "is kept there: choose a writable DATA_DIR or set SECRET_KEY"
+        ) from None
     return generated
 
 
@@ -314,6 +341,9 @@ def _parse(env: dict[str, str]) -> Settings:
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),
         ws_max_per_user=_int("WS_MAX_PER_USER", get("WS_MAX_PER_USER", "20"), 1, 10_000),
+        default_sources=_bool("DEFAULT_SOURCES", get("DEFAULT_SOURCES", "true")),
+        default_companies=_bool("DEFAULT_COMPANIES", get("DEFAULT_COMPANIES", "true")),
+        trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES", "")),
         **{
             f"{RATE_LIMIT_PREFIX}{name}": _rate_limit(
                 f"RATE_LIMIT_{name.upper()}",

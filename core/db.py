@@ -62,18 +62,28 @@ def _ensure_sqlite_dir(database_url: str) -> None:
         path = database_url[len("sqlite://") :].split("?", 1)[0]
         if path and path != ":memory:":
             file = Path(path)
-            if not file.parent.exists():
-                file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                file.parent.chmod(0o700)  # mkdir's mode is cut by the umask
-            fd = os.open(file, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
-            if file.stat().st_mode & 0o077:
-                file.chmod(0o600)
+            try:
+                if not file.parent.exists():
+                    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    file.parent.chmod(0o700)  # mkdir's mode is cut by the umask
+                fd = os.open(file, os.O_CREAT | os.O_RDWR, 0o600)
+                os.close(fd)
+                if file.stat().st_mode & 0o077:
+                    file.chmod(0o600)
+            except OSError as exc:
+                from core.errors import StartupError
+
+                reason = (exc.strerror or str(exc)).lower()
+                raise StartupError(
+                    f"the data directory {file.parent} (DATA_DIR, or DATABASE_URL's folder) is "
+                    f"not writable: {reason}"
+                ) from exc
 
 
-async def migrate(database_url: str, *, root: Path = MIGRATIONS_ROOT) -> list[str]:
+async def migrate(database_url: str, *, root: Path | None = None) -> list[str]:
     """Create or upgrade the schema; returns the migrations applied now."""
     _ensure_sqlite_dir(database_url)
+    root = root or MIGRATIONS_ROOT  # read at call time (a test points it at an empty folder)
     if dialect_of(database_url) == "postgres":
         async with _migration_lock(database_url):
             return await _migrate(database_url, root)
@@ -101,6 +111,13 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
 
 async def _migrate(database_url: str, root: Path) -> list[str]:
     location = migration_location(dialect_of(database_url), root)
+    if not any((location / APP).glob("0_*.py")):
+        from core.errors import StartupError
+
+        raise StartupError(
+            f"no database migrations found in {location / APP}: the installation is "
+            "incomplete (reinstall tge-monitor, or run it from a full clone)"
+        )
     config = tortoise_config(database_url)
     await Tortoise.init(config=config)
     try:

@@ -52,3 +52,33 @@ class RateLimited(ServiceError):
     def __init__(self, message: str, *, retry_after: float, **details: Any) -> None:
         super().__init__(message, retry_after=round(retry_after, 3), **details)
         self.retry_after = retry_after
+
+
+class StartupError(Exception):
+    """Something the operator can fix stops start-up (port in use, database unreachable, ...).
+
+    The command line prints `message` as one line and exits 2; `--debug` adds the traceback.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def connection_failure(exc: BaseException) -> str:
+    """A short reason for a failed connection, from the error or what it wraps."""
+    import socket
+
+    seen = exc
+    while seen.__cause__ is not None and type(seen).__name__ == "DBConnectionError":
+        seen = seen.__cause__
+    if isinstance(seen, socket.gaierror):
+        return "host name not found"
+    if isinstance(seen, ConnectionRefusedError):
+        return "connection refused (nothing listens there)"
+    if isinstance(seen, TimeoutError):
+        return "timed out"
+    if isinstance(seen, OSError) and seen.strerror:
+        return seen.strerror[0].lower() + seen.strerror[1:]
+    text = " ".join(str(seen).split()) or type(seen).__name__
+    return text[:200]

@@ -111,6 +111,7 @@ async def bench_memory(
             "LOG_LEVEL": "WARNING",
             "TELEGRAM_BOT_TOKEN": "",
             "DISCORD_BOT_TOKEN": "",
+            "WS_MAX_PER_USER": str(max(clients, 1)),  # all clients share the bench account
         }
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tge_monitor.cli", "run", env=env,

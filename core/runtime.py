@@ -21,6 +21,7 @@ from core.channels.email import EmailChannel
 from core.channels.webhook import WebhookChannel
 from core.commands import Commands
 from core.config import Settings, mask_url
+from core.errors import StartupError, connection_failure
 from core.faults import Dependencies
 from core.linkguard import LinkGuard
 from core.locks import KeyedLocks
@@ -79,6 +80,8 @@ class App:
         self._on_stop: list[Callable[[App], Awaitable[None]]] = []
         self._started: list[Component] = []
         self._db_open = False
+        self.fresh_database = False  # this start created the schema (first run)
+        self.applied_migrations: list[str] = []
         self.on_stop(lambda app: app.channels.close())
 
     def add(self, component: Component) -> None:
@@ -94,21 +97,38 @@ class App:
     async def open(self, *, migrate: bool = True) -> None:
         """Database and backends only (used by CLI commands that run no components)."""
         settings = self.settings
-        if migrate:
-            applied = await db.migrate(settings.database_url)
-            if applied:
-                log.info("database migrated: %s", ", ".join(applied))
-        await db.init_db(settings.database_url)
+        where = _database_label(settings)
+        try:
+            if migrate:
+                applied = await db.migrate(settings.database_url)
+                if applied:
+                    log.info("database migrated: %s", ", ".join(applied))
+                self.applied_migrations = applied
+                self.fresh_database = any(name.startswith("0_") for name in applied)
+            await db.init_db(settings.database_url)
+        except StartupError:
+            raise
+        except Exception as exc:
+            raise StartupError(
+                f"cannot use the database {where}: {connection_failure(exc)}"
+            ) from exc
         self._db_open = True
         await self._seal_legacy_secrets()
         if settings.redis_url:
             import redis.asyncio as aioredis
+            from redis.exceptions import RedisError
 
             # short timeouts: a Redis that is away must not hold a request for long
             self.redis = aioredis.from_url(
                 settings.redis_url, socket_connect_timeout=2, socket_timeout=5
             )
-            await self.redis.ping()
+            try:
+                await asyncio.wait_for(self.redis.ping(), 10)
+            except (RedisError, OSError, TimeoutError) as exc:
+                raise StartupError(
+                    f"cannot reach Redis (REDIS_URL={mask_url(settings.redis_url)}): "
+                    f"{connection_failure(exc)}"
+                ) from exc
             self.bus = ResilientBus(self.redis, self.dependencies)
             self.kv = ResilientKeyValue(self.redis, self.dependencies)
             self.limiter.backend = ResilientBackend(RedisBackend(self.redis), self.dependencies)
@@ -184,6 +204,17 @@ class App:
         checks["fallbacks"] = faults["fallbacks"]
         ok = checks["database"] != "down" and checks["redis"] != "down"
         return {"status": "ok" if ok else "degraded", "checks": checks}
+
+
+def _database_label(settings: Settings) -> str:
+    """'at host:port (DATABASE_URL=...masked...)' or the SQLite file, for one-line errors."""
+    from urllib.parse import urlsplit
+
+    url = settings.database_url
+    if settings.db_dialect == "sqlite":
+        return f"(SQLite file {url[len('sqlite://') :]})"
+    parts = urlsplit(url)
+    return f"at {parts.hostname}:{parts.port or 5432} (DATABASE_URL={mask_url(url)})"
 
 
 def create_app(settings: Settings) -> App:

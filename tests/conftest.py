@@ -20,6 +20,41 @@ import pytest
 from core import db
 from core.config import Settings
 from core.runtime import App, create_app
+from tests.fakes.netguard import OUTSIDE_ATTEMPTS
+
+# The bundled catalogue of real public feeds stays off in every test, and in every process a
+# test starts (they inherit this environment): no test ever polls a real outside address.
+os.environ["DEFAULT_SOURCES"] = "false"
+# Tests bring their own companies; test_catalogue.py loads the default catalogue itself.
+os.environ["DEFAULT_COMPANIES"] = "false"
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_connections() -> Any:
+    """Fail the test that tried an outside address, even if its code swallowed the error."""
+    before = len(OUTSIDE_ATTEMPTS)
+    yield
+    tried = OUTSIDE_ATTEMPTS[before:]
+    del OUTSIDE_ATTEMPTS[before:]
+    if tried:
+        pytest.fail(f"test opened a connection outside loopback: {tried[0]}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Any:
+    """main() configures process-wide logging (a queue handler writing to the stderr of the
+    moment, library levels): put pytest's back after every test that called it."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    libraries = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            logger.setLevel(libraries.get(name, logging.NOTSET))
+
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -48,6 +83,8 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "APP_ENV": "test",
         "FETCH_ALLOW_PRIVATE_NETWORKS": "true",
+        "DEFAULT_SOURCES": "false",
+        "DEFAULT_COMPANIES": "false",
     }
     env.update(overrides)
     return Settings.from_env(env)

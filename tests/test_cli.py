@@ -57,6 +57,11 @@ def test_run_with_no_settings_serves_health_and_stops_on_ctrl_c(tmp_path: Path) 
                 time.sleep(0.2)
         assert body is not None, "no /health answer"
         assert json.loads(body)["checks"]["database"] == "ok"
+        # the process answers for itself: heartbeat file + its own /health
+        health = _cli("health", "run", env=_env(tmp_path, API_PORT=str(port)))
+        assert health.returncode == 0 and "run: ok" in health.stdout, health
+        assert _cli("health", "worker", env=_env(tmp_path)).returncode == 1  # none running
+        time.sleep(2.5)  # a few poller ticks: apscheduler must not log them
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     finally:
@@ -65,6 +70,13 @@ def test_run_with_no_settings_serves_health_and_stops_on_ctrl_c(tmp_path: Path) 
     assert proc.returncode == 0, out
     assert "Traceback" not in out
     assert (tmp_path / "data" / "tge.db").is_file()
+    # first start: the next steps once, with a one-time admin password file
+    assert out.count("Next steps:") == 1 and "initial-admin-password" in out
+    assert (tmp_path / "data" / "initial-admin-password").stat().st_mode & 0o077 == 0
+    # quiet logs: no third-party INFO lines (apscheduler logged two a second)
+    assert "apscheduler" not in out and "Running job" not in out, out
+    after = _cli("health", "run", env=_env(tmp_path, API_PORT=str(port)))
+    assert after.returncode == 1 and "no heartbeat" in after.stdout
 
 
 def test_migrate_and_create_admin_on_sqlite(tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ def test_long_running_services_have_health_checks_and_restart_policies() -> None
             assert svc["restart"] == "no"
             continue
         assert svc.get("healthcheck", {}).get("test"), f"{name} has no health check"
+        if name == "bots":  # a missing token must not loop: bounded retries only
+            assert svc["restart"] == "on-failure:3" and svc["profiles"] == ["bots"]
+            continue
         assert svc.get("restart") in ("unless-stopped", "always"), name
 
 
@@ -82,5 +85,106 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
 
 def test_dockerfile_installs_the_package_and_checks_health() -> None:
     text = (ROOT / "Dockerfile").read_text()
-    for part in ("COPY migrations", "pip install", "HEALTHCHECK", "/health", "tge-monitor"):
+    for part in ("COPY migrations", "pip install", "HEALTHCHECK", "tge-monitor health"):
         assert part in text
+
+
+def test_compose_file_is_structurally_valid() -> None:
+    """What `docker compose config` checks, as data (no Docker engine here): every reference
+    resolves, every health check and port has the right shape."""
+    compose = _compose()
+    services, networks = compose["services"], set(compose.get("networks") or {}) | {"default"}
+    volumes = set(compose.get("volumes") or {})
+    for name, svc in services.items():
+        assert set(svc) <= {
+            "build", "image", "pull_policy", "restart", "env_file", "environment", "command",
+            "depends_on", "deploy", "expose", "ports", "volumes", "networks", "healthcheck",
+            "profiles", "stop_grace_period",
+        }, (name, set(svc))  # fmt: skip
+        depends = svc.get("depends_on") or {}
+        if isinstance(depends, list):  # the short form: started, no condition
+            depends = {d: {"condition": "service_started"} for d in depends}
+        for dep, cond in depends.items():
+            assert dep in services, (name, dep)
+            assert cond["condition"] in (
+                "service_started", "service_healthy", "service_completed_successfully"
+            )  # fmt: skip
+            if cond["condition"] == "service_healthy":
+                assert services[dep].get("healthcheck"), (name, dep)
+        nets = svc.get("networks") or []
+        assert set(nets) <= networks, (name, nets)
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source.startswith("./") or source in volumes, (name, volume)
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), (name, source)
+        test = svc.get("healthcheck", {}).get("test")
+        if test:
+            assert test[0] in ("CMD", "CMD-SHELL") and len(test) >= 2, (name, test)
+        for port in svc.get("ports", []):
+            assert re.fullmatch(r"\d+:\d+", port), (name, port)
+        env = svc.get("environment") or {}
+        assert all(isinstance(v, str) for v in env.values()), (name, env)
+        assert "profiles" not in svc or services[name].get("restart") != "unless-stopped"
+
+
+def test_one_image_built_once_and_reused() -> None:
+    services = _compose()["services"]
+    builders = [name for name, svc in services.items() if "build" in svc]
+    assert builders == ["migrate"]
+    for name in APP_SERVICES:
+        assert services[name]["image"] == "tge-monitor:latest", name
+        if name != "migrate":
+            assert services[name]["pull_policy"] == "never", name
+            assert "migrate" in services[name]["depends_on"], name
+
+
+def test_app_health_checks_ask_the_process_itself() -> None:
+    services = _compose()["services"]
+    for name in ("api", "worker", "bots"):
+        part = services[name]["command"][1]
+        assert services[name]["healthcheck"]["test"] == ["CMD", "tge-monitor", "health", part]
+
+
+def test_only_nginx_is_a_trusted_proxy_and_links_point_at_nginx() -> None:
+    import ipaddress
+
+    compose = _compose()
+    services = compose["services"]
+    nginx_ip = services["nginx"]["networks"]["front"]["ipv4_address"]
+    subnet = compose["networks"]["front"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(nginx_ip) in ipaddress.ip_network(subnet)
+    trusted = services["api"]["environment"]["TRUSTED_PROXIES"]
+    assert [ipaddress.ip_network(t) for t in trusted.split(",")] == [
+        ipaddress.ip_network(f"{nginx_ip}/32")
+    ]
+    assert "front" in services["api"]["networks"]
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert conf.count("X-Forwarded-For $proxy_add_x_forwarded_for") >= 2
+    for name in APP_SERVICES:
+        url = services[name]["environment"]["PUBLIC_BASE_URL"]
+        # not ${PUBLIC_BASE_URL}: .env (copied from .env.example) would make it 127.0.0.1:8000
+        assert url == "${TGE_PUBLIC_URL:-http://localhost}", (name, url)
+        assert "nginx" in services and services["nginx"]["ports"] == ["80:80"]
+
+
+def test_bots_without_a_token_exit_with_a_clear_message(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_", "REDIS_"))
+    }
+    env["DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "tge_monitor", "bots"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr

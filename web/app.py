@@ -7,11 +7,14 @@ dashboard assets.
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import logging
 from dataclasses import replace
 
 from aiohttp import web
 
+from core.errors import StartupError
 from core.runtime import App
 from web.cache import TTLCache
 from web.config import WebConfig
@@ -23,10 +26,11 @@ from web.keys import (
     HUB_KEY,
     ROUTES_KEY,
     SPECS_KEY,
+    TRUSTED_PROXIES_KEY,
 )
 from web.middlewares import access_middleware, dispatch_middleware, error_middleware
 from web.routes import all_routes
-from web.routes.system import STATIC
+from web.routes.system import STATIC, favicon, openapi_30, swagger_asset
 from web.ws import WsHub, hub_ctx, ws_handler
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,9 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     )
     webapp[APP_KEY] = app
     webapp[CONFIG_KEY] = config
+    webapp[TRUSTED_PROXIES_KEY] = tuple(
+        ipaddress.ip_network(net) for net in getattr(app.settings, "trusted_proxies", ())
+    )
     specs = {}
     for spec in table:
         specs[webapp.router.add_route(spec.method, spec.path, spec.handler)] = spec
@@ -54,6 +61,9 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     webapp[SPECS_KEY] = specs
     webapp.router.add_get("/ws", ws_handler, allow_head=False)
     webapp.router.add_static("/static", STATIC, follow_symlinks=False)
+    webapp.router.add_get("/docs/openapi-3.0.json", openapi_30, allow_head=False)
+    webapp.router.add_get("/docs/static/{name}", swagger_asset, allow_head=False)
+    webapp.router.add_get("/favicon.ico", favicon, allow_head=False)
     alerts_cache: TTLCache[bytes] = TTLCache(config.alerts_cache_s)
     webapp[ALERTS_CACHE_KEY] = alerts_cache
     webapp[AUTH_CACHE_KEY] = TTLCache(config.auth_cache_s, max_entries=10_000)
@@ -63,6 +73,19 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     webapp[HUB_KEY] = WsHub(app, config, on_alert=alerts_cache.clear)
     webapp.cleanup_ctx.append(hub_ctx)
     return webapp
+
+
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    """One line for a listen() that failed, naming the setting that chose the address."""
+    where = f"{host}:{port} (API_HOST/API_PORT, or --host/--port)"
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot listen on {where}: the port is already in use by another process"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen on {where}: permission denied (ports below 1024 need root)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {where}: this machine has no such address"
+    reason = (exc.strerror or str(exc)).lower()
+    return f"cannot listen on {where}: {reason}"
 
 
 class WebServer:
@@ -96,7 +119,12 @@ class WebServer:
         )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise StartupError(_bind_failure(self.host, self.port, exc)) from exc
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port

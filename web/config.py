@@ -1,4 +1,7 @@
-"""Web-only knobs (WebSocket queue sizes and timers, proxies); tests pass small values."""
+"""Web-only knobs (WebSocket queue sizes and timers); tests pass small values.
+
+Which proxies to believe is the TRUSTED_PROXIES setting (core.config), not a knob here.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ class WebConfig:
     ws_heartbeat_s: float = 30.0
     ws_max_message_bytes: int = 64 * 1024
     max_page: int = 100
-    trust_forwarded_for: bool = False
     access_log: bool = True
     alerts_cache_s: float = 1.0  # GET /alerts answered from memory (cleared on new alerts)
     auth_cache_s: float = 5.0  # a bearer token's user is re-read at most this often

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from web.security import Principal
     from web.ws import WsHub
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 APP_KEY = web.AppKey("tge_app", App)
 CONFIG_KEY: web.AppKey[WebConfig] = web.AppKey("tge_web_config")
 HUB_KEY: web.AppKey[WsHub] = web.AppKey("tge_ws_hub")
@@ -23,6 +26,8 @@ ALERTS_CACHE_KEY: web.AppKey[TTLCache[bytes]] = web.AppKey("tge_alerts_cache")
 AUTH_CACHE_KEY: web.AppKey[TTLCache[Principal]] = web.AppKey("tge_auth_cache")
 SPECS_KEY: web.AppKey[dict[Any, RouteSpec]] = web.AppKey("tge_route_specs")
 ROUTES_KEY: web.AppKey[list[RouteSpec]] = web.AppKey("tge_route_table")
+# TRUSTED_PROXIES, parsed once: peers whose X-Forwarded-For is believed
+TRUSTED_PROXIES_KEY: web.AppKey[tuple[IPNetwork, ...]] = web.AppKey("tge_trusted_proxies")
 
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("tge_request_id")
 SPEC: web.RequestKey[RouteSpec] = web.RequestKey("tge_spec")
@@ -30,3 +35,4 @@ PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("tge_principal")
 PARAMS: web.RequestKey[dict[str, Any]] = web.RequestKey("tge_params")
 BODY: web.RequestKey[Any] = web.RequestKey("tge_body")
 RATE: web.RequestKey[Decision] = web.RequestKey("tge_rate_decision")
+CLIENT_IP: web.RequestKey[str] = web.RequestKey("tge_client_ip")

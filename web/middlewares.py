@@ -27,6 +27,7 @@ from web.keys import (
     PRINCIPAL,
     RATE,
     REQUEST_ID,
+    ROUTES_KEY,
     SPEC,
     SPECS_KEY,
 )
@@ -88,11 +89,12 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
         )
         if webapp[CONFIG_KEY].access_log and access_log.isEnabledFor(logging.INFO):
             access_log.info(
-                "%s %s %s %.1fms rid=%s",
+                "%s %s %s %.1fms ip=%s rid=%s",
                 request.method,
                 _loggable_path(request, spec),
                 status,
                 elapsed * 1000,
+                client_ip(request),
                 request_id,
             )
 
@@ -107,6 +109,13 @@ def _loggable_path(request: web.Request, spec: RouteSpec | None) -> str:
             value = "***" if param.secret else request.match_info.get(param.name, "")
             path = path.replace(f"{{{param.name}}}", value)
     return path
+
+
+def _allow(request: web.Request, allow: str) -> str:
+    """The methods of the one declared route with this exact path (POST /companies/import),
+    not aiohttp's union with a parameterised neighbour (/companies/{ref})."""
+    exact = sorted({s.method for s in request.app[ROUTES_KEY] if s.path == request.path})
+    return ",".join(exact) if exact else allow
 
 
 @web.middleware
@@ -130,7 +139,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         code = CODE_BY_STATUS.get(exc.status, "bad_request" if exc.status < 500 else "internal")
         response = error_response(code, exc.reason or code, status=exc.status)
         if exc.status == 405 and "Allow" in exc.headers:
-            response.headers["Allow"] = exc.headers["Allow"]
+            response.headers["Allow"] = _allow(request, exc.headers["Allow"])
         return response
     except Exception:
         log.exception(
@@ -197,10 +206,10 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
             principal = await request_principal(app, request, webapp[AUTH_CACHE_KEY])
         except Unauthorized:
             # failed credentials spend the IP's budget
-            await _rate(request, "ip", client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+            await _rate(request, "ip", client_ip(request))
             raise
         if principal is None:
-            await _rate(request, "ip", client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+            await _rate(request, "ip", client_ip(request))
             raise Unauthorized("authentication required: send a Bearer token or X-API-Key")
         if spec.auth == "admin" and not principal.is_admin:
             raise Forbidden("admin only")
@@ -210,7 +219,7 @@ async def dispatch_middleware(request: web.Request, handler: Handler) -> web.Str
         if spec.limit:
             await _rate(request, spec.limit, principal.rate_key)
     elif spec.limit:
-        await _rate(request, spec.limit, client_ip(request, webapp[CONFIG_KEY].trust_forwarded_for))
+        await _rate(request, spec.limit, client_ip(request))
     params = {}
     for param in spec.params:
         source = request.match_info if param.where == "path" else request.query

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -82,8 +82,22 @@ def obj(
     return schema
 
 
-def string(min_length: int = 0, max_length: int = 1000, **more: Any) -> dict[str, Any]:
-    return {"type": "string", "minLength": min_length, "maxLength": max_length, **more}
+def string(min_length: int = 0, max_length: int | None = None, **more: Any) -> dict[str, Any]:
+    """A string; no maxLength unless given (responses echo what requests allowed)."""
+    schema: dict[str, Any] = {"type": "string", "minLength": min_length, **more}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
+
+
+# what the server enforces on URLs it stores or fetches: http(s) with a host
+HTTP_URL = r"[hH][tT][tT][pP][sS]?://[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?"
+
+
+def http_url(max_length: int = 2048, *, optional: bool = False) -> dict[str, Any]:
+    """An http(s) URL with a host (and an optional port); `optional` allows ""."""
+    pattern = f"^({HTTP_URL})?$" if optional else f"^{HTTP_URL}$"
+    return string(0 if optional else 1, max_length, pattern=pattern)
 
 
 def integer(minimum: int | None = None, maximum: int | None = None) -> dict[str, Any]:
@@ -120,10 +134,19 @@ BOOLEAN: dict[str, Any] = {"type": "boolean"}
 ID_PATH = Param("id", integer(1, 2**31 - 1), "path", True, "numeric id")
 
 
-def page_params(max_page: int = 100) -> tuple[Param, ...]:
+# cursors are opaque: base64url of what the list is ordered by; only next_cursor makes one
+CURSOR_FORMATS = ("cursor-id", "cursor-name", "cursor-alert")
+
+
+def page_params(max_page: int = 100, cursor_format: str = "cursor-id") -> tuple[Param, ...]:
+    assert cursor_format in CURSOR_FORMATS
     return (
         Param("limit", integer(1, max_page), description=f"page size (1-{max_page})"),
-        Param("cursor", string(1, 200), description="opaque cursor from next_cursor"),
+        Param(
+            "cursor",
+            string(1, 200, pattern=r"^[A-Za-z0-9_-]+$", format=cursor_format),
+            description="opaque: pass back a next_cursor from this same list, unchanged",
+        ),
     )
 
 
@@ -153,7 +176,10 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> Any:
     if types is not None:
         allowed = types if isinstance(types, list) else [types]
         if not any(_TYPES[t](value) for t in allowed):
-            raise InvalidInput(f"{where} must be {' or '.join(allowed)}", field=where)
+            if "integer" in allowed and isinstance(value, float) and value.is_integer():
+                value = int(value)  # JSON Schema: 30.0 is an integer
+            else:
+                raise InvalidInput(f"{where} must be {' or '.join(allowed)}", field=where)
     if value is None:
         return value
     if "enum" in schema and value not in schema["enum"]:
@@ -169,7 +195,9 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> Any:
                 f"{where} must be at most {schema['maxLength']} characters", field=where
             )
         if "pattern" in schema and not re.search(schema["pattern"], value):
-            raise InvalidInput(f"{where} has an invalid format", field=where)
+            rule = schema.get("description")
+            message = f"{where} must be {rule}" if rule else f"{where} has an invalid format"
+            raise InvalidInput(message, field=where)
         if schema.get("format") == "date-time":
             parse_datetime(value, where)
     elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -186,36 +214,54 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> Any:
             raise InvalidInput(f"{where} needs at least {schema['minItems']} items", field=where)
         items = schema.get("items")
         if items:
-            for i, item in enumerate(value):
-                validate(item, items, _join(path, i))
+            value = [validate(item, items, _join(path, i)) for i, item in enumerate(value)]
     elif isinstance(value, dict):
         props = schema.get("properties", {})
         for name in schema.get("required", ()):
             if name not in value:
                 field_name = _join(path, name)
                 raise InvalidInput(f"{field_name} is required", field=field_name)
+        checked = {}
         for name, item in value.items():
             if name in props:
-                validate(item, props[name], _join(path, name))
-            elif schema.get("additionalProperties") is False:
+                checked[name] = validate(item, props[name], _join(path, name))
+                continue
+            checked[name] = item
+            if schema.get("additionalProperties") is False:
                 field_name = _join(path, str(name))
                 raise InvalidInput(f"unknown field {field_name!r}", field=field_name)
         if "minProperties" in schema and len(value) < schema["minProperties"]:
             raise InvalidInput(f"{where} needs at least one field", field=where)
+        if len(value) > schema.get("maxProperties", math.inf):
+            first = _join(path, next((n for n in props if n in value), where))
+            raise InvalidInput(
+                f"send at most {schema['maxProperties']} of: {', '.join(props)}", field=first
+            )
+        value = checked
     return value
 
 
 def parse_datetime(text: str, where: str) -> datetime:
+    """An ISO 8601 date-time with a timezone, converted to UTC.
+
+    Every database sees UTC; a value whose UTC form leaves years 1-9999 (0001-01-01T00:00+01:00)
+    is refused here, where SQLite would have answered and PostgreSQL's driver overflowed.
+    """
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(f"{where} must be an ISO 8601 date-time", field=where) from None
     if parsed.tzinfo is None:
         raise InvalidInput(f"{where} must include a timezone (e.g. Z)", field=where)
-    return parsed
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(
+            f"{where} is out of range: in UTC it must fall within years 1-9999", field=where
+        ) from None
 
 
-_INT_RE = re.compile(r"^[+-]?\d{1,18}$")
+_INT_RE = re.compile(r"^[+-]?\d{1,18}(\.0*)?$")  # 30.0 is a whole number too
 
 
 def coerce(raw: str, param: Param) -> Any:
@@ -228,7 +274,7 @@ def coerce(raw: str, param: Param) -> Any:
     if kind == "integer":
         if not _INT_RE.match(raw.strip()):
             raise InvalidInput(f"{param.name} must be an integer", field=param.name)
-        value = int(raw)
+        value = int(raw.strip().split(".", 1)[0])
     elif kind == "number":
         try:
             value = float(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from core.models import APIKey, Role, User
 from core.runtime import App
 from core.services.accounts import API_KEY_PREFIX, require_scope
 from web.cache import TTLCache
+from web.keys import CLIENT_IP, TRUSTED_PROXIES_KEY, IPNetwork
 
 
 @dataclass(frozen=True)
@@ -68,35 +70,77 @@ async def credentials_principal(app: App, *, token: Any = None, api_key: Any = N
 async def request_principal(
     app: App, request: web.Request, cache: TTLCache[Principal] | None = None
 ) -> Principal | None:
-    """The caller of an HTTP request, None when it carries no credentials at all."""
+    """The caller of an HTTP request, None when it carries no credentials at all.
+
+    One rule for two credentials: with both `Authorization` and `X-API-Key`, either being
+    invalid is a 401, and so is the pair naming different users (or different keys); a
+    JWT and a key of the same user act with the key's (narrower) scopes.
+    """
     header = request.headers.get("Authorization")
-    if header is not None:
-        scheme, _, token = header.strip().partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthorized("Authorization header must be 'Bearer <token or API key>'")
-        if is_api_key(token):
-            return await credentials_principal(app, api_key=token)
-        if cache is None:
-            return await credentials_principal(app, token=token)
-        cached = cache.get(token)
-        if cached is not None:
-            return cached
-        # a bad token fails here, before the cache; a good one is never cached past its expiry
-        left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
-        return await cache.get_or_load(
-            token, lambda: credentials_principal(app, token=token), min(cache.ttl_s, left)
-        )
     key = request.headers.get("X-API-Key")
-    if key is not None:
-        return await credentials_principal(app, api_key=key)
-    return None
+    if header is None:
+        return None if key is None else await credentials_principal(app, api_key=key)
+    bearer = await _bearer_principal(app, header, cache)
+    if key is None:
+        return bearer
+    keyed = await credentials_principal(app, api_key=key)
+    if keyed.user.id != bearer.user.id or (
+        bearer.api_key is not None and bearer.api_key.id != keyed.api_key.id  # type: ignore[union-attr]
+    ):
+        raise Unauthorized(
+            "ambiguous credentials: Authorization and X-API-Key disagree; send only one"
+        )
+    return keyed
 
 
-def client_ip(request: web.Request, trust_forwarded: bool) -> str:
-    if trust_forwarded:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        first = forwarded.split(",", 1)[0].strip()
-        if first:
-            return first[:64]
-    return request.remote or "unknown"
+async def _bearer_principal(app: App, header: str, cache: TTLCache[Principal] | None) -> Principal:
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Authorization header must be 'Bearer <token or API key>'")
+    if is_api_key(token):
+        return await credentials_principal(app, api_key=token)
+    if cache is None:
+        return await credentials_principal(app, token=token)
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
+    # a bad token fails here, before the cache; a good one is never cached past its expiry
+    left = app.accounts.verify_token(token).expires_at.timestamp() - time.time()
+    return await cache.get_or_load(
+        token, lambda: credentials_principal(app, token=token), min(cache.ttl_s, left)
+    )
+
+
+def _trusted(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request: web.Request) -> str:
+    """The caller's address: the peer, or, when the peer is a trusted proxy (TRUSTED_PROXIES),
+    the nearest X-Forwarded-For hop that is not itself a trusted proxy.
+
+    Hops are read right to left: everything left of the first untrusted hop was written by
+    the client and may be forged, so it never counts.
+    """
+    cached = request.get(CLIENT_IP)
+    if cached is not None:
+        return cached
+    peer = request.remote or "unknown"
+    networks = request.app[TRUSTED_PROXIES_KEY]
+    address = peer
+    if networks and _trusted(peer, networks):
+        hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+        for hop in reversed([h.strip() for h in hops if h.strip()]):
+            try:
+                address = str(ipaddress.ip_address(hop))
+            except ValueError:
+                break  # garbage: keep the last good hop
+            if not _trusted(address, networks):
+                break
+    request[CLIENT_IP] = address
+    return address

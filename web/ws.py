@@ -543,7 +543,7 @@ async def ws_handler(request: web.Request) -> web.WebSocketResponse:
     principal = await request_principal(request.app[APP_KEY], request, request.app[AUTH_CACHE_KEY])
     ws = web.WebSocketResponse(max_msg_size=config.ws_max_message_bytes)
     await ws.prepare(request)
-    ip = client_ip(request, config.trust_forwarded_for)
+    ip = client_ip(request)
     client = Client(ws, request, ip)
     if principal is not None:
         hub.authenticate(client, principal)

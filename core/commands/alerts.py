@@ -93,7 +93,8 @@ async def feeds(ctx: CommandContext) -> Reply:
     for feed in rows:
         state = "on" if feed.enabled else f"off ({feed.disabled_reason or 'disabled'})"
         target = mask_secrets(feed.url) or feed.query or ""
-        lines.append(f"#{feed.id} {feed.kind} {feed.name or target} — {state}")
+        origin = " [default catalogue]" if (feed.state or {}).get("catalogue") else ""
+        lines.append(f"#{feed.id} {feed.kind} {feed.name or target}{origin} — {state}")
     return Reply("\n".join(lines), title=f"{len(rows)} feed(s)")
 
 

@@ -57,6 +57,7 @@ async def run_demo(
             database_url=f"sqlite://{Path(tmp) / 'demo.db'}",
             redis_url="",
             fetch_allow_private_networks=True,  # the demo's feeds are on 127.0.0.1
+            default_sources=False,  # the demo never polls the catalogue's real addresses
         )
         app = create_app(demo_settings)
         runner, port = await _serve(feeds_dir)

@@ -101,6 +101,7 @@ class Poller:
         self._inflight: dict[int, asyncio.Task[PollOutcome]] = {}
         self._scheduler: Any = None
         self._ticking: asyncio.Task[Any] | None = None
+        self._summaries: set[asyncio.Task[None]] = set()
 
     # --- component ------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class Poller:
             self._scheduler = None
         if self._ticking is not None and not self._ticking.done():
             await asyncio.wait([self._ticking], timeout=5)  # a tick only queries and spawns
-        tasks = list(self._inflight.values())
+        tasks = [*self._inflight.values(), *self._summaries]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -134,9 +135,30 @@ class Poller:
     async def _tick(self) -> None:
         self._ticking = asyncio.current_task()
         try:
-            await self.start_due()
+            started = await self.start_due()
         except Exception:
             log.exception("poller tick failed")
+            return
+        if started:
+            summary = asyncio.create_task(self._summarise(started), name="poll-round-summary")
+            self._summaries.add(summary)
+            summary.add_done_callback(self._summaries.discard)
+
+    async def _summarise(self, polls: list[asyncio.Task[PollOutcome]]) -> None:
+        """One INFO line per poll round: feeds polled, new items, alerts (and failures)."""
+        outcomes = await asyncio.gather(*polls, return_exceptions=True)
+        done = [o for o in outcomes if isinstance(o, PollOutcome)]
+        new = sum(o.stats.new for o in done if o.stats is not None)
+        alerts = sum(len(o.stats.alerts) for o in done if o.stats is not None)
+        failed = sum(1 for o in done if o.status in ("failed", "disabled"))
+        polled = sum(1 for o in done if o.status not in ("skipped", "waiting"))
+        log.info(
+            "poll round: %d feed(s) polled, %d new item(s), %d alert(s)%s",
+            polled,
+            new,
+            alerts,
+            f", {failed} failed" if failed else "",
+        )
 
     # --- scheduling -----------------------------------------------------------------------
 
@@ -214,7 +236,7 @@ class Poller:
             stats = await self.ingestor.ingest(feed, result.items, source_kind=str(feed.kind))
             await self._succeeded(feed, result, host)
             if stats.new or stats.alerts:
-                log.info("feed %s: %s", feed.id, stats.to_dict())
+                log.debug("feed %s: %s", feed.id, stats.to_dict())
             return PollOutcome(feed_id, "not_modified" if result.not_modified else "ok", stats)
 
     async def _host_wait(self, host: str, seconds: float) -> datetime:
@@ -251,7 +273,7 @@ class Poller:
         if exc.retry_after is not None:
             until = await self._host_wait(host, exc.retry_after)
             feed.next_poll_at = until
-            log.info("feed %s: %s; waiting %.0fs", feed.id, exc.message, exc.retry_after)
+            log.debug("feed %s: %s; waiting %.0fs", feed.id, exc.message, exc.retry_after)
         else:
             delay = self._jittered(self.backoff_s(feed, feed.consecutive_failures))
             feed.next_poll_at = now + timedelta(seconds=delay)
@@ -269,7 +291,7 @@ class Poller:
                     log.warning("feed %s disabled: %s", feed.id, feed.disabled_reason)
             else:
                 state.pop("permanent_failures", None)
-            log.info(
+            log.debug(
                 "feed %s failed (%d in a row): %s; next try in %.0fs",
                 feed.id,
                 feed.consecutive_failures,

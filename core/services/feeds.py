@@ -60,6 +60,7 @@ class FeedService:
             "last_success_at": iso(feed.last_success_at),
             "next_poll_at": iso(feed.next_poll_at),
             "items_seen": feed.items_seen,
+            "catalogue": (feed.state or {}).get("catalogue"),
             "created_at": iso(feed.created_at),
         }
 

@@ -69,10 +69,10 @@ async def _rows_ok() -> None:
     assert set(await Delivery.all().values_list("attempts", flat=True)) == {1}
 
 
-async def _started(dep: Deployment, workers: int = 2, first: int = 60) -> None:
+async def _started(dep: Deployment, workers: int = 2, first: int = 60, **env: str) -> None:
     await dep.seed(CHATS, ALERTS)
     for i in range(workers):
-        await dep.start(f"w{i + 1}")
+        await dep.start(f"w{i + 1}", **env)
     await dep.wait_delivered(first, within_s=60)
 
 
@@ -122,7 +122,10 @@ async def test_postgres_stopped_10s_mid_dispatch(
     deployment: Deployment, private_pg: PrivatePostgres
 ) -> None:
     dep = deployment
-    await _started(dep)
+    # At the default lease: after the outage an owner has a whole lease to beat again and
+    # record the sends it kept before anyone may take its rows over. The short test lease
+    # (5 s) let a starved owner lose that race on a loaded machine (13 duplicates once).
+    await _started(dep, DISPATCH_LEASE_S="30")
     private_pg.stop()
     try:
         await asyncio.sleep(10)

@@ -10,7 +10,9 @@ from tests.web_helpers import FAST, make_user, serve
 
 
 async def test_per_account_limit_beside_the_per_ip_one(app: App) -> None:
-    client = await serve(app, replace(FAST, trust_forwarded_for=True))
+    # the test client connects from 127.0.0.1: make it the trusted proxy (TRUSTED_PROXIES)
+    app.settings = replace(app.settings, trusted_proxies=("127.0.0.1/32",))
+    client = await serve(app, FAST)
     try:
         await make_user(app, "alice")
         statuses: dict[str, list[int]] = {"alice": [], "ghost": []}

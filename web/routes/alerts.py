@@ -15,6 +15,7 @@ from web.schema import (
     Param,
     RouteSpec,
     array,
+    http_url,
     integer,
     listing,
     number,
@@ -147,10 +148,10 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                 Param("company", string(1, 128), description="company name, alias or $TOKEN"),
                 Param("band", BAND),
                 Param("since", string(1, 64, format="date-time"), description="ISO 8601"),
-                *page_params(config.max_page),
+                *page_params(config.max_page, "cursor-alert"),
             ),
             response=listing(ALERT, config.max_page),
-            errors=(422, 429),
+            errors=(404, 422, 429),
         ),
         RouteSpec(
             "GET",
@@ -174,7 +175,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                 {
                     "title": string(1, 500),
                     "text": string(0, 20_000),
-                    "url": string(0, 2048),
+                    "url": http_url(optional=True),
                 },
                 ("title",),
             ),
@@ -198,6 +199,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                     }
                 ),
                 "minProperties": 1,
+                "maxProperties": 1,
             },
             status=204,
             errors=(404, 422),

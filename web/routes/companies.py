@@ -10,10 +10,16 @@ from web.schema import Param, RouteSpec, array, integer, listing, obj, page_para
 
 PRIORITY = {"type": "string", "enum": ["HIGH", "MEDIUM", "LOW"]}
 STATUS = {"type": "string", "enum": ["active", "inactive"]}
-NAMES = array(string(1, 128), 200)
+NAMES = array(string(1, 128), 50)  # core.services.companies.MAX_LIST
 FIELDS = {
     "name": string(1, 128),
-    "tokens": array(string(1, 32), 50),
+    "tokens": array(
+        {
+            **string(1, 16, pattern=r"^\$?[A-Za-z0-9]{1,15}$"),
+            "description": "a token symbol: 1-15 letters or digits, optionally after $",
+        },
+        50,
+    ),
     "aliases": NAMES,
     "priority": PRIORITY,
     "domains": NAMES,
@@ -92,7 +98,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "companies",
             params=(
                 Param("search", string(1, 128), description="name/alias/token substring"),
-                *page_params(config.max_page),
+                *page_params(config.max_page, "cursor-name"),
             ),
             response=listing(COMPANY, config.max_page),
         ),

@@ -10,6 +10,7 @@ from web.schema import (
     BOOLEAN,
     ID_PATH,
     RouteSpec,
+    http_url,
     integer,
     listing,
     obj,
@@ -90,7 +91,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             auth="admin",
             body=obj(
                 {
-                    "url": string(1, 2048),
+                    "url": http_url(),
                     "kind": KIND,
                     "query": string(1, 512),
                     "selector": string(1, 256),

@@ -12,8 +12,9 @@ from core.errors import ServiceError
 from core.metrics import CONTENT_TYPE_LATEST
 from core.services.accounts import scope_allows
 from web.config import WebConfig
+from web.errors import ApiError
 from web.keys import AUTH_CACHE_KEY, HUB_KEY, ROUTES_KEY
-from web.routes.common import app_of, json_response, params
+from web.routes.common import app_of, json_response, params, service
 from web.schema import Param, RouteSpec, obj, string
 from web.security import request_principal
 
@@ -88,6 +89,37 @@ async def docs(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "docs.html")
 
 
+# Swagger UI from the swagger-ui-bundle package, served locally (no CDN). Only the files
+# docs.html loads: the vendor's own index.html has an inline script the CSP would block.
+SWAGGER_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "application/javascript",
+}
+
+
+async def swagger_asset(request: web.Request) -> web.StreamResponse:
+    from swagger_ui_bundle import swagger_ui_path
+
+    name = request.match_info["name"]
+    if name not in SWAGGER_ASSETS:
+        raise web.HTTPNotFound()
+    response = web.FileResponse(Path(str(swagger_ui_path)) / name)
+    response.content_type = SWAGGER_ASSETS[name]
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+async def openapi_30(request: web.Request) -> web.Response:
+    """/openapi.json rewritten as OpenAPI 3.0 for the docs page's Swagger UI 4."""
+    from web.openapi import as_openapi_30, build_openapi
+
+    return json_response(as_openapi_30(build_openapi(request.app[ROUTES_KEY])))
+
+
+async def favicon(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPMovedPermanently("/static/favicon.svg")
+
+
 async def dashboard(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
 
@@ -98,21 +130,18 @@ _UNSUB_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 async def unsubscribe(request: web.Request) -> web.Response:
-    """The link in email digests: one click, a small confirmation page."""
-    app = app_of(request)
-    alerts = getattr(app, "alerts", None)
-    status = 200
-    if alerts is None or not hasattr(alerts, "unsubscribe"):
-        title, text, status = "Not available", "Unsubscribing is not available yet.", 503
-    else:
-        try:
-            await alerts.unsubscribe(params(request)["token"])
-            title, text = "Unsubscribed", "You will not receive these emails any more."
-        except ServiceError as exc:
-            title, text = "Link not valid", exc.message
-            status = 404 if exc.code == "not_found" else 422
+    """The link in email digests: one click, a small confirmation page.
+
+    Failures are the API's JSON error shape like every other route (404 unknown link,
+    422 invalid, 503 not deployed), as the OpenAPI document says.
+    """
+    alerts = service(request, "alerts")
+    if not hasattr(alerts, "unsubscribe"):
+        raise ApiError("unavailable", "unsubscribing is not available in this build")
+    await alerts.unsubscribe(params(request)["token"])
+    title, text = "Unsubscribed", "You will not receive these emails any more."
     page = _UNSUB_PAGE.format(title=html.escape(title), text=html.escape(text))
-    return web.Response(text=page, content_type="text/html", status=status)
+    return web.Response(text=page, content_type="text/html")
 
 
 HEALTH = obj(
@@ -184,6 +213,6 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             limit="ip",
             params=(Param("token", string(1, 128), "path", True, secret=True),),
             content_type="text/html",
-            errors=(404, 422),
+            errors=(404, 422, 503),
         ),
     ]

@@ -1,33 +1,35 @@
-// Renders /openapi.json as a readable list, with textContent only (no dependencies).
+// Swagger UI over the API's OpenAPI document, served from the packaged swagger-ui-bundle (no CDN, no
+// inline script or style, so the app's CSP holds). "Try it out" sends the caller's token:
+// the dashboard's sign-in (sessionStorage "tge_token") unless Authorize set another one.
 "use strict";
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (cls) node.className = cls;
-  return node;
-}
-
-document.addEventListener("DOMContentLoaded", async () => {
-  const doc = await (await fetch("/openapi.json")).json();
-  document.getElementById("description").textContent = doc.info.description;
-  const ops = document.getElementById("ops");
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const box = el("section", null, "op");
-      const head = el("div");
-      head.append(el("span", method.toUpperCase(), "method"), el("code", path), el("span", " — " + op.summary));
-      box.append(head);
-      const auth = op.security && op.security.length ? "auth: Bearer JWT or API key (or X-API-Key)" : "public";
-      box.append(el("div", auth, "meta"));
-      if (op.parameters) {
-        const list = el("ul");
-        for (const p of op.parameters) list.append(el("li", `${p.name} (${p.in}${p.required ? ", required" : ""}): ${JSON.stringify(p.schema)}`));
-        box.append(list);
+document.addEventListener("DOMContentLoaded", () => {
+  const token = sessionStorage.getItem("tge_token");
+  const ui = SwaggerUIBundle({
+    url: "/docs/openapi-3.0.json", // /openapi.json (3.1) as 3.0: Swagger UI 4 reads 3.0
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+    tryItOutEnabled: false,
+    persistAuthorization: false,
+    requestInterceptor: (request) => {
+      const headers = request.headers || {};
+      const hasAuth = Object.keys(headers).some(
+        (name) => ["authorization", "x-api-key"].includes(name.toLowerCase())
+      );
+      const current = sessionStorage.getItem("tge_token");
+      if (!hasAuth && current && request.url.indexOf(window.location.origin) === 0) {
+        headers.Authorization = "Bearer " + current;
       }
-      if (op.requestBody) box.append(el("pre", JSON.stringify(op.requestBody.content["application/json"].schema, null, 2)));
-      box.append(el("div", "responses: " + Object.keys(op.responses).join(", "), "meta"));
-      ops.append(box);
-    }
+      request.headers = headers;
+      return request;
+    },
+  });
+  if (token) {
+    ui.preauthorizeApiKey("bearerAuth", token);
+    document.getElementById("docs-auth-hint").textContent =
+      "Signed in from the dashboard: \"Try it out\" sends your token.";
   }
+  window.tgeDocs = ui; // for the browser test
 });
