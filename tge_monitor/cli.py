@@ -666,7 +666,7 @@ def parser() -> argparse.ArgumentParser:
     st = fb.add_parser("stats", help="how often users said alerts were wrong, per source/company")
     st.add_argument("--limit", type=int, default=50, help="rows per table")
     sp.set_defaults(func=cmd_feedback)
-    sp = sub.add_parser("train", help="train the learned scoring model (grouped CV, calibrated)")
+    sp = command("train", "train the learned scoring model (grouped CV, calibrated)")
     sp.add_argument(
         "--data", action="append", required=True, help="labelled real items (JSON Lines); repeat"
     )
@@ -676,7 +676,7 @@ def parser() -> argparse.ArgumentParser:
         help="labelled items that may train but are not evidence (text written for the project)",
     )
     sp.add_argument("--out", help="model file to write (default: the one in the package)")
-    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sp.add_argument("--repeats", type=int, default=5, help="grouped CV repeats (default 5)")
     sp.add_argument("--folds", type=int, default=5, help="grouped CV folds (default 5)")
     sp.add_argument("--jobs", type=int, default=2, help="processes for CV fits (default 2)")
@@ -684,13 +684,13 @@ def parser() -> argparse.ArgumentParser:
         "--holdout", help="ids of the final test split (default: the bundled list, if drawn)"
     )
     sp.add_argument("--no-holdout", action="store_true", help="train on every item")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.set_defaults(func=cmd_train)
-    sp = sub.add_parser("holdout", help="draw the final test split once (ids, grouped by project)")
+    sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")
     sp.add_argument("--out", help="ids file (default: the bundled final-test list)")
-    sp.add_argument("--fraction", type=float, default=0.2)
-    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--fraction", type=float, default=0.2, help="share of items (default 0.2)")
+    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sp.add_argument("--force", action="store_true", help="draw again over an existing list")
     sp.set_defaults(func=cmd_holdout)
     sp = command("demo", "replay the bundled real feeds offline and print the alerts")

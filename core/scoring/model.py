@@ -522,5 +522,5 @@ def load_model(path: str | Path | None = None) -> TGEModel | None:
             type(exc).__name__,
         )
         return None
-    log.info("scoring model %s loaded (%d phrases)", model.name, model.phrases)
+    log.debug("scoring model %s loaded (%d phrases)", model.name, model.phrases)
     return model
