@@ -67,6 +67,33 @@ class DigestInterval(StrEnum):
     DAILY = "daily"
 
 
+class UpdatePolicy(StrEnum):
+    """How a subscription hears about a TGE event told many times (see core.events)."""
+
+    EVERY = "every"  # every alert, as before events existed
+    PHASES = "phases"  # the first alert, then one short update per new phase (default)
+    FIRST = "first"  # the first alert of an event only
+
+
+class PhaseKind(StrEnum):
+    """The dated steps of a token launch, in the order they usually happen."""
+
+    ANNOUNCED = "announced"
+    DATE_SET = "date_set"
+    SNAPSHOT = "snapshot"
+    CLAIM_OPEN = "claim_open"
+    LISTING = "listing"
+    DELAYED = "delayed"
+    CANCELLED = "cancelled"
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -262,6 +289,9 @@ class Alert(Model):
     companies: fields.ManyToManyRelation[Company] = fields.ManyToManyField(
         "models.Company", related_name="alerts", through="alert_companies"
     )
+    event: fields.ForeignKeyNullableRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="alerts", null=True, on_delete=fields.SET_NULL
+    )
     feedback_up = fields.IntField(default=0)
     feedback_down = fields.IntField(default=0)  # every vote saying wrong, "not a TGE" included
     feedback_not_tge = fields.IntField(default=0)
@@ -336,6 +366,9 @@ class Subscription(Model):
         DigestInterval, max_length=16, default=DigestInterval.DAILY
     )
     digest_hour = fields.IntField(default=9)
+    updates = fields.CharEnumField(UpdatePolicy, max_length=16, default=UpdatePolicy.PHASES)
+    # minutes before a dated phase to send reminders; None: T-24h and T-1h; []: none (/remind)
+    remind_minutes = fields.JSONField(null=True)
     last_digest_at = fields.DatetimeField(null=True)
     unsubscribe_token = fields.CharField(max_length=64, null=True, unique=True)
     active = fields.BooleanField(default=True, db_index=True)
@@ -345,6 +378,135 @@ class Subscription(Model):
     class Meta:
         table = "subscriptions"
         unique_together = (("user", "destination"),)
+
+
+class Event(Model):
+    """One token launch of one project, told by many items over weeks (see core.events)."""
+
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyNullableRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    project = fields.CharField(max_length=128, db_index=True)  # company name or discovered name
+    project_key = fields.CharField(max_length=128, db_index=True)  # lower-cased for matching
+    token = fields.CharField(max_length=16, default="")
+    title = fields.TextField(default="")
+    status = fields.CharEnumField(PhaseKind, max_length=16, default=PhaseKind.ANNOUNCED)
+    confidence = fields.FloatField(default=0.0)
+    source_count = fields.IntField(default=0)  # distinct sources that told any phase
+    next_at = fields.DatetimeField(null=True, db_index=True)  # the next dated phase still ahead
+    first_seen_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField(db_index=True)
+    revision = fields.IntField(default=0)  # bumped on every change a subscriber should see
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "events"
+
+
+class EventPhase(Model):
+    """A dated step of an event; `revision` is the ICS SEQUENCE, bumped when the date moves."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="phases", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(PhaseKind, max_length=16)
+    at = fields.DatetimeField(null=True, db_index=True)  # UTC; date-only → 00:00 UTC
+    all_day = fields.BooleanField(default=False)  # only a date was given
+    tz_name = fields.CharField(max_length=32, default="")  # the zone as written ("UTC", "ET")
+    date_text = fields.CharField(max_length=128, default="")  # as written in the item
+    previous_at = fields.DatetimeField(null=True)  # the date a delay replaced
+    corroboration = fields.IntField(default=1)  # independent sources telling this phase
+    revision = fields.IntField(default=0)
+    first_alert: fields.ForeignKeyNullableRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="first_phases", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "event_phases"
+        unique_together = (("event", "kind"),)
+
+
+class EventSource(Model):
+    """An alert supporting a phase: the proof behind the timeline."""
+
+    id = fields.IntField(primary_key=True)
+    phase: fields.ForeignKeyRelation[EventPhase] = fields.ForeignKeyField(
+        "models.EventPhase", related_name="sources", on_delete=fields.CASCADE
+    )
+    alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="event_sources", on_delete=fields.CASCADE
+    )
+    source = fields.CharField(max_length=256, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_sources"
+        unique_together = (("phase", "alert"),)
+
+
+class EventMessage(Model):
+    """The first message an event got in a chat, so later phases edit it instead of repeating."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="messages", on_delete=fields.CASCADE
+    )
+    destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
+        "models.Destination", related_name="event_messages", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=128)
+    edited_revision = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_messages"
+        unique_together = (("event", "destination"),)
+
+
+class Reminder(Model):
+    """An outbox row for one reminder: phase × destination × lead time, sent once when due."""
+
+    id = fields.IntField(primary_key=True)
+    phase: fields.ForeignKeyRelation[EventPhase] = fields.ForeignKeyField(
+        "models.EventPhase", related_name="reminders", on_delete=fields.CASCADE
+    )
+    destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
+        "models.Destination", related_name="reminders", on_delete=fields.CASCADE
+    )
+    lead_minutes = fields.IntField()
+    due_at = fields.DatetimeField()
+    status = fields.CharEnumField(ReminderStatus, max_length=16, default=ReminderStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=512, null=True)
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reminders"
+        unique_together = (("phase", "destination", "lead_minutes"),)
+        indexes = (("status", "due_at"),)
+
+
+class CalendarToken(Model):
+    """A private ICS feed address: only the SHA-256 of the token is stored; revocable."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="calendar_tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "calendar_tokens"
 
 
 class Delivery(Model):
