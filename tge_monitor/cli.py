@@ -359,6 +359,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from core.errors import InvalidInput
     from core.scoring.evaluate import evaluate, format_report
 
+    if args.events:
+        from core.events.evaluate import PAIRS_FILE, evaluate_events, format_events
+
+        pairs, companies = args.data or PAIRS_FILE, args.companies or COMPANIES_FILE
+        for path, flag in ((pairs, "--data"), (companies, "--companies")):
+            if not os.path.isfile(path):
+                raise InvalidInput(f"{flag}: file not found: {path}")
+        result = evaluate_events(pairs, companies, args.split)
+        print(json.dumps(result) if args.json else format_events(result))
+        return 0
     threshold = settings.alert_threshold if args.threshold is None else args.threshold
     data, companies = args.data or DEV_EVAL_FILE, args.companies or COMPANIES_FILE
     for path, flag in ((data, "--data"), (companies, "--companies")):
@@ -656,6 +666,17 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--model", help="a model file (default: SCORING_MODEL, else the bundled one)")
     sp.add_argument("--only-ids", help="evaluate only the items whose ids this file lists")
     sp.add_argument("--plot", help="draw a precision-recall curve and reliability diagram (PNG)")
+    sp.add_argument(
+        "--events",
+        action="store_true",
+        help="measure same-event joining on labelled real pairs (--data: a pairs file, "
+        "default core/data/eval/events/pairs.jsonl)",
+    )
+    sp.add_argument(
+        "--split",
+        choices=["dev", "test"],
+        help="with --events: only the dev pairs (rules were shaped on them) or the test pairs",
+    )
     sp.set_defaults(func=cmd_eval)
     sp = command("feedback", "users' votes on alerts: export labels, error rates")
     fb = sp.add_subparsers(dest="action", required=True, metavar="ACTION", help="export or stats")

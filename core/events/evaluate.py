@@ -1,0 +1,102 @@
+"""`tge-monitor eval --events`: precision and recall of "same event" on labelled real pairs.
+
+Each pair is two real published items (core/data/eval/events/pairs.jsonl, provenance in each
+item). The scorer analyses both, exactly as the ingest path does; the earlier item founds an
+event and the joiner (`core.events.join`) decides whether the later one joins it. The labels
+were given by a reader who saw only the rules (README there) and the two items.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.events.extract import identity_of
+from core.events.join import EventKeys, joins
+from core.scoring.evaluate import load_companies, parse_published
+
+PAIRS_FILE = Path(__file__).resolve().parent.parent / "data" / "eval" / "events" / "pairs.jsonl"
+
+
+def _when(item: dict[str, Any]) -> datetime:
+    published = parse_published(item.get("date"))
+    if isinstance(published, datetime):
+        return published if published.tzinfo else published.replace(tzinfo=UTC)
+    if published is not None:
+        return datetime(published.year, published.month, published.day, tzinfo=UTC)
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def evaluate_events(
+    pairs_path: str | Path, companies_path: str | Path, split: str | None = None
+) -> dict[str, Any]:
+    """Score every pair (or one split: dev or test) and count agreements with the labels."""
+    from core.scoring import ScoringEngine
+
+    engine = ScoringEngine(load_companies(companies_path))
+    rows = [json.loads(line) for line in Path(pairs_path).read_text().splitlines() if line]
+    if split:
+        rows = [r for r in rows if r.get("split") == split]
+    tp = fp = fn = tn = 0
+    wrong: list[dict[str, Any]] = []
+    for row in rows:
+        first, second = sorted((row["a"], row["b"]), key=_when)
+        idents = []
+        for item in (first, second):
+            analysis = engine.analyze(
+                item.get("title") or "",
+                item.get("text") or "",
+                source_kind="rss",
+                published=parse_published(item.get("date")),
+            ).to_dict()
+            idents.append(identity_of(analysis, item.get("title") or ""))
+        keys = EventKeys.of(idents[0], _when(first))
+        blob = f"{second.get('title') or ''}\n{second.get('text') or ''}"
+        predicted = not idents[0].empty and joins(keys, idents[1], _when(second), blob)
+        truth = bool(row["same_event"])
+        tp += predicted and truth
+        fp += predicted and not truth
+        fn += truth and not predicted
+        tn += not predicted and not truth
+        if predicted != truth:
+            wrong.append(
+                {
+                    "pair": row["pair"],
+                    "label": truth,
+                    "a": first.get("title", "")[:90],
+                    "b": second.get("title", "")[:90],
+                    "keys_a": sorted(idents[0].names | idents[0].tickers),
+                    "keys_b": sorted(idents[1].names | idents[1].tickers),
+                }
+            )
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "pairs": len(rows),
+        "split": split or "all",
+        "same": tp + fn,
+        "different": fp + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "wrong": wrong,
+    }
+
+
+def format_events(result: dict[str, Any]) -> str:
+    lines = [
+        f"same-event joining on {result['pairs']} real pairs ({result['split']}): "
+        f"{result['same']} same, {result['different']} different",
+        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+        f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})",
+    ]
+    for w in result["wrong"]:
+        verdict = "missed" if w["label"] else "wrongly joined"
+        lines.append(f"  {w['pair']} {verdict}: {w['a']!r} / {w['b']!r}")
+        lines.append(f"      keys {w['keys_a']} / {w['keys_b']}")
+    return "\n".join(lines)

@@ -1,0 +1,269 @@
+"""What one scored item says about a launch: who (identity keys), which phase, and when.
+
+Pure functions over an item's title, text and the scorer's analysis, so the live joiner
+(`core.events.service`) and the offline measurement (`core.events.evaluate`) decide alike.
+
+Dates: the scorer's urgency date (a pinned day) is the phase's date; a time of day with its
+zone ("13:00 (UTC)", "8 AM ET") is read from the same text. A time without a zone is taken
+as UTC, and a date without a time is an all-day phase stored at 00:00 UTC of that day
+(reminders count back from that midnight). Quarters and months ("Q1 2026") leave a phase
+undated: nothing can be reminded of a quarter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from core.models import PhaseKind
+
+# Exchanges and launch venues: they name many launches and are the project of none of them
+# when another name is given (an item about Binance alone still goes by Binance).
+VENUES = frozenset(
+    "binance bitget okx coinbase kucoin bybit gate gate.io mexc kraken htx huobi upbit bithumb "
+    "coinw hitbtc crypto.com bingx lbank poloniex bitmart binance wallet binance alpha "
+    "binance futures binance launchpool binance launchpad coinmarketcal".split(" ")
+)
+# Quote and base assets that appear beside every listing ("LUNA/BTC", "XYZUSDT").
+HUB_TICKERS = frozenset(
+    "BTC ETH BNB USDT USDC BUSD FDUSD SOL TRY EUR USD DAI TUSD USD1 TGE NFT DAO AI UTC".split()
+)
+# Dated steps in an item are phases only when these words say what the date is for.
+_LAUNCH_WORDS = re.compile(
+    r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"
+    r"snapshot|debut\w*|go(es)? live|mainnet|token sale|launchpool|launchpad)\b"
+)
+
+# First match wins: a delay or cancellation is news about an earlier phase.
+_PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
+    (
+        PhaseKind.CANCELLED,
+        re.compile(r"\b(cancel(l)?ed|cancels|called off|scrapped|scraps|abandon(s|ed))\b"),
+    ),
+    (
+        PhaseKind.DELAYED,
+        re.compile(
+            r"\b(delay(s|ed)?|postpone(s|d)?|pushed (back|to)|push(es)? back|reschedul\w+|"
+            r"(launch|tge|airdrop|listing) (moved|moves) to)\b"
+        ),
+    ),
+    (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),
+    (
+        PhaseKind.CLAIM_OPEN,
+        re.compile(
+            r"\b(claims? (is |are )?(now )?(open|live)|claim (portal|page)|claiming (is )?open|"
+            r"can (now )?(be )?claim(ed)?|now claimable|airdrop (is )?(now )?live|"
+            r"claims? open(s|ed)?|begins? distribution|distribution (begins|starts)|"
+            r"airdropped|distributes)\b"
+        ),
+    ),
+    (
+        PhaseKind.LISTING,
+        re.compile(
+            r"\b(will list|lists|listing|listed|list on|open(s)? trading|opens? for trading|"
+            r"trading (is )?(now )?(live|open)|spot trading|available on binance|"
+            r"launchpool|hodler airdrops?|perpetual contract|initial listing)\b"
+        ),
+    ),
+)
+
+_ZONES = {
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "et": -5,
+    "est": -5,
+    "edt": -4,
+    "pt": -8,
+    "pst": -8,
+    "pdt": -7,
+    "cet": 1,
+    "cest": 2,
+    "sgt": 8,
+    "hkt": 8,
+    "kst": 9,
+    "jst": 9,
+}
+_TIME_RE = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?(?::[0-5]\d)?\s*"
+    r"(?P<ampm>[ap]\.?m\.?)?\s*\(?\s*"
+    r"(?P<zone>utc|gmt|edt|est|et|pdt|pst|pt|cest|cet|sgt|hkt|kst|jst)?"
+    r"(?P<off>\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\s*\)?(?![\w])",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    "the a an and or of for to in on at by with from as is are was be this that its their new "
+    "how why what when who will can now more first token tokens airdrop airdrops launch tge "
+    "crypto coin network protocol foundation price after before amid over into".split()
+)
+
+
+def normalise_name(name: str) -> str:
+    """The comparable form of a project name: lower case, punctuation and spaces folded."""
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who an item is about: the project's display name and its matching keys."""
+
+    project: str
+    company_id: int | None = None
+    names: frozenset[str] = field(default_factory=frozenset)  # normalised names
+    tickers: frozenset[str] = field(default_factory=frozenset)
+    weak: bool = False  # only a headline word: the scorer named no project
+
+    @property
+    def key(self) -> str:
+        """The key an event of this project is filed under (company, else name, else ticker)."""
+        if self.company_id is not None:
+            return f"company:{self.company_id}"
+        if self.names:
+            return f"name:{sorted(self.names, key=len)[0]}"
+        if self.tickers:
+            return f"ticker:{sorted(self.tickers)[0]}"
+        return ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.company_id or self.names or self.tickers)
+
+
+def identity_of(analysis: dict[str, Any], title: str = "") -> Identity:
+    """The project an analysed item is about; venues count only when nothing else is named."""
+    companies = [c for c in analysis.get("companies") or [] if c.get("name")]
+    projects = [c for c in companies if normalise_name(str(c["name"])) not in VENUES]
+    chosen = projects or companies
+    names: set[str] = {normalise_name(str(c["name"])) for c in chosen}
+    for c in chosen:
+        names.update(normalise_name(str(a)) for a in c.get("aliases") or [] if a)
+    tickers = {
+        str(t).upper()
+        for t in analysis.get("tokens") or []
+        if t and str(t).upper() not in HUB_TICKERS and len(str(t)) >= 2
+    }
+    found = analysis.get("discovered") or {}
+    if found.get("name") and normalise_name(str(found["name"])) not in VENUES:
+        names.add(normalise_name(str(found["name"])))
+    tick = str(found.get("ticker") or "").upper()
+    if tick and tick not in HUB_TICKERS and len(tick) >= 2:
+        tickers.add(tick)
+    names.discard("")
+    company_id = None
+    display = ""
+    if chosen:
+        company_id = int(chosen[0]["id"]) if chosen[0].get("id") is not None else None
+        display = str(chosen[0]["name"])
+    elif found.get("name"):
+        display = str(found["name"])
+    elif tickers:
+        display = sorted(tickers)[0]
+    weak = False
+    if not names and not tickers and company_id is None:
+        word = title_name(title)
+        if word:
+            names.add(word)
+            display = word.title()
+            weak = True
+    return Identity(display[:128], company_id, frozenset(names), frozenset(tickers), weak)
+
+
+def title_name(title: str) -> str:
+    """Last resort for an item naming no known or discoverable project: its headline's first
+    capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos")."""
+    for word in re.findall(r"[A-Za-z][\w.\-]*", title or ""):
+        low = word.lower()
+        if word[0].isupper() and low not in _STOP and low not in VENUES and len(low) >= 3:
+            return normalise_name(word)
+    return ""
+
+
+def phase_of(title: str, text: str) -> PhaseKind:
+    """Which step of a launch an item reports, the headline first (it says what is new)."""
+    t = (title or "").lower()
+    for kind, rule in _PHASE_RULES:
+        if rule.search(t):
+            return kind
+    body = (text or "").lower()[:600]
+    for kind, rule in _PHASE_RULES:
+        if rule.search(body):
+            return kind
+    return PhaseKind.ANNOUNCED
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A phase's date: UTC instant, whether only a day was given, and the zone as written."""
+
+    at: datetime
+    all_day: bool
+    zone: str
+    text: str
+
+
+def _zone_offset(zone: str | None, off: str | None) -> tuple[timezone, str] | None:
+    if not zone and not off:
+        return None
+    hours = _ZONES.get((zone or "utc").lower(), 0)
+    label = (zone or "UTC").upper()
+    if off:
+        raw = off.replace(" ", "")
+        sign = -1 if raw.startswith("-") else 1
+        digits = raw[1:].replace(":", "")
+        h = int(digits[:2] if len(digits) > 2 else digits)
+        m = int(digits[2:]) if len(digits) > 2 else 0
+        hours += sign * (h + m / 60)
+        label += raw
+    return timezone(timedelta(hours=hours)), label
+
+
+def find_time(text: str) -> tuple[int, int, timezone, str] | None:
+    """A time of day with its zone in `text` ("13:00 (UTC)", "8 AM ET", "10:00 AM (UTC)").
+
+    A bare number is no time: it needs minutes, am/pm or a zone after it."""
+    for m in _TIME_RE.finditer(text or ""):
+        if not (m.group("m") or m.group("ampm") or m.group("zone")):
+            continue
+        if not m.group("zone") and not m.group("ampm") and not m.group("m"):
+            continue
+        hour = int(m.group("h"))
+        ampm = (m.group("ampm") or "").lower().replace(".", "")
+        if ampm:
+            if hour > 12 or hour == 0:
+                continue
+            hour = hour % 12 + (12 if ampm == "pm" else 0)
+        elif not m.group("m") and not m.group("zone"):
+            continue
+        zone = _zone_offset(m.group("zone"), m.group("off"))
+        if zone is None:
+            if not m.group("m"):
+                continue
+            tz, label = UTC, ""
+        else:
+            tz, label = zone
+        return hour, int(m.group("m") or 0), tz, label
+    return None
+
+
+def when_of(analysis: dict[str, Any], title: str, text: str) -> When | None:
+    """The phase's date from the scorer's urgency (a pinned day), with a time when given."""
+    urgency = analysis.get("urgency") or {}
+    raw = urgency.get("date")
+    if not raw or urgency.get("kind") in ("quarter", "month", "year"):
+        return None
+    try:
+        day = date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return None
+    blob = f"{title}\n{text}"
+    if not _LAUNCH_WORDS.search(blob.lower()):
+        return None
+    found = find_time(blob)
+    written = str(urgency.get("text") or raw)[:128]
+    if found is None:
+        return When(datetime(day.year, day.month, day.day, tzinfo=UTC), True, "", written)
+    hour, minute, tz, label = found
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    return When(local.astimezone(UTC), False, label or "UTC", written)
