@@ -390,6 +390,7 @@ class Event(Model):
     project = fields.CharField(max_length=128, db_index=True)  # company name or discovered name
     project_key = fields.CharField(max_length=128, db_index=True)  # lower-cased for matching
     token = fields.CharField(max_length=16, default="")
+    keys = fields.JSONField(default=dict)  # {"names": [...], "tickers": [...]} for joining
     title = fields.TextField(default="")
     status = fields.CharEnumField(PhaseKind, max_length=16, default=PhaseKind.ANNOUNCED)
     confidence = fields.FloatField(default=0.0)

@@ -1,0 +1,256 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        CREATE TABLE IF NOT EXISTS "calendar_tokens" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "token_hash" VARCHAR(64) NOT NULL UNIQUE,
+    "revoked_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "user_id" INT NOT NULL REFERENCES "users" ("id") ON DELETE CASCADE
+);
+COMMENT ON TABLE "calendar_tokens" IS 'A private ICS feed address: only the SHA-256 of the token is stored; revocable.';
+        CREATE TABLE IF NOT EXISTS "events" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "project" VARCHAR(128) NOT NULL,
+    "project_key" VARCHAR(128) NOT NULL,
+    "token" VARCHAR(16) NOT NULL,
+    "keys" JSONB NOT NULL,
+    "title" TEXT NOT NULL,
+    "status" VARCHAR(16) NOT NULL,
+    "confidence" DOUBLE PRECISION NOT NULL,
+    "source_count" INT NOT NULL,
+    "next_at" TIMESTAMPTZ,
+    "first_seen_at" TIMESTAMPTZ NOT NULL,
+    "last_seen_at" TIMESTAMPTZ NOT NULL,
+    "revision" INT NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "company_id" INT REFERENCES "companies" ("id") ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_events_project_a7bed6" ON "events" ("project");
+CREATE INDEX IF NOT EXISTS "idx_events_project_bab20a" ON "events" ("project_key");
+CREATE INDEX IF NOT EXISTS "idx_events_next_at_fb5e86" ON "events" ("next_at");
+CREATE INDEX IF NOT EXISTS "idx_events_last_se_8cbb39" ON "events" ("last_seen_at");
+COMMENT ON COLUMN "events"."status" IS 'ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled';
+COMMENT ON TABLE "events" IS 'One token launch of one project, told by many items over weeks (see core.events).';
+        CREATE TABLE IF NOT EXISTS "event_messages" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "external_id" VARCHAR(128) NOT NULL,
+    "edited_revision" INT NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "destination_id" INT NOT NULL REFERENCES "destinations" ("id") ON DELETE CASCADE,
+    "event_id" INT NOT NULL REFERENCES "events" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_event_messa_event_i_2e89d5" UNIQUE ("event_id", "destination_id")
+);
+COMMENT ON TABLE "event_messages" IS 'The first message an event got in a chat, so later phases edit it instead of repeating.';
+        CREATE TABLE IF NOT EXISTS "event_phases" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(16) NOT NULL,
+    "at" TIMESTAMPTZ,
+    "all_day" BOOL NOT NULL,
+    "tz_name" VARCHAR(32) NOT NULL,
+    "date_text" VARCHAR(128) NOT NULL,
+    "previous_at" TIMESTAMPTZ,
+    "corroboration" INT NOT NULL,
+    "revision" INT NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "event_id" INT NOT NULL REFERENCES "events" ("id") ON DELETE CASCADE,
+    "first_alert_id" INT REFERENCES "alerts" ("id") ON DELETE SET NULL,
+    CONSTRAINT "uid_event_phase_event_i_dbaf52" UNIQUE ("event_id", "kind")
+);
+CREATE INDEX IF NOT EXISTS "idx_event_phase_at_c93df1" ON "event_phases" ("at");
+COMMENT ON COLUMN "event_phases"."kind" IS 'ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled';
+COMMENT ON TABLE "event_phases" IS 'A dated step of an event; `revision` is the ICS SEQUENCE, bumped when the date moves.';
+        CREATE TABLE IF NOT EXISTS "event_sources" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "source" VARCHAR(256) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "alert_id" INT NOT NULL REFERENCES "alerts" ("id") ON DELETE CASCADE,
+    "phase_id" INT NOT NULL REFERENCES "event_phases" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_event_sourc_phase_i_b1a8ae" UNIQUE ("phase_id", "alert_id")
+);
+COMMENT ON TABLE "event_sources" IS 'An alert supporting a phase: the proof behind the timeline.';
+        CREATE TABLE IF NOT EXISTS "reminders" (
+    "id" SERIAL NOT NULL PRIMARY KEY,
+    "lead_minutes" INT NOT NULL,
+    "due_at" TIMESTAMPTZ NOT NULL,
+    "status" VARCHAR(16) NOT NULL,
+    "attempts" INT NOT NULL,
+    "claimed_by" VARCHAR(64),
+    "claimed_at" TIMESTAMPTZ,
+    "last_error" VARCHAR(512),
+    "sent_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "destination_id" INT NOT NULL REFERENCES "destinations" ("id") ON DELETE CASCADE,
+    "phase_id" INT NOT NULL REFERENCES "event_phases" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_reminders_phase_i_f40567" UNIQUE ("phase_id", "destination_id", "lead_minutes")
+);
+CREATE INDEX IF NOT EXISTS "idx_reminders_status_a8c9ca" ON "reminders" ("status", "due_at");
+COMMENT ON COLUMN "reminders"."status" IS 'PENDING: pending\nSENT: sent\nCANCELLED: cancelled\nDEAD: dead';
+COMMENT ON TABLE "reminders" IS 'An outbox row for one reminder: phase × destination × lead time, sent once when due.';
+        ALTER TABLE "alerts" ADD "event_id" INT;
+        ALTER TABLE "subscriptions" ADD "updates" VARCHAR(16) NOT NULL DEFAULT 'phases';
+        ALTER TABLE "subscriptions" ADD "remind_minutes" JSONB;
+        COMMENT ON COLUMN subscriptions."updates" IS 'EVERY: every\nPHASES: phases\nFIRST: first';
+        ALTER TABLE "alerts" ADD CONSTRAINT "fk_alerts_events_633870e5" FOREIGN KEY ("event_id") REFERENCES "events" ("id") ON DELETE SET NULL;"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        ALTER TABLE "alerts" DROP CONSTRAINT IF EXISTS "fk_alerts_events_633870e5";
+        ALTER TABLE "alerts" DROP COLUMN "event_id";
+        ALTER TABLE "subscriptions" DROP COLUMN "updates";
+        ALTER TABLE "subscriptions" DROP COLUMN "remind_minutes";
+        DROP TABLE IF EXISTS "event_sources";
+        DROP TABLE IF EXISTS "calendar_tokens";
+        DROP TABLE IF EXISTS "reminders";
+        DROP TABLE IF EXISTS "event_messages";
+        DROP TABLE IF EXISTS "event_phases";
+        DROP TABLE IF EXISTS "events";"""
+
+
+MODELS_STATE = (
+    "eJztXXtz2ki2/ypd/DNOFZNynGRmLnPrVhGsOGww+AKezO4wxQqpMb0WLa0exuzefPfb3X"
+    "qgR0tIIIHQdlXKsVt9WvA7/Tjv/ndrratQs952H/pf4bbVAf9uYXkNyS+xJ23Qkg1j104b"
+    "bHmhsa6ygebPcMsa5YVlm7Jik/alrFmQNKnQUkxk2EjHtHcXAzIoIAQdoGNtC+wVBIaz0J"
+    "ACDBMu0SuQsQpkMPnS/fHm409AX7IuFlRMaAPZhAC+QBNYtm5C9S19qaor5K0IP1U0voPR"
+    "Px04t/UnSHqa5C1//EmaEVbhK7T8P43n+RJBTY3AiFQ6AGuf21uDtfWx/Zl1pB99MVd0zV"
+    "njXWdja690HPRG2KatTxBDU7YhHd42HQosdjTN44GPtftJd13cjxiiUeFSdjTKHkrtfoBd"
+    "W2s+H46m84k0nc9bCdb5FCG0vSZFx5Tt5KNa7Ns/0Y/w4827Dz9/+OX9Tx9+IV3Yxwxafv"
+    "7uvnoHjEvI4BlOW9/Zc9mW3R4M4x2o7P8ErL2VbPJx9fvHkCUfOY6sj2MWtH7DDtvdTD8F"
+    "uGv5da5B/GSvyJ8/fchA8rfuuPelO7766cMb+kKdLEx3xQ69JzfsEQV7B667RorAu6MoB+"
+    "Dzzt0IvO9+ygHvu59S4aWPovC628x8JVurIhjHyMRMzjGTLUWnYyRQ/stkNExBOaCIAawi"
+    "xQb/BzRkJTbjsoBu/ffSwQrFECwcpNkIW2/p+/6nVRH8GXBThOjIa8v6pxaG+eq++3ucA7"
+    "3B6BODTLfsJ5ONwgb4FGMHfDUQeTyX7SRLbgmYNlpDPluilHHWeKRv/V9yMMjbUOqyEDI4"
+    "Me3fS5Np9/4hwo7b7lSiT25Y6zbWehXfj4JBwLf+9Augf4K/jYZSnGtBv+nfWvQzyY6tz7"
+    "G+mctqGBO/2W+KcFmTLXvuWFA9gM9xWsHpOnPaseQnSLjnYA6jU2XcGNV+Ybes/fW61sLu"
+    "DlYTvujPBy2fKKVYPHVePESao7gfwOUoZQlcrp1YSL6gOiKauzcDL4Tt3mLZs2VCc17IJB"
+    "CiON1WWXPTADW2LJ+5lgEKVxLdz7oJ0RP+CrcM5D75RDJWeCYBz+r16A1zYeB+92eP37qb"
+    "lqa8CaxT4UlFvjv5xtB21c/upNe9lVoM4YWsPG9kU51HoKZP9Bs91hL0TT5a36zjLTImIo"
+    "DqfQv6mX1bowZNu8UzQrIH7UwbJO2S1wIJiJ5nQhUgG66BvNBfoGsBpBY/8htZ7ytdU9tg"
+    "g+wV6WQBooBoBE9CQj67trWQxbE7ljWqsDbWy9poI1vjmBun8DUF2IDgdFaa1hmMBFPp92"
+    "m2kSA4ewej4Z3fPW45iEq/jqkVMYt53RsAdNQYdnP94Zcc5jDaLdUg5j6MmcR0x1QK2c53"
+    "FM0D+WMe6y7plQ7xx4R9l7xxiVSIeSh/1nQ5Zc+IksWgXlK6csA+5cacAe7t6PHTQAIPY6"
+    "nXn/Q9Y2MgqbOHtIk0IFc0GUvdQQzphYw5x136TPb7VzWPz+elyLNVpO8TiU3Cl0aKWM7D"
+    "NPWwndPXNsZ2voRQpUL23DEKSHgxKmFri9vaAoBUfYMPAdanE9CmQot1e24/cU7D/eiGSA"
+    "XAcYAvy4J40sOxuQZEn3WLbTEzYoLuoPVUM39A2SsKvkBsF8M1TCIgTUJKbWHFEA1RCED3"
+    "2rspWiXYu/veMJeFbV5zd2hKRczd5P1g+DgYtJK7QAmYSv44zQQ1vPPlQHV3AJ3OPXOhyC"
+    "bO6hR40500SSk8Cfonj/Lz1zHUZPZdUvFm/pfPoaEa4heLzFDyTdELNBEvYrAIWLfuONum"
+    "4rREpmXPjZVsHYsU2yEf6EDNWcwcgdK1oJeB1SSwxTdlYh3pTg6b3deGjLmL917G26lOf+"
+    "Y8XnpsrIMW8FkdoRkHDPtm85hbPfQ9TToByZkTmIADd/pSNxkrnll+kIezfzIFjPKeumTe"
+    "Q3tl6s7TKmifR3jEDTwg7fME5N/3Bw0EZ1Na8ED48NoTRDAPn5l5ggloNMUPFnjRbQh0DG"
+    "Tyj44DrmaO+st7lfxUPqhtEPqLDKObYNbCug1kML2TZq03HfIbmVZQ06AK4Ku8NjTSDbNU"
+    "JBkskWZDkxd0cOK3c4IT/nBxY0+pYPaniFY4Y7QCYcHS4fjQP+m6BmWcGmXmEcUAXhCqyz"
+    "1veAh+Go0GEWPfp348LOHx/pM0vnr3JuqBTBo3Ui3bmVinG7WrBDtouVi0L8veLSJmyzF4"
+    "u0dyoZMiTCJiZjkrSUQhV2yVDeShI+1cQdzrhcGb19IVXqn8QOT4tD2d8fBSMa1pbHeP8B"
+    "qrsjnVnyFucdS0aId2lpqmeF2JFkL65g76Nkz0QvgN+r0JoDoeIKcQOaisUJmIWEkINj5A"
+    "llcL4ldAM6wU+jF4mljp44tA8HqpVoxdhTP3o1SNq5BQftq+SIAUCZBCnWumOidUD5EAKY"
+    "TkVCHZc8jwxOOdryZDMA47WPKIxBvZVlZEUjVM/R9QsTtuwqKiU5ABOeERhj9YgK7otWzr"
+    "TFRl8fVgaepr2tniSsJlDSsE4HoJwOetu1YjoffdTZ6UG9IrvTDYTTLtRkP8mIqMrJsdST"
+    "2SbhpVsGpnXsjLjx2FYEfp7DBMRE4QmxNASHcgCTvrhHATYU6Y/oS5rPfSbf/xviATWl/6"
+    "d186gP6cYXeEDnD/n+HB6FsHkB/xkzfPzlVyqiCB2nY4SyQfR3bUJ8vJbBGJCL3Aouzo9q"
+    "b936QOcKlnuD/0WxAOjXj26pIqkahQsT0rRCI2rdI3rZWMVa3YoR4iEQwpnSHwVdEci3zI"
+    "QjyJUgm2lM4WYQ5MPzMabA401AO5HqUUXK8L1zm2/yDQO2FH25e9wuLnywicv1hXT4UR86"
+    "EQ7+PC5Q+OUrmoYPngW8ZD5aOZB9Fo+Ug8fDxYPhpKX0K0fCL/xLXDmmUw+VCHwEXx2P+S"
+    "cRYzHH3xLsZi6koozGHmf4iMmp/BmR6EIPmM40IIJ6al+xCiaXD7nQjTFQS6Yy/0VxrnAo"
+    "Gpb4BBswZYFsLMub5WfwaEhoisbKdug42JbBtitw4i9Qywrm2gaDI5qlV2O4tFNu2kZ6Hi"
+    "d2XnNoTGTaQ4/BEyZWD4ahOxxIZrg/7v9hU+ilP5KOiUPtQe5dOe0DqI2Gexi9qj+kMigw"
+    "2n1PzE6Gf4tn9H5LIOUNETdLeU81uj6m4d5PDDgFilkBXkx4M0vO0P7zrAo5/hiUTZQ/eW"
+    "Gf7c7Q+kW/o+pEF1hsfSX6TelLaYkDpIadut1CV/q0TorwfvvB2Mw730wPsQiajXlMgWip"
+    "0LCVyzFV4OuQhwq4+Sywlwc0WMQyxaEUrB5UvgMq+uSXpgRJTqoOOtZjytOiiYXQ0ETVPn"
+    "RLel4xylah7O765v8iBNu6Uf/exh3EliQxPLGjdUMx3uGFkD8a4i7seV2JnNoADWUarmQV"
+    "3BdYC0GEvx0zhEJo7iWh/FwoXYMGeSSBA/j6oaMnUWQzZJKPAV6eLnSRcP2+uPx/Y2OlpD"
+    "EU6u3zqlx4R5wPVvRViU5eIKOuZ0cn1bQdPzHVngSafVsqYElSdTXgNlJdttcItofotK/8"
+    "IYEhbAtYw0PwW8DTZwsdL1Z/A4HiT9WuUPz3VlPSP3AhSPShTqOqujyufGIa4Rn7bO18C3"
+    "ptJAuht37wnbvMlMvVST3mhMHR3uhJ5h6b7bH3Tc+TzD36RPX0ajrx1/QrOWyaj3VZqyNk"
+    "tXnmFNvFv+MuLyMEXy3JHUmXUHquxVXVp23rSzXG7Dgv7COpmfLEjUX474mXElXEDRPLNT"
+    "JRDTeBoyHGe7z6wUGCYTpQILlApkwG0JkiosXK6FR9u8aV6+ddXDDb4aiBxxBxjhuAMIi2"
+    "udLa5+9MrchLLFU7PTlxmHtHmr7OO7mxzLjPRKXWfsWbw8kofcIfWRIqRicdV5cQl3Rvoq"
+    "a647Q9/gohWSwiTC3L7f3M7wKsEk3PAaSeFpVdQKLG7VKXz7EAvnOBakIPa7iRC5t+msoW"
+    "XJT6Vcp3PvDtVUvEy4ph+Pl/5VBKqxN0xTYbKcRTD4kVBNQkM1Ca5KnXrunsXz5wW7WYYr"
+    "b7dt7vfijTD00mPAhkDsJY+FvIEd4LKiDSwdyH4nZHkX4axZ+gawN0jhlL0rfXSuDy/m1X"
+    "YHYVGAwpt3Tm9eiBEJcNOtIFGqBrqEKojiFDllIqesauX2UnLK/EoBDu/G4j3xjwGVgFWk"
+    "6v1nm1pFctEpk4tEHkazV5NwXKQvsOY6LkTOwEmdGCK6vWnR7W6hOo4dLKhgl24G2xXKy2"
+    "cFcy8e02QHKyt6GRktpuRd1tAmDzUVLLaAfNItQESKtYBODVQbCJ8tcGVBCBQywd66L33D"
+    "t4SV/gZxF0S9DF4eM4sIzCGSk9X7vuzAUQ+xombFGJkAOxfYtn/zZF6YA4LmBZqXbvojU7"
+    "FQwW2/fz1KbdPXNqbUto1sjZNPMYWvKUdiQNCAeZ6lcUm/T7PBDhSuwWh453ePc+Di3RUy"
+    "xjpZAVAtyINWdzgcPQ571AcRjDHDVDmlJB1AFfe5Be0Zngy7D5MvI+rMwLJhrXTS1ht0+/"
+    "fz0YM07LjlOee6AfEMD/qTKXOD0EXP3CC30qD7V4l5NjR5S9/R65LXDpg/RKFAahqsicuD"
+    "vG6JVOgxN6amabqcsuSiZDHmLyldZTb6t1VZ6TOgvR09fhpI4GEs9fqTvrfnBdYN9pA27X"
+    "I+xlJ3EF9pumMqsLAzJE4mvCEp3pADvSAns9eeobB03e12ucy1S2RaNtmWIT6AyQniBhpt"
+    "m8Rs5rM6kNdx2tOwWizrQ3OzXpDFtQ6nHoVhEnEMxo9B4dZKh7q5bi1xQ1HTuM7ZPRMx4d"
+    "GLO3Jun1GigzbQmkUlVOzDVHZ3mh/pvwzdjn5ZCOd1XUbnVsRtST4CGD4OBvnysdJufSqS"
+    "5pC3ztyFYB1Z+SK9KC9Sxop/W3lhnB7oQE1CqfIoAX9mpQULhGbenpiBSDpdvsuemMoPPD"
+    "ogY8AGAk+6DRAGslewztIBvUPLBO40AVBF5LnN7qshYgMNCTChQeRigjD/oqeK3sPNqoF+"
+    "iEXWJU8ivuCU8QVnLEFft43mBL5vumxYMZbCRgMOpbAdCNtB07VIERJ7/lXlSjCFkA2TCE"
+    "z3q+iBYHSkgp73Fua6wZtXPw/PK1GavAqELyB421Vk05SyQM3dp5LtFOv9ClmXBdWogCg7"
+    "BtV1fDXpV/B3XyL7Oy0xQK++7fcmYCL976M07EltsHDWBiHcrCBmT+k4YK2/QCupjlX2lm"
+    "xljFW5FlqYKFJe3TYlYta4afpFtRQR5lMzj1ZSGZE1ba7KHGdLZgnqEJWoQF2gArX9r3nR"
+    "qvUhkgbEWUf3qPd56uC+Ty+D+z5RBZftyzZ8LZSAFCFqHMgVZSARAU93DinoHSMVSft1Ph"
+    "4U3TT1BXk3XynNCHqI0Z3OqvKu1jK1iMQT1nRhTReReILrR0XiCRt/+funm7RxwMW5SUIR"
+    "5ShcKGdxoYSmYgnYNiyiMQ5tct0eEUHqJkyWEfg3YSM1aErHxH5Rfj0Fpso9cd7MSnPF7S"
+    "bePl9caLLncMZh9w5fYDmGoZvU8A9kNzCxw7xfhqnrS7CAK8IQ1kDlTQ1hTjXxI8fiOtaM"
+    "wAPJtjvhWTunZ80K5mBe6+WOonGmy5uPeZxYpFf6vbEfk6UXhJmgYQpjHjPBAWrN0QpN7d"
+    "hbssLIDo5imIZJBKb7tcTgbC5DS2xaRk07ps+EJ9d+VfHUSuKlopqqH545tu4zhFF5NNye"
+    "KcMvSY/cgXSueAVsHRg6hXGD7BVAtgUIcCqi/WTtxzuiKtOiXDQhSQUrKGv2ihcvd9xgot"
+    "ZpvWT1xkfBjSeTDjAta4anRECbSuMOvYfKtqE5ww/dO6kDDC+f8PzRaUXjahobVFNJvIdj"
+    "akXA9bo37/KLm+sPedCl3dJ1UvYwii/5qmahWr4BQfMwruR6dIuILYpd7CaXME3zYK7EuE"
+    "JeBc0XWZsXucwrSnQ6tfD99aWEtkBbfioyc/3+YtbmmrWshB1RFBAZs1BaeYKweYBXc1Uj"
+    "R1RLL/odEIiq3xFraxlVvyGm8HAmfWb8f4iqsvj/hKboN1xs9L+KLAbb3ISyxQv8zAhRT5"
+    "I2b6upRPBjWzS1thzk8klSi3j1+oQFJt08bjFaR1GgdUhuAodc8Lv2/BZXdJ5iI6VvhIpj"
+    "oxc4p7dLOyYv2isjI4RPLvIYuIX16ZlzaHX9EK3Iva3x5sWuuGOl04sYSyJEYvWILCAR3r"
+    "Pj3aJoceY4nchc2F+fOcAsCXTh6IlHK1cMc80Qzhs7kZheRwTYs42fY6cpEDTeJ0M0B+zE"
+    "WTovJQeBgpQ7BeFSoKoyEKevQmwje9viBOMEz9pZATnI7YXyRtTTm4QNwselbq4BUsHVlK"
+    "ypJ1NeA4dsJ21wiyxFN1XvL7gm6kYbbODiDVhATcdPNGre1mm9KllhN3zxLysu/xX8+Hvv"
+    "NbRDuE6tCMQ/60XGIa4cEuATpq91kM9UGkh34+49YZ83xWf4tj/pjca0LJU7zWdYuu/2Bx"
+    "13os/wN+lTh872+LI5T+iPqAl9ylAgMiXI3N4WLmQUpxOBV3nQFupsOvrNVWepVFFMkQ1R"
+    "iLyK/Tqs46mdp9Fe6wZuXvU1NKnqFPnP1FiesuGptxmKhq9D59MxLFs3t7+yNFqLvMr9Gy"
+    "xNfQ0s+EI4rgGWS0CL3OqkP/0Abky//3inTHLq51bzCq6OsfSSIp4coVicWbFgLCggN/n9"
+    "GyifVuKnPGGoep2l0aoi1RUZ6xgpRG0qCHSCsCrIE5vFhSNuI1vjaFpTor/ykQ4IGjCps4"
+    "R66fdpRJ5PxEMGMv1gNLzzu8eDJGNgc2vHZmDdnLKxp4aaaECrYnE7O4oGwH2CuHbDWWjI"
+    "Wh1kPojTiji4OoeSLMkXhaZhIl5NufQFFSM72Yl8ydkLTNWaM59OAe0oTibqIV924M5Jp3"
+    "RzDZ3ULlGw2OiOQsTq7LVz+nafI+2cfk2Ny8I2r5kzNKXEFeqVReicPjinbsav80Tn7BBL"
+    "MZnnKXsZD6/abz//toImu5/btVjLFqAxyx1wRVdbG1Cr5htgyMi02G3dWGd2bmDCHw1Tp/"
+    "k30AKyaw5PWs7LHlzYzM9/irWFzVzYzJtpM6eb0wF6TYhMhG8IreaCBMKybQNM/Ch2su4o"
+    "RDzMfj0ReaETR+qJORMM6gZuXkUxNKlyXEUhVO9qVe8qtaYBTLmz233QztKVNFjkom46vg"
+    "oYDUDBbdjyglX03zA9xx0QaOgFkhakQTCGKmIhQfJG3oIrIigAhUystwvHesOrO1rNS46o"
+    "R3reao3n1ZVifr+Pufx+HzP8fh/f7FGfbP2Zl2OccemsT9BABap8lxB8NRARHg+Q8KOUzf"
+    "NcXIhMn+piTUhMZzqNEH7ukV+5B5L/LPtMIr3IvFPzn0s6hj/SSdcGbJLSfDZKT84O2Qb/"
+    "0BG22DHipe5tgQlVSO8kegLIpplv7KFlOeyGmrQsu+peI2pl18uCR5k6X8nWqsgxFCFq3N"
+    "H/n34QiWCfAidRLDvooPtuLRHMdRH8vaxIGGE0LsdoLHL+RM5fDSxyNc35C+475ahA4btQ"
+    "01WgyMWruW7t1B17ob8CU9+ApW6y9Dt/kI575yaYOdfX6s+A0NoIs9gVv0kjGxVwNRuL6C"
+    "6EWqGGNYiB6vAv9qz4ddl3f4aGbLFlJ6tz8m7HJissHvvwB6vI7TAgyej0tPlTaFOn1KYi"
+    "7MkPb5xMnBq8Kt3ujC4oee2oGih1XYiUlUu43m1dSSvE/qo+O+oTBr8YEKuUPcW423qQhr"
+    "f94R05O1z6GZ5Iw2mHnQ8z3OsOe9JgIN12gEK/Ki1xPsO3UpdW/SH7RPyEymPRKL+0j2zb"
+    "cG3wwmrTr20NkYjyqIksC00mexC/eGOGIS5C1byC2eWb4nzEDtDhI5TCUlPnw0SUnz/hBW"
+    "7YPiiGMiATS6nOS0kYPdNXV3ONniGzQzHbZ5JQKLMccS98JXpOZMMkAtP9ZuXAhHakXVl6"
+    "IUfVgz/YhWGc17ocnlz7Q2hjRskjAb6NjtZQhJMbY53M+BNnEf72CVN+5Hk7y5xvhXoWKO"
+    "kXgucHC9ApQ00jQDeZlX2zQsoKuJm84GqJNBua1htAOoGVvgFXiE0ym3QHKnoiQ3GibSt7"
+    "C9eA7zu1wktF5Cqe0za/Rpiu0iUNWVN4B4OmyykQJ0ljcC8pbWUmrLcfT6+n3I4ePw0k8D"
+    "CWev1J37vgNJBQ2UPatLtWcyx1B4mbydaGjOkVGxw7Yfq1sjGyelwuS9/XmMtlyeY038i2"
+    "svJRjLIm84rZBG1lF80mGRO0XOxVsxhu5oap/wMq3JIUWcDHSQ/D/XIsJSWivvbisA/xLP"
+    "m0J/QreXJGUb9Sf0iUfupI8ujpdRF30mTa8aSVeniO3M8yJ6+D5ouckt6+ny2cYU7IIVVG"
+    "2rYof76MHseDv3aILOmY2pZwp9unf+7Gqgtv6AcsYvKJUp3ONvFftZZEQ8etQY2cB/u2Q+"
+    "SndG6v/GzJInNc+k0akzlNS6CTGf7wpTuRJl6QlDXDn/tjuh0tkVmX3cgN5EoP2UmXUpOU"
+    "Rwmql3MuVyKRMtebt5EceD14hFr4lOrsU3KwZyVaULNJwRxYLnEpztpG5yDJCr3iu6DOsS"
+    "OqTMtLYOw3XKy2ITym6ZO8uR5TV0o7KP8rQim4Xheuc46yRPFM4SevWHUSyVci+er8ztu9"
+    "yVfCO95o7/jWsuH6HpLvqrhrK+4ej3RoZ/rHWdf5OtR3r4P8AZpIV5ECLCwb1kq3LaAvAS"
+    "uqAU0LXLku6zYgLyPiuokg+Z0V1l1BWbNXb1je2gqlFO0tfXRR46Nenu/zFvXKofJdsFr9"
+    "ImtOsWCCgOKUMQTnMUyVEURAvra3hea1zO4o6hE6QF/bmNABE9J75w/Sc2OkzauqdqF6bp"
+    "p1I6E1nEf4YqoFR+byVY50UYtK7fmrCnhVyn4FC90GjBQQ+YWl+5PVzHxWRCjCNhmnDTZw"
+    "4fVZ0NpnT4i+gC17IgvJ6hphbimBKt4hpK16SVuUZUUlrjCNqKe2V+iCaxkVuhghIGian+"
+    "jmYx5wSa+MMrUJeA3ZsjbkqC5cFzBB2Lwcync3eW6iIL3SgxBuEvdQmLp2cHyaT3vC0JAg"
+    "tr1AYEj39r4/7LjH1gw/TqRxBwTjnD0MBFnzg/yjEboTBsJevI+UOe7nL0S44VpJU4WQBJ"
+    "2oJJGAluhO/yISZZGNO0xzwo3kcdqrSi+uvI6EcPILNTjj0kkDzZ/h9thrJx/6X+H2AqdA"
+    "mtsnGpUvY0fW5uJ+zmyYqKuFTrcSEPocGqqJM0ohcwmrsunGBR45p3reYFM/xrCJiIX8rk"
+    "fC1Uw/dWIlHolSs26NiupQ7lUQ6OirhL0rJZo6i6JXfhyOU/iCkSbilCgkcDhU8eoFTYHr"
+    "SLfLDuuMZOB7GW+nOv2ZM2Cp56ZvX5zROiNUiX2zecz/FPqeJp2BRKWLwOn5npa6yZhBtA"
+    "EmogTJ7a0wq7ynzN3jPbNXpu48rfzmaNI1NzqKtM8TkH/PdK51oYkU+o6Ee8170s5ysMm7"
+    "Pvs8bOlsEP6revmvUo1y6eajdHtchdajE/pYSrsKMGwgMIog7HVvILrvrq/zWPOvr9PN+f"
+    "RZvPIItiHmnGZZVUcCktOHDZ0nPKu0AKGzRop8/39Fg+Rx"
+)
