@@ -22,6 +22,7 @@ from core.channels.webhook import WebhookChannel
 from core.commands import Commands
 from core.config import Settings, mask_url
 from core.errors import StartupError, connection_failure
+from core.events.service import EventService
 from core.faults import Dependencies
 from core.linkguard import LinkGuard
 from core.locks import KeyedLocks
@@ -74,6 +75,7 @@ class App:
         # a callable, so a fetcher swapped in later (tests, reconfiguration) is the one used
         self.channels.register(WebhookChannel(settings, fetcher=lambda: self.fetcher))
         self.alerts = AlertService(self)
+        self.events = EventService(self)
         self.components: list[Component] = []
         self.started_at: datetime | None = None
         self._on_start: list[Callable[[App], Awaitable[None]]] = []

@@ -39,6 +39,8 @@ class AlertMessage:
     kind: str = "tge"  # "warning": a story about impersonation, not a TGE
     warning: str | None = None
     link_headline: str | None = None  # a claim alert whose only link is suspicious
+    event_id: int | None = None  # the TGE event this alert tells (core.events)
+    event_line: str = ""  # "Update: Zama — new phase: listing, 2026-02-02 13:00 UTC"
 
     @property
     def new_project_name(self) -> str:
@@ -61,6 +63,8 @@ class AlertMessage:
             out.append(self.link_headline)
         if self.warning:
             out.append(f"⚠️ {self.warning}")
+        if self.event_line:
+            out.append(f"📅 {self.event_line}")
         return out
 
     def link_lines(self) -> list[str]:
@@ -163,6 +167,8 @@ def message_from_alert(alert: Any) -> AlertMessage:
         kind=links.kind,
         warning=links.warning,
         link_headline=links.headline,
+        event_id=getattr(alert, "event_id", None),
+        event_line=str((alert.analysis or {}).get("event", {}).get("line") or ""),
     )
 
 

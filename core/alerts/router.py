@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +26,7 @@ from core.models import (
     DigestInterval,
     Subscription,
     SubscriptionMode,
+    UpdatePolicy,
 )
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,20 @@ class Route:
     digest_interval: str
     digest_hour: int
     timezone: str
+    updates: str = UpdatePolicy.PHASES.value
+
+
+# how much of an event's story a policy lets through, most first (see UpdatePolicy)
+_POLICY_RANK = {
+    UpdatePolicy.EVERY.value: 0,
+    UpdatePolicy.PHASES.value: 1,
+    UpdatePolicy.FIRST.value: 2,
+}
+
+
+def wider_policy(a: str, b: str) -> str:
+    """Of two subscriptions feeding one destination, the policy that lets more through."""
+    return a if _POLICY_RANK.get(a, 1) <= _POLICY_RANK.get(b, 1) else b
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,7 @@ class Target:
     destination_id: int
     digest_key: str | None = None
     due_at: datetime | None = None
+    updates: str = UpdatePolicy.PHASES.value
 
     @property
     def mode(self) -> SubscriptionMode:
@@ -185,6 +201,7 @@ class Router:
                 digest_interval=str(sub.digest_interval),
                 digest_hour=int(sub.digest_hour),
                 timezone=sub.user.timezone or "UTC",
+                updates=str(sub.updates or UpdatePolicy.PHASES),
             )
             for cid in ids:
                 by_company[cid].append(route)
@@ -233,9 +250,12 @@ class Router:
                 if route.user_id in watchers:
                     candidates.setdefault(route.subscription_id, route)
         chosen: dict[int, Target] = {}
+        policies: dict[int, str] = {}
         for route in candidates.values():
             if confidence + 1e-9 < route.min_confidence:
                 continue
+            dest = route.destination_id
+            policies[dest] = wider_policy(policies.get(dest, route.updates), route.updates)
             if route.digest:
                 key, due = digest_window(
                     route.digest_interval, route.digest_hour, route.timezone, now
@@ -248,7 +268,7 @@ class Router:
                 chosen[route.destination_id] = target
             elif prev.digest_key and target.due_at and prev.due_at and target.due_at < prev.due_at:
                 chosen[route.destination_id] = target
-        return [chosen[k] for k in sorted(chosen)]
+        return [replace(chosen[k], updates=policies[k]) for k in sorted(chosen)]
 
     async def _watchers(self, company_ids: list[int], connection: Any) -> set[int]:
         from tortoise import connections

@@ -224,12 +224,18 @@ class AlertService:
             )
             if companies:
                 await alert.companies.add(*companies, using_db=conn)
+            events = getattr(self.app, "events", None)
+            attachment = (
+                await events.attach(alert, stored, item, conn) if events is not None else None
+            )
             targets = await self.router.targets(
                 confidence,
                 [c.id for c in companies],
                 new_project=analysis.new_project and not companies,
                 connection=conn,
             )
+            if attachment is not None and attachment.event_id is not None:
+                targets = await self._event_targets(alert, attachment, targets, conn)
             if targets:
                 await Delivery.bulk_create(
                     [
@@ -245,6 +251,13 @@ class AlertService:
                     ],
                     using_db=conn,
                 )
+        if attachment is not None and attachment.event_id is not None and events is not None:
+            try:  # after the commit: a reminder row lost here is remade by the next phase
+                await events.schedule(
+                    attachment.event_id, [t.destination_id for t in targets if not t.digest_key]
+                )
+            except Exception:
+                log.exception("could not schedule reminders for event %s", attachment.event_id)
         log.info(
             "alert %s (%.2f %s) routed to %d destination(s)",
             alert.id,
@@ -254,6 +267,49 @@ class AlertService:
         )
         await self._announce(alert)
         return alert
+
+    async def _event_targets(
+        self, alert: Alert, attachment: Any, targets: list[Any], conn: Any
+    ) -> list[Any]:
+        """Apply each destination's update policy to an alert that tells a known event.
+
+        every: all of them; phases (default): the destination's first alert of the event and
+        then one per new phase; first: the destination's first alert of the event only."""
+        from core.events.service import describe_phase
+        from core.models import EventPhase, UpdatePolicy
+
+        event_id = attachment.event_id
+        told = set(
+            await Delivery.filter(
+                alert__event_id=event_id, destination_id__in=[t.destination_id for t in targets]
+            )
+            .exclude(alert_id=alert.id)
+            .using_db(conn)
+            .values_list("destination_id", flat=True)
+        )
+        kept = []
+        for t in targets:
+            if t.destination_id not in told or t.updates == UpdatePolicy.EVERY:
+                kept.append(t)
+            elif t.updates == UpdatePolicy.PHASES and attachment.new_phase is not None:
+                kept.append(t)
+        if not attachment.new_event:
+            from core.models import Event
+
+            event = await Event.get(id=event_id).using_db(conn)
+            line = f"Update: {event.project}"
+            phase = None
+            if attachment.new_phase is not None:
+                phase = await EventPhase.get_or_none(
+                    event_id=event_id, kind=attachment.new_phase
+                ).using_db(conn)
+            if phase is not None:
+                line += f" — new phase: {describe_phase(phase)}"
+            else:
+                line += f" — {event.source_count} sources tell this launch"
+            alert.analysis = {**(alert.analysis or {}), "event": {"id": event_id, "line": line}}
+            await Alert.filter(id=alert.id).using_db(conn).update(analysis=alert.analysis)
+        return kept
 
     async def _announce(self, alert: Alert) -> None:
         try:

@@ -54,7 +54,7 @@ class EventKeys:
 
 
 def names_agree(a: str, b: str) -> bool:
-    """Two normalised project names for one project ("ether fi" / "etherfi" / "ether fi foundation")."""
+    """Two normalised names of one project ("ether fi", "etherfi", "ether fi foundation")."""
     if a == b or a.replace(" ", "") == b.replace(" ", ""):
         return True
     if min(len(a), len(b)) < MIN_FUZZY_NAME:
