@@ -394,9 +394,9 @@ class Registry:
 
 def default_registry() -> Registry:
     """Every command of the service, collected from the command modules."""
-    from core.commands import accounts, admin, alerts, general, links, subscriptions
+    from core.commands import accounts, admin, alerts, events, general, links, subscriptions
 
-    return Registry().collect(general, subscriptions, alerts, accounts, admin, links)
+    return Registry().collect(general, subscriptions, alerts, events, accounts, admin, links)
 
 
 # --- parsing -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 
 from core.alerts.router import wants_new_projects
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.events.service import MAX_REMIND_MINUTES, MAX_REMINDERS, remind_minutes_of
 from core.models import (
     Company,
     Delivery,
@@ -30,6 +31,7 @@ from core.models import (
     DigestInterval,
     Subscription,
     SubscriptionMode,
+    UpdatePolicy,
     User,
     in_id_range,
 )
@@ -54,7 +56,40 @@ _EDITABLE = {
     "digest_hour",
     "active",
     "new_projects",
+    "updates",
+    "remind_minutes",
 }
+UPDATE_POLICIES = tuple(p.value for p in UpdatePolicy)
+
+
+def update_policy(value: Any) -> str:
+    """every | phases | first: how a subscription hears about an event told many times."""
+    if not isinstance(value, str) or value.strip().lower() not in UPDATE_POLICIES:
+        raise InvalidInput("updates must be every, phases or first", field="updates")
+    return value.strip().lower()
+
+
+def remind_setting(value: Any) -> list[int]:
+    """Reminder lead times in minutes before a dated phase: a list of 1-5 distinct whole
+    numbers from 1 to 43200 (30 days), or [] for none."""
+    if not isinstance(value, list) or len(value) > MAX_REMINDERS:
+        raise InvalidInput(
+            f"remind_minutes must be a list of at most {MAX_REMINDERS} numbers of minutes",
+            field="remind_minutes",
+        )
+    out = set()
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise InvalidInput("remind_minutes must be whole minutes", field="remind_minutes")
+        if not 1 <= item <= MAX_REMIND_MINUTES:
+            raise InvalidInput(
+                f"each reminder must be 1-{MAX_REMIND_MINUTES} minutes before",
+                field="remind_minutes",
+            )
+        out.add(item)
+    return sorted(out, reverse=True)
+
+
 _DESTINATION_EDITABLE = ("name", "address", "rotate_secret")
 # kinds whose address a user may change; a chat id names the chat itself, so moving it is a
 # new destination (the bots create those when added to a chat)
@@ -453,6 +488,8 @@ class Subscriptions:
         mode: SubscriptionMode | str | None = None,
         digest_interval: DigestInterval | str | None = None,
         new_projects: bool | str | None = None,
+        updates: Any = None,
+        remind_minutes: Any = None,
     ) -> Subscription:
         """Start (or update and re-activate) the destination's subscription.
 
@@ -483,6 +520,10 @@ class Subscriptions:
             changes["digest_interval"] = _interval(digest_interval)
         if new_projects is not None:
             changes["new_projects"] = _new_projects(new_projects)
+        if updates is not None:
+            changes["updates"] = update_policy(updates)
+        if remind_minutes is not None:
+            changes["remind_minutes"] = remind_setting(remind_minutes)
         sub = await self.get_for_destination(destination)
         if sub is None:
             defaults = {
@@ -569,6 +610,10 @@ class Subscriptions:
         if "new_projects" in fields:
             value = fields["new_projects"]
             changes["new_projects"] = None if value is None else _new_projects(value)
+        if "updates" in fields:
+            changes["updates"] = update_policy(fields["updates"])
+        if "remind_minutes" in fields:
+            changes["remind_minutes"] = remind_setting(fields["remind_minutes"])
         if "active" in fields:
             if not isinstance(fields["active"], bool):
                 raise InvalidInput("active must be true or false", field="active")
@@ -614,6 +659,8 @@ class Subscriptions:
             "mode": str(sub.mode),
             "digest_interval": str(sub.digest_interval),
             "digest_hour": sub.digest_hour,
+            "updates": str(sub.updates),
+            "remind_minutes": remind_minutes_of(sub.remind_minutes),
             "active": sub.active,
         }
 

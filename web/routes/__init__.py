@@ -13,6 +13,7 @@ def all_routes(config: WebConfig) -> list[RouteSpec]:
         auth,
         commands,
         companies,
+        events,
         feeds,
         links,
         subscriptions,
@@ -20,6 +21,16 @@ def all_routes(config: WebConfig) -> list[RouteSpec]:
     )
 
     table: list[RouteSpec] = []
-    for module in (system, auth, companies, alerts, links, feeds, subscriptions, commands):
+    for module in (
+        system,
+        auth,
+        companies,
+        alerts,
+        events,
+        links,
+        feeds,
+        subscriptions,
+        commands,
+    ):
         table.extend(module.routes(config))
     return table

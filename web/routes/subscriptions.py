@@ -37,6 +37,18 @@ SUB_FIELDS = {
         "description": "alerts about projects in no companies table; null: the default "
         "(on for all companies, off for a company list or watchlist)",
     },
+    "updates": {
+        "type": "string",
+        "enum": ["every", "phases", "first"],
+        "description": "how an event told many times arrives: every alert; the first and then "
+        "one short update per new phase (phases, the default); or the first only",
+    },
+    "remind_minutes": {
+        **array(integer(1, 43200), 5),
+        "uniqueItems": True,
+        "description": "reminders this many minutes before each dated phase (default "
+        "[1440, 60]: T-24 h and T-1 h); [] for none",
+    },
 }
 SUBSCRIPTION = obj({"id": integer(), "destination_id": integer()}, ("id",), extra=True)
 DESTINATION = obj(
