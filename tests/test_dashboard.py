@@ -171,3 +171,33 @@ async def test_link_badges_and_defanged_suspicious_link(app: App, base_url: str,
     good = await page.query_selector("#alerts li.link.official a")
     assert good is not None and await good.get_attribute("href") == "https://www.coindesk.com/foo"
     assert "✅" in await page.text_content("#alerts li.link.official")
+
+
+async def test_calendar_view_shows_upcoming_events_and_their_timeline(
+    app: App, base_url: str, page
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.test_events import tell
+
+    await make_user(app, "cal")
+    app.events.clock = lambda: datetime(2026, 1, 20, 12, tzinfo=UTC)
+    await tell(app, "c-2353")  # Zama's auction announced (real item)
+    app.events.clock = lambda: datetime(2026, 2, 1, tzinfo=UTC)
+    await tell(app, "c-3151")  # Binance lists Zama at 2026-02-02 13:00 UTC
+    await page.goto(base_url + "/")
+    await page.fill("#username", "cal")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    entry = await page.wait_for_selector("#events li.event", timeout=10_000)
+    assert "Zama ($ZAMA): listing" in await entry.text_content()
+    await page.click("#events li.event a")
+    detail = await page.wait_for_selector("#event-detail .timeline", timeout=10_000)
+    text = await detail.text_content()
+    assert "listing" in text and "announced" in text and "Binance Will List Zama" in text
+    await page.click("#ics-link")
+    link = await page.wait_for_selector("#ics-url code", timeout=10_000)
+    assert "/calendar/" in await link.text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "dashboard-calendar.png"), full_page=True)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

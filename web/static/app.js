@@ -188,6 +188,68 @@ async function loadSide() {
   }
 }
 
+const PHASES = { announced: "announced", date_set: "date set", snapshot: "snapshot", claim_open: "claim opens", listing: "listing", delayed: "delayed", cancelled: "cancelled" };
+
+function localWhen(iso, allDay) {
+  if (!iso) return "date not yet known";
+  const d = new Date(iso);
+  return allDay ? d.toLocaleDateString(undefined, { timeZone: "UTC", dateStyle: "medium" }) : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// The calendar: upcoming events grouped by local day; one click shows the timeline.
+async function loadEvents() {
+  const list = $("events");
+  try {
+    const data = await api("GET", "/events?upcoming=true&limit=30");
+    list.replaceChildren();
+    if (!data.items.length) list.append(el("li", "no dated events ahead"));
+    let day = "";
+    for (const event of data.items) {
+      const next = event.phases.find((p) => p.at === event.next_at) || {};
+      const label = new Date(event.next_at).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: next.all_day ? "UTC" : undefined });
+      if (label !== day) { day = label; list.append(el("li", label, "day")); }
+      const li = el("li", null, "event " + event.status);
+      li.dataset.id = event.id;
+      const link = el("a", `${event.project}${event.token ? " ($" + event.token + ")" : ""}: ${PHASES[next.kind] || next.kind || ""}`);
+      link.href = "#";
+      link.addEventListener("click", (e) => { e.preventDefault(); showEvent(event.id); });
+      li.append(link, el("span", " " + (next.all_day ? "all day" : localWhen(event.next_at, false)) + (event.status === "delayed" ? " · delayed" : ""), "meta"));
+      list.append(li);
+    }
+  } catch (e) { list.replaceChildren(el("li", "calendar unavailable: " + e.message, "error")); }
+}
+
+async function showEvent(id) {
+  const box = $("event-detail");
+  try {
+    const event = await api("GET", `/events/${encodeURIComponent(id)}`);
+    box.replaceChildren(el("h3", `${event.project}${event.token ? " ($" + event.token + ")" : ""}`));
+    box.append(el("div", `${event.status} · ${event.sources} source(s) · ${Math.round(event.confidence * 100)}%`, "meta"));
+    const ol = el("ol", null, "timeline");
+    for (const phase of event.phases) {
+      const li = el("li", `${PHASES[phase.kind] || phase.kind}: ${localWhen(phase.at, phase.all_day)}` + (phase.previous_at ? ` (was ${localWhen(phase.previous_at, phase.all_day)})` : "") + (phase.corroboration > 1 ? ` · ${phase.corroboration} sources` : ""));
+      const sources = el("ul", null, "sources");
+      for (const src of (phase.sources || [])) {
+        const a = el("a", `${src.source}: ${src.title}`);
+        if (src.url && /^https?:\/\//i.test(src.url)) { a.href = src.url; a.rel = "noopener noreferrer"; a.target = "_blank"; }
+        const item = el("li"); item.append(a); sources.append(item);
+      }
+      li.append(sources);
+      ol.append(li);
+    }
+    box.append(ol);
+    box.hidden = false;
+  } catch (e) { box.replaceChildren(el("p", e.message, "error")); box.hidden = false; }
+}
+
+async function calendarLink() {
+  try {
+    const reply = await api("POST", "/commands/calendar", {});
+    const url = reply.data && reply.data.url;
+    $("ics-url").replaceChildren(el("code", url || reply.text));
+  } catch (e) { $("ics-url").textContent = e.message; }
+}
+
 function renderFeed(feed) {
   const li = el("li");
   const healthy = feed.enabled && !feed.consecutive_failures;
@@ -246,6 +308,7 @@ async function enter() {
   await loadAlerts();
   connect();
   loadSide();
+  loadEvents();
   loadFeedbackStats();
 }
 
@@ -274,5 +337,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ type: "subscribe", data: filters() }));
   });
   $("logout").addEventListener("click", signOut);
+  $("ics-link").addEventListener("click", calendarLink);
   if (state.token) enter();
 });
