@@ -87,6 +87,7 @@ def add_delivery(app: App) -> None:
     """The outbox dispatcher and digest sender; Telegram/Discord channels when configured."""
     from core.alerts.digest import DigestWorker
     from core.alerts.dispatcher import Dispatcher
+    from core.events.reminders import ReminderWorker
 
     settings = app.settings
     if settings.telegram_bot_token:
@@ -107,6 +108,7 @@ def add_delivery(app: App) -> None:
             channel.share_limits(lambda: app.limiter.backend)
     app.add(Dispatcher(app))
     app.add(DigestWorker(app))
+    app.add(ReminderWorker(app))
 
 
 def add_bots(app: App) -> None:
