@@ -276,6 +276,41 @@ class DiscordChannel(Channel):
             return Outcome.retry(reason)
         return Outcome.failed(reason)
 
+    supports_edit = True
+
+    async def edit(
+        self, destination: Destination, external_id: str, message: AlertMessage
+    ) -> Outcome:
+        """PATCH the first message of an event (its timeline grew), by bot or webhook."""
+        await self.start()
+        assert self._session is not None
+        if not str(external_id).isdecimal():
+            return Outcome.failed("not a Discord message id")
+        try:
+            kind, ident, token = parse_address(destination.address, self.api_base)
+        except InvalidInput as exc:
+            return Outcome.rejected(exc.message)
+        api = f"{self.api_base}/api/v10"
+        if kind == "channel":
+            if not self._token:
+                return Outcome.retry("DISCORD_BOT_TOKEN is not configured")
+            url = f"{api}/channels/{ident}/messages/{external_id}"
+            headers = {"Authorization": f"Bot {self._token}"}
+        else:
+            url, headers = f"{api}/webhooks/{ident}/{token}/messages/{external_id}", {}
+        payload = {"embeds": [render_embed(message)], "allowed_mentions": NO_MENTIONS}
+        try:
+            async with self._session.patch(url, json=payload, headers=headers) as resp:
+                status = resp.status
+                self._learn(f"{kind}s/{ident}", resp.headers)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return Outcome.retry(f"discord connection error: {type(exc).__name__}")
+        if 200 <= status < 300:
+            return Outcome.sent(external_id)
+        if status == 429:
+            return Outcome.rate_limited(1.0, f"discord:{kind}s/{ident}", "discord 429")
+        return Outcome.failed(f"discord {status} on edit")
+
     def _learn(self, route: str, headers: Any) -> None:
         """Remember an exhausted bucket so the next send on this route waits for its reset."""
         remaining = headers.get("X-RateLimit-Remaining")

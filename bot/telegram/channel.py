@@ -325,3 +325,44 @@ class TelegramChannel(Channel):
         except TelegramError as exc:
             return Outcome.retry(f"telegram error: {exc.message}")
         return Outcome.sent(sent.message_id)
+
+    supports_edit = True
+
+    async def edit(
+        self, destination: Destination, external_id: str, message: AlertMessage
+    ) -> Outcome:
+        """editMessageText on the first message of an event (its timeline grew)."""
+        await self.start()
+        assert self.bot is not None
+        chat = str(destination.address).strip()
+        chat_id: int | str = int(chat) if chat.lstrip("-").isdecimal() else chat
+        if not str(external_id).isdecimal():
+            return Outcome.failed("not a Telegram message id")
+        text, markup = render_alert(message)
+        try:
+            if not self._ready:
+                await self.bot.initialize()
+                self._ready = True
+            await self.bot.edit_message_text(
+                chat_id=chat_id,
+                message_id=int(external_id),
+                text=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            return Outcome.rate_limited(
+                _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
+                f"telegram:chat:{chat}",
+                "telegram 429",
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return Outcome.sent(external_id)
+            return Outcome.failed(f"telegram refused the edit: {exc.message}")
+        except Forbidden as exc:
+            return Outcome.rejected(f"telegram: {exc.message}")
+        except TelegramError as exc:
+            return Outcome.retry(f"telegram error: {exc.message}")
+        return Outcome.sent(external_id)

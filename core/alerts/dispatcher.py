@@ -764,6 +764,31 @@ class Dispatcher:
                         raise
                     return
 
+    async def _event_sent(
+        self, channel: Channel, dest: Destination, event_id: int, external_id: str | None
+    ) -> None:
+        """After a message about an event: remember the chat's first one, or edit that first
+        one to show the timeline. Best effort: the alert itself is already delivered."""
+        events = getattr(self.app, "events", None)
+        if events is None:
+            return
+        try:
+            original = await events.message_sent(event_id, dest.id, external_id)
+            if original is None or not channel.supports_edit:
+                return
+            timeline = await events.timeline_message(original)
+            if timeline is None:
+                return
+            outcome = await channel.edit(dest, original.external_id, timeline)
+            if outcome.kind == OutcomeKind.SENT:
+                await events.edited(original, (await events.get(event_id)).revision)
+            else:
+                log.info(
+                    "event %s: could not edit message in %s: %s", event_id, dest.id, outcome.reason
+                )
+        except Exception:
+            log.exception("event %s: editing the first message failed", event_id)
+
     async def _message(self, dest: Destination, msg: AlertMessage) -> AlertMessage:
         if msg.new_project:  # admins get the "add to companies" action with the alert
             owner = await User.get_or_none(id=dest.owner_id)
@@ -811,6 +836,8 @@ class Dispatcher:
         kind = outcome.kind
         if kind == OutcomeKind.SENT:
             await self._finish(row, DeliveryStatus.SENT, external_id=outcome.external_id)
+            if message.event_id is not None:
+                await self._event_sent(channel, dest, message.event_id, outcome.external_id)
             return None
         if kind == OutcomeKind.RATE_LIMITED:
             await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)

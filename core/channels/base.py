@@ -124,6 +124,16 @@ class Channel:
     ) -> Outcome:
         raise NotImplementedError
 
+    # a chat whose messages can be changed after sending (an event's first message shows
+    # its timeline as phases are added): Telegram editMessageText, Discord message edit
+    supports_edit: ClassVar[bool] = False
+
+    async def edit(
+        self, destination: Destination, external_id: str, message: AlertMessage
+    ) -> Outcome:
+        """Replace a sent message (its `external_id` from `Outcome.sent`) with `message`."""
+        return Outcome.failed(f"{self.kind} messages cannot be edited")
+
 
 class SlidingWindow:
     """At most `limit` events per `period_s` seconds (a per-key self-throttle)."""

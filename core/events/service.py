@@ -11,10 +11,13 @@ to when, and moves the pending reminders.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
+
+from core.alerts.render import AlertMessage, message_from_alert
 from core.errors import InvalidInput, NotFound
 from core.events.extract import Identity, When, identity_of, phase_of, when_of
 from core.events.join import JOIN_WINDOW, EventKeys, best_event
@@ -22,6 +25,7 @@ from core.models import (
     Alert,
     Delivery,
     Event,
+    EventMessage,
     EventPhase,
     EventSource,
     Item,
@@ -513,6 +517,50 @@ class EventService:
             event = await Event.get_or_none(id=event_id)
             if event is not None and event.next_at is not None and _utc(event.next_at) > now:
                 await self.schedule(event_id, [destination_id], now=now)
+
+    # --- the first message in each chat, edited as the timeline grows ----------------
+
+    async def message_sent(
+        self, event_id: int, destination_id: int, external_id: str | None
+    ) -> EventMessage | None:
+        """Remember an event's first message in a chat; for a later one, return the first
+        (the one to edit). Nothing to do for channels that give no message id."""
+        if not external_id:
+            return None
+        existing = await EventMessage.get_or_none(event_id=event_id, destination_id=destination_id)
+        if existing is not None:
+            return existing if existing.external_id != str(external_id) else None
+        try:
+            await EventMessage.create(
+                event_id=event_id, destination_id=destination_id, external_id=str(external_id)
+            )
+        except IntegrityError:
+            pass  # two sends raced; the other one is the first
+        return None
+
+    async def timeline_message(self, original: EventMessage) -> AlertMessage | None:
+        """The first message again, with the event's timeline so far under its headline."""
+        delivery = (
+            await Delivery.filter(
+                destination_id=original.destination_id,
+                external_id=original.external_id,
+                alert__event_id=original.event_id,
+            )
+            .select_related("alert")
+            .first()
+        )
+        alert = delivery.alert if delivery is not None else None
+        if alert is None:
+            alert = await Alert.filter(event_id=original.event_id).order_by("id").first()
+        if alert is None:
+            return None
+        event = await Event.get(id=original.event_id)
+        lines = "; ".join(describe_phase(p) for p in await self.timeline(event))
+        status = " (delayed)" if event.status == PhaseKind.DELAYED else ""
+        return replace(message_from_alert(alert), event_line=f"Timeline{status}: {lines}"[:900])
+
+    async def edited(self, original: EventMessage, revision: int) -> None:
+        await EventMessage.filter(id=original.id).update(edited_revision=revision)
 
     # --- reading --------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ class FakeDiscord:
         self.followups: list[dict[str, Any]] = []
         self.edits: list[dict[str, Any]] = []
         self.channel_messages: list[dict[str, Any]] = []
+        self.channel_edits: list[dict[str, Any]] = []  # PATCH /channels/{id}/messages/{mid}
         self.webhook_messages: list[dict[str, Any]] = []
         self.identifies: list[dict[str, Any]] = []
         self.auth_headers: set[str] = set()
@@ -484,6 +485,9 @@ class FakeDiscord:
                     {**body, "channel_id": channel_id, "id": message["id"]}
                 )
                 return _json(message)
+            if method == "PATCH" and len(parts) == 4 and parts[2] == "messages":
+                self.channel_edits.append({**body, "channel_id": channel_id, "id": parts[3]})
+                return _json(self.message(channel_id, body))
             if method == "POST" and parts[-1] == "typing":
                 return web.Response(status=204)
         return _json({"message": "404: Not Found", "code": 0}, 404)
