@@ -170,3 +170,32 @@ def test_phase_and_time_reading_on_real_headlines() -> None:
     hour, minute, tz, label = find_time("at 8 AM ET on 20 February")
     assert (hour, label) == (8, "ET") and tz.utcoffset(None) == timedelta(hours=-5)
     assert find_time("100 million tokens in 2 phases") is None
+
+
+async def test_a_cancellation_cancels_the_pending_reminders(app) -> None:
+    owner = await user("cy")
+    chat = await destination(owner, DestinationKind.TELEGRAM, "909")
+    await subscribe(owner, chat)
+    app.events.clock = lambda: datetime(2026, 2, 1, tzinfo=UTC)
+    listed = await tell(app, "c-3151")
+    assert await Reminder.filter(status=ReminderStatus.PENDING).count() == 2
+    # a behaviour check with a written headline (no real cancellation is in the corpus)
+    feed = await Feed.create(kind=FeedKind.RSS, name="Desk", url="https://desk.example/rss")
+    item = await Item.create(
+        feed=feed,
+        guid="cancel",
+        title="Binance cancels the Zama (ZAMA) listing",
+        published_at=datetime(2026, 2, 1, 6, tzinfo=UTC),
+        fingerprint="cancel",
+    )
+    analysis = app.scoring.analyze(item.title, "", source_kind="rss")
+    cancelled = await app.alerts.create_from_item(item, analysis)
+    event_id = (await Alert.get(id=listed.id)).event_id
+    assert (await Alert.get(id=cancelled.id)).event_id == event_id
+    assert (await Event.get(id=event_id)).status == PhaseKind.CANCELLED
+    assert await Reminder.filter(status=ReminderStatus.PENDING).count() == 0
+
+
+async def test_events_on_postgresql(pg_app) -> None:
+    """The same story on PostgreSQL: one event, the listing's time, corroboration."""
+    await test_a_launch_told_by_several_sources_is_one_event(pg_app)

@@ -103,3 +103,8 @@ async def test_a_passed_phase_and_a_cancelled_event_send_nothing(app, tg) -> Non
     assert tg.sent("6161") == []
     statuses = {r.status for r in await Reminder.filter(destination_id=chat.id)}
     assert statuses == {ReminderStatus.CANCELLED}
+
+
+async def test_reminders_on_postgresql(pg_app, tg) -> None:
+    """Claims and fenced marks on PostgreSQL: exactly once with two workers racing."""
+    await test_a_reminder_fires_on_time_exactly_once_across_a_restart(pg_app, tg)
