@@ -234,7 +234,8 @@ class AlertService:
                 new_project=analysis.new_project and not companies,
                 connection=conn,
             )
-            if attachment is not None and attachment.event_id is not None:
+            if attachment is not None and attachment.event_id is not None and item is not None:
+                # an admin's manual alert is a deliberate broadcast: no update policy applies
                 targets = await self._event_targets(alert, attachment, targets, conn)
             if targets:
                 await Delivery.bulk_create(
