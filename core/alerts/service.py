@@ -275,7 +275,8 @@ class AlertService:
         """Apply each destination's update policy to an alert that tells a known event.
 
         every: all of them; phases (default): the destination's first alert of the event and
-        then one per new phase; first: the destination's first alert of the event only."""
+        then one per new phase; first: the destination's first alert of the event only.
+        Digests keep every alert: the digest is already one message for its window."""
         from core.events.service import describe_phase
         from core.models import EventPhase, UpdatePolicy
 
@@ -290,7 +291,9 @@ class AlertService:
         )
         kept = []
         for t in targets:
-            if t.destination_id not in told or t.updates == UpdatePolicy.EVERY:
+            if t.digest_key:  # a digest already gathers retellings into one message
+                kept.append(t)
+            elif t.destination_id not in told or t.updates == UpdatePolicy.EVERY:
                 kept.append(t)
             elif t.updates == UpdatePolicy.PHASES and attachment.new_phase is not None:
                 kept.append(t)
