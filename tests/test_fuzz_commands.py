@@ -6,13 +6,11 @@ apology (an unhandled exception inside a handler) and never an exception out of 
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.abc import AbstractResolver
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -21,33 +19,10 @@ from core.commands.registry import APOLOGY
 from core.models import Feed, Platform, Role
 from core.runtime import App
 from tests.conftest import make_settings, needs_postgres
+from tests.fakes.resolver import StubResolver
 from tests.fakes.threaded_app import ThreadedApp
 
 COMMANDS = default_registry().names()
-
-
-class PublicResolver(AbstractResolver):
-    """No network in tests: `*.invalid` does not resolve, `*.internal` is private."""
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[dict[str, Any]]:
-        if host.endswith(".invalid"):
-            raise OSError(socket.EAI_NONAME, "Name or service not known")
-        address = "10.1.2.3" if host.endswith(".internal") else "93.184.215.14"
-        return [
-            {
-                "hostname": host,
-                "host": address,
-                "port": port,
-                "family": socket.AF_INET,
-                "proto": 0,
-                "flags": 0,
-            }
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 class Live(ThreadedApp):
@@ -56,8 +31,14 @@ class Live(ThreadedApp):
     def __init__(self, tmp: Path) -> None:
         # private networks refused, so private URLs take the refusal path
         super().__init__(make_settings(tmp, FETCH_ALLOW_PRIVATE_NETWORKS="false"))
-        self.app.fetcher._inner_resolver = PublicResolver()
+        # a public-looking answer, so URLs pass the address policy; nothing may connect to it
+        self.app.fetcher._inner_resolver = StubResolver("93.184.215.14")
+        self.app.fetcher._socket_factory = self._no_connection  # type: ignore[method-assign]
         self.start()
+
+    @staticmethod
+    def _no_connection(addr_info: tuple[Any, ...]) -> Any:
+        raise OSError("the command fuzzer makes no outbound connections")
 
     async def setup(self) -> None:
         await self.seed()

@@ -103,9 +103,16 @@ class Served(ThreadedApp):
 def run_schemathesis(
     base: str, headers: dict[str, str], workdir: Path, phases: str = PHASES["jwt"]
 ) -> subprocess.CompletedProcess:
-    cli = Path(sys.executable).with_name("schemathesis")
+    # the console script of this interpreter's schemathesis; a venv made with
+    # --system-site-packages has the package but not the script, so call its entry point
+    script = Path(sys.executable).with_name("schemathesis")
+    cli = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"]
+    )
     command = [
-        str(cli),
+        *cli,
         "run",
         f"{base}/openapi.json",
         "--checks",
