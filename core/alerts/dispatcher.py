@@ -811,6 +811,13 @@ class Dispatcher:
         kind = outcome.kind
         if kind == OutcomeKind.SENT:
             await self._finish(row, DeliveryStatus.SENT, external_id=outcome.external_id)
+            if metrics is not None and message.created_at is not None:
+                created = message.created_at
+                if created.tzinfo is None:
+                    created = created.replace(tzinfo=UTC)
+                metrics.observe_latency(
+                    "alert_to_sent", (now_utc() - created).total_seconds(), channel=channel.kind
+                )
             return None
         if kind == OutcomeKind.RATE_LIMITED:
             await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)

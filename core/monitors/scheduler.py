@@ -29,6 +29,8 @@ from tortoise.expressions import Q
 from core.bus import lease
 from core.models import Feed
 from core.monitors.base import Monitor, PollError, PollResult
+from core.monitors.exchanges import ExchangeMonitor
+from core.monitors.exchanges import host_of as exchange_host
 from core.monitors.ingest import Ingestor, IngestStats
 from core.monitors.page import PageMonitor
 from core.monitors.rss import RssMonitor
@@ -91,6 +93,7 @@ class Poller:
             "rss": RssMonitor(app.fetcher),
             "page": PageMonitor(app.fetcher),
             "twitter": self.twitter,
+            "exchange": ExchangeMonitor(app),
         }
         self.lease_ttl_s = app.settings.fetch_timeout_s * 3 + 30
         self._random = random.Random(seed)
@@ -194,6 +197,12 @@ class Poller:
         grown = self.backoff_base_s * 2 ** min(max(0, failures - 1), 30)
         return min(self.max_backoff_s, max(float(feed.interval_s), grown))
 
+    def host_for(self, feed: Feed) -> str:
+        """The host a poll of this feed talks to (the unit of the per-host budget)."""
+        if str(feed.kind) == "exchange":
+            return exchange_host(self.app.settings, feed.query)
+        return self.host_of(feed, self.app.settings.twitter_api_base)
+
     @staticmethod
     def host_of(feed: Feed, twitter_base: str) -> str:
         url = twitter_base if str(feed.kind) == "twitter" else (feed.url or "")
@@ -211,14 +220,20 @@ class Poller:
             feed = await Feed.get_or_none(id=feed_id)
             if feed is None or not feed.enabled:
                 return PollOutcome(feed_id, "disabled")
-            host = self.host_of(feed, self.app.settings.twitter_api_base)
+            monitor = self.monitors.get(str(feed.kind))
+            streams = getattr(monitor, "streams", None)
+            if streams is not None and streams(feed):
+                # pushed over a connection by the StreamRunner; look again in an hour
+                feed.next_poll_at = datetime.now(UTC) + timedelta(hours=1)
+                await feed.save(update_fields=["next_poll_at"])
+                return PollOutcome(feed_id, "skipped", error="a streaming source")
+            host = self.host_for(feed)
             now = datetime.now(UTC)
             wait_until = await self.app.kv.get(f"host-wait:{host}")
             if wait_until and float(wait_until) > now.timestamp():
                 feed.next_poll_at = datetime.fromtimestamp(float(wait_until), UTC)
                 await feed.save(update_fields=["next_poll_at"])
                 return PollOutcome(feed_id, "waiting", error=f"{host} asked us to wait")
-            monitor = self.monitors.get(str(feed.kind))
             if monitor is None:
                 return await self._failed(
                     feed, PollError(f"no monitor for kind {feed.kind}", permanent=True)
@@ -233,7 +248,9 @@ class Poller:
             except Exception as exc:
                 log.exception("feed %s: unexpected error while polling", feed.id)
                 return await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]), host)
-            stats = await self.ingestor.ingest(feed, result.items, source_kind=str(feed.kind))
+            stats = await self.ingestor.ingest(
+                feed, result.items, source_kind=str(feed.kind), fetched_at=datetime.now(UTC)
+            )
             await self._succeeded(feed, result, host)
             if stats.new or stats.alerts:
                 log.debug("feed %s: %s", feed.id, stats.to_dict())

@@ -18,7 +18,7 @@ from web.schema import (
     string,
 )
 
-KIND = {"type": "string", "enum": ["rss", "twitter", "page"]}
+KIND = {"type": "string", "enum": ["rss", "twitter", "page", "exchange"]}
 FEED = obj(
     {
         "id": integer(),
@@ -86,7 +86,9 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "POST",
             "/feeds",
             create_feed,
-            "Add a feed; its URL must pass the safe-fetch checks (admin)",
+            "Add a feed; its URL must pass the safe-fetch checks (admin). An exchange feed "
+            "names its source in `query` (okx, bybit, kucoin, bitget, binance, optionally "
+            "`:category`) and may poll as often as the exchange's documented rate limit allows",
             "feeds",
             auth="admin",
             body=obj(
@@ -96,7 +98,7 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                     "query": string(1, 512),
                     "selector": string(1, 256),
                     "retweets": {"type": "string", "enum": ["skip", "attribute"]},
-                    "interval_s": integer(60, 86400),
+                    "interval_s": integer(1, 86400),
                     "name": string(0, 128),
                 },
             ),
