@@ -78,8 +78,10 @@ def add_web(app: App) -> None:
 def add_worker(app: App) -> None:
     """Monitors and the delivery dispatcher (wired as their issues land)."""
     from core.monitors.scheduler import Poller
+    from core.monitors.stream import StreamRunner
 
     app.add(Poller(app))
+    app.add(StreamRunner(app))  # push sources: one leased connection per streaming feed
     add_delivery(app)
 
 
