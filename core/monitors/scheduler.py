@@ -28,8 +28,10 @@ from tortoise.expressions import Q
 
 from core.bus import lease
 from core.models import Feed
+from core.monitors.adaptive import Bounds, next_interval
 from core.monitors.base import Monitor, PollError, PollResult
-from core.monitors.exchanges import ExchangeMonitor
+from core.monitors.budget import HostBudget
+from core.monitors.exchanges import ExchangeMonitor, exchange_budgets
 from core.monitors.exchanges import host_of as exchange_host
 from core.monitors.ingest import Ingestor, IngestStats
 from core.monitors.page import PageMonitor
@@ -71,7 +73,7 @@ class Poller:
         app: Any,
         *,
         tick_s: float = 1.0,
-        per_host: int = 2,
+        per_host: int | None = None,
         max_concurrency: int = 32,
         backoff_base_s: float = 60.0,
         max_backoff_s: float = 6 * 3600.0,
@@ -82,7 +84,11 @@ class Poller:
     ) -> None:
         self.app = app
         self.tick_s = tick_s
-        self.per_host = per_host
+        settings = app.settings
+        self.per_host = per_host or settings.host_concurrency
+        self.budget = HostBudget(
+            settings.host_requests_per_minute, overrides=exchange_budgets(settings)
+        )
         self.backoff_base_s = backoff_base_s
         self.max_backoff_s = max_backoff_s
         self.disable_after = disable_after
@@ -238,8 +244,14 @@ class Poller:
                 return await self._failed(
                     feed, PollError(f"no monitor for kind {feed.kind}", permanent=True)
                 )
+            wait = self.budget.take(host)
+            if wait > 0:  # the host's requests/minute are spent: come back when they are not
+                feed.next_poll_at = now + timedelta(seconds=wait)
+                await feed.save(update_fields=["next_poll_at"])
+                return PollOutcome(feed_id, "waiting", error=f"{host} budget spent")
             try:
-                async with self._all, self._hosts[host]:
+                # host first: a feed queued behind its busy host holds no global slot
+                async with self._hosts[host], self._all:
                     result = await monitor.poll(feed)
             except PollError as exc:
                 return await self._failed(feed, exc, host)
@@ -251,7 +263,7 @@ class Poller:
             stats = await self.ingestor.ingest(
                 feed, result.items, source_kind=str(feed.kind), fetched_at=datetime.now(UTC)
             )
-            await self._succeeded(feed, result, host)
+            await self._succeeded(feed, result, host, new=stats.new + stats.corroborated)
             if stats.new or stats.alerts:
                 log.debug("feed %s: %s", feed.id, stats.to_dict())
             return PollOutcome(feed_id, "not_modified" if result.not_modified else "ok", stats)
@@ -261,7 +273,30 @@ class Poller:
         await self.app.kv.set(f"host-wait:{host}", str(until.timestamp()), ttl_s=seconds + 1)
         return until
 
-    async def _succeeded(self, feed: Feed, result: PollResult, host: str) -> None:
+    def interval_after(self, feed: Feed, state: dict[str, Any], new: int) -> float:
+        """The next interval: adaptive (POLL_ADAPTIVE) within the bounds, else the feed's own.
+
+        Exchange feeds keep the interval an admin set: it is already inside the exchange's
+        documented limit, and every announcement there is worth seeing at once.
+        """
+        settings = self.app.settings
+        if not settings.poll_adaptive or str(feed.kind) == "exchange":
+            return float(feed.interval_s)
+        bounds = Bounds.for_feed(
+            feed.interval_s, settings.poll_min_interval_s, settings.poll_max_interval_s
+        )
+        interval, adapted = next_interval(
+            state,
+            new=new,
+            now=datetime.now(UTC).timestamp(),
+            interval_s=feed.interval_s,
+            bounds=bounds,
+        )
+        state.clear()
+        state.update(adapted)
+        return interval
+
+    async def _succeeded(self, feed: Feed, result: PollResult, host: str, *, new: int = 0) -> None:
         now = datetime.now(UTC)
         feed.last_polled_at = now
         feed.last_success_at = now
@@ -274,7 +309,8 @@ class Poller:
             feed.etag = result.etag
         if result.last_modified is not None or not result.not_modified:
             feed.last_modified = result.last_modified
-        feed.next_poll_at = now + timedelta(seconds=self._jittered(feed.interval_s))
+        interval = self.interval_after(feed, state, new)
+        feed.next_poll_at = now + timedelta(seconds=self._jittered(interval))
         if result.retry_after:
             until = await self._host_wait(host, result.retry_after)
             feed.next_poll_at = max(feed.next_poll_at, until)

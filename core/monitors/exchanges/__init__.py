@@ -31,6 +31,7 @@ __all__ = [
     "ExchangeMonitor",
     "ExchangeSource",
     "RateLimit",
+    "exchange_budgets",
     "parse_exchange_query",
 ]
 
@@ -77,6 +78,19 @@ def host_of(settings: Any, query: str | None) -> str:
         return (urlsplit(endpoint_url(settings, query)).hostname or "").lower()
     except (InvalidInput, ValueError):
         return ""
+
+
+def exchange_budgets(settings: Any) -> dict[str, float]:
+    """host -> requests/minute from each polled exchange's documented limit (the strictest
+    where several share a host)."""
+    budgets: dict[str, float] = {}
+    for cls in EXCHANGES.values():
+        if cls.streaming:
+            continue
+        host = (urlsplit(api_base(settings, cls)).hostname or "").lower()
+        per_minute = cls.rate_limit.per_minute
+        budgets[host] = min(budgets.get(host, per_minute), per_minute)
+    return budgets
 
 
 class ExchangeMonitor:
