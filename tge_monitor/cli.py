@@ -79,9 +79,12 @@ def add_worker(app: App) -> None:
     """Monitors and the delivery dispatcher (wired as their issues land)."""
     from core.monitors.scheduler import Poller
     from core.monitors.stream import StreamRunner
+    from core.monitors.websub import WebSubRenewer
 
     app.add(Poller(app))
     app.add(StreamRunner(app))  # push sources: one leased connection per streaming feed
+    if app.settings.websub:
+        app.add(WebSubRenewer(app))  # WebSub leases renewed before they end
     add_delivery(app)
 
 

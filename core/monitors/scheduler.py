@@ -111,6 +111,7 @@ class Poller:
         self._scheduler: Any = None
         self._ticking: asyncio.Task[Any] | None = None
         self._summaries: set[asyncio.Task[None]] = set()
+        self._websub: Any = None
 
     # --- component ------------------------------------------------------------------------
 
@@ -264,9 +265,24 @@ class Poller:
                 feed, result.items, source_kind=str(feed.kind), fetched_at=datetime.now(UTC)
             )
             await self._succeeded(feed, result, host, new=stats.new + stats.corroborated)
+            if result.hub and result.topic and self.app.settings.websub:
+                await self._maybe_subscribe(feed, result.hub, result.topic)
             if stats.new or stats.alerts:
                 log.debug("feed %s: %s", feed.id, stats.to_dict())
             return PollOutcome(feed_id, "not_modified" if result.not_modified else "ok", stats)
+
+    async def _maybe_subscribe(self, feed: Feed, hub: str, topic: str) -> None:
+        """A feed that names a WebSub hub gets pushed; polling stays as the fallback."""
+        from core.monitors.websub import WebSub, wants_subscription
+
+        if not wants_subscription(feed, hub, topic):
+            return
+        if self._websub is None:
+            self._websub = WebSub(self.app)
+        try:
+            await self._websub.subscribe(feed, hub, topic)
+        except Exception:
+            log.exception("feed %s: WebSub subscription failed", feed.id)
 
     async def _host_wait(self, host: str, seconds: float) -> datetime:
         until = datetime.now(UTC) + timedelta(seconds=seconds)
@@ -279,9 +295,19 @@ class Poller:
         Exchange feeds keep the interval an admin set: it is already inside the exchange's
         documented limit, and every announcement there is worth seeing at once.
         """
+        from core.monitors.websub import FALLBACK_POLL_S, push_active
+
         settings = self.app.settings
         if not settings.poll_adaptive or str(feed.kind) == "exchange":
-            return float(feed.interval_s)
+            interval = float(feed.interval_s)
+        else:
+            interval = self._adapted(feed, state, new)
+        if push_active(feed):  # the hub pushes: polling is only the safety net
+            interval = max(interval, FALLBACK_POLL_S)
+        return interval
+
+    def _adapted(self, feed: Feed, state: dict[str, Any], new: int) -> float:
+        settings = self.app.settings
         bounds = Bounds.for_feed(
             feed.interval_s, settings.poll_min_interval_s, settings.poll_max_interval_s
         )
@@ -309,6 +335,12 @@ class Poller:
             feed.etag = result.etag
         if result.last_modified is not None or not result.not_modified:
             feed.last_modified = result.last_modified
+        if "websub" in state:
+            # the web process writes the subscription (verification, pushes): keep its
+            # latest word rather than what this poll read before it
+            fresh = await Feed.filter(id=feed.id).first().values_list("state", flat=True)
+            if isinstance(fresh, dict) and "websub" in fresh:
+                state["websub"] = fresh["websub"]
         interval = self.interval_after(feed, state, new)
         feed.next_poll_at = now + timedelta(seconds=self._jittered(interval))
         if result.retry_after:
