@@ -15,6 +15,7 @@ import queue
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from core.config import Settings, SettingsError
@@ -343,10 +344,52 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await app.stop()
 
+    if args.action in ("import", "export"):
+        return _sources_opml(args, settings)
     if args.action != "list" and not args.key:
         raise InvalidInput(f"sources {args.action} needs a catalogue key (or 'all')")
     for line in asyncio.run(go()):
         print(line)
+    return 0
+
+
+def _sources_opml(args: argparse.Namespace, settings: Settings) -> int:
+    """`sources import FILE.opml` adds a reader's feeds; `sources export [FILE]` writes ours."""
+    from core.services.opml import export_opml, import_opml, parse_opml
+
+    if args.action == "import":
+        if not args.key:
+            raise InvalidInput("sources import needs an OPML file (sources import feeds.opml)")
+        try:
+            data = Path(args.key).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {args.key}: {exc.strerror or exc}") from None
+        parse_opml(data)  # a bad document is refused before anything starts
+
+    async def go() -> Any:
+        app = create_app(settings)
+        try:
+            await app.open()
+            if args.action == "export":
+                return await export_opml()
+            return await import_opml(app.feeds, data)
+        finally:
+            await app.stop()
+
+    result = asyncio.run(go())
+    if args.action == "export":
+        if args.key:
+            Path(args.key).write_text(result)
+            print(f"wrote {result.count('<outline ')} feed(s) to {args.key}")
+        else:
+            sys.stdout.write(result)
+        return 0
+    for row in result["skipped"]:
+        print(f"skipped {row['url']}: {row['reason']}")
+    print(
+        f"imported {args.key}: {len(result['added'])} feed(s) added, "
+        f"{len(result['skipped'])} skipped of {result['total']}"
+    )
     return 0
 
 
@@ -625,9 +668,16 @@ def parser() -> argparse.ArgumentParser:
     ip = csub.add_parser("import", help="add or update companies from a companies.json list")
     ip.add_argument("file", help="a JSON list of {name, tokens, aliases, priority, ...}")
     ip.set_defaults(func=cmd_companies)
-    sp = command("sources", "list or switch the default source catalogue")
-    sp.add_argument("action", choices=["list", "enable", "disable"], help="what to do")
-    sp.add_argument("key", nargs="?", help="a catalogue key from 'sources list', or 'all'")
+    sp = command("sources", "list or switch the default source catalogue; import or export OPML")
+    sp.add_argument(
+        "action", choices=["list", "enable", "disable", "import", "export"], help="what to do"
+    )
+    sp.add_argument(
+        "key",
+        nargs="?",
+        help="enable/disable: a catalogue key from 'sources list', or 'all'; import: an OPML "
+        "file; export: the file to write (standard output without)",
+    )
     sp.set_defaults(func=cmd_sources)
     sp = command("health", "check that a running tge-monitor process is alive (exit 0/1)")
     sp.add_argument(
