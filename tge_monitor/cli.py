@@ -516,6 +516,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         choice = settings.scoring_model
         model_path = None if choice.lower() in RULES_ONLY else (choice or BUNDLED_MODEL)
         result = bench_scoring(companies=args.companies, items=args.items, model_path=model_path)
+    elif args.what == "ingest" and args.sources:
+        from core.monitors.scheduler_bench import bench_sources
+
+        result = asyncio.run(bench_sources(args.sources, window_s=args.window))
     elif args.what == "ingest":
         from core.monitors.bench import bench_ingest
 
@@ -555,6 +559,12 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from web.bench import bench_login
 
         result = asyncio.run(bench_login(settings))
+    elif args.what == "latency":
+        from core.monitors.latency_bench import bench_latency
+
+        result = asyncio.run(
+            bench_latency(items=args.latency_items, poll_interval_s=args.poll_interval)
+        )
     else:
         print(f"bench {args.what}: not available yet", file=sys.stderr)
         return 2
@@ -769,6 +779,7 @@ def parser() -> argparse.ArgumentParser:
             "login",
             "companies",
             "memory",
+            "latency",
         ],
         help="what to measure",
     )
@@ -778,6 +789,21 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--items", type=int, default=2_000, help="items to score (scoring)")
     sp.add_argument(
         "--memory-companies", type=int, default=50_000, help="companies to load (bench memory)"
+    )
+    sp.add_argument(
+        "--latency-items", type=int, default=20, help="items published per path (latency)"
+    )
+    sp.add_argument(
+        "--sources",
+        type=int,
+        default=0,
+        help="ingest: instead of parsing, run the poller over this many quiet (304) sources",
+    )
+    sp.add_argument(
+        "--window", type=float, default=60.0, help="seconds to measure (ingest --sources)"
+    )
+    sp.add_argument(
+        "--poll-interval", type=int, default=2, help="the exchange feed's interval, s (latency)"
     )
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.set_defaults(func=cmd_bench)
