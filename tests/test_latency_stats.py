@@ -100,3 +100,17 @@ def test_pipeline_histograms_are_exported() -> None:
     assert 'tge_latency_source_to_fetch_seconds_bucket{kind="exchange",le="5.0"} 1.0' in text
     assert 'tge_latency_fetch_to_alert_seconds_count{kind="rss"} 1.0' in text
     assert 'tge_latency_alert_to_sent_seconds_bucket{channel="telegram",le="0.5"} 1.0' in text
+
+
+async def test_status_command_tells_the_latency(app: App) -> None:
+    from tests.test_commands import ctx_for, execute
+
+    ctx = await ctx_for(app)
+    reply = await execute(app, "status", "", ctx)
+    assert dict(reply.fields)["Latency, 24 h"] == "no alerts sent in the last 24 h"
+    owner = await User.get(id=ctx.user.id)
+    await _sent(owner, None, "telegram", 12, 0, fetched_ago=11, alerted_ago=1, n=1)
+    reply = await execute(app, "status", "", ctx)
+    assert dict(reply.fields)["Latency, 24 h"] == (
+        "publication to delivery p50 12.0 s, p95 12.0 s (1 sends)"
+    )
