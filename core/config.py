@@ -92,6 +92,20 @@ class Settings:
     rate_limit_commands: Limit = DEFAULT_LIMITS["commands"]
     rate_limit_login_account: Limit = DEFAULT_LIMITS["login_account"]
     ws_max_per_user: int = 20
+    # exchange announcement APIs: name -> API root (tests and mirrors point them elsewhere)
+    exchange_api_bases: dict[str, str] = field(default_factory=dict)
+    binance_api_key: str = field(default="", repr=False)
+    binance_api_secret: str = field(default="", repr=False)
+    # polling: each feed's interval follows its publish rate within these bounds
+    poll_adaptive: bool = True
+    poll_min_interval_s: int = 30
+    poll_max_interval_s: int = 3600
+    # the per-host budget: polls at once and polls a minute to one host
+    host_concurrency: int = 2
+    host_requests_per_minute: int = 60
+    # WebSub: subscribe to a feed's hub when it names one (push, with polling as fallback)
+    websub: bool = True
+    websub_lease_s: int = 86400
 
     @property
     def rate_limits(self) -> dict[str, Limit]:
@@ -194,6 +208,24 @@ def _http_url(name: str, raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
     return value
+
+
+def _exchange_bases(raw: str) -> dict[str, str]:
+    """`okx=https://mirror.example,binance=wss://…` → {name: root}; names checked on use."""
+    bases: dict[str, str] = {}
+    for part in raw.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        name, sep, url = part.partition("=")
+        value = url.strip().rstrip("/")
+        scheme = urlsplit(value).scheme if sep else ""
+        if not name.strip() or scheme not in ("http", "https", "ws", "wss"):
+            raise SettingsError(
+                "EXCHANGE_API_BASES must be name=URL pairs separated by commas "
+                f"(e.g. okx=https://www.okx.com), got {part.strip()!r}"
+            )
+        bases[name.strip().lower()] = value
+    return bases
 
 
 def _rate_limit(name: str, raw: str | None, default: Limit) -> Limit:
@@ -341,6 +373,22 @@ def _parse(env: dict[str, str]) -> Settings:
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),
         ws_max_per_user=_int("WS_MAX_PER_USER", get("WS_MAX_PER_USER", "20"), 1, 10_000),
+        exchange_api_bases=_exchange_bases(get("EXCHANGE_API_BASES", "")),
+        binance_api_key=get("BINANCE_API_KEY", "").strip(),
+        binance_api_secret=get("BINANCE_API_SECRET", "").strip(),
+        poll_adaptive=_bool("POLL_ADAPTIVE", get("POLL_ADAPTIVE", "true")),
+        poll_min_interval_s=_int(
+            "POLL_MIN_INTERVAL_S", get("POLL_MIN_INTERVAL_S", "30"), 1, 7 * 86400
+        ),
+        poll_max_interval_s=_int(
+            "POLL_MAX_INTERVAL_S", get("POLL_MAX_INTERVAL_S", "3600"), 1, 7 * 86400
+        ),
+        host_concurrency=_int("HOST_CONCURRENCY", get("HOST_CONCURRENCY", "2"), 1, 100),
+        host_requests_per_minute=_int(
+            "HOST_REQUESTS_PER_MINUTE", get("HOST_REQUESTS_PER_MINUTE", "60"), 1, 100_000
+        ),
+        websub=_bool("WEBSUB", get("WEBSUB", "true")),
+        websub_lease_s=_int("WEBSUB_LEASE_S", get("WEBSUB_LEASE_S", "86400"), 60, 30 * 86400),
         default_sources=_bool("DEFAULT_SOURCES", get("DEFAULT_SOURCES", "true")),
         default_companies=_bool("DEFAULT_COMPANIES", get("DEFAULT_COMPANIES", "true")),
         trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES", "")),

@@ -24,6 +24,26 @@ log = logging.getLogger(__name__)
 
 CONTENT_TYPE_LATEST = _CONTENT_TYPE
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+# publication → alert → send: from a push in under a second to a slow poll in minutes
+PIPELINE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 900.0)
+# stage name → (metric name, help, label)
+PIPELINE_STAGES = {
+    "source_to_fetch": (
+        "tge_latency_source_to_fetch_seconds",
+        "Publication time the source states to our fetch of the item",
+        "kind",
+    ),
+    "fetch_to_alert": (
+        "tge_latency_fetch_to_alert_seconds",
+        "Fetch of an item to its stored alert (dedup, scoring, link review)",
+        "kind",
+    ),
+    "alert_to_sent": (
+        "tge_latency_alert_to_sent_seconds",
+        "Stored alert to the channel accepting the message",
+        "channel",
+    ),
+}
 
 
 class Metrics:
@@ -109,6 +129,10 @@ class Metrics:
             "Sends not yet recorded in the database (journaled)",
             registry=r,
         )
+        self.pipeline_latency = {
+            stage: Histogram(name, text, [label], buckets=PIPELINE_BUCKETS, registry=r)
+            for stage, (name, text, label) in PIPELINE_STAGES.items()
+        }
         # labelled children looked up once: `labels()` costs a lock and a tuple per call
         self._latency_children: dict[tuple[str, str], Any] = {}
         self._request_children: dict[tuple[str, str, int], Any] = {}
@@ -127,6 +151,11 @@ class Metrics:
                 method, route, str(status)
             )
         counter.inc()
+
+    def observe_latency(self, stage: str, seconds: float, **label: str) -> None:
+        """One item's time through a pipeline stage (see PIPELINE_STAGES)."""
+        (value,) = label.values()
+        self.pipeline_latency[stage].labels(value or "unknown").observe(max(0.0, seconds))
 
     async def refresh(self) -> None:
         """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged."""

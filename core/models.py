@@ -47,6 +47,7 @@ class FeedKind(StrEnum):
     RSS = "rss"
     TWITTER = "twitter"
     PAGE = "page"
+    EXCHANGE = "exchange"
 
 
 class DestinationKind(StrEnum):
@@ -205,7 +206,11 @@ class Feed(Model):
     """A source to poll, with its conditional-GET state and health."""
 
     id = fields.IntField(primary_key=True)
-    kind = fields.CharEnumField(FeedKind, max_length=16)
+    # the column comment stays as first written: aerich cannot alter a comment on SQLite, and
+    # a new kind (exchange) needs no schema change (VARCHAR(16); the enum is checked in Python)
+    kind = fields.CharEnumField(
+        FeedKind, max_length=16, description="RSS: rss\nTWITTER: twitter\nPAGE: page"
+    )
     name = fields.CharField(max_length=128, default="")
     url = fields.CharField(max_length=2048, null=True)
     query = fields.CharField(max_length=512, null=True)
@@ -244,7 +249,9 @@ class Item(Model):
     title = fields.TextField(default="")
     text = fields.TextField(default="")
     author = fields.CharField(max_length=256, default="")
-    published_at = fields.DatetimeField(null=True)
+    published_at = fields.DatetimeField(null=True)  # as the source states it
+    fetched_at = fields.DatetimeField(null=True)  # when our fetch (or push) brought it in
+    scored_at = fields.DatetimeField(null=True)  # when scoring finished
     fingerprint = fields.CharField(max_length=64, db_index=True)
     source_count = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)

@@ -40,13 +40,15 @@ PHASES = {
 # them with a 422 naming the field: an opaque cursor that this list never handed out, a link
 # code no bot issued, a command's free-text arguments, a destination address whose rules
 # depend on its kind (or, on PATCH, on the stored destination's kind), a feed URL whose
-# host resolves to a refused address, and an official domain or @handle (a domain is judged
-# against the public-suffix list). Everything else keeps the default.
+# host resolves to a refused address, an official domain or @handle (a domain is judged
+# against the public-suffix list), and an OPML document (XML, which a JSON string's schema
+# cannot describe). Everything else keeps the default.
 ACCEPTED = '["2xx", "3xx", "401", "403", "404", "409", "422", "429"]'
 STATE_DEPENDENT = [
     "/alerts",
     "/companies",
     "/feeds",
+    "/feeds/opml",
     "/subscriptions",
     "/destinations",
     "/destinations/{id}",

@@ -15,6 +15,7 @@ import queue
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from core.config import Settings, SettingsError
@@ -78,8 +79,13 @@ def add_web(app: App) -> None:
 def add_worker(app: App) -> None:
     """Monitors and the delivery dispatcher (wired as their issues land)."""
     from core.monitors.scheduler import Poller
+    from core.monitors.stream import StreamRunner
+    from core.monitors.websub import WebSubRenewer
 
     app.add(Poller(app))
+    app.add(StreamRunner(app))  # push sources: one leased connection per streaming feed
+    if app.settings.websub:
+        app.add(WebSubRenewer(app))  # WebSub leases renewed before they end
     add_delivery(app)
 
 
@@ -340,10 +346,52 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await app.stop()
 
+    if args.action in ("import", "export"):
+        return _sources_opml(args, settings)
     if args.action != "list" and not args.key:
         raise InvalidInput(f"sources {args.action} needs a catalogue key (or 'all')")
     for line in asyncio.run(go()):
         print(line)
+    return 0
+
+
+def _sources_opml(args: argparse.Namespace, settings: Settings) -> int:
+    """`sources import FILE.opml` adds a reader's feeds; `sources export [FILE]` writes ours."""
+    from core.services.opml import export_opml, import_opml, parse_opml
+
+    if args.action == "import":
+        if not args.key:
+            raise InvalidInput("sources import needs an OPML file (sources import feeds.opml)")
+        try:
+            data = Path(args.key).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {args.key}: {exc.strerror or exc}") from None
+        parse_opml(data)  # a bad document is refused before anything starts
+
+    async def go() -> Any:
+        app = create_app(settings)
+        try:
+            await app.open()
+            if args.action == "export":
+                return await export_opml()
+            return await import_opml(app.feeds, data)
+        finally:
+            await app.stop()
+
+    result = asyncio.run(go())
+    if args.action == "export":
+        if args.key:
+            Path(args.key).write_text(result)
+            print(f"wrote {result.count('<outline ')} feed(s) to {args.key}")
+        else:
+            sys.stdout.write(result)
+        return 0
+    for row in result["skipped"]:
+        print(f"skipped {row['url']}: {row['reason']}")
+    print(
+        f"imported {args.key}: {len(result['added'])} feed(s) added, "
+        f"{len(result['skipped'])} skipped of {result['total']}"
+    )
     return 0
 
 
@@ -480,6 +528,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         choice = settings.scoring_model
         model_path = None if choice.lower() in RULES_ONLY else (choice or BUNDLED_MODEL)
         result = bench_scoring(companies=args.companies, items=args.items, model_path=model_path)
+    elif args.what == "ingest" and args.sources:
+        from core.monitors.scheduler_bench import bench_sources
+
+        result = asyncio.run(bench_sources(args.sources, window_s=args.window))
     elif args.what == "ingest":
         from core.monitors.bench import bench_ingest
 
@@ -519,6 +571,12 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from web.bench import bench_login
 
         result = asyncio.run(bench_login(settings))
+    elif args.what == "latency":
+        from core.monitors.latency_bench import bench_latency
+
+        result = asyncio.run(
+            bench_latency(items=args.latency_items, poll_interval_s=args.poll_interval)
+        )
     else:
         print(f"bench {args.what}: not available yet", file=sys.stderr)
         return 2
@@ -632,9 +690,16 @@ def parser() -> argparse.ArgumentParser:
     ip = csub.add_parser("import", help="add or update companies from a companies.json list")
     ip.add_argument("file", help="a JSON list of {name, tokens, aliases, priority, ...}")
     ip.set_defaults(func=cmd_companies)
-    sp = command("sources", "list or switch the default source catalogue")
-    sp.add_argument("action", choices=["list", "enable", "disable"], help="what to do")
-    sp.add_argument("key", nargs="?", help="a catalogue key from 'sources list', or 'all'")
+    sp = command("sources", "list or switch the default source catalogue; import or export OPML")
+    sp.add_argument(
+        "action", choices=["list", "enable", "disable", "import", "export"], help="what to do"
+    )
+    sp.add_argument(
+        "key",
+        nargs="?",
+        help="enable/disable: a catalogue key from 'sources list', or 'all'; import: an OPML "
+        "file; export: the file to write (standard output without)",
+    )
     sp.set_defaults(func=cmd_sources)
     sp = command("health", "check that a running tge-monitor process is alive (exit 0/1)")
     sp.add_argument(
@@ -737,6 +802,7 @@ def parser() -> argparse.ArgumentParser:
             "login",
             "companies",
             "memory",
+            "latency",
         ],
         help="what to measure",
     )
@@ -746,6 +812,21 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--items", type=int, default=2_000, help="items to score (scoring)")
     sp.add_argument(
         "--memory-companies", type=int, default=50_000, help="companies to load (bench memory)"
+    )
+    sp.add_argument(
+        "--latency-items", type=int, default=20, help="items published per path (latency)"
+    )
+    sp.add_argument(
+        "--sources",
+        type=int,
+        default=0,
+        help="ingest: instead of parsing, run the poller over this many quiet (304) sources",
+    )
+    sp.add_argument(
+        "--window", type=float, default=60.0, help="seconds to measure (ingest --sources)"
+    )
+    sp.add_argument(
+        "--poll-interval", type=int, default=2, help="the exchange feed's interval, s (latency)"
     )
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.set_defaults(func=cmd_bench)

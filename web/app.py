@@ -31,6 +31,7 @@ from web.keys import (
 from web.middlewares import access_middleware, dispatch_middleware, error_middleware
 from web.routes import all_routes
 from web.routes.system import STATIC, favicon, openapi_30, swagger_asset
+from web.routes.websub import add_websub_routes
 from web.ws import WsHub, hub_ctx, ws_handler
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_web_app(app: App, config: WebConfig | None = None) -> web.Application
     webapp.router.add_get("/docs/openapi-3.0.json", openapi_30, allow_head=False)
     webapp.router.add_get("/docs/static/{name}", swagger_asset, allow_head=False)
     webapp.router.add_get("/favicon.ico", favicon, allow_head=False)
+    add_websub_routes(webapp)  # hubs verify and push here (PUBLIC_BASE_URL/websub/<feed>)
     alerts_cache: TTLCache[bytes] = TTLCache(config.alerts_cache_s)
     webapp[ALERTS_CACHE_KEY] = alerts_cache
     webapp[AUTH_CACHE_KEY] = TTLCache(config.auth_cache_s, max_entries=10_000)

@@ -11,6 +11,7 @@ from core.ratelimit import Decision
 from core.runtime import App
 
 if TYPE_CHECKING:
+    from core.monitors.websub import WebSub
     from web.cache import TTLCache
     from web.config import WebConfig
     from web.schema import RouteSpec
@@ -26,6 +27,7 @@ ALERTS_CACHE_KEY: web.AppKey[TTLCache[bytes]] = web.AppKey("tge_alerts_cache")
 AUTH_CACHE_KEY: web.AppKey[TTLCache[Principal]] = web.AppKey("tge_auth_cache")
 SPECS_KEY: web.AppKey[dict[Any, RouteSpec]] = web.AppKey("tge_route_specs")
 ROUTES_KEY: web.AppKey[list[RouteSpec]] = web.AppKey("tge_route_table")
+WEBSUB_KEY: web.AppKey[WebSub] = web.AppKey("tge_websub")
 # TRUSTED_PROXIES, parsed once: peers whose X-Forwarded-For is believed
 TRUSTED_PROXIES_KEY: web.AppKey[tuple[IPNetwork, ...]] = web.AppKey("tge_trusted_proxies")
 

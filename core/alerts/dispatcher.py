@@ -836,7 +836,14 @@ class Dispatcher:
         kind = outcome.kind
         if kind == OutcomeKind.SENT:
             await self._finish(row, DeliveryStatus.SENT, external_id=outcome.external_id)
-            if message.event_id is not None:
+            if metrics is not None and message.created_at is not None:
+                created = message.created_at
+                if created.tzinfo is None:
+                    created = created.replace(tzinfo=UTC)
+                metrics.observe_latency(
+                    "alert_to_sent", (now_utc() - created).total_seconds(), channel=channel.kind
+                )
+            if message.event_id is not None:  # after the latency: an edit is not the send
                 await self._event_sent(channel, dest, message.event_id, outcome.external_id)
             return None
         if kind == OutcomeKind.RATE_LIMITED:

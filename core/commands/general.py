@@ -73,4 +73,24 @@ async def status(ctx: CommandContext) -> Reply:
     fields.append(("Last alert", _ago(last.created_at) if last else "none yet"))
     pending = await Delivery.filter(status=DeliveryStatus.PENDING).count()
     fields.append(("Queue", f"{pending} pending deliveries"))
+    fields.append(("Latency, 24 h", await _latency_line()))
     return Reply("", title="TGE Monitor status", fields=fields)
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} s" if value < 60 else f"{value / 60:.1f} min"
+
+
+async def _latency_line() -> str:
+    """Publication → delivery over the last day, as the dashboard shows it."""
+    from core.services.latency import latency_summary
+
+    data = await latency_summary(24)
+    if not data["count"]:
+        return "no alerts sent in the last 24 h"
+    return (
+        f"publication to delivery p50 {_seconds(data['p50_s'])}, "
+        f"p95 {_seconds(data['p95_s'])} ({data['count']} sends)"
+    )

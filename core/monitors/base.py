@@ -53,6 +53,8 @@ class PollResult:
     state: dict[str, Any] | None = None
     bozo: str | None = None
     retry_after: float | None = None  # the source asked us to slow down (rate limit headers)
+    hub: str | None = None  # a WebSub hub the document names (rel="hub")
+    topic: str | None = None  # the document's own address for the hub (rel="self")
 
 
 class PollError(Exception):

@@ -96,9 +96,17 @@ class Ingestor:
         return engine
 
     async def ingest(
-        self, feed: Feed | None, entries: Sequence[RawItem], *, source_kind: str = "rss"
+        self,
+        feed: Feed | None,
+        entries: Sequence[RawItem],
+        *,
+        source_kind: str = "rss",
+        fetched_at: datetime | None = None,
     ) -> IngestStats:
+        """Store, score and alert new entries; `fetched_at` is when the fetch (or push) that
+        brought them returned (the latency clock's second mark; now when not given)."""
         stats = IngestStats(seen=len(entries))
+        fetched_at = fetched_at or datetime.now(UTC)
         if not entries:
             return stats
         batch: dict[str, RawItem] = {}
@@ -117,7 +125,7 @@ class Ingestor:
         for guid, entry in batch.items():
             if guid in known:
                 continue
-            await self._one(feed, entry, source_kind, stats)
+            await self._one(feed, entry, source_kind, stats, fetched_at)
         if feed is not None and stats.new + stats.corroborated:
             await Feed.filter(id=feed.id).update(
                 items_seen=F("items_seen") + (stats.new + stats.corroborated)
@@ -135,7 +143,12 @@ class Ingestor:
         return None
 
     async def _one(
-        self, feed: Feed | None, entry: RawItem, source_kind: str, stats: IngestStats
+        self,
+        feed: Feed | None,
+        entry: RawItem,
+        source_kind: str,
+        stats: IngestStats,
+        fetched_at: datetime,
     ) -> None:
         canonical = canonical_url(entry.url)
         fingerprint = title_fingerprint(entry.title or entry.text[:200])
@@ -143,13 +156,16 @@ class Ingestor:
             k for k in (canonical and f"url:{canonical}", fingerprint and f"fp:{fingerprint}") if k
         ]
         async with story_lock(self._story_locks, keys):
-            item = await self._store(feed, entry, canonical, fingerprint, stats)
+            item = await self._store(feed, entry, canonical, fingerprint, stats, fetched_at)
         if item is None:
             return
         stats.new += 1
         analysis = self.engine.analyze(
             entry.title, entry.text, source_kind=source_kind, published=entry.published
         )
+        item.scored_at = datetime.now(UTC)
+        await Item.filter(id=item.id).update(scored_at=item.scored_at)
+        self._observe_fetch(item, feed)
         threshold = self.app.settings.alert_threshold
         if analysis.confidence < threshold:
             stats.analyses[item.id] = analysis
@@ -171,6 +187,13 @@ class Ingestor:
         alert = await self._alert(item, feed, analysis, links)
         if alert is not None:
             stats.alerts.append(alert)
+            metrics = getattr(self.app, "metrics", None)
+            if metrics is not None and item.fetched_at is not None:
+                metrics.observe_latency(
+                    "fetch_to_alert",
+                    (datetime.now(UTC) - item.fetched_at).total_seconds(),
+                    kind=str(feed.kind) if feed else "",
+                )
 
     async def _store(
         self,
@@ -179,6 +202,7 @@ class Ingestor:
         canonical: str,
         fingerprint: str,
         stats: IngestStats,
+        fetched_at: datetime,
     ) -> Item | None:
         """A new Item, or None when the story is already known (then one more source of it)."""
         existing = await self._match(canonical, fingerprint)
@@ -206,6 +230,7 @@ class Ingestor:
                     text=entry.text,
                     author=entry.author,
                     published_at=entry.published,
+                    fetched_at=fetched_at,
                     fingerprint=fingerprint,
                 )
                 await ItemSource.create(item=item, feed=feed, guid=entry.guid, url=entry.url)
@@ -213,6 +238,15 @@ class Ingestor:
             stats.duplicates += 1  # another worker stored it first
             return None
         return item
+
+    def _observe_fetch(self, item: Item, feed: Feed | None) -> None:
+        """source→fetch latency: from the publication time the source states to our fetch."""
+        metrics = getattr(self.app, "metrics", None)
+        if metrics is None or item.published_at is None or item.fetched_at is None:
+            return
+        lag = (item.fetched_at - item.published_at).total_seconds()
+        if 0 <= lag <= 7 * 86400:  # an old entry read for the first time is not latency
+            metrics.observe_latency("source_to_fetch", lag, kind=str(feed.kind) if feed else "")
 
     async def _alert(
         self, item: Item, feed: Feed | None, analysis: Analysis, links: Any = None

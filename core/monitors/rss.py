@@ -238,9 +238,14 @@ class RssMonitor:
             log.info("feed %s is malformed but readable: %s", feed.id, parsed.bozo[:200])
         elif parsed.fallback_reason:
             log.debug("feed %s read by feedparser: %s", feed.id, parsed.fallback_reason)
+        from core.monitors.websub import discover
+
+        hub, topic = discover(res.body, res.headers, res.url or feed.url or "")
         return PollResult(
             items=parsed.items,
             etag=(res.headers.get("ETag") or "")[:256] or None,
             last_modified=(res.headers.get("Last-Modified") or "")[:64] or None,
             bozo=parsed.bozo,
+            hub=hub,
+            topic=topic,
         )

@@ -28,7 +28,11 @@ from tortoise.expressions import Q
 
 from core.bus import lease
 from core.models import Feed
+from core.monitors.adaptive import Bounds, next_interval
 from core.monitors.base import Monitor, PollError, PollResult
+from core.monitors.budget import HostBudget
+from core.monitors.exchanges import ExchangeMonitor, exchange_budgets
+from core.monitors.exchanges import host_of as exchange_host
 from core.monitors.ingest import Ingestor, IngestStats
 from core.monitors.page import PageMonitor
 from core.monitors.rss import RssMonitor
@@ -69,7 +73,7 @@ class Poller:
         app: Any,
         *,
         tick_s: float = 1.0,
-        per_host: int = 2,
+        per_host: int | None = None,
         max_concurrency: int = 32,
         backoff_base_s: float = 60.0,
         max_backoff_s: float = 6 * 3600.0,
@@ -80,7 +84,11 @@ class Poller:
     ) -> None:
         self.app = app
         self.tick_s = tick_s
-        self.per_host = per_host
+        settings = app.settings
+        self.per_host = per_host or settings.host_concurrency
+        self.budget = HostBudget(
+            settings.host_requests_per_minute, overrides=exchange_budgets(settings)
+        )
         self.backoff_base_s = backoff_base_s
         self.max_backoff_s = max_backoff_s
         self.disable_after = disable_after
@@ -91,6 +99,7 @@ class Poller:
             "rss": RssMonitor(app.fetcher),
             "page": PageMonitor(app.fetcher),
             "twitter": self.twitter,
+            "exchange": ExchangeMonitor(app),
         }
         self.lease_ttl_s = app.settings.fetch_timeout_s * 3 + 30
         self._random = random.Random(seed)
@@ -102,6 +111,7 @@ class Poller:
         self._scheduler: Any = None
         self._ticking: asyncio.Task[Any] | None = None
         self._summaries: set[asyncio.Task[None]] = set()
+        self._websub: Any = None
 
     # --- component ------------------------------------------------------------------------
 
@@ -194,6 +204,12 @@ class Poller:
         grown = self.backoff_base_s * 2 ** min(max(0, failures - 1), 30)
         return min(self.max_backoff_s, max(float(feed.interval_s), grown))
 
+    def host_for(self, feed: Feed) -> str:
+        """The host a poll of this feed talks to (the unit of the per-host budget)."""
+        if str(feed.kind) == "exchange":
+            return exchange_host(self.app.settings, feed.query)
+        return self.host_of(feed, self.app.settings.twitter_api_base)
+
     @staticmethod
     def host_of(feed: Feed, twitter_base: str) -> str:
         url = twitter_base if str(feed.kind) == "twitter" else (feed.url or "")
@@ -211,20 +227,32 @@ class Poller:
             feed = await Feed.get_or_none(id=feed_id)
             if feed is None or not feed.enabled:
                 return PollOutcome(feed_id, "disabled")
-            host = self.host_of(feed, self.app.settings.twitter_api_base)
+            monitor = self.monitors.get(str(feed.kind))
+            streams = getattr(monitor, "streams", None)
+            if streams is not None and streams(feed):
+                # pushed over a connection by the StreamRunner; look again in an hour
+                feed.next_poll_at = datetime.now(UTC) + timedelta(hours=1)
+                await feed.save(update_fields=["next_poll_at"])
+                return PollOutcome(feed_id, "skipped", error="a streaming source")
+            host = self.host_for(feed)
             now = datetime.now(UTC)
             wait_until = await self.app.kv.get(f"host-wait:{host}")
             if wait_until and float(wait_until) > now.timestamp():
                 feed.next_poll_at = datetime.fromtimestamp(float(wait_until), UTC)
                 await feed.save(update_fields=["next_poll_at"])
                 return PollOutcome(feed_id, "waiting", error=f"{host} asked us to wait")
-            monitor = self.monitors.get(str(feed.kind))
             if monitor is None:
                 return await self._failed(
                     feed, PollError(f"no monitor for kind {feed.kind}", permanent=True)
                 )
+            wait = self.budget.take(host)
+            if wait > 0:  # the host's requests/minute are spent: come back when they are not
+                feed.next_poll_at = now + timedelta(seconds=wait)
+                await feed.save(update_fields=["next_poll_at"])
+                return PollOutcome(feed_id, "waiting", error=f"{host} budget spent")
             try:
-                async with self._all, self._hosts[host]:
+                # host first: a feed queued behind its busy host holds no global slot
+                async with self._hosts[host], self._all:
                     result = await monitor.poll(feed)
             except PollError as exc:
                 return await self._failed(feed, exc, host)
@@ -233,18 +261,68 @@ class Poller:
             except Exception as exc:
                 log.exception("feed %s: unexpected error while polling", feed.id)
                 return await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]), host)
-            stats = await self.ingestor.ingest(feed, result.items, source_kind=str(feed.kind))
-            await self._succeeded(feed, result, host)
+            stats = await self.ingestor.ingest(
+                feed, result.items, source_kind=str(feed.kind), fetched_at=datetime.now(UTC)
+            )
+            await self._succeeded(feed, result, host, new=stats.new + stats.corroborated)
+            if result.hub and result.topic and self.app.settings.websub:
+                await self._maybe_subscribe(feed, result.hub, result.topic)
             if stats.new or stats.alerts:
                 log.debug("feed %s: %s", feed.id, stats.to_dict())
             return PollOutcome(feed_id, "not_modified" if result.not_modified else "ok", stats)
+
+    async def _maybe_subscribe(self, feed: Feed, hub: str, topic: str) -> None:
+        """A feed that names a WebSub hub gets pushed; polling stays as the fallback."""
+        from core.monitors.websub import WebSub, wants_subscription
+
+        if not wants_subscription(feed, hub, topic):
+            return
+        if self._websub is None:
+            self._websub = WebSub(self.app)
+        try:
+            await self._websub.subscribe(feed, hub, topic)
+        except Exception:
+            log.exception("feed %s: WebSub subscription failed", feed.id)
 
     async def _host_wait(self, host: str, seconds: float) -> datetime:
         until = datetime.now(UTC) + timedelta(seconds=seconds)
         await self.app.kv.set(f"host-wait:{host}", str(until.timestamp()), ttl_s=seconds + 1)
         return until
 
-    async def _succeeded(self, feed: Feed, result: PollResult, host: str) -> None:
+    def interval_after(self, feed: Feed, state: dict[str, Any], new: int) -> float:
+        """The next interval: adaptive (POLL_ADAPTIVE) within the bounds, else the feed's own.
+
+        Exchange feeds keep the interval an admin set: it is already inside the exchange's
+        documented limit, and every announcement there is worth seeing at once.
+        """
+        from core.monitors.websub import FALLBACK_POLL_S, push_active
+
+        settings = self.app.settings
+        if not settings.poll_adaptive or str(feed.kind) == "exchange":
+            interval = float(feed.interval_s)
+        else:
+            interval = self._adapted(feed, state, new)
+        if push_active(feed):  # the hub pushes: polling is only the safety net
+            interval = max(interval, FALLBACK_POLL_S)
+        return interval
+
+    def _adapted(self, feed: Feed, state: dict[str, Any], new: int) -> float:
+        settings = self.app.settings
+        bounds = Bounds.for_feed(
+            feed.interval_s, settings.poll_min_interval_s, settings.poll_max_interval_s
+        )
+        interval, adapted = next_interval(
+            state,
+            new=new,
+            now=datetime.now(UTC).timestamp(),
+            interval_s=feed.interval_s,
+            bounds=bounds,
+        )
+        state.clear()
+        state.update(adapted)
+        return interval
+
+    async def _succeeded(self, feed: Feed, result: PollResult, host: str, *, new: int = 0) -> None:
         now = datetime.now(UTC)
         feed.last_polled_at = now
         feed.last_success_at = now
@@ -257,7 +335,14 @@ class Poller:
             feed.etag = result.etag
         if result.last_modified is not None or not result.not_modified:
             feed.last_modified = result.last_modified
-        feed.next_poll_at = now + timedelta(seconds=self._jittered(feed.interval_s))
+        if "websub" in state:
+            # the web process writes the subscription (verification, pushes): keep its
+            # latest word rather than what this poll read before it
+            fresh = await Feed.filter(id=feed.id).first().values_list("state", flat=True)
+            if isinstance(fresh, dict) and "websub" in fresh:
+                state["websub"] = fresh["websub"]
+        interval = self.interval_after(feed, state, new)
+        feed.next_poll_at = now + timedelta(seconds=self._jittered(interval))
         if result.retry_after:
             until = await self._host_wait(host, result.retry_after)
             feed.next_poll_at = max(feed.next_poll_at, until)

@@ -13,6 +13,7 @@ from typing import Any
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Feed, FeedKind, User, in_id_range
 from core.monitors.base import PollError
+from core.monitors.exchanges import endpoint_url, parse_exchange_query
 from core.monitors.twitter import RETWEET_POLICIES, TwitterMonitor, parse_x_source
 from core.redact import mask_secrets
 
@@ -89,9 +90,14 @@ class FeedService:
                 raise InvalidInput(
                     "interval_s must be a whole number", field="interval_s"
                 ) from None
-        if not MIN_INTERVAL_S <= interval_s <= MAX_INTERVAL_S:
+        exchange = None
+        if kind_enum is FeedKind.EXCHANGE:
+            exchange, ann_type = parse_exchange_query(query or url)
+        # an exchange API may be asked as often as its documented rate limit allows
+        lowest = exchange.rate_limit.min_interval_s if exchange else MIN_INTERVAL_S
+        if not lowest <= interval_s <= MAX_INTERVAL_S:
             raise InvalidInput(
-                f"interval_s must be between {MIN_INTERVAL_S} and {MAX_INTERVAL_S} seconds",
+                f"interval_s must be between {lowest} and {MAX_INTERVAL_S} seconds",
                 field="interval_s",
             )
         if not isinstance(name, str) or len(name) > 128:
@@ -100,6 +106,14 @@ class FeedService:
         if kind_enum is FeedKind.TWITTER:
             query, name, state = await self._x_source(query or url, name, retweets)
             url = None
+        elif exchange is not None:
+            if retweets is not None:
+                raise InvalidInput("retweets applies to X feeds only", field="retweets")
+            query = f"{exchange.name}:{ann_type}"
+            if await Feed.filter(kind=kind_enum, query=query).exists():
+                raise Conflict("that exchange category is already a feed", field="query")
+            url = endpoint_url(self.app.settings, query)
+            name = name or f"{exchange.label} announcements ({ann_type})"
         else:
             if not isinstance(url, str) or not url.strip():
                 raise InvalidInput("a URL is required", field="url")

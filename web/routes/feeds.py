@@ -18,7 +18,7 @@ from web.schema import (
     string,
 )
 
-KIND = {"type": "string", "enum": ["rss", "twitter", "page"]}
+KIND = {"type": "string", "enum": ["rss", "twitter", "page", "exchange"]}
 FEED = obj(
     {
         "id": integer(),
@@ -71,6 +71,45 @@ async def delete_feed(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def import_opml(request: web.Request) -> web.Response:
+    from core.services.opml import import_opml as import_document
+
+    data = body(request)
+    result = await import_document(
+        service(request, "feeds"),
+        data["opml"],
+        created_by=principal(request).user,
+        interval_s=data.get("interval_s", 300),
+    )
+    return json_response(result)
+
+
+async def export_opml(request: web.Request) -> web.Response:
+    from core.services.opml import export_opml as export_document
+
+    return web.Response(
+        text=await export_document(),
+        content_type="text/x-opml",
+        headers={"Content-Disposition": 'attachment; filename="tge-monitor-feeds.opml"'},
+    )
+
+
+OPML_IMPORTED = obj(
+    {
+        "total": integer(0),
+        "added": {
+            "type": "array",
+            "items": obj({"id": integer(), "url": string(), "name": string()}, ("id",), extra=True),
+        },
+        "skipped": {
+            "type": "array",
+            "items": obj({"url": string(), "reason": string()}, ("url", "reason")),
+        },
+    },
+    ("total", "added", "skipped"),
+)
+
+
 def routes(config: WebConfig) -> list[RouteSpec]:
     return [
         RouteSpec(
@@ -86,7 +125,9 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             "POST",
             "/feeds",
             create_feed,
-            "Add a feed; its URL must pass the safe-fetch checks (admin)",
+            "Add a feed; its URL must pass the safe-fetch checks (admin). An exchange feed "
+            "names its source in `query` (okx, bybit, kucoin, bitget, binance, optionally "
+            "`:category`) and may poll as often as the exchange's documented rate limit allows",
             "feeds",
             auth="admin",
             body=obj(
@@ -96,13 +137,44 @@ def routes(config: WebConfig) -> list[RouteSpec]:
                     "query": string(1, 512),
                     "selector": string(1, 256),
                     "retweets": {"type": "string", "enum": ["skip", "attribute"]},
-                    "interval_s": integer(60, 86400),
+                    "interval_s": integer(1, 86400),
                     "name": string(0, 128),
                 },
             ),
             response=FEED,
             status=201,
             errors=(403, 409, 422),
+        ),
+        RouteSpec(
+            "POST",
+            "/feeds/opml",
+            import_opml,
+            "Import a feed reader's OPML subscriptions as RSS feeds; each address passes the "
+            "safe-fetch checks, entries that do not are listed under `skipped` with the reason "
+            "(admin)",
+            "feeds",
+            auth="admin",
+            body=obj(
+                {
+                    "opml": {
+                        **string(1, 2 * 1024 * 1024),
+                        "description": "the OPML 2.0 document, as text",
+                    },
+                    "interval_s": integer(30, 86400),
+                },
+                ("opml",),
+            ),
+            response=OPML_IMPORTED,
+            errors=(403, 413, 422),
+            max_body=3 * 1024 * 1024,
+        ),
+        RouteSpec(
+            "GET",
+            "/feeds/opml",
+            export_opml,
+            "Every RSS/page feed as an OPML 2.0 document, for a feed reader",
+            "feeds",
+            content_type="text/x-opml",
         ),
         RouteSpec(
             "GET",

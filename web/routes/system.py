@@ -15,7 +15,7 @@ from web.config import WebConfig
 from web.errors import ApiError
 from web.keys import AUTH_CACHE_KEY, HUB_KEY, ROUTES_KEY
 from web.routes.common import app_of, json_response, params, service
-from web.schema import Param, RouteSpec, obj, string
+from web.schema import Param, RouteSpec, integer, obj, string
 from web.security import request_principal
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,37 @@ async def unsubscribe(request: web.Request) -> web.Response:
     return web.Response(text=page, content_type="text/html")
 
 
+async def latency(request: web.Request) -> web.Response:
+    from core.services.latency import latency_summary
+
+    return json_response(await latency_summary(int(params(request).get("hours") or 24)))
+
+
+_STATS = obj(
+    {
+        "count": integer(0),
+        "p50_s": {"type": ["number", "null"]},
+        "p95_s": {"type": ["number", "null"]},
+        "p99_s": {"type": ["number", "null"]},
+    },
+    ("count", "p50_s", "p95_s", "p99_s"),
+)
+LATENCY = obj(
+    {
+        "window_hours": integer(1, 720),
+        "count": integer(0),
+        "p50_s": {"type": ["number", "null"]},
+        "p95_s": {"type": ["number", "null"]},
+        "p99_s": {"type": ["number", "null"]},
+        "from_fetch": integer(0),
+        "by_channel": {"type": "object", "additionalProperties": _STATS},
+        "by_kind": {"type": "object", "additionalProperties": _STATS},
+        "stages_p50_s": {"type": "object", "additionalProperties": {"type": ["number", "null"]}},
+    },
+    ("window_hours", "count", "p50_s", "p95_s", "p99_s", "by_channel", "by_kind"),
+    extra=True,
+)
+
 HEALTH = obj(
     {"status": {"type": "string", "enum": ["ok", "degraded"]}, "checks": {"type": "object"}},
     ("status", "checks"),
@@ -163,6 +194,16 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             limit=None,
             response=HEALTH,
             errors=(503,),
+        ),
+        RouteSpec(
+            "GET",
+            "/stats/latency",
+            latency,
+            "Publication-to-delivery latency of sent alerts: p50/p95/p99 over the last "
+            "`hours` (default 24), per channel and per source kind, and each stage's median",
+            "system",
+            params=(Param("hours", integer(1, 720), description="window, hours"),),
+            response=LATENCY,
         ),
         RouteSpec(
             "GET",

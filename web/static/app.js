@@ -161,6 +161,57 @@ async function loadFeedbackStats() {
   } catch (e) { $("fb-total").textContent = "unavailable: " + e.message; }
 }
 
+function seconds(value) {
+  if (value === null || value === undefined) return "–";
+  return value < 60 ? `${value.toFixed(1)} s` : `${(value / 60).toFixed(1)} min`;
+}
+
+async function loadLatency() {
+  try {
+    const data = await api("GET", "/stats/latency?hours=24");
+    $("latency-total").textContent = data.count
+      ? `publication → delivery: p50 ${seconds(data.p50_s)}, p95 ${seconds(data.p95_s)} (${data.count} sends)`
+      : "publication → delivery: no alerts sent in the last 24 h";
+    const table = $("latency-channels");
+    table.replaceChildren();
+    const rows = Object.entries(data.by_channel || {});
+    if (rows.length) {
+      const head = el("tr");
+      head.append(el("th", "channel"), el("th", "p50"), el("th", "p95"));
+      table.append(head);
+      for (const [name, s] of rows) {
+        const tr = el("tr");
+        tr.append(el("td", name), el("td", seconds(s.p50_s), "num"), el("td", seconds(s.p95_s), "num"));
+        table.append(tr);
+      }
+    }
+  } catch (e) { $("latency-total").textContent = "latency unavailable: " + e.message; }
+}
+
+async function importOpml(event) {
+  event.preventDefault();
+  const file = $("opml-file").files[0];
+  if (!file) { $("opml-result").textContent = "choose an OPML file first"; return; }
+  try {
+    const result = await api("POST", "/feeds/opml", { opml: await file.text() });
+    const skipped = result.skipped.map((s) => `${s.url}: ${s.reason}`).join("; ");
+    $("opml-result").textContent = `${result.added.length} of ${result.total} feed(s) added` + (skipped ? `; skipped ${skipped}` : "");
+    await loadSide();
+  } catch (e) { $("opml-result").textContent = "import refused: " + e.message; }
+}
+
+async function exportOpml(event) {
+  event.preventDefault();
+  try {
+    const response = await fetch("/feeds/opml", { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const url = URL.createObjectURL(await response.blob());
+    const a = document.createElement("a");
+    a.href = url; a.download = "tge-monitor-feeds.opml"; a.click();
+    URL.revokeObjectURL(url);
+  } catch (e) { $("opml-result").textContent = "export failed: " + e.message; }
+}
+
 function fill(listId, items, render) {
   const list = $(listId);
   list.replaceChildren();
@@ -310,6 +361,8 @@ async function enter() {
   loadSide();
   loadEvents();
   loadFeedbackStats();
+  loadLatency();
+  $("opml-form").hidden = state.user.role !== "admin";
 }
 
 function signOut() {
@@ -338,5 +391,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("logout").addEventListener("click", signOut);
   $("ics-link").addEventListener("click", calendarLink);
+  $("opml-form").addEventListener("submit", importOpml);
+  $("opml-export").addEventListener("click", exportOpml);
   if (state.token) enter();
 });
