@@ -6,112 +6,100 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         CREATE TABLE IF NOT EXISTS "calendar_tokens" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "token_hash" VARCHAR(64) NOT NULL UNIQUE,
-    "revoked_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "revoked_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
     "user_id" INT NOT NULL REFERENCES "users" ("id") ON DELETE CASCADE
-);
-COMMENT ON TABLE "calendar_tokens" IS 'A private ICS feed address: only the SHA-256 of the token is stored; revocable.';
+) /* A private ICS feed address: only the SHA-256 of the token is stored; revocable. */;
         CREATE TABLE IF NOT EXISTS "events" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "project" VARCHAR(128) NOT NULL,
     "project_key" VARCHAR(128) NOT NULL,
     "token" VARCHAR(16) NOT NULL,
-    "keys" JSONB NOT NULL,
+    "keys" JSON NOT NULL,
     "title" TEXT NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
-    "confidence" DOUBLE PRECISION NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled */,
+    "confidence" REAL NOT NULL,
     "source_count" INT NOT NULL,
-    "next_at" TIMESTAMPTZ,
-    "first_seen_at" TIMESTAMPTZ NOT NULL,
-    "last_seen_at" TIMESTAMPTZ NOT NULL,
+    "next_at" TIMESTAMP,
+    "first_seen_at" TIMESTAMP NOT NULL,
+    "last_seen_at" TIMESTAMP NOT NULL,
     "revision" INT NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
     "company_id" INT REFERENCES "companies" ("id") ON DELETE SET NULL
-);
+) /* One token launch of one project, told by many items over weeks (see core.events). */;
 CREATE INDEX IF NOT EXISTS "idx_events_project_a7bed6" ON "events" ("project");
 CREATE INDEX IF NOT EXISTS "idx_events_project_bab20a" ON "events" ("project_key");
 CREATE INDEX IF NOT EXISTS "idx_events_next_at_fb5e86" ON "events" ("next_at");
 CREATE INDEX IF NOT EXISTS "idx_events_last_se_8cbb39" ON "events" ("last_seen_at");
-COMMENT ON COLUMN "events"."status" IS 'ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled';
-COMMENT ON TABLE "events" IS 'One token launch of one project, told by many items over weeks (see core.events).';
         CREATE TABLE IF NOT EXISTS "event_messages" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "external_id" VARCHAR(128) NOT NULL,
     "edited_revision" INT NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
     "destination_id" INT NOT NULL REFERENCES "destinations" ("id") ON DELETE CASCADE,
     "event_id" INT NOT NULL REFERENCES "events" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_event_messa_event_i_2e89d5" UNIQUE ("event_id", "destination_id")
-);
-COMMENT ON TABLE "event_messages" IS 'The first message an event got in a chat, so later phases edit it instead of repeating.';
+) /* The first message an event got in a chat, so later phases edit it instead of repeating. */;
         CREATE TABLE IF NOT EXISTS "event_phases" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
-    "kind" VARCHAR(16) NOT NULL,
-    "at" TIMESTAMPTZ,
-    "all_day" BOOL NOT NULL,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(16) NOT NULL /* ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled */,
+    "at" TIMESTAMP,
+    "all_day" INT NOT NULL,
     "tz_name" VARCHAR(32) NOT NULL,
     "date_text" VARCHAR(128) NOT NULL,
-    "previous_at" TIMESTAMPTZ,
+    "previous_at" TIMESTAMP,
     "corroboration" INT NOT NULL,
     "revision" INT NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
     "event_id" INT NOT NULL REFERENCES "events" ("id") ON DELETE CASCADE,
     "first_alert_id" INT REFERENCES "alerts" ("id") ON DELETE SET NULL,
     CONSTRAINT "uid_event_phase_event_i_dbaf52" UNIQUE ("event_id", "kind")
-);
+) /* A dated step of an event; `revision` is the ICS SEQUENCE, bumped when the date moves. */;
 CREATE INDEX IF NOT EXISTS "idx_event_phase_at_c93df1" ON "event_phases" ("at");
-COMMENT ON COLUMN "event_phases"."kind" IS 'ANNOUNCED: announced\nDATE_SET: date_set\nSNAPSHOT: snapshot\nCLAIM_OPEN: claim_open\nLISTING: listing\nDELAYED: delayed\nCANCELLED: cancelled';
-COMMENT ON TABLE "event_phases" IS 'A dated step of an event; `revision` is the ICS SEQUENCE, bumped when the date moves.';
         CREATE TABLE IF NOT EXISTS "event_sources" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "source" VARCHAR(256) NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
     "alert_id" INT NOT NULL REFERENCES "alerts" ("id") ON DELETE CASCADE,
     "phase_id" INT NOT NULL REFERENCES "event_phases" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_event_sourc_phase_i_b1a8ae" UNIQUE ("phase_id", "alert_id")
-);
-COMMENT ON TABLE "event_sources" IS 'An alert supporting a phase: the proof behind the timeline.';
+) /* An alert supporting a phase: the proof behind the timeline. */;
         CREATE TABLE IF NOT EXISTS "reminders" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "lead_minutes" INT NOT NULL,
-    "due_at" TIMESTAMPTZ NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
+    "due_at" TIMESTAMP NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: pending\nSENT: sent\nCANCELLED: cancelled\nDEAD: dead */,
     "attempts" INT NOT NULL,
     "claimed_by" VARCHAR(64),
-    "claimed_at" TIMESTAMPTZ,
+    "claimed_at" TIMESTAMP,
     "last_error" VARCHAR(512),
-    "sent_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "sent_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
     "destination_id" INT NOT NULL REFERENCES "destinations" ("id") ON DELETE CASCADE,
     "phase_id" INT NOT NULL REFERENCES "event_phases" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_reminders_phase_i_f40567" UNIQUE ("phase_id", "destination_id", "lead_minutes")
-);
+) /* An outbox row for one reminder: phase × destination × lead time, sent once when due. */;
 CREATE INDEX IF NOT EXISTS "idx_reminders_status_a8c9ca" ON "reminders" ("status", "due_at");
-COMMENT ON COLUMN "reminders"."status" IS 'PENDING: pending\nSENT: sent\nCANCELLED: cancelled\nDEAD: dead';
-COMMENT ON TABLE "reminders" IS 'An outbox row for one reminder: phase × destination × lead time, sent once when due.';
-        ALTER TABLE "alerts" ADD "event_id" INT;
-        ALTER TABLE "subscriptions" ADD "updates" VARCHAR(16) NOT NULL DEFAULT 'phases';
-        ALTER TABLE "subscriptions" ADD "remind_minutes" JSONB;
-        COMMENT ON COLUMN subscriptions."updates" IS 'EVERY: every\nPHASES: phases\nFIRST: first';
-        ALTER TABLE "alerts" ADD CONSTRAINT "fk_alerts_events_633870e5" FOREIGN KEY ("event_id") REFERENCES "events" ("id") ON DELETE SET NULL;"""
+        ALTER TABLE "alerts" ADD "event_id" INT REFERENCES "events" ("id") ON DELETE SET NULL;
+        ALTER TABLE "subscriptions" ADD "remind_minutes" JSON;
+        ALTER TABLE "subscriptions" ADD "updates" VARCHAR(16) NOT NULL DEFAULT 'phases' /* EVERY: every\nPHASES: phases\nFIRST: first */;"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        ALTER TABLE "alerts" DROP CONSTRAINT IF EXISTS "fk_alerts_events_633870e5";
         ALTER TABLE "alerts" DROP COLUMN "event_id";
-        ALTER TABLE "subscriptions" DROP COLUMN "updates";
         ALTER TABLE "subscriptions" DROP COLUMN "remind_minutes";
-        DROP TABLE IF EXISTS "event_sources";
-        DROP TABLE IF EXISTS "calendar_tokens";
-        DROP TABLE IF EXISTS "reminders";
-        DROP TABLE IF EXISTS "event_messages";
+        ALTER TABLE "subscriptions" DROP COLUMN "updates";
         DROP TABLE IF EXISTS "event_phases";
-        DROP TABLE IF EXISTS "events";"""
+        DROP TABLE IF EXISTS "events";
+        DROP TABLE IF EXISTS "event_messages";
+        DROP TABLE IF EXISTS "event_sources";
+        DROP TABLE IF EXISTS "reminders";
+        DROP TABLE IF EXISTS "calendar_tokens";"""
 
 
 MODELS_STATE = (
@@ -213,44 +201,45 @@ MODELS_STATE = (
     "xNfQ0s+EI4rgGWS0CL3OqkP/0Abky//3inTHLq51bzCq6OsfSSIp4coVicWbFgLCggN/n9"
     "GyifVuKnPGGoep2l0aoi1RUZ6xgpRG0qCHSCsCrIE5vFhSNuI1vjaFpTor/ykQ4IGjCps4"
     "R66fdpRJ5PxEMGMv1gNLzzu8eDJGNgc2vHZmDdnLKxp4aaaECrYnE7O4oGwH2CuHbDWWjI"
-    "Wh1kPojTiji4OoeSLMkXhaZhIl5NufQFFSM72Yl8ydkLTNWaM59OAe0oTibqIV924M5Jp3"
-    "RzDZ3ULlGw2OiOQsTq7LVz+nafI+2cfk2Ny8I2r5kzNKXEFeqVReicPjinbsav80Tn7BBL"
-    "MZnnKXsZD6/abz//toImu5/btVjLFqAxyx1wRVdbG1Cr5htgyMi02G3dWGd2bmDCHw1Tp/"
-    "k30AKyaw5PWs7LHlzYzM9/irWFzVzYzJtpM6eb0wF6TYhMhG8IreaCBMKybQNM/Ch2su4o"
-    "RDzMfj0ReaETR+qJORMM6gZuXkUxNKlyXEUhVO9qVe8qtaYBTLmz233QztKVNFjkom46vg"
-    "oYDUDBbdjyglX03zA9xx0QaOgFkhakQTCGKmIhQfJG3oIrIigAhUystwvHesOrO1rNS46o"
-    "R3reao3n1ZVifr+Pufx+HzP8fh/f7FGfbP2Zl2OccemsT9BABap8lxB8NRARHg+Q8KOUzf"
-    "NcXIhMn+piTUhMZzqNEH7ukV+5B5L/LPtMIr3IvFPzn0s6hj/SSdcGbJLSfDZKT84O2Qb/"
-    "0BG22DHipe5tgQlVSO8kegLIpplv7KFlOeyGmrQsu+peI2pl18uCR5k6X8nWqsgxFCFq3N"
-    "H/n34QiWCfAidRLDvooPtuLRHMdRH8vaxIGGE0LsdoLHL+RM5fDSxyNc35C+475ahA4btQ"
-    "01WgyMWruW7t1B17ob8CU9+ApW6y9Dt/kI575yaYOdfX6s+A0NoIs9gVv0kjGxVwNRuL6C"
-    "6EWqGGNYiB6vAv9qz4ddl3f4aGbLFlJ6tz8m7HJissHvvwB6vI7TAgyej0tPlTaFOn1KYi"
-    "7MkPb5xMnBq8Kt3ujC4oee2oGih1XYiUlUu43m1dSSvE/qo+O+oTBr8YEKuUPcW423qQhr"
-    "f94R05O1z6GZ5Iw2mHnQ8z3OsOe9JgIN12gEK/Ki1xPsO3UpdW/SH7RPyEymPRKL+0j2zb"
-    "cG3wwmrTr20NkYjyqIksC00mexC/eGOGIS5C1byC2eWb4nzEDtDhI5TCUlPnw0SUnz/hBW"
-    "7YPiiGMiATS6nOS0kYPdNXV3ONniGzQzHbZ5JQKLMccS98JXpOZMMkAtP9ZuXAhHakXVl6"
-    "IUfVgz/YhWGc17ocnlz7Q2hjRskjAb6NjtZQhJMbY53M+BNnEf72CVN+5Hk7y5xvhXoWKO"
-    "kXgucHC9ApQ00jQDeZlX2zQsoKuJm84GqJNBua1htAOoGVvgFXiE0ym3QHKnoiQ3GibSt7"
-    "C9eA7zu1wktF5Cqe0za/Rpiu0iUNWVN4B4OmyykQJ0ljcC8pbWUmrLcfT6+n3I4ePw0k8D"
-    "CWev1J37vgNJBQ2UPatLtWcyx1B4mbydaGjOkVGxw7Yfq1sjGyelwuS9/XmMtlyeY038i2"
-    "svJRjLIm84rZBG1lF80mGRO0XOxVsxhu5oap/wMq3JIUWcDHSQ/D/XIsJSWivvbisA/xLP"
-    "m0J/QreXJGUb9Sf0iUfupI8ujpdRF30mTa8aSVeniO3M8yJ6+D5ouckt6+ny2cYU7IIVVG"
-    "2rYof76MHseDv3aILOmY2pZwp9unf+7Gqgtv6AcsYvKJUp3ONvFftZZEQ8etQY2cB/u2Q+"
-    "SndG6v/GzJInNc+k0akzlNS6CTGf7wpTuRJl6QlDXDn/tjuh0tkVmX3cgN5EoP2UmXUpOU"
-    "Rwmql3MuVyKRMtebt5EceD14hFr4lOrsU3KwZyVaULNJwRxYLnEpztpG5yDJCr3iu6DOsS"
-    "OqTMtLYOw3XKy2ITym6ZO8uR5TV0o7KP8rQim4Xheuc46yRPFM4SevWHUSyVci+er8ztu9"
-    "yVfCO95o7/jWsuH6HpLvqrhrK+4ej3RoZ/rHWdf5OtR3r4P8AZpIV5ECLCwb1kq3LaAvAS"
-    "uqAU0LXLku6zYgLyPiuokg+Z0V1l1BWbNXb1je2gqlFO0tfXRR46Nenu/zFvXKofJdsFr9"
-    "ImtOsWCCgOKUMQTnMUyVEURAvra3hea1zO4o6hE6QF/bmNABE9J75w/Sc2OkzauqdqF6bp"
-    "p1I6E1nEf4YqoFR+byVY50UYtK7fmrCnhVyn4FC90GjBQQ+YWl+5PVzHxWRCjCNhmnDTZw"
-    "4fVZ0NpnT4i+gC17IgvJ6hphbimBKt4hpK16SVuUZUUlrjCNqKe2V+iCaxkVuhghIGian+"
-    "jmYx5wSa+MMrUJeA3ZsjbkqC5cFzBB2Lwcync3eW6iIL3SgxBuEvdQmLp2cHyaT3vC0JAg"
-    "tr1AYEj39r4/7LjH1gw/TqRxBwTjnD0MBFnzg/yjEboTBsJevI+UOe7nL0S44VpJU4WQBJ"
-    "2oJJGAluhO/yISZZGNO0xzwo3kcdqrSi+uvI6EcPILNTjj0kkDzZ/h9thrJx/6X+H2AqdA"
-    "mtsnGpUvY0fW5uJ+zmyYqKuFTrcSEPocGqqJM0ohcwmrsunGBR45p3reYFM/xrCJiIX8rk"
-    "fC1Uw/dWIlHolSs26NiupQ7lUQ6OirhL0rJZo6i6JXfhyOU/iCkSbilCgkcDhU8eoFTYHr"
-    "SLfLDuuMZOB7GW+nOv2ZM2Cp56ZvX5zROiNUiX2zecz/FPqeJp2BRKWLwOn5npa6yZhBtA"
-    "EmogTJ7a0wq7ynzN3jPbNXpu48rfzmaNI1NzqKtM8TkH/PdK51oYkU+o6Ee8170s5ysMm7"
-    "Pvs8bOlsEP6revmvUo1y6eajdHtchdajE/pYSrsKMGwgMIog7HVvILrvrq/zWPOvr9PN+f"
-    "RZvPIItiHmnGZZVUcCktOHDZ0nPKu0AKGzRop8/39Fg+Rx"
+    "Wh1kPojTiji4OoeSLKGtHMbnKKXgcp25TG3xBzE5Qih4XGceL8kXhaZhIl51yPSjMUZ2Mt"
+    "n6kvOQmNFkzryzBewccTJR2fyyQ/BOOqWb67KgFsaCZYN3FCLqbq/HwrfgHumx8KvjXBa2"
+    "eR0WoSl1RKQdq3h0ZBRZw0oHcw7OU4bZ1c2MfZ44ux1iKc6vPAVs44GS+z1h31bQpLWoPN"
+    "+TbAGafdABV3S1tQH1T7wBhoxMqw0sHWCdeayACX80TJ1m0kELyK5jK+kDK3tw4f06/ynW"
+    "Ft4v4f1qpveLbk6H2F92ZCIQS2g1FyQQlm0bYOJHsZN1RyEi2/bricgLgjpST8yZKlQ3cP"
+    "MqiqFJleNSGaF6V6t6V6k1DSAtes1RmNwH7SxdSaNdclcKpuOrgNEAFNxrLy/Y3Rwbpue4"
+    "AwINvUDSgjQIxlBFLLhP3shbcEUEBUB9NW8XjvWGV0G4mpccUVn4vHVXz6srxTz4H3N58D"
+    "9mePA/vtmjPtn6M69aQMb10T5BAxWo8l1C8NVARHg8QMKPUjbPc3EhMn2qizUhMZ3pNEL4"
+    "uUd+5R5I/rPsM4n0IvNOzX8u6Rj+SCddG7BJSjNTKT05O2Qb/ENH2GLHiJeEuwUmVCG9Xe"
+    "wJIJvmsLKHluWwu6bS8mWre42oel8vCx5l6nwlW6six1CEqHFH/3/6QSSCfQqcRLE8v4Nu"
+    "rrZEMNdF8PeyImGE0bgco7HI3hXZuzWwyNU0eze4uZijAoVvNU5XgSJXKOe6f1d37IX+Ck"
+    "x9A5a6yRJp/UE67u25YOZcX6s/A0JrI8xiV/wmjWxUwNVsLKK7EGqFGtYgBqrDv6K34tdl"
+    "3+IbGrLFlp2szsm7HZussHjswx+str7DgCSj09PmT6FNnVKbirAnP7xxMnFq8OrtuzO6oO"
+    "S1o2qg1HUhUla+bJhg60paIfbX59pRnzD4xYBYpewpxt3WgzS87Q/vyNnh0s/wRBpOO+x8"
+    "mOFed9iTBgPptgMU+lXpZQUzfCt1af0usk/ET6g8Fo3yi3TJtg3XBi+sNv0C5hCJKHScyL"
+    "LQZLIH8cuwZhjiIlTNK31fvinOR+wAHT5CKSw1dT5MxEUSJ7yKEdsHxVAGZGIp1XkpCaNn"
+    "+upqrtEzZHYoZvtMEgplliPuMftOMWTDJALT/WblwIR2pF1ZeiFH1YM/2IVhnNe6HJ5c+0"
+    "NoY0bJIwG+jY7WUISTG2OdzPgTZxH+9glTfuR5O8ucb4V6FijOGYLnBwvQKUNNI0A3mZV9"
+    "s0LKCriZvOBqiTQbmtYbQDqBlb4BV4hNMpt0Byp6IkNxom0rewvXgO87tcJLReQqntM2v0"
+    "aYrtIlDVlTeAeDpsspECdJY3AvKW1lJqy3H0+vp9yOHj8NJPAwlnr9Sd+7qjiQUNlD2rS7"
+    "IHcsdQeJOwbXhozpZTkcO2H6BdExsnpcE03f15hrosnmNN/ItrLyUYyyJvOy6ARtZVdGJx"
+    "kTtFzspdEYbuaGqf8DKtySFFnAx0kPw/1yLCUlor724rAP8Sz5tCf0K3lyRlG/Un9IlH7q"
+    "SPLo6cUvd9Jk2vGklXp4jtzPMievg+aLnJLevp8tnGFOyCFVRtq2KH++jB7Hg792iCzpmN"
+    "qWcKfbp3/uxqoLb+gHLGLyiVKdzjbxX7WWREPHrUGNnAf7tkPkp3Rur/xsySJzXPpNGpM5"
+    "TS8zIDP84Ut3Ik28IClrhj/3x3Q7WiKzLruRG8iVHrKTLqUmKY8SVC/nXK5EImWuN28jKe"
+    "5pSFILn1KdfUoO9qxEC2o2KZgDyyUuxVnb6BwkmSi0LxwpOFPn2BFVpuUlMPYbLlbbEB7T"
+    "9EneXI+pK6UdlP8VoRRcrwvXOUdZonim8JNXrDqJ5CuRfHV+5+3e5CvhHW+0d3xr2XB9D8"
+    "l3Vdy1FXePRzq0M/3jrOt8Heq710H+AE2kq0gBFpYNa6XbFtCXgBXVgKYFrlyXdRuQlxFx"
+    "3USQ/M4K666grNmrNyxvbYVSivaWPrqo8VEvz/d5i3rlUPkuWK1+kTWnWDBBQHHKGILzGK"
+    "bKCCIgX9vbQvNaZncU9QgdoK9tTOiACRUaLXWInhsjbV5VtQvVc9OsGwmt4TzCF1MtODKX"
+    "r3Kki1pUas9fVcCrUvYrWOg2YKSAyC8s3Z+sZuazIkIRtsk4bbCBC6/PgtY+e0L0BWzZE1"
+    "lIVtcIc0sJVPEOIW3VS9qiLCsqcYVpRD21vUIXXMuo0MUIAUHT/EQ3H/OAS3pllKlNwGvI"
+    "lrUhR3XhuoAJwublUL67yXMTBemVHoRwk7iHwtS1g+PTfNoThoYEse0FAkO6t/f9Ycc9tm"
+    "b4cSKNOyAY5+xhIMiaH+QfjdCdMBD24n2kzHE/fyHCDddKmiqEJOhEJYkEtER3+heRKIts"
+    "3GGaE24kj9NeVXpx5XUkhJNfqMEZl04aaP4Mt8deO/nQ/wq3FzgF0tw+0ah8GTuyNhf3c2"
+    "bDRF0tdLqVgNDn0FBNnFEKmUtYlU03LvDIOdXzBpv6MYZNRCzkdz0Srmb6qRMr8UiUmnVr"
+    "VFSHcq+CQEdfJexdKdHUWRS98uNwnMIXjDQRp0QhgcOhilcvaApcR7pddlhnJAPfy3g71e"
+    "nPnAFLPTd9++KM1hmhSuybzWP+p9D3NOkMJCpdBE7P97TUTcYMog0wESVIbm+FWeU9Ze4e"
+    "75m9MnXnaeU3R5OuudFRpH2egPx7pnOtC02k0Hck3Gvek3aWg03e9dnnYUtng/Bf1ct/lW"
+    "qUSzcfpdvjKrQendDHUtpVgGEDgVEEYa97A9F9d32dx5p/fZ1uzqfP4pVHsA0x5zTLqjoS"
+    "kJw+bOg84VmlBQidNVLk+/8DmYEZHw=="
 )
