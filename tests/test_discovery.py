@@ -92,6 +92,9 @@ def test_names_match() -> None:
         ("c-2038", None, "IMX"),  # "Introducing the IMX Token"
         ("c-2726", "Polyhedra Network", "ZK"),  # "Introducing ZK (Polyhedra Network) on OKX"
         ("c-0306", "Story Protocol", None),  # "Story Protocol turns the page with ... launch"
+        ("c-2316", "aPriori", "APR"),  # a brand in camel case: "aPriori (APR) Will Be ..."
+        ("c-2072", "Liquidium", "LIQUIDIUMTOKEN"),  # a 14-letter symbol in brackets
+        ("c-2329", None, "PENGU"),  # "OKX will launch PENGU/USDT for spot trading"
     ],
 )
 def test_real_corpus_items_name_the_project(item_id: str, name, ticker) -> None:
@@ -104,6 +107,20 @@ def test_real_corpus_items_name_the_project(item_id: str, name, ticker) -> None:
     tokens = {t: (0, 0) for t in ScoringEngine([]).analyze(item["title"], item["text"]).tokens}
     found = discover(marked, bounds, tokens, {0})
     assert found is not None and (found["name"], found["ticker"]) == (name, ticker), found
+
+
+@pytest.mark.parametrize(
+    ("item_id", "not_a_name"),
+    [
+        ("c-0431", "Bemoans Dry"),  # "... Launched: Community Bemoans Dry Airdrop"
+        ("c-3055", "Solana-based"),  # "NFT brand Doodles to launch Solana-based token ..."
+        ("c-2163", "Highly Anticipated"),  # "Galaxis Unleashed: The Highly Anticipated Token"
+    ],
+)
+def test_words_describing_a_token_are_not_its_name(item_id: str, not_a_name: str) -> None:
+    item = CORPUS[item_id]
+    a = ScoringEngine([]).analyze(item["title"], item["text"])
+    assert not a.discovered or a.discovered["name"] != not_a_name, a.discovered
 
 
 def test_cjk_and_exchange_notices_name_the_project() -> None:
@@ -240,3 +257,23 @@ def test_eval_discovery_command(tmp_path, capsys) -> None:
     result = json.loads(done.stdout)
     assert result["tge_items"] == sum(1 for i in REAL.values() if i["is_tge"])
     assert result["recognised_share"] >= 0.8
+
+
+def test_eval_discovery_scores_with_the_model_or_the_rules(tmp_path) -> None:
+    from tests.test_cli import _cli, _env
+
+    env = _env(tmp_path)
+    tge_ids = sorted(i for i, item in REAL.items() if item["is_tge"])
+    skip = tmp_path / "skip.txt"
+    skip.write_text(f"# left out\n{tge_ids[0]}\n", encoding="utf-8")
+    with_model = _cli("eval", "--discovery", "--json", "--exclude-ids", str(skip), env=env)
+    assert with_model.returncode == 0, with_model.stderr
+    result = json.loads(with_model.stdout)
+    assert result["scorer"] == "tge-model-v1"
+    assert result["tge_items"] == len(tge_ids) - 1
+    rules = _cli("eval", "--discovery", "--json", "--rules-only", env=env)
+    assert rules.returncode == 0, rules.stderr
+    assert json.loads(rules.stdout)["scorer"] == "rules only"
+    missing = _cli("eval", "--discovery", "--exclude-ids", str(tmp_path / "none.txt"), env=env)
+    assert missing.returncode != 0 and "--exclude-ids: file not found" in missing.stderr
+    assert "Traceback" not in missing.stderr

@@ -335,6 +335,42 @@ def test_train_is_reproducible_and_prints_grouped_cv(
     assert model.calibrate(-50) <= model.calibrate(0) <= model.calibrate(50)
     assert main([*args[:-4], "--seed", "1", "--repeats", "1", "--folds", "3"]) == 0
     assert outs[1].read_bytes() != outs[0].read_bytes()  # the seed matters
+    # discovery measured on the same folds, as if nobody had listed the items' projects
+    disc = card["cv"]["discovery"]
+    assert disc["tge_items"] == sum(1 for it in load_items(data) if it["is_tge"])
+    assert 0.0 <= disc["recognised"]["mean"] <= 1.0
+    assert "discovery (same folds, companies table empty)" in printed
+
+
+def test_discovery_measure_counts_recognised_and_rightly_named_items() -> None:
+    import numpy as np
+
+    def row(i: int, label: int, found: dict | None, company: str, ticker: str) -> tr.Row:
+        r = tr.Row(f"r{i}", "t", "x", label, True, [], company=company, ticker=ticker)
+        r.unlisted, r.found = ({"discovered": 1.0}, found) if found else (None, None)
+        return r
+
+    rows = [
+        row(0, 1, {"name": "Linea", "ticker": "LINEA"}, "Linea", "LINEA"),  # right
+        row(1, 1, {"name": "Binance", "ticker": None}, "Monad", "MON"),  # wrong name
+        row(2, 1, {"name": None, "ticker": "MON"}, "Monad", "MON"),  # too low a score
+        row(3, 1, None, "Zora", "ZORA"),  # discovery found nothing
+        row(4, 0, {"name": "Scam", "ticker": None}, "", ""),  # not a TGE: not counted
+    ]
+    got = tr.discovery_metrics(rows, np.array([0.9, 0.8, 0.2, 0.9, 0.9]), 0.5)
+    assert got == {"tge_items": 4, "recognised": 0.5, "right_name_or_ticker": 0.5}
+
+
+def test_matrix_transform_keeps_the_training_vocabulary() -> None:
+    rows = [
+        tr.Row("a", "t", "x", 1, True, [], feats={"w:airdrop": 1.0, "company": 1.0}),
+        tr.Row("b", "t", "x", 0, True, [], feats={"w:price": 1.0}),
+    ]
+    M = tr._Matrix(rows)
+    X = M.transform([{"w:price": 1.0, "w:unseen": 1.0}, None])
+    assert X.shape == (2, len(M.names))
+    assert X[0].toarray().ravel().tolist() == [1.0 if n == "w:price" else 0.0 for n in M.names]
+    assert X[1].nnz == 0
 
 
 def test_train_refuses_bad_input_with_one_line(

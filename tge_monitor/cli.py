@@ -424,17 +424,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for path, flag in ((data, "--data"), (companies, "--companies")):
         if not os.path.isfile(path):
             raise InvalidInput(f"{flag}: file not found: {path}")
-    if args.discovery:
-        from core.scoring import ScoringEngine
-        from core.scoring.discovery import evaluate_discovery, format_discovery, is_listed
-        from core.scoring.evaluate import load_companies, load_items
-
-        # only --companies stay listed (none by default); items about them are left out
-        listed = load_companies(args.companies) if args.companies else []
-        items = [i for i in load_items(data) if not is_listed(i.get("company"), listed)]
-        result = evaluate_discovery(items, ScoringEngine(listed), threshold)
-        print(json.dumps(result, default=str) if args.json else format_discovery(result))
-        return 0
     model = None
     if not args.rules_only:
         from core.scoring.model import ModelError, model_for_setting, read_model
@@ -453,7 +442,36 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if not os.path.isfile(args.only_ids):
             raise InvalidInput(f"--only-ids: file not found: {args.only_ids}")
         only_ids = read_ids(args.only_ids)
-    result = evaluate(data, companies, threshold=threshold, model=model, only_ids=only_ids)
+    skip_ids: set[str] = set()
+    if args.exclude_ids:
+        from core.scoring.train import read_ids
+
+        if not os.path.isfile(args.exclude_ids):
+            raise InvalidInput(f"--exclude-ids: file not found: {args.exclude_ids}")
+        skip_ids = read_ids(args.exclude_ids)
+    if args.discovery:
+        from core.scoring import ScoringEngine
+        from core.scoring.discovery import evaluate_discovery, format_discovery, is_listed
+        from core.scoring.evaluate import load_companies, load_items
+
+        # only --companies stay listed (none by default); items about them are left out
+        listed = load_companies(args.companies) if args.companies else []
+        items = [
+            i
+            for i in load_items(data)
+            if not is_listed(i.get("company"), listed)
+            and (only_ids is None or str(i.get("id")) in only_ids)
+            and str(i.get("id")) not in skip_ids
+        ]
+        if not items:
+            raise InvalidInput("no items to evaluate (check --data and --only-ids)")
+        result = evaluate_discovery(items, ScoringEngine(listed, model=model), threshold)
+        result["scorer"] = model.name if model is not None else "rules only"
+        print(json.dumps(result, default=str) if args.json else format_discovery(result))
+        return 0
+    result = evaluate(
+        data, companies, threshold=threshold, model=model, only_ids=only_ids, skip_ids=skip_ids
+    )
     if not result["n"]:
         raise InvalidInput("no items to evaluate (check --data and --only-ids)")
     if args.plot:
@@ -732,6 +750,10 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--model", help="a model file (default: SCORING_MODEL, else the bundled one)")
     sp.add_argument("--only-ids", help="evaluate only the items whose ids this file lists")
+    sp.add_argument(
+        "--exclude-ids",
+        help="leave out the items whose ids this file lists (e.g. the final test split)",
+    )
     sp.add_argument("--plot", help="draw a precision-recall curve and reliability diagram (PNG)")
     sp.add_argument(
         "--events",

@@ -22,6 +22,7 @@ _KEYWORD = r"(?:token|tokens|airdrop|airdrops|tge|claim|claims|launch|launches|g
 _WORD = (
     rf"(?!(?i:{_KEYWORD})\b)"
     r"(?:[A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*"
+    r"|[a-z]{1,3}[A-Z][A-Za-z0-9]*"  # a lower-case start in camel case: aPriori, deBridge
     r"|[a-z][a-z0-9]*\.(?:fun|tech|xyz|io|finance|money|trade|market|app|gg|so|ai)"
     r"|[0-9][A-Za-z0-9]*)"
 )
@@ -32,7 +33,7 @@ _TICK = r"\$?(?P<tick>[A-Z][A-Z0-9]{1,9})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "name (TICKER)",
-        re.compile(_NAME + r"\s*[(（]\$?(?P<tick>[A-Z0-9][A-Z0-9]{0,9})[)）]"),
+        re.compile(_NAME + r"\s*[(（]\$?(?P<tick>[A-Z0-9][A-Z0-9]{0,14})[)）]"),
     ),
     (
         "TICKER (name)",
@@ -115,7 +116,10 @@ _LOWER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("name TGE", re.compile(_LNAME + r"\s+(?:tge\b|airdrop\b|token generation)")),
 )
-_TRADING_FOR = re.compile(r"\b[Tt]rading [Ff]or \$?([A-Z][A-Z0-9]{1,9})\b")
+_TRADING_FOR = re.compile(
+    r"\b[Tt]rading [Ff]or \$?([A-Z][A-Z0-9]{1,9})\b"
+    r"|(?<![\w$/])([A-Z][A-Z0-9]{1,9})/(?:USDT|USDC|USD|FDUSD|BTC|ETH|BNB|TRY|EUR)\b"  # PENGU/USDT
+)
 _LOWER_TICKER = re.compile(r"(?<![\w$])\$([a-z][a-z0-9]{1,7})\b")
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*(?:[kmb]|bn|mn|st|nd|rd|th|s|x|%)?$", re.IGNORECASE)
 
@@ -137,6 +141,8 @@ _STOP = frozenset(
     trading users holders eligible wallets participants stakers community pre-market premarket
     receive receives get gets earn earns giving gives give take takes make makes newly
     controversial retrospective majority criticism criticisms approaches approaching despite
+    governance utility native innovative anticipated long-awaited much-anticipated highly
+    dry run introduces bemoans
     """.split()
 )
 # Descriptions written before a name ("Ethereum Restaking Protocol EigenLayer"): dropped from
@@ -168,7 +174,8 @@ def _trim(raw: str) -> str | None:
     """The project inside a run of capitalised words, or None when nothing is left."""
     words = raw.split()
     for i in range(len(words) - 1, -1, -1):
-        if words[i].lower() in _STOP or _QUANTITY.match(words[i]):
+        w = words[i].lower()
+        if w in _STOP or w.endswith("-based") or _QUANTITY.match(words[i]):
             words = words[i + 1 :]
             break
     while len(words) > 1 and words[0].lower() in _DESCRIPTIVE:
@@ -289,8 +296,8 @@ def discover(
         for si in order[:3]:
             text = _sentence_text(marked, bounds, si)
             m = _TRADING_FOR.search(text)
-            if m and m.group(1) not in ACRONYMS:
-                tick = m.group(1)
+            if m and (m.group(1) or m.group(2)) not in ACRONYMS:
+                tick = m.group(1) or m.group(2)
                 if name is None:
                     where, how = si, "trading for TICKER"
                 break
@@ -394,7 +401,7 @@ def format_discovery(result: dict[str, Any]) -> str:
     """Terminal summary of :func:`evaluate_discovery`."""
     lines = [
         f"TGE items about unlisted projects: {result['tge_items']}  "
-        f"threshold: {result['threshold']}",
+        f"threshold: {result['threshold']}  scored by: {result.get('scorer', 'rules only')}",
         f"recognised as a new project: {result['recognised']} "
         f"({(result['recognised_share'] or 0):.3f})",
         f"right name or ticker among them: {result['right_name_or_ticker']} "

@@ -159,16 +159,20 @@ def evaluate(
     *,
     model: Any = None,
     only_ids: set[str] | None = None,
+    skip_ids: set[str] | None = None,
 ) -> dict[str, Any]:
     """Score every item and report precision, recall, F1, per-band precision, average
     precision, Brier score, a reliability table and the worst misses.
 
     ``model`` is a loaded :class:`core.scoring.model.TGEModel`, or ``None`` for the rules
-    alone; ``only_ids`` restricts the items (the final test split)."""
+    alone; ``only_ids`` restricts the items (the final test split), ``skip_ids`` leaves
+    some out."""
     engine = ScoringEngine(load_companies(companies_path), model=model)
     items = load_items(data_path)
     if only_ids is not None:
         items = [i for i in items if str(i.get("id")) in only_ids]
+    if skip_ids:
+        items = [i for i in items if str(i.get("id")) not in skip_ids]
     scores: list[float] = []
     labels: list[int] = []
     tp = fp = fn = tn = 0

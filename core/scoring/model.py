@@ -264,17 +264,18 @@ def _finite(x: Any, what: str) -> float:
 
 
 def _phrase_matcher(
-    words: list[str], weights: list[float]
+    words: list[str], weights: list[float], prefix: str
 ) -> tuple[tuple[str, ...], tuple[float, ...], Any]:
-    """The phrases with a non-zero weight, their weights, and one automaton finding them as
-    whole words in normalised text (None when there are none)."""
+    """The feature names (``prefix`` + phrase) of the phrases with a non-zero weight, their
+    weights, and one automaton finding them as whole words in normalised text (None when
+    there are none). Names are made once here, not per match."""
     pairs = [(w, x) for w, x in zip(words, weights, strict=True) if x]
     if not pairs:
         return (), (), None
     automaton = ahocorasick_rs.AhoCorasick(
         [f" {w} " for w, _ in pairs], matchkind=ahocorasick_rs.MATCHKIND_STANDARD
     )
-    return tuple(w for w, _ in pairs), tuple(x for _, x in pairs), automaton
+    return tuple(prefix + w for w, _ in pairs), tuple(x for _, x in pairs), automaton
 
 
 class TGEModel:
@@ -339,8 +340,8 @@ class TGEModel:
         if len(set(words)) != len(words):
             raise ModelError("duplicate phrases")
         self.phrases = len(words)
-        self._any_phrases, self._any_w, self._any = _phrase_matcher(words, w_any)
-        self._head_phrases, self._head_w, self._head = _phrase_matcher(words, w_title)
+        self._any_phrases, self._any_w, self._any = _phrase_matcher(words, w_any, "w:")
+        self._head_phrases, self._head_w, self._head = _phrase_matcher(words, w_title, "tw:")
         cal = spec.get("calibration")
         if not isinstance(cal, dict):
             raise ModelError("no calibration table")
@@ -375,9 +376,16 @@ class TGEModel:
         return ys[i - 1] + (ys[i] - ys[i - 1]) * (z - x0) / (x1 - x0)
 
     def contributions(
-        self, a: Analysis, title: str, text: str, low: str | None = None
+        self,
+        a: Analysis,
+        title: str,
+        text: str,
+        low: str | None = None,
+        min_part: float = 0.0,
     ) -> tuple[float, list[tuple[float, str]]]:
-        """The raw score (log-odds before calibration) and each feature's part of it."""
+        """The raw score (log-odds before calibration) and each feature's part of it (only
+        the parts of at least ``min_part`` either way: scoring needs only those that can
+        become a reason, and skipping the rest saves most of the work per phrase)."""
         low, title_end, feats = item_features(a, title, text, low)
         z = self.bias
         parts: list[tuple[float, str]] = []
@@ -387,22 +395,25 @@ class TGEModel:
             if w:
                 c = w * value
                 z += c
-                parts.append((c, name))
+                if c >= min_part or -c >= min_part:
+                    parts.append((c, name))
         # Two automata: phrases that count anywhere over the whole text, phrases that count
         # in the headline over the headline only (each finds only phrases it can use).
         if self._any is not None:
-            phrases, w_any = self._any_phrases, self._any_w
+            names, w_any = self._any_phrases, self._any_w
             for i in {m[0] for m in self._any.find_matches_as_indexes(low, overlapping=True)}:
                 c = w_any[i]
                 z += c
-                parts.append((c, "w:" + phrases[i]))
+                if c >= min_part or -c >= min_part:
+                    parts.append((c, names[i]))
         if title_end and self._head is not None:
-            phrases, w_head = self._head_phrases, self._head_w
+            names, w_head = self._head_phrases, self._head_w
             head = low[: title_end + 1]
             for i in {m[0] for m in self._head.find_matches_as_indexes(head, overlapping=True)}:
                 c = w_head[i]
                 z += c
-                parts.append((c, "tw:" + phrases[i]))
+                if c >= min_part or -c >= min_part:
+                    parts.append((c, names[i]))
         return z, parts
 
     def raw_score(self, a: Analysis, title: str, text: str) -> float:
@@ -411,11 +422,10 @@ class TGEModel:
     def apply(self, a: Analysis, title: str, text: str, low: str | None = None) -> Analysis:
         """The engine's analysis with the calibrated probability as its confidence and the
         strongest reasons, in plain words, at the head of the explanation."""
-        z, parts = self.contributions(a, title, text, low)
+        z, strong = self.contributions(a, title, text, low, MIN_REASON)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
         reasons: list[dict[str, Any]] = []
-        strong = [part for part in parts if not -MIN_REASON < part[0] < MIN_REASON]
         if strong:
             strong.sort(key=_magnitude, reverse=True)
             # The strongest parts for the verdict, then the strongest one against it.
