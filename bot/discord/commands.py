@@ -21,6 +21,7 @@ from core.commands.alerts import record_feedback
 from core.commands.registry import APOLOGY, Param
 from core.errors import ServiceError
 from core.models import Platform
+from core.services.destination_state import DISCORD_POST_PERMISSIONS
 
 if TYPE_CHECKING:
     from core.runtime import App
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # answer within Discord's 3 s; past this, defer and follow up
+# what an alert needs in a channel: (discord.Permissions flag, the name Discord shows)
+POST_PERMISSIONS = tuple(
+    zip(("view_channel", "send_messages", "embed_links"), DISCORD_POST_PERMISSIONS, strict=True)
+)
 DEFER_AFTER_S = 2.0
 
 
@@ -43,6 +48,11 @@ def _annotation(param: Param) -> Any:
             return app_commands.Range[float, param.min_value, param.max_value]
         return float
     return app_commands.Range[str, 1, min(param.max_length, 6000)]
+
+
+def _only_caller(reply: Reply) -> bool:
+    """Errors and private details are ephemeral: the channel never sees someone's mistake."""
+    return reply.private or not reply.ok
 
 
 class DiscordCommands:
@@ -111,6 +121,12 @@ class DiscordCommands:
         perms = interaction.permissions
         is_admin = bool(perms.administrator or perms.manage_guild or perms.manage_channels)
         channel = interaction.channel
+
+        async def missing_post_permissions() -> list[str]:
+            # Discord sends the bot's own permissions in this channel with every interaction
+            bot_perms = interaction.app_permissions
+            return [name for flag, name in POST_PERMISSIONS if not getattr(bot_perms, flag)]
+
         return CommandContext(
             app=self.app,
             user=user,
@@ -120,6 +136,7 @@ class DiscordCommands:
             is_group=in_guild,
             is_chat_admin=is_admin if in_guild else True,
             display_name=interaction.user.display_name,
+            missing_post_permissions=missing_post_permissions if in_guild else None,
         )
 
     async def _execute(
@@ -152,11 +169,16 @@ class DiscordCommands:
             done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
             if done:
                 reply = task.result()
-                await interaction.response.send_message(ephemeral=reply.private, **render(reply))
+                await interaction.response.send_message(
+                    ephemeral=_only_caller(reply), **render(reply)
+                )
                 return
             await interaction.response.defer(thinking=True)
             reply = await task
-            await interaction.followup.send(ephemeral=reply.private, **render(reply))
+            if _only_caller(reply):
+                # the "thinking…" message is public: remove it so the answer is not
+                await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=_only_caller(reply), **render(reply))
         except discord.HTTPException as exc:
             log.warning("discord reply for /%s failed: %s %s", spec.name, exc.status, exc.text)
 

@@ -21,6 +21,7 @@ from core.errors import Forbidden, InvalidInput, RateLimited, ServiceError
 from core.models import APIKey, DestinationKind, Platform, Role, User
 from core.ratelimit import Limit
 from core.services.accounts import require_scope
+from core.services.destination_state import missing_permissions_text
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -224,6 +225,8 @@ class CommandContext:
     is_group: bool = False
     is_chat_admin: bool = False
     admin_check: Callable[[], Awaitable[bool]] | None = None  # lazy (Telegram getChatMember)
+    # what the bot lacks to post alerts in this chat (Discord channel permissions); None: unknown
+    missing_post_permissions: Callable[[], Awaitable[list[str]]] | None = None
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     api_key: APIKey | None = None  # set when a REST call came with an API key
@@ -275,6 +278,14 @@ class CommandContext:
         return await self.app.subscriptions.ensure_destination(
             self.user, kind, chat_id, self.chat_name
         )
+
+    async def check_can_post(self) -> None:
+        """Refuse, naming each missing permission, when the bot could not post alerts here."""
+        if self.missing_post_permissions is None:
+            return
+        missing = await self.missing_post_permissions()
+        if missing:
+            raise Forbidden(missing_permissions_text(missing), field="bot_permissions")
 
     async def find_destination(self) -> Destination | None:
         """This chat's Destination if it has one; never creates or takes it over."""

@@ -14,12 +14,14 @@ from core.commands.registry import (
     command,
 )
 from core.errors import InvalidInput, NotFound
-from core.models import Company, Subscription
+from core.models import Company, Destination, Subscription
+from core.services.destination_state import resume_fix, status_line
 
 log = logging.getLogger(__name__)
 
 
 async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, str]]:
+    dest = await sub.destination
     mode = str(sub.mode)
     if mode == "digest":
         mode += f" ({sub.digest_interval})"
@@ -31,8 +33,14 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
     else:
         companies = "all"
     wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
+    if not sub.active:
+        state = [("Status", "paused (/subscribe to resume)")]
+    elif dest.rejected_reason:  # alerts are not arriving: say so, why, and what fixes it
+        state = [("Status", status_line(dest)), ("Fix", resume_fix(dest))]
+    else:
+        state = [("Status", "active")]
     return [
-        ("Status", "active" if sub.active else "paused (/subscribe to resume)"),
+        *state,
         ("Minimum confidence", f"{sub.min_confidence:.2f}"),
         ("Companies", companies),
         (
@@ -43,8 +51,15 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
     ]
 
 
+async def _postable_destination(ctx: CommandContext) -> Destination:
+    """This chat as a destination, after checking the bot can post alerts in it: every
+    command that (re)starts delivery here refuses up front instead of failing later."""
+    await ctx.check_can_post()  # before the destination exists: a refusal leaves nothing behind
+    return await ctx.destination()
+
+
 async def _chat_subscription(ctx: CommandContext) -> Subscription:
-    sub = await ctx.app.subscriptions.get_for_destination(await ctx.destination())
+    sub = await ctx.app.subscriptions.get_for_destination(await _postable_destination(ctx))
     if sub is None or not sub.active:
         raise NotFound("this chat is not subscribed yet; use /subscribe first")
     return sub
@@ -61,7 +76,7 @@ async def _chat_subscription(ctx: CommandContext) -> Subscription:
 async def subscribe(
     ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
 ) -> Reply:
-    dest = await ctx.destination()
+    dest = await _postable_destination(ctx)
     sub = await ctx.app.subscriptions.subscribe(
         ctx.user, dest, min_confidence=min_confidence, companies=companies
     )

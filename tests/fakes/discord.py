@@ -22,6 +22,10 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 API = "/api/v10"
+# the bot's permissions in a channel, as Discord sends them with each interaction
+# (`app_permissions`): View Channel, Send Messages, Embed Links, Read Message History
+VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS = 1 << 10, 1 << 11, 1 << 14
+BOT_CHANNEL_PERMISSIONS = str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | 1 << 16)
 
 
 @dataclass
@@ -56,6 +60,7 @@ class FakeDiscord:
         self.edits: list[dict[str, Any]] = []
         self.channel_messages: list[dict[str, Any]] = []
         self.webhook_messages: list[dict[str, Any]] = []
+        self.dm_channels: dict[str, str] = {}  # user id → DM channel id (POST /users/@me/channels)
         self.identifies: list[dict[str, Any]] = []
         self.auth_headers: set[str] = set()
         self._failures: list[_Failure] = []
@@ -231,6 +236,7 @@ class FakeDiscord:
         guild_id: int | None = None,
         permissions: str = "0",
         interaction_type: int = 2,
+        app_permissions: str = BOT_CHANNEL_PERMISSIONS,
     ) -> int:
         """Dispatch INTERACTION_CREATE (type 2 command, 4 autocomplete); returns its id."""
         if not self._sockets:
@@ -244,7 +250,7 @@ class FakeDiscord:
             "version": 1,
             "locale": "en-US",
             "attachment_size_limit": 8 * 1024 * 1024,
-            "app_permissions": "0",
+            "app_permissions": app_permissions,
             "entitlements": [],
             "authorizing_integration_owners": {},
             "data": {
@@ -412,6 +418,10 @@ class FakeDiscord:
                     "flags": 0,
                 }
             )
+        if method == "POST" and path == "/users/@me/channels":
+            user_id = str(body.get("recipient_id", ""))
+            channel_id = self.dm_channels.setdefault(user_id, str(next(self._ids)))
+            return _json({"id": channel_id, "type": 1, "recipients": [self.user(int(user_id))]})
         if parts[0] == "applications" and parts[-1] == "commands":
             if method == "PUT":
                 echoed = []

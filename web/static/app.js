@@ -229,6 +229,7 @@ async function loadAlerts() {
 
 async function loadSide() {
   const jobs = [
+    ["destinations", "/destinations?limit=100", renderDestination],
     ["watchlist", "/watchlist", (c) => el("li", c.name)],
     ["companies", "/companies?limit=100", (c) => el("li", `${c.name} ${c.tokens && c.tokens.length ? "($" + c.tokens.join(", $") + ")" : ""}`)],
     ["feeds", "/feeds?limit=100", renderFeed],
@@ -237,6 +238,21 @@ async function loadSide() {
     try { fill(id, (await api("GET", path)).items, render); }
     catch (e) { $(id).replaceChildren(el("li", "unavailable", "error")); }
   }
+}
+
+// A stopped destination says so, with the reason and the fix, so nobody waits for alerts
+// that cannot arrive.
+function renderDestination(dest) {
+  const li = el("li", null, "destination " + (dest.status || "active"));
+  li.append(el("span", `${dest.name || dest.address || "#" + dest.id} (${dest.kind})`));
+  if (dest.status === "stopped") {
+    li.append(el("span", " stopped", "bad"));
+    li.append(el("div", "Why: " + (dest.rejected_reason || "deliveries were refused"), "reason"));
+    if (dest.fix) li.append(el("div", "Fix: " + dest.fix, "fix"));
+  } else {
+    li.append(el("span", dest.verified === false ? " waiting for confirmation" : " active", dest.verified === false ? "bad" : "good"));
+  }
+  return li;
 }
 
 function renderFeed(feed) {
