@@ -6,13 +6,18 @@ import pytest
 
 from bot.discord.app import DiscordBot
 from bot.telegram.app import TelegramBot
+from core.commands import Audience, Permission
+from core.models import Platform, Role
 from core.runtime import App
 from tests.conftest import make_settings
 from tests.fakes import FakeDiscord, FakeTelegram
 from tge_monitor.cli import build
 
 
-async def test_telegram_and_discord_publish_the_same_command_table(app: App) -> None:
+async def test_telegram_and_discord_publish_the_same_menus_per_audience(app: App) -> None:
+    admin = await app.accounts.ensure_identity(Platform.TELEGRAM, 4100, "Operator")
+    admin.role = Role.ADMIN
+    await admin.save()
     tg, dc = FakeTelegram(), FakeDiscord()
     await tg.start()
     await dc.start()
@@ -33,18 +38,49 @@ async def test_telegram_and_discord_publish_the_same_command_table(app: App) -> 
         await telegram.stop()
         await dc.stop()
         await tg.stop()
-    telegram_table = [(c["command"], c["description"]) for c in tg.commands]
-    discord_table = [(c["name"], c["description"]) for c in dc.command_syncs[-1]]
-    registry_table = [(s.name, s.summary) for s in app.commands.registry.visible()]
-    assert telegram_table == discord_table == registry_table
-    # parameters line up with the registry too
-    for synced in dc.command_syncs[-1]:
-        spec = app.commands.registry.get(synced["name"])
+    registry = app.commands.registry
+
+    def table(audience: Audience) -> list[tuple[str, str]]:
+        return [(spec.name, spec.summary) for spec in registry.menu(audience)]
+
+    def telegram_menu(scope: str) -> list[tuple[str, str]]:
+        return [(c["command"], c["description"]) for c in tg.menus[scope]]
+
+    # Telegram: one menu per scope, each exactly what that audience may run
+    assert telegram_menu("default") == table(Audience.MEMBERS)
+    assert telegram_menu("all_private_chats") == table(Audience.CHAT_ADMINS)
+    assert telegram_menu("all_chat_administrators") == table(Audience.CHAT_ADMINS)
+    assert telegram_menu("chat:4100") == table(Audience.SERVICE_ADMINS)
+    assert set(tg.menus) == {"default", "all_private_chats", "all_chat_administrators", "chat:4100"}
+    members = {name for name, _ in table(Audience.MEMBERS)}
+    assert {"subscribe", "filter", "mode"}.isdisjoint(members)  # chat-admin commands
+    assert "company_add" not in {name for name, _ in table(Audience.CHAT_ADMINS)}
+    assert {"subscribe", "company_add"} <= {name for name, _ in table(Audience.SERVICE_ADMINS)}
+
+    # Discord: one global list (Discord filters it per member by default_member_permissions)
+    synced = dc.command_syncs[-1]
+    assert [(c["name"], c["description"]) for c in synced] == table(Audience.SERVICE_ADMINS)
+    expected = {
+        Permission.ANYONE: None,
+        Permission.CHAT_ADMIN: 1 << 4,  # Manage Channels
+        Permission.SERVICE_ADMIN: 1 << 3,  # Administrator
+    }
+    for command in synced:
+        spec = registry.get(command["name"])
         assert spec is not None
-        assert sorted(o["name"] for o in synced.get("options", [])) == sorted(
+        granted = command["default_member_permissions"]
+        assert (None if granted is None else int(granted)) == expected[spec.permission], spec.name
+        contexts = command.get("contexts") or [0, 1, 2]  # 0 server, 1 bot DM, 2 private channel
+        in_dms = command.get("dm_permission", True) and 1 in contexts
+        assert in_dms == (spec.permission != Permission.SERVICE_ADMIN), spec.name
+    # parameters line up with the registry too
+    for command in synced:
+        spec = registry.get(command["name"])
+        assert spec is not None
+        assert sorted(o["name"] for o in command.get("options", [])) == sorted(
             p.name for p in spec.params
         )
-        required = {o["name"] for o in synced.get("options", []) if o.get("required")}
+        required = {o["name"] for o in command.get("options", []) if o.get("required")}
         assert required == {p.name for p in spec.params if p.required}
 
 

@@ -139,3 +139,17 @@ async def test_status_counts_every_feed_and_this_chats_last_delivery(stack: Stac
     assert "Queue:</b> 0 pending deliveries" in text
     assert "Dependencies:</b> database ok" in text
     assert "Feeds needing attention:</b> #3 broken" in text
+
+
+async def test_a_new_service_admin_gets_the_admin_menu_in_their_dm(stack: Stack) -> None:
+    s, chat = stack, 9600
+    await tg_command(s, chat, chat, "/start")
+    assert f"chat:{chat}" not in s.tg.menus
+    identity = await Identity.get(platform=Platform.TELEGRAM, external_id=str(chat))
+    user = await identity.user
+    user.role = Role.ADMIN
+    await user.save()
+    await tg_command(s, chat, chat, "/status")
+    menu = [c["command"] for c in s.tg.menus[f"chat:{chat}"]]
+    assert "company_add" in menu and "subscribe" in menu
+    assert "company_add" not in [c["command"] for c in s.tg.menus["all_private_chats"]]

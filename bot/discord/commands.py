@@ -18,7 +18,7 @@ from discord import app_commands
 from bot.discord.render import NO_MENTIONS, render
 from core.commands import CommandContext, CommandSpec, ParamType, Registry, Reply, execute
 from core.commands.alerts import record_feedback
-from core.commands.registry import APOLOGY, Param
+from core.commands.registry import APOLOGY, Param, Permission
 from core.errors import ServiceError
 from core.models import Platform
 from core.services.destination_state import DISCORD_POST_PERMISSIONS
@@ -48,6 +48,14 @@ def _annotation(param: Param) -> Any:
             return app_commands.Range[float, param.min_value, param.max_value]
         return float
     return app_commands.Range[str, 1, min(param.max_length, 6000)]
+
+
+# Discord's `default_member_permissions` per registry permission: chat-admin commands need
+# Manage Channels (what lets someone change a channel), service-admin ones Administrator
+MENU_PERMISSIONS = {
+    Permission.CHAT_ADMIN: discord.Permissions(manage_channels=True),
+    Permission.SERVICE_ADMIN: discord.Permissions(administrator=True),
+}
 
 
 def _only_caller(reply: Reply) -> bool:
@@ -104,7 +112,12 @@ class DiscordCommands:
         }
         if companies:
             func = app_commands.autocomplete(**companies)(func)
-        return app_commands.Command(name=spec.name, description=spec.summary, callback=func)
+        command = app_commands.Command(name=spec.name, description=spec.summary, callback=func)
+        # who sees it in a server's menu by default (server admins can still override)
+        command.default_permissions = MENU_PERMISSIONS.get(spec.permission)
+        if spec.permission == Permission.SERVICE_ADMIN:
+            command.guild_only = True  # not in every DM's menu: Administrator-only servers
+        return command
 
     async def autocomplete_company(
         self, interaction: discord.Interaction, current: str

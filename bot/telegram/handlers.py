@@ -10,7 +10,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, Chat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Chat,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -23,11 +32,11 @@ from telegram.ext import (
 )
 
 from bot.telegram.render import keyboard, render_html
-from core.commands import CommandContext, Registry, Reply, execute
+from core.commands import Audience, CommandContext, Registry, Reply, execute
 from core.commands.alerts import record_feedback
 from core.commands.registry import APOLOGY
 from core.errors import ServiceError
-from core.models import Platform, User
+from core.models import Identity, Platform, Role, User
 
 if TYPE_CHECKING:
     from core.runtime import App
@@ -37,9 +46,27 @@ log = logging.getLogger(__name__)
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
 
-def bot_commands(registry: Registry) -> list[BotCommand]:
-    """The `setMyCommands` list: every visible command with its summary."""
-    return [BotCommand(spec.name, spec.summary) for spec in registry.visible()]
+def bot_commands(
+    registry: Registry, audience: Audience = Audience.SERVICE_ADMINS
+) -> list[BotCommand]:
+    """One `setMyCommands` list: the commands this audience may run, with their summaries."""
+    return [BotCommand(spec.name, spec.summary) for spec in registry.menu(audience)]
+
+
+def menus(registry: Registry) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+    """Telegram's command menus per scope: members see what they may run (the default,
+    which covers group chats), a DM and a group's admins add the chat-admin commands.
+    Service admins get every command in their own DM (`admin_menu`)."""
+    return [
+        (BotCommandScopeDefault(), bot_commands(registry, Audience.MEMBERS)),
+        (BotCommandScopeAllPrivateChats(), bot_commands(registry, Audience.CHAT_ADMINS)),
+        (BotCommandScopeAllChatAdministrators(), bot_commands(registry, Audience.CHAT_ADMINS)),
+    ]
+
+
+def admin_menu(registry: Registry, chat_id: int) -> tuple[BotCommandScope, list[BotCommand]]:
+    """A service admin's DM lists the admin commands too (Telegram scope by chat)."""
+    return BotCommandScopeChat(chat_id), bot_commands(registry, Audience.SERVICE_ADMINS)
 
 
 def _args_text(text: str) -> str:
@@ -54,6 +81,27 @@ class TelegramHandlers:
     def __init__(self, app: App, registry: Registry) -> None:
         self.app = app
         self.registry = registry
+        self.admin_menus: set[int] = set()  # DMs already showing the service-admin menu
+
+    async def publish_menus(self, bot: Any) -> None:
+        """Every scope's command menu, and the admin menu in each service admin's DM."""
+        for scope, commands in menus(self.registry):
+            await bot.set_my_commands(commands, scope=scope)
+        admins = await Identity.filter(
+            platform=Platform.TELEGRAM, user__role=Role.ADMIN
+        ).values_list("external_id", flat=True)
+        for external_id in admins:
+            if str(external_id).lstrip("-").isdecimal():
+                await self._admin_menu(bot, int(external_id))
+
+    async def _admin_menu(self, bot: Any, chat_id: int) -> None:
+        scope, commands = admin_menu(self.registry, chat_id)
+        try:
+            await bot.set_my_commands(commands, scope=scope)
+        except TelegramError as exc:  # e.g. the admin never opened a DM with the bot
+            log.info("admin menu for chat %s not set: %s", chat_id, exc.message)
+            return
+        self.admin_menus.add(chat_id)
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         out: list[BaseHandler[Any, Any, Any]] = [
@@ -111,6 +159,10 @@ class TelegramHandlers:
             return
         try:
             user = await self._user(update)
+            chat = update.effective_chat
+            if user.role == Role.ADMIN and chat.type == Chat.PRIVATE:
+                if chat.id not in self.admin_menus:  # made an admin since the bot started
+                    await self._admin_menu(context.bot, chat.id)
             ctx = self._context(update, context, user)
             reply = await execute(self.app, name, _args_text(message.text or ""), ctx)
         except Exception:

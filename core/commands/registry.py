@@ -41,6 +41,14 @@ class Permission(StrEnum):
     SERVICE_ADMIN = "service_admin"
 
 
+class Audience(StrEnum):
+    """Who a command menu is for (Telegram command scopes, Discord default permissions)."""
+
+    MEMBERS = "members"  # anyone, e.g. a group's ordinary members
+    CHAT_ADMINS = "chat_admins"  # a group's admins, or anyone in their own DM
+    SERVICE_ADMINS = "service_admins"
+
+
 class ParamType(StrEnum):
     STRING = "string"
     INTEGER = "integer"
@@ -398,6 +406,19 @@ class Registry:
 
     def visible(self) -> list[CommandSpec]:
         return [c for c in self._commands.values() if not c.hidden]
+
+    def menu(self, audience: Audience) -> list[CommandSpec]:
+        """The visible commands one audience may run: what its command menu lists.
+
+        Everyone sees the commands anyone may run; a chat's admins (and anyone in a DM,
+        which is their own chat) also see the chat-admin ones; service admins see all.
+        """
+        allowed = {
+            Audience.MEMBERS: {Permission.ANYONE},
+            Audience.CHAT_ADMINS: {Permission.ANYONE, Permission.CHAT_ADMIN},
+            Audience.SERVICE_ADMINS: set(Permission),
+        }[audience]
+        return [c for c in self.visible() if c.permission in allowed]
 
     def names(self) -> list[str]:
         return list(self._commands)

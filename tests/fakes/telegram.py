@@ -42,7 +42,8 @@ class FakeTelegram:
         self.bot_username = bot_username
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.tokens: set[str] = set()
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the default scope's menu
+        self.menus: dict[str, list[dict[str, Any]]] = {}  # scope key → setMyCommands list
         self.chat_member_status: dict[tuple[int, int], str] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.edited: list[dict[str, Any]] = []
@@ -253,12 +254,26 @@ class FakeTelegram:
     async def _m_getme(self, params: dict[str, Any]) -> web.Response:
         return self._ok(self.bot_user)
 
+    @staticmethod
+    def scope_key(scope: dict[str, Any] | None) -> str:
+        """'default', 'all_private_chats', 'all_chat_administrators', 'chat:<id>', ..."""
+        scope = scope or {"type": "default"}
+        key = str(scope.get("type", "default"))
+        if "chat_id" in scope:
+            key += f":{scope['chat_id']}"
+        if scope.get("type") == "chat":
+            key = f"chat:{scope['chat_id']}"
+        return key
+
     async def _m_setmycommands(self, params: dict[str, Any]) -> web.Response:
-        self.commands = list(params.get("commands") or [])
+        key = self.scope_key(params.get("scope"))
+        self.menus[key] = list(params.get("commands") or [])
+        if key == "default":
+            self.commands = self.menus[key]
         return self._ok(True)
 
     async def _m_getmycommands(self, params: dict[str, Any]) -> web.Response:
-        return self._ok(self.commands)
+        return self._ok(self.menus.get(self.scope_key(params.get("scope")), []))
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
         return self._ok(True)
