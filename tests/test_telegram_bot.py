@@ -85,7 +85,7 @@ async def test_subscribe_and_filter_in_a_dm(app: App, tg: FakeTelegram, bot: Tel
 async def test_bad_arguments_get_usage(tg: FakeTelegram, bot: TelegramBot) -> None:
     msg = await command(tg, 300, 300, "/filter loud")
     assert "min_confidence must be a number" in msg["text"]
-    assert "Usage: /filter &lt;min_confidence&gt;" in msg["text"]
+    assert "Usage: /filter [min_confidence]" in msg["text"]
     msg = await command(tg, 300, 300, "/mode weekly")
     assert "mode must be one of instant, digest" in msg["text"]
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.discord.markdown import escape, link, safe_url
+from core.alerts.feedback import vote_buttons
 from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.errors import InvalidInput
@@ -37,6 +38,7 @@ CHANNEL_ID = re.compile(r"^\d{1,25}$")
 DM_ADDRESS = re.compile(r"^user:(\d{1,25})$")
 BAND_COLORS = {"high": 0xE74C3C, "medium": 0xF39C12, "low": 0x95A5A6}
 NO_MENTIONS = {"parse": []}
+OPEN_LABEL = "Open source"
 
 
 def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
@@ -97,6 +99,25 @@ def render_embed(msg: AlertMessage) -> dict[str, Any]:
     if msg.created_at is not None:
         embed["timestamp"] = msg.created_at.astimezone(UTC).isoformat()
     return embed
+
+
+def alert_components(msg: AlertMessage) -> list[dict[str, Any]]:
+    """The same buttons as on Telegram: open the story (never a suspicious link), 👍, 👎,
+    "not a TGE", and for a service admin's chats "add this project to companies"."""
+    row: list[dict[str, Any]] = []
+    url = safe_url(msg.url) if msg.url_is_safe() else None
+    if url and len(url) <= 512:
+        row.append({"type": 2, "style": 5, "label": OPEN_LABEL, "url": url})
+    row += [
+        {"type": 2, "style": 2, "label": label, "custom_id": data}
+        for label, data in vote_buttons(msg.alert_id)
+    ]
+    rows = [{"type": 1, "components": row}]
+    if msg.new_project and msg.can_add_project:
+        label = truncate(f"➕ Add {msg.new_project_name or msg.new_project} to companies", 80)
+        add = {"type": 2, "style": 1, "label": label, "custom_id": f"np:{msg.alert_id}"}
+        rows.append({"type": 1, "components": [add]})
+    return rows
 
 
 def _link_md(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
@@ -235,7 +256,10 @@ class DiscordChannel(Channel):
             embed = render_digest(message)
         else:
             embed = {"title": truncate(message.title, 256), "description": escape(message.text)}
-        payload = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
+        payload: dict[str, Any] = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
+        if isinstance(message, AlertMessage) and route.startswith("channels/"):
+            # buttons need the bot's own message (a plain webhook cannot carry them)
+            payload["components"] = alert_components(message)
 
         now = time.monotonic()
         wait = max(self._global_until, self._blocked.get(route, 0.0)) - now

@@ -17,8 +17,8 @@ from discord import app_commands
 
 from bot.discord.render import NO_MENTIONS, render
 from core.commands import CommandContext, CommandSpec, ParamType, Registry, Reply, execute
-from core.commands.alerts import record_feedback
-from core.commands.registry import APOLOGY, Param, Permission
+from core.commands.alerts import press_feedback
+from core.commands.registry import APOLOGY, Param, Permission, parse_command_button
 from core.errors import ServiceError
 from core.models import Platform
 from core.services.destination_state import DISCORD_POST_PERMISSIONS
@@ -153,7 +153,7 @@ class DiscordCommands:
         )
 
     async def _execute(
-        self, spec: CommandSpec, interaction: discord.Interaction, args: dict
+        self, spec: CommandSpec, interaction: discord.Interaction, args: dict | str
     ) -> Reply:
         try:
             user = await self.app.accounts.ensure_identity(
@@ -196,24 +196,69 @@ class DiscordCommands:
             log.warning("discord reply for /%s failed: %s %s", spec.name, exc.status, exc.text)
 
     async def on_component(self, interaction: discord.Interaction) -> None:
-        """👍/👎 buttons on alerts (custom_id `fb:<alert_id>:up|down`)."""
+        """Buttons: votes on alerts (`fb:`), "add project" (`np:`), menus and pages (`cmd:`)."""
         data = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
-        if not custom_id.startswith("fb:"):
-            return
+        try:
+            if custom_id.startswith("fb:"):
+                await self._vote(interaction, custom_id)
+            elif custom_id.startswith("np:") and custom_id[3:].isdecimal():
+                await self._command_button(interaction, "project_add", custom_id[3:], edit=False)
+            elif (parsed := parse_command_button(custom_id)) is not None:
+                await self._command_button(interaction, *parsed, edit=True)
+        except discord.HTTPException as exc:
+            log.warning("discord button %r answer failed: %s", custom_id, exc.status)
+
+    async def _vote(self, interaction: discord.Interaction, custom_id: str) -> None:
+        """Record the vote (the same again takes it back), show the new tally on the alert's
+        buttons (✓ on the voter's own in a DM), and tell the voter privately."""
         try:
             user = await self.app.accounts.ensure_identity(
                 Platform.DISCORD, interaction.user.id, interaction.user.display_name
             )
-            text = await record_feedback(self.app, user, custom_id)
+            press = await press_feedback(self.app, user, custom_id)
         except ServiceError as exc:
-            text = exc.message
+            await self._tell(interaction, exc.message)
+            return
         except Exception:
             log.exception("discord feedback %r failed", custom_id)
-            text = "Sorry, that did not work; please try again later."
-        try:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            await self._tell(interaction, "Sorry, that did not work; please try again later.")
+            return
+        message = interaction.message
+        if message is None:
+            await self._tell(interaction, press.toast)
+            return
+        labels = dict(
+            (data, label) for label, data in press.buttons(show_mine=interaction.guild_id is None)
+        )
+        view = discord.ui.View.from_message(message, timeout=None)
+        for item in view.children:
+            if isinstance(item, discord.ui.Button) and item.custom_id in labels:
+                item.label = labels[item.custom_id]
+        await interaction.response.edit_message(view=view)
+        await interaction.followup.send(press.toast, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _command_button(
+        self, interaction: discord.Interaction, name: str, args: str, *, edit: bool
+    ) -> None:
+        """Run the button's command as whoever pressed it; its answer replaces the menu
+        (`edit`), or arrives privately when it is an error, private, or `edit` is off."""
+        spec = self.registry.get(name)
+        if spec is None:
+            await self._tell(interaction, "That button is no longer available; try /help.")
+            return
+        reply = await self._execute(spec, interaction, args)
+        if edit and reply.ok and not (reply.private and interaction.guild_id is not None):
+            rendered = render(reply)
+            await interaction.response.edit_message(
+                content=rendered.get("content"),
+                embed=rendered.get("embed"),
+                view=rendered.get("view"),
+                allowed_mentions=NO_MENTIONS,
             )
-        except discord.HTTPException as exc:
-            log.warning("discord feedback answer failed: %s", exc.status)
+            return
+        await interaction.response.send_message(ephemeral=True, **render(reply))
+
+    @staticmethod
+    async def _tell(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)

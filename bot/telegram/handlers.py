@@ -18,6 +18,9 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -33,8 +36,8 @@ from telegram.ext import (
 
 from bot.telegram.render import keyboard, render_html
 from core.commands import Audience, CommandContext, Registry, Reply, execute
-from core.commands.alerts import record_feedback
-from core.commands.registry import APOLOGY
+from core.commands.alerts import press_feedback
+from core.commands.registry import APOLOGY, parse_command_button
 from core.errors import ServiceError
 from core.models import Identity, Platform, Role, User
 
@@ -67,6 +70,24 @@ def menus(registry: Registry) -> list[tuple[BotCommandScope, list[BotCommand]]]:
 def admin_menu(registry: Registry, chat_id: int) -> tuple[BotCommandScope, list[BotCommand]]:
     """A service admin's DM lists the admin commands too (Telegram scope by chat)."""
     return BotCommandScopeChat(chat_id), bot_commands(registry, Audience.SERVICE_ADMINS)
+
+
+def with_votes(
+    markup: InlineKeyboardMarkup | None, votes: list[tuple[str, str]]
+) -> InlineKeyboardMarkup:
+    """The message's keyboard with its vote row replaced (the link and other rows kept)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    placed = False
+    for row in markup.inline_keyboard if markup is not None else ():
+        if any(str(b.callback_data or "").startswith("fb:") for b in row):
+            if not placed:
+                rows.append([InlineKeyboardButton(t, callback_data=d) for t, d in votes])
+                placed = True
+            continue
+        rows.append(list(row))
+    if not placed:
+        rows.append([InlineKeyboardButton(t, callback_data=d) for t, d in votes])
+    return InlineKeyboardMarkup(rows)
 
 
 def _args_text(text: str) -> str:
@@ -108,6 +129,7 @@ class TelegramHandlers:
             CommandHandler(spec.name, self._command_callback(spec.name)) for spec in self.registry
         ]
         out.append(CallbackQueryHandler(self.on_feedback, pattern=r"^fb:"))
+        out.append(CallbackQueryHandler(self.on_command_button, pattern=r"^cmd:"))
         out.append(CallbackQueryHandler(self.on_add_project, pattern=r"^np:\d{1,12}$"))
         out.append(MessageHandler(filters.COMMAND, self.on_unknown))
         return out
@@ -216,6 +238,41 @@ class TelegramHandlers:
             return
         await self.run(name.lower() or "help", update, context)
 
+    async def on_command_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A menu or page button (`cmd:<command> <args>`): run it as whoever pressed it and
+        show the answer in place of the menu. Errors are a toast; a private answer pressed in
+        a group goes to the presser's DM like a typed command's."""
+        query = update.callback_query
+        parsed = parse_command_button(query.data or "") if query is not None else None
+        if query is None or parsed is None:
+            return
+        name, args = parsed
+        try:
+            user = await self._user(update)
+            ctx = self._context(update, context, user)
+            reply = await execute(self.app, name, args, ctx)
+        except Exception:
+            log.exception("telegram button %r failed", query.data)
+            reply = Reply(APOLOGY, ok=False)
+        message = query.message
+        chat = update.effective_chat
+        in_place = reply.ok and isinstance(message, Message) and chat is not None
+        if in_place and reply.private and chat.type != Chat.PRIVATE:
+            in_place = False
+        try:
+            if not reply.ok:
+                await query.answer(reply.text.split("\nUsage:", 1)[0][:200], show_alert=True)
+                return
+            await query.answer()
+            if in_place:
+                await query.edit_message_text(
+                    render_html(reply), parse_mode=ParseMode.HTML, reply_markup=keyboard(reply)
+                )
+            else:
+                await self.send(update, context, reply)
+        except TelegramError as exc:
+            log.warning("telegram button %r answer failed: %s", query.data, exc.message)
+
     async def on_add_project(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The "Add X to companies" button on a new-project alert: `/project_add <alert_id>`
         as the person who pressed it (the command checks they are a service admin)."""
@@ -236,13 +293,17 @@ class TelegramHandlers:
             log.warning("answerCallbackQuery failed: %s", exc.message)
 
     async def on_feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Vote buttons on alerts: `fb:<alert_id>:up|down|no`."""
+        """Vote buttons on alerts (`fb:<alert_id>:up|down|no`): the press is recorded (the
+        same vote again takes it back) and the message's buttons show the new tally; in a
+        DM, where only the voter sees it, a ✓ marks their vote. The toast says it too."""
         query = update.callback_query
         if query is None:
             return
+        press = None
         try:
             user = await self._user(update)
-            toast = await record_feedback(self.app, user, query.data or "")
+            press = await press_feedback(self.app, user, query.data or "")
+            toast = press.toast
         except ServiceError as exc:
             toast = exc.message
         except Exception:
@@ -252,3 +313,12 @@ class TelegramHandlers:
             await query.answer(toast[:200])
         except TelegramError as exc:
             log.warning("answerCallbackQuery failed: %s", exc.message)
+        message = query.message
+        if press is None or not isinstance(message, Message):
+            return
+        private = message.chat.type == Chat.PRIVATE
+        markup = with_votes(message.reply_markup, press.buttons(show_mine=private))
+        try:
+            await query.edit_message_reply_markup(reply_markup=markup)
+        except TelegramError as exc:  # e.g. "message is not modified", or too old to edit
+            log.info("vote tally not shown on message %s: %s", message.message_id, exc.message)

@@ -169,11 +169,38 @@ def _split_list(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a URL to open, or callback data the transport hands back."""
+    """An inline button: a URL to open, or callback data the transport hands back.
+
+    `data` of the form `cmd:<command> <args>` runs that command as whoever pressed it (with
+    every permission check) and shows its reply in place of the message: menus and pages.
+    `row` groups buttons into rows (0-4, Discord's limit).
+    """
 
     label: str
     data: str | None = None
     url: str | None = None
+    row: int = 0
+
+
+COMMAND_BUTTON = "cmd:"
+MAX_BUTTON_DATA = 64  # bytes: Telegram's callback_data limit (Discord allows 100)
+
+
+def command_button(label: str, command: str, *args: str, row: int = 0) -> Button | None:
+    """A button that runs `/command args` when pressed; None when it would not fit the
+    platforms' callback limit (the reply then says what to type instead)."""
+    data = COMMAND_BUTTON + " ".join([command, *(shlex.quote(a) for a in args)])
+    if len(data.encode()) > MAX_BUTTON_DATA:
+        return None
+    return Button(label, data=data, row=row)
+
+
+def parse_command_button(data: str) -> tuple[str, str] | None:
+    """`cmd:<command> <args>` → (command, args), or None for other buttons."""
+    if not data.startswith(COMMAND_BUTTON):
+        return None
+    name, _, args = data[len(COMMAND_BUTTON) :].partition(" ")
+    return (name, args) if name else None
 
 
 @dataclass
@@ -202,7 +229,8 @@ class Reply:
             out["fields"] = [{"name": n, "value": v} for n, v in self.fields]
         if self.buttons:
             out["buttons"] = [
-                {k: v for k, v in vars(b).items() if v is not None} for b in self.buttons
+                {k: v for k, v in vars(b).items() if v is not None and k != "row"}
+                for b in self.buttons
             ]
         if self.private:
             out["private"] = True

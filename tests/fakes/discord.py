@@ -292,6 +292,73 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id
 
+    async def press(
+        self,
+        custom_id: str,
+        message: dict[str, Any],
+        *,
+        user_id: int,
+        channel_id: int,
+        guild_id: int | None = None,
+        permissions: str = "0",
+        ephemeral: bool = False,
+    ) -> int:
+        """Dispatch a button press (INTERACTION_CREATE type 3) on `message`, a message as
+        the bot posted it (its `components` included); returns the interaction id."""
+        if not self._sockets:
+            await self.wait_ready()
+        interaction_id = next(self._ids)
+        posted = self.message(channel_id, {**message, "flags": 64 if ephemeral else 0})
+        posted["id"] = str(message.get("id") or posted["id"])
+        data: dict[str, Any] = {
+            "id": interaction_id,
+            "application_id": str(self.application_id),
+            "type": 3,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "app_permissions": BOT_CHANNEL_PERMISSIONS,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "message": posted,
+        }
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+            data["channel"] = {
+                "id": str(channel_id),
+                "type": 0,
+                "guild_id": str(guild_id),
+                "name": f"channel-{channel_id}",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+            }
+            data["member"] = {
+                "user": self.user(user_id),
+                "roles": [],
+                "joined_at": datetime.now(UTC).isoformat(),
+                "permissions": permissions,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+        else:
+            data["channel"] = {"id": str(channel_id), "type": 1, "recipients": [self.user(user_id)]}
+            data["user"] = self.user(user_id)
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
+    async def wait_for_followup(self, interaction_id: int, timeout: float = 5) -> dict[str, Any]:
+        """The first follow-up message posted for an interaction (after its callback)."""
+        deadline = time.monotonic() + timeout
+        token = f"token-{interaction_id}"
+        while True:
+            for item in self.followups:
+                if item["token"] == token:
+                    return item["body"]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no follow-up for interaction {interaction_id}")
+            await asyncio.sleep(0.01)
+
     def _command_id(self, name: str) -> int:
         for command in self.commands:
             if command.get("name") == name:

@@ -171,8 +171,18 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._enqueue({"message": message})
 
-    async def push_callback(self, chat_id: int, user_id: int, data: str, message_id: int) -> int:
-        """Enqueue a callback_query update (an inline button press on `message_id`)."""
+    async def push_callback(
+        self,
+        chat_id: int,
+        user_id: int,
+        data: str,
+        message_id: int,
+        *,
+        reply_markup: dict[str, Any] | None = None,
+        text: str = "alert",
+    ) -> int:
+        """Enqueue a callback_query update (an inline button press on `message_id`, whose
+        keyboard is `reply_markup` as the bot sent it)."""
         chat_type = "private" if chat_id > 0 else "supergroup"
         query = {
             "id": str(next(self._message_ids)),
@@ -184,9 +194,11 @@ class FakeTelegram:
                 "date": int(time.time()),
                 "chat": self._chat(chat_id, chat_type),
                 "from": self.bot_user,
-                "text": "alert",
+                "text": text,
             },
         }
+        if reply_markup:
+            query["message"]["reply_markup"] = reply_markup
         return await self._enqueue({"callback_query": query})
 
     # --- request handling -------------------------------------------------------------
@@ -337,6 +349,14 @@ class FakeTelegram:
         message = self._message(params)
         if "message_id" in params:
             message["message_id"] = int(params["message_id"])
+        return self._ok(message)
+
+    async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> web.Response:
+        self.edited.append({**params, "method": "editMessageReplyMarkup"})
+        message = self._message(params)
+        message["message_id"] = int(params.get("message_id") or 0)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
         return self._ok(message)
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> web.Response:
