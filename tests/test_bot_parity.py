@@ -9,7 +9,7 @@ from bot.telegram.app import TelegramBot
 from core.commands import Audience, Permission
 from core.models import Platform, Role
 from core.runtime import App
-from tests.conftest import make_settings
+from tests.conftest import make_settings, wait_for
 from tests.fakes import FakeDiscord, FakeTelegram
 from tge_monitor.cli import build
 
@@ -30,9 +30,16 @@ async def test_telegram_and_discord_publish_the_same_menus_per_audience(app: App
         gateway_url=dc.gateway_url,
         guild_ready_timeout_s=0.05,
     )
+    discord_admin = await app.accounts.ensure_identity(Platform.DISCORD, 4200, "Operator")
+    discord_admin.role = Role.ADMIN
+    await discord_admin.save()
     try:
         await telegram.start()
         await discord_bot.start()
+        # a service admin uses the bot in a server: the admin commands are added there
+        iid = await dc.send_interaction("status", [], user_id=4200, channel_id=1, guild_id=77)
+        await dc.wait_for_reply(iid)
+        await wait_for(lambda: "77" in dc.guild_commands)
     finally:
         await discord_bot.stop()
         await telegram.stop()
@@ -57,22 +64,28 @@ async def test_telegram_and_discord_publish_the_same_menus_per_audience(app: App
     assert "company_add" not in {name for name, _ in table(Audience.CHAT_ADMINS)}
     assert {"subscribe", "company_add"} <= {name for name, _ in table(Audience.SERVICE_ADMINS)}
 
-    # Discord: one global list (Discord filters it per member by default_member_permissions)
+    # Discord: the global list is what anyone or a chat admin may run (Discord filters it
+    # per member by default_member_permissions); the admin commands exist only in servers
+    # where a service admin used the bot, behind Administrator
     synced = dc.command_syncs[-1]
-    assert [(c["name"], c["description"]) for c in synced] == table(Audience.SERVICE_ADMINS)
+    assert [(c["name"], c["description"]) for c in synced] == table(Audience.CHAT_ADMINS)
+    admin_only = [
+        (spec.name, spec.summary)
+        for spec in registry.menu(Audience.SERVICE_ADMINS)
+        if spec.permission == Permission.SERVICE_ADMIN
+    ]
+    assert [(c["name"], c["description"]) for c in dc.guild_commands["77"]] == admin_only
     expected = {
         Permission.ANYONE: None,
         Permission.CHAT_ADMIN: 1 << 4,  # Manage Channels
         Permission.SERVICE_ADMIN: 1 << 3,  # Administrator
     }
-    for command in synced:
+    for command in [*synced, *dc.guild_commands["77"]]:
         spec = registry.get(command["name"])
         assert spec is not None
         granted = command["default_member_permissions"]
         assert (None if granted is None else int(granted)) == expected[spec.permission], spec.name
-        contexts = command.get("contexts") or [0, 1, 2]  # 0 server, 1 bot DM, 2 private channel
-        in_dms = command.get("dm_permission", True) and 1 in contexts
-        assert in_dms == (spec.permission != Permission.SERVICE_ADMIN), spec.name
+    synced = [*synced, *dc.guild_commands["77"]]
     # parameters line up with the registry too
     for command in synced:
         spec = registry.get(command["name"])

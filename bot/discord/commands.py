@@ -16,11 +16,11 @@ import discord
 from discord import app_commands
 
 from bot.discord.render import NO_MENTIONS, render
-from core.commands import CommandContext, CommandSpec, ParamType, Registry, Reply, execute
+from core.commands import Audience, CommandContext, CommandSpec, ParamType, Registry, Reply, execute
 from core.commands.alerts import press_feedback
 from core.commands.registry import APOLOGY, Param, Permission, parse_command_button
 from core.errors import ServiceError
-from core.models import Platform
+from core.models import Platform, Role
 from core.services.destination_state import DISCORD_POST_PERMISSIONS
 
 if TYPE_CHECKING:
@@ -69,10 +69,41 @@ class DiscordCommands:
     def __init__(self, app: App, registry: Registry) -> None:
         self.app = app
         self.registry = registry
+        self.admin_commands: list[app_commands.Command[Any, Any, Any]] = []
+        self.admin_guilds: set[int] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     def build(self, tree: app_commands.CommandTree[Any]) -> None:
-        for spec in self.registry.visible():
+        """Global commands: what anyone may run, chat-admin ones behind Manage Channels.
+        Service-admin commands are added per server once a service admin uses the bot there
+        (`_admin_guild`): Discord cannot show a command to some users only."""
+        for spec in self.registry.menu(Audience.CHAT_ADMINS):
             tree.add_command(self.command(spec))
+        self.admin_commands = [
+            self.command(spec)
+            for spec in self.registry.menu(Audience.SERVICE_ADMINS)
+            if spec.permission == Permission.SERVICE_ADMIN
+        ]
+        self.admin_guilds: set[int] = set()
+
+    async def _admin_guild(self, interaction: discord.Interaction) -> None:
+        """A service admin is active in this server: add the admin commands there (once per
+        run; Discord keeps them), still behind the Administrator permission."""
+        guild_id = interaction.guild_id
+        if guild_id is None or guild_id in self.admin_guilds or not self.admin_commands:
+            return
+        self.admin_guilds.add(guild_id)
+        tree = getattr(interaction.client, "tree", None)
+        if tree is None:
+            return
+        guild = discord.Object(id=guild_id)
+        for command in self.admin_commands:
+            tree.add_command(command, guild=guild, override=True)
+        try:
+            await tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            self.admin_guilds.discard(guild_id)
+            log.warning("admin commands for server %s not synced: %s", guild_id, exc.status)
 
     def command(self, spec: CommandSpec) -> app_commands.Command[Any, Any, Any]:
         async def callback(interaction: discord.Interaction, **kwargs: Any) -> None:
@@ -159,6 +190,8 @@ class DiscordCommands:
             user = await self.app.accounts.ensure_identity(
                 Platform.DISCORD, interaction.user.id, interaction.user.display_name
             )
+            if user.role == Role.ADMIN and interaction.guild_id not in self.admin_guilds:
+                self._background(self._admin_guild(interaction))
             ctx = self._context(interaction, user)
             return await execute(self.app, spec.name, args, ctx)
         except Exception:
@@ -258,6 +291,12 @@ class DiscordCommands:
             )
             return
         await interaction.response.send_message(ephemeral=True, **render(reply))
+
+    def _background(self, job: Any) -> None:
+        """Run `job` without delaying the answer (Discord wants one within 3 s)."""
+        task = asyncio.ensure_future(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @staticmethod
     async def _tell(interaction: discord.Interaction, text: str) -> None:

@@ -54,7 +54,8 @@ class FakeDiscord:
         self.application_id = application_id
         self.calls: list[tuple[str, str, Any]] = []
         self.commands: list[dict[str, Any]] = []
-        self.command_syncs: list[list[dict[str, Any]]] = []
+        self.command_syncs: list[list[dict[str, Any]]] = []  # global syncs, in order
+        self.guild_commands: dict[str, list[dict[str, Any]]] = {}  # server id → its commands
         self.callbacks: dict[int, dict[str, Any]] = {}
         self.followups: list[dict[str, Any]] = []
         self.edits: list[dict[str, Any]] = []
@@ -261,6 +262,8 @@ class FakeDiscord:
             },
         }
         if guild_id is not None:
+            if any(c.get("name") == name for c in self.guild_commands.get(str(guild_id), [])):
+                data["data"]["guild_id"] = str(guild_id)  # as Discord marks a server's own
             data["guild_id"] = str(guild_id)
             data["context"] = 0
             data["channel"] = {
@@ -360,7 +363,7 @@ class FakeDiscord:
             await asyncio.sleep(0.01)
 
     def _command_id(self, name: str) -> int:
-        for command in self.commands:
+        for command in [*self.commands, *(c for cs in self.guild_commands.values() for c in cs)]:
             if command.get("name") == name:
                 return int(command["id"])
         return 1
@@ -505,9 +508,14 @@ class FakeDiscord:
                             "nsfw": command.get("nsfw", False),
                         }
                     )
+                if len(parts) == 5 and parts[2] == "guilds":  # one server's own commands
+                    self.guild_commands[parts[3]] = echoed
+                    return _json(echoed)
                 self.commands = echoed
                 self.command_syncs.append(echoed)
                 return _json(echoed)
+            if len(parts) == 5 and parts[2] == "guilds":
+                return _json(self.guild_commands.get(parts[3], []))
             return _json(self.commands)
         if parts[0] == "interactions" and parts[-1] == "callback":
             interaction_id = int(parts[1])
