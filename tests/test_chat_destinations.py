@@ -153,3 +153,14 @@ async def test_a_new_service_admin_gets_the_admin_menu_in_their_dm(stack: Stack)
     menu = [c["command"] for c in s.tg.menus[f"chat:{chat}"]]
     assert "company_add" in menu and "subscribe" in menu
     assert "company_add" not in [c["command"] for c in s.tg.menus["all_private_chats"]]
+
+
+async def test_telegram_subscribe_in_a_group_that_muted_the_bot_says_so(stack: Stack) -> None:
+    s, group, admin = stack, -100778, 4343
+    s.tg.chat_member_status[(group, admin)] = "administrator"
+    s.tg.chat_member_status[(group, s.tg.BOT_ID)] = "restricted"
+    text = await tg_command(s, group, admin, "/subscribe", chat_type="supergroup")
+    assert "missing the Send Messages permission" in text and "Subscribed" not in text
+    assert not await Destination.filter(address=str(group)).exists()
+    s.tg.chat_member_status[(group, s.tg.BOT_ID)] = "member"
+    assert "Subscribed" in await tg_command(s, group, admin, "/subscribe", chat_type="supergroup")

@@ -18,6 +18,7 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     Chat,
+    ChatMemberRestricted,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -164,6 +165,16 @@ class TelegramHandlers:
                 return False
             return member.status in ADMIN_STATUSES
 
+        async def missing_post_permissions() -> list[str]:
+            try:
+                me = await context.bot.get_chat_member(chat.id, context.bot.id)
+            except TelegramError as exc:
+                log.warning("getChatMember(bot) failed for chat %s: %s", chat.id, exc.message)
+                return []  # unknown: the send itself will tell
+            if isinstance(me, ChatMemberRestricted) and not me.can_send_messages:
+                return ["Send Messages"]
+            return []
+
         return CommandContext(
             app=self.app,
             user=user,
@@ -172,6 +183,7 @@ class TelegramHandlers:
             chat_name=(chat.title or tg_user.full_name or "")[:128],
             is_group=is_group,
             admin_check=admin_check if is_group else None,
+            missing_post_permissions=missing_post_permissions if is_group else None,
             display_name=tg_user.full_name or "",
         )
 

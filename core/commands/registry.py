@@ -321,7 +321,9 @@ class CommandContext:
             return
         missing = await self.missing_post_permissions()
         if missing:
-            raise Forbidden(missing_permissions_text(missing), field="bot_permissions")
+            raise Forbidden(
+                missing_permissions_text(missing, str(self.platform)), field="bot_permissions"
+            )
 
     async def find_destination(self) -> Destination | None:
         """This chat's Destination if it has one; never creates or takes it over."""

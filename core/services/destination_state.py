@@ -34,9 +34,15 @@ def words(names: list[str] | tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def missing_permissions_text(missing: list[str]) -> str:
-    """The refusal `/subscribe` gives in a Discord channel the bot cannot post in."""
+def missing_permissions_text(missing: list[str], platform: str = "discord") -> str:
+    """The refusal `/subscribe` gives in a chat the bot cannot post alerts in."""
     plural = "permission" if len(missing) == 1 else "permissions"
+    if platform == "telegram":
+        return (
+            f"I can't post alerts in this group: I'm missing the {words(missing)} {plural} "
+            "here. Fix: group settings → Permissions → Exceptions → TGE Monitor, allow "
+            "sending messages (or make me an admin), then run /subscribe again."
+        )
     return (
         f"I can't post alerts in this channel: I'm missing the {words(missing)} {plural} here. "
         f"Fix: Edit Channel → Permissions → add the TGE Monitor bot (or its role) and allow "
