@@ -54,7 +54,7 @@ async def ctx_for(
 def test_parse_alerts_arguments(raw: str, expected: dict) -> None:
     spec = default_registry().get("alerts")
     assert spec is not None
-    assert parse_args(spec, raw) == expected
+    assert parse_args(spec, raw) == {**expected, "page": None}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_parse_alerts_arguments(raw: str, expected: dict) -> None:
         ("alerts", "Monad 150", "min_confidence must be between 0 and 1"),
         ("alerts", "Monad 0.5 99", "n must be between 1 and 20"),
         ("alerts", "Monad 0.5 2.5", "n must be a whole number"),
-        ("filter", "", "min_confidence is required"),
+        ("watch", "", "company is required"),
         ("filter", "high", "min_confidence must be a number"),
         ("mode", "sometimes", "mode must be one of instant, digest"),
         ("filter", "0.5 0.6", "unexpected extra argument"),
@@ -126,7 +126,7 @@ async def test_bad_argument_reply_has_usage(app: App) -> None:
     reply = await execute(app, "filter", "lots", await ctx_for(app))
     assert not reply.ok
     assert "min_confidence must be a number" in reply.text
-    assert "Usage: /filter <min_confidence>" in reply.text
+    assert "Usage: /filter [min_confidence]" in reply.text
     assert reply.error and reply.error["details"]["field"] == "min_confidence"
 
 

@@ -201,3 +201,35 @@ async def test_calendar_view_shows_upcoming_events_and_their_timeline(
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "dashboard-calendar.png"), full_page=True)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+async def test_a_stopped_destination_shows_as_stopped_with_reason_and_fix(
+    app: App, base_url: str, page
+) -> None:
+    from core.models import Destination, DestinationKind, User
+
+    await make_user(app, "dana")
+    owner = await User.get(username="dana")
+    await Destination.create(
+        kind=DestinationKind.DISCORD,
+        address="777",
+        name="#announcements",
+        owner=owner,
+        verified=True,
+        rejected_reason="discord 403: Missing Permissions",
+    )
+    await Destination.create(
+        kind=DestinationKind.TELEGRAM, address="778", name="My DM", owner=owner, verified=True
+    )
+    await page.goto(base_url + "/")
+    await page.fill("#username", "dana")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    stopped = await page.wait_for_selector("#destinations li.destination.stopped")
+    text = await stopped.text_content()
+    assert "#announcements (discord)" in text and "stopped" in text
+    assert "Why: discord 403: Missing Permissions" in text
+    assert "Fix: Give the bot View Channel, Send Messages and Embed Links" in text
+    active = await page.text_content("#destinations li.destination.active")
+    assert "My DM (telegram)" in active and "active" in active
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.discord.app import DiscordBot
+from core.commands import Audience
 from core.models import AlertFeedback, Destination, Identity, Platform, Role, Subscription
 from core.runtime import App
+from tests.conftest import wait_for
 from tests.fakes import FakeDiscord
 
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -43,7 +45,7 @@ async def test_sync_has_types_choices_and_autocomplete(
     app: App, dc: FakeDiscord, bot: DiscordBot
 ) -> None:
     names = [c["name"] for c in dc.commands]
-    assert names == [spec.name for spec in app.commands.registry.visible()]
+    assert names == [spec.name for spec in app.commands.registry.menu(Audience.CHAT_ADMINS)]
     by_name = {c["name"]: c for c in dc.commands}
     alerts = {o["name"]: o for o in by_name["alerts"]["options"]}
     assert (
@@ -53,7 +55,7 @@ async def test_sync_has_types_choices_and_autocomplete(
     )
     assert alerts["min_confidence"]["type"] == 10
     mode = {o["name"]: o for o in by_name["mode"]["options"]}
-    assert mode["mode"]["required"] is True
+    assert mode["mode"].get("required") is not True  # without it: buttons to pick
     assert [c["value"] for c in mode["mode"]["choices"]] == ["instant", "digest"]
     watch = by_name["watch"]["options"][0]
     assert watch["autocomplete"] is True and watch["description"]
@@ -150,24 +152,37 @@ async def test_link_and_apikey_are_ephemeral(app: App, dc: FakeDiscord, bot: Dis
     assert (await Identity.get(platform=Platform.DISCORD, external_id="31")).user_id == user.id
 
 
-async def test_service_admin_command_refused_then_allowed(
+async def test_admin_commands_appear_only_where_a_service_admin_is(
     app: App, dc: FakeDiscord, bot: DiscordBot
 ) -> None:
-    iid = await dc.send_interaction(
-        "company_add", [opt("name", "Monad")], user_id=41, channel_id=42
-    )
-    assert "service admins" in (await dc.wait_for_reply(iid))["content"]
+    where = {"channel_id": 42, "guild_id": 40}
+    assert "company_add" not in [c["name"] for c in dc.commands]  # not in the global list
+    iid = await dc.send_interaction("status", [], user_id=41, **where)
+    await dc.wait_for_reply(iid)
+    assert "40" not in dc.guild_commands  # an ordinary user: nothing changes
     user = await (await Identity.get(platform=Platform.DISCORD, external_id="41")).user
     user.role = Role.ADMIN
     await user.save()
+    iid = await dc.send_interaction("status", [], user_id=41, **where)
+    await dc.wait_for_reply(iid)
+    await wait_for(lambda: "40" in dc.guild_commands)
+    admin_menu = {c["name"]: c for c in dc.guild_commands["40"]}
+    assert "company_add" in admin_menu and "subscribe" not in admin_menu
+    assert int(admin_menu["company_add"]["default_member_permissions"]) == 1 << 3
     iid = await dc.send_interaction(
         "company_add",
         [opt("name", "Monad"), opt("tokens", "MON"), opt("priority", "high")],
         user_id=41,
-        channel_id=42,
+        **where,
     )
     assert "Added Monad" in (await dc.wait_for_reply(iid))["content"]
     assert str((await app.companies.get("MON")).priority) == "HIGH"
+    # a server admin there who is no service admin still cannot run it
+    iid = await dc.send_interaction(
+        "company_add", [opt("name", "Other")], user_id=43, permissions=str(1 << 3), **where
+    )
+    reply = await dc.wait_for_reply(iid)
+    assert "service admins" in reply["content"] and reply["flags"] == 64
 
 
 async def test_mentions_are_neutralised(app: App, dc: FakeDiscord, bot: DiscordBot) -> None:
@@ -188,7 +203,7 @@ async def test_feedback_button(app: App, dc: FakeDiscord, bot: DiscordBot) -> No
             "id": str(interaction_id),
             "application_id": str(dc.application_id),
             "type": 3,
-            "token": "tok",
+            "token": f"token-{interaction_id}",
             "version": 1,
             "attachment_size_limit": 8388608,
             "channel": {"id": "61", "type": 1, "recipients": [dc.user(60)]},
@@ -198,5 +213,6 @@ async def test_feedback_button(app: App, dc: FakeDiscord, bot: DiscordBot) -> No
         },
     )
     callback = await dc.wait_for_callback(interaction_id)
-    assert "not useful" in callback["data"]["content"]
+    assert callback["type"] == 7  # the alert is edited to show the tally
+    assert "not useful" in (await dc.wait_for_followup(interaction_id))["content"]
     assert (await AlertFeedback.get(alert_id=alert.id)).useful is False

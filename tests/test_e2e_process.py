@@ -92,7 +92,7 @@ async def test_run_process_delivers_a_polled_tge_story_into_a_telegram_chat(
             if telegram.calls_of("getUpdates"):
                 break
             await asyncio.sleep(0.05)
-        assert any(c["command"] == "subscribe" for c in telegram.commands)
+        assert any(c["command"] == "subscribe" for c in telegram.menus["all_private_chats"])
 
         await telegram.push_command(CHAT, CHAT, "/start")
         await telegram.wait_for_sent(1, timeout=20, chat_id=CHAT)

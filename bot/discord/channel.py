@@ -16,27 +16,29 @@ import logging
 import re
 import time
 from datetime import UTC
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import aiohttp
 
 from bot.discord.markdown import escape, link, safe_url
+from core.alerts.feedback import vote_buttons
 from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.errors import InvalidInput
 from core.linkguard import SUSPICIOUS, LinkVerdict, defang
-
-if TYPE_CHECKING:
-    from core.models import Destination
+from core.models import Destination
 
 log = logging.getLogger(__name__)
 
 DISCORD_HOSTS = ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com")
 WEBHOOK_PATH = re.compile(r"^/api(?:/v\d+)?/webhooks/(\d{1,25})/([A-Za-z0-9_\-]{1,200})/?$")
 CHANNEL_ID = re.compile(r"^\d{1,25}$")
+# a user's DM, for notices only (never a stored destination): `user:<discord user id>`
+DM_ADDRESS = re.compile(r"^user:(\d{1,25})$")
 BAND_COLORS = {"high": 0xE74C3C, "medium": 0xF39C12, "low": 0x95A5A6}
 NO_MENTIONS = {"parse": []}
+OPEN_LABEL = "Open source"
 
 
 def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
@@ -97,6 +99,25 @@ def render_embed(msg: AlertMessage) -> dict[str, Any]:
     if msg.created_at is not None:
         embed["timestamp"] = msg.created_at.astimezone(UTC).isoformat()
     return embed
+
+
+def alert_components(msg: AlertMessage) -> list[dict[str, Any]]:
+    """The same buttons as on Telegram: open the story (never a suspicious link), 👍, 👎,
+    "not a TGE", and for a service admin's chats "add this project to companies"."""
+    row: list[dict[str, Any]] = []
+    url = safe_url(msg.url) if msg.url_is_safe() else None
+    if url and len(url) <= 512:
+        row.append({"type": 2, "style": 5, "label": OPEN_LABEL, "url": url})
+    row += [
+        {"type": 2, "style": 2, "label": label, "custom_id": data}
+        for label, data in vote_buttons(msg.alert_id)
+    ]
+    rows = [{"type": 1, "components": row}]
+    if msg.new_project and msg.can_add_project:
+        label = truncate(f"➕ Add {msg.new_project_name or msg.new_project} to companies", 80)
+        add = {"type": 2, "style": 1, "label": label, "custom_id": f"np:{msg.alert_id}"}
+        rows.append({"type": 1, "components": [add]})
+    return rows
 
 
 def _link_md(verdict: LinkVerdict, companies: tuple[str, ...]) -> str:
@@ -166,6 +187,7 @@ class DiscordChannel(Channel):
         self.throttle = Throttle(max_wait_s)  # self-imposed, shared by all routes
         self._session: aiohttp.ClientSession | None = None
         self._blocked: dict[str, float] = {}  # route → monotonic time its bucket refills
+        self._dm_channels: dict[str, str] = {}  # user id → their DM channel with the bot
         self._global_until = 0.0
 
     def __repr__(self) -> str:  # never show the token
@@ -216,6 +238,12 @@ class DiscordChannel(Channel):
     ) -> Outcome:
         await self.start()
         assert self._session is not None
+        dm = DM_ADDRESS.match(destination.address or "")
+        if dm is not None:
+            channel_id = await self._dm_channel(dm.group(1))
+            if channel_id is None:
+                return Outcome.rejected("discord: cannot open a DM with that user")
+            destination = Destination(kind=destination.kind, address=channel_id)
         try:
             route, url, headers = self._route(destination)
         except InvalidInput as exc:
@@ -228,7 +256,10 @@ class DiscordChannel(Channel):
             embed = render_digest(message)
         else:
             embed = {"title": truncate(message.title, 256), "description": escape(message.text)}
-        payload = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
+        payload: dict[str, Any] = {"embeds": [embed], "allowed_mentions": NO_MENTIONS}
+        if isinstance(message, AlertMessage) and route.startswith("channels/"):
+            # buttons need the bot's own message (a plain webhook cannot carry them)
+            payload["components"] = alert_components(message)
 
         now = time.monotonic()
         wait = max(self._global_until, self._blocked.get(route, 0.0)) - now
@@ -310,6 +341,28 @@ class DiscordChannel(Channel):
         if status == 429:
             return Outcome.rate_limited(1.0, f"discord:{kind}s/{ident}", "discord 429")
         return Outcome.failed(f"discord {status} on edit")
+
+    async def _dm_channel(self, user_id: str) -> str | None:
+        """The DM channel with a user (`POST /users/@me/channels`), remembered once opened."""
+        if user_id in self._dm_channels:
+            return self._dm_channels[user_id]
+        if not self._token or self._session is None:
+            return None
+        url = f"{self.api_base}/api/v10/users/@me/channels"
+        try:
+            async with self._session.post(
+                url,
+                json={"recipient_id": user_id},
+                headers={"Authorization": f"Bot {self._token}"},
+            ) as resp:
+                body = await resp.json(content_type=None) if resp.status == 200 else None
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return None
+        channel_id = str(body.get("id", "")) if isinstance(body, dict) else ""
+        if not CHANNEL_ID.match(channel_id):
+            return None
+        self._dm_channels[user_id] = channel_id
+        return channel_id
 
     def _learn(self, route: str, headers: Any) -> None:
         """Remember an exhausted bucket so the next send on this route waits for its reset."""

@@ -45,10 +45,12 @@ def render(reply: Reply) -> dict[str, Any]:
     buttons = [b for b in reply.buttons if b.url or b.data]
     if buttons:
         view = discord.ui.View(timeout=None)
-        for b in buttons[:5]:
+        for b in buttons[:25]:
+            row = min(max(b.row, 0), 4)
             if b.url:
-                view.add_item(discord.ui.Button(label=b.label[:80], url=b.url))
+                view.add_item(discord.ui.Button(label=b.label[:80], url=b.url, row=row))
             else:
-                view.add_item(discord.ui.Button(label=b.label[:80], custom_id=(b.data or "")[:100]))
+                custom_id = (b.data or "")[:100]
+                view.add_item(discord.ui.Button(label=b.label[:80], custom_id=custom_id, row=row))
         out["view"] = view
     return out

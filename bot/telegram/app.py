@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.telegram.handlers import TelegramHandlers, bot_commands
+from bot.telegram.handlers import TelegramHandlers
 from core.commands import Registry
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class TelegramBot:
         application = self.build()
         await application.initialize()  # getMe
         try:
-            await application.bot.set_my_commands(bot_commands(self.registry))
+            await self.handlers.publish_menus(application.bot)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(

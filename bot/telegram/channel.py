@@ -28,6 +28,7 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from core.alerts.feedback import vote_buttons
 from core.alerts.render import AlertMessage, DigestMessage, not_their_site, truncate
 from core.channels.base import Channel, Notice, Outcome, Throttle
 from core.linkguard import SUSPICIOUS, LinkVerdict, defang
@@ -71,9 +72,8 @@ def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
         rows.append([InlineKeyboardButton("Open source", url=msg.url)])
     rows.append(
         [
-            InlineKeyboardButton("👍", callback_data=f"fb:{msg.alert_id}:up"),
-            InlineKeyboardButton("👎", callback_data=f"fb:{msg.alert_id}:down"),
-            InlineKeyboardButton("🚫 Not a TGE", callback_data=f"fb:{msg.alert_id}:no"),
+            InlineKeyboardButton(label, callback_data=data)
+            for label, data in vote_buttons(msg.alert_id)
         ]
     )
     if msg.new_project and msg.can_add_project:  # only an admin's chats get this action

@@ -35,13 +35,15 @@ def render_html(reply: Reply) -> str:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Buttons as one inline keyboard row (URL or callback data)."""
+    """Buttons as an inline keyboard, one row per `Button.row` (URL or callback data)."""
     if not reply.buttons:
         return None
-    row = [
-        InlineKeyboardButton(b.label, url=b.url)
-        if b.url
-        else InlineKeyboardButton(b.label, callback_data=(b.data or b.label)[:64])
-        for b in reply.buttons
-    ]
-    return InlineKeyboardMarkup([row])
+    rows: dict[int, list[InlineKeyboardButton]] = {}
+    for b in reply.buttons:
+        button = (
+            InlineKeyboardButton(b.label, url=b.url)
+            if b.url
+            else InlineKeyboardButton(b.label, callback_data=(b.data or b.label)[:64])
+        )
+        rows.setdefault(b.row, []).append(button)
+    return InlineKeyboardMarkup([rows[r] for r in sorted(rows)])

@@ -62,6 +62,7 @@ from core.models import (
     Subscription,
     User,
 )
+from core.services.destination_state import resume_fix
 
 log = logging.getLogger(__name__)
 
@@ -199,39 +200,69 @@ async def reject_destination(app: Any, destination: Destination, reason: str) ->
 
 
 async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
-    """Tell the owner of `lost` through another working destination of theirs, if any."""
+    """Tell the chat's admins that alerts to `lost` stopped, why, and what fixes it.
+
+    The admins we know are the destination's owner and whoever subscribed it. Each hears it
+    privately where possible: a DM on the chat's own platform first (a Discord channel's
+    admin in a Discord DM, a Telegram group's in a Telegram DM), then their other platform,
+    then another working destination of theirs.
+    """
     registry = getattr(app, "channels", None)
     if registry is None:
         return False
-    others = (
-        await Destination.filter(owner_id=lost.owner_id, rejected_reason=None)
+    label = lost.name or f"#{lost.id}"
+    notice = Notice(
+        title=f"Alerts to {label} are stopped",
+        text=(
+            f"Alerts to your {lost.kind} destination {label} could not be delivered and are "
+            f"stopped: {reason}.\nFix: {resume_fix(lost)}"
+        ),
+    )
+    subscribers = await Subscription.filter(destination_id=lost.id).values_list(
+        "user_id", flat=True
+    )
+    told = False
+    for user_id in dict.fromkeys([lost.owner_id, *subscribers]):
+        for target in await _private_targets(user_id, lost):
+            channel = await registry.ready(target.kind)
+            if channel is None:
+                continue
+            try:
+                outcome = await channel.send(target, notice)
+            except Exception:
+                log.exception("notice about destination %s failed", lost.id)
+                continue
+            if outcome.kind == OutcomeKind.SENT:
+                log.info("admin %s of destination %s told by %s", user_id, lost.id, target.kind)
+                told = True
+                break
+    return told
+
+
+async def _private_targets(user_id: int, lost: Destination) -> list[Destination]:
+    """Where a user hears about `lost`: DMs (its platform first), then their other working
+    destinations. Never `lost` itself, never an unproven chat or address."""
+    dms: list[Destination] = []
+    for ident in await Identity.filter(user_id=user_id).order_by("id"):
+        if ident.platform == Platform.TELEGRAM:
+            dm = Destination(kind=DestinationKind.TELEGRAM, address=ident.external_id)
+        elif ident.platform == Platform.DISCORD:
+            dm = Destination(kind=DestinationKind.DISCORD, address=f"user:{ident.external_id}")
+        else:
+            continue
+        if dm.address != lost.address:
+            dms.append(dm)
+    dms.sort(key=lambda d: d.kind != lost.kind)
+    others = [
+        other
+        for other in await Destination.filter(owner_id=user_id, rejected_reason=None)
         .exclude(id=lost.id)
         .exclude(kind=DestinationKind.WEBSOCKET)
         .order_by("id")
-    )
-    label = lost.name or f"#{lost.id}"
-    notice = Notice(
-        title="A destination stopped working",
-        text=(
-            f"Alerts to your {lost.kind} destination {label} could not be delivered and are "
-            f"stopped: {reason}. Fix it and subscribe it again to resume."
-        ),
-    )
-    for other in others:
-        if not other.verified and other.kind != DestinationKind.WEBHOOK:
-            continue  # an unproven email or chat hears nothing, not even notices
-        channel = await registry.ready(other.kind)
-        if channel is None:
-            continue
-        try:
-            outcome = await channel.send(other, notice)
-        except Exception:
-            log.exception("notice to destination %s failed", other.id)
-            continue
-        if outcome.kind == OutcomeKind.SENT:
-            log.info("owner of destination %s told via destination %s", lost.id, other.id)
-            return True
-    return False
+        if (other.verified or other.kind == DestinationKind.WEBHOOK)
+        and other.address not in {d.address for d in dms}
+    ]
+    return dms + others
 
 
 async def notify_user(

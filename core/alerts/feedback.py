@@ -42,6 +42,13 @@ TOAST = {
     Vote.DOWN: "Thanks: marked not useful 👎",
     Vote.NOT_TGE: "Thanks: marked not a TGE 🚫",
 }
+WITHDRAWN = "Your vote is taken back"
+# the vote buttons under an alert, in order: (vote, callback word, label)
+VOTE_BUTTONS = (
+    (Vote.UP, "up", "👍"),
+    (Vote.DOWN, "down", "👎"),
+    (Vote.NOT_TGE, "no", "🚫 Not a TGE"),
+)
 # The labelled corpus fields (core/data/eval/dev.jsonl), then provenance.
 CORPUS_FIELDS = (
     "id",
@@ -72,12 +79,21 @@ def vote_of(row: AlertFeedback) -> Vote:
     return Vote.UP if row.useful else Vote.DOWN
 
 
-async def record(alert: Alert, user: User, vote: Vote) -> dict[str, Any]:
-    """One vote per user per alert (a new vote replaces the old); counters are recounted."""
+async def record(alert: Alert, user: User, vote: Vote, *, toggle: bool = False) -> dict[str, Any]:
+    """One vote per user per alert (a new vote replaces the old); counters are recounted.
+
+    `toggle` (a button pressed again): the same vote as before takes it back instead, and
+    the result's `vote` is None.
+    """
     useful, not_tge = vote == Vote.UP, vote == Vote.NOT_TGE
+    withdrawn = False
     async with in_transaction() as conn:
         mine = AlertFeedback.filter(alert_id=alert.id, user_id=user.id).using_db(conn)
-        if not await mine.update(useful=useful, not_tge=not_tge):
+        previous = await mine.first()
+        if toggle and previous is not None and vote_of(previous) == vote:
+            await mine.delete()
+            withdrawn = True
+        elif not await mine.update(useful=useful, not_tge=not_tge):
             try:
                 await AlertFeedback.create(
                     alert_id=alert.id,
@@ -99,12 +115,30 @@ async def record(alert: Alert, user: User, vote: Vote) -> dict[str, Any]:
         )
     return {
         "alert_id": alert.id,
-        "vote": vote.value,
-        "useful": useful,
+        "vote": None if withdrawn else vote.value,
+        "useful": None if withdrawn else useful,
         "up": up,
         "down": down,
         "not_tge": no,
     }
+
+
+def vote_buttons(
+    alert_id: int, tally: dict[str, Any] | None = None, mine: Vote | None = None
+) -> list[tuple[str, str]]:
+    """(label, callback data) of the vote buttons: the tally on each, ✓ on the caller's own
+    vote (shown only where one person sees the message: a DM or an ephemeral view)."""
+    tally = tally or {}
+    counts = {
+        Vote.UP: int(tally.get("up") or 0),
+        Vote.DOWN: int(tally.get("down") or 0) - int(tally.get("not_tge") or 0),
+        Vote.NOT_TGE: int(tally.get("not_tge") or 0),
+    }
+    out = []
+    for vote, word, label in VOTE_BUTTONS:
+        text = f"{label} {counts[vote]}" if counts[vote] > 0 else label
+        out.append((("✓ " if vote == mine else "") + text, f"fb:{alert_id}:{word}"))
+    return out
 
 
 # --- how often users said an alert was wrong ------------------------------------------------

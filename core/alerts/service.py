@@ -430,7 +430,9 @@ class AlertService:
 
     # --- feedback and unsubscribe -----------------------------------------------------
 
-    async def feedback(self, alert_id: Any, user: User, vote: Any) -> dict[str, Any]:
+    async def feedback(
+        self, alert_id: Any, user: User, vote: Any, *, toggle: bool = False
+    ) -> dict[str, Any]:
         """Record (or change) one user's vote: True/"up", False/"down" or "not_tge".
 
         A vote is a label for retraining (`core.alerts.feedback`); it changes no score and
@@ -438,7 +440,7 @@ class AlertService:
         """
         choice = feedback.parse_vote(vote)
         alert = await self.get(alert_id)
-        return await feedback.record(alert, user, choice)
+        return await feedback.record(alert, user, choice, toggle=toggle)
 
     async def feedback_stats(self, limit: int = 50) -> dict[str, Any]:
         """How often users said alerts were wrong, per source and per company (admin view)."""

@@ -1,6 +1,7 @@
 """Chat and REST commands, declared once (see `registry`); one module per command group."""
 
 from core.commands.registry import (
+    Audience,
     Button,
     CommandContext,
     Commands,
@@ -17,6 +18,7 @@ from core.commands.registry import (
 )
 
 __all__ = [
+    "Audience",
     "Button",
     "CommandContext",
     "CommandSpec",

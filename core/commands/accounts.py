@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from core.channels.base import Notice
 from core.commands.registry import (
+    Button,
     CommandContext,
     Param,
     Reply,
     command,
+    command_button,
 )
 from core.errors import InvalidInput
 from core.models import Identity, User
@@ -93,15 +96,29 @@ async def link_and_tell(app: App, redeemer: User, code: str, preview: LinkPrevie
     Param(
         "action",
         description="create, list or revoke",
-        required=True,
         choices=("create", "list", "revoke"),
     ),
     Param("value", description="the key name (create) or prefix (revoke)"),
     private=True,
     group="account",
+    help="Without arguments, shows buttons to create or list keys.",
 )
-async def apikey(ctx: CommandContext, action: str, value: str | None = None) -> Reply:
+async def apikey(ctx: CommandContext, action: str | None = None, value: str | None = None) -> Reply:
     accounts = ctx.app.accounts
+    if action is None:
+        if value:
+            raise InvalidInput("say what to do: /apikey create <name>", field="action")
+        name = f"{ctx.platform}-{datetime.now(UTC):%Y-%m-%d}"
+        buttons = [
+            command_button(f"Create a key ({name})", "apikey", "create", name),
+            command_button("List my keys", "apikey", "list"),
+        ]
+        return Reply(
+            "API keys let programs use the REST API as you. Create one (or type "
+            "/apikey create <name>), or list yours to revoke one:",
+            buttons=[b for b in buttons if b is not None],
+            private=True,
+        )
     if action == "create":
         if not value:
             raise InvalidInput("give the key a name: /apikey create <name>", field="value")
@@ -125,8 +142,14 @@ async def apikey(ctx: CommandContext, action: str, value: str | None = None) -> 
     if not keys:
         return Reply("You have no API keys. /apikey create <name>", private=True)
     lines = []
+    revoke: list[Button] = []
     for key in keys:
         state = "revoked" if key.revoked_at else "active"
         used = f"used {key.usage_count}x"
         lines.append(f"{key.prefix} {key.name} — {state}, {used}")
-    return Reply("\n".join(lines), title="Your API keys", private=True)
+        if not key.revoked_at and len(revoke) < 10:
+            button = command_button(
+                f"Revoke {key.prefix}", "apikey", "revoke", key.prefix, row=len(revoke) // 5
+            )
+            revoke += [button] if button is not None else []
+    return Reply("\n".join(lines), title="Your API keys", private=True, buttons=revoke)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from core.alerts.feedback import TOAST, VOTE_WORDS, Vote
+from core.alerts.feedback import TOAST, VOTE_WORDS, WITHDRAWN, Vote, vote_buttons
+from core.alerts.service import MAX_LIMIT
+from core.commands.paging import PAGE, page_of, pager
 from core.commands.registry import (
     CommandContext,
     Param,
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
     from core.models import User
     from core.runtime import App
 
+LIST_PAGE = 20  # lines per page of /companies and /feeds: well inside one message
 VOTES = tuple(v for v in VOTE_WORDS if v != "no")
 FEEDBACK_RE = re.compile(r"^fb:(\d{1,12}):(up|down|no)$")
 
@@ -36,7 +40,8 @@ def _service(ctx: CommandContext, name: str) -> Any:
     "Recent alerts, with why each one scored",
     Param("company", ParamType.STRING, "only this company"),
     Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence 0-1"),
-    Param("n", ParamType.INTEGER, "how many (1-20)", min_value=1, max_value=20),
+    Param("n", ParamType.INTEGER, "how many per page (1-20)", min_value=1, max_value=20),
+    PAGE,
     group="alerts",
     scope="read",
 )
@@ -45,13 +50,18 @@ async def alerts(
     company: str | None = None,
     min_confidence: float | None = None,
     n: int | None = None,
+    page: int | None = None,
 ) -> Reply:
     service = _service(ctx, "alerts")
-    rows, _ = await service.list(company=company, min_confidence=min_confidence, limit=n or 5)
+    size, number = n or 5, page or 1
+    reach = min(MAX_LIMIT, size * number + 1)  # one more than shown says whether more exist
+    rows, _ = await service.list(company=company, min_confidence=min_confidence, limit=reach)
     if not rows:
         return Reply("No alerts match yet.")
+    shown = page_of(rows[: size * number], number, size)  # past the end: the last page
+    more = len(rows) > size * shown.number and size * (shown.number + 1) <= MAX_LIMIT
     blocks = []
-    for alert in rows:
+    for alert in shown.items:
         data = service.to_json(alert)
         head = f"[{data['confidence']:.2f} {data['band']}] {data['title']}"
         lines = [head]
@@ -60,42 +70,59 @@ async def alerts(
         if data.get("url"):
             lines.append(data["url"])
         blocks.append("\n".join(lines))
-    return Reply("\n\n".join(blocks), title=f"Latest {len(rows)} alert(s)")
+    args = [f"{k}={v}" for k, v in (("company", company), ("n", n)) if v is not None]
+    if min_confidence is not None:
+        args.append(f"min_confidence={round(min_confidence * 100)}%")
+    pages = replace(shown, pages=shown.number + (1 if more else 0))
+    buttons, hint = pager("alerts", pages, *args)
+    count = len(shown.items)
+    title = (
+        f"Latest alerts · page {shown.number}" if pages.pages > 1 else f"Latest {count} alert(s)"
+    )
+    return Reply("\n\n".join(blocks) + hint, title=title, buttons=buttons)
 
 
 @command(
     "companies",
     "List watched-for companies, optionally matching a search",
+    PAGE,
     Param("search", ParamType.TEXT, "part of a name, alias or token"),
     group="companies",
     scope="read",
 )
-async def companies(ctx: CommandContext, search: str | None = None) -> Reply:
-    found = await ctx.app.companies.list(search=search, limit=50)
+async def companies(
+    ctx: CommandContext, page: int | None = None, search: str | None = None
+) -> Reply:
+    found = await ctx.app.companies.list(search=search, limit=1000)
     if not found:
         return Reply(f"No company matches {search!r}." if search else "No companies yet.")
+    shown = page_of(found, page, LIST_PAGE)
     lines = []
-    for company in found:
+    for company in shown.items:
         extra = ", ".join(company.tokens or [])
         lines.append(
             f"• {company.name}" + (f" ({extra})" if extra else "") + f" — {company.priority}"
         )
-    title = f"{len(found)} compan{'y' if len(found) == 1 else 'ies'}"
-    return Reply("\n".join(lines), title=title)
+    buttons, hint = pager("companies", shown, *([search] if search else []))
+    title = f"{shown.total} compan{'y' if shown.total == 1 else 'ies'}{shown.label}"
+    return Reply("\n".join(lines) + hint, title=title, buttons=buttons)
 
 
-@command("feeds", "List the news sources being watched", group="feeds", scope="read")
-async def feeds(ctx: CommandContext) -> Reply:
+@command("feeds", "List the news sources being watched", PAGE, group="feeds", scope="read")
+async def feeds(ctx: CommandContext, page: int | None = None) -> Reply:
     rows = await _service(ctx, "feeds").list()
     if not rows:
         return Reply("No feeds yet.")
+    shown = page_of(rows, page, LIST_PAGE)
     lines = []
-    for feed in rows:
+    for feed in shown.items:
         state = "on" if feed.enabled else f"off ({feed.disabled_reason or 'disabled'})"
         target = mask_secrets(feed.url) or feed.query or ""
         origin = " [default catalogue]" if (feed.state or {}).get("catalogue") else ""
         lines.append(f"#{feed.id} {feed.kind} {feed.name or target}{origin} — {state}")
-    return Reply("\n".join(lines), title=f"{len(rows)} feed(s)")
+    buttons, hint = pager("feeds", shown)
+    title = f"{shown.total} feed(s){shown.label}"
+    return Reply("\n".join(lines) + hint, title=title, buttons=buttons)
 
 
 @command(
@@ -117,13 +144,39 @@ async def feedback(ctx: CommandContext, alert_id: int, vote: str) -> Reply:
     )
 
 
-async def record_feedback(app: App, user: User, data: str) -> str:
-    """Handle a `fb:<alert_id>:up|down|no` button press (Telegram, Discord); returns the toast."""
+@dataclass(frozen=True)
+class FeedbackPress:
+    """What a vote button press did: the caller's vote now (None: taken back), the tally."""
+
+    alert_id: int
+    vote: Vote | None
+    tally: dict[str, Any]
+
+    @property
+    def toast(self) -> str:
+        if self.vote is None:
+            return WITHDRAWN
+        return f"{TOAST[self.vote]} (press it again to take it back)"
+
+    def buttons(self, *, show_mine: bool) -> list[tuple[str, str]]:
+        """The vote buttons with the new tally (and ✓ on the caller's vote if `show_mine`)."""
+        return vote_buttons(self.alert_id, self.tally, self.vote if show_mine else None)
+
+
+async def press_feedback(app: App, user: User, data: str) -> FeedbackPress:
+    """A `fb:<alert_id>:up|down|no` button press (Telegram, Discord): the same vote again
+    takes it back."""
     match = FEEDBACK_RE.match(data or "")
     if match is None:
         raise InvalidInput("unknown button", field="data")
     service = getattr(app, "alerts", None)
     if service is None:
         raise ServiceError("feedback is not available on this server yet")
-    result = await service.feedback(int(match.group(1)), user, match.group(2))
-    return TOAST[Vote(result["vote"])]
+    result = await service.feedback(int(match.group(1)), user, match.group(2), toggle=True)
+    vote = Vote(result["vote"]) if result["vote"] else None
+    return FeedbackPress(int(result["alert_id"]), vote, result)
+
+
+async def record_feedback(app: App, user: User, data: str) -> str:
+    """A vote button press; returns the toast."""
+    return (await press_feedback(app, user, data)).toast

@@ -12,7 +12,7 @@ from core.commands.registry import (
     help_reply,
 )
 from core.errors import NotFound
-from core.models import Alert, Delivery, DeliveryStatus
+from core.models import Alert, Delivery, DeliveryStatus, Feed
 
 WELCOME = (
     "Welcome to TGE Monitor. I watch crypto news for Token Generation Events (token launches, "
@@ -56,25 +56,76 @@ def _ago(when: datetime | None) -> str:
     return f"{max(seconds, 0)}s ago"
 
 
-@command("status", "Service health: feeds, last alert, delivery queue", scope="read")
+@command("status", "Service health: feeds, last poll, this chat's last alert", scope="read")
 async def status(ctx: CommandContext) -> Reply:
+    """What a user can check for themselves; operator details only for service admins."""
     app = ctx.app
     fields: list[tuple[str, str]] = []
     health = await app.health()
     fields.append(("Service", str(health.get("status", "unknown"))))
     feeds = getattr(app, "feeds", None)
+    summary: dict = {}
     if feeds is not None:
         summary = await feeds.status()
-        ok = summary.get("ok", summary.get("healthy", 0))
-        failing = summary.get("failing", 0)
-        disabled = summary.get("disabled", 0)
-        fields.append(("Feeds", f"{ok} ok, {failing} failing, {disabled} disabled"))
+        fields.append(("Feeds", _feed_states(summary)))
+        last_poll = (
+            await Feed.filter(last_success_at__isnull=False).order_by("-last_success_at").first()
+        )
+        fields.append(
+            ("Last successful poll", _ago(last_poll.last_success_at) if last_poll else "none yet")
+        )
     last = await Alert.all().order_by("-created_at", "-id").first()
     fields.append(("Last alert", _ago(last.created_at) if last else "none yet"))
-    pending = await Delivery.filter(status=DeliveryStatus.PENDING).count()
-    fields.append(("Queue", f"{pending} pending deliveries"))
     fields.append(("Latency, 24 h", await _latency_line()))
+    if ctx.destination_kind is not None and ctx.chat_id:
+        fields.append(("This chat", await _this_chat(ctx)))
+    if ctx.is_service_admin:
+        checks = health.get("checks") or {}
+        fields.append(
+            ("Dependencies", ", ".join(f"{k} {v}" for k, v in checks.items() if isinstance(v, str)))
+        )
+        pending = await Delivery.filter(status=DeliveryStatus.PENDING).count()
+        fields.append(("Queue", f"{pending} pending deliveries"))
+        attention = summary.get("attention") or []
+        if attention:
+            names = [f"#{f['id']} {f.get('name') or f.get('kind')}" for f in attention[:10]]
+            more = f" (+{len(attention) - 10} more: /feeds)" if len(attention) > 10 else ""
+            fields.append(("Feeds needing attention", ", ".join(names) + more))
     return Reply("", title="TGE Monitor status", fields=fields)
+
+
+def _feed_states(summary: dict) -> str:
+    """Every feed counted once: '151: 120 ok, 2 failing, 1 disabled, 28 waiting for first
+    check' (a feed never polled yet is neither ok nor failing)."""
+    parts = [
+        f"{summary.get(key, 0)} {label}"
+        for key, label in (
+            ("healthy", "ok"),
+            ("failing", "failing"),
+            ("disabled", "disabled"),
+            ("pending", "waiting for first check"),
+        )
+        if summary.get(key, 0) or key == "healthy"
+    ]
+    return f"{summary.get('total', 0)}: " + ", ".join(parts)
+
+
+async def _this_chat(ctx: CommandContext) -> str:
+    """Subscribed or not, stopped or not, and when an alert last arrived here."""
+    dest = await ctx.find_destination()
+    sub = await ctx.app.subscriptions.get_for_destination(dest) if dest is not None else None
+    if dest is None or sub is None or not sub.active:
+        return "not subscribed (/subscribe)"
+    if dest.rejected_reason:
+        return f"stopped: {dest.rejected_reason} (/settings says how to fix it)"
+    sent = (
+        await Delivery.filter(destination_id=dest.id, status=DeliveryStatus.SENT)
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+    if sent is None or sent.sent_at is None:
+        return "subscribed; no alert delivered here yet"
+    return f"subscribed; last alert delivered {_ago(sent.sent_at)}"
 
 
 def _seconds(value: float | None) -> str:

@@ -21,6 +21,7 @@ from core.errors import Forbidden, InvalidInput, RateLimited, ServiceError
 from core.models import APIKey, DestinationKind, Platform, Role, User
 from core.ratelimit import Limit
 from core.services.accounts import require_scope
+from core.services.destination_state import missing_permissions_text
 
 if TYPE_CHECKING:
     from core.models import Destination
@@ -38,6 +39,14 @@ class Permission(StrEnum):
     ANYONE = "anyone"
     CHAT_ADMIN = "chat_admin"
     SERVICE_ADMIN = "service_admin"
+
+
+class Audience(StrEnum):
+    """Who a command menu is for (Telegram command scopes, Discord default permissions)."""
+
+    MEMBERS = "members"  # anyone, e.g. a group's ordinary members
+    CHAT_ADMINS = "chat_admins"  # a group's admins, or anyone in their own DM
+    SERVICE_ADMINS = "service_admins"
 
 
 class ParamType(StrEnum):
@@ -160,11 +169,38 @@ def _split_list(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a URL to open, or callback data the transport hands back."""
+    """An inline button: a URL to open, or callback data the transport hands back.
+
+    `data` of the form `cmd:<command> <args>` runs that command as whoever pressed it (with
+    every permission check) and shows its reply in place of the message: menus and pages.
+    `row` groups buttons into rows (0-4, Discord's limit).
+    """
 
     label: str
     data: str | None = None
     url: str | None = None
+    row: int = 0
+
+
+COMMAND_BUTTON = "cmd:"
+MAX_BUTTON_DATA = 64  # bytes: Telegram's callback_data limit (Discord allows 100)
+
+
+def command_button(label: str, command: str, *args: str, row: int = 0) -> Button | None:
+    """A button that runs `/command args` when pressed; None when it would not fit the
+    platforms' callback limit (the reply then says what to type instead)."""
+    data = COMMAND_BUTTON + " ".join([command, *(shlex.quote(a) for a in args)])
+    if len(data.encode()) > MAX_BUTTON_DATA:
+        return None
+    return Button(label, data=data, row=row)
+
+
+def parse_command_button(data: str) -> tuple[str, str] | None:
+    """`cmd:<command> <args>` → (command, args), or None for other buttons."""
+    if not data.startswith(COMMAND_BUTTON):
+        return None
+    name, _, args = data[len(COMMAND_BUTTON) :].partition(" ")
+    return (name, args) if name else None
 
 
 @dataclass
@@ -193,7 +229,8 @@ class Reply:
             out["fields"] = [{"name": n, "value": v} for n, v in self.fields]
         if self.buttons:
             out["buttons"] = [
-                {k: v for k, v in vars(b).items() if v is not None} for b in self.buttons
+                {k: v for k, v in vars(b).items() if v is not None and k != "row"}
+                for b in self.buttons
             ]
         if self.private:
             out["private"] = True
@@ -224,6 +261,8 @@ class CommandContext:
     is_group: bool = False
     is_chat_admin: bool = False
     admin_check: Callable[[], Awaitable[bool]] | None = None  # lazy (Telegram getChatMember)
+    # what the bot lacks to post alerts in this chat (Discord channel permissions); None: unknown
+    missing_post_permissions: Callable[[], Awaitable[list[str]]] | None = None
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     api_key: APIKey | None = None  # set when a REST call came with an API key
@@ -275,6 +314,16 @@ class CommandContext:
         return await self.app.subscriptions.ensure_destination(
             self.user, kind, chat_id, self.chat_name
         )
+
+    async def check_can_post(self) -> None:
+        """Refuse, naming each missing permission, when the bot could not post alerts here."""
+        if self.missing_post_permissions is None:
+            return
+        missing = await self.missing_post_permissions()
+        if missing:
+            raise Forbidden(
+                missing_permissions_text(missing, str(self.platform)), field="bot_permissions"
+            )
 
     async def find_destination(self) -> Destination | None:
         """This chat's Destination if it has one; never creates or takes it over."""
@@ -387,6 +436,19 @@ class Registry:
 
     def visible(self) -> list[CommandSpec]:
         return [c for c in self._commands.values() if not c.hidden]
+
+    def menu(self, audience: Audience) -> list[CommandSpec]:
+        """The visible commands one audience may run: what its command menu lists.
+
+        Everyone sees the commands anyone may run; a chat's admins (and anyone in a DM,
+        which is their own chat) also see the chat-admin ones; service admins see all.
+        """
+        allowed = {
+            Audience.MEMBERS: {Permission.ANYONE},
+            Audience.CHAT_ADMINS: {Permission.ANYONE, Permission.CHAT_ADMIN},
+            Audience.SERVICE_ADMINS: set(Permission),
+        }[audience]
+        return [c for c in self.visible() if c.permission in allowed]
 
     def names(self) -> list[str]:
         return list(self._commands)

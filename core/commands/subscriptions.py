@@ -5,21 +5,26 @@ from __future__ import annotations
 import logging
 
 from core.alerts.router import wants_new_projects
+from core.commands.paging import PAGE, page_of, pager
 from core.commands.registry import (
+    Button,
     CommandContext,
     Param,
     ParamType,
     Permission,
     Reply,
     command,
+    command_button,
 )
 from core.errors import InvalidInput, NotFound
-from core.models import Company, Subscription
+from core.models import Company, Destination, Subscription
+from core.services.destination_state import resume_fix, status_line
 
 log = logging.getLogger(__name__)
 
 
 async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, str]]:
+    dest = await sub.destination
     mode = str(sub.mode)
     if mode == "digest":
         mode += f" ({sub.digest_interval})"
@@ -31,8 +36,14 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
     else:
         companies = "all"
     wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
+    if not sub.active:
+        state = [("Status", "paused (/subscribe to resume)")]
+    elif dest.rejected_reason:  # alerts are not arriving: say so, why, and what fixes it
+        state = [("Status", status_line(dest)), ("Fix", resume_fix(dest))]
+    else:
+        state = [("Status", "active")]
     return [
-        ("Status", "active" if sub.active else "paused (/subscribe to resume)"),
+        *state,
         ("Minimum confidence", f"{sub.min_confidence:.2f}"),
         ("Companies", companies),
         (
@@ -43,8 +54,15 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
     ]
 
 
+async def _postable_destination(ctx: CommandContext) -> Destination:
+    """This chat as a destination, after checking the bot can post alerts in it: every
+    command that (re)starts delivery here refuses up front instead of failing later."""
+    await ctx.check_can_post()  # before the destination exists: a refusal leaves nothing behind
+    return await ctx.destination()
+
+
 async def _chat_subscription(ctx: CommandContext) -> Subscription:
-    sub = await ctx.app.subscriptions.get_for_destination(await ctx.destination())
+    sub = await ctx.app.subscriptions.get_for_destination(await _postable_destination(ctx))
     if sub is None or not sub.active:
         raise NotFound("this chat is not subscribed yet; use /subscribe first")
     return sub
@@ -61,7 +79,7 @@ async def _chat_subscription(ctx: CommandContext) -> Subscription:
 async def subscribe(
     ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
 ) -> Reply:
-    dest = await ctx.destination()
+    dest = await _postable_destination(ctx)
     sub = await ctx.app.subscriptions.subscribe(
         ctx.user, dest, min_confidence=min_confidence, companies=companies
     )
@@ -69,7 +87,18 @@ async def subscribe(
         "This chat is subscribed. Alerts created from now on arrive here.",
         title="Subscribed",
         fields=await _describe(ctx, sub),
+        buttons=_settings_buttons() if min_confidence is None and companies is None else [],
     )
+
+
+def _settings_buttons() -> list[Button]:
+    """What people change right after subscribing, one tap away."""
+    buttons = [
+        command_button("Minimum confidence…", "filter"),
+        command_button("Instant or digest…", "mode"),
+        command_button("Unsubscribe", "unsubscribe"),
+    ]
+    return [b for b in buttons if b is not None]
 
 
 @command(
@@ -101,15 +130,44 @@ async def claim(ctx: CommandContext, code: str) -> Reply:
     )
 
 
+WATCHLIST_PAGE = 20
+# the choices /filter offers without a number (percentages, as alerts show confidence)
+FILTER_CHOICES = (50, 60, 70, 80, 90)
+MODE_CHOICES = (
+    ("Instant", ("instant",)),
+    ("Hourly digest", ("digest", "hourly")),
+    ("Daily digest", ("digest", "daily")),
+)
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
 @command(
     "filter",
     "Set the minimum confidence for alerts in this chat",
-    Param("min_confidence", ParamType.CONFIDENCE, "0-1 (or 0-100%), e.g. 0.7", required=True),
+    Param("min_confidence", ParamType.CONFIDENCE, "0-1 (or 0-100%), e.g. 0.7"),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
+    help="Without a number, shows buttons to pick one.",
 )
-async def filter_(ctx: CommandContext, min_confidence: float) -> Reply:
-    await _chat_subscription(ctx)
+async def filter_(ctx: CommandContext, min_confidence: float | None = None) -> Reply:
+    sub = await _chat_subscription(ctx)
+    if min_confidence is None:
+        buttons = [
+            command_button(
+                ("✓ " if round(sub.min_confidence * 100) == pct else "") + f"{pct}%",
+                "filter",
+                f"{pct}%",
+            )
+            for pct in FILTER_CHOICES
+        ]
+        return Reply(
+            f"Now: alerts with confidence {_pct(sub.min_confidence)} or more arrive here. "
+            "Pick a new minimum (or type /filter 75%):",
+            buttons=[b for b in buttons if b is not None],
+        )
     dest = await ctx.destination()
     await ctx.app.subscriptions.subscribe(ctx.user, dest, min_confidence=min_confidence)
     return Reply(f"Only alerts with confidence {min_confidence:.2f} or more will arrive here.")
@@ -118,15 +176,29 @@ async def filter_(ctx: CommandContext, min_confidence: float) -> Reply:
 @command(
     "mode",
     "Instant alerts, or a digest hourly/daily",
-    Param("mode", description="instant or digest", required=True, choices=("instant", "digest")),
+    Param("mode", description="instant or digest", choices=("instant", "digest")),
     Param("interval", description="digest interval", choices=("hourly", "daily")),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
+    help="Without arguments, shows buttons to pick one.",
 )
-async def mode(ctx: CommandContext, mode: str, interval: str | None = None) -> Reply:
+async def mode(ctx: CommandContext, mode: str | None = None, interval: str | None = None) -> Reply:
     if mode == "instant" and interval:
         raise InvalidInput("an interval only applies to digest mode", field="interval")
-    await _chat_subscription(ctx)
+    sub = await _chat_subscription(ctx)
+    if mode is None:
+        if interval:
+            raise InvalidInput("say the mode too: /mode digest " + interval, field="mode")
+        current = (
+            ("instant",) if str(sub.mode) == "instant" else ("digest", str(sub.digest_interval))
+        )
+        buttons = [
+            command_button(("✓ " if args == current else "") + label, "mode", *args)
+            for label, args in MODE_CHOICES
+        ]
+        return Reply(
+            "How should alerts arrive in this chat?", buttons=[b for b in buttons if b is not None]
+        )
     dest = await ctx.destination()
     interval = interval or ("daily" if mode == "digest" else None)
     await ctx.app.subscriptions.subscribe(ctx.user, dest, mode=mode, digest_interval=interval)
@@ -200,15 +272,18 @@ async def unwatch(ctx: CommandContext, company: str) -> Reply:
     return Reply(f"Stopped watching {found.name}.{tail}")
 
 
-@command("watchlist", "Show the companies you watch", group="watchlist", scope="read")
-async def watchlist(ctx: CommandContext) -> Reply:
+@command("watchlist", "Show the companies you watch", PAGE, group="watchlist", scope="read")
+async def watchlist(ctx: CommandContext, page: int | None = None) -> Reply:
     companies = await ctx.app.subscriptions.watchlist(ctx.user)
     if not companies:
         return Reply(
             "You watch no companies, so you get alerts about all of them. /watch <company>"
         )
-    lines = [f"• {c.name}" + (f" ({', '.join(c.tokens)})" if c.tokens else "") for c in companies]
-    return Reply("\n".join(lines), title="Your watchlist")
+    shown = page_of(companies, page, WATCHLIST_PAGE)
+    lines = [f"• {c.name}" + (f" ({', '.join(c.tokens)})" if c.tokens else "") for c in shown.items]
+    buttons, hint = pager("watchlist", shown)
+    title = f"Your watchlist: {shown.total}{shown.label}"
+    return Reply("\n".join(lines) + hint, title=title, buttons=buttons)
 
 
 @command(

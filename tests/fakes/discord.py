@@ -22,6 +22,10 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 API = "/api/v10"
+# the bot's permissions in a channel, as Discord sends them with each interaction
+# (`app_permissions`): View Channel, Send Messages, Embed Links, Read Message History
+VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS = 1 << 10, 1 << 11, 1 << 14
+BOT_CHANNEL_PERMISSIONS = str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | 1 << 16)
 
 
 @dataclass
@@ -50,13 +54,15 @@ class FakeDiscord:
         self.application_id = application_id
         self.calls: list[tuple[str, str, Any]] = []
         self.commands: list[dict[str, Any]] = []
-        self.command_syncs: list[list[dict[str, Any]]] = []
+        self.command_syncs: list[list[dict[str, Any]]] = []  # global syncs, in order
+        self.guild_commands: dict[str, list[dict[str, Any]]] = {}  # server id → its commands
         self.callbacks: dict[int, dict[str, Any]] = {}
         self.followups: list[dict[str, Any]] = []
         self.edits: list[dict[str, Any]] = []
         self.channel_messages: list[dict[str, Any]] = []
         self.channel_edits: list[dict[str, Any]] = []  # PATCH /channels/{id}/messages/{mid}
         self.webhook_messages: list[dict[str, Any]] = []
+        self.dm_channels: dict[str, str] = {}  # user id → DM channel id (POST /users/@me/channels)
         self.identifies: list[dict[str, Any]] = []
         self.auth_headers: set[str] = set()
         self._failures: list[_Failure] = []
@@ -232,6 +238,7 @@ class FakeDiscord:
         guild_id: int | None = None,
         permissions: str = "0",
         interaction_type: int = 2,
+        app_permissions: str = BOT_CHANNEL_PERMISSIONS,
     ) -> int:
         """Dispatch INTERACTION_CREATE (type 2 command, 4 autocomplete); returns its id."""
         if not self._sockets:
@@ -245,7 +252,7 @@ class FakeDiscord:
             "version": 1,
             "locale": "en-US",
             "attachment_size_limit": 8 * 1024 * 1024,
-            "app_permissions": "0",
+            "app_permissions": app_permissions,
             "entitlements": [],
             "authorizing_integration_owners": {},
             "data": {
@@ -256,6 +263,8 @@ class FakeDiscord:
             },
         }
         if guild_id is not None:
+            if any(c.get("name") == name for c in self.guild_commands.get(str(guild_id), [])):
+                data["data"]["guild_id"] = str(guild_id)  # as Discord marks a server's own
             data["guild_id"] = str(guild_id)
             data["context"] = 0
             data["channel"] = {
@@ -287,8 +296,75 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id
 
+    async def press(
+        self,
+        custom_id: str,
+        message: dict[str, Any],
+        *,
+        user_id: int,
+        channel_id: int,
+        guild_id: int | None = None,
+        permissions: str = "0",
+        ephemeral: bool = False,
+    ) -> int:
+        """Dispatch a button press (INTERACTION_CREATE type 3) on `message`, a message as
+        the bot posted it (its `components` included); returns the interaction id."""
+        if not self._sockets:
+            await self.wait_ready()
+        interaction_id = next(self._ids)
+        posted = self.message(channel_id, {**message, "flags": 64 if ephemeral else 0})
+        posted["id"] = str(message.get("id") or posted["id"])
+        data: dict[str, Any] = {
+            "id": interaction_id,
+            "application_id": str(self.application_id),
+            "type": 3,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "app_permissions": BOT_CHANNEL_PERMISSIONS,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "message": posted,
+        }
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+            data["channel"] = {
+                "id": str(channel_id),
+                "type": 0,
+                "guild_id": str(guild_id),
+                "name": f"channel-{channel_id}",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+            }
+            data["member"] = {
+                "user": self.user(user_id),
+                "roles": [],
+                "joined_at": datetime.now(UTC).isoformat(),
+                "permissions": permissions,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+        else:
+            data["channel"] = {"id": str(channel_id), "type": 1, "recipients": [self.user(user_id)]}
+            data["user"] = self.user(user_id)
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
+    async def wait_for_followup(self, interaction_id: int, timeout: float = 5) -> dict[str, Any]:
+        """The first follow-up message posted for an interaction (after its callback)."""
+        deadline = time.monotonic() + timeout
+        token = f"token-{interaction_id}"
+        while True:
+            for item in self.followups:
+                if item["token"] == token:
+                    return item["body"]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no follow-up for interaction {interaction_id}")
+            await asyncio.sleep(0.01)
+
     def _command_id(self, name: str) -> int:
-        for command in self.commands:
+        for command in [*self.commands, *(c for cs in self.guild_commands.values() for c in cs)]:
             if command.get("name") == name:
                 return int(command["id"])
         return 1
@@ -413,6 +489,10 @@ class FakeDiscord:
                     "flags": 0,
                 }
             )
+        if method == "POST" and path == "/users/@me/channels":
+            user_id = str(body.get("recipient_id", ""))
+            channel_id = self.dm_channels.setdefault(user_id, str(next(self._ids)))
+            return _json({"id": channel_id, "type": 1, "recipients": [self.user(int(user_id))]})
         if parts[0] == "applications" and parts[-1] == "commands":
             if method == "PUT":
                 echoed = []
@@ -429,9 +509,14 @@ class FakeDiscord:
                             "nsfw": command.get("nsfw", False),
                         }
                     )
+                if len(parts) == 5 and parts[2] == "guilds":  # one server's own commands
+                    self.guild_commands[parts[3]] = echoed
+                    return _json(echoed)
                 self.commands = echoed
                 self.command_syncs.append(echoed)
                 return _json(echoed)
+            if len(parts) == 5 and parts[2] == "guilds":
+                return _json(self.guild_commands.get(parts[3], []))
             return _json(self.commands)
         if parts[0] == "interactions" and parts[-1] == "callback":
             interaction_id = int(parts[1])

@@ -42,7 +42,8 @@ class FakeTelegram:
         self.bot_username = bot_username
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.tokens: set[str] = set()
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the default scope's menu
+        self.menus: dict[str, list[dict[str, Any]]] = {}  # scope key → setMyCommands list
         self.chat_member_status: dict[tuple[int, int], str] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.edited: list[dict[str, Any]] = []
@@ -170,8 +171,18 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._enqueue({"message": message})
 
-    async def push_callback(self, chat_id: int, user_id: int, data: str, message_id: int) -> int:
-        """Enqueue a callback_query update (an inline button press on `message_id`)."""
+    async def push_callback(
+        self,
+        chat_id: int,
+        user_id: int,
+        data: str,
+        message_id: int,
+        *,
+        reply_markup: dict[str, Any] | None = None,
+        text: str = "alert",
+    ) -> int:
+        """Enqueue a callback_query update (an inline button press on `message_id`, whose
+        keyboard is `reply_markup` as the bot sent it)."""
         chat_type = "private" if chat_id > 0 else "supergroup"
         query = {
             "id": str(next(self._message_ids)),
@@ -183,9 +194,11 @@ class FakeTelegram:
                 "date": int(time.time()),
                 "chat": self._chat(chat_id, chat_type),
                 "from": self.bot_user,
-                "text": "alert",
+                "text": text,
             },
         }
+        if reply_markup:
+            query["message"]["reply_markup"] = reply_markup
         return await self._enqueue({"callback_query": query})
 
     # --- request handling -------------------------------------------------------------
@@ -253,12 +266,26 @@ class FakeTelegram:
     async def _m_getme(self, params: dict[str, Any]) -> web.Response:
         return self._ok(self.bot_user)
 
+    @staticmethod
+    def scope_key(scope: dict[str, Any] | None) -> str:
+        """'default', 'all_private_chats', 'all_chat_administrators', 'chat:<id>', ..."""
+        scope = scope or {"type": "default"}
+        key = str(scope.get("type", "default"))
+        if "chat_id" in scope:
+            key += f":{scope['chat_id']}"
+        if scope.get("type") == "chat":
+            key = f"chat:{scope['chat_id']}"
+        return key
+
     async def _m_setmycommands(self, params: dict[str, Any]) -> web.Response:
-        self.commands = list(params.get("commands") or [])
+        key = self.scope_key(params.get("scope"))
+        self.menus[key] = list(params.get("commands") or [])
+        if key == "default":
+            self.commands = self.menus[key]
         return self._ok(True)
 
     async def _m_getmycommands(self, params: dict[str, Any]) -> web.Response:
-        return self._ok(self.commands)
+        return self._ok(self.menus.get(self.scope_key(params.get("scope")), []))
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
         return self._ok(True)
@@ -324,6 +351,14 @@ class FakeTelegram:
             message["message_id"] = int(params["message_id"])
         return self._ok(message)
 
+    async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> web.Response:
+        self.edited.append({**params, "method": "editMessageReplyMarkup"})
+        message = self._message(params)
+        message["message_id"] = int(params.get("message_id") or 0)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return self._ok(message)
+
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> web.Response:
         self.callback_answers.append(params)
         return self._ok(True)
@@ -360,4 +395,30 @@ class FakeTelegram:
             )
         elif status == "kicked":
             member["until_date"] = 0
+        elif status == "restricted":  # e.g. the bot muted in a group
+            member.update(
+                {
+                    key: False
+                    for key in (
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_pin_messages",
+                        "can_send_messages",
+                        "can_send_polls",
+                        "can_send_other_messages",
+                        "can_add_web_page_previews",
+                        "can_manage_topics",
+                        "can_send_audios",
+                        "can_send_documents",
+                        "can_send_photos",
+                        "can_send_videos",
+                        "can_send_video_notes",
+                        "can_send_voice_notes",
+                        "can_edit_tag",
+                        "can_react_to_messages",
+                    )
+                },
+                is_member=True,
+                until_date=0,
+            )
         return self._ok(member)

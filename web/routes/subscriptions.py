@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from core.models import Destination
+from core.services.destination_state import destination_status, resume_fix
 from web.config import WebConfig
 from web.routes.common import body, json_response, page, params, principal, service, to_json
 from web.routes.companies import COMPANY
@@ -78,6 +79,9 @@ def destination_json(dest: Destination) -> dict[str, Any]:
         "name": dest.name,
         "verified": dest.verified,
         "rejected_reason": dest.rejected_reason,
+        # "stopped" after a refused send; `fix` says what gets it going again
+        "status": destination_status(dest),
+        "fix": resume_fix(dest) if dest.rejected_reason else None,
         "created_at": dest.created_at.isoformat() if dest.created_at else None,
     }
 

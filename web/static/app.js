@@ -229,6 +229,7 @@ async function loadAlerts() {
 
 async function loadSide() {
   const jobs = [
+    ["destinations", "/destinations?limit=100", renderDestination],
     ["watchlist", "/watchlist", (c) => el("li", c.name)],
     ["companies", "/companies?limit=100", (c) => el("li", `${c.name} ${c.tokens && c.tokens.length ? "($" + c.tokens.join(", $") + ")" : ""}`)],
     ["feeds", "/feeds?limit=100", renderFeed],
@@ -299,6 +300,21 @@ async function calendarLink() {
     const url = reply.data && reply.data.url;
     $("ics-url").replaceChildren(el("code", url || reply.text));
   } catch (e) { $("ics-url").textContent = e.message; }
+}
+
+// A stopped destination says so, with the reason and the fix, so nobody waits for alerts
+// that cannot arrive.
+function renderDestination(dest) {
+  const li = el("li", null, "destination " + (dest.status || "active"));
+  li.append(el("span", `${dest.name || dest.address || "#" + dest.id} (${dest.kind})`));
+  if (dest.status === "stopped") {
+    li.append(el("span", " stopped", "bad"));
+    li.append(el("div", "Why: " + (dest.rejected_reason || "deliveries were refused"), "reason"));
+    if (dest.fix) li.append(el("div", "Fix: " + dest.fix, "fix"));
+  } else {
+    li.append(el("span", dest.verified === false ? " waiting for confirmation" : " active", dest.verified === false ? "bad" : "good"));
+  }
+  return li;
 }
 
 function renderFeed(feed) {
