@@ -93,6 +93,7 @@ def test_a_build_older_than_its_source_is_skipped(tmp_path: Path) -> None:
     edited = tmp_path / "core" / "scoring" / "engine.py"
     edited.write_text(edited.read_text() + "\nEDITED_AFTER_THE_BUILD = True\n")
     code = (
+        "import logging; logging.basicConfig(level=logging.INFO)\n"
         "import json, core, core.scoring.engine as e, core.scoring.text as t\n"
         "from core.scoring import _native\n"
         "print(json.dumps({'core': core.__file__, 'build': _native.status,"
