@@ -10,7 +10,7 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -138,16 +138,31 @@ async def pg_app(tmp_path: Path, pg_url: str) -> AsyncIterator[App]:
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    """Redis db 15, flushed before and after."""
+def redis_db_held() -> Iterator[str]:
+    """An exclusive lock on the test Redis db: xdist workers (and other runs on this machine
+    using the same db) take turns, so one test's FLUSHDB never wipes another's keys."""
+    import fcntl
+    import hashlib
+    import tempfile
+
     if not REDIS_UP:
         pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    name = hashlib.sha256(REDIS_TEST_URL.encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"tge-test-redis-{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield REDIS_TEST_URL
+
+
+@pytest.fixture
+async def redis_url(redis_db_held: str) -> AsyncIterator[str]:
+    """The test Redis db (TEST_REDIS_URL, default db 15), held alone and flushed before and
+    after."""
     import redis.asyncio as aioredis
 
-    client = aioredis.from_url(REDIS_TEST_URL)
-    await client.flushdb()
+    client = aioredis.from_url(redis_db_held)
     try:
-        yield REDIS_TEST_URL
+        await client.flushdb()
+        yield redis_db_held
     finally:
         await client.flushdb()
         await client.aclose()

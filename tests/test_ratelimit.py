@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import InvalidInput, RateLimited
 from core.ratelimit import Limit, MemoryBackend, RateLimiter, RedisBackend, parse_limit
-from tests.conftest import REDIS_TEST_URL, REDIS_UP, needs_redis
+from tests.conftest import needs_redis
 
 
 class Clock:
@@ -25,11 +25,10 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[object]:
     if request.param == "memory":
         yield MemoryBackend()
         return
-    if not REDIS_UP:
-        pytest.skip("Redis not reachable at 127.0.0.1:6379")
     import redis.asyncio as aioredis
 
-    client = aioredis.from_url(REDIS_TEST_URL)
+    url = request.getfixturevalue("redis_db_held")  # this test has the db to itself
+    client = aioredis.from_url(url)
     await client.flushdb()
     try:
         yield RedisBackend(client)
