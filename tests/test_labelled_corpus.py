@@ -42,3 +42,17 @@ def test_no_dev_item_is_in_the_corpus() -> None:
 
     dev = {key(r) for r in _rows(DEV_EVAL_FILE) if len(key(r)) > 15}
     assert not [r["id"] for r in _rows(LABELLED_CORPUS_FILE) if key(r) in dev]
+
+
+def test_exchange_documentation_examples_are_labelled_rows() -> None:
+    """The new-token listings the exchange monitors are tested with are corpus rows too."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "data" / "exchanges"
+    kucoin = json.loads((fixtures / "kucoin_announcements.json").read_text())
+    bybit = json.loads((fixtures / "bybit_announcements.json").read_text())
+    titles = [i["annTitle"].strip("\u200b") for i in kucoin["data"]["items"]]
+    titles += [i["title"] for i in bybit["result"]["list"]]
+    rows = {r["title"]: r for r in _rows(LABELLED_CORPUS_FILE)}
+    assert all(t in rows for t in titles)
+    assert rows["NAYM (NAYM) Gets Listed on KuCoin! World Premiere!"]["is_tge"] is True
