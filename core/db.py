@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from aerich import Command
-from aerich.migrate import Migrate
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
@@ -25,6 +23,9 @@ log = logging.getLogger(__name__)
 
 APP = "models"
 MODEL_MODULES = ["core.models", "aerich.models"]
+# The service itself never touches aerich's table: without it, a start whose schema is up to
+# date never imports aerich (with its numpy, about 12 MB of a small process).
+SERVICE_MODEL_MODULES = ["core.models"]
 MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent / "migrations"
 DIALECTS = ("sqlite", "postgres")
 
@@ -34,13 +35,19 @@ def dialect_of(database_url: str) -> str:
     return "postgres" if database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The tortoise/aerich configuration for one database URL."""
+def tortoise_config(database_url: str, *, migrations: bool = True) -> dict[str, Any]:
+    """The tortoise/aerich configuration for one database URL (`migrations=False`: the
+    service's models only)."""
     if database_url.startswith("postgresql://"):
         database_url = "postgres://" + database_url[len("postgresql://") :]
     return {
         "connections": {"default": database_url},
-        "apps": {APP: {"models": MODEL_MODULES, "default_connection": "default"}},
+        "apps": {
+            APP: {
+                "models": MODEL_MODULES if migrations else SERVICE_MODEL_MODULES,
+                "default_connection": "default",
+            }
+        },
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -118,6 +125,11 @@ async def _migrate(database_url: str, root: Path) -> list[str]:
             f"no database migrations found in {location / APP}: the installation is "
             "incomplete (reinstall tge-monitor, or run it from a full clone)"
         )
+    if await _up_to_date(database_url, location / APP):
+        return []
+    from aerich import Command
+    from aerich.migrate import Migrate
+
     config = tortoise_config(database_url)
     await Tortoise.init(config=config)
     try:
@@ -132,10 +144,32 @@ async def _migrate(database_url: str, root: Path) -> list[str]:
     return applied
 
 
+def _migration_files(folder: Path) -> set[str]:
+    return {path.name for path in folder.glob("[0-9]*_*.py")}
+
+
+async def _up_to_date(database_url: str, folder: Path) -> bool:
+    """Whether every migration file is recorded in aerich's table, read without aerich.
+
+    A missing table, or any doubt, says no: aerich then runs and decides.
+    """
+    files = _migration_files(folder)
+    await Tortoise.init(config=tortoise_config(database_url, migrations=False))
+    try:
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT version FROM aerich WHERE app = 'models'"
+        )
+    except Exception:
+        return False
+    finally:
+        await close_db()
+    return files <= {str(row["version"]) for row in rows}
+
+
 async def init_db(database_url: str) -> None:
     """Open the ORM for the service (after `migrate`)."""
     _ensure_sqlite_dir(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    await Tortoise.init(config=tortoise_config(database_url, migrations=False))
 
 
 async def close_db() -> None:
@@ -209,6 +243,8 @@ async def pending_changes(
             config = tortoise_config(url)
             await Tortoise.init(config=config)
             try:
+                from aerich import Command
+
                 command = Command(tortoise_config=config, app=APP, location=location)
                 if not before:
                     await command.init_db(safe=True)
@@ -218,6 +254,8 @@ async def pending_changes(
                     await command.init()  # reads the state the upgrade just recorded
                     await command.migrate(name, no_input=True)
             finally:
+                from aerich.migrate import Migrate
+
                 Migrate._last_version_content = None
                 Migrate.upgrade_operators = []
                 Migrate.downgrade_operators = []

@@ -9,6 +9,7 @@ when it ends) and feeds `/health` and the `tge_dependency_up` metric.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,15 @@ REDIS = "redis"
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
+    """Redis's "unreachable" errors, once the redis client is loaded.
+
+    Looked up, not imported: a process without REDIS_URL never loads the client (about 7 MB),
+    and no exception can come from a library that was never imported.
+    """
+    module = sys.modules.get("redis.exceptions")
+    if module is None:
         return ()
-    return (RedisConnectionError, RedisTimeoutError)
+    return (module.ConnectionError, module.TimeoutError)
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
@@ -49,7 +53,6 @@ def _database_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-REDIS_ERRORS = _redis_errors()
 DATABASE_ERRORS = _database_errors()
 
 
@@ -65,7 +68,8 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def dependency_of(exc: BaseException) -> str | None:
     """'redis' or 'database' when `exc` means that dependency is unreachable, else None."""
     for link in _chain(exc):
-        if REDIS_ERRORS and isinstance(link, REDIS_ERRORS):
+        redis_errors = _redis_errors()
+        if redis_errors and isinstance(link, redis_errors):
             return REDIS
         if DATABASE_ERRORS and isinstance(link, DATABASE_ERRORS):
             return DATABASE

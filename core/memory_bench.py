@@ -109,6 +109,7 @@ async def bench_memory(
             "API_PORT": str(api_port),
             "FETCH_ALLOW_PRIVATE_NETWORKS": "true",
             "LOG_LEVEL": "WARNING",
+            "DEFAULT_SOURCES": "false",  # loopback only: the catalogue's feeds are real sites
             "TELEGRAM_BOT_TOKEN": "",
             "DISCORD_BOT_TOKEN": "",
             "WS_MAX_PER_USER": str(max(clients, 1)),  # all clients share the bench account

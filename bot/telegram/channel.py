@@ -291,10 +291,21 @@ class TelegramChannel(Channel):
             return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
         except TelegramError as exc:
             return Outcome.retry(f"telegram error: {exc.message}")
-        wait, key = await self.throttle.acquire(self._rules(chat))
+        rules = self._rules(chat)
+        wait, key = await self.throttle.acquire(rules)
         if wait > 0:
             scope = "telegram" if key == "all" else f"telegram:chat:{chat}"
             return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
+        try:
+            return await self._send_message(chat, chat_id, text, markup)
+        finally:
+            # the chat's next message may start a second after this one ended
+            await self.throttle.release(rules)
+
+    async def _send_message(
+        self, chat: str, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> Outcome:
+        assert self.bot is not None
         try:
             sent = await self.bot.send_message(
                 chat_id=chat_id,

@@ -4,9 +4,12 @@ Claiming: on PostgreSQL one statement `UPDATE … WHERE id IN (SELECT … FOR UP
 RETURNING id` inside a transaction, so several workers split the rows and never take the same
 one; on SQLite (one worker by design) the same single `UPDATE … RETURNING` without the lock.
 Sends are recorded in batches (`SentMarks`: one UPDATE per batch, not a transaction per row).
-Claims carry the worker's id and a heartbeat: a live worker refreshes `claimed_at` of its
-rows every `lease_s / 3`, so only a dead worker's rows grow older than `lease_s`
-(DISPATCH_LEASE_S) and are taken over (at-least-once). Every status write except "sent" is
+Claims carry the worker's id; every `lease_s / 3` a live worker's heartbeat renews its lease
+row (`leases`, "dispatch-worker:<id>", valid `lease_s`, DISPATCH_LEASE_S). Rows are taken
+over only from a worker known to be dead: its lease expired (or it never had one) and the
+claim is older than `lease_s` (at-least-once). A worker whose heartbeat has not got through
+for half a lease fences itself: it neither sends nor claims until one does, so a worker that
+is slow rather than dead never sends a row somebody else took over. Every status write except "sent" is
 fenced on `claimed_by`; a sent mark is the truth and only needs the row to be still active.
 Sent rows are never claimed again.
 
@@ -57,6 +60,7 @@ from core.models import (
     Destination,
     DestinationKind,
     Identity,
+    Lease,
     Platform,
     Role,
     Subscription,
@@ -67,6 +71,8 @@ from core.services.destination_state import resume_fix
 log = logging.getLogger(__name__)
 
 ACTIVE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+# A live dispatcher's lease row (`leases` table): "<this><worker id>", renewed by its heartbeat.
+WORKER_LEASE = "dispatch-worker:"
 
 
 @dataclass(frozen=True)
@@ -494,6 +500,7 @@ class Dispatcher:
         self._beat_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._takeover_after = 0.0  # monotonic: no taking over others' claims before this
+        self._beat_ok = 0.0  # monotonic: when the last heartbeat that got through started
         self.stats: dict[str, int] = defaultdict(int)
         settings = getattr(app, "settings", None)
         journal_dir = Path(settings.data_dir) / "outbox" if settings is not None else None
@@ -536,6 +543,10 @@ class Dispatcher:
             alerts.on_created(lambda _alert: self.poke())
         if getattr(self.app, "redis", None) is not None:
             self._listen_task = asyncio.create_task(self._listen())
+        try:
+            await self.refresh_claims()  # alive before the first claim
+        except Exception as exc:
+            self._fault(exc, DATABASE)  # fenced until the heartbeat gets through
         self._beat_task = asyncio.create_task(self._heartbeat(), name=f"heartbeat-{self.worker_id}")
         self._task = asyncio.create_task(self._run(), name=f"dispatcher-{self.worker_id}")
 
@@ -577,9 +588,11 @@ class Dispatcher:
     async def release_all(self) -> int:
         """Give back every row this worker holds (they are due again at once)."""
         try:
-            return await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
+            released = await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
                 claimed_at=None, claimed_by=None
             )
+            await Lease.filter(name=self._lease_name).delete()
+            return released
         except Exception as exc:
             self._fault(exc, DATABASE)
             return 0
@@ -618,10 +631,45 @@ class Dispatcher:
             await asyncio.sleep(delay)
 
     async def refresh_claims(self) -> int:
-        """The heartbeat: a live worker's rows never look abandoned."""
-        return await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
-            claimed_at=now_utc()
+        """The heartbeat: this worker's lease row says it is alive for one more lease, so
+        nobody takes its rows; the claims' own time is refreshed too (workers of an older
+        release judge by it alone)."""
+        started = time.monotonic()
+        now = now_utc()
+        conn = connections.get("default")
+        mark = (lambda n: f"${n}") if conn.capabilities.dialect == "postgres" else (lambda n: "?")
+        await conn.execute_query(
+            f"""
+            INSERT INTO leases (name, token, expires_at) VALUES ({mark(1)}, {mark(2)}, {mark(3)})
+            ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at
+            """,
+            [self._lease_name, "alive", now + timedelta(seconds=self.config.lease_s)],
         )
+        refreshed = await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
+            claimed_at=now
+        )
+        # lease rows of workers gone for a day (a crash leaves its row behind)
+        await Lease.filter(
+            name__startswith=WORKER_LEASE, expires_at__lt=now - timedelta(days=1)
+        ).delete()
+        self._beat_ok = max(self._beat_ok, started)
+        return refreshed
+
+    @property
+    def _lease_name(self) -> str:
+        return f"{WORKER_LEASE}{self.worker_id}"[:255]
+
+    def _fenced(self) -> bool:
+        """No heartbeat got through for half a lease: stop sending and claiming.
+
+        Others may take this worker's rows once its lease expires; a worker that cannot
+        renew it (its database away, its event loop starved) holds back before that can
+        happen, so a row is never sent by two live workers. Only while the heartbeat runs
+        (start()); a dispatcher driven by hand (tests, the bench) is never fenced.
+        """
+        if self._beat_task is None:
+            return False
+        return time.monotonic() - self._beat_ok > self.config.lease_s / 2
 
     async def _run(self) -> None:
         failures = 0
@@ -662,7 +710,7 @@ class Dispatcher:
     async def claim(self, now: datetime | None = None, limit: int | None = None) -> list[int]:
         """Take up to `limit` due instant rows for this worker; returns their ids."""
         kinds = self._kinds()
-        if not kinds:
+        if not kinds or self._fenced():
             return []
         now = now or now_utc()
         limit = limit or self.config.batch_size
@@ -676,10 +724,19 @@ class Dispatcher:
         kinds_sql = (
             "t.kind = ANY($4::text[])" if postgres else f"t.kind IN ({','.join('?' * len(kinds))})"
         )
+        # A claimed row is taken over only from a worker known to be dead: its lease row
+        # (written by its heartbeat) expired or never existed, and the claim is older than
+        # one lease. A live worker's rows are never taken, however old the claim.
         due = f"""
             d.mode = 'instant' AND d.status IN ('pending', 'failed')
             AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= {mark(1)})
-            AND (d.claimed_at IS NULL OR d.claimed_at < {mark(3)} OR d.claimed_by = {mark(2)})
+            AND (
+                d.claimed_by IS NULL OR d.claimed_by = {mark(2)}
+                OR (d.claimed_at < {mark(3)} AND NOT EXISTS (
+                    SELECT 1 FROM leases l
+                    WHERE l.name = '{WORKER_LEASE}' || d.claimed_by AND l.expires_at >= {mark(1)}
+                ))
+            )
         """
         # At most `per_destination` rows of one chat per pass: a pass then lasts seconds,
         # not one chat's whole backlog at 1 msg/s, so abandoned rows are taken over soon.
@@ -717,7 +774,7 @@ class Dispatcher:
                 rows = await tx.execute_query_dict(sql, params)
         else:
             # SQLite: one worker by design, and the statement is atomic; no row lock needed
-            due_params = [now, stale, self.worker_id]
+            due_params = [now, self.worker_id, stale, now]  # in the order the marks appear
             params = [now, self.worker_id, *due_params, *kinds, limit * 4, per_dest]
             params += [*due_params, limit]
             rows = await conn.execute_query_dict(sql, params)
@@ -757,8 +814,8 @@ class Dispatcher:
         channels = self.app.channels
         channel = await channels.ready(dest.kind)
         for i, row in enumerate(rows):
-            if self._stopping:
-                return  # the rest stay claimed until stop() releases them
+            if self._stopping or self._fenced():
+                return  # the rest stay claimed: stop() releases them, or we send them later
             try:
                 if dest.rejected_reason:
                     await self._finish(row, DeliveryStatus.REJECTED, error=dest.rejected_reason)

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import ahocorasick_rs
-from confusable_homoglyphs import confusables
 from rapidfuzz.distance import OSA
 
 from core.linkguard.domains import HostParts, is_ip, normalise_host, split_host
@@ -70,6 +69,9 @@ def _latin_char(ch: str) -> str:
     stripped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     if stripped.isascii() and stripped:
         return stripped.lower()
+    # loaded on the first such character: its tables are ~7 MB that most processes never need
+    from confusable_homoglyphs import confusables
+
     found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []
     for entry in found:
         for glyph in entry.get("homoglyphs", ()):
@@ -181,7 +183,7 @@ class _Index:
     skeletons: dict[str, tuple[str, str]] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)  # lower handle → company
     handle_skeletons: list[tuple[str, str, str]] = field(default_factory=list)
-    brands: list[list[_Brand]] = field(default_factory=list)
+    brands: list[tuple[_Brand, ...]] = field(default_factory=list)
     brand_keys: list[str] = field(default_factory=list)
     automaton: Any = None
     cache: dict[tuple[str, tuple[str, ...], str | None], tuple[str, str, str | None]] = field(
@@ -244,8 +246,9 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
                 )
     if brand_keys:
         keys = list(brand_keys)
-        object.__setattr__(index, "automaton", ahocorasick_rs.AhoCorasick(keys))
-        index.brands.extend(brand_keys[k] for k in keys)
+        automaton = ahocorasick_rs.AhoCorasick(keys, store_patterns=False)
+        object.__setattr__(index, "automaton", automaton)
+        index.brands.extend(tuple(brand_keys[k]) for k in keys)  # a tuple: half a list's size
         index.brand_keys.extend(keys)
     return index
 

@@ -20,6 +20,7 @@ class MemoryBackend:
         self._fixed: dict[str, tuple[int, int]] = {}
         self._logs: dict[str, list[float]] = {}
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._gates: dict[str, tuple[str, float]] = {}  # key -> (holder's token, until)
 
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
         now = self._clock()
@@ -71,6 +72,21 @@ class MemoryBackend:
         self._buckets[key] = (tokens, now)
         return Decision(True, capacity, math.floor(tokens), (capacity - tokens) / limit.rate)
 
+    async def gate(self, key: str, token: str, hold_s: float) -> float:
+        now = self._clock()
+        held = self._gates.get(key)
+        if held is not None and held[1] > now:
+            return held[1] - now
+        if len(self._gates) > MAX_KEYS:
+            self._gates = {k: v for k, v in self._gates.items() if v[1] > now}
+        self._gates[key] = (token, now + hold_s)
+        return 0.0
+
+    async def ungate(self, key: str, token: str, after_s: float) -> None:
+        held = self._gates.get(key)
+        if held is not None and held[0] == token:
+            self._gates[key] = (token, self._clock() + after_s)
+
     def _evict(self, now: float) -> None:
         """Forget idle keys so an attacker rotating keys cannot grow memory without bound."""
         self._fixed.clear()
@@ -81,6 +97,7 @@ class MemoryBackend:
         self._fixed.pop(key, None)
         self._logs.pop(key, None)
         self._buckets.pop(key, None)
+        self._gates.pop(key, None)
 
     async def close(self) -> None:
         return None

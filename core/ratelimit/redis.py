@@ -75,6 +75,26 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return {1, math.floor(tokens), math.ceil((capacity - tokens) / rate), 0}
 """
 
+# KEYS[1]=gate ARGV: token, hold_ms -> 0 when taken, else the holder's milliseconds left
+_GATE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 0
+end
+return math.max(redis.call('PTTL', KEYS[1]), 1)
+"""
+
+# KEYS[1]=gate ARGV: token, after_ms: only the holder moves its gate's opening
+_UNGATE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  else
+    redis.call('DEL', KEYS[1])
+  end
+end
+return 0
+"""
+
 
 class RedisBackend:
     """Shared limits for every process using the same Redis."""
@@ -86,6 +106,8 @@ class RedisBackend:
             "fixed": redis.register_script(_FIXED),
             "sliding": redis.register_script(_SLIDING),
             "token_bucket": redis.register_script(_BUCKET),
+            "gate": redis.register_script(_GATE),
+            "ungate": redis.register_script(_UNGATE),
         }
 
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
@@ -104,8 +126,19 @@ class RedisBackend:
             int(retry_ms) / 1000,
         )
 
+    async def gate(self, key: str, token: str, hold_s: float) -> float:
+        left_ms = await self._scripts["gate"](
+            keys=[f"{self._prefix}gate:{key}"], args=[token, max(1, int(hold_s * 1000))]
+        )
+        return int(left_ms) / 1000
+
+    async def ungate(self, key: str, token: str, after_s: float) -> None:
+        await self._scripts["ungate"](
+            keys=[f"{self._prefix}gate:{key}"], args=[token, max(0, int(after_s * 1000))]
+        )
+
     async def reset(self, key: str) -> None:
-        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket")]
+        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate")]
         names.append(f"{self._prefix}sliding:{key}:seq")
         await self._redis.delete(*names)
         async for fixed in self._redis.scan_iter(match=f"{self._prefix}fixed:{key}:*"):

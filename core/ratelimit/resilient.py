@@ -8,13 +8,15 @@ failing open would drop the limits. In between: each process keeps counting in m
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from core.faults import REDIS, dependency_of
 from core.ratelimit.base import Decision, Limit
 from core.ratelimit.memory import MemoryBackend
 
 PART = "rate limiting"
+T = TypeVar("T")
 
 
 class ResilientBackend:
@@ -27,10 +29,11 @@ class ResilientBackend:
         self._retry_s = retry_s
         self._skip_until = 0.0  # do not wait on a dead Redis for every request
 
-    async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
+    async def _either(self, call: Callable[[Any], Awaitable[T]]) -> T:
+        """`call(primary)`, or `call(fallback)` while Redis is away (noted once)."""
         if time.monotonic() >= self._skip_until:
             try:
-                decision = await self.primary.hit(key, limit, cost)
+                result = await call(self.primary)
             except Exception as exc:
                 if dependency_of(exc) != REDIS:
                     raise
@@ -43,8 +46,17 @@ class ResilientBackend:
                     if self._deps.is_down(REDIS):
                         self._deps.up(REDIS)
                     self._deps.fallback(PART, None)
-                return decision
-        return await self.fallback.hit(key, limit, cost)
+                return result
+        return await call(self.fallback)
+
+    async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
+        return await self._either(lambda backend: backend.hit(key, limit, cost))
+
+    async def gate(self, key: str, token: str, hold_s: float) -> float:
+        return await self._either(lambda backend: backend.gate(key, token, hold_s))
+
+    async def ungate(self, key: str, token: str, after_s: float) -> None:
+        await self._either(lambda backend: backend.ungate(key, token, after_s))
 
     async def reset(self, key: str) -> None:
         await self.fallback.reset(key)

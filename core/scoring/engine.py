@@ -166,7 +166,7 @@ class _Snapshot:
     # or the list of company entries; never mutated once built.
     actions: list[Any]
     companies: tuple[CompanySpec, ...]
-    symbols: dict[str, tuple[_Ref, ...]]  # upper-case ticker -> companies
+    symbols: dict[str, _Ref | tuple[_Ref, ...]]  # upper-case ticker -> company or companies
     # Names written in CJK or Hangul ("币安", "모나드"), which have no word spaces to match in
     # the normalised text: their own automaton over the cleaned text, and what each means.
     cjk_automaton: Any = None
@@ -301,14 +301,19 @@ class _Ref:
         self.spec = spec
 
 
-# A company's ready-made (key, payload) pairs. Cached per CompanySpec (frozen, hashable) so a
-# rebuild after one company changed recompiles one company, not ten thousand.
-_Compiled = tuple[tuple[str, tuple[Any, ...]], ...]
+# A company's (key, payload) pairs, made as the automaton is built and not kept: at 50,000
+# companies a per-company cache of them held about 30 MB for a rebuild 0.2 s faster.
+_Compiled = list[tuple[str, tuple[Any, ...]]]
+
+
+def _same_or(text: str, other: str) -> str:
+    """`other`, or `text` itself when they are equal: one string object instead of two."""
+    return text if other == text else other
 
 
 def _compile_company(c: CompanySpec) -> _Compiled:
     ref = _Ref(c)
-    out: list[tuple[str, tuple[Any, ...]]] = []
+    out: _Compiled = []
     seen: set[str] = set()
     for alias in (c.name, *c.aliases):
         key = pattern_key(alias)
@@ -319,12 +324,21 @@ def _compile_company(c: CompanySpec) -> _Compiled:
             continue
         seen.add(key)
         a = alias.strip()
-        out.append((key, (_COMP, ref, a, _case_rule(a), a.upper())))
+        rule = _case_rule(a)
+        # only an exact-case name needs its upper-case form (entry[4]); it is the name itself
+        out.append(
+            (
+                key,
+                (_COMP, ref, a, rule, _same_or(a, a.upper()))
+                if rule == _EXACT
+                else (_COMP, ref, a, rule),
+            )
+        )
     for sym in c.tokens:
         t = sym.strip().lstrip("$")
         if not t:
             continue
-        out.append(("", (_SYM, ref, t.upper())))  # ticker table entry, no pattern
+        out.append(("", (_SYM, ref, _same_or(t, t.upper()))))  # ticker table entry, no pattern
         # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
         # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
         if len(t) >= 4:
@@ -335,56 +349,66 @@ def _compile_company(c: CompanySpec) -> _Compiled:
         key = pattern_key(phrase)
         if key:
             out.append((key, (_EXCL, ref)))
-    return tuple(out)
+    return out
 
 
-def _build(
-    companies: Iterable[CompanySpec], cache: dict[CompanySpec, _Compiled] | None = None
-) -> tuple[_Snapshot, dict[CompanySpec, _Compiled]]:
-    """Compile companies (reusing ``cache``) plus the vocabulary into one automaton."""
-    comps = tuple(companies)
-    old = cache or {}
-    new_cache: dict[CompanySpec, _Compiled] = {}
+def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
+    """Compile companies plus the vocabulary into one automaton.
+
+    Compact by design (50,000 companies must fit a small process): a pattern that means one
+    company entry acts through that entry's tuple itself, not a list of one; a ticker that
+    belongs to one company maps to its reference, not a tuple of one.
+    """
     # Vocabulary keys first, so pattern index i < len(_VOCAB) is vocabulary phrase i.
-    table: dict[str, list[tuple[Any, ...]]] = {k: [] for k in _VOCAB}
-    symbols: dict[str, list[_Ref]] = {}
+    table: dict[str, Any] = {k: None for k in _VOCAB}
+    symbols: dict[str, Any] = {}
     cjk: list[tuple[_Ref, str]] = []
-    for c in comps:
-        compiled = old.get(c)
-        if compiled is None:
-            compiled = _compile_company(c)
-        new_cache[c] = compiled
-        for key, entry in compiled:
+    comps: list[CompanySpec] = []
+    for c in companies:
+        comps.append(c)
+        for key, entry in _compile_company(c):
             if not key:
-                symbols.setdefault(entry[2], []).append(entry[1])
+                sym, ref = entry[2], entry[1]
+                held = symbols.get(sym)
+                if held is None:
+                    symbols[sym] = ref
+                elif held.__class__ is list:
+                    held.append(ref)
+                else:
+                    symbols[sym] = [held, ref]
                 continue
             if key == _CJK_KEY:
                 cjk.append((entry[1], entry[2]))
                 continue
-            bucket = table.get(key)
-            if bucket is None:
-                table[key] = [entry]
+            held = table.get(key)
+            if held is None:
+                table[key] = entry
+            elif held.__class__ is list:
+                held.append(entry)
             else:
-                bucket.append(entry)
-    automaton = ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-    # Company patterns act through their list of entries as is: no new object per pattern
-    # (tens of thousands of fresh tuples would make the garbage collector walk the heap).
+                table[key] = [held, entry]
+    automaton = ahocorasick_rs.AhoCorasick(
+        list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD, store_patterns=False
+    )
+    # Company patterns act through their entry (or list of entries) as is: no new object per
+    # pattern (tens of thousands of fresh tuples would make the garbage collector walk the heap).
     actions: list[Any] = [*_VOCAB_ACTIONS]
-    buckets = iter(table.values())
-    for i, bucket in enumerate(islice(buckets, len(actions))):
-        if bucket:  # a company named like a vocabulary word
+    held_iter = iter(table.values())
+    for i, held in enumerate(islice(held_iter, len(actions))):
+        if held is not None:  # a company named like a vocabulary word
+            bucket = held if held.__class__ is list else [held]
             actions[i] = (_A_BOTH, _VOCAB_ROLES[i], bucket)
-    actions.extend(buckets)
+    actions.extend(held_iter)
+    del table
     cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _ref, alias in cjk]) if cjk else None
-    snap = _Snapshot(
+    return _Snapshot(
         automaton,
         actions,
-        comps,
-        {k: tuple(v) for k, v in symbols.items()},
+        tuple(comps),
+        {k: v if v.__class__ is _Ref else tuple(v) for k, v in symbols.items()},
         cjk_automaton,
         tuple(cjk),
     )
-    return snap, new_cache
 
 
 @contextmanager
@@ -412,7 +436,7 @@ class ScoringEngine:
         # The learned layer (core.scoring.model.TGEModel) or None for the rules' own score.
         self.model = model
         with _gc_paused():
-            self._snap, self._cache = _build(companies)
+            self._snap = _build(companies)
 
     @property
     def companies(self) -> tuple[CompanySpec, ...]:
@@ -424,8 +448,7 @@ class ScoringEngine:
         In-flight ``analyze`` calls keep the snapshot they started with.
         """
         with self._lock, _gc_paused():
-            snap, self._cache = _build(companies, self._cache)
-            self._snap = snap
+            snap = self._snap = _build(companies)
         log.info("scoring automaton rebuilt for %d companies", len(snap.companies))
 
     def analyze(
@@ -568,7 +591,7 @@ class ScoringEngine:
                     continue
                 a = a[2]
             si = bisect_right(bounds, s)
-            for entry in a:
+            for entry in (a,) if a.__class__ is tuple else a:  # one entry, or a list of them
                 kind = entry[0]
                 if kind == _COMP:
                     rule = entry[3]
@@ -580,8 +603,9 @@ class ScoringEngine:
                         elif cased[s + 2].isupper():
                             refs = symbols.get(cased[s + 1 : e - 1])
                             if (
-                                refs
-                                and entry[1] not in refs
+                                refs is not None
+                                and entry[1] is not refs
+                                and (refs.__class__ is _Ref or entry[1] not in refs)
                                 and not _all_caps(cased, bounds, si, upper)
                             ):
                                 continue  # "ZETA": another company's ticker, not "Zeta"
@@ -647,7 +671,7 @@ class ScoringEngine:
                 refs = symbols.get(sym)
                 if refs is None:
                     continue
-                for idx in refs:
+                for idx in (refs,) if refs.__class__ is _Ref else refs:
                     if excluded and (idx, si) in excluded:
                         continue
                     rec = comp_best.get(idx)

@@ -16,6 +16,7 @@ import difflib
 import json
 import logging
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.linkguard import LinkGuard, guard_companies
+from core.linkguard import GuardCompany, LinkGuard
 from core.linkguard.domains import is_ip, normalise_host
 from core.linkguard.guard import bare_handle
+from core.memory import release_free_memory
 from core.models import Company, CompanyStatus, Priority, in_id_range
 from core.scoring import CompanySpec, ScoringEngine
 
@@ -116,13 +118,23 @@ def _priority(value: Any) -> Priority:
         raise InvalidInput("priority must be HIGH, MEDIUM or LOW", field="priority") from None
 
 
+# What the engine and the link guard read of a company, and how many rows a read takes.
+_ENGINE_FIELDS = ("id", "name", "aliases", "tokens", "priority", "exclusions", "domains", "handles")
+LOAD_PAGE = 5000
+
+
+def _priority_name(value: Any) -> str:
+    """ "HIGH"/"MEDIUM"/"LOW" as one shared string each, not one copy per company."""
+    return sys.intern(str(value))
+
+
 def to_spec(company: Company) -> CompanySpec:
     return CompanySpec(
         id=company.id,
         name=company.name,
         aliases=tuple(company.aliases or ()),
         tokens=tuple(company.tokens or ()),
-        priority=str(company.priority),
+        priority=_priority_name(company.priority),
         exclusions=tuple(company.exclusions or ()),
     )
 
@@ -148,22 +160,59 @@ class Companies:
         self._task: asyncio.Task[None] | None = None
         self._changed: asyncio.Condition | None = None
 
-    async def _active(self) -> list[Company]:
-        return await Company.filter(status=CompanyStatus.ACTIVE).order_by("id")
+    async def _active(self) -> tuple[list[CompanySpec], list[GuardCompany]]:
+        """Every active company as the engine and the link guard need it.
 
-    def _rebuild_from(self, companies: list[Company]) -> None:
+        Read page by page as plain values: no ORM object per company (at 50,000 companies
+        the model instances were the largest thing the process ever held, if briefly).
+        """
+        specs: list[CompanySpec] = []
+        guarded: list[GuardCompany] = []
+        last = 0
+        while True:
+            page = (
+                await Company.filter(status=CompanyStatus.ACTIVE, id__gt=last)
+                .order_by("id")
+                .limit(LOAD_PAGE)
+                .values_list(*_ENGINE_FIELDS)
+            )
+            for cid, name, aliases, tokens, priority, exclusions, domains, handles in page:
+                spec = CompanySpec(
+                    id=cid,
+                    name=name,
+                    aliases=tuple(aliases or ()),
+                    tokens=tuple(tokens or ()),
+                    priority=_priority_name(priority),
+                    exclusions=tuple(exclusions or ()),
+                )
+                specs.append(spec)
+                guarded.append(
+                    GuardCompany(
+                        name=name,
+                        domains=tuple(map(str, domains or ())),
+                        handles=tuple(map(str, handles or ())),
+                        aliases=spec.aliases,
+                    )
+                )
+            if len(page) < LOAD_PAGE:
+                return specs, guarded
+            last = page[-1][0]
+
+    def _rebuild_from(self, loaded: tuple[list[CompanySpec], list[GuardCompany]]) -> None:
         """The automaton and the link guard's index, each built aside and swapped in."""
-        self.engine.rebuild([to_spec(c) for c in companies])
+        specs, guarded = loaded
+        self.engine.rebuild(specs)
         if self.guard is not None:
-            self.guard.rebuild(guard_companies(companies))
+            self.guard.rebuild(guarded)
+        release_free_memory()  # the old snapshot's pages, not kept as the process's size
 
     async def reload_engine(self) -> int:
         """Rebuild the automaton (and the link guard's index) from every active company now."""
-        companies = await self._active()
-        self._rebuild_from(companies)
+        loaded = await self._active()
+        self._rebuild_from(loaded)
         self.rebuilds += 1
         self._built = self._wanted
-        return len(companies)
+        return len(loaded[0])
 
     def request_rebuild(self) -> int:
         """Note a change; one background task rebuilds for every change so far."""
@@ -177,8 +226,9 @@ class Companies:
             await asyncio.sleep(self.coalesce_s)
             target = self._wanted
             try:
-                companies = await self._active()
-                await asyncio.to_thread(self._rebuild_from, companies)
+                loaded = await self._active()
+                await asyncio.to_thread(self._rebuild_from, loaded)
+                del loaded
             except asyncio.CancelledError:
                 raise
             except Exception:
