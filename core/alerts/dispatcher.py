@@ -9,8 +9,9 @@ row (`leases`, "dispatch-worker:<id>", valid `lease_s`, DISPATCH_LEASE_S). Rows 
 over only from a worker known to be dead: its lease expired (or it never had one) and the
 claim is older than `lease_s` (at-least-once). A worker whose heartbeat has not got through
 for half a lease fences itself: it neither sends nor claims until one does, so a worker that
-is slow rather than dead never sends a row somebody else took over. Every status write except "sent" is
-fenced on `claimed_by`; a sent mark is the truth and only needs the row to be still active.
+is slow rather than dead never sends a row somebody else took over. Every status write except
+"sent" is fenced on `claimed_by`; a sent mark is the truth and only needs the row to be
+still active.
 Sent rows are never claimed again.
 
 Faults of our own dependencies are not send attempts: a database or Redis error while

@@ -173,6 +173,10 @@ class _Brand:
     strong: bool  # from an official domain, long enough to mean the brand on its own
 
 
+def _each(brands: _Brand | tuple[_Brand, ...]) -> tuple[_Brand, ...]:
+    return (brands,) if isinstance(brands, _Brand) else brands
+
+
 @dataclass(frozen=True)
 class _Index:
     official: dict[str, str] = field(default_factory=dict)  # registrable → company
@@ -183,7 +187,7 @@ class _Index:
     skeletons: dict[str, tuple[str, str]] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)  # lower handle → company
     handle_skeletons: list[tuple[str, str, str]] = field(default_factory=list)
-    brands: list[tuple[_Brand, ...]] = field(default_factory=list)
+    brands: list[_Brand | tuple[_Brand, ...]] = field(default_factory=list)
     brand_keys: list[str] = field(default_factory=list)
     automaton: Any = None
     cache: dict[tuple[str, tuple[str, ...], str | None], tuple[str, str, str | None]] = field(
@@ -248,7 +252,8 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
         keys = list(brand_keys)
         automaton = ahocorasick_rs.AhoCorasick(keys, store_patterns=False)
         object.__setattr__(index, "automaton", automaton)
-        index.brands.extend(tuple(brand_keys[k]) for k in keys)  # a tuple: half a list's size
+        # one brand as itself, several as a tuple: no container per key for the usual one
+        index.brands.extend(b[0] if len(b) == 1 else tuple(b) for b in map(brand_keys.get, keys))
         index.brand_keys.extend(keys)
     return index
 
@@ -502,7 +507,7 @@ class LinkGuard:
         for pattern, _start, _end in index.automaton.find_matches_as_indexes(
             text, overlapping=True
         ):
-            for brand in index.brands[pattern]:
+            for brand in _each(index.brands[pattern]):
                 if not brand.official and skeleton(parts.label) == index.brand_keys[pattern]:
                     continue  # claim.ethena.fi: maybe the project's own site; nothing to compare
                 in_context = brand.company.lower() in wanted
@@ -532,7 +537,7 @@ class LinkGuard:
             return None
         text = skeleton(parts.label)
         for pattern, _s, _e in index.automaton.find_matches_as_indexes(text):
-            for brand in index.brands[pattern]:
+            for brand in _each(index.brands[pattern]):
                 if brand.official is None:
                     return brand.company
         return None

@@ -159,6 +159,7 @@ class Companies:
         self._built = 0  # generation the live engine reflects
         self._task: asyncio.Task[None] | None = None
         self._changed: asyncio.Condition | None = None
+        self._held = False  # hold_rebuilds(): reload_engine() will build every change
 
     async def _active(self) -> tuple[list[CompanySpec], list[GuardCompany]]:
         """Every active company as the engine and the link guard need it.
@@ -168,6 +169,9 @@ class Companies:
         """
         specs: list[CompanySpec] = []
         guarded: list[GuardCompany] = []
+        # an unchanged company keeps the engine's own spec (and its strings): a rebuild
+        # then allocates the automaton's tables, not a second copy of every company
+        current = {spec.id: spec for spec in self.engine.companies}
         last = 0
         while True:
             page = (
@@ -185,6 +189,9 @@ class Companies:
                     priority=_priority_name(priority),
                     exclusions=tuple(exclusions or ()),
                 )
+                known = current.get(cid)
+                if known == spec:
+                    spec = known
                 specs.append(spec)
                 guarded.append(
                     GuardCompany(
@@ -204,19 +211,36 @@ class Companies:
         self.engine.rebuild(specs)
         if self.guard is not None:
             self.guard.rebuild(guarded)
-        release_free_memory()  # the old snapshot's pages, not kept as the process's size
 
     async def reload_engine(self) -> int:
         """Rebuild the automaton (and the link guard's index) from every active company now."""
+        self._held = False
+        target = self._wanted  # changes made while this reads are built by the next rebuild
         loaded = await self._active()
         self._rebuild_from(loaded)
+        count = len(loaded[0])
+        del loaded
+        release_free_memory()  # the old snapshot's and the load's pages go back to the system
         self.rebuilds += 1
-        self._built = self._wanted
-        return len(loaded[0])
+        self._built = max(self._built, target)
+        async with self._condition():
+            self._condition().notify_all()
+        if self._built < self._wanted:
+            self._spawn_rebuild()
+        return count
+
+    def hold_rebuilds(self) -> None:
+        """Until the next `reload_engine`, changes are only noted (it builds them all)."""
+        self._held = True
 
     def request_rebuild(self) -> int:
         """Note a change; one background task rebuilds for every change so far."""
         self._wanted += 1
+        if self._held:
+            return self._wanted
+        return self._spawn_rebuild()
+
+    def _spawn_rebuild(self) -> int:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._rebuild_loop(), name="companies-rebuild")
         return self._wanted
@@ -226,9 +250,10 @@ class Companies:
             await asyncio.sleep(self.coalesce_s)
             target = self._wanted
             try:
-                loaded = await self._active()
-                await asyncio.to_thread(self._rebuild_from, loaded)
-                del loaded
+                await asyncio.to_thread(self._rebuild_from, await self._active())
+                # the old snapshot's and the load's pages go back to the system (ctypes lets
+                # go of the interpreter lock, so scoring goes on meanwhile)
+                await asyncio.to_thread(release_free_memory)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -495,13 +520,16 @@ class Companies:
                 ) from None
             merged = clean.setdefault(name.lower(), {"name": name})
             merged.update(fields)  # a name given twice: the later row's fields win
+        # lower-case name -> id (plain values: at 50,000 companies, no ORM object each)
         existing = {
-            c.name.lower(): c
-            for c in await Company.filter(name__in=[v["name"] for v in clean.values()])
+            name.lower(): cid
+            for cid, name in await Company.filter(
+                name__in=[v["name"] for v in clean.values()]
+            ).values_list("id", "name")
         }
         if len(existing) < len(clean):  # case-insensitive matches the IN list missed
-            for company in await Company.all().only("id", "name"):
-                existing.setdefault(company.name.lower(), company)
+            for cid, name in await Company.all().values_list("id", "name"):
+                existing.setdefault(name.lower(), cid)
         new = [
             Company(name=v["name"], **{k: x for k, x in v.items() if k != "name"})
             for key, v in clean.items()
@@ -512,14 +540,14 @@ class Companies:
             for start in range(0, len(new), 1000):
                 await Company.bulk_create(new[start : start + 1000])
             for key, v in clean.items():
-                company = existing.get(key)
-                if company is None:
+                company_id = existing.get(key)
+                if company_id is None:
                     continue
                 changes = {k: x for k, x in v.items() if k != "name"}
                 if not changes:
                     unchanged += 1
                     continue
-                await Company.filter(id=company.id).update(**changes)
+                await Company.filter(id=company_id).update(**changes)
                 updated += 1
         if new or updated:
             await self._changed_now()
