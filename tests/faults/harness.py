@@ -162,6 +162,14 @@ class Deployment:
         ]
         return min(gaps, default=float("inf"))
 
+    def steady_rate(self) -> float:
+        """Messages per second between the 10th and the 90th percentile arrival."""
+        times = sorted(self.telegram.sent_at)
+        if len(times) < 10:
+            return 0.0
+        lo, hi = len(times) // 10, len(times) * 9 // 10
+        return (hi - lo) / max(times[hi] - times[lo], 1e-9)
+
     def delivered(self) -> int:
         return len(set(self.tally().copies) & self.expected)
 

@@ -49,18 +49,18 @@ async def deployment(
         await close_deployment(dep)
 
 
-def _chat_limit_held(dep: Deployment, at_least_s: float) -> None:
-    """All workers together keep a chat's messages apart (Telegram: about 1 per second).
+def _chat_limit_held(dep: Deployment) -> None:
+    """All workers together: no chat gets two messages within one second (Telegram allows
+    about one), measured on the local Telegram's arrival times.
 
-    The buckets grant one send per chat every 1.1 s (Redis time). What the local Telegram
-    sees also carries each process's scheduling delay between taking the slot and the
-    request arriving: on this 2-core machine shared with other test runs that reached
-    0.1 s with two workers and 0.5 s with four, hence the bounds. Per-process throttles
-    (before) gave gaps near 0 (one message per worker at once).
+    A chat's gate (shared through Redis) lets its next message start only a second after
+    the previous one was answered, so however late a loaded process sends its request, the
+    arrivals are a second apart. (A token bucket spacing the takes 1.1 s apart let arrivals
+    come 0.1 s closer with two workers and 0.5 s closer with four on this shared machine.)
     """
     gap = dep.tightest_chat_gap()
     print(f"tightest gap between two messages to one chat: {gap:.3f}s")
-    assert gap >= at_least_s
+    assert gap >= 1.0
 
 
 async def _rows_ok() -> None:
@@ -114,7 +114,7 @@ async def test_sigterm_a_worker_mid_dispatch(deployment: Deployment) -> None:
     tally = await dep.settle(within_s=90)
     print("SIGTERM:", tally.line())
     assert tally.lost == 0 and tally.duplicates == 0
-    _chat_limit_held(dep, 0.9)
+    _chat_limit_held(dep)
     await _rows_ok()
 
 
@@ -152,7 +152,24 @@ async def test_429_storm_with_four_workers(deployment: Deployment) -> None:
     tally = await dep.settle(within_s=90)
     print("429 storm:", tally.line(), f"429s={dep.telegram.storm_429s}")
     assert tally.lost == 0 and tally.duplicates == 0
-    _chat_limit_held(dep, 0.5)
+    _chat_limit_held(dep)
+    await _rows_ok()
+
+
+async def test_four_workers_keep_every_chat_limit_at_full_speed(deployment: Deployment) -> None:
+    """Four workers, 60 chats: each chat gets at most one message a second while together
+    they go at about Telegram's 30 messages a second (27 with the buckets' 10% margin)."""
+    dep = deployment
+    await dep.seed(60, 10)
+    for i in range(4):
+        await dep.start(f"w{i + 1}")
+    tally = await dep.settle(within_s=120)
+    print("four workers:", tally.line())
+    assert tally.lost == 0 and tally.duplicates == 0
+    _chat_limit_held(dep)
+    rate = dep.steady_rate()
+    print(f"four workers: {rate:.1f} msg/s between the 10th and 90th percentile arrivals")
+    assert rate >= 20.0  # the global bucket allows 27.3/s; this loaded machine gets close
     await _rows_ok()
 
 
