@@ -107,3 +107,28 @@ async def test_adaptive_off_keeps_the_interval(tmp_path: Path) -> None:
             assert feed.next_poll_at >= before + timedelta(seconds=299)
     finally:
         await server.stop()
+
+
+async def test_host_budget_is_shared_by_workers_through_redis(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """Two workers (two Apps: own databases, one Redis) spend one host's budget together."""
+    server = FeedServer()
+    for i in range(3):
+        server.set(f"/f{i}", rss((f"g{i}", f"Item {i}", f"https://example.invalid/{i}")))
+    await server.start()
+    env = {"HOST_REQUESTS_PER_MINUTE": "12", "REDIS_URL": redis_url}
+    try:
+        async with (
+            opened_app(make_settings(tmp_path / "w1", **env)) as one,
+            opened_app(make_settings(tmp_path / "w2", **env)) as two,
+        ):
+            a = [await one.feeds.add(server.url(f"/f{i}")) for i in range(2)]
+            b = await two.feeds.add(server.url("/f2"))
+            first = [await Poller(one, jitter=0).poll_feed(f.id) for f in a]
+            assert [o.status for o in first] == ["ok", "ok"]
+            # the other worker finds 127.0.0.1's two-poll bucket already spent
+            assert (await Poller(two, jitter=0).poll_feed(b.id)).status == "waiting"
+            assert len(server.requests) == 2
+    finally:
+        await server.stop()

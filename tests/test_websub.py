@@ -151,6 +151,8 @@ async def test_subscribe_verify_push_and_fallback(world: World) -> None:
     sub = feed.state["websub"]
     assert sub["status"] == "active" and push_active(feed)
     assert form["hub.secret"] not in str(feed.state)  # stored sealed, never in clear
+    shown = world.app.feeds.to_json(feed)
+    assert shown["push"] == "active" and "websub" not in str(shown)
 
     # a push is ingested at once, on the web process, with fetched_at at its arrival
     doc = feed_doc(world.hub.url, world.feed_url, ("a", "Old news"), ("b", "Fresh news"))
@@ -236,3 +238,20 @@ async def test_unreachable_hub_and_bad_verifications(world: World) -> None:
     # a push for a feed that has no subscription: 410 Gone, nothing stored
     status, stats = await websub.deliver(feed.id, b"<rss/>", {})
     assert status == 410 and stats.new == 0
+
+
+async def test_callback_shares_the_per_ip_budget(tmp_path: Path) -> None:
+    from tests.web_helpers import serve
+
+    async with opened_app(make_settings(tmp_path, RATE_LIMIT_IP="2/1m,fixed")) as app:
+        client = await serve(app)
+        try:
+            for _ in range(2):
+                resp = await client.get("/websub/1", params={"hub.mode": "subscribe"})
+                assert resp.status == 404
+            resp = await client.post("/websub/1", data=b"<rss/>")
+            assert resp.status == 429 and int(resp.headers["Retry-After"]) >= 1
+            resp = await client.get("/websub/not-a-number")
+            assert resp.status == 429
+        finally:
+            await client.close()

@@ -87,7 +87,9 @@ class Poller:
         settings = app.settings
         self.per_host = per_host or settings.host_concurrency
         self.budget = HostBudget(
-            settings.host_requests_per_minute, overrides=exchange_budgets(settings)
+            settings.host_requests_per_minute,
+            overrides=exchange_budgets(settings),
+            limiter=getattr(app, "limiter", None),
         )
         self.backoff_base_s = backoff_base_s
         self.max_backoff_s = max_backoff_s
@@ -245,7 +247,7 @@ class Poller:
                 return await self._failed(
                     feed, PollError(f"no monitor for kind {feed.kind}", permanent=True)
                 )
-            wait = self.budget.take(host)
+            wait = await self.budget.acquire(host)
             if wait > 0:  # the host's requests/minute are spent: come back when they are not
                 feed.next_poll_at = now + timedelta(seconds=wait)
                 await feed.save(update_fields=["next_poll_at"])

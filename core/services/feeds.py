@@ -62,6 +62,10 @@ class FeedService:
             "next_poll_at": iso(feed.next_poll_at),
             "items_seen": feed.items_seen,
             "catalogue": (feed.state or {}).get("catalogue"),
+            # how it is read now: pushed by a WebSub hub (its subscription's status) or not,
+            # and the adaptive interval the poller chose last
+            "push": ((feed.state or {}).get("websub") or {}).get("status"),
+            "adaptive_interval_s": ((feed.state or {}).get("adaptive") or {}).get("interval_s"),
             "created_at": iso(feed.created_at),
         }
 

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from core.monitors.websub import WebSub
 from web.keys import APP_KEY, WEBSUB_KEY
+from web.security import client_ip
 
 MAX_PUSH_BYTES = 2 * 1024 * 1024
 
@@ -18,12 +19,25 @@ def _websub(request: web.Request) -> WebSub:
     return request.app[WEBSUB_KEY]
 
 
+async def _over_limit(request: web.Request) -> web.Response | None:
+    """Hubs share the per-IP budget of every unauthenticated caller (RATE_LIMIT_IP)."""
+    app = request.app[APP_KEY]
+    decision = await app.limiter.hit("ip", client_ip(request))
+    if decision is None or decision.allowed:
+        return None
+    app.metrics.rate_limited.labels("ip").inc()
+    retry = max(1, int(decision.retry_after_s or 1))
+    return web.Response(status=429, text="rate limit exceeded", headers={"Retry-After": str(retry)})
+
+
 def _feed_id(request: web.Request) -> int | None:
     raw = request.match_info.get("feed_id", "")
     return int(raw) if raw.isdecimal() and len(raw) <= 12 else None
 
 
 async def websub_verify(request: web.Request) -> web.Response:
+    if (limited := await _over_limit(request)) is not None:
+        return limited
     feed_id = _feed_id(request)
     if feed_id is None:
         return web.Response(status=404, text="no such subscription")
@@ -32,6 +46,8 @@ async def websub_verify(request: web.Request) -> web.Response:
 
 
 async def websub_deliver(request: web.Request) -> web.Response:
+    if (limited := await _over_limit(request)) is not None:
+        return limited
     feed_id = _feed_id(request)
     if feed_id is None:
         return web.Response(status=404, text="no such subscription")

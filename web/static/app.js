@@ -322,6 +322,8 @@ function renderFeed(feed) {
   const healthy = feed.enabled && !feed.consecutive_failures;
   li.append(el("span", feed.name || feed.url || feed.query || ("feed " + feed.id)));
   li.append(el("span", feed.enabled ? (healthy ? " ok" : ` failing (${feed.consecutive_failures})`) : " disabled", healthy ? "good" : "bad"));
+  if (feed.push === "active") li.append(el("span", " pushed", "good"));
+  else if (feed.adaptive_interval_s) li.append(el("span", ` every ${seconds(feed.adaptive_interval_s)}`, "meta"));
   if (feed.last_error) li.title = feed.last_error;
   if (state.user && state.user.role === "admin") {
     const button = el("button", feed.enabled ? "Disable" : "Enable");
