@@ -346,6 +346,9 @@ class Destination(Model):
     verify_expires_at = fields.DatetimeField(null=True)
     rejected_reason = fields.CharField(max_length=512, null=True)
     rejected_at = fields.DatetimeField(null=True)
+    # a group chat or server channel: its subscription has its own company list, set by the
+    # chat's admins; nobody's personal /watchlist filters what the whole group sees
+    is_group = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -238,13 +238,13 @@ async def test_link_code_is_one_time_and_expires(app: App) -> None:
     c = await app.accounts.ensure_identity(Platform.DISCORD, 3)
     code = await app.accounts.create_link_code(a)
     await app.accounts.redeem_link_code(b, code)
-    with pytest.raises(InvalidInput, match="invalid or expired"):
+    with pytest.raises(InvalidInput, match="invalid or has expired"):
         await app.accounts.redeem_link_code(c, code)
     code2 = await app.accounts.create_link_code(a)
     from core.models import LinkCode
 
     await LinkCode.filter(used_at=None).update(expires_at="2000-01-01T00:00:00+00:00")
-    with pytest.raises(InvalidInput, match="invalid or expired"):
+    with pytest.raises(InvalidInput, match="invalid or has expired"):
         await app.accounts.redeem_link_code(c, code2)
     for bad in ["", None, "ZZZZ-ZZZZ-ZZZZ"]:
         with pytest.raises(InvalidInput):

@@ -29,7 +29,7 @@ async def test_telegram_subscribe_filter_watch_deliveries(stack: Stack) -> None:
     assert first.confidence >= 0.9
 
     # /filter raises the threshold: a 0.86 story no longer arrives, a 1.0 one does
-    assert "0.90" in await tg_command(s, chat, chat, "/filter 0.9")
+    assert "90%" in await tg_command(s, chat, chat, "/filter 0.9")
     weaker = await s.app.alerts.create_manual("Acme token launch next week")
     assert 0.5 <= weaker.confidence < 0.9
     await settle(s)
@@ -63,7 +63,7 @@ async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None
     s = stack
     await tg_command(s, 9200, 9200, "/subscribe")
     dm = await tg_command(s, 9200, 9200, "/link")
-    code = dm.split("code is ", 1)[1].split(" ", 1)[0]
+    code = dm.split("<code>", 1)[1].split("</code>", 1)[0]
     iid = await s.dc.send_interaction(
         "watch", [{"name": "company", "type": 3, "value": "x"}], user_id=66, channel_id=67
     )
@@ -87,7 +87,7 @@ async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None
     assert "discord, telegram" in reply["content"]
     # the code's issuer hears of it in their Telegram DM
     told = await s.tg.wait_for_sent(before + 1, chat_id=9200)
-    assert "link code was used" in told[before]["text"]
+    assert "Accounts linked" in told[before]["text"]
     tg_identity = await Identity.get(platform=Platform.TELEGRAM, external_id="9200")
     dc_identity = await Identity.get(platform=Platform.DISCORD, external_id="66")
     assert tg_identity.user_id == dc_identity.user_id
@@ -95,7 +95,7 @@ async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None
     # the Telegram subscription belongs to the joined account
     assert (await Subscription.get(destination__address="9200")).user_id == dc_identity.user_id
     text = await tg_command(s, 9200, 9200, "/apikey create e2e")
-    raw = text.split("\n", 2)[1]
+    raw = text.split("<code>", 1)[1].split("</code>", 1)[0]
     user, key = await s.app.accounts.verify_api_key(raw)
     assert user.id == dc_identity.user_id and key.name == "e2e"
     iid = await s.dc.send_interaction(

@@ -74,17 +74,14 @@ async def test_exact_embed_no_mentions(app, dc, channel) -> None:
         {
             # the title is escaped like everything else: no bold, no mention look-alike
             "title": "@\u200beveryone Acme \\*\\*TGE\\*\\* <@\u200b&123> now",
-            "description": "**Why:** Acme\\_Labs · $ACM · date 2026-03-03",
+            "description": "**Acme\\_Labs · $ACM**\n📅 Token launch expected on March 3, 2026",
             "color": 0xE74C3C,
             "fields": [
-                {"name": "Confidence", "value": "91% (high)", "inline": True},
-                {"name": "Companies", "value": "Acme\\_Labs", "inline": True},
-                {"name": "Tokens", "value": "$ACM", "inline": True},
-                {"name": "When", "value": "2026-03-03", "inline": True},
+                {"name": "Confidence", "value": "very likely (91%)", "inline": True},
                 {"name": "Links", "value": "⚠️ [news.example](https://news.example/a)"},
             ],
             "url": "https://news.example/a",
-            "footer": {"text": "Wire"},
+            "footer": {"text": "Source: Wire"},
             "timestamp": alert.created_at.isoformat(),
         }
     ]
@@ -246,7 +243,7 @@ async def test_digest_to_a_channel_groups_alerts_by_company(app, dc, channel) ->
     assert [f["name"] for f in embed["fields"]] == ["Acme", "Zeta <Labs>", "Other"]
     acme = embed["fields"][0]["value"].split("\n")
     assert acme == [
-        "• [Acme TGE on March 3 & more](https://w.example/2) — 95%",
-        "• [Acme testnet <b>points</b>](https://w.example/0) — 70%",
+        "• [Acme TGE on March 3 & more](https://w.example/2) — very likely (95%)",
+        "• [Acme testnet <b>points</b>](https://w.example/0) — likely (70%)",
     ]
     assert {r.status for r in await rows(destination_id=dest.id)} == {"sent"}

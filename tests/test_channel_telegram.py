@@ -81,16 +81,15 @@ async def test_exact_payload_escaped_with_buttons(app, tg, channel) -> None:
     assert sent["parse_mode"] == "HTML"
     assert sent["text"] == (
         "<b>Acme &lt;script&gt; &amp; $ACM TGE &lt;/b&gt;</b>\n"
-        "Acme &amp; Sons · $ACM · 91% high\n"
-        "⏰ 2026-03-03\n"
-        "<i>Why: Acme &amp; Sons · $ACM · tier-1 'token generation event' · "
-        "date 2026-03-03</i>\n"
+        "Acme &amp; Sons · $ACM\n"
+        "📅 TGE date announced for March 3, 2026\n"
+        "Confidence: very likely (91%)\n"
         "Source: &lt;Wire&gt;\n"
         '⚠️ <a href="https://news.example/a?x=1&amp;y=2">https://news.example/a?x=1&amp;y=2</a>'
     )
     assert sent["reply_markup"] == {
         "inline_keyboard": [
-            [{"text": "Open source", "url": "https://news.example/a?x=1&y=2"}],
+            [{"text": "Read on <Wire>", "url": "https://news.example/a?x=1&y=2"}],
             [
                 {"text": "👍", "callback_data": f"fb:{alert.id}:up"},
                 {"text": "👎", "callback_data": f"fb:{alert.id}:down"},
@@ -216,8 +215,8 @@ async def test_digest_to_a_chat_groups_alerts_by_company(app, tg, channel) -> No
     assert text.startswith("<b>TGE digest: 4 alerts</b> (hourly, until ")
     order = [
         text.index("<b>Acme</b>"),
-        text.index("Acme TGE on March 3 &amp; more</a> — 95% high"),
-        text.index("Acme testnet &lt;b&gt;points&lt;/b&gt;</a> — 70%"),
+        text.index("Acme TGE on March 3 &amp; more</a> — very likely (95%)"),
+        text.index("Acme testnet &lt;b&gt;points&lt;/b&gt;</a> — likely (70%)"),
         text.index("<b>Zeta &lt;Labs&gt;</b>"),
         text.index("<b>Other</b>"),
     ]

@@ -67,19 +67,19 @@ async def test_telegram_vote_shows_tally_and_toggles_back(stack: Stack) -> None:
         TGE.format(name="Hotel", sym="HOT"), "", "https://news.example/hotel"
     )
     [*_, sent] = await s.tg.wait_for_sent(2, chat_id=chat)
-    assert labels(tg_buttons(sent)) == ["Open source", "👍", "👎", "🚫 Not a TGE"]
+    assert labels(tg_buttons(sent)) == ["Read on news.example", "👍", "👎", "🚫 Not a TGE"]
 
     edit = await tg_press(s, chat, chat, sent, "👍")
     assert "marked useful" in edit["answer"]["text"]
     assert edit["method"] == "editMessageReplyMarkup"
     # the link stays; the tally shows, with ✓ on my vote (a DM: only I see it)
-    assert labels(tg_buttons(edit)) == ["Open source", "✓ 👍 1", "👎", "🚫 Not a TGE"]
+    assert labels(tg_buttons(edit)) == ["Read on news.example", "✓ 👍 1", "👎", "🚫 Not a TGE"]
     assert (await AlertFeedback.get(alert_id=alert.id)).useful is True
 
     sent["reply_markup"] = edit["reply_markup"]
     edit = await tg_press(s, chat, chat, sent, "✓ 👍 1")  # the same again: taken back
     assert "taken back" in edit["answer"]["text"]
-    assert labels(tg_buttons(edit)) == ["Open source", "👍", "👎", "🚫 Not a TGE"]
+    assert labels(tg_buttons(edit)) == ["Read on news.example", "👍", "👎", "🚫 Not a TGE"]
     assert not await AlertFeedback.filter(alert_id=alert.id).exists()
 
 
@@ -109,7 +109,7 @@ async def test_discord_alert_has_buttons_and_a_press_edits_the_tally(stack: Stac
     assert buttons[0] == {
         "type": 2,
         "style": 5,
-        "label": "Open source",
+        "label": "Read on news.example",
         "url": "https://news.example/juliet",
     }
     assert [(b["label"], b["custom_id"]) for b in buttons[1:]] == [
@@ -124,7 +124,7 @@ async def test_discord_alert_has_buttons_and_a_press_edits_the_tally(stack: Stac
     callback = await s.dc.wait_for_callback(iid)
     assert callback["type"] == 7  # UPDATE_MESSAGE: the alert itself now shows the tally
     edited = callback["data"]
-    assert labels(dc_buttons(edited)) == ["Open source", "👍", "👎 1", "🚫 Not a TGE"]
+    assert labels(dc_buttons(edited)) == ["Read on news.example", "👍", "👎 1", "🚫 Not a TGE"]
     told = await s.dc.wait_for_followup(iid)
     assert "marked not useful" in told["content"] and told["flags"] == 64  # only the voter
     assert (await AlertFeedback.get(alert_id=alert.id)).useful is False
@@ -134,7 +134,7 @@ async def test_discord_alert_has_buttons_and_a_press_edits_the_tally(stack: Stac
         f"fb:{alert.id}:down", message, user_id=802, channel_id=8010, guild_id=80
     )
     edited = (await s.dc.wait_for_callback(iid))["data"]
-    assert labels(dc_buttons(edited)) == ["Open source", "👍", "👎", "🚫 Not a TGE"]
+    assert labels(dc_buttons(edited)) == ["Read on news.example", "👍", "👎", "🚫 Not a TGE"]
     assert "taken back" in (await s.dc.wait_for_followup(iid))["content"]
     assert not await AlertFeedback.filter(alert_id=alert.id).exists()
 
@@ -167,7 +167,7 @@ async def test_a_member_pressing_an_admin_menu_in_a_group_changes_nothing(stack:
     await tg_command(s, group, admin, "/subscribe", chat_type="supergroup")
     menu = await tg_message(s, group, admin, "/filter", chat_type="supergroup")
     pressed = await tg_press(s, group, member, menu, "90%")
-    assert "only chat admins" in pressed["answer"]["text"]
+    assert "Only chat admins" in pressed["answer"]["text"]
     assert pressed["answer"]["show_alert"] is True
     assert "text" not in pressed  # the menu was not replaced
     sub = await Subscription.get(destination__address=str(group))
@@ -182,7 +182,7 @@ async def test_discord_filter_and_apikey_menus(stack: Stack) -> None:
     assert labels(dc_buttons(menu)) == ["✓ 50%", "60%", "70%", "80%", "90%"]
     iid = await s.dc.press("cmd:filter 80%", menu, **where)
     callback = await s.dc.wait_for_callback(iid)
-    assert callback["type"] == 7 and "0.80" in callback["data"]["content"]
+    assert callback["type"] == 7 and "80%" in callback["data"]["content"]
     assert (await Subscription.get(destination__address="8110")).min_confidence == 0.8
 
     menu = await s.dc.wait_for_reply(await s.dc.send_interaction("apikey", [], **where))
@@ -191,7 +191,7 @@ async def test_discord_filter_and_apikey_menus(stack: Stack) -> None:
     assert create["label"].startswith("Create a key")
     iid = await s.dc.press(create["custom_id"], menu, ephemeral=True, **where)
     created = (await s.dc.wait_for_callback(iid))["data"]
-    raw = created["embeds"][0]["description"].split("\n", 1)[0].replace("\\_", "_")
+    raw = created["embeds"][0]["description"].split("\n", 2)[1]  # inside the code block
     _, key = await s.app.accounts.verify_api_key(raw)
     iid = await s.dc.press(listing["custom_id"], menu, ephemeral=True, **where)
     listed = (await s.dc.wait_for_callback(iid))["data"]

@@ -60,13 +60,15 @@ def test_parse_alerts_arguments(raw: str, expected: dict) -> None:
 @pytest.mark.parametrize(
     ("command_name", "raw", "message"),
     [
-        ("alerts", "Monad 150", "min_confidence must be between 0 and 1"),
-        ("alerts", "Monad 0.5 99", "n must be between 1 and 20"),
-        ("alerts", "Monad 0.5 2.5", "n must be a whole number"),
-        ("watch", "", "company is required"),
-        ("filter", "high", "min_confidence must be a number"),
+        ("alerts", "Monad 150", "minimum confidence must be between 0% and 100%, like 70%"),
+        ("alerts", "Monad -5%", "minimum confidence must be between 0% and 100%"),
+        ("alerts", "Monad 0.5 99", "count must be between 1 and 20"),
+        ("alerts", "Monad 0.5 2.5", "count must be a whole number"),
+        ("claim", "", "code is missing"),
+        ("watch", "", "company is missing"),
+        ("feedback", "12 loud", "vote must be one of up, down, not_tge, not 'loud'"),
         ("mode", "sometimes", "mode must be one of instant, digest"),
-        ("filter", "0.5 0.6", "unexpected extra argument"),
+        ("feedback", "12 up more", "I did not understand 'more' after /feedback"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(command_name: str, raw: str, message: str) -> None:
@@ -114,19 +116,35 @@ def test_every_command_has_a_short_summary_and_unique_name() -> None:
         assert all(len(p.description) <= 100 for p in spec.params)
 
 
-async def test_unknown_command_gets_help(app: App) -> None:
+async def test_unknown_command_suggests_the_closest_one(app: App) -> None:
     reply = await execute(app, "frobnicate", "", await ctx_for(app))
     assert not reply.ok
-    assert "Unknown command /frobnicate" in reply.text
-    assert "/subscribe" in reply.text
-    assert "/company_add" not in reply.text  # admin commands only shown to admins
+    assert reply.text == "There is no /frobnicate command. /help lists every command."
+    reply = await execute(app, "subscirbe", "", await ctx_for(app))
+    assert reply.text == (
+        "There is no /subscirbe command. Did you mean /subscribe? /help lists every command."
+    )
+    reply = await execute(app, "company_ad", "", await ctx_for(app))
+    assert "company_add" not in reply.text  # admin commands only suggested to admins
 
 
-async def test_bad_argument_reply_has_usage(app: App) -> None:
-    reply = await execute(app, "filter", "lots", await ctx_for(app))
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("0.7", 0.7), ("70", 0.7), ("70%", 0.7), ("70 %", 0.7), ("5", 0.05), ("1", 1.0), ("0", 0.0)],
+)
+def test_one_way_to_write_a_confidence(raw: str, value: float) -> None:
+    spec = default_registry().get("filter")
+    assert spec is not None
+    assert parse_args(spec, [raw])["min_confidence"] == value
+
+
+async def test_bad_argument_reply_has_an_example(app: App) -> None:
+    reply = await execute(app, "filter", "150%", await ctx_for(app))
     assert not reply.ok
-    assert "min_confidence must be a number" in reply.text
-    assert "Usage: /filter [min_confidence]" in reply.text
+    assert reply.text == (
+        "Minimum confidence must be between 0% and 100%, like 70% (0.7 and 70 mean the same); "
+        "you wrote 150%.\nExample: /filter 70%  or  /filter companies Monad, Berachain"
+    )
     assert reply.error and reply.error["details"]["field"] == "min_confidence"
 
 
@@ -145,7 +163,8 @@ async def test_subscribe_filter_mode_settings_unsubscribe(app: App) -> None:
     await sub.refresh_from_db()
     assert (str(sub.mode), str(sub.digest_interval)) == ("digest", "hourly")
     reply = await execute(app, "settings", "", ctx)
-    assert ("Minimum confidence", "0.80") in reply.fields
+    assert ("Minimum confidence", "80%") in reply.fields
+    assert ("Mode", "an hourly digest") in reply.fields
     assert (await execute(app, "unsubscribe", "", ctx)).ok
     await sub.refresh_from_db()
     assert not sub.active
@@ -157,7 +176,7 @@ async def test_group_needs_chat_admin(app: App) -> None:
     member = await ctx_for(app, 7, chat_id=-100, group=True, admin=False)
     reply = await execute(app, "subscribe", "", member)
     assert not reply.ok
-    assert "only chat admins" in reply.text
+    assert "Only chat admins" in reply.text
     assert not await Destination.filter(address="-100").exists()
 
     checked: list[bool] = []
@@ -211,7 +230,8 @@ async def test_link_and_apikey_are_private(app: App) -> None:
     tg = await ctx_for(app, 21)
     reply = await execute(app, "link", "", tg)
     assert reply.private
-    code = reply.text.split("code is ", 1)[1].split(" ", 1)[0]
+    code = reply.code
+    assert code and f"/link {code}" in reply.text
     dc_user = await app.accounts.ensure_identity(Platform.DISCORD, 99, "d")
     dc = CommandContext(app=app, user=dc_user, platform=Platform.DISCORD, chat_id="5")
     reply = await execute(app, "link", code, dc)
@@ -223,14 +243,15 @@ async def test_link_and_apikey_are_private(app: App) -> None:
     assert await User.filter(id=dc_user.id).count() == 0
     key_reply = await execute(app, "apikey", "create ci", tg)
     assert key_reply.private and key_reply.data
-    raw = key_reply.text.split("\n", 1)[0]
+    raw = key_reply.code
+    assert raw and raw not in key_reply.text
     user, key = await app.accounts.verify_api_key(raw)
     assert user.id == tg.user.id
     listed = await execute(app, "apikey", "list", tg)
-    assert key.prefix in listed.text
+    assert key.prefix in listed.text and "used 1 time" in listed.text
     assert (await execute(app, "apikey", f"revoke {key.prefix}", tg)).ok
     reply = await execute(app, "apikey", "create", tg)
-    assert not reply.ok and "Usage: /apikey" in reply.text
+    assert not reply.ok and "Example: /apikey create my-script" in reply.text
 
 
 async def test_handler_error_is_logged_and_apologised(
@@ -268,7 +289,7 @@ async def test_feed_commands_show_refusal_reasons_and_status(app: App) -> None:
     ctx.user.role = Role.ADMIN
     await ctx.user.save()
     reply = await execute(app, "feed_add", "file:///etc/passwd", ctx)
-    assert not reply.ok and "refused" in reply.text and "Usage: /feed_add" in reply.text
+    assert not reply.ok and "Refused" in reply.text and "Example: /feed_add" in reply.text
     reply = await execute(app, "feed_add", "https://news.example.com/rss.xml rss", ctx)
     assert reply.ok, reply.text
     assert "news.example.com" in (await execute(app, "feeds", "", ctx)).text

@@ -232,4 +232,26 @@ async def test_a_stopped_destination_shows_as_stopped_with_reason_and_fix(
     assert "Fix: Give the bot View Channel, Send Messages and Embed Links" in text
     active = await page.text_content("#destinations li.destination.active")
     assert "My DM (telegram)" in active and "active" in active
+
+
+async def test_why_shows_the_alerts_path_for_my_destinations(app: App, base_url: str, page) -> None:
+    from core.models import Destination, User
+
+    caller = await make_user(app, "carol")
+    user = await User.get(id=caller.id)
+    dest = await Destination.create(
+        kind="telegram", address="4711", name="my chat", owner=user, verified=True
+    )
+    await app.subscriptions.subscribe(user, dest, min_confidence=1.0)
+    alert = await app.alerts.create_manual("Foo token launch next week", "", "")
+    await page.goto(base_url + "/")
+    await page.fill("#username", "carol")
+    await page.fill("#password", "password123")
+    await page.click("#login-button")
+    item = await page.wait_for_selector(f"#alerts li.alert[data-id='{alert.id}']")
+    await (await item.query_selector("a.why-link")).click()
+    trace = await page.wait_for_selector("#alerts ol.trace")
+    text = await trace.text_content()
+    assert "Typed in by the service as a manual alert" in text
+    assert "⛔ Stopped by this chat's threshold" in text and "minimum of 100%" in text
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -69,7 +69,7 @@ async def test_subscribe_in_a_guild_needs_manage_channels(
         "subscribe", [opt("min_confidence", 0.7, 10)], user_id=11, channel_id=500, guild_id=9
     )
     reply = await dc.wait_for_reply(iid)
-    assert "only chat admins" in reply["content"]
+    assert "Only chat admins" in reply["content"]
     assert reply["allowed_mentions"] == {"parse": []}
     assert not await Destination.filter(address="500").exists()
     iid = await dc.send_interaction(
@@ -103,7 +103,7 @@ async def test_bad_arguments_get_usage(dc: FakeDiscord, bot: DiscordBot) -> None
     assert "not found" in reply["content"]
     iid = await dc.send_interaction("apikey", [opt("action", "create")], user_id=5, channel_id=6)
     reply = await dc.wait_for_reply(iid)
-    assert "Usage: /apikey" in reply["content"]
+    assert "Example: /apikey create my-script" in reply["content"]
     assert reply["flags"] == 64
 
 
@@ -147,7 +147,9 @@ async def test_link_and_apikey_are_ephemeral(app: App, dc: FakeDiscord, bot: Dis
     )
     reply = await dc.wait_for_reply(iid)
     assert reply["flags"] == 64
-    raw = reply["embeds"][0]["description"].split("\n", 1)[0].replace("\\_", "_")
+    description = reply["embeds"][0]["description"]
+    assert description.startswith("```\ntge_")  # a code block: selected whole, copied
+    raw = description.split("\n", 2)[1]
     user, _ = await app.accounts.verify_api_key(raw)
     assert (await Identity.get(platform=Platform.DISCORD, external_id="31")).user_id == user.id
 

@@ -181,7 +181,7 @@ async def test_new_projects_command_and_settings(app) -> None:
     alice = await app.accounts.ensure_identity(Platform.TELEGRAM, "7", "alice")
     ctx = CommandContext(app=app, user=alice, platform=Platform.TELEGRAM, chat_id="7")
     reply = await execute(app, "new_projects", "on", ctx)
-    assert not reply.ok and "subscribe first" in reply.text
+    assert not reply.ok and "starts with /subscribe" in reply.text
     assert (await execute(app, "subscribe", "", ctx)).ok
     shown = dict((await execute(app, "settings", "", ctx)).fields)
     assert shown["New projects"] == "on (default)"

@@ -114,9 +114,9 @@ async def test_run_process_delivers_a_polled_tge_story_into_a_telegram_chat(
         await telegram.wait_for_sent(1, timeout=20, chat_id=CHAT)
         await telegram.push_command(CHAT, CHAT, "/subscribe 0.5")
         await telegram.wait_for_sent(2, timeout=20, chat_id=CHAT)
-        await telegram.push_command(CHAT, CHAT, "/filter lots")  # bad argument: usage reply
+        await telegram.push_command(CHAT, CHAT, "/filter 150%")  # bad argument: an example
         replies = await telegram.wait_for_sent(3, timeout=20, chat_id=CHAT)
-        assert "Usage" in replies[-1]["text"] or "usage" in replies[-1]["text"]
+        assert "Example: /filter 70%" in replies[-1]["text"]
 
         async with aiohttp.ClientSession() as http:
             async with http.post(

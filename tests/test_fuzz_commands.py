@@ -186,7 +186,7 @@ def assert_clear(reply: Reply, name: str, args: str) -> None:
     if not reply.ok:
         assert reply.text.strip(), (name, args)
         if reply.error and reply.error["code"] == "invalid":
-            assert "Usage: /" in reply.text, (name, args, reply.text)
+            assert "Example: /" in reply.text, (name, args, reply.text)
 
 
 @settings(
@@ -249,6 +249,6 @@ async def test_nul_characters_are_refused_before_postgresql_sees_them(pg_app: Ap
     ]:
         reply = await execute(pg_app, name, args, ctx)
         assert not reply.ok and "must not contain NUL" in reply.text, (name, reply.text)
-        assert "Usage: /" in reply.text
+        assert "Example: /" in reply.text
     reply = await execute(pg_app, "watch", ["a\x00b"], ctx)  # tokens (Discord, REST)
     assert "must not contain NUL" in reply.text

@@ -98,7 +98,7 @@ async def test_company_domain_command_is_admin_only_and_feeds_the_guard(app: App
         ("add LayerZero layerzero.network", "already has"),
         ("remove LayerZero other.example", "has no domain other.example"),
         ("add Nobody example.com", "not found"),
-        ("rename LayerZero example.com", "action must be one of"),
+        ("rename LayerZero example.com", "Action must be one of"),
     ],
 )
 async def test_company_domain_bad_input_is_explained(app: App, args: str, says: str) -> None:
@@ -143,9 +143,9 @@ async def test_check_command(app: App) -> None:
     assert "This is not LayerZero's site" in reply.text
     assert PHISH not in reply.text  # never clickable
     reply = await app.commands.execute("check", "two links.example here.example", ctx)
-    assert not reply.ok and "give one link" in reply.text
+    assert not reply.ok and "Give one link" in reply.text
     reply = await app.commands.execute("check", "", ctx)
-    assert not reply.ok and "url is required" in reply.text
+    assert not reply.ok and "Link is missing" in reply.text
 
 
 async def test_rest_links_check(client, app: App, alice: Caller) -> None:

@@ -79,7 +79,7 @@ async def test_a_selector_matching_nothing_is_refused_with_the_reason(
         await admin_ctx(app),
     )
     assert not reply.ok
-    assert "no links match the selector 'ul.announcement-list li'" in reply.text
+    assert "No links match the selector 'ul.announcement-list li'" in reply.text
     assert not await Feed.exists()
 
 

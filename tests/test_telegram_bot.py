@@ -77,23 +77,24 @@ async def test_subscribe_and_filter_in_a_dm(app: App, tg: FakeTelegram, bot: Tel
     sub = await Subscription.get(destination__address="200")
     assert sub.min_confidence == 0.6
     msg = await command(tg, 200, 200, "/filter 0.85")
-    assert "0.85" in msg["text"]
+    assert "85%" in msg["text"]
     await sub.refresh_from_db()
     assert sub.min_confidence == 0.85
 
 
-async def test_bad_arguments_get_usage(tg: FakeTelegram, bot: TelegramBot) -> None:
-    msg = await command(tg, 300, 300, "/filter loud")
-    assert "min_confidence must be a number" in msg["text"]
-    assert "Usage: /filter [min_confidence]" in msg["text"]
+async def test_bad_arguments_get_an_example(tg: FakeTelegram, bot: TelegramBot) -> None:
+    msg = await command(tg, 300, 300, "/filter 250")
+    assert "Minimum confidence must be between 0% and 100%" in msg["text"]
+    assert "Example: /filter 70%" in msg["text"]
     msg = await command(tg, 300, 300, "/mode weekly")
-    assert "mode must be one of instant, digest" in msg["text"]
+    assert "Mode must be one of instant, digest, not 'weekly'." in msg["text"]
 
 
-async def test_unknown_command_gets_help(tg: FakeTelegram, bot: TelegramBot) -> None:
-    msg = await command(tg, 400, 400, "/frobnicate now")
-    assert "Unknown command /frobnicate" in msg["text"]
-    assert "/subscribe" in msg["text"]
+async def test_unknown_command_suggests_one(tg: FakeTelegram, bot: TelegramBot) -> None:
+    msg = await command(tg, 400, 400, "/subscibe now")
+    assert msg["text"] == (
+        "There is no /subscibe command. Did you mean /subscribe? /help lists every command."
+    )
 
 
 async def test_group_non_admin_refused_admin_allowed(
@@ -101,7 +102,7 @@ async def test_group_non_admin_refused_admin_allowed(
 ) -> None:
     group = -1001234
     msg = await command(tg, group, 501, "/subscribe", chat_type="supergroup")
-    assert "only chat admins" in msg["text"]
+    assert "Only chat admins" in msg["text"]
     assert not await Destination.filter(address=str(group)).exists()
     assert tg.calls_of("getChatMember")[-1] == {"chat_id": group, "user_id": 501}
     tg.chat_member_status[(group, 502)] = "administrator"
@@ -109,7 +110,7 @@ async def test_group_non_admin_refused_admin_allowed(
     assert "Subscribed" in msg["text"]
     tg.chat_member_status[(group, 503)] = "creator"
     msg = await command(tg, group, 503, "/filter 0.9", chat_type="supergroup")
-    assert "0.90" in msg["text"]
+    assert "90%" in msg["text"]
     sub = await Subscription.get(destination__address=str(group))
     assert sub.min_confidence == 0.9
 
@@ -119,7 +120,7 @@ async def test_secrets_go_to_dm_from_groups(app: App, tg: FakeTelegram, bot: Tel
     msg = await command(tg, group, 601, "/apikey create ci", chat_type="group")
     assert "private message" in msg["text"]
     dm = (await tg.wait_for_sent(1, chat_id=601))[0]
-    raw = dm["text"].split("\n", 2)[1]
+    raw = dm["text"].split("<code>", 1)[1].split("</code>", 1)[0]  # tap to copy
     user, key = await app.accounts.verify_api_key(raw)
     assert key.name == "ci" and user.id == (await Identity.get(external_id="601")).user_id
     assert raw not in msg["text"]

@@ -19,7 +19,9 @@ import yarl
 from discord import app_commands
 
 from bot.discord.commands import DiscordCommands
+from bot.discord.render import render
 from core.commands import Registry
+from core.commands.general import group_welcome
 
 if TYPE_CHECKING:
     from core.runtime import App
@@ -31,8 +33,11 @@ DEFAULT_API_BASE = "https://discord.com"
 
 class _Client(discord.Client):
     def __init__(self, bot: DiscordBot, application_id: int | None) -> None:
+        # guilds only: GUILD_CREATE tells us the bot was added to a server (the welcome)
+        intents = discord.Intents.none()
+        intents.guilds = True
         super().__init__(
-            intents=discord.Intents.none(),
+            intents=intents,
             application_id=application_id,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=bot.guild_ready_timeout_s,
@@ -49,6 +54,9 @@ class _Client(discord.Client):
         synced = await self.tree.sync()
         log.info("discord: synced %d application commands", len(synced))
         self.synced.set()
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.bot.welcome(guild)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type == discord.InteractionType.component:
@@ -106,6 +114,20 @@ class DiscordBot:
         if self._saved is not None:
             discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
             self._saved = None
+
+    async def welcome(self, guild: discord.Guild) -> None:
+        """Added to a server: say hello with the three commands that matter, in its system
+        channel (else its first text channel); a server that lets the bot post nowhere
+        hears nothing, which is logged."""
+        channels = sorted(guild.text_channels, key=lambda c: c.position)
+        channel = guild.system_channel or (channels[0] if channels else None)
+        if channel is None:
+            log.info("discord: added to server %s, which has no text channel", guild.id)
+            return
+        try:
+            await channel.send(**render(group_welcome()))
+        except discord.HTTPException as exc:
+            log.warning("discord: welcome in server %s failed: %s", guild.id, exc.status)
 
     async def start(self) -> None:
         self._point_library()

@@ -38,7 +38,6 @@ CHANNEL_ID = re.compile(r"^\d{1,25}$")
 DM_ADDRESS = re.compile(r"^user:(\d{1,25})$")
 BAND_COLORS = {"high": 0xE74C3C, "medium": 0xF39C12, "low": 0x95A5A6}
 NO_MENTIONS = {"parse": []}
-OPEN_LABEL = "Open source"
 
 
 def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
@@ -68,34 +67,33 @@ def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
 
 def render_embed(msg: AlertMessage) -> dict[str, Any]:
     """The alert as one embed: title+link, confidence, companies, tokens, when, why."""
-    first = "".join(f"**{escape(line)}**\n" for line in msg.first_lines())
+    lines = [f"**{escape(line)}**" for line in msg.first_lines()]
+    if msg.project_line():
+        lines.append(f"**{escape(msg.project_line())}**")
+    # a known moment as Discord timestamps: each reader sees it in their own time zone
+    when = (
+        f"<t:{int(msg.event_at.timestamp())}:f> (<t:{int(msg.event_at.timestamp())}:R>)"
+        if msg.event_at is not None
+        else None
+    )
+    if msg.reason_line():
+        lines.append(f"📅 {msg.reason_line(when) if when else escape(msg.reason_line())}")
+    elif msg.when():
+        lines.append(f"📅 {escape(msg.when() or '')}")
     embed: dict[str, Any] = {
         "title": truncate(escape(msg.title or "(untitled)"), 256),
-        "description": truncate(f"{first}**Why:** {escape(msg.why)}", 4000),
+        "description": truncate("\n".join(lines), 4000),
         "color": BAND_COLORS.get(msg.band, 0x95A5A6),
-        "fields": [
-            {"name": "Confidence", "value": f"{msg.confidence_pct} ({msg.band})", "inline": True}
-        ],
+        "fields": [{"name": "Confidence", "value": msg.chance, "inline": True}],
     }
     url = safe_url(msg.url) if msg.url_is_safe() else None  # a suspicious link is never a link
     if url and len(url) <= 2000:
         embed["url"] = url
-    if msg.new_project:
-        value = truncate(escape(msg.new_project), 1024)
-        embed["fields"].append({"name": "New project", "value": value, "inline": True})
-    if msg.companies:
-        value = truncate(escape(", ".join(msg.companies)), 1024)
-        embed["fields"].append({"name": "Companies", "value": value, "inline": True})
-    if msg.tokens:
-        value = truncate(" ".join(f"${t}" for t in msg.tokens), 1024)
-        embed["fields"].append({"name": "Tokens", "value": escape(value), "inline": True})
-    if msg.when():
-        embed["fields"].append({"name": "When", "value": escape(msg.when() or ""), "inline": True})
     if msg.links:
         lines = [_link_md(v, msg.companies) for v in msg.links[:8]]
         embed["fields"].append({"name": "Links", "value": _join_within(lines, 1024)})
-    if msg.source:
-        embed["footer"] = {"text": truncate(msg.source, 2048)}
+    if msg.source_label:
+        embed["footer"] = {"text": truncate(f"Source: {msg.source_label}", 2048)}
     if msg.created_at is not None:
         embed["timestamp"] = msg.created_at.astimezone(UTC).isoformat()
     return embed
@@ -107,7 +105,7 @@ def alert_components(msg: AlertMessage) -> list[dict[str, Any]]:
     row: list[dict[str, Any]] = []
     url = safe_url(msg.url) if msg.url_is_safe() else None
     if url and len(url) <= 512:
-        row.append({"type": 2, "style": 5, "label": OPEN_LABEL, "url": url})
+        row.append({"type": 2, "style": 5, "label": truncate(msg.read_label, 80), "url": url})
     row += [
         {"type": 2, "style": 2, "label": label, "custom_id": data}
         for label, data in vote_buttons(msg.alert_id)
@@ -149,7 +147,7 @@ def render_digest(digest: DigestMessage) -> dict[str, Any]:
             title = link(short, msg.url) if msg.url_is_safe() else escape(short)
             if any(v.suspicious for v in msg.links):
                 title = f"🚫 {title}"
-            lines.append(f"• {title} — {msg.confidence_pct}")
+            lines.append(f"• {title} — {msg.chance}")
         fields.append({"name": escape(truncate(company, 200)), "value": _join_within(lines, 1024)})
     return {
         "title": f"TGE digest: {n} alert{'s' if n != 1 else ''}",

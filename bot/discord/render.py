@@ -29,10 +29,14 @@ def _cut(text: str, limit: int) -> str:
 def render(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for `send_message` / `followup.send`."""
     out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-    if reply.title or reply.fields:
+    if reply.title or reply.fields or reply.code:
+        description = escape(reply.text) if reply.text else ""
+        if reply.code:  # a code block: one tap selects it whole
+            block = "```\n" + reply.code.replace("`", "'") + "\n```"
+            description = f"{block}\n{description}" if description else block
         embed = discord.Embed(
             title=_cut(escape(reply.title or ""), 256) or None,
-            description=_cut(escape(reply.text), MAX_DESCRIPTION) if reply.text else None,
+            description=_cut(description, MAX_DESCRIPTION) if description else None,
             colour=COLOUR_OK if reply.ok else COLOUR_ERROR,
         )
         for name, value in reply.fields[:MAX_FIELDS]:

@@ -85,7 +85,7 @@ class TelegramBot:
             await application.updater.start_polling(
                 poll_interval=self.poll_interval,
                 timeout=self.poll_timeout,
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=["message", "callback_query", "my_chat_member"],
             )
         except Exception:
             await application.shutdown()

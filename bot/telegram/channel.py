@@ -60,16 +60,19 @@ def render_alert(msg: AlertMessage) -> tuple[str, InlineKeyboardMarkup]:
     """Telegram HTML and the inline keyboard (source link + 👍/👎/not-a-TGE votes)."""
     lines = [f"<b>{_e(truncate(line, 300))}</b>" for line in msg.first_lines()]
     lines.append(f"<b>{_e(truncate(msg.title or '(untitled)', 400))}</b>")
-    lines.append(_e(truncate(msg.summary_line(), 400)))
-    if msg.when():
-        lines.append(f"⏰ {_e(truncate(msg.when() or '', 100))}")
-    lines.append(f"<i>Why: {_e(truncate(msg.why, 700))}</i>")
-    if msg.source:
-        lines.append(f"Source: {_e(truncate(msg.source, 200))}")
+    if msg.project_line():
+        lines.append(_e(truncate(msg.project_line(), 400)))
+    if msg.reason_line():
+        lines.append(f"📅 {_e(truncate(msg.reason_line(), 300))}")
+    elif msg.when():
+        lines.append(f"📅 {_e(truncate(msg.when() or '', 100))}")
+    lines.append(f"Confidence: {_e(msg.chance)}")
+    if msg.source_label:
+        lines.append(f"Source: {_e(truncate(msg.source_label, 200))}")
     lines.extend(_link_html(v, msg.companies) for v in msg.links[:8])
     rows: list[list[InlineKeyboardButton]] = []
     if msg.url_is_safe():  # a suspicious link is never a button
-        rows.append([InlineKeyboardButton("Open source", url=msg.url)])
+        rows.append([InlineKeyboardButton(truncate(msg.read_label, 60), url=msg.url)])
     rows.append(
         [
             InlineKeyboardButton(label, callback_data=data)
@@ -104,7 +107,7 @@ def render_digest(digest: DigestMessage, limit: int = 4000) -> str:
                 title = f'<a href="{html.escape(msg.url, quote=True)}">{title}</a>'
             flag = "🚫 " if any(v.suspicious for v in msg.links) else ""
             flag += "⚠️ warning: " if msg.kind == "warning" else ""
-            out.append(f"• {flag}{title} — {msg.confidence_pct} {msg.band}")
+            out.append(f"• {flag}{title} — {_e(msg.chance)}")
     text = ""
     for line in out:  # cut between lines so no tag or entity is ever split
         if len(text) + len(line) + 2 > limit:

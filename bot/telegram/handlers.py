@@ -19,6 +19,7 @@ from telegram import (
     BotCommandScopeDefault,
     Chat,
     ChatMemberRestricted,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -29,6 +30,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -38,6 +40,7 @@ from telegram.ext import (
 from bot.telegram.render import keyboard, render_html
 from core.commands import Audience, CommandContext, Registry, Reply, execute
 from core.commands.alerts import press_feedback
+from core.commands.general import group_welcome
 from core.commands.registry import APOLOGY, parse_command_button
 from core.errors import ServiceError
 from core.models import Identity, Platform, Role, User
@@ -48,6 +51,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
+PRESENT_STATUSES = ADMIN_STATUSES | {ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED}
+DM_HINT = (
+    "I answer commands, not messages. Try /subscribe for alerts here, /alerts for the "
+    "latest ones, or /help for everything."
+)
 
 
 def bot_commands(
@@ -133,6 +141,12 @@ class TelegramHandlers:
         out.append(CallbackQueryHandler(self.on_command_button, pattern=r"^cmd:"))
         out.append(CallbackQueryHandler(self.on_add_project, pattern=r"^np:\d{1,12}$"))
         out.append(MessageHandler(filters.COMMAND, self.on_unknown))
+        out.append(
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self.on_plain_text
+            )
+        )
+        out.append(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         return out
 
     def _command_callback(
@@ -273,7 +287,7 @@ class TelegramHandlers:
             in_place = False
         try:
             if not reply.ok:
-                await query.answer(reply.text.split("\nUsage:", 1)[0][:200], show_alert=True)
+                await query.answer(reply.text.split("\nExample:", 1)[0][:200], show_alert=True)
                 return
             await query.answer()
             if in_place:
@@ -285,6 +299,33 @@ class TelegramHandlers:
         except TelegramError as exc:
             log.warning("telegram button %r answer failed: %s", query.data, exc.message)
 
+    async def on_plain_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plain text in a DM: a short hint instead of silence."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        try:
+            await context.bot.send_message(chat.id, DM_HINT)
+        except TelegramError as exc:
+            log.warning("telegram hint to chat %s failed: %s", chat.id, exc.message)
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was added to a group: say hello with the three commands that matter."""
+        change: ChatMemberUpdated | None = update.my_chat_member
+        if change is None or change.chat.type == Chat.PRIVATE:
+            return
+        was = change.old_chat_member.status
+        now = change.new_chat_member.status
+        if was in PRESENT_STATUSES or now not in PRESENT_STATUSES:
+            return  # a promotion, a restriction, or the bot leaving: nothing to say
+        reply = group_welcome()
+        try:
+            await context.bot.send_message(
+                change.chat.id, render_html(reply), parse_mode=ParseMode.HTML
+            )
+        except TelegramError as exc:
+            log.warning("telegram welcome to chat %s failed: %s", change.chat.id, exc.message)
+
     async def on_add_project(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The "Add X to companies" button on a new-project alert: `/project_add <alert_id>`
         as the person who pressed it (the command checks they are a service admin)."""
@@ -295,7 +336,7 @@ class TelegramHandlers:
             user = await self._user(update)
             ctx = self._context(update, context, user)
             reply = await execute(self.app, "project_add", [(query.data or "")[3:]], ctx)
-            toast = reply.text.split("\nUsage:", 1)[0]
+            toast = reply.text.split("\nExample:", 1)[0]
         except Exception:
             log.exception("telegram add-project %r failed", query.data)
             toast = "Sorry, that did not work; please try again later."

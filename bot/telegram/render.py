@@ -21,6 +21,8 @@ def render_html(reply: Reply) -> str:
     parts: list[str] = []
     if reply.title:
         parts.append(f"<b>{escape(reply.title)}</b>")
+    if reply.code:  # tap to copy
+        parts.append(f"<code>{escape(reply.code)}</code>")
     if reply.text:
         parts.append(escape(reply.text))
     parts.extend(f"<b>{escape(name)}:</b> {escape(value)}" for name, value in reply.fields)
@@ -29,7 +31,7 @@ def render_html(reply: Reply) -> str:
         # cut on a line boundary so no tag or entity is split
         cut = body.rfind("\n", 0, MAX_MESSAGE - 2)
         body = body[: cut if cut > 0 else 0] + "\n…"
-        if body.count("<b>") != body.count("</b>"):
+        if body.count("<b>") != body.count("</b>") or body.count("<code>") != body.count("</code>"):
             body = escape(reply.plain()[: MAX_MESSAGE - 2]) + "…"
     return body
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.alerts.wording import event_phrase, event_time, reason, source_name
+from core.confidence import in_words
 from core.linkguard import SUSPICIOUS, LinkReview, LinkVerdict, defang
 from core.scoring import Analysis
 from core.scoring.discovery import label as discovery_label
@@ -41,6 +43,10 @@ class AlertMessage:
     link_headline: str | None = None  # a claim alert whose only link is suspicious
     event_id: int | None = None  # the TGE event this alert tells (core.events)
     event_line: str = ""  # "Update: Zama — new phase: listing, 2026-02-02 13:00 UTC"
+    event: str = ""  # what happened in plain words: "Official TGE date announced"
+    event_joiner: str = "for"  # the word before its date ("for", or "" for "opens June 20")
+    when_label: str | None = None  # "June 20, 12:00 UTC" (the time when the title gives one)
+    event_at: datetime | None = None  # that moment, when a time is known (Discord <t:…>)
 
     @property
     def new_project_name(self) -> str:
@@ -89,16 +95,59 @@ class AlertMessage:
         return " · ".join(parts)
 
     def when(self) -> str | None:
-        return self.urgency_date or self.urgency_text
+        return self.when_label or self.urgency_date or self.urgency_text
+
+    @property
+    def source_label(self) -> str:
+        """The publication ('The Block'), never 'manual'; '' when nothing names it."""
+        return source_name(self.source, self.url)
+
+    @property
+    def read_label(self) -> str:
+        """The link button: 'Read on The Block' (not 'Open source', which reads as code)."""
+        return f"Read on {self.source_label}" if self.source_label else "Read the story"
+
+    @property
+    def chance(self) -> str:
+        """The calibrated chance in words with its number: 'likely (74%)'. Shown at most
+        99%: a score is never a certainty."""
+        shown = round(min(self.confidence, 0.99) * 100)
+        return f"{in_words(self.confidence)} ({shown}%)"
+
+    def project_line(self) -> str:
+        """'Monad · $MON' (or 'New project: Linea · $LINEA')."""
+        parts: list[str] = []
+        if self.new_project:
+            name = self.new_project_name or self.new_project
+            parts.append(f"New project: {name}")
+            ticker = self.new_project[len(name) :].strip(" ()")
+            if ticker:
+                parts.append(ticker)
+        if self.companies:
+            parts.append(", ".join(self.companies))
+        if self.tokens and not self.new_project:
+            parts.append(" ".join(f"${t}" for t in self.tokens))
+        return " · ".join(parts)
+
+    def reason_line(self, when: str | None = None) -> str:
+        """'Official TGE date announced for June 20, 12:00 UTC'; `when` replaces the date
+        text (Discord passes its <t:…> timestamp)."""
+        if not self.event:
+            return ""
+        return reason(self.event, self.event_joiner, when or self.when_label)
 
     def plain_text(self, limit: int = 4000) -> str:
         """Plain text (emails, notices, logs); trimmed to `limit` characters."""
-        lines = [*self.first_lines(), self.title or "(untitled)", self.summary_line()]
-        if self.when():
+        lines = [*self.first_lines(), self.title or "(untitled)"]
+        if self.project_line():
+            lines.append(self.project_line())
+        if self.reason_line():
+            lines.append(self.reason_line())
+        elif self.when():
             lines.append(f"When: {self.when()}")
-        lines.append(f"Why: {self.why}")
-        if self.source:
-            lines.append(f"Source: {self.source}")
+        lines.append(f"Confidence: {self.chance}")
+        if self.source_label:
+            lines.append(f"Source: {self.source_label}")
         if self.links:
             lines.append("Links:")
             lines.extend(self.link_lines())
@@ -149,6 +198,8 @@ def message_from_alert(alert: Any) -> AlertMessage:
     analysis = Analysis.from_dict(alert.analysis or {"confidence": alert.confidence})
     links = LinkReview.from_analysis(alert.analysis)
     urgency = analysis.urgency or {}
+    event, joiner = event_phrase(analysis.keywords, analysis.negatives)
+    when_label, event_at = event_time(alert.title or "", analysis.urgency)
     return AlertMessage(
         alert_id=alert.id,
         title=alert.title or "",
@@ -169,6 +220,10 @@ def message_from_alert(alert: Any) -> AlertMessage:
         link_headline=links.headline,
         event_id=getattr(alert, "event_id", None),
         event_line=str((alert.analysis or {}).get("event", {}).get("line") or ""),
+        event=event,
+        event_joiner=joiner,
+        when_label=when_label,
+        event_at=event_at,
     )
 
 
@@ -225,12 +280,16 @@ def _alert_html(msg: AlertMessage) -> str:
     if msg.url and msg.url_is_safe():
         title = f'<a href="{e(msg.url, quote=True)}">{title}</a>'
     rows = [f'<div style="color:#b00020"><b>{e(line)}</b></div>' for line in msg.first_lines()]
-    rows += [f'<h3 style="margin:0">{title}</h3>', f"<div>{e(msg.summary_line())}</div>"]
-    if msg.when():
+    rows.append(f'<h3 style="margin:0">{title}</h3>')
+    if msg.project_line():
+        rows.append(f"<div>{e(msg.project_line())}</div>")
+    if msg.reason_line():
+        rows.append(f"<div><b>{e(msg.reason_line())}</b></div>")
+    elif msg.when():
         rows.append(f"<div>When: {e(msg.when() or '')}</div>")
-    rows.append(f"<div><i>Why: {e(msg.why)}</i></div>")
-    if msg.source:
-        rows.append(f"<div>Source: {e(msg.source)}</div>")
+    rows.append(f"<div>Confidence: {e(msg.chance)}</div>")
+    if msg.source_label:
+        rows.append(f"<div>Source: {e(msg.source_label)}</div>")
     if msg.links:
         items = "".join(_link_html(v, msg.companies) for v in msg.links)
         rows.append(f'<ul style="margin:4px 0;padding-left:18px">{items}</ul>')
@@ -259,9 +318,10 @@ def digest_text(digest: DigestMessage) -> str:
         out.append(f"== {company} ==")
         for msg in alerts:
             out.extend(f"  {line}" for line in msg.first_lines())
-            out.append(f"- {msg.title or '(untitled)'} [{msg.confidence_pct} {msg.band}]")
-            out.append(f"  Why: {msg.why}")
-            if msg.when():
+            out.append(f"- {msg.title or '(untitled)'} ({msg.chance})")
+            if msg.reason_line():
+                out.append(f"  {msg.reason_line()}")
+            elif msg.when():
                 out.append(f"  When: {msg.when()}")
             if msg.links:
                 out.extend(f"  {line}" for line in msg.link_lines())

@@ -195,8 +195,10 @@ class Router:
                 kind=kind,
                 min_confidence=float(sub.min_confidence),
                 company_ids=ids,
-                use_watchlist=bool(sub.use_watchlist),
-                new_projects=wants_new_projects(sub.new_projects, ids, bool(sub.use_watchlist)),
+                use_watchlist=bool(sub.use_watchlist) and not dest.is_group,
+                new_projects=wants_new_projects(
+                    sub.new_projects, ids, bool(sub.use_watchlist) and not dest.is_group
+                ),
                 digest=sub.mode == SubscriptionMode.DIGEST and self._supports_digest(kind),
                 digest_interval=str(sub.digest_interval),
                 digest_hour=int(sub.digest_hour),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     private=True,
     group="account",
     scope="write",
+    example="/link 7KQ2-9XMA-C0DE (the code /link gave on the other platform)",
 )
 async def link(ctx: CommandContext, code: str | None = None, confirm: str | None = None) -> Reply:
     accounts = ctx.app.accounts
@@ -38,11 +39,12 @@ async def link(ctx: CommandContext, code: str | None = None, confirm: str | None
             raise InvalidInput("give the code: /link <code> confirm", field="code")
         secret = await accounts.create_link_code(ctx.user)
         return Reply(
-            f"Your link code is {secret} (valid 15 minutes, once).\n"
+            "This is your link code (valid 15 minutes, once; tap it to copy).\n"
             f"Send /link {secret} to the bot on the other platform (or use it on the web) to "
             "join both into one account: subscriptions, watchlist and API keys are shared. "
             "Only give it to yourself: whoever redeems it joins their account into yours.",
             title="Link code",
+            code=secret,
             private=True,
         )
     preview = await accounts.preview_link(ctx.user, code)
@@ -57,8 +59,7 @@ async def link(ctx: CommandContext, code: str | None = None, confirm: str | None
     ctx.user = user
     platforms = sorted({str(i.platform) for i in await accounts.identities(user)})
     return Reply(
-        f"Linked into {user.username!r} (role {user.role}). This account now has: "
-        f"{', '.join(platforms)}.",
+        f"Linked: this is now one account ({user.username!r}) with {', '.join(platforms)}.",
         private=True,
     )
 
@@ -79,7 +80,7 @@ async def link_and_tell(app: App, redeemer: User, code: str, preview: LinkPrevie
 
     what = ", ".join(preview.platforms) or "a login"
     notice = Notice(
-        title="Your link code was used",
+        title="Accounts linked",
         text=(
             f"The account {preview.redeemer_username!r} ({what}) was joined into your account "
             f"{preview.target_username!r} with your link code. If that was not you, revoke "
@@ -102,6 +103,7 @@ async def link_and_tell(app: App, redeemer: User, code: str, preview: LinkPrevie
     private=True,
     group="account",
     help="Without arguments, shows buttons to create or list keys.",
+    example="/apikey create my-script",
 )
 async def apikey(ctx: CommandContext, action: str | None = None, value: str | None = None) -> Reply:
     accounts = ctx.app.accounts
@@ -124,10 +126,11 @@ async def apikey(ctx: CommandContext, action: str | None = None, value: str | No
             raise InvalidInput("give the key a name: /apikey create <name>", field="value")
         key, raw = await accounts.create_api_key(ctx.user, value, parent=ctx.api_key)
         return Reply(
-            f"{raw}\n\nThis is the only time the key is shown. Send it as "
+            "This is the only time the key is shown (tap it to copy). Send it as "
             "'Authorization: Bearer <key>' or 'X-API-Key: <key>' (keys start with 'tge_'). "
             f"Scopes: {', '.join(key.scopes)}. Revoke with /apikey revoke {key.prefix}.",
             title=f"API key {key.name!r} created",
+            code=raw,
             private=True,
             data={"prefix": key.prefix},
         )
@@ -145,7 +148,8 @@ async def apikey(ctx: CommandContext, action: str | None = None, value: str | No
     revoke: list[Button] = []
     for key in keys:
         state = "revoked" if key.revoked_at else "active"
-        used = f"used {key.usage_count}x"
+        count = key.usage_count
+        used = "never used" if not count else f"used {count} time{'' if count == 1 else 's'}"
         lines.append(f"{key.prefix} {key.name} — {state}, {used}")
         if not key.revoked_at and len(revoke) < 10:
             button = command_button(

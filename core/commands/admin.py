@@ -32,6 +32,7 @@ def _csv(value: str | None) -> list[str]:
     Param("priority", description="HIGH, MEDIUM or LOW", choices=("high", "medium", "low")),
     permission=ADMIN,
     group="admin",
+    example='/company_add "Monad Labs" MON',
 )
 async def company_add(
     ctx: CommandContext,
@@ -55,6 +56,7 @@ async def company_add(
     Param("company", ParamType.COMPANY, "company name", required=True),
     permission=ADMIN,
     group="admin",
+    example="/company_remove Monad",
 )
 async def company_remove(ctx: CommandContext, company: str) -> Reply:
     removed = await ctx.app.companies.delete(company)
@@ -68,6 +70,7 @@ async def company_remove(ctx: CommandContext, company: str) -> Reply:
     Param("alias", ParamType.TEXT, "the other name", required=True),
     permission=ADMIN,
     group="admin",
+    example="/company_alias Monad Monad Labs",
 )
 async def company_alias(ctx: CommandContext, company: str, alias: str) -> Reply:
     updated = await ctx.app.companies.add_alias(company, alias)
@@ -83,6 +86,7 @@ async def company_alias(ctx: CommandContext, company: str, alias: str) -> Reply:
     group="admin",
     help="Alerts about projects in no companies table say 'new project: X ($ABC)'. This adds "
     "X with its ticker, so later items about it match it like any company.",
+    example="/project_add 42",
 )
 async def project_add(ctx: CommandContext, alert_id: int, name: str | None = None) -> Reply:
     alert = await _service(ctx, "alerts").get(alert_id)
@@ -124,6 +128,7 @@ async def project_add(ctx: CommandContext, alert_id: int, name: str | None = Non
     ),
     permission=ADMIN,
     group="admin",
+    example="/feed_add https://www.theblock.co/rss.xml",
 )
 async def feed_add(
     ctx: CommandContext, url: str, kind: str | None = None, options: str | None = None
@@ -193,6 +198,7 @@ def _x_feed_text(feed: Feed) -> str:
     Param("feed_id", ParamType.INTEGER, "the feed number from /feeds", required=True, min_value=1),
     permission=ADMIN,
     group="admin",
+    example="/feed_remove 12",
 )
 async def feed_remove(ctx: CommandContext, feed_id: int) -> Reply:
     feed = await _service(ctx, "feeds").remove(feed_id)

@@ -16,6 +16,7 @@ from core.commands.registry import (
     Reply,
     command,
 )
+from core.confidence import in_words, percent
 from core.errors import InvalidInput, ServiceError
 from core.redact import mask_secrets
 
@@ -39,11 +40,12 @@ def _service(ctx: CommandContext, name: str) -> Any:
     "alerts",
     "Recent alerts, with why each one scored",
     Param("company", ParamType.STRING, "only this company"),
-    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence 0-1"),
+    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence, e.g. 70%"),
     Param("n", ParamType.INTEGER, "how many per page (1-20)", min_value=1, max_value=20),
     PAGE,
     group="alerts",
     scope="read",
+    example="/alerts Monad 70% 5",
 )
 async def alerts(
     ctx: CommandContext,
@@ -63,10 +65,11 @@ async def alerts(
     blocks = []
     for alert in shown.items:
         data = service.to_json(alert)
-        head = f"[{data['confidence']:.2f} {data['band']}] {data['title']}"
+        confidence = float(data["confidence"])
+        head = f"#{alert.id} {data['title']} — {percent(confidence)}, {in_words(confidence)}"
         lines = [head]
         if data.get("why"):
-            lines.append(f"why: {data['why']}")
+            lines.append(f"Why: {data['why']}")
         if data.get("url"):
             lines.append(data["url"])
         blocks.append("\n".join(lines))
@@ -76,9 +79,11 @@ async def alerts(
     pages = replace(shown, pages=shown.number + (1 if more else 0))
     buttons, hint = pager("alerts", pages, *args)
     count = len(shown.items)
-    title = (
-        f"Latest alerts · page {shown.number}" if pages.pages > 1 else f"Latest {count} alert(s)"
-    )
+    if pages.pages > 1:
+        title = f"Latest alerts · page {shown.number}"
+    else:
+        title = "The latest alert" if count == 1 else f"The latest {count} alerts"
+    hint = "\n\n/why <number> traces one." + hint
     return Reply("\n\n".join(blocks) + hint, title=title, buttons=buttons)
 
 
@@ -89,6 +94,7 @@ async def alerts(
     Param("search", ParamType.TEXT, "part of a name, alias or token"),
     group="companies",
     scope="read",
+    example="/companies mon",
 )
 async def companies(
     ctx: CommandContext, page: int | None = None, search: str | None = None
@@ -121,7 +127,7 @@ async def feeds(ctx: CommandContext, page: int | None = None) -> Reply:
         origin = " [default catalogue]" if (feed.state or {}).get("catalogue") else ""
         lines.append(f"#{feed.id} {feed.kind} {feed.name or target}{origin} — {state}")
     buttons, hint = pager("feeds", shown)
-    title = f"{shown.total} feed(s){shown.label}"
+    title = f"{shown.total} feed{'' if shown.total == 1 else 's'}{shown.label}"
     return Reply("\n".join(lines) + hint, title=title, buttons=buttons)
 
 
@@ -133,6 +139,7 @@ async def feeds(ctx: CommandContext, page: int | None = None) -> Reply:
     group="alerts",
     help="Your vote is a label for the next retrain; it changes nothing anyone receives now. "
     "Voting again replaces your vote.",
+    example="/feedback 42 up",
 )
 async def feedback(ctx: CommandContext, alert_id: int, vote: str) -> Reply:
     service = _service(ctx, "alerts")

@@ -23,6 +23,22 @@ WELCOME = (
 )
 
 
+GROUP_WELCOME = (
+    "Hello! I post Token Generation Event alerts (token launches, airdrops, claims, listings) "
+    "from crypto news, each with why it scored.\n"
+    "/subscribe sends alerts to this group (admins; whoever subscribes owns the group's "
+    "settings)\n"
+    "/filter 70% or /filter companies Monad, Berachain chooses what arrives (admins)\n"
+    "/why <alert number> shows why an alert came here, or why one did not\n"
+    "/help lists everything."
+)
+
+
+def group_welcome() -> Reply:
+    """What the bot says when it is added to a group: the three commands that matter."""
+    return Reply(GROUP_WELCOME, title="TGE Monitor is here")
+
+
 @command("start", "Start here: creates your account and explains the bot", scope="read")
 async def start(ctx: CommandContext) -> Reply:
     return Reply(WELCOME, title="TGE Monitor")
@@ -33,6 +49,7 @@ async def start(ctx: CommandContext) -> Reply:
     "List commands, or explain one",
     Param("command", description="a command name, e.g. subscribe"),
     scope="read",
+    example="/help subscribe",
 )
 async def help_(ctx: CommandContext, command: str | None = None) -> Reply:
     registry = ctx.app.commands.registry

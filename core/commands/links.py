@@ -29,11 +29,12 @@ def verdict_reply(verdict: LinkVerdict) -> Reply:
     Param("url", ParamType.TEXT, "the link to check", required=True, max_length=2048),
     help="Checks the link against every watched project's official domains and X handles.",
     scope="read",
+    example="/check https://layerzero.network",
 )
 async def check(ctx: CommandContext, url: str) -> Reply:
     text = url.strip().strip("<>")
     if not text or any(ch.isspace() for ch in text):
-        raise InvalidInput("give one link, e.g. /check https://layerzero.network", field="url")
+        raise InvalidInput("give one link, without spaces", field="url")
     return verdict_reply(ctx.app.links.check(text))
 
 
@@ -45,6 +46,7 @@ async def check(ctx: CommandContext, url: str) -> Reply:
     Param("value", description="a domain (layerzero.network) or @handle", required=True),
     permission=Permission.SERVICE_ADMIN,
     group="admin",
+    example="/company_domain add LayerZero layerzero.network",
 )
 async def company_domain(ctx: CommandContext, action: str, company: str, value: str) -> Reply:
     updated, kind, clean = await ctx.app.companies.edit_official(company, action, value)

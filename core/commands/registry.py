@@ -9,6 +9,7 @@ rate limit, runs the handler and turns every failure into a short reply.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -17,7 +18,8 @@ from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from core.errors import Forbidden, InvalidInput, RateLimited, ServiceError
+from core.confidence import parse_confidence
+from core.errors import Forbidden, InvalidInput, NotFound, RateLimited, ServiceError
 from core.models import APIKey, DestinationKind, Platform, Role, User
 from core.ratelimit import Limit
 from core.services.accounts import require_scope
@@ -53,7 +55,7 @@ class ParamType(StrEnum):
     STRING = "string"
     INTEGER = "integer"
     NUMBER = "number"
-    CONFIDENCE = "confidence"  # 0..1, also "80%"
+    CONFIDENCE = "confidence"  # 0.7, 70 and 70% all mean 70% (core.confidence)
     COMPANY = "company"  # a company name, autocompleted on Discord
     TEXT = "text"  # the rest of the line
     LIST = "list"  # the rest of the line, split on commas (or spaces without commas)
@@ -78,6 +80,12 @@ class Param:
         return self.type in (ParamType.TEXT, ParamType.LIST)
 
     @property
+    def label(self) -> str:
+        """The name as people say it ("minimum confidence"), for messages."""
+        special = {"url": "link", "ref": "alert number or link", "n": "count"}
+        return special.get(self.name) or self.name.replace("min_", "minimum ").replace("_", " ")
+
+    @property
     def numeric(self) -> bool:
         return self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE)
 
@@ -95,36 +103,39 @@ class Param:
         parts = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else ()
         if any("\x00" in str(part) for part in parts):
             # PostgreSQL text cannot hold NUL: the query would fail after parsing
-            raise InvalidInput(f"{self.name} must not contain NUL characters", field=self.name)
+            raise InvalidInput(f"{self.label} must not contain NUL characters", field=self.name)
         if raw is None or raw == "" or raw == []:
             if self.required:
-                raise InvalidInput(f"{self.name} is required", field=self.name)
+                raise InvalidInput(f"{self.label} is missing", field=self.name)
             return None
         if self.type == ParamType.LIST:
             items = raw if isinstance(raw, list | tuple) else _split_list(str(raw))
             items = [str(i).strip() for i in items if str(i).strip()]
             if len(items) > 50:
-                raise InvalidInput(f"at most 50 {self.name}", field=self.name)
+                raise InvalidInput(f"give at most 50 {self.label}", field=self.name)
             return items or None
         if self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE):
             return self._number(raw)
         value = str(raw)
         if len(value) > self.max_length:
             raise InvalidInput(
-                f"{self.name} must be at most {self.max_length} characters", field=self.name
+                f"{self.label} must be at most {self.max_length} characters", field=self.name
             )
         if self.choices:
             lowered = value.lower()
             if lowered not in self.choices:
                 raise InvalidInput(
-                    f"{self.name} must be one of {', '.join(self.choices)}", field=self.name
+                    f"{self.label} must be one of {', '.join(self.choices)}, not {value!r}",
+                    field=self.name,
                 )
             return lowered
         return value
 
     def _number(self, raw: Any) -> float | int:
+        if self.type == ParamType.CONFIDENCE:
+            return parse_confidence(raw, self.label, self.name)
         if isinstance(raw, bool):
-            raise InvalidInput(f"{self.name} must be a number", field=self.name)
+            raise InvalidInput(f"{self.label} must be a number", field=self.name)
         text = str(raw).strip()
         percent = text.endswith("%")
         try:
@@ -132,21 +143,13 @@ class Param:
         except ValueError:
             kind = "a whole number" if self.type == ParamType.INTEGER else "a number"
             raise InvalidInput(
-                f"{self.name} must be {kind}, got {text!r}", field=self.name
+                f"{self.label} must be {kind}, not {text!r}", field=self.name
             ) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidInput(f"{self.name} must be a number", field=self.name)
-        if self.type == ParamType.CONFIDENCE:
-            if percent or 1 < value <= 100:
-                value = value / 100
-            if not 0 <= value <= 1:
-                raise InvalidInput(
-                    f"{self.name} must be between 0 and 1 (or 0-100%), got {text}", field=self.name
-                )
-            return round(value, 4)
+            raise InvalidInput(f"{self.label} must be a number", field=self.name)
         if self.type == ParamType.INTEGER:
             if percent or value != int(value):
-                raise InvalidInput(f"{self.name} must be a whole number", field=self.name)
+                raise InvalidInput(f"{self.label} must be a whole number", field=self.name)
             value = int(value)
         lo, hi = self.min_value, self.max_value
         if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -155,7 +158,7 @@ class Param:
                 if lo is not None and hi is not None
                 else (f"at least {_num(lo)}" if lo is not None else f"at most {_num(hi)}")
             )
-            raise InvalidInput(f"{self.name} must be {bounds}", field=self.name)
+            raise InvalidInput(f"{self.label} must be {bounds}", field=self.name)
         return value
 
 
@@ -209,10 +212,13 @@ class Reply:
 
     `text` and field values are plain text: each transport escapes them for its platform.
     `private` asks the transport to show it only to the caller (DM, ephemeral).
+    `code` is a secret or a value to copy (an API key, a link code): Telegram shows it in
+    `<code>` (tap to copy), Discord in a code block, right under the title.
     """
 
     text: str = ""
     title: str | None = None
+    code: str | None = None
     fields: list[tuple[str, str]] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
     private: bool = False
@@ -225,6 +231,8 @@ class Reply:
         out: dict[str, Any] = {"ok": self.ok, "text": self.text}
         if self.title:
             out["title"] = self.title
+        if self.code:
+            out["code"] = self.code
         if self.fields:
             out["fields"] = [{"name": n, "value": v} for n, v in self.fields]
         if self.buttons:
@@ -243,6 +251,8 @@ class Reply:
     def plain(self) -> str:
         """Title, text and fields as one plain string (logs, tests, plain transports)."""
         lines = [self.title] if self.title else []
+        if self.code:
+            lines.append(self.code)
         if self.text:
             lines.append(self.text)
         lines.extend(f"{name}: {value}" for name, value in self.fields)
@@ -301,18 +311,33 @@ class CommandContext:
             )
         return kind, str(self.chat_id)
 
-    async def destination(self) -> Destination:
-        """This chat as a Destination, proven by a chat admin acting inside it.
+    async def destination(self, *, take_over: bool = False) -> Destination:
+        """This chat as a Destination, for a chat admin acting inside it.
 
-        Created on first use; a chat registered or owned by someone else passes to this
-        admin: the chat's own admins always win over a remote owner. Only commands with
-        CHAT_ADMIN permission may call this.
+        `take_over` (only /subscribe): created on first use, and a chat registered or owned
+        by someone else passes to this admin, who then owns the group's subscription. Other
+        admin commands change the chat's filters and leave its owner alone; before any
+        /subscribe they say so. Only commands with CHAT_ADMIN permission may call this.
         """
         if not await self.chat_admin():
             raise Forbidden("only chat admins can change this chat's alerts", field="permission")
         kind, chat_id = self.chat_ref()
-        return await self.app.subscriptions.ensure_destination(
-            self.user, kind, chat_id, self.chat_name
+        subscriptions = self.app.subscriptions
+        if not take_over:
+            dest = await subscriptions.find_destination(kind, chat_id)
+            if dest is not None and dest.verified:
+                if await self._owner_is_here(dest):
+                    return dest
+                # a remote owner (registered on the web): the chat's own admins win
+                return await subscriptions.ensure_destination(
+                    self.user, kind, chat_id, self.chat_name, is_group=self.is_group
+                )
+            raise NotFound(
+                "this chat is not subscribed yet; a chat admin starts with /subscribe",
+                field="subscription",
+            )
+        return await subscriptions.ensure_destination(
+            self.user, kind, chat_id, self.chat_name, is_group=self.is_group
         )
 
     async def check_can_post(self) -> None:
@@ -324,6 +349,13 @@ class CommandContext:
             raise Forbidden(
                 missing_permissions_text(missing, str(self.platform)), field="bot_permissions"
             )
+
+    async def _owner_is_here(self, dest: Destination) -> bool:
+        """Whether the chat's owner is someone of this chat's platform (an admin who
+        subscribed it here), not an account that registered it from the web."""
+        from core.models import Identity
+
+        return await Identity.filter(user_id=dest.owner_id, platform=self.platform).exists()
 
     async def find_destination(self) -> Destination | None:
         """This chat's Destination if it has one; never creates or takes it over."""
@@ -346,10 +378,19 @@ class CommandSpec:
     private: bool = False  # replies may hold secrets: transports answer only the caller
     handler: Handler | None = None
     scope: str = "write"  # the API-key scope a REST caller needs (admin commands: admin)
+    example: str = ""  # one correct call, shown under every error of this command
 
     @property
     def usage(self) -> str:
         return " ".join([f"/{self.name}", *(p.placeholder for p in self.params)])
+
+    @property
+    def example_line(self) -> str:
+        """One correct way to call it: the declared example, else the command with its
+        required parameters' placeholders."""
+        if self.example:
+            return self.example
+        return " ".join([f"/{self.name}", *(p.placeholder for p in self.params if p.required)])
 
 
 def command(
@@ -362,6 +403,7 @@ def command(
     hidden: bool = False,
     private: bool = False,
     scope: str | None = None,
+    example: str = "",
 ) -> Callable[[Handler], Handler]:
     """Tag a handler `async def h(ctx, **params) -> Reply | str`; nothing is registered here.
 
@@ -395,6 +437,7 @@ def command(
             hidden,
             private,
             scope=scope or "write",
+            example=example,
         )
         return func
 
@@ -456,9 +499,18 @@ class Registry:
 
 def default_registry() -> Registry:
     """Every command of the service, collected from the command modules."""
-    from core.commands import accounts, admin, alerts, events, general, links, subscriptions
+    from core.commands import (
+        accounts,
+        admin,
+        alerts,
+        events,
+        general,
+        links,
+        subscriptions,
+        why,
+    )
 
-    return Registry().collect(general, subscriptions, alerts, events, accounts, admin, links)
+    return Registry().collect(general, subscriptions, alerts, why, events, accounts, admin, links)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -520,7 +572,7 @@ def _assign(spec: CommandSpec, tokens: list[str]) -> dict[str, Any]:
         i += 1
     if i < len(positional):
         extra = " ".join(positional[i:])
-        raise InvalidInput(f"unexpected extra argument {extra!r}", field="args")
+        raise InvalidInput(f"I did not understand {extra!r} after /{spec.name}", field="args")
     return values
 
 
@@ -554,10 +606,7 @@ class Commands:
         """Run one command for `ctx`; never raises: every failure becomes a reply."""
         spec = self.registry.get(name)
         if spec is None or spec.handler is None:
-            reply = help_reply(self.registry, ctx, prefix=f"Unknown command /{name}.")
-            reply.ok = False
-            reply.error = {"code": "not_found", "message": f"unknown command /{name}"}
-            return reply
+            return unknown_command_reply(self.registry, ctx, name)
         try:
             limiter = getattr(self.app, "limiter", None)
             if limiter is not None:
@@ -571,9 +620,9 @@ class Commands:
                 f"Slow down: too many commands. Try again in {max(1, round(exc.retry_after))}s.",
             )
         except InvalidInput as exc:
-            return error_reply(exc, f"{exc.message}\nUsage: {spec.usage}")
+            return error_reply(exc, f"{sentence(exc.message)}\nExample: {spec.example_line}")
         except ServiceError as exc:
-            return error_reply(exc, exc.message)
+            return error_reply(exc, sentence(exc.message))
         except Exception:
             log.exception(
                 "command /%s failed (user %s, platform %s, chat %s)",
@@ -590,6 +639,44 @@ class Commands:
 
 def error_reply(exc: ServiceError, text: str) -> Reply:
     return Reply(text, ok=False, error=exc.to_dict())
+
+
+def sentence(text: str) -> str:
+    """Sentence case with a full stop: 'minimum confidence is missing' → 'Minimum ... missing.'"""
+    text = text.strip()
+    if not text:
+        return text
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text + "." if text[-1].isalnum() or text[-1] in "'\"%" else text
+
+
+def suggest_command(registry: Registry, ctx: CommandContext, name: str) -> str | None:
+    """The closest command this caller may use ('/subscirbe' → 'subscribe'), if any."""
+    names = [
+        spec.name
+        for spec in registry
+        if not spec.hidden and (spec.permission != Permission.SERVICE_ADMIN or ctx.is_service_admin)
+    ]
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+    if not close:
+        close = [n for n in names if n.startswith(name.lower())][:1] if len(name) >= 3 else []
+    return close[0] if close else None
+
+
+def unknown_command_reply(registry: Registry, ctx: CommandContext, name: str) -> Reply:
+    """'Did you mean /subscribe?' plus /help, not the whole list of commands."""
+    guess = suggest_command(registry, ctx, name)
+    text = f"There is no /{name} command."
+    if guess:
+        text += f" Did you mean /{guess}?"
+    text += " /help lists every command."
+    return Reply(
+        text,
+        ok=False,
+        error={"code": "not_found", "message": f"unknown command /{name}"},
+        data={"suggestion": guess} if guess else None,
+    )
 
 
 async def check_permission(spec: CommandSpec, ctx: CommandContext) -> None:

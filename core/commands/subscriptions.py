@@ -16,6 +16,7 @@ from core.commands.registry import (
     command,
     command_button,
 )
+from core.confidence import percent
 from core.errors import InvalidInput, NotFound
 from core.models import Company, Destination, Subscription
 from core.services.destination_state import resume_fix, status_line
@@ -23,19 +24,26 @@ from core.services.destination_state import resume_fix, status_line
 log = logging.getLogger(__name__)
 
 
+def digest_words(interval: str) -> str:
+    """'an hourly digest' / 'a daily digest' (the article follows the sound)."""
+    return f"{'an' if str(interval).startswith('h') else 'a'} {interval} digest"
+
+
 async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, str]]:
-    dest = await sub.destination
-    mode = str(sub.mode)
-    if mode == "digest":
-        mode += f" ({sub.digest_interval})"
+    dest = await Destination.get(id=sub.destination_id)
+    mode = "instant" if str(sub.mode) != "digest" else digest_words(str(sub.digest_interval))
     if sub.company_ids:
         names = await Company.filter(id__in=list(sub.company_ids)).values_list("name", flat=True)
         companies = ", ".join(sorted(names)) or "none"
-    elif sub.use_watchlist:
+    elif sub.use_watchlist and not dest.is_group:
         companies = "your /watchlist"
     else:
-        companies = "all"
-    wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
+        companies = "all" + (
+            " (admins: /filter companies Monad, Berachain)" if dest.is_group else ""
+        )
+    wanted = wants_new_projects(
+        sub.new_projects, sub.company_ids, sub.use_watchlist and not dest.is_group
+    )
     if not sub.active:
         state = [("Status", "paused (/subscribe to resume)")]
     elif dest.rejected_reason:  # alerts are not arriving: say so, why, and what fixes it
@@ -44,7 +52,7 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
         state = [("Status", "active")]
     return [
         *state,
-        ("Minimum confidence", f"{sub.min_confidence:.2f}"),
+        ("Minimum confidence", percent(sub.min_confidence)),
         ("Companies", companies),
         (
             "New projects",
@@ -61,30 +69,42 @@ async def _postable_destination(ctx: CommandContext) -> Destination:
     return await ctx.destination()
 
 
-async def _chat_subscription(ctx: CommandContext) -> Subscription:
-    sub = await ctx.app.subscriptions.get_for_destination(await _postable_destination(ctx))
+async def _chat_subscription(ctx: CommandContext) -> tuple[Destination, Subscription]:
+    dest = await _postable_destination(ctx)
+    sub = await ctx.app.subscriptions.get_for_destination(dest)
     if sub is None or not sub.active:
-        raise NotFound("this chat is not subscribed yet; use /subscribe first")
-    return sub
+        raise NotFound(
+            "this chat is not subscribed yet; a chat admin starts with /subscribe",
+            field="subscription",
+        )
+    return dest, sub
 
 
 @command(
     "subscribe",
     "Send alerts to this chat (optionally above a confidence, for some companies)",
-    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence 0-1, e.g. 0.7"),
+    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence, e.g. 70%"),
     Param("companies", ParamType.LIST, "only these companies (comma separated)"),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
+    example="/subscribe 70% Monad, Berachain",
 )
 async def subscribe(
     ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
 ) -> Reply:
-    dest = await _postable_destination(ctx)
+    await ctx.check_can_post()  # before the destination exists: a refusal leaves nothing behind
+    dest = await ctx.destination(take_over=True)
     sub = await ctx.app.subscriptions.subscribe(
         ctx.user, dest, min_confidence=min_confidence, companies=companies
     )
+    text = "This chat is subscribed. Alerts created from now on arrive here."
+    if dest.is_group:
+        text += (
+            f" {ctx.display_name or 'You'} set it up, so alerts here follow this group's own "
+            "filters; any admin can change them with /filter."
+        )
     return Reply(
-        "This chat is subscribed. Alerts created from now on arrive here.",
+        text,
         title="Subscribed",
         fields=await _describe(ctx, sub),
         buttons=_settings_buttons() if min_confidence is None and companies is None else [],
@@ -118,6 +138,7 @@ async def unsubscribe(ctx: CommandContext) -> Reply:
     Param("code", description="the code the web API gave for this chat", required=True),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
+    example="/claim 3F9A1C-77B2E0",
 )
 async def claim(ctx: CommandContext, code: str) -> Reply:
     kind, chat_id = ctx.chat_ref()
@@ -144,17 +165,38 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def _company_words(companies: list[str]) -> list[str] | None:
+    """`/filter companies Monad, Bera` and `/filter Monad, Bera` both name companies;
+    `all` (or `none`, `clear`) lifts the list. None: no company list was given."""
+    words = list(companies)
+    if words:
+        head, _, rest = words[0].partition(" ")
+        if head.lower() in ("companies", "company"):
+            words = [rest.strip(), *words[1:]] if rest.strip() else words[1:]
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower() in ("all", "none", "clear", "any"):
+        return []
+    return words
+
+
 @command(
     "filter",
-    "Set the minimum confidence for alerts in this chat",
-    Param("min_confidence", ParamType.CONFIDENCE, "0-1 (or 0-100%), e.g. 0.7"),
+    "Set this chat's minimum confidence and/or its companies",
+    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence, e.g. 70%"),
+    Param("companies", ParamType.LIST, "only these companies (comma separated), or all"),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
-    help="Without a number, shows buttons to pick one.",
+    example="/filter 70%  or  /filter companies Monad, Berachain",
+    help="Without arguments, shows buttons to pick a minimum. In a group the companies are "
+    "the group's own list, whoever watches what privately.",
 )
-async def filter_(ctx: CommandContext, min_confidence: float | None = None) -> Reply:
-    sub = await _chat_subscription(ctx)
-    if min_confidence is None:
+async def filter_(
+    ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
+) -> Reply:
+    dest, sub = await _chat_subscription(ctx)
+    names = _company_words(companies) if companies else None
+    if min_confidence is None and names is None:
         buttons = [
             command_button(
                 ("✓ " if round(sub.min_confidence * 100) == pct else "") + f"{pct}%",
@@ -165,12 +207,26 @@ async def filter_(ctx: CommandContext, min_confidence: float | None = None) -> R
         ]
         return Reply(
             f"Now: alerts with confidence {_pct(sub.min_confidence)} or more arrive here. "
-            "Pick a new minimum (or type /filter 75%):",
+            "Pick a new minimum (or type /filter 75%; /filter companies Monad, Berachain "
+            "sets this chat's companies):",
             buttons=[b for b in buttons if b is not None],
         )
-    dest = await ctx.destination()
-    await ctx.app.subscriptions.subscribe(ctx.user, dest, min_confidence=min_confidence)
-    return Reply(f"Only alerts with confidence {min_confidence:.2f} or more will arrive here.")
+    sub = await ctx.app.subscriptions.subscribe(
+        ctx.user, dest, min_confidence=min_confidence, companies=names
+    )
+    said = []
+    if min_confidence is not None:
+        said.append(
+            f"Only alerts with confidence {percent(sub.min_confidence)} or more arrive here."
+        )
+    if names is not None:
+        fields = dict(await _describe(ctx, sub))
+        said.append(
+            f"Companies for this chat: {fields['Companies']}."
+            if names
+            else "This chat gets alerts about every company again."
+        )
+    return Reply(" ".join(said))
 
 
 @command(
@@ -181,11 +237,12 @@ async def filter_(ctx: CommandContext, min_confidence: float | None = None) -> R
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
     help="Without arguments, shows buttons to pick one.",
+    example="/mode digest hourly",
 )
 async def mode(ctx: CommandContext, mode: str | None = None, interval: str | None = None) -> Reply:
     if mode == "instant" and interval:
         raise InvalidInput("an interval only applies to digest mode", field="interval")
-    sub = await _chat_subscription(ctx)
+    dest, sub = await _chat_subscription(ctx)
     if mode is None:
         if interval:
             raise InvalidInput("say the mode too: /mode digest " + interval, field="mode")
@@ -199,13 +256,12 @@ async def mode(ctx: CommandContext, mode: str | None = None, interval: str | Non
         return Reply(
             "How should alerts arrive in this chat?", buttons=[b for b in buttons if b is not None]
         )
-    dest = await ctx.destination()
     interval = interval or ("daily" if mode == "digest" else None)
     await ctx.app.subscriptions.subscribe(ctx.user, dest, mode=mode, digest_interval=interval)
     text = (
         "Alerts arrive as they happen."
         if mode == "instant"
-        else f"Alerts arrive as a {interval} digest."
+        else f"Alerts arrive as {digest_words(interval or 'daily')}."
     )
     return Reply(text)
 
@@ -221,12 +277,14 @@ async def mode(ctx: CommandContext, mode: str | None = None, interval: str | Non
     ),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
+    example="/new_projects on",
 )
 async def new_projects(ctx: CommandContext, setting: str) -> Reply:
-    await _chat_subscription(ctx)
-    dest = await ctx.destination()
+    dest, _ = await _chat_subscription(ctx)
     sub = await ctx.app.subscriptions.subscribe(ctx.user, dest, new_projects=setting)
-    wanted = wants_new_projects(sub.new_projects, sub.company_ids, sub.use_watchlist)
+    wanted = wants_new_projects(
+        sub.new_projects, sub.company_ids, sub.use_watchlist and not dest.is_group
+    )
     text = (
         "Alerts about new projects (TGEs of projects nobody has listed yet) arrive here."
         if wanted
@@ -244,18 +302,39 @@ async def settings(ctx: CommandContext) -> Reply:
     return Reply("", title="This chat's subscription", fields=await _describe(ctx, sub))
 
 
+async def _personal_scope(ctx: CommandContext) -> str:
+    """What a watchlist changes: the caller's own chats, never a group's alerts."""
+    subs = [
+        sub
+        for sub in await ctx.app.subscriptions.list_for_user(ctx.user)
+        if sub.active and not sub.destination.is_group and not sub.company_ids
+    ]
+    if not subs:
+        return (
+            "It applies to your own subscriptions (a DM with me: /subscribe there); "
+            "a group's alerts follow the group's filter, set by its admins."
+        )
+    return (
+        f"It limits your {len(subs)} personal subscription{'' if len(subs) == 1 else 's'}; "
+        "a group's alerts follow the group's filter, set by its admins."
+    )
+
+
 @command(
     "watch",
-    "Add a company to your watchlist (limits your alerts to watched companies)",
+    "Add a company to your personal watchlist (your own alerts only)",
     Param("company", ParamType.COMPANY, "company name, alias or token", required=True),
     group="watchlist",
+    private=True,
+    example="/watch Monad",
 )
 async def watch(ctx: CommandContext, company: str) -> Reply:
     found = await ctx.app.subscriptions.watch(ctx.user, company)
     count = len(await ctx.app.subscriptions.watchlist(ctx.user))
     return Reply(
-        f"Watching {found.name}. Your subscriptions without their own company list now only "
-        f"get alerts about your {count} watched compan{'y' if count == 1 else 'ies'}."
+        f"Watching {found.name} ({count} compan{'y' if count == 1 else 'ies'} on your "
+        f"watchlist). {await _personal_scope(ctx)}",
+        private=True,
     )
 
 
@@ -264,26 +343,37 @@ async def watch(ctx: CommandContext, company: str) -> Reply:
     "Remove a company from your watchlist",
     Param("company", ParamType.COMPANY, "company name", required=True),
     group="watchlist",
+    private=True,
+    example="/unwatch Monad",
 )
 async def unwatch(ctx: CommandContext, company: str) -> Reply:
     found = await ctx.app.subscriptions.unwatch(ctx.user, company)
     left = await ctx.app.subscriptions.watchlist(ctx.user)
-    tail = "" if left else " Your watchlist is empty: you get alerts about every company."
-    return Reply(f"Stopped watching {found.name}.{tail}")
+    tail = "" if left else " Your watchlist is empty: your alerts are about every company."
+    return Reply(f"Stopped watching {found.name}.{tail}", private=True)
 
 
-@command("watchlist", "Show the companies you watch", PAGE, group="watchlist", scope="read")
+@command(
+    "watchlist",
+    "Show the companies you watch",
+    PAGE,
+    group="watchlist",
+    scope="read",
+    private=True,
+)
 async def watchlist(ctx: CommandContext, page: int | None = None) -> Reply:
     companies = await ctx.app.subscriptions.watchlist(ctx.user)
     if not companies:
         return Reply(
-            "You watch no companies, so you get alerts about all of them. /watch <company>"
+            "You watch no companies, so your alerts are about all of them. Add one: /watch Monad",
+            private=True,
         )
     shown = page_of(companies, page, WATCHLIST_PAGE)
     lines = [f"• {c.name}" + (f" ({', '.join(c.tokens)})" if c.tokens else "") for c in shown.items]
+    lines += ["", await _personal_scope(ctx)]
     buttons, hint = pager("watchlist", shown)
     title = f"Your watchlist: {shown.total}{shown.label}"
-    return Reply("\n".join(lines) + hint, title=title, buttons=buttons)
+    return Reply("\n".join(lines) + hint, title=title, buttons=buttons, private=True)
 
 
 @command(
@@ -293,6 +383,7 @@ async def watchlist(ctx: CommandContext, page: int | None = None) -> Reply:
     Param("code", description="the 6-digit code from the email"),
     private=True,
     group="subscriptions",
+    example="/email me@example.com",
 )
 async def email(ctx: CommandContext, address: str, code: str | None = None) -> Reply:
     subs = ctx.app.subscriptions
@@ -302,7 +393,7 @@ async def email(ctx: CommandContext, address: str, code: str | None = None) -> R
         dest = await subs.verify_email(ctx.user, code)
         sub = await subs.get_for_destination(dest)
         how = (
-            f"a {sub.digest_interval} digest"
+            digest_words(str(sub.digest_interval))
             if sub is not None and sub.mode == "digest"
             else "every alert as it happens"
         )

@@ -472,7 +472,11 @@ class Accounts:
             raise InvalidInput("link code is required", field="code")
         link = await LinkCode.get_or_none(code_hash=sha256_hex(code.strip().upper()))
         if link is None or link.used_at is not None or link.expires_at <= now():
-            raise InvalidInput("link code is invalid or expired", field="code")
+            raise InvalidInput(
+                "that link code is invalid or has expired; send /link on the other platform "
+                "for a new one",
+                field="code",
+            )
         return link, await link.user
 
     async def preview_link(self, redeemer: User, code: Any) -> LinkPreview:
@@ -510,7 +514,11 @@ class Accounts:
         async with in_transaction():
             used = await LinkCode.filter(id=link.id, used_at=None).update(used_at=now())
             if not used:
-                raise InvalidInput("link code is invalid or expired", field="code")
+                raise InvalidInput(
+                    "that link code is invalid or has expired; send /link on the other platform "
+                    "for a new one",
+                    field="code",
+                )
             if target.id != redeemer.id:
                 await self._merge(source=redeemer, target=target)
         return await User.get(id=target.id)

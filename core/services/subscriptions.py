@@ -206,13 +206,20 @@ class Subscriptions:
         return await Destination.get_or_none(kind=DestinationKind(kind), address=address)
 
     async def ensure_destination(
-        self, owner: User, kind: DestinationKind | str, address: str | int, name: str = ""
+        self,
+        owner: User,
+        kind: DestinationKind | str,
+        address: str | int,
+        name: str = "",
+        *,
+        is_group: bool = False,
     ) -> Destination:
-        """The chat's destination, for a chat admin acting inside that chat.
+        """The chat's destination, for a chat admin subscribing it from inside that chat.
 
         Created verified (the bot saw the admin in the chat) and owned by `owner`. A chat
         registered or owned by someone else passes to `owner`, with its subscription: the
-        chat's own admins always win over a remote owner.
+        chat's own admins always win over a remote owner. Only /subscribe (and /claim) take
+        a chat over; changing its filters leaves the owner as it is.
         """
         address = await self.validate_address(kind, address)
         kind = DestinationKind(kind)
@@ -220,13 +227,20 @@ class Subscriptions:
         if dest is None:
             try:
                 return await Destination.create(
-                    kind=kind, address=address, name=name[:128], owner=owner, verified=True
+                    kind=kind,
+                    address=address,
+                    name=name[:128],
+                    owner=owner,
+                    verified=True,
+                    is_group=is_group,
                 )
             except IntegrityError:
                 dest = await Destination.get(kind=kind, address=address)
         changes: dict[str, Any] = {}
         if name and dest.name != name[:128]:
             changes["name"] = name[:128]
+        if dest.is_group != is_group:
+            changes["is_group"] = is_group
         if dest.owner_id != owner.id or not dest.verified or dest.verify_code_hash:
             if dest.owner_id != owner.id:
                 log.info("chat destination %s passes to a chat admin (user %s)", dest.id, owner.id)
@@ -532,7 +546,7 @@ class Subscriptions:
                 "use_watchlist": False,
             }
             defaults.update(changes)
-            if not defaults["company_ids"]:
+            if not defaults["company_ids"] and not destination.is_group:
                 defaults["use_watchlist"] = await user.watchlist.all().exists()
             try:
                 sub = await Subscription.create(
@@ -552,8 +566,9 @@ class Subscriptions:
     async def _apply(self, sub: Subscription, changes: dict[str, Any]) -> None:
         if "company_ids" in changes:
             owner = await User.get(id=sub.user_id)
+            group = await Destination.filter(id=sub.destination_id, is_group=True).exists()
             changes["use_watchlist"] = (
-                not changes["company_ids"] and await owner.watchlist.all().exists()
+                not group and not changes["company_ids"] and await owner.watchlist.all().exists()
             )
         for key, value in changes.items():
             setattr(sub, key, value)
@@ -668,8 +683,9 @@ class Subscriptions:
 
     async def _sync_watchlist_flag(self, user: User) -> None:
         has_any = await user.watchlist.all().exists()
-        for sub in await Subscription.filter(user=user):
-            wanted = has_any and not sub.company_ids
+        for sub in await Subscription.filter(user=user).select_related("destination"):
+            # a group's alerts follow the group's own list, never one member's watchlist
+            wanted = has_any and not sub.company_ids and not sub.destination.is_group
             if sub.use_watchlist != wanted:
                 sub.use_watchlist = wanted
                 await sub.save(update_fields=["use_watchlist"])

@@ -171,6 +171,25 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._enqueue({"message": message})
 
+    async def push_my_chat_member(
+        self,
+        chat_id: int,
+        user_id: int,
+        old: str = "left",
+        new: str = "member",
+        chat_type: str = "supergroup",
+    ) -> int:
+        """Enqueue a my_chat_member update: someone changed the bot's status in a chat."""
+
+        change = {
+            "chat": self._chat(chat_id, chat_type),
+            "from": self._user(user_id),
+            "date": int(time.time()),
+            "old_chat_member": self._member(old, self.bot_user),
+            "new_chat_member": self._member(new, self.bot_user),
+        }
+        return await self._enqueue({"my_chat_member": change})
+
     async def push_callback(
         self,
         chat_id: int,
@@ -370,7 +389,12 @@ class FakeTelegram:
         chat_id = int(params.get("chat_id", 0))
         user_id = int(params.get("user_id", 0))
         status = self.chat_member_status.get((chat_id, user_id), "member")
-        member: dict[str, Any] = {"status": status, "user": self._user(user_id)}
+        return self._ok(self._member(status, self._user(user_id)))
+
+    @staticmethod
+    def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+        """A ChatMember of `status` with the fields python-telegram-bot requires for it."""
+        member: dict[str, Any] = {"status": status, "user": user}
         if status == "creator":
             member["is_anonymous"] = False
         elif status == "administrator":
@@ -421,4 +445,4 @@ class FakeTelegram:
                 is_member=True,
                 until_date=0,
             )
-        return self._ok(member)
+        return member

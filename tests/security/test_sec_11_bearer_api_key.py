@@ -12,7 +12,7 @@ async def test_the_key_from_apikey_works_as_bearer(client, app: App) -> None:
     user = await app.accounts.ensure_identity(Platform.TELEGRAM, 5, "t")
     ctx = CommandContext(app=app, user=user, platform=Platform.TELEGRAM, chat_id="5")
     reply = await execute(app, "apikey", "create laptop", ctx)
-    raw = reply.text.split("\n", 1)[0]
+    raw = reply.code or ""
     assert raw.startswith("tge_") and "Authorization: Bearer <key>" in reply.text
     resp = await client.get("/me", headers={"Authorization": f"Bearer {raw}"})
     assert resp.status == 200, await resp.text()

@@ -7,7 +7,16 @@ from aiohttp import web
 from core.errors import InvalidInput
 from web.config import WebConfig
 from web.keys import ALERTS_CACHE_KEY
-from web.routes.common import body, dumps, json_response, params, principal, service, to_json
+from web.routes.common import (
+    app_of,
+    body,
+    dumps,
+    json_response,
+    params,
+    principal,
+    service,
+    to_json,
+)
 from web.routes.links import LINKS
 from web.schema import (
     BOOLEAN,
@@ -52,6 +61,31 @@ ALERT = obj(
     },
     ("id", "title", "confidence"),
     extra=True,
+)
+
+TRACE = obj(
+    {
+        "alert_id": {"type": ["integer", "null"]},
+        "title": string(),
+        "url": string(),
+        "steps": array(
+            obj(
+                {
+                    "step": {
+                        "type": "string",
+                        "enum": ["fetched", "duplicates", "scored", "filter", "delivery"],
+                    },
+                    "outcome": {"type": "string", "enum": ["passed", "stopped", "waiting", "info"]},
+                    "text": string(),
+                    "destination_id": integer(),
+                },
+                ("step", "outcome", "text"),
+                extra=True,
+            ),
+            100,
+        ),
+    },
+    ("alert_id", "title", "url", "steps"),
 )
 
 VOTE = {
@@ -129,6 +163,22 @@ async def feedback(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def trace(request: web.Request) -> web.Response:
+    """The alert's path (fetch, duplicates, score) and, per destination of the caller, what
+    its filter did and how delivery went: the same trace as the chat command /why."""
+    from core.alerts.trace import trace_alert
+
+    user = principal(request).user
+    subscriptions = service(request, "subscriptions")
+    wanted = params(request).get("destination_id")
+    if wanted is not None:
+        destinations = [await subscriptions.get_destination(user, wanted)]
+    else:
+        destinations = list(await subscriptions.list_destinations(user))
+    result = await trace_alert(app_of(request), params(request)["id"], destinations)
+    return json_response(result.to_json())
+
+
 async def feedback_stats(request: web.Request) -> web.Response:
     svc = service(request, "alerts")
     return json_response(await svc.feedback_stats(params(request).get("limit", 50)))
@@ -163,6 +213,25 @@ def routes(config: WebConfig) -> list[RouteSpec]:
             params=(ID_PATH,),
             response=ALERT,
             errors=(404, 429),
+        ),
+        RouteSpec(
+            "GET",
+            "/alerts/{id}/trace",
+            trace,
+            "Why an alert reached (or did not reach) your destinations: where it was fetched, "
+            "its duplicates, its score and signals, each destination's filter and delivery",
+            "alerts",
+            limit="alerts",
+            params=(
+                ID_PATH,
+                Param(
+                    "destination_id",
+                    integer(1, 2**31 - 1),
+                    description="only this destination of yours (default: all of them)",
+                ),
+            ),
+            response=TRACE,
+            errors=(404, 422, 429),
         ),
         RouteSpec(
             "POST",

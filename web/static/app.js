@@ -79,6 +79,7 @@ function renderAlert(alert, prepend) {
   if (alert.why) li.append(el("div", alert.why, "why"));
   if ((alert.links || []).length) li.append(linkList(alert));
   li.append(voteButtons(alert));
+  li.append(whyLink(alert));
   if (project && state.user && state.user.role === "admin") li.append(addProjectLink(alert, project));
   const list = $("alerts");
   if (list.querySelector(`[data-id="${CSS.escape(String(alert.id))}"]`)) return;
@@ -108,6 +109,27 @@ function voteButtons(alert) {
     box.append(button);
   }
   box.append(status);
+  return box;
+}
+
+// "Why?": the alert's path (GET /alerts/{id}/trace, the chat's /why): fetched, duplicates,
+// score, and for each of your destinations its filter and the delivery.
+const TRACE_MARKS = { passed: "✅", stopped: "⛔", waiting: "⏳", info: "•" };
+function whyLink(alert) {
+  const box = el("div", null, "why-trace");
+  const link = el("a", "Why?");
+  link.href = "#";
+  link.className = "why-link";
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    try {
+      const trace = await api("GET", `/alerts/${encodeURIComponent(alert.id)}/trace`);
+      const list = el("ol", null, "trace");
+      for (const step of trace.steps) list.append(el("li", `${TRACE_MARKS[step.outcome] || "•"} ${step.text}`));
+      box.replaceChildren(link, list);
+    } catch (e) { box.replaceChildren(link, el("span", " " + e.message, "error")); }
+  });
+  box.append(link);
   return box;
 }
 
