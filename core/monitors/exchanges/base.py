@@ -9,6 +9,7 @@ send and how to read the answer.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -106,6 +107,26 @@ class ExchangeSource:
                 retry_after=self.rate_limit.per_s,
             )
         raise ExchangeError(f"{self.label} error {code_key} {code}: {message}", status=200)
+
+    def items(
+        self, entries: Any, read: Callable[[dict[str, Any]], RawItem | None]
+    ) -> list[RawItem]:
+        """Every object entry of a list read into an item; anything else is skipped."""
+        found: list[RawItem] = []
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and (item := read(entry)) is not None:
+                found.append(item)
+        return found
+
+    def ann_item(self, entry: dict[str, Any]) -> RawItem | None:
+        """The `annId`/`annTitle`/`annUrl`/`annDesc`/`cTime` entry KuCoin and Bitget share."""
+        return self.item(
+            ident=entry.get("annId"),
+            title=entry.get("annTitle"),
+            url=entry.get("annUrl"),
+            text_=entry.get("annDesc"),
+            published=ms_to_datetime(entry.get("cTime")),
+        )
 
     def item(
         self,

@@ -19,7 +19,6 @@ from core.monitors.base import RawItem
 from core.monitors.exchanges.base import (
     ExchangeSource,
     RateLimit,
-    ms_to_datetime,
 )
 
 
@@ -49,17 +48,4 @@ class BitgetSource(ExchangeSource):
         self.check_envelope(
             body, code_key="code", ok="00000", message_key="msg", rate_limited=("429",)
         )
-        items: list[RawItem] = []
-        for entry in body.get("data") or []:
-            if not isinstance(entry, dict):
-                continue
-            item = self.item(
-                ident=entry.get("annId"),
-                title=entry.get("annTitle"),
-                url=entry.get("annUrl"),
-                text_=entry.get("annDesc"),
-                published=ms_to_datetime(entry.get("cTime")),
-            )
-            if item is not None:
-                items.append(item)
-        return items
+        return self.items(body.get("data"), self.ann_item)

@@ -57,18 +57,14 @@ class BybitSource(ExchangeSource):
             body, code_key="retCode", ok=0, message_key="retMsg", rate_limited=(10006, 10018)
         )
         result = body.get("result") if isinstance(body.get("result"), dict) else {}
-        items: list[RawItem] = []
-        for entry in result.get("list") or []:
-            if not isinstance(entry, dict):
-                continue
-            item = self.item(
+        return self.items(
+            result.get("list"),
+            lambda entry: self.item(
                 ident=entry.get("url"),
                 title=entry.get("title"),
                 url=entry.get("url"),
                 text_=entry.get("description"),
                 published=ms_to_datetime(entry.get("publishTime"))
                 or ms_to_datetime(entry.get("dateTimestamp")),
-            )
-            if item is not None:
-                items.append(item)
-        return items
+            ),
+        )

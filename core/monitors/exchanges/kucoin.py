@@ -22,7 +22,6 @@ from core.monitors.base import RawItem
 from core.monitors.exchanges.base import (
     ExchangeSource,
     RateLimit,
-    ms_to_datetime,
 )
 
 
@@ -54,17 +53,4 @@ class KucoinSource(ExchangeSource):
             body, code_key="code", ok="200000", message_key="msg", rate_limited=("429000",)
         )
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        items: list[RawItem] = []
-        for entry in data.get("items") or []:
-            if not isinstance(entry, dict):
-                continue
-            item = self.item(
-                ident=entry.get("annId"),
-                title=entry.get("annTitle"),
-                url=entry.get("annUrl"),
-                text_=entry.get("annDesc"),
-                published=ms_to_datetime(entry.get("cTime")),
-            )
-            if item is not None:
-                items.append(item)
-        return items
+        return self.items(data.get("items"), self.ann_item)

@@ -56,20 +56,19 @@ class OkxSource(ExchangeSource):
         self.check_envelope(
             body, code_key="code", ok="0", message_key="msg", rate_limited=("50011",)
         )
-        items: list[RawItem] = []
-        for page in body.get("data") or []:
-            if not isinstance(page, dict):
-                continue
-            for entry in page.get("details") or []:
-                if not isinstance(entry, dict):
-                    continue
-                item = self.item(
-                    ident=entry.get("url"),
-                    title=entry.get("title"),
-                    url=entry.get("url"),
-                    published=ms_to_datetime(entry.get("pTime"))
-                    or ms_to_datetime(entry.get("businessPTime")),
-                )
-                if item is not None:
-                    items.append(item)
-        return items
+        details = [
+            entry
+            for page in body.get("data") or []
+            if isinstance(page, dict) and isinstance(page.get("details"), list)
+            for entry in page["details"]
+        ]
+        return self.items(
+            details,
+            lambda entry: self.item(
+                ident=entry.get("url"),
+                title=entry.get("title"),
+                url=entry.get("url"),
+                published=ms_to_datetime(entry.get("pTime"))
+                or ms_to_datetime(entry.get("businessPTime")),
+            ),
+        )
