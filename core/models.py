@@ -7,9 +7,12 @@ Run `tge-monitor makemigrations NAME` after editing: it writes the same change t
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from tortoise import fields
 from tortoise.models import Model
+
+from core.errors import InvalidInput, NotFound
 
 # IntField primary keys are 32-bit on PostgreSQL; SQLite raises OverflowError past 64 bits
 MAX_ID = 2**31 - 1
@@ -18,6 +21,21 @@ MAX_ID = 2**31 - 1
 def in_id_range(value: int) -> bool:
     """True when `value` can be a primary key; a lookup of anything else finds nothing."""
     return 1 <= value <= MAX_ID
+
+
+RowT = TypeVar("RowT", bound=Model)
+
+
+async def row_by_id(model: type[RowT], raw_id: Any, what: str) -> RowT:
+    """The row with this id, for any door's raw input: a 4xx-style error, never a crash."""
+    try:
+        ident = int(raw_id)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} id must be a number", field="id") from None
+    row = await model.get_or_none(id=ident) if in_id_range(ident) else None
+    if row is None:
+        raise NotFound(f"{what} {ident} not found", field="id")
+    return row
 
 
 class Role(StrEnum):

@@ -31,6 +31,7 @@ from core.models import (
     Subscription,
     User,
     in_id_range,
+    row_by_id,
 )
 from core.scoring import Analysis, band_for
 
@@ -368,14 +369,7 @@ class AlertService:
         return out
 
     async def get(self, alert_id: Any) -> Alert:
-        try:
-            ident = int(alert_id)
-        except (TypeError, ValueError):
-            raise InvalidInput("alert id must be a number", field="id") from None
-        alert = await Alert.get_or_none(id=ident) if in_id_range(ident) else None
-        if alert is None:
-            raise NotFound(f"alert {ident} not found", field="id")
-        return alert
+        return await row_by_id(Alert, alert_id, "alert")
 
     async def list(
         self,

@@ -18,7 +18,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from core.alerts.render import AlertMessage, message_from_alert
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.events.extract import Identity, When, identity_of, phase_of, when_of
 from core.events.join import JOIN_WINDOW, EventKeys, best_event
 from core.models import (
@@ -33,7 +33,7 @@ from core.models import (
     Reminder,
     ReminderStatus,
     Subscription,
-    in_id_range,
+    row_by_id,
 )
 
 log = logging.getLogger(__name__)
@@ -565,14 +565,7 @@ class EventService:
     # --- reading --------------------------------------------------------------------
 
     async def get(self, event_id: Any) -> Event:
-        try:
-            ident = int(event_id)
-        except (TypeError, ValueError):
-            raise InvalidInput("event id must be a number", field="id") from None
-        event = await Event.get_or_none(id=ident) if in_id_range(ident) else None
-        if event is None:
-            raise NotFound(f"event {ident} not found", field="id")
-        return event
+        return await row_by_id(Event, event_id, "event")
 
     async def list(
         self,
