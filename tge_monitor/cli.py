@@ -763,8 +763,9 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument(
         "--split",
-        choices=["dev", "test"],
-        help="with --events: only the dev pairs (rules were shaped on them) or the test pairs",
+        choices=["dev", "test", "final2"],
+        help="with --events: only the dev pairs (rules were shaped on them), the test pairs, "
+        "or the final2 pairs (drawn later, measured once)",
     )
     sp.set_defaults(func=cmd_eval)
     sp = command("feedback", "users' votes on alerts: export labels, error rates")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.events.extract import identity_of
+from core.events.extract import LAUNCH_PHASES, Identity, identity_of, phase_of, when_of
 from core.events.join import EventKeys, joins
 from core.scoring.evaluate import load_companies, parse_published
 
@@ -29,13 +29,50 @@ def _when(item: dict[str, Any]) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
+class PairJudge:
+    """Decides a pair as the ingest path would: the scorer analyses both items, the earlier
+    founds an event (its identity, headline and phase), and the joiner takes or leaves the
+    later one. Shared by `eval --events` and the tests, so both measure the same thing."""
+
+    def __init__(self, companies_path: str | Path) -> None:
+        from core.scoring import ScoringEngine
+
+        specs = load_companies(companies_path)
+        self.engine = ScoringEngine(specs)
+        self.known = {s.id: (s.aliases, s.tokens) for s in specs}
+
+    def identity(self, item: dict[str, Any]) -> tuple[Identity, dict[str, Any]]:
+        analysis = self.engine.analyze(
+            item.get("title") or "",
+            item.get("text") or "",
+            source_kind="rss",
+            published=parse_published(item.get("date")),
+        ).to_dict()
+        return identity_of(analysis, item.get("title") or "", self.known), analysis
+
+    def event_of(self, item: dict[str, Any]) -> tuple[EventKeys, Identity]:
+        """The keys of an event founded by `item`, and the item's identity."""
+        ident, analysis = self.identity(item)
+        title, text = item.get("title") or "", item.get("text") or ""
+        keys = EventKeys.of(ident, _when(item), title)
+        when = when_of(analysis, title, text)
+        keys.phased(when.at if when else None, phase_of(title, text) in LAUNCH_PHASES)
+        return keys, ident
+
+    def same(self, a: dict[str, Any], b: dict[str, Any]) -> tuple[bool, Identity, Identity]:
+        """Whether the later item joins the earlier one's event, and both identities."""
+        first, second = sorted((a, b), key=_when)
+        keys, founder = self.event_of(first)
+        ident, _analysis = self.identity(second)
+        blob = f"{second.get('title') or ''}\n{second.get('text') or ''}"
+        return joins(keys, ident, _when(second), blob), founder, ident
+
+
 def evaluate_events(
     pairs_path: str | Path, companies_path: str | Path, split: str | None = None
 ) -> dict[str, Any]:
-    """Score every pair (or one split: dev or test) and count agreements with the labels."""
-    from core.scoring import ScoringEngine
-
-    engine = ScoringEngine(load_companies(companies_path))
+    """Score every pair (or one split: dev, test, final2) and count agreements with labels."""
+    judge = PairJudge(companies_path)
     rows = [json.loads(line) for line in Path(pairs_path).read_text().splitlines() if line]
     if split:
         rows = [r for r in rows if r.get("split") == split]
@@ -43,18 +80,7 @@ def evaluate_events(
     wrong: list[dict[str, Any]] = []
     for row in rows:
         first, second = sorted((row["a"], row["b"]), key=_when)
-        idents = []
-        for item in (first, second):
-            analysis = engine.analyze(
-                item.get("title") or "",
-                item.get("text") or "",
-                source_kind="rss",
-                published=parse_published(item.get("date")),
-            ).to_dict()
-            idents.append(identity_of(analysis, item.get("title") or ""))
-        keys = EventKeys.of(idents[0], _when(first))
-        blob = f"{second.get('title') or ''}\n{second.get('text') or ''}"
-        predicted = not idents[0].empty and joins(keys, idents[1], _when(second), blob)
+        predicted, *idents = judge.same(first, second)
         truth = bool(row["same_event"])
         tp += predicted and truth
         fp += predicted and not truth

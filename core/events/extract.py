@@ -13,6 +13,7 @@ undated: nothing can be reminded of a quarter.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -30,6 +31,8 @@ VENUES = frozenset(
 HUB_TICKERS = frozenset(
     "BTC ETH BNB USDT USDC BUSD FDUSD SOL TRY EUR USD DAI TUSD USD1 TGE NFT DAO AI UTC".split()
 )
+# Phases after which the token exists: a long gap after one of these is another launch.
+LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
 # Dated steps in an item are phases only when these words say what the date is for.
 _LAUNCH_WORDS = re.compile(
     r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"
@@ -131,17 +134,28 @@ class Identity:
         return not (self.company_id or self.names or self.tickers)
 
 
-def identity_of(analysis: dict[str, Any], title: str = "") -> Identity:
-    """The project an analysed item is about; venues count only when nothing else is named."""
+def identity_of(
+    analysis: dict[str, Any],
+    title: str = "",
+    known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None = None,
+) -> Identity:
+    """The project an analysed item is about; venues count only when nothing else is named.
+
+    `known`: company id -> (aliases, tokens) from the companies table, so a watched company's
+    item carries its aliases and token tickers even when the text names neither."""
     companies = [c for c in analysis.get("companies") or [] if c.get("name")]
     projects = [c for c in companies if normalise_name(str(c["name"])) not in VENUES]
     chosen = projects or companies
     names: set[str] = {normalise_name(str(c["name"])) for c in chosen}
+    listed: list[Any] = list(analysis.get("tokens") or [])
     for c in chosen:
-        names.update(normalise_name(str(a)) for a in c.get("aliases") or [] if a)
+        cid = c.get("id")
+        aliases, tokens = (known or {}).get(int(cid), ((), ())) if cid is not None else ((), ())
+        names.update(normalise_name(str(a)) for a in (*(c.get("aliases") or ()), *aliases) if a)
+        listed.extend(tokens)
     tickers = {
         str(t).upper()
-        for t in analysis.get("tokens") or []
+        for t in listed
         if t and str(t).upper() not in HUB_TICKERS and len(str(t)) >= 2
     }
     found = analysis.get("discovered") or {}
@@ -177,6 +191,10 @@ def title_name(title: str) -> str:
         low = word.lower()
         if word[0].isupper() and low not in _STOP and low not in VENUES and len(low) >= 3:
             return normalise_name(word)
+    # a two-letter name is a name only as a coin's: "the (π)Pi coin"
+    short = re.search(r"(?<![\w.])([A-Z][a-z]|[A-Z]{2})\s+(?:coin|token)s?\b", title or "")
+    if short and short.group(1).lower() not in _STOP and short.group(1).upper() not in HUB_TICKERS:
+        return short.group(1).lower()
     return ""
 
 

@@ -1,56 +1,144 @@
 """Joining retellings: does a new item belong to an existing event?
 
 An item joins an event when both are about the same project and the item was published
-within `JOIN_WINDOW` of the event's stories. Same project means: the same watched company,
-a shared ticker (quote assets such as BTC or USDT never count), or project names that agree
-(equal, or one the other plus a word: "Grass" and "Grass Network", measured with rapidfuzz's
-token-set ratio and a shared first word). Headline similarity is deliberately not a join
-signal: exchange notices share one template ("Binance Will List X (X)") across unrelated
-launches, so similar headlines are as often different events as the same one. Text is used
-the other way round: an item whose headline names no project the scorer knows ("Guide to
-Claiming Your Retrospective Airdrop Allocation") joins an event whose name or ticker its
-text mentions as a word, and a ticker equal to a name ("SAGA", "Saga") is the same project.
+within the event's window. Same project means: the same watched company, a shared ticker
+(quote assets such as BTC or USDT never count), a ticker equal to a name ("SAGA", "Saga"; and a
+token's name "ApeCoin" or "Ape Coin" for APE), or project names that agree (equal, or one the
+other plus a word: "Grass" and "Grass Network", measured with rapidfuzz's token-set ratio and a
+shared first word). Headline similarity is deliberately not a join signal: exchange notices
+share one template ("Binance Will List X (X)") across unrelated launches, so similar headlines
+are as often different events as the same one. Text is used the other way round, as mentions
+of the other side's name or ticker (a whole word): an item whose headline names no project the
+scorer knows ("Guide to Claiming Your Retrospective Airdrop Allocation") joins an event its
+text mentions; an event known only by such a headline word joins an item its headlines name
+("Binance Launchpad To Run Token Sale of Tokocrypto"); and two items that name each other
+(a headline about BAYC "on ApeCoin Announcement", an ApeCoin item that names BAYC) agree.
+
+The window: `JOIN_WINDOW` around the event's span, rolling from its latest item or its latest
+dated phase (a claim date set weeks ahead), whichever is later. A launch still ahead (no
+listing or claim yet) can be told for a year, from the first hint to the TGE (OpenSea's SEA:
+announced February 2025, TGE 2026), so an item that agrees on the ticker *and* the name gets
+`LONG_WINDOW` while the event has not launched. After a launch a long gap means another launch
+(a second airdrop season, an old token's new listing) and the short window holds.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from core.events.extract import Identity
 
 JOIN_WINDOW = timedelta(days=90)
+LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
 NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
+MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
+TOKEN_SUFFIXES = ("coin", " coin", " token")  # "ApeCoin" is the name of APE
+
+# "Season 2", "OP Drop #2", "second airdrop": a later round is another launch of the project
+_ROUND = re.compile(
+    r"\b(?:(?:season|drop|airdrop|round|wave)\s*#?\s*(?P<n>[2-9]|two|three|four|ii|iii|iv)|"
+    r"(?P<o>second|2nd|third|3rd|fourth|4th)\s+(?:airdrop|season|round|drop|wave))\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "second": "2",
+    "2nd": "2",
+    "third": "3",
+    "3rd": "3",
+    "fourth": "4",
+    "4th": "4",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+}
+
+# Agreement levels of `agreement`
+NONE, PROJECT, STRONG = 0, 1, 2
 
 
 @dataclass(slots=True)
 class EventKeys:
-    """What an event is known by: the union of its items' identities, and its time span."""
+    """What an event is known by: the union of its items' identities, their headlines, its
+    time span, its latest dated phase and whether the token has launched (listed, claimable)."""
 
     company_id: int | None
     names: set[str] = field(default_factory=set)
     tickers: set[str] = field(default_factory=set)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    headlines: list[str] = field(default_factory=list)
+    weak: bool = False  # known only by headline words (no project the scorer named)
+    phase_at: datetime | None = None
+    launched: bool = False
 
     @classmethod
-    def of(cls, ident: Identity, seen: datetime) -> EventKeys:
-        return cls(ident.company_id, set(ident.names), set(ident.tickers), seen, seen)
+    def of(cls, ident: Identity, seen: datetime, headline: str = "") -> EventKeys:
+        keys = cls(ident.company_id)
+        keys.absorb(ident, seen, headline)
+        return keys
 
-    def absorb(self, ident: Identity, seen: datetime) -> None:
+    @classmethod
+    def from_json(
+        cls,
+        company_id: int | None,
+        stored: Mapping[str, Any] | None,
+        first_seen: datetime | None = None,
+        last_seen: datetime | None = None,
+    ) -> EventKeys:
+        """An event row's keys (its `keys` JSON column) back as EventKeys."""
+        stored = stored or {}
+        phase_at = stored.get("phase_at")
+        return cls(
+            company_id,
+            set(stored.get("names") or []),
+            set(stored.get("tickers") or []),
+            first_seen,
+            last_seen,
+            list(stored.get("headlines") or []),
+            bool(stored.get("weak")),
+            datetime.fromisoformat(phase_at) if phase_at else None,
+            bool(stored.get("launched")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """What the event row stores (times other than the phase's are columns of their own)."""
+        return {
+            "names": sorted(self.names),
+            "tickers": sorted(self.tickers),
+            "headlines": self.headlines[-MAX_HEADLINES:],
+            "weak": self.weak,
+            "phase_at": self.phase_at.isoformat() if self.phase_at else None,
+            "launched": self.launched,
+        }
+
+    def absorb(self, ident: Identity, seen: datetime, headline: str = "") -> None:
         """Learn an item's names and tickers once it joined (so later items can match them)."""
+        self.weak = self.weak and ident.weak if (self.names or self.tickers) else ident.weak
         self.names |= ident.names
         self.tickers |= ident.tickers
         if self.company_id is None:
             self.company_id = ident.company_id
         self.first_seen = min(self.first_seen or seen, seen)
         self.last_seen = max(self.last_seen or seen, seen)
+        if headline and headline not in self.headlines:
+            self.headlines = [*self.headlines, headline[:300]][-MAX_HEADLINES:]
+
+    def phased(self, at: datetime | None, launched: bool) -> None:
+        """Learn a phase: its date moves the window's end; a listing or claim ends the launch."""
+        if at is not None and (self.phase_at is None or at > self.phase_at):
+            self.phase_at = at
+        self.launched = self.launched or launched
 
 
 def names_agree(a: str, b: str) -> bool:
@@ -62,41 +150,98 @@ def names_agree(a: str, b: str) -> bool:
     return a.split()[0] == b.split()[0] and fuzz.token_set_ratio(a, b) >= NAME_SIMILARITY
 
 
-def mentions(keys: EventKeys, text: str) -> bool:
-    """The event's ticker (as written: upper case) or name (a whole word, any case) in text."""
+def ticker_names(tickers: Iterable[str]) -> set[str]:
+    """The names a ticker goes by: itself ("saga") and its coin ("apecoin", "ape coin")."""
+    out: set[str] = set()
+    for tick in tickers:
+        low = tick.lower()
+        out.add(low)
+        out.update(low + suffix for suffix in TOKEN_SUFFIXES)
+    return out
+
+
+def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:
+    """A ticker (as written: upper case; any case after a $) or a name (a whole word, any
+    case) in text."""
     if not text:
         return False
-    for tick in keys.tickers:
-        if re.search(rf"(?<![\w$])\$?{re.escape(tick)}(?!\w)", text):
+    for tick in tickers:
+        if re.search(rf"(?<![\w$])\$?{re.escape(tick)}(?!\w)", text) or re.search(
+            rf"(?<![\w$])\${re.escape(tick)}(?!\w)", text, re.IGNORECASE
+        ):
             return True
     low = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    return any(len(n) >= MIN_FUZZY_NAME and f" {n} " in f" {low} " for n in keys.names)
+    return any(len(n) >= MIN_FUZZY_NAME and f" {n} " in f" {low} " for n in names)
+
+
+def round_of(headline: str) -> str:
+    """Which later round of a launch a headline is about ("2" for "OP Drop #2"), or ""."""
+    m = _ROUND.search(headline or "")
+    if not m:
+        return ""
+    word = (m.group("n") or m.group("o")).lower()
+    return _ORDINALS.get(word, word)
+
+
+def another_round(keys: EventKeys, text: str) -> bool:
+    """The item's headline names a later round (season, drop) than any the event's do."""
+    wanted = round_of(text.split("\n", 1)[0])
+    return bool(wanted) and all(round_of(h) != wanted for h in keys.headlines)
+
+
+def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
+    """How surely an item is about the event's project: NONE, PROJECT, or STRONG (its ticker
+    and its name both agree: what a join over a long gap needs)."""
+    shared_ticker = bool(keys.tickers & ident.tickers)
+    ticker_is_name = bool(
+        ticker_names(keys.tickers) & ident.names or ticker_names(ident.tickers) & keys.names
+    )
+    same_company = keys.company_id is not None and keys.company_id == ident.company_id
+    names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
+    if shared_ticker and (same_company or names_match or mentions(keys.names, (), text)):
+        return STRONG  # (its own name may be off, "Generation Event", when its text names ours)
+    if ticker_is_name and mentions(keys.names, keys.tickers, text):
+        return STRONG  # "SAGA" and "Saga", and the item writes "$Saga" or "Saga"
+    if same_company or shared_ticker or ticker_is_name or names_match:
+        return PROJECT
+    if ident.weak and mentions(keys.names, keys.tickers, text):
+        return PROJECT
+    named = any(mentions(ident.names, ident.tickers, h) for h in keys.headlines)
+    if named and (keys.weak or mentions(keys.names, keys.tickers, text)):
+        return PROJECT  # our headlines name the item's project, and it names ours
+    return NONE
 
 
 def same_project(keys: EventKeys, ident: Identity, text: str = "") -> bool:
-    if keys.company_id is not None and keys.company_id == ident.company_id:
-        return True
-    if keys.tickers & ident.tickers:
-        return True
-    lowered = {t.lower() for t in keys.tickers}
-    if lowered & ident.names or {t.lower() for t in ident.tickers} & keys.names:
-        return True
-    if any(names_agree(a, b) for a in keys.names for b in ident.names):
-        return True
-    return ident.weak and mentions(keys, text)
+    return agreement(keys, ident, text) > NONE
 
 
-def in_window(keys: EventKeys, published: datetime) -> bool:
+def in_window(keys: EventKeys, published: datetime, strong: bool = False) -> bool:
+    """Within the window around the event's span; the long one for an unlaunched token told
+    by its ticker and name."""
     if keys.first_seen is None or keys.last_seen is None:
         return True
-    return keys.first_seen - JOIN_WINDOW <= published <= keys.last_seen + JOIN_WINDOW
+    window = LONG_WINDOW if strong and not keys.launched else JOIN_WINDOW
+    end = keys.last_seen
+    if keys.phase_at is not None and keys.phase_at > end:
+        end = min(keys.phase_at, keys.last_seen + LONG_WINDOW)  # a far-off date is no licence
+    return keys.first_seen - window <= published <= end + window
+
+
+def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> int:
+    """How surely an item joins the event (NONE: it does not): same project, not another
+    round, within the window (the long one only for STRONG agreement)."""
+    if ident.empty or another_round(keys, text):
+        return NONE
+    level = agreement(keys, ident, text)
+    return level if level > NONE and in_window(keys, published, level == STRONG) else NONE
 
 
 def joins(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> bool:
     """True when an item about `ident`, published at `published`, belongs to the event.
 
-    `text`: the item's headline and text, for items whose identity is weak."""
-    return not ident.empty and same_project(keys, ident, text) and in_window(keys, published)
+    `text`: the item's headline and text (mentions of the event's name or ticker)."""
+    return join_level(keys, ident, published, text) > NONE
 
 
 def best_event(
@@ -105,11 +250,14 @@ def best_event(
     published: datetime,
     text: str = "",
 ) -> int | None:
-    """The id of the event an item joins: of those it matches, the most recently seen."""
-    best: tuple[datetime, int] | None = None
+    """The id of the event an item joins: of those it matches, the one it agrees with most
+    surely (its own project's event before one whose headline merely names it), then the most
+    recently seen."""
+    best: tuple[int, datetime, int] | None = None
     for event_id, keys in candidates:
-        if joins(keys, ident, published, text):
-            seen = keys.last_seen or published
-            if best is None or seen > best[0]:
-                best = (seen, event_id)
-    return best[1] if best else None
+        level = join_level(keys, ident, published, text)
+        if level > NONE:
+            rank = (level, keys.last_seen or published, event_id)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
+    return best[2] if best else None

@@ -19,10 +19,18 @@ from tortoise.exceptions import IntegrityError
 
 from core.alerts.render import AlertMessage, message_from_alert
 from core.errors import InvalidInput
-from core.events.extract import Identity, When, identity_of, phase_of, when_of
-from core.events.join import JOIN_WINDOW, EventKeys, best_event
+from core.events.extract import (
+    LAUNCH_PHASES,
+    Identity,
+    When,
+    identity_of,
+    phase_of,
+    when_of,
+)
+from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, best_event
 from core.models import (
     Alert,
+    Company,
     Delivery,
     Event,
     EventMessage,
@@ -120,7 +128,7 @@ class EventService:
         """Join `alert` to its event (creating one) inside the alert's transaction."""
         title = alert.title or ""
         text = (item.text if item is not None else "") or ""
-        ident = identity_of(analysis, title)
+        ident = identity_of(analysis, title, await self._known(analysis, connection))
         if ident.empty:
             return Attachment()
         now = now or self.clock()
@@ -139,7 +147,7 @@ class EventService:
                 project=ident.project or ident.key,
                 project_key=ident.key[:128],
                 token=(sorted(ident.tickers)[0] if ident.tickers else "")[:16],
-                keys={"names": sorted(ident.names), "tickers": sorted(ident.tickers)},
+                keys=EventKeys.of(ident, published, title).to_json(),
                 title=title[:500],
                 status=kind,
                 confidence=float(alert.confidence),
@@ -150,13 +158,9 @@ class EventService:
             )
             result.new_event = True
         else:
-            keys = EventKeys(
-                event.company_id,
-                set(event.keys.get("names") or []),
-                set(event.keys.get("tickers") or []),
-            )
-            keys.absorb(ident, published)
-            event.keys = {"names": sorted(keys.names), "tickers": sorted(keys.tickers)}
+            keys = EventKeys.from_json(event.company_id, event.keys)
+            keys.absorb(ident, published, title)
+            event.keys = keys.to_json()
             event.company_id = event.company_id or ident.company_id
             event.token = event.token or (sorted(ident.tickers)[0] if ident.tickers else "")
             event.first_seen_at = min(_utc(event.first_seen_at), published)  # type: ignore[type-var]
@@ -179,13 +183,27 @@ class EventService:
         )
         return result
 
+    async def _known(
+        self, analysis: dict[str, Any], connection: Any
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        """The matched companies' aliases and token tickers from the companies table."""
+        ids = [int(c["id"]) for c in analysis.get("companies") or [] if c.get("id") is not None]
+        if not ids:
+            return {}
+        rows = (
+            await Company.filter(id__in=ids)
+            .using_db(connection)
+            .values_list("id", "aliases", "tokens")
+        )
+        return {int(i): (list(a or []), list(t or [])) for i, a, t in rows}
+
     async def _find(
         self, ident: Identity, published: datetime, text: str, connection: Any
     ) -> Event | None:
         rows = (
             await Event.filter(
-                last_seen_at__gte=published - JOIN_WINDOW,
-                first_seen_at__lte=published + JOIN_WINDOW,
+                last_seen_at__gte=published - LONG_WINDOW - JOIN_WINDOW,
+                first_seen_at__lte=published + LONG_WINDOW,
             )
             .using_db(connection)
             .order_by("-last_seen_at")
@@ -195,12 +213,8 @@ class EventService:
         candidates = [
             (
                 e.id,
-                EventKeys(
-                    e.company_id,
-                    set((e.keys or {}).get("names") or []),
-                    set((e.keys or {}).get("tickers") or []),
-                    _utc(e.first_seen_at),
-                    _utc(e.last_seen_at),
+                EventKeys.from_json(
+                    e.company_id, e.keys, _utc(e.first_seen_at), _utc(e.last_seen_at)
                 ),
             )
             for e in rows
@@ -376,6 +390,11 @@ class EventService:
             miss *= 1.0 - min(value, 0.99)
         event.confidence = round(1.0 - miss, 4) if best else float(alert.confidence)
         event.source_count = max(1, len(best))
+        keys = EventKeys.from_json(event.company_id, event.keys)
+        keys.phase_at, keys.launched = None, False  # from the phases as they are now
+        for p in phases:
+            keys.phased(_utc(p.at), p.kind in LAUNCH_PHASES)
+        event.keys = keys.to_json()  # the join window rolls from the latest dated phase
         ahead = [_utc(p.at) for p in phases if p.kind in REMINDED and p.at is not None]
         upcoming = sorted(a for a in ahead if a is not None and a >= now - timedelta(hours=1))
         event.next_at = upcoming[0] if upcoming else None

@@ -1,0 +1,140 @@
+"""The joiner on real labelled items: a launch told over more than 90 days is one event while
+the token has not launched; after a launch, a long gap or a later round is another event;
+items that name each other, or an event known only by a headline word, join; a watched
+company brings its aliases and token tickers; the window rolls from the latest dated phase."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from core.bundled import COMPANIES_FILE
+from core.events.evaluate import PairJudge
+from core.events.extract import Identity, identity_of
+from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, joins, round_of
+from core.models import Alert, Company, Feed, FeedKind, Item
+from tests.test_delivery_kit import analysis
+from tests.test_events import real, tell
+
+
+@pytest.fixture(scope="module")
+def judge() -> PairJudge:
+    return PairJudge(COMPANIES_FILE)
+
+
+def dated(corpus_id: str, day: str) -> dict[str, Any]:
+    """A real item whose corpus row has no date, given its publication day."""
+    return {**real(corpus_id), "date": day}
+
+
+def test_a_launch_told_over_more_than_90_days_joins_before_the_token_exists(judge) -> None:
+    # OpenSea's SEA: told on 2025-02-13, the TGE analysis on 2026-01-15 (336 days later);
+    # the later item's discovered name is off ("Generation Event") but it shares the ticker
+    # and names OpenSea
+    joined, first, second = judge.same(real("c-2270"), real("c-0997"))
+    assert joined and first.tickers == second.tickers == {"SEA"}
+    assert "opensea" not in second.names
+    # Saga: airdrop eligibility on 2024-01-15, tokenomics ("$Saga") on 2024-07-09
+    assert judge.same(real("c-1804"), real("c-1151"))[0]
+    # the same pair beyond the long window does not join
+    assert not judge.same(real("c-1804"), dated("c-1151", "2025-02-01"))[0]
+
+
+def test_after_a_launch_a_long_gap_or_a_later_round_is_another_event(judge) -> None:
+    airdrop_1 = real("c-0890")  # "Ethereum Layer 2 Optimism launches token airdrop" (live)
+    keys, _ident = judge.event_of(airdrop_1)
+    assert keys.launched
+    # "OP Drop #2" (published 2023-02-09): the same project and ticker, another launch
+    drop_2 = dated("c-1818", "2023-02-09")
+    assert round_of(drop_2["title"]) == "2"
+    assert not judge.same(airdrop_1, drop_2)[0]
+    # told within the short window, the round still tells them apart
+    assert not judge.same(airdrop_1, dated("c-1818", "2022-06-20"))[0]
+    # while a report of the first drop the same day joins
+    assert judge.same(airdrop_1, real("c-1646"))[0]
+    # Terra's LUNA listed in 2020 and Terra 2.0's new LUNA in 2022: two launches
+    assert not judge.same(real("c-0001"), real("c-1751"))[0]
+
+
+def test_items_that_name_each_other_or_a_headline_word_event_join(judge) -> None:
+    # "Bored Ape Yacht Club (BAYC) ... on ApeCoin Announcement" and "ApeCoin Soars After
+    # Launch, BAYC NFT Prices ...": no name or ticker in common, each names the other
+    joined, bayc, ape = judge.same(real("c-1500"), real("c-0543"))
+    assert joined and not (bayc.names & ape.names) and not (bayc.tickers & ape.tickers)
+    # an event known only by a headline word ("Run", from "Binance Launchpad To Run Token
+    # Sale of Tokocrypto") takes the Tokocrypto (TKO) item its headline names
+    joined, run, toko = judge.same(real("c-1649"), real("c-1472"))
+    assert joined and run.weak and "tokocrypto" in toko.names
+    # naming one side is not enough: the ApeCoin flash-loan story does not name BAYC, and
+    # the BAYC event is known by a name of its own
+    assert not judge.same(real("c-1500"), real("c-0604"))[0]
+
+
+def test_a_ticker_and_its_coin_are_one_name(judge) -> None:
+    flash, _analysis = judge.identity(real("c-0604"))  # "... From ApeCoin's Airdrop ..."
+    assert flash.names == {"apecoin"} and not flash.tickers
+    ape = EventKeys(None, set(), {"APE"}, datetime(2022, 3, 17, tzinfo=UTC))
+    ape.last_seen = ape.first_seen
+    assert joins(ape, flash, datetime(2022, 3, 18, tzinfo=UTC))
+    assert not joins(EventKeys(None, set(), {"APEX"}), flash, datetime(2022, 3, 18, tzinfo=UTC))
+
+
+def test_a_watched_company_brings_its_aliases_and_token_tickers(judge) -> None:
+    row = real("c-0890")
+    scored = judge.engine.analyze(row["title"], row["text"], source_kind="rss").to_dict()
+    company = scored["companies"][0]
+    plain = identity_of({**scored, "tokens": []}, row["title"])
+    full = identity_of(
+        {**scored, "tokens": []}, row["title"], {company["id"]: (["OP Labs"], ["OP"])}
+    )
+    assert "op labs" not in plain.names and not plain.tickers
+    assert "op labs" in full.names and full.tickers == {"OP"}
+
+
+def test_the_window_rolls_from_the_latest_dated_phase(judge) -> None:
+    keys, _ident = judge.event_of(real("c-1804"))  # Saga, 2024-01-15, no date of its own
+    start = keys.last_seen
+    later = start + JOIN_WINDOW + timedelta(days=30)
+    # "Saga" and no text: the ticker is the name, but no mention backs it (the short window)
+    names_only = Identity("Saga", names=frozenset({"saga"}))
+    assert not joins(keys, names_only, later)
+    keys.phased(start + timedelta(days=60), launched=False)  # a claim date set ahead
+    assert joins(keys, names_only, later)
+    # a phase date years ahead is no licence: the window ends a long window after the item
+    keys.phased(start + timedelta(days=3000), launched=False)
+    assert not joins(keys, names_only, start + LONG_WINDOW + JOIN_WINDOW + timedelta(days=1))
+
+
+async def test_the_service_joins_a_launch_told_months_apart(app) -> None:
+    """Through the alert service: Saga's eligibility post and its tokenomics six months later
+    are one event; the event keeps the headlines for the next item's mentions."""
+    app.events.clock = lambda: datetime(2024, 1, 16, tzinfo=UTC)
+    first = await tell(app, "c-1804")
+    app.events.clock = lambda: datetime(2024, 7, 10, tzinfo=UTC)
+    second = await tell(app, "c-1151")
+    a, b = [await Alert.get(id=x.id) for x in (first, second)]
+    assert a.event_id is not None and a.event_id == b.event_id
+    event = await a.event
+    assert event.keys["headlines"] == [real("c-1804")["title"], real("c-1151")["title"]]
+    assert event.keys["launched"] is False
+
+
+async def test_the_service_reads_a_watched_companys_tokens(app) -> None:
+    optimism = await Company.create(name="Optimism", aliases=["OP Labs"], tokens=["OP"])
+    feed = await Feed.create(kind=FeedKind.RSS, name="CoinTelegraph", url="https://ct.example/")
+    row = real("c-0890")
+    item = await Item.create(
+        feed=feed,
+        guid="c-0890",
+        title=row["title"],
+        text=row["text"],
+        published_at=datetime(2022, 6, 1, 12, tzinfo=UTC),
+        fingerprint="c-0890",
+    )
+    app.events.clock = lambda: datetime(2022, 6, 1, 13, tzinfo=UTC)
+    alert = await app.alerts.create_from_item(item, analysis(0.9, [optimism]))
+    event = await (await Alert.get(id=alert.id)).event
+    assert event.token == "OP" and event.keys["tickers"] == ["OP"]
+    assert "op labs" in event.keys["names"] and event.keys["launched"] is True
