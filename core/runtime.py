@@ -31,6 +31,7 @@ from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.ratelimit.resilient import ResilientBackend
 from core.scoring import ScoringEngine
+from core.scoring.history import history_for
 from core.scoring.model import model_for_setting
 from core.services.accounts import Accounts
 from core.services.companies import Companies
@@ -59,7 +60,9 @@ class App:
         self.bus: Bus = MemoryBus()
         self.kv: KeyValue = MemoryKeyValue()
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
-        self.scoring = ScoringEngine(model=model_for_setting(settings.scoring_model))
+        model = model_for_setting(settings.scoring_model)
+        # the bundled first-seen table now; the stored items' headlines once the database is up
+        self.scoring = ScoringEngine(model=model, history=history_for(model))
         self.links = LinkGuard()  # rebuilt with the scoring engine from the companies
         self.companies = Companies(self.scoring, guard=self.links)
         self.metrics = Metrics()
@@ -119,6 +122,7 @@ class App:
             ) from exc
         self._db_open = True
         await self._seal_legacy_secrets()
+        await self._load_token_history()
         if settings.redis_url:
             import redis.asyncio as aioredis
             from redis.exceptions import RedisError
@@ -149,6 +153,28 @@ class App:
                 )
                 if created:  # else another process starting with us created it first
                     log.info("created bootstrap admin %s", settings.admin_username)
+
+    async def _load_token_history(self) -> None:
+        """The tickers of stored headlines join the scorer's token history (first day each
+        was seen), so a listing of a token this service saw trading weeks ago reads as old."""
+        history = self.scoring.history
+        if history is None:
+            return
+        from core.models import Item
+
+        last = 0
+        while True:  # by id, a page at a time: no list of every item at once
+            page = (
+                await Item.filter(id__gt=last)
+                .order_by("id")
+                .limit(5000)
+                .values_list("id", "title", "published_at", "created_at")
+            )
+            for _id, title, published, created in page:
+                history.see_headline(title, published or created)
+            if len(page) < 5000:
+                break
+            last = page[-1][0]
 
     async def _seal_legacy_secrets(self) -> None:
         """Webhook secrets stored in clear before encryption at rest are sealed once."""

@@ -26,6 +26,7 @@ from core.scoring.evaluate import (
     load_items,
     reliability_table,
 )
+from core.scoring.history import day_of
 from core.scoring.model import (
     BUNDLED_MODEL,
     FORMAT_VERSION,
@@ -233,8 +234,11 @@ def test_exported_model_scores_like_the_fitted_one(tmp_path: Path) -> None:
     spec = {**_spec(), "bias": bias, "signals": signals, "phrases": phrases}
     model = TGEModel(spec)
     want = M.X @ w + b
+    # the token history as training made it: the same features at scoring time
+    assert model.uses_history
+    history = tr.training_history(rows)
     for i, r in enumerate(rows):
-        got = model.raw_score(r.analysis, r.title, r.text)
+        got = model.raw_score(r.analysis, r.title, r.text, history, day_of(r.published))
         assert got == pytest.approx(want[i], abs=1e-3), r.id
 
 

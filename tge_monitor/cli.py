@@ -452,7 +452,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.discovery:
         from core.scoring import ScoringEngine
         from core.scoring.discovery import evaluate_discovery, format_discovery, is_listed
-        from core.scoring.evaluate import load_companies, load_items
+        from core.scoring.evaluate import item_headlines, load_companies, load_items
+        from core.scoring.history import history_for
 
         # only --companies stay listed (none by default); items about them are left out
         listed = load_companies(args.companies) if args.companies else []
@@ -465,7 +466,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ]
         if not items:
             raise InvalidInput("no items to evaluate (check --data and --only-ids)")
-        result = evaluate_discovery(items, ScoringEngine(listed, model=model), threshold)
+        history = history_for(model, item_headlines(items))
+        engine = ScoringEngine(listed, model=model, history=history)
+        result = evaluate_discovery(items, engine, threshold)
         result["scorer"] = model.name if model is not None else "rules only"
         print(json.dumps(result, default=str) if args.json else format_discovery(result))
         return 0

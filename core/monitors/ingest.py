@@ -163,6 +163,9 @@ class Ingestor:
         analysis = self.engine.analyze(
             entry.title, entry.text, source_kind=source_kind, published=entry.published
         )
+        history = getattr(self.engine, "history", None)
+        if history is not None:  # this item's tickers are history for the next ones
+            history.see_headline(entry.title, entry.published or fetched_at)
         item.scored_at = datetime.now(UTC)
         await Item.filter(id=item.id).update(scored_at=item.scored_at)
         self._observe_fetch(item, feed)

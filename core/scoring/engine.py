@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from math import floor
 from typing import Any
@@ -27,6 +27,7 @@ import ahocorasick_rs
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
 from core.scoring.discovery import label as discovery_label
+from core.scoring.history import day_of
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
 from core.scoring.text import clean, pattern_key, prepare, sentences_marked
@@ -431,10 +432,14 @@ def _gc_paused() -> Iterator[None]:
 class ScoringEngine:
     """Scores items against the current company set; safe to rebuild while scoring."""
 
-    def __init__(self, companies: Iterable[CompanySpec] = (), model: Any = None) -> None:
+    def __init__(
+        self, companies: Iterable[CompanySpec] = (), model: Any = None, history: Any = None
+    ) -> None:
         self._lock = threading.Lock()  # serialises rebuilds only; analyze never takes it
         # The learned layer (core.scoring.model.TGEModel) or None for the rules' own score.
         self.model = model
+        # First-seen days per ticker (core.scoring.history.TokenHistory) the model reads, or None.
+        self.history = history
         with _gc_paused():
             self._snap = _build(companies)
 
@@ -466,7 +471,12 @@ class ScoringEngine:
             return self.analyze_rules(title, text, published=published)
         seen: list[str] = []  # the normalised text, so the model does not prepare it again
         a = self.analyze_rules(title, text, published=published, _low=seen)
-        return model.apply(a, title, text, seen[0] if seen else None)
+        history = self.history
+        if history is None:
+            return model.apply(a, title, text, seen[0] if seen else None)
+        # An undated item is news now: its tickers' past is counted up to today.
+        day = day_of(published or datetime.now(UTC))
+        return model.apply(a, title, text, seen[0] if seen else None, history, day)
 
     def analyze_rules(
         self,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
 from core.scoring.engine import Analysis, CompanySpec, ScoringEngine, band_for
+from core.scoring.history import history_for
 
 
 def load_companies(path: str | Path) -> list[CompanySpec]:
@@ -152,6 +153,11 @@ def reliability_table(
     ]
 
 
+def item_headlines(items: Iterable[dict[str, Any]]) -> list[tuple[str, datetime | None]]:
+    """(headline, date) of labelled items, as a service that stored them would have them."""
+    return [(str(i.get("title") or ""), parse_published(i.get("date"))) for i in items]
+
+
 def evaluate(
     data_path: str | Path,
     companies_path: str | Path,
@@ -173,6 +179,8 @@ def evaluate(
         items = [i for i in items if str(i.get("id")) in only_ids]
     if skip_ids:
         items = [i for i in items if str(i.get("id")) not in skip_ids]
+    # What a service that had stored these items would know of their tickers' pasts.
+    engine.history = history_for(model, item_headlines(items))
     scores: list[float] = []
     labels: list[int] = []
     tp = fp = fn = tn = 0

@@ -31,6 +31,7 @@ from typing import Any
 import ahocorasick_rs
 
 from core.scoring.engine import Analysis
+from core.scoring.history import TokenHistory, item_tickers
 from core.scoring.text import SENT, clean, normalise, sentences_marked
 
 log = logging.getLogger(__name__)
@@ -146,10 +147,16 @@ def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
 
 
 def item_features(
-    a: Analysis, title: str, text: str, low: str | None = None
+    a: Analysis,
+    title: str,
+    text: str,
+    low: str | None = None,
+    history: TokenHistory | None = None,
+    day: int | None = None,
 ) -> tuple[str, int, dict[str, float]]:
     """Normalised text, headline end and the signal features of one analysed item, plus the
-    shape of the headline as written (the normalised text has lost its case and '?').
+    shape of the headline as written (the normalised text has lost its case and '?'), plus,
+    given a token ``history`` and the item's ``day``, whether its tickers traded before.
 
     ``low`` is the normalised text when the engine already made it (the same as
     :func:`item_text` makes)."""
@@ -167,6 +174,8 @@ def item_features(
             f["title:question"] = 1.0
         if t == t.lower() and sum(c.isalpha() for c in t) > 8:
             f["title:lower"] = 1.0
+    if history is not None and day is not None:
+        f.update(history.features(item_tickers(a, title), day))
     return low, title_end, f
 
 
@@ -215,6 +224,9 @@ _SIGNAL_WORDS = {
     "title:lower": "lower-case headline",
     "len:short": "a very short item",
     "len:long": "a long article",
+    "hist:old": "the token already trades (seen over a month before)",
+    "hist:recent": "the token was first seen days before",
+    "hist:new": "the token was not seen before",
 }
 
 
@@ -296,6 +308,7 @@ class TGEModel:
         "name",
         "phrases",
         "signals",
+        "uses_history",
     )
 
     def __init__(self, spec: Any) -> None:
@@ -320,6 +333,7 @@ class TGEModel:
         if not isinstance(signals, dict):
             raise ModelError("signals must be an object")
         self.signals = {str(k): _finite(v, f"signal weight {k!r}") for k, v in signals.items()}
+        self.uses_history = any(k.startswith("hist:") for k in self.signals)
         phrases = spec.get("phrases")
         if not isinstance(phrases, list):
             raise ModelError("phrases must be a list")
@@ -382,11 +396,15 @@ class TGEModel:
         text: str,
         low: str | None = None,
         min_part: float = 0.0,
+        history: TokenHistory | None = None,
+        day: int | None = None,
     ) -> tuple[float, list[tuple[float, str]]]:
         """The raw score (log-odds before calibration) and each feature's part of it (only
         the parts of at least ``min_part`` either way: scoring needs only those that can
         become a reason, and skipping the rest saves most of the work per phrase)."""
-        low, title_end, feats = item_features(a, title, text, low)
+        if history is not None and not self.uses_history:
+            history = None  # a model trained without it has no weights to give
+        low, title_end, feats = item_features(a, title, text, low, history, day)
         z = self.bias
         parts: list[tuple[float, str]] = []
         weights = self.signals
@@ -416,13 +434,29 @@ class TGEModel:
                     parts.append((c, names[i]))
         return z, parts
 
-    def raw_score(self, a: Analysis, title: str, text: str) -> float:
-        return self.contributions(a, title, text)[0]
+    def raw_score(
+        self,
+        a: Analysis,
+        title: str,
+        text: str,
+        history: TokenHistory | None = None,
+        day: int | None = None,
+    ) -> float:
+        return self.contributions(a, title, text, None, 0.0, history, day)[0]
 
-    def apply(self, a: Analysis, title: str, text: str, low: str | None = None) -> Analysis:
+    def apply(
+        self,
+        a: Analysis,
+        title: str,
+        text: str,
+        low: str | None = None,
+        history: TokenHistory | None = None,
+        day: int | None = None,
+    ) -> Analysis:
         """The engine's analysis with the calibrated probability as its confidence and the
-        strongest reasons, in plain words, at the head of the explanation."""
-        z, strong = self.contributions(a, title, text, low, MIN_REASON)
+        strongest reasons, in plain words, at the head of the explanation. ``history`` and
+        ``day`` (the item's UTC day number) give the token-history features."""
+        z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
         reasons: list[dict[str, Any]] = []

@@ -43,6 +43,7 @@ from core.scoring.evaluate import (
     parse_published,
     reliability_table,
 )
+from core.scoring.history import TokenHistory, day_of, headline_tickers, read_first_seen
 from core.scoring.model import FORMAT, FORMAT_VERSION, item_features, ngrams
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ class TrainConfig:
     threshold: float = 0.5
     calibrate_min: int = 300  # real items needed to calibrate on real items alone
     jobs: int = 2  # processes for the independent fits of cross-validation
+    # Token-history features (core.scoring.history): the bundled first-seen table and the real
+    # items' own headlines, each counted only before the item's day.
+    history: bool = True
 
 
 @dataclass
@@ -246,9 +250,18 @@ def read_ids(path: str | Path) -> set[str]:
 
 
 def load_rows(
-    data: Sequence[Path], train_only: Sequence[Path] = (), *, config: TrainConfig
+    data: Sequence[Path],
+    train_only: Sequence[Path] = (),
+    *,
+    config: TrainConfig,
+    held: set[str] | frozenset[str] = frozenset(),
+    dropped: list[int] | None = None,
 ) -> tuple[list[Row], list[CompanySpec]]:
-    """Read the labelled files, drop repeated texts, group by project, run the engine."""
+    """Read the labelled files, drop repeated texts, group by project, run the engine.
+
+    The projects of the ``held`` ids (the final test split) are dropped before any feature
+    is made, so their items never reach training, not even as another item's history
+    (how many were dropped is appended to ``dropped``)."""
     raw: list[tuple[dict[str, Any], bool]] = []
     seen_text: set[str] = set()
     for paths, evidence in ((data, True), (train_only, False)):
@@ -300,22 +313,49 @@ def load_rows(
         if r.group in hidden:
             unlisted.update(r.keys)
     table = companies_table([*data, *train_only], all_items, unlisted)
+    if held:
+        held_groups = {r.group for r in rows if r.id in held}
+        kept = [r for r in rows if r.group not in held_groups]
+        if dropped is not None:
+            dropped.append(len(rows) - len(kept))
+        rows = kept
     engine = ScoringEngine(table)
     nobody = ScoringEngine([])
+    history = training_history(rows) if config.history else None
     for r in rows:
+        day = day_of(r.published) if history is not None else None
         r.analysis = engine.analyze_rules(r.title, r.text, published=r.published)
-        r.feats = row_features(r.analysis, r.title, r.text, config)
+        r.feats = row_features(r.analysis, r.title, r.text, config, history, day)
         if r.evidence and r.label:
             alone = nobody.analyze_rules(r.title, r.text, published=r.published)
             if alone.new_project:
-                r.unlisted = row_features(alone, r.title, r.text, config)
+                r.unlisted = row_features(alone, r.title, r.text, config, history, day)
                 r.found = alone.discovered
     return rows, table
 
 
-def row_features(a: Analysis, title: str, text: str, config: TrainConfig) -> dict[str, float]:
+def training_history(rows: Sequence[Row]) -> TokenHistory:
+    """What the service would know of tickers' pasts: the bundled first-seen table plus the
+    headlines of the real items (as the items table gives at run time). Labels are never
+    read, and a row's features count only sightings before its own day
+    (:meth:`TokenHistory.features`), so nothing from the future leaks in."""
+    history = TokenHistory(read_first_seen())
+    for r in rows:
+        if r.evidence and r.published is not None:
+            history.see(headline_tickers(r.title), r.published)
+    return history
+
+
+def row_features(
+    a: Analysis,
+    title: str,
+    text: str,
+    config: TrainConfig,
+    history: TokenHistory | None = None,
+    day: int | None = None,
+) -> dict[str, float]:
     """All features of one analysed item: the engine's signals and the word n-grams."""
-    low, title_end, feats = item_features(a, title, text)
+    low, title_end, feats = item_features(a, title, text, None, history, day)
     for g in ngrams(low, config.ngram_max):
         feats["w:" + g] = 1.0
     if title_end:
@@ -676,19 +716,16 @@ def train(
     extra_p = [Path(p) for p in train_only]
     if not data_p:
         raise InvalidInput("--data: at least one labelled file is needed")
-    rows, table = load_rows(data_p, extra_p, config=config)
     held: set[str] = set()
-    excluded = 0
     if holdout is not None:
         hp = Path(holdout)
         if not hp.is_file():
             raise InvalidInput(f"--holdout: file not found: {hp}")
         held = read_ids(hp)
-        # The final test's projects stay out of training entirely, from every file.
-        held_groups = {r.group for r in rows if r.id in held}
-        kept = [r for r in rows if r.group not in held_groups]
-        excluded = len(rows) - len(kept)
-        rows = kept
+    # The final test's projects stay out of training entirely, from every file.
+    dropped: list[int] = []
+    rows, table = load_rows(data_p, extra_p, config=config, held=held, dropped=dropped)
+    excluded = sum(dropped)
     if sum(r.label for r in rows) < config.folds or sum(1 - r.label for r in rows) < config.folds:
         raise InvalidInput(f"training needs at least {config.folds} TGE and non-TGE items")
     if len({r.group for r in rows}) < config.folds:
