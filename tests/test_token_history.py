@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from core.scoring.history import (
     headline_tickers,
     history_for,
     read_first_seen,
+    today,
 )
 from core.scoring.model import item_features, load_model
 
@@ -58,6 +59,16 @@ def test_features_count_only_sightings_before_the_item() -> None:
     assert h.features(set(), day) == {}
     assert h.features({"USDT", "BTC"}, day) == {}
     assert h.features({"OLD"}, None) == {}
+
+
+def test_day_of_is_the_utc_day() -> None:
+    east = timezone(timedelta(hours=8))
+    assert day_of(datetime(2025, 9, 18, 7, 0, tzinfo=east)) == d("2025-09-17")  # 23:00 UTC
+    assert day_of(datetime(2025, 9, 18, 9, 0, tzinfo=east)) == d("2025-09-18")
+    assert day_of(datetime(2025, 9, 18, 23, 30)) == d("2025-09-18")  # naive: UTC
+    assert day_of(date(2025, 9, 18)) == d("2025-09-18")
+    assert day_of(None) is None
+    assert today() == datetime.now(UTC).date().toordinal()
 
 
 def test_see_keeps_the_earliest_day() -> None:

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 from math import floor
 from typing import Any
@@ -27,7 +27,7 @@ import ahocorasick_rs
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
 from core.scoring.discovery import label as discovery_label
-from core.scoring.history import day_of
+from core.scoring.history import day_of, today
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
 from core.scoring.text import clean, pattern_key, prepare, sentences_marked
@@ -475,7 +475,7 @@ class ScoringEngine:
         if history is None:
             return model.apply(a, title, text, seen[0] if seen else None)
         # An undated item is news now: its tickers' past is counted up to today.
-        day = day_of(published or datetime.now(UTC))
+        day = day_of(published) if published is not None else today()
         return model.apply(a, title, text, seen[0] if seen else None, history, day)
 
     def analyze_rules(

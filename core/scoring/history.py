@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,8 @@ QUOTES = frozenset("USDT USDC BUSD FDUSD USD TRY EUR BTC ETH BNB".split())
 
 def headline_tickers(title: str) -> set[str]:
     """Tickers a headline names in a listing or launch form (never the quote currencies)."""
-    if not title:
-        return set()
+    if not title or not ("(" in title or "$" in title or "USD" in title or "Perp" in title):
+        return set()  # none of the forms can match: no regex scan
     out: set[str] = set()
     for m in _TICKERS.finditer(title):
         t = m.group(1) or m.group(2) or m.group(3) or m.group(4)
@@ -58,14 +59,23 @@ def headline_tickers(title: str) -> set[str]:
 
 
 def day_of(when: datetime | date | None) -> int | None:
-    """A UTC day number (proleptic ordinal) for a datetime or date; None stays None."""
+    """A UTC day number (proleptic ordinal) for a datetime or date (a naive datetime is UTC);
+    None stays None. Arithmetic, not astimezone: it runs once per scored item."""
     if when is None:
         return None
     if isinstance(when, datetime):
-        if when.tzinfo is not None:
-            when = when.astimezone(UTC)
-        return when.date().toordinal()
+        off = when.utcoffset()
+        if off:
+            when = when - off
     return when.toordinal()
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def today() -> int:
+    """Today's UTC day number."""
+    return int(time.time() // 86400) + _EPOCH_DAY
 
 
 class TokenHistory:
@@ -148,11 +158,12 @@ def bundled_history() -> TokenHistory:
 
 def item_tickers(a: Any, title: str) -> set[str]:
     """The tickers an analysed item names: the engine's, the discovered one, the headline's."""
-    out = set(a.tokens) if a.tokens else set()
+    out = headline_tickers(title)
+    if a.tokens:
+        out.update(a.tokens)
     d = a.discovered
     if d and d.get("ticker"):
         out.add(str(d["ticker"]).upper())
-    out |= headline_tickers(title)
     return out
 
 
