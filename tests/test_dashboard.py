@@ -134,18 +134,18 @@ async def test_admin_adds_a_new_project_from_the_alert(app: App, base_url: str, 
 
     await make_user(app, "root", role="admin")
     alert = await app.alerts.create_manual(
-        "Binance Will List Linea (LINEA)", "Linea token generation event today"
+        "Binance Will List Norvale (NRVL)", "Norvale token generation event today"
     )
     await page.goto(base_url + "/")
     await page.fill("#username", "root")
     await page.fill("#password", "password123")
     await page.click("#login-button")
     item = await page.wait_for_selector(f"#alerts li.alert[data-id='{alert.id}']")
-    assert "new project: Linea ($LINEA)" in await item.text_content()
+    assert "new project: Norvale ($NRVL)" in await item.text_content()
     await page.click("#alerts a.add-project-link")
-    await page.wait_for_selector("#alerts .add-project:has-text('added Linea')")
-    assert (await Company.get(name="Linea")).tokens == ["LINEA"]
-    await page.wait_for_selector("#companies li:has-text('Linea')")
+    await page.wait_for_selector("#alerts .add-project:has-text('added Norvale')")
+    assert (await Company.get(name="Norvale")).tokens == ["NRVL"]
+    await page.wait_for_selector("#companies li:has-text('Norvale')")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
 
 

@@ -134,8 +134,9 @@ def test_cjk_and_exchange_notices_name_the_project() -> None:
 # --- alerts, routing and the admin's add ------------------------------------------------------
 
 
-async def _new_project_alert(app, title: str = "Binance Will List Linea (LINEA)"):
-    return await app.alerts.create_manual(title, "Linea token generation event on March 3.")
+# A made-up project: the real Linea lists as an old token today (core.scoring.history).
+async def _new_project_alert(app, title: str = "Binance Will List Norvale (NRVL)"):
+    return await app.alerts.create_manual(title, "Norvale token generation event on March 3.")
 
 
 async def test_subscriptions_choose_new_projects(app) -> None:
@@ -170,11 +171,11 @@ async def test_subscriptions_choose_new_projects(app) -> None:
 async def test_alert_shows_the_new_project(app) -> None:
     alert = await _new_project_alert(app)
     msg = message_from_alert(alert)
-    assert msg.new_project == "Linea ($LINEA)"
-    assert msg.summary_line().startswith("new project: Linea ($LINEA) · ")
+    assert msg.new_project == "Norvale ($NRVL)"
+    assert msg.summary_line().startswith("new project: Norvale ($NRVL) · ")
     data = app.alerts.to_json(alert)
-    assert data["new_project"] == {"name": "Linea", "ticker": "LINEA"}
-    assert "new project: Linea ($LINEA)" in data["why"]
+    assert data["new_project"] == {"name": "Norvale", "ticker": "NRVL"}
+    assert "new project: Norvale ($NRVL)" in data["why"]
 
 
 async def test_new_projects_command_and_settings(app) -> None:
@@ -233,11 +234,11 @@ async def test_admin_adds_the_discovered_project(app) -> None:
     for_boss = CommandContext(app=app, user=boss, platform=Platform.WEB)
     reply = await execute(app, "project_add", str(alert.id), for_boss)
     assert reply.ok, reply.text
-    company = await Company.get(name="Linea")
-    assert company.tokens == ["LINEA"]
+    company = await Company.get(name="Norvale")
+    assert company.tokens == ["NRVL"]
     # matched from the next item on, like any listed company
-    again = await _new_project_alert(app, "Linea (LINEA) airdrop claims are live")
-    assert [c["name"] for c in again.analysis["companies"]] == ["Linea"]
+    again = await _new_project_alert(app, "Norvale (NRVL) airdrop claims are live")
+    assert [c["name"] for c in again.analysis["companies"]] == ["Norvale"]
     assert not again.analysis["new_project"]
     reply = await execute(app, "project_add", str(alert.id), for_boss)
     assert not reply.ok and "already" in reply.text.lower()

@@ -170,7 +170,7 @@ async def test_add_project_button_runs_for_admins_only(
     from core.alerts.render import message_from_alert
     from core.models import Company
 
-    alert = await app.alerts.create_manual("Binance Will List Linea (LINEA)", "Linea TGE today")
+    alert = await app.alerts.create_manual("Binance Will List Norvale (NRVL)", "Norvale TGE today")
     msg = message_from_alert(alert)
     owner = await app.accounts.ensure_identity(Platform.TELEGRAM, 800, "owner")
     dest = await Destination.create(kind="telegram", address="800", owner=owner)
@@ -182,13 +182,13 @@ async def test_add_project_button_runs_for_admins_only(
     shown = await dispatcher._message(dest, msg)
     _, markup = render_alert(shown)
     [button] = markup.inline_keyboard[-1]
-    assert (button.text, button.callback_data) == ("➕ Add Linea to companies", f"np:{alert.id}")
+    assert (button.text, button.callback_data) == ("➕ Add Norvale to companies", f"np:{alert.id}")
 
     await tg.push_callback(700, 700, f"np:{alert.id}", 60)  # someone who is no admin
     await wait_for(lambda: tg.callback_answers)
     assert "service admins" in tg.callback_answers[0]["text"]
-    assert not await Company.filter(name="Linea").exists()
+    assert not await Company.filter(name="Norvale").exists()
     await tg.push_callback(800, 800, f"np:{alert.id}", 61)  # the admin
     await wait_for(lambda: len(tg.callback_answers) == 2)
-    assert "Added Linea ($LINEA)" in tg.callback_answers[1]["text"]
-    assert (await Company.get(name="Linea")).tokens == ["LINEA"]
+    assert "Added Norvale ($NRVL)" in tg.callback_answers[1]["text"]
+    assert (await Company.get(name="Norvale")).tokens == ["NRVL"]
