@@ -4,12 +4,15 @@ Run from the repository root:
 
     python core/data/eval/events/draw_pairs.py > drawn.json          # pairs.jsonl's dev/test
     python core/data/eval/events/draw_pairs.py --final2               # the final2 split
+    python core/data/eval/events/draw_pairs.py --final3               # the final3 split
 
 The first (seed 20) drew the 168 dev/test pairs; the reader saw them shuffled
 (random.Random(7)), without `drawn_as`. `--final2` (seed 2612) draws new pairs that are not in
 pairs.jsonl, for a final split nobody tuned on, and writes `pairs_final2_unlabelled.jsonl`
 (shuffled, what the readers see: headline, lead, source, date) and `final2_drawn.jsonl` (which
-corpus items each pair is, and how it was drawn; not shown to the readers).
+corpus items each pair is, and how it was drawn; not shown to the readers). `--final3` (seed
+3101) does the same with every pair of dev, test and final2 left out, after final2 had been
+measured and the joiner's mistakes on it seen: a clean split for the joiner fixed after that.
 """
 
 import argparse
@@ -32,9 +35,13 @@ NEGATIVES = 70
 
 # --final2
 FINAL2_SEED = 2612
+SPLIT_SEEDS = {"final2": FINAL2_SEED, "final3": 3101}
+EARLIER = {"final2": ("dev", "test"), "final3": ("dev", "test", "final2")}
 FINAL2_PER_PROJECT = 6  # same-project pairs of two TGE items, per project
 FINAL2_OTHER_PER_PROJECT = 2  # a TGE item with another launch-worded item of its project
 FINAL2_OTHER = 40
+# final3: few same-project TGE pairs are left, so more of a project's other items (positives)
+OTHER_CAP = {FINAL2_SEED: FINAL2_OTHER, 3101: 70}
 FINAL2_LOOKALIKE = 20
 FINAL2_NEAR = 50
 FAR_DAYS = 90  # "far apart": longer than the joiner's first window
@@ -106,11 +113,13 @@ def project_key(company: str) -> str:
     return "".join(words)
 
 
-def final2(rows: list[dict], known: set[frozenset[str]]) -> list[tuple[dict, dict, str]]:
+def final2(
+    rows: list[dict], known: set[frozenset[str]], seed: int = FINAL2_SEED
+) -> list[tuple[dict, dict, str]]:
     """New candidate pairs, none in pairs.jsonl: same-project pairs (far apart in time first),
     a project's TGE item with another of its token items (often a different launch), look-alike
     projects (shared ticker or first name word) and near-in-time pairs of similar headlines."""
-    rng = random.Random(FINAL2_SEED)
+    rng = random.Random(seed)
     dated = [r for r in rows if r.get("company") and _full_date(r)]
     tge = [r for r in dated if r["is_tge"]]
     other = [
@@ -156,7 +165,8 @@ def final2(rows: list[dict], known: set[frozenset[str]]) -> list[tuple[dict, dic
         far = [c for c in combos if _days(*c) > FAR_DAYS]
         near = [c for c in combos if _days(*c) <= FAR_DAYS]
         for a, b in (far[:1] + near[:1])[:FINAL2_OTHER_PER_PROJECT]:
-            if n_other < FINAL2_OTHER and take(a, b, "same_project_other_item"):
+            cap = OTHER_CAP.get(seed, FINAL2_OTHER)
+            if n_other < cap and take(a, b, "same_project_other_item"):
                 n_other += 1
     # 3. look-alike projects: different companies sharing a ticker or a first name word
     lookalike = []
@@ -216,24 +226,27 @@ def _shown(item: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--final2", action="store_true", help="draw the final2 split")
+    parser.add_argument("--final3", action="store_true", help="draw the final3 split")
     args = parser.parse_args()
     with open(CORPUS, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    if not args.final2:
+    split = "final3" if args.final3 else "final2" if args.final2 else ""
+    if not split:
         json.dump(original(rows), sys.stdout)
         return
     labelled = [json.loads(line) for line in (HERE / "pairs.jsonl").read_text().splitlines()]
-    known = {frozenset((p["a"]["id"], p["b"]["id"])) for p in labelled}
-    drawn = final2(rows, known)
-    with open(HERE / "final2_drawn.jsonl", "w", encoding="utf-8") as fh:
+    known = {
+        frozenset((p["a"]["id"], p["b"]["id"])) for p in labelled if p["split"] in EARLIER[split]
+    }
+    drawn = final2(rows, known, SPLIT_SEEDS[split])
+    prefix = "f2" if split == "final2" else "f3"
+    with open(HERE / f"{split}_drawn.jsonl", "w", encoding="utf-8") as fh:
         for i, (a, b, how) in enumerate(drawn):
-            fh.write(
-                json.dumps({"pair": f"f2-{i + 1:03d}", "a": a["id"], "b": b["id"], "drawn_as": how})
-                + "\n"
-            )
-    with open(HERE / "pairs_final2_unlabelled.jsonl", "w", encoding="utf-8") as fh:
+            row = {"pair": f"{prefix}-{i + 1:03d}", "a": a["id"], "b": b["id"], "drawn_as": how}
+            fh.write(json.dumps(row) + "\n")
+    with open(HERE / f"pairs_{split}_unlabelled.jsonl", "w", encoding="utf-8") as fh:
         for i, (a, b, _how) in enumerate(drawn):
-            row = {"pair": f"f2-{i + 1:03d}", "a": _shown(a), "b": _shown(b)}
+            row = {"pair": f"{prefix}-{i + 1:03d}", "a": _shown(a), "b": _shown(b)}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(
         f"{len(drawn)} pairs: {dict(collections.Counter(h for _a, _b, h in drawn))}",
