@@ -138,3 +138,40 @@ async def test_the_service_reads_a_watched_companys_tokens(app) -> None:
     event = await (await Alert.get(id=alert.id)).event
     assert event.token == "OP" and event.keys["tickers"] == ["OP"]
     assert "op labs" in event.keys["names"] and event.keys["launched"] is True
+
+
+def test_a_futures_notice_is_known_by_its_contracts_token(judge) -> None:
+    """Found by final2's one measurement: "Binance Futures Will Launch USDⓈ-Margined ESPUSDT
+    Perpetual Contract Pre-Market Trading" went by the headline word "USD" (and every such
+    notice would have joined every other); its token is the contract's, glued to USDT."""
+    notice, _analysis = judge.identity(real("c-1980"))
+    assert notice.tickers == {"ESP"} and "usd" not in notice.names
+    assert judge.same(real("c-1980"), real("c-2695"))[0]  # Binance lists Espresso (ESP)
+    assert judge.same(real("c-2340"), real("c-3174"))[0]  # YBUSDT; Yield Basis (YB) airdrop
+    # two notices of different tokens stay apart
+    assert not judge.same(real("c-1980"), real("c-2340"))[0]
+
+
+def test_one_ticker_two_projects_that_name_themselves_apart(judge) -> None:
+    """Found by final2: WaterCoin's WATER listing and Waterfall's $WATER, AthenaDexFi's and
+    Aethir's ATH, share a ticker and name two different projects, neither naming the other."""
+    joined, water_coin, waterfall = judge.same(real("c-2399"), real("c-2358"))
+    assert not joined and water_coin.tickers & waterfall.tickers
+    assert not judge.same(real("c-2609"), real("c-2031"))[0]
+
+
+def test_a_headline_names_a_project_only_as_a_name(judge) -> None:
+    """Found by final2: an event known by the headline word "Modular" took an item the scorer
+    named "Million" because its headline says "raises $15 million"; a name in a headline
+    counts when written as one (capitalised), as "Token Sale of Tokocrypto" is."""
+    assert not judge.same(real("c-0059"), real("c-2395"))[0]
+    assert judge.same(real("c-1649"), real("c-1472"))[0]
+
+
+def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
+    # "Moonbeam Foundation Announces ... a New Token Event" (2021-08-09) and "Moonbeam:
+    # Polkadot's Smart Contract Hub" (2022-01-15, the launch analysed): one name, no ticker
+    assert judge.same(real("c-2435"), real("c-2500"))[0]
+    # "Blast" and "Blast Royale" agree as names within weeks, but are no one project over months
+    joined, blast, royale = judge.same(real("c-2339"), real("c-1916"))
+    assert not joined and {"blast", "blast royale"} <= blast.names | royale.names

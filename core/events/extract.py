@@ -33,6 +33,11 @@ HUB_TICKERS = frozenset(
 )
 # Phases after which the token exists: a long gap after one of these is another launch.
 LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
+# A perpetual or futures contract named by token and quote asset: ESPUSDT, 1000PEPEUSDC
+_CONTRACT_RE = re.compile(
+    r"\b(?:\d{3,})?([A-Z][A-Z0-9]{1,14}?)(?:USDT|USDC|USD|BUSD|FDUSD)\b"
+    r"(?=[^.]{0,40}\b(?i:perpetual|futures|contract|pre-market)\b)"
+)
 # Dated steps in an item are phases only when these words say what the date is for.
 _LAUNCH_WORDS = re.compile(
     r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"
@@ -158,6 +163,7 @@ def identity_of(
         for t in listed
         if t and str(t).upper() not in HUB_TICKERS and len(str(t)) >= 2
     }
+    tickers |= contract_tickers(title)
     found = analysis.get("discovered") or {}
     if found.get("name") and normalise_name(str(found["name"])) not in VENUES:
         names.add(normalise_name(str(found["name"])))
@@ -184,12 +190,28 @@ def identity_of(
     return Identity(display[:128], company_id, frozenset(names), frozenset(tickers), weak)
 
 
+def contract_tickers(title: str) -> set[str]:
+    """The token of a futures notice, glued to its quote asset ("Binance Futures Will Launch
+    USDⓈ-Margined ESPUSDT Perpetual Contract" → ESP)."""
+    return {
+        m.group(1)
+        for m in _CONTRACT_RE.finditer(title or "")
+        if m.group(1) not in HUB_TICKERS and len(m.group(1)) >= 2
+    }
+
+
 def title_name(title: str) -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
     capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos")."""
     for word in re.findall(r"[A-Za-z][\w.\-]*", title or ""):
         low = word.lower()
-        if word[0].isupper() and low not in _STOP and low not in VENUES and len(low) >= 3:
+        if (
+            word[0].isupper()
+            and low not in _STOP
+            and low not in VENUES
+            and word.upper() not in HUB_TICKERS
+            and len(low) >= 3
+        ):
             return normalise_name(word)
     # a two-letter name is a name only as a coin's: "the (π)Pi coin"
     short = re.search(r"(?<![\w.])([A-Z][a-z]|[A-Z]{2})\s+(?:coin|token)s?\b", title or "")

@@ -12,13 +12,17 @@ of the other side's name or ticker (a whole word): an item whose headline names 
 scorer knows ("Guide to Claiming Your Retrospective Airdrop Allocation") joins an event its
 text mentions; an event known only by such a headline word joins an item its headlines name
 ("Binance Launchpad To Run Token Sale of Tokocrypto"); and two items that name each other
-(a headline about BAYC "on ApeCoin Announcement", an ApeCoin item that names BAYC) agree.
+(a headline about BAYC "on ApeCoin Announcement", an ApeCoin item that names BAYC) agree;
+a name in a headline counts when written as a name ("Sale of Tokocrypto", not "raises $15
+million"). One ticker is not one project when both sides name themselves apart and neither
+names the other (WaterCoin's and Waterfall's WATER).
 
 The window: `JOIN_WINDOW` around the event's span, rolling from its latest item or its latest
 dated phase (a claim date set weeks ahead), whichever is later. A launch still ahead (no
 listing or claim yet) can be told for a year, from the first hint to the TGE (OpenSea's SEA:
-announced February 2025, TGE 2026), so an item that agrees on the ticker *and* the name gets
-`LONG_WINDOW` while the event has not launched. After a launch a long gap means another launch
+announced February 2025, TGE 2026), so an item that agrees on the ticker *and* the name, or
+on the project's own name ("Moonbeam Foundation", "Moonbeam"; not "Blast" and "Blast Royale"),
+gets `LONG_WINDOW` while the event has not launched. After a launch a long gap means another launch
 (a second airdrop season, an old token's new listing) and the short window holds.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
@@ -41,6 +45,7 @@ NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
 MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
 TOKEN_SUFFIXES = ("coin", " coin", " token")  # "ApeCoin" is the name of APE
+NAME_SUFFIXES = frozenset("foundation labs network protocol finance dao ai chain".split())
 
 # "Season 2", "OP Drop #2", "second airdrop": a later round is another launch of the project
 _ROUND = re.compile(
@@ -150,6 +155,20 @@ def names_agree(a: str, b: str) -> bool:
     return a.split()[0] == b.split()[0] and fuzz.token_set_ratio(a, b) >= NAME_SIMILARITY
 
 
+def core_names(names: Iterable[str]) -> set[str]:
+    """Names without the words every project adds ("moonbeam foundation" → "moonbeam"); a
+    name that is only such words, or shorter than a fuzzy name, is left out."""
+    out = set()
+    for name in names:
+        words = name.split()
+        while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+            words.pop()
+        core = "".join(words)
+        if len(core) >= MIN_FUZZY_NAME and core not in NAME_SUFFIXES:
+            out.add(core)
+    return out
+
+
 def ticker_names(tickers: Iterable[str]) -> set[str]:
     """The names a ticker goes by: itself ("saga") and its coin ("apecoin", "ape coin")."""
     out: set[str] = set()
@@ -174,6 +193,21 @@ def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:
     return any(len(n) >= MIN_FUZZY_NAME and f" {n} " in f" {low} " for n in names)
 
 
+def names_in_headline(names: Iterable[str], tickers: Iterable[str], headline: str) -> bool:
+    """A ticker, or a name written as a name (capitalised: "Sale of Tokocrypto", not
+    "raises $15 million"), in a headline."""
+    if mentions((), tickers, headline):
+        return True
+    for name in names:
+        if len(name) < MIN_FUZZY_NAME:
+            continue
+        spaced = r"[^A-Za-z0-9]*".join(re.escape(w) for w in name.split())
+        for m in re.finditer(rf"(?<![A-Za-z0-9]){spaced}(?![A-Za-z0-9])", headline, re.I):
+            if m.group(0)[0].isupper() or m.group(0)[0].isdigit():
+                return True
+    return False
+
+
 def round_of(headline: str) -> str:
     """Which later round of a launch a headline is about ("2" for "OP Drop #2"), or ""."""
     m = _ROUND.search(headline or "")
@@ -193,20 +227,30 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     """How surely an item is about the event's project: NONE, PROJECT, or STRONG (its ticker
     and its name both agree: what a join over a long gap needs)."""
     shared_ticker = bool(keys.tickers & ident.tickers)
+    # one side's ticker is the other's name (a side named after its own ticker says nothing)
     ticker_is_name = bool(
-        ticker_names(keys.tickers) & ident.names or ticker_names(ident.tickers) & keys.names
+        ticker_names(keys.tickers - ident.tickers) & ident.names
+        or ticker_names(ident.tickers - keys.tickers) & keys.names
     )
     same_company = keys.company_id is not None and keys.company_id == ident.company_id
     names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
-    if shared_ticker and (same_company or names_match or mentions(keys.names, (), text)):
+    if not (keys.weak and ident.weak) and core_names(keys.names) & core_names(ident.names):
+        return STRONG  # one project name ("Moonbeam Foundation", "Moonbeam"), not a look-alike
+    named_back = mentions(keys.names, (), text)  # the item names the event's project
+    if shared_ticker and (same_company or names_match or named_back):
         return STRONG  # (its own name may be off, "Generation Event", when its text names ours)
+    if shared_ticker and keys.names and ident.names and not ticker_is_name:
+        # one ticker, two projects that name themselves apart and never each other
+        # (WaterCoin and Waterfall's WATER): no agreement unless a headline names the item's
+        if not any(names_in_headline(ident.names, (), h) for h in keys.headlines):
+            return NONE
     if ticker_is_name and mentions(keys.names, keys.tickers, text):
         return STRONG  # "SAGA" and "Saga", and the item writes "$Saga" or "Saga"
     if same_company or shared_ticker or ticker_is_name or names_match:
         return PROJECT
     if ident.weak and mentions(keys.names, keys.tickers, text):
         return PROJECT
-    named = any(mentions(ident.names, ident.tickers, h) for h in keys.headlines)
+    named = any(names_in_headline(ident.names, ident.tickers, h) for h in keys.headlines)
     if named and (keys.weak or mentions(keys.names, keys.tickers, text)):
         return PROJECT  # our headlines name the item's project, and it names ours
     return NONE
