@@ -5,13 +5,14 @@ company brings its aliases and token tickers; the window rolls from the latest d
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from core.bundled import COMPANIES_FILE
-from core.events.evaluate import PairJudge
+from core.events.evaluate import PAIRS_FILE, PairJudge
 from core.events.extract import Identity, identity_of
 from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, joins, round_of
 from core.models import Alert, Company, Feed, FeedKind, Item
@@ -175,3 +176,24 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
     # "Blast" and "Blast Royale" agree as names within weeks, but are no one project over months
     joined, blast, royale = judge.same(real("c-2339"), real("c-1916"))
     assert not joined and {"blast", "blast royale"} <= blast.names | royale.names
+
+
+def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
+    """Every pair's items are corpus rows as published; the final label is the readers' own
+    when they agree, else the third reader's; final2 pairs are none of the earlier ones."""
+    rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
+    seen: set[frozenset[str]] = set()
+    for row in rows:
+        for side in ("a", "b"):
+            item = row[side]
+            corpus = real(item["id"])
+            assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
+        labels = row["labels"]
+        settled = labels["A"] if labels["A"] == labels["B"] else labels["C"]
+        assert row["same_event"] == settled, row["pair"]
+        assert row["borderline"] or labels["A"] == labels["B"]
+        pair = frozenset((row["a"]["id"], row["b"]["id"]))
+        assert pair not in seen, row["pair"]
+        seen.add(pair)
+    counts = {s: sum(r["split"] == s for r in rows) for s in ("dev", "test", "final2")}
+    assert counts == {"dev": 76, "test": 92, "final2": 134}
