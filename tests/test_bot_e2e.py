@@ -102,3 +102,20 @@ async def test_link_joins_identities_and_api_key_is_shared(stack: Stack) -> None
         "apikey", [{"name": "action", "type": 3, "value": "list"}], user_id=66, channel_id=67
     )
     assert key.prefix in (await s.dc.wait_for_reply(iid))["embeds"][0]["description"]
+
+
+async def test_link_issuer_on_discord_only_hears_of_the_merge_by_dm(stack: Stack) -> None:
+    """An account that lives on Discord alone is told by a Discord DM, not left unaware."""
+    s = stack
+    iid = await s.dc.send_interaction("link", [], user_id=55, channel_id=56)
+    issued = (await s.dc.wait_for_reply(iid))["embeds"][0]["description"]
+    code = issued.split("```\n", 1)[1].split("\n", 1)[0]
+    await tg_command(s, 9300, 9300, "/start")
+    await tg_command(s, 9300, 9300, f"/link {code}")
+    reply = await tg_command(s, 9300, 9300, f"/link {code} confirm")
+    assert "discord, telegram" in reply
+    dm_channel = s.dc.dm_channels["55"]
+    told = await s.dc.wait_for_channel_messages(1, channel_id=int(dm_channel))
+    assert "Accounts linked" in str(told[0])
+    # the redeemer's own Telegram chat is not told about its own merge
+    assert not any("Accounts linked" in m["text"] for m in s.tg.sent(9300))

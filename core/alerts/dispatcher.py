@@ -246,19 +246,29 @@ async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
     return told
 
 
+def _direct_message(ident: Identity) -> Destination | None:
+    """The private chat with a bot user: their Telegram id, or a Discord DM (`user:<id>`)."""
+    if ident.platform == Platform.TELEGRAM:
+        return Destination(
+            kind=DestinationKind.TELEGRAM, address=ident.external_id, owner_id=ident.user_id
+        )
+    if ident.platform == Platform.DISCORD:
+        return Destination(
+            kind=DestinationKind.DISCORD,
+            address=f"user:{ident.external_id}",
+            owner_id=ident.user_id,
+        )
+    return None
+
+
 async def _private_targets(user_id: int, lost: Destination) -> list[Destination]:
     """Where a user hears about `lost`: DMs (its platform first), then their other working
     destinations. Never `lost` itself, never an unproven chat or address."""
-    dms: list[Destination] = []
-    for ident in await Identity.filter(user_id=user_id).order_by("id"):
-        if ident.platform == Platform.TELEGRAM:
-            dm = Destination(kind=DestinationKind.TELEGRAM, address=ident.external_id)
-        elif ident.platform == Platform.DISCORD:
-            dm = Destination(kind=DestinationKind.DISCORD, address=f"user:{ident.external_id}")
-        else:
-            continue
-        if dm.address != lost.address:
-            dms.append(dm)
+    dms = [
+        dm
+        for ident in await Identity.filter(user_id=user_id).order_by("id")
+        if (dm := _direct_message(ident)) is not None and dm.address != lost.address
+    ]
     dms.sort(key=lambda d: d.kind != lost.kind)
     others = [
         other
@@ -275,7 +285,8 @@ async def _private_targets(user_id: int, lost: Destination) -> list[Destination]
 async def notify_user(
     app: Any, user_id: int, notice: Notice, *, skip_identities: frozenset[str] = frozenset()
 ) -> int:
-    """Tell a user something privately: a Telegram DM, and their verified email addresses.
+    """Tell a user something privately: a Telegram or Discord DM, and their verified email
+    addresses.
 
     Group chats they own are never used: these notices are about their account.
     Returns how many messages went out.
@@ -284,9 +295,9 @@ async def notify_user(
     if registry is None:
         return 0
     targets: list[Destination] = [
-        Destination(kind=DestinationKind.TELEGRAM, address=ident.external_id, owner_id=user_id)
-        for ident in await Identity.filter(user_id=user_id, platform=Platform.TELEGRAM)
-        if ident.external_id not in skip_identities
+        dm
+        for ident in await Identity.filter(user_id=user_id).order_by("id")
+        if ident.external_id not in skip_identities and (dm := _direct_message(ident)) is not None
     ]
     targets += await Destination.filter(
         owner_id=user_id, kind=DestinationKind.EMAIL, verified=True, rejected_reason=None
