@@ -27,9 +27,14 @@ RowT = TypeVar("RowT", bound=Model)
 
 
 async def row_by_id(model: type[RowT], raw_id: Any, what: str) -> RowT:
-    """The row with this id, for any door's raw input: a 4xx-style error, never a crash."""
+    """The row with this id, for any door's raw input: a 4xx-style error, never a crash.
+
+    Chat users copy ids as they are shown ("#12"), so a leading "#" and spaces are accepted.
+    """
     try:
-        ident = int(raw_id)
+        ident = (
+            int(str(raw_id).strip().removeprefix("#")) if not isinstance(raw_id, int) else raw_id
+        )
     except (TypeError, ValueError):
         raise InvalidInput(f"{what} id must be a number", field="id") from None
     row = await model.get_or_none(id=ident) if in_id_range(ident) else None

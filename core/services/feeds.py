@@ -10,8 +10,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from core.errors import Conflict, InvalidInput, NotFound
-from core.models import Feed, FeedKind, User, in_id_range
+from core.errors import Conflict, InvalidInput
+from core.models import Feed, FeedKind, User, row_by_id
 from core.monitors.base import PollError
 from core.monitors.exchanges import endpoint_url, parse_exchange_query
 from core.monitors.twitter import RETWEET_POLICIES, TwitterMonitor, parse_x_source
@@ -237,14 +237,7 @@ class FeedService:
         return await qs
 
     async def get(self, feed_id: Any) -> Feed:
-        try:
-            fid = int(str(feed_id).strip().lstrip("#"))
-        except ValueError:
-            raise InvalidInput("feed id must be a number", field="id") from None
-        feed = await Feed.get_or_none(id=fid) if in_id_range(fid) else None
-        if feed is None:
-            raise NotFound(f"no feed with id {fid}", field="id")
-        return feed
+        return await row_by_id(Feed, feed_id, "feed")
 
     async def remove(self, feed_id: Any) -> Feed:
         feed = await self.get(feed_id)
