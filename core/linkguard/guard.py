@@ -34,6 +34,7 @@ from core.linkguard.sites import (
     SHORTENERS,
     X_HOSTS,
 )
+from core.xhandles import x_handle
 
 OFFICIAL = "official"
 UNKNOWN = "unknown"
@@ -195,15 +196,6 @@ class _Index:
     )
 
 
-def bare_handle(handle: str) -> str:
-    """`@Name`, `https://x.com/Name/` → `Name` (case kept; X compares case-insensitively)."""
-    text = handle.strip()
-    for prefix in ("https://", "http://", "www.", "x.com/", "twitter.com/", "@"):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix) :]
-    return text.strip("/").split("/", 1)[0]
-
-
 def _build(companies: Iterable[GuardCompany]) -> _Index:
     index = _Index()
     brand_keys: dict[str, list[_Brand]] = {}
@@ -234,7 +226,7 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
                         _Brand(company.name, reg, len(skel) >= MIN_GLOBAL_BRAND)
                     )
         for raw in company.handles:
-            handle = bare_handle(raw).lower()
+            handle = (x_handle(raw) or "").lower()
             if handle:
                 index.handles.setdefault(handle, company.name)
                 index.handle_skeletons.append((skeleton(handle), handle, company.name))

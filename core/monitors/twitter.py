@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import aiohttp
 
 from core.config import Settings
 from core.models import Feed
 from core.monitors.base import PollError, PollResult, RawItem
+from core.xhandles import HANDLE, x_handle
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,6 @@ PAGE_SIZE = 100
 TWEET_FIELDS = "created_at,author_id,lang,note_tweet,entities,referenced_tweets,attachments"
 EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 RETWEET_POLICIES = ("skip", "attribute")
-HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-# x.com paths that are pages, not accounts
-_NOT_ACCOUNTS = frozenset(
-    "home explore search hashtag i intent share settings messages notifications login signup "
-    "tos privacy compose".split()
-)
 
 
 @dataclass(frozen=True)
@@ -74,23 +68,8 @@ def parse_x_source(text: str, *, bare_is_handle: bool = True) -> XSource | None:
         if name.isdecimal() and len(name) <= 20:
             return XSource("user", name)
         return XSource("user", name.lower()) if HANDLE.match(name) else None
-    if raw.startswith("@"):
-        name = raw[1:]
-        return XSource("user", name.lower()) if HANDLE.match(name) else None
-    candidate = raw if "://" in raw else f"https://{raw}"
-    try:
-        parts = urlsplit(candidate)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        host = ""
-    if host.removeprefix("www.").removeprefix("mobile.") in ("x.com", "twitter.com"):
-        segments = [s for s in parts.path.split("/") if s]
-        if segments and HANDLE.match(segments[0]) and segments[0].lower() not in _NOT_ACCOUNTS:
-            return XSource("user", segments[0].lower())
-        return None
-    if bare_is_handle and HANDLE.match(raw):
-        return XSource("user", raw.lower())
-    return None
+    name = x_handle(raw, bare_is_handle=bare_is_handle)
+    return XSource("user", name.lower()) if name else None
 
 
 def looks_like_x(text: str) -> bool:

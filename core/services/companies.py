@@ -27,17 +27,16 @@ from tortoise.transactions import in_transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.linkguard import GuardCompany, LinkGuard
 from core.linkguard.domains import is_ip, normalise_host
-from core.linkguard.guard import bare_handle
 from core.memory import release_free_memory
 from core.models import Company, CompanyStatus, Priority, in_id_range
 from core.scoring import CompanySpec, ScoringEngine
+from core.xhandles import x_handle
 
 log = logging.getLogger(__name__)
 
 NAME_MAX = 128
 LIST_FIELDS = ("aliases", "tokens", "domains", "handles", "exclusions")
 TOKEN_RE = re.compile(r"^\$?[A-Za-z0-9]{1,15}$")
-HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 HOST_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 MAX_LIST = 50
 
@@ -103,8 +102,8 @@ def clean_domain(value: str) -> str:
 
 def clean_handle(value: str) -> str:
     """`@LayerZero_Labs`, `https://x.com/LayerZero_Labs` → `LayerZero_Labs`."""
-    text = bare_handle(value)
-    if not HANDLE_RE.match(text):
+    text = x_handle(value)
+    if text is None:
         raise InvalidInput(
             f"{value!r} is not an X handle (1-15 letters, digits or _)", field="handles"
         )
