@@ -36,33 +36,37 @@ PHASES = {
     "none": "examples,coverage,fuzzing,stateful",
 }
 # positive_data_acceptance expects 2xx/401/403/404/409/429 for schema-valid input. These
-# operations also refuse schema-valid input for reasons JSON Schema cannot state, and answer
-# them with a 422 naming the field: an opaque cursor that this list never handed out, a link
-# code no bot issued, a command's free-text arguments, a destination address whose rules
-# depend on its kind (or, on PATCH, on the stored destination's kind), a feed URL whose
-# host resolves to a refused address, an official domain or @handle (a domain is judged
-# against the public-suffix list), and an OPML document (XML, which a JSON string's schema
-# cannot describe). Everything else keeps the default.
+# operations (named by method and path; the other methods of a path keep the default) also
+# refuse schema-valid input for reasons JSON Schema cannot state, and answer them with a 422
+# naming the field: an opaque cursor that this list never handed out, a link code no bot
+# issued, a command's free-text arguments, a destination address whose rules depend on its
+# kind (or, on PATCH, on the stored destination's kind), a feed URL whose host resolves to a
+# refused address, an official domain or @handle (a domain is judged against the
+# public-suffix list), and an OPML document (XML, which a JSON string's schema cannot
+# describe). Everything else keeps the default.
 ACCEPTED = '["2xx", "3xx", "401", "403", "404", "409", "422", "429"]'
 STATE_DEPENDENT = [
-    "/alerts",
-    "/companies",
-    "/feeds",
-    "/feeds/opml",
-    "/subscriptions",
-    "/destinations",
-    "/destinations/{id}",
-    "/auth/link",
-    "/commands/{name}",
-    "/companies/{ref}/official",
+    "GET /alerts",
+    "GET /companies",
+    "GET /feeds",
+    "GET /subscriptions",
+    "GET /destinations",
+    "POST /companies",
+    "POST /companies/{ref}/official",
+    "POST /feeds",
+    "POST /feeds/opml",
+    "POST /destinations",
+    "PATCH /destinations/{id}",
+    "POST /auth/link",
+    "POST /commands/{name}",
 ]
 CONFIG = "".join(
     f"""
 [[operations]]
-include-path = "{path}"
+include-name = "{operation}"
 checks.positive_data_acceptance.expected-statuses = {ACCEPTED}
 """
-    for path in STATE_DEPENDENT
+    for operation in STATE_DEPENDENT
 )
 
 
