@@ -85,6 +85,7 @@ class App:
         self._on_stop: list[Callable[[App], Awaitable[None]]] = []
         self._started: list[Component] = []
         self._db_open = False
+        self._history_task: asyncio.Task[None] | None = None
         self.fresh_database = False  # this start created the schema (first run)
         self.applied_migrations: list[str] = []
         self.on_stop(lambda app: app.channels.close())
@@ -122,7 +123,6 @@ class App:
             ) from exc
         self._db_open = True
         await self._seal_legacy_secrets()
-        await self._load_token_history()
         if settings.redis_url:
             import redis.asyncio as aioredis
             from redis.exceptions import RedisError
@@ -160,21 +160,29 @@ class App:
         history = self.scoring.history
         if history is None:
             return
+        from tortoise.expressions import Q
+
         from core.models import Item
 
+        # only headlines that can hold a ticker form (see core.scoring.history)
+        forms = Q(title__contains="("), Q(title__contains="$"), Q(title__contains="USD")
+        can_hold = Q(*forms, Q(title__contains="Perp"), join_type="OR")
         last = 0
-        while True:  # by id, a page at a time: no list of every item at once
-            page = (
-                await Item.filter(id__gt=last)
-                .order_by("id")
-                .limit(5000)
-                .values_list("id", "title", "published_at", "created_at")
-            )
-            for _id, title, published, created in page:
-                history.see_headline(title, published or created)
-            if len(page) < 5000:
-                break
-            last = page[-1][0]
+        try:
+            while True:  # by id, a page at a time: no list of every item at once
+                page = (
+                    await Item.filter(can_hold, id__gt=last)
+                    .order_by("id")
+                    .limit(5000)
+                    .values_list("id", "title", "published_at", "created_at")
+                )
+                for _id, title, published, created in page:
+                    history.see_headline(title, published or created)
+                if len(page) < 5000:
+                    break
+                last = page[-1][0]
+        except Exception as exc:  # the bundled table still serves; scoring goes on
+            log.warning("token history: stored headlines not read (%s)", connection_failure(exc))
 
     async def _seal_legacy_secrets(self) -> None:
         """Webhook secrets stored in clear before encryption at rest are sealed once."""
@@ -190,6 +198,10 @@ class App:
         self.companies.hold_rebuilds()
         for hook in self._on_start:
             await hook(self)
+        # Stored headlines join the token history off to the side: a large items table must
+        # not hold the start, and a sighting added meanwhile by ingest is kept (earliest wins).
+        if self.scoring.history is not None:
+            self._history_task = asyncio.create_task(self._load_token_history())
         # one build, after the hooks: at 50,000 companies a second one (for the catalogue a
         # first start adds) left ~30 MB of the two snapshots' peak in the process for good
         await self.companies.reload_engine()
@@ -201,6 +213,10 @@ class App:
 
     async def stop(self) -> None:
         """Stop components in reverse order, then close backends; safe to call twice."""
+        if self._history_task is not None:
+            self._history_task.cancel()
+            await asyncio.gather(self._history_task, return_exceptions=True)
+            self._history_task = None
         while self._started:
             component = self._started.pop()
             try:

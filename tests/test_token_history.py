@@ -174,3 +174,29 @@ async def test_app_reads_stored_headlines_and_ingest_adds_new_ones(app: App) -> 
         None, [RawItem(guid="g-new", title="Vbnmq Finance (VBNMQ) goes live", published=now)]
     )
     assert history.first("VBNMQ") == day_of(now)
+
+
+async def _stored_headlines_load(app: App) -> None:
+    when = datetime(2024, 3, 1, tzinfo=UTC)
+    await Item.create(
+        guid="a", title="Wxyq Labs lists WXYQ/USDT", fingerprint="a", published_at=when
+    )
+    await Item.create(
+        guid="b", title="Pqrv token is live ($PQRV)", fingerprint="b", created_at=when
+    )
+    await Item.create(
+        guid="c", title="Markets slide as QWXZ falls", fingerprint="c", published_at=when
+    )
+    await app._load_token_history()
+    history = app.scoring.history
+    assert history.first("WXYQ") == day_of(when)
+    assert history.first("PQRV") is not None  # no published date: the day it was stored
+    assert history.first("QWXZ") is None  # not a ticker form: not history
+
+
+async def test_stored_headlines_load_on_sqlite(app: App) -> None:
+    await _stored_headlines_load(app)
+
+
+async def test_stored_headlines_load_on_postgres(pg_app: App) -> None:
+    await _stored_headlines_load(pg_app)
