@@ -166,7 +166,7 @@ class Catalogue:
             )
         if new:
             await Company.bulk_create(new, batch_size=200)
-            await self.app.companies.reload_engine()
+            await self.app.companies.rebuild_now()
         return len(new)
 
     async def _catalogue_feeds(self) -> dict[str, Feed]:
