@@ -174,8 +174,31 @@ class _Brand:
     strong: bool  # from an official domain, long enough to mean the brand on its own
 
 
-def _each(brands: _Brand | tuple[_Brand, ...]) -> tuple[_Brand, ...]:
-    return (brands,) if isinstance(brands, _Brand) else brands
+# A brand key's entry: a company's name alone stands for a brand with no official domain
+# (what most companies are: at 50,000 of them a `_Brand` each was ~5 MB); a `_Brand` when it
+# has one; a tuple when several companies share the key.
+BrandEntry = str | _Brand
+Brands = BrandEntry | tuple[BrandEntry, ...]
+
+
+def _entry(brand: _Brand) -> BrandEntry:
+    return brand.company if brand.official is None else brand
+
+
+def _add_brand(found: dict[str, Any], key: str, brand: _Brand) -> None:
+    """One more brand under `key`; a list only once a second company shares the key."""
+    have = found.get(key)
+    if have is None:
+        found[key] = _entry(brand)
+    elif isinstance(have, list):
+        have.append(_entry(brand))
+    else:
+        found[key] = [have, _entry(brand)]
+
+
+def _each(brands: Brands) -> tuple[_Brand, ...]:
+    entries = brands if isinstance(brands, tuple) else (brands,)
+    return tuple(_Brand(e, None, False) if isinstance(e, str) else e for e in entries)
 
 
 @dataclass(frozen=True)
@@ -188,8 +211,8 @@ class _Index:
     skeletons: dict[str, tuple[str, str]] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)  # lower handle → company
     handle_skeletons: list[tuple[str, str, str]] = field(default_factory=list)
-    brands: list[_Brand | tuple[_Brand, ...]] = field(default_factory=list)
-    brand_keys: list[str] = field(default_factory=list)
+    # by automaton pattern number; the key itself is the matched text (not kept: ~6 MB)
+    brands: list[Brands] = field(default_factory=list)
     automaton: Any = None
     cache: dict[tuple[str, tuple[str, ...], str | None], tuple[str, str, str | None]] = field(
         default_factory=dict
@@ -198,7 +221,7 @@ class _Index:
 
 def _build(companies: Iterable[GuardCompany]) -> _Index:
     index = _Index()
-    brand_keys: dict[str, list[_Brand]] = {}
+    brand_keys: dict[str, Any] = {}  # skeleton -> BrandEntry, or a list of them
     companies = [*companies, *_known_sites()]
     for company in companies:
         for raw in company.domains:
@@ -222,8 +245,8 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
             if len(skel) >= MIN_FUZZY:
                 index.fuzzy.setdefault(len(skel), []).append((skel, company.name, reg))
                 if not company.known_site or len(skel) >= MIN_GLOBAL_BRAND:
-                    brand_keys.setdefault(skel, []).append(
-                        _Brand(company.name, reg, len(skel) >= MIN_GLOBAL_BRAND)
+                    _add_brand(
+                        brand_keys, skel, _Brand(company.name, reg, len(skel) >= MIN_GLOBAL_BRAND)
                     )
         for raw in company.handles:
             handle = (x_handle(raw) or "").lower()
@@ -237,16 +260,13 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
         for name in (company.name, *company.aliases):
             key = skeleton("".join(ch for ch in name if ch.isalnum()))
             if len(key) >= MIN_FUZZY and key.isascii():
-                brand_keys.setdefault(key, []).append(
-                    _Brand(company.name, official, bool(official) and len(key) >= MIN_GLOBAL_BRAND)
-                )
+                strong = bool(official) and len(key) >= MIN_GLOBAL_BRAND
+                _add_brand(brand_keys, key, _Brand(company.name, official, strong))
     if brand_keys:
-        keys = list(brand_keys)
-        automaton = ahocorasick_rs.AhoCorasick(keys, store_patterns=False)
+        automaton = ahocorasick_rs.AhoCorasick(list(brand_keys), store_patterns=False)
         object.__setattr__(index, "automaton", automaton)
         # one brand as itself, several as a tuple: no container per key for the usual one
-        index.brands.extend(b[0] if len(b) == 1 else tuple(b) for b in map(brand_keys.get, keys))
-        index.brand_keys.extend(keys)
+        index.brands.extend(tuple(b) if isinstance(b, list) else b for b in brand_keys.values())
     return index
 
 
@@ -496,11 +516,10 @@ class LinkGuard:
         bait = found_bait.group(0) if found_bait else None
         wanted = {c.lower() for c in context}
         words: set[str] | None = None  # the name's hyphen/dot-separated words, as skeletons
-        for pattern, _start, _end in index.automaton.find_matches_as_indexes(
-            text, overlapping=True
-        ):
+        for pattern, start, end in index.automaton.find_matches_as_indexes(text, overlapping=True):
+            key = text[start:end]  # the brand key that matched
             for brand in _each(index.brands[pattern]):
-                if not brand.official and skeleton(parts.label) == index.brand_keys[pattern]:
+                if not brand.official and skeleton(parts.label) == key:
                     continue  # claim.ethena.fi: maybe the project's own site; nothing to compare
                 in_context = brand.company.lower() in wanted
                 if not (bait or brand.strong or (in_context and brand.official)):
@@ -508,7 +527,7 @@ class LinkGuard:
                         continue
                     if words is None:  # request-network.com, omise-go.org: a word of its own
                         words = {skeleton(w) for w in re.split(r"[-.]", name) if w}
-                    if index.brand_keys[pattern] not in words:
+                    if key not in words:
                         continue
                 target = brand.official or brand.company
                 reg = parts.registrable
