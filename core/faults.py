@@ -33,27 +33,19 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
-    found: list[type[BaseException]] = []
-    try:
-        from tortoise.exceptions import DBConnectionError
+    """The ORM's and asyncpg's "unreachable" errors; asyncpg's looked up like Redis's (a
+    SQLite process never loads asyncpg, about 3 MB)."""
+    from tortoise.exceptions import DBConnectionError
 
-        found.append(DBConnectionError)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        import asyncpg
-
+    found: list[type[BaseException]] = [DBConnectionError]
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is not None:
         found += [
             asyncpg.PostgresConnectionError,
             asyncpg.InterfaceError,
             asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, starting up
         ]
-    except ImportError:  # pragma: no cover
-        pass
     return tuple(found)
-
-
-DATABASE_ERRORS = _database_errors()
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -71,7 +63,7 @@ def dependency_of(exc: BaseException) -> str | None:
         redis_errors = _redis_errors()
         if redis_errors and isinstance(link, redis_errors):
             return REDIS
-        if DATABASE_ERRORS and isinstance(link, DATABASE_ERRORS):
+        if isinstance(link, _database_errors()):
             return DATABASE
     for link in _chain(exc):
         # a refused or reset socket under the ORM (asyncpg connect) is the database

@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from icalendar import Calendar
-from icalendar import Event as VEvent
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from core.errors import NotFound
 from core.events.service import PHASE_LABELS, REMINDED, describe_phase
@@ -31,10 +29,21 @@ from core.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from icalendar import Event as VEvent
+
 TOKEN_RE_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
 PAST_DAYS = 60  # phases older than this drop out of the feed
 MAX_PHASES = 500
 PRODID = "-//TGE Monitor//Events calendar//EN"
+
+
+def _ical() -> ModuleType:
+    """`icalendar`, loaded when a calendar is first served: with its dateutil and tzlocal it
+    is ~4 MB that a process serving no calendar never needs."""
+    import icalendar
+
+    return icalendar
 
 
 def _hash(token: str) -> str:
@@ -103,7 +112,7 @@ async def feed(user: User, base_url: str, now: datetime | None = None) -> bytes:
     if followed is not None:
         query = query.filter(event_id__in=followed or [0])
     phases = await query.order_by("at").limit(MAX_PHASES).select_related("event")
-    cal = Calendar()
+    cal = _ical().Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
@@ -118,7 +127,7 @@ def _vevent(phase: EventPhase, event: Event, base_url: str, now: datetime) -> VE
     at = phase.at if phase.at.tzinfo else phase.at.replace(tzinfo=UTC)
     label = PHASE_LABELS.get(PhaseKind(phase.kind), str(phase.kind))
     token = f" (${event.token})" if event.token else ""
-    vevent = VEvent()
+    vevent = _ical().Event()
     vevent.add("uid", f"phase-{phase.id}@tge-monitor")
     vevent.add("sequence", int(phase.revision))
     vevent.add("dtstamp", now.astimezone(UTC))
