@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +86,23 @@ def ngrams(low: str, max_n: int) -> set[str]:
     return out
 
 
+# Feature names made of a prefix and a word from a finite vocabulary (signals, keyword labels,
+# negative categories, date kinds), made once per process: building and hashing a new string
+# for each feature of each item was a tenth of the model's time. A label made of a ticker
+# ("ZRO airdrop") is new each time; past the bound such names are made as before.
+_NAME_CACHE_MAX = 4096
+_SIG_NAMES: dict[str, str] = {}
+_TIER_NAMES: dict[str, dict[str, str]] = {"tier1": {}, "tier2": {}, "tier3": {}}
+_NEG_NAMES: dict[str, str] = {}
+_WHEN_NAMES: dict[str, str] = {}
+
+
+def _remember(cache: dict[str, str], key: str, name: str) -> str:
+    if len(cache) < _NAME_CACHE_MAX:
+        cache[key] = name
+    return name
+
+
 def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
     """The engine's signals as named features (absent = 0).
 
@@ -94,22 +110,43 @@ def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
     the rules' score counts from 0.5, an explanation delta is what the rule added or took.
     """
     f: dict[str, float] = {"rules": a.confidence - 0.5}
+    # Locals typed as dicts: the compiled build then reads them directly, not by method call.
+    sig_names: dict[str, str] = _SIG_NAMES
+    e: dict[str, Any]
     for e in a.explanation:
         sig = e["signal"]
         if sig == "proximity":
             sig = "proximity1" if "tier-1" in e["detail"] else "proximity2"
         elif sig == "clamp":
             continue
-        name = "sig:" + sig
+        name = sig_names.get(sig)
+        if name is None:
+            name = _remember(sig_names, sig, "sig:" + sig)
         f[name] = f.get(name, 0.0) + float(e["delta"])
-    kws = a.keywords
+    kws: dict[str, list[str]] = a.keywords
+    names: dict[str, str]
     for tier in ("tier1", "tier2", "tier3"):
-        for label in kws.get(tier) or ():
-            f[f"{tier}:{label}"] = 1.0
+        labels = kws.get(tier)
+        if labels:
+            names = _TIER_NAMES[tier]
+            for label in labels:
+                name = names.get(label)
+                if name is None:
+                    name = _remember(names, label, f"{tier}:{label}")
+                f[name] = 1.0
+    names = _NEG_NAMES
     for cat in a.negatives:
-        f["neg:" + cat] = 1.0
+        name = names.get(cat)
+        if name is None:
+            name = _remember(names, cat, "neg:" + cat)
+        f[name] = 1.0
     if a.urgency:
-        f["when:" + str(a.urgency.get("kind"))] = 1.0
+        kind = str(a.urgency.get("kind"))
+        names = _WHEN_NAMES
+        name = names.get(kind)
+        if name is None:
+            name = _remember(names, kind, "when:" + kind)
+        f[name] = 1.0
     head = low[:title_end]
     if a.companies:
         f["company"] = 1.0
@@ -277,17 +314,28 @@ def _finite(x: Any, what: str) -> float:
 
 def _phrase_matcher(
     words: list[str], weights: list[float], prefix: str
-) -> tuple[tuple[str, ...], tuple[float, ...], Any]:
+) -> tuple[tuple[str, ...], tuple[float, ...], Any, dict[str, int]]:
     """The feature names (``prefix`` + phrase) of the phrases with a non-zero weight, their
-    weights, and one automaton finding them as whole words in normalised text (None when
-    there are none). Names are made once here, not per match."""
+    weights, one automaton finding them as whole words in normalised text (None when there
+    are none), and each pattern's index. Names are made once here, not per match.
+
+    The automaton keeps its patterns so that a search returns those very string objects
+    (hash cached): mapping them to indexes through the dict costs a third of what
+    ``find_matches_as_indexes`` spends making a tuple and two ints per match.
+    """
     pairs = [(w, x) for w, x in zip(words, weights, strict=True) if x]
     if not pairs:
-        return (), (), None
+        return (), (), None, {}
+    keys = [f" {w} " for w, _ in pairs]
     automaton = ahocorasick_rs.AhoCorasick(
-        [f" {w} " for w, _ in pairs], matchkind=ahocorasick_rs.MATCHKIND_STANDARD
+        keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD, store_patterns=True
     )
-    return tuple(prefix + w for w, _ in pairs), tuple(x for _, x in pairs), automaton
+    return (
+        tuple(prefix + w for w, _ in pairs),
+        tuple(x for _, x in pairs),
+        automaton,
+        {k: i for i, k in enumerate(keys)},
+    )
 
 
 class TGEModel:
@@ -295,11 +343,14 @@ class TGEModel:
 
     __slots__ = (
         "_any",
+        "_any_index",
         "_any_phrases",
         "_any_w",
         "_head",
+        "_head_index",
         "_head_phrases",
         "_head_w",
+        "_said",
         "bias",
         "cal_x",
         "cal_y",
@@ -354,8 +405,19 @@ class TGEModel:
         if len(set(words)) != len(words):
             raise ModelError("duplicate phrases")
         self.phrases = len(words)
-        self._any_phrases, self._any_w, self._any = _phrase_matcher(words, w_any, "w:")
-        self._head_phrases, self._head_w, self._head = _phrase_matcher(words, w_title, "tw:")
+        self._any_phrases, self._any_w, self._any, self._any_index = _phrase_matcher(
+            words, w_any, "w:"
+        )
+        self._head_phrases, self._head_w, self._head, self._head_index = _phrase_matcher(
+            words, w_title, "tw:"
+        )
+        # A phrase's reason in plain words, made once: "" for one made only of function
+        # words ("says 'a'" explains nothing, whatever its weight).
+        blank = Analysis(0.0, "low")
+        self._said = {
+            name: "" if _only_stop(name) else describe(name, blank, True)
+            for name in (*self._any_phrases, *self._head_phrases)
+        }
         cal = spec.get("calibration")
         if not isinstance(cal, dict):
             raise ModelError("no calibration table")
@@ -378,16 +440,31 @@ class TGEModel:
     def calibrate(self, z: float) -> float:
         """The calibrated probability of a raw score: linear between the table's points,
         flat beyond its ends (as scikit-learn's IsotonicRegression predicts)."""
-        xs, ys = self.cal_x, self.cal_y
-        if z <= xs[0]:
+        xs: tuple[float, ...] = self.cal_x
+        ys: tuple[float, ...] = self.cal_y
+        x0: float = xs[0]
+        if z <= x0:
             return ys[0]
-        if z >= xs[-1]:
+        x1: float = xs[-1]
+        if z >= x1:
             return ys[-1]
-        i = bisect_right(xs, z)
-        x0, x1 = xs[i - 1], xs[i]
+        # bisect_right, on C doubles in the compiled build (bisect compares float objects)
+        lo = 0
+        hi = len(xs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            x1 = xs[mid]
+            if z < x1:
+                hi = mid
+            else:
+                lo = mid + 1
+        x0 = xs[lo - 1]
+        x1 = xs[lo]
         if x1 == x0:
-            return ys[i]
-        return ys[i - 1] + (ys[i] - ys[i - 1]) * (z - x0) / (x1 - x0)
+            return ys[lo]
+        y0: float = ys[lo - 1]
+        y1: float = ys[lo]
+        return y0 + (y1 - y0) * (z - x0) / (x1 - x0)
 
     def contributions(
         self,
@@ -401,34 +478,49 @@ class TGEModel:
     ) -> tuple[float, list[tuple[float, str]]]:
         """The raw score (log-odds before calibration) and each feature's part of it (only
         the parts of at least ``min_part`` either way: scoring needs only those that can
-        become a reason, and skipping the rest saves most of the work per phrase)."""
+        become a reason, and skipping the rest saves most of the work per phrase).
+
+        The sum runs in a fixed order (signals as made, then the phrases in the order of a
+        set of their indexes filled in match order): the same item always gets the very same
+        float, compiled or not. Typed locals let the compiled build add C doubles.
+        """
         if history is not None and not self.uses_history:
             history = None  # a model trained without it has no weights to give
         low, title_end, feats = item_features(a, title, text, low, history, day)
-        z = self.bias
+        fd: dict[str, float] = feats
+        # dict, not dict[str, float]: the compiled build would read .get() as a C double
+        weights: dict = self.signals
+        z: float = self.bias
+        c: float
+        v: float
         parts: list[tuple[float, str]] = []
-        weights = self.signals
-        for name, value in feats.items():
+        for name, value in fd.items():
             w = weights.get(name)
-            if w:
-                c = w * value
-                z += c
-                if c >= min_part or -c >= min_part:
-                    parts.append((c, name))
+            if w is not None:
+                c = w
+                if c != 0.0:
+                    v = value
+                    c = c * v
+                    z += c
+                    if c >= min_part or -c >= min_part:
+                        parts.append((c, name))
         # Two automata: phrases that count anywhere over the whole text, phrases that count
         # in the headline over the headline only (each finds only phrases it can use).
+        names: tuple[str, ...]
+        ws: tuple[float, ...]
+        index: dict[str, int]
         if self._any is not None:
-            names, w_any = self._any_phrases, self._any_w
-            for i in {m[0] for m in self._any.find_matches_as_indexes(low, overlapping=True)}:
-                c = w_any[i]
+            names, ws, index = self._any_phrases, self._any_w, self._any_index
+            for i in {index[k] for k in self._any.find_matches_as_strings(low, overlapping=True)}:
+                c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:
                     parts.append((c, names[i]))
         if title_end and self._head is not None:
-            names, w_head = self._head_phrases, self._head_w
+            names, ws, index = self._head_phrases, self._head_w, self._head_index
             head = low[: title_end + 1]
-            for i in {m[0] for m in self._head.find_matches_as_indexes(head, overlapping=True)}:
-                c = w_head[i]
+            for i in {index[k] for k in self._head.find_matches_as_strings(head, overlapping=True)}:
+                c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:
                     parts.append((c, names[i]))
@@ -456,6 +548,9 @@ class TGEModel:
         """The engine's analysis with the calibrated probability as its confidence and the
         strongest reasons, in plain words, at the head of the explanation. ``history`` and
         ``day`` (the item's UTC day number) give the token-history features."""
+        z: float
+        p: float
+        c: float
         z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
@@ -467,10 +562,13 @@ class TGEModel:
             picked = [x for x in strong if (x[0] > 0) == verdict][: MAX_REASONS - 1]
             picked += [x for x in strong if (x[0] > 0) != verdict][:1]
             seen: set[str] = set()
+            said: dict[str, str] = self._said
             for c, name in picked:
-                if name[0] in "wt" and name[1] in ":w" and _only_stop(name):
+                detail = said.get(name)
+                if detail is None:
+                    detail = describe(name, a, c > 0)
+                elif not detail:
                     continue  # "says 'a'" explains nothing, whatever its weight
-                detail = describe(name, a, c > 0)
                 if detail in seen:
                     continue
                 seen.add(detail)
