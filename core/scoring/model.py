@@ -350,6 +350,7 @@ class TGEModel:
         "_head_index",
         "_head_phrases",
         "_head_w",
+        "_model_line",
         "_said",
         "bias",
         "cal_x",
@@ -411,12 +412,37 @@ class TGEModel:
         self._head_phrases, self._head_w, self._head, self._head_index = _phrase_matcher(
             words, w_title, "tw:"
         )
-        # A phrase's reason in plain words, made once: "" for one made only of function
-        # words ("says 'a'" explains nothing, whatever its weight).
+        # A feature's reason in plain words, made once where it does not depend on the item:
+        # every phrase ("" for one made only of function words: "says 'a'" explains nothing,
+        # whatever its weight) and every signal that reads the same whatever the analysis
+        # and the direction (probed with two unlike analyses); the rest is worded per item.
         blank = Analysis(0.0, "low")
-        self._said = {
+        full = Analysis(
+            1.0,
+            "high",
+            [{"name": "Probe", "matched": "probe"}],
+            ["PRB"],
+            {"tier1": ["probe one"], "tier2": ["probe two"], "tier3": ["probe three"]},
+            {"text": "probe", "date": None, "kind": "date"},
+            ["scam"],
+            [],
+            {"name": "Probe", "ticker": "PRB", "how": "probe"},
+            "xx",
+        )
+        said = {
             name: "" if _only_stop(name) else describe(name, blank, True)
             for name in (*self._any_phrases, *self._head_phrases)
+        }
+        for name in self.signals:
+            wordings = {describe(name, a, up) for a in (blank, full) for up in (True, False)}
+            if len(wordings) == 1:
+                said[name] = wordings.pop()
+        self._said = said
+        # The model's line in the explanation, per rules' confidence (0.000 .. 1.000, the
+        # values the engine gives): formatting a float per item costs more than a lookup.
+        self._model_line = {
+            i / 1000: f"{self.name}: calibrated probability (rules alone: {i / 1000:.3f})"
+            for i in range(1, 1001)
         }
         cal = spec.get("calibration")
         if not isinstance(cal, dict):
@@ -582,9 +608,12 @@ class TGEModel:
                         "delta": math.copysign(max(abs(delta), 0.001), c),
                     }
                 )
+        line = self._model_line.get(a.confidence)  # none for 0.0, which may be -0.0
+        if line is None:
+            line = f"{self.name}: calibrated probability (rules alone: {a.confidence:.3f})"
         head = {
             "signal": "model",
-            "detail": f"{self.name}: calibrated probability (rules alone: {a.confidence:.3f})",
+            "detail": line,
             "delta": math.floor((conf - a.confidence) * 1000 + 0.5) / 1000,
         }
         return Analysis(
