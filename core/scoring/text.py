@@ -154,11 +154,9 @@ def prepare(marked: str) -> tuple[str, str, list[int]]:
     pieces = raw.translate(_END_TABLE).split(b". ")
     del pieces[-1]
     bounds = list(accumulate(map(add, map(len, pieces), chain((0,), repeat(2)))))
-    return (
-        raw.translate(_CASED_TABLE).decode("ascii"),
-        raw.translate(_LOWER_TABLE).decode("ascii"),
-        bounds,
-    )
+    # the lower-case form is the cased one lowered: bytes.lower() is a third of a translate
+    cased = raw.translate(_CASED_TABLE)
+    return cased.decode("ascii"), cased.lower().decode("ascii"), bounds
 
 
 def pattern_key(phrase: str) -> str:
