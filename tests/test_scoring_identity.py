@@ -19,6 +19,7 @@ import pytest
 from core.bundled import COMPANIES_FILE
 from core.scoring.engine import Analysis, ScoringEngine
 from core.scoring.evaluate import load_companies, load_items, parse_published
+from core.scoring.history import TokenHistory, day_of, history_for, today
 from core.scoring.model import BUNDLED_MODEL, TGEModel, item_features, load_model, ngrams
 
 CORPUS = Path(__file__).resolve().parents[1] / "core" / "data" / "labelled" / "corpus.jsonl"
@@ -34,7 +35,15 @@ def _spec() -> dict[str, Any]:
     return json.loads(BUNDLED_MODEL.read_text())
 
 
-def reference_z(model: TGEModel, spec: dict[str, Any], a: Analysis, title: str, text: str) -> float:
+def reference_z(
+    model: TGEModel,
+    spec: dict[str, Any],
+    a: Analysis,
+    title: str,
+    text: str,
+    history: TokenHistory | None,
+    day: int | None,
+) -> float:
     """The raw score by its definition: bias, signal weights, then the weights of the word
     n-grams training sees (``ngrams``), anywhere and in the headline.
 
@@ -43,7 +52,7 @@ def reference_z(model: TGEModel, spec: dict[str, Any], a: Analysis, title: str, 
     set in the order the phrases first end in the text (the longer first when two end at
     the same place); the sum follows that set's order.
     """
-    low, title_end, feats = item_features(a, title, text)
+    low, title_end, feats = item_features(a, title, text, None, history, day)
     z = model.bias
     for name, value in feats.items():
         w = model.signals.get(name)
@@ -73,14 +82,17 @@ def test_every_corpus_item_scores_exactly_as_the_definition(table: str) -> None:
     model = load_model()
     assert model is not None
     spec = _spec()
+    history = history_for(model)
     engine = ScoringEngine(load_companies(COMPANIES_FILE) if table == "companies" else [])
     items = _corpus()
     assert len(items) > 3000
     for item in items:
         title, text = item.get("title") or "", item.get("text") or ""
-        a = engine.analyze_rules(title, text, published=parse_published(item.get("date")))
-        z, _parts = model.contributions(a, title, text)
-        assert z == reference_z(model, spec, a, title, text), item["id"]
+        published = parse_published(item.get("date"))
+        day = day_of(published) if published is not None else today()
+        a = engine.analyze_rules(title, text, published=published)
+        z, _parts = model.contributions(a, title, text, None, 0.0, history, day)
+        assert z == reference_z(model, spec, a, title, text, history, day), item["id"]
 
 
 @pytest.mark.parametrize("table", ["companies", "empty"])
@@ -88,13 +100,16 @@ def test_engine_with_the_model_answers_as_the_model_alone(table: str) -> None:
     """The engine's path (the model's phrases found in the engine's own automaton pass) and
     the model applied on its own to the rules' analysis agree on every field."""
     model = load_model()
-    companies = load_companies(COMPANIES_FILE) if table == "companies" else []
-    engine = ScoringEngine(companies, model=model)
-    rules = ScoringEngine(companies)
     assert model is not None
+    history = history_for(model)
+    companies = load_companies(COMPANIES_FILE) if table == "companies" else []
+    engine = ScoringEngine(companies, model=model, history=history)
+    rules = ScoringEngine(companies)
     for item in _corpus():
         title, text = item.get("title") or "", item.get("text") or ""
         published = parse_published(item.get("date"))
+        day = day_of(published) if published is not None else today()
         got = engine.analyze(title, text, published=published)
-        alone = model.apply(rules.analyze_rules(title, text, published=published), title, text)
+        a = rules.analyze_rules(title, text, published=published)
+        alone = model.apply(a, title, text, None, history, day)
         assert got.to_dict() == alone.to_dict(), item["id"]
