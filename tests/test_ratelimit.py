@@ -140,3 +140,15 @@ async def test_redis_backend_is_shared_between_processes(redis_url: str) -> None
     finally:
         await a.aclose()
         await b.aclose()
+
+
+async def test_gate_is_one_holder_and_only_the_holder_moves_it(backend) -> None:
+    assert await backend.gate("g", "a", 5.0) == 0.0
+    left = await backend.gate("g", "b", 5.0)
+    assert 4.0 < left <= 5.0  # held: the holder's time left
+    assert not await backend.ungate("g", "b", 0)  # not b's gate: untouched
+    assert await backend.ungate("g", "a", 0.2)  # the holder: it opens in 0.2 s
+    assert 0 < await backend.gate("g", "b", 5.0) <= 0.2
+    await asyncio.sleep(0.35)
+    assert not await backend.ungate("g", "a", 5.0)  # expired: a renewal says it is lost
+    assert await backend.gate("g", "b", 5.0) == 0.0

@@ -7,12 +7,13 @@ backoff, pauses and the Delivery rows. Capabilities are class attributes, not ki
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -205,6 +206,18 @@ class Throttle:
         """Nothing to do: the windows count from the take (see SharedThrottle.release)."""
 
 
+@dataclass(slots=True)
+class _Hold:
+    """A gate this process holds for one send: its token, when a call last proved it ours
+    (monotonic, taken before the call), and the task that renews it while the send lasts
+    (told to stop by `done`, never cancelled in the middle of a Redis call)."""
+
+    token: str
+    sure: float
+    keeper: asyncio.Task[None] | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class SharedThrottle:
     """`Throttle`'s interface over a rate-limit backend (Redis: shared by every worker).
 
@@ -215,21 +228,30 @@ class SharedThrottle:
     arrive at least `period` apart (a token bucket spaced the *takes* 1.1 s apart and the
     requests arrived as close as 0.6 s under load). Larger limits (30/s overall, 20/min per
     group) are token buckets of one token refilling at the limit's rate, padded 10%.
+
+    A gate taken for a send is held `period + 3 * RENEW_S` and renewed every `RENEW_S` while
+    the send lasts, so a process that dies mid-send (kill -9) keeps its chat shut for seconds,
+    well inside the dispatcher's lease after which its rows are taken over (a fixed 30 s hold
+    kept such a chat waiting 30 s). A process whose event loop stalls so long that its gate
+    may have expired before its request goes out does not send (see `acquire`).
     """
 
     # a little slower than the platform's limit for buckets: the jitter between taking a
     # token and the request arriving must not put two sends into one of its windows
     PAD = 1.1
-    # how long a gate stays shut for a send that never reports back (its process died)
-    HOLD_S = 30.0
+    # how often a gate held by a send in flight is renewed
+    RENEW_S = 1.0
     # how often a send waiting for a busy gate looks again
     POLL_S = 0.05
+    # the longest a send's gate is renewed (a request times out well before)
+    MAX_SEND_S = 60.0
 
     def __init__(self, backend: Callable[[], Any], prefix: str, max_wait_s: float = 1.5) -> None:
         self._backend = backend
         self.prefix = prefix
         self.max_wait_s = max_wait_s
-        self._held: dict[str, str] = {}  # gate key -> our token, between acquire and release
+        # (rule key, task) -> the hold of that task's send, between acquire and release
+        self._held: dict[tuple[str, int], _Hold] = {}
 
     def fresh(self) -> SharedThrottle:
         return SharedThrottle(self._backend, self.prefix, self.max_wait_s)
@@ -237,13 +259,57 @@ class SharedThrottle:
     def _key(self, rule_key: str) -> str:
         return f"throttle:{self.prefix}:{rule_key}"
 
+    @staticmethod
+    def _mine(rule_key: str) -> tuple[str, int]:
+        """Holds are the calling task's: giving up a wait never releases another send's gate
+        (so `release` is called by the task that called `acquire`, as a channel's send does)."""
+        return rule_key, id(asyncio.current_task())
+
+    def hold_s(self, period: float) -> float:
+        """How long a taken gate stays shut without a renewal (a send in flight renews it)."""
+        return period + 3 * self.RENEW_S
+
+    async def _keep(self, rule_key: str, hold: _Hold, hold_s: float) -> None:
+        """Renew our gate every RENEW_S until the send is done; note when it is lost.
+
+        Never longer than MAX_SEND_S: a send lasts seconds (its request has timeouts), and
+        a hold nobody releases must not keep a chat shut for good."""
+        until = time.monotonic() + self.MAX_SEND_S
+        while time.monotonic() < until:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(hold.done.wait(), self.RENEW_S)
+            if hold.done.is_set():
+                return
+            started = time.monotonic()
+            try:
+                ours = await self._backend().ungate(self._key(rule_key), hold.token, hold_s)
+            except Exception:
+                log.warning("could not renew the %s gate %s", self.prefix, rule_key, exc_info=True)
+                continue
+            if not ours:
+                hold.sure = float("-inf")
+                return
+            hold.sure = started
+        log.warning(
+            "%s gate %s held %.0fs; no longer renewed", self.prefix, rule_key, self.MAX_SEND_S
+        )
+
     async def acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
         """Take every rule's gate or token (see Throttle); call `release` after the send.
 
         Gates first (waiting for a chat costs nothing else), then the buckets, busiest first:
         when a later bucket refuses, a token already taken is spent, and wasting 1/30 s of the
-        platform's budget is cheaper than a chat's whole second.
+        platform's budget is cheaper than a chat's whole second. Last, every gate must still
+        be surely ours with `period` to spare: a request that went out later could arrive
+        less than `period` before another process's, which may take the gate once it expires.
         """
+        try:
+            return await self._acquire(rules)
+        except BaseException:  # cancelled while waiting: no gate may stay held and renewed
+            await self.release(rules, sent=False)
+            raise
+
+    async def _acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
         from core.ratelimit.base import Limit
 
         gates = [(k, p) for k, n, p in rules if n == 1]
@@ -251,13 +317,16 @@ class SharedThrottle:
         waited = 0.0
         for rule_key, period in gates:
             token = uuid.uuid4().hex
+            hold_s = self.hold_s(period)
             while True:
-                left = await self._backend().gate(self._key(rule_key), token, self.HOLD_S)
+                started = time.monotonic()
+                left = await self._backend().gate(self._key(rule_key), token, hold_s)
                 if left <= 0:
-                    self._held[rule_key] = token
+                    hold = self._held[self._mine(rule_key)] = _Hold(token, started)
+                    hold.keeper = asyncio.create_task(self._keep(rule_key, hold, hold_s))
                     break
-                # more than `period` left: a send is in flight (it holds the gate for HOLD_S
-                # until it ends), look again soon; else the gate opens in `left`
+                # more than `period` left: a send is in flight (it holds the gate for hold_s
+                # and renews it until it ends), look again soon; else the gate opens in `left`
                 in_flight = left > period
                 step = self.POLL_S if in_flight else left
                 if waited + step > self.max_wait_s:
@@ -277,20 +346,40 @@ class SharedThrottle:
                     wait, key = max(decision.retry_after_s, 0.001), rule_key
                     break
             if wait <= 0:
-                return 0.0, ""
+                break
             if wait > self.max_wait_s:
                 await self.release(rules, sent=False)
                 return wait, key
             await asyncio.sleep(wait)
+        now = time.monotonic()
+        for rule_key, period in gates:
+            hold = self._held.get(self._mine(rule_key))
+            # sure until hold.sure + hold_s; the request must arrive `period` before that,
+            # and RENEW_S is left for the awaits between here and the request going out
+            if hold is None or now - hold.sure > self.hold_s(period) - period - self.RENEW_S:
+                log.info("%s gate %s not surely ours any more; not sending", self.prefix, rule_key)
+                await self.release(rules, sent=False)
+                return self.POLL_S, rule_key
+        return 0.0, ""
 
     async def release(self, rules: list[tuple[str, int, float]], *, sent: bool = True) -> None:
         """The send is over: each gate we hold opens `period` from now (at once if nothing
         was sent)."""
         for rule_key, limit, period in rules:
-            token = self._held.pop(rule_key, None) if limit == 1 else None
-            if token is None:
+            hold = self._held.pop(self._mine(rule_key), None) if limit == 1 else None
+            if hold is None:
                 continue
+            hold.done.set()
+            if hold.keeper is not None:
+                # a renewal under way finishes first (cancelling a Redis call in the middle
+                # once left a send waiting here for good), then ours is the last word
+                finished, _ = await asyncio.wait({hold.keeper}, timeout=self.RENEW_S * 5)
+                if not finished:
+                    hold.keeper.cancel()
             try:
-                await self._backend().ungate(self._key(rule_key), token, period if sent else 0)
-            except Exception:  # the send's outcome matters more; the gate ends by HOLD_S
+                await asyncio.wait_for(
+                    self._backend().ungate(self._key(rule_key), hold.token, period if sent else 0),
+                    self.RENEW_S * 5,
+                )
+            except Exception:  # the send's outcome matters more; the gate ends by hold_s
                 log.warning("could not reopen the %s gate %s", self.prefix, rule_key, exc_info=True)

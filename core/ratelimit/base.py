@@ -73,8 +73,10 @@ class Backend(Protocol):
         """Take the one-at-a-time gate `key` for `hold_s`: 0 when taken, else its seconds left."""
         ...
 
-    async def ungate(self, key: str, token: str, after_s: float) -> None:
-        """Our gate `key` (held with `token`) opens again `after_s` from now (0: at once)."""
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        """Our gate `key` (held with `token`) opens again `after_s` from now (0: at once).
+
+        Returns whether we still held it (False: it expired and may be someone else's)."""
         ...
 
     async def reset(self, key: str) -> None: ...

@@ -82,10 +82,13 @@ class MemoryBackend:
         self._gates[key] = (token, now + hold_s)
         return 0.0
 
-    async def ungate(self, key: str, token: str, after_s: float) -> None:
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        now = self._clock()
         held = self._gates.get(key)
-        if held is not None and held[0] == token:
-            self._gates[key] = (token, self._clock() + after_s)
+        if held is None or held[0] != token or held[1] <= now:
+            return False
+        self._gates[key] = (token, now + after_s)
+        return True
 
     def _evict(self, now: float) -> None:
         """Forget idle keys so an attacker rotating keys cannot grow memory without bound."""

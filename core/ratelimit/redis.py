@@ -83,7 +83,7 @@ end
 return math.max(redis.call('PTTL', KEYS[1]), 1)
 """
 
-# KEYS[1]=gate ARGV: token, after_ms: only the holder moves its gate's opening
+# KEYS[1]=gate ARGV: token, after_ms: only the holder moves its gate's opening; 1 if held
 _UNGATE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   if tonumber(ARGV[2]) > 0 then
@@ -91,6 +91,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   else
     redis.call('DEL', KEYS[1])
   end
+  return 1
 end
 return 0
 """
@@ -132,10 +133,11 @@ class RedisBackend:
         )
         return int(left_ms) / 1000
 
-    async def ungate(self, key: str, token: str, after_s: float) -> None:
-        await self._scripts["ungate"](
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        held = await self._scripts["ungate"](
             keys=[f"{self._prefix}gate:{key}"], args=[token, max(0, int(after_s * 1000))]
         )
+        return bool(held)
 
     async def reset(self, key: str) -> None:
         names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate")]

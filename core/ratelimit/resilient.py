@@ -55,8 +55,8 @@ class ResilientBackend:
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         return await self._either(lambda backend: backend.gate(key, token, hold_s))
 
-    async def ungate(self, key: str, token: str, after_s: float) -> None:
-        await self._either(lambda backend: backend.ungate(key, token, after_s))
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        return await self._either(lambda backend: backend.ungate(key, token, after_s))
 
     async def reset(self, key: str) -> None:
         await self.fallback.reset(key)

@@ -1,0 +1,154 @@
+"""The shared per-chat gate: one send at a time per chat across processes, the next a
+period after the previous one ended, and a gate whose holder died opens within seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from core.channels.base import SharedThrottle
+from core.ratelimit import MemoryBackend
+
+PERIOD = 0.3
+RULES = [("all", 30, 1.0), ("chat:7", 1, PERIOD)]
+
+
+def throttle(backend: MemoryBackend, renew_s: float = 0.05) -> SharedThrottle:
+    """One process's throttle over a backend shared with others (Redis in production)."""
+    made = SharedThrottle(lambda: backend, "telegram", max_wait_s=0.2)
+    made.RENEW_S = renew_s  # hold = period + 3 renewals: 0.45 s here
+    return made
+
+
+async def take_within(t: SharedThrottle, seconds: float) -> float:
+    """Keep asking for the gate (as the dispatcher would) until taken; returns how long."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        wait, _key = await t.acquire(RULES)
+        if wait == 0:
+            return time.monotonic() - started
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"gate not taken within {seconds}s")
+
+
+async def test_next_send_starts_a_period_after_the_previous_one_ended() -> None:
+    shared = MemoryBackend()
+    a, b = throttle(shared), throttle(shared)
+    assert await a.acquire(RULES) == (0.0, "")
+    wait, key = await b.acquire(RULES)
+    assert key == "chat:7" and wait > 0  # a's send is in flight
+    await a.release(RULES)
+    waited = await take_within(b, 2.0)
+    assert PERIOD - 0.02 <= waited < PERIOD + 0.2
+    await b.release(RULES)
+
+
+async def test_a_long_send_keeps_its_gate() -> None:
+    shared = MemoryBackend()
+    a, b = throttle(shared), throttle(shared)
+    assert await a.acquire(RULES) == (0.0, "")
+    hold_s = a.hold_s(PERIOD)
+    deadline = time.monotonic() + 3 * hold_s  # a's send lasts three holds: renewed
+    while time.monotonic() < deadline:
+        wait, key = await b.acquire(RULES)
+        assert (wait > 0, key) == (True, "chat:7")
+        await asyncio.sleep(0.05)
+    await a.release(RULES)
+    await take_within(b, 2.0)
+    await b.release(RULES)
+
+
+async def test_a_dead_holders_gate_opens_within_its_hold() -> None:
+    """kill -9 mid-send: nobody renews nor releases the gate; it opens after one hold,
+    not after a fixed long time (the 30 s that kept a taken-over chat waiting)."""
+    shared = MemoryBackend()
+    dead, b = throttle(shared), throttle(shared)
+    assert await dead.acquire(RULES) == (0.0, "")
+    for hold in dead._held.values():  # the process is gone: its renewals stop
+        assert hold.keeper is not None
+        hold.keeper.cancel()
+    dead._held.clear()
+    waited = await take_within(b, 3.0)
+    assert waited <= dead.hold_s(PERIOD) + 0.2
+    await b.release(RULES)
+
+
+class LosingBackend(MemoryBackend):
+    """A backend on which renewals find the gate gone (our loop stalled past the hold)."""
+
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        await super().ungate(key, token, 0)
+        return False
+
+
+async def test_a_gate_lost_before_the_request_goes_out_means_no_send() -> None:
+    shared = LosingBackend()
+    t = throttle(shared)
+    t.max_wait_s = 1.0
+    # the overall bucket is empty for longer than a renewal: the keeper runs meanwhile
+    rules = [("all", 2, 0.5), ("chat:7", 1, PERIOD)]
+    assert await t.acquire(rules) == (0.0, "")
+    await t.release(rules)
+    wait, key = await t.acquire(rules)
+    assert (key, wait) == ("chat:7", t.POLL_S)
+    assert t._held == {}
+
+
+async def test_cancelled_while_waiting_leaves_no_gate_held() -> None:
+    shared = MemoryBackend()
+    t, other = throttle(shared), throttle(shared)
+    t.max_wait_s = 30.0
+    overall = ("all", 2, 10.0)
+    assert await other.acquire([overall]) == (0.0, "")  # the only token: t waits ~5 s
+    task = asyncio.create_task(t.acquire([("chat:7", 1, PERIOD), overall]))
+    await asyncio.sleep(0.1)
+    assert [key for key, _task in t._held] == ["chat:7"]  # gate taken, waiting for the bucket
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert t._held == {}
+    assert await shared.gate("throttle:telegram:chat:7", "x", 1.0) == 0.0  # open again
+
+
+async def test_giving_up_a_wait_never_opens_another_sends_gate() -> None:
+    """Two sends to one chat in one process: the one that gives up leaves the other's
+    gate shut (holds belong to the task that took them)."""
+    shared = MemoryBackend()
+    t = throttle(shared)
+    taken, finish = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        assert await t.acquire(RULES) == (0.0, "")
+        taken.set()
+        await finish.wait()
+        await t.release(RULES)
+
+    task = asyncio.create_task(holder())
+    await taken.wait()
+    wait, key = await t.acquire(RULES)  # waits max_wait_s, then gives up
+    assert key == "chat:7" and wait > 0
+    assert await shared.gate("throttle:telegram:chat:7", "other", 1.0) > PERIOD  # still in flight
+    finish.set()
+    await task
+
+
+class SlowBackend(MemoryBackend):
+    """Each renewal or reopening takes a while (a loaded Redis)."""
+
+    async def ungate(self, key: str, token: str, after_s: float) -> bool:
+        await asyncio.sleep(0.04)
+        return await super().ungate(key, token, after_s)
+
+
+async def test_release_waits_for_a_renewal_under_way_and_has_the_last_word() -> None:
+    shared = SlowBackend()
+    t = throttle(shared)
+    assert await t.acquire(RULES) == (0.0, "")
+    await asyncio.sleep(t.RENEW_S + 0.01)  # a renewal is in the middle of its call
+    started = time.monotonic()
+    await t.release(RULES)  # by the task that acquired (holds are per task)
+    assert time.monotonic() - started < 0.5
+    left = await shared.gate("throttle:telegram:chat:7", "other", 1.0)
+    assert 0 < left <= PERIOD  # opens a period after the send, not a hold later
