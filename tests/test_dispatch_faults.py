@@ -151,3 +151,40 @@ async def test_a_pass_takes_a_few_rows_per_destination(app, receiver) -> None:
     claimed = await Delivery.filter(id__in=ids).values_list("destination_id", flat=True)
     assert sorted(claimed).count(claimed[0]) == 2 and len(claimed) == 4
     assert await worker.claim() == ids  # its own rows again, not more
+
+
+async def test_a_live_workers_destination_is_left_to_it(app, receiver) -> None:
+    """Rows of a chat another live worker is sending to are not claimed (the two would only
+    wait for each other's per-chat gate); once it is known dead they are."""
+    await _hooks(receiver, 2)
+    for i in range(5):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    config = replace(FAST, per_destination=2, lease_s=0.3)
+    alive = Dispatcher(app, config, worker_id="alive")
+    other = Dispatcher(app, config, worker_id="other")
+    await alive.refresh_claims()
+    mine = await alive.claim(destinations=1)
+    [dest] = set(await Delivery.filter(id__in=mine).values_list("destination_id", flat=True))
+    assert len(mine) == 2  # one destination, two rows: the cap
+    theirs = await other.claim()
+    assert len(theirs) == 2
+    assert set(await Delivery.filter(id__in=theirs).values_list("destination_id", flat=True)) == {
+        d for d in await Delivery.all().values_list("destination_id", flat=True) if d != dest
+    }
+    await asyncio.sleep(0.35)  # alive fell silent: its rows and its chat are taken over
+    later = await other.claim(skip_rows=theirs)
+    assert set(mine) <= set(later)
+
+
+async def test_claim_skips_what_this_worker_has_in_flight(app, receiver) -> None:
+    await _hooks(receiver, 3)
+    for i in range(3):
+        await app.alerts.create_manual(f"Acme TGE {i}", "", "")
+    worker = Dispatcher(app, replace(FAST, per_destination=1), worker_id="w")
+    first = await worker.claim(destinations=2)
+    busy = set(await Delivery.filter(id__in=first).values_list("destination_id", flat=True))
+    assert len(first) == 2 and len(busy) == 2
+    more = await worker.claim(destinations=5, skip_rows=first, skip_destinations=busy)
+    assert len(more) == 1 and not set(more) & set(first)
+    taken = await Delivery.filter(id__in=more).values_list("destination_id", flat=True)
+    assert not busy & set(taken)

@@ -42,6 +42,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -495,6 +496,31 @@ class SentMarks:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def written(self) -> None:
+        """Wait for the marks handed in so far only: other senders' later marks keep the
+        writes going, and one destination must not wait for all of them."""
+        self._spawn()
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class _Binder:
+    """Placeholders for one statement: `$n` on PostgreSQL, `?` (in order) on SQLite."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def among(self, values: Collection[Any], pg_type: str) -> str:
+        """`IN (…)` over `values` (not empty): one array parameter on PostgreSQL."""
+        if self.postgres:
+            return f"IN (SELECT unnest({self(list(values))}::{pg_type}[]))"
+        return f"IN ({', '.join(self(v) for v in values)})"
+
 
 class Dispatcher:
     """An App component: the loop that empties the outbox of instant deliveries."""
@@ -507,6 +533,8 @@ class Dispatcher:
         self.worker_id = worker_id or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.pauses = Pauses(app)
         self._wake = asyncio.Event()
+        self._slot_free = asyncio.Event()  # a destination finished sending: a slot is free
+        self._sending: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._listen_task: asyncio.Task[None] | None = None
         self._beat_task: asyncio.Task[None] | None = None
@@ -684,34 +712,55 @@ class Dispatcher:
         return time.monotonic() - self._beat_ok > self.config.lease_s / 2
 
     async def _run(self) -> None:
-        failures = 0
-        while not self._stopping:
-            try:
-                await self.marks.flush_pending()  # record kept sends before claiming again
-                done = await self.run_once()
-                self._recovered()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if self._fault(exc) is None:
-                    log.exception("dispatch pass failed")
-                    done = 0
-                else:
-                    failures += 1
-                    delay = min(self.config.outage_backoff_cap_s, 0.1 * 2**failures)
-                    await self._sleep(delay * (0.5 + 0.5 * random.random()))
-                    continue
-            if done:
-                continue  # there may be more due now
-            await self._sleep(self.config.poll_interval_s)
+        """Keep up to `concurrency` destinations sending: claim more as soon as one is done.
 
-    async def _sleep(self, seconds: float) -> None:
+        No pass waits for its slowest chat: a slot freed by one destination is filled at
+        once, so the platform's limits rather than the batches set the pace, and rows taken
+        over from a dead worker are picked up within a claim, not after a pass.
+        """
+        failures = 0
+        busy: dict[int, list[int]] = {}
+        try:
+            while not self._stopping:
+                # from here on, a poke or a destination finishing ends the next wait at once
+                self._wake.clear()
+                self._slot_free.clear()
+                try:
+                    await self.marks.flush_pending()  # record kept sends before claiming again
+                    claimed = await self._fill(busy)
+                    self._recovered()
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if self._fault(exc) is None:
+                        log.exception("dispatch pass failed")
+                        claimed = 0
+                    else:
+                        failures += 1
+                        delay = min(self.config.outage_backoff_cap_s, 0.1 * 2**failures)
+                        await self._sleep(delay * (0.5 + 0.5 * random.random()))
+                        continue
+                if claimed and len(busy) < self.config.concurrency:
+                    continue  # there may be more due now
+                await self._sleep(self.config.poll_interval_s, busy=bool(busy))
+        finally:
+            if self._sending:  # stopping: the sends in flight finish (stop() bounds the wait)
+                await asyncio.gather(*list(self._sending), return_exceptions=True)
+            await self.marks.drain()
+
+    async def _sleep(self, seconds: float, *, busy: bool = False) -> None:
+        """Wait for a poke, the poll interval or (`busy`) a destination to finish."""
         if self._stopping:
             return
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+        waits = [asyncio.ensure_future(self._wake.wait())]
+        if busy:
+            waits.append(asyncio.ensure_future(self._slot_free.wait()))
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waits:
+                waiter.cancel()
 
     # --- one pass ---------------------------------------------------------------------
 
@@ -719,84 +768,109 @@ class Dispatcher:
         channels = getattr(self.app, "channels", None)
         return channels.kinds() if channels is not None else []
 
-    async def claim(self, now: datetime | None = None, limit: int | None = None) -> list[int]:
-        """Take up to `limit` due instant rows for this worker; returns their ids."""
+    async def claim(
+        self,
+        now: datetime | None = None,
+        limit: int | None = None,
+        *,
+        destinations: int | None = None,
+        skip_rows: Collection[int] = (),
+        skip_destinations: Collection[int] = (),
+    ) -> list[int]:
+        """Take up to `limit` due instant rows for this worker; returns their ids.
+
+        At most `per_destination` rows of one destination, of at most `destinations`
+        destinations; `skip_rows` and `skip_destinations` are this worker's own in flight.
+        """
         kinds = self._kinds()
         if not kinds or self._fenced():
             return []
         now = now or now_utc()
+        per_dest = self.config.per_destination or limit or self.config.batch_size
+        if destinations is not None:
+            limit = limit or destinations * per_dest
         limit = limit or self.config.batch_size
         stale = now - timedelta(seconds=self.config.lease_s)
         if time.monotonic() < self._takeover_after:
             stale = datetime(1970, 1, 1, tzinfo=UTC)  # just back from an outage: not yet
         conn = connections.get("default")
         postgres = conn.capabilities.dialect == "postgres"
-        mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
-        # $1 now, $2 worker, $3 stale, $4 kinds, $5 limit, $6 candidates, $7 per destination
-        kinds_sql = (
-            "t.kind = ANY($4::text[])" if postgres else f"t.kind IN ({','.join('?' * len(kinds))})"
-        )
-        # A claimed row is taken over only from a worker known to be dead: its lease row
-        # (written by its heartbeat) expired or never existed, and the claim is older than
-        # one lease. A live worker's rows are never taken, however old the claim.
-        due = f"""
-            d.mode = 'instant' AND d.status IN ('pending', 'failed')
-            AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= {mark(1)})
-            AND (
-                d.claimed_by IS NULL OR d.claimed_by = {mark(2)}
-                OR (d.claimed_at < {mark(3)} AND NOT EXISTS (
-                    SELECT 1 FROM leases l
-                    WHERE l.name = '{WORKER_LEASE}' || d.claimed_by AND l.expires_at >= {mark(1)}
-                ))
+        p = _Binder(postgres)
+
+        def skipped(column: str, values: Collection[int]) -> str:
+            return f"AND {column} NOT {p.among(sorted(values), 'bigint')}" if values else ""
+
+        def due() -> str:
+            # A claimed row is taken over only from a worker known to be dead: its lease row
+            # (written by its heartbeat) expired or never existed, and the claim is older
+            # than one lease. A live worker's rows are never taken, however old the claim.
+            return f"""
+                d.mode = 'instant' AND d.status IN ('pending', 'failed')
+                AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= {p(now)})
+                AND (
+                    d.claimed_by IS NULL OR d.claimed_by = {p(self.worker_id)}
+                    OR (d.claimed_at < {p(stale)} AND NOT EXISTS (
+                        SELECT 1 FROM leases l
+                        WHERE l.name = '{WORKER_LEASE}' || d.claimed_by
+                        AND l.expires_at >= {p(now)}
+                    ))
+                )
+                {skipped("d.id", skip_rows)}
+            """
+
+        # Placeholders are bound in the order they appear (SQLite's are positional).
+        # At most `per_destination` rows of one chat per claim: a chat's backlog does not
+        # fill a batch, so abandoned rows are taken over soon. A destination whose rows a
+        # live worker holds is left to it (they would only wait for each other's per-chat
+        # gate); rows are locked and the due conditions re-checked where they are taken.
+        set_sql = f"claimed_at = {p(now)}, claimed_by = {p(self.worker_id)}"
+        candidates = f"""
+            SELECT d.id, d.destination_id FROM deliveries d
+            JOIN destinations t ON t.id = d.destination_id
+            WHERE {due()} AND t.kind {p.among(kinds, "text")}
+            {skipped("d.destination_id", skip_destinations)}
+            AND d.destination_id NOT IN (
+                SELECT o.destination_id FROM deliveries o
+                WHERE o.status IN ('pending', 'failed') AND o.claimed_by IS NOT NULL
+                AND o.claimed_by <> {p(self.worker_id)} AND o.claimed_at >= {p(stale)}
             )
+            ORDER BY d.id
+            LIMIT {p(max(limit, self.config.batch_size) * 4)}
         """
-        # At most `per_destination` rows of one chat per pass: a pass then lasts seconds,
-        # not one chat's whole backlog at 1 msg/s, so abandoned rows are taken over soon.
-        # The due conditions are repeated where rows are locked, so a row another worker
-        # claimed meanwhile is re-checked and skipped.
+        ranked = f"""
+            SELECT r.id FROM (
+                SELECT c.id, c.n, DENSE_RANK() OVER (ORDER BY c.first_id) AS k FROM (
+                    SELECT c0.id,
+                        ROW_NUMBER() OVER (PARTITION BY c0.destination_id ORDER BY c0.id) AS n,
+                        MIN(c0.id) OVER (PARTITION BY c0.destination_id) AS first_id
+                    FROM ({candidates}) c0
+                ) c
+            ) r
+            WHERE r.n <= {p(per_dest)} AND r.k <= {p(destinations or limit)}
+        """
         sql = f"""
-            UPDATE deliveries SET claimed_at = {mark(1)}, claimed_by = {mark(2)}
+            UPDATE deliveries SET {set_sql}
             WHERE id IN (
                 SELECT d.id FROM deliveries d
-                WHERE d.id IN (
-                    SELECT ranked.id FROM (
-                        SELECT c.id, ROW_NUMBER() OVER (
-                            PARTITION BY c.destination_id ORDER BY c.id) AS n
-                        FROM (
-                            SELECT d.id, d.destination_id FROM deliveries d
-                            JOIN destinations t ON t.id = d.destination_id
-                            WHERE {due} AND {kinds_sql}
-                            ORDER BY d.id
-                            LIMIT {mark(6)}
-                        ) c
-                    ) ranked
-                    WHERE ranked.n <= {mark(7)}
-                )
-                AND {due}
+                WHERE d.id IN ({ranked}) AND {due()}
                 ORDER BY d.id
-                LIMIT {mark(5)}
+                LIMIT {p(limit)}
                 {"FOR UPDATE OF d SKIP LOCKED" if postgres else ""}
             )
             RETURNING id
         """
-        per_dest = self.config.per_destination or limit
         if postgres:
-            params: list[Any] = [now, self.worker_id, stale, kinds, limit, limit * 4, per_dest]
             async with in_transaction() as tx:
-                rows = await tx.execute_query_dict(sql, params)
+                rows = await tx.execute_query_dict(sql, p.values)
         else:
             # SQLite: one worker by design, and the statement is atomic; no row lock needed
-            due_params = [now, self.worker_id, stale, now]  # in the order the marks appear
-            params = [now, self.worker_id, *due_params, *kinds, limit * 4, per_dest]
-            params += [*due_params, limit]
-            rows = await conn.execute_query_dict(sql, params)
+            rows = await conn.execute_query_dict(sql, p.values)
         return sorted(int(r["id"]) for r in rows)
 
-    async def run_once(self) -> int:
-        """Claim one batch and send it; returns how many rows were handled."""
-        ids = await self.claim()
-        if not ids:
-            return 0
+    async def _load(
+        self, ids: list[int]
+    ) -> tuple[dict[int, Destination], dict[int, AlertMessage], dict[int, list[Delivery]]]:
+        """Claimed rows by destination, with their destinations and rendered messages."""
         rows = await Delivery.filter(id__in=ids, claimed_by=self.worker_id).order_by("id")
         # a batch holds few alerts and destinations: load each once (not once per row) and
         # render each alert once for all of its destinations
@@ -806,6 +880,14 @@ class Dispatcher:
         by_dest: dict[int, list[Delivery]] = defaultdict(list)
         for row in rows:
             by_dest[row.destination_id].append(row)
+        return dests, messages, by_dest
+
+    async def run_once(self) -> int:
+        """Claim one batch and send it; returns how many rows were handled."""
+        ids = await self.claim()
+        if not ids:
+            return 0
+        dests, messages, by_dest = await self._load(ids)
         sem = asyncio.Semaphore(self.config.concurrency)
 
         async def one_destination(dest_id: int, batch: list[Delivery]) -> None:
@@ -817,7 +899,48 @@ class Dispatcher:
             await asyncio.gather(*(one_destination(d, b) for d, b in by_dest.items()))
         finally:
             await self.marks.drain()
-        return len(rows)
+        return sum(len(b) for b in by_dest.values())
+
+    async def _fill(self, busy: dict[int, list[int]]) -> int:
+        """Claim rows for the free slots and start sending them; returns how many rows.
+
+        `busy` maps each destination this worker is sending to now to its claimed row ids;
+        a destination leaves it once its rows are sent and their sent marks written, so
+        nothing of ours that is in flight or unrecorded is claimed again.
+        """
+        free = self.config.concurrency - len(busy)
+        if free <= 0:
+            return 0
+        ids = await self.claim(
+            destinations=free,
+            skip_rows=[i for row_ids in busy.values() for i in row_ids],
+            skip_destinations=busy.keys(),
+        )
+        if not ids:
+            return 0
+        dests, messages, by_dest = await self._load(ids)
+        for dest_id, batch in by_dest.items():
+            busy[dest_id] = [r.id for r in batch]
+            task = asyncio.create_task(self._one_destination(dests[dest_id], batch, messages))
+            self._sending.add(task)
+            task.add_done_callback(lambda t, d=dest_id: self._done(t, d, busy))
+        return sum(len(b) for b in by_dest.values())
+
+    def _done(self, task: asyncio.Task[None], dest_id: int, busy: dict[int, list[int]]) -> None:
+        self._sending.discard(task)
+        busy.pop(dest_id, None)
+        self._slot_free.set()
+
+    async def _one_destination(
+        self, dest: Destination, rows: list[Delivery], messages: dict[int, AlertMessage]
+    ) -> None:
+        try:
+            if not self._stopping:  # stopping: leave it claimed; stop() releases it
+                await self._send_destination(dest, rows, messages)
+        except Exception:
+            log.exception("delivery to destination %s failed", dest.id)
+        finally:
+            await self.marks.written()  # recorded (or kept) before its rows are ours to claim
 
     async def _send_destination(
         self, dest: Destination, rows: list[Delivery], messages: dict[int, AlertMessage]
