@@ -568,6 +568,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
             )
 
         result = asyncio.run(bench_delivery(unthrottled))
+    elif args.what == "workers":
+        from core.alerts.workers_bench import BenchUnavailable, bench_workers
+
+        try:
+            result = asyncio.run(bench_workers(workers=args.workers, chats=args.chats))
+        except BenchUnavailable as exc:
+            print(f"bench workers: {exc}", file=sys.stderr)
+            return 2
     elif args.what == "links":
         from core.linkguard.bench import bench_links
 
@@ -829,6 +837,7 @@ def parser() -> argparse.ArgumentParser:
             "companies",
             "memory",
             "latency",
+            "workers",
         ],
         help="what to measure",
     )
@@ -854,6 +863,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--poll-interval", type=int, default=2, help="the exchange feed's interval, s (latency)"
     )
+    sp.add_argument(
+        "--workers", type=int, default=4, help="worker processes sharing the limits (workers)"
+    )
+    sp.add_argument("--chats", type=int, default=60, help="Telegram chats to send to (workers)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.set_defaults(func=cmd_bench)
     return p

@@ -34,21 +34,32 @@ log = logging.getLogger(__name__)
 TOKEN = "100000:BENCH-token"
 
 
-def _fake_telegram_child(ports: Any, stop: Any) -> None:
-    """Child process: just enough Bot API for sendMessage; answers at once, counts."""
+def _fake_telegram_child(ports: Any, stop: Any, delay_s: float = 0.0) -> None:
+    """Child process: just enough Bot API for sendMessage; counts, and records arrivals.
+
+    Each sendMessage is recorded when it arrives (chat, alert id from its feedback button,
+    wall clock: when Telegram counts it against the chat's limit) and answered `delay_s`
+    later (a slow Telegram keeps sends in flight, as the real one does under load).
+    """
+    import json
+
     from aiohttp import web
 
     sent = 0
     ids = itertools.count(1)
+    arrivals: list[tuple[str, int | None, float]] = []
 
     async def handle(request: web.Request) -> web.Response:
         nonlocal sent
         method = request.match_info["method"]
-        await request.read()
+        form = await request.post()
         if method == "getMe":
             result: Any = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
         elif method == "sendMessage":
+            arrivals.append((str(form.get("chat_id")), _alert_of(form, json), time.time()))
             sent += 1
+            if delay_s:
+                await asyncio.sleep(delay_s)
             result = {
                 "message_id": next(ids),
                 "date": int(time.time()),
@@ -68,21 +79,37 @@ def _fake_telegram_child(ports: Any, stop: Any) -> None:
         await site.start()
         ports.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
         await asyncio.to_thread(stop.wait)
-        ports.put(sent)
+        ports.put((sent, arrivals))
         await runner.cleanup()
 
     asyncio.run(main())
 
 
+def _alert_of(form: Any, json: Any) -> int | None:
+    """The alert id a message carries (its feedback button's callback data, `fb:<id>:…`)."""
+    try:
+        markup = json.loads(str(form.get("reply_markup") or "{}"))
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = str(button.get("callback_data") or "")
+                if data.startswith("fb:"):
+                    return int(data.split(":")[1])
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return None
+
+
 class _FakeTelegramProcess:
-    def __init__(self) -> None:
+    def __init__(self, delay_s: float = 0.0) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._queue = ctx.Queue()
         self._stop = ctx.Event()
         self._proc = ctx.Process(
-            target=_fake_telegram_child, args=(self._queue, self._stop), daemon=True
+            target=_fake_telegram_child, args=(self._queue, self._stop, delay_s), daemon=True
         )
         self.sent = 0
+        # (chat id, alert id, arrival wall clock) of every sendMessage, after stop()
+        self.arrivals: list[tuple[str, int | None, float]] = []
 
     async def start(self) -> str:
         self._proc.start()
@@ -92,7 +119,7 @@ class _FakeTelegramProcess:
     async def stop(self) -> None:
         self._stop.set()
         with contextlib.suppress(Exception):
-            self.sent = await asyncio.to_thread(self._queue.get, True, 10)
+            self.sent, self.arrivals = await asyncio.to_thread(self._queue.get, True, 30)
         await asyncio.to_thread(self._proc.join, 10)
 
 
@@ -140,7 +167,9 @@ async def _run(
     owner = await User.create(username=f"bench-{tag}")
     await Destination.bulk_create(
         [
-            Destination(owner=owner, kind=DestinationKind.TELEGRAM, address=f"{tag}{i}")
+            Destination(
+                owner=owner, kind=DestinationKind.TELEGRAM, address=f"{tag}{i}", verified=True
+            )
             for i in range(destinations)
         ]
     )

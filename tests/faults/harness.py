@@ -90,6 +90,9 @@ class Deployment:
             "DISPATCH_LEASE_S": str(LEASE_S),
             "SHUTDOWN_GRACE_S": "10",
             "LOG_LEVEL": "WARNING",
+            # loopback only, and no catalogue load competing for the CPU at start-up
+            "DEFAULT_SOURCES": "false",
+            "DEFAULT_COMPANIES": "false",
             "PYTHONPATH": str(ROOT),
         }
         if self.redis is not None:
