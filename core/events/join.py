@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -184,13 +185,22 @@ def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:
     case) in text."""
     if not text:
         return False
+    low = _folded(text)
     for tick in tickers:
+        if f" {tick.lower()} " not in low:
+            continue  # (cheap: most events' tickers are nowhere in the text)
         if re.search(rf"(?<![\w$])\$?{re.escape(tick)}(?!\w)", text) or re.search(
             rf"(?<![\w$])\${re.escape(tick)}(?!\w)", text, re.IGNORECASE
         ):
             return True
-    low = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    return any(len(n) >= MIN_FUZZY_NAME and f" {n} " in f" {low} " for n in names)
+    return any(len(n) >= MIN_FUZZY_NAME and f" {n} " in low for n in names)
+
+
+@lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    """Text as names are compared: lower case, runs of other characters one space, padded
+    (one item's text is checked against every candidate event: fold it once)."""
+    return f" {re.sub(r'[^a-z0-9]+', ' ', text.lower())} "
 
 
 def names_in_headline(names: Iterable[str], tickers: Iterable[str], headline: str) -> bool:
@@ -198,8 +208,9 @@ def names_in_headline(names: Iterable[str], tickers: Iterable[str], headline: st
     "raises $15 million"), in a headline."""
     if mentions((), tickers, headline):
         return True
+    low = _folded(headline)
     for name in names:
-        if len(name) < MIN_FUZZY_NAME:
+        if len(name) < MIN_FUZZY_NAME or f" {name} " not in low:
             continue
         spaced = r"[^A-Za-z0-9]*".join(re.escape(w) for w in name.split())
         for m in re.finditer(rf"(?<![A-Za-z0-9]){spaced}(?![A-Za-z0-9])", headline, re.I):
