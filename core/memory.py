@@ -12,10 +12,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import os
 from functools import lru_cache
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+M_ARENA_MAX = -8  # glibc mallopt parameter
+SERVICE_ARENAS = 2  # see limit_malloc_arenas
 
 
 @lru_cache(maxsize=1)
@@ -40,4 +44,23 @@ def release_free_memory() -> bool:
         return bool(libc.malloc_trim(0))
     except Exception:  # pragma: no cover - a libc without a usable malloc_trim
         log.debug("malloc_trim failed", exc_info=True)
+        return False
+
+
+def limit_malloc_arenas(count: int = SERVICE_ARENAS) -> bool:
+    """At most `count` C heaps for the process's threads; True when set.
+
+    glibc gives threads their own heap (arena), up to eight per core, and each keeps its
+    own free pages: the database, executor and log threads of a service left ~6 MB
+    resident at 50,000 companies (bench memory) that one shared heap reuses. Those threads
+    seldom allocate at the same moment, so sharing costs no measurable time. Called before
+    the service starts its threads; an operator's MALLOC_ARENA_MAX wins.
+    """
+    libc = _glibc()
+    if libc is None or not hasattr(libc, "mallopt") or os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        return bool(libc.mallopt(M_ARENA_MAX, count))
+    except Exception:  # pragma: no cover - a libc without a usable mallopt
+        log.debug("mallopt failed", exc_info=True)
         return False

@@ -190,6 +190,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not app.components:
         print(f"{args.command}: nothing to run (no component is configured for it)")
         return 0
+    from core.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before the service's threads (database, executor) allocate
     app.on_start(_seed_and_greet(args.command))
     asyncio.run(run_until_signalled(app))
     return 0
