@@ -679,3 +679,23 @@ def test_unseen_companies(title: str, is_tge: bool) -> None:
     a = ScoringEngine(UNSEEN).analyze(title, "", published=datetime(2024, 6, 1))
     assert (a.confidence >= 0.5) is is_tge, a.explanation
     assert abs(a.confidence - 0.5) >= 0.15  # clear margins, not coin flips
+
+
+def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
+    """The automaton searches UTF-8 bytes; where the text is not ASCII its byte offsets are
+    mapped back to the character offsets the rest of the engine reads."""
+    import ahocorasick_rs
+
+    from core.scoring.engine import _char_offsets
+
+    patterns = [" société générale ", " token ", " générale ", " zro ", " ünï "]
+    low = " la société générale  lance son token  zro  ünï token ünï "
+    by_chars = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(low, overlapping=True)
+    by_bytes = ahocorasick_rs.BytesAhoCorasick([p.encode() for p in patterns])
+    assert len(by_chars) == 7
+    assert _char_offsets(low, by_bytes) == by_chars
+    engine = ScoringEngine([CompanySpec(1, "Société Générale Chain", ("Société Générale",))])
+    a = engine.analyze(
+        "Société Générale lance son token SGX", "Le token SGX sera généré le 3 mars."
+    )
+    assert [c["matched"] for c in a.companies] == ["Société Générale"]

@@ -388,8 +388,11 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
                 held.append(entry)
             else:
                 table[key] = [held, entry]
-    automaton = ahocorasick_rs.AhoCorasick(
-        list(table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD, store_patterns=False
+    # Over UTF-8 bytes: the str automaton maps every byte offset of the text to a character
+    # offset on each search (a pass over the whole item); on ASCII text, nearly every item
+    # once normalised, the byte offsets are the character offsets (see _char_offsets).
+    automaton = ahocorasick_rs.BytesAhoCorasick(
+        (key.encode() for key in table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD
     )
     # Company patterns act through their entry (or list of entries) as is: no new object per
     # pattern (tens of thousands of fresh tuples would make the garbage collector walk the heap).
@@ -511,7 +514,10 @@ class ScoringEngine:
 
         actions = snap.actions
         symbols = snap.symbols
-        matches = snap.automaton.find_matches_as_indexes(low, overlapping=True)
+        if low.isascii():
+            matches = snap.automaton.find_matches_as_indexes(low.encode(), overlapping=True)
+        else:
+            matches = _char_offsets(low, snap.automaton)
         lang = detect_language(marked, low)
         if not matches and lang == EN and "$" not in cased and "(" not in marked:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
@@ -738,6 +744,27 @@ class ScoringEngine:
             project,
             lang,
         )
+
+
+def _char_offsets(low: str, automaton: Any) -> list[tuple[int, int, int]]:
+    """The automaton's matches in a text that is not ASCII, with character offsets.
+
+    Every pattern begins and ends with a space, so each byte offset found is a character
+    boundary: the character offset is the length of the text decoded up to it, counted once
+    along the text for all the offsets in order.
+    """
+    raw = low.encode()
+    found = automaton.find_matches_as_indexes(raw, overlapping=True)
+    if not found:
+        return found
+    chars: dict[int, int] = {0: 0}
+    last_b = 0  # not "last_b = last_c = 0": Cython 3.3 leaves last_c unset (a crash)
+    last_c = 0
+    for b in sorted({x for _pi, s, e in found for x in (s, e)}):
+        last_c += len(raw[last_b:b].decode())
+        chars[b] = last_c
+        last_b = b
+    return [(pi, chars[s], chars[e]) for pi, s, e in found]
 
 
 def _rank_key(kv: tuple[_Ref, list[Any]]) -> tuple[float, int]:
