@@ -113,3 +113,13 @@ def test_engine_with_the_model_answers_as_the_model_alone(table: str) -> None:
         a = rules.analyze_rules(title, text, published=published)
         alone = model.apply(a, title, text, None, history, day)
         assert got.to_dict() == alone.to_dict(), item["id"]
+
+
+@pytest.mark.parametrize("conf", [0.0, -0.0, 0.123, 0.4567, 0.7, 1.0])
+def test_the_model_line_gives_the_rules_confidence_as_formatted(conf: float) -> None:
+    """The line is looked up per rules' confidence; any other value is formatted as before."""
+    model = load_model()
+    assert model is not None
+    a = model.apply(Analysis(conf, "low"), "", "no launch here")
+    [line] = [e["detail"] for e in a.explanation if e["signal"] == "model"]
+    assert line == f"{model.name}: calibrated probability (rules alone: {conf:.3f})"

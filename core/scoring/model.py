@@ -29,6 +29,11 @@ from typing import Any
 
 import ahocorasick_rs
 
+try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
+    import cython
+except ImportError:  # pragma: no cover - the source runs without Cython installed
+    cython = None
+
 from core.scoring.engine import Analysis
 from core.scoring.history import TokenHistory, item_tickers
 from core.scoring.text import SENT, clean, normalise, sentences_marked
@@ -442,7 +447,7 @@ class TGEModel:
         # values the engine gives): formatting a float per item costs more than a lookup.
         self._model_line = {
             i / 1000: f"{self.name}: calibrated probability (rules alone: {i / 1000:.3f})"
-            for i in range(1, 1001)
+            for i in range(1001)
         }
         cal = spec.get("calibration")
         if not isinstance(cal, dict):
@@ -474,9 +479,11 @@ class TGEModel:
         x1: float = xs[-1]
         if z >= x1:
             return ys[-1]
-        # bisect_right, on C doubles in the compiled build (bisect compares float objects)
-        lo = 0
-        hi = len(xs)
+        # bisect_right, on C doubles and indexes in the compiled build (bisect compares
+        # float objects)
+        lo: cython.Py_ssize_t = 0
+        hi: cython.Py_ssize_t = len(xs)
+        mid: cython.Py_ssize_t
         while lo < hi:
             mid = (lo + hi) // 2
             x1 = xs[mid]
@@ -608,9 +615,10 @@ class TGEModel:
                         "delta": math.copysign(max(abs(delta), 0.001), c),
                     }
                 )
-        line = self._model_line.get(a.confidence)  # none for 0.0, which may be -0.0
-        if line is None:
-            line = f"{self.name}: calibrated probability (rules alone: {a.confidence:.3f})"
+        rules_conf = a.confidence
+        line = self._model_line.get(rules_conf)
+        if line is None or (rules_conf == 0.0 and math.copysign(1.0, rules_conf) < 0.0):
+            line = f"{self.name}: calibrated probability (rules alone: {rules_conf:.3f})"
         head = {
             "signal": "model",
             "detail": line,
