@@ -515,11 +515,15 @@ class _Binder:
         self.values.append(value)
         return f"${len(self.values)}" if self.postgres else "?"
 
-    def among(self, values: Collection[Any], pg_type: str) -> str:
-        """`IN (…)` over `values` (not empty): one array parameter on PostgreSQL."""
+    def among(self, values: Collection[Any], pg_type: str, *, negate: bool = False) -> str:
+        """`IN (…)` (or `NOT IN`) over `values` (not empty); on PostgreSQL one array
+        parameter, `= ANY` / `<> ALL`, which the planner estimates from the values (an
+        `IN (SELECT unnest(…))` on the kinds made it guess 4 chats a kind and look each
+        chat's rows up one by one: 23 s for a claim over 20,000 queued rows)."""
         if self.postgres:
-            return f"IN (SELECT unnest({self(list(values))}::{pg_type}[]))"
-        return f"IN ({', '.join(self(v) for v in values)})"
+            array = f"{self(list(values))}::{pg_type}[]"
+            return f"<> ALL({array})" if negate else f"= ANY({array})"
+        return f"{'NOT IN' if negate else 'IN'} ({', '.join(self(v) for v in values)})"
 
 
 class Dispatcher:
@@ -798,7 +802,9 @@ class Dispatcher:
         p = _Binder(postgres)
 
         def skipped(column: str, values: Collection[int]) -> str:
-            return f"AND {column} NOT {p.among(sorted(values), 'bigint')}" if values else ""
+            if not values:
+                return ""
+            return f"AND {column} {p.among(sorted(values), 'bigint', negate=True)}"
 
         def due() -> str:
             # A claimed row is taken over only from a worker known to be dead: its lease row
