@@ -20,3 +20,18 @@ def test_numbers_from_arrivals() -> None:
 async def test_needs_postgresql() -> None:
     with pytest.raises(BenchUnavailable, match="PostgreSQL"):
         await bench_workers(database_url="sqlite://:memory:")
+
+
+async def test_unreachable_postgresql_is_one_clear_error_and_leaks_no_server() -> None:
+    """A start-up that fails half way stops what it had started (its private Redis)."""
+    import psutil
+
+    def servers() -> set[int]:
+        return {
+            p.pid for p in psutil.Process().children(recursive=True) if "redis" in p.name().lower()
+        }
+
+    before = servers()
+    with pytest.raises(BenchUnavailable, match="cannot reach the PostgreSQL"):
+        await bench_workers(database_url="postgres://postgres@127.0.0.1:1/test")
+    assert servers() == before

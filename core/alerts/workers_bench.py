@@ -106,6 +106,12 @@ def chat_numbers(arrivals: list[tuple[str, int | None, float]]) -> dict[str, Any
     return out
 
 
+async def _stop_process(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    await proc.wait()
+
+
 async def bench_workers(
     *,
     workers: int = 4,
@@ -141,11 +147,21 @@ async def bench_workers(
     retried: Counter[int] = Counter()
     errors: Counter[str] = Counter()
     log_tail = ""
-    with tempfile.TemporaryDirectory(prefix="tge-bench-workers-") as tmp:
+    # Each thing started is stopped by the stack, in reverse order, even when a later start
+    # fails: a failed start-up leaks no Redis server, fake Telegram or scratch database.
+    async with contextlib.AsyncExitStack() as started:
+        started.callback(lambda: [q.setLevel(lv) for q, lv in zip(quiet, levels, strict=True)])
+        tmp = started.enter_context(tempfile.TemporaryDirectory(prefix="tge-bench-workers-"))
         root = Path(tmp)
         redis_url, redis_proc = await _private_redis(root)
+        started.push_async_callback(_stop_process, redis_proc)
         telegram = await fake.start()
-        url, cleanup = await _scratch_database(base_url, tmp)
+        started.push_async_callback(fake.stop)
+        try:
+            url, cleanup = await _scratch_database(base_url, tmp)
+        except OSError as exc:
+            raise BenchUnavailable(f"cannot reach the PostgreSQL of DATABASE_URL: {exc}") from None
+        started.push_async_callback(cleanup)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))},
             "APP_ENV": "test",
@@ -160,6 +176,7 @@ async def bench_workers(
             "LOG_LEVEL": "WARNING",
         }
         app = create_app(Settings.from_env({**env, "DATA_DIR": str(root / "seed")}))
+        started.push_async_callback(app.stop)
         await app.open()  # migrates once, before any worker starts
         try:
             # one Telegram user per chat, who owns it (proven) and subscribed it to all
@@ -255,14 +272,6 @@ async def bench_workers(
                 if p.returncode is None:
                     p.kill()
                     await p.wait()
-            await app.stop()
-            await cleanup()
-            await fake.stop()
-            with contextlib.suppress(ProcessLookupError):
-                redis_proc.kill()
-            await redis_proc.wait()
-            for q, level in zip(quiet, levels, strict=True):
-                q.setLevel(level)
     copies = Counter((alert, chat) for chat, alert, _t in fake.arrivals)
     delivered = set(copies) & expected
     result: dict[str, Any] = {
