@@ -232,19 +232,25 @@ async def notify_owner(app: Any, lost: Destination, reason: str) -> bool:
     told = False
     for user_id in dict.fromkeys([lost.owner_id, *subscribers]):
         for target in await _private_targets(user_id, lost):
-            channel = await registry.ready(target.kind)
-            if channel is None:
-                continue
-            try:
-                outcome = await channel.send(target, notice)
-            except Exception:
-                log.exception("notice about destination %s failed", lost.id)
-                continue
-            if outcome.kind == OutcomeKind.SENT:
+            if await _send_notice(registry, target, notice, f"notice about destination {lost.id}"):
                 log.info("admin %s of destination %s told by %s", user_id, lost.id, target.kind)
                 told = True
                 break
     return told
+
+
+async def _send_notice(registry: Any, target: Destination, notice: Notice, what: str) -> bool:
+    """One private notice through its channel; True when it went out. A channel that is not
+    ready or fails is logged and skipped, so the caller can try the user's next chat."""
+    channel = await registry.ready(target.kind)
+    if channel is None:
+        return False
+    try:
+        outcome = await channel.send(target, notice)
+    except Exception:
+        log.exception("%s by %s failed", what, target.kind)
+        return False
+    return outcome.kind == OutcomeKind.SENT
 
 
 def _direct_message(ident: Identity) -> Destination | None:
@@ -303,19 +309,8 @@ async def notify_user(
     targets += await Destination.filter(
         owner_id=user_id, kind=DestinationKind.EMAIL, verified=True, rejected_reason=None
     )
-    sent = 0
-    for target in targets:
-        channel = await registry.ready(target.kind)
-        if channel is None:
-            continue
-        try:
-            outcome = await channel.send(target, notice)
-        except Exception:
-            log.exception("account notice to user %s by %s failed", user_id, target.kind)
-            continue
-        if outcome.kind == OutcomeKind.SENT:
-            sent += 1
-    return sent
+    what = f"account notice to user {user_id}"
+    return sum([await _send_notice(registry, target, notice, what) for target in targets])
 
 
 class SentJournal:

@@ -150,7 +150,8 @@ async def bench_workers(
     # Each thing started is stopped by the stack, in reverse order, even when a later start
     # fails: a failed start-up leaks no Redis server, fake Telegram or scratch database.
     async with contextlib.AsyncExitStack() as started:
-        started.callback(lambda: [q.setLevel(lv) for q, lv in zip(quiet, levels, strict=True)])
+        for logger, level in zip(quiet, levels, strict=True):
+            started.callback(logger.setLevel, level)
         tmp = started.enter_context(tempfile.TemporaryDirectory(prefix="tge-bench-workers-"))
         root = Path(tmp)
         redis_url, redis_proc = await _private_redis(root)
