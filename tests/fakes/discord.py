@@ -228,6 +228,31 @@ class FakeDiscord:
                 raise AssertionError(f"expected {n} channel message(s), got {len(found)}")
             await asyncio.sleep(0.01)
 
+    def _in_server(
+        self, guild_id: int | str, channel_id: int | str, user_id: int, permissions: str
+    ) -> dict[str, Any]:
+        """An interaction's channel and member fields when it comes from a server channel."""
+        return {
+            "channel": {
+                "id": str(channel_id),
+                "type": 0,
+                "guild_id": str(guild_id),
+                "name": f"channel-{channel_id}",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+            },
+            "member": {
+                "user": self.user(user_id),
+                "roles": [],
+                "joined_at": datetime.now(UTC).isoformat(),
+                "permissions": permissions,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+        }
+
     async def send_interaction(
         self,
         name: str,
@@ -267,24 +292,7 @@ class FakeDiscord:
                 data["data"]["guild_id"] = str(guild_id)  # as Discord marks a server's own
             data["guild_id"] = str(guild_id)
             data["context"] = 0
-            data["channel"] = {
-                "id": str(channel_id),
-                "type": 0,
-                "guild_id": str(guild_id),
-                "name": f"channel-{channel_id}",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-            }
-            data["member"] = {
-                "user": self.user(user_id),
-                "roles": [],
-                "joined_at": datetime.now(UTC).isoformat(),
-                "permissions": permissions,
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-            }
+            data.update(self._in_server(guild_id, channel_id, user_id, permissions))
         else:
             data["context"] = 1
             data["channel"] = {
@@ -327,24 +335,7 @@ class FakeDiscord:
         }
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
-            data["channel"] = {
-                "id": str(channel_id),
-                "type": 0,
-                "guild_id": str(guild_id),
-                "name": f"channel-{channel_id}",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-            }
-            data["member"] = {
-                "user": self.user(user_id),
-                "roles": [],
-                "joined_at": datetime.now(UTC).isoformat(),
-                "permissions": permissions,
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-            }
+            data.update(self._in_server(guild_id, channel_id, user_id, permissions))
         else:
             data["channel"] = {"id": str(channel_id), "type": 1, "recipients": [self.user(user_id)]}
             data["user"] = self.user(user_id)
