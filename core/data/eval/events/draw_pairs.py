@@ -5,6 +5,7 @@ Run from the repository root:
     python core/data/eval/events/draw_pairs.py > drawn.json          # pairs.jsonl's dev/test
     python core/data/eval/events/draw_pairs.py --final2               # the final2 split
     python core/data/eval/events/draw_pairs.py --final3               # the final3 split
+    python core/data/eval/events/draw_pairs.py --final4               # the final4 split
 
 The first (seed 20) drew the 168 dev/test pairs; the reader saw them shuffled
 (random.Random(7)), without `drawn_as`. `--final2` (seed 2612) draws new pairs that are not in
@@ -13,6 +14,9 @@ pairs.jsonl, for a final split nobody tuned on, and writes `pairs_final2_unlabel
 corpus items each pair is, and how it was drawn; not shown to the readers). `--final3` (seed
 3101) does the same with every pair of dev, test and final2 left out, after final2 had been
 measured and the joiner's mistakes on it seen: a clean split for the joiner fixed after that.
+`--final4` (seed 4406) draws after final3's measurement: every pair new, and in every pair at
+least one item that no earlier split (dev, test, final2, final3) showed anyone; no item of the
+scorer's final test split (core/data/model/final-test-ids.txt), which is never scored again.
 """
 
 import argparse
@@ -35,8 +39,20 @@ NEGATIVES = 70
 
 # --final2
 FINAL2_SEED = 2612
-SPLIT_SEEDS = {"final2": FINAL2_SEED, "final3": 3101}
-EARLIER = {"final2": ("dev", "test"), "final3": ("dev", "test", "final2")}
+SPLIT_SEEDS = {"final2": FINAL2_SEED, "final3": 3101, "final4": 4406}
+EARLIER = {
+    "final2": ("dev", "test"),
+    "final3": ("dev", "test", "final2"),
+    "final4": ("dev", "test", "final2", "final3"),
+}
+FINAL_TEST_IDS = "core/data/model/final-test-ids.txt"
+# final4: the corpus has no unseen TGE item with a second item of its project, so a same-project
+# pair joins a seen TGE item with an unseen item of that project (capped per project, each
+# unseen item at most twice); look-alikes and near-in-time pairs hold an unseen item too.
+FINAL4_PER_PROJECT = 8
+FINAL4_FRESH_USES = 2
+FINAL4_LOOKALIKE = 20
+FINAL4_NEAR = 60
 FINAL2_PER_PROJECT = 6  # same-project pairs of two TGE items, per project
 FINAL2_OTHER_PER_PROJECT = 2  # a TGE item with another launch-worded item of its project
 FINAL2_OTHER = 40
@@ -218,6 +234,109 @@ def final2(
     return out
 
 
+def final4(
+    rows: list[dict], known: set[frozenset[str]], seen: set[str], excluded: set[str]
+) -> list[tuple[dict, dict, str]]:
+    """New candidate pairs after final3: each pair new, each with a TGE item and an item no
+    earlier split held (`seen` lists those that one did), none from `excluded` (the scorer's
+    final test split). Same mix as final2/final3: a project's TGE item with another of its token
+    items (far apart and near in time alternating), look-alike projects, near-in-time pairs."""
+    rng = random.Random(SPLIT_SEEDS["final4"])
+    dated = [r for r in rows if r.get("company") and _full_date(r) and r["id"] not in excluded]
+    pool = [
+        r
+        for r in dated
+        if r["is_tge"]
+        or (
+            project_key(r["company"]) not in _VENUES
+            and LAUNCH_WORDS.search(f"{r['title']} {r.get('text') or ''}")
+        )
+    ]
+    taken: set[frozenset[str]] = set(known)
+    out: list[tuple[dict, dict, str]] = []
+
+    def eligible(a: dict, b: dict) -> bool:
+        return (
+            a["id"] != b["id"]
+            and frozenset((a["id"], b["id"])) not in taken
+            and (a["is_tge"] or b["is_tge"])
+            and (a["id"] not in seen or b["id"] not in seen)
+        )
+
+    def take(a: dict, b: dict, how: str) -> None:
+        taken.add(frozenset((a["id"], b["id"])))
+        out.append((a, b, how) if rng.random() < 0.5 else (b, a, how))
+
+    # 1. one project: a TGE item with another of its items, unseen ones spread out
+    by_project: dict[str, list[dict]] = collections.defaultdict(list)
+    for r in pool:
+        by_project[project_key(r["company"])].append(r)
+    fresh_uses: collections.Counter[str] = collections.Counter()
+    for _key, items in sorted(by_project.items()):
+        combos = [
+            (a, b)
+            for a, b in itertools.combinations(sorted(items, key=lambda r: r["id"]), 2)
+            if eligible(a, b)
+        ]
+        rng.shuffle(combos)
+        far = [c for c in combos if _days(*c) > FAR_DAYS]
+        near = [c for c in combos if _days(*c) <= FAR_DAYS]
+        alternating = [c for pair in itertools.zip_longest(far, near) for c in pair if c]
+        n = 0
+        for a, b in alternating:
+            fresh = [r["id"] for r in (a, b) if r["id"] not in seen]
+            if n >= FINAL4_PER_PROJECT or any(fresh_uses[i] >= FINAL4_FRESH_USES for i in fresh):
+                continue
+            fresh_uses.update(fresh)
+            take(a, b, "same_project_other_item" if a["is_tge"] != b["is_tge"] else "same_project")
+            n += 1
+    # 2. look-alike projects: a shared ticker first, then a shared first name word
+    lookalike = []
+    for a, b in itertools.combinations(pool, 2):
+        ka, kb = project_key(a["company"]), project_key(b["company"])
+        if ka == kb or not eligible(a, b):
+            continue
+        ta, tb = (str(r.get("token_symbol") or "").upper() for r in (a, b))
+        wa = re.sub(r"[^a-z0-9]+", " ", a["company"].lower()).split()
+        wb = re.sub(r"[^a-z0-9]+", " ", b["company"].lower()).split()
+        shared_ticker = ta and ta == tb and ta not in _HUBS
+        shared_word = wa and wb and wa[0] == wb[0] and len(wa[0]) >= 4
+        if shared_ticker or shared_word:
+            lookalike.append((not shared_ticker, tuple(sorted((ka, kb))), a, b))
+    rng.shuffle(lookalike)
+    lookalike.sort(key=lambda c: c[0])
+    seen_projects: set[tuple[str, str]] = set()
+    uses: collections.Counter[str] = collections.Counter()
+    for _word, projects, a, b in lookalike:
+        if len(seen_projects) >= FINAL4_LOOKALIKE or projects in seen_projects:
+            continue
+        if max(uses[k] for k in projects) >= 2:
+            continue
+        take(a, b, "look_alike")
+        seen_projects.add(projects)
+        uses.update(projects)
+    # 3. near in time, different projects, the most similar headlines first, each item once
+    near = []
+    for a, b in itertools.combinations(pool, 2):
+        if project_key(a["company"]) == project_key(b["company"]) or _days(a, b) > NEAR_DAYS:
+            continue
+        if eligible(a, b):
+            near.append((fuzz.token_set_ratio(a["title"], b["title"]), a["id"], b["id"], a, b))
+    near.sort(key=lambda c: (-c[0], c[1], c[2]))
+    once = {i for a, b, _how in out for i in (a["id"], b["id"])}
+    n_near = 0
+    for _score, _ia, _ib, a, b in near:
+        if n_near >= FINAL4_NEAR or a["id"] in once or b["id"] in once:
+            continue
+        if frozenset((a["id"], b["id"])) in taken:
+            continue
+        take(a, b, "near_in_time")
+        once.update((a["id"], b["id"]))
+        n_near += 1
+    rng.shuffle(out)
+    return out
+
+
 def _shown(item: dict) -> dict:
     """What a reader sees of an item: headline, lead, source, date (no company, no label)."""
     return {k: item.get(k) for k in ("title", "text", "source", "date")}
@@ -227,10 +346,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--final2", action="store_true", help="draw the final2 split")
     parser.add_argument("--final3", action="store_true", help="draw the final3 split")
+    parser.add_argument("--final4", action="store_true", help="draw the final4 split")
     args = parser.parse_args()
     with open(CORPUS, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    split = "final3" if args.final3 else "final2" if args.final2 else ""
+    split = next((s for s in ("final4", "final3", "final2") if getattr(args, s)), "")
     if not split:
         json.dump(original(rows), sys.stdout)
         return
@@ -238,8 +358,21 @@ def main() -> None:
     known = {
         frozenset((p["a"]["id"], p["b"]["id"])) for p in labelled if p["split"] in EARLIER[split]
     }
-    drawn = final2(rows, known, SPLIT_SEEDS[split])
-    prefix = "f2" if split == "final2" else "f3"
+    if split == "final4":
+        # final3's pairs are in pairs.jsonl; its draw file also lists them (same ids)
+        for line in (HERE / "final3_drawn.jsonl").read_text().splitlines():
+            p = json.loads(line)
+            known.add(frozenset((p["a"], p["b"])))
+        seen = {i for pair in known for i in pair}
+        excluded = {
+            line.strip()
+            for line in Path(FINAL_TEST_IDS).read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        }
+        drawn = final4(rows, known, seen, excluded)
+    else:
+        drawn = final2(rows, known, SPLIT_SEEDS[split])
+    prefix = "f" + split[-1]
     with open(HERE / f"{split}_drawn.jsonl", "w", encoding="utf-8") as fh:
         for i, (a, b, how) in enumerate(drawn):
             row = {"pair": f"{prefix}-{i + 1:03d}", "a": a["id"], "b": b["id"], "drawn_as": how}
