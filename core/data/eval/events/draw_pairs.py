@@ -129,6 +129,19 @@ def project_key(company: str) -> str:
     return "".join(words)
 
 
+def _look_alike(a: dict, b: dict) -> bool | None:
+    """None unless two items of different companies share a ticker or a first name word;
+    else whether it is only the word (False sorts first: a shared ticker is the harder case)."""
+    ta, tb = (str(r.get("token_symbol") or "").upper() for r in (a, b))
+    wa = re.sub(r"[^a-z0-9]+", " ", a["company"].lower()).split()
+    wb = re.sub(r"[^a-z0-9]+", " ", b["company"].lower()).split()
+    shared_ticker = bool(ta) and ta == tb and ta not in _HUBS
+    shared_word = bool(wa and wb) and wa[0] == wb[0] and len(wa[0]) >= 4
+    if shared_ticker or shared_word:
+        return not shared_ticker
+    return None
+
+
 def final2(
     rows: list[dict], known: set[frozenset[str]], seed: int = FINAL2_SEED
 ) -> list[tuple[dict, dict, str]]:
@@ -192,13 +205,9 @@ def final2(
         ka, kb = project_key(a["company"]), project_key(b["company"])
         if ka == kb:
             continue
-        ta, tb = (str(r.get("token_symbol") or "").upper() for r in (a, b))
-        wa = re.sub(r"[^a-z0-9]+", " ", a["company"].lower()).split()
-        wb = re.sub(r"[^a-z0-9]+", " ", b["company"].lower()).split()
-        shared_ticker = ta and ta == tb and ta not in _HUBS
-        shared_word = wa and wb and wa[0] == wb[0] and len(wa[0]) >= 4
-        if shared_ticker or shared_word:
-            lookalike.append((not shared_ticker, tuple(sorted((ka, kb))), a, b))
+        alike = _look_alike(a, b)
+        if alike is not None:
+            lookalike.append((alike, tuple(sorted((ka, kb))), a, b))
     rng.shuffle(lookalike)
     lookalike.sort(key=lambda c: c[0])  # stable: a shared ticker first (the harder case)
     seen_projects: set[tuple[str, str]] = set()
@@ -296,13 +305,9 @@ def final4(
         ka, kb = project_key(a["company"]), project_key(b["company"])
         if ka == kb or not eligible(a, b):
             continue
-        ta, tb = (str(r.get("token_symbol") or "").upper() for r in (a, b))
-        wa = re.sub(r"[^a-z0-9]+", " ", a["company"].lower()).split()
-        wb = re.sub(r"[^a-z0-9]+", " ", b["company"].lower()).split()
-        shared_ticker = ta and ta == tb and ta not in _HUBS
-        shared_word = wa and wb and wa[0] == wb[0] and len(wa[0]) >= 4
-        if shared_ticker or shared_word:
-            lookalike.append((not shared_ticker, tuple(sorted((ka, kb))), a, b))
+        alike = _look_alike(a, b)
+        if alike is not None:
+            lookalike.append((alike, tuple(sorted((ka, kb))), a, b))
     rng.shuffle(lookalike)
     lookalike.sort(key=lambda c: c[0])
     seen_projects: set[tuple[str, str]] = set()
