@@ -34,8 +34,9 @@ HUB_TICKERS = frozenset(
 # Phases after which the token exists: a long gap after one of these is another launch.
 LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
 # A perpetual or futures contract named by token and quote asset: ESPUSDT, 1000PEPEUSDC
+# (a token may start with a digit, "0GUSDT" is 0G's; "1000PEPEUSDT" is PEPE's, in thousands)
 _CONTRACT_RE = re.compile(
-    r"\b(?:\d{3,})?([A-Z][A-Z0-9]{1,14}?)(?:USDT|USDC|USD|BUSD|FDUSD)\b"
+    r"\b(?:1000+(?=[A-Z]))?([A-Z0-9]{2,15}?)(?:USDT|USDC|USD|BUSD|FDUSD)\b"
     r"(?=[^.]{0,40}\b(?i:perpetual|futures|contract|pre-market)\b)"
 )
 # Dated steps in an item are phases only when these words say what the date is for.
@@ -57,6 +58,9 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
             r"(launch|tge|airdrop|listing) (moved|moves) to)\b"
         ),
     ),
+    # trading a token before it exists is no listing of it ("Pre-market: Bitget adds
+    # EigenLayer (EIGEN) tokens ... before launch"; Binance Futures' pre-market contracts)
+    (PhaseKind.ANNOUNCED, re.compile(r"\bpre-?market\b")),
     (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),
     (
         PhaseKind.CLAIM_OPEN,
@@ -64,6 +68,7 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
             r"\b(claims? (is |are )?(now )?(open|live)|claim (portal|page)|claiming (is )?open|"
             r"can (now )?(be )?claim(ed)?|now claimable|airdrop (is )?(now )?live|"
             r"claims? open(s|ed)?|begins? distribution|distribution (begins|starts)|"
+            r"(start(s|ing)?|begins?|beginning) (to )?distribut(e|ing)|"
             r"airdropped|distributes)\b"
         ),
     ),
@@ -101,6 +106,20 @@ _TIME_RE = re.compile(
     r"(?P<off>\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\s*\)?(?![\w])",
     re.IGNORECASE,
 )
+# Headline words that name no project: the products, places and crowds of launch news
+# ("Binance Staking completes ... Terra 2.0 airdrop", "Exchanges back 'Terra 2.0 revival plan'",
+# "FIL Coin-Margined Perpetual Contract Listing Postponed"). Neither a headline-word identity
+# nor a discovered name is made of one of these alone.
+GENERIC_WORDS = frozenset(
+    "staking exchange exchanges margined postponed power meme memes games charity futures "
+    "perpetual contract contracts premarket pre market markets wallet users holders investors "
+    "traders trading listing listings deposit deposits withdrawal withdrawals reward rewards "
+    "update updates report reports breaking exclusive analysis guide opinion week weekly daily "
+    "today top best why whale whales bulls bears rally rallies surge surges soars plunges "
+    "community ecosystem mainnet testnet blockchain project projects platform investors "
+    "announcement announces reveals unveils introduces introducing completes launches "
+    "initial sale presale ico ido campaign program competition giveaway event events season".split()
+)
 _STOP = frozenset(
     "the a an and or of for to in on at by with from as is are was be this that its their new "
     "how why what when who will can now more first token tokens airdrop airdrops launch tge "
@@ -122,6 +141,10 @@ class Identity:
     names: frozenset[str] = field(default_factory=frozenset)  # normalised names
     tickers: frozenset[str] = field(default_factory=frozenset)
     weak: bool = False  # only a headline word: the scorer named no project
+    # the headline's first name-like word when the headline writes none of `names` (the
+    # scorer's project is in the text only, or it gave a ticker alone): "Terra Reveals LUNA
+    # Airdrop" is LUNA's and hints at Terra; weaker than a name (see core.events.join)
+    hints: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def key(self) -> str:
@@ -165,8 +188,9 @@ def identity_of(
     }
     tickers |= contract_tickers(title)
     found = analysis.get("discovered") or {}
-    if found.get("name") and normalise_name(str(found["name"])) not in VENUES:
-        names.add(normalise_name(str(found["name"])))
+    found_name = normalise_name(str(found.get("name") or ""))
+    if found_name and found_name not in VENUES and not generic(found_name):
+        names.add(found_name)
     tick = str(found.get("ticker") or "").upper()
     if tick and tick not in HUB_TICKERS and len(tick) >= 2:
         tickers.add(tick)
@@ -176,7 +200,7 @@ def identity_of(
     if chosen:
         company_id = int(chosen[0]["id"]) if chosen[0].get("id") is not None else None
         display = str(chosen[0]["name"])
-    elif found.get("name"):
+    elif found_name in names:
         display = str(found["name"])
     elif tickers:
         display = sorted(tickers)[0]
@@ -187,7 +211,20 @@ def identity_of(
             names.add(word)
             display = word.title()
             weak = True
-    return Identity(display[:128], company_id, frozenset(names), frozenset(tickers), weak)
+    hints: set[str] = set()
+    if not weak:
+        word = title_name(title)
+        folded = f" {normalise_name(title)} "
+        if (
+            word
+            and word not in names
+            and word.upper() not in tickers
+            and not any(f" {n} " in folded for n in names)
+        ):
+            hints.add(word)
+    return Identity(
+        display[:128], company_id, frozenset(names), frozenset(tickers), weak, frozenset(hints)
+    )
 
 
 def contract_tickers(title: str) -> set[str]:
@@ -196,8 +233,14 @@ def contract_tickers(title: str) -> set[str]:
     return {
         m.group(1)
         for m in _CONTRACT_RE.finditer(title or "")
-        if m.group(1) not in HUB_TICKERS and len(m.group(1)) >= 2
+        if m.group(1) not in HUB_TICKERS and not m.group(1).isdigit()
     }
+
+
+def generic(name: str) -> bool:
+    """A name made only of words that name no project ("Staking", "Pre-Market", "postponed")."""
+    words = normalise_name(name).split()
+    return bool(words) and all(w in GENERIC_WORDS or w in _STOP for w in words)
 
 
 def title_name(title: str) -> str:
@@ -208,6 +251,7 @@ def title_name(title: str) -> str:
         if (
             word[0].isupper()
             and low not in _STOP
+            and not generic(word)
             and low not in VENUES
             and word.upper() not in HUB_TICKERS
             and len(low) >= 3

@@ -15,7 +15,10 @@ text mentions; an event known only by such a headline word joins an item its hea
 (a headline about BAYC "on ApeCoin Announcement", an ApeCoin item that names BAYC) agree;
 a name in a headline counts when written as a name ("Sale of Tokocrypto", not "raises $15
 million"). One ticker is not one project when both sides name themselves apart and neither
-names the other (WaterCoin's and Waterfall's WATER).
+names the other (WaterCoin's and Waterfall's WATER). When the scorer's project is not in the
+headline (a ticker alone, or a company named only in the text), the headline's lead word is a
+hint: it agrees with the other side's name, never with another hint nor across two tickers
+("Terra Reveals LUNA Airdrop" and the Terra 2.0 items known by "Terra").
 
 The window: `JOIN_WINDOW` around the event's span, rolling from its latest item or its latest
 dated phase (a claim date set weeks ahead), whichever is later. A launch still ahead (no
@@ -23,7 +26,8 @@ listing or claim yet) can be told for a year, from the first hint to the TGE (Op
 announced February 2025, TGE 2026), so an item that agrees on the ticker *and* the name, or
 on the project's own name ("Moonbeam Foundation", "Moonbeam"; not "Blast" and "Blast Royale"),
 gets `LONG_WINDOW` while the event has not launched. After a launch a long gap means another launch
-(a second airdrop season, an old token's new listing) and the short window holds.
+(a second airdrop season, an old token's new listing): `POST_LAUNCH_WINDOW` holds (pre-market
+trading is no launch).
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -42,11 +46,17 @@ from core.events.extract import Identity
 
 JOIN_WINDOW = timedelta(days=90)
 LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
+# After a launch (a listing, a claim) its first listings and reports follow within weeks; two
+# months on, a token's news is of another launch (an exchange's later airdrop of it, a HODLer
+# airdrop of a token on Binance Alpha since August) more often than of this one.
+POST_LAUNCH_WINDOW = timedelta(days=60)
 NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
 MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
 TOKEN_SUFFIXES = ("coin", " coin", " token")  # "ApeCoin" is the name of APE
-NAME_SUFFIXES = frozenset("foundation labs network protocol finance dao ai chain".split())
+NAME_SUFFIXES = frozenset(
+    "foundation labs network protocol finance dao ai chain blockchain".split()
+)
 
 # "Season 2", "OP Drop #2", "second airdrop": a later round is another launch of the project
 _ROUND = re.compile(
@@ -87,6 +97,7 @@ class EventKeys:
     weak: bool = False  # known only by headline words (no project the scorer named)
     phase_at: datetime | None = None
     launched: bool = False
+    hints: set[str] = field(default_factory=set)  # headline words beside the names (Identity)
 
     @classmethod
     def of(cls, ident: Identity, seen: datetime, headline: str = "") -> EventKeys:
@@ -115,6 +126,7 @@ class EventKeys:
             bool(stored.get("weak")),
             datetime.fromisoformat(phase_at) if phase_at else None,
             bool(stored.get("launched")),
+            set(stored.get("hints") or []),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -126,6 +138,7 @@ class EventKeys:
             "weak": self.weak,
             "phase_at": self.phase_at.isoformat() if self.phase_at else None,
             "launched": self.launched,
+            "hints": sorted(self.hints),
         }
 
     def absorb(self, ident: Identity, seen: datetime, headline: str = "") -> None:
@@ -133,6 +146,7 @@ class EventKeys:
         self.weak = self.weak and ident.weak if (self.names or self.tickers) else ident.weak
         self.names |= ident.names
         self.tickers |= ident.tickers
+        self.hints |= ident.hints
         if self.company_id is None:
             self.company_id = ident.company_id
         self.first_seen = min(self.first_seen or seen, seen)
@@ -247,7 +261,8 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
     if not (keys.weak and ident.weak) and core_names(keys.names) & core_names(ident.names):
         return STRONG  # one project name ("Moonbeam Foundation", "Moonbeam"), not a look-alike
-    named_back = mentions(keys.names, (), text)  # the item names the event's project
+    # the item names the event's project (or the word its headline leads with)
+    named_back = mentions(keys.names | keys.hints, (), text)
     if shared_ticker and (same_company or names_match or named_back):
         return STRONG  # (its own name may be off, "Generation Event", when its text names ours)
     if shared_ticker and keys.names and ident.names and not ticker_is_name:
@@ -259,9 +274,20 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         return STRONG  # "SAGA" and "Saga", and the item writes "$Saga" or "Saga"
     if same_company or shared_ticker or ticker_is_name or names_match:
         return PROJECT
+    hinted = core_names(keys.hints) & core_names(ident.names) or core_names(
+        keys.names
+    ) & core_names(ident.hints)
+    if hinted and not (keys.tickers and ident.tickers):
+        # "Terra Reveals LUNA Airdrop" leads with the word "Terra 2.0 ... airdrop" is known by
+        # (two tickers that differ are two tokens, whatever the headlines lead with)
+        return PROJECT
     if ident.weak and mentions(keys.names, keys.tickers, text):
         return PROJECT
+    if keys.weak and names_in_headline(keys.names, (), text):
+        return PROJECT  # the item names, as a name, the word the event is known by
     named = any(names_in_headline(ident.names, ident.tickers, h) for h in keys.headlines)
+    if named and keys.weak and ident.weak:
+        return NONE  # two headline words, one naming the other: "Meme" in "Charity Meme Coin"
     if named and (keys.weak or mentions(keys.names, keys.tickers, text)):
         return PROJECT  # our headlines name the item's project, and it names ours
     return NONE
@@ -276,7 +302,10 @@ def in_window(keys: EventKeys, published: datetime, strong: bool = False) -> boo
     by its ticker and name."""
     if keys.first_seen is None or keys.last_seen is None:
         return True
-    window = LONG_WINDOW if strong and not keys.launched else JOIN_WINDOW
+    if keys.launched:
+        window = POST_LAUNCH_WINDOW
+    else:
+        window = LONG_WINDOW if strong else JOIN_WINDOW
     end = keys.last_seen
     if keys.phase_at is not None and keys.phase_at > end:
         end = min(keys.phase_at, keys.last_seen + LONG_WINDOW)  # a far-off date is no licence
