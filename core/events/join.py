@@ -277,14 +277,23 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     hinted = core_names(keys.hints) & core_names(ident.names) or core_names(
         keys.names
     ) & core_names(ident.hints)
+    headline = text.split("\n", 1)[0]
+    hinted = (
+        hinted
+        or names_in_headline(keys.hints, (), headline)
+        or any(names_in_headline(ident.hints, (), h) for h in keys.headlines)
+    )
     if hinted and not (keys.tickers and ident.tickers):
         # "Terra Reveals LUNA Airdrop" leads with the word "Terra 2.0 ... airdrop" is known by
         # (two tickers that differ are two tokens, whatever the headlines lead with)
         return PROJECT
     if ident.weak and mentions(keys.names, keys.tickers, text):
         return PROJECT
-    if keys.weak and names_in_headline(keys.names, (), text):
-        return PROJECT  # the item names, as a name, the word the event is known by
+    if keys.weak and not ident.names and names_in_headline(keys.names, (), text):
+        # an item known by a ticker alone ("LUNA Rallies ...") names, as a name, the word the
+        # event is known by ("the new Terra chain's LUNA"); an item with a name of its own
+        # merely mentions it ("Ethereum Layer 2 network Arbitrum")
+        return PROJECT
     named = any(names_in_headline(ident.names, ident.tickers, h) for h in keys.headlines)
     if named and keys.weak and ident.weak:
         return NONE  # two headline words, one naming the other: "Meme" in "Charity Meme Coin"
