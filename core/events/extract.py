@@ -188,7 +188,7 @@ def identity_of(
     }
     tickers |= contract_tickers(title)
     found = analysis.get("discovered") or {}
-    found_name = normalise_name(str(found.get("name") or ""))
+    found_name = _trimmed(normalise_name(str(found.get("name") or "")))
     if found_name and found_name not in VENUES and not generic(found_name):
         names.add(found_name)
     tick = str(found.get("ticker") or "").upper()
@@ -241,6 +241,15 @@ def generic(name: str) -> bool:
     """A name made only of words that name no project ("Staking", "Pre-Market", "postponed")."""
     words = normalise_name(name).split()
     return bool(words) and all(w in GENERIC_WORDS or w in _STOP for w in words)
+
+
+def _trimmed(name: str) -> str:
+    """A discovered name without the launch words after it ("real pedro dancing racoon meme"
+    is the Real Pedro Dancing Racoon's, as its text writes it)."""
+    words = name.split()
+    while len(words) > 1 and (words[-1] in GENERIC_WORDS or words[-1] in _STOP):
+        words.pop()
+    return " ".join(words)
 
 
 def title_name(title: str) -> str:
