@@ -291,3 +291,19 @@ def test_a_discovered_name_without_its_trailing_launch_words(judge) -> None:
     pedro, _analysis = judge.identity(real("c-2786"))
     assert "real pedro dancing racoon" in pedro.names and pedro.tickers == {"PEDRO"}
     assert judge.same(real("c-2786"), real("c-2514"))[0]
+
+
+async def test_the_service_keeps_a_headlines_hint_for_later_items(app) -> None:
+    """Through the alert service: Terra 2.0 told as "Exchanges back 'Terra 2.0 revival plan'"
+    (known by the word Terra), "Terra Reveals LUNA Airdrop and Launch Date" (LUNA, hinting at
+    Terra) and "Binance Staking completes initial phase of Terra 2.0 airdrop" is one event,
+    which keeps the hint with its names and tickers."""
+    alerts = []
+    for corpus_id, day in (("c-1750", 26), ("c-0186", 27), ("c-1257", 31)):
+        app.events.clock = lambda day=day: datetime(2022, 5, day, 13, tzinfo=UTC)
+        alerts.append(await tell(app, corpus_id))
+    events = {(await Alert.get(id=a.id)).event_id for a in alerts}
+    assert len(events) == 1 and None not in events
+    event = await (await Alert.get(id=alerts[0].id)).event
+    assert event.keys["hints"] == ["terra"] and "LUNA" in event.keys["tickers"]
+    assert "terra" in event.keys["names"]
