@@ -115,7 +115,7 @@ GENERIC_WORDS = frozenset(
     "perpetual contract contracts premarket pre market markets wallet users holders investors "
     "traders trading listing listings deposit deposits withdrawal withdrawals reward rewards "
     "update updates report reports breaking exclusive analysis guide opinion week weekly daily "
-    "today top best why whale whales bulls bears rally rallies surge surges soars plunges "
+    "today top best why rallies surge surges soars plunges "
     "community ecosystem mainnet testnet blockchain project projects platform investors "
     "announcement announces reveals unveils introduces introducing completes launches "
     "initial sale presale ico ido campaign program competition giveaway event events season".split()
