@@ -294,6 +294,9 @@ def test_a_discovered_name_without_its_trailing_launch_words(judge) -> None:
     pedro, _analysis = judge.identity(real("c-2786"))
     assert "real pedro dancing racoon" in pedro.names and pedro.tickers == {"PEDRO"}
     assert judge.same(real("c-2786"), real("c-2514"))[0]
+    # a name the trim would leave with one word of its own keeps its words (Book of Meme)
+    found = {"discovered": {"name": "Book of Meme", "ticker": "BOME"}}
+    assert identity_of(found, real("c-2956")["title"]).names == {"book of meme"}
 
 
 async def test_the_service_keeps_a_headlines_hint_for_later_items(app) -> None:

@@ -113,7 +113,8 @@ _TIME_RE = re.compile(
 GENERIC_WORDS = frozenset(
     "staking exchange exchanges margined postponed power meme memes games charity futures "
     "perpetual contract contracts premarket pre market markets wallet users holders investors "
-    "traders trading listing listings deposit deposits withdrawal withdrawals reward rewards "
+    "traders trading list lists listed listing listings deposit deposits withdrawal withdrawals "
+    "reward rewards "
     "update updates report reports breaking exclusive analysis guide opinion week weekly daily "
     "today top best why rallies surge surges soars plunges "
     "community ecosystem mainnet testnet blockchain project projects platform investors "
@@ -245,10 +246,14 @@ def generic(name: str) -> bool:
 
 def _trimmed(name: str) -> str:
     """A discovered name without the launch words after it ("real pedro dancing racoon meme"
-    is the Real Pedro Dancing Racoon's, as its text writes it)."""
+    is the Real Pedro Dancing Racoon's, as its text writes it); a name it would leave with
+    fewer than two words of its own keeps them ("book of meme", "the meme games")."""
     words = name.split()
-    while len(words) > 1 and (words[-1] in GENERIC_WORDS or words[-1] in _STOP):
-        words.pop()
+    while words and words[-1] in GENERIC_WORDS:
+        rest = words[:-1]
+        if sum(w not in _STOP and w not in GENERIC_WORDS for w in rest) < 2:
+            break
+        words = rest
     return " ".join(words)
 
 
