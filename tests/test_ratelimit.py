@@ -152,3 +152,37 @@ async def test_gate_is_one_holder_and_only_the_holder_moves_it(backend) -> None:
     await asyncio.sleep(0.35)
     assert not await backend.ungate("g", "a", 5.0)  # expired: a renewal says it is lost
     assert await backend.gate("g", "b", 5.0) == 0.0
+
+
+async def test_reserve_hands_out_slots_an_interval_apart_within_the_horizon(backend) -> None:
+    """Each caller gets its own slot, the next one an interval later, however many wait;
+    a slot beyond the horizon is not reserved (the answer says when one is in reach)."""
+    slots = [await backend.reserve("r", 0.1, 0.35) for _ in range(4)]
+    assert [reserved for reserved, _wait in slots] == [True] * 4
+    assert [wait for _reserved, wait in slots] == pytest.approx([0.0, 0.1, 0.2, 0.3], abs=0.03)
+    reserved, wait = await backend.reserve("r", 0.1, 0.35)
+    assert not reserved and wait == pytest.approx(0.05, abs=0.03)  # slot 0.4 in 0.05 s
+    assert (await backend.reserve("other", 0.1, 0.35)) == (True, 0.0)  # keys are independent
+    await asyncio.sleep(wait + 0.01)
+    reserved, wait = await backend.reserve("r", 0.1, 0.35)
+    assert reserved and wait == pytest.approx(0.35, abs=0.03)  # the slot after the last one
+    await asyncio.sleep(0.6)  # every slot in the past: the next one is now, not owed
+    assert (await backend.reserve("r", 0.1, 0.35)) == (True, 0.0)
+    await backend.reset("r")
+    assert (await backend.reserve("r", 10.0, 0.0)) == (True, 0.0)
+    assert not (await backend.reserve("r", 10.0, 0.0))[0]
+
+
+def test_memory_reserve_with_fake_clock() -> None:
+    clock = Clock()
+    backend = MemoryBackend(clock)
+
+    async def go() -> list[tuple[bool, float]]:
+        out = [await backend.reserve("r", 1 / 30, 0.1) for _ in range(5)]
+        clock.now += 0.05  # a late taker loses nothing: the slots stay 1/30 s apart
+        out.append(await backend.reserve("r", 1 / 30, 0.1))
+        return out
+
+    got = asyncio.run(go())
+    assert [r for r, _w in got] == [True, True, True, True, False, True]
+    assert [w for _r, w in got] == pytest.approx([0, 1 / 30, 2 / 30, 3 / 30, 1 / 30, 4 / 30 - 0.05])

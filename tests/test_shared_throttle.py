@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core.channels.base import SharedThrottle
-from core.ratelimit import MemoryBackend
+from core.ratelimit import Limit, MemoryBackend
 
 PERIOD = 0.3
 RULES = [("all", 30, 1.0), ("chat:7", 1, PERIOD)]
@@ -152,3 +152,50 @@ async def test_release_waits_for_a_renewal_under_way_and_has_the_last_word() -> 
     assert time.monotonic() - started < 0.5
     left = await shared.gate("throttle:telegram:chat:7", "other", 1.0)
     assert 0 < left <= PERIOD  # opens a period after the send, not a hold later
+
+
+def most_in_any(times: list[float], window: float) -> int:
+    times = sorted(times)
+    most, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= window:
+            lo += 1
+        most = max(most, hi - lo + 1)
+    return most
+
+
+async def test_many_senders_in_several_processes_share_the_overall_limit() -> None:
+    """Three processes' senders, each waiting for its reserved slot, never put more than
+    `limit` sends in one period."""
+    shared = MemoryBackend()
+    overall = [("all", 10, 0.5)]
+    takes: list[float] = []
+
+    async def sender(t: SharedThrottle) -> None:
+        for _ in range(4):
+            assert await t.acquire(overall) == (0.0, "")
+            takes.append(time.monotonic())
+            await t.release(overall)
+            await asyncio.sleep(0.02)  # the send
+
+    processes = [throttle(shared) for _ in range(3)]
+    for t in processes:
+        t.max_wait_s = 2.0
+    await asyncio.gather(*(sender(t) for t in processes for _ in range(4)))
+    assert len(takes) == 48
+    assert most_in_any(takes, 0.5) <= 10
+
+
+async def test_a_late_wake_does_not_put_one_send_too_many_in_a_window() -> None:
+    """Sends that went out late (their process stalled) still count: a slot that is free
+    does not let a sender through while `limit` sends went out within the last period."""
+    shared = MemoryBackend()
+    t = throttle(shared)
+    t.max_wait_s = 2.0
+    overall = [("all", 5, 0.4)]
+    window = 0.4 + t.JITTER_S
+    for _ in range(5):  # five sends that just went out, later than their slots
+        assert (await shared.hit("throttle:telegram:all:sent", Limit(5, window, "sliding"))).allowed
+    started = time.monotonic()
+    assert await t.acquire(overall) == (0.0, "")
+    assert time.monotonic() - started >= window - 0.01

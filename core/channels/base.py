@@ -227,7 +227,7 @@ class SharedThrottle:
     however late a process starts its request after taking the gate, two messages to one chat
     arrive at least `period` apart (a token bucket spaced the *takes* 1.1 s apart and the
     requests arrived as close as 0.6 s under load). Larger limits (30/s overall, 20/min per
-    group) are token buckets of one token refilling at the limit's rate.
+    group) hand out send slots a limit's interval apart (`_take_slot`).
 
     A gate taken for a send is held `period + 3 * RENEW_S` and renewed every `RENEW_S` while
     the send lasts, so a process that dies mid-send (kill -9) keeps its chat shut for seconds,
@@ -240,6 +240,11 @@ class SharedThrottle:
     # 10% margin cost 3 messages a second). A limit over a longer window (20 a minute per
     # group) is paced 10% slower: a 429 there stops the group for up to that window.
     LONG_PAD = 1.1
+    # A limit over one second or less is paced at its rate over `period` + JITTER_S: the
+    # sends' own path to the platform (the HTTP client, a busy event loop) varies by a few
+    # milliseconds, and a send that took longer than the one `limit` slots later would put
+    # `limit` + 1 in one window at the platform.
+    JITTER_S = 0.01
     # how often a gate held by a send in flight is renewed
     RENEW_S = 1.0
     # how often a send waiting for a busy gate looks again
@@ -298,11 +303,12 @@ class SharedThrottle:
     async def acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
         """Take every rule's gate or token (see Throttle); call `release` after the send.
 
-        Gates first (waiting for a chat costs nothing else), then the buckets, busiest first:
-        when a later bucket refuses, a token already taken is spent, and wasting 1/30 s of the
-        platform's budget is cheaper than a chat's whole second. Last, every gate must still
-        be surely ours with `period` to spare: a request that went out later could arrive
-        less than `period` before another process's, which may take the gate once it expires.
+        Gates first (waiting for a chat costs nothing else), then the other limits' slots,
+        the platform's overall one last: a slot taken and then not used (a later limit
+        refused) is lost, and the send must go out at its overall slot. Last, every gate
+        must still be surely ours with `period` to spare: a request that went out later could
+        arrive less than `period` before another process's, which may take the gate once it
+        expires.
         """
         try:
             return await self._acquire(rules)
@@ -311,10 +317,10 @@ class SharedThrottle:
             raise
 
     async def _acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
-        from core.ratelimit.base import Limit
-
         gates = [(k, p) for k, n, p in rules if n == 1]
-        buckets = sorted(((k, n, p) for k, n, p in rules if n > 1), key=lambda r: -r[1] / r[2])
+        # slowest first: the fastest limit's slot (the platform's whole budget) is taken
+        # last, so the send goes out at that slot and not later
+        buckets = sorted(((k, n, p) for k, n, p in rules if n > 1), key=lambda r: r[1] / r[2])
         waited = 0.0
         for rule_key, period in gates:
             token = uuid.uuid4().hex
@@ -335,24 +341,11 @@ class SharedThrottle:
                     return (period if in_flight else left), rule_key
                 await asyncio.sleep(step)
                 waited += step
-        while True:
-            wait, key = 0.0, ""
-            backend = self._backend()
-            for rule_key, limit, period in buckets:
-                window = period * (self.LONG_PAD if period > 1.0 else 1.0)
-                decision = await backend.hit(
-                    self._key(rule_key), Limit(limit, window, "token_bucket", burst=1)
-                )
-                if not decision.allowed:
-                    # tokens taken from earlier buckets are spent: this errs on the slow side
-                    wait, key = max(decision.retry_after_s, 0.001), rule_key
-                    break
-            if wait <= 0:
-                break
-            if wait > self.max_wait_s:
+        for rule_key, limit, period in buckets:
+            wait = await self._take_slot(rule_key, limit, period)
+            if wait > 0:
                 await self.release(rules, sent=False)
-                return wait, key
-            await asyncio.sleep(wait)
+                return wait, rule_key
         now = time.monotonic()
         for rule_key, period in gates:
             hold = self._held.get(self._mine(rule_key))
@@ -363,6 +356,45 @@ class SharedThrottle:
                 await self.release(rules, sent=False)
                 return self.POLL_S, rule_key
         return 0.0, ""
+
+    async def _take_slot(self, rule_key: str, limit: int, period: float) -> float:
+        """Reserve the rule's next send slot, wait for it, and check that no more than `limit`
+        sends went out in the last `period` (+ JITTER_S); 0 when we may send, else the wait
+        (more than max_wait_s) that the caller reports.
+
+        Slots are reserved up to max_wait_s ahead, one `interval` apart, so while sends wait
+        for the limit every slot is used (a bucket of one token lost the refills that came
+        while every taker slept: 28.0 of 30 a second with four workers). A sender that wakes
+        late would put its send nearer the one `limit` slots later than `period`: the log of
+        sends, checked as we wake, holds it back so that no window ever has `limit` + 1."""
+        from core.ratelimit.base import Limit
+
+        window = period * self.LONG_PAD if period > 1.0 else period + self.JITTER_S
+        interval = window / limit
+        key = self._key(rule_key)
+        waited = 0.0
+        while True:
+            reserved, wait = await self._backend().reserve(key, interval, self.max_wait_s)
+            if reserved:
+                break
+            # the next max_wait_s of slots are all reserved (or the rule's own interval is
+            # longer): wait until one is in reach, unless that alone is too long
+            if waited + wait > self.max_wait_s:
+                return wait + self.max_wait_s
+            await asyncio.sleep(max(wait, 0.001))
+            waited += wait
+        if wait > 0:
+            await asyncio.sleep(wait)
+        sends = Limit(limit, period + self.JITTER_S, "sliding")
+        late = 0.0
+        while True:
+            decision = await self._backend().hit(f"{key}:sent", sends)
+            if decision.allowed:
+                return 0.0
+            if late + decision.retry_after_s > self.max_wait_s:
+                return decision.retry_after_s
+            await asyncio.sleep(decision.retry_after_s)
+            late += decision.retry_after_s
 
     async def release(self, rules: list[tuple[str, int, float]], *, sent: bool = True) -> None:
         """The send is over: each gate we hold opens `period` from now (at once if nothing

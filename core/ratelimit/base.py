@@ -69,6 +69,15 @@ class Backend(Protocol):
 
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision: ...
 
+    async def reserve(self, key: str, interval_s: float, horizon_s: float) -> tuple[bool, float]:
+        """The next free send slot of `key` (slots `interval_s` apart): (True, seconds until
+        it) once reserved for the caller, or (False, seconds until one is within reach) when
+        the next free slot is more than `horizon_s` away (nothing reserved).
+
+        Pacing by reservation wastes nothing: a token bucket of one token loses whatever
+        refilled while every taker slept (2 of 30 a second with four workers)."""
+        ...
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         """Take the one-at-a-time gate `key` for `hold_s`: 0 when taken, else its seconds left."""
         ...

@@ -21,6 +21,7 @@ class MemoryBackend:
         self._logs: dict[str, list[float]] = {}
         self._buckets: dict[str, tuple[float, float]] = {}
         self._gates: dict[str, tuple[str, float]] = {}  # key -> (holder's token, until)
+        self._slots: dict[str, float] = {}  # key -> its next free slot (see `reserve`)
 
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
         now = self._clock()
@@ -72,6 +73,16 @@ class MemoryBackend:
         self._buckets[key] = (tokens, now)
         return Decision(True, capacity, math.floor(tokens), (capacity - tokens) / limit.rate)
 
+    async def reserve(self, key: str, interval_s: float, horizon_s: float) -> tuple[bool, float]:
+        now = self._clock()
+        slot = max(now, self._slots.get(key, now))
+        if slot - now > horizon_s:
+            return False, slot - horizon_s - now
+        if len(self._slots) > MAX_KEYS:
+            self._slots = {k: v for k, v in self._slots.items() if v > now}
+        self._slots[key] = slot + interval_s
+        return True, slot - now
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         now = self._clock()
         held = self._gates.get(key)
@@ -101,6 +112,7 @@ class MemoryBackend:
         self._logs.pop(key, None)
         self._buckets.pop(key, None)
         self._gates.pop(key, None)
+        self._slots.pop(key, None)
 
     async def close(self) -> None:
         return None

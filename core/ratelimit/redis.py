@@ -5,6 +5,7 @@ Using the server's TIME (not each process's clock) keeps many web processes cons
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from core.ratelimit.base import Decision, Limit
@@ -75,6 +76,23 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return {1, math.floor(tokens), math.ceil((capacity - tokens) / rate), 0}
 """
 
+# A "next allowed at" scheduler (GCRA with reservations), in microseconds. KEYS[1] holds the
+# next free slot; ARGV: interval_us, horizon_us -> {1, wait_us} with the slot reserved (the
+# next one is a whole interval after it, however late its holder is), or {0, wait_us} when
+# the next free slot is beyond the horizon: nothing reserved, a slot comes in reach then.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval, horizon = tonumber(ARGV[1]), tonumber(ARGV[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if slot - now > horizon then
+  return {0, slot - horizon - now}
+end
+redis.call('SET', KEYS[1], string.format('%d', slot + interval),
+           'PX', math.ceil((slot + interval - now) / 1000) + 1000)
+return {1, slot - now}
+"""
+
 # KEYS[1]=gate ARGV: token, hold_ms -> 0 when taken, else the holder's milliseconds left
 _GATE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -108,6 +126,7 @@ class RedisBackend:
             "sliding": redis.register_script(_SLIDING),
             "token_bucket": redis.register_script(_BUCKET),
             "gate": redis.register_script(_GATE),
+            "reserve": redis.register_script(_RESERVE),
             "ungate": redis.register_script(_UNGATE),
         }
 
@@ -127,6 +146,14 @@ class RedisBackend:
             int(retry_ms) / 1000,
         )
 
+    async def reserve(self, key: str, interval_s: float, horizon_s: float) -> tuple[bool, float]:
+        # whole microseconds, rounded up: a limit is never exceeded by rounding
+        reserved, wait_us = await self._scripts["reserve"](
+            keys=[f"{self._prefix}slot:{key}"],
+            args=[math.ceil(interval_s * 1e6), int(horizon_s * 1e6)],
+        )
+        return bool(reserved), int(wait_us) / 1e6
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         left_ms = await self._scripts["gate"](
             keys=[f"{self._prefix}gate:{key}"], args=[token, max(1, int(hold_s * 1000))]
@@ -140,7 +167,7 @@ class RedisBackend:
         return bool(held)
 
     async def reset(self, key: str) -> None:
-        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate")]
+        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate", "slot")]
         names.append(f"{self._prefix}sliding:{key}:seq")
         await self._redis.delete(*names)
         async for fixed in self._redis.scan_iter(match=f"{self._prefix}fixed:{key}:*"):

@@ -52,6 +52,9 @@ class ResilientBackend:
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
         return await self._either(lambda backend: backend.hit(key, limit, cost))
 
+    async def reserve(self, key: str, interval_s: float, horizon_s: float) -> tuple[bool, float]:
+        return await self._either(lambda backend: backend.reserve(key, interval_s, horizon_s))
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         return await self._either(lambda backend: backend.gate(key, token, hold_s))
 
