@@ -568,6 +568,8 @@ class Delivery(Model):
     class Meta:
         table = "deliveries"
         unique_together = (("alert", "destination"),)
+        # and idx_deliveries_active_id: (id) WHERE status IN ('pending', 'failed'), for the
+        # dispatcher's claim (migration 8; a partial index with IN the models cannot declare)
         indexes = (("status", "next_attempt_at"),)
 
 

@@ -116,3 +116,30 @@ async def test_both_dialects_produce_the_same_tables_columns_and_indexes(
         named_lite = {i for i in lite.get(f"{table}#idx", set()) if not i.startswith("sqlite_")}
         named_pg = {i for i in pg.get(f"{table}#idx", set()) if not i.endswith("_pkey")}
         assert named_lite <= named_pg, (table, named_lite - named_pg)
+
+
+@needs_postgres
+async def test_active_deliveries_index_on_both_dialects(tmp_path: Path, pg_url: str) -> None:
+    """Migration 8: the claim's partial index on the outbox's active rows exists on both,
+    limited to rows still to send."""
+    import asyncpg
+
+    sqlite_path = tmp_path / "s.db"
+    await db.migrate(f"sqlite://{sqlite_path}")
+    await db.migrate(pg_url)
+    conn = sqlite3.connect(sqlite_path)
+    try:
+        (lite_sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'idx_deliveries_active_id'"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert "WHERE \"status\" IN ('pending', 'failed')" in lite_sql
+    pg = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
+    try:
+        pg_sql = await pg.fetchval(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_deliveries_active_id'"
+        )
+    finally:
+        await pg.close()
+    assert pg_sql is not None and "WHERE" in pg_sql and "'pending'" in pg_sql
