@@ -5,9 +5,11 @@ Run from the repository root:
     python core/data/eval/events/add_labels.py final4 /path/to/labels.jsonl
 
 `labels.jsonl` holds one line a pair: `pair`, `same_event` (the final label), `borderline`,
-and where given each reader's verdict (`labels`: A, B, and C where a third look settled a
-dispute), `unsure` and `notes`. Each pair gets its two corpus items in full (with provenance)
-and how it was drawn, from `<split>_drawn.jsonl`; the pair ids must match the draw exactly.
+and where given each reader's verdict, either as `labels` (A, B, and C where a third look
+settled a dispute) with `unsure` and `notes`, or as `reader1`, `reader2` (`reader3`) objects
+of `same_event`, `unsure`, `note` (stored as A, B, C). Each pair gets its two corpus items in
+full (with provenance) and how it was drawn, from `<split>_drawn.jsonl`; the pair ids must
+match the draw exactly.
 """
 
 import json
@@ -43,6 +45,18 @@ def labelled_rows(split: str, labels_path: Path) -> list[dict]:
     out = []
     for d in drawn:
         got = labels[d["pair"]]
+        readers = {
+            letter: got[key]
+            for letter, key in (("A", "reader1"), ("B", "reader2"), ("C", "reader3"))
+            if isinstance(got.get(key), dict)
+        }
+        if readers:
+            got = {
+                **got,
+                "labels": {k: bool(v["same_event"]) for k, v in readers.items()},
+                "unsure": {k: bool(v.get("unsure")) for k, v in readers.items()},
+                "notes": {k: str(v.get("note") or "") for k, v in readers.items()},
+            }
         row = {
             "pair": d["pair"],
             "same_event": got["same_event"],
