@@ -155,7 +155,7 @@ async def test_a_first_start_builds_the_engine_once_with_the_catalogue_in_it(
     try:
         await app.start()
         assert app.companies.rebuilds == 1
-        assert "LayerZero" in {spec.name for spec in app.scoring.companies}
+        assert "LayerZero" in app.scoring.company_names()
         assert app.links.official_site("Uniswap")  # the link guard is built with it
     finally:
         await app.stop()

@@ -81,7 +81,7 @@ async def test_import_bundled_companies_file(app: App, tmp_path: Path) -> None:
     rebuilds = app.companies.rebuilds
     again = await app.companies.import_file(path)  # idempotent upsert
     assert again["created"] == 0 and again["updated"] + again["unchanged"] == expected
-    assert len(app.scoring.companies) == expected
+    assert app.scoring.company_count == expected
     assert app.companies.rebuilds - rebuilds <= 1  # one rebuild for the whole file
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

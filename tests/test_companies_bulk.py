@@ -35,7 +35,7 @@ async def test_import_10000_over_rest_one_rebuild(client, app: App, admin: Calle
     assert await resp.json() == {"created": 10_000, "updated": 0, "unchanged": 0}
     await app.companies.rebuilt()
     assert app.companies.rebuilds - before == 1
-    assert len(app.scoring.companies) == 10_000
+    assert app.scoring.company_count == 10_000
     analysis = app.scoring.analyze("Bulk Project 4321 announces BLK4321 token airdrop", "")
     assert any(c["name"] == "Bulk Project 4321" for c in analysis.companies)
     # the same file again updates, creates nothing
@@ -70,7 +70,7 @@ async def test_a_burst_of_writes_is_one_rebuild(app: App) -> None:
     )
     assert await app.companies.rebuilt(within_s=30)
     assert app.companies.rebuilds - before <= 2  # coalesced, not 30
-    assert len(app.scoring.companies) == 30
+    assert app.scoring.company_count == 30
 
 
 def test_cli_import(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -699,3 +699,38 @@ def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
         "Société Générale lance son token SGX", "Le token SGX sera généré le 3 mars."
     )
     assert [c["matched"] for c in a.companies] == ["Société Générale"]
+
+
+def test_companies_sharing_a_name_or_ticker_are_each_matched_and_excluded_alone() -> None:
+    """Companies are stored as columns (rows, text slots, entry codes): a name, an alias or
+    a ticker two companies share still reports each with its own id, name and priority, an
+    exclusion drops only its own company, and a company named like a launch word is both."""
+    engine = ScoringEngine(
+        [
+            CompanySpec(
+                id=1, name="Nova Labs", aliases=("Nova",), tokens=("NOVA",), priority="HIGH"
+            ),
+            CompanySpec(
+                id=2,
+                name="Nova Finance",
+                aliases=("Nova",),
+                tokens=("NOVA",),
+                exclusions=("nova scotia",),
+            ),
+            CompanySpec(id=None, name="Airdrop", tokens=("ADRP",), priority="LOW"),
+        ]
+    )
+    both = engine.analyze_rules("Nova announces the NOVA token airdrop", "")
+    assert sorted((c["id"], c["name"], c["matched"], c["priority"]) for c in both.companies) == [
+        (1, "Nova Labs", "Nova", "HIGH"),
+        (2, "Nova Finance", "Nova", "MEDIUM"),
+    ]
+    one = engine.analyze_rules("Nova Scotia holders get a Nova token airdrop", "")
+    assert [c["id"] for c in one.companies] == [1]
+    named = engine.analyze_rules("Airdrop opens its ADRP token airdrop", "")
+    assert [(c["id"], c["name"], c["priority"]) for c in named.companies] == [
+        (None, "Airdrop", "LOW")
+    ]
+    assert "airdrop" in named.keywords["tier2"] + named.keywords["tier1"]
+    assert engine.company_count == 3
+    assert engine.company_names() == ["Nova Labs", "Nova Finance", "Airdrop"]

@@ -85,7 +85,7 @@ def bench_ingest(
         "items_per_round": items // rounds,
         "above_threshold_per_round": above,
         "guard_share": round(guard_s / elapsed, 4),
-        "companies": len(engine.companies),
+        "companies": engine.company_count,
         "feeds_by_parser": dict(paths),  # "fast" or "feedparser" (the fallback)
         "goal_items_per_s": 5000,
     }

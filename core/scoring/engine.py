@@ -13,6 +13,7 @@ import gc
 import logging
 import re
 import threading
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,11 @@ from math import floor
 from typing import Any
 
 import ahocorasick_rs
+
+try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
+    import cython
+except ImportError:  # pragma: no cover - the source runs without Cython installed
+    cython = None
 
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
@@ -159,19 +165,57 @@ class Analysis:
 
 
 @dataclass(frozen=True, slots=True)
+class _Table:
+    """The companies, column by column: no Python object per company or per pattern.
+
+    At 50,000 companies a spec, a reference and an entry tuple per name made ~30 MB of small
+    objects; here a company is a number (its row), every text a match reports or compares
+    (names, aliases, tickers) is a slice of one string, and a pattern's meaning is an integer
+    code (see _code). `slots` are where each text starts in `text` (one more at the end).
+    """
+
+    text: str
+    slots: array[int]
+    owner: array[int]  # text slot -> company row
+    ids: array[int]  # company row -> id (_NO_ID for a company without one)
+    names: array[int]  # company row -> text slot of its name
+    priority: bytes  # company row -> index into `priorities`
+    priorities: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def slot_text(self, slot: int) -> str:
+        return self.text[self.slots[slot] : self.slots[slot + 1]]
+
+    def company(self, row: int) -> tuple[int | None, str, str]:
+        """(id, name, priority) of a company row."""
+        cid = self.ids[row]
+        return (
+            None if cid == _NO_ID else cid,
+            self.slot_text(self.names[row]),
+            self.priorities[self.priority[row]],
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
     automaton: Any
-    # Per pattern index, what a match means: a vocabulary action tuple (see _vocab_action),
-    # or the list of company entries; never mutated once built.
+    # Per vocabulary pattern index, what a match means: an action tuple (see _vocab_action);
+    # never mutated once built.
     actions: list[Any]
-    companies: tuple[CompanySpec, ...]
-    symbols: dict[str, _Ref | tuple[_Ref, ...]]  # upper-case ticker -> company or companies
+    # Per pattern index from _N_VOCAB on (the vocabulary's are 0): one entry code, or ~k for
+    # several: shared[k].
+    codes: array[int]
+    shared: tuple[tuple[int, ...], ...]
+    table: _Table
+    symbols: dict[str, int | tuple[int, ...]]  # upper-case ticker -> company row or rows
     # Names written in CJK or Hangul ("币安", "모나드"), which have no word spaces to match in
     # the normalised text: their own automaton over the cleaned text, and what each means.
     cjk_automaton: Any = None
-    cjk_entries: tuple[tuple[_Ref, str], ...] = ()
+    cjk_entries: tuple[tuple[int, str], ...] = ()
 
 
 # A vocabulary phrase's roles: (tier, label, families, negatives as (category, repr of the
@@ -259,7 +303,7 @@ _VOCAB = _vocab_entries()
 # What a vocabulary match means, by the first item: the common shapes get their own short
 # path in the hot loop (a tier word, one negative phrase, a time word); everything else is
 # the full role tuple, plus company entries for a company named like a vocabulary word.
-# (Company patterns' actions are their entry lists, whose first item is an entry tuple.)
+# (Company patterns act through their entry codes instead: see _Snapshot.codes.)
 _A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_BOTH, _A_NOT = range(6)
 
 
@@ -293,123 +337,166 @@ def _case_rule(alias: str) -> int:
     return _CAP  # "Jupiter", "Optimism", "Drift": capitalised, unless the sentence is lower case
 
 
-class _Ref:
-    """Identity handle for a company inside snapshots (hashes by id, unlike the dataclass)."""
-
-    __slots__ = ("spec",)
-
-    def __init__(self, spec: CompanySpec) -> None:
-        self.spec = spec
-
-
-# A company's (key, payload) pairs, made as the automaton is built and not kept: at 50,000
-# companies a per-company cache of them held about 30 MB for a rebuild 0.2 s faster.
-_Compiled = list[tuple[str, tuple[Any, ...]]]
+# A company pattern's meaning as one integer: the kind (_COMP, _SYM, _EXCL) in the low two
+# bits, a name's case rule in the next two, then the text slot of the name or ticker as
+# written (the company row, for an exclusion).
+_KIND_BITS = 2
+_PAYLOAD_SHIFT = 4
+_NO_ID = -(1 << 63)
 
 
-def _same_or(text: str, other: str) -> str:
-    """`other`, or `text` itself when they are equal: one string object instead of two."""
-    return text if other == text else other
+def _code(kind: int, payload: int, rule: int = 0) -> int:
+    return payload << _PAYLOAD_SHIFT | rule << _KIND_BITS | kind
 
 
-def _compile_company(c: CompanySpec) -> _Compiled:
-    ref = _Ref(c)
-    out: _Compiled = []
-    seen: set[str] = set()
-    for alias in (c.name, *c.aliases):
-        key = pattern_key(alias)
-        if not key and has_cjk(alias):
-            out.append((_CJK_KEY, (_COMP, ref, alias.strip())))
-            continue
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        a = alias.strip()
-        rule = _case_rule(a)
-        # only an exact-case name needs its upper-case form (entry[4]); it is the name itself
-        out.append(
-            (
-                key,
-                (_COMP, ref, a, rule, _same_or(a, a.upper()))
-                if rule == _EXACT
-                else (_COMP, ref, a, rule),
-            )
+class _Builder:
+    """Collects the companies into a _Table and their patterns into codes, row by row."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.owner = array("I")
+        self.ids = array("q")
+        self.names = array("I")
+        self.priority = bytearray()
+        self.priorities: dict[str, int] = {}
+        # pattern key -> entry code, or a list of codes; vocabulary keys first (None: no
+        # company), so pattern index i < _N_VOCAB is vocabulary phrase i
+        self.patterns: dict[str, Any] = {k: None for k in _VOCAB}
+        # every ticker as (text slot, company row): the ticker table is made last (see symbols)
+        self.tickers = array("I")
+        self.cjk: list[tuple[int, str]] = []
+
+    def _slot(self, row: int, text: str) -> int:
+        self.texts.append(text)
+        self.owner.append(row)
+        return len(self.texts) - 1
+
+    def _pattern(self, key: str, code: int) -> None:
+        held = self.patterns.get(key)
+        if held is None:
+            self.patterns[key] = code
+        elif held.__class__ is list:
+            held.append(code)
+        else:
+            self.patterns[key] = [held, code]
+
+    def add(self, c: CompanySpec) -> None:
+        row = len(self.ids)
+        self.ids.append(_NO_ID if c.id is None else c.id)
+        name_slot = self._slot(row, c.name)
+        self.names.append(name_slot)
+        if c.priority not in self.priorities and len(self.priorities) == 256:
+            raise ValueError("more than 256 distinct company priorities")
+        self.priority.append(self.priorities.setdefault(c.priority, len(self.priorities)))
+        seen: set[str] = set()
+        for alias in (c.name, *c.aliases):
+            key = pattern_key(alias)
+            if not key and has_cjk(alias):
+                self.cjk.append((row, alias.strip()))
+                continue
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            a = alias.strip()
+            slot = name_slot if a == c.name else self._slot(row, a)
+            self._pattern(key, _code(_COMP, slot, _case_rule(a)))
+        for sym in c.tokens:
+            t = sym.strip().lstrip("$")
+            if not t:
+                continue
+            slot = self._slot(row, t)
+            self.tickers.append(slot)
+            # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
+            # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
+            if len(t) >= 4:
+                key = pattern_key(t)
+                if key not in seen:
+                    self._pattern(key, _code(_SYM, slot))
+        for phrase in c.exclusions:
+            key = pattern_key(phrase)
+            if key:
+                self._pattern(key, _code(_EXCL, row))
+
+    def symbols(self, table: _Table) -> dict[str, int | tuple[int, ...]]:
+        """Upper-case ticker -> company row, or rows when several companies share it.
+
+        Made once the load's temporary objects are gone, so its ~2 small objects per
+        company are allocated together instead of scattered among freed ones (which would
+        keep those pages resident)."""
+        found: dict[str, Any] = {}
+        owner = table.owner
+        for slot in self.tickers:
+            up = table.slot_text(slot).upper()
+            row = owner[slot]
+            held = found.get(up)
+            if held is None:
+                found[up] = row
+            elif held.__class__ is list:
+                held.append(row)
+            else:
+                found[up] = [held, row]
+        return {k: v if v.__class__ is int else tuple(v) for k, v in found.items()}
+
+    def table(self) -> _Table:
+        slots = array("I", [0])
+        at = 0
+        for text in self.texts:
+            at += len(text)
+            slots.append(at)
+        return _Table(
+            "".join(self.texts),
+            slots,
+            self.owner,
+            self.ids,
+            self.names,
+            bytes(self.priority),
+            tuple(self.priorities),
         )
-    for sym in c.tokens:
-        t = sym.strip().lstrip("$")
-        if not t:
-            continue
-        out.append(("", (_SYM, ref, _same_or(t, t.upper()))))  # ticker table entry, no pattern
-        # Only tickers of 4+ characters can stand alone ("STRK"); shorter ones ("S", "OP",
-        # "MON") need "$S"/"S token" context, found around "$" and "token" instead.
-        if len(t) >= 4:
-            key = pattern_key(t)
-            if key not in seen:
-                out.append((key, (_SYM, ref, t)))
-    for phrase in c.exclusions:
-        key = pattern_key(phrase)
-        if key:
-            out.append((key, (_EXCL, ref)))
-    return out
 
 
 def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
     """Compile companies plus the vocabulary into one automaton.
 
-    Compact by design (50,000 companies must fit a small process): a pattern that means one
-    company entry acts through that entry's tuple itself, not a list of one; a ticker that
-    belongs to one company maps to its reference, not a tuple of one.
+    Compact by design (50,000 companies must fit a small process): companies are columns
+    of a _Table and patterns integer codes; a ticker that belongs to one company maps to its
+    row, not a tuple of one.
     """
-    # Vocabulary keys first, so pattern index i < len(_VOCAB) is vocabulary phrase i.
-    table: dict[str, Any] = {k: None for k in _VOCAB}
-    symbols: dict[str, Any] = {}
-    cjk: list[tuple[_Ref, str]] = []
-    comps: list[CompanySpec] = []
+    builder = _Builder()
     for c in companies:
-        comps.append(c)
-        for key, entry in _compile_company(c):
-            if not key:
-                sym, ref = entry[2], entry[1]
-                held = symbols.get(sym)
-                if held is None:
-                    symbols[sym] = ref
-                elif held.__class__ is list:
-                    held.append(ref)
-                else:
-                    symbols[sym] = [held, ref]
-                continue
-            if key == _CJK_KEY:
-                cjk.append((entry[1], entry[2]))
-                continue
-            held = table.get(key)
-            if held is None:
-                table[key] = entry
-            elif held.__class__ is list:
-                held.append(entry)
-            else:
-                table[key] = [held, entry]
+        builder.add(c)
+    patterns = builder.patterns
     # Over UTF-8 bytes: the str automaton maps every byte offset of the text to a character
     # offset on each search (a pass over the whole item); on ASCII text, nearly every item
     # once normalised, the byte offsets are the character offsets (see _char_offsets).
     automaton = ahocorasick_rs.BytesAhoCorasick(
-        (key.encode() for key in table), matchkind=ahocorasick_rs.MATCHKIND_STANDARD
+        (key.encode() for key in patterns), matchkind=ahocorasick_rs.MATCHKIND_STANDARD
     )
-    # Company patterns act through their entry (or list of entries) as is: no new object per
-    # pattern (tens of thousands of fresh tuples would make the garbage collector walk the heap).
     actions: list[Any] = [*_VOCAB_ACTIONS]
-    held_iter = iter(table.values())
+    held_iter = iter(patterns.values())
     for i, held in enumerate(islice(held_iter, len(actions))):
         if held is not None:  # a company named like a vocabulary word
-            bucket = held if held.__class__ is list else [held]
+            bucket = tuple(held) if held.__class__ is list else (held,)
             actions[i] = (_A_BOTH, _VOCAB_ROLES[i], bucket)
-    actions.extend(held_iter)
-    del table
-    cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _ref, alias in cjk]) if cjk else None
+    codes = array("q", bytes(8 * len(actions)))  # indexed by pattern: vocabulary's unused
+    shared: list[tuple[int, ...]] = []
+    for held in held_iter:
+        if held.__class__ is list:
+            codes.append(~len(shared))
+            shared.append(tuple(held))
+        else:
+            codes.append(held)
+    del patterns, held_iter
+    builder.patterns = {}
+    cjk = builder.cjk
+    cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _row, alias in cjk]) if cjk else None
+    table = builder.table()
     return _Snapshot(
         automaton,
         actions,
-        tuple(comps),
-        {k: v if v.__class__ is _Ref else tuple(v) for k, v in symbols.items()},
+        codes,
+        tuple(shared),
+        table,
+        builder.symbols(table),
         cjk_automaton,
         tuple(cjk),
     )
@@ -447,8 +534,12 @@ class ScoringEngine:
             self._snap = _build(companies)
 
     @property
-    def companies(self) -> tuple[CompanySpec, ...]:
-        return self._snap.companies
+    def company_count(self) -> int:
+        return len(self._snap.table)
+
+    def company_names(self) -> list[str]:
+        table = self._snap.table
+        return [table.slot_text(slot) for slot in table.names]
 
     def rebuild(self, companies: Iterable[CompanySpec]) -> None:
         """Build a new automaton off to the side, then swap one reference (atomic in CPython).
@@ -457,7 +548,7 @@ class ScoringEngine:
         """
         with self._lock, _gc_paused():
             snap = self._snap = _build(companies)
-        log.info("scoring automaton rebuilt for %d companies", len(snap.companies))
+        log.info("scoring automaton rebuilt for %d companies", len(snap.table))
 
     def analyze(
         self,
@@ -491,6 +582,10 @@ class ScoringEngine:
     ) -> Analysis:
         """The rules alone: signals found by the automaton, added up by hand-set weights."""
         snap = self._snap  # one read: a concurrent rebuild cannot change it under us
+        code: cython.Py_ssize_t  # a company pattern's entry code, and its parts (see _code)
+        kind: cython.Py_ssize_t
+        rule: cython.Py_ssize_t
+        slot: cython.Py_ssize_t
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
@@ -506,14 +601,19 @@ class ScoringEngine:
         tiers = (t3, t1, t2, t3)
         fam_pos: dict[str, list[int]] = {}  # family -> offsets
         neg_hits: dict[str, dict[str, int]] = {}  # category -> repr(phrase) -> first sentence
-        comp_hits: list[tuple[_Ref, str, int, int]] = []  # (company, alias, sentence, pos)
+        comp_hits: list[tuple[int, str, int, int]] = []  # (company, alias, sentence, pos)
         tokens: dict[str, tuple[int, int]] = {}  # ticker -> (sentence, pos)
-        excluded: set[tuple[_Ref, int]] = set()
+        excluded: set[tuple[int, int]] = set()
         time_hints: list[tuple[int, int, int]] = []  # (start, end, words to look back)
         upper: dict[int, bool] = {}  # sentence -> all caps (see _all_caps)
 
         actions = snap.actions
         symbols = snap.symbols
+        codes = snap.codes
+        table = snap.table
+        owner = table.owner
+        names_text = table.text
+        text_at = table.slots
         if low.isascii():
             matches = snap.automaton.find_matches_as_indexes(low.encode(), overlapping=True)
         else:
@@ -523,8 +623,8 @@ class ScoringEngine:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
             return Analysis(0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []})
         for pi, s, e in matches:
-            a = actions[pi]
             if pi < _N_VOCAB:
+                a = actions[pi]
                 k = a[0]
                 if k == _A_NEG:
                     if a[3] and _cancelled(low, s, a[3]):
@@ -606,11 +706,16 @@ class ScoringEngine:
                 if k == _A_VOCAB:
                     continue
                 a = a[2]
+            else:
+                a = codes[pi]
+                a = (a,) if a >= 0 else snap.shared[~a]  # one entry code, or several
             si = bisect_right(bounds, s)
-            for entry in (a,) if a.__class__ is tuple else a:  # one entry, or a list of them
-                kind = entry[0]
+            for code in a:  # see _code: kind, case rule, text slot (literals: a hot loop)
+                kind = code & 3
                 if kind == _COMP:
-                    rule = entry[3]
+                    rule = code >> 2 & 3
+                    slot = code >> 4
+                    row = owner[slot]
                     if rule == _CAP:
                         if not cased[s + 1].isupper():
                             seg = _sentence(cased, bounds, si)
@@ -620,17 +725,21 @@ class ScoringEngine:
                             refs = symbols.get(cased[s + 1 : e - 1])
                             if (
                                 refs is not None
-                                and entry[1] is not refs
-                                and (refs.__class__ is _Ref or entry[1] not in refs)
+                                and row != refs
+                                and (refs.__class__ is int or row not in refs)
                                 and not _all_caps(cased, bounds, si, upper)
                             ):
                                 continue  # "ZETA": another company's ticker, not "Zeta"
-                    elif rule == _EXACT:
-                        if cased[s + 1 : e - 1] != entry[4] or _all_caps(cased, bounds, si, upper):
+                    alias = names_text[text_at[slot] : text_at[slot + 1]]
+                    if rule == _EXACT:  # upper-case names only: the name as written
+                        if cased[s + 1 : e - 1] != alias.upper() or _all_caps(
+                            cased, bounds, si, upper
+                        ):
                             continue
-                    comp_hits.append((entry[1], entry[2], si, s))
+                    comp_hits.append((row, alias, si, s))
                 elif kind == _SYM:
-                    sym = entry[2]
+                    slot = code >> 4
+                    sym = names_text[text_at[slot] : text_at[slot + 1]]
                     if (
                         cased[s + 1 : e - 1] == sym
                         and sym.upper() not in kw.ACRONYMS
@@ -638,7 +747,7 @@ class ScoringEngine:
                     ):
                         tokens.setdefault(sym.upper(), (si, s))
                 elif kind == _EXCL:
-                    excluded.add((entry[1], si))
+                    excluded.add((code >> 4, si))
 
         # "$ABC" anywhere (the automaton keeps "$" inside words so "$abc" is one word).
         j = cased.find("$")
@@ -666,11 +775,11 @@ class ScoringEngine:
             )
             if snap.cjk_automaton is not None and lang in CJK_LANGUAGES:
                 for pi, s, _e in snap.cjk_automaton.find_matches_as_indexes(marked):
-                    ref, alias = snap.cjk_entries[pi]
-                    comp_hits.append((ref, alias, bisect_right(bounds, s), s))
+                    row, alias = snap.cjk_entries[pi]
+                    comp_hits.append((row, alias, bisect_right(bounds, s), s))
 
         # Companies: by name/alias, or by one of their tickers seen in context.
-        comp_best: dict[_Ref, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
+        comp_best: dict[int, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
         for idx, alias, si, pos in comp_hits:
             if excluded and (idx, si) in excluded:
                 continue
@@ -687,7 +796,7 @@ class ScoringEngine:
                 refs = symbols.get(sym)
                 if refs is None:
                     continue
-                for idx in (refs,) if refs.__class__ is _Ref else refs:
+                for idx in (refs,) if refs.__class__ is int else refs:
                     if excluded and (idx, si) in excluded:
                         continue
                     rec = comp_best.get(idx)
@@ -700,14 +809,12 @@ class ScoringEngine:
         comp_sents: set[int] = set()
         if comp_best:
             if len(comp_best) == 1:
-                ranked: Iterable[tuple[_Ref, list[Any]]] = comp_best.items()
+                ranked: Iterable[tuple[int, list[Any]]] = comp_best.items()
             else:
                 ranked = sorted(comp_best.items(), key=_rank_key)
             for idx, rec in ranked:
-                c = idx.spec
-                companies.append(
-                    {"id": c.id, "name": c.name, "matched": rec[1], "priority": c.priority}
-                )
+                cid, name, priority = table.company(idx)
+                companies.append({"id": cid, "name": name, "matched": rec[1], "priority": priority})
                 comp_sents |= rec[3]
 
         # No watched company: read the project's name and ticker from the text instead.
@@ -767,7 +874,7 @@ def _char_offsets(low: str, automaton: Any) -> list[tuple[int, int, int]]:
     return [(pi, chars[s], chars[e]) for pi, s, e in found]
 
 
-def _rank_key(kv: tuple[_Ref, list[Any]]) -> tuple[float, int]:
+def _rank_key(kv: tuple[int, list[Any]]) -> tuple[float, int]:
     return (-kv[1][0], kv[1][2])
 
 

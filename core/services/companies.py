@@ -168,9 +168,6 @@ class Companies:
         """
         specs: list[CompanySpec] = []
         guarded: list[GuardCompany] = []
-        # an unchanged company keeps the engine's own spec (and its strings): a rebuild
-        # then allocates the automaton's tables, not a second copy of every company
-        current = {spec.id: spec for spec in self.engine.companies}
         last = 0
         while True:
             page = (
@@ -188,9 +185,6 @@ class Companies:
                     priority=_priority_name(priority),
                     exclusions=tuple(exclusions or ()),
                 )
-                known = current.get(cid)
-                if known == spec:
-                    spec = known
                 specs.append(spec)
                 guarded.append(
                     GuardCompany(
