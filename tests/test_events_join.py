@@ -314,3 +314,17 @@ async def test_the_service_keeps_a_headlines_hint_for_later_items(app) -> None:
     event = await (await Alert.get(id=alerts[0].id)).event
     assert event.keys["hints"] == ["terra"] and "LUNA" in event.keys["tickers"]
     assert "terra" in event.keys["names"]
+
+
+def test_a_token_that_goes_live_has_launched(judge) -> None:
+    """Found by final4's one measurement (final4 no longer measures this cleanly): "Worldcoin's
+    Mainnet, WLD Token Goes Live" stayed unlaunched, so with its headline hint named back it
+    took WLD price stories 147 and 333 days later into the year-long window."""
+    keys, _ident = judge.event_of(real("c-0513"))
+    assert keys.launched
+    assert not judge.same(real("c-0513"), real("c-1274"))[0]
+    assert not judge.same(real("c-0513"), real("c-1111"))[0]
+    assert judge.same(real("c-0513"), real("c-0968"))[0]  # "Worldcoin Launches Officially"
+    # a chain going live is no token: "New Terra Blockchain Goes Live" leaves the launch open
+    terra, _ident = judge.event_of(real("c-0565"))
+    assert not terra.launched

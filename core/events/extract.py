@@ -77,6 +77,7 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(will list|lists|listing|listed|list on|open(s)? trading|opens? for trading|"
             r"trading (is )?(now )?(live|open)|spot trading|available on binance|"
+            r"tokens? (?:(?:is|are|goes|go|went|now) )+live|"
             r"launchpool|hodler airdrops?|perpetual contract|initial listing)\b"
         ),
     ),
