@@ -319,3 +319,20 @@ def test_openapi_documents_links() -> None:
     assert link["properties"]["verdict"]["enum"] == ["official", "unknown", "suspicious"]
     assert set(link["required"]) == {"url", "verdict", "reason"}
     assert "/companies/{ref}/official" in doc["paths"]
+
+
+def test_host_caches_stay_bounded_over_many_distinct_hosts() -> None:
+    """A long run sees ever new hosts: the verdict and host-split caches keep a bounded
+    number (at ~300-400 bytes a host, 50,000 and 65,536 of them were ~30 MB), and a host
+    checked again after its entry was dropped gets the same verdict."""
+    from core.linkguard.domains import split_host
+    from core.linkguard.guard import HOST_CACHE
+
+    guard = LinkGuard([GuardCompany("LayerZero", ("layerzero.network",))])
+    first = guard.check("https://layerzer0.network/claim", context=("LayerZero",))
+    for i in range(HOST_CACHE + 500):
+        guard.check(f"https://news{i}.site{i % 97}.com/a", context=("LayerZero",))
+    assert len(guard._index.cache) <= HOST_CACHE
+    assert split_host.cache_info().currsize <= split_host.cache_info().maxsize <= 8_192
+    again = guard.check("https://layerzer0.network/claim", context=("LayerZero",))
+    assert again == first and again.suspicious
