@@ -92,3 +92,18 @@ def test_cli_import(tmp_path: Path, monkeypatch, capsys) -> None:
         assert "a name is required" in capsys.readouterr().err
     finally:  # main() configures process-wide logging; later tests expect pytest's
         root.handlers[:], root.level = handlers, level
+
+
+async def test_bench_companies_rest_measures_through_the_api(tmp_path: Path) -> None:
+    """`bench companies` through the REST API (small numbers): the import and the one
+    more company really went through the web app and reached the engine."""
+    from tests.conftest import make_settings
+    from web.bench import bench_companies_rest
+
+    result = await bench_companies_rest(make_settings(tmp_path), first=50, total=120)
+    assert result["rest_import_companies"] == 50
+    assert result["rest_companies_total"] == 121
+    assert result["rest_add_one_matched"] is True
+    assert 0 < result["rest_import_answered_s"] <= result["rest_import_engine_ready_s"]
+    assert 0 < result["rest_add_one_answered_ms"] <= result["rest_add_one_matched_ms"]
+    assert result["rest_add_during_rebuild_answered_ms_max"] > 0

@@ -588,9 +588,18 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
         result = asyncio.run(bench_api(settings))
     elif args.what == "companies":
-        from core.services.companies_bench import bench_companies
+        from core.services.companies_bench import (
+            GOAL_ADD_ONE_MS,
+            GOAL_IMPORT_S,
+            bench_companies,
+            bench_companies_cli,
+        )
+        from web.bench import bench_companies_rest
 
         result = asyncio.run(bench_companies())
+        result.update(asyncio.run(bench_companies_rest(settings)))
+        result.update(bench_companies_cli())
+        result.update(goal_import_s=GOAL_IMPORT_S, goal_add_one_ms=GOAL_ADD_ONE_MS)
     elif args.what == "memory":
         from core.memory_bench import bench_memory
 

@@ -347,6 +347,70 @@ async def bench_api(
     }
 
 
+async def bench_companies_rest(
+    settings: Settings, first: int = 10_000, total: int = 50_000, adds: int = 3
+) -> dict[str, Any]:
+    """The companies bench through the REST API: POST /companies/import of `first`
+    companies (answered; then matched by the engine); with `total` loaded, POST /companies
+    of one more, `adds` times (each answered, then matched before the next: the median and
+    the slowest), then `adds` more back to back (answered while rebuilds run: the slowest).
+    Loopback only."""
+    from core.services.companies_bench import rows
+
+    async with BenchApp(settings) as app:
+        user = await app.accounts.create_user("bench", "bench-password", role="admin")
+        token = app.accounts.issue_token(user)["access_token"]
+        companies = app.companies
+        runner, port = await _serve(app)
+        api = f"http://127.0.0.1:{port}"
+        try:
+            async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
+                body = {"companies": rows(0, first)}
+                started = time.perf_counter()
+                async with http.post(f"{api}/companies/import", json=body) as resp:
+                    imported = await resp.json()
+                    if resp.status != 200:
+                        raise RuntimeError(f"POST /companies/import: {resp.status} {imported}")
+                answered = time.perf_counter() - started
+                await companies.rebuilt(within_s=600)
+                ready = time.perf_counter() - started
+                await companies.import_rows(rows(first, total - first))
+                await companies.rebuilt(within_s=600)
+
+                async def add(name: str) -> float:
+                    started = time.perf_counter()
+                    one = {"name": name, "tokens": ["ONEMORE"]}
+                    async with http.post(f"{api}/companies", json=one) as resp:
+                        if resp.status != 201:
+                            raise RuntimeError(
+                                f"POST /companies: {resp.status} {await resp.text()}"
+                            )
+                    return time.perf_counter() - started
+
+                answers, matches = [], []
+                for k in range(adds):
+                    started = time.perf_counter()
+                    answers.append(await add(f"One More Project {k}"))
+                    await companies.rebuilt(within_s=600)
+                    matches.append(time.perf_counter() - started)
+                burst = [await add(f"Burst Project {k}") for k in range(adds)]
+                await companies.rebuilt(within_s=600)
+        finally:
+            await runner.cleanup()
+        hit = app.scoring.analyze("One More Project 0 announces ONEMORE token airdrop", "")
+    return {
+        "rest_import_companies": imported["created"],
+        "rest_import_answered_s": round(answered, 3),
+        "rest_import_engine_ready_s": round(ready, 3),
+        "rest_companies_total": total + 1,  # when the first one more was added
+        "rest_add_one_answered_ms": round(statistics.median(answers) * 1000, 1),
+        "rest_add_one_answered_ms_max": round(max(answers) * 1000, 1),
+        "rest_add_one_matched_ms": round(statistics.median(matches) * 1000, 1),
+        "rest_add_one_matched": any(c["name"] == "One More Project 0" for c in hit.companies),
+        "rest_add_during_rebuild_answered_ms_max": round(max(burst) * 1000, 1),
+    }
+
+
 # --- bench ws ------------------------------------------------------------------------
 #
 # Like the API generator, the WebSocket clients are bare Protocols: the upgrade is one
