@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -177,11 +178,11 @@ class _Brand:
     strong: bool  # from an official domain, long enough to mean the brand on its own
 
 
-# A brand key's entry: a company's name alone stands for a brand with no official domain
-# (what most companies are: at 50,000 of them a `_Brand` each was ~5 MB); a `_Brand` when it
-# has one; a tuple when several companies share the key.
+# A brand key's entry while an index is built: a company's name alone stands for a brand
+# with no official domain (what most companies are: at 50,000 of them a `_Brand` each was
+# ~5 MB); a `_Brand` when it has one; a list when several companies share the key. The
+# index keeps them as codes (see _Index.brands).
 BrandEntry = str | _Brand
-Brands = BrandEntry | tuple[BrandEntry, ...]
 
 
 def _entry(brand: _Brand) -> BrandEntry:
@@ -199,11 +200,6 @@ def _add_brand(found: dict[str, Any], key: str, brand: _Brand) -> None:
         found[key] = [have, _entry(brand)]
 
 
-def _each(brands: Brands) -> tuple[_Brand, ...]:
-    entries = brands if isinstance(brands, tuple) else (brands,)
-    return tuple(_Brand(e, None, False) if isinstance(e, str) else e for e in entries)
-
-
 @dataclass(frozen=True)
 class _Index:
     official: dict[str, str] = field(default_factory=dict)  # registrable → company
@@ -214,12 +210,49 @@ class _Index:
     skeletons: dict[str, tuple[str, str]] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)  # lower handle → company
     handle_skeletons: list[tuple[str, str, str]] = field(default_factory=list)
-    # by automaton pattern number; the key itself is the matched text (not kept: ~6 MB)
-    brands: list[Brands] = field(default_factory=list)
+    # By automaton pattern number (the key itself is the matched text, not kept: ~6 MB):
+    # the row of the one company behind it in the name table when that company has no
+    # official domain (most do not), else ~k for the brands in multi[k] (a brand there is
+    # a _Brand, or a name-table row). No object per company: at 50,000 of them their
+    # names as strings and the list kept ~4 MB of pages resident.
+    brands: array[int] = field(default_factory=lambda: array("i"))
+    multi: tuple[tuple[_Brand | int, ...], ...] = ()
+    names_text: str = ""  # name-table row i is names_text[name_at[i] : name_at[i + 1]]
+    name_at: array[int] = field(default_factory=lambda: array("I", [0]))
     automaton: Any = None
     cache: dict[tuple[str, tuple[str, ...], str | None], tuple[str, str, str | None]] = field(
         default_factory=dict
     )
+
+    def each(self, pattern: int) -> tuple[_Brand, ...]:
+        """The brands behind automaton pattern `pattern`."""
+        code = self.brands[pattern]
+        at = self.name_at
+        return tuple(
+            _Brand(self.names_text[at[e] : at[e + 1]], None, False) if e.__class__ is int else e
+            for e in ((code,) if code >= 0 else self.multi[~code])
+        )
+
+    def _store_brands(self, brand_keys: dict[str, Any]) -> None:
+        """The build's brands (a name, a _Brand, or a list of them per key) as codes."""
+        rows: dict[str, int] = {}  # name -> name-table row
+        multi: list[tuple[_Brand | int, ...]] = []
+        for held in brand_keys.values():
+            if held.__class__ is str:
+                self.brands.append(rows.setdefault(held, len(rows)))
+                continue
+            self.brands.append(~len(multi))
+            multi.append(
+                tuple(
+                    rows.setdefault(b, len(rows)) if b.__class__ is str else b
+                    for b in (held if held.__class__ is list else (held,))
+                )
+            )
+        at = self.name_at
+        for name in rows:
+            at.append(at[-1] + len(name))
+        object.__setattr__(self, "names_text", "".join(rows))
+        object.__setattr__(self, "multi", tuple(multi))
 
 
 def _build(companies: Iterable[GuardCompany]) -> _Index:
@@ -268,8 +301,7 @@ def _build(companies: Iterable[GuardCompany]) -> _Index:
     if brand_keys:
         automaton = ahocorasick_rs.AhoCorasick(list(brand_keys), store_patterns=False)
         object.__setattr__(index, "automaton", automaton)
-        # one brand as itself, several as a tuple: no container per key for the usual one
-        index.brands.extend(tuple(b) if isinstance(b, list) else b for b in brand_keys.values())
+        index._store_brands(brand_keys)
     return index
 
 
@@ -521,7 +553,7 @@ class LinkGuard:
         words: set[str] | None = None  # the name's hyphen/dot-separated words, as skeletons
         for pattern, start, end in index.automaton.find_matches_as_indexes(text, overlapping=True):
             key = text[start:end]  # the brand key that matched
-            for brand in _each(index.brands[pattern]):
+            for brand in index.each(pattern):
                 if not brand.official and skeleton(parts.label) == key:
                     continue  # claim.ethena.fi: maybe the project's own site; nothing to compare
                 in_context = brand.company.lower() in wanted
@@ -551,7 +583,7 @@ class LinkGuard:
             return None
         text = skeleton(parts.label)
         for pattern, _s, _e in index.automaton.find_matches_as_indexes(text):
-            for brand in _each(index.brands[pattern]):
+            for brand in index.each(pattern):
                 if brand.official is None:
                     return brand.company
         return None
