@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from core.scoring import Analysis, CompanySpec, ScoringEngine, band_for
+from core.scoring.text import PhraseTable
 from core.scoring.urgency import find_urgency
 
 PUBLISHED = datetime(2026, 3, 1, 12, 0)
@@ -682,8 +683,8 @@ def test_unseen_companies(title: str, is_tge: bool) -> None:
 
 
 def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
-    """The automaton searches UTF-8 bytes; where the text is not ASCII its byte offsets are
-    mapped back to the character offsets the rest of the engine reads."""
+    """The phrase table searches UTF-8 bytes; where the text is not ASCII its byte offsets
+    are mapped back to the character offsets the rest of the engine reads."""
     import ahocorasick_rs
 
     from core.scoring.engine import _char_offsets
@@ -691,7 +692,7 @@ def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
     patterns = [" société générale ", " token ", " générale ", " zro ", " ünï "]
     low = " la société générale  lance son token  zro  ünï token ünï "
     by_chars = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(low, overlapping=True)
-    by_bytes = ahocorasick_rs.BytesAhoCorasick([p.encode() for p in patterns])
+    by_bytes = PhraseTable([p.encode() for p in patterns])
     assert len(by_chars) == 7
     assert _char_offsets(low, by_bytes) == by_chars
     engine = ScoringEngine([CompanySpec(1, "Société Générale Chain", ("Société Générale",))])
@@ -734,3 +735,45 @@ def test_companies_sharing_a_name_or_ticker_are_each_matched_and_excluded_alone(
     assert "airdrop" in named.keywords["tier2"] + named.keywords["tier1"]
     assert engine.company_count == 3
     assert engine.company_names() == ["Nova Labs", "Nova Finance", "Airdrop"]
+
+
+def test_phrase_table_finds_what_an_overlapping_automaton_finds() -> None:
+    """Every occurrence of every whole-word key, by end and the longer first at one end, as
+    ahocorasick_rs's overlapping search reports them; runs of spaces, a text without its
+    padding, keys inside keys and a word repeated."""
+    import random
+
+    import ahocorasick_rs
+
+    words = ["token", "generation", "event", "zro", "$zro", "layer", "zero", "a", "claims"]
+    keys = sorted(
+        {
+            " "
+            + " ".join(random.Random(seed).choices(words, k=random.Random(-seed).randint(1, 4)))
+            + " "
+            for seed in range(60)
+        }
+        | {" token generation event ", " generation event ", " event ", " token "}
+    )
+    raw = [k.encode() for k in keys]
+    table = PhraseTable(raw)
+    automaton = ahocorasick_rs.BytesAhoCorasick(raw)
+    rng = random.Random(5)
+    texts = [b"", b" ", b"token", b" token", b"token ", b" token ", b"  token  generation  "]
+    for _ in range(300):
+        texts.append(
+            "".join(
+                rng.choice(words) + rng.choice((" ", " ", " ", "  ")) for _ in range(30)
+            ).encode()
+        )
+    for text in texts:
+        for data in (text, b" " + text + b" "):
+            expected = [tuple(m) for m in automaton.find_matches_as_indexes(data, overlapping=True)]
+            assert table.find(data) == expected, data
+            assert table.indexes(data) == [k for k, _s, _e in expected]
+
+
+@pytest.mark.parametrize("key", [b"token", b" token", b"  ", b" token  event ", b" "])
+def test_phrase_table_refuses_a_key_that_is_not_padded_whole_words(key: bytes) -> None:
+    with pytest.raises(ValueError, match="padded whole-word phrase"):
+        PhraseTable([b" fine ", key])

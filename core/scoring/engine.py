@@ -1,9 +1,9 @@
-"""Scoring engine: one Aho-Corasick automaton over companies, symbols and vocabulary.
+"""Scoring engine: one phrase table over companies, symbols and vocabulary.
 
 ``ScoringEngine.analyze`` turns a news item into an explainable :class:`Analysis`. All
-phrase matching happens in a single automaton pass over a word-delimited copy of the text
-(see :mod:`core.scoring.text`), so cost grows with the length of the item, not with the
-number of watched companies. ``rebuild`` builds a new immutable snapshot off to the side
+phrase matching happens in a single pass over the words of a word-delimited copy of the text
+(see :class:`core.scoring.text.PhraseTable`), so cost grows with the length of the item, not
+with the number of watched companies. ``rebuild`` builds a new immutable snapshot off to the side
 and swaps one reference, so in-flight ``analyze`` calls keep using the old one.
 """
 
@@ -36,7 +36,7 @@ from core.scoring.discovery import label as discovery_label
 from core.scoring.history import day_of, today
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
-from core.scoring.text import clean, pattern_key, prepare, sentences_marked
+from core.scoring.text import PhraseTable, clean, pattern_key, prepare, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ class _Table:
 class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
 
-    automaton: Any
+    phrases: PhraseTable
     # Per vocabulary pattern index, what a match means: an action tuple (see _vocab_action);
     # never mutated once built.
     actions: list[Any]
@@ -455,7 +455,7 @@ class _Builder:
 
 
 def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
-    """Compile companies plus the vocabulary into one automaton.
+    """Compile companies plus the vocabulary into one phrase table.
 
     Compact by design (50,000 companies must fit a small process): companies are columns
     of a _Table and patterns integer codes; a ticker that belongs to one company maps to its
@@ -465,12 +465,9 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
     for c in companies:
         builder.add(c)
     patterns = builder.patterns
-    # Over UTF-8 bytes: the str automaton maps every byte offset of the text to a character
-    # offset on each search (a pass over the whole item); on ASCII text, nearly every item
-    # once normalised, the byte offsets are the character offsets (see _char_offsets).
-    automaton = ahocorasick_rs.BytesAhoCorasick(
-        (key.encode() for key in patterns), matchkind=ahocorasick_rs.MATCHKIND_STANDARD
-    )
+    # Over UTF-8 bytes: on ASCII text, nearly every item once normalised, the byte offsets
+    # are the character offsets (otherwise see _char_offsets).
+    phrases = PhraseTable(key.encode() for key in patterns)
     actions: list[Any] = [*_VOCAB_ACTIONS]
     held_iter = iter(patterns.values())
     for i, held in enumerate(islice(held_iter, len(actions))):
@@ -491,7 +488,7 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
     cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _row, alias in cjk]) if cjk else None
     table = builder.table()
     return _Snapshot(
-        automaton,
+        phrases,
         actions,
         codes,
         tuple(shared),
@@ -615,9 +612,9 @@ class ScoringEngine:
         names_text = table.text
         text_at = table.slots
         if low.isascii():
-            matches = snap.automaton.find_matches_as_indexes(low.encode(), overlapping=True)
+            matches = snap.phrases.find(low.encode())
         else:
-            matches = _char_offsets(low, snap.automaton)
+            matches = _char_offsets(low, snap.phrases)
         lang = detect_language(marked, low)
         if not matches and lang == EN and "$" not in cased and "(" not in marked:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
@@ -853,15 +850,15 @@ class ScoringEngine:
         )
 
 
-def _char_offsets(low: str, automaton: Any) -> list[tuple[int, int, int]]:
-    """The automaton's matches in a text that is not ASCII, with character offsets.
+def _char_offsets(low: str, phrases: PhraseTable) -> list[tuple[int, int, int]]:
+    """The phrases found in a text that is not ASCII, with character offsets.
 
     Every pattern begins and ends with a space, so each byte offset found is a character
     boundary: the character offset is the length of the text decoded up to it, counted once
     along the text for all the offsets in order.
     """
     raw = low.encode()
-    found = automaton.find_matches_as_indexes(raw, overlapping=True)
+    found = phrases.find(raw)
     if not found:
         return found
     chars: dict[int, int] = {0: 0}

@@ -8,8 +8,9 @@ both computed here so that training and inference can never disagree:
 * the engine's signals, read from its :class:`Analysis` (keyword tiers and labels, company,
   ticker, proximity, dates, negative categories, the rules' own score, title vs body);
 * the item's word uni- and bi-grams, anywhere and in the headline, from a vocabulary kept in
-  the model file. Inference finds them with one Aho-Corasick pass over the same normalised
-  text the engine reads, so the cost is one C scan plus a short loop over the phrases found.
+  the model file. Inference finds them with one pass of a phrase table over the words of the
+  same normalised text the engine reads (:class:`core.scoring.text.PhraseTable`), so the
+  cost is one compiled scan plus a short loop over the phrases found.
 
 The raw score goes through an isotonic calibration table fitted on out-of-fold predictions,
 so that among items scored 0.8 about eight in ten are TGEs.
@@ -27,8 +28,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
-
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
 except ImportError:  # pragma: no cover - the source runs without Cython installed
@@ -36,7 +35,7 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 
 from core.scoring.engine import Analysis
 from core.scoring.history import TokenHistory, item_tickers
-from core.scoring.text import SENT, clean, normalise, sentences_marked
+from core.scoring.text import SENT, PhraseTable, clean, normalise, sentences_marked
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +74,9 @@ def item_text(title: str, text: str) -> tuple[str, int]:
 
 
 def ngrams(low: str, max_n: int) -> set[str]:
-    """Every word n-gram (1..max_n) of a normalised text, as the phrase automaton finds them.
+    """Every word n-gram (1..max_n) of a normalised text, as the phrase table finds them.
 
-    Used by training to propose the vocabulary; a test checks that the automaton, given that
+    Used by training to propose the vocabulary; a test checks that the phrase table, given that
     vocabulary, finds exactly these.
     """
     out: set[str] = set()
@@ -319,40 +318,30 @@ def _finite(x: Any, what: str) -> float:
 
 def _phrase_matcher(
     words: list[str], weights: list[float], prefix: str
-) -> tuple[tuple[str, ...], tuple[float, ...], Any, dict[str, int]]:
+) -> tuple[tuple[str, ...], tuple[float, ...], PhraseTable | None]:
     """The feature names (``prefix`` + phrase) of the phrases with a non-zero weight, their
-    weights, one automaton finding them as whole words in normalised text (None when there
-    are none), and each pattern's index. Names are made once here, not per match.
-
-    The automaton keeps its patterns so that a search returns those very string objects
-    (hash cached): mapping them to indexes through the dict costs a third of what
-    ``find_matches_as_indexes`` spends making a tuple and two ints per match.
+    weights, and one phrase table finding them as whole words in normalised text (None when
+    there are none), whose key indexes are the positions in those tuples. Names are made once
+    here, not per match.
     """
     pairs = [(w, x) for w, x in zip(words, weights, strict=True) if x]
     if not pairs:
-        return (), (), None, {}
-    keys = [f" {w} " for w, _ in pairs]
-    automaton = ahocorasick_rs.AhoCorasick(
-        keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD, store_patterns=True
-    )
+        return (), (), None
     return (
         tuple(prefix + w for w, _ in pairs),
         tuple(x for _, x in pairs),
-        automaton,
-        {k: i for i, k in enumerate(keys)},
+        PhraseTable(f" {w} ".encode() for w, _ in pairs),
     )
 
 
 class TGEModel:
-    """A loaded model: weights, phrase automaton and calibration table. Immutable."""
+    """A loaded model: weights, phrase tables and calibration table. Immutable."""
 
     __slots__ = (
         "_any",
-        "_any_index",
         "_any_phrases",
         "_any_w",
         "_head",
-        "_head_index",
         "_head_phrases",
         "_head_w",
         "_model_line",
@@ -411,12 +400,8 @@ class TGEModel:
         if len(set(words)) != len(words):
             raise ModelError("duplicate phrases")
         self.phrases = len(words)
-        self._any_phrases, self._any_w, self._any, self._any_index = _phrase_matcher(
-            words, w_any, "w:"
-        )
-        self._head_phrases, self._head_w, self._head, self._head_index = _phrase_matcher(
-            words, w_title, "tw:"
-        )
+        self._any_phrases, self._any_w, self._any = _phrase_matcher(words, w_any, "w:")
+        self._head_phrases, self._head_w, self._head = _phrase_matcher(words, w_title, "tw:")
         # A feature's reason in plain words, made once where it does not depend on the item:
         # every phrase ("" for one made only of function words: "says 'a'" explains nothing,
         # whatever its weight) and every signal that reads the same whatever the analysis
@@ -537,22 +522,21 @@ class TGEModel:
                     z += c
                     if c >= min_part or -c >= min_part:
                         parts.append((c, name))
-        # Two automata: phrases that count anywhere over the whole text, phrases that count
-        # in the headline over the headline only (each finds only phrases it can use).
+        # Two phrase tables: phrases that count anywhere over the whole text, phrases that
+        # count in the headline over the headline only (each finds only phrases it can use).
+        # The indexes found go into a set in match order, and the sum follows the set.
         names: tuple[str, ...]
         ws: tuple[float, ...]
-        index: dict[str, int]
         if self._any is not None:
-            names, ws, index = self._any_phrases, self._any_w, self._any_index
-            for i in {index[k] for k in self._any.find_matches_as_strings(low, overlapping=True)}:
+            names, ws = self._any_phrases, self._any_w
+            for i in set(self._any.indexes(low.encode())):
                 c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:
                     parts.append((c, names[i]))
         if title_end and self._head is not None:
-            names, ws, index = self._head_phrases, self._head_w, self._head_index
-            head = low[: title_end + 1]
-            for i in {index[k] for k in self._head.find_matches_as_strings(head, overlapping=True)}:
+            names, ws = self._head_phrases, self._head_w
+            for i in set(self._head.indexes(low[: title_end + 1].encode())):
                 c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:

@@ -12,10 +12,18 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
+from collections.abc import Iterable
 from itertools import accumulate, chain, repeat
 from operator import add
+from typing import Any
 
 import nh3
+
+try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
+    import cython
+except ImportError:  # pragma: no cover - the source runs without Cython installed
+    cython = None
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
@@ -175,3 +183,213 @@ def pattern_key(phrase: str) -> str:
                 s = s.replace(a, b)
         core = " ".join(_NON_WORD.sub(" ", s.lower()).split())
     return f" {core} " if core else ""
+
+
+# --- whole-word phrases -------------------------------------------------------------------
+#
+# Every pattern the scorer looks for (the engine's names and vocabulary, the model's word
+# n-grams) is a run of whole words with single spaces between them, padded with one space on
+# each side: in the normalised text it can only start after a space and end before one. So
+# instead of an automaton that steps through a state per byte, ``PhraseTable`` hashes each
+# word of the text once (FNV-1a), looks the hash up, and only for a word that ends some
+# pattern goes on to the word before it, while the words so far still end a pattern. A run
+# of words hashes as its word hashes folded from the last word to the first
+# (``_fold``), the same for a pattern at build and for the text at search; a match is
+# confirmed by comparing the bytes, so a hash collision can never make one.
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_FOLD_PRIME = 0x9E3779B97F4A7C15
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_SPACE = 32
+
+
+def _word_hash(data: bytes, start: int, end: int, seed: int) -> int:
+    """FNV-1a (64 bits, from ``seed``) of the word ``data[start:end]``."""
+    h: cython.ulonglong = seed
+    full: cython.ulonglong = _MASK64
+    prime: cython.ulonglong = _FNV_PRIME
+    buf: cython.p_uchar = data
+    j: cython.Py_ssize_t
+    for j in range(start, end):
+        h = ((h ^ buf[j]) * prime) & full
+    return h
+
+
+def _fold(run: int, word: int) -> int:
+    """The hash of a run of words given the hash of its last words and of the word before."""
+    h: cython.ulonglong = run
+    w: cython.ulonglong = word
+    full: cython.ulonglong = _MASK64
+    fold: cython.ulonglong = _FOLD_PRIME
+    return (((h ^ (h >> 31)) * fold) ^ w) & full
+
+
+class PhraseTable:
+    """Find whole-word phrases (keys like ``b" layer zero "``) in normalised text.
+
+    ``find`` returns what ``ahocorasick_rs`` overlapping search returns for the same keys,
+    in the same order: ``(key index, start, end)`` for every occurrence, by end, the longer
+    first where two end at the same place; ``indexes`` only the key indexes, in that order.
+    Immutable once built.
+    """
+
+    __slots__ = ("_blob", "_ints", "_mask", "_seed", "_table", "keys")
+
+    def __init__(self, keys: Iterable[bytes]) -> None:
+        offsets = [0]
+        parts: list[bytes] = []
+        total = 0
+        for key in keys:
+            if len(key) < 3 or key[0] != _SPACE or key[-1] != _SPACE or b"  " in key:
+                raise ValueError(f"not a padded whole-word phrase: {key!r}")
+            parts.append(key)
+            total += len(key)
+            offsets.append(total)
+        self.keys = len(parts)
+        self._blob = b"".join(parts)
+        # the index objects ``indexes`` hands out, made once (no new int per match)
+        self._ints = tuple(range(self.keys))
+        seed = _FNV_OFFSET
+        while not self._fill(seed, offsets):  # two runs, one hash (1 in 10^9): reseed
+            seed = (seed * _FNV_PRIME + 1) & _MASK64
+
+    def _fill(self, seed: int, offsets: list[int]) -> bool:
+        """Enter every key, and every run of a key's last words, in the hash table; False
+        when two keys share a hash (then the caller tries another seed). Another run that
+        shares a key's hash costs nothing but a comparison: the bytes decide a match."""
+        blob: bytes = self._blob
+        entries: dict[int, int] = {}  # hash -> (key index + 1) << 1 | "a longer key ends so"
+        for k in range(self.keys):
+            a = offsets[k] + 1
+            i = offsets[k + 1] - 1  # the key without its padding
+            h = -1
+            while True:
+                j = blob.rfind(b" ", a, i)  # the space before the next word to the left
+                start = a if j == -1 else j + 1
+                word = _word_hash(blob, start, i, seed)
+                h = word if h == -1 else _fold(h, word)
+                flag = entries.get(h, 0)
+                if start == a:
+                    if flag >> 1:
+                        return False
+                    entries[h] = flag | ((k + 1) << 1)
+                    break
+                entries[h] = flag | 1
+                i = j
+        size = 8
+        while size < 2 * len(entries):
+            size *= 2
+        mask = size - 1
+        # One array, read through one buffer per search: (hash, entry) pairs side by side
+        # (one cache line per word looked up), then the keys' offsets in the blob.
+        table = array("Q", bytes(16 * size))
+        for h, v in entries.items():
+            slot = (h ^ (h >> 29)) & mask
+            while table[2 * slot + 1]:
+                slot = (slot + 1) & mask
+            table[2 * slot] = h
+            table[2 * slot + 1] = v
+        table.extend(offsets)
+        self._seed = seed
+        self._mask = mask
+        self._table = table
+        return True
+
+    def find(self, data: bytes) -> list[tuple[int, int, int]]:
+        """Every occurrence of every key in ``data`` (normalised text as bytes)."""
+        return self._search(data, True)
+
+    def indexes(self, data: bytes) -> list[int]:
+        """The index of the key of every occurrence in ``data``, in ``find``'s order."""
+        return self._search(data, False)
+
+    def _search(self, data: bytes, spans: bool) -> list[Any]:
+        """``find`` (``spans``) or ``indexes``. The hashing is ``_word_hash`` and ``_fold``
+        written out: C arithmetic on 64-bit words in the compiled build."""
+        out: list[Any] = []
+        ints: tuple[int, ...] = self._ints
+        table: cython.ulonglong[:] = self._table
+        blob_b: bytes = self._blob
+        # C pointers into the bytes in the compiled build; the bytes themselves otherwise
+        blob: cython.p_uchar = blob_b
+        buf: cython.p_uchar = data
+        seed: cython.ulonglong = self._seed
+        mask: cython.ulonglong = self._mask
+        full: cython.ulonglong = _MASK64
+        prime: cython.ulonglong = _FNV_PRIME
+        fold: cython.ulonglong = _FOLD_PRIME
+        h: cython.ulonglong
+        w: cython.ulonglong
+        slot: cython.ulonglong
+        v: cython.ulonglong
+        at: cython.Py_ssize_t = 2 * (mask + 1)  # where the offsets start
+        k: cython.Py_ssize_t
+        sp: cython.uchar = _SPACE
+        c: cython.uchar
+        n: cython.Py_ssize_t = len(data)
+        i: cython.Py_ssize_t = 0
+        j: cython.Py_ssize_t
+        s: cython.Py_ssize_t
+        ws: cython.Py_ssize_t
+        we: cython.Py_ssize_t
+        a: cython.Py_ssize_t
+        b: cython.Py_ssize_t
+        first: cython.Py_ssize_t
+        last: cython.Py_ssize_t
+        while i < n:
+            while i < n and buf[i] == sp:
+                i += 1
+            ws = i
+            h = seed
+            while i < n:
+                c = buf[i]
+                if c == sp:
+                    break
+                h = ((h ^ c) * prime) & full
+                i += 1
+            we = i
+            if ws == 0 or we >= n:  # a word must have a space on each side to match
+                continue
+            first = len(out)
+            s = ws
+            while True:
+                slot = (h ^ (h >> 29)) & mask
+                v = table[2 * slot + 1]
+                while v and table[2 * slot] != h:
+                    slot = (slot + 1) & mask
+                    v = table[2 * slot + 1]
+                if not v:
+                    break
+                if v >> 1:  # a key ends here: confirm it byte for byte
+                    k = (v >> 1) - 1
+                    a = table[at + k]
+                    b = table[at + k + 1]
+                    if b - a == we + 2 - s:
+                        j = s - 1
+                        while a < b and blob[a] == buf[j]:
+                            a += 1
+                            j += 1
+                        if a == b:
+                            out.append((k, s - 1, we + 1) if spans else ints[k])
+                if not v & 1:  # no longer key ends with this run
+                    break
+                # the word before, if exactly one space separates it and a space precedes it
+                if s < 3 or buf[s - 2] == sp:
+                    break
+                j = s - 2
+                while j > 0 and buf[j - 1] != sp:
+                    j -= 1
+                if j == 0:
+                    break
+                w = seed
+                for a in range(j, s - 1):
+                    w = ((w ^ buf[a]) * prime) & full
+                h = (((h ^ (h >> 31)) * fold) ^ w) & full
+                s = j
+            last = len(out) - 1
+            while first < last:  # the longer first at one end, as the automaton does
+                out[first], out[last] = out[last], out[first]
+                first += 1
+                last -= 1
+        return out
