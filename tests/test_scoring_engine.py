@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from core.scoring import Analysis, CompanySpec, ScoringEngine, band_for
-from core.scoring.text import PhraseTable
+from core.scoring.text import PhraseTable, Words
 from core.scoring.urgency import find_urgency
 
 PUBLISHED = datetime(2026, 3, 1, 12, 0)
@@ -692,9 +692,10 @@ def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
     patterns = [" société générale ", " token ", " générale ", " zro ", " ünï "]
     low = " la société générale  lance son token  zro  ünï token ünï "
     by_chars = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(low, overlapping=True)
-    by_bytes = PhraseTable([p.encode() for p in patterns])
+    raw = low.encode()
+    by_bytes = PhraseTable([p.encode() for p in patterns]).find(Words(raw))
     assert len(by_chars) == 7
-    assert _char_offsets(low, by_bytes) == by_chars
+    assert _char_offsets(low, raw, by_bytes) == by_chars
     engine = ScoringEngine([CompanySpec(1, "Société Générale Chain", ("Société Générale",))])
     a = engine.analyze(
         "Société Générale lance son token SGX", "Le token SGX sera généré le 3 mars."
@@ -769,11 +770,34 @@ def test_phrase_table_finds_what_an_overlapping_automaton_finds() -> None:
     for text in texts:
         for data in (text, b" " + text + b" "):
             expected = [tuple(m) for m in automaton.find_matches_as_indexes(data, overlapping=True)]
-            assert table.find(data) == expected, data
-            assert table.indexes(data) == [k for k, _s, _e in expected]
+            assert table.find(Words(data)) == expected, data
+            assert table.indexes(Words(data)) == [k for k, _s, _e in expected]
+            for limit in (0, 1, len(data) // 2, len(data)):
+                within = automaton.find_matches_as_indexes(data[:limit], overlapping=True)
+                assert table.indexes(Words(data), limit) == [k for k, _s, _e in within]
 
 
 @pytest.mark.parametrize("key", [b"token", b" token", b"  ", b" token  event ", b" "])
 def test_phrase_table_refuses_a_key_that_is_not_padded_whole_words(key: bytes) -> None:
     with pytest.raises(ValueError, match="padded whole-word phrase"):
         PhraseTable([b" fine ", key])
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        " LayerZero's ZRO token: claims open, today! \x0e The $ZRO airdrop (1.28M) is live. ",
+        " a. b! c? d; e\x0e f.. g .h. ",
+        " ends with a stop.",
+        ".",
+        "",
+    ],
+)
+def test_prepare_in_one_loop_matches_the_table_translates(marked: str) -> None:
+    """The compiled build prepares ASCII text in one loop over its bytes; it must give what
+    normalise and sentence_bounds give (the source's byte-method path)."""
+    from core.scoring.text import _prepare_ascii, normalise, prepare, sentence_bounds
+
+    expected = (*normalise(marked), sentence_bounds(marked))
+    assert _prepare_ascii(marked.encode("ascii")) == expected
+    assert prepare(marked) == expected

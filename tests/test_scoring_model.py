@@ -200,10 +200,11 @@ TEXTS = [
 @pytest.mark.parametrize(("title", "text"), TEXTS)
 def test_engine_and_model_normalise_the_same_text(title: str, text: str) -> None:
     engine = ScoringEngine(load_companies(COMPANIES_FILE))
-    seen: list[str] = []
+    seen: list[Any] = []
     a = engine.analyze_rules(title, text, _low=seen)
     low, title_end = item_text(title, text)
-    assert seen == [low]
+    assert seen[0] == low
+    assert seen[1].data == low.encode()  # the words the model reads are of this very text
     assert item_features(a, title, text) == item_features(a, title, text, seen[0])
     assert (title_end > 0) == bool(title.strip())
 

@@ -36,7 +36,7 @@ from core.scoring.discovery import label as discovery_label
 from core.scoring.history import day_of, today
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
-from core.scoring.text import PhraseTable, clean, pattern_key, prepare, sentences_marked
+from core.scoring.text import PhraseTable, Words, clean, pattern_key, prepare, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
 log = logging.getLogger(__name__)
@@ -560,14 +560,16 @@ class ScoringEngine:
         model = self.model  # one read: a model swapped meanwhile applies from the next item
         if model is None:
             return self.analyze_rules(title, text, published=published)
-        seen: list[str] = []  # the normalised text, so the model does not prepare it again
+        # the normalised text and its words, so the model neither prepares nor scans it again
+        seen: list[Any] = []
         a = self.analyze_rules(title, text, published=published, _low=seen)
+        low, words = seen if seen else (None, None)
         history = self.history
         if history is None:
-            return model.apply(a, title, text, seen[0] if seen else None)
+            return model.apply(a, title, text, low, words=words)
         # An undated item is news now: its tickers' past is counted up to today.
         day = day_of(published) if published is not None else today()
-        return model.apply(a, title, text, seen[0] if seen else None, history, day)
+        return model.apply(a, title, text, low, history, day, words)
 
     def analyze_rules(
         self,
@@ -575,7 +577,7 @@ class ScoringEngine:
         text: str,
         *,
         published: datetime | None = None,
-        _low: list[str] | None = None,
+        _low: list[Any] | None = None,
     ) -> Analysis:
         """The rules alone: signals found by the automaton, added up by hand-set weights."""
         snap = self._snap  # one read: a concurrent rebuild cannot change it under us
@@ -588,8 +590,9 @@ class ScoringEngine:
         marked = sentences_marked(title_c, clean(text) if text else "")
         # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
         cased, low, bounds = prepare(marked)
+        words = Words(low.encode())
         if _low is not None:
-            _low.append(low)
+            _low += (low, words)
 
         # Sentence indexes are taken (bisect) only where a signal needs one.
         t1: dict[str, int] = {}  # label -> first sentence
@@ -611,10 +614,9 @@ class ScoringEngine:
         owner = table.owner
         names_text = table.text
         text_at = table.slots
-        if low.isascii():
-            matches = snap.phrases.find(low.encode())
-        else:
-            matches = _char_offsets(low, snap.phrases)
+        matches = snap.phrases.find(words)
+        if len(words.data) != len(low):  # not ASCII: byte offsets to character offsets
+            matches = _char_offsets(low, words.data, matches)
         lang = detect_language(marked, low)
         if not matches and lang == EN and "$" not in cased and "(" not in marked:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
@@ -850,15 +852,16 @@ class ScoringEngine:
         )
 
 
-def _char_offsets(low: str, phrases: PhraseTable) -> list[tuple[int, int, int]]:
-    """The phrases found in a text that is not ASCII, with character offsets.
+def _char_offsets(
+    low: str, raw: bytes, found: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """The phrases ``found`` in ``raw``, the UTF-8 of a text that is not ASCII, with
+    character offsets.
 
     Every pattern begins and ends with a space, so each byte offset found is a character
     boundary: the character offset is the length of the text decoded up to it, counted once
     along the text for all the offsets in order.
     """
-    raw = low.encode()
-    found = phrases.find(raw)
     if not found:
         return found
     chars: dict[int, int] = {0: 0}

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 
 from core.scoring.engine import Analysis
 from core.scoring.history import TokenHistory, item_tickers
-from core.scoring.text import SENT, PhraseTable, clean, normalise, sentences_marked
+from core.scoring.text import SENT, PhraseTable, Words, clean, normalise, sentences_marked
 
 log = logging.getLogger(__name__)
 
@@ -493,6 +493,7 @@ class TGEModel:
         min_part: float = 0.0,
         history: TokenHistory | None = None,
         day: int | None = None,
+        words: Words | None = None,
     ) -> tuple[float, list[tuple[float, str]]]:
         """The raw score (log-odds before calibration) and each feature's part of it (only
         the parts of at least ``min_part`` either way: scoring needs only those that can
@@ -527,16 +528,22 @@ class TGEModel:
         # The indexes found go into a set in match order, and the sum follows the set.
         names: tuple[str, ...]
         ws: tuple[float, ...]
+        if words is None:  # the engine's, or else the words of the normalised text
+            words = Words(low.encode())
         if self._any is not None:
             names, ws = self._any_phrases, self._any_w
-            for i in set(self._any.indexes(low.encode())):
+            for i in set(self._any.indexes(words)):
                 c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:
                     parts.append((c, names[i]))
         if title_end and self._head is not None:
             names, ws = self._head_phrases, self._head_w
-            for i in set(self._head.indexes(low[: title_end + 1].encode())):
+            # the headline's bytes (its offset in characters counts bytes in ASCII)
+            limit = title_end + 1
+            if len(words.data) != len(low):
+                limit = len(low[:limit].encode())
+            for i in set(self._head.indexes(words, limit)):
                 c = ws[i]
                 z += c
                 if c >= min_part or -c >= min_part:
@@ -561,14 +568,16 @@ class TGEModel:
         low: str | None = None,
         history: TokenHistory | None = None,
         day: int | None = None,
+        words: Words | None = None,
     ) -> Analysis:
         """The engine's analysis with the calibrated probability as its confidence and the
         strongest reasons, in plain words, at the head of the explanation. ``history`` and
-        ``day`` (the item's UTC day number) give the token-history features."""
+        ``day`` (the item's UTC day number) give the token-history features; ``low`` and
+        ``words`` are the normalised text and its words when the engine has them."""
         z: float
         p: float
         c: float
-        z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day)
+        z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
         reasons: list[dict[str, Any]] = []

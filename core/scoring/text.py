@@ -1,3 +1,6 @@
+# cython: boundscheck=False, wraparound=False
+# (compiled build: the word and hash-table loops index only inside their arrays, and nothing
+# in this module indexes from the end)
 """Text preparation for the scorer: clean HTML noise once, then build the word-delimited form.
 
 The automaton runs over a *normalised* copy of the item in which every non-word character is
@@ -22,8 +25,11 @@ import nh3
 
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
+
+    _COMPILED = cython.compiled
 except ImportError:  # pragma: no cover - the source runs without Cython installed
     cython = None
+    _COMPILED = False
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
@@ -157,14 +163,46 @@ def prepare(marked: str) -> tuple[str, str, list[int]]:
         cased, low = normalise(marked)
         return cased, low, sentence_bounds(marked)
     raw = marked.encode("ascii")
+    if _COMPILED:
+        return _prepare_ascii(raw)
     # Offsets of ". " from the lengths of the pieces between them, without a Python loop:
     # bound k = len(piece 0) + sum(len(piece i) + 2 for 0 < i <= k).
     pieces = raw.translate(_END_TABLE).split(b". ")
-    del pieces[-1]
+    pieces.pop()
     bounds = list(accumulate(map(add, map(len, pieces), chain((0,), repeat(2)))))
     # the lower-case form is the cased one lowered: bytes.lower() is a third of a translate
     cased = raw.translate(_CASED_TABLE)
     return cased.decode("ascii"), cased.lower().decode("ascii"), bounds
+
+
+def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int]]:
+    """``prepare`` of ASCII text as one loop over its bytes: in the compiled build a C loop
+    (a fifth of the three table translates, the split and the lower-casing it replaces);
+    run as plain Python it is slow, so the source keeps to those byte methods instead."""
+    n: cython.Py_ssize_t = len(raw)
+    src: cython.p_uchar = raw
+    cased_b: bytearray = bytearray(n)
+    low_b: bytearray = bytearray(n)
+    cased: cython.p_uchar = cased_b
+    low: cython.p_uchar = low_b
+    cased_t: bytes = _CASED_TABLE
+    low_t: bytes = _LOWER_TABLE
+    end_t: bytes = _END_TABLE
+    cased_table: cython.p_uchar = cased_t
+    low_table: cython.p_uchar = low_t
+    end_table: cython.p_uchar = end_t
+    dot: cython.uchar = 46  # "."
+    space: cython.uchar = 32
+    c: cython.uchar
+    i: cython.Py_ssize_t
+    bounds: list[int] = []
+    for i in range(n):
+        c = src[i]
+        cased[i] = cased_table[c]
+        low[i] = low_table[c]
+        if end_table[c] == dot and i + 1 < n and src[i + 1] == space:
+            bounds.append(i)
+    return cased_b.decode("ascii"), low_b.decode("ascii"), bounds
 
 
 def pattern_key(phrase: str) -> str:
@@ -190,12 +228,12 @@ def pattern_key(phrase: str) -> str:
 # Every pattern the scorer looks for (the engine's names and vocabulary, the model's word
 # n-grams) is a run of whole words with single spaces between them, padded with one space on
 # each side: in the normalised text it can only start after a space and end before one. So
-# instead of an automaton that steps through a state per byte, ``PhraseTable`` hashes each
-# word of the text once (FNV-1a), looks the hash up, and only for a word that ends some
-# pattern goes on to the word before it, while the words so far still end a pattern. A run
-# of words hashes as its word hashes folded from the last word to the first
-# (``_fold``), the same for a pattern at build and for the text at search; a match is
-# confirmed by comparing the bytes, so a hash collision can never make one.
+# instead of an automaton that steps through a state per byte, the text's words are found
+# and hashed once (``Words``, FNV-1a), and each ``PhraseTable`` looks every word's hash up
+# and only for a word that ends some pattern goes on to the word before it, while the words
+# so far still end a pattern. A run of words hashes as its word hashes folded from the last
+# word to the first (``_fold``), the same for a pattern at build and for the text at search;
+# a match is confirmed by comparing the bytes, so a hash collision can never make one.
 
 _FNV_OFFSET = 0xCBF29CE484222325
 _FNV_PRIME = 0x100000001B3
@@ -225,6 +263,50 @@ def _fold(run: int, word: int) -> int:
     return (((h ^ (h >> 31)) * fold) ^ w) & full
 
 
+class Words:
+    """The words of a normalised text (as bytes) that have a space on each side, each with
+    its hash: found in one pass, then read by every phrase table that searches the text."""
+
+    __slots__ = ("count", "data", "seed", "spans")
+
+    def __init__(self, data: bytes, seed: int = _FNV_OFFSET) -> None:
+        self.data = data
+        self.seed = seed
+        # (start, end, hash) per word; each word counted is followed by a space
+        spans = array("Q", (0,)) * (3 * data.count(b" ") + 3)
+        out: cython.ulonglong[:] = spans
+        buf: cython.p_uchar = data
+        h: cython.ulonglong
+        start: cython.ulonglong = seed
+        full: cython.ulonglong = _MASK64
+        prime: cython.ulonglong = _FNV_PRIME
+        sp: cython.uchar = _SPACE
+        c: cython.uchar
+        n: cython.Py_ssize_t = len(data)
+        i: cython.Py_ssize_t = 0
+        ws: cython.Py_ssize_t
+        t: cython.Py_ssize_t = 0
+        while i < n:
+            while i < n and buf[i] == sp:
+                i += 1
+            ws = i
+            h = start
+            while i < n:
+                c = buf[i]
+                if c == sp:
+                    break
+                h = ((h ^ c) * prime) & full
+                i += 1
+            if ws == 0 or i >= n:  # a word must have a space on each side to match
+                continue
+            out[t] = ws
+            out[t + 1] = i
+            out[t + 2] = h
+            t += 3
+        self.spans = spans
+        self.count = t // 3
+
+
 class PhraseTable:
     """Find whole-word phrases (keys like ``b" layer zero "``) in normalised text.
 
@@ -241,7 +323,7 @@ class PhraseTable:
         parts: list[bytes] = []
         total = 0
         for key in keys:
-            if len(key) < 3 or key[0] != _SPACE or key[-1] != _SPACE or b"  " in key:
+            if len(key) < 3 or key[0] != _SPACE or key[len(key) - 1] != _SPACE or b"  " in key:
                 raise ValueError(f"not a padded whole-word phrase: {key!r}")
             parts.append(key)
             total += len(key)
@@ -296,63 +378,54 @@ class PhraseTable:
         self._table = table
         return True
 
-    def find(self, data: bytes) -> list[tuple[int, int, int]]:
-        """Every occurrence of every key in ``data`` (normalised text as bytes)."""
-        return self._search(data, True)
+    def find(self, words: Words) -> list[tuple[int, int, int]]:
+        """Every occurrence of every key in the text of ``words``."""
+        return self._search(words, True, -1)
 
-    def indexes(self, data: bytes) -> list[int]:
-        """The index of the key of every occurrence in ``data``, in ``find``'s order."""
-        return self._search(data, False)
+    def indexes(self, words: Words, limit: int = -1) -> list[int]:
+        """The index of the key of every occurrence, in ``find``'s order; with a ``limit``,
+        only in the text's first ``limit`` bytes."""
+        return self._search(words, False, limit)
 
-    def _search(self, data: bytes, spans: bool) -> list[Any]:
-        """``find`` (``spans``) or ``indexes``. The hashing is ``_word_hash`` and ``_fold``
-        written out: C arithmetic on 64-bit words in the compiled build."""
+    def _search(self, words: Words, spans: bool, limit: int) -> list[Any]:
+        if words.seed != self._seed:  # this table had to take another seed (never seen)
+            words = Words(words.data, self._seed)
         out: list[Any] = []
         ints: tuple[int, ...] = self._ints
         table: cython.ulonglong[:] = self._table
+        found: cython.ulonglong[:] = words.spans
         blob_b: bytes = self._blob
+        data: bytes = words.data
         # C pointers into the bytes in the compiled build; the bytes themselves otherwise
         blob: cython.p_uchar = blob_b
         buf: cython.p_uchar = data
-        seed: cython.ulonglong = self._seed
         mask: cython.ulonglong = self._mask
         full: cython.ulonglong = _MASK64
-        prime: cython.ulonglong = _FNV_PRIME
         fold: cython.ulonglong = _FOLD_PRIME
         h: cython.ulonglong
-        w: cython.ulonglong
         slot: cython.ulonglong
         v: cython.ulonglong
         at: cython.Py_ssize_t = 2 * (mask + 1)  # where the offsets start
         k: cython.Py_ssize_t
-        sp: cython.uchar = _SPACE
-        c: cython.uchar
-        n: cython.Py_ssize_t = len(data)
-        i: cython.Py_ssize_t = 0
+        count: cython.Py_ssize_t = words.count
+        end: cython.Py_ssize_t = len(data) if limit < 0 else limit
+        t: cython.Py_ssize_t
+        u: cython.Py_ssize_t
         j: cython.Py_ssize_t
         s: cython.Py_ssize_t
-        ws: cython.Py_ssize_t
         we: cython.Py_ssize_t
         a: cython.Py_ssize_t
         b: cython.Py_ssize_t
         first: cython.Py_ssize_t
         last: cython.Py_ssize_t
-        while i < n:
-            while i < n and buf[i] == sp:
-                i += 1
-            ws = i
-            h = seed
-            while i < n:
-                c = buf[i]
-                if c == sp:
-                    break
-                h = ((h ^ c) * prime) & full
-                i += 1
-            we = i
-            if ws == 0 or we >= n:  # a word must have a space on each side to match
-                continue
+        for t in range(0, 3 * count, 3):
+            s = found[t]
+            we = found[t + 1]
+            if we >= end:  # its space is past the limit
+                break
+            h = found[t + 2]
             first = len(out)
-            s = ws
+            u = t
             while True:
                 slot = (h ^ (h >> 29)) & mask
                 v = table[2 * slot + 1]
@@ -374,19 +447,12 @@ class PhraseTable:
                             out.append((k, s - 1, we + 1) if spans else ints[k])
                 if not v & 1:  # no longer key ends with this run
                     break
-                # the word before, if exactly one space separates it and a space precedes it
-                if s < 3 or buf[s - 2] == sp:
+                # the word before, if exactly one space separates them (it has one before it)
+                if u == 0 or found[u - 2] + 1 != s:
                     break
-                j = s - 2
-                while j > 0 and buf[j - 1] != sp:
-                    j -= 1
-                if j == 0:
-                    break
-                w = seed
-                for a in range(j, s - 1):
-                    w = ((w ^ buf[a]) * prime) & full
-                h = (((h ^ (h >> 31)) * fold) ^ w) & full
-                s = j
+                u -= 3
+                h = (((h ^ (h >> 31)) * fold) ^ found[u + 2]) & full
+                s = found[u]
             last = len(out) - 1
             while first < last:  # the longer first at one end, as the automaton does
                 out[first], out[last] = out[last], out[first]
