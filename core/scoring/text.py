@@ -272,8 +272,9 @@ class Words:
     def __init__(self, data: bytes, seed: int = _FNV_OFFSET) -> None:
         self.data = data
         self.seed = seed
-        # (start, end, hash) per word; each word counted is followed by a space
-        spans = array("Q", (0,)) * (3 * data.count(b" ") + 3)
+        # (start, end, hash) per word; a word takes at least two bytes with its space (a
+        # bound by arithmetic: counting the spaces would cost more than the room it saves)
+        spans = array("Q", (0,)) * (3 * (len(data) // 2 + 1))
         out: cython.ulonglong[:] = spans
         buf: cython.p_uchar = data
         h: cython.ulonglong
