@@ -330,7 +330,7 @@ def _phrase_matcher(
     return (
         tuple(prefix + w for w, _ in pairs),
         tuple(x for _, x in pairs),
-        PhraseTable(f" {w} ".encode() for w, _ in pairs),
+        PhraseTable((f" {w} ".encode() for w, _ in pairs), indexed=True),
     )
 
 

@@ -319,7 +319,10 @@ class PhraseTable:
 
     __slots__ = ("_blob", "_ints", "_mask", "_seed", "_table", "keys")
 
-    def __init__(self, keys: Iterable[bytes]) -> None:
+    def __init__(self, keys: Iterable[bytes], *, indexed: bool = False) -> None:
+        """``indexed``: ``indexes`` will be asked often, so its index objects are made once
+        here (a table searched with ``find`` leaves them out: at 50,000 companies they would
+        hold about 6 MB)."""
         offsets = [0]
         parts: list[bytes] = []
         total = 0
@@ -332,7 +335,7 @@ class PhraseTable:
         self.keys = len(parts)
         self._blob = b"".join(parts)
         # the index objects ``indexes`` hands out, made once (no new int per match)
-        self._ints = tuple(range(self.keys))
+        self._ints = tuple(range(self.keys)) if indexed else None
         seed = _FNV_OFFSET
         while not self._fill(seed, offsets):  # two runs, one hash (1 in 10^9): reseed
             seed = (seed * _FNV_PRIME + 1) & _MASK64
@@ -392,7 +395,7 @@ class PhraseTable:
         if words.seed != self._seed:  # this table had to take another seed (never seen)
             words = Words(words.data, self._seed)
         out: list[Any] = []
-        ints: tuple[int, ...] = self._ints
+        ints: tuple[int, ...] | None = self._ints
         table: cython.ulonglong[:] = self._table
         found: cython.ulonglong[:] = words.spans
         blob_b: bytes = self._blob
@@ -445,7 +448,10 @@ class PhraseTable:
                             a += 1
                             j += 1
                         if a == b:
-                            out.append((k, s - 1, we + 1) if spans else ints[k])
+                            if spans:
+                                out.append((k, s - 1, we + 1))
+                            else:
+                                out.append(ints[k] if ints is not None else k)
                 if not v & 1:  # no longer key ends with this run
                     break
                 # the word before, if exactly one space separates them (it has one before it)
