@@ -232,7 +232,7 @@ def pattern_key(phrase: str) -> str:
 # and hashed once (``Words``, FNV-1a), and each ``PhraseTable`` looks every word's hash up
 # and only for a word that ends some pattern goes on to the word before it, while the words
 # so far still end a pattern. A run of words hashes as its word hashes folded from the last
-# word to the first (``_fold``), the same for a pattern at build and for the text at search;
+# word to the first, the same for a pattern at build and for the text at search;
 # a match is confirmed by comparing the bytes, so a hash collision can never make one.
 
 _FNV_OFFSET = 0xCBF29CE484222325
@@ -242,25 +242,36 @@ _MASK64 = 0xFFFFFFFFFFFFFFFF
 _SPACE = 32
 
 
-def _word_hash(data: bytes, start: int, end: int, seed: int) -> int:
-    """FNV-1a (64 bits, from ``seed``) of the word ``data[start:end]``."""
-    h: cython.ulonglong = seed
-    full: cython.ulonglong = _MASK64
-    prime: cython.ulonglong = _FNV_PRIME
-    buf: cython.p_uchar = data
-    j: cython.Py_ssize_t
-    for j in range(start, end):
-        h = ((h ^ buf[j]) * prime) & full
-    return h
+def _table_for(entries: int, extra: int = 0) -> array[int]:
+    """An empty hash table (hash, entry pairs) that ``entries`` fill at most half, and room
+    for ``extra`` values after it."""
+    return array("Q", (0,)) * (2 * _slots_for(entries) + extra)
 
 
-def _fold(run: int, word: int) -> int:
-    """The hash of a run of words given the hash of its last words and of the word before."""
-    h: cython.ulonglong = run
-    w: cython.ulonglong = word
-    full: cython.ulonglong = _MASK64
-    fold: cython.ulonglong = _FOLD_PRIME
-    return (((h ^ (h >> 31)) * fold) ^ w) & full
+def _slots_for(entries: int) -> int:
+    size = 8
+    while size < 2 * entries:
+        size *= 2
+    return size
+
+
+def _move(old: array[int], pairs: int, new: array[int], size: int) -> None:
+    """Enter the first ``pairs`` values (hash, entry pairs) of one hash table in another of
+    ``size`` slots, empty and large enough."""
+    src: cython.ulonglong[:] = old
+    dst: cython.ulonglong[:] = new
+    mask: cython.ulonglong = size - 1
+    h: cython.ulonglong
+    slot: cython.ulonglong
+    t: cython.Py_ssize_t
+    for t in range(0, pairs, 2):
+        if src[t + 1]:
+            h = src[t]
+            slot = (h ^ (h >> 29)) & mask
+            while dst[2 * slot + 1]:
+                slot = (slot + 1) & mask
+            dst[2 * slot] = h
+            dst[2 * slot + 1] = src[t + 1]
 
 
 class Words:
@@ -323,7 +334,7 @@ class PhraseTable:
         """``indexed``: ``indexes`` will be asked often, so its index objects are made once
         here (a table searched with ``find`` leaves them out: at 50,000 companies they would
         hold about 6 MB)."""
-        offsets = [0]
+        offsets = array("Q", (0,))
         parts: list[bytes] = []
         total = 0
         for key in keys:
@@ -334,53 +345,88 @@ class PhraseTable:
             offsets.append(total)
         self.keys = len(parts)
         self._blob = b"".join(parts)
+        del parts
         # the index objects ``indexes`` hands out, made once (no new int per match)
         self._ints = tuple(range(self.keys)) if indexed else None
+        # Room for every run of a key's last words (the words of all keys) at most half
+        # full; once filled, moved into a table sized by the runs that are distinct.
+        runs = self._blob.count(b" ") - self.keys
+        n = len(offsets)
         seed = _FNV_OFFSET
-        while not self._fill(seed, offsets):  # two runs, one hash (1 in 10^9): reseed
-            seed = (seed * _FNV_PRIME + 1) & _MASK64
-
-    def _fill(self, seed: int, offsets: list[int]) -> bool:
-        """Enter every key, and every run of a key's last words, in the hash table; False
-        when two keys share a hash (then the caller tries another seed). Another run that
-        shares a key's hash costs nothing but a comparison: the bytes decide a match."""
-        blob: bytes = self._blob
-        entries: dict[int, int] = {}  # hash -> (key index + 1) << 1 | "a longer key ends so"
-        for k in range(self.keys):
-            a = offsets[k] + 1
-            i = offsets[k + 1] - 1  # the key without its padding
-            h = -1
-            while True:
-                j = blob.rfind(b" ", a, i)  # the space before the next word to the left
-                start = a if j == -1 else j + 1
-                word = _word_hash(blob, start, i, seed)
-                h = word if h == -1 else _fold(h, word)
-                flag = entries.get(h, 0)
-                if start == a:
-                    if flag >> 1:
-                        return False
-                    entries[h] = flag | ((k + 1) << 1)
-                    break
-                entries[h] = flag | 1
-                i = j
-        size = 8
-        while size < 2 * len(entries):
-            size *= 2
-        mask = size - 1
+        while True:
+            size = _slots_for(runs)
+            slots = _table_for(runs, n)
+            distinct = self._fill(seed, offsets, slots, size - 1)
+            if distinct >= 0:
+                break
+            seed = (seed * _FNV_PRIME + 1) & _MASK64  # two keys, one hash (1 in 10^9)
+        if _slots_for(distinct) < size:
+            fitted = _table_for(distinct, n)
+            _move(slots, 2 * size, fitted, _slots_for(distinct))
+            slots = fitted
+            size = _slots_for(distinct)
         # One array, read through one buffer per search: (hash, entry) pairs side by side
         # (one cache line per word looked up), then the keys' offsets in the blob.
-        table = array("Q", bytes(16 * size))
-        for h, v in entries.items():
-            slot = (h ^ (h >> 29)) & mask
-            while table[2 * slot + 1]:
-                slot = (slot + 1) & mask
-            table[2 * slot] = h
-            table[2 * slot + 1] = v
-        table.extend(offsets)
+        slots[2 * size :] = offsets
         self._seed = seed
-        self._mask = mask
-        self._table = table
-        return True
+        self._mask = size - 1
+        self._table = slots
+
+    def _fill(self, seed: int, offsets: array[int], slots: array[int], mask: int) -> int:
+        """Enter every key, and every run of a key's last words, in ``slots`` as (hash,
+        (key index + 1) << 1 | "a longer key ends so") pairs; the number of distinct runs,
+        or -1 when two keys share a hash (the caller then tries another seed). Another run
+        that shares a key's hash costs nothing but a comparison: the bytes decide a match."""
+        blob_b: bytes = self._blob
+        blob: cython.p_uchar = blob_b
+        offs: cython.ulonglong[:] = offsets
+        table: cython.ulonglong[:] = slots
+        bits: cython.ulonglong = mask
+        start: cython.ulonglong = seed
+        full: cython.ulonglong = _MASK64
+        prime: cython.ulonglong = _FNV_PRIME
+        fold: cython.ulonglong = _FOLD_PRIME
+        sp: cython.uchar = _SPACE
+        h: cython.ulonglong
+        w: cython.ulonglong
+        slot: cython.ulonglong
+        v: cython.ulonglong
+        add: cython.ulonglong
+        keys: cython.Py_ssize_t = self.keys
+        k: cython.Py_ssize_t
+        a: cython.Py_ssize_t
+        i: cython.Py_ssize_t
+        j: cython.Py_ssize_t
+        x: cython.Py_ssize_t
+        distinct: cython.Py_ssize_t = 0
+        for k in range(keys):
+            a = offs[k] + 1
+            i = offs[k + 1] - 1  # the key without its padding
+            h = 0
+            while True:
+                j = i  # the last word not yet entered: [j, i)
+                while j > a and blob[j - 1] != sp:
+                    j -= 1
+                w = start
+                for x in range(j, i):
+                    w = ((w ^ blob[x]) * prime) & full
+                h = w if i == offs[k + 1] - 1 else (((h ^ (h >> 31)) * fold) ^ w) & full
+                add = ((k + 1) << 1) if j == a else 1
+                slot = (h ^ (h >> 29)) & bits
+                v = table[2 * slot + 1]
+                while v and table[2 * slot] != h:
+                    slot = (slot + 1) & bits
+                    v = table[2 * slot + 1]
+                if not v:
+                    distinct += 1
+                    table[2 * slot] = h
+                elif add > 1 and v >> 1:
+                    return -1
+                table[2 * slot + 1] = v | add
+                if j == a:
+                    break
+                i = j - 1
+        return distinct
 
     def find(self, words: Words) -> list[tuple[int, int, int]]:
         """Every occurrence of every key in the text of ``words``."""
