@@ -245,14 +245,58 @@ def finetune(args: argparse.Namespace, config: T.TrainConfig) -> None:
         )
 
 
+EXCHANGES = ("Binance", "Bitget", "OKX")  # the corpus's exchange-notice sources
+
+
+def slices(config: T.TrainConfig, variants: dict[str, Any]) -> None:
+    """Out-of-fold probabilities of the CV's first repeat (same folds, C 0.3 as chosen) per
+    feature function, by slice: exchange notices vs news and press releases, borderline or
+    not (the readers' flag)."""
+    meta = {}
+    for line in DATA[0].read_text(encoding="utf-8").splitlines():
+        o = json.loads(line)
+        meta[o["id"]] = (
+            str(o.get("source") or "").startswith(EXCHANGES),
+            bool(o.get("borderline")),
+        )
+    out: dict[str, np.ndarray] = {}
+    for name, fn in variants.items():
+        T.row_features = fn
+        held = T.read_ids(T.FINAL_TEST_IDS)
+        rows, _table = T.load_rows(DATA, TRAIN_ONLY, config=config, held=held)
+        M = T._Matrix(rows)
+        groups = np.array([r.group for r in rows])
+        p = np.full(len(rows), np.nan)
+        for tr, te in T._splits(M, groups, np.arange(len(rows)), config.folds, config.seed):
+            p[te] = T._outer_fold_impl(M, groups, tr, te, 0.3, config, config.seed + 1)
+        out[name] = p
+    y = np.array([r.label for r in rows])
+    ev = np.array([r.evidence for r in rows])
+    exch = np.array([meta.get(r.id, (False, False))[0] for r in rows])
+    border = np.array([meta.get(r.id, (False, False))[1] for r in rows])
+    for label, mask in (
+        ("all", ev),
+        ("exchange notices", ev & exch),
+        ("news and press", ev & ~exch),
+        ("not borderline", ev & ~border),
+        ("borderline", ev & border),
+    ):
+        line = f"{label:<17} n={mask.sum():4d} TGE={y[mask].sum():3d}"
+        for name, p in out.items():
+            m = T.metrics(list(p[mask]), list(y[mask]), config.threshold)
+            line += f" | {name}: AP {m['average_precision']:.3f} F1 {m['f1']:.3f}"
+        print(line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--variant",
-        choices=("none", "minilm", "minilm-only", "static", "static-only", "finetune"),
+        choices=("none", "minilm", "minilm-only", "static", "static-only", "finetune", "slices"),
         default="minilm",
     )
     ap.add_argument("--alpha", type=float, default=10.0, help="scale of the dense features")
+    ap.add_argument("--static-alpha", type=float, help="slices: the static form's scale")
     ap.add_argument("--source", choices=("distil", "table"), default="distil")
     ap.add_argument("--dims", type=int, default=0, help="PCA dims of word vectors (0: all)")
     ap.add_argument("--sif", type=float, default=0.0, help="SIF weight a (0: none)")
@@ -273,7 +317,8 @@ def main() -> None:
         return
     base = T.row_features
     only = args.variant.endswith("-only")
-    if args.variant.startswith("minilm"):
+    chosen: dict[str, Any] = {"base": base}
+    if args.variant in ("minilm", "minilm-only", "slices"):
         cache = Cache(args.cache / "items.npz")
         pairs = []
         held = T.read_ids(T.FINAL_TEST_IDS)  # never embedded: the final test stays unread
@@ -291,8 +336,8 @@ def main() -> None:
             f.update({f"emb:{i:03d}": float(x) for i, x in enumerate(v)})
             return f
 
-        T.row_features = row_features  # load_rows looks it up at call time
-    elif args.variant.startswith("static"):
+        T.row_features = chosen["minilm"] = row_features  # load_rows looks it up at call time
+    if args.variant in ("static", "static-only", "slices"):
         words, vecs = word_table(args.cache, args.source)
         table = static_vectors(words, vecs, args.dims, args.sif)
 
@@ -303,11 +348,14 @@ def main() -> None:
             for prefix, seg in parts:
                 vs = [table[w] for w in item_words(seg) if w in table]
                 if vs:
-                    v = np.mean(vs, axis=0) * args.alpha
+                    v = np.mean(vs, axis=0) * (args.static_alpha or args.alpha)
                     f.update({f"{prefix}:{i:03d}": float(x) for i, x in enumerate(v)})
             return f
 
-        T.row_features = row_features
+        T.row_features = chosen["static"] = row_features
+    if args.variant == "slices":
+        slices(config, chosen)
+        return
     t0 = time.time()
     model = T.train(DATA, TRAIN_ONLY, holdout=T.FINAL_TEST_IDS, config=config)
     print(f"variant {vars(args)} ({time.time() - t0:.0f} s)")
