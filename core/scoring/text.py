@@ -13,6 +13,7 @@ one offset means the same place in all of them.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from array import array
@@ -274,6 +275,30 @@ def _move(old: array[int], pairs: int, new: array[int], size: int) -> None:
             dst[2 * slot + 1] = src[t + 1]
 
 
+_SPACE_RUNS = re.compile(rb"[^ ]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_hash(word: bytes, seed: int) -> int:
+    """FNV-1a of one word, as the compiled loop computes it (words repeat across items)."""
+    h = seed
+    for c in word:
+        h = ((h ^ c) * _FNV_PRIME) & _MASK64
+    return h
+
+
+def _plain_word_spans(data: bytes, seed: int) -> tuple[array[int], int]:
+    """What ``Words`` finds, by the regex engine and a cache of word hashes: the source
+    build's path (no C compiler at install), the same spans and hashes as the compiled loop."""
+    spans = array("Q")
+    n = len(data)
+    for match in _SPACE_RUNS.finditer(data):
+        start, end = match.span()
+        if start and end < n:  # a word must have a space on each side to match
+            spans.extend((start, end, _word_hash(match.group(), seed)))
+    return spans, len(spans) // 3
+
+
 class Words:
     """The words of a normalised text (as bytes) that have a space on each side, each with
     its hash: found in one pass, then read by every phrase table that searches the text."""
@@ -283,6 +308,9 @@ class Words:
     def __init__(self, data: bytes, seed: int = _FNV_OFFSET) -> None:
         self.data = data
         self.seed = seed
+        if not _COMPILED:  # the source build: a byte loop in Python would cost ~5x the item
+            self.spans, self.count = _plain_word_spans(data, seed)
+            return
         # (start, end, hash) per word; a word takes at least two bytes with its space (a
         # bound by arithmetic: counting the spaces would cost more than the room it saves)
         spans = array("Q", (0,)) * (3 * (len(data) // 2 + 1))
