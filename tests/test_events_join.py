@@ -14,7 +14,15 @@ import pytest
 from core.bundled import COMPANIES_FILE
 from core.events.evaluate import PAIRS_FILE, PairJudge
 from core.events.extract import Identity, identity_of
-from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, joins, round_of
+from core.events.join import (
+    JOIN_WINDOW,
+    LONG_WINDOW,
+    EventKeys,
+    joins,
+    market_news,
+    names_agree,
+    round_of,
+)
 from core.models import Alert, Company, Feed, FeedKind, Item
 from tests.test_delivery_kit import analysis
 from tests.test_events import real, tell
@@ -328,3 +336,46 @@ def test_a_token_that_goes_live_has_launched(judge) -> None:
     # a chain going live is no token: "New Terra Blockchain Goes Live" leaves the launch open
     terra, _ident = judge.event_of(real("c-0565"))
     assert not terra.launched
+
+
+def test_market_news_of_a_trading_token_is_no_retelling_of_its_launch(judge) -> None:
+    """Found by final4's one measurement (final4 no longer measures this cleanly): readers
+    label a price move or a holders' vote about a launched token a different event; the joiner
+    took any item of the project inside its window."""
+    # ApeCoin's DAO vote 83 days after the airdrop exploit story: no word of the launch
+    assert market_news("ApeCoin DAO officially favor to remain within Ethereum ecosystem")
+    assert not judge.same(real("c-0604"), real("c-0260"))[0]
+    # "BONK Airdrop Now More Expensive Than the Device" a year after BONK's launch story:
+    # an item that tells of a token trading gets no long window
+    assert not judge.same(real("c-0660"), real("c-0244"))[0]
+    # a launch's first price swings still join ("LUNA 2 tanks 70% in two days", 3 days on)
+    assert market_news(real("c-1610")["title"])
+    assert judge.same(real("c-0186"), real("c-1610"))[0]
+    # shares of a supply are no price move ("... the community allocation ratio will be 50%")
+    assert not market_news(real("c-1484")["title"])
+    assert judge.same(real("c-2478"), real("c-1484"))[0]
+
+
+def test_a_long_discovered_name_holding_the_project_name(judge) -> None:
+    """ "Trump backed World Liberty Financial clarifies WLFI" (a discovered name) and Binance's
+    "World Liberty Financial (WLFI)" listing 43 days later are one project."""
+    _joined, first, second = judge.same(real("c-0959"), real("c-1999"))
+    assert "world liberty financial" in second.names and len(first.names) == 1
+    assert names_agree(next(iter(first.names)), "world liberty financial")
+    assert judge.same(real("c-0959"), real("c-1999"))[0]
+    # one word inside a long name is not enough ("liberty")
+    assert not names_agree("liberty", "trump backed world liberty financial")
+
+
+def test_a_headline_leading_with_the_project_name_gets_the_long_window(judge) -> None:
+    """OpenSea's KYC rumour story (2025-02-11, no ticker) and "OpenSea CMO In-Depth Analysis:
+    With TGE Approaching, ... $SEA Airdrop" 338 days later (discovered name "Generation
+    Event"): the headline leads with the project's own name, so the unlaunched token's long
+    window holds."""
+    assert judge.same(real("c-2768"), real("c-0997"))[0]
+
+
+def test_a_watched_companys_ticker_alone_gets_the_long_window(judge) -> None:
+    """MegaETH's ICO FAQ and the MEGAUSDT pre-market contract 95 days later: the contract
+    names only the watched company's token."""
+    assert judge.same(real("c-2412"), real("c-2096"))[0]

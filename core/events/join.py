@@ -27,7 +27,9 @@ announced February 2025, TGE 2026), so an item that agrees on the ticker *and* t
 on the project's own name ("Moonbeam Foundation", "Moonbeam"; not "Blast" and "Blast Royale"),
 gets `LONG_WINDOW` while the event has not launched. After a launch a long gap means another launch
 (a second airdrop season, an old token's new listing): `POST_LAUNCH_WINDOW` holds (pre-market
-trading is no launch).
+trading is no launch). Market news (a price move, a holders' vote) with no word of the launch
+is news of a token that trades: it joins only within `MARKET_WINDOW`, and an item telling of
+a price never gets the long window.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -50,6 +52,10 @@ LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and
 # months on, a token's news is of another launch (an exchange's later airdrop of it, a HODLer
 # airdrop of a token on Binance Alpha since August) more often than of this one.
 POST_LAUNCH_WINDOW = timedelta(days=60)
+# A price move or a DAO vote about a token whose headline says nothing of its launch is news
+# of a token that trades (ApeCoin's DAO vote 83 days after its airdrop, Pudgy Penguins' NFT
+# prices): it joins only an event told within these days (a launch's first price swings).
+MARKET_WINDOW = timedelta(days=14)
 NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
 MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
@@ -78,6 +84,29 @@ _ORDINALS = {
     "iii": "3",
     "iv": "4",
 }
+
+# Price and market words: the token trades ("BONK Airdrop Now More Expensive Than the Device",
+# "LUNA 2 tanks 70%"); such an item is never told before a launch, so it gets no long window.
+_MARKET = re.compile(
+    r"\b(?:prices?|rall(?:y|ies|ied)|soar\w*|jump(?:s|ed)?|surg(?:e|es|ed|ing)|skyrocket\w*|"
+    r"tank(?:s|ed)?|plung\w*|dips?|dipped|dump(?:s|ed)?|pump(?:s|ed)?|falls?|fell|slump\w*|"
+    r"crash\w*|new highs?|all-time highs?|record highs?|moves? higher|breakout|bullish|bearish|"
+    r"market swings|(?:more|less) expensive|market cap)\b",
+    re.IGNORECASE,
+)
+# A vote of the token's holders: governance of a token that exists
+_GOVERNANCE = re.compile(
+    r"\b(?:dao|governance)\b[^.]{0,40}\b(?:vot\w*|favou?r\w*|approv\w*|reject\w*|"
+    r"pass(?:es|ed)?)\b|\bvot(?:es|ed|ing)\b",
+    re.IGNORECASE,
+)
+# What a retelling of a launch speaks of, whatever else its headline says
+_LAUNCH_TALK = re.compile(
+    r"\b(?:airdrop\w*|launch\w*|tge|token generation|claim\w*|list(?:s|ed|ing)?|"
+    r"trading (?:is )?(?:now )?live|tokenomics|token economics|token sale|pre-?sale|"
+    r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market)\b",
+    re.IGNORECASE,
+)
 
 # Agreement levels of `agreement`
 NONE, PROJECT, STRONG = 0, 1, 2
@@ -162,8 +191,13 @@ class EventKeys:
 
 
 def names_agree(a: str, b: str) -> bool:
-    """Two normalised names of one project ("ether fi", "etherfi", "ether fi foundation")."""
+    """Two normalised names of one project ("ether fi", "etherfi", "ether fi foundation"; a
+    long discovered name holding the other's whole: "trump backed world liberty financial
+    clarifies wlfi" and "world liberty financial")."""
     if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short.split()) >= 2 and len(long.split()) >= 4 and f" {short} " in f" {long} ":
         return True
     if min(len(a), len(b)) < MIN_FUZZY_NAME:
         return False
@@ -261,6 +295,17 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
     if not (keys.weak and ident.weak) and core_names(keys.names) & core_names(ident.names):
         return STRONG  # one project name ("Moonbeam Foundation", "Moonbeam"), not a look-alike
+    # a headline that leads with the project's own name ("OpenSea CMO In-Depth Analysis: ...
+    # $SEA Airdrop", whose discovered name is "Generation Event"), unless two tickers differ
+    hint_is_name = (not keys.weak and core_names(keys.names) & core_names(ident.hints)) or (
+        not ident.weak and core_names(ident.names) & core_names(keys.hints)
+    )
+    if hint_is_name and (shared_ticker or not (keys.tickers and ident.tickers)):
+        return STRONG
+    if shared_ticker and keys.company_id is not None and not ident.names and not same_company:
+        # a watched company's token told by its ticker alone ("MEGAUSDT Perpetual Contract
+        # Pre-Market Trading" and MegaETH's MEGA)
+        return STRONG
     # the item names the event's project (or the word its headline leads with)
     named_back = mentions(keys.names | keys.hints, (), text)
     if shared_ticker and (same_company or names_match or named_back):
@@ -306,12 +351,25 @@ def same_project(keys: EventKeys, ident: Identity, text: str = "") -> bool:
     return agreement(keys, ident, text) > NONE
 
 
-def in_window(keys: EventKeys, published: datetime, strong: bool = False) -> bool:
+def market_news(headline: str) -> bool:
+    """A price move, market swing or holders' vote, with no word of a launch: news about a
+    token that trades, not a retelling of its launch."""
+    return bool(
+        (_MARKET.search(headline) or _GOVERNANCE.search(headline))
+        and not _LAUNCH_TALK.search(headline)
+    )
+
+
+def in_window(
+    keys: EventKeys, published: datetime, strong: bool = False, market: bool = False
+) -> bool:
     """Within the window around the event's span; the long one for an unlaunched token told
-    by its ticker and name."""
+    by its ticker and name; the short one for market news (`market_news`)."""
     if keys.first_seen is None or keys.last_seen is None:
         return True
-    if keys.launched:
+    if market:
+        window = MARKET_WINDOW
+    elif keys.launched:
         window = POST_LAUNCH_WINDOW
     else:
         window = LONG_WINDOW if strong else JOIN_WINDOW
@@ -323,11 +381,16 @@ def in_window(keys: EventKeys, published: datetime, strong: bool = False) -> boo
 
 def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> int:
     """How surely an item joins the event (NONE: it does not): same project, not another
-    round, within the window (the long one only for STRONG agreement)."""
+    round, within the window (the long one only for STRONG agreement and an item that does
+    not tell of a token trading; the short one for market news)."""
     if ident.empty or another_round(keys, text):
         return NONE
     level = agreement(keys, ident, text)
-    return level if level > NONE and in_window(keys, published, level == STRONG) else NONE
+    if level == NONE:
+        return NONE
+    headline = text.split("\n", 1)[0]
+    long_ok = level == STRONG and not _MARKET.search(headline)
+    return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
 
 
 def joins(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> bool:
