@@ -8,8 +8,9 @@ Run from the repository root:
 and where given each reader's verdict, either as `labels` (A, B, and C where a third look
 settled a dispute) with `unsure` and `notes`, or as `reader1`, `reader2` (`reader3`) objects
 of `same_event`, `unsure`, `note` (stored as A, B, C). Each pair gets its two corpus items in
-full (with provenance) and how it was drawn, from `<split>_drawn.jsonl`; the pair ids must
-match the draw exactly.
+full (with provenance: from the corpus, or from `<split>_items.jsonl` where the split has one,
+as final5 does) and how it was drawn, from `<split>_drawn.jsonl`; the pair ids must match the
+draw exactly. score_final5.py's `--labels-out` writes this form for final5.
 """
 
 import json
@@ -24,7 +25,9 @@ ITEM_FIELDS = ("id", "title", "text", "source", "date", "url", "provenance")
 def labelled_rows(split: str, labels_path: Path) -> list[dict]:
     """The split's pairs with their labels and items, in the order they were drawn."""
     corpus = {}
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    # final5 onwards: new items outside the corpus, in <split>_items.jsonl with provenance
+    own = HERE / f"{split}_items.jsonl"
+    for line in (own if own.exists() else CORPUS).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         corpus[row["id"]] = {k: row.get(k) for k in ITEM_FIELDS}
     drawn = [json.loads(x) for x in (HERE / f"{split}_drawn.jsonl").read_text().splitlines()]

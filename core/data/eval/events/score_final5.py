@@ -1,0 +1,168 @@
+"""final5: the frozen joiner's predictions, and precision/recall once two readers labelled.
+
+Run from the repository root. Predict (the joiner as checked out; run once, at the frozen
+commit, and do not read the file before the labels are in):
+
+    python core/data/eval/events/score_final5.py predict --out PREDICTIONS.jsonl
+
+Score (once; readers' files are JSON Lines of `pair`, `same_event`, `unsure`, `note`):
+
+    python core/data/eval/events/score_final5.py score --reader A.jsonl --reader B.jsonl \
+        [--third C.jsonl] --predictions PREDICTIONS.jsonl [--labels-out LABELS.jsonl]
+
+Scoring prints the readers' agreement (Cohen's kappa), the pairs they dispute (settled by the
+third reader's file when given, else left out of the figures and listed), and precision and
+recall of the predictions on the settled pairs, with the confusion counts. `--labels-out`
+writes the adjudicated labels in add_labels.py's input form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[3]
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The drawn final5 pairs with both items in full."""
+    items = {r["id"]: r for r in _rows(HERE / "final5_items.jsonl")}
+    return [(d["pair"], items[d["a"]], items[d["b"]]) for d in _rows(HERE / "final5_drawn.jsonl")]
+
+
+def predict(out: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from core.bundled import COMPANIES_FILE
+    from core.events.evaluate import PairJudge
+
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "core/events"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    judge = PairJudge(COMPANIES_FILE)
+    with out.open("w", encoding="utf-8") as fh:
+        for pair, a, b in _pairs():
+            same, _first, _second = judge.same(a, b)
+            row = {"pair": pair, "same_event": bool(same), "commit": commit}
+            if dirty:
+                row["dirty"] = True
+            fh.write(json.dumps(row) + "\n")
+    print(f"predictions for {len(_pairs())} pairs written to {out} (joiner at {commit[:7]})")
+
+
+def _labels(path: Path) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for row in _rows(path):
+        if row["pair"] in out:
+            raise SystemExit(f"{path}: {row['pair']} is labelled twice")
+        if not isinstance(row.get("same_event"), bool):
+            raise SystemExit(f"{path}: {row['pair']}: same_event must be true or false")
+        out[row["pair"]] = row
+    return out
+
+
+def kappa(a: list[bool], b: list[bool]) -> float:
+    """Cohen's kappa of two readers' yes/no verdicts."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def score(
+    readers: list[Path], third: Path | None, predictions: Path, labels_out: Path | None
+) -> dict[str, Any]:
+    wanted = [p for p, _a, _b in _pairs()]
+    ra, rb = (_labels(p) for p in readers)
+    for path, got in zip(readers, (ra, rb), strict=True):
+        if set(got) != set(wanted):
+            raise SystemExit(f"{path}: labels do not match the draw")
+    rc = _labels(third) if third else {}
+    va, vb = [ra[p]["same_event"] for p in wanted], [rb[p]["same_event"] for p in wanted]
+    disputed = [p for p in wanted if ra[p]["same_event"] != rb[p]["same_event"]]
+    final: dict[str, bool] = {}
+    for p in wanted:
+        if p not in disputed:
+            final[p] = ra[p]["same_event"]
+        elif p in rc:
+            final[p] = rc[p]["same_event"]
+    pred = {r["pair"]: bool(r["same_event"]) for r in _rows(predictions)}
+    if set(pred) != set(wanted):
+        raise SystemExit(f"{predictions}: predictions do not match the draw")
+    tp = sum(pred[p] and final[p] for p in final)
+    fp = sum(pred[p] and not final[p] for p in final)
+    fn = sum(final[p] and not pred[p] for p in final)
+    tn = sum(not pred[p] and not final[p] for p in final)
+    result = {
+        "pairs": len(wanted),
+        "agree": len(wanted) - len(disputed),
+        "kappa": round(kappa(va, vb), 3),
+        "disputed": disputed,
+        "unsettled": [p for p in disputed if p not in final],
+        "scored": len(final),
+        "same": tp + fn,
+        "different": fp + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+        "commit": next(iter({r.get("commit") for r in _rows(predictions)})),
+    }
+    if labels_out:
+        with labels_out.open("w", encoding="utf-8") as fh:
+            for p in wanted:
+                if p not in final:
+                    continue
+                row: dict[str, Any] = {"pair": p, "same_event": final[p]}
+                for key, src in (("reader1", ra), ("reader2", rb), ("reader3", rc)):
+                    if p in src:
+                        got = src[p]
+                        row[key] = {
+                            "same_event": got["same_event"],
+                            "unsure": bool(got.get("unsure")),
+                            "note": str(got.get("note") or ""),
+                        }
+                row["borderline"] = p in disputed or any(
+                    bool(src.get(p, {}).get("unsure")) for src in (ra, rb)
+                )
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("predict", help="the joiner's verdict on every final5 pair")
+    p.add_argument("--out", type=Path, required=True)
+    s = sub.add_parser("score", help="kappa of the readers, then precision and recall")
+    s.add_argument("--reader", type=Path, action="append", required=True)
+    s.add_argument("--third", type=Path, help="a third reader's labels of the disputed pairs")
+    s.add_argument("--predictions", type=Path, required=True)
+    s.add_argument("--labels-out", type=Path)
+    args = ap.parse_args()
+    if args.cmd == "predict":
+        predict(args.out)
+        return
+    if len(args.reader) != 2:
+        raise SystemExit("--reader twice: the two independent readers' files")
+    print(json.dumps(score(args.reader, args.third, args.predictions, args.labels_out), indent=1))
+
+
+if __name__ == "__main__":
+    main()
