@@ -69,7 +69,8 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
             r"can (now )?(be )?claim(ed)?|now claimable|airdrop (is )?(now )?live|"
             r"claims? open(s|ed)?|begins? distribution|distribution (begins|starts)|"
             r"(start(s|ing)?|begins?|beginning) (to )?distribut(e|ing)|"
-            r"airdropped|distributes)\b"
+            # farming or mining a token hands it out: it exists ("MIR Token Farming")
+            r"airdropped|distributes|token farming|liquidity mining)\b"
         ),
     ),
     (

@@ -44,7 +44,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from core.events.extract import Identity
+from core.events.extract import HUB_TICKERS, Identity
 
 JOIN_WINDOW = timedelta(days=90)
 LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
@@ -67,7 +67,8 @@ NAME_SUFFIXES = frozenset(
 # "Season 2", "OP Drop #2", "second airdrop": a later round is another launch of the project
 _ROUND = re.compile(
     r"\b(?:(?:season|drop|airdrop|round|wave)\s*#?\s*(?P<n>[2-9]|two|three|four|ii|iii|iv)|"
-    r"(?P<o>second|2nd|third|3rd|fourth|4th)\s+(?:airdrop|season|round|drop|wave))\b",
+    r"(?P<o>second|2nd|third|3rd|fourth|4th|fifth|5th)\s+(?:[A-Za-z]+\s+){0,2}?"
+    r"(?:airdrops?|season|round|drop|wave|tranche))\b",
     re.IGNORECASE,
 )
 _ORDINALS = {
@@ -77,6 +78,8 @@ _ORDINALS = {
     "3rd": "3",
     "fourth": "4",
     "4th": "4",
+    "fifth": "5",
+    "5th": "5",
     "two": "2",
     "three": "3",
     "four": "4",
@@ -94,6 +97,26 @@ _MARKET = re.compile(
     r"market swings|(?:more|less) expensive|market cap)\b",
     re.IGNORECASE,
 )
+# A company's results: news of a business (or its stock) that exists, like a price move
+# ("HIVE Digital Reports Strong Q4 Earnings and Growth")
+_RESULTS = re.compile(
+    r"\b(?:earnings|quarterly results|financial results|(?:q[1-4]|annual|monthly|january|"
+    r"february|march|april|may|june|july|august|september|october|november|december) "
+    r"results|revenues?)\b",
+    re.IGNORECASE,
+)
+# A contest for a token's traders: the token trades, so such an item is never told long
+# before a launch ("TREE Trading Tournament: Trade to Share Up to 3,500,000 TREE Token
+# Vouchers" eight months after Binance's Treehouse affiliate airdrop); near a launch it is
+# part of it (Binance's "Trading Competition: Trade Tria (TRIA)" with its futures contract)
+_CONTEST = re.compile(
+    r"\btrading (?:tournament|competition|challenge)s?\b",
+    re.IGNORECASE,
+)
+# A token written in a headline as the project's own, with the word naming it: "Travala
+# (AVA)", "aixbt by Virtuals (AIXBT)" (the word before "by"), "Gifto (GIFTO)"
+_OWN_TICKER = re.compile(r"([\w.\-]+)(?:\s+by\s+[\w.\-]+)?\s*\(\s*\$?([A-Z][A-Z0-9]{1,14})\s*\)")
+_PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
 # A vote of the token's holders: governance of a token that exists
 _GOVERNANCE = re.compile(
     r"\b(?:dao|governance)\b[^.]{0,40}\b(?:vot\w*|favou?r\w*|approv\w*|reject\w*|"
@@ -267,6 +290,22 @@ def names_in_headline(names: Iterable[str], tickers: Iterable[str], headline: st
     return False
 
 
+def own_tickers(headlines: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The tokens headlines give as their project's own, in brackets ("Travala (AVA)"), and
+    the words naming them ("travala"). A pre-market notice's ticker is a placeholder (Bitget's
+    "Taiko (TKO)" before TAIKO, "HMSTRBG" before HMSTR): it gives none."""
+    tickers: set[str] = set()
+    words: set[str] = set()
+    for h in headlines:
+        if not h or _PRE_MARKET.search(h):
+            continue
+        for m in _OWN_TICKER.finditer(h):
+            if m.group(2) not in HUB_TICKERS:
+                tickers.add(m.group(2))
+                words.add(m.group(1).lower())
+    return tickers, words
+
+
 def round_of(headline: str) -> str:
     """Which later round of a launch a headline is about ("2" for "OP Drop #2"), or ""."""
     m = _ROUND.search(headline or "")
@@ -285,6 +324,13 @@ def another_round(keys: EventKeys, text: str) -> bool:
 def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     """How surely an item is about the event's project: NONE, PROJECT, or STRONG (its ticker
     and its name both agree: what a join over a long gap needs)."""
+    headline = text.split("\n", 1)[0]
+    (ours, our_words), (theirs, their_words) = own_tickers(keys.headlines), own_tickers((headline,))
+    if ours and theirs and not ours & theirs and not our_words & their_words:
+        # each headline gives its own token and they differ: two tokens, whatever else they
+        # share ("GoldVerse (GDV)" and "RabBitcoin (RBTC)" in Bitget's TON zone, "aixbt by
+        # Virtuals (AIXBT)" and "GAME by Virtuals (GAME)", "Travala (AVA)" and "AVA (AVAAI)")
+        return NONE
     shared_ticker = bool(keys.tickers & ident.tickers)
     # one side's ticker is the other's name (a side named after its own ticker says nothing)
     ticker_is_name = bool(
@@ -308,7 +354,10 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         return STRONG
     # the item names the event's project (or the word its headline leads with)
     named_back = mentions(keys.names | keys.hints, (), text)
-    if shared_ticker and (same_company or names_match or named_back):
+    # or our headlines write the item's name ("Crypto Whale Invests $11,695 in PawFury (PAW)
+    # Presale", whose scorer found no name, and "Pawfury Presale Nears $5M Mark")
+    named_in_ours = any(names_in_headline(ident.names, (), h) for h in keys.headlines)
+    if shared_ticker and (same_company or names_match or named_back or named_in_ours):
         return STRONG  # (its own name may be off, "Generation Event", when its text names ours)
     if shared_ticker and keys.names and ident.names and not ticker_is_name:
         # one ticker, two projects that name themselves apart and never each other
@@ -355,7 +404,7 @@ def market_news(headline: str) -> bool:
     """A price move, market swing or holders' vote, with no word of a launch: news about a
     token that trades, not a retelling of its launch."""
     return bool(
-        (_MARKET.search(headline) or _GOVERNANCE.search(headline))
+        (_MARKET.search(headline) or _GOVERNANCE.search(headline) or _RESULTS.search(headline))
         and not _LAUNCH_TALK.search(headline)
     )
 
@@ -389,7 +438,7 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     if level == NONE:
         return NONE
     headline = text.split("\n", 1)[0]
-    long_ok = level == STRONG and not _MARKET.search(headline)
+    long_ok = level == STRONG and not (_MARKET.search(headline) or _CONTEST.search(headline))
     return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
 
 
