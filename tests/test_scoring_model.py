@@ -4,11 +4,14 @@ new `eval` outputs."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import logging
+import pickle
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
 from core.config import Settings
 from core.runtime import App
 from core.scoring import ScoringEngine
+from core.scoring.engine import Analysis
 from core.scoring.evaluate import (
     average_precision,
     evaluate,
@@ -38,6 +42,7 @@ from core.scoring.model import (
     ngrams,
     read_model,
 )
+from core.scoring.text import SENT, Words
 from tge_monitor.cli import main
 
 sklearn = pytest.importorskip("sklearn", reason="training needs scikit-learn ([dev] extra)")
@@ -184,6 +189,71 @@ def test_model_confidence_is_the_calibrated_probability_with_plain_reasons() -> 
     )
     price = engine.analyze("ZRO price falls 12% as traders sell after the airdrop", "")
     assert price.confidence < 0.5 and "(−)" in price.why()
+
+
+def test_the_model_words_its_reasons_once_when_first_read() -> None:
+    """The reasons are made on the first read of the explanation (most items are never
+    shown) and then kept; every way of reading an analysis sees the same list."""
+    model = read_model(BUNDLED_MODEL)
+    engine = ScoringEngine(load_companies(COMPANIES_FILE), model=model)
+    title = "LayerZero ZRO airdrop claims open today for 1.28M eligible wallets"
+    a = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    b = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    first = a.explanation
+    assert isinstance(first, list) and first is a.explanation
+    assert [e["signal"] for e in first][-2:] != ["reason", "reason"]  # the model's line, rules
+    assert a == b  # equality makes b's
+    c = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    assert pickle.loads(pickle.dumps(c)).to_dict() == a.to_dict()
+    d = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    assert copy.deepcopy(d).explanation == first
+    e = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    assert replace(e, confidence=0.5).explanation == first
+    f = engine.analyze(title, "Claims went live at 11:00 UTC.")
+    f.explanation = []  # a value set replaces the one not made yet
+    assert f.explanation == []
+
+
+def test_model_sum_counts_a_repeated_signal_or_label_as_its_dict_does() -> None:
+    """An analysis made by hand may give a signal twice (its deltas add up in one feature)
+    or a label twice (one feature): the raw score is still the one of ``item_features``."""
+    model = read_model(BUNDLED_MODEL)
+    spec = _spec()
+    signals = {k: v for k, v in spec["signals"].items() if v}
+    sig = next(k.split(":", 1)[1] for k in signals if k.startswith("sig:negative:"))
+    tier = next(k.split(":", 1)[1] for k in signals if k.startswith("tier2:"))
+    neg = next(k.split(":", 1)[1] for k in signals if k.startswith("neg:"))
+    a = Analysis(
+        0.42,
+        "medium",
+        [{"name": "X", "matched": "x"}],
+        ["X"],
+        {"tier1": [], "tier2": [tier, tier], "tier3": []},
+        {"text": "today", "date": None, "kind": "relative"},
+        [neg, neg],
+        [
+            {"signal": sig, "detail": "one", "delta": -0.1},
+            {"signal": "proximity", "detail": "tier-1 keyword next to company/token", "delta": 0.1},
+            {"signal": sig, "detail": "two", "delta": -0.25},
+            {"signal": "clamp", "detail": "kept within 0..1", "delta": 0.3},
+        ],
+        {"name": "X", "ticker": "X", "how": "weak", "weak": True},
+        "other",
+    )
+    title, text = "x says things", "and more text about x"
+    low, _title_end, feats = item_features(a, title, text)
+    want = model.bias
+    for name, value in feats.items():
+        w = model.signals.get(name)
+        if w:
+            want += w * value
+    words = Words(low.encode())
+    for table, ws in ((model._any, model._any_w), (model._head, model._head_w)):
+        if table is not None:
+            limit = -1 if table is model._any else low.find(SENT) + 1
+            for i in set(table.indexes(words, limit)):
+                want += ws[i]
+    assert model.contributions(a, title, text)[0] == want
 
 
 # --- features: training and inference read the same thing ----------------------------------

@@ -85,6 +85,7 @@ class Analysis:
     )
     urgency: dict[str, Any] | None = None
     negatives: list[str] = field(default_factory=list)
+    # Given as a list, or as a Later that makes it when first read (see _Explanation).
     explanation: list[dict[str, Any]] = field(default_factory=list)
     # A project in no companies table, read from the text: {"name", "ticker", "how"}.
     discovered: dict[str, Any] | None = None
@@ -162,6 +163,44 @@ class Analysis:
         elif self.negatives:
             parts.append("but " + ", ".join(self.negatives[:2]))
         return " · ".join(parts) if parts else "no TGE signals"
+
+
+class Later:
+    """An explanation not made yet: ``make(*args)`` makes it the first time it is read.
+
+    Why: most items are scored and dropped, their explanation never shown; wording the
+    model's reasons for each of them was a tenth of an item's scoring time."""
+
+    __slots__ = ("args", "make")
+
+    def __init__(self, make: Any, *args: Any) -> None:
+        self.make = make
+        self.args = args
+
+
+class _Explanation:
+    """``Analysis.explanation``: the slot's list, made from a :class:`Later` when first read
+    (and kept), so every reader (``to_dict``, equality, ``replace``) sees the same list."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if value.__class__ is Later:
+            value = value.make(*value.args)
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+Analysis.explanation = _Explanation(Analysis.explanation)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ try:  # C integer types for the compiled build (setup.py); plain Python ints oth
 except ImportError:  # pragma: no cover - the source runs without Cython installed
     cython = None
 
-from core.scoring.engine import Analysis
+from core.scoring.engine import Analysis, Later
 from core.scoring.history import TokenHistory, item_tickers
 from core.scoring.text import SENT, PhraseTable, Words, clean, normalise, sentences_marked
 
@@ -187,6 +187,16 @@ def signal_features(a: Analysis, low: str, title_end: int) -> dict[str, float]:
     return f
 
 
+def _text_and_head(title: str, text: str, low: str | None) -> tuple[str, int]:
+    """``item_text``, or the headline's end in ``low`` when the engine made the text."""
+    if low is None:
+        return item_text(title, text)
+    if title and clean(title).strip():
+        k = low.find(SENT)
+        return low, (k if k != -1 else len(low))
+    return low, 0
+
+
 def item_features(
     a: Analysis,
     title: str,
@@ -201,13 +211,7 @@ def item_features(
 
     ``low`` is the normalised text when the engine already made it (the same as
     :func:`item_text` makes)."""
-    if low is None:
-        low, title_end = item_text(title, text)
-    elif title and clean(title).strip():
-        k = low.find(SENT)
-        title_end = k if k != -1 else len(low)
-    else:
-        title_end = 0
+    low, title_end = _text_and_head(title, text, low)
     f = signal_features(a, low, title_end)
     if title_end:
         t = title.strip()
@@ -334,6 +338,25 @@ def _phrase_matcher(
     )
 
 
+_TIERS = ("tier1", "tier2", "tier3")
+
+
+def _keyed_weights(signals: dict[str, float]) -> tuple[dict[str, tuple[float, str]], ...]:
+    """The non-zero signal weights, each as (weight, feature name), by name and by what an
+    analysis holds for it: the explanation's signal ("sig:"), a keyword label of each tier,
+    a negative category ("neg:"), a date kind ("when:"). A weight of 0 adds nothing."""
+    named: dict[str, tuple[float, str]] = {}
+    by = {"sig": {}, "tier1": {}, "tier2": {}, "tier3": {}, "neg": {}, "when": {}}
+    for name, w in signals.items():
+        if w == 0.0:
+            continue
+        named[name] = (w, name)
+        kind, _, key = name.partition(":")
+        if kind in by and not (kind == "sig" and key in ("clamp", "proximity")):
+            by[kind][key] = (w, name)  # (no feature is made of those two signals)
+    return (named, by["sig"], by["tier1"], by["tier2"], by["tier3"], by["neg"], by["when"])
+
+
 class TGEModel:
     """A loaded model: weights, phrase tables and calibration table. Immutable."""
 
@@ -344,6 +367,7 @@ class TGEModel:
         "_head",
         "_head_phrases",
         "_head_w",
+        "_keyed",
         "_model_line",
         "_said",
         "bias",
@@ -379,6 +403,7 @@ class TGEModel:
         if not isinstance(signals, dict):
             raise ModelError("signals must be an object")
         self.signals = {str(k): _finite(v, f"signal weight {k!r}") for k, v in signals.items()}
+        self._keyed = _keyed_weights(self.signals)
         self.uses_history = any(k.startswith("hist:") for k in self.signals)
         phrases = spec.get("phrases")
         if not isinstance(phrases, list):
@@ -484,6 +509,149 @@ class TGEModel:
         y1: float = ys[lo]
         return y0 + (y1 - y0) * (z - x0) / (x1 - x0)
 
+    def _signal_sum(
+        self,
+        a: Analysis,
+        low: str,
+        title_end: int,
+        title: str,
+        history: TokenHistory | None,
+        day: int | None,
+        spaces: int,
+        min_part: float,
+        parts: list[tuple[float, str]],
+    ) -> float:
+        """The bias plus the signal features' parts (``parts`` gets those of at least
+        ``min_part``; ``spaces``: how many ``low`` has): what adding up the dict of
+        ``item_features`` by ``signals`` gives, in the same order (floats do not add
+        associatively), read straight from the analysis through ``_keyed`` without making
+        the dict or a name per feature.
+
+        In that dict a feature set again keeps its place and value, and a signal given twice
+        in the explanation adds its deltas: so does this walk. Only the rules' score and the
+        explanation's deltas are not 1."""
+        # typed as dicts: the compiled build then reads them directly, not by method call
+        keyed: tuple[dict[str, tuple[float, str]], ...] = self._keyed
+        named: dict = keyed[0]
+        by_sig: dict = keyed[1]
+        table: dict
+        i: cython.Py_ssize_t
+        j: cython.Py_ssize_t
+        got: cython.Py_ssize_t
+        z: float = self.bias
+        c: float
+        v: float
+        hit: tuple[float, str] | None
+        # (weight, name) of each feature present, in the dict's order, and its value
+        hits: list[tuple[float, str]] = []
+        values: list[float] = []
+        hit = named.get("rules")
+        if hit is not None:
+            hits.append(hit)
+            values.append(a.confidence - 0.5)
+        got = len(hits)
+        e: dict[str, Any]
+        for e in a.explanation:
+            sig = e["signal"]
+            hit = by_sig.get(sig)  # (none for "clamp" and "proximity")
+            if hit is None:
+                if sig != "proximity":
+                    continue
+                hit = by_sig.get("proximity1" if "tier-1" in e["detail"] else "proximity2")
+                if hit is None:
+                    continue
+            for j in range(got, len(hits)):
+                if hits[j] is hit:
+                    values[j] = values[j] + float(e["delta"])
+                    break
+            else:
+                hits.append(hit)
+                values.append(0.0 + float(e["delta"]))
+        for i in range(len(hits)):
+            hit = hits[i]
+            c = hit[0]
+            v = values[i]
+            c = c * v
+            z += c
+            if c >= min_part or -c >= min_part:
+                parts.append(hit if c == hit[0] else (c, hit[1]))
+        # the rest are 1 where present: their parts are their weights
+        hits = []
+        kws: dict[str, list[str]] = a.keywords
+        for i in range(4):
+            labels = kws.get(_TIERS[i]) if i < 3 else a.negatives
+            if labels:
+                table = keyed[2 + i]
+                got = len(hits)
+                for label in labels:
+                    hit = table.get(label)
+                    if hit is None:
+                        continue
+                    for j in range(got, len(hits)):  # a label given twice is one feature
+                        if hits[j] is hit:
+                            break
+                    else:
+                        hits.append(hit)
+        if a.urgency:
+            table = keyed[6]
+            hit = table.get(str(a.urgency.get("kind")))
+            if hit is not None:
+                hits.append(hit)
+        head = low[:title_end]
+        flags: list[str] = []  # by name
+        if a.companies:
+            flags.append("company")
+            if len(a.companies) > 1:
+                flags.append("companies:many")
+            if head and "company:title" in named:
+                matched = str(a.companies[0].get("matched") or "").lstrip("$").lower()
+                if matched and f" {matched} " in head:
+                    flags.append("company:title")
+        d = a.discovered
+        if d:
+            flags.append("discovered")
+            how = str(d.get("how") or "")
+            flags.append("discovered:" + how)
+            if d.get("weak") and how != "weak":  # else the same feature again
+                flags.append("discovered:weak")
+        if a.language != "en":
+            flags.append("language:other")
+            if a.language != "other":
+                flags.append("language:" + a.language)
+        if a.tokens:
+            flags.append("ticker")
+            if head and "ticker:title" in named:
+                for t in a.tokens:
+                    t = t.lower()
+                    if f" {t} " in head or f" ${t} " in head:
+                        flags.append("ticker:title")
+                        break
+        if not title_end:
+            flags.append("title:none")
+        if spaces < 30:
+            flags.append("len:short")
+        elif spaces > 160:
+            flags.append("len:long")
+        if title_end:
+            t = title.strip()
+            if t.endswith("?"):
+                flags.append("title:question")
+            if t == t.lower() and sum(ch.isalpha() for ch in t) > 8:
+                flags.append("title:lower")
+        if history is not None and day is not None:
+            flags.extend(history.features(item_tickers(a, title), day))  # each 1.0
+        for name in flags:
+            hit = named.get(name)
+            if hit is not None:
+                hits.append(hit)
+        for i in range(len(hits)):
+            hit = hits[i]
+            c = hit[0]
+            z += c
+            if c >= min_part or -c >= min_part:
+                parts.append(hit)
+        return z
+
     def contributions(
         self,
         a: Analysis,
@@ -505,31 +673,18 @@ class TGEModel:
         """
         if history is not None and not self.uses_history:
             history = None  # a model trained without it has no weights to give
-        low, title_end, feats = item_features(a, title, text, low, history, day)
-        fd: dict[str, float] = feats
-        # dict, not dict[str, float]: the compiled build would read .get() as a C double
-        weights: dict = self.signals
-        z: float = self.bias
+        low, title_end = _text_and_head(title, text, low)
+        z: float
         c: float
-        v: float
         parts: list[tuple[float, str]] = []
-        for name, value in fd.items():
-            w = weights.get(name)
-            if w is not None:
-                c = w
-                if c != 0.0:
-                    v = value
-                    c = c * v
-                    z += c
-                    if c >= min_part or -c >= min_part:
-                        parts.append((c, name))
+        if words is None:  # the engine's, or else the words of the normalised text
+            words = Words(low.encode())
+        z = self._signal_sum(a, low, title_end, title, history, day, words.spaces, min_part, parts)
         # Two phrase tables: phrases that count anywhere over the whole text, phrases that
         # count in the headline over the headline only (each finds only phrases it can use).
         # The indexes found go into a set in match order, and the sum follows the set.
         names: tuple[str, ...]
         ws: tuple[float, ...]
-        if words is None:  # the engine's, or else the words of the normalised text
-            words = Words(low.encode())
         if self._any is not None:
             names, ws = self._any_phrases, self._any_w
             for i in set(self._any.indexes(words)):
@@ -571,15 +726,34 @@ class TGEModel:
         words: Words | None = None,
     ) -> Analysis:
         """The engine's analysis with the calibrated probability as its confidence and the
-        strongest reasons, in plain words, at the head of the explanation. ``history`` and
+        strongest reasons, in plain words, at the head of the explanation (worded when the
+        explanation is first read: see ``_explain``). ``history`` and
         ``day`` (the item's UTC day number) give the token-history features; ``low`` and
         ``words`` are the normalised text and its words when the engine has them."""
         z: float
         p: float
-        c: float
         z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
+        return Analysis(
+            conf,
+            "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
+            a.companies,
+            a.tokens,
+            a.keywords,
+            a.urgency,
+            a.negatives,
+            Later(self._explain, a, strong, p, z, conf),
+            a.discovered,
+            a.language,
+        )
+
+    def _explain(
+        self, a: Analysis, strong: list[tuple[float, str]], p: float, z: float, conf: float
+    ) -> list[dict[str, Any]]:
+        """The explanation ``apply`` gives, made when it is first read: the strongest
+        reasons in plain words, the model's line, then the rules' own explanation."""
+        c: float
         reasons: list[dict[str, Any]] = []
         if strong:
             strong.sort(key=_magnitude, reverse=True)
@@ -617,18 +791,7 @@ class TGEModel:
             "detail": line,
             "delta": math.floor((conf - a.confidence) * 1000 + 0.5) / 1000,
         }
-        return Analysis(
-            conf,
-            "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
-            a.companies,
-            a.tokens,
-            a.keywords,
-            a.urgency,
-            a.negatives,
-            [*reasons, head, *a.explanation],
-            a.discovered,
-            a.language,
-        )
+        return [*reasons, head, *a.explanation]
 
 
 def _magnitude(part: tuple[float, str]) -> float:

@@ -301,15 +301,17 @@ def _plain_word_spans(data: bytes, seed: int) -> tuple[array[int], int]:
 
 class Words:
     """The words of a normalised text (as bytes) that have a space on each side, each with
-    its hash: found in one pass, then read by every phrase table that searches the text."""
+    its hash: found in one pass, then read by every phrase table that searches the text.
+    ``spaces`` counts the text's spaces (the model's length feature), in the same pass."""
 
-    __slots__ = ("count", "data", "seed", "spans")
+    __slots__ = ("count", "data", "seed", "spaces", "spans")
 
     def __init__(self, data: bytes, seed: int = _FNV_OFFSET) -> None:
         self.data = data
         self.seed = seed
         if not _COMPILED:  # the source build: a byte loop in Python would cost ~5x the item
             self.spans, self.count = _plain_word_spans(data, seed)
+            self.spaces = data.count(b" ")
             return
         # (start, end, hash) per word; a word takes at least two bytes with its space (a
         # bound by arithmetic: counting the spaces would cost more than the room it saves)
@@ -326,9 +328,11 @@ class Words:
         i: cython.Py_ssize_t = 0
         ws: cython.Py_ssize_t
         t: cython.Py_ssize_t = 0
+        spaces: cython.Py_ssize_t = 0
         while i < n:
             while i < n and buf[i] == sp:
                 i += 1
+                spaces += 1
             ws = i
             h = start
             while i < n:
@@ -345,6 +349,7 @@ class Words:
             t += 3
         self.spans = spans
         self.count = t // 3
+        self.spaces = spaces
 
 
 class PhraseTable:
