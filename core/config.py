@@ -81,6 +81,8 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     dispatch_lease_s: float = 30.0
     shutdown_grace_s: float = 10.0
+    # sent, dead and rejected deliveries older than this many days are pruned (0: kept)
+    delivery_retention_days: int = 30
     default_sources: bool = True
     default_companies: bool = True
     trusted_proxies: tuple[str, ...] = ()
@@ -369,6 +371,9 @@ def _parse(env: dict[str, str]) -> Settings:
         smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS", "true")),
         dispatch_lease_s=_float("DISPATCH_LEASE_S", get("DISPATCH_LEASE_S", "30"), 1.0, 3600.0),
         shutdown_grace_s=_float("SHUTDOWN_GRACE_S", get("SHUTDOWN_GRACE_S", "10"), 0.0, 600.0),
+        delivery_retention_days=_int(
+            "DELIVERY_RETENTION_DAYS", get("DELIVERY_RETENTION_DAYS", "30"), 0, 36_500
+        ),
         public_base_url=_http_url(
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)
         ),

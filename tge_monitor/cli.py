@@ -93,6 +93,7 @@ def add_delivery(app: App) -> None:
     """The outbox dispatcher and digest sender; Telegram/Discord channels when configured."""
     from core.alerts.digest import DigestWorker
     from core.alerts.dispatcher import Dispatcher
+    from core.alerts.retention import DeliveryPruner
     from core.events.reminders import ReminderWorker
 
     settings = app.settings
@@ -115,6 +116,7 @@ def add_delivery(app: App) -> None:
     app.add(Dispatcher(app))
     app.add(DigestWorker(app))
     app.add(ReminderWorker(app))
+    app.add(DeliveryPruner(app))  # finished deliveries after DELIVERY_RETENTION_DAYS
 
 
 def add_bots(app: App) -> None:
