@@ -143,3 +143,87 @@ async def test_active_deliveries_index_on_both_dialects(tmp_path: Path, pg_url: 
     finally:
         await pg.close()
     assert pg_sql is not None and "WHERE" in pg_sql and "'pending'" in pg_sql
+
+
+def _plan(rows: object) -> str:
+    """EXPLAIN's answer as text, whatever rows the driver gives (sqlite3.Row, records)."""
+    if isinstance(rows, str):
+        return rows
+    return "\n".join(" ".join(str(v) for v in tuple(row)) for row in rows)  # type: ignore[attr-defined]
+
+
+@needs_postgres
+async def test_company_name_clash_check_uses_its_index_on_both_dialects(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Migration 9: the case-blind name lookup (`name__iexact`, the clash check on adding
+    or renaming a company) is answered by an index on its expression, not a scan of the
+    table: on SQLite, and on PostgreSQL at the goal's 50,000 companies."""
+    from core.models import Company
+
+    sqlite_path = tmp_path / "s.db"
+    await db.migrate(f"sqlite://{sqlite_path}")
+    await db.init_db(f"sqlite://{sqlite_path}")
+    try:
+        await Company.create(name="Acme")
+        query = Company.filter(name__iexact="ACME").exclude(id=0)
+        plan = _plan(await query.explain())
+        assert "idx_companies_name_upper" in plan, plan
+        assert await query.exists()
+    finally:
+        await db.close_db()
+
+    await db.migrate(pg_url)
+    await db.init_db(pg_url)
+    try:
+        conn = Company._meta.db
+        await conn.execute_script(
+            "INSERT INTO companies (name, aliases, tokens, priority, status, domains, handles,"
+            " exclusions, created_at, updated_at) SELECT 'Project ' || i, '[]', '[]', 'medium',"
+            " 'active', '[]', '[]', '[]', now(), now() FROM generate_series(1, 50000) AS i;"
+            " ANALYZE companies;"
+        )
+        assert await Company.all().count() == 50_000
+        query = Company.filter(name__iexact="PROJECT 31337").exclude(id=0)
+        plan = _plan(await query.explain())
+        assert "idx_companies_name_upper" in plan and "Seq Scan" not in plan, plan
+        assert await query.exists()
+    finally:
+        await db.close_db()
+
+
+@needs_postgres
+async def test_company_name_index_rebuilt_when_a_concurrent_build_failed(pg_url: str) -> None:
+    """Migration 9 builds its index CONCURRENTLY (outside a transaction); a build that failed
+    half-way leaves an invalid index, which the migration drops and builds again instead of
+    keeping it (IF NOT EXISTS alone would)."""
+    import asyncpg
+
+    await db.migrate(pg_url)
+    pg = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
+    valid = (
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        " WHERE c.relname = 'idx_companies_name_upper'"
+    )
+    try:
+        assert await pg.fetchval(valid) is True
+        await pg.execute('DROP INDEX "idx_companies_name_upper"')
+        await pg.execute("DELETE FROM aerich WHERE version LIKE '9\\_%'")
+        for name in ("Acme", "ACME"):
+            await pg.execute(
+                "INSERT INTO companies (name, aliases, tokens, priority, status, domains,"
+                " handles, exclusions, created_at, updated_at) VALUES ($1, '[]', '[]',"
+                " 'medium', 'active', '[]', '[]', '[]', now(), now())",
+                name,
+            )
+        with pytest.raises(asyncpg.UniqueViolationError):  # fails half-way: left invalid
+            await pg.execute(
+                'CREATE UNIQUE INDEX CONCURRENTLY "idx_companies_name_upper" ON "companies"'
+                ' (UPPER(CAST("name" AS VARCHAR)))'
+            )
+        assert await pg.fetchval(valid) is False
+        applied = await db.migrate(pg_url)
+        assert [a.split("_")[0] for a in applied] == ["9"]
+        assert await pg.fetchval(valid) is True
+    finally:
+        await pg.close()
