@@ -6,6 +6,7 @@ aerich writes literal SQL for the dialect it ran against, so `migrations/sqlite/
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -98,6 +99,7 @@ async def migrate(database_url: str, *, root: Path | None = None) -> list[str]:
 
 
 MIGRATION_LOCK_KEY = 0x7467656D  # an advisory lock id of our own ("tgem")
+MIGRATION_LOCK_POLL_S = 0.2
 
 
 @asynccontextmanager
@@ -107,7 +109,13 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
 
     conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
     try:
-        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        # asked again and again rather than waited for in one statement: a statement that
+        # waits holds a snapshot, and CREATE INDEX CONCURRENTLY (migration 9) waits for every
+        # snapshot to end, so the holder would wait for its waiters for good
+        while True:
+            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", MIGRATION_LOCK_KEY):
+                break
+            await asyncio.sleep(MIGRATION_LOCK_POLL_S)
         try:
             yield
         finally:
