@@ -274,3 +274,21 @@ async def test_429_seen_by_one_worker_pauses_the_chat_for_another(redis_app, tg)
     finally:
         await other.channels.close()
         await client.aclose()
+
+
+async def test_shared_overall_limit_records_each_send_as_its_request_is_written(app, tg) -> None:
+    """With limits shared (Redis in production), a send is recorded in the log of sends by
+    the HTTP client's write hook, once per message sent."""
+    from core.ratelimit import MemoryBackend
+
+    shared = MemoryBackend()
+    ch = TelegramChannel(TOKEN, tg.base_url)
+    assert ch.share_limits(lambda: shared) and ch.throttle.stamp_on_write
+    app.channels.register(ch)
+    owner = await user("tgstamp")
+    for chat in ("501", "502"):
+        await subscribe(owner, await destination(owner, DestinationKind.TELEGRAM, chat))
+    await app.alerts.create_manual("Acme TGE", "", "")
+    await drain(Dispatcher(app, FAST))
+    assert len(tg.calls_of("sendMessage")) == 2
+    assert len(shared._sent["throttle:telegram:all:sent"]) == 2

@@ -186,3 +186,19 @@ def test_memory_reserve_with_fake_clock() -> None:
     got = asyncio.run(go())
     assert [r for r, _w in got] == [True, True, True, True, False, True]
     assert [w for _r, w in got] == pytest.approx([0, 1 / 30, 2 / 30, 3 / 30, 1 / 30, 4 / 30 - 0.05])
+
+
+async def test_stamp_keeps_at_most_limit_sends_in_a_window(backend) -> None:
+    """The log of sends records a member while fewer than `limit` are in the window; a
+    refusal says when there is room and records nothing; recording a member again moves it
+    (one record per send however often it is made)."""
+    assert [await backend.stamp("s", f"m{i}", 3, 0.3) for i in range(3)] == [0.0] * 3
+    wait = await backend.stamp("s", "m3", 3, 0.3)
+    assert 0.2 < wait <= 0.3  # when m0 leaves the window
+    assert await backend.stamp("s", "m1", 3, 0.3) == 0.0  # m1 again: moved, not added
+    assert await backend.stamp("other", "m0", 1, 0.3) == 0.0  # keys are independent
+    await asyncio.sleep(wait + 0.01)
+    assert await backend.stamp("s", "m3", 3, 0.3) == 0.0  # room again
+    await backend.reset("s")
+    assert [await backend.stamp("s", f"n{i}", 3, 0.3) for i in range(3)] == [0.0] * 3
+    assert await backend.stamp("s", "n3", 3, 0.3) > 0

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core.channels.base import SharedThrottle
-from core.ratelimit import Limit, MemoryBackend
+from core.ratelimit import MemoryBackend
 
 PERIOD = 0.3
 RULES = [("all", 30, 1.0), ("chat:7", 1, PERIOD)]
@@ -194,8 +194,79 @@ async def test_a_late_wake_does_not_put_one_send_too_many_in_a_window() -> None:
     t.max_wait_s = 2.0
     overall = [("all", 5, 0.4)]
     window = 0.4 + t.JITTER_S
-    for _ in range(5):  # five sends that just went out, later than their slots
-        assert (await shared.hit("throttle:telegram:all:sent", Limit(5, window, "sliding"))).allowed
+    for i in range(5):  # five sends that just went out, later than their slots
+        assert await shared.stamp("throttle:telegram:all:sent", f"late{i}", 5, window) == 0.0
     started = time.monotonic()
     assert await t.acquire(overall) == (0.0, "")
     assert time.monotonic() - started >= window - 0.01
+
+
+class SlowFirstStamp(MemoryBackend):
+    """A backend whose first answer to a send's record comes late (the process stalled
+    between the record and reading its answer)."""
+
+    def __init__(self, late_s: float) -> None:
+        super().__init__()
+        self.late_s = late_s
+        self.stamps: list[str] = []
+
+    async def stamp(self, key: str, member: str, limit: int, window_s: float) -> float:
+        wait = await super().stamp(key, member, limit, window_s)
+        self.stamps.append(member)
+        if len(self.stamps) == 1:
+            await asyncio.sleep(self.late_s)
+        return wait
+
+
+async def test_a_record_answered_late_is_made_again() -> None:
+    """A send whose record's answer took longer than STAMP_S is recorded again (the same
+    member, moved to now), so the log says when it really went out; one record stays."""
+    shared = SlowFirstStamp(late_s=0.05)
+    t = throttle(shared)
+    assert t.STAMP_S < 0.05
+    assert await t.acquire([("all", 5, 0.4)]) == (0.0, "")
+    await t.release([("all", 5, 0.4)])
+    assert len(shared.stamps) == 2 and shared.stamps[0] == shared.stamps[1]
+    assert list(shared._sent["throttle:telegram:all:sent"]) == [shared.stamps[0]]
+
+
+async def test_a_send_written_late_is_recorded_again_as_it_is_written() -> None:
+    """With stamp_on_write, acquire records the send as it wakes at its slot, and
+    `stamp_send` (the HTTP client's hook, in the task that writes) records it again, the
+    same member moved to now, only when the write comes more than STAMP_S after that record
+    (a process stalled in between); never for a send that was not written."""
+    from core.channels.base import _PENDING_STAMP, stamp_send
+
+    shared = SlowFirstStamp(late_s=0.0)
+    t = SharedThrottle(lambda: shared, "telegram", max_wait_s=0.2, stamp_on_write=True)
+    rules = [("all", 5, 0.4), ("group:-1", 3, 0.3)]
+    logs = ("throttle:telegram:all:sent", "throttle:telegram:group:-1:sent")
+    assert await t.acquire(rules) == (0.0, "")
+    assert [len(shared._sent[k]) for k in logs] == [1, 1]
+    records = len(shared.stamps)
+
+    async def write() -> None:  # aiohttp writes the body in a task of its own
+        await stamp_send()
+        await stamp_send()
+
+    await asyncio.create_task(write())  # at once: the records stand
+    assert len(shared.stamps) == records
+    await t.release(rules)
+
+    assert await t.acquire(rules) == (0.0, "")
+    for pending in _PENDING_STAMP.get() or ():
+        pending.recorded_at -= 1.0  # as if the process had stalled a second before writing
+    await asyncio.create_task(write())
+    assert len(shared.stamps) == records + 4  # two logs, each recorded again once
+    assert shared.stamps[-1] == shared.stamps[-3]  # the same member, moved
+    assert [len(shared._sent[k]) for k in logs] == [2, 2]
+    await t.release(rules)
+    await stamp_send()  # a later request of the same task is not a send
+    assert len(shared.stamps) == records + 4
+
+    assert await t.acquire(rules) == (0.0, "")
+    await t.release(rules, sent=False)  # refused before writing
+    for pending in _PENDING_STAMP.get() or ():
+        pending.recorded_at -= 1.0
+    await stamp_send()
+    assert len(shared.stamps) == records + 6

@@ -35,3 +35,38 @@ async def test_unreachable_postgresql_is_one_clear_error_and_leaks_no_server() -
     with pytest.raises(BenchUnavailable, match="cannot reach the PostgreSQL"):
         await bench_workers(database_url="postgres://postgres@127.0.0.1:1/test")
     assert servers() == before
+
+
+async def test_stand_in_records_when_each_message_reached_its_socket() -> None:
+    """The bench's Bot API stand-in answers like the Bot API and records each sendMessage
+    with the kernel's receive time (SO_TIMESTAMPNS), which a busy stand-in cannot delay,
+    beside when it got round to it."""
+    import json
+    import time
+
+    import aiohttp
+
+    from core.alerts.bench import TOKEN
+    from core.alerts.workers_bench import _SocketTelegram
+
+    fake = _SocketTelegram(0.0)
+    base = await fake.start()
+    markup = {"inline_keyboard": [[{"text": "up", "callback_data": "fb:7:up"}]]}
+    try:
+        async with aiohttp.ClientSession() as session:
+            before = time.time()
+            async with session.post(
+                f"{base}/bot{TOKEN}/sendMessage",
+                data={"chat_id": "42", "text": "hi", "reply_markup": json.dumps(markup)},
+            ) as response:
+                body = await response.json()
+            after = time.time()
+            async with session.post(f"{base}/bot{TOKEN}/getMe") as response:
+                me = await response.json()
+    finally:
+        await fake.stop()
+    assert body["ok"] and body["result"]["message_id"] == 1
+    assert me["result"]["is_bot"]
+    [(chat, alert, arrived)] = fake.arrivals
+    assert (chat, alert) == ("42", 7) and before <= arrived <= after
+    assert fake.handled[0][2] >= arrived

@@ -100,12 +100,14 @@ def _alert_of(form: Any, json: Any) -> int | None:
 
 
 class _FakeTelegramProcess:
-    def __init__(self, delay_s: float = 0.0) -> None:
+    def __init__(self, delay_s: float = 0.0, target: Callable[..., None] | None = None) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._queue = ctx.Queue()
         self._stop = ctx.Event()
         self._proc = ctx.Process(
-            target=_fake_telegram_child, args=(self._queue, self._stop, delay_s), daemon=True
+            target=target or _fake_telegram_child,
+            args=(self._queue, self._stop, delay_s),
+            daemon=True,
         )
         self.sent = 0
         # (chat id, alert id, arrival wall clock) of every sendMessage, after stop()

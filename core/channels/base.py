@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 import uuid
@@ -92,6 +93,9 @@ class Channel:
     kind: ClassVar[str] = ""
     max_length: ClassVar[int] = 4096
     supports_digest: ClassVar[bool] = False
+    # the channel's HTTP client calls `stamp_send` right before a request's bytes are written
+    # (see SharedThrottle): its sends are recorded in the shared log as they go out
+    stamps_on_write: ClassVar[bool] = False
 
     async def start(self) -> None:
         """Open sessions; called once by the registry before the first send."""
@@ -109,7 +113,9 @@ class Channel:
         throttle = getattr(self, "throttle", None)
         if throttle is None:
             return False
-        self.throttle = SharedThrottle(backend, self.kind, throttle.max_wait_s)
+        self.throttle = SharedThrottle(
+            backend, self.kind, throttle.max_wait_s, stamp_on_write=self.stamps_on_write
+        )
         return True
 
     def self_throttle(self, enabled: bool) -> bool:
@@ -218,6 +224,52 @@ class _Hold:
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+@dataclass(slots=True)
+class _Stamp:
+    """A send of this task as recorded in a shared log of sends: recorded as it wakes at its
+    slot, and recorded again by `stamp_send` if its request is written later than STAMP_S
+    after that (`done` once the write has been seen)."""
+
+    throttle: SharedThrottle
+    key: str
+    limit: int
+    window_s: float
+    member: str = field(default_factory=lambda: uuid.uuid4().hex)
+    done: bool = False
+    recorded_at: float = float("-inf")  # monotonic: the record was made no earlier than this
+
+
+# the records of the current task's send, slowest limit first, for `stamp_send` to check
+# (copied into the HTTP client's write task with the rest of the context)
+_PENDING_STAMP: contextvars.ContextVar[list[_Stamp] | None] = contextvars.ContextVar(
+    "tge_pending_stamp", default=None
+)
+
+
+async def stamp_send() -> None:
+    """Called by an HTTP client right before a request's bytes are written: when the current
+    task's send was recorded in a shared log of sends more than STAMP_S ago (the process
+    stalled between its slot and its write: up to 135 ms measured under load, while the
+    log's margin is 10 ms), record it again now, so that the log says when the platform
+    sees it. Nothing to do for an on-time write or a request that is not a throttled send.
+
+    Never raises: the request is already on its way, and a record that could not be moved
+    (the wait for room in the log grew too long) costs the limit one send at most."""
+    for pending in _PENDING_STAMP.get() or ():
+        if pending.done:
+            continue
+        pending.done = True
+        if time.monotonic() - pending.recorded_at <= pending.throttle.STAMP_S:
+            continue  # recorded moments ago: the record already says when this goes out
+        try:
+            wait = await pending.throttle._stamp(pending)
+        except Exception:
+            log.warning("could not record a %s send", pending.throttle.prefix, exc_info=True)
+            continue
+        if wait > 0:
+            log.warning("%s send written before its log had room", pending.throttle.prefix)
+
+
 class SharedThrottle:
     """`Throttle`'s interface over a rate-limit backend (Redis: shared by every worker).
 
@@ -240,11 +292,19 @@ class SharedThrottle:
     # 10% margin cost 3 messages a second). A limit over a longer window (20 a minute per
     # group) is paced 10% slower: a 429 there stops the group for up to that window.
     LONG_PAD = 1.1
-    # A limit over one second or less is paced at its rate over `period` + JITTER_S: the
-    # sends' own path to the platform (the HTTP client, a busy event loop) varies by a few
-    # milliseconds, and a send that took longer than the one `limit` slots later would put
-    # `limit` + 1 in one window at the platform.
+    # A limit over one second or less counts its sends over `period` + JITTER_S in the log
+    # of sends: the platform's clock and its own path from socket to counter differ from
+    # ours by milliseconds, and a send that arrived later than the one `limit` sends after
+    # it would put `limit` + 1 in one window at the platform.
     JITTER_S = 0.01
+    # ... and hands out its slots over `period` + JITTER_S + PACE_S: a little slower than
+    # the log lets through, so that a send recorded a little after its slot (it woke late,
+    # or was recorded again as it was written) finds room in the log instead of making the
+    # send `limit` slots later wait, and wake late in turn
+    PACE_S = 0.01
+    # the longest a record in the log of sends may take to be answered: a send goes out at
+    # most this long after its record (a slower answer is recorded again)
+    STAMP_S = 0.005
     # how often a gate held by a send in flight is renewed
     RENEW_S = 1.0
     # how often a send waiting for a busy gate looks again
@@ -252,15 +312,25 @@ class SharedThrottle:
     # the longest a send's gate is renewed (a request times out well before)
     MAX_SEND_S = 60.0
 
-    def __init__(self, backend: Callable[[], Any], prefix: str, max_wait_s: float = 1.5) -> None:
+    def __init__(
+        self,
+        backend: Callable[[], Any],
+        prefix: str,
+        max_wait_s: float = 1.5,
+        *,
+        stamp_on_write: bool = False,
+    ) -> None:
         self._backend = backend
         self.prefix = prefix
         self.max_wait_s = max_wait_s
+        self.stamp_on_write = stamp_on_write
         # (rule key, task) -> the hold of that task's send, between acquire and release
         self._held: dict[tuple[str, int], _Hold] = {}
 
     def fresh(self) -> SharedThrottle:
-        return SharedThrottle(self._backend, self.prefix, self.max_wait_s)
+        return SharedThrottle(
+            self._backend, self.prefix, self.max_wait_s, stamp_on_write=self.stamp_on_write
+        )
 
     def _key(self, rule_key: str) -> str:
         return f"throttle:{self.prefix}:{rule_key}"
@@ -317,6 +387,7 @@ class SharedThrottle:
             raise
 
     async def _acquire(self, rules: list[tuple[str, int, float]]) -> tuple[float, str]:
+        _PENDING_STAMP.set([])  # this send's records, for stamp_send to check at the write
         gates = [(k, p) for k, n, p in rules if n == 1]
         # slowest first: the fastest limit's slot (the platform's whole budget) is taken
         # last, so the send goes out at that slot and not later
@@ -358,18 +429,17 @@ class SharedThrottle:
         return 0.0, ""
 
     async def _take_slot(self, rule_key: str, limit: int, period: float) -> float:
-        """Reserve the rule's next send slot, wait for it, and check that no more than `limit`
-        sends went out in the last `period` (+ JITTER_S); 0 when we may send, else the wait
-        (more than max_wait_s) that the caller reports.
+        """Reserve the rule's next send slot, wait for it, and record the send in the log of
+        sends (see `_stamp`; with `stamp_on_write`, again as its request is written if that
+        comes late: `stamp_send`); 0 when we may send, else the wait that the caller reports.
 
         Slots are reserved up to max_wait_s ahead, one `interval` apart, so while sends wait
         for the limit every slot is used (a bucket of one token lost the refills that came
         while every taker slept: 28.0 of 30 a second with four workers). A sender that wakes
         late would put its send nearer the one `limit` slots later than `period`: the log of
-        sends, checked as we wake, holds it back so that no window ever has `limit` + 1."""
-        from core.ratelimit.base import Limit
-
-        window = period * self.LONG_PAD if period > 1.0 else period + self.JITTER_S
+        sends holds it back so that no window ever has `limit` + 1 sends recorded, each record
+        within STAMP_S of the send's going out when the channel has the write hook."""
+        window = period * self.LONG_PAD if period > 1.0 else period + self.JITTER_S + self.PACE_S
         interval = window / limit
         key = self._key(rule_key)
         waited = 0.0
@@ -385,20 +455,40 @@ class SharedThrottle:
             waited += wait
         if wait > 0:
             await asyncio.sleep(wait)
-        sends = Limit(limit, period + self.JITTER_S, "sliding")
-        late = 0.0
+        stamp = _Stamp(self, f"{key}:sent", limit, period + self.JITTER_S)
+        wait = await self._stamp(stamp)
+        pending = _PENDING_STAMP.get()
+        if wait <= 0 and self.stamp_on_write and pending is not None:
+            pending.append(stamp)  # recorded again by stamp_send if the write comes late
+        return wait
+
+    async def _stamp(self, stamp: _Stamp) -> float:
+        """Record `stamp`'s send in the log of sends once fewer than `limit` went out in the
+        last window (waiting for room); 0 once recorded, else the wait when it grew past
+        max_wait_s.
+
+        Redis records on its own clock, and a process that stalls before it reads the answer
+        sends later than its record says (answers read 0.3 s late put 36 messages in one
+        second at the platform): an answer that took longer than STAMP_S is recorded again,
+        until one is prompt."""
+        waited = 0.0
         while True:
-            decision = await self._backend().hit(f"{key}:sent", sends)
-            if decision.allowed:
+            asked = time.monotonic()
+            wait = await self._backend().stamp(stamp.key, stamp.member, stamp.limit, stamp.window_s)
+            took = time.monotonic() - asked
+            if wait <= 0 and took <= self.STAMP_S:
+                stamp.recorded_at = asked  # Redis recorded it no earlier than this
                 return 0.0
-            if late + decision.retry_after_s > self.max_wait_s:
-                return decision.retry_after_s
-            await asyncio.sleep(decision.retry_after_s)
-            late += decision.retry_after_s
+            waited += took + wait
+            if waited > self.max_wait_s:
+                return max(wait, self.POLL_S)
+            if wait > 0:
+                await asyncio.sleep(wait)
 
     async def release(self, rules: list[tuple[str, int, float]], *, sent: bool = True) -> None:
         """The send is over: each gate we hold opens `period` from now (at once if nothing
         was sent)."""
+        _PENDING_STAMP.set(None)  # a later request of this task is not this send
         for rule_key, limit, period in rules:
             hold = self._held.pop(self._mine(rule_key), None) if limit == 1 else None
             if hold is None:

@@ -78,6 +78,13 @@ class Backend(Protocol):
         refilled while every taker slept (2 of 30 a second with four workers)."""
         ...
 
+    async def stamp(self, key: str, member: str, limit: int, window_s: float) -> float:
+        """Record in `key`'s log of sends that `member` goes out now, unless `limit` sends
+        were recorded in the last `window_s`: 0 once recorded, else the seconds until there is
+        room (nothing recorded). An earlier record of `member` is dropped first, so a sender
+        whose answer came late records its send again at the time it really goes out."""
+        ...
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         """Take the one-at-a-time gate `key` for `hold_s`: 0 when taken, else its seconds left."""
         ...

@@ -22,6 +22,7 @@ class MemoryBackend:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._gates: dict[str, tuple[str, float]] = {}  # key -> (holder's token, until)
         self._slots: dict[str, float] = {}  # key -> its next free slot (see `reserve`)
+        self._sent: dict[str, dict[str, float]] = {}  # key -> member -> when (see `stamp`)
 
     async def hit(self, key: str, limit: Limit, cost: int = 1) -> Decision:
         now = self._clock()
@@ -83,6 +84,24 @@ class MemoryBackend:
         self._slots[key] = slot + interval_s
         return True, slot - now
 
+    async def stamp(self, key: str, member: str, limit: int, window_s: float) -> float:
+        now = self._clock()
+        if len(self._sent) > MAX_KEYS:
+            self._sent = {
+                k: v
+                for k, v in self._sent.items()
+                if max(v.values(), default=-math.inf) > now - 3600
+            }
+        log = self._sent.setdefault(key, {})
+        log.pop(member, None)
+        for old in [m for m, at in log.items() if at <= now - window_s]:
+            del log[old]
+        if len(log) >= limit:
+            times = sorted(log.values())
+            return max(times[len(times) - limit] + window_s - now, 1e-6)
+        log[member] = now
+        return 0.0
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         now = self._clock()
         held = self._gates.get(key)
@@ -113,6 +132,7 @@ class MemoryBackend:
         self._buckets.pop(key, None)
         self._gates.pop(key, None)
         self._slots.pop(key, None)
+        self._sent.pop(key, None)
 
     async def close(self) -> None:
         return None

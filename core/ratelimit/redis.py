@@ -93,6 +93,25 @@ redis.call('SET', KEYS[1], string.format('%d', slot + interval),
 return {1, slot - now}
 """
 
+# A log of sends (see Backend.stamp), in microseconds. KEYS[1] is a sorted set of members
+# scored by when they went out; ARGV: limit, window_us, member -> {1, 0} recorded now, or
+# {0, wait_us} until `limit` - 1 remain in the window (nothing recorded, member dropped).
+_STAMP = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREM', KEYS[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count >= limit then
+  local at = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  return {0, math.max(tonumber(at[2]) + window - now, 1)}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+return {1, 0}
+"""
+
 # KEYS[1]=gate ARGV: token, hold_ms -> 0 when taken, else the holder's milliseconds left
 _GATE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -127,6 +146,7 @@ class RedisBackend:
             "token_bucket": redis.register_script(_BUCKET),
             "gate": redis.register_script(_GATE),
             "reserve": redis.register_script(_RESERVE),
+            "stamp": redis.register_script(_STAMP),
             "ungate": redis.register_script(_UNGATE),
         }
 
@@ -154,6 +174,13 @@ class RedisBackend:
         )
         return bool(reserved), int(wait_us) / 1e6
 
+    async def stamp(self, key: str, member: str, limit: int, window_s: float) -> float:
+        # the window rounded up to whole microseconds: a limit is never exceeded by rounding
+        recorded, wait_us = await self._scripts["stamp"](
+            keys=[f"{self._prefix}sent:{key}"], args=[limit, math.ceil(window_s * 1e6), member]
+        )
+        return 0.0 if recorded else int(wait_us) / 1e6
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         left_ms = await self._scripts["gate"](
             keys=[f"{self._prefix}gate:{key}"], args=[token, max(1, int(hold_s * 1000))]
@@ -167,7 +194,9 @@ class RedisBackend:
         return bool(held)
 
     async def reset(self, key: str) -> None:
-        names = [f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate", "slot")]
+        names = [
+            f"{self._prefix}{a}:{key}" for a in ("sliding", "token_bucket", "gate", "slot", "sent")
+        ]
         names.append(f"{self._prefix}sliding:{key}:seq")
         await self._redis.delete(*names)
         async for fixed in self._redis.scan_iter(match=f"{self._prefix}fixed:{key}:*"):

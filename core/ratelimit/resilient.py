@@ -55,6 +55,9 @@ class ResilientBackend:
     async def reserve(self, key: str, interval_s: float, horizon_s: float) -> tuple[bool, float]:
         return await self._either(lambda backend: backend.reserve(key, interval_s, horizon_s))
 
+    async def stamp(self, key: str, member: str, limit: int, window_s: float) -> float:
+        return await self._either(lambda backend: backend.stamp(key, member, limit, window_s))
+
     async def gate(self, key: str, token: str, hold_s: float) -> float:
         return await self._either(lambda backend: backend.gate(key, token, hold_s))
 
