@@ -18,9 +18,11 @@ from core.events.join import (
     JOIN_WINDOW,
     LONG_WINDOW,
     EventKeys,
+    _owners_apart,
     joins,
     market_news,
     names_agree,
+    own_tickers,
     round_of,
 )
 from core.models import Alert, Company, Feed, FeedKind, Item
@@ -450,3 +452,13 @@ def test_token_farming_hands_the_token_out(judge) -> None:
     keys, _ident = judge.event_of(real("c-2118"))
     assert keys.launched
     assert not judge.same(real("c-2118"), real("c-1288"))[0]
+
+
+def test_one_ticker_given_to_two_owners_is_two_projects(judge) -> None:
+    """Shaped on final5: "Penguiana's $PENGU Token Presale Launches" (the scorer took the
+    watched Pudgy Penguins from "$PENGU") and Bitget's "Pudgy Penguins (PENGU)" listing 226
+    days later: each headline gives the ticker to an owner the other never writes."""
+    assert not judge.same(new("n5-00486"), new("n5-00875"))[0]
+    # one owner written two ways still agrees ("Etherfi (ETHFI)", "ether.fi (ETHFI)")
+    a, b = "Bitget Will List Etherfi (ETHFI)", "OKX to list ether.fi (ETHFI) for spot trading"
+    assert not _owners_apart(own_tickers([a]), own_tickers([b]), a, b)

@@ -44,7 +44,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from core.events.extract import HUB_TICKERS, Identity
+from core.events.extract import HUB_TICKERS, Identity, generic
 
 JOIN_WINDOW = timedelta(days=90)
 LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
@@ -116,6 +116,8 @@ _CONTEST = re.compile(
 # A token written in a headline as the project's own, with the word naming it: "Travala
 # (AVA)", "aixbt by Virtuals (AIXBT)" (the word before "by"), "Gifto (GIFTO)"
 _OWN_TICKER = re.compile(r"([\w.\-]+)(?:\s+by\s+[\w.\-]+)?\s*\(\s*\$?([A-Z][A-Z0-9]{1,14})\s*\)")
+# ... or as its owner's: "Penguiana's $PENGU Token Presale"
+_OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
 _PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
 # A vote of the token's holders: governance of a token that exists
 _GOVERNANCE = re.compile(
@@ -290,20 +292,43 @@ def names_in_headline(names: Iterable[str], tickers: Iterable[str], headline: st
     return False
 
 
-def own_tickers(headlines: Iterable[str]) -> tuple[set[str], set[str]]:
-    """The tokens headlines give as their project's own, in brackets ("Travala (AVA)"), and
-    the words naming them ("travala"). A pre-market notice's ticker is a placeholder (Bitget's
-    "Taiko (TKO)" before TAIKO, "HMSTRBG" before HMSTR): it gives none."""
-    tickers: set[str] = set()
-    words: set[str] = set()
+def own_tickers(headlines: Iterable[str]) -> dict[str, set[str]]:
+    """The tokens headlines give as their project's own, in brackets ("Travala (AVA)") or as
+    an owner's ("Penguiana's $PENGU"), each with the words naming it ("travala"). A
+    pre-market notice's ticker is a placeholder (Bitget's "Taiko (TKO)" before TAIKO,
+    "HMSTRBG" before HMSTR): it gives none."""
+    out: dict[str, set[str]] = {}
     for h in headlines:
         if not h or _PRE_MARKET.search(h):
             continue
-        for m in _OWN_TICKER.finditer(h):
+        for m in (*_OWN_TICKER.finditer(h), *_OWNED_TICKER.finditer(h)):
             if m.group(2) not in HUB_TICKERS:
-                tickers.add(m.group(2))
-                words.add(m.group(1).lower())
-    return tickers, words
+                out.setdefault(m.group(2), set()).add(m.group(1).lower())
+    return out
+
+
+def _owners_apart(
+    ours: dict[str, set[str]], theirs: dict[str, set[str]], ours_h: str, theirs_h: str
+) -> bool:
+    """Two headlines giving one token to two owners, neither written in the other headline
+    ("Penguiana's $PENGU" and "Pudgy Penguins (PENGU)"): a ticker two projects use.
+    Compared without spaces and dots ("Etherfi (ETHFI)", "ether.fi (ETHFI)")."""
+
+    def squashed(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+    for tick in ours.keys() & theirs.keys():
+        mine = {squashed(w) for w in ours[tick] if not generic(w) and w.upper() != tick}
+        other = {squashed(w) for w in theirs[tick] if not generic(w) and w.upper() != tick}
+        if (
+            mine
+            and other
+            and not mine & other
+            and not any(w in squashed(theirs_h) for w in mine)
+            and not any(w in squashed(ours_h) for w in other)
+        ):
+            return True
+    return False
 
 
 def round_of(headline: str) -> str:
@@ -325,11 +350,15 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     """How surely an item is about the event's project: NONE, PROJECT, or STRONG (its ticker
     and its name both agree: what a join over a long gap needs)."""
     headline = text.split("\n", 1)[0]
-    (ours, our_words), (theirs, their_words) = own_tickers(keys.headlines), own_tickers((headline,))
-    if ours and theirs and not ours & theirs and not our_words & their_words:
+    ours, theirs = own_tickers(keys.headlines), own_tickers((headline,))
+    our_words = set().union(*ours.values()) if ours else set()
+    their_words = set().union(*theirs.values()) if theirs else set()
+    if ours and theirs and not ours.keys() & theirs.keys() and not our_words & their_words:
         # each headline gives its own token and they differ: two tokens, whatever else they
         # share ("GoldVerse (GDV)" and "RabBitcoin (RBTC)" in Bitget's TON zone, "aixbt by
         # Virtuals (AIXBT)" and "GAME by Virtuals (GAME)", "Travala (AVA)" and "AVA (AVAAI)")
+        return NONE
+    if _owners_apart(ours, theirs, " ".join(keys.headlines), headline):
         return NONE
     shared_ticker = bool(keys.tickers & ident.tickers)
     # one side's ticker is the other's name (a side named after its own ticker says nothing)
