@@ -49,6 +49,8 @@ from core.scoring.model import FORMAT, FORMAT_VERSION, item_features, ngrams
 log = logging.getLogger(__name__)
 
 HIGH = 0.7
+# Thresholds at which the CV reports its out-of-fold F1, precision and recall (the card's curve).
+CURVE = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 # The final test split of the real corpus (see `tge-monitor holdout`): never trained on.
 FINAL_TEST_IDS = Path(__file__).resolve().parent.parent / "data" / "model" / "final-test-ids.txt"
 
@@ -76,7 +78,10 @@ class TrainConfig:
     repeats: int = 5
     prune: float = 0.1  # phrase weights smaller than this are dropped (speed, file size)
     unlisted: float = 0.25  # share of projects left out of the companies table
-    threshold: float = 0.5
+    threshold: float = 0.5  # the CV's figures at this threshold (what the probabilities mean)
+    # The operating threshold: chosen by F1 on out-of-fold scores of the training rows, from
+    # these (nested in CV: each outer fold chooses on its own training part's inner scores).
+    threshold_grid: tuple[float, ...] = tuple(round(0.1 + 0.01 * i, 2) for i in range(81))
     calibrate_min: int = 300  # real items needed to calibrate on real items alone
     jobs: int = 2  # processes for the independent fits of cross-validation
     # Token-history features (core.scoring.history): the bundled first-seen table and the real
@@ -516,6 +521,23 @@ def metrics(p: Sequence[float], y: Sequence[int], threshold: float = 0.5) -> dic
     }
 
 
+def choose_threshold(p: Sequence[float], y: Sequence[int], grid: Sequence[float]) -> float:
+    """The threshold of ``grid`` with the best F1 on these scores; of a run of equally good
+    ones (calibrated scores are steps, so F1 is flat between them) the middle one."""
+    import numpy as np
+
+    pa, ya = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
+    pos = int(ya.sum())
+    f1s = []
+    for t in grid:
+        hit = pa >= t
+        tp = int((hit & (ya == 1)).sum())
+        f1s.append(2 * tp / (int(hit.sum()) + pos) if tp else 0.0)
+    best = max(f1s)
+    ties = [t for t, f in zip(grid, f1s, strict=True) if f >= best - 1e-12]
+    return float(ties[len(ties) // 2])
+
+
 def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k in (
@@ -566,17 +588,20 @@ def _outer_fold_impl(
 ) -> Any:
     """One outer fold: calibration fitted on out-of-fold scores inside the training part,
     then the model fitted on all of it scores the test part (and, given ``D``, the test
-    part's rows as they read with nobody in the companies table)."""
+    part's rows as they read with nobody in the companies table, and the operating
+    threshold chosen on the training part's own out-of-fold scores)."""
     import numpy as np
 
     z_in = _oof(M, groups, tr, C, config, seed)
     cal = _calibration_rows(M, tr, config)
-    xs, ys = _isotonic(z_in[np.searchsorted(tr, cal)], M.y[cal])
+    z_cal = z_in[np.searchsorted(tr, cal)]
+    xs, ys = _isotonic(z_cal, M.y[cal])
     w, b = _fit(M, tr, C, config)
     probs = _apply_cal(xs, ys, M.X[te] @ w + b)
     if D is None:
         return probs
-    return probs, _apply_cal(xs, ys, D[te] @ w + b)
+    chosen = choose_threshold(_apply_cal(xs, ys, z_cal), M.y[cal], config.threshold_grid)
+    return probs, _apply_cal(xs, ys, D[te] @ w + b), chosen
 
 
 def _outer_fold(*args: Any) -> Any:
@@ -615,19 +640,34 @@ def cross_validate(
         for rep, tr, te in tasks
     )
     disc_runs: list[dict[str, Any]] = []
+    chosen_runs: list[dict[str, Any]] = []  # each fold at the threshold its training part chose
+    disc_chosen: list[dict[str, Any]] = []
+    chosen: list[float] = []
+    curve: dict[float, list[dict[str, Any]]] = {t: [] for t in CURVE}
     for rep in range(config.repeats):
         p = np.full(len(rows), np.nan)
         p_alone = np.full(len(rows), np.nan)
-        for (r, _tr, te), (probs, alone) in zip(tasks, done, strict=True):
+        hit = np.zeros(len(rows), dtype=bool)
+        hit_alone = np.zeros(len(rows), dtype=bool)
+        for (r, _tr, te), (probs, alone, t) in zip(tasks, done, strict=True):
             if r == rep:
                 p[te] = probs
                 p_alone[te] = alone
+                hit[te] = probs >= t
+                hit_alone[te] = alone >= t
+                chosen.append(t)
         sel = evidence
         run = metrics(list(p[sel]), list(M.y[sel]), config.threshold)
         runs.append(run)
+        # a hit is a score of 1 at threshold 1: the fold's own threshold applied per row
+        chosen_runs.append(metrics(list(hit[sel].astype(float)), list(M.y[sel]), 1.0))
+        for t in CURVE:
+            curve[t].append(metrics(list(p[sel]), list(M.y[sel]), t))
         pooled_p += list(p[sel])
         pooled_y += [int(v) for v in M.y[sel]]
         disc_runs.append(discovery_metrics(rows, p_alone, config.threshold))
+        disc_chosen.append(discovery_metrics(rows, hit_alone.astype(float), 1.0))
+    keys = ("f1", "precision", "recall")
     return {
         "C": C,
         "repeats": config.repeats,
@@ -638,6 +678,32 @@ def cross_validate(
         "summary": _summary(runs),
         "reliability": reliability_table(pooled_p, pooled_y),
         "discovery": _summary(disc_runs) | {"tge_items": disc_runs[0]["tge_items"]},
+        # Nested choice of the operating threshold: each outer fold's threshold is chosen on
+        # its training part's inner out-of-fold scores, its figures are its test part's.
+        "threshold": {
+            "grid": [min(config.threshold_grid), max(config.threshold_grid)],
+            "chosen": {
+                "mean": round(sum(chosen) / len(chosen), 4),
+                "min": min(chosen),
+                "max": max(chosen),
+            },
+            "at_chosen": {k: v for k, v in _summary(chosen_runs).items() if k in keys},
+            "f1_gain": _summary(
+                [{"f1": a["f1"] - b["f1"]} for a, b in zip(chosen_runs, runs, strict=True)]
+            )["f1"],
+            "f1_by_repeat": [  # [at config.threshold, at the chosen ones]
+                [round(b["f1"], 4), round(a["f1"], 4)]
+                for a, b in zip(chosen_runs, runs, strict=True)
+            ],
+            "discovery_at_chosen": {
+                k: v for k, v in _summary(disc_chosen).items() if k == "recognised"
+            },
+            "curve": [
+                {"threshold": t}
+                | {k: v["mean"] for k, v in _summary(curve[t]).items() if k in keys}
+                for t in CURVE
+            ],
+        },
     }
 
 
@@ -738,6 +804,7 @@ def train(
     z_oof = _oof(M, groups, everyone, C, config, config.seed + 7)
     cal = _calibration_rows(M, everyone, config)
     xs, ys = _isotonic(z_oof[cal], M.y[cal])
+    decision = choose_threshold(_apply_cal(xs, ys, z_oof[cal]), M.y[cal], config.threshold_grid)
     w, b = _fit(M, everyone, C, config)
     bias, signals, phrases = export(M, w, b, (xs, ys), config)
     return {
@@ -770,11 +837,19 @@ def train(
                 "companies_in_table": len(table),
                 "holdout_ids_sha256": data_hash([Path(holdout)]) if holdout else None,
                 "excluded_for_final_test": excluded,
-                "config": {**asdict(config), "c_grid": list(config.c_grid)},
+                "config": {
+                    **asdict(config),
+                    "c_grid": list(config.c_grid),
+                    "threshold_grid": [config.threshold_grid[0], config.threshold_grid[-1], 0.01],
+                },
                 "c_chosen": C,
                 "c_grid_average_precision": c_scores,
             },
             "cv": cv,
+            # Alerts and eval decide at this probability unless told otherwise (ALERT_THRESHOLD,
+            # --threshold): the best F1 on the training rows' out-of-fold scores, chosen the
+            # way each CV fold chose its own (cv.threshold). The probabilities are unchanged.
+            "decision_threshold": decision,
             "weights": {"signals": len(signals), "phrases": len(phrases)},
             "limits": [
                 "English text only; other languages fall back on tickers and names",
@@ -809,6 +884,11 @@ def final_test_split(data: Sequence[str | Path], fraction: float = 0.2, seed: in
     return sorted(rows[i].id for i in test)
 
 
+def config_threshold(model: dict[str, Any]) -> float:
+    """The threshold the card's CV figures are at (0.5 unless trained otherwise)."""
+    return float(model["card"]["training"]["config"].get("threshold", 0.5))
+
+
 def format_cv(model: dict[str, Any]) -> str:
     """The card's grouped-CV figures for the terminal."""
     cv = model["card"]["cv"]
@@ -838,6 +918,32 @@ def format_cv(model: dict[str, Any]) -> str:
             if k in disc:
                 v = disc[k]
                 lines.append(f"  {k:<21}{v['mean']:.3f} ± {v['sd']:.3f}  (min {v['min']:.3f})")
+    th = cv.get("threshold")
+    if th:
+        ch = th["chosen"]
+        lines.append(
+            f"operating threshold, chosen by F1 on each fold's own training part (nested): "
+            f"{ch['mean']:.3f} on average ({ch['min']:.2f}..{ch['max']:.2f}); test folds there:"
+        )
+        for k, v in th["at_chosen"].items():
+            lines.append(f"  {k:<18} {v['mean']:.3f} ± {v['sd']:.3f}  (min {v['min']:.3f})")
+        for k, v in th.get("discovery_at_chosen", {}).items():
+            lines.append(f"  discovery {k:<8} {v['mean']:.3f} ± {v['sd']:.3f}")
+        if "f1_gain" in th:
+            g = th["f1_gain"]
+            lines.append(
+                f"  F1 gain over {config_threshold(model)} (same folds, per repeat): "
+                f"{g['mean']:+.3f} ± {g['sd']:.3f} (min {g['min']:+.3f})"
+            )
+        lines.append(
+            "out-of-fold F1 / precision / recall by threshold: "
+            + ", ".join(
+                f"{r['threshold']:.2f}: {r['f1']:.3f}/{r['precision']:.3f}/{r['recall']:.3f}"
+                for r in th["curve"]
+            )
+        )
+    if "decision_threshold" in model["card"]:
+        lines.append(f"decision threshold (card): {model['card']['decision_threshold']:.2f}")
     w = model["card"]["weights"]
     lines.append(f"model: {w['signals']} signal weights, {w['phrases']} phrases")
     return "\n".join(lines)
