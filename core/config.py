@@ -56,7 +56,9 @@ class Settings:
     log_level: str = "INFO"
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
-    alert_threshold: float = 0.5
+    # None (ALERT_THRESHOLD unset): the scoring model's decision threshold, else 0.5; the App
+    # settles it once the model is loaded (core.scoring.model.alert_threshold).
+    alert_threshold: float | None = None
     # The learned scoring model: "" = the one shipped in the package, "none" = rules only,
     # else a path to a model file written by `tge-monitor train`.
     scoring_model: str = ""
@@ -339,7 +341,9 @@ def _parse(env: dict[str, str]) -> Settings:
         log_level=log_level,
         admin_username=get("ADMIN_USERNAME", "").strip(),
         admin_password=admin_password,
-        alert_threshold=_float("ALERT_THRESHOLD", get("ALERT_THRESHOLD", "0.5"), 0.0, 1.0),
+        alert_threshold=_float("ALERT_THRESHOLD", get("ALERT_THRESHOLD", ""), 0.0, 1.0)
+        if get("ALERT_THRESHOLD", "").strip()
+        else None,
         scoring_model=get("SCORING_MODEL", "").strip(),
         jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),
         fetch_allow_private_networks=_bool(

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -32,7 +33,7 @@ from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.ratelimit.resilient import ResilientBackend
 from core.scoring import ScoringEngine
 from core.scoring.history import history_for
-from core.scoring.model import model_for_setting
+from core.scoring.model import alert_threshold, model_for_setting
 from core.services.accounts import Accounts
 from core.services.companies import Companies
 from core.services.feeds import FeedService
@@ -55,12 +56,14 @@ class App:
     """Everything a request, a command or a worker needs, reachable from one object."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        model = model_for_setting(settings.scoring_model)
+        # ALERT_THRESHOLD unset: the model's own decision threshold (its card), else 0.5
+        threshold = alert_threshold(settings.alert_threshold, model)
+        self.settings = settings = replace(settings, alert_threshold=threshold)
         self.redis: Any = None
         self.bus: Bus = MemoryBus()
         self.kv: KeyValue = MemoryKeyValue()
         self.accounts = Accounts(settings.secret_key, jwt_ttl_s=settings.jwt_ttl_s)
-        model = model_for_setting(settings.scoring_model)
         # the bundled first-seen table now; the stored items' headlines once the database is up
         self.scoring = ScoringEngine(model=model, history=history_for(model))
         self.links = LinkGuard()  # rebuilt with the scoring engine from the companies

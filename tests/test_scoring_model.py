@@ -147,6 +147,55 @@ def test_app_starts_with_a_missing_model_and_scores_with_the_rules(
     assert off.scoring.model is None
 
 
+def test_alerts_decide_at_the_models_decision_threshold_unless_alert_threshold_says(
+    tmp_path: Path,
+) -> None:
+    """ALERT_THRESHOLD unset: the bundled model's decision threshold (chosen by cross-validated
+    F1 when it was trained, card["decision_threshold"]); set: that value; no model: 0.5."""
+    card = json.loads(BUNDLED_MODEL.read_text())["card"]
+    chosen = card["decision_threshold"]
+    assert 0.2 <= chosen < 0.5  # the probabilities are calibrated: 0.5 maximises accuracy
+    assert read_model(BUNDLED_MODEL).decision_threshold == chosen
+    base = {"DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base, dotenv=False).alert_threshold is None
+    assert App(Settings.from_env(base, dotenv=False)).settings.alert_threshold == chosen
+    env = base | {"ALERT_THRESHOLD": "0.5"}
+    assert App(Settings.from_env(env, dotenv=False)).settings.alert_threshold == 0.5
+    env = base | {"ALERT_THRESHOLD": "0.8"}
+    assert App(Settings.from_env(env, dotenv=False)).settings.alert_threshold == 0.8
+    env = base | {"SCORING_MODEL": "none"}
+    assert App(Settings.from_env(env, dotenv=False)).settings.alert_threshold == 0.5
+    # a model file without a decision threshold (older cards) keeps 0.5
+    spec = json.loads(BUNDLED_MODEL.read_text())
+    del spec["card"]["decision_threshold"]
+    old = _write(tmp_path, json.dumps(spec))
+    env = base | {"SCORING_MODEL": str(old)}
+    assert App(Settings.from_env(env, dotenv=False)).settings.alert_threshold == 0.5
+    # the probabilities themselves do not move with the threshold
+    model = read_model(BUNDLED_MODEL)
+    assert read_model(old).calibrate(0.3) == model.calibrate(0.3)
+
+
+def test_eval_decides_at_the_models_decision_threshold_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ALERT_THRESHOLD", raising=False)
+    monkeypatch.delenv("SCORING_MODEL", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no .env here
+    chosen = read_model(BUNDLED_MODEL).decision_threshold
+    assert main(["eval", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["threshold"] == chosen
+    assert main(["eval", "--json", "--threshold", "0.5"]) == 0
+    assert json.loads(capsys.readouterr().out)["threshold"] == 0.5
+    monkeypatch.setenv("ALERT_THRESHOLD", "0.6")
+    assert main(["eval", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["threshold"] == 0.6
+    monkeypatch.delenv("ALERT_THRESHOLD")
+    assert main(["eval", "--json", "--rules-only"]) == 0
+    assert json.loads(capsys.readouterr().out)["threshold"] == 0.5
+
+
 # --- calibration and explanation -----------------------------------------------------------
 
 

@@ -424,7 +424,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         result = evaluate_events(pairs, companies, args.split)
         print(json.dumps(result) if args.json else format_events(result))
         return 0
-    threshold = settings.alert_threshold if args.threshold is None else args.threshold
     data, companies = args.data or DEV_EVAL_FILE, args.companies or COMPANIES_FILE
     for path, flag in ((data, "--data"), (companies, "--companies")):
         if not os.path.isfile(path):
@@ -440,6 +439,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                 raise InvalidInput(f"--model: {exc}") from None
         else:
             model = model_for_setting(settings.scoring_model)
+    from core.scoring.model import alert_threshold
+
+    # --threshold, else ALERT_THRESHOLD, else the model's decision threshold, else 0.5
+    threshold = alert_threshold(
+        settings.alert_threshold if args.threshold is None else args.threshold, model
+    )
     only_ids = None
     if args.only_ids:
         from core.scoring.train import read_ids
@@ -762,7 +767,11 @@ def parser() -> argparse.ArgumentParser:
     sp = command("eval", "measure the scorer on labelled items")
     sp.add_argument("--data", help="labelled items, JSON Lines (default: the bundled dev set)")
     sp.add_argument("--companies", help="companies.json (default: the bundled one)")
-    sp.add_argument("--threshold", type=float, help="alert threshold (default ALERT_THRESHOLD)")
+    sp.add_argument(
+        "--threshold",
+        type=float,
+        help="alert threshold (default ALERT_THRESHOLD, else the model's decision threshold)",
+    )
     sp.add_argument("--json", action="store_true", help="print the full result as JSON")
     sp.add_argument(
         "--discovery",

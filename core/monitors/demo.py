@@ -82,7 +82,7 @@ async def run_demo(
             for o in failed:
                 out(f"  feed {o.feed_id}: {o.status} ({o.error})")
             alerts = [a for s in stats for a in s.alerts]
-            out(f"{len(alerts)} alert(s) at confidence >= {settings.alert_threshold:.2f}:")
+            out(f"{len(alerts)} alert(s) at confidence >= {app.settings.alert_threshold:.2f}:")
             for alert in sorted(alerts, key=lambda a: -a.confidence):
                 why = Analysis.from_dict(alert.analysis or {}).why()
                 out(f"  {alert.confidence:.2f} [{alert.band}] {alert.title}")

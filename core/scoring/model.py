@@ -374,6 +374,7 @@ class TGEModel:
         "cal_x",
         "cal_y",
         "card",
+        "decision_threshold",
         "max_n",
         "name",
         "phrases",
@@ -475,6 +476,11 @@ class TGEModel:
             raise ModelError("calibrated probabilities must lie in 0..1")
         card = spec.get("card")
         self.card = card if isinstance(card, dict) else {}
+        # The operating threshold training chose by cross-validated F1 (None in older files):
+        # alerts and eval decide there when ALERT_THRESHOLD / --threshold do not say.
+        t = self.card.get("decision_threshold")
+        ok = isinstance(t, (int, float)) and not isinstance(t, bool) and 0.0 < t < 1.0
+        self.decision_threshold = float(t) if ok else None
 
     # -- scoring --
 
@@ -831,6 +837,17 @@ def read_model(path: str | Path) -> TGEModel:
 
 
 RULES_ONLY = ("none", "off", "rules")
+DEFAULT_THRESHOLD = 0.5  # alerts with the rules alone, or a model whose card chose none
+
+
+def alert_threshold(setting: float | None, model: TGEModel | None) -> float:
+    """The confidence an alert needs: ``ALERT_THRESHOLD`` when set, else the model's decision
+    threshold (chosen by cross-validated F1 when it was trained), else 0.5."""
+    if setting is not None:
+        return setting
+    if model is not None and model.decision_threshold is not None:
+        return model.decision_threshold
+    return DEFAULT_THRESHOLD
 
 
 def model_for_setting(value: str) -> TGEModel | None:
