@@ -197,6 +197,57 @@ def _margins(st: Any, head: Any, texts: list[str]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def fit_classifier(
+    texts: list[str],
+    y: np.ndarray,
+    idx: np.ndarray,
+    epochs: int,
+    lr: float,
+    max_len: int,
+    seed: int,
+    t0: float | None = None,
+) -> tuple[Any, Any]:
+    """The encoder fine-tuned as a classifier (mean pooling + one linear layer, AdamW, batches
+    of 16 in an order drawn from ``seed``) on the rows ``idx``; returned in eval mode. Torch's
+    own generator (the head's initial weights) is the caller's to seed."""
+    import torch
+
+    t0 = time.time() if t0 is None else t0
+    st = encoder()
+    bert = st[0].auto_model
+    head = torch.nn.Linear(bert.config.hidden_size, 2)
+    params = list(bert.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr)
+    rng = np.random.default_rng(seed)
+    bert.train()
+    for _epoch in range(epochs):
+        order = rng.permutation(idx)
+        for i in range(0, len(order), 16):
+            b = order[i : i + 16]
+            loss = torch.nn.functional.cross_entropy(
+                _logits(st, head, [texts[j] for j in b], max_len), torch.tensor(y[b])
+            )
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if i % 800 == 0:
+                print(f"epoch {_epoch} row {i}: {time.time() - t0:.0f} s", flush=True)
+    bert.eval()
+    return st, head
+
+
+def classify(st: Any, head: Any, texts: list[str], max_len: int, batch: int = 64) -> np.ndarray:
+    """The fine-tuned classifier's probability of TGE for each text."""
+    import torch
+
+    out = np.empty(len(texts))
+    with torch.no_grad():
+        for i in range(0, len(texts), batch):
+            z = _logits(st, head, texts[i : i + batch], max_len)
+            out[i : i + batch] = torch.softmax(z, -1)[:, 1].numpy()
+    return out
+
+
 def finetune(args: argparse.Namespace, config: T.TrainConfig) -> None:
     """The encoder itself fine-tuned as the classifier (mean pooling + one linear layer) on
     the training part of each fold of the CV's first repeat (the same grouped folds), to see
@@ -222,27 +273,9 @@ def finetune(args: argparse.Namespace, config: T.TrainConfig) -> None:
     for k, (tr, te) in enumerate(splits):
         t0 = time.time()
         p_lr[te] = T._outer_fold_impl(M, groups, tr, te, 0.3, config, config.seed + 1)
-        st = encoder()
-        bert = st[0].auto_model
-        head = torch.nn.Linear(bert.config.hidden_size, 2)
-        params = list(bert.parameters()) + list(head.parameters())
-        opt = torch.optim.AdamW(params, lr=args.lr)
-
-        rng = np.random.default_rng(config.seed + k)
-        bert.train()
-        for _epoch in range(args.epochs):
-            order = rng.permutation(tr)
-            for i in range(0, len(order), 16):
-                b = order[i : i + 16]
-                loss = torch.nn.functional.cross_entropy(
-                    _logits(st, head, [texts[j] for j in b], args.max_len), torch.tensor(y[b])
-                )
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                if i % 800 == 0:
-                    print(f"fold {k} epoch {_epoch} row {i}: {time.time() - t0:.0f} s", flush=True)
-        bert.eval()
+        st, head = fit_classifier(
+            texts, y, tr, args.epochs, args.lr, args.max_len, config.seed + k, t0
+        )
         with torch.no_grad():
             # The runtime-cheap form of the fine-tuned encoder: every vocabulary word encoded
             # alone (model2vec-style) through it and its head, one logit per word; an item's
@@ -254,11 +287,7 @@ def finetune(args: argparse.Namespace, config: T.TrainConfig) -> None:
                 low = item_text(rows[j].title, rows[j].text)[0]
                 ws = [scalar[w] for w in item_words(low) if w in scalar]
                 p_static[j] = 1 / (1 + np.exp(-(bias + (np.mean(ws) if ws else 0.0))))
-            for i in range(0, len(te), 64):
-                b = te[i : i + 64]
-                p_ft[b] = torch.softmax(_logits(st, head, [texts[j] for j in b], args.max_len), -1)[
-                    :, 1
-                ].numpy()
+            p_ft[te] = classify(st, head, [texts[j] for j in te], args.max_len)
         print(f"fold {k}: {time.time() - t0:.0f} s", flush=True)
     np.savez(args.cache / "finetune-oof.npz", ft=p_ft, lr=p_lr, static=p_static, y=y, ev=ev)
     for name, p in (

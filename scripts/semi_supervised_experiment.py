@@ -138,51 +138,72 @@ def _batch(mirror: Path, commit: str, paths: list[str]) -> Iterator[str]:
         pos = nl + 2 + size
 
 
-def unlabelled(mirrors: Path) -> Iterator[tuple[str, str]]:
-    """(headline, lead) of every source row, as found."""
+def unlabelled(mirrors: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(headline, lead, where from: repo, commit, path and row or line) of every source row."""
     for repo, commit, where, _what in SOURCES:
         m = mirrors / repo.replace("/", "+") / "repo"
+
+        def at(path: str, row: int | None = None) -> dict[str, Any]:
+            src: dict[str, Any] = {"repo": repo, "commit": commit, "path": path}  # noqa: B023
+            return src if row is None else src | {"row": row}
+
         if repo.startswith(("nyu", "YiyunXia", "divyang", "navid")):
             delim = ";" if repo.startswith("nyu") else ","
-            for r in csv.DictReader(io.StringIO(git_show(m, commit, where)), delimiter=delim):
-                yield r.get("title") or "", _lead(r.get("text") or r.get("description") or "")
+            rd = csv.DictReader(io.StringIO(git_show(m, commit, where)), delimiter=delim)
+            for i, r in enumerate(rd):
+                text = _lead(r.get("text") or r.get("description") or "")
+                yield r.get("title") or "", text, at(where, i)
         elif repo.startswith("uic"):
             for path in where.split():
-                for r in csv.DictReader(io.StringIO(git_show(m, commit, path))):
-                    yield "", _lead(r.get("text") or "")
+                for i, r in enumerate(csv.DictReader(io.StringIO(git_show(m, commit, path)))):
+                    yield "", _lead(r.get("text") or ""), at(path, i)
         elif repo.startswith("zhigehe"):
             files = [f for f in git_ls(m, commit, where) if f.endswith(".md")]
-            for body in _batch(m, commit, files):
+            for f, body in zip(files, _batch(m, commit, files), strict=True):
                 mt = re.search(r'^title: "(.*)"$', body, re.M)
                 ms = re.search(r'^summary: "(.*)"$', body, re.M)
-                yield (mt.group(1) if mt else ""), (ms.group(1) if ms else "")
+                yield (mt.group(1) if mt else ""), (ms.group(1) if ms else ""), at(f)
         elif repo.startswith("A13Club"):
             files = [f for f in git_ls(m, commit) if f.endswith(".md")]
-            for body in _batch(m, commit, files):
+            for f, body in zip(files, _batch(m, commit, files), strict=True):
                 lines = [x for x in body.splitlines() if x.strip()]
                 title = lines[0].lstrip("# ").strip() if lines else ""
-                yield title, _lead(" ".join(re.sub(r"[#*\[\]()>|]", " ", x) for x in lines[1:8]))
+                lead = _lead(" ".join(re.sub(r"[#*\[\]()>|]", " ", x) for x in lines[1:8]))
+                yield title, lead, at(f)
         elif repo.startswith("fxmarty"):
-            for body in _batch(m, commit, git_ls(m, commit, where)):
+            files = git_ls(m, commit, where)
+            for f, body in zip(files, _batch(m, commit, files), strict=True):
                 mt = re.search(r"<title>(.*?)</title>", body, re.S)
                 body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
                 k = body.find("Fellow Binancians")
                 title = html.unescape(mt.group(1)).split("|")[0].strip() if mt else ""
-                yield title, (_lead(body[k : k + 3000]) if k >= 0 else "")
+                yield title, (_lead(body[k : k + 3000]) if k >= 0 else ""), at(f)
         else:
             for path in where.split():
-                for line in git_show(m, commit, path).splitlines():
+                for i, line in enumerate(git_show(m, commit, path).splitlines()):
                     if len(t := line.split("\t")[-1].strip()) > 10:
-                        yield t, ""
+                        yield t, "", at(path, i)
 
 
 def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", (s or "").lower())
 
 
-def clean_set(mirrors: Path) -> list[str]:
-    """The unlabelled items' normalised texts: deduplicated, with no labelled item's text and
-    nothing that names a final-test project (its names and tickers, Binance the venue aside)."""
+def naming(names: set[str], tickers: set[str]) -> re.Pattern[str]:
+    """What finds an item naming one of these projects: a name as a word (Binance the venue
+    aside) or a ticker of 3+ characters, bare or with its '$'."""
+    names = {x for x in names if x} - {"Binance"}
+    alt = "|".join(re.escape(x) for x in sorted(names, key=len, reverse=True))
+    talt = "|".join(re.escape(x) for x in sorted(tickers, key=len, reverse=True) if len(x) >= 3)
+    parts = [rf"\b({alt})\b"] if alt else []
+    parts += [rf"(?<![A-Za-z0-9])\$?({talt})(?![A-Za-z0-9])"] if talt else []
+    return re.compile("|".join(parts) or "(?!)")
+
+
+def clean_set(mirrors: Path, raw: bool = False) -> list[Any]:
+    """The unlabelled items' normalised texts (``raw``: their (headline, lead, source) as
+    read): deduplicated, with no labelled item's text and nothing that names a final-test
+    project (its names and tickers, Binance the venue aside)."""
     titles, texts, names, tickers = set(), set(), set(), set()
     held = T.read_ids(T.FINAL_TEST_IDS)
     for f in LABELLED:
@@ -195,14 +216,11 @@ def clean_set(mirrors: Path) -> list[str]:
             if o.get("id") in held and f.name == "corpus.jsonl":
                 names |= {p for p in T._parts(o.get("company")) if len(p) >= 3}
                 tickers |= {t.lstrip("$").upper() for t in T._parts(o.get("token_symbol"))}
-    names.discard("Binance")
-    alt = "|".join(re.escape(x) for x in sorted(names, key=len, reverse=True))
-    talt = "|".join(re.escape(x) for x in sorted(tickers, key=len, reverse=True) if len(x) >= 3)
-    held_re = re.compile(rf"\b({alt})\b|(?<![A-Za-z0-9])\$?({talt})(?![A-Za-z0-9])")
+    held_re = naming(names, tickers)
     seen: set[str] = set()
-    out: list[str] = []
+    out: list[Any] = []
     counts = {"read": 0, "repeated": 0, "labelled": 0, "final-test project": 0}
-    for title, text in unlabelled(mirrors):
+    for title, text, source in unlabelled(mirrors):
         title = " ".join(title.split())
         counts["read"] += 1
         key = _norm(title) + "|" + _norm(text)[:80]
@@ -215,7 +233,7 @@ def clean_set(mirrors: Path) -> list[str]:
         elif held_re.search(f"{title} {text}"):
             counts["final-test project"] += 1
         else:
-            out.append(item_text(title, text)[0])
+            out.append((title, text, source) if raw else item_text(title, text)[0])
     print(f"unlabelled set: {len(out)} kept; {counts}", flush=True)
     return out
 
