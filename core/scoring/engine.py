@@ -182,22 +182,24 @@ class _Explanation:
     """``Analysis.explanation``: the slot's list, made from a :class:`Later` when first read
     (and kept), so every reader (``to_dict``, equality, ``replace``) sees the same list."""
 
-    __slots__ = ("slot",)
+    __slots__ = ("read", "write")
 
     def __init__(self, slot: Any) -> None:
-        self.slot = slot
+        # the slot's own accessors, bound once (each Analysis made writes through here)
+        self.read = slot.__get__
+        self.write = slot.__set__
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
             return self
-        value = self.slot.__get__(obj, owner)
+        value = self.read(obj)
         if value.__class__ is Later:
             value = value.make(*value.args)
-            self.slot.__set__(obj, value)
+            self.write(obj, value)
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        self.slot.__set__(obj, value)
+        self.write(obj, value)
 
 
 Analysis.explanation = _Explanation(Analysis.explanation)  # type: ignore[assignment]

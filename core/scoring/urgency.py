@@ -14,6 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
+    import cython
+except ImportError:  # pragma: no cover - the source runs without Cython installed
+    cython = None
+
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -248,12 +253,19 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
 
     Each hint is ``(start, end, lookback)`` of a pattern match (``" march "``). The regex is
     only *matched* at the hint word and up to ``lookback`` words before it, earliest first;
-    a match must reach the hint word. Far cheaper than searching the text.
+    a match must reach the hint word. Far cheaper than searching the text. Typed locals:
+    the compiled build walks the text by C offsets and characters.
     """
     out: list[re.Match[str]] = []
-    done_until = -1
+    done_until: cython.Py_ssize_t = -1
     match = _DATE_RE.match
-    rfind = low.rfind
+    s: cython.Py_ssize_t
+    e: cython.Py_ssize_t
+    back: cython.Py_ssize_t
+    p: cython.Py_ssize_t
+    st: cython.Py_ssize_t
+    _k: cython.Py_ssize_t
+    starts: list[int]
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
@@ -263,22 +275,20 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
                 p = s
                 while p > 0 and low[p - 1] == " ":
                     p -= 1
-                prev = low[rfind(" ", 0, p) + 1 : p]
+                prev = low[low.rfind(" ", 0, p) + 1 : p]
                 if prev not in gate and not prev[:1].isdigit():
                     continue
+        starts = [s + 1]
         if back:
-            starts = [s + 1]
             p = s
-            for _ in range(back):
+            for _k in range(back):
                 while p > 0 and low[p - 1] == " ":
                     p -= 1
                 if p <= 0:
                     break
-                p = rfind(" ", 0, p)
+                p = low.rfind(" ", 0, p)
                 starts.append(p + 1)
             starts.reverse()
-        else:
-            starts = (s + 1,)
         for st in starts:
             if st < done_until:
                 continue
