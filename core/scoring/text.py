@@ -18,7 +18,7 @@ import html
 import re
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import add
 from typing import Any
 
@@ -361,7 +361,7 @@ class PhraseTable:
     Immutable once built.
     """
 
-    __slots__ = ("_blob", "_ints", "_mask", "_seed", "_table", "keys")
+    __slots__ = ("_blob", "_entries", "_ints", "_mask", "_seed", "_table", "keys")
 
     def __init__(self, keys: Iterable[bytes], *, indexed: bool = False) -> None:
         """``indexed``: ``indexes`` will be asked often, so its index objects are made once
@@ -404,6 +404,13 @@ class PhraseTable:
         self._seed = seed
         self._mask = size - 1
         self._table = slots
+        # The source build looks hashes up in a dict of the filled slots (its probe loop, run
+        # by the interpreter, was half its time an item); the compiled build probes the array.
+        self._entries = None
+        if not _COMPILED:
+            entries = slots[1 : 2 * size : 2]
+            pairs = zip(slots[0 : 2 * size : 2], entries, strict=True)
+            self._entries = dict(compress(pairs, entries))
 
     def _fill(self, seed: int, offsets: array[int], slots: array[int], mask: int) -> int:
         """Enter every key, and every run of a key's last words, in ``slots`` as (hash,
@@ -473,6 +480,8 @@ class PhraseTable:
     def _search(self, words: Words, spans: bool, limit: int) -> list[Any]:
         if words.seed != self._seed:  # this table had to take another seed (never seen)
             words = Words(words.data, self._seed)
+        if self._entries is not None:
+            return self._search_plain(words, spans, limit)
         out: list[Any] = []
         ints: tuple[int, ...] | None = self._ints
         table: cython.ulonglong[:] = self._table
@@ -544,4 +553,53 @@ class PhraseTable:
                 out[first], out[last] = out[last], out[first]
                 first += 1
                 last -= 1
+        return out
+
+    def _search_plain(self, words: Words, spans: bool, limit: int) -> list[Any]:
+        """``_search`` as the source build runs it: the same walk, each hash looked up in
+        ``_entries`` and each match confirmed by comparing two byte slices."""
+        out: list[Any] = []
+        ints = self._ints
+        get = self._entries.get  # type: ignore[union-attr]
+        table = self._table
+        at = 2 * (self._mask + 1)  # where the offsets start
+        blob = self._blob
+        data = words.data
+        found = words.spans
+        end = len(data) if limit < 0 else limit
+        fold = _FOLD_PRIME
+        for t in range(0, 3 * words.count, 3):
+            s = found[t]
+            we = found[t + 1]
+            if we >= end:  # its space is past the limit
+                break
+            v = get(found[t + 2])
+            if v is None:
+                continue
+            h = found[t + 2]
+            first = len(out)
+            u = t
+            while True:
+                if v >> 1:  # a key ends here: confirm it byte for byte
+                    k = (v >> 1) - 1
+                    a = table[at + k]
+                    b = table[at + k + 1]
+                    if b - a == we + 2 - s and blob[a:b] == data[s - 1 : we + 1]:
+                        if spans:
+                            out.append((k, s - 1, we + 1))
+                        else:
+                            out.append(ints[k] if ints is not None else k)
+                if not v & 1:  # no longer key ends with this run
+                    break
+                # the word before, if exactly one space separates them (it has one before it)
+                if u == 0 or found[u - 2] + 1 != s:
+                    break
+                u -= 3
+                h = (((h ^ (h >> 31)) * fold) ^ found[u + 2]) & _MASK64
+                s = found[u]
+                v = get(h)
+                if v is None:
+                    break
+            if len(out) - first > 1:  # the longer first at one end, as the automaton does
+                out[first:] = out[first:][::-1]
         return out
