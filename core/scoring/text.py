@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, repeat
 from operator import add
+from types import SimpleNamespace
 from typing import Any
 
 import nh3
@@ -29,7 +30,18 @@ try:  # C integer types for the compiled build (setup.py); plain Python ints oth
 
     _COMPILED = cython.compiled
 except ImportError:  # pragma: no cover - the source runs without Cython installed
-    cython = None
+
+    def _as_is(f: Any) -> Any:
+        return f
+
+    # the decorators used here, as Cython's own source mode has them: no-ops
+    cython = SimpleNamespace(
+        cfunc=_as_is,
+        inline=_as_is,
+        exceptval=lambda *_a, **_k: _as_is,
+        declare=lambda _type, value: value,
+        ulonglong=int,
+    )
     _COMPILED = False
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
@@ -241,6 +253,9 @@ _FNV_PRIME = 0x100000001B3
 _FOLD_PRIME = 0x9E3779B97F4A7C15
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 _SPACE = 32
+# the same, as C integers in the compiled build (plain ints in the source)
+_PRIME_C = cython.declare(cython.ulonglong, _FNV_PRIME)
+_MASK_C = cython.declare(cython.ulonglong, _MASK64)
 
 
 def _table_for(entries: int, extra: int = 0) -> array[int]:
@@ -256,6 +271,35 @@ def _slots_for(entries: int) -> int:
     return size
 
 
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _slot_of(
+    table: cython.ulonglong[:], mask: cython.ulonglong, h: cython.ulonglong
+) -> cython.ulonglong:
+    """The slot holding hash ``h`` in a table of (hash, entry) pairs (open addressing, an
+    entry never 0), or the empty slot where it goes: the probe of building, moving and
+    searching a table, in one place."""
+    slot: cython.ulonglong = (h ^ (h >> 29)) & mask
+    while table[2 * slot + 1] and table[2 * slot] != h:
+        slot = (slot + 1) & mask
+    return slot
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _fnv(
+    buf: cython.p_uchar, start: cython.Py_ssize_t, end: cython.Py_ssize_t, h: cython.ulonglong
+) -> cython.ulonglong:
+    """FNV-1a of the bytes ``buf[start:end]`` from ``h``: a word's hash, the same for the
+    keys at build and for the text at search."""
+    i: cython.Py_ssize_t
+    for i in range(start, end):
+        h = ((h ^ buf[i]) * _PRIME_C) & _MASK_C
+    return h
+
+
 def _move(old: array[int], pairs: int, new: array[int], size: int) -> None:
     """Enter the first ``pairs`` values (hash, entry pairs) of one hash table in another of
     ``size`` slots, empty and large enough."""
@@ -268,9 +312,7 @@ def _move(old: array[int], pairs: int, new: array[int], size: int) -> None:
     for t in range(0, pairs, 2):
         if src[t + 1]:
             h = src[t]
-            slot = (h ^ (h >> 29)) & mask
-            while dst[2 * slot + 1]:
-                slot = (slot + 1) & mask
+            slot = _slot_of(dst, mask, h)  # (empty: the hashes are distinct)
             dst[2 * slot] = h
             dst[2 * slot + 1] = src[t + 1]
 
@@ -281,10 +323,7 @@ _SPACE_RUNS = re.compile(rb"[^ ]+")
 @functools.lru_cache(maxsize=1 << 16)
 def _word_hash(word: bytes, seed: int) -> int:
     """FNV-1a of one word, as the compiled loop computes it (words repeat across items)."""
-    h = seed
-    for c in word:
-        h = ((h ^ c) * _FNV_PRIME) & _MASK64
-    return h
+    return _fnv(word, 0, len(word), seed)
 
 
 def _plain_word_spans(data: bytes, seed: int) -> tuple[array[int], int]:
@@ -319,11 +358,9 @@ class Words:
         out: cython.ulonglong[:] = spans
         buf: cython.p_uchar = data
         h: cython.ulonglong
-        start: cython.ulonglong = seed
-        full: cython.ulonglong = _MASK64
-        prime: cython.ulonglong = _FNV_PRIME
-        sp: cython.uchar = _SPACE
         c: cython.uchar
+        start: cython.ulonglong = seed
+        sp: cython.uchar = _SPACE
         n: cython.Py_ssize_t = len(data)
         i: cython.Py_ssize_t = 0
         ws: cython.Py_ssize_t
@@ -334,12 +371,13 @@ class Words:
                 i += 1
                 spaces += 1
             ws = i
+            # _fnv, written out: one pass finds the word's end and hashes it
             h = start
             while i < n:
                 c = buf[i]
                 if c == sp:
                     break
-                h = ((h ^ c) * prime) & full
+                h = ((h ^ c) * _PRIME_C) & _MASK_C
                 i += 1
             if ws == 0 or i >= n:  # a word must have a space on each side to match
                 continue
@@ -424,7 +462,6 @@ class PhraseTable:
         bits: cython.ulonglong = mask
         start: cython.ulonglong = seed
         full: cython.ulonglong = _MASK64
-        prime: cython.ulonglong = _FNV_PRIME
         fold: cython.ulonglong = _FOLD_PRIME
         sp: cython.uchar = _SPACE
         h: cython.ulonglong
@@ -437,7 +474,6 @@ class PhraseTable:
         a: cython.Py_ssize_t
         i: cython.Py_ssize_t
         j: cython.Py_ssize_t
-        x: cython.Py_ssize_t
         distinct: cython.Py_ssize_t = 0
         for k in range(keys):
             a = offs[k] + 1
@@ -447,16 +483,11 @@ class PhraseTable:
                 j = i  # the last word not yet entered: [j, i)
                 while j > a and blob[j - 1] != sp:
                     j -= 1
-                w = start
-                for x in range(j, i):
-                    w = ((w ^ blob[x]) * prime) & full
+                w = _fnv(blob, j, i, start)
                 h = w if i == offs[k + 1] - 1 else (((h ^ (h >> 31)) * fold) ^ w) & full
                 add = ((k + 1) << 1) if j == a else 1
-                slot = (h ^ (h >> 29)) & bits
+                slot = _slot_of(table, bits, h)
                 v = table[2 * slot + 1]
-                while v and table[2 * slot] != h:
-                    slot = (slot + 1) & bits
-                    v = table[2 * slot + 1]
                 if not v:
                     distinct += 1
                     table[2 * slot] = h
@@ -519,6 +550,7 @@ class PhraseTable:
             first = len(out)
             u = t
             while True:
+                # _slot_of's probe, written out: the hot loop reads each entry as it goes
                 slot = (h ^ (h >> 29)) & mask
                 v = table[2 * slot + 1]
                 while v and table[2 * slot] != h:
