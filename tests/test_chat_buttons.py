@@ -185,6 +185,14 @@ async def test_discord_filter_and_apikey_menus(stack: Stack) -> None:
     assert callback["type"] == 7 and "80%" in callback["data"]["content"]
     assert (await Subscription.get(destination__address="8110")).min_confidence == 0.8
 
+    # a minimum that is none of the presets (a new chat starts at the model's decision
+    # threshold) is a ticked button of its own; Discord's five a row make a second row
+    await Subscription.filter(destination__address="8110").update(min_confidence=0.39)
+    menu = await s.dc.wait_for_reply(await s.dc.send_interaction("filter", [], **where))
+    assert labels(dc_buttons(menu)) == ["✓ 39%", "50%", "60%", "70%", "80%", "90%"]
+    assert [len(row["components"]) for row in menu["components"]] == [5, 1]
+    assert "Now: alerts with confidence 39% or more" in menu["content"]
+
     menu = await s.dc.wait_for_reply(await s.dc.send_interaction("apikey", [], **where))
     assert menu["flags"] == 64
     [create, listing] = dc_buttons(menu)

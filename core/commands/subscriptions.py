@@ -197,13 +197,15 @@ async def filter_(
     dest, sub = await _chat_subscription(ctx)
     names = _company_words(companies) if companies else None
     if min_confidence is None and names is None:
+        current = round(sub.min_confidence * 100)
+        # the chat's own minimum is a choice too (a new chat starts at the model's decision
+        # threshold, e.g. 39%): shown ticked among the presets, five buttons a row
+        choices = sorted({*FILTER_CHOICES, current})
         buttons = [
             command_button(
-                ("✓ " if round(sub.min_confidence * 100) == pct else "") + f"{pct}%",
-                "filter",
-                f"{pct}%",
+                ("✓ " if current == pct else "") + f"{pct}%", "filter", f"{pct}%", row=i // 5
             )
-            for pct in FILTER_CHOICES
+            for i, pct in enumerate(choices)
         ]
         return Reply(
             f"Now: alerts with confidence {_pct(sub.min_confidence)} or more arrive here. "
