@@ -76,16 +76,13 @@ def evaluate_events(
     rows = [json.loads(line) for line in Path(pairs_path).read_text().splitlines() if line]
     if split:
         rows = [r for r in rows if r.get("split") == split]
-    tp = fp = fn = tn = 0
+    verdicts: list[tuple[bool, bool]] = []
     wrong: list[dict[str, Any]] = []
     for row in rows:
         first, second = sorted((row["a"], row["b"]), key=_when)
         predicted, *idents = judge.same(first, second)
         truth = bool(row["same_event"])
-        tp += predicted and truth
-        fp += predicted and not truth
-        fn += truth and not predicted
-        tn += not predicted and not truth
+        verdicts.append((predicted, truth))
         if predicted != truth:
             wrong.append(
                 {
@@ -97,20 +94,25 @@ def evaluate_events(
                     "keys_b": sorted(idents[1].names | idents[1].tickers),
                 }
             )
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"pairs": len(rows), "split": split or "all", **confusion(verdicts), "wrong": wrong}
+
+
+def confusion(verdicts: list[tuple[bool, bool]], digits: int = 4) -> dict[str, Any]:
+    """Counts and precision/recall of (predicted, labelled) same-event verdicts; shared by
+    `eval --events` and the one-time scoring of a new split (score_final5.py)."""
+    tp = sum(p and t for p, t in verdicts)
+    fp = sum(p and not t for p, t in verdicts)
+    fn = sum(t and not p for p, t in verdicts)
+    tn = sum(not p and not t for p, t in verdicts)
     return {
-        "pairs": len(rows),
-        "split": split or "all",
         "same": tp + fn,
         "different": fp + tn,
         "tp": tp,
         "fp": fp,
         "fn": fn,
         "tn": tn,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "wrong": wrong,
+        "precision": round(tp / (tp + fp), digits) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), digits) if tp + fn else 0.0,
     }
 
 

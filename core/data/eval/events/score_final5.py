@@ -103,10 +103,9 @@ def score(
     pred = {r["pair"]: bool(r["same_event"]) for r in _rows(predictions)}
     if set(pred) != set(wanted):
         raise SystemExit(f"{predictions}: predictions do not match the draw")
-    tp = sum(pred[p] and final[p] for p in final)
-    fp = sum(pred[p] and not final[p] for p in final)
-    fn = sum(final[p] and not pred[p] for p in final)
-    tn = sum(not pred[p] and not final[p] for p in final)
+    sys.path.insert(0, str(ROOT))
+    from core.events.evaluate import confusion
+
     result = {
         "pairs": len(wanted),
         "agree": len(wanted) - len(disputed),
@@ -114,14 +113,7 @@ def score(
         "disputed": disputed,
         "unsettled": [p for p in disputed if p not in final],
         "scored": len(final),
-        "same": tp + fn,
-        "different": fp + tn,
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
-        "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
-        "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+        **confusion([(pred[p], final[p]) for p in final], digits=3),
         "commit": next(iter({r.get("commit") for r in _rows(predictions)})),
     }
     if labels_out:
