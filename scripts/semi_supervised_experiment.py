@@ -143,33 +143,45 @@ def unlabelled(mirrors: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for repo, commit, where, _what in SOURCES:
         m = mirrors / repo.replace("/", "+") / "repo"
 
-        def at(path: str, row: int | None = None) -> dict[str, Any]:
+        def at(path: str, row: int | None = None, **meta: Any) -> dict[str, Any]:
+            """Where from; ``meta`` (date, publisher, url as the source gives them) in
+            ``meta`` for callers that need it (``labelling_batch.py``)."""
             src: dict[str, Any] = {"repo": repo, "commit": commit, "path": path}  # noqa: B023
-            return src if row is None else src | {"row": row}
+            src |= {} if row is None else {"row": row}
+            return src | {"meta": meta}
 
         if repo.startswith(("nyu", "YiyunXia", "divyang", "navid")):
             delim = ";" if repo.startswith("nyu") else ","
             rd = csv.DictReader(io.StringIO(git_show(m, commit, where)), delimiter=delim)
             for i, r in enumerate(rd):
                 text = _lead(r.get("text") or r.get("description") or "")
-                yield r.get("title") or "", text, at(where, i)
+                meta = {
+                    "date": r.get("date") or r.get("publishedAt") or r.get("time"),
+                    "publisher": r.get("source"),
+                    "url": r.get("url"),
+                }
+                yield r.get("title") or "", text, at(where, i, **meta)
         elif repo.startswith("uic"):
             for path in where.split():
                 for i, r in enumerate(csv.DictReader(io.StringIO(git_show(m, commit, path)))):
-                    yield "", _lead(r.get("text") or ""), at(path, i)
+                    yield "", _lead(r.get("text") or ""), at(path, i, date=r.get("date"))
         elif repo.startswith("zhigehe"):
             files = [f for f in git_ls(m, commit, where) if f.endswith(".md")]
             for f, body in zip(files, _batch(m, commit, files), strict=True):
                 mt = re.search(r'^title: "(.*)"$', body, re.M)
                 ms = re.search(r'^summary: "(.*)"$', body, re.M)
-                yield (mt.group(1) if mt else ""), (ms.group(1) if ms else ""), at(f)
+                md = re.search(r'^date: "(.*)"$', body, re.M)
+                mc = re.search(r'^categories:\n\s*- "(.*)"$', body, re.M)
+                meta = {"date": md and md.group(1), "publisher": mc and mc.group(1)}
+                yield (mt.group(1) if mt else ""), (ms.group(1) if ms else ""), at(f, **meta)
         elif repo.startswith("A13Club"):
             files = [f for f in git_ls(m, commit) if f.endswith(".md")]
             for f, body in zip(files, _batch(m, commit, files), strict=True):
                 lines = [x for x in body.splitlines() if x.strip()]
                 title = lines[0].lstrip("# ").strip() if lines else ""
                 lead = _lead(" ".join(re.sub(r"[#*\[\]()>|]", " ", x) for x in lines[1:8]))
-                yield title, lead, at(f)
+                md = re.search(r"_(\d{8})\d{6}\.md$", f)
+                yield title, lead, at(f, date=md and md.group(1), publisher="Binance")
         elif repo.startswith("fxmarty"):
             files = git_ls(m, commit, where)
             for f, body in zip(files, _batch(m, commit, files), strict=True):
@@ -177,12 +189,20 @@ def unlabelled(mirrors: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
                 body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
                 k = body.find("Fellow Binancians")
                 title = html.unescape(mt.group(1)).split("|")[0].strip() if mt else ""
-                yield title, (_lead(body[k : k + 3000]) if k >= 0 else ""), at(f)
+                md = re.search(r'"publishDate":(\d{13})', body)
+                meta = {
+                    "date": md and int(md.group(1)) // 1000,
+                    "publisher": "Binance (announcement)",
+                }
+                yield title, (_lead(body[k : k + 3000]) if k >= 0 else ""), at(f, **meta)
         else:
             for path in where.split():
                 for i, line in enumerate(git_show(m, commit, path).splitlines()):
                     if len(t := line.split("\t")[-1].strip()) > 10:
-                        yield t, "", at(path, i)
+                        day = line.split("\t")[0]  # a date in bitgetAnn.txt, an id in ann.txt
+                        day = day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
+                        who = "Bitget" if "bitget" in path else "OKX"
+                        yield t, "", at(path, i, date=day, publisher=who)
 
 
 def _norm(s: str) -> str:
