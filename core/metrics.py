@@ -124,6 +124,12 @@ class Metrics:
             ["channel", "outcome"],
             registry=r,
         )
+        self.edits = Counter(
+            "tge_message_edits_total",
+            "Edit outcomes (an event's first message showing its timeline) by channel",
+            ["channel", "outcome"],
+            registry=r,
+        )
         self.marks_pending = Gauge(
             "tge_sent_marks_pending",
             "Sends not yet recorded in the database (journaled)",

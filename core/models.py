@@ -483,6 +483,10 @@ class EventSource(Model):
         unique_together = (("phase", "alert"),)
 
 
+EDIT_PENDING = "pending"  # EventMessage.edit_status: an edit of it waits in the outbox
+EDIT_GONE = "gone"  # the chat no longer has the message: never edited again
+
+
 class EventMessage(Model):
     """The first message an event got in a chat, so later phases edit it instead of repeating."""
 
@@ -496,10 +500,26 @@ class EventMessage(Model):
     external_id = fields.CharField(max_length=128)
     edited_revision = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The edit outbox: at most one edit of this message waits at a time. A request while one
+    # waits is the same edit (it shows the timeline as it is when it goes out), so edits are
+    # coalesced by construction; `edit_seq` counts requests, and an edit that went out ends
+    # the wait only if no request came after it was claimed. "gone": the chat no longer has
+    # the message (deleted, too old to edit): no more edits of it.
+    edit_status = fields.CharField(max_length=16, null=True)  # None | "pending" | "gone"
+    edit_seq = fields.IntField(default=0)
+    edit_attempts = fields.IntField(default=0)
+    edit_next_at = fields.DatetimeField(null=True)
+    edit_claimed_by = fields.CharField(max_length=64, null=True)
+    edit_claimed_at = fields.DatetimeField(null=True)
+    edit_error = fields.CharField(max_length=512, null=True)
+    # a digest of what the last edit made the message show: an edit that would show the same
+    # again is done without a request (it would only spend the chat's limit on "not modified")
+    edit_shown = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "event_messages"
         unique_together = (("event", "destination"),)
+        indexes = (("edit_status", "edit_next_at"),)
 
 
 class Reminder(Model):

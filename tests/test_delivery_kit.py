@@ -17,10 +17,12 @@ from aiosmtpd.smtp import SMTP, Envelope
 from core.alerts.dispatcher import DispatchConfig, Dispatcher
 from core.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from core.models import (
+    EDIT_PENDING,
     Company,
     Delivery,
     Destination,
     DestinationKind,
+    EventMessage,
     Feed,
     FeedKind,
     Item,
@@ -102,11 +104,14 @@ async def digest_alerts(app: Any) -> list[Any]:
 
 
 async def drain(dispatcher: Dispatcher, within_s: float = 5.0) -> None:
-    """Run dispatcher passes until no row is pending/failed any more."""
+    """Run dispatcher passes until no row is pending/failed and no edit waits any more."""
 
     async def done() -> bool:
         await dispatcher.run_once()
-        return not await Delivery.filter(status__in=("pending", "failed")).exists()
+        return not (
+            await Delivery.filter(status__in=("pending", "failed")).exists()
+            or await EventMessage.filter(edit_status=EDIT_PENDING).exists()
+        )
 
     await wait_for(done, within_s=within_s, interval=0.01)
 

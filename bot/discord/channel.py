@@ -38,6 +38,8 @@ CHANNEL_ID = re.compile(r"^\d{1,25}$")
 DM_ADDRESS = re.compile(r"^user:(\d{1,25})$")
 BAND_COLORS = {"high": 0xE74C3C, "medium": 0xF39C12, "low": 0x95A5A6}
 NO_MENTIONS = {"parse": []}
+# Discord's JSON error code for a message that no longer exists (deleted)
+UNKNOWN_MESSAGE = 10008
 
 
 def parse_address(address: str, api_base: str) -> tuple[str, str, str | None]:
@@ -259,6 +261,29 @@ class DiscordChannel(Channel):
             # buttons need the bot's own message (a plain webhook cannot carry them)
             payload["components"] = alert_components(message)
 
+        answer = await self._call("POST", route, url, payload, headers)
+        if isinstance(answer, Outcome):
+            return answer
+        status, body = answer
+        if 200 <= status < 300:
+            return Outcome.sent(body.get("id"))
+        reason = f"discord {status}: {str(body.get('message', ''))[:200]}"
+        if status in (403, 404):
+            return Outcome.rejected(reason)
+        if status == 401:
+            return Outcome.retry(f"{reason} (check DISCORD_BOT_TOKEN)")
+        if status >= 500:
+            return Outcome.retry(reason)
+        return Outcome.failed(reason)
+
+    async def _call(
+        self, method: str, route: str, url: str, payload: dict[str, Any], headers: dict[str, str]
+    ) -> Outcome | tuple[int, dict[str, Any]]:
+        """One request on `route` (a post or an edit: both count) within the route's learned
+        bucket and the self-throttle (global, per channel); (status, body), or the Outcome
+        of a wait too long to sleep, a 429 (the route or the whole bot paused for its
+        retry_after) or a connection error."""
+        assert self._session is not None
         now = time.monotonic()
         wait = max(self._global_until, self._blocked.get(route, 0.0)) - now
         if wait > self.max_wait_s:
@@ -273,7 +298,7 @@ class DiscordChannel(Channel):
             scope = "discord" if key == "global" else f"discord:{route}"
             return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
         try:
-            async with self._session.post(url, json=payload, headers=headers) as resp:
+            async with self._session.request(method, url, json=payload, headers=headers) as resp:
                 status = resp.status
                 self._learn(route, resp.headers)
                 try:
@@ -284,19 +309,54 @@ class DiscordChannel(Channel):
         except (aiohttp.ClientError, TimeoutError) as exc:
             return Outcome.retry(f"discord connection error: {type(exc).__name__}")
         body = body if isinstance(body, dict) else {}
+        if status != 429:
+            return status, body
+        reason = f"discord 429: {str(body.get('message', ''))[:200]}"
+        try:
+            retry_after = float(body.get("retry_after") or retry_header or 1.0)
+        except (TypeError, ValueError):
+            retry_after = 1.0
+        if body.get("global"):
+            self._global_until = time.monotonic() + retry_after
+            return Outcome.rate_limited(retry_after, "discord", reason)
+        self._blocked[route] = time.monotonic() + retry_after
+        return Outcome.rate_limited(retry_after, f"discord:{route}", reason)
+
+    supports_edit = True
+
+    async def edit(
+        self, destination: Destination, external_id: str, message: AlertMessage
+    ) -> Outcome:
+        """PATCH the first message of an event (its timeline grew), by bot or webhook, on
+        the channel's route: the same buckets and self-throttle as a post. Unknown Message
+        (the message was deleted) fails for good: edit it no more."""
+        await self.start()
+        assert self._session is not None
+        if not str(external_id).isdecimal():
+            return Outcome.failed("not a Discord message id")
+        try:
+            route, url, headers = self._route(destination)
+        except InvalidInput as exc:
+            if exc.field == "token":
+                return Outcome.retry(exc.message)
+            return Outcome.rejected(exc.message)
+        # .../channels/{id}/messages/{mid}, or .../webhooks/{id}/{token}/messages/{mid}
+        base = url.split("?", 1)[0]
+        url = (
+            f"{base}/{external_id}"
+            if route.startswith("channels/")
+            else (f"{base}/messages/{external_id}")
+        )
+        payload = {"embeds": [render_embed(message)], "allowed_mentions": NO_MENTIONS}
+        answer = await self._call("PATCH", route, url, payload, headers)
+        if isinstance(answer, Outcome):
+            return answer
+        status, body = answer
         if 200 <= status < 300:
-            return Outcome.sent(body.get("id"))
-        reason = f"discord {status}: {str(body.get('message', ''))[:200]}"
-        if status == 429:
-            try:
-                retry_after = float(body.get("retry_after") or retry_header or 1.0)
-            except (TypeError, ValueError):
-                retry_after = 1.0
-            if body.get("global"):
-                self._global_until = time.monotonic() + retry_after
-                return Outcome.rate_limited(retry_after, "discord", reason)
-            self._blocked[route] = time.monotonic() + retry_after
-            return Outcome.rate_limited(retry_after, f"discord:{route}", reason)
+            return Outcome.sent(external_id)
+        reason = f"discord {status} on edit: {str(body.get('message', ''))[:200]}"
+        if status == 404 and body.get("code") == UNKNOWN_MESSAGE:
+            return Outcome.failed(reason)
         if status in (403, 404):
             return Outcome.rejected(reason)
         if status == 401:
@@ -304,41 +364,6 @@ class DiscordChannel(Channel):
         if status >= 500:
             return Outcome.retry(reason)
         return Outcome.failed(reason)
-
-    supports_edit = True
-
-    async def edit(
-        self, destination: Destination, external_id: str, message: AlertMessage
-    ) -> Outcome:
-        """PATCH the first message of an event (its timeline grew), by bot or webhook."""
-        await self.start()
-        assert self._session is not None
-        if not str(external_id).isdecimal():
-            return Outcome.failed("not a Discord message id")
-        try:
-            kind, ident, token = parse_address(destination.address, self.api_base)
-        except InvalidInput as exc:
-            return Outcome.rejected(exc.message)
-        api = f"{self.api_base}/api/v10"
-        if kind == "channel":
-            if not self._token:
-                return Outcome.retry("DISCORD_BOT_TOKEN is not configured")
-            url = f"{api}/channels/{ident}/messages/{external_id}"
-            headers = {"Authorization": f"Bot {self._token}"}
-        else:
-            url, headers = f"{api}/webhooks/{ident}/{token}/messages/{external_id}", {}
-        payload = {"embeds": [render_embed(message)], "allowed_mentions": NO_MENTIONS}
-        try:
-            async with self._session.patch(url, json=payload, headers=headers) as resp:
-                status = resp.status
-                self._learn(f"{kind}s/{ident}", resp.headers)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            return Outcome.retry(f"discord connection error: {type(exc).__name__}")
-        if 200 <= status < 300:
-            return Outcome.sent(external_id)
-        if status == 429:
-            return Outcome.rate_limited(1.0, f"discord:{kind}s/{ident}", "discord 429")
-        return Outcome.failed(f"discord {status} on edit")
 
     async def _dm_channel(self, user_id: str) -> str | None:
         """The DM channel with a user (`POST /users/@me/channels`), remembered once opened."""

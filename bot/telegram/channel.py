@@ -290,6 +290,13 @@ class TelegramChannel(Channel):
             text = render_digest(message, self.max_length - 96)
         else:
             text = f"<b>{_e(message.title)}</b>\n{_e(truncate(message.text, 3500))}"
+        return await self._throttled(chat, lambda: self._send_message(chat, chat_id, text, markup))
+
+    async def _throttled(self, chat: str, request: Any) -> Outcome:
+        """One request to `chat` (a send or an edit: Telegram counts both) under the
+        per-chat, per-group and overall limits: getMe first if needed, then a slot in every
+        limit, the request, and the chat's gate opening a period after it ended."""
+        assert self.bot is not None
         try:
             if not self._ready:  # before taking a slot: getMe must not delay the send
                 await self.bot.initialize()
@@ -310,7 +317,7 @@ class TelegramChannel(Channel):
             scope = "telegram" if key == "all" else f"telegram:chat:{chat}"
             return Outcome.rate_limited(wait, scope, f"self-throttled ({key})")
         try:
-            return await self._send_message(chat, chat_id, text, markup)
+            return await request()
         finally:
             # the chat's next message may start a second after this one ended
             await self.throttle.release(rules)
@@ -355,7 +362,9 @@ class TelegramChannel(Channel):
     async def edit(
         self, destination: Destination, external_id: str, message: AlertMessage
     ) -> Outcome:
-        """editMessageText on the first message of an event (its timeline grew)."""
+        """editMessageText on the first message of an event (its timeline grew), under the
+        same limits as a send. "message is not modified" is done (it already shows this);
+        "message to edit not found" / "can't be edited" fail for good: edit it no more."""
         await self.start()
         assert self.bot is not None
         chat = str(destination.address).strip()
@@ -363,13 +372,23 @@ class TelegramChannel(Channel):
         if not str(external_id).isdecimal():
             return Outcome.failed("not a Telegram message id")
         text, markup = render_alert(message)
+        return await self._throttled(
+            chat, lambda: self._edit_message(chat, chat_id, int(external_id), text, markup)
+        )
+
+    async def _edit_message(
+        self,
+        chat: str,
+        chat_id: int | str,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Outcome:
+        assert self.bot is not None
         try:
-            if not self._ready:
-                await self.bot.initialize()
-                self._ready = True
             await self.bot.edit_message_text(
                 chat_id=chat_id,
-                message_id=int(external_id),
+                message_id=message_id,
                 text=text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
@@ -381,12 +400,21 @@ class TelegramChannel(Channel):
                 f"telegram:chat:{chat}",
                 "telegram 429",
             )
-        except BadRequest as exc:
-            if "not modified" in exc.message.lower():
-                return Outcome.sent(external_id)
-            return Outcome.failed(f"telegram refused the edit: {exc.message}")
+        except ChatMigrated as exc:
+            return Outcome.moved(str(exc.new_chat_id))
         except Forbidden as exc:
             return Outcome.rejected(f"telegram: {exc.message}")
+        except BadRequest as exc:
+            low = exc.message.lower()
+            if "not modified" in low:
+                return Outcome.sent(message_id)
+            if any(p in low for p in PERMANENT_CHAT_ERRORS):
+                return Outcome.rejected(f"telegram: {exc.message}")
+            return Outcome.failed(f"telegram refused the edit: {exc.message}")
+        except InvalidToken:
+            return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
+        except NetworkError as exc:
+            return Outcome.retry(f"telegram network error: {exc.message}")
         except TelegramError as exc:
             return Outcome.retry(f"telegram error: {exc.message}")
-        return Outcome.sent(external_id)
+        return Outcome.sent(message_id)

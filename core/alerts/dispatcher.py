@@ -27,12 +27,18 @@ not counted as an attempt; retry → exponential backoff with jitter, `dead` aft
 `max_attempts`; failed → dead now; rejected → the destination is marked rejected, its other
 rows are dropped and its owner is told through another destination; moved → new address,
 resend at once.
+
+Edits (an event's first message in a chat showing the timeline, `EventMessage.edit_*`) are
+outbox rows too: asked for by `_write_sent` in the transaction recording the send, one
+waiting per message (coalesced), claimed one per chat for chats with nothing else due
+(alerts first), with the same leases, pauses and channel limits as sends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -56,11 +62,14 @@ from core.alerts.render import AlertMessage, message_from_alert
 from core.channels.base import Channel, Notice, Outcome, OutcomeKind
 from core.faults import DATABASE, REDIS, Dependencies, dependency_of
 from core.models import (
+    EDIT_GONE,
+    EDIT_PENDING,
     Alert,
     Delivery,
     DeliveryStatus,
     Destination,
     DestinationKind,
+    EventMessage,
     Identity,
     Lease,
     Platform,
@@ -499,6 +508,20 @@ class SentMarks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimedEdit:
+    """An edit this worker claimed: the event's first message in a chat, and how many
+    edits of it had been asked for when claimed (`seq`: a later ask needs another edit)."""
+
+    id: int
+    event_id: int
+    destination_id: int
+    external_id: str
+    seq: int
+    attempts: int
+    shown: str | None = None  # digest of what the message shows since its last edit
+
+
 class _Binder:
     """Placeholders for one statement: `$n` on PostgreSQL, `?` (in order) on SQLite."""
 
@@ -630,6 +653,9 @@ class Dispatcher:
             released = await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
                 claimed_at=None, claimed_by=None
             )
+            released += await EventMessage.filter(
+                edit_status=EDIT_PENDING, edit_claimed_by=self.worker_id
+            ).update(edit_claimed_at=None, edit_claimed_by=None)
             await Lease.filter(name=self._lease_name).delete()
             return released
         except Exception as exc:
@@ -687,6 +713,9 @@ class Dispatcher:
         refreshed = await Delivery.filter(claimed_by=self.worker_id, status__in=ACTIVE).update(
             claimed_at=now
         )
+        refreshed += await EventMessage.filter(
+            edit_status=EDIT_PENDING, edit_claimed_by=self.worker_id
+        ).update(edit_claimed_at=now)
         # lease rows of workers gone for a day (a crash leaves its row behind)
         await Lease.filter(
             name__startswith=WORKER_LEASE, expires_at__lt=now - timedelta(days=1)
@@ -763,6 +792,12 @@ class Dispatcher:
 
     # --- one pass ---------------------------------------------------------------------
 
+    def _editable(self, kind: str) -> bool:
+        """Can this worker's channel for `kind` edit a sent message?"""
+        channels = getattr(self.app, "channels", None)
+        channel = channels.get(kind) if channels is not None else None
+        return bool(channel is not None and channel.supports_edit)
+
     def _kinds(self) -> list[str]:
         channels = getattr(self.app, "channels", None)
         return channels.kinds() if channels is not None else []
@@ -835,6 +870,11 @@ class Dispatcher:
                 WHERE o.status IN ('pending', 'failed') AND o.claimed_by IS NOT NULL
                 AND o.claimed_by <> {p(self.worker_id)} AND o.claimed_at >= {p(stale)}
             )
+            AND d.destination_id NOT IN (
+                SELECT e.destination_id FROM event_messages e
+                WHERE e.edit_status = 'pending' AND e.edit_claimed_by IS NOT NULL
+                AND e.edit_claimed_by <> {p(self.worker_id)} AND e.edit_claimed_at >= {p(stale)}
+            )
             ORDER BY d.id
             LIMIT {p(max(limit, self.config.batch_size) * 4)}
         """
@@ -884,30 +924,39 @@ class Dispatcher:
         return dests, messages, by_dest
 
     async def run_once(self) -> int:
-        """Claim one batch and send it; returns how many rows were handled."""
+        """Claim one batch and send it, then the edits due in chats with nothing else to
+        send; returns how many rows and edits were handled."""
         ids = await self.claim()
-        if not ids:
-            return 0
-        dests, messages, by_dest = await self._load(ids)
-        sem = asyncio.Semaphore(self.config.concurrency)
+        handled = 0
+        if ids:
+            dests, messages, by_dest = await self._load(ids)
+            sem = asyncio.Semaphore(self.config.concurrency)
 
-        async def one_destination(dest_id: int, batch: list[Delivery]) -> None:
-            async with sem:
-                if not self._stopping:  # stopping: leave it claimed; stop() releases it
-                    await self._send_destination(dests[dest_id], batch, messages)
+            async def one_destination(dest_id: int, batch: list[Delivery]) -> None:
+                async with sem:
+                    if not self._stopping:  # stopping: leave it claimed; stop() releases it
+                        await self._send_destination(dests[dest_id], batch, messages)
 
-        try:
-            await asyncio.gather(*(one_destination(d, b) for d, b in by_dest.items()))
-        finally:
-            await self.marks.drain()
-        return sum(len(b) for b in by_dest.values())
+            try:
+                await asyncio.gather(*(one_destination(d, b) for d, b in by_dest.items()))
+            finally:
+                await self.marks.drain()
+            handled = sum(len(b) for b in by_dest.values())
+        edits = await self.claim_edits(destinations=self.config.concurrency)
+        if edits:
+            dests = {
+                d.id: d for d in await Destination.filter(id__in={e.destination_id for e in edits})
+            }
+            await asyncio.gather(*(self._one_edit(dests[e.destination_id], e) for e in edits))
+        return handled + len(edits)
 
     async def _fill(self, busy: dict[int, list[int]]) -> int:
         """Claim rows for the free slots and start sending them; returns how many rows.
 
         `busy` maps each destination this worker is sending to now to its claimed row ids;
         a destination leaves it once its rows are sent and their sent marks written, so
-        nothing of ours that is in flight or unrecorded is claimed again.
+        nothing of ours that is in flight or unrecorded is claimed again. Slots left over
+        go to edits of chats with nothing else due (alerts first).
         """
         free = self.config.concurrency - len(busy)
         if free <= 0:
@@ -917,15 +966,32 @@ class Dispatcher:
             skip_rows=[i for row_ids in busy.values() for i in row_ids],
             skip_destinations=busy.keys(),
         )
-        if not ids:
-            return 0
-        dests, messages, by_dest = await self._load(ids)
-        for dest_id, batch in by_dest.items():
-            busy[dest_id] = [r.id for r in batch]
-            task = asyncio.create_task(self._one_destination(dests[dest_id], batch, messages))
-            self._sending.add(task)
-            task.add_done_callback(lambda t, d=dest_id: self._done(t, d, busy))
-        return sum(len(b) for b in by_dest.values())
+        by_dest: dict[int, list[Delivery]] = {}
+        if ids:
+            dests, messages, by_dest = await self._load(ids)
+            for dest_id, batch in by_dest.items():
+                busy[dest_id] = [r.id for r in batch]
+                self._start(dest_id, busy, self._one_destination(dests[dest_id], batch, messages))
+        edits: list[ClaimedEdit] = []
+        if free > len(by_dest):
+            edits = await self.claim_edits(
+                destinations=free - len(by_dest), skip_destinations=busy.keys()
+            )
+        if edits:
+            dests = {
+                d.id: d for d in await Destination.filter(id__in={e.destination_id for e in edits})
+            }
+            for edit in edits:
+                busy[edit.destination_id] = []
+                self._start(
+                    edit.destination_id, busy, self._one_edit(dests[edit.destination_id], edit)
+                )
+        return sum(len(b) for b in by_dest.values()) + len(edits)
+
+    def _start(self, dest_id: int, busy: dict[int, list[int]], work: Any) -> None:
+        task = asyncio.create_task(work)
+        self._sending.add(task)
+        task.add_done_callback(lambda t, d=dest_id: self._done(t, d, busy))
 
     def _done(self, task: asyncio.Task[None], dest_id: int, busy: dict[int, list[int]]) -> None:
         self._sending.discard(task)
@@ -988,31 +1054,6 @@ class Dispatcher:
                         raise
                     return
 
-    async def _event_sent(
-        self, channel: Channel, dest: Destination, event_id: int, external_id: str | None
-    ) -> None:
-        """After a message about an event: remember the chat's first one, or edit that first
-        one to show the timeline. Best effort: the alert itself is already delivered."""
-        events = getattr(self.app, "events", None)
-        if events is None:
-            return
-        try:
-            original = await events.message_sent(event_id, dest.id, external_id)
-            if original is None or not channel.supports_edit:
-                return
-            timeline = await events.timeline_message(original)
-            if timeline is None:
-                return
-            outcome = await channel.edit(dest, original.external_id, timeline)
-            if outcome.kind == OutcomeKind.SENT:
-                await events.edited(original, (await events.get(event_id)).revision)
-            else:
-                log.info(
-                    "event %s: could not edit message in %s: %s", event_id, dest.id, outcome.reason
-                )
-        except Exception:
-            log.exception("event %s: editing the first message failed", event_id)
-
     async def _message(self, dest: Destination, msg: AlertMessage) -> AlertMessage:
         if msg.new_project:  # admins get the "add to companies" action with the alert
             owner = await User.get_or_none(id=dest.owner_id)
@@ -1067,8 +1108,6 @@ class Dispatcher:
                 metrics.observe_latency(
                     "alert_to_sent", (now_utc() - created).total_seconds(), channel=channel.kind
                 )
-            if message.event_id is not None:  # after the latency: an edit is not the send
-                await self._event_sent(channel, dest, message.event_id, outcome.external_id)
             return None
         if kind == OutcomeKind.RATE_LIMITED:
             await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
@@ -1092,6 +1131,284 @@ class Dispatcher:
             return None
         await self._failed_attempt(row, outcome.reason or "temporary failure")
         return None
+
+    # --- edits: an event's first message in a chat shows its timeline --------------------
+
+    async def claim_edits(
+        self,
+        now: datetime | None = None,
+        *,
+        destinations: int,
+        skip_destinations: Collection[int] = (),
+    ) -> list[ClaimedEdit]:
+        """Take due edits, one per chat, of at most `destinations` chats.
+
+        Alerts first: a chat with a delivery due (or one a live worker is sending) gets no
+        edit now, so an edit never holds a new alert back longer than the chat's own limit
+        (one request a second) does. Taken over from dead workers like deliveries.
+        """
+        kinds = [k for k in self._kinds() if self._editable(k)]
+        if not kinds or destinations <= 0 or self._fenced():
+            return []
+        now = now or now_utc()
+        stale = now - timedelta(seconds=self.config.lease_s)
+        if time.monotonic() < self._takeover_after:
+            stale = datetime(1970, 1, 1, tzinfo=UTC)
+        conn = connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        p = _Binder(postgres)
+
+        def due() -> str:
+            return f"""
+                m.edit_status = 'pending'
+                AND (m.edit_next_at IS NULL OR m.edit_next_at <= {p(now)})
+                AND (
+                    m.edit_claimed_by IS NULL OR m.edit_claimed_by = {p(self.worker_id)}
+                    OR (m.edit_claimed_at < {p(stale)} AND NOT EXISTS (
+                        SELECT 1 FROM leases l
+                        WHERE l.name = '{WORKER_LEASE}' || m.edit_claimed_by
+                        AND l.expires_at >= {p(now)}
+                    ))
+                )
+            """
+
+        def skipped() -> str:
+            if not skip_destinations:
+                return ""
+            among = p.among(sorted(skip_destinations), "bigint", negate=True)
+            return f"AND m.destination_id {among}"
+
+        # placeholders are bound in the order they appear (SQLite's are positional)
+        set_sql = f"edit_claimed_at = {p(now)}, edit_claimed_by = {p(self.worker_id)}"
+        candidates = f"""
+            SELECT m.id, m.destination_id FROM event_messages m
+            JOIN destinations t ON t.id = m.destination_id
+            WHERE {due()} AND t.kind {p.among(kinds, "text")} AND t.rejected_reason IS NULL
+            {skipped()}
+            AND m.destination_id NOT IN (
+                SELECT d.destination_id FROM deliveries d
+                WHERE d.status IN ('pending', 'failed') AND d.mode = 'instant' AND (
+                    d.next_attempt_at IS NULL OR d.next_attempt_at <= {p(now)}
+                    OR (d.claimed_by IS NOT NULL AND d.claimed_at >= {p(stale)})
+                )
+            )
+            AND m.destination_id NOT IN (
+                SELECT o.destination_id FROM event_messages o
+                WHERE o.edit_status = 'pending' AND o.edit_claimed_by IS NOT NULL
+                AND o.edit_claimed_by <> {p(self.worker_id)} AND o.edit_claimed_at >= {p(stale)}
+            )
+            ORDER BY m.id
+            LIMIT {p(destinations * 4)}
+        """
+        ranked = f"""
+            SELECT r.id FROM (
+                SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.destination_id ORDER BY c.id) AS n
+                FROM ({candidates}) c
+            ) r WHERE r.n = 1
+        """
+        sql = f"""
+            UPDATE event_messages SET {set_sql}
+            WHERE id IN (
+                SELECT m.id FROM event_messages m
+                WHERE m.id IN ({ranked}) AND {due()}
+                ORDER BY m.id
+                LIMIT {p(destinations)}
+                {"FOR UPDATE OF m SKIP LOCKED" if postgres else ""}
+            )
+            RETURNING id, event_id, destination_id, external_id, edit_seq, edit_attempts,
+                edit_shown
+        """
+        if postgres:
+            async with in_transaction() as tx:
+                rows = await tx.execute_query_dict(sql, p.values)
+        else:
+            rows = await conn.execute_query_dict(sql, p.values)
+        return sorted(
+            (
+                ClaimedEdit(
+                    int(r["id"]),
+                    int(r["event_id"]),
+                    int(r["destination_id"]),
+                    str(r["external_id"]),
+                    int(r["edit_seq"]),
+                    int(r["edit_attempts"]),
+                    r["edit_shown"],
+                )
+                for r in rows
+            ),
+            key=lambda e: e.id,
+        )
+
+    async def _one_edit(self, dest: Destination, edit: ClaimedEdit) -> None:
+        try:
+            if not self._stopping:  # stopping: leave it claimed; stop() releases it
+                await self._send_edit(dest, edit)
+        except Exception:
+            log.exception("edit of message %s in destination %s failed", edit.id, dest.id)
+
+    async def _send_edit(self, dest: Destination, edit: ClaimedEdit) -> None:
+        """Edit the message to show the event's timeline as it is now; record the outcome.
+
+        Sent again after a crash at most (the edit shows the newest timeline, so a repeat
+        changes nothing: "not modified" ends it). A dependency fault leaves it claimed and
+        it is done again once the dependency is back."""
+        if self._stopping or self._fenced():
+            return
+        try:
+            events = getattr(self.app, "events", None)
+            if dest.rejected_reason or events is None:
+                await self._edit_over(edit, error=dest.rejected_reason or "no events here")
+                return
+            channel = await self.app.channels.ready(dest.kind)
+            if channel is None or not channel.supports_edit:
+                await self._edit_release(edit, now_utc())
+                return
+            wait = await self.pauses.remaining(channel.scopes(dest))
+            if wait > 0:
+                await self._edit_release(edit, now_utc() + timedelta(seconds=wait))
+                return
+            original = EventMessage(
+                id=edit.id,
+                event_id=edit.event_id,
+                destination_id=edit.destination_id,
+                external_id=edit.external_id,
+            )
+            shown = await events.timeline_message(original)
+            if shown is None:
+                await self._edit_over(edit, error="nothing to show")
+                return
+            message, revision = shown
+            message = await self._message(dest, message)  # an admin keeps the add button
+            digest = hashlib.sha256(repr(message).encode()).hexdigest()
+            if digest == edit.shown:  # it shows this already: no request, no slot spent
+                self.stats["edit_unchanged"] += 1
+                await self._edit_outcome(dest, channel, edit, Outcome.sent(), revision, digest)
+                return
+            try:
+                outcome = await channel.edit(dest, edit.external_id, message)
+            except Exception as exc:
+                log.exception("%s channel raised on edit of message %s", channel.kind, edit.id)
+                outcome = Outcome.retry(f"channel error: {type(exc).__name__}")
+            self.stats[f"edit_{outcome.kind}"] += 1
+            metrics = getattr(self.app, "metrics", None)
+            if metrics is not None:
+                metrics.edits.labels(channel.kind, str(outcome.kind)).inc()
+            await self._edit_outcome(dest, channel, edit, outcome, revision, digest)
+        except Exception as exc:
+            if self._fault(exc) is not None:
+                return  # our database or Redis: stays claimed, done again once it is back
+            log.exception("edit of message %s: unexpected error", edit.id)
+            await self._edit_retry(edit, "internal error (see logs)")
+
+    async def _edit_outcome(
+        self,
+        dest: Destination,
+        channel: Channel,
+        edit: ClaimedEdit,
+        outcome: Outcome,
+        revision: int,
+        digest: str,
+    ) -> None:
+        kind = outcome.kind
+        if kind == OutcomeKind.SENT:
+            # done, unless someone asked again after we claimed it: then it waits once more
+            # (due at once; the chat's limit spaces it)
+            done = (
+                await self._edit_mine(edit)
+                .filter(edit_seq=edit.seq)
+                .update(
+                    edit_status=None,
+                    edit_shown=digest,
+                    edited_revision=revision,
+                    edit_attempts=0,
+                    edit_error=None,
+                    edit_next_at=None,
+                    edit_claimed_at=None,
+                    edit_claimed_by=None,
+                )
+            )
+            if not done:
+                await self._edit_mine(edit).update(
+                    edit_shown=digest,
+                    edited_revision=revision,
+                    edit_attempts=0,
+                    edit_error=None,
+                    edit_next_at=None,
+                    edit_claimed_at=None,
+                    edit_claimed_by=None,
+                )
+        elif kind == OutcomeKind.RATE_LIMITED:
+            await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
+            log.info(
+                "edit of message %s: %s paused %.3fs (%s)",
+                edit.id,
+                outcome.scope,
+                outcome.retry_after,
+                outcome.reason,
+            )
+            until = now_utc() + timedelta(seconds=outcome.retry_after)
+            await self._edit_release(edit, until, error=outcome.reason)
+        elif kind == OutcomeKind.REJECTED:
+            await self._edit_over(edit, error=outcome.reason)
+            await reject_destination(self.app, dest, outcome.reason)
+        elif kind in (OutcomeKind.FAILED, OutcomeKind.MOVED):
+            # the message is gone (deleted, too old, its chat moved): edit it no more
+            await self._edit_over(edit, error=outcome.reason, gone=True)
+            log.info("message %s in destination %s: %s", edit.id, dest.id, outcome.reason)
+        else:
+            await self._edit_retry(edit, outcome.reason or "temporary failure")
+
+    def _edit_mine(self, edit: ClaimedEdit) -> Any:
+        return EventMessage.filter(
+            id=edit.id, edit_claimed_by=self.worker_id, edit_status=EDIT_PENDING
+        )
+
+    async def _edit_release(
+        self, edit: ClaimedEdit, until: datetime, *, error: str | None = None
+    ) -> None:
+        """Give the edit back (not an attempt), due again at `until`."""
+        fields: dict[str, Any] = {
+            "edit_next_at": until,
+            "edit_claimed_at": None,
+            "edit_claimed_by": None,
+        }
+        if error:
+            fields["edit_error"] = _short(error, 500)
+        await self._edit_mine(edit).update(**fields)
+
+    async def _edit_over(self, edit: ClaimedEdit, *, error: str, gone: bool = False) -> None:
+        await self._edit_mine(edit).update(
+            edit_status=EDIT_GONE if gone else None,
+            edit_error=_short(error, 500),
+            edit_next_at=None,
+            edit_claimed_at=None,
+            edit_claimed_by=None,
+        )
+
+    async def _edit_retry(self, edit: ClaimedEdit, error: str) -> None:
+        """A temporary failure: back off like a send; after max_attempts the edit is given up
+        (the next message about the event asks again)."""
+        attempts = edit.attempts + 1
+        if attempts >= self.config.max_attempts:
+            await self._edit_mine(edit).update(
+                edit_status=None,
+                edit_attempts=0,
+                edit_error=_short(error, 500),
+                edit_next_at=None,
+                edit_claimed_at=None,
+                edit_claimed_by=None,
+            )
+            log.warning(
+                "edit of message %s given up after %d attempts: %s", edit.id, attempts, error
+            )
+            return
+        await self._edit_mine(edit).update(
+            edit_attempts=attempts,
+            edit_error=_short(error, 500),
+            edit_next_at=now_utc() + timedelta(seconds=backoff_delay(attempts, self.config)),
+            edit_claimed_at=None,
+            edit_claimed_by=None,
+        )
 
     async def _move(self, dest: Destination, new_address: str) -> bool:
         try:
@@ -1150,9 +1467,27 @@ class Dispatcher:
                 external_id = CASE id {" ".join(cases)} END,
                 attempts = attempts + 1, last_error = NULL, claimed_at = NULL, claimed_by = NULL
             WHERE {where_ids} AND status IN ('pending', 'failed')
-            RETURNING id
+            RETURNING id, destination_id, external_id,
+                (SELECT a.event_id FROM alerts a WHERE a.id = deliveries.alert_id) AS event_id,
+                (SELECT t.kind FROM destinations t WHERE t.id = deliveries.destination_id) AS kind
         """
-        rows = await conn.execute_query_dict(sql, params)
+        events = getattr(self.app, "events", None)
+        if events is None:
+            return len(await conn.execute_query_dict(sql, params))
+        # A message about an event remembers the chat's first one or asks for that one to be
+        # edited, in the transaction that records the send: a mark kept through an outage
+        # asks when it is written, and a mark written twice (taken over) asks once.
+        async with in_transaction() as tx:
+            rows = await tx.execute_query_dict(sql, params)
+            for row in sorted(rows, key=lambda r: int(r["id"])):
+                if row["event_id"] is not None:
+                    await events.message_sent(
+                        int(row["event_id"]),
+                        int(row["destination_id"]),
+                        row["external_id"],
+                        tx,
+                        editable=self._editable(str(row["kind"])),
+                    )
         return len(rows)
 
     async def _release(self, row: Delivery, until: datetime, *, error: str | None = None) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
+from tortoise import connections
+from tortoise.expressions import F, Q
 
 from core.alerts.render import AlertMessage, message_from_alert
 from core.errors import InvalidInput
@@ -29,6 +30,7 @@ from core.events.extract import (
 )
 from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, best_event
 from core.models import (
+    EDIT_PENDING,
     Alert,
     Company,
     Delivery,
@@ -540,25 +542,50 @@ class EventService:
     # --- the first message in each chat, edited as the timeline grows ----------------
 
     async def message_sent(
-        self, event_id: int, destination_id: int, external_id: str | None
-    ) -> EventMessage | None:
-        """Remember an event's first message in a chat; for a later one, return the first
-        (the one to edit). Nothing to do for channels that give no message id."""
+        self,
+        event_id: int,
+        destination_id: int,
+        external_id: str | None,
+        connection: Any = None,
+        *,
+        editable: bool = True,
+    ) -> bool:
+        """A message about an event went out in a chat (called as its send is recorded, in
+        the same transaction): remember the event's first message there, or, for a later
+        one, ask for the first to be edited to show the timeline (the edit outbox: one
+        waiting edit per message, however many ask) when the chat's messages are
+        `editable`. True when an edit was asked for.
+        Nothing to do for channels that give no message id."""
         if not external_id:
-            return None
-        existing = await EventMessage.get_or_none(event_id=event_id, destination_id=destination_id)
-        if existing is not None:
-            return existing if existing.external_id != str(external_id) else None
-        try:
-            await EventMessage.create(
-                event_id=event_id, destination_id=destination_id, external_id=str(external_id)
-            )
-        except IntegrityError:
-            pass  # two sends raced; the other one is the first
-        return None
+            return False
+        conn = connection or connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
+        # insert-or-nothing: two sends racing to be the first leave one first message
+        created = await conn.execute_query_dict(
+            f"""
+            INSERT INTO event_messages (event_id, destination_id, external_id, edited_revision,
+                created_at, edit_seq, edit_attempts)
+            VALUES ({mark(1)}, {mark(2)}, {mark(3)}, 0, {mark(4)}, 0, 0)
+            ON CONFLICT (event_id, destination_id) DO NOTHING
+            RETURNING id
+            """,
+            [event_id, destination_id, str(external_id)[:128], datetime.now(UTC)],
+        )
+        if created or not editable:
+            return False
+        asked = await (
+            EventMessage.filter(event_id=event_id, destination_id=destination_id)
+            .exclude(external_id=str(external_id)[:128])
+            .filter(Q(edit_status__isnull=True) | Q(edit_status=EDIT_PENDING))
+            .using_db(conn)
+            .update(edit_seq=F("edit_seq") + 1, edit_status=EDIT_PENDING)
+        )
+        return bool(asked)
 
-    async def timeline_message(self, original: EventMessage) -> AlertMessage | None:
-        """The first message again, with the event's timeline so far under its headline."""
+    async def timeline_message(self, original: EventMessage) -> tuple[AlertMessage, int] | None:
+        """The first message again, with the event's timeline so far under its headline,
+        and the event's revision it shows."""
         delivery = (
             await Delivery.filter(
                 destination_id=original.destination_id,
@@ -576,10 +603,8 @@ class EventService:
         event = await Event.get(id=original.event_id)
         lines = "; ".join(describe_phase(p) for p in await self.timeline(event))
         status = " (delayed)" if event.status == PhaseKind.DELAYED else ""
-        return replace(message_from_alert(alert), event_line=f"Timeline{status}: {lines}"[:900])
-
-    async def edited(self, original: EventMessage, revision: int) -> None:
-        await EventMessage.filter(id=original.id).update(edited_revision=revision)
+        message = replace(message_from_alert(alert), event_line=f"Timeline{status}: {lines}"[:900])
+        return message, event.revision
 
     # --- reading --------------------------------------------------------------------
 

@@ -59,6 +59,13 @@ class FakeTelegram:
         self.send_delay_s = 0.0  # a slow Telegram shows duplicates that a fast one hides
         self.sent_at: list[float] = []  # when each successful sendMessage arrived (wall clock)
         self.storm_until = 0.0  # until then (time.time()), every sendMessage is a 429
+        # every sendMessage and editMessageText that reached us, whatever the answer:
+        # (chat, method, arrival time.time()); Telegram counts both against a chat's limit
+        self.chat_requests: list[tuple[str, str, float]] = []
+        # what each message sent or edited here shows now: (chat, message id) -> (text, markup)
+        self.shown: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self.deleted: set[tuple[str, int]] = set()  # messages a user deleted (delete_message)
+        self.edit_refusals: list[tuple[dict[str, Any], str]] = []  # (params, description)
         self.storm_retry_after = 1
         self.storm_429s = 0
 
@@ -112,6 +119,10 @@ class FakeTelegram:
         self._failures[method].append(
             _Failure(status, description, retry_after, migrate_to_chat_id, times)
         )
+
+    def delete_message(self, chat_id: int | str, message_id: int) -> None:
+        """A user deleted the message: editing it is "message to edit not found" from now."""
+        self.deleted.add((str(chat_id), int(message_id)))
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         """Successful sendMessage parameters, optionally for one chat."""
@@ -356,15 +367,42 @@ class FakeTelegram:
                 status=429,
             )
         arrived = time.time()  # when Telegram counts it against the chat's limit
+        self.chat_requests.append((str(params.get("chat_id")), "sendMessage", arrived))
         if self.send_delay_s:
             await asyncio.sleep(self.send_delay_s)
         message = self._message(params)
         self._sent.append({**params, "message_id": message["message_id"]})
         self.sent_at.append(arrived)
+        key = (str(params.get("chat_id")), message["message_id"])
+        self.shown[key] = (params.get("text"), params.get("reply_markup"))
         return self._ok(message)
 
+    def _refuse_edit(self, params: dict[str, Any], description: str) -> web.Response:
+        self.edit_refusals.append((params, description))
+        body = {"ok": False, "error_code": 400, "description": description}
+        return web.json_response(body, status=400)
+
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
-        self.edited.append(params)
+        """Like the Bot API: a deleted message is "not found"; a message sent here that
+        would show exactly what it shows is "not modified" (nothing changes)."""
+        chat, arrived = str(params.get("chat_id")), time.time()
+        self.chat_requests.append((chat, "editMessageText", arrived))
+        key = (chat, int(params.get("message_id") or 0))
+        if key in self.deleted:
+            return self._refuse_edit(params, "Bad Request: message to edit not found")
+        wanted = (params.get("text"), params.get("reply_markup"))
+        if self.shown.get(key) == wanted:
+            return self._refuse_edit(
+                params,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a content and reply markup of the "
+                "current message",
+            )
+        if key in self.shown:
+            self.shown[key] = wanted
+        if self.send_delay_s:
+            await asyncio.sleep(self.send_delay_s)
+        self.edited.append({**params, "arrived": arrived})
         message = self._message(params)
         if "message_id" in params:
             message["message_id"] = int(params["message_id"])
