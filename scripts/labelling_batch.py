@@ -31,6 +31,7 @@ import ast
 import json
 import re
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -352,13 +353,31 @@ def add(
             dropped += 1
             continue
         out.append(row)
+    near = final_test_neighbours(corpus, out)
+    out = [r for r in out if r["id"] not in near]
     with CORPUS.open("a", encoding="utf-8") as f:
         for row in out:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(
-        f"added {len(out)} ({sum(r['is_tge'] for r in out)} TGE); {dropped} naming a"
-        " final-test project left out"
+        f"added {len(out)} ({sum(r['is_tge'] for r in out)} TGE); left out: {dropped} labelled"
+        f" with a final-test project, {len(near)} the engine groups with one ({sorted(near)})"
     )
+
+
+def final_test_neighbours(corpus: list[dict[str, Any]], new: list[dict[str, Any]]) -> set[str]:
+    """Ids of ``new`` rows that ``train`` would group with a final-test item (an unlabelled
+    item whose project the engine names, e.g. "Maker")."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / CORPUS.name
+        with path.open("w", encoding="utf-8") as f:
+            for row in corpus + new:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        # with the written sets, as the documented `train` reads them (they link projects too)
+        rows, _table = T.load_rows([path], S.LABELLED[1:], config=T.TrainConfig())
+    held = T.read_ids(T.FINAL_TEST_IDS)
+    groups = {r.group for r in rows if r.id in held}
+    ids = {r["id"] for r in new}
+    return {r.id for r in rows if r.id in ids and r.group in groups}
 
 
 if __name__ == "__main__":
