@@ -44,6 +44,12 @@ Result (2026-12-06, base 2540f72; 2,606 real items scored, 470 TGE; load ~5 on 2
 100 % is the card's CV exactly. AP gains ~+0.038 per doubling of real data with no bend yet;
 F1 gains less each doubling; high-band precision does not move. So more labelled real data
 is a lever (log-linear: ~20x the data for AP 0.93), which feature work was not.
+
+``--added`` with the corpus's 2026-12-06 batch (1,172 items, 55 TGE; ~1,089 added to each
+training part), same 2,606 test items, base = the same run without it: AP 0.761 +- 0.004 ->
+0.745 +- 0.004 (paired by repeat -0.016 +- 0.006, lower in all 5), F1 nested 0.715 -> 0.702,
+high band 0.832 -> 0.813. The batch (95 % negatives, half general business news) is not like
+the corpus the curve was drawn on; see ``core/data/model/README.md``, "More labelled data".
 """
 
 from __future__ import annotations
