@@ -204,6 +204,24 @@ async def test_an_edit_asked_while_the_database_is_away_is_kept(app, tg) -> None
     assert len(tg.edited) == 1 and len(tg.sent("4242")) == 2
 
 
+async def test_a_chat_that_threw_the_bot_out_ends_its_waiting_edits(app, tg) -> None:
+    app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    chat = await chat_every("pat", "4242")
+    dispatcher = Dispatcher(app, FAST)
+    await told(app, ZAMA[0], HOLO[0])
+    await drain(dispatcher)
+    await told(app, ZAMA[1], HOLO[1])  # an edit of each event's first message waits
+    tg.fail_next("editMessageText", 403, "Forbidden: bot was kicked from the group chat")
+    await drain(dispatcher)  # the first edit finds the bot thrown out: both end
+    assert len(tg.calls_of("editMessageText")) == 1
+    messages = await EventMessage.filter(destination_id=chat.id)
+    assert len(messages) == 2
+    for message in messages:
+        assert message.edit_status is None and "kicked" in (message.edit_error or "")
+    await chat.refresh_from_db()
+    assert chat.rejected_reason and "kicked" in chat.rejected_reason
+
+
 async def test_a_dead_workers_edit_is_taken_over_and_stop_releases_edits(app, tg) -> None:
     app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
     await chat_every("pat", "4242")

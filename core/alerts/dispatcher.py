@@ -206,6 +206,9 @@ async def reject_destination(app: Any, destination: Destination, reason: str) ->
     await Delivery.filter(destination_id=destination.id, status__in=ACTIVE).update(
         status=DeliveryStatus.REJECTED, last_error=reason, claimed_at=None, claimed_by=None
     )
+    await EventMessage.filter(destination_id=destination.id, edit_status=EDIT_PENDING).update(
+        edit_status=None, edit_error=reason[:512], edit_claimed_at=None, edit_claimed_by=None
+    )
     destination.rejected_reason = reason
     alerts = getattr(app, "alerts", None)
     if alerts is not None:
