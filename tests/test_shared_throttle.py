@@ -186,6 +186,31 @@ async def test_many_senders_in_several_processes_share_the_overall_limit() -> No
     assert most_in_any(takes, 0.5) <= 10
 
 
+async def test_a_send_waits_in_line_for_a_fast_limits_slot_instead_of_failing() -> None:
+    """More senders at once than a fast limit's slots within max_wait_s: each books the next
+    free slot however far the line reaches and waits for it (none is handed back), and the
+    limit holds. Under a slow limit (slots further apart than max_wait_s) a send that cannot
+    go soon still reports its wait."""
+    shared = MemoryBackend()
+    t = throttle(shared)  # max_wait_s 0.2: 4 slots of 10 per 0.5 s
+    overall = [("all", 10, 0.5)]
+    takes: list[float] = []
+
+    async def sender() -> tuple[float, str]:
+        got = await t.acquire(overall)
+        takes.append(time.monotonic())
+        await t.release(overall)
+        return got
+
+    got = await asyncio.gather(*(sender() for _ in range(24)))  # 1.2 s of slots
+    assert got == [(0.0, "")] * 24
+    assert most_in_any(takes, 0.5) <= 10
+    slow = [("group:-1", 2, 1.0)]  # a slot every 0.55 s
+    assert await t.acquire(slow) == (0.0, "")
+    wait, key = await t.acquire(slow)
+    assert key == "group:-1" and wait > 0
+
+
 async def test_a_late_wake_does_not_put_one_send_too_many_in_a_window() -> None:
     """Sends that went out late (their process stalled) still count: a slot that is free
     does not let a sender through while `limit` sends went out within the last period."""

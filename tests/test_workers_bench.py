@@ -70,3 +70,16 @@ async def test_stand_in_records_when_each_message_reached_its_socket() -> None:
     [(chat, alert, arrived)] = fake.arrivals
     assert (chat, alert) == ("42", 7) and before <= arrived <= after
     assert fake.handled[0][2] >= arrived
+
+
+def test_sends_handed_back_are_counted_from_the_workers_log() -> None:
+    from core.alerts.workers_bench import _HANDED_BACK
+
+    log = (
+        "2026-12-06 07:30:00,001 INFO core.alerts.dispatcher: delivery 12: telegram paused "
+        "1.532s (self-throttled (all))\n"
+        "2026-12-06 07:30:00,002 INFO core.alerts.dispatcher: delivery 13: telegram:chat:7 "
+        "paused 1.000s (telegram 429)\n"
+        "2026-12-06 07:30:00,003 INFO core.alerts.dispatcher: something else\n"
+    )
+    assert _HANDED_BACK.findall(log) == ["self-throttled (all)", "telegram 429"]

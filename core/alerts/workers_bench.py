@@ -21,6 +21,7 @@ import contextlib
 import itertools
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +36,9 @@ from typing import Any
 from core.alerts.bench import TOKEN, _alert_of, _FakeTelegramProcess, _scratch_database
 
 log = logging.getLogger(__name__)
+
+# the dispatcher's line for a send a limit handed back: "delivery N: SCOPE paused Xs (REASON)"
+_HANDED_BACK = re.compile(r"delivery \d+: \S+ paused [\d.]+s \((.*)\)$", re.MULTILINE)
 
 
 class BenchUnavailable(RuntimeError):
@@ -262,6 +266,7 @@ async def bench_workers(
     retried: Counter[int] = Counter()
     errors: Counter[str] = Counter()
     log_tail = ""
+    handed_back: Counter[str] = Counter()
     # Each thing started is stopped by the stack, in reverse order, even when a later start
     # fails: a failed start-up leaks no Redis server, fake Telegram or scratch database.
     async with contextlib.AsyncExitStack() as started:
@@ -289,7 +294,7 @@ async def bench_workers(
             "TELEGRAM_API_BASE": telegram,
             "DEFAULT_SOURCES": "false",  # loopback only: no public feeds polled meanwhile
             "DEFAULT_COMPANIES": "false",
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",  # each send handed back by a limit logs one line
         }
         app = create_app(Settings.from_env({**env, "DATA_DIR": str(root / "seed")}))
         started.push_async_callback(app.stop)
@@ -357,7 +362,9 @@ async def bench_workers(
             errors = Counter(
                 await Delivery.filter(last_error__isnull=False).values_list("last_error", flat=True)
             )
-            log_tail = (root / "workers.log").read_text(errors="replace")[-3000:]
+            log_text = (root / "workers.log").read_text(errors="replace")
+            log_tail = log_text[-3000:]
+            handed_back = Counter(_HANDED_BACK.findall(log_text))
             stuck = [
                 {k: str(v) for k, v in row.items()}
                 for row in await Delivery.exclude(status="sent")
@@ -401,6 +408,9 @@ async def bench_workers(
         "duplicates": sum(n - 1 for n in copies.values() if n > 1),
         "rows": dict(sorted(statuses.items())),
         "rows_by_attempts_over_1": dict(sorted(retried.items())),
+        # sends a limit handed back to the outbox (the row waits, its scope paused), by reason:
+        # "self-throttled (all)" is a send that found no overall slot it could wait for
+        "handed_back": dict(handed_back.most_common()),
         "last_errors": dict(errors.most_common(3)),
         "first_arrival_after_s": (
             round(min(t for *_x, t in fake.arrivals) - started, 2) if fake.arrivals else None
