@@ -28,7 +28,7 @@ import ahocorasick_rs
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
 except ImportError:  # pragma: no cover - the source runs without Cython installed
-    cython = None
+    from core.scoring.text import cython  # its no-op stand-in for the decorators
 
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
@@ -635,7 +635,7 @@ class ScoringEngine:
         if _low is not None:
             _low += (low, words)
 
-        # Sentence indexes are taken (bisect) only where a signal needs one.
+        # Sentence indexes are taken (_sent) only where a signal needs one.
         t1: dict[str, int] = {}  # label -> first sentence
         t2: dict[str, int] = {}
         t3: dict[str, int] = {}
@@ -671,9 +671,9 @@ class ScoringEngine:
                         continue
                     found = neg_hits.get(a[1])
                     if found is None:
-                        neg_hits[a[1]] = {a[2]: bisect_right(bounds, s)}
+                        neg_hits[a[1]] = {a[2]: _sent(bounds, s)}
                     elif a[2] not in found:
-                        found[a[2]] = bisect_right(bounds, s)
+                        found[a[2]] = _sent(bounds, s)
                     continue
                 if k == _A_TIER:
                     hits = tiers[a[1]]
@@ -681,7 +681,7 @@ class ScoringEngine:
                     if label not in hits and (
                         a[1] != 1 or not _not_announcing(low, s, bounds, fam_pos.get(_NOT))
                     ):
-                        hits[label] = bisect_right(bounds, s)
+                        hits[label] = _sent(bounds, s)
                     continue
                 if k == _A_HINT:
                     time_hints.append((s, e, a[1]))
@@ -701,7 +701,7 @@ class ScoringEngine:
                         if tier == 1:
                             quiet = _not_announcing(low, s, bounds, fam_pos.get(_NOT))
                         if not quiet:
-                            hits[label] = bisect_right(bounds, s)
+                            hits[label] = _sent(bounds, s)
                 if fams:
                     for fam in fams:
                         if fam in _NEGATABLE:
@@ -720,9 +720,9 @@ class ScoringEngine:
                             continue
                         found = neg_hits.get(cat)
                         if found is None:
-                            neg_hits[cat] = {phrase: bisect_right(bounds, s)}
+                            neg_hits[cat] = {phrase: _sent(bounds, s)}
                         elif phrase not in found:
-                            found[phrase] = bisect_right(bounds, s)
+                            found[phrase] = _sent(bounds, s)
                 if back >= 0:
                     time_hints.append((s, e, back))
                 if before:  # "ABC token", "ABC's airdrop"
@@ -734,13 +734,13 @@ class ScoringEngine:
                         if (_TICKER.fullmatch(word) and word not in kw.ACRONYMS) or (
                             word == word.upper() and word in symbols
                         ):
-                            si = bisect_right(bounds, s)
+                            si = _sent(bounds, s)
                             if not _all_caps(cased, bounds, si, upper):
                                 tokens.setdefault(word.upper(), (si, ws))
                 if after and cased[e : e + 1].isupper():  # "ticker ABC", "token ABC"
                     word = _next_word(cased, e - 1)
                     if _TICKER.fullmatch(word) and word not in kw.ACRONYMS:
-                        si = bisect_right(bounds, s)
+                        si = _sent(bounds, s)
                         if not _all_caps(cased, bounds, si, upper):
                             tokens.setdefault(word.upper(), (si, e))
                 if k == _A_VOCAB:
@@ -749,7 +749,7 @@ class ScoringEngine:
             else:
                 a = codes[pi]
                 a = (a,) if a >= 0 else snap.shared[~a]  # one entry code, or several
-            si = bisect_right(bounds, s)
+            si = _sent(bounds, s)
             for code in a:  # see _code: kind, case rule, text slot (literals: a hot loop)
                 kind = code & 3
                 if kind == _COMP:
@@ -799,14 +799,14 @@ class ScoringEngine:
                 if sym != up and up not in symbols and not _MIXED_TICKER.fullmatch(sym):
                     pass  # "$btc" style lower case only counts for watched tickers
                 else:
-                    tokens.setdefault(up, (bisect_right(bounds, j), j))
+                    tokens.setdefault(up, (_sent(bounds, j), j))
             j = cased.find("$", j + 1)
         # "(ABC)" after a name: "Pudgy Penguins (PENGU)".
         j = marked.find("(")
         while j != -1:
             m = _PAREN.match(marked, j)
             if m and m.group(1) not in kw.ACRONYMS:
-                tokens.setdefault(m.group(1), (bisect_right(bounds, j), j))
+                tokens.setdefault(m.group(1), (_sent(bounds, j), j))
             j = marked.find("(", j + 1)
 
         if lang != EN:  # the launch words of the item's own language
@@ -816,7 +816,7 @@ class ScoringEngine:
             if snap.cjk_automaton is not None and lang in CJK_LANGUAGES:
                 for pi, s, _e in snap.cjk_automaton.find_matches_as_indexes(marked):
                     row, alias = snap.cjk_entries[pi]
-                    comp_hits.append((row, alias, bisect_right(bounds, s), s))
+                    comp_hits.append((row, alias, _sent(bounds, s), s))
 
         # Companies: by name/alias, or by one of their tickers seen in context.
         comp_best: dict[int, list[Any]] = {}  # company -> [score, alias, first pos, sentences]
@@ -869,7 +869,7 @@ class ScoringEngine:
         if time_hints:
             for m in find_raw(low, time_hints):
                 st = m.start()
-                urg.append((GROUP_RANK[m.lastgroup or "tm"], st, bisect_right(bounds, st), m))
+                urg.append((GROUP_RANK[m.lastgroup or "tm"], st, _sent(bounds, st), m))
 
         question = has_title and bool(_SPECULATIVE_TITLE.match(title_c.strip()))
         return _score(
@@ -941,6 +941,29 @@ _TICKER_AT = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}(?![A-Za-z0-9_])")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
 
 
+@cython.cfunc
+@cython.inline
+@cython.exceptval(-1, check=True)
+def _sent(bounds: list, s: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """The sentence holding offset ``s``: ``bisect_right(bounds, s)``, which the compiled
+    build runs as a C loop (bisect's call and its comparisons of int objects cost ~700
+    instructions, about twenty times an item); the source calls bisect itself."""
+    if not cython.compiled:
+        return bisect_right(bounds, s)
+    lo: cython.Py_ssize_t = 0
+    hi: cython.Py_ssize_t = len(bounds)
+    mid: cython.Py_ssize_t
+    b: cython.Py_ssize_t
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        b = bounds[mid]
+        if s < b:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def _not_announcing(low: str, s: int, bounds: list[int], nots: list[int] | None) -> bool:
     """Whether one of the four words before offset ``s``, in its sentence and within 40
     characters, is in ``kw.NOT_ANNOUNCING`` ("no launch date", "since the token launched",
@@ -954,9 +977,7 @@ def _not_announcing(low: str, s: int, bounds: list[int], nots: list[int] | None)
     for p in reversed(nots):
         if p < s:  # the nearest one before s decides: any other is further away
             return (
-                p >= s - 41
-                and len(low[p:s].split()) <= 4
-                and bisect_right(bounds, p) == bisect_right(bounds, s)
+                p >= s - 41 and len(low[p:s].split()) <= 4 and _sent(bounds, p) == _sent(bounds, s)
             )
     return False
 
@@ -975,7 +996,7 @@ def _ticker_then(
         j = text.find(needle)
         while j != -1:
             if j + len(needle) - 1 in positions:
-                return bisect_right(bounds, j)
+                return _sent(bounds, j)
             j = text.find(needle, j + 1)
     return None
 
@@ -1018,10 +1039,20 @@ def _join(labels: dict[str, int], most: int) -> str:
 
 
 def _drop_contained(hits: dict[str, int]) -> None:
-    """Report "token generation event" once, not also "token generation" inside it."""
-    inner = _CONTAINED.keys() & hits.keys()
-    if inner:
-        for k in [k for k in inner if not _CONTAINED[k].isdisjoint(hits)]:
+    """Report "token generation event" once, not also "token generation" inside it.
+
+    Walks the few labels found, not a set made of every label that can be inside another
+    (that intersection was most of this function's cost, run for most items)."""
+    inner: list[str] | None = None
+    for k in hits:
+        longer = _CONTAINED.get(k)
+        if longer is not None and not longer.isdisjoint(hits):
+            if inner is None:
+                inner = [k]
+            else:
+                inner.append(k)
+    if inner is not None:
+        for k in inner:
             del hits[k]
 
 
@@ -1046,8 +1077,8 @@ def _near(a: list[int], b: list[int], window: int, bounds: list[int]) -> int | N
         for pb in b:
             if abs(pa - pb) <= window:
                 if sa < 0:
-                    sa = bisect_right(bounds, pa)
-                if sa == bisect_right(bounds, pb):
+                    sa = _sent(bounds, pa)
+                if sa == _sent(bounds, pb):
                     return sa
     return None
 
@@ -1135,8 +1166,8 @@ def _score(
         if claim:
             opened = fam_pos.get("open")
             if opened:
-                both = {bisect_right(bounds, p) for p in claim}.intersection(
-                    [bisect_right(bounds, p) for p in opened]
+                both = {_sent(bounds, p) for p in claim}.intersection(
+                    [_sent(bounds, p) for p in opened]
                 )
                 if both:
                     t1.setdefault("claim ... live", min(both))
@@ -1150,7 +1181,7 @@ def _score(
         if tokens:
             airdrop = fam_pos.get("airdrop")
             if airdrop:
-                airdrop_sents = {bisect_right(bounds, p) for p in airdrop}
+                airdrop_sents = {_sent(bounds, p) for p in airdrop}
                 for sym, (si, _pos) in tokens.items():
                     if si in airdrop_sents:
                         t1.setdefault(sym + " airdrop", si)

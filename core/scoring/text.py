@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 
     # the decorators used here, as Cython's own source mode has them: no-ops
     cython = SimpleNamespace(
+        compiled=False,
         cfunc=_as_is,
         inline=_as_is,
         exceptval=lambda *_a, **_k: _as_is,
