@@ -17,7 +17,8 @@ import logging
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,24 @@ PURE_ENV = "TGE_MONITOR_PURE_PYTHON"
 
 # module name -> "compiled" | "source" (and why, for the source); the bench reports it.
 status: dict[str, str] = {}
+
+
+def _as_is(f: Any) -> Any:
+    return f
+
+
+# What ``import cython`` gives the scorer's sources where Cython is not installed: the names
+# of its pure-Python mode they use at run time, as Cython's own shadow module has them (no-op
+# decorators, plain values). Here, not in a scorer module: a compiled module has no
+# ``cython`` to lend a source one that runs beside it.
+CYTHON_STAND_IN = SimpleNamespace(
+    compiled=False,
+    cfunc=_as_is,
+    inline=_as_is,
+    exceptval=lambda *_a, **_k: _as_is,
+    declare=lambda _type, value: value,
+    ulonglong=int,
+)
 
 
 def _want_pure() -> bool:

@@ -28,7 +28,7 @@ import ahocorasick_rs
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
 except ImportError:  # pragma: no cover - the source runs without Cython installed
-    from core.scoring.text import cython  # its no-op stand-in for the decorators
+    from core.scoring._native import CYTHON_STAND_IN as cython
 
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover

@@ -20,30 +20,16 @@ from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, repeat
 from operator import add
-from types import SimpleNamespace
 from typing import Any
 
 import nh3
 
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
-
-    _COMPILED = cython.compiled
 except ImportError:  # pragma: no cover - the source runs without Cython installed
+    from core.scoring._native import CYTHON_STAND_IN as cython
 
-    def _as_is(f: Any) -> Any:
-        return f
-
-    # the decorators used here, as Cython's own source mode has them: no-ops
-    cython = SimpleNamespace(
-        compiled=False,
-        cfunc=_as_is,
-        inline=_as_is,
-        exceptval=lambda *_a, **_k: _as_is,
-        declare=lambda _type, value: value,
-        ulonglong=int,
-    )
-    _COMPILED = False
+_COMPILED = cython.compiled
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
