@@ -794,10 +794,15 @@ def test_phrase_table_refuses_a_key_that_is_not_padded_whole_words(key: bytes) -
     ],
 )
 def test_prepare_in_one_loop_matches_the_table_translates(marked: str) -> None:
-    """The compiled build prepares ASCII text in one loop over its bytes; it must give what
-    normalise and sentence_bounds give (the source's byte-method path)."""
-    from core.scoring.text import _prepare_ascii, normalise, prepare, sentence_bounds
+    """The compiled build prepares ASCII text, and finds and hashes its words, in one loop
+    over its bytes; it must give what normalise and sentence_bounds give (the source's
+    byte-method path) and the words Words finds in the lower-case form."""
+    from core.scoring.text import normalise, prepare, prepare_words, sentence_bounds
 
     expected = (*normalise(marked), sentence_bounds(marked))
-    assert _prepare_ascii(marked.encode("ascii")) == expected
     assert prepare(marked) == expected
+    *prepared, words = prepare_words(marked)
+    assert tuple(prepared) == expected
+    alone = Words(expected[1].encode())
+    assert words.spans[: 3 * words.count] == alone.spans[: 3 * alone.count]
+    assert (words.data, words.seed, words.spaces) == (alone.data, alone.seed, alone.spaces)

@@ -36,7 +36,7 @@ from core.scoring.discovery import label as discovery_label
 from core.scoring.history import day_of, today
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
-from core.scoring.text import PhraseTable, Words, clean, pattern_key, prepare, sentences_marked
+from core.scoring.text import PhraseTable, clean, pattern_key, prepare_words, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
 
 log = logging.getLogger(__name__)
@@ -630,8 +630,7 @@ class ScoringEngine:
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
         # Sentence boundaries for proximity (sentence 0 is the headline when there is one).
-        cased, low, bounds = prepare(marked)
-        words = Words(low.encode())
+        cased, low, bounds, words = prepare_words(marked)
         if _low is not None:
             _low += (low, words)
 

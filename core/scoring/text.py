@@ -31,6 +31,9 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 
 _COMPILED = cython.compiled
 
+if _COMPILED:  # C access to an array's items: a pointer, no typed memoryview to take
+    from cython.cimports.cpython import array as carray
+
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
 SENT = "\x0e"
@@ -164,7 +167,7 @@ def prepare(marked: str) -> tuple[str, str, list[int]]:
         return cased, low, sentence_bounds(marked)
     raw = marked.encode("ascii")
     if _COMPILED:
-        return _prepare_ascii(raw)
+        return _prepare_ascii(raw)[:3]
     # Offsets of ". " from the lengths of the pieces between them, without a Python loop:
     # bound k = len(piece 0) + sum(len(piece i) + 2 for 0 < i <= k).
     pieces = raw.translate(_END_TABLE).split(b". ")
@@ -175,10 +178,20 @@ def prepare(marked: str) -> tuple[str, str, list[int]]:
     return cased.decode("ascii"), cased.lower().decode("ascii"), bounds
 
 
-def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int]]:
-    """``prepare`` of ASCII text as one loop over its bytes: in the compiled build a C loop
-    (a fifth of the three table translates, the split and the lower-casing it replaces);
-    run as plain Python it is slow, so the source keeps to those byte methods instead."""
+def prepare_words(marked: str) -> tuple[str, str, list[int], Words]:
+    """``prepare``, and the ``Words`` of the lower-case form: what the scorer reads of an
+    item. The compiled build makes all four in one loop over an ASCII text's bytes."""
+    if _COMPILED and marked.isascii():
+        return _prepare_ascii(marked.encode("ascii"))
+    cased, low, bounds = prepare(marked)
+    return cased, low, bounds, Words(low.encode())
+
+
+def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int], Words]:
+    """``prepare_words`` of ASCII text as one loop over its bytes, for the compiled build: a
+    C loop (the table translates, the split and the lower-casing it replaces cost five
+    times as much, and a second loop for the words' hashes as much again); run as plain
+    Python it is slow, so the source keeps to those byte methods instead."""
     n: cython.Py_ssize_t = len(raw)
     src: cython.p_uchar = raw
     cased_b: bytearray = bytearray(n)
@@ -192,17 +205,47 @@ def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int]]:
     low_table: cython.p_uchar = low_t
     end_table: cython.p_uchar = end_t
     dot: cython.uchar = 46  # "."
-    space: cython.uchar = 32
+    sp: cython.uchar = _SPACE
     c: cython.uchar
+    lc: cython.uchar
     i: cython.Py_ssize_t
     bounds: list[int] = []
+    # the words as Words makes them: (start, end, FNV-1a hash) of every run of non-spaces
+    # of the lower-case form with a space on each side
+    spans: carray.array = _spans_for(n)
+    out: cython.p_ulonglong = spans.data.as_ulonglongs
+    seed: cython.ulonglong = _FNV_OFFSET
+    h: cython.ulonglong = seed
+    ws: cython.Py_ssize_t = -1  # where the word being read starts (-1: between words)
+    t: cython.Py_ssize_t = 0
+    spaces: cython.Py_ssize_t = 0
     for i in range(n):
         c = src[i]
+        lc = low_table[c]
         cased[i] = cased_table[c]
-        low[i] = low_table[c]
-        if end_table[c] == dot and i + 1 < n and src[i + 1] == space:
+        low[i] = lc
+        if lc == sp:
+            spaces += 1
+            if ws > 0:  # (a word at 0 has no space before it)
+                out[t] = ws
+                out[t + 1] = i
+                out[t + 2] = h
+                t += 3
+            ws = -1
+        else:
+            if ws < 0:
+                ws = i
+                h = seed
+            h = ((h ^ lc) * _PRIME_C) & _MASK_C
+        if end_table[c] == dot and i + 1 < n and src[i + 1] == sp:
             bounds.append(i)
-    return cased_b.decode("ascii"), low_b.decode("ascii"), bounds
+    words = _bare(Words)
+    words.data = bytes(low_b)
+    words.seed = _FNV_OFFSET
+    words.spans = spans
+    words.count = t // 3
+    words.spaces = spaces
+    return cased_b.decode("ascii"), low_b.decode("ascii"), bounds, words
 
 
 def pattern_key(phrase: str) -> str:
@@ -325,10 +368,26 @@ def _plain_word_spans(data: bytes, seed: int) -> tuple[array[int], int]:
     return spans, len(spans) // 3
 
 
+_SPANS = array("Q")
+
+
+def _spans_for(n: int) -> array[int]:
+    """Room for the (start, end, hash) words of a text of ``n`` bytes, in the compiled build
+    (left unset: only the words found are read). A word takes at least two bytes with its
+    space: a bound by arithmetic (counting the spaces first would cost more than the room
+    it saves)."""
+    return carray.clone(_SPANS, 3 * (n // 2 + 1), False)
+
+
+_bare = object.__new__  # an instance without its __init__ (its maker fills it in)
+
+
 class Words:
     """The words of a normalised text (as bytes) that have a space on each side, each with
     its hash: found in one pass, then read by every phrase table that searches the text.
-    ``spaces`` counts the text's spaces (the model's length feature), in the same pass."""
+    ``spans`` holds (start, end, hash) per word, ``count`` words (the compiled build's array
+    has room for more); ``spaces`` counts the text's spaces (the model's length feature), in
+    the same pass."""
 
     __slots__ = ("count", "data", "seed", "spaces", "spans")
 
@@ -339,10 +398,8 @@ class Words:
             self.spans, self.count = _plain_word_spans(data, seed)
             self.spaces = data.count(b" ")
             return
-        # (start, end, hash) per word; a word takes at least two bytes with its space (a
-        # bound by arithmetic: counting the spaces would cost more than the room it saves)
-        spans = array("Q", (0,)) * (3 * (len(data) // 2 + 1))
-        out: cython.ulonglong[:] = spans
+        spans: carray.array = _spans_for(len(data))
+        out: cython.p_ulonglong = spans.data.as_ulonglongs
         buf: cython.p_uchar = data
         h: cython.ulonglong
         c: cython.uchar
@@ -423,7 +480,7 @@ class PhraseTable:
             _move(slots, 2 * size, fitted, _slots_for(distinct))
             slots = fitted
             size = _slots_for(distinct)
-        # One array, read through one buffer per search: (hash, entry) pairs side by side
+        # One array, read through one pointer per search: (hash, entry) pairs side by side
         # (one cache line per word looked up), then the keys' offsets in the blob.
         slots[2 * size :] = offsets
         self._seed = seed
@@ -502,8 +559,12 @@ class PhraseTable:
             return self._search_plain(words, spans, limit)
         out: list[Any] = []
         ints: tuple[int, ...] | None = self._ints
-        table: cython.ulonglong[:] = self._table
-        found: cython.ulonglong[:] = words.spans
+        # C pointers to the arrays' items (a typed memoryview of each, taken at every
+        # search, cost ~1,000 instructions)
+        table_a: carray.array = self._table
+        found_a: carray.array = words.spans
+        table: cython.p_ulonglong = table_a.data.as_ulonglongs
+        found: cython.p_ulonglong = found_a.data.as_ulonglongs
         blob_b: bytes = self._blob
         data: bytes = words.data
         # C pointers into the bytes in the compiled build; the bytes themselves otherwise
