@@ -1,14 +1,18 @@
-"""final5: the frozen joiner's predictions, and precision/recall once two readers labelled.
+"""final5, final6: the frozen joiner's predictions, and precision/recall once two readers
+labelled (`--split`, default final5: a split of new items, `<split>_items.jsonl` and
+`<split>_drawn.jsonl` beside this file).
 
 Run from the repository root. Predict (the joiner as checked out; run once, at the frozen
 commit, and do not read the file before the labels are in):
 
-    python core/data/eval/events/score_final5.py predict --out PREDICTIONS.jsonl
+    python core/data/eval/events/score_final5.py predict [--split final6] --out PREDICTIONS.jsonl
 
-Score (once; readers' files are JSON Lines of `pair`, `same_event`, `unsure`, `note`):
+Score (once; readers' files are JSON Lines of `pair`, `same_event`, `unsure`, `note`, or as
+final6's readers wrote them, `id`, `same_event`, `borderline`):
 
-    python core/data/eval/events/score_final5.py score --reader A.jsonl --reader B.jsonl \
-        [--third C.jsonl] --predictions PREDICTIONS.jsonl [--labels-out LABELS.jsonl]
+    python core/data/eval/events/score_final5.py score [--split final6] --reader A.jsonl \
+        --reader B.jsonl [--third C.jsonl] --predictions PREDICTIONS.jsonl \
+        [--labels-out LABELS.jsonl]
 
 Scoring prints the readers' agreement (Cohen's kappa), the pairs they dispute (settled by the
 third reader's file when given, else left out of the figures and listed), and precision and
@@ -33,13 +37,14 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def _pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """The drawn final5 pairs with both items in full."""
-    items = {r["id"]: r for r in _rows(HERE / "final5_items.jsonl")}
-    return [(d["pair"], items[d["a"]], items[d["b"]]) for d in _rows(HERE / "final5_drawn.jsonl")]
+def _pairs(split: str = "final5") -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The drawn pairs of a split of new items, with both items in full."""
+    items = {r["id"]: r for r in _rows(HERE / f"{split}_items.jsonl")}
+    drawn = _rows(HERE / f"{split}_drawn.jsonl")
+    return [(d["pair"], items[d["a"]], items[d["b"]]) for d in drawn]
 
 
-def predict(out: Path) -> None:
+def predict(out: Path, split: str = "final5") -> None:
     sys.path.insert(0, str(ROOT))
     from core.bundled import COMPANIES_FILE
     from core.events.evaluate import PairJudge
@@ -54,18 +59,20 @@ def predict(out: Path) -> None:
     ).stdout.strip()
     judge = PairJudge(COMPANIES_FILE)
     with out.open("w", encoding="utf-8") as fh:
-        for pair, a, b in _pairs():
+        for pair, a, b in _pairs(split):
             same, _first, _second = judge.same(a, b)
             row = {"pair": pair, "same_event": bool(same), "commit": commit}
             if dirty:
                 row["dirty"] = True
             fh.write(json.dumps(row) + "\n")
-    print(f"predictions for {len(_pairs())} pairs written to {out} (joiner at {commit[:7]})")
+    print(f"predictions for {len(_pairs(split))} pairs written to {out} (joiner at {commit[:7]})")
 
 
 def _labels(path: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in _rows(path):
+        if "pair" not in row and "id" in row:  # final6's readers: id, same_event, borderline
+            row = {"pair": row["id"], "unsure": row.get("borderline"), **row}
         if row["pair"] in out:
             raise SystemExit(f"{path}: {row['pair']} is labelled twice")
         if not isinstance(row.get("same_event"), bool):
@@ -84,9 +91,13 @@ def kappa(a: list[bool], b: list[bool]) -> float:
 
 
 def score(
-    readers: list[Path], third: Path | None, predictions: Path, labels_out: Path | None
+    readers: list[Path],
+    third: Path | None,
+    predictions: Path,
+    labels_out: Path | None,
+    split: str = "final5",
 ) -> dict[str, Any]:
-    wanted = [p for p, _a, _b in _pairs()]
+    wanted = [p for p, _a, _b in _pairs(split)]
     ra, rb = (_labels(p) for p in readers)
     for path, got in zip(readers, (ra, rb), strict=True):
         if set(got) != set(wanted):
@@ -140,20 +151,23 @@ def score(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("predict", help="the joiner's verdict on every final5 pair")
+    p = sub.add_parser("predict", help="the joiner's verdict on every pair of the split")
+    p.add_argument("--split", default="final5")
     p.add_argument("--out", type=Path, required=True)
     s = sub.add_parser("score", help="kappa of the readers, then precision and recall")
     s.add_argument("--reader", type=Path, action="append", required=True)
     s.add_argument("--third", type=Path, help="a third reader's labels of the disputed pairs")
     s.add_argument("--predictions", type=Path, required=True)
     s.add_argument("--labels-out", type=Path)
+    s.add_argument("--split", default="final5")
     args = ap.parse_args()
     if args.cmd == "predict":
-        predict(args.out)
+        predict(args.out, args.split)
         return
     if len(args.reader) != 2:
         raise SystemExit("--reader twice: the two independent readers' files")
-    print(json.dumps(score(args.reader, args.third, args.predictions, args.labels_out), indent=1))
+    result = score(args.reader, args.third, args.predictions, args.labels_out, args.split)
+    print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
