@@ -24,6 +24,7 @@ from core.events.join import (
     names_agree,
     own_tickers,
     round_of,
+    side_news,
 )
 from core.models import Alert, Company, Feed, FeedKind, Item
 from tests.test_delivery_kit import analysis
@@ -462,3 +463,29 @@ def test_one_ticker_given_to_two_owners_is_two_projects(judge) -> None:
     # one owner written two ways still agrees ("Etherfi (ETHFI)", "ether.fi (ETHFI)")
     a, b = "Bitget Will List Etherfi (ETHFI)", "OKX to list ether.fi (ETHFI) for spot trading"
     assert not _owners_apart(own_tickers([a]), own_tickers([b]), a, b)
+
+
+def test_a_partnership_product_game_or_results_retells_no_launch(judge) -> None:
+    """Shaped on final5 (after its one measurement): news of what a project does beside its
+    token's launch, with no word of a launch in its headline, joins no launch event and founds
+    none a launch joins, whatever ticker or name it shares; readers labelled each different."""
+    # World of Dypians' $WOD airdrop campaign, then an NFT marketplace going live (47 days)
+    # and the project joining BNB Chain's challenge (79 days)
+    assert side_news(new("n5-00603")["title"]) and side_news(new("n5-00659")["title"])
+    assert not judge.same(new("n5-00477"), new("n5-00603"))[0]
+    assert not judge.same(new("n5-00477"), new("n5-00659"))[0]
+    # DJI listed on Moonshot, then a staking and leverage-trading integration (14 days)
+    assert not judge.same(new("n5-00839"), new("n5-00869"))[0]
+    # tZERO's plan for a public listing, then its proxy-voting partnership (8 days)
+    assert not judge.same(new("n5-01235"), new("n5-01252"))[0]
+    # a game's press release first, Bitget's LOE listing 42 days later (either way round)
+    assert not judge.same(new("n5-00240"), new("n5-00355"))[0]
+    # a company's monthly results, and a token with its ticker listed a week later
+    assert not judge.same(new("n5-00289"), new("n5-00316"))[0]
+    # an exchange's launch programme that speaks of staking is a launch (Bitget's PoolX and
+    # its listing of NUTS, the same day), and so is a listing's celebratory campaign
+    assert not side_news(new("n5-00521")["title"])
+    assert judge.same(new("n5-00521"), new("n5-00528"))[0]
+    assert judge.same(new("n5-00799"), new("n5-00802"))[0]
+    # a game as a ticker is no game ("GAME by Virtuals (GAME)")
+    assert not side_news("GAME Trading Competition: Trade GameBuild (GAME) and Share Rewards")

@@ -119,6 +119,18 @@ _OWN_TICKER = re.compile(r"([\w.\-]+)(?:\s+by\s+[\w.\-]+)?\s*\(\s*\$?([A-Z][A-Z0
 # ... or as its owner's: "Penguiana's $PENGU Token Presale"
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
 _PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
+# Something a project does beside its token's launch: a partnership or integration, a
+# product or marketplace, a staking product, a challenge, a game, a company's results
+# ("tZERO and Voatz Partner to Bring Blockchain Transparency ...", "OpenFlux is Live: The
+# Dypius-Incubated NFT Marketplace ...", "World of Dypians Joins BNB Chain's ... Challenge").
+# With no word of a launch in its headline such an item retells none (`side_news`).
+_SIDE = re.compile(
+    r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
+    r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading)\b",
+    re.IGNORECASE,
+)
+# a game, written as a word ("Strategy Game Elements"), not a ticker ("GAME by Virtuals")
+_GAME = re.compile(r"\b[Gg](?:ames?|aming)\b")
 # A vote of the token's holders: governance of a token that exists
 _GOVERNANCE = re.compile(
     r"\b(?:dao|governance)\b[^.]{0,40}\b(?:vot\w*|favou?r\w*|approv\w*|reject\w*|"
@@ -129,7 +141,7 @@ _GOVERNANCE = re.compile(
 _LAUNCH_TALK = re.compile(
     r"\b(?:airdrop\w*|launch\w*|tge|token generation|claim\w*|list(?:s|ed|ing)?|"
     r"trading (?:is )?(?:now )?live|tokenomics|token economics|token sale|pre-?sale|"
-    r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market)\b",
+    r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market|poolx|megadrop)\b",
     re.IGNORECASE,
 )
 
@@ -438,6 +450,15 @@ def market_news(headline: str) -> bool:
     )
 
 
+def side_news(headline: str) -> bool:
+    """A partnership, product, staking offer, challenge, game or company results, with no
+    word of a launch: news of what a project does, not a retelling of its token's launch."""
+    return bool(
+        (_SIDE.search(headline) or _GAME.search(headline) or _RESULTS.search(headline))
+        and not _LAUNCH_TALK.search(headline)
+    )
+
+
 def in_window(
     keys: EventKeys, published: datetime, strong: bool = False, market: bool = False
 ) -> bool:
@@ -463,10 +484,12 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     not tell of a token trading; the short one for market news)."""
     if ident.empty or another_round(keys, text):
         return NONE
+    headline = text.split("\n", 1)[0]
+    if side_news(headline) or (bool(keys.headlines) and all(map(side_news, keys.headlines))):
+        return NONE  # a partnership, product or game, not the launch (either way round)
     level = agreement(keys, ident, text)
     if level == NONE:
         return NONE
-    headline = text.split("\n", 1)[0]
     long_ok = level == STRONG and not (_MARKET.search(headline) or _CONTEST.search(headline))
     return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
 
