@@ -190,15 +190,16 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's: its own items, read afresh
-    from public repositories); the final label is the readers' own when they agree, else the
-    third reader's; no pair is in two splits."""
+    """Every pair's items are corpus rows as published (final5's and final6's: their own
+    items, read afresh from public repositories); the final label is the readers' own when
+    they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     seen: set[frozenset[str]] = set()
     for row in rows:
         for side in ("a", "b"):
             item = row[side]
-            corpus = new(item["id"]) if row["split"] == "final5" else real(item["id"])
+            own = row["split"] in ("final5", "final6")
+            corpus = new(item["id"]) if own else real(item["id"])
             assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
         labels = row["labels"]
         if "A" in labels:
@@ -210,7 +211,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", "final2", "final3", "final4", "final5")
+    splits = ("dev", "test", "final2", "final3", "final4", "final5", "final6")
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -219,6 +220,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final3": 132,
         "final4": 114,
         "final5": 147,
+        "final6": 180,
     }
 
 
@@ -396,13 +398,14 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 draw, read from its public repository at a fixed commit
-    (provenance in core/data/eval/events/final5_items.jsonl)."""
+    """One real item of the final5 or final6 draw, read from its public repository at a fixed
+    commit (provenance in core/data/eval/events/final5_items.jsonl, final6_items.jsonl)."""
     if not _FINAL5:
-        path = PAIRS_FILE.parent / "final5_items.jsonl"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            _FINAL5[row["id"]] = row
+        for name in ("final5_items.jsonl", "final6_items.jsonl"):
+            path = PAIRS_FILE.parent / name
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                _FINAL5[row["id"]] = row
     return _FINAL5[item_id]
 
 
