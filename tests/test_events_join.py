@@ -492,3 +492,13 @@ def test_a_partnership_product_game_or_results_retells_no_launch(judge) -> None:
     assert judge.same(new("n5-00799"), new("n5-00802"))[0]
     # a game as a ticker is no game ("GAME by Virtuals (GAME)")
     assert not side_news("GAME Trading Competition: Trade GameBuild (GAME) and Share Rewards")
+
+
+def test_an_earn_product_of_a_token_is_no_retelling_of_its_launch(judge) -> None:
+    """SHAPED ON FINAL6 (after its one measurement): "BABY Locked Products: Enjoy Up to 29.9%
+    APR in Rewards!" 231 days after Bitget's BABY pre-market notice is an earn product of a
+    token that trades, not its launch (readers: different)."""
+    assert side_news(new("n6-01782")["title"])
+    assert not judge.same(new("n6-01565"), new("n6-01782"))[0]
+    # a HODLer airdrop that says "Simple Earn" is launch talk
+    assert not side_news("Introducing Babylon (BABY) on Binance HODLer Airdrops! Earn BABY")

@@ -120,13 +120,14 @@ _OWN_TICKER = re.compile(r"([\w.\-]+)(?:\s+by\s+[\w.\-]+)?\s*\(\s*\$?([A-Z][A-Z0
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
 _PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
 # Something a project does beside its token's launch: a partnership or integration, a
-# product or marketplace, a staking product, a challenge, a game, a company's results
+# product or marketplace, a staking or earn product, a challenge, a game, a company's results
 # ("tZERO and Voatz Partner to Bring Blockchain Transparency ...", "OpenFlux is Live: The
 # Dypius-Incubated NFT Marketplace ...", "World of Dypians Joins BNB Chain's ... Challenge").
 # With no word of a launch in its headline such an item retells none (`side_news`).
 _SIDE = re.compile(
     r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
-    r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading)\b",
+    r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading|"
+    r"(?:locked|flexible) products?|savings|apr|apy)\b",
     re.IGNORECASE,
 )
 # a game, written as a word ("Strategy Game Elements"), not a ticker ("GAME by Virtuals")
