@@ -1,5 +1,7 @@
 """A batch of UNLABELLED real news for new labels (issue 11): draw it, make reader packets,
-compare the readers, and add the labelled batch to ``core/data/labelled/corpus.jsonl``.
+compare the readers, and write the labelled batch beside the corpus
+(``core/data/labelled/batch-DATE.jsonl``; it joins ``corpus.jsonl``, what ``train`` reads, only
+when it improves the model: see that folder's README).
 
 Why: the learning curve (``learning_curve.py``) shows the model still gaining with more
 labelled real data, where three sessions of feature work did not move it; so more real items
@@ -21,7 +23,7 @@ text, source and date.
 
     python scripts/labelling_batch.py draw       # pool, batch, packets A and B
     python scripts/labelling_batch.py compare    # kappa of A and B, packet C (disagreements)
-    python scripts/labelling_batch.py add        # the labelled batch into the corpus
+    python scripts/labelling_batch.py add        # the labelled batch, beside the corpus
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def publisher(meta: dict[str, Any], repo: str) -> str:
 def build_pool(mirrors: Path) -> list[dict[str, Any]]:
     """The dated, deduplicated unlabelled items in the corpus's shape (no labels)."""
     taken = set()
-    for f in S.LABELLED:
+    for f in S.LABELLED + S.BATCHES:
         for line in f.read_text(encoding="utf-8").splitlines():
             taken.add(S._norm(json.loads(line).get("title")))
     out = []
@@ -267,6 +269,12 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/work/scratch/quality"))
     ap.add_argument("--readers", type=Path, default=Path("/work/scratch/readers11"))
     ap.add_argument("--size", type=int, default=1200)
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=CORPUS.parent / "batch-2026-12-06.jsonl",
+        help="the labelled batch's file (add), beside the corpus",
+    )
     args = ap.parse_args()
     batch_file = args.work / "batch.jsonl"
     if args.stage == "draw":
@@ -307,7 +315,7 @@ def main() -> None:
         )
         return
     C = read_labels(args.readers / "C/labels.jsonl", [it["id"] for it in differ])
-    add(batch, A, B, C)
+    add(batch, A, B, C, args.out)
 
 
 def add(
@@ -315,15 +323,17 @@ def add(
     A: dict[str, dict[str, Any]],
     B: dict[str, dict[str, Any]],
     C: dict[str, dict[str, Any]],
+    out_file: Path,
 ) -> None:
-    """Append the labelled batch to the corpus in its format (final verdict: A and B when they
-    agree, else C's, marked borderline). Items labelled with a project of the final test
-    split are left out, so its groups stay as they were."""
+    """Write the labelled batch in the corpus's format to ``out_file`` (final verdict: A and B
+    when they agree, else C's, marked borderline). Items labelled with a project of the final
+    test split are left out, so its groups stay as they were if the batch ever joins the
+    corpus."""
     held = T.read_ids(T.FINAL_TEST_IDS)
     corpus = [json.loads(x) for x in CORPUS.read_text(encoding="utf-8").splitlines()]
     held_keys = {k for o in corpus if o["id"] in held for k in T.project_keys(o)}
-    if any(o["id"].startswith("c-5") or o["id"].startswith("c-6") for o in corpus):
-        raise SystemExit("the corpus already has the batch's ids")
+    if out_file.exists():
+        raise SystemExit(f"{out_file} exists: the batch was added already")
     out, dropped = [], 0
     for it in batch:
         i = it["id"]
@@ -355,7 +365,7 @@ def add(
         out.append(row)
     near = final_test_neighbours(corpus, out)
     out = [r for r in out if r["id"] not in near]
-    with CORPUS.open("a", encoding="utf-8") as f:
+    with out_file.open("w", encoding="utf-8") as f:
         for row in out:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(

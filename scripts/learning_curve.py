@@ -19,18 +19,18 @@ CV does): average precision, F1 at the threshold each fold chose on its own trai
 (nested) and at the fixed 0.39, high-band (>= 0.7) precision; mean +- spread (population sd).
 
     nice -n 10 python scripts/learning_curve.py [--sizes 0.25 0.5 0.75 1.0] [--repeats 5]
-    nice -n 10 python scripts/learning_curve.py --added IDS   # new items, training only
+    nice -n 10 python scripts/learning_curve.py --added FILE  # new items, training only
 
-``--added`` (a file of corpus ids, one a line: a batch labelled later, e.g.
-``labelling_batch.py``'s): the same folds and test parts as above, the yardstick's rows
-exactly as ``train`` builds them WITHOUT the batch (features, groups, hidden projects), and
-the batch's items added to every training part, except those about a project of the fold's
-test part (grouped with the yardstick's rows by name and ticker, as ``train`` groups) and
-those about a final-test project. The batch's rows are made the way ``load_rows`` makes rows:
-the yardstick's companies table plus the batch's labelled projects (a seeded quarter of the
-batch's new projects left unlisted), the token history of all real headlines. Scored on the
-yardstick's items only, so the figures compare with it; the paired base (the same run
-without the batch) is printed beside.
+``--added`` (a file of labelled items in the corpus's format: a batch labelled later, e.g.
+``core/data/labelled/batch-2026-12-06.jsonl`` from ``labelling_batch.py``): the same folds and
+test parts as above, the yardstick's rows exactly as ``train`` builds them WITHOUT the batch
+(features, groups, hidden projects), and the batch's items added to every training part, except
+those about a project of the fold's test part (grouped with the yardstick's rows by name and
+ticker, as ``train`` groups) and those about a final-test project. The batch's rows are made the
+way ``load_rows`` makes rows: the yardstick's companies table plus the batch's labelled projects
+(a seeded quarter of the batch's new projects left unlisted), the token history of all real
+headlines. Scored on the yardstick's items only, so the figures compare with it; the paired base
+(the same run without the batch) is printed beside.
 
 Result (2026-12-06, base 2540f72; 2,606 real items scored, 470 TGE; load ~5 on 2 cores,
 2.9 min). Mean +- sd over the 5 repeats; F1 at the nested threshold / at a fixed 0.39:
@@ -45,7 +45,7 @@ Result (2026-12-06, base 2540f72; 2,606 real items scored, 470 TGE; load ~5 on 2
 F1 gains less each doubling; high-band precision does not move. So more labelled real data
 is a lever (log-linear: ~20x the data for AP 0.93), which feature work was not.
 
-``--added`` with the corpus's 2026-12-06 batch (1,172 items, 55 TGE; ~1,089 added to each
+``--added core/data/labelled/batch-2026-12-06.jsonl`` (1,172 items, 55 TGE; ~1,089 added to each
 training part), same 2,606 test items, base = the same run without it: AP 0.761 +- 0.004 ->
 0.745 +- 0.004 (paired by repeat -0.016 +- 0.006, lower in all 5), F1 nested 0.715 -> 0.702,
 high band 0.832 -> 0.813. The batch (95 % negatives, half general business news) is not like
@@ -59,7 +59,6 @@ import json
 import math
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -191,7 +190,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[0.25, 0.5, 0.75, 1.0])
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--added", type=Path, help="ids of corpus items to add to training only")
+    ap.add_argument("--added", type=Path, help="labelled items (JSONL) added to training only")
     ap.add_argument("--corpus", type=Path, default=DATA[0], help="the labelled corpus")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
@@ -199,15 +198,6 @@ def main() -> None:
     t0 = time.time()
     held = T.read_ids(T.FINAL_TEST_IDS)
     data = [args.corpus]
-    if args.added:
-        ids = T.read_ids(args.added)
-        items = load_items(args.corpus)
-        tmp = Path(tempfile.mkdtemp()) / DATA[0].name
-        with tmp.open("w", encoding="utf-8") as f:
-            for it in items:
-                if it["id"] not in ids:
-                    f.write(json.dumps(it, ensure_ascii=False) + "\n")
-        data = [tmp]
     rows, _table = T.load_rows(data, TRAIN_ONLY, config=config, held=held)
     M = T._Matrix(rows)
     groups = np.array([r.group for r in rows])
@@ -226,7 +216,7 @@ def main() -> None:
     ]
     out: dict[str, Any] = {}
     if args.added:
-        added = [it for it in items if it["id"] in ids]
+        added = load_items(args.added)
         new, joint = batch_rows(rows, data, added, config, held)
         n = len(rows)
         scored = np.concatenate([ev, np.zeros(len(new), dtype=bool)])

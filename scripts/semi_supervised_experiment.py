@@ -107,6 +107,9 @@ LABELLED = [
     ROOT / "core/data/eval/dev.jsonl",
     *(ROOT / f"tests/data/heldout/set{i}/items.jsonl" for i in (1, 2, 3, 4)),
 ]
+# Labelled batches kept beside the corpus (not trained on: core/data/labelled/README.md); their
+# texts are labelled too, so they never come back as unlabelled items.
+BATCHES = sorted((ROOT / "core/data/labelled").glob("batch-*.jsonl"))
 csv.field_size_limit(10**9)
 
 
@@ -226,7 +229,7 @@ def clean_set(mirrors: Path, raw: bool = False) -> list[Any]:
     project (its names and tickers, Binance the venue aside)."""
     titles, texts, names, tickers = set(), set(), set(), set()
     held = T.read_ids(T.FINAL_TEST_IDS)
-    for f in LABELLED:
+    for f in LABELLED + BATCHES:
         for line in f.read_text(encoding="utf-8").splitlines():
             o = json.loads(line)
             if _norm(o.get("title")):

@@ -56,3 +56,19 @@ def test_exchange_documentation_examples_are_labelled_rows() -> None:
     rows = {r["title"]: r for r in _rows(LABELLED_CORPUS_FILE)}
     assert all(t in rows for t in titles)
     assert rows["NAYM (NAYM) Gets Listed on KuCoin! World Premiere!"]["is_tge"] is True
+
+
+def test_labelled_batch_beside_the_corpus_is_real_labelled_text_not_in_the_corpus() -> None:
+    """The 2026-12-06 batch is kept out of `corpus.jsonl` (it did not improve the model), so
+    `train` on the corpus rebuilds the shipped model; it keeps the corpus's promises itself."""
+    batch = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06.jsonl")
+    corpus = _rows(LABELLED_CORPUS_FILE)
+    assert len({r["id"] for r in batch}) == len(batch) == 1172
+    assert not {r["id"] for r in batch} & {r["id"] for r in corpus}
+    assert not {r["title"] for r in batch if r["title"]} & {r["title"] for r in corpus}
+    for r in batch:
+        assert re.fullmatch(r"c-[56]\d{3}", r["id"]) and r["date"], r["id"]
+        assert r["provenance"]["repo"] and re.fullmatch(r"[0-9a-f]{40}", r["provenance"]["commit"])
+        verdicts = r["labels"]
+        final = verdicts["C"] if verdicts["A"] != verdicts["B"] else verdicts["A"]
+        assert r["is_tge"] == final, r["id"]
