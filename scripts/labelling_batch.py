@@ -24,16 +24,34 @@ text, source and date.
     python scripts/labelling_batch.py draw       # pool, batch, packets A and B
     python scripts/labelling_batch.py compare    # kappa of A and B, packet C (disagreements)
     python scripts/labelling_batch.py add        # the labelled batch, beside the corpus
+
+Round 2 (``--round 2``, seed 12, ids ``c-7001`` ...): the first batch was unlike the corpus (95 %
+negatives, half general business news) and lowered AP, so the second one is drawn from NEW
+sources only (``ROUND2_SOURCES``: repositories not read before, and of the press-release archive
+only the releases no labelled set or event split took) and only among crypto items, the way the
+corpus looks: up to half among items with a launch, listing, airdrop or sale word
+(``LAUNCH``), then items the shipped model rates 0.5 or more, then where it is unsure, the
+rest at random (crypto hard negatives); at most
+8 items a project; none already labelled (corpus, every batch, dev, written sets) or in an event
+split, none naming a final-test project. Packets go to ``--work``/packets/{A,B,C} and the
+readers write ``--work``/labels_{A,B,C}.jsonl.
+
+    python scripts/labelling_batch.py draw --round 2      # pool2.jsonl, batch2.jsonl, packets
+    python scripts/labelling_batch.py compare --round 2
+    python scripts/labelling_batch.py add --round 2       # batch-2026-12-06-2.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import html
 import json
 import re
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,6 +106,60 @@ PUBLISHERS = {  # the mirrored feed's category names as the publishers write the
 }
 
 
+ROUND2_SEED = 12
+ROUND2_FIRST_ID = 7001  # the second batch's ids: c-7001 ...
+ROUND2_OUT = CORPUS.parent / "batch-2026-12-06-2.jsonl"
+# (repo, commit, paths, kind, what it is): every text read for round 2, at the version read.
+ROUND2_SOURCES = [
+    (
+        "Newsworthyai/press-release-archive",
+        "9b2f3f325098dd60c940f8bffb80e66bb83b152a",
+        "",
+        "press",
+        "press-release wires 2023-26 (NewsRamp/Newsworthy: BlockchainWire, News Direct, IBN,"
+        " NewMediaWire...): the crypto releases (a crypto word in the headline or lead) that"
+        " neither the corpus, the first batch nor an event split took",
+    ),
+    (
+        "Ruin2itive/ruin2itive-site",
+        "bef2703a89bb1dc44c72572862cae5ca595a6571",
+        "data/crypto.json",
+        "feed_history",
+        "Decrypt's RSS feed (headline, link, publication time) as a site's scheduled job saved"
+        " it, 3,401 versions 2026-02..08; headlines only (each item at the version it first"
+        " appears in)",
+    ),
+    (
+        "Ibook000/crypto-news-analyzer",
+        "01a8288fa75b7f020f1b43b59f4bbcc7e1dabc65",
+        "data/coindesk.json data/cointelegraph.json data/cryptoslate.json",
+        "rss_json",
+        "CoinDesk, Cointelegraph and CryptoSlate RSS items saved 2025-11",
+    ),
+    (
+        "jiajia09199-source/llm4crypto",
+        "9292e71f0fe486ad51f455d1b612e185247fd53b",
+        "data/coindesk.json data/cointelegraph.json",
+        "collector_json",
+        "CoinDesk and Cointelegraph RSS items saved 2026-05",
+    ),
+]
+# A launch, listing, airdrop or sale word: where TGEs and their hard negatives are.
+LAUNCH = re.compile(
+    r"\b(tge|token generation|airdrops?|launchpool|launchpad|megadrop|pre-?market|will list"
+    r"|lists|listing|listed|token sale|pre-?sale|public sale|ico|ido|ieo|claim\w*|snapshot"
+    r"|token launch|fair launch|initial listing|launch(es|ed|ing)? (its |a |the )?(native |"
+    r"governance |utility )?(token|coin)|debuts?)\b",
+    re.I,
+)
+CRYPTO_IN_PRESS = re.compile(  # draw_final5's test of a crypto release
+    r"\b(crypto\w*|blockchain|token\w*|airdrop\w*|web3|defi|nft\w*|bitcoin|ethereum|solana|"
+    r"memecoin|presale|tge|dex|layer ?2|staking)\b",
+    re.I,
+)
+EVENT_SPLITS = ROOT / "core/data/eval/events"
+
+
 def day(raw: Any) -> str | None:
     """The source's own date as YYYY-MM-DD (day-month-year in the Kaggle copy), or None."""
     if raw is None or raw == "":
@@ -133,6 +205,144 @@ def build_pool(mirrors: Path) -> list[dict[str, Any]]:
                 "title": title,
                 "text": text,
                 "source": publisher(meta, src["repo"]),
+                "date": when,
+                "url": meta.get("url") or None,
+                "provenance": src,
+            }
+        )
+    return out
+
+
+def _git(mirror: Path, *args: str, data: bytes | None = None) -> bytes:
+    return subprocess.run(
+        ["git", "-C", str(mirror), *args], input=data, capture_output=True, check=True
+    ).stdout
+
+
+def _blobs(mirror: Path, specs: list[str]) -> Iterator[str]:
+    """The texts of ``commit:path`` specs through one ``git cat-file --batch`` (missing: "")."""
+    out, pos = (
+        _git(mirror, "cat-file", "--batch", data="".join(f"{x}\n" for x in specs).encode()),
+        0,
+    )
+    for _spec in specs:
+        nl = out.index(b"\n", pos)
+        head = out[pos:nl].split()
+        if head[-1] == b"missing":
+            pos = nl + 1
+            yield ""
+            continue
+        size = int(head[2])
+        yield out[nl + 1 : nl + 1 + size].decode("utf-8", "replace")
+        pos = nl + 2 + size
+
+
+def round2_items(mirrors: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(headline, lead, where from + ``meta``) of every item of ``ROUND2_SOURCES``, in the
+    shape of ``semi_supervised_experiment.unlabelled``."""
+    for repo, commit, where, kind, _what in ROUND2_SOURCES:
+        m = mirrors / repo.replace("/", "+") / "repo"
+        base = {"repo": repo, "commit": commit}
+        if kind == "press":
+            files = [
+                f
+                for f in _git(m, "ls-tree", "-r", "--name-only", commit).decode().split("\n")
+                if f.endswith(".md") and re.match(r"[^/]+/\d{4}/\d{4}/", f)
+            ]
+            for path, body in zip(files, _blobs(m, [f"{commit}:{f}" for f in files]), strict=True):
+                lines = [x.strip() for x in body.splitlines() if x.strip()]
+                title = lines[0].lstrip("# ").strip() if lines else ""
+                rest = " ".join(x for x in lines[1:8] if not x.startswith("!["))
+                if not CRYPTO_IN_PRESS.search(f"{title} {rest[:400]}"):
+                    continue
+                wire, year, mmdd = path.split("/")[:3]
+                meta = {
+                    "date": f"{year}-{mmdd[:2]}-{mmdd[2:]}",
+                    "publisher": f"{wire} (press release)",
+                }
+                rest = re.sub(r"^-+\s*News Direct\s*-+\s*", "", rest)  # the wire's byline
+                lead = S._lead(re.sub(r"[#*>|]|\[|\]\([^)]*\)", " ", rest))
+                yield title, lead, base | {"path": path, "meta": meta}
+        elif kind == "feed_history":  # every saved version, oldest first; an item where first seen
+            versions = _git(m, "log", "--reverse", "--format=%H", commit, "--", where).split()
+            seen: set[str] = set()
+            specs = [f"{v.decode()}:{where}" for v in versions]
+            for spec, body in zip(specs, _blobs(m, specs), strict=True):
+                try:
+                    rows = json.loads(body).get("items") or []
+                except (ValueError, AttributeError):
+                    continue
+                for n, r in enumerate(rows):
+                    if not r.get("url") or r["url"] in seen:
+                        continue
+                    seen.add(r["url"])
+                    meta = {"date": r.get("date"), "publisher": "Decrypt", "url": r["url"]}
+                    src = {"repo": repo, "commit": spec.split(":")[0], "path": where, "row": n}
+                    yield html.unescape(r.get("title") or ""), "", src | {"meta": meta}
+        else:  # rss_json / collector_json: a JSON list of saved RSS items a file
+            for path in where.split():
+                for n, r in enumerate(json.loads(_git(m, "show", f"{commit}:{path}"))):
+                    if kind == "rss_json":
+                        title, lead = r.get("title") or "", r.get("description") or ""
+                        meta = {"date": r.get("published_at"), "url": r.get("link")}
+                    else:
+                        title, _, lead = (r.get("content") or "").partition("\n")
+                        meta = {"date": r.get("timestamp"), "url": r.get("url")}
+                    who = r.get("source") or repo
+                    meta["publisher"] = {
+                        "coindesk": "CoinDesk",
+                        "cointelegraph": "Cointelegraph",
+                    }.get(who, who)
+                    yield (
+                        html.unescape(title),
+                        S._lead(lead),
+                        base | {"path": path, "row": n, "meta": meta},
+                    )
+
+
+def event_split_titles() -> set[str]:
+    """Normalised headlines of every item in the event splits (``core/data/eval/events``):
+    the event joiner is judged on them, so no batch takes them."""
+    out: set[str] = set()
+
+    def walk(o: Any) -> None:
+        if isinstance(o, dict):
+            if isinstance(o.get("title"), str) and S._norm(o["title"]):
+                out.add(S._norm(o["title"]))
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    for f in sorted(EVENT_SPLITS.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                walk(json.loads(line))
+    return out
+
+
+def build_pool2(mirrors: Path) -> list[dict[str, Any]]:
+    """Round 2's dated, deduplicated, crypto, unlabelled items in the corpus's shape."""
+    events = event_split_titles()
+    items = (x for x in round2_items(mirrors) if S._norm(x[0]) not in events)
+    taken = set()
+    for f in S.LABELLED + S.BATCHES:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            taken.add(S._norm(json.loads(line).get("title")))
+    out = []
+    for title, text, src in S.clean_set(mirrors, raw=True, items=items):
+        meta = src.pop("meta", {})
+        when = day(meta.get("date"))
+        key = S._norm(title)
+        if when is None or (key and key in taken) or not CRYPTO.search(f"{title} {text}"):
+            continue
+        taken.add(key)
+        out.append(
+            {
+                "title": title,
+                "text": text,
+                "source": meta.get("publisher") or src["repo"],
                 "date": when,
                 "url": meta.get("url") or None,
                 "provenance": src,
@@ -194,6 +404,50 @@ def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
     return batch
 
 
+def draw2(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """Round 2, in this order: up to half among items with a ``LAUNCH`` word, then up to 60 %
+    among items the shipped model rates 0.5 or more, up to 75 % among items it is unsure of
+    (0.2-0.8), the rest at random; at most PER_PROJECT a project (ROUND2_SEED)."""
+    rng = np.random.default_rng(ROUND2_SEED)
+    per: dict[str, int] = {}
+    chosen: list[int] = []
+    picked: set[int] = set()
+
+    def take(candidates: list[int], until: int, why: str) -> None:
+        for i in rng.permutation(candidates):
+            if len(chosen) >= until:
+                return
+            p = pool[int(i)]["project"]
+            if p and per.get(p, 0) >= PER_PROJECT:
+                continue
+            if p:
+                per[p] = per.get(p, 0) + 1
+            chosen.append(int(i))
+            picked.add(int(i))
+            pool[int(i)]["drawn_as"] = why
+
+    take(
+        [i for i, it in enumerate(pool) if LAUNCH.search(f"{it['title']} {it['text']}")],
+        size // 2,
+        "launch word",
+    )
+    take(
+        [i for i, it in enumerate(pool) if i not in picked and it["score"] >= 0.5],
+        size * 3 // 5,
+        "model 0.5+",
+    )
+    take(
+        [i for i, it in enumerate(pool) if i not in picked and 0.2 <= it["score"] <= 0.8],
+        size * 3 // 4,
+        "unsure",
+    )
+    take([i for i in range(len(pool)) if i not in picked], size, "random crypto")
+    batch = [pool[i] for i in sorted(chosen)]
+    for n, item in enumerate(batch):
+        item["id"] = f"c-{ROUND2_FIRST_ID + n}"
+    return batch
+
+
 def rules_text() -> str:
     """The labelling rules and hard cases of ``core/data/eval/README.md`` (up to the phishing
     guard's notes, which are not about labelling)."""
@@ -232,10 +486,21 @@ items labelled, of positives, and of borderline items.
 """
 
 
-def packet(folder: Path, items: list[dict[str, Any]], extra: str = "") -> None:
+def packet(
+    folder: Path, items: list[dict[str, Any]], extra: str = "", out: Path | None = None
+) -> None:
+    """A reader's folder: the rules, the task and the items (id, title, text, source, date
+    only). ``out``: where the reader writes the labels (default ``labels.jsonl`` beside)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "RULES.md").write_text(rules_text(), encoding="utf-8")
-    (folder / "INSTRUCTIONS.md").write_text(INSTRUCTIONS + extra, encoding="utf-8")
+    task = INSTRUCTIONS + extra
+    if out is not None:
+        task = task.replace("labels.jsonl (this folder)", f"{out}").replace(
+            "to labels.jsonl", f"to {out}"
+        )
+        task = task.replace("RULES.md (this folder)", f"{folder / 'RULES.md'}")
+        task = task.replace("items.jsonl (this folder; one", f"{folder / 'items.jsonl'} (one")
+    (folder / ("labeller_task.md" if out else "INSTRUCTIONS.md")).write_text(task, encoding="utf-8")
     with (folder / "items.jsonl").open("w", encoding="utf-8") as f:
         for it in items:
             shown = {k: it[k] for k in ("id", "title", "text", "source", "date")}
@@ -269,6 +534,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/work/scratch/quality"))
     ap.add_argument("--readers", type=Path, default=Path("/work/scratch/readers11"))
     ap.add_argument("--size", type=int, default=1200)
+    ap.add_argument("--round", type=int, choices=(1, 2), default=1, help="2: the second batch")
     ap.add_argument(
         "--out",
         type=Path,
@@ -276,6 +542,8 @@ def main() -> None:
         help="the labelled batch's file (add), beside the corpus",
     )
     args = ap.parse_args()
+    if args.round == 2:
+        return round2(args)
     batch_file = args.work / "batch.jsonl"
     if args.stage == "draw":
         pool = build_pool(args.mirrors)
@@ -316,6 +584,55 @@ def main() -> None:
         return
     C = read_labels(args.readers / "C/labels.jsonl", [it["id"] for it in differ])
     add(batch, A, B, C, args.out)
+
+
+def round2(args: argparse.Namespace) -> None:
+    """The second batch's stages: packets in ``work``/packets/X, labels in
+    ``work``/labels_X.jsonl, the labelled batch in ``ROUND2_OUT``."""
+    work: Path = args.work
+    batch_file = work / "batch2.jsonl"
+    labels = {who: work / f"labels_{who}.jsonl" for who in "ABC"}
+    if args.stage == "draw":
+        pool = build_pool2(args.mirrors)
+        score(pool)
+        with (work / "pool2.jsonl").open("w", encoding="utf-8") as f:
+            for it in pool:
+                f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        batch = draw2(pool, args.size)
+        with batch_file.open("w", encoding="utf-8") as f:
+            for it in batch:
+                f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        by = {}
+        for it in batch:
+            by[it["provenance"]["repo"]] = by.get(it["provenance"]["repo"], 0) + 1
+        print(f"pool {len(pool)} dated crypto items; batch {len(batch)}: {by}")
+        for who in "AB":
+            packet(work / "packets" / who, batch, out=labels[who])
+        return
+    batch = [json.loads(x) for x in batch_file.read_text(encoding="utf-8").splitlines()]
+    ids = [it["id"] for it in batch]
+    A, B = read_labels(labels["A"], ids), read_labels(labels["B"], ids)
+    differ = [it for it in batch if bool(A[it["id"]]["is_tge"]) != bool(B[it["id"]]["is_tge"])]
+    if args.stage == "compare":
+        a = [bool(A[i]["is_tge"]) for i in ids]
+        b = [bool(B[i]["is_tge"]) for i in ids]
+        clear = [i for i in ids if not (A[i].get("borderline") or B[i].get("borderline"))]
+        agree_clear = sum(bool(A[i]["is_tge"]) == bool(B[i]["is_tge"]) for i in clear)
+        print(
+            f"A {sum(a)} TGE, B {sum(b)} TGE of {len(ids)}; agree {len(ids) - len(differ)}"
+            f" ({1 - len(differ) / len(ids):.3f}), kappa {kappa(a, b):.3f};"
+            f" on {len(clear)} neither marked borderline: {agree_clear}"
+        )
+        packet(
+            work / "packets" / "C",
+            differ,
+            "\nThese items are ones two earlier readers disagreed on; you do not see their"
+            " labels. Decide each by the rules as usual.\n",
+            out=labels["C"],
+        )
+        return
+    C = read_labels(labels["C"], [it["id"] for it in differ]) if differ else {}
+    add(batch, A, B, C, ROUND2_OUT)
 
 
 def add(

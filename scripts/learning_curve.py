@@ -19,7 +19,7 @@ CV does): average precision, F1 at the threshold each fold chose on its own trai
 (nested) and at the fixed 0.39, high-band (>= 0.7) precision; mean +- spread (population sd).
 
     nice -n 10 python scripts/learning_curve.py [--sizes 0.25 0.5 0.75 1.0] [--repeats 5]
-    nice -n 10 python scripts/learning_curve.py --added FILE  # new items, training only
+    nice -n 10 python scripts/learning_curve.py --added FILE [FILE ...]  # new items, training only
 
 ``--added`` (a file of labelled items in the corpus's format: a batch labelled later, e.g.
 ``core/data/labelled/batch-2026-12-06.jsonl`` from ``labelling_batch.py``): the same folds and
@@ -190,7 +190,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[0.25, 0.5, 0.75, 1.0])
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--added", type=Path, help="labelled items (JSONL) added to training only")
+    ap.add_argument(
+        "--added",
+        type=Path,
+        nargs="+",
+        help="labelled items (JSONL files, read together) added to training only",
+    )
     ap.add_argument("--corpus", type=Path, default=DATA[0], help="the labelled corpus")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
@@ -216,7 +221,7 @@ def main() -> None:
     ]
     out: dict[str, Any] = {}
     if args.added:
-        added = load_items(args.added)
+        added = [it for f in args.added for it in load_items(f)]
         new, joint = batch_rows(rows, data, added, config, held)
         n = len(rows)
         scored = np.concatenate([ev, np.zeros(len(new), dtype=bool)])

@@ -30,7 +30,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -223,10 +223,15 @@ def naming(names: set[str], tickers: set[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts) or "(?!)")
 
 
-def clean_set(mirrors: Path, raw: bool = False) -> list[Any]:
+def clean_set(
+    mirrors: Path,
+    raw: bool = False,
+    items: Iterable[tuple[str, str, dict[str, Any]]] | None = None,
+) -> list[Any]:
     """The unlabelled items' normalised texts (``raw``: their (headline, lead, source) as
     read): deduplicated, with no labelled item's text and nothing that names a final-test
-    project (its names and tickers, Binance the venue aside)."""
+    project (its names and tickers, Binance the venue aside). ``items``: read these
+    (headline, lead, source) instead of ``SOURCES`` (``labelling_batch.py``'s later rounds)."""
     titles, texts, names, tickers = set(), set(), set(), set()
     held = T.read_ids(T.FINAL_TEST_IDS)
     for f in LABELLED + BATCHES:
@@ -243,7 +248,7 @@ def clean_set(mirrors: Path, raw: bool = False) -> list[Any]:
     seen: set[str] = set()
     out: list[Any] = []
     counts = {"read": 0, "repeated": 0, "labelled": 0, "final-test project": 0}
-    for title, text, source in unlabelled(mirrors):
+    for title, text, source in unlabelled(mirrors) if items is None else items:
         title = " ".join(title.split())
         counts["read"] += 1
         key = _norm(title) + "|" + _norm(text)[:80]
