@@ -369,27 +369,39 @@ def score(pool: list[dict[str, Any]]) -> None:
         item["project"] = S._norm(name) if name else None
 
 
-def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """Half among the unsure scores, half among keyword items, at most PER_PROJECT a project."""
-    rng = np.random.default_rng(SEED)
-    unsure = [i for i, it in enumerate(pool) if 0.2 <= it["score"] <= 0.8]
-    per: dict[str, int] = {}
-    chosen: list[int] = []
+class _Draw:
+    """Pool items drawn stratum by stratum with one seeded generator, at most PER_PROJECT
+    items about one project; each drawn item records why (``drawn_as``)."""
 
-    def take(candidates: list[int], until: int, why: str) -> None:
-        for i in rng.permutation(candidates):
-            if len(chosen) >= until:
+    def __init__(self, pool: list[dict[str, Any]], seed: int) -> None:
+        self.pool, self.rng = pool, np.random.default_rng(seed)
+        self.per: dict[str, int] = {}
+        self.chosen: list[int] = []
+
+    def take(self, candidates: list[int], until: int, why: str) -> None:
+        for i in self.rng.permutation(candidates):
+            if len(self.chosen) >= until:
                 return
-            p = pool[int(i)]["project"]
-            if p and per.get(p, 0) >= PER_PROJECT:
+            p = self.pool[int(i)]["project"]
+            if p and self.per.get(p, 0) >= PER_PROJECT:
                 continue
             if p:
-                per[p] = per.get(p, 0) + 1
-            chosen.append(int(i))
-            pool[int(i)]["drawn_as"] = why
+                self.per[p] = self.per.get(p, 0) + 1
+            self.chosen.append(int(i))
+            self.pool[int(i)]["drawn_as"] = why
 
-    take(unsure, size // 2, "unsure")
-    picked = set(chosen)
+    def batch(self, first_id: int) -> list[dict[str, Any]]:
+        batch = [self.pool[i] for i in sorted(self.chosen)]
+        for n, item in enumerate(batch):
+            item["id"] = f"c-{first_id + n}"
+        return batch
+
+
+def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """Half among the unsure scores, half among keyword items, at most PER_PROJECT a project."""
+    d = _Draw(pool, SEED)
+    d.take([i for i, it in enumerate(pool) if 0.2 <= it["score"] <= 0.8], size // 2, "unsure")
+    picked = set(d.chosen)
     words = [
         i
         for i, it in enumerate(pool)
@@ -397,55 +409,25 @@ def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
         and KEYWORDS.search(f"{it['title']} {it['text']}")
         and CRYPTO.search(f"{it['title']} {it['text']}")
     ]
-    take(words, size, "keyword")
-    batch = [pool[i] for i in sorted(chosen)]
-    for n, item in enumerate(batch):
-        item["id"] = f"c-{FIRST_ID + n}"
-    return batch
+    d.take(words, size, "keyword")
+    return d.batch(FIRST_ID)
 
 
 def draw2(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
     """Round 2, in this order: up to half among items with a ``LAUNCH`` word, then up to 60 %
     among items the shipped model rates 0.5 or more, up to 75 % among items it is unsure of
     (0.2-0.8), the rest at random; at most PER_PROJECT a project (ROUND2_SEED)."""
-    rng = np.random.default_rng(ROUND2_SEED)
-    per: dict[str, int] = {}
-    chosen: list[int] = []
-    picked: set[int] = set()
-
-    def take(candidates: list[int], until: int, why: str) -> None:
-        for i in rng.permutation(candidates):
-            if len(chosen) >= until:
-                return
-            p = pool[int(i)]["project"]
-            if p and per.get(p, 0) >= PER_PROJECT:
-                continue
-            if p:
-                per[p] = per.get(p, 0) + 1
-            chosen.append(int(i))
-            picked.add(int(i))
-            pool[int(i)]["drawn_as"] = why
-
-    take(
-        [i for i, it in enumerate(pool) if LAUNCH.search(f"{it['title']} {it['text']}")],
-        size // 2,
-        "launch word",
-    )
-    take(
-        [i for i, it in enumerate(pool) if i not in picked and it["score"] >= 0.5],
-        size * 3 // 5,
-        "model 0.5+",
-    )
-    take(
-        [i for i, it in enumerate(pool) if i not in picked and 0.2 <= it["score"] <= 0.8],
-        size * 3 // 4,
-        "unsure",
-    )
-    take([i for i in range(len(pool)) if i not in picked], size, "random crypto")
-    batch = [pool[i] for i in sorted(chosen)]
-    for n, item in enumerate(batch):
-        item["id"] = f"c-{ROUND2_FIRST_ID + n}"
-    return batch
+    d = _Draw(pool, ROUND2_SEED)
+    strata = [
+        (lambda it: LAUNCH.search(f"{it['title']} {it['text']}"), size // 2, "launch word"),
+        (lambda it: it["score"] >= 0.5, size * 3 // 5, "model 0.5+"),
+        (lambda it: 0.2 <= it["score"] <= 0.8, size * 3 // 4, "unsure"),
+        (lambda it: True, size, "random crypto"),
+    ]
+    for test, until, why in strata:
+        picked = set(d.chosen)
+        d.take([i for i, it in enumerate(pool) if i not in picked and test(it)], until, why)
+    return d.batch(ROUND2_FIRST_ID)
 
 
 def rules_text() -> str:
@@ -543,27 +525,65 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.round == 2:
-        return round2(args)
-    batch_file = args.work / "batch.jsonl"
+        work = args.work
+        stages(
+            args,
+            build_pool2,
+            draw2,
+            "2",
+            lambda who: work / "packets" / who,
+            lambda who: work / f"labels_{who}.jsonl",
+            ROUND2_OUT,
+        )
+    else:
+        stages(
+            args,
+            build_pool,
+            draw,
+            "",
+            lambda who: args.readers / who,
+            lambda who: args.readers / who / "labels.jsonl",
+            args.out,
+        )
+
+
+def stages(
+    args: argparse.Namespace,
+    build: Any,
+    drawer: Any,
+    suffix: str,
+    folder: Any,
+    labels: Any,
+    out_file: Path,
+) -> None:
+    """draw / compare / add for one round: ``build`` makes the pool, ``drawer`` the batch
+    (``--work``/pool{suffix}.jsonl, batch{suffix}.jsonl); reader X's packet is in
+    ``folder(X)``, its labels in ``labels(X)``; the labelled batch goes to ``out_file``."""
+    batch_file = args.work / f"batch{suffix}.jsonl"
+    # round 1's packets told the readers "labels.jsonl (this folder)"; later ones name the file
+    where = (lambda who: None) if suffix == "" else labels
     if args.stage == "draw":
-        pool = build_pool(args.mirrors)
+        pool = build(args.mirrors)
         score(pool)
-        with (args.work / "pool.jsonl").open("w", encoding="utf-8") as f:
+        with (args.work / f"pool{suffix}.jsonl").open("w", encoding="utf-8") as f:
             for it in pool:
                 f.write(json.dumps(it, ensure_ascii=False) + "\n")
-        batch = draw(pool, args.size)
+        batch = drawer(pool, args.size)
         with batch_file.open("w", encoding="utf-8") as f:
             for it in batch:
                 f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        by: dict[str, int] = {}
+        for it in batch:
+            by[it["provenance"]["repo"]] = by.get(it["provenance"]["repo"], 0) + 1
         unsure = sum(0.2 <= it["score"] <= 0.8 for it in pool)
-        print(f"pool {len(pool)} dated items, {unsure} unsure; batch {len(batch)}")
+        print(f"pool {len(pool)} dated items, {unsure} unsure; batch {len(batch)}: {by}")
         for who in ("A", "B"):
-            packet(args.readers / who, batch)
+            packet(folder(who), batch, out=where(who))
         return
     batch = [json.loads(x) for x in batch_file.read_text(encoding="utf-8").splitlines()]
     ids = [it["id"] for it in batch]
-    A = read_labels(args.readers / "A/labels.jsonl", ids)
-    B = read_labels(args.readers / "B/labels.jsonl", ids)
+    A = read_labels(labels("A"), ids)
+    B = read_labels(labels("B"), ids)
     a = [bool(A[i]["is_tge"]) for i in ids]
     b = [bool(B[i]["is_tge"]) for i in ids]
     differ = [it for it, x, y in zip(batch, a, b, strict=True) if x != y]
@@ -576,63 +596,15 @@ def main() -> None:
             f" on {len(clear)} neither marked borderline: {agree_clear}"
         )
         packet(
-            args.readers / "C",
+            folder("C"),
             differ,
             "\nThese items are ones two earlier readers disagreed on; you do not see their"
             " labels. Decide each by the rules as usual.\n",
+            out=where("C"),
         )
         return
-    C = read_labels(args.readers / "C/labels.jsonl", [it["id"] for it in differ])
-    add(batch, A, B, C, args.out)
-
-
-def round2(args: argparse.Namespace) -> None:
-    """The second batch's stages: packets in ``work``/packets/X, labels in
-    ``work``/labels_X.jsonl, the labelled batch in ``ROUND2_OUT``."""
-    work: Path = args.work
-    batch_file = work / "batch2.jsonl"
-    labels = {who: work / f"labels_{who}.jsonl" for who in "ABC"}
-    if args.stage == "draw":
-        pool = build_pool2(args.mirrors)
-        score(pool)
-        with (work / "pool2.jsonl").open("w", encoding="utf-8") as f:
-            for it in pool:
-                f.write(json.dumps(it, ensure_ascii=False) + "\n")
-        batch = draw2(pool, args.size)
-        with batch_file.open("w", encoding="utf-8") as f:
-            for it in batch:
-                f.write(json.dumps(it, ensure_ascii=False) + "\n")
-        by = {}
-        for it in batch:
-            by[it["provenance"]["repo"]] = by.get(it["provenance"]["repo"], 0) + 1
-        print(f"pool {len(pool)} dated crypto items; batch {len(batch)}: {by}")
-        for who in "AB":
-            packet(work / "packets" / who, batch, out=labels[who])
-        return
-    batch = [json.loads(x) for x in batch_file.read_text(encoding="utf-8").splitlines()]
-    ids = [it["id"] for it in batch]
-    A, B = read_labels(labels["A"], ids), read_labels(labels["B"], ids)
-    differ = [it for it in batch if bool(A[it["id"]]["is_tge"]) != bool(B[it["id"]]["is_tge"])]
-    if args.stage == "compare":
-        a = [bool(A[i]["is_tge"]) for i in ids]
-        b = [bool(B[i]["is_tge"]) for i in ids]
-        clear = [i for i in ids if not (A[i].get("borderline") or B[i].get("borderline"))]
-        agree_clear = sum(bool(A[i]["is_tge"]) == bool(B[i]["is_tge"]) for i in clear)
-        print(
-            f"A {sum(a)} TGE, B {sum(b)} TGE of {len(ids)}; agree {len(ids) - len(differ)}"
-            f" ({1 - len(differ) / len(ids):.3f}), kappa {kappa(a, b):.3f};"
-            f" on {len(clear)} neither marked borderline: {agree_clear}"
-        )
-        packet(
-            work / "packets" / "C",
-            differ,
-            "\nThese items are ones two earlier readers disagreed on; you do not see their"
-            " labels. Decide each by the rules as usual.\n",
-            out=labels["C"],
-        )
-        return
-    C = read_labels(labels["C"], [it["id"] for it in differ]) if differ else {}
-    add(batch, A, B, C, ROUND2_OUT)
+    C = read_labels(labels("C"), [it["id"] for it in differ]) if differ else {}
+    add(batch, A, B, C, out_file)
 
 
 def add(
