@@ -306,6 +306,30 @@ def read_sources(mirrors: Path) -> Iterator[dict[str, Any]]:
                 }
 
 
+def split_number(name: str) -> int:
+    """The number of a final split named in `name` ("final6", "pairs_final6_unlabelled.jsonl"),
+    0 for none (dev, test, the first pairs)."""
+    m = re.search(r"final(\d+)", name or "")
+    return int(m.group(1)) if m else 0
+
+
+def shown_pairs(before: int) -> Iterator[dict[str, Any]]:
+    """Both items of every pair shown to readers before split `before` was drawn: pairs.jsonl's
+    rows of earlier splits and earlier splits' unlabelled pairs (so that a draw reproduces its
+    files byte for byte after later splits are added)."""
+    for line in PAIRS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if split_number(row.get("split", "")) < before:
+            yield row["a"]
+            yield row["b"]
+    for f in sorted(HERE.glob("pairs_final*_unlabelled.jsonl")):
+        if split_number(f.name) < before:
+            for line in f.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                yield row["a"]
+                yield row["b"]
+
+
 def _seen() -> tuple[set[str], set[str]]:
     """Normalised headlines and text starts of every item anyone has labelled or been shown."""
     titles, texts = set(), set()
@@ -319,12 +343,8 @@ def _seen() -> tuple[set[str], set[str]]:
     for f in LABELLED:
         for line in f.read_text(encoding="utf-8").splitlines():
             add(json.loads(line))
-    earlier = [f for f in HERE.glob("pairs_final*_unlabelled.jsonl") if "final5" not in f.name]
-    for f in [PAIRS, *sorted(earlier)]:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            add(row["a"])
-            add(row["b"])
+    for item in shown_pairs(5):
+        add(item)
     return titles, texts
 
 
@@ -528,6 +548,38 @@ def shown(item: dict[str, Any]) -> dict[str, Any]:
     return {k: item[k] for k in ("title", "text", "source", "date")}
 
 
+def write_split(
+    out: Path, split: str, items: list[dict[str, Any]], pairs: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Write a drawn split beside this file: `<split>_items.jsonl` (the drawn items in full, with
+    provenance, in pool order), `<split>_drawn.jsonl` (which items and how drawn) and
+    `pairs_<split>_unlabelled.jsonl` (what the readers see). Shared by every draw_final*.py;
+    returns the items drawn by source repository."""
+    used = {p[s]["id"] for p in pairs for s in "ab"}
+    fields = ("id", "title", "text", "source", "date", "url", "provenance")
+    with open(out / f"{split}_items.jsonl", "w", encoding="utf-8") as f:
+        for i in items:
+            if i["id"] in used:
+                f.write(json.dumps({k: i[k] for k in fields}, ensure_ascii=False) + "\n")
+    with open(out / f"{split}_drawn.jsonl", "w", encoding="utf-8") as f:
+        for p in pairs:
+            row = {"pair": p["pair"], "a": p["a"]["id"], "b": p["b"]["id"]}
+            f.write(json.dumps({**row, "drawn_as": p["drawn_as"]}) + "\n")
+    with open(out / f"pairs_{split}_unlabelled.jsonl", "w", encoding="utf-8") as f:
+        for p in pairs:
+            row = {"pair": p["pair"], "a": shown(p["a"]), "b": shown(p["b"])}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    how: dict[str, int] = defaultdict(int)
+    for p in pairs:
+        how[p["drawn_as"]] += 1
+    sources: dict[str, int] = defaultdict(int)
+    for i in items:
+        if i["id"] in used:
+            sources[i["provenance"]["repo"]] += 1
+    print(f"{len(pairs)} pairs of {len(used)} items: {dict(how)}")
+    return dict(sources)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
@@ -535,25 +587,7 @@ def main() -> None:
     args = ap.parse_args()
     items, counts = pool(args.mirrors)
     print(json.dumps(counts))
-    pairs = draw(items)
-    used = {p[s]["id"] for p in pairs for s in "ab"}
-    fields = ("id", "title", "text", "source", "date", "url", "provenance")
-    with open(args.out / "final5_items.jsonl", "w", encoding="utf-8") as f:
-        for i in items:
-            if i["id"] in used:
-                f.write(json.dumps({k: i[k] for k in fields}, ensure_ascii=False) + "\n")
-    with open(args.out / "final5_drawn.jsonl", "w", encoding="utf-8") as f:
-        for p in pairs:
-            row = {"pair": p["pair"], "a": p["a"]["id"], "b": p["b"]["id"]}
-            f.write(json.dumps({**row, "drawn_as": p["drawn_as"]}) + "\n")
-    with open(args.out / "pairs_final5_unlabelled.jsonl", "w", encoding="utf-8") as f:
-        for p in pairs:
-            row = {"pair": p["pair"], "a": shown(p["a"]), "b": shown(p["b"])}
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    how: dict[str, int] = defaultdict(int)
-    for p in pairs:
-        how[p["drawn_as"]] += 1
-    print(f"{len(pairs)} pairs of {len(used)} items: {dict(how)}")
+    write_split(args.out, "final5", items, draw(items))
 
 
 if __name__ == "__main__":

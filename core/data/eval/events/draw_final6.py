@@ -42,6 +42,7 @@ import random
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +105,9 @@ def subject_of(item: dict[str, Any]) -> str:
     return "name:" + f5._norm(subject)
 
 
-def _seen() -> tuple[set[str], set[str]]:
+def _seen(split: str = "final6") -> tuple[set[str], set[str]]:
     """Normalised headlines and text starts of every item anyone has labelled or been shown,
-    final5 included (its items file and its unlabelled pairs)."""
+    every split before `split` included (its items files and its unlabelled pairs)."""
     titles, texts = set(), set()
 
     def add(o: dict[str, Any]) -> None:
@@ -118,27 +119,30 @@ def _seen() -> tuple[set[str], set[str]]:
     for f in f5.LABELLED:
         for line in f.read_text(encoding="utf-8").splitlines():
             add(json.loads(line))
+    before = f5.split_number(split)
     for f in sorted(HERE.glob("final*_items.jsonl")):
-        if "final6" in f.name:
-            continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            add(json.loads(line))
-    earlier = [f for f in HERE.glob("pairs_final*_unlabelled.jsonl") if "final6" not in f.name]
-    for f in [f5.PAIRS, *sorted(earlier)]:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            add(row["a"])
-            add(row["b"])
+        if f5.split_number(f.name) < before:
+            for line in f.read_text(encoding="utf-8").splitlines():
+                add(json.loads(line))
+    for item in f5.shown_pairs(before):
+        add(item)
     return titles, texts
 
 
-def pool(mirrors: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Dated one-ticker items nobody has been shown, none naming a final-test project."""
-    titles, texts = _seen()
+def pool(
+    mirrors: Path,
+    read: Callable[[Path], Iterable[dict[str, Any]]] = f5.read_sources,
+    split: str = "final6",
+    launch: re.Pattern[str] = f5.LAUNCH,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Dated one-ticker items nobody has been shown, none naming a final-test project (`read`:
+    the sources' items; an item's `ticker_hint`, the symbol its source files it under, is its
+    project when it writes no single ticker; `launch`: the launch words)."""
+    titles, texts = _seen(split)
     held = f5._held_out()
     counts: dict[str, int] = defaultdict(int)
     keep: dict[str, dict[str, Any]] = {}
-    for item in f5.read_sources(mirrors):
+    for item in read(mirrors):
         counts["read"] += 1
         if not item["date"] or not item["title"]:
             counts["undated or no headline"] += 1
@@ -154,10 +158,12 @@ def pool(mirrors: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
         if held.search(f"{item['title']} {item['text']}"):
             counts["final-test project"] += 1
             continue
-        item["project"] = f5.project_of(item) or subject_of(item)
+        item["project"] = (
+            f5.project_of(item) or subject_of(item) or item.pop("ticker_hint", "") or ""
+        )
         # about a launch: launch words in the headline or the lead's first sentences
         lead = item["text"][:LEAD]
-        item["launch"] = bool(f5.LAUNCH.search(item["title"]) or f5.LAUNCH.search(lead))
+        item["launch"] = bool(launch.search(item["title"]) or launch.search(lead))
         item["other"] = bool(OTHER.search(item["title"]))
         if not item["project"]:
             counts["no single ticker, no subject"] += 1
@@ -165,14 +171,22 @@ def pool(mirrors: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
         keep[key] = item
     items = sorted(keep.values(), key=lambda i: (i["date"], i["provenance"]["repo"], i["title"]))
     for n, item in enumerate(items):
-        item["id"] = f"n6-{n:05d}"
+        item["id"] = f"n{split.removeprefix('final')}-{n:05d}"
     counts["kept"] = len(items)
     counts["kept, launch words in headline or lead"] = sum(i["launch"] for i in items)
     counts["kept, other-news headline"] = sum(i["other"] for i in items)
     return items, dict(counts)
 
 
-def draw(items: list[dict[str, Any]], seed: int = SEED) -> list[dict[str, Any]]:
+def draw(
+    items: list[dict[str, Any]],
+    seed: int = SEED,
+    split: str = "final6",
+    quotas: tuple[int, int, int, int] = (LAUNCH_VS_OTHER, SAME_TICKER, LOOK_ALIKE, NEAR_IN_TIME),
+) -> list[dict[str, Any]]:
+    """Pairs of the four kinds (`quotas`: launch vs other, same ticker, look-alike, near in
+    time), shuffled, numbered `f<n>-001`... after the split."""
+    launch_vs_other, same_ticker_n, look_alike_n, near_in_time_n = quotas
     rng = random.Random(seed)
     uses: dict[str, int] = defaultdict(int)
     per_tick: dict[str, int] = defaultdict(int)
@@ -233,10 +247,10 @@ def draw(items: list[dict[str, Any]], seed: int = SEED) -> list[dict[str, Any]]:
     # launch vs other news first: the scarcer kind gets its pick of the tickers
     same_ticker(
         "launch_vs_other",
-        LAUNCH_VS_OTHER,
+        launch_vs_other,
         lambda a, b: (launch_only(a) and other_news(b)) or (launch_only(b) and other_news(a)),
     )
-    same_ticker("same_ticker", SAME_TICKER, lambda a, b: a["launch"] or b["launch"])
+    same_ticker("same_ticker", same_ticker_n, lambda a, b: a["launch"] or b["launch"])
     # look-alikes: names sharing their first word, or one ticker the prefix of another
     launch = [i for i in items if i["launch"]]
     firsts: dict[str, set[str]] = defaultdict(set)
@@ -255,7 +269,7 @@ def draw(items: list[dict[str, Any]], seed: int = SEED) -> list[dict[str, Any]]:
     rng.shuffle(alike)
     got = 0
     for ta, tb in alike:
-        if got >= LOOK_ALIKE:
+        if got >= look_alike_n:
             break
         ga = [i for i in by_tick[ta] if i["launch"] and uses[i["id"]] < MAX_USES]
         gb = [i for i in by_tick[tb] if i["launch"] and uses[i["id"]] < MAX_USES]
@@ -278,7 +292,7 @@ def draw(items: list[dict[str, Any]], seed: int = SEED) -> list[dict[str, Any]]:
     got = 0
     used_near: set[str] = set()
     for _s, _x, _y, a, b in cands:
-        if got >= NEAR_IN_TIME:
+        if got >= near_in_time_n:
             break
         if a["id"] in used_near or b["id"] in used_near:
             continue
@@ -287,7 +301,7 @@ def draw(items: list[dict[str, Any]], seed: int = SEED) -> list[dict[str, Any]]:
             got += 1
     rng.shuffle(pairs)
     for n, p in enumerate(pairs, 1):
-        p["pair"] = f"f6-{n:03d}"
+        p["pair"] = f"f{split.removeprefix('final')}-{n:03d}"
     return pairs
 
 
@@ -298,30 +312,8 @@ def main() -> None:
     args = ap.parse_args()
     items, counts = pool(args.mirrors)
     print(json.dumps(counts))
-    pairs = draw(items)
-    used = {p[s]["id"] for p in pairs for s in "ab"}
-    fields = ("id", "title", "text", "source", "date", "url", "provenance")
-    with open(args.out / "final6_items.jsonl", "w", encoding="utf-8") as f:
-        for i in items:
-            if i["id"] in used:
-                f.write(json.dumps({k: i[k] for k in fields}, ensure_ascii=False) + "\n")
-    with open(args.out / "final6_drawn.jsonl", "w", encoding="utf-8") as f:
-        for p in pairs:
-            row = {"pair": p["pair"], "a": p["a"]["id"], "b": p["b"]["id"]}
-            f.write(json.dumps({**row, "drawn_as": p["drawn_as"]}) + "\n")
-    with open(args.out / "pairs_final6_unlabelled.jsonl", "w", encoding="utf-8") as f:
-        for p in pairs:
-            row = {"pair": p["pair"], "a": f5.shown(p["a"]), "b": f5.shown(p["b"])}
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    how: dict[str, int] = defaultdict(int)
-    for p in pairs:
-        how[p["drawn_as"]] += 1
-    sources: dict[str, int] = defaultdict(int)
-    for i in items:
-        if i["id"] in used:
-            sources[i["provenance"]["repo"]] += 1
-    print(f"{len(pairs)} pairs of {len(used)} items: {dict(how)}")
-    print(f"items by source: {dict(sources)}")
+    sources = f5.write_split(args.out, "final6", items, draw(items))
+    print(f"items by source: {sources}")
 
 
 if __name__ == "__main__":
