@@ -29,7 +29,10 @@ gets `LONG_WINDOW` while the event has not launched. After a launch a long gap m
 (a second airdrop season, an old token's new listing): `POST_LAUNCH_WINDOW` holds (pre-market
 trading is no launch). Market news (a price move, a holders' vote) with no word of the launch
 is news of a token that trades: it joins only within `MARKET_WINDOW`, and an item telling of
-a price never gets the long window.
+a price never gets the long window. More than `LAUNCH_STORY_GAP` from the event's span, both
+sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pre-market, a
+listing, a claim; not an exchange's campaign or Earn product, a contest, a market move): weeks
+apart, readers call a launch and later news of the token two events.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -56,6 +59,11 @@ POST_LAUNCH_WINDOW = timedelta(days=60)
 # of a token that trades (ApeCoin's DAO vote 83 days after its airdrop, Pudgy Penguins' NFT
 # prices): it joins only an event told within these days (a launch's first price swings).
 MARKET_WINDOW = timedelta(days=14)
+# Readers call two items weeks apart one event only when both tell the token's launch story
+# (an airdrop's eligibility, a sale, pre-market, a listing, a claim); over all labelled splits
+# the joins more than this far from the event's span held most false joins (an exchange's
+# later campaign or Earn notice of a token that trades, a market story, a company update).
+LAUNCH_STORY_GAP = timedelta(days=45)
 NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
 MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
@@ -143,6 +151,22 @@ _LAUNCH_TALK = re.compile(
     r"\b(?:airdrop\w*|launch\w*|tge|token generation|claim\w*|list(?:s|ed|ing)?|"
     r"trading (?:is )?(?:now )?live|tokenomics|token economics|token sale|pre-?sale|"
     r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market|poolx|megadrop)\b",
+    re.IGNORECASE,
+)
+
+# What a headline (or its lead) telling a launch's story speaks of: launch talk, a sale in
+# any of its names, eligibility, allocation, unlocks, points (Chinese notices too)
+_LAUNCH_STORY = re.compile(
+    _LAUNCH_TALK.pattern.removesuffix(r")\b")
+    + r"|ico|ido|ieo|crowdloan|crowdsale|eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
+    r"(?:governance|native|utility) token)\b"
+    r"|空投|上线|上市|预售|盘前|代币经济",
+    re.IGNORECASE,
+)
+# An exchange's campaign or product for a token that trades: no part of its launch story
+_CAMPAIGN = re.compile(
+    r"\b(?:campaigns?|promotions?|tournaments?|competitions?|contests?|giveaways?|carnival|"
+    r"festival|earn|locked products?|vip loan|convert|margin)\b",
     re.IGNORECASE,
 )
 
@@ -460,6 +484,36 @@ def side_news(headline: str) -> bool:
     )
 
 
+def launch_story(headline: str, lead: str = "") -> bool:
+    """An item telling its token's launch story: launch talk in the headline or the lead's
+    first sentences, and a headline that is no campaign, product, contest, market move,
+    vote or company result ("Binance Will Add Midnight (NIGHT) on Earn, ... Margin" is an
+    exchange's product for a token that trades; "Bitget Will List ..." is the story)."""
+    if _CAMPAIGN.search(headline) or _CONTEST.search(headline) or _MARKET.search(headline):
+        return False
+    if _RESULTS.search(headline) or _GOVERNANCE.search(headline) or side_news(headline):
+        return False
+    return bool(_LAUNCH_STORY.search(headline) or _LAUNCH_STORY.search(lead[:300]))
+
+
+def span_gap(keys: EventKeys, published: datetime) -> timedelta:
+    """How far an item is from the event's span (zero inside it)."""
+    if keys.first_seen is None or keys.last_seen is None:
+        return timedelta(0)
+    return max(published - keys.last_seen, keys.first_seen - published, timedelta(0))
+
+
+def untold_over_weeks(keys: EventKeys, published: datetime, text: str) -> bool:
+    """More than LAUNCH_STORY_GAP from the event's span, and the item (its headline, or its
+    lead) or every headline of the event tells no launch story."""
+    if span_gap(keys, published) <= LAUNCH_STORY_GAP:
+        return False
+    headline, _nl, lead = text.partition("\n")
+    if not launch_story(headline, lead):
+        return True
+    return bool(keys.headlines) and not any(launch_story(h) for h in keys.headlines)
+
+
 def in_window(
     keys: EventKeys, published: datetime, strong: bool = False, market: bool = False
 ) -> bool:
@@ -491,6 +545,8 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     level = agreement(keys, ident, text)
     if level == NONE:
         return NONE
+    if text and untold_over_weeks(keys, published, text):
+        return NONE  # weeks apart, one side tells no launch story (readers: different)
     long_ok = level == STRONG and not (_MARKET.search(headline) or _CONTEST.search(headline))
     return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
 
