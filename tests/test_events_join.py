@@ -539,3 +539,24 @@ def test_weeks_apart_both_items_must_tell_the_launch_story(judge) -> None:
     assert launch_story("Bitget Will List Hamster Kombat (HMSTR)")
     assert launch_story("Updates to Avalanche (AVAX) Public Sale")
     assert launch_story("The Evmos Rektdrop")
+
+
+def test_final7_holds_new_real_items_with_provenance() -> None:
+    """final7's items come from sources no split read, each with repository, commit and path,
+    and none is an item any earlier split, the corpus or the eval sets showed anyone."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final6
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final7_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final7_drawn.jsonl").read_text().splitlines()]
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 227 and len(drawn) == 174
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    assert all({"repo", "commit", "path"} <= i["provenance"].keys() for i in items)
+    sources = {"r-hou/cex_crawler", "aizhan-abc/crypto-announcement-bot"}
+    assert {i["provenance"]["repo"] for i in items} <= sources
+    titles, _texts = draw_final6._seen("final7")
+    assert not any(draw_final6.f5._norm(i["title"]) in titles for i in items)

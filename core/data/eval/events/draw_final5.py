@@ -580,11 +580,16 @@ def write_split(
     return dict(sources)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The draws' command line: where the mirrors are, where the files go."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__ or "")
     items, counts = pool(args.mirrors)
     print(json.dumps(counts))
     write_split(args.out, "final5", items, draw(items))

@@ -36,7 +36,6 @@ How (the README's final6 section says the counts):
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -306,10 +305,7 @@ def draw(
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
+    args = f5.arguments(__doc__ or "")
     items, counts = pool(args.mirrors)
     print(json.dumps(counts))
     sources = f5.write_split(args.out, "final6", items, draw(items))

@@ -26,7 +26,6 @@ lead, source and date only.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import subprocess
@@ -245,10 +244,7 @@ def _cex_json(m: Path, base: dict[str, str], commit: str, where: str) -> Iterato
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
+    args = f5.arguments(__doc__ or "")
     items, counts = f6.pool(args.mirrors, read_sources, SPLIT, LAUNCH)
     print(json.dumps(counts, ensure_ascii=False))
     pairs = f6.draw(items, SEED, SPLIT, QUOTAS)
