@@ -21,7 +21,7 @@ from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
 from core.config import Settings
 from core.runtime import App
 from core.scoring import ScoringEngine
-from core.scoring.engine import Analysis
+from core.scoring.engine import Analysis, make_analysis
 from core.scoring.evaluate import (
     average_precision,
     evaluate,
@@ -568,3 +568,23 @@ def test_eval_plot_without_matplotlib_says_so(
     assert main(["eval", "--plot", str(tmp_path / "x.png")]) == 1
     assert "needs matplotlib" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_rescore_makes_the_rules_analysis_the_models_in_place() -> None:
+    """The engine's path updates its own analysis (one object per item); ``apply`` leaves
+    the analysis it is given as it was. Both give the same answer, rescored twice too."""
+    model = read_model(BUNDLED_MODEL)
+    engine = ScoringEngine(load_companies(COMPANIES_FILE))
+    title, text = "LayerZero ZRO airdrop claims open today", "Claims went live at 11:00 UTC."
+    rules = engine.analyze_rules(title, text)
+    before = rules.to_dict()
+    applied = model.apply(rules, title, text)
+    assert rules.to_dict() == before and applied is not rules
+    same = model.rescore(rules, title, text)
+    assert same is rules and same.to_dict() == applied.to_dict() and same.why() == applied.why()
+    twice = model.apply(model.apply(engine.analyze_rules(title, text), title, text), title, text)
+    again = model.rescore(engine.analyze_rules(title, text), title, text)
+    again = model.rescore(again, title, text)
+    assert again.to_dict() == twice.to_dict()
+    fields = (0.25, "low", [{"name": "X"}], ["X"], {"tier1": ["a"]}, None, ["scam"], [], None, "es")
+    assert make_analysis(*fields) == Analysis(*fields)

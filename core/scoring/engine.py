@@ -166,7 +166,8 @@ class Analysis:
 
 
 class Later:
-    """An explanation not made yet: ``make(*args)`` makes it the first time it is read.
+    """An explanation not made yet: ``make(analysis, *args)`` makes it the first time it is
+    read (given the analysis it belongs to, which it need not hold: no reference cycle).
 
     Why: most items are scored and dropped, their explanation never shown; wording the
     model's reasons for each of them was a tenth of an item's scoring time."""
@@ -194,7 +195,7 @@ class _Explanation:
             return self
         value = self.read(obj)
         if value.__class__ is Later:
-            value = value.make(*value.args)
+            value = value.make(obj, *value.args)
             self.write(obj, value)
         return value
 
@@ -202,7 +203,42 @@ class _Explanation:
         self.write(obj, value)
 
 
-Analysis.explanation = _Explanation(Analysis.explanation)  # type: ignore[assignment]
+_explanation_slot = Analysis.explanation  # the slot's own descriptor, before it is wrapped
+Analysis.explanation = _Explanation(_explanation_slot)  # type: ignore[assignment]
+# The slot as stored (a list, or a Later not made yet), read and written without the wrapper.
+explanation_stored = _explanation_slot.__get__
+store_explanation = _explanation_slot.__set__
+_new_object = object.__new__
+
+
+def make_analysis(
+    confidence: float,
+    band: str,
+    companies: list[dict[str, Any]],
+    tokens: list[str],
+    keywords: dict[str, list[str]],
+    urgency: dict[str, Any] | None,
+    negatives: list[str],
+    explanation: Any,
+    discovered: dict[str, Any] | None,
+    language: str,
+) -> Analysis:
+    """An :class:`Analysis` of these fields, made without the dataclass ``__init__``.
+
+    Why: the scorer makes one per item; the generated ``__init__`` (a Python frame, its
+    default checks, the explanation wrapper's ``__set__``) cost more than setting the slots."""
+    a = _new_object(Analysis)
+    a.confidence = confidence
+    a.band = band
+    a.companies = companies
+    a.tokens = tokens
+    a.keywords = keywords
+    a.urgency = urgency
+    a.negatives = negatives
+    store_explanation(a, explanation)
+    a.discovered = discovered
+    a.language = language
+    return a
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,11 +642,12 @@ class ScoringEngine:
         a = self.analyze_rules(title, text, published=published, _low=seen)
         low, words = seen if seen else (None, None)
         history = self.history
+        # the rules' analysis becomes the model's (rescore updates it: one object per item)
         if history is None:
-            return model.apply(a, title, text, low, words=words)
+            return model.rescore(a, title, text, low, words=words)
         # An undated item is news now: its tickers' past is counted up to today.
         day = day_of(published) if published is not None else today()
-        return model.apply(a, title, text, low, history, day, words)
+        return model.rescore(a, title, text, low, history, day, words)
 
     def analyze_rules(
         self,
@@ -660,7 +697,9 @@ class ScoringEngine:
         lang = detect_language(marked, low)
         if not matches and lang == EN and "$" not in cased and "(" not in marked:
             # Nothing to score (no phrase, name or ticker): what _score returns for no signals.
-            return Analysis(0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []})
+            return make_analysis(
+                0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []}, None, [], [], None, EN
+            )
         for pi, s, e in matches:
             if pi < _N_VOCAB:
                 a = actions[pi]
@@ -1353,7 +1392,7 @@ def _score(
                 "delta": floor((conf - raw) * 1000 + 0.5) / 1000,
             }
         )
-    return Analysis(
+    return make_analysis(
         conf,
         "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
         companies,

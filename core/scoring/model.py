@@ -33,7 +33,13 @@ try:  # C integer types for the compiled build (setup.py); plain Python ints oth
 except ImportError:  # pragma: no cover - the source runs without Cython installed
     cython = None
 
-from core.scoring.engine import Analysis, Later
+from core.scoring.engine import (
+    Analysis,
+    Later,
+    explanation_stored,
+    make_analysis,
+    store_explanation,
+)
 from core.scoring.history import TokenHistory, item_tickers
 from core.scoring.text import SENT, PhraseTable, Words, clean, normalise, sentences_marked
 
@@ -557,7 +563,10 @@ class TGEModel:
             values.append(a.confidence - 0.5)
         got = len(hits)
         e: dict[str, Any]
-        for e in a.explanation:
+        expl = explanation_stored(a)  # the list as stored: no call through the wrapper
+        if expl.__class__ is Later:
+            expl = a.explanation
+        for e in expl:
             sig = e["signal"]
             hit = by_sig.get(sig)  # (none for "clamp" and "proximity")
             if hit is None:
@@ -735,30 +744,68 @@ class TGEModel:
         strongest reasons, in plain words, at the head of the explanation (worded when the
         explanation is first read: see ``_explain``). ``history`` and
         ``day`` (the item's UTC day number) give the token-history features; ``low`` and
-        ``words`` are the normalised text and its words when the engine has them."""
+        ``words`` are the normalised text and its words when the engine has them. A new
+        analysis (sharing the lists of ``a``); ``a`` stays as it was."""
+        return self.rescore(
+            make_analysis(
+                a.confidence,
+                a.band,
+                a.companies,
+                a.tokens,
+                a.keywords,
+                a.urgency,
+                a.negatives,
+                a.explanation,
+                a.discovered,
+                a.language,
+            ),
+            title,
+            text,
+            low,
+            history,
+            day,
+            words,
+        )
+
+    def rescore(
+        self,
+        a: Analysis,
+        title: str,
+        text: str,
+        low: str | None = None,
+        history: TokenHistory | None = None,
+        day: int | None = None,
+        words: Words | None = None,
+    ) -> Analysis:
+        """``apply`` in place: ``a``, the rules' analysis, becomes the model's and is
+        returned. The engine's path: one analysis object per item instead of two."""
         z: float
         p: float
         z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
-        return Analysis(
-            conf,
-            "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
-            a.companies,
-            a.tokens,
-            a.keywords,
-            a.urgency,
-            a.negatives,
-            Later(self._explain, a, strong, p, z, conf),
-            a.discovered,
-            a.language,
-        )
+        rules_conf = a.confidence
+        rules_expl = explanation_stored(a)
+        if rules_expl.__class__ is Later:  # an analysis rescored before: its made list
+            rules_expl = a.explanation
+        a.confidence = conf
+        a.band = "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low")
+        store_explanation(a, Later(self._explain, strong, p, z, conf, rules_conf, rules_expl))
+        return a
 
     def _explain(
-        self, a: Analysis, strong: list[tuple[float, str]], p: float, z: float, conf: float
+        self,
+        a: Analysis,
+        strong: list[tuple[float, str]],
+        p: float,
+        z: float,
+        conf: float,
+        rules_conf: float,
+        rules_expl: list[dict[str, Any]],
     ) -> list[dict[str, Any]]:
-        """The explanation ``apply`` gives, made when it is first read: the strongest
-        reasons in plain words, the model's line, then the rules' own explanation."""
+        """The explanation ``rescore`` gives, made when it is first read: the strongest
+        reasons in plain words, the model's line, then the rules' own explanation
+        (``rules_conf`` and ``rules_expl``, the rules' confidence and explanation)."""
         c: float
         reasons: list[dict[str, Any]] = []
         if strong:
@@ -788,16 +835,15 @@ class TGEModel:
                         "delta": math.copysign(max(abs(delta), 0.001), c),
                     }
                 )
-        rules_conf = a.confidence
         line = self._model_line.get(rules_conf)
         if line is None or (rules_conf == 0.0 and math.copysign(1.0, rules_conf) < 0.0):
             line = f"{self.name}: calibrated probability (rules alone: {rules_conf:.3f})"
         head = {
             "signal": "model",
             "detail": line,
-            "delta": math.floor((conf - a.confidence) * 1000 + 0.5) / 1000,
+            "delta": math.floor((conf - rules_conf) * 1000 + 0.5) / 1000,
         }
-        return [*reasons, head, *a.explanation]
+        return [*reasons, head, *rules_expl]
 
 
 def _magnitude(part: tuple[float, str]) -> float:
