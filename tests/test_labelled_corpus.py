@@ -72,3 +72,52 @@ def test_labelled_batch_beside_the_corpus_is_real_labelled_text_not_in_the_corpu
         verdicts = r["labels"]
         final = verdicts["C"] if verdicts["A"] != verdicts["B"] else verdicts["A"]
         assert r["is_tge"] == final, r["id"]
+
+
+def test_every_labelled_batch_keeps_the_corpus_promises_and_stays_off_the_final_split() -> None:
+    """Each batch kept beside the corpus (``batch-*.jsonl``: labelled later, not trained on
+    unless a measurement said so) is real labelled text with provenance and a date, shares no
+    id or headline with the corpus or another batch, and holds nothing of the final test split:
+    none of its ids and none of its projects (so the split stays as it was if a batch is ever
+    trained on)."""
+    from core.scoring import train as T
+
+    corpus = _rows(LABELLED_CORPUS_FILE)
+    held = T.read_ids(T.FINAL_TEST_IDS)
+    held_keys = {k for r in corpus if r["id"] in held for k in T.project_keys(r)}
+    ids = {r["id"] for r in corpus}
+    titles = {r["title"] for r in corpus if r["title"]}
+    batches = sorted(LABELLED_CORPUS_FILE.parent.glob("batch-*.jsonl"))
+    assert len(batches) >= 2
+    for path in batches:
+        for r in _rows(path):
+            assert r["id"] not in ids and r["id"] not in held, (path.name, r["id"])
+            assert not (r["title"] and r["title"] in titles), (path.name, r["id"])
+            ids.add(r["id"])
+            titles.add(r["title"])
+            assert (r["title"] or r["text"]).strip() and r["date"], r["id"]
+            prov = r["provenance"]
+            assert prov["repo"] and prov["path"], r["id"]
+            assert re.fullmatch(r"[0-9a-f]{40}", prov["commit"]), r["id"]
+            verdicts = r["labels"]
+            final = verdicts["C"] if verdicts["A"] != verdicts["B"] else verdicts["A"]
+            assert r["is_tge"] == final, r["id"]
+            assert not set(T.project_keys(r)) & held_keys, (path.name, r["id"])
+
+
+def test_second_batch_is_the_drawn_one_from_new_sources() -> None:
+    """Batch 2 (``labelling_batch.py --round 2``): its ids, and every item from a source of
+    ``ROUND2_SOURCES`` at the commit listed there (the feed history's items at their own)."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06-2.jsonl")
+    assert len(rows) == 1175 and sum(r["is_tge"] for r in rows) == 107
+    sources = {
+        "Newsworthyai/press-release-archive": "9b2f3f325098dd60c940f8bffb80e66bb83b152a",
+        "Ruin2itive/ruin2itive-site": None,
+        "Ibook000/crypto-news-analyzer": "01a8288fa75b7f020f1b43b59f4bbcc7e1dabc65",
+        "jiajia09199-source/llm4crypto": "9292e71f0fe486ad51f455d1b612e185247fd53b",
+    }
+    for r in rows:
+        assert re.fullmatch(r"c-(7\d{3}|8[0-2]\d{2})", r["id"]), r["id"]
+        assert r["provenance"]["repo"] in sources, r["id"]
+        commit = sources[r["provenance"]["repo"]]
+        assert commit is None or r["provenance"]["commit"] == commit, r["id"]
