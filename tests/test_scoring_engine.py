@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -806,3 +808,62 @@ def test_prepare_in_one_loop_matches_the_table_translates(marked: str) -> None:
     alone = Words(expected[1].encode())
     assert words.spans[: 3 * words.count] == alone.spans[: 3 * alone.count]
     assert (words.data, words.seed, words.spaces) == (alone.data, alone.seed, alone.spaces)
+
+
+def test_date_regex_by_first_word_matches_as_the_whole_regex() -> None:
+    """find_raw tries only the alternatives that can begin with the word where it looks
+    (urgency._FIRST_WORDS): at every word of these texts that gives the very match the
+    whole regex gives (same span, alternative and groups), or none where it gives none."""
+    from core.bundled import DEV_EVAL_FILE
+    from core.scoring.bench import synthetic_companies, synthetic_items
+    from core.scoring.evaluate import load_items
+    from core.scoring.text import clean, normalise, sentences_marked
+    from core.scoring.urgency import _BY_FIRST_WORD, _DATE_RE, _DIGIT_START
+
+    texts = [f"{r.get('title') or ''}. {r.get('text') or ''}" for r in load_items(DEV_EVAL_FILE)]
+    texts += synthetic_items(synthetic_companies(50), 200, seed=3)
+    texts += [
+        "in 2 hours, within a couple of days, in may, in May 2026, by the end of 2025, end of "
+        "June, early Q3, q4 25, on 2026 03 03, 20th of February 2026, 3rd of march, 10 am utc",
+        "later this week, later today, next weekend, this weekend, on next friday, this monday, "
+        "until sept 2026, through dec, from jan, mid 2026, late 2025, 9pm utc 8, 23 00 cet",
+    ]
+
+    def seen(m: re.Match[str] | None) -> tuple[Any, ...] | None:
+        return None if m is None else (m.span(), m.lastgroup, m.groupdict())
+
+    tried = 0
+    for text in texts:
+        low = normalise(sentences_marked("", clean(text)))[1]
+        for i in range(1, len(low)):
+            if low[i - 1] != " " or low[i] == " ":
+                continue
+            if low[i].isdigit():
+                got = _DIGIT_START(low, i)
+            else:
+                match = _BY_FIRST_WORD.get(low[i : low.find(" ", i)])
+                got = match(low, i) if match is not None else None
+            assert seen(got) == seen(_DATE_RE.match(low, i)), low[i : i + 40]
+            tried += got is not None
+    assert tried > 500
+
+
+def test_undated_items_read_todays_local_date_and_dates_their_iso_text() -> None:
+    """DateCache gives what ref_date and isoformat give (today's date worked out once a
+    second, the ISO text of a date made once)."""
+    from datetime import date, timedelta
+
+    from core.scoring.urgency import DateCache, ref_date
+
+    dates = DateCache()
+    before = datetime.now().date()
+    today = dates.ref(None)
+    assert before <= today <= datetime.now().date() and dates.ref(None) == today
+    assert dates.ref(PUBLISHED) == ref_date(PUBLISHED) == PUBLISHED.date()
+    assert dates.ref(date(2025, 1, 2)) == date(2025, 1, 2)
+    d = date(2026, 3, 3)
+    assert dates.iso(d) == "2026-03-03" and dates.iso(date(2026, 3, 3)) is dates.iso(d)
+    engine = ScoringEngine([])
+    a = engine.analyze("Acme TGE tomorrow", "")
+    assert a.urgency is not None
+    assert a.urgency["date"] in {(today + timedelta(days=k)).isoformat() for k in (1, 2)}

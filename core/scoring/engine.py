@@ -37,7 +37,7 @@ from core.scoring.history import day_of, today
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
 from core.scoring.text import PhraseTable, clean, pattern_key, prepare_words, sentences_marked
-from core.scoring.urgency import GROUP_RANK, RANK, find_raw, ref_date, resolve_fields
+from core.scoring.urgency import GROUP_RANK, RANK, DateCache, find_raw, resolve_fields
 
 log = logging.getLogger(__name__)
 
@@ -604,6 +604,7 @@ class ScoringEngine:
         self.model = model
         # First-seen days per ticker (core.scoring.history.TokenHistory) the model reads, or None.
         self.history = history
+        self._dates = DateCache()  # today's date for undated items, dates' ISO text
         with _gc_paused():
             self._snap = _build(companies)
 
@@ -928,6 +929,7 @@ class ScoringEngine:
             low,
             project,
             lang,
+            self._dates,
         )
 
 
@@ -1187,8 +1189,9 @@ def _score(
     published: datetime | None,
     cased: str,
     low: str,
-    project: dict[str, Any] | None = None,
-    lang: str = EN,
+    project: dict[str, Any] | None,
+    lang: str,
+    dates: DateCache,
 ) -> Analysis:
     """Add up the signals. Kept as one flat function: it runs for every item.
 
@@ -1312,11 +1315,11 @@ def _score(
             near = bool(pool)
             # Most specific first (an exact day beats "Q2"), then earliest.
             best = min(pool or urg)
-        ref = ref_date(published)
+        ref = dates.ref(published)
         r = resolve_fields(best[3], ref, cased)
         if r is not None:
             u_text, u_date, u_kind = r
-            u_iso = u_date.isoformat() if u_date else None
+            u_iso = dates.iso(u_date) if u_date else None
             urgency = {"text": u_text, "date": u_iso, "kind": u_kind}
             if (
                 u_date

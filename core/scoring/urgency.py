@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from time import time as _time
 
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
 except ImportError:  # pragma: no cover - the source runs without Cython installed
-    cython = None
+    from core.scoring._native import CYTHON_STAND_IN as cython
 
 _MONTHS = {
     "jan": 1,
@@ -59,45 +60,85 @@ _NUM_WORDS = {
 _ORD = r"(?:st|nd|rd|th)?"
 _Y = r"(?: +(?P<{0}>20\d\d))?"
 
-_DATE_RE = re.compile(
-    r"(?<![\w$])(?:"
-    r"(?P<iso>(?P<iy>20\d\d) (?P<im>0[1-9]|1[0-2]) (?P<id>[0-3]\d))"
-    r"|(?P<md>(?P<mdm>" + _M + r") +(?P<mdd>[0-3]?\d)" + _ORD + _Y.format("mdy") + r")"
-    r"|(?P<dm>(?P<dmd>[0-3]?\d)"
-    + _ORD
-    + r" +(?:of +)?(?P<dmm>"
-    + _M
-    + r")"
-    + _Y.format("dmy")
-    + r")"
-    r"|(?P<q>q(?P<qn>[1-4])(?: +(?P<qy>(?:20)?\d\d))?)"
-    r"|(?P<rel>(?P<relw>today|tonight|tomorrow|yesterday|this +week|next +week|this +month"
-    r"|next +month|this +weekend|next +weekend|later +today|later +this +week"
-    r"|later +this +month))"
-    r"|(?P<inn>(?:in|within) +(?P<innn>\d{1,3}|a|an|one|two|three|four|five|six|seven"
-    r"|eight|nine|ten|few|a +few|couple +of|a +couple +of) +(?P<innu>minute|hour|day|week"
-    r"|month)s?)"
-    r"|(?P<wd>(?:(?P<wdp>on|this|next) +)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday))"
-    r"|(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>"
-    + _M
-    + r")"
-    + _Y.format("moy")
-    + r")"
-    r"|(?P<yr>(?P<yrp>early|mid|late|end +of|by +the +end +of|in) +(?P<yry>20\d\d))"
-    r"|(?P<tm>(?P<tmh>[01]?\d|2[0-3])(?:am|pm)?(?: +(?P<tmm>[0-5]\d))?(?: +(?:am|pm|a +m|p +m))?"
-    r" +(?P<tmz>utc|gmt|et|est|edt|pt|pst|pdt|cet|sgt|kst|jst)(?: +(?P<tmo>\d{1,2}))?)"
-    r")(?![\w$])"
-)
-# First words a date expression can start with (besides digits).
-_STARTERS = frozenset(
+# The date expression's alternatives, in the order the regex tries them (the first that
+# matches wins), each a named group.
+_ALTERNATIVES: tuple[tuple[str, str], ...] = (
+    ("iso", r"(?P<iso>(?P<iy>20\d\d) (?P<im>0[1-9]|1[0-2]) (?P<id>[0-3]\d))"),
+    ("md", r"(?P<md>(?P<mdm>" + _M + r") +(?P<mdd>[0-3]?\d)" + _ORD + _Y.format("mdy") + r")"),
     (
-        "in within on this next later early mid late end by until through from q1 q2 q3 "
-        "q4 today tonight tomorrow yesterday monday tuesday wednesday thursday friday "
-        "saturday sunday january february march april may june july august september "
-        "october november december jan feb mar apr jun jul aug sep sept oct nov dec"
-    ).split()
+        "dm",
+        r"(?P<dm>(?P<dmd>[0-3]?\d)"
+        + _ORD
+        + r" +(?:of +)?(?P<dmm>"
+        + _M
+        + r")"
+        + _Y.format("dmy")
+        + r")",
+    ),
+    ("q", r"(?P<q>q(?P<qn>[1-4])(?: +(?P<qy>(?:20)?\d\d))?)"),
+    (
+        "rel",
+        r"(?P<rel>(?P<relw>today|tonight|tomorrow|yesterday|this +week|next +week|this +month"
+        r"|next +month|this +weekend|next +weekend|later +today|later +this +week"
+        r"|later +this +month))",
+    ),
+    (
+        "inn",
+        r"(?P<inn>(?:in|within) +(?P<innn>\d{1,3}|a|an|one|two|three|four|five|six|seven"
+        r"|eight|nine|ten|few|a +few|couple +of|a +couple +of) +(?P<innu>minute|hour|day|week"
+        r"|month)s?)",
+    ),
+    (
+        "wd",
+        r"(?P<wd>(?:(?P<wdp>on|this|next) +)?(?P<wdn>monday|tuesday|wednesday|thursday|friday"
+        r"|saturday|sunday))",
+    ),
+    (
+        "mo",
+        r"(?P<mo>(?P<mop>early|mid|late|end +of|in|by|until|through|from) +(?P<mom>"
+        + _M
+        + r")"
+        + _Y.format("moy")
+        + r")",
+    ),
+    ("yr", r"(?P<yr>(?P<yrp>early|mid|late|end +of|by +the +end +of|in) +(?P<yry>20\d\d))"),
+    (
+        "tm",
+        r"(?P<tm>(?P<tmh>[01]?\d|2[0-3])(?:am|pm)?(?: +(?P<tmm>[0-5]\d))?(?: +(?:am|pm|a +m|p +m))?"
+        r" +(?P<tmz>utc|gmt|et|est|edt|pt|pst|pdt|cet|sgt|kst|jst)(?: +(?P<tmo>\d{1,2}))?)",
+    ),
 )
+
+
+def _date_regex(names: Iterable[str] | None = None) -> re.Pattern[str]:
+    """The date regex, or the one of only the alternatives ``names`` (in the same order):
+    the others stay behind a branch that never matches, so every group name exists and a
+    match reads the same (``lastgroup``, ``group``) as the full regex's."""
+    keep = [p for n, p in _ALTERNATIVES if names is None or n in names]
+    rest = [p for n, p in _ALTERNATIVES if names is not None and n not in names]
+    body = "|".join(keep) + ("|(?!)(?:" + "|".join(rest) + ")" if rest else "")
+    return re.compile(r"(?<![\w$])(?:" + body + r")(?![\w$])")
+
+
+_DATE_RE = _date_regex()
+# The alternatives a date expression can begin with at each first word (besides digits: a
+# date, a day-month or a time); a word not here begins none. Matching only those (a regex of
+# a few alternatives instead of ten) gives the same match: none of the others can begin
+# with that word. A test holds it to the whole regex at every word of a set of texts.
+_FIRST_WORDS = {
+    **dict.fromkeys(("today", "tonight", "tomorrow", "yesterday", "later"), ("rel",)),
+    **dict.fromkeys(("this", "next"), ("rel", "wd")),
+    "in": ("inn", "mo", "yr"),
+    "within": ("inn",),
+    "on": ("wd",),
+    **dict.fromkeys(_WEEKDAYS, ("wd",)),
+    **dict.fromkeys(("early", "mid", "late", "end", "by"), ("mo", "yr")),
+    **dict.fromkeys(("until", "through", "from"), ("mo",)),
+    **dict.fromkeys(("q1", "q2", "q3", "q4"), ("q",)),
+    **dict.fromkeys(_M[3:-1].split("|"), ("md",)),  # the month names
+}
+_BY_FIRST_WORD = {w: _date_regex(names).match for w, names in _FIRST_WORDS.items()}
+_DIGIT_START = _date_regex(("iso", "dm", "tm")).match
 _RANK = {"date": 0, "relative": 1, "weekday": 2, "time": 3, "quarter": 4, "month": 5, "year": 6}
 
 # Hint words that can never start a date expression, with the words that may come right
@@ -189,17 +230,23 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
             days = (5 - ref.weekday()) % 7 + 7
         else:
             days = _REL_DAYS[w]
-        return ref + timedelta(days=days), "relative"
+        return ref + _days(days), "relative"
     if top == "inn":
         raw = " ".join(g("innn").split())
         n = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw, 1)
-        days = {"minute": n / 1440, "hour": n / 24, "day": n, "week": 7 * n, "month": 30 * n}
-        return ref + timedelta(days=int(days[g("innu")])), "relative"
+        unit = g("innu")  # the days of only that unit (not a dict of all five per match)
+        if unit == "minute":
+            days = int(n / 1440)
+        elif unit == "hour":
+            days = int(n / 24)
+        else:
+            days = n if unit == "day" else (7 * n if unit == "week" else 30 * n)
+        return ref + _days(days), "relative"
     if top == "wd":
         ahead = (_WEEKDAYS.index(g("wdn")) - ref.weekday()) % 7
         if g("wdp") == "next" and ahead == 0:
             ahead = 7
-        return ref + timedelta(days=ahead), "weekday"
+        return ref + _days(ahead), "weekday"
     if top == "mo":
         if g("mop") == "in" and g("mom") == "may" and not g("moy"):
             return None  # "in may" is the modal verb more often than the month
@@ -211,6 +258,15 @@ def _resolve(m: re.Match[str], ref: date) -> tuple[date | None, str] | None:
     if top == "yr":
         return None, "year"
     return None, "time"
+
+
+# A relative date's few day counts, made once (not a timedelta per match).
+_DELTAS = tuple(timedelta(days=i) for i in range(32))
+
+
+def _days(n: int) -> timedelta:
+    """``timedelta(days=n)``, the same object each time for 0-31 days."""
+    return _DELTAS[n] if 0 <= n < 32 else timedelta(days=n)
 
 
 _TIME_TOP = frozenset(("tm", None))  # lastgroup of a time match ("or 'tm'" as in _resolve)
@@ -240,6 +296,48 @@ def _display(m: re.Match[str], cased: str | None) -> str:
     return text
 
 
+_ISO_MAX = 4096
+
+
+class DateCache:
+    """One engine's dates: today's local date for undated items, and the ISO text of the
+    dates items give.
+
+    Why: ``datetime.now()`` per item and ``date.isoformat`` per date found were a tenth of
+    the date work. Today's date is worked out once a second (``datetime.now()`` reads
+    the whole seconds of the clock for the date, so the date of a second is the date
+    of every instant in it) and kept as one tuple (a thread reads both halves together);
+    the ISO text of a date is made once and kept (up to ``_ISO_MAX`` dates)."""
+
+    __slots__ = ("_iso", "_today")
+
+    def __init__(self) -> None:
+        self._today: tuple[int, date | None] = (-1, None)
+        self._iso: dict[date, str] = {}
+
+    def ref(self, published: datetime | date | None) -> date:
+        """``ref_date(published)``: the publication date, else today's local date."""
+        if published is not None:
+            return ref_date(published)
+        second = int(_time())
+        today = self._today
+        if today[0] == second:
+            return today[1]  # type: ignore[return-value]
+        day = datetime.fromtimestamp(second).date()
+        self._today = (second, day)
+        return day
+
+    def iso(self, d: date) -> str:
+        """``d.isoformat()``."""
+        iso: dict = self._iso
+        text = iso.get(d)
+        if text is None:
+            text = d.isoformat()
+            if len(iso) < _ISO_MAX:
+                iso[d] = text
+        return text
+
+
 def ref_date(published: datetime | date | None) -> date:
     if isinstance(published, datetime):
         return published.date()
@@ -248,34 +346,66 @@ def ref_date(published: datetime | date | None) -> date:
     return datetime.now().date()
 
 
+@cython.cfunc
+@cython.inline
+@cython.exceptval(-2, check=True)
+def _space_before(low: str, p: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """``low.rfind(" ", 0, p)``, which the compiled build runs as a C loop (a method call
+    and its int objects cost more than walking back over one word)."""
+    if not cython.compiled:
+        return low.rfind(" ", 0, p)
+    p -= 1
+    while p >= 0 and low[p] != " ":
+        p -= 1
+    return p
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(-2, check=True)
+def _space_after(low: str, p: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """``low.find(" ", p)``, a C loop in the compiled build."""
+    if not cython.compiled:
+        return low.find(" ", p)
+    n: cython.Py_ssize_t = len(low)
+    while p < n and low[p] != " ":
+        p += 1
+    return p if p < n else -1
+
+
 def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[str]]:
     """Date/time matches around hint words in normalised lower-case text.
 
     Each hint is ``(start, end, lookback)`` of a pattern match (``" march "``). The regex is
     only *matched* at the hint word and up to ``lookback`` words before it, earliest first;
-    a match must reach the hint word. Far cheaper than searching the text. Typed locals:
+    a match must reach the hint word, and only the alternatives that can begin with the word
+    there are tried (see _FIRST_WORDS). Far cheaper than searching the text. Typed locals:
     the compiled build walks the text by C offsets and characters.
     """
     out: list[re.Match[str]] = []
     done_until: cython.Py_ssize_t = -1
-    match = _DATE_RE.match
     s: cython.Py_ssize_t
     e: cython.Py_ssize_t
     back: cython.Py_ssize_t
     p: cython.Py_ssize_t
     st: cython.Py_ssize_t
     _k: cython.Py_ssize_t
+    end: cython.Py_ssize_t
+    n: cython.Py_ssize_t = len(low)
     starts: list[int]
+    # typed as dicts: the compiled build then reads them directly, not by method call
+    gates: dict = _GATES
+    by_word: dict = _BY_FIRST_WORD
     for s, e, back in sorted(hints):
         if s < done_until:
             continue
         if back == 4:  # only units, zones and years: see _GATES
-            gate = _GATES.get(low[s + 1 : e - 1])
+            gate = gates.get(low[s + 1 : e - 1])
             if gate is not None:  # "day"/"UTC": the word before decides whether to look further
                 p = s
                 while p > 0 and low[p - 1] == " ":
                     p -= 1
-                prev = low[low.rfind(" ", 0, p) + 1 : p]
+                prev = low[_space_before(low, p) + 1 : p]
                 if prev not in gate and not prev[:1].isdigit():
                     continue
         starts = [s + 1]
@@ -286,20 +416,24 @@ def find_raw(low: str, hints: Iterable[tuple[int, int, int]]) -> list[re.Match[s
                     p -= 1
                 if p <= 0:
                     break
-                p = low.rfind(" ", 0, p)
+                p = _space_before(low, p)
                 starts.append(p + 1)
-            starts.reverse()
-        for st in starts:
+        for st in reversed(starts):  # earliest first
             if st < done_until:
                 continue
-            if not low[st : st + 1].isdigit():
-                if low[st : low.find(" ", st)] not in _STARTERS:
-                    continue  # cheaper than a regex attempt that cannot match here
-            m = match(low, st)
-            if m is not None and m.end() >= e - 1:
-                done_until = m.end()
-                out.append(m)
-                break
+            if st < n and low[st].isdigit():
+                m = _DIGIT_START(low, st)
+            else:
+                match = by_word.get(low[st : _space_after(low, st)])
+                if match is None:
+                    continue  # no date begins with this word: no regex attempt
+                m = match(low, st)
+            if m is not None:
+                end = m.end()
+                if end >= e - 1:
+                    done_until = end
+                    out.append(m)
+                    break
     return out
 
 
