@@ -588,3 +588,24 @@ def test_rescore_makes_the_rules_analysis_the_models_in_place() -> None:
     assert again.to_dict() == twice.to_dict()
     fields = (0.25, "low", [{"name": "X"}], ["X"], {"tier1": ["a"]}, None, ["scam"], [], None, "es")
     assert make_analysis(*fields) == Analysis(*fields)
+
+
+def test_the_rules_word_their_explanation_when_first_read() -> None:
+    """The rules leave their reasons as parts, worded on the first read of the explanation
+    (and kept); the model reads the signals and deltas from the parts, with the same sum."""
+    from core.scoring.engine import Later, explanation_stored
+
+    model = read_model(BUNDLED_MODEL)
+    engine = ScoringEngine(load_companies(COMPANIES_FILE))
+    title = "LayerZero ZRO airdrop claims open today: no plans for a second round"
+    text = "Claims went live at 11:00 UTC for 1.28M wallets, price jumps 10%."
+    a = engine.analyze_rules(title, text)
+    assert explanation_stored(a).__class__ is Later
+    unworded = model.contributions(a, title, text)
+    first = a.explanation
+    assert isinstance(first, list) and first is a.explanation
+    assert explanation_stored(a) is first
+    assert {e["signal"] for e in first} >= {"tier1", "company", "token", "proximity"}
+    assert model.contributions(a, title, text) == unworded
+    assert engine.analyze_rules(title, text) == a  # equality words the other one
+    assert engine.analyze_rules("", "nothing to see here").explanation == []

@@ -1078,6 +1078,40 @@ def _join(labels: dict[str, int], most: int) -> str:
     return ", ".join(labels) if len(labels) <= most else ", ".join(list(labels)[:most])
 
 
+def explain_rules(_a: Analysis, parts: list[tuple[str, float, Any, Any]]) -> list[dict[str, Any]]:
+    """The rules' explanation, worded from the ``(signal, delta, how, what)`` parts _score
+    leaves (``how(*what)``, or ``what`` itself where ``how`` is None) when first read.
+
+    Why: wording every reason (labels joined, names quoted, reprs) was about a thirtieth of
+    an item's scoring, and most items are scored and dropped unread; the model reads the
+    signals and deltas from the parts themselves."""
+    return [
+        {"signal": sig, "detail": what if how is None else how(*what), "delta": delta}
+        for sig, delta, how, what in parts
+    ]
+
+
+def _company_said(name: str, matched: str) -> str:
+    return f"{name} ('{matched}')"
+
+
+def _tickers_said(tokens: dict[str, Any]) -> str:
+    return ", ".join(["$" + t for t in tokens])
+
+
+def _stale_said(text: str) -> str:
+    return f"{text!r} is long before publication"
+
+
+def _date_said(text: str, iso: str | None) -> str:
+    return repr(text) + (f" -> {iso}" if iso else "")
+
+
+def _phrases_said(phrases: dict[str, int]) -> str:
+    """A negative category's phrases (keys already repr() of the phrases), up to three."""
+    return ", ".join(list(phrases)[:3]) if len(phrases) > 1 else next(iter(phrases))
+
+
 def _drop_contained(hits: dict[str, int]) -> None:
     """Report "token generation event" once, not also "token generation" inside it.
 
@@ -1197,7 +1231,9 @@ def _score(
 
     Explanation deltas are rounded as they are written; ``score`` adds the exact values.
     """
-    expl: list[dict[str, Any]] = []
+    # The explanation as (signal, delta, how to word it, what from): worded when first read
+    # (see explain_rules), since most items are scored and dropped unread.
+    expl: list[tuple[str, float, Any, Any]] = []
     score = 0.0
     direct_t1 = bool(t1)
 
@@ -1241,20 +1277,20 @@ def _score(
         _drop_contained(t2)
     if t1:
         d = (W_TIER1 if direct_t1 else W_TIER1_RULE) + W_TIER1_EXTRA * min(len(t1) - 1, 2)
-        expl.append({"signal": "tier1", "detail": _join(t1, 3), "delta": _r3(d)})
+        expl.append(("tier1", _r3(d), _join, (t1, 3)))
         score += d
         if t2:
             d = W_TIER2_WITH_T1 * min(len(t2), 3)
-            expl.append({"signal": "tier2", "detail": _join(t2, 3), "delta": _r3(d)})
+            expl.append(("tier2", _r3(d), _join, (t2, 3)))
             score += d
     elif t2:
         d = W_TIER2 + W_TIER2_EXTRA * min(len(t2) - 1, 3)
-        expl.append({"signal": "tier2", "detail": _join(t2, 4), "delta": _r3(d)})
+        expl.append(("tier2", _r3(d), _join, (t2, 4)))
         score += d
     positive = bool(t1 or t2)
     if t3 and positive:
         d = W_TIER3 * min(len(t3), 3)
-        expl.append({"signal": "tier3", "detail": _join(t3, 3), "delta": _r3(d)})
+        expl.append(("tier3", _r3(d), _join, (t3, 3)))
         score += d
 
     strong_sents = set(t1.values())
@@ -1262,9 +1298,7 @@ def _score(
 
     if companies:
         c = companies[0]
-        expl.append(
-            {"signal": "company", "detail": f"{c['name']} ('{c['matched']}')", "delta": _D_COMPANY}
-        )
+        expl.append(("company", _D_COMPANY, _company_said, (c["name"], c["matched"])))
         score += W_COMPANY
     if project is not None:
         if not positive:
@@ -1272,36 +1306,20 @@ def _score(
         elif not question and not project["weak"]:
             # a speculative headline, or a name that is only the headline's subject, names
             # the project but earns nothing
-            expl.append(
-                {"signal": "new project", "detail": discovery_label(project), "delta": _D_NEW}
-            )
+            expl.append(("new project", _D_NEW, discovery_label, (project,)))
             score += W_NEW
     if tokens:
-        expl.append(
-            {"signal": "token", "detail": ", ".join(["$" + t for t in tokens]), "delta": _D_TOKEN}
-        )
+        expl.append(("token", _D_TOKEN, _tickers_said, (tokens,)))
         score += W_TOKEN
 
     # Proximity: a TGE keyword in the same sentence as the company or its token.
     if positive and (comp_sents or tokens):
         subject_sents = comp_sents.union([si for si, _ in tokens.values()])
         if not strong_sents.isdisjoint(subject_sents):
-            expl.append(
-                {
-                    "signal": "proximity",
-                    "detail": "tier-1 keyword next to company/token",
-                    "delta": _D_PROX_T1,
-                }
-            )
+            expl.append(("proximity", _D_PROX_T1, None, "tier-1 keyword next to company/token"))
             score += W_PROX_T1
         elif not mid_sents.isdisjoint(subject_sents):
-            expl.append(
-                {
-                    "signal": "proximity",
-                    "detail": "tier-2 keyword next to company/token",
-                    "delta": _D_PROX_T2,
-                }
-            )
+            expl.append(("proximity", _D_PROX_T2, None, "tier-2 keyword next to company/token"))
             score += W_PROX_T2
 
     urgency: dict[str, Any] | None = None
@@ -1337,34 +1355,18 @@ def _score(
                     )
             if positive:
                 if stale:
-                    expl.append(
-                        {
-                            "signal": "negative:stale",
-                            "detail": f"{u_text!r} is long before publication",
-                            "delta": _D_STALE,
-                        }
-                    )
+                    expl.append(("negative:stale", _D_STALE, _stale_said, (u_text,)))
                     score -= W_STALE
                 else:
                     d = W_DATE + (W_DATE_NEAR if near else 0.0)
-                    expl.append(
-                        {
-                            "signal": "urgency",
-                            "detail": repr(u_text) + (f" -> {u_iso}" if u_iso else ""),
-                            "delta": _r3(d),
-                        }
-                    )
+                    expl.append(("urgency", _r3(d), _date_said, (u_text, u_iso)))
                     score += d
 
     negatives: list[str] = ["stale"] if stale and positive else []
     if question and positive:
         negatives.append("speculation")
         expl.append(
-            {
-                "signal": "negative:question",
-                "detail": "headline asks whether it will happen",
-                "delta": _D_QUESTION,
-            }
+            ("negative:question", _D_QUESTION, None, "headline asks whether it will happen")
         )
         score -= W_QUESTION
     for cat, phrases in neg_hits.items():
@@ -1379,22 +1381,14 @@ def _score(
         pen, delta = _NEG_PENALTIES[cat][where][n if n < 3 else 3]
         if cat not in negatives:
             negatives.append(cat)
-        # Keys are already repr() of the phrases.
-        detail = ", ".join(list(phrases)[:3]) if n > 1 else next(iter(phrases))
-        expl.append({"signal": "negative:" + cat, "detail": detail, "delta": delta})
+        expl.append(("negative:" + cat, delta, _phrases_said, (phrases,)))
         score -= pen
 
     conf = 1.0 if score > 1.0 else (0.0 if score < 0.0 else score)
     conf = floor(conf * 1000 + 0.5) / 1000
     raw = floor(score * 1000 + 0.5) / 1000
     if conf != raw:
-        expl.append(
-            {
-                "signal": "clamp",
-                "detail": "kept within 0..1",
-                "delta": floor((conf - raw) * 1000 + 0.5) / 1000,
-            }
-        )
+        expl.append(("clamp", floor((conf - raw) * 1000 + 0.5) / 1000, None, "kept within 0..1"))
     return make_analysis(
         conf,
         "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
@@ -1403,7 +1397,7 @@ def _score(
         {"tier1": list(t1), "tier2": list(t2), "tier3": list(t3)},
         urgency,
         negatives,
-        expl,
+        Later(explain_rules, expl) if expl else [],
         (
             {"name": project["name"], "ticker": project["ticker"], "how": project["how"]}
             if project

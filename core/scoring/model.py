@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 from core.scoring.engine import (
     Analysis,
     Later,
+    explain_rules,
     explanation_stored,
     make_analysis,
     store_explanation,
@@ -562,26 +563,38 @@ class TGEModel:
             hits.append(hit)
             values.append(a.confidence - 0.5)
         got = len(hits)
-        e: dict[str, Any]
-        expl = explanation_stored(a)  # the list as stored: no call through the wrapper
+        # The explanation as stored: the rules' (signal, delta, how, what) parts while it is
+        # not worded (see explain_rules), else its entries.
+        expl = explanation_stored(a)
+        worded = True
         if expl.__class__ is Later:
-            expl = a.explanation
+            if expl.make is explain_rules:
+                expl = expl.args[0]
+                worded = False
+            else:
+                expl = a.explanation
         for e in expl:
-            sig = e["signal"]
+            if worded:
+                sig = e["signal"]
+                delta = e["delta"]
+            else:
+                sig = e[0]
+                delta = e[1]
             hit = by_sig.get(sig)  # (none for "clamp" and "proximity")
             if hit is None:
                 if sig != "proximity":
                     continue
-                hit = by_sig.get("proximity1" if "tier-1" in e["detail"] else "proximity2")
+                detail = e["detail"] if worded else e[3]
+                hit = by_sig.get("proximity1" if "tier-1" in detail else "proximity2")
                 if hit is None:
                     continue
             for j in range(got, len(hits)):
                 if hits[j] is hit:
-                    values[j] = values[j] + float(e["delta"])
+                    values[j] = values[j] + float(delta)
                     break
             else:
                 hits.append(hit)
-                values.append(0.0 + float(e["delta"]))
+                values.append(0.0 + float(delta))
         for i in range(len(hits)):
             hit = hits[i]
             c = hit[0]
@@ -785,9 +798,7 @@ class TGEModel:
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
         rules_conf = a.confidence
-        rules_expl = explanation_stored(a)
-        if rules_expl.__class__ is Later:  # an analysis rescored before: its made list
-            rules_expl = a.explanation
+        rules_expl = explanation_stored(a)  # a list, or a Later worded with the model's
         a.confidence = conf
         a.band = "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low")
         store_explanation(a, Later(self._explain, strong, p, z, conf, rules_conf, rules_expl))
@@ -801,7 +812,7 @@ class TGEModel:
         z: float,
         conf: float,
         rules_conf: float,
-        rules_expl: list[dict[str, Any]],
+        rules_expl: Any,
     ) -> list[dict[str, Any]]:
         """The explanation ``rescore`` gives, made when it is first read: the strongest
         reasons in plain words, the model's line, then the rules' own explanation
@@ -843,6 +854,8 @@ class TGEModel:
             "detail": line,
             "delta": math.floor((conf - rules_conf) * 1000 + 0.5) / 1000,
         }
+        if rules_expl.__class__ is Later:  # the rules' (or a model's before) not worded yet
+            rules_expl = rules_expl.make(a, *rules_expl.args)
         return [*reasons, head, *rules_expl]
 
 
