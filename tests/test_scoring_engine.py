@@ -786,6 +786,67 @@ def test_phrase_table_refuses_a_key_that_is_not_padded_whole_words(key: bytes) -
 
 
 @pytest.mark.parametrize(
+    "joined", [b"", b" fine  token", b"fine ", b" fine   token ", b" ", b"  ", b" fine    "]
+)
+def test_phrase_table_refuses_joined_keys_that_are_not_padded_whole_words(joined: bytes) -> None:
+    if not joined:  # no keys at all is a table that finds nothing
+        assert PhraseTable(joined).find(Words(b" fine ")) == []
+        return
+    with pytest.raises(ValueError, match="padded whole-word phrases"):
+        PhraseTable(joined)
+
+
+@pytest.mark.parametrize("shape", ["new words only", "shared tails", "mixed"])
+def test_refilled_phrase_tables_find_what_the_automaton_finds(shape: str) -> None:
+    """A phrase table is filled in place, first at a guessed size, then again larger or
+    smaller as its distinct runs need (keys of new words only outgrow the guess; keys
+    sharing long tails leave it mostly empty): whichever it took, joined or one by one, it
+    holds every run at most half full and finds what ahocorasick_rs's overlapping search
+    finds."""
+    import random
+
+    import ahocorasick_rs
+
+    from core.scoring.text import _slots_for
+
+    rng = random.Random(shape)
+    vocab = [f"w{i}" for i in range(300)]
+    tails = ["a common tail of many words", "labs of the network protocol", "finance"]
+    keys: set[str] = set()
+    while len(keys) < 600:
+        n = len(keys)
+        if shape == "new words only":
+            key = f"a{n} b{n}"
+        elif shape == "shared tails":
+            key = f"{rng.choice(vocab)}x{n} {rng.choice(tails)}"
+        else:
+            key = " ".join(rng.choices(vocab, k=rng.randint(1, 4)))
+        keys.add(f" {key} ")
+    ordered = sorted(keys)
+    raw = [k.encode() for k in ordered]
+    runs = {
+        " ".join(words[i:]) for words in (k.split() for k in ordered) for i in range(len(words))
+    }
+    one_by_one = PhraseTable(raw)
+    joined = PhraseTable("".join(ordered).encode())
+    automaton = ahocorasick_rs.BytesAhoCorasick(raw)
+    assert one_by_one._mask + 1 == joined._mask + 1 == _slots_for(len(runs))
+    guessed = _slots_for(max(len(raw), sum(len(k.split()) for k in ordered) // 2))
+    if shape != "mixed":  # the refill the shape is made for happened
+        assert (guessed < _slots_for(len(runs))) is (shape == "new words only")
+        assert guessed != _slots_for(len(runs))
+    words = [*vocab, *" ".join(tails).split(), *(k.strip() for k in ordered)]
+    found = 0
+    for _ in range(50):
+        data = (" " + " ".join(rng.choices(words, k=80)) + " ").encode()
+        expected = [tuple(m) for m in automaton.find_matches_as_indexes(data, overlapping=True)]
+        assert one_by_one.find(Words(data)) == expected
+        assert joined.find(Words(data)) == expected
+        found += len(expected)
+    assert found > 100
+
+
+@pytest.mark.parametrize(
     "marked",
     [
         " LayerZero's ZRO token: claims open, today! \x0e The $ZRO airdrop (1.28M) is live. ",

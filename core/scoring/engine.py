@@ -30,6 +30,7 @@ try:  # C integer types for the compiled build (setup.py); plain Python ints oth
 except ImportError:  # pragma: no cover - the source runs without Cython installed
     from core.scoring._native import CYTHON_STAND_IN as cython
 
+from core.memory import release_free_memory
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
 from core.scoring.discovery import label as discovery_label
@@ -531,20 +532,30 @@ class _Builder:
         )
 
 
+# Keys' bytes from which a build hands the patterns' dict back to the system before filling
+# the phrase table (~15,000 companies; a trim walks the heap, worth it only after a big dict).
+_TRIM_AT = 1 << 20
+
+
 def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
     """Compile companies plus the vocabulary into one phrase table.
 
     Compact by design (50,000 companies must fit a small process): companies are columns
     of a _Table and patterns integer codes; a ticker that belongs to one company maps to its
-    row, not a tuple of one.
+    row, not a tuple of one. Each transient goes before the next big one is made: the
+    companies' texts once joined in the table, the patterns' dict once its keys are one
+    bytes and its values codes (and the C heap trimmed), before the phrase table is filled.
     """
     builder = _Builder()
     for c in companies:
         builder.add(c)
+    table = builder.table()
+    builder.texts = []
     patterns = builder.patterns
+    builder.patterns = {}
     # Over UTF-8 bytes: on ASCII text, nearly every item once normalised, the byte offsets
     # are the character offsets (otherwise see _char_offsets).
-    phrases = PhraseTable(key.encode() for key in patterns)
+    keys = "".join(patterns).encode()
     actions: list[Any] = [*_VOCAB_ACTIONS]
     held_iter = iter(patterns.values())
     for i, held in enumerate(islice(held_iter, len(actions))):
@@ -560,10 +571,12 @@ def _build(companies: Iterable[CompanySpec]) -> _Snapshot:
         else:
             codes.append(held)
     del patterns, held_iter
-    builder.patterns = {}
+    if len(keys) >= _TRIM_AT:
+        release_free_memory()  # the dict's pages, before the table takes as many
+    phrases = PhraseTable(keys)
+    del keys
     cjk = builder.cjk
     cjk_automaton = ahocorasick_rs.AhoCorasick([alias for _row, alias in cjk]) if cjk else None
-    table = builder.table()
     return _Snapshot(
         phrases,
         actions,

@@ -18,7 +18,7 @@ import html
 import re
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import add
 from typing import Any
 
@@ -288,10 +288,10 @@ _PRIME_C = cython.declare(cython.ulonglong, _FNV_PRIME)
 _MASK_C = cython.declare(cython.ulonglong, _MASK64)
 
 
-def _table_for(entries: int, extra: int = 0) -> array[int]:
-    """An empty hash table (hash, entry pairs) that ``entries`` fill at most half, and room
-    for ``extra`` values after it."""
-    return array("Q", (0,)) * (2 * _slots_for(entries) + extra)
+def _table_of(size: int, extra: int = 0) -> array[int]:
+    """An empty hash table of ``size`` slots (hash, entry pairs), and room for ``extra``
+    values after it."""
+    return array("Q", (0,)) * (2 * size + extra)
 
 
 def _slots_for(entries: int) -> int:
@@ -330,21 +330,28 @@ def _fnv(
     return h
 
 
-def _move(old: array[int], pairs: int, new: array[int], size: int) -> None:
-    """Enter the first ``pairs`` values (hash, entry pairs) of one hash table in another of
-    ``size`` slots, empty and large enough."""
-    src: cython.ulonglong[:] = old
-    dst: cython.ulonglong[:] = new
-    mask: cython.ulonglong = size - 1
-    h: cython.ulonglong
-    slot: cython.ulonglong
-    t: cython.Py_ssize_t
-    for t in range(0, pairs, 2):
-        if src[t + 1]:
-            h = src[t]
-            slot = _slot_of(dst, mask, h)  # (empty: the hashes are distinct)
-            dst[2 * slot] = h
-            dst[2 * slot + 1] = src[t + 1]
+# what _fill answers instead of a count: two keys share a hash; more runs than fit
+_COLLIDED = -1
+_OUTGROWN = -2
+
+
+def _joined_offsets(blob: bytes) -> array[int]:
+    """Where each key of keys joined in one bytes starts, and where the last ends: every
+    key is padded whole words, so the keys part at each two spaces (three never occur)."""
+    offsets = array("Q", (0,))
+    if not blob:
+        return offsets
+    if blob[0] != _SPACE or blob[len(blob) - 1] != _SPACE or b"   " in blob:
+        raise ValueError(f"not padded whole-word phrases joined: {blob[:60]!r}")
+    at = blob.find(b"  ")
+    while at != -1:
+        offsets.append(at + 1)
+        at = blob.find(b"  ", at + 2)
+    offsets.append(len(blob))
+    for k in range(len(offsets) - 1):
+        if offsets[k + 1] - offsets[k] < 3:  # " " or "  " alone
+            raise ValueError(f"not padded whole-word phrases joined: {blob[:60]!r}")
+    return offsets
 
 
 _SPACE_RUNS = re.compile(rb"[^ ]+")
@@ -445,60 +452,86 @@ class PhraseTable:
 
     __slots__ = ("_blob", "_entries", "_ints", "_mask", "_seed", "_table", "keys")
 
-    def __init__(self, keys: Iterable[bytes], *, indexed: bool = False) -> None:
-        """``indexed``: ``indexes`` will be asked often, so its index objects are made once
+    def __init__(self, keys: Iterable[bytes] | bytes, *, indexed: bool = False) -> None:
+        """``keys``: the keys, or all of them joined in one ``bytes`` (``b" a  b c "``: every
+        key is padded, so two spaces always part two keys), the engine's way: at 50,000
+        companies a bytes object per key was ~8 MB more at the build's peak.
+
+        ``indexed``: ``indexes`` will be asked often, so its index objects are made once
         here (a table searched with ``find`` leaves them out: at 50,000 companies they would
         hold about 6 MB)."""
-        offsets = array("Q", (0,))
-        parts: list[bytes] = []
-        total = 0
-        for key in keys:
-            if len(key) < 3 or key[0] != _SPACE or key[len(key) - 1] != _SPACE or b"  " in key:
-                raise ValueError(f"not a padded whole-word phrase: {key!r}")
-            parts.append(key)
-            total += len(key)
-            offsets.append(total)
-        self.keys = len(parts)
-        self._blob = b"".join(parts)
-        del parts
+        if isinstance(keys, bytes):
+            self._blob = keys
+            offsets = _joined_offsets(keys)
+        else:
+            offsets = array("Q", (0,))
+            parts: list[bytes] = []
+            total = 0
+            for key in keys:
+                if len(key) < 3 or key[0] != _SPACE or key[len(key) - 1] != _SPACE or b"  " in key:
+                    raise ValueError(f"not a padded whole-word phrase: {key!r}")
+                parts.append(key)
+                total += len(key)
+                offsets.append(total)
+            self._blob = b"".join(parts)
+            del parts
+        self.keys = len(offsets) - 1
         # the index objects ``indexes`` hands out, made once (no new int per match)
         self._ints = tuple(range(self.keys)) if indexed else None
-        # Room for every run of a key's last words (the words of all keys) at most half
-        # full; once filled, moved into a table sized by the runs that are distinct.
-        runs = self._blob.count(b" ") - self.keys
-        n = len(offsets)
-        seed = _FNV_OFFSET
-        while True:
-            size = _slots_for(runs)
-            slots = _table_for(runs, n)
-            distinct = self._fill(seed, offsets, slots, size - 1)
-            if distinct >= 0:
-                break
-            seed = (seed * _FNV_PRIME + 1) & _MASK64  # two keys, one hash (1 in 10^9)
-        if _slots_for(distinct) < size:
-            fitted = _table_for(distinct, n)
-            _move(slots, 2 * size, fitted, _slots_for(distinct))
-            slots = fitted
-            size = _slots_for(distinct)
+        size, seed, slots = self._filled(offsets)
+        self._seed = seed
+        self._mask = size - 1
+        # The source build looks hashes up in a dict of the filled slots (its probe loop, run
+        # by the interpreter, was half its time an item) and keeps only the keys' offsets
+        # beside it; the compiled build probes the array.
+        self._entries = None
+        if not _COMPILED:
+            pairs = 2 * size
+            hashes = zip(islice(slots, 0, pairs, 2), islice(slots, 1, pairs, 2), strict=True)
+            self._entries = dict(compress(hashes, islice(slots, 1, pairs, 2)))
+            del slots
+            self._table = offsets
+            return
         # One array, read through one pointer per search: (hash, entry) pairs side by side
         # (one cache line per word looked up), then the keys' offsets in the blob.
         slots[2 * size :] = offsets
-        self._seed = seed
-        self._mask = size - 1
         self._table = slots
-        # The source build looks hashes up in a dict of the filled slots (its probe loop, run
-        # by the interpreter, was half its time an item); the compiled build probes the array.
-        self._entries = None
-        if not _COMPILED:
-            entries = slots[1 : 2 * size : 2]
-            pairs = zip(slots[0 : 2 * size : 2], entries, strict=True)
-            self._entries = dict(compress(pairs, entries))
+
+    def _filled(self, offsets: array[int]) -> tuple[int, int, array[int]]:
+        """The hash table of every key and run of a key's last words, as (slots, seed,
+        array): sized for the runs that are distinct, at most half full, with room for the
+        offsets after it.
+
+        Filled in place, never moved: a first guess (half the runs, at least a slot pair
+        per key: names share their last words) is filled again larger when the runs
+        outgrow it, or smaller when they leave it more than half empty, the table tried
+        before let go first, so a build never holds two tables (at 50,000 companies the
+        table filled at twice the size and moved held 25 MB at once, 16.8 MB more than the
+        table kept)."""
+        runs = self._blob.count(b" ") - self.keys  # every word of every key
+        extra = len(offsets)
+        seed = _FNV_OFFSET
+        size = _slots_for(max(self.keys, runs // 2))
+        while True:
+            slots = _table_of(size, extra)
+            distinct = self._fill(seed, offsets, slots, size - 1)
+            if distinct == _COLLIDED:
+                seed = (seed * _FNV_PRIME + 1) & _MASK64  # two keys, one hash (1 in 10^9)
+            elif distinct == _OUTGROWN:
+                size *= 2
+            elif _slots_for(distinct) < size:
+                size = _slots_for(distinct)
+            else:
+                return size, seed, slots
+            del slots  # the table tried goes before the next one is made
 
     def _fill(self, seed: int, offsets: array[int], slots: array[int], mask: int) -> int:
         """Enter every key, and every run of a key's last words, in ``slots`` as (hash,
         (key index + 1) << 1 | "a longer key ends so") pairs; the number of distinct runs,
-        or -1 when two keys share a hash (the caller then tries another seed). Another run
-        that shares a key's hash costs nothing but a comparison: the bytes decide a match."""
+        or _COLLIDED when two keys share a hash (the caller then tries another seed), or
+        _OUTGROWN as soon as the runs would fill more than half the slots (the caller then
+        tries a larger table). Another run that shares a key's hash costs nothing but a
+        comparison: the bytes decide a match."""
         blob_b: bytes = self._blob
         blob: cython.p_uchar = blob_b
         offs: cython.ulonglong[:] = offsets
@@ -519,6 +552,7 @@ class PhraseTable:
         i: cython.Py_ssize_t
         j: cython.Py_ssize_t
         distinct: cython.Py_ssize_t = 0
+        most: cython.Py_ssize_t = (mask + 1) // 2
         for k in range(keys):
             a = offs[k] + 1
             i = offs[k + 1] - 1  # the key without its padding
@@ -534,9 +568,11 @@ class PhraseTable:
                 v = table[2 * slot + 1]
                 if not v:
                     distinct += 1
+                    if distinct > most:
+                        return _OUTGROWN
                     table[2 * slot] = h
                 elif add > 1 and v >> 1:
-                    return -1
+                    return _COLLIDED
                 table[2 * slot + 1] = v | add
                 if j == a:
                     break
@@ -641,8 +677,7 @@ class PhraseTable:
         out: list[Any] = []
         ints = self._ints
         get = self._entries.get  # type: ignore[union-attr]
-        table = self._table
-        at = 2 * (self._mask + 1)  # where the offsets start
+        offsets = self._table  # the keys' offsets only (see __init__)
         blob = self._blob
         data = words.data
         found = words.spans
@@ -662,8 +697,8 @@ class PhraseTable:
             while True:
                 if v >> 1:  # a key ends here: confirm it byte for byte
                     k = (v >> 1) - 1
-                    a = table[at + k]
-                    b = table[at + k + 1]
+                    a = offsets[k]
+                    b = offsets[k + 1]
                     if b - a == we + 2 - s and blob[a:b] == data[s - 1 : we + 1]:
                         if spans:
                             out.append((k, s - 1, we + 1))
