@@ -18,6 +18,7 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,16 @@ def to_spec(company: Company) -> CompanySpec:
     )
 
 
+def _handed_over(items: list[Any]) -> Iterator[Any]:
+    """The items of a list in order, each let go by the list once read: whoever reads them
+    keeps only what it needs of each."""
+    for i in range(len(items)):
+        item = items[i]
+        items[i] = None
+        yield item
+    items.clear()
+
+
 class Companies:
     """CRUD over Company rows that keeps the live scoring engine in step."""
 
@@ -201,11 +212,17 @@ class Companies:
             last = page[-1][0]
 
     def _rebuild_from(self, loaded: tuple[list[CompanySpec], list[GuardCompany]]) -> None:
-        """The automaton and the link guard's index, each built aside and swapped in."""
+        """The link guard's index, then the automaton, each built aside and swapped in.
+
+        The lists are emptied as they are read: the guard's input goes before the engine
+        builds, and the engine lets each company go once it has read it, so at 50,000
+        companies the guard's build (~16 MB at its height) and the load (~20 MB) are gone
+        when the engine's build is at its height."""
         specs, guarded = loaded
-        self.engine.rebuild(specs)
         if self.guard is not None:
             self.guard.rebuild(guarded)
+        guarded.clear()
+        self.engine.rebuild(_handed_over(specs))
 
     async def reload_engine(self) -> int:
         """Rebuild the automaton (and the link guard's index) from every active company now."""
@@ -213,9 +230,9 @@ class Companies:
         target = self._wanted  # changes made while this reads are built by the next rebuild
         started = time.perf_counter()
         loaded = await self._active()
+        count = len(loaded[0])
         self._rebuild_from(loaded)
         self._last_build_s = time.perf_counter() - started
-        count = len(loaded[0])
         del loaded
         release_free_memory()  # the old snapshot's and the load's pages go back to the system
         self.rebuilds += 1
