@@ -158,6 +158,24 @@ def render_digest(digest: DigestMessage) -> dict[str, Any]:
     }
 
 
+def _reason(status: int, body: dict[str, Any], what: str) -> str:
+    return f"discord {status}{what}: {str(body.get('message', ''))[:200]}"
+
+
+def _outcome(status: int, body: dict[str, Any], what: str) -> Outcome:
+    """A refused post or edit (not 2xx, not 429: `_call` handles those) as an outcome; one
+    mapping for both, so a post and an edit never disagree about what a status means.
+    `what` is said after the status in the reason (" on edit")."""
+    reason = _reason(status, body, what)
+    if status in (403, 404):
+        return Outcome.rejected(reason)  # the channel or webhook is gone, or we may not post
+    if status == 401:
+        return Outcome.retry(f"{reason} (check DISCORD_BOT_TOKEN)")
+    if status >= 500:
+        return Outcome.retry(reason)
+    return Outcome.failed(reason)
+
+
 class DiscordChannel(Channel):
     """POSTs embeds to `{DISCORD_API_BASE}/api/v10/channels/{id}/messages` or a webhook."""
 
@@ -267,14 +285,7 @@ class DiscordChannel(Channel):
         status, body = answer
         if 200 <= status < 300:
             return Outcome.sent(body.get("id"))
-        reason = f"discord {status}: {str(body.get('message', ''))[:200]}"
-        if status in (403, 404):
-            return Outcome.rejected(reason)
-        if status == 401:
-            return Outcome.retry(f"{reason} (check DISCORD_BOT_TOKEN)")
-        if status >= 500:
-            return Outcome.retry(reason)
-        return Outcome.failed(reason)
+        return _outcome(status, body, "")
 
     async def _call(
         self, method: str, route: str, url: str, payload: dict[str, Any], headers: dict[str, str]
@@ -354,16 +365,9 @@ class DiscordChannel(Channel):
         status, body = answer
         if 200 <= status < 300:
             return Outcome.sent(external_id)
-        reason = f"discord {status} on edit: {str(body.get('message', ''))[:200]}"
         if status == 404 and body.get("code") == UNKNOWN_MESSAGE:
-            return Outcome.failed(reason)
-        if status in (403, 404):
-            return Outcome.rejected(reason)
-        if status == 401:
-            return Outcome.retry(f"{reason} (check DISCORD_BOT_TOKEN)")
-        if status >= 500:
-            return Outcome.retry(reason)
-        return Outcome.failed(reason)
+            return Outcome.failed(_reason(status, body, " on edit"))  # deleted: edit no more
+        return _outcome(status, body, " on edit")
 
     async def _dm_channel(self, user_id: str) -> str | None:
         """The DM channel with a user (`POST /users/@me/channels`), remembered once opened."""

@@ -201,6 +201,33 @@ def _seconds(value: Any) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _refused(exc: TelegramError, chat: str, what: str) -> Outcome:
+    """A send or an edit that Telegram refused (or never reached) as an outcome; one mapping
+    for both, so they never disagree about an error. `what` names the request in the reason
+    of a refusal of its content ("the message", "the edit"). The checks go from the most
+    specific class (BadRequest is a NetworkError, every one a TelegramError)."""
+    if isinstance(exc, RetryAfter):
+        return Outcome.rate_limited(
+            _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
+            f"telegram:chat:{chat}",
+            "telegram 429",
+        )
+    if isinstance(exc, ChatMigrated):
+        return Outcome.moved(str(exc.new_chat_id))
+    if isinstance(exc, Forbidden):
+        return Outcome.rejected(f"telegram: {exc.message}")
+    if isinstance(exc, BadRequest):
+        low = exc.message.lower()
+        if any(p in low for p in PERMANENT_CHAT_ERRORS):
+            return Outcome.rejected(f"telegram: {exc.message}")
+        return Outcome.failed(f"telegram refused {what}: {exc.message}")
+    if isinstance(exc, InvalidToken):
+        return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
+    if isinstance(exc, NetworkError):
+        return Outcome.retry(f"telegram network error: {exc.message}")
+    return Outcome.retry(f"telegram error: {exc.message}")
+
+
 class TelegramChannel(Channel):
     """Sends alerts with a `telegram.Bot` pointed at TELEGRAM_API_BASE."""
 
@@ -334,27 +361,8 @@ class TelegramChannel(Channel):
                 reply_markup=markup,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
-        except RetryAfter as exc:
-            return Outcome.rate_limited(
-                _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
-                f"telegram:chat:{chat}",
-                "telegram 429",
-            )
-        except ChatMigrated as exc:
-            return Outcome.moved(str(exc.new_chat_id))
-        except Forbidden as exc:
-            return Outcome.rejected(f"telegram: {exc.message}")
-        except BadRequest as exc:
-            low = exc.message.lower()
-            if any(p in low for p in PERMANENT_CHAT_ERRORS):
-                return Outcome.rejected(f"telegram: {exc.message}")
-            return Outcome.failed(f"telegram refused the message: {exc.message}")
-        except InvalidToken:
-            return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
-        except NetworkError as exc:
-            return Outcome.retry(f"telegram network error: {exc.message}")
         except TelegramError as exc:
-            return Outcome.retry(f"telegram error: {exc.message}")
+            return _refused(exc, chat, "the message")
         return Outcome.sent(sent.message_id)
 
     supports_edit = True
@@ -394,27 +402,8 @@ class TelegramChannel(Channel):
                 reply_markup=markup,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
-        except RetryAfter as exc:
-            return Outcome.rate_limited(
-                _seconds(getattr(exc, "_retry_after", None) or exc.retry_after),
-                f"telegram:chat:{chat}",
-                "telegram 429",
-            )
-        except ChatMigrated as exc:
-            return Outcome.moved(str(exc.new_chat_id))
-        except Forbidden as exc:
-            return Outcome.rejected(f"telegram: {exc.message}")
-        except BadRequest as exc:
-            low = exc.message.lower()
-            if "not modified" in low:
-                return Outcome.sent(message_id)
-            if any(p in low for p in PERMANENT_CHAT_ERRORS):
-                return Outcome.rejected(f"telegram: {exc.message}")
-            return Outcome.failed(f"telegram refused the edit: {exc.message}")
-        except InvalidToken:
-            return Outcome.retry("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)")
-        except NetworkError as exc:
-            return Outcome.retry(f"telegram network error: {exc.message}")
         except TelegramError as exc:
-            return Outcome.retry(f"telegram error: {exc.message}")
+            if isinstance(exc, BadRequest) and "not modified" in exc.message.lower():
+                return Outcome.sent(message_id)  # it shows this already: done
+            return _refused(exc, chat, "the edit")
         return Outcome.sent(message_id)

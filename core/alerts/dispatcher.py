@@ -547,6 +547,41 @@ class _Binder:
         return f"{'NOT IN' if negate else 'IN'} ({', '.join(self(v) for v in values)})"
 
 
+async def _take(
+    conn: Any,
+    p: _Binder,
+    table: str,
+    alias: str,
+    set_sql: str,
+    ranked: str,
+    due: Any,
+    *,
+    limit: int,
+    returning: str,
+) -> list[dict[str, Any]]:
+    """A claim's one statement, for deliveries and edits alike: the `ranked` rows still
+    `due()` when locked, at most `limit`, marked with `set_sql`. On PostgreSQL the rows are
+    locked with SKIP LOCKED in a transaction, so workers split them and never take the same
+    one; on SQLite (one worker by design) the statement is atomic and needs no lock.
+    Placeholders are bound in the order they appear: `set_sql` and `ranked` are built
+    before, `due()` and the limit here."""
+    sql = f"""
+        UPDATE {table} SET {set_sql}
+        WHERE id IN (
+            SELECT {alias}.id FROM {table} {alias}
+            WHERE {alias}.id IN ({ranked}) AND {due()}
+            ORDER BY {alias}.id
+            LIMIT {p(limit)}
+            {f"FOR UPDATE OF {alias} SKIP LOCKED" if p.postgres else ""}
+        )
+        RETURNING {returning}
+    """
+    if p.postgres:
+        async with in_transaction() as tx:
+            return list(await tx.execute_query_dict(sql, p.values))
+    return list(await conn.execute_query_dict(sql, p.values))
+
+
 class Dispatcher:
     """An App component: the loop that empties the outbox of instant deliveries."""
 
@@ -805,6 +840,28 @@ class Dispatcher:
         channels = getattr(self.app, "channels", None)
         return channels.kinds() if channels is not None else []
 
+    def _stale_before(self, now: datetime) -> datetime:
+        """Claims older than this may be taken over (from dead workers only); none while
+        the grace after our own outage lasts (their owners need one lease to beat again)."""
+        if time.monotonic() < self._takeover_after:
+            return datetime(1970, 1, 1, tzinfo=UTC)  # just back from an outage: not yet
+        return now - timedelta(seconds=self.config.lease_s)
+
+    def _claimable(
+        self, p: _Binder, claimed_by: str, claimed_at: str, now: datetime, stale: datetime
+    ) -> str:
+        """SQL: a row (a delivery or an edit) is free, ours, or held by a worker known to
+        be dead: its lease row (written by its heartbeat) expired or never existed, and the
+        claim is older than one lease. A live worker's rows are never taken, however old."""
+        return f"""(
+            {claimed_by} IS NULL OR {claimed_by} = {p(self.worker_id)}
+            OR ({claimed_at} < {p(stale)} AND NOT EXISTS (
+                SELECT 1 FROM leases l
+                WHERE l.name = '{WORKER_LEASE}' || {claimed_by}
+                AND l.expires_at >= {p(now)}
+            ))
+        )"""
+
     async def claim(
         self,
         now: datetime | None = None,
@@ -827,9 +884,7 @@ class Dispatcher:
         if destinations is not None:
             limit = limit or destinations * per_dest
         limit = limit or self.config.batch_size
-        stale = now - timedelta(seconds=self.config.lease_s)
-        if time.monotonic() < self._takeover_after:
-            stale = datetime(1970, 1, 1, tzinfo=UTC)  # just back from an outage: not yet
+        stale = self._stale_before(now)
         conn = connections.get("default")
         postgres = conn.capabilities.dialect == "postgres"
         p = _Binder(postgres)
@@ -846,14 +901,7 @@ class Dispatcher:
             return f"""
                 d.mode = 'instant' AND d.status IN ('pending', 'failed')
                 AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= {p(now)})
-                AND (
-                    d.claimed_by IS NULL OR d.claimed_by = {p(self.worker_id)}
-                    OR (d.claimed_at < {p(stale)} AND NOT EXISTS (
-                        SELECT 1 FROM leases l
-                        WHERE l.name = '{WORKER_LEASE}' || d.claimed_by
-                        AND l.expires_at >= {p(now)}
-                    ))
-                )
+                AND {self._claimable(p, "d.claimed_by", "d.claimed_at", now, stale)}
                 {skipped("d.id", skip_rows)}
             """
 
@@ -892,23 +940,9 @@ class Dispatcher:
             ) r
             WHERE r.n <= {p(per_dest)} AND r.k <= {p(destinations or limit)}
         """
-        sql = f"""
-            UPDATE deliveries SET {set_sql}
-            WHERE id IN (
-                SELECT d.id FROM deliveries d
-                WHERE d.id IN ({ranked}) AND {due()}
-                ORDER BY d.id
-                LIMIT {p(limit)}
-                {"FOR UPDATE OF d SKIP LOCKED" if postgres else ""}
-            )
-            RETURNING id
-        """
-        if postgres:
-            async with in_transaction() as tx:
-                rows = await tx.execute_query_dict(sql, p.values)
-        else:
-            # SQLite: one worker by design, and the statement is atomic; no row lock needed
-            rows = await conn.execute_query_dict(sql, p.values)
+        rows = await _take(
+            conn, p, "deliveries", "d", set_sql, ranked, due, limit=limit, returning="id"
+        )
         return sorted(int(r["id"]) for r in rows)
 
     async def _load(
@@ -1154,9 +1188,7 @@ class Dispatcher:
         if not kinds or destinations <= 0 or self._fenced():
             return []
         now = now or now_utc()
-        stale = now - timedelta(seconds=self.config.lease_s)
-        if time.monotonic() < self._takeover_after:
-            stale = datetime(1970, 1, 1, tzinfo=UTC)
+        stale = self._stale_before(now)
         conn = connections.get("default")
         postgres = conn.capabilities.dialect == "postgres"
         p = _Binder(postgres)
@@ -1165,14 +1197,7 @@ class Dispatcher:
             return f"""
                 m.edit_status = 'pending'
                 AND (m.edit_next_at IS NULL OR m.edit_next_at <= {p(now)})
-                AND (
-                    m.edit_claimed_by IS NULL OR m.edit_claimed_by = {p(self.worker_id)}
-                    OR (m.edit_claimed_at < {p(stale)} AND NOT EXISTS (
-                        SELECT 1 FROM leases l
-                        WHERE l.name = '{WORKER_LEASE}' || m.edit_claimed_by
-                        AND l.expires_at >= {p(now)}
-                    ))
-                )
+                AND {self._claimable(p, "m.edit_claimed_by", "m.edit_claimed_at", now, stale)}
             """
 
         def skipped() -> str:
@@ -1209,23 +1234,18 @@ class Dispatcher:
                 FROM ({candidates}) c
             ) r WHERE r.n = 1
         """
-        sql = f"""
-            UPDATE event_messages SET {set_sql}
-            WHERE id IN (
-                SELECT m.id FROM event_messages m
-                WHERE m.id IN ({ranked}) AND {due()}
-                ORDER BY m.id
-                LIMIT {p(destinations)}
-                {"FOR UPDATE OF m SKIP LOCKED" if postgres else ""}
-            )
-            RETURNING id, event_id, destination_id, external_id, edit_seq, edit_attempts,
-                edit_shown
-        """
-        if postgres:
-            async with in_transaction() as tx:
-                rows = await tx.execute_query_dict(sql, p.values)
-        else:
-            rows = await conn.execute_query_dict(sql, p.values)
+        returning = "id, event_id, destination_id, external_id, edit_seq, edit_attempts, edit_shown"
+        rows = await _take(
+            conn,
+            p,
+            "event_messages",
+            "m",
+            set_sql,
+            ranked,
+            due,
+            limit=destinations,
+            returning=returning,
+        )
         return sorted(
             (
                 ClaimedEdit(
@@ -1477,6 +1497,7 @@ class Dispatcher:
         events = getattr(self.app, "events", None)
         if events is None:
             return len(await conn.execute_query_dict(sql, params))
+
         # A message about an event remembers the chat's first one or asks for that one to be
         # edited, in the transaction that records the send: a mark kept through an outage
         # asks when it is written, and a mark written twice (taken over) asks once.
