@@ -11,16 +11,18 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 APP = "models"
 MODEL_MODULES = ["core.models", "aerich.models"]
@@ -186,6 +188,20 @@ async def close_db() -> None:
     await Tortoise._reset_apps()
     # tortoise caches INSERT/DELETE SQL per connection *name*; a new dialect needs it cleared
     EXECUTOR_CACHE.clear()
+
+
+async def in_own_task(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`, which opens a transaction, in a task of its own and wait for it.
+
+    Tortoise keeps "the current transaction" in a context variable and resets it only after
+    giving the transaction's connection back to the pool; when that fails (a connection the
+    database broke off mid-statement: "cannot switch to state ..."), the variable stays set,
+    and every later query of the same task runs as a savepoint in that dead transaction
+    ("connection has been released back to the pool"), forever. A long-lived loop (the
+    dispatcher, the digest worker) would never reach the database again while its process
+    looks alive. A task's context is a copy that ends with it, so nothing leaks back.
+    Cancelling the caller cancels the task."""
+    return await asyncio.create_task(work)
 
 
 async def ping() -> bool:

@@ -44,6 +44,9 @@ def _database_errors() -> tuple[type[BaseException], ...]:
             asyncpg.PostgresConnectionError,
             asyncpg.InterfaceError,
             asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, starting up
+            # a connection the server broke off mid-statement, found as the pool resets it
+            # ("cannot switch to state 15; another operation (2) is in progress")
+            asyncpg.exceptions.InternalClientError,
         ]
     return tuple(found)
 

@@ -188,3 +188,59 @@ async def test_claim_skips_what_this_worker_has_in_flight(app, receiver) -> None
     assert len(more) == 1 and not set(more) & set(first)
     taken = await Delivery.filter(id__in=more).values_list("destination_id", flat=True)
     assert not busy & set(taken)
+
+
+async def test_a_transaction_whose_connection_broke_does_not_trap_the_loop(pg_app) -> None:
+    """The fault matrix's PostgreSQL stop (with edits in flight) once left a worker alive
+    but never claiming again, holding 14-24 rows nobody could take over: the connection of
+    a claim's transaction broke as the pool took it back, tortoise left that transaction as
+    the dispatcher task's current one, and every later claim ran as a savepoint in it.
+    Transactions run in a task of their own (core.db.in_own_task) leave nothing behind."""
+    import asyncpg
+    from tortoise import connections
+    from tortoise.transactions import in_transaction
+
+    from core.db import in_own_task
+    from core.faults import DATABASE, dependency_of
+
+    client = connections.get("default")
+    real_pool = client._pool
+    breaks = {"left": 0}
+
+    class BreakingPool:
+        """The pool, but taking a connection back fails `breaks` times (after doing it)."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real_pool, name)
+
+        async def release(self, con: object, *args: object, **kwargs: object) -> None:
+            await real_pool.release(con, *args, **kwargs)
+            if breaks["left"]:
+                breaks["left"] -= 1
+                raise asyncpg.exceptions.InternalClientError(
+                    "cannot switch to state 15; another operation (2) is in progress"
+                )
+
+    async def claim_like() -> None:
+        async with in_transaction() as tx:
+            await tx.execute_query("SELECT 1")
+
+    client._pool = BreakingPool()
+    try:
+        breaks["left"] = 1
+        with pytest.raises(asyncpg.exceptions.InternalClientError) as broke:
+            await in_own_task(claim_like())
+        assert dependency_of(broke.value) == DATABASE  # an outage, not a send's fault
+        await claim_like()  # this task is not inside the broken transaction
+
+        async def a_loop_as_before() -> None:
+            """What happened before, in the loop's own task: trapped in the dead one."""
+            breaks["left"] = 1
+            with pytest.raises(asyncpg.exceptions.InternalClientError):
+                await claim_like()
+            with pytest.raises(asyncpg.exceptions.InterfaceError, match="released back"):
+                await claim_like()
+
+        await asyncio.create_task(a_loop_as_before())
+    finally:
+        client._pool = real_pool
