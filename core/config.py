@@ -85,6 +85,9 @@ class Settings:
     shutdown_grace_s: float = 10.0
     # sent, dead and rejected deliveries older than this many days are pruned (0: kept)
     delivery_retention_days: int = 30
+    # an event's first message in a chat (kept to edit its timeline) is forgotten this many
+    # days after the event's last phase or item (0: kept)
+    event_message_retention_days: int = 30
     default_sources: bool = True
     default_companies: bool = True
     trusted_proxies: tuple[str, ...] = ()
@@ -377,6 +380,9 @@ def _parse(env: dict[str, str]) -> Settings:
         shutdown_grace_s=_float("SHUTDOWN_GRACE_S", get("SHUTDOWN_GRACE_S", "10"), 0.0, 600.0),
         delivery_retention_days=_int(
             "DELIVERY_RETENTION_DAYS", get("DELIVERY_RETENTION_DAYS", "30"), 0, 36_500
+        ),
+        event_message_retention_days=_int(
+            "EVENT_MESSAGE_RETENTION_DAYS", get("EVENT_MESSAGE_RETENTION_DAYS", "30"), 0, 36_500
         ),
         public_base_url=_http_url(
             "PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", Settings.public_base_url)

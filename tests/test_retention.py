@@ -1,4 +1,6 @@
-"""Finished deliveries are pruned after the retention; queued and in-flight ones never."""
+"""Finished deliveries are pruned after the retention; queued and in-flight ones never.
+Events' first messages are pruned once the event is quiet for the retention; never one whose
+edit waits or is in flight."""
 
 from __future__ import annotations
 
@@ -6,9 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.alerts.retention import DeliveryPruner, prune_deliveries
+from core.alerts.retention import DeliveryPruner, prune_deliveries, prune_event_messages
 from core.config import Settings, SettingsError
-from core.models import Delivery, DeliveryStatus, Destination, DestinationKind
+from core.models import (
+    EDIT_GONE,
+    EDIT_PENDING,
+    Delivery,
+    DeliveryStatus,
+    Destination,
+    DestinationKind,
+    Event,
+    EventMessage,
+    EventPhase,
+    PhaseKind,
+)
 from core.runtime import App
 from tests.test_delivery_kit import user
 
@@ -73,7 +86,7 @@ async def test_pruner_uses_the_setting_and_zero_keeps_everything(any_app: App) -
     s = DeliveryStatus
     await _outbox(any_app, [(s.SENT, True, False), (s.DEAD, True, False)])
     assert Settings.delivery_retention_days == 30
-    keep = DeliveryPruner(any_app, retention_days=0)
+    keep = DeliveryPruner(any_app, retention_days=0, message_retention_days=0)
     await keep.start()  # schedules nothing
     assert keep._scheduler is None
     assert await keep.prune() == 0 and await Delivery.all().count() == 2
@@ -93,3 +106,70 @@ def test_retention_setting_is_read_and_checked(tmp_path) -> None:
     assert Settings.from_env(env, dotenv=False).delivery_retention_days == 0
     with pytest.raises(SettingsError, match="DELIVERY_RETENTION_DAYS"):
         Settings.from_env({**env, "DELIVERY_RETENTION_DAYS": "-1"}, dotenv=False)
+
+
+async def _event(name: str, last_seen: datetime, *phases: datetime) -> Event:
+    event = await Event.create(
+        project=name, project_key=name.lower(), first_seen_at=OLD, last_seen_at=last_seen
+    )
+    kinds = [PhaseKind.DATE_SET, PhaseKind.CLAIM_OPEN, PhaseKind.LISTING]
+    for kind, at in zip(kinds, phases, strict=False):
+        await EventPhase.create(event=event, kind=kind, at=at)
+    return event
+
+
+async def _message(event: Event, address: str, **edit: object) -> int:
+    owner = await user(f"reader{address}")
+    chat = await Destination.create(owner=owner, kind=DestinationKind.TELEGRAM, address=address)
+    row = await EventMessage.create(event=event, destination=chat, external_id="7", **edit)
+    return row.id
+
+
+async def test_old_events_first_messages_go_unless_an_edit_holds_them(any_app: App) -> None:
+    now = datetime.now(UTC)
+    quiet = await _event("Quiet", OLD, OLD - timedelta(days=3), OLD + timedelta(days=2))
+    dated_ahead = await _event("Listing soon", OLD, now + timedelta(days=10))  # kept
+    recent = await _event("Recent", now - timedelta(days=2))  # kept
+    idle = await _message(quiet, "801")
+    gone = await _message(quiet, "802", edit_status=EDIT_GONE)
+    waiting = await _message(quiet, "803", edit_status=EDIT_PENDING, edit_seq=1)
+    claimed = await _message(
+        quiet, "804", edit_status=EDIT_PENDING, edit_claimed_by="w1", edit_claimed_at=now
+    )
+    after_edit = await _message(quiet, "805", edit_seq=3, edited_revision=2)
+    ahead = await _message(dated_ahead, "806")
+    fresh = await _message(recent, "807")
+    cutoff = now - timedelta(days=30)
+    assert await prune_event_messages(cutoff, batch=2, pause_s=0) == 3
+    left = set(await EventMessage.all().values_list("id", flat=True))
+    assert left == {waiting, claimed, ahead, fresh}
+    assert not left & {idle, gone, after_edit}
+    # the edit ends: the message may go at the next run
+    await EventMessage.filter(id__in=[waiting, claimed]).update(
+        edit_status=None, edit_claimed_by=None, edit_claimed_at=None
+    )
+    assert await prune_event_messages(cutoff, batch=2, pause_s=0) == 2
+    assert set(await EventMessage.all().values_list("id", flat=True)) == {ahead, fresh}
+    assert await Event.filter(id=quiet.id).exists()  # the event itself is kept
+
+
+async def test_message_retention_setting_and_the_pruners_run(any_app: App, tmp_path) -> None:
+    quiet = await _event("Quiet", OLD)
+    await _message(quiet, "801")
+    assert any_app.settings.event_message_retention_days == 30
+    keep = DeliveryPruner(any_app, retention_days=0, message_retention_days=0)
+    await keep.start()  # schedules nothing
+    assert keep._scheduler is None
+    assert await keep.prune() == 0 and await EventMessage.all().count() == 1
+    assert await DeliveryPruner(any_app, message_retention_days=60).prune() == 0  # 40 days
+    only_messages = DeliveryPruner(any_app, retention_days=0)  # its default: 30 days
+    await only_messages.start()
+    try:
+        assert only_messages._scheduler.get_job("delivery-pruner") is not None
+        assert await only_messages.prune() == 1 and await EventMessage.all().count() == 0
+    finally:
+        await only_messages.stop()
+    env = {"DATA_DIR": str(tmp_path), "EVENT_MESSAGE_RETENTION_DAYS": "0"}
+    assert Settings.from_env(env, dotenv=False).event_message_retention_days == 0
+    with pytest.raises(SettingsError, match="EVENT_MESSAGE_RETENTION_DAYS"):
+        Settings.from_env({**env, "EVENT_MESSAGE_RETENTION_DAYS": "x"}, dotenv=False)
