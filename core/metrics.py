@@ -26,6 +26,9 @@ CONTENT_TYPE_LATEST = _CONTENT_TYPE
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 # publication → alert → send: from a push in under a second to a slow poll in minutes
 PIPELINE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 900.0)
+# an edit due this long and not made is overdue (it waits behind its chat's new alerts, one
+# request a second, so a busy chat's edit is rightly due for a while; five minutes is not that)
+EDIT_OVERDUE_S = 300.0
 # stage name → (metric name, help, label)
 PIPELINE_STAGES = {
     "source_to_fetch": (
@@ -130,6 +133,23 @@ class Metrics:
             ["channel", "outcome"],
             registry=r,
         )
+        self.edits_waiting = Gauge(
+            "tge_message_edits_waiting",
+            "Timeline edits waiting in the outbox (asked, not yet made or ended)",
+            ["channel"],
+            registry=r,
+        )
+        self.edits_overdue = Gauge(
+            "tge_message_edits_overdue",
+            f"Timeline edits due for more than {EDIT_OVERDUE_S:.0f}s and not made",
+            ["channel"],
+            registry=r,
+        )
+        self.edit_oldest_due = Gauge(
+            "tge_message_edit_oldest_due_seconds",
+            "How long the longest-waiting due edit has been due",
+            registry=r,
+        )
         self.marks_pending = Gauge(
             "tge_sent_marks_pending",
             "Sends not yet recorded in the database (journaled)",
@@ -181,6 +201,7 @@ class Metrics:
             self.feeds.labels("healthy").set(healthy)
             self.items.set(await Item.all().count())
             await self._delivery_details()
+            await self._edit_details()
         except Exception:
             log.exception("could not refresh database metrics")
 
@@ -232,6 +253,16 @@ class Metrics:
         ):
             self.delivery_latency.labels(stat).set(value)
 
+    async def _edit_details(self) -> None:
+        """The edit outbox: waiting and overdue edits by channel, the oldest's time due."""
+        backlog = await edit_backlog()
+        self.edits_waiting.clear()
+        self.edits_overdue.clear()
+        for channel, counts in backlog["channels"].items():
+            self.edits_waiting.labels(channel).set(counts["waiting"])
+            self.edits_overdue.labels(channel).set(counts["overdue"])
+        self.edit_oldest_due.set(backlog["oldest_due_s"])
+
     def render(self) -> bytes:
         """The text exposition format."""
         return generate_latest(self.registry)
@@ -255,3 +286,38 @@ async def _oldest_pending() -> datetime | None:
         .values_list("created_at", flat=True)
     )
     return _aware(row) if row else None
+
+
+async def edit_backlog(overdue_after_s: float = EDIT_OVERDUE_S) -> dict[str, Any]:
+    """Timeline edits waiting in the outbox (for /health and the metrics): how many wait and
+    how many are overdue (due for more than `overdue_after_s`), by channel, and how long the
+    longest-waiting due one has been due. An edit is due from when it was asked
+    (`edit_next_at`), or from the end of the pause or backoff that put it off."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
+    now = datetime.now(UTC)
+    rows = await conn.execute_query_dict(
+        "SELECT t.kind AS channel, COUNT(*) AS waiting, "
+        f"SUM(CASE WHEN m.edit_next_at < {mark} THEN 1 ELSE 0 END) AS overdue, "
+        "MIN(m.edit_next_at) AS first_due "
+        "FROM event_messages m JOIN destinations t ON t.id = m.destination_id "
+        "WHERE m.edit_status = 'pending' GROUP BY t.kind",
+        [now - timedelta(seconds=overdue_after_s)],
+    )
+    channels: dict[str, dict[str, int]] = {}
+    oldest = 0.0
+    for row in rows:
+        channels[str(row["channel"])] = {
+            "waiting": int(row["waiting"] or 0),
+            "overdue": int(row["overdue"] or 0),
+        }
+        if row["first_due"]:
+            oldest = max(oldest, (now - _aware(row["first_due"])).total_seconds())
+    return {
+        "waiting": sum(c["waiting"] for c in channels.values()),
+        "overdue": sum(c["overdue"] for c in channels.values()),
+        "oldest_due_s": round(oldest, 1),
+        "channels": channels,
+    }

@@ -222,6 +222,7 @@ async def test_health_ok_and_degraded(client, app: App, monkeypatch) -> None:
     body = await resp.json()
     assert body["status"] == "ok" and body["checks"]["database"] == "ok"
     assert body["checks"]["delivery_queue"] == 0
+    assert body["checks"]["edit_queue"] == {"waiting": 0, "overdue": 0, "oldest_due_s": 0.0}
 
     async def down() -> bool:
         return False

@@ -11,7 +11,7 @@ import itertools
 import json
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -272,6 +272,54 @@ async def test_discord_edit_429_pauses_the_route_and_unknown_message_ends_it(app
     await drain(dispatcher)
     patches = [c for c in dc.calls if c[0] == "PATCH"]
     assert len(patches) == 3 and len(dc.channel_messages) == 4
+
+
+async def test_waiting_and_overdue_edits_show_in_health_and_metrics(app, tg) -> None:
+    """Operators see the edit outbox: /health says how many edits wait and how many are
+    overdue (due for more than five minutes), the metrics say the same by channel."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from core.metrics import edit_backlog
+    from tests.web_helpers import serve
+
+    app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    chats = [await chat_every("pat", "4242"), await chat_every("quinn", "4343")]
+    [alert] = await told(app, ZAMA[0])
+    event_id = (await Alert.get(id=alert.id)).event_id
+    await Delivery.all().delete()  # only edits wait here
+    for chat in chats:  # a first message in each chat, then a later one asks for an edit
+        assert not await app.events.message_sent(event_id, chat.id, "1")
+        assert await app.events.message_sent(event_id, chat.id, "2")
+        assert await app.events.message_sent(event_id, chat.id, "3")  # coalesced: one edit
+    backlog = await edit_backlog()
+    assert (backlog["waiting"], backlog["overdue"]) == (2, 0)
+    assert backlog["channels"] == {"telegram": {"waiting": 2, "overdue": 0}}
+    [first, _second] = await EventMessage.filter(edit_status=EDIT_PENDING).order_by("id")
+    # one has been due for ten minutes (its chat paused, its worker stuck...): overdue
+    ten_minutes_ago = datetime.now(UTC) - timedelta(minutes=10)
+    await EventMessage.filter(id=first.id).update(edit_next_at=ten_minutes_ago)
+    client = await serve(app)
+    try:
+        health = await (await client.get("/health")).json()
+    finally:
+        await client.close()
+    queue = health["checks"]["edit_queue"]
+    assert (queue["waiting"], queue["overdue"]) == (2, 1)
+    assert 590 <= queue["oldest_due_s"] <= 700
+    await app.metrics.refresh()
+    samples = {
+        (s.name, s.labels.get("channel")): s.value
+        for family in text_string_to_metric_families(app.metrics.render().decode())
+        for s in family.samples
+    }
+    assert samples["tge_message_edits_waiting", "telegram"] == 2
+    assert samples["tge_message_edits_overdue", "telegram"] == 1
+    assert samples["tge_message_edit_oldest_due_seconds", None] >= 590
+    await drain(Dispatcher(app, FAST))  # both made: nothing waits, nothing overdue
+    assert len(tg.edited) == 2
+    assert (await edit_backlog())["waiting"] == 0
+    await app.metrics.refresh()
+    assert "tge_message_edits_waiting{" not in app.metrics.render().decode()
 
 
 # --- four workers sharing the limits through Redis --------------------------------------

@@ -57,9 +57,19 @@ async def test_every_panel_queries_an_exported_metric(app: App) -> None:
     dash = json.loads(DASHBOARD.read_text())
     titles = " | ".join(p["title"].lower() for p in dash["panels"])
     for topic in ("alerts per minute", "channel and status", "queue", "429", "feed health",
-                  "scored", "latency", "memory"):  # fmt: skip
+                  "scored", "latency", "memory", "edits waiting and overdue",
+                  "oldest due timeline edit", "edit outcomes"):  # fmt: skip
         assert topic in titles, topic
+    queried: set[str] = set()
     for panel in dash["panels"]:
         for target in panel["targets"]:
             for name in _metric_names(target["expr"]):
                 assert name in exported, f"{panel['title']}: {name} is not exported"
+                queried.add(name)
+    # the edit outbox is on the dashboard: waiting, overdue, the oldest due, the outcomes
+    assert {
+        "tge_message_edits_waiting",
+        "tge_message_edits_overdue",
+        "tge_message_edit_oldest_due_seconds",
+        "tge_message_edits_total",
+    } <= queried

@@ -1355,13 +1355,13 @@ class Dispatcher:
                     edit_claimed_by=None,
                 )
             )
-            if not done:
+            if not done:  # asked again meanwhile: due again now (and overdue from now)
                 await self._edit_mine(edit).update(
                     edit_shown=digest,
                     edited_revision=revision,
                     edit_attempts=0,
                     edit_error=None,
-                    edit_next_at=None,
+                    edit_next_at=now_utc(),
                     edit_claimed_at=None,
                     edit_claimed_by=None,
                 )

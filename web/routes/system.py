@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from core.errors import ServiceError
-from core.metrics import CONTENT_TYPE_LATEST
+from core.metrics import CONTENT_TYPE_LATEST, edit_backlog
 from core.services.accounts import scope_allows
 from web.config import WebConfig
 from web.errors import ApiError
@@ -33,7 +33,8 @@ async def _is_admin(request: web.Request) -> bool:
 
 
 async def health(request: web.Request) -> web.Response:
-    """DB, Redis, monitors, dispatcher queue depth; 503 when a configured one is down.
+    """DB, Redis, monitors, dispatcher queue depth, timeline edits waiting and overdue; 503
+    when a configured one is down.
 
     Without admin credentials only statuses and counts: which feeds fail, their URLs and
     error text are details for admins (and even then secrets in URLs are masked).
@@ -60,6 +61,12 @@ async def health(request: web.Request) -> web.Response:
         ).count()
     except Exception:
         checks["delivery_queue"] = "unknown"
+    try:
+        # timeline edits waiting in the outbox, and those due for minutes and not made
+        backlog = await edit_backlog()
+        checks["edit_queue"] = {k: backlog[k] for k in ("waiting", "overdue", "oldest_due_s")}
+    except Exception:
+        checks["edit_queue"] = "unknown"
     hub = request.app.get(HUB_KEY)
     if hub is not None:
         checks["websocket_clients"] = hub.client_count
