@@ -204,6 +204,36 @@ async def test_an_edit_asked_while_the_database_is_away_is_kept(app, tg) -> None
     assert len(tg.edited) == 1 and len(tg.sent("4242")) == 2
 
 
+async def test_an_edit_made_as_the_database_went_away_is_recorded_not_made_again(app, tg) -> None:
+    """The edit went out, then recording it failed (the database away): the worker keeps
+    what it made the message show, and doing the edit again once the database is back
+    records it without a second request (it was made again: "not modified", a chat slot
+    spent; the fault matrix's PostgreSQL outage showed it)."""
+    app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
+    chat = await chat_every("pat", "4242")
+    worker = Dispatcher(app, FAST, worker_id="w1")
+    await told(app, *ZAMA[:2])
+    real_outcome = worker._edit_outcome
+    outage = {"on": True}
+
+    async def flaky(*args: Any) -> None:
+        if outage["on"]:
+            raise ConnectionRefusedError(111, "Connect call failed")
+        await real_outcome(*args)
+
+    worker._edit_outcome = flaky  # type: ignore[method-assign]
+    assert await worker.run_once() == 3  # two alerts, then the edit: made, not recorded
+    assert len(tg.edited) == 1
+    [message] = await EventMessage.filter(destination_id=chat.id)
+    assert (message.edit_status, message.edit_claimed_by) == (EDIT_PENDING, "w1")
+    outage["on"] = False
+    await drain(worker)
+    assert len(tg.calls_of("editMessageText")) == 1 and tg.edit_refusals == []
+    [message] = await EventMessage.filter(destination_id=chat.id)
+    assert message.edit_status is None and message.edit_shown is not None
+    assert worker._edits_made == {}
+
+
 async def test_a_chat_that_threw_the_bot_out_ends_its_waiting_edits(app, tg) -> None:
     app.channels.register(TelegramChannel(TOKEN, tg.base_url, per_chat=(100, 1.0)))
     chat = await chat_every("pat", "4242")

@@ -607,6 +607,9 @@ class Dispatcher:
         self._takeover_after = 0.0  # monotonic: no taking over others' claims before this
         self._beat_ok = 0.0  # monotonic: when the last heartbeat that got through started
         self.stats: dict[str, int] = defaultdict(int)
+        # edits this worker made whose outcome is not recorded yet: message id -> (what the
+        # record said it showed when claimed, what our edit made it show)
+        self._edits_made: dict[int, tuple[str | None, str]] = {}
         settings = getattr(app, "settings", None)
         journal_dir = Path(settings.data_dir) / "outbox" if settings is not None else None
         self.marks = SentMarks(
@@ -1279,7 +1282,9 @@ class Dispatcher:
 
         Sent again after a crash at most (the edit shows the newest timeline, so a repeat
         changes nothing: "not modified" ends it). A dependency fault leaves it claimed and
-        it is done again once the dependency is back."""
+        it is done again once the dependency is back; an edit that went out but could not
+        be recorded (the database away) is remembered, so doing it again records it without
+        a second request."""
         if self._stopping or self._fenced():
             return
         try:
@@ -1308,9 +1313,10 @@ class Dispatcher:
             message, revision = shown
             message = await self._message(dest, message)  # an admin keeps the add button
             digest = hashlib.sha256(repr(message).encode()).hexdigest()
-            if digest == edit.shown:  # it shows this already: no request, no slot spent
+            if digest == self._shown_now(edit):  # shows this already: no request, no slot
                 self.stats["edit_unchanged"] += 1
                 await self._edit_outcome(dest, channel, edit, Outcome.sent(), revision, digest)
+                self._edits_made.pop(edit.id, None)
                 return
             try:
                 outcome = await channel.edit(dest, edit.external_id, message)
@@ -1321,7 +1327,10 @@ class Dispatcher:
             metrics = getattr(self.app, "metrics", None)
             if metrics is not None:
                 metrics.edits.labels(channel.kind, str(outcome.kind)).inc()
+            if outcome.kind == OutcomeKind.SENT:  # until it is recorded (see _shown_now)
+                self._edits_made[edit.id] = (edit.shown, digest)
             await self._edit_outcome(dest, channel, edit, outcome, revision, digest)
+            self._edits_made.pop(edit.id, None)
         except Exception as exc:
             if self._fault(exc) is not None:
                 return  # our database or Redis: stays claimed, done again once it is back
@@ -1385,6 +1394,14 @@ class Dispatcher:
             log.info("message %s in destination %s: %s", edit.id, dest.id, outcome.reason)
         else:
             await self._edit_retry(edit, outcome.reason or "temporary failure")
+
+    def _shown_now(self, edit: ClaimedEdit) -> str | None:
+        """What the message shows: our own edit that went out and was not recorded (the
+        database went away; the record says what it showed before), else the record's."""
+        made = self._edits_made.get(edit.id)
+        if made is not None and made[0] == edit.shown:  # nobody recorded another since
+            return made[1]
+        return edit.shown
 
     def _edit_mine(self, edit: ClaimedEdit) -> Any:
         return EventMessage.filter(

@@ -1,13 +1,15 @@
-"""A private PostgreSQL cluster and Redis for the fault matrix (one per module run)."""
+"""A private PostgreSQL cluster and Redis for the fault matrix (one per session), and each
+case's deployment on them."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.faults.harness import Deployment, close_deployment, make_deployment
 from tests.faults.servers import PrivatePostgres, PrivateRedis, can_run_postgres
 
 
@@ -33,3 +35,19 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
         yield redis
     finally:
         redis.kill()
+
+
+@pytest.fixture
+async def deployment(
+    tmp_path: Path,
+    private_pg: PrivatePostgres,
+    private_redis: PrivateRedis,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[Deployment]:
+    """A fresh database on the private cluster, the local Telegram; workers are the test's."""
+    name = "f_" + request.node.name.removeprefix("test_")[:40]
+    dep = await make_deployment(tmp_path, private_pg, private_redis, name)
+    try:
+        yield dep
+    finally:
+        await close_deployment(dep)

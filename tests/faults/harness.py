@@ -3,6 +3,9 @@ cluster and a private Redis, sending to a local (slow) Telegram that records eve
 
 What the tests read is the local Telegram's record: which (alert, chat) pairs arrived, how
 many times and when. Lost = expected pairs that never arrived; duplicates = extra copies.
+Timeline edits (an event's first message in a chat edited as the event is told again) are
+read the same way: what each first message shows at the end, and edits that changed nothing
+("message is not modified": an edit made twice).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from typing import Any
 
 from core import db
 from core.config import Settings
-from core.models import Delivery
+from core.models import EDIT_PENDING, Delivery, EventMessage, Feed, UpdatePolicy
 from core.runtime import App, create_app
 from tests.fakes.telegram import FakeTelegram
 from tests.faults.servers import PrivatePostgres, PrivateRedis
 from tests.test_delivery_kit import destination, subscribe, user
+
+Told = tuple[str, int, int, int]  # a real corpus item and the day it was told (test_edit_outbox)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:fault-matrix"
@@ -61,6 +66,32 @@ class Tally:
         return (
             f"expected={len(self.expected)} delivered={len(set(self.copies))} "
             f"lost={self.lost} duplicates={self.duplicates}"
+        )
+
+
+@dataclass
+class EditTally:
+    """Timeline edits at the end of a case. Lost: a first message that does not show its
+    event's newest timeline (or whose edit still waits); twice: an edit Telegram answered
+    "message is not modified" (it showed that already: the same edit made again)."""
+
+    asked: int  # edits asked for (coalesced: one waiting per message)
+    made: int  # editMessageText requests that changed a message
+    repeated: int  # editMessageText answered "not modified": made twice
+    refused: int  # other refusals (not found, ...): the edit ended
+    messages: int  # first messages with an edit asked
+    stale: int  # of those, not showing the newest timeline at the end
+    waiting: int  # of those, an edit still pending
+    ended: int  # of those, ended with an error recorded
+
+    @property
+    def lost(self) -> int:
+        return self.stale + self.waiting
+
+    def line(self) -> str:
+        return (
+            f"edits asked={self.asked} made={self.made} messages={self.messages} "
+            f"lost={self.lost} twice={self.repeated} refused={self.refused} ended={self.ended}"
         )
 
 
@@ -145,6 +176,87 @@ class Deployment:
             self.expected |= {(alert.id, a) for a in addresses}
         assert await Delivery.all().count() == len(self.expected)
 
+    async def subscribe_chats(self, chats: int) -> None:
+        """`chats` Telegram users subscribed to every item of every event (each later item
+        about an event asks for the chat's first message about it to be edited)."""
+        for i in range(chats):
+            owner = await user(f"chat{i}")
+            chat = await destination(owner, "telegram", str(100000 + i))
+            await subscribe(owner, chat, updates=UpdatePolicy.EVERY)
+
+    async def tell(self, *items: Told) -> None:
+        """Real items told through the alert service (events joined, deliveries queued); every
+        delivery they queue is expected. Their feeds are switched off: nothing to poll."""
+        from tests.test_edit_outbox import told
+
+        assert self.app is not None
+        alerts = await told(self.app, *items)
+        assert all(a is not None for a in alerts)
+        await Feed.all().update(enabled=False)
+        rows = await Delivery.filter(alert_id__in=[a.id for a in alerts]).prefetch_related(
+            "destination"
+        )
+        self.expected |= {(r.alert_id, r.destination.address) for r in rows}
+
+    def edits_made(self) -> int:
+        return len(self.telegram.edited)
+
+    async def wait_edits(self, n: int, within_s: float) -> None:
+        deadline = time.monotonic() + within_s
+        while self.edits_made() < n:
+            assert time.monotonic() < deadline, f"only {self.edits_made()} of {n} edits made"
+            await asyncio.sleep(0.1)
+
+    async def settle_edits(self, within_s: float) -> EditTally:
+        """No edit waits any more (or time ran out); then a quiet second and the tally."""
+        deadline = time.monotonic() + within_s
+        while await EventMessage.filter(edit_status=EDIT_PENDING).exists():
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)  # a late repeat would show up here
+        return await self.edit_tally()
+
+    async def edit_tally(self) -> EditTally:
+        """What every first message with an edit asked shows at the local Telegram now,
+        against the event's newest timeline."""
+        from bot.telegram.channel import render_alert
+
+        assert self.app is not None
+        messages = await EventMessage.filter(edit_seq__gt=0).prefetch_related("destination")
+        stale = 0
+        for message in messages:
+            shown = await self.app.events.timeline_message(message)
+            assert shown is not None
+            newest = render_alert(shown[0])[0]
+            key = (message.destination.address, int(message.external_id))
+            if self.telegram.shown.get(key, (None,))[0] != newest:
+                stale += 1
+        refusals = [why for _params, why in self.telegram.edit_refusals]
+        return EditTally(
+            asked=sum(m.edit_seq for m in messages),
+            made=self.edits_made(),
+            repeated=sum("not modified" in why for why in refusals),
+            refused=sum("not modified" not in why for why in refusals),
+            messages=len(messages),
+            stale=stale,
+            waiting=sum(m.edit_status == EDIT_PENDING for m in messages),
+            ended=sum(m.edit_error is not None for m in messages),
+        )
+
+    def tightest_request_gap(self) -> float:
+        """The shortest time between two requests (sends and edits: Telegram counts both
+        against a chat's limit) arriving for one chat, all workers together."""
+        by_chat: dict[str, list[float]] = {}
+        for chat, _method, at in self.telegram.chat_requests:
+            by_chat.setdefault(chat, []).append(at)
+        gaps = [
+            b - a
+            for times in by_chat.values()
+            for a, b in zip(sorted(times), sorted(times)[1:], strict=False)
+        ]
+        return min(gaps, default=float("inf"))
+
     def tally(self) -> Tally:
         copies: Counter[tuple[int, str]] = Counter()
         for params in self.telegram.sent():
@@ -220,6 +332,10 @@ async def make_deployment(
             "DATA_DIR": str(root / "seed-data"),
             "SECRET_KEY": "fault-matrix-secret-key-0123456789abcdef",
             "DATABASE_URL": url,
+            # no catalogue to load, and the threshold the real items are told at elsewhere
+            "DEFAULT_SOURCES": "false",
+            "DEFAULT_COMPANIES": "false",
+            "ALERT_THRESHOLD": "0.5",
         }
     )
     app = create_app(settings)
@@ -235,6 +351,20 @@ async def close_deployment(deployment: Deployment) -> None:
     await deployment.telegram.stop()
 
 
+async def rows_ok() -> None:
+    """Every row sent once by our own books: none dead, no attempt from a fault."""
+    assert set(await Delivery.all().values_list("status", flat=True)) == {"sent"}
+    assert set(await Delivery.all().values_list("attempts", flat=True)) == {1}
+
+
+async def edits_claimed_by_pid(pid: int) -> list[int]:
+    """Edits a worker process holds right now."""
+    found = await EventMessage.filter(
+        edit_claimed_by__contains=f"_{pid}_", edit_status=EDIT_PENDING
+    ).values_list("id", flat=True)
+    return list(found)
+
+
 async def claimed_by_pid(pid: int) -> list[int]:
     """Rows a worker process holds right now (worker ids are host_pid_tag)."""
     found = await Delivery.filter(
@@ -243,4 +373,14 @@ async def claimed_by_pid(pid: int) -> list[int]:
     return list(found)
 
 
-__all__ = ["LEASE_S", "Deployment", "Tally", "close_deployment", "db", "make_deployment"]
+__all__ = [
+    "LEASE_S",
+    "Deployment",
+    "EditTally",
+    "Tally",
+    "close_deployment",
+    "db",
+    "edits_claimed_by_pid",
+    "make_deployment",
+    "rows_ok",
+]

@@ -12,7 +12,6 @@ import asyncio
 import signal
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -26,27 +25,13 @@ from tests.faults.harness import (
     claimed_by_pid,
     close_deployment,
     make_deployment,
+    rows_ok,
 )
 from tests.faults.servers import PrivatePostgres, PrivateRedis, free_port
 
 pytestmark = pytest.mark.timeout(150)
 
 CHATS, ALERTS = 30, 10  # 300 deliveries: at 1 msg/s per chat, at least 10 s of dispatch
-
-
-@pytest.fixture
-async def deployment(
-    tmp_path: Path,
-    private_pg: PrivatePostgres,
-    private_redis: PrivateRedis,
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[Deployment]:
-    name = "f_" + request.node.name.removeprefix("test_")[:40]
-    dep = await make_deployment(tmp_path, private_pg, private_redis, name)
-    try:
-        yield dep
-    finally:
-        await close_deployment(dep)
 
 
 def _chat_limit_held(dep: Deployment) -> None:
@@ -61,12 +46,6 @@ def _chat_limit_held(dep: Deployment) -> None:
     gap = dep.tightest_chat_gap()
     print(f"tightest gap between two messages to one chat: {gap:.3f}s")
     assert gap >= 1.0
-
-
-async def _rows_ok() -> None:
-    """Every row sent once by our own books: none dead, no attempt from a fault."""
-    assert set(await Delivery.all().values_list("status", flat=True)) == {"sent"}
-    assert set(await Delivery.all().values_list("attempts", flat=True)) == {1}
 
 
 async def _started(dep: Deployment, workers: int = 2, first: int = 60, **env: str) -> None:
@@ -99,7 +78,7 @@ async def test_kill_9_a_worker_mid_dispatch(deployment: Deployment) -> None:
     resumed_after = min(arrivals) - killed_at
     print(f"kill -9: the dead worker's rows resumed after {resumed_after:.1f}s")
     assert resumed_after <= LEASE_S + 5
-    await _rows_ok()
+    await rows_ok()
 
 
 async def test_sigterm_a_worker_mid_dispatch(deployment: Deployment) -> None:
@@ -115,7 +94,7 @@ async def test_sigterm_a_worker_mid_dispatch(deployment: Deployment) -> None:
     print("SIGTERM:", tally.line())
     assert tally.lost == 0 and tally.duplicates == 0
     _chat_limit_held(dep)
-    await _rows_ok()
+    await rows_ok()
 
 
 async def test_postgres_stopped_10s_mid_dispatch(
@@ -137,7 +116,7 @@ async def test_postgres_stopped_10s_mid_dispatch(
     # (the per-chat spacing is printed, not asserted, here: while asyncpg reconnects the
     # workers' event loops lag by 100 ms and more between taking a slot and sending)
     print(f"tightest gap between two messages to one chat: {dep.tightest_chat_gap():.3f}s")
-    await _rows_ok()
+    await rows_ok()
     for name in ("w1", "w2"):
         assert dep.procs[name].returncode is None  # the workers rode it out
 
@@ -153,7 +132,7 @@ async def test_429_storm_with_four_workers(deployment: Deployment) -> None:
     print("429 storm:", tally.line(), f"429s={dep.telegram.storm_429s}")
     assert tally.lost == 0 and tally.duplicates == 0
     _chat_limit_held(dep)
-    await _rows_ok()
+    await rows_ok()
 
 
 async def test_four_workers_keep_every_chat_limit(deployment: Deployment) -> None:
@@ -170,7 +149,7 @@ async def test_four_workers_keep_every_chat_limit(deployment: Deployment) -> Non
     _chat_limit_held(dep)
     rate = dep.steady_rate()
     print(f"four workers: {rate:.1f} msg/s between the 10th and 90th percentile arrivals")
-    await _rows_ok()
+    await rows_ok()
 
 
 def _alert(params: dict) -> int | None:
@@ -218,7 +197,7 @@ async def test_redis_down_mid_dispatch(
         assert "redis" in health["checks"]["outages"]
         assert health["checks"]["fallbacks"].get("rate limiting") == "in-process"
         assert tally.lost == 0 and tally.duplicates == 0
-        await _rows_ok()
+        await rows_ok()
     finally:
         await close_deployment(dep)
 

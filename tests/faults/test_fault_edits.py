@@ -1,0 +1,118 @@
+"""Timeline edits in the fault matrix: real worker processes, the private PostgreSQL and Redis,
+the slow local Telegram (0.5 s a request), real items of two launches told to 30 chats that
+take every item (so each later item asks for the chat's first message about its event to be
+edited), and the fault struck while sends and edits wait and edits are in flight.
+
+Goals (issue 14, for edits as for sends): every asked edit made or correctly ended (each first
+message ends showing its event's newest timeline); none made twice ("message is not
+modified") for SIGTERM and a PostgreSQL outage, for kill -9 at most those in flight; no chat
+gets two requests (sends and edits together) within a second; every alert arrives once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import pytest
+
+from core.alerts.dispatcher import DispatchConfig
+from core.models import Delivery, EventMessage
+from tests.faults.harness import (
+    LEASE_S,
+    Deployment,
+    EditTally,
+    Tally,
+    claimed_by_pid,
+    edits_claimed_by_pid,
+    rows_ok,
+)
+from tests.faults.servers import PrivatePostgres
+from tests.test_edit_outbox import HOLO, ZAMA
+
+pytestmark = pytest.mark.timeout(150)
+
+CHATS = 30
+FIRST = (ZAMA[0], HOLO[0], ZAMA[1], HOLO[1])  # two events, each told twice: an edit each
+LATER = (ZAMA[2], HOLO[2])  # told while the first edits go out: more sends, more edits
+
+
+async def _edits_in_flight(dep: Deployment, worker: str = "w1", **env: str) -> None:
+    """Chats subscribed, the first items told, two workers; once edits are going out the
+    later items are told, and we wait until `worker` holds an edit (sends and edits wait
+    in the other chats): the moment to strike."""
+    await dep.subscribe_chats(CHATS)
+    await dep.tell(*FIRST)
+    for i in range(2):
+        await dep.start(f"w{i + 1}", **env)
+    await dep.wait_edits(5, within_s=60)
+    await dep.tell(*LATER)
+    deadline = time.monotonic() + 20
+    while not await edits_claimed_by_pid(dep.pid(worker)):
+        assert time.monotonic() < deadline, f"{worker} never held an edit"
+        await asyncio.sleep(0.05)
+    assert await Delivery.filter(status__in=("pending", "failed")).exists()
+
+
+async def _settled(dep: Deployment, label: str) -> tuple[Tally, EditTally]:
+    sends = await dep.settle(within_s=90)
+    edits = await dep.settle_edits(within_s=60)
+    gap = dep.tightest_request_gap()
+    print(f"{label}:", sends.line(), "|", edits.line(), f"| tightest chat gap {gap:.3f}s")
+    assert edits.messages > 0 and edits.asked > edits.messages  # edits asked, coalesced
+    assert sends.lost == 0 and edits.lost == 0
+    assert edits.refused == 0 and edits.ended == 0  # nothing refused: all made
+    await rows_ok()
+    return sends, edits
+
+
+async def test_kill_9_a_worker_with_edits_in_flight(deployment: Deployment) -> None:
+    dep = deployment
+    await _edits_in_flight(dep)
+    held_edits = await edits_claimed_by_pid(dep.pid("w1"))
+    held_rows = await claimed_by_pid(dep.pid("w1"))
+    chats = {
+        m.destination.address
+        for m in await EventMessage.filter(id__in=held_edits).prefetch_related("destination")
+    }
+    dep.signal("w1", signal.SIGKILL)
+    killed_at = time.time()
+    sends, edits = await _settled(dep, "kill -9 with edits")
+    print(f"kill -9: held {len(held_edits)} edits and {len(held_rows)} deliveries")
+    assert sends.duplicates + edits.repeated <= DispatchConfig().concurrency
+    resumed = [
+        at
+        for chat, method, at in dep.telegram.chat_requests
+        if at > killed_at and chat in chats and method == "editMessageText"
+    ]
+    print(f"kill -9: the dead worker's edits resumed after {min(resumed) - killed_at:.1f}s")
+    assert min(resumed) - killed_at <= LEASE_S + 5
+
+
+async def test_sigterm_a_worker_with_edits_in_flight(deployment: Deployment) -> None:
+    dep = deployment
+    await _edits_in_flight(dep)
+    pid = dep.pid("w1")
+    dep.signal("w1", signal.SIGTERM)
+    assert await dep.wait_exit("w1", within_s=20) == 0
+    assert await edits_claimed_by_pid(pid) == [] and await claimed_by_pid(pid) == []
+    sends, edits = await _settled(dep, "SIGTERM with edits")
+    assert sends.duplicates == 0 and edits.repeated == 0
+    assert dep.tightest_request_gap() >= 1.0
+
+
+async def test_postgres_stopped_10s_with_edits_in_flight(
+    deployment: Deployment, private_pg: PrivatePostgres
+) -> None:
+    dep = deployment
+    await _edits_in_flight(dep, DISPATCH_LEASE_S="30")  # as the sends' case, see there
+    private_pg.stop()
+    try:
+        await asyncio.sleep(10)
+    finally:
+        private_pg.start()
+    sends, edits = await _settled(dep, "PostgreSQL 10 s with edits")
+    assert sends.duplicates == 0 and edits.repeated == 0
+    for name in ("w1", "w2"):
+        assert dep.procs[name].returncode is None  # the workers rode it out
