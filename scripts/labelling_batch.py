@@ -322,10 +322,17 @@ def event_split_titles() -> set[str]:
     return out
 
 
-def build_pool2(mirrors: Path) -> list[dict[str, Any]]:
-    """Round 2's dated, deduplicated, crypto, unlabelled items in the corpus's shape."""
+def build_pool2(
+    mirrors: Path,
+    items: Iterator[tuple[str, str, dict[str, Any]]] | None = None,
+    crypto_only: bool = True,
+) -> list[dict[str, Any]]:
+    """Round 2's dated, deduplicated, crypto, unlabelled items in the corpus's shape;
+    ``items``: another reader's (headline, lead, source) in place of ``ROUND2_SOURCES``
+    (``notices_batch.py``'s exchange notices, all crypto: ``crypto_only`` off)."""
     events = event_split_titles()
-    items = (x for x in round2_items(mirrors) if S._norm(x[0]) not in events)
+    read = round2_items(mirrors) if items is None else items
+    items = (x for x in read if S._norm(x[0]) not in events)
     taken = set()
     for f in S.LABELLED + S.BATCHES:
         for line in f.read_text(encoding="utf-8").splitlines():
@@ -335,7 +342,9 @@ def build_pool2(mirrors: Path) -> list[dict[str, Any]]:
         meta = src.pop("meta", {})
         when = day(meta.get("date"))
         key = S._norm(title)
-        if when is None or (key and key in taken) or not CRYPTO.search(f"{title} {text}"):
+        if when is None or (key and key in taken):
+            continue
+        if crypto_only and not CRYPTO.search(f"{title} {text}"):
             continue
         taken.add(key)
         out.append(
@@ -469,13 +478,18 @@ items labelled, of positives, and of borderline items.
 
 
 def packet(
-    folder: Path, items: list[dict[str, Any]], extra: str = "", out: Path | None = None
+    folder: Path,
+    items: list[dict[str, Any]],
+    extra: str = "",
+    out: Path | None = None,
+    instructions: str = INSTRUCTIONS,
 ) -> None:
-    """A reader's folder: the rules, the task and the items (id, title, text, source, date
-    only). ``out``: where the reader writes the labels (default ``labels.jsonl`` beside)."""
+    """A reader's folder: the rules, the task (``instructions``) and the items (id, title,
+    text, source, date only). ``out``: where the reader writes the labels (default
+    ``labels.jsonl`` beside)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "RULES.md").write_text(rules_text(), encoding="utf-8")
-    task = INSTRUCTIONS + extra
+    task = instructions + extra
     if out is not None:
         task = task.replace("labels.jsonl (this folder)", f"{out}").replace(
             "to labels.jsonl", f"to {out}"
@@ -555,10 +569,12 @@ def stages(
     folder: Any,
     labels: Any,
     out_file: Path,
+    instructions: str = INSTRUCTIONS,
 ) -> None:
     """draw / compare / add for one round: ``build`` makes the pool, ``drawer`` the batch
     (``--work``/pool{suffix}.jsonl, batch{suffix}.jsonl); reader X's packet is in
-    ``folder(X)``, its labels in ``labels(X)``; the labelled batch goes to ``out_file``."""
+    ``folder(X)`` (its task ``instructions``), its labels in ``labels(X)``; the labelled
+    batch goes to ``out_file``."""
     batch_file = args.work / f"batch{suffix}.jsonl"
     # round 1's packets told the readers "labels.jsonl (this folder)"; later ones name the file
     where = (lambda who: None) if suffix == "" else labels
@@ -578,7 +594,7 @@ def stages(
         unsure = sum(0.2 <= it["score"] <= 0.8 for it in pool)
         print(f"pool {len(pool)} dated items, {unsure} unsure; batch {len(batch)}: {by}")
         for who in ("A", "B"):
-            packet(folder(who), batch, out=where(who))
+            packet(folder(who), batch, out=where(who), instructions=instructions)
         return
     batch = [json.loads(x) for x in batch_file.read_text(encoding="utf-8").splitlines()]
     ids = [it["id"] for it in batch]
@@ -601,6 +617,7 @@ def stages(
             "\nThese items are ones two earlier readers disagreed on; you do not see their"
             " labels. Decide each by the rules as usual.\n",
             out=where("C"),
+            instructions=instructions,
         )
         return
     C = read_labels(labels("C"), [it["id"] for it in differ]) if differ else {}
