@@ -326,11 +326,13 @@ def build_pool2(
     mirrors: Path,
     items: Iterator[tuple[str, str, dict[str, Any]]] | None = None,
     crypto_only: bool = True,
+    skip_events: bool = True,
 ) -> list[dict[str, Any]]:
     """Round 2's dated, deduplicated, crypto, unlabelled items in the corpus's shape;
     ``items``: another reader's (headline, lead, source) in place of ``ROUND2_SOURCES``
-    (``notices_batch.py``'s exchange notices, all crypto: ``crypto_only`` off)."""
-    events = event_split_titles()
+    (``notices_batch.py``'s exchange notices, all crypto: ``crypto_only`` off; drawn before
+    the event split final7 took from the same scraper: ``skip_events`` off)."""
+    events = event_split_titles() if skip_events else set()
     read = round2_items(mirrors) if items is None else items
     items = (x for x in read if S._norm(x[0]) not in events)
     taken = set()
