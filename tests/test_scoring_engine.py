@@ -914,12 +914,14 @@ def test_undated_items_read_todays_local_date_and_dates_their_iso_text() -> None
     second, the ISO text of a date made once)."""
     from datetime import date, timedelta
 
+    from core.scoring.history import today as utc_today
     from core.scoring.urgency import DateCache, ref_date
 
     dates = DateCache()
-    before = datetime.now().date()
+    before, day_before = datetime.now().date(), utc_today()
     today = dates.ref(None)
     assert before <= today <= datetime.now().date() and dates.ref(None) == today
+    assert day_before <= dates.utc_day() <= utc_today()
     assert dates.ref(PUBLISHED) == ref_date(PUBLISHED) == PUBLISHED.date()
     assert dates.ref(date(2025, 1, 2)) == date(2025, 1, 2)
     d = date(2026, 3, 3)

@@ -34,7 +34,7 @@ from core.memory import release_free_memory
 from core.scoring import keywords as kw
 from core.scoring.discovery import discover
 from core.scoring.discovery import label as discovery_label
-from core.scoring.history import day_of, today
+from core.scoring.history import day_of
 from core.scoring.language import CJK_LANGUAGES, EN, has_cjk, native_signals
 from core.scoring.language import detect as detect_language
 from core.scoring.text import PhraseTable, clean, pattern_key, prepare_words, sentences_marked
@@ -660,7 +660,7 @@ class ScoringEngine:
         if history is None:
             return model.rescore(a, title, text, low, words=words)
         # An undated item is news now: its tickers' past is counted up to today.
-        day = day_of(published) if published is not None else today()
+        day = day_of(published) if published is not None else self._dates.utc_day()
         return model.rescore(a, title, text, low, history, day, words)
 
     def analyze_rules(

@@ -297,35 +297,44 @@ def _display(m: re.Match[str], cased: str | None) -> str:
 
 
 _ISO_MAX = 4096
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 class DateCache:
-    """One engine's dates: today's local date for undated items, and the ISO text of the
-    dates items give.
+    """One engine's dates: today's local date and UTC day number for undated items, and
+    the ISO text of the dates items give.
 
-    Why: ``datetime.now()`` per item and ``date.isoformat`` per date found were a tenth of
-    the date work. Today's date is worked out once a second (``datetime.now()`` reads
-    the whole seconds of the clock for the date, so the date of a second is the date
-    of every instant in it) and kept as one tuple (a thread reads both halves together);
-    the ISO text of a date is made once and kept (up to ``_ISO_MAX`` dates)."""
+    Why: ``datetime.now()`` and ``time.time()`` per item and ``date.isoformat`` per date
+    found were a tenth of the date work. Today is worked out once a second
+    (``datetime.now()`` reads the whole seconds of the clock for the date, and a UTC day
+    starts on a whole second, so the day of a second is the day of every instant in it)
+    and kept as one tuple (a thread reads all of it together); the ISO text of a date is
+    made once and kept (up to ``_ISO_MAX`` dates)."""
 
     __slots__ = ("_iso", "_today")
 
     def __init__(self) -> None:
-        self._today: tuple[int, date | None] = (-1, None)
+        # (second, local date, UTC day number) of the last second asked
+        self._today: tuple[int, date | None, int] = (-1, None, 0)
         self._iso: dict[date, str] = {}
+
+    def _now(self) -> tuple[int, date | None, int]:
+        second = int(_time())
+        today = self._today
+        if today[0] != second:
+            today = (second, datetime.fromtimestamp(second).date(), second // 86400 + _EPOCH_DAY)
+            self._today = today
+        return today
 
     def ref(self, published: datetime | date | None) -> date:
         """``ref_date(published)``: the publication date, else today's local date."""
         if published is not None:
             return ref_date(published)
-        second = int(_time())
-        today = self._today
-        if today[0] == second:
-            return today[1]  # type: ignore[return-value]
-        day = datetime.fromtimestamp(second).date()
-        self._today = (second, day)
-        return day
+        return self._now()[1]  # type: ignore[return-value]
+
+    def utc_day(self) -> int:
+        """``history.today()``: today's UTC day number (proleptic ordinal)."""
+        return self._now()[2]
 
     def iso(self, d: date) -> str:
         """``d.isoformat()``."""
