@@ -846,6 +846,77 @@ def test_refilled_phrase_tables_find_what_the_automaton_finds(shape: str) -> Non
     assert found > 100
 
 
+def test_a_drained_table_is_the_dict_of_its_filled_slots() -> None:
+    """The source build keeps a table's filled (hash, entry) slots as a dict, moved there a
+    piece at a time from the end of the array, which is left empty."""
+    import random
+    from array import array
+
+    from core.scoring.text import _DRAIN_STEP, _drained
+
+    rng = random.Random(1)
+    slots = array("Q", bytes(8 * (3 * _DRAIN_STEP + 6)))
+    expected = {}
+    for t in range(0, len(slots), 2):
+        if rng.random() < 0.4:
+            slots[t], slots[t + 1] = rng.getrandbits(64), rng.randrange(1, 1 << 20)
+            expected[slots[t]] = slots[t + 1]
+    assert _drained(slots) == expected
+    assert len(slots) == 0
+
+
+def test_the_ticker_table_answers_like_the_dict_it_replaced() -> None:
+    """Tickers live in a compact table (arrays and one string, no object per ticker): it
+    answers ``get`` and ``in`` as the dict of upper-case ticker -> row, or rows when several
+    companies share one, did: for every ticker, in every case asked, and for what is none."""
+    import random
+
+    from core.scoring.engine import _Tickers
+
+    rng = random.Random(3)
+    pairs: list[tuple[str, int]] = []
+    for row in range(5000):
+        for _ in range(rng.choice((0, 1, 1, 1, 2))):
+            pairs.append((f"T{rng.randrange(4000)}", row))
+    pairs += [("ZRO", 1), ("ZRO", 1), ("ÄRO", 7), ("", 9)]  # repeated, not ASCII, empty
+    expected: dict[str, object] = {}
+    for key, row in pairs:
+        held = expected.get(key)
+        if held is None:
+            expected[key] = row
+        elif isinstance(held, list):
+            held.append(row)
+        else:
+            expected[key] = [held, row]
+    expected = {k: v if isinstance(v, int) else tuple(v) for k, v in expected.items()}
+    table = _Tickers(iter(pairs), len(pairs))
+    assert len(table) == len(expected)
+    for key, value in expected.items():
+        assert key in table
+        assert table.get(key) == value and type(table.get(key)) is type(value)
+    for missing in ("T4000", "t1", "ZR", "ZROO", "zro", " ZRO", "$ZRO", "ARO", "MON"):
+        assert missing not in table
+        assert table.get(missing) is None
+        assert table.get(missing, 5) == 5
+    assert 12 not in table
+
+    engine = ScoringEngine(
+        [
+            CompanySpec(1, "Nova Labs", tokens=("NOVA", "nv")),
+            CompanySpec(2, "Nova Finance", tokens=("Nova",)),
+            CompanySpec(3, "Zeta", tokens=("$ZETA", " ")),
+        ]
+    )
+    symbols = engine._snap.symbols
+    assert [symbols.get(k) for k in ("NOVA", "NV", "ZETA", "nv", "")] == [
+        (0, 1),
+        0,
+        2,
+        None,
+        None,
+    ]
+
+
 @pytest.mark.parametrize(
     "marked",
     [

@@ -276,6 +276,99 @@ class _Table:
         )
 
 
+_TAG_MASK = 0xFFFFFFFF
+
+
+class _Tickers:
+    """Upper-case ticker -> company row, or a tuple of rows when several companies share it:
+    ``get`` and ``in`` answer exactly as the dict they replace, from one array and one
+    string (open addressing over the tickers' str hashes). The source build's (see
+    _Builder.symbols).
+
+    At 50,000 companies the dict held a key string, an int and a hash-table entry per
+    ticker, 4.5 MB of small objects (tracemalloc) among the build's freed ones; this holds
+    1.8 MB."""
+
+    __slots__ = ("_cells", "_mask", "_multi", "_rows", "_text")
+
+    def __init__(self, tickers: Iterable[tuple[str, int]], most: int) -> None:
+        """``tickers``: (upper-case ticker, company row) pairs, at most ``most`` of them; a
+        ticker given again adds its row to the first one's."""
+        size = 8
+        while size < 2 * most:  # at most half full: a miss ends at an empty slot soon
+            size *= 2
+        mask = self._mask = size - 1
+        # per slot the ticker's number + 1 (0: empty); then per slot 32 more bits of its
+        # hash; then where each ticker starts in _text, and where the last ends
+        cells = self._cells = array("I", bytes(8 * size))
+        keys: list[str] = []
+        rows = self._rows = array("i")  # a row, or ~k for the rows in _multi[k]
+        shared: dict[int, list[int]] = {}
+        for key, row in tickers:
+            h = hash(key)
+            i = h & mask
+            tag = h >> 32 & _TAG_MASK
+            while True:
+                e = cells[i]
+                if not e:
+                    keys.append(key)
+                    rows.append(row)
+                    cells[i] = len(keys)
+                    cells[size + i] = tag
+                    break
+                if cells[size + i] == tag and keys[e - 1] == key:
+                    held = shared.get(e - 1)
+                    if held is None:
+                        shared[e - 1] = [rows[e - 1], row]
+                    else:
+                        held.append(row)
+                    break
+                i = (i + 1) & mask
+        multi: list[tuple[int, ...]] = []
+        for k, held in shared.items():
+            rows[k] = ~len(multi)
+            multi.append(tuple(held))
+        self._multi = tuple(multi)
+        at = 0
+        cells.append(at)
+        for key in keys:
+            at += len(key)
+            cells.append(at)
+        self._text = "".join(keys)
+
+    def get(self, key: object, default: Any = None) -> Any:
+        k = self._number(key)
+        if k < 0:
+            return default
+        row = self._rows[k]
+        return row if row >= 0 else self._multi[~row]
+
+    def __contains__(self, key: object) -> bool:
+        return self._number(key) >= 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _number(self, key: object) -> int:
+        """The number of ticker ``key``, or -1 (any key, as a dict takes: not typed
+        ``str``, which the compiled build would enforce)."""
+        cells = self._cells
+        text = self._text
+        mask = self._mask
+        h = hash(key)
+        i = h & mask
+        size = mask + 1
+        tag = h >> 32 & _TAG_MASK
+        e = cells[i]
+        at = 2 * size
+        while e:
+            if cells[size + i] == tag and text[cells[at + e - 1] : cells[at + e]] == key:
+                return e - 1
+            i = (i + 1) & mask
+            e = cells[i]
+        return -1
+
+
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
     """Immutable matcher state; replaced wholesale by ``rebuild``."""
@@ -289,7 +382,7 @@ class _Snapshot:
     codes: array[int]
     shared: tuple[tuple[int, ...], ...]
     table: _Table
-    symbols: dict[str, int | tuple[int, ...]]  # upper-case ticker -> company row or rows
+    symbols: dict[str, Any] | _Tickers  # upper-case ticker -> company row or rows
     # Names written in CJK or Hangul ("币安", "모나드"), which have no word spaces to match in
     # the normalised text: their own automaton over the cleaned text, and what each means.
     cjk_automaton: Any = None
@@ -495,17 +588,19 @@ class _Builder:
             if key:
                 self._pattern(key, _code(_EXCL, row))
 
-    def symbols(self, table: _Table) -> dict[str, int | tuple[int, ...]]:
+    def symbols(self, table: _Table) -> dict[str, Any] | _Tickers:
         """Upper-case ticker -> company row, or rows when several companies share it.
 
-        Made once the load's temporary objects are gone, so its ~2 small objects per
-        company are allocated together instead of scattered among freed ones (which would
-        keep those pages resident)."""
-        found: dict[str, Any] = {}
+        A dict in the compiled build, the compact _Tickers in the source build: compiled,
+        the table's lookups cost 0.3-0.5% more instructions an item (callgrind) and its
+        memory has room (~136 MB of 150 at 50,000 companies); the source build needs the
+        ~4 MB the table saves to stay under 150 MB."""
         owner = table.owner
-        for slot in self.tickers:
-            up = table.slot_text(slot).upper()
-            row = owner[slot]
+        pairs = ((table.slot_text(slot).upper(), owner[slot]) for slot in self.tickers)
+        if not cython.compiled:
+            return _Tickers(pairs, len(self.tickers))
+        found: dict[str, Any] = {}
+        for up, row in pairs:
             held = found.get(up)
             if held is None:
                 found[up] = row
