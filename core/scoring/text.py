@@ -18,7 +18,7 @@ import html
 import re
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate, chain, compress, islice, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import add
 from typing import Any
 
@@ -286,6 +286,11 @@ _SPACE = 32
 # the same, as C integers in the compiled build (plain ints in the source)
 _PRIME_C = cython.declare(cython.ulonglong, _FNV_PRIME)
 _MASK_C = cython.declare(cython.ulonglong, _MASK64)
+# The bits of a word's or a run's hash that the tables keep: all 64 in the compiled build;
+# 60 in the source's, whose dict of runs holds every hash as an int object (one of 60 bits
+# takes 32 bytes, of 64 bits 48: 4 MB at 50,000 companies). Keys that share a hash are
+# still caught (_COLLIDED); other runs that do cost a byte comparison, as before.
+_RUN_BITS = _MASK64 if _COMPILED else (1 << 60) - 1
 
 
 def _table_of(size: int, extra: int = 0) -> array[int]:
@@ -354,13 +359,32 @@ def _joined_offsets(blob: bytes) -> array[int]:
     return offsets
 
 
+_DRAIN_STEP = 1 << 17  # values (64k pairs, 1 MB) moved from the array to the dict at a time
+
+
+def _drained(slots: array[int]) -> dict[int, int]:
+    """The filled (hash, entry) pairs of a hash table as a dict, the array emptied from its
+    end a piece at a time as the dict grows: the source build keeps only the dict, and the
+    whole array beside the growing dict was ~8 MB more at the build's height (50,000
+    companies)."""
+    entries: dict[int, int] = {}
+    while slots:
+        start = max(0, len(slots) - _DRAIN_STEP)
+        part = slots[start:]
+        del slots[start:]  # (an array shrinks its memory at once)
+        values = part[1::2]
+        entries.update(compress(zip(part[0::2], values, strict=True), values))
+    return entries
+
+
 _SPACE_RUNS = re.compile(rb"[^ ]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_hash(word: bytes, seed: int) -> int:
-    """FNV-1a of one word, as the compiled loop computes it (words repeat across items)."""
-    return _fnv(word, 0, len(word), seed)
+    """FNV-1a of one word, as the compiled loop computes it, in the bits the tables keep
+    (words repeat across items)."""
+    return _fnv(word, 0, len(word), seed) & _RUN_BITS
 
 
 def _plain_word_spans(data: bytes, seed: int) -> tuple[array[int], int]:
@@ -486,10 +510,7 @@ class PhraseTable:
         # beside it; the compiled build probes the array.
         self._entries = None
         if not _COMPILED:
-            pairs = 2 * size
-            hashes = zip(islice(slots, 0, pairs, 2), islice(slots, 1, pairs, 2), strict=True)
-            self._entries = dict(compress(hashes, islice(slots, 1, pairs, 2)))
-            del slots
+            self._entries = _drained(slots)
             self._table = offsets
             return
         # One array, read through one pointer per search: (hash, entry) pairs side by side
@@ -509,7 +530,7 @@ class PhraseTable:
         table filled at twice the size and moved held 25 MB at once, 16.8 MB more than the
         table kept)."""
         runs = self._blob.count(b" ") - self.keys  # every word of every key
-        extra = len(offsets)
+        extra = len(offsets) if _COMPILED else 0  # the source keeps the offsets apart
         seed = _FNV_OFFSET
         size = _slots_for(max(self.keys, runs // 2))
         while True:
@@ -538,7 +559,7 @@ class PhraseTable:
         table: cython.ulonglong[:] = slots
         bits: cython.ulonglong = mask
         start: cython.ulonglong = seed
-        full: cython.ulonglong = _MASK64
+        full: cython.ulonglong = _RUN_BITS
         fold: cython.ulonglong = _FOLD_PRIME
         sp: cython.uchar = _SPACE
         h: cython.ulonglong
@@ -561,7 +582,7 @@ class PhraseTable:
                 j = i  # the last word not yet entered: [j, i)
                 while j > a and blob[j - 1] != sp:
                     j -= 1
-                w = _fnv(blob, j, i, start)
+                w = _fnv(blob, j, i, start) & full
                 h = w if i == offs[k + 1] - 1 else (((h ^ (h >> 31)) * fold) ^ w) & full
                 add = ((k + 1) << 1) if j == a else 1
                 slot = _slot_of(table, bits, h)
@@ -710,7 +731,7 @@ class PhraseTable:
                 if u == 0 or found[u - 2] + 1 != s:
                     break
                 u -= 3
-                h = (((h ^ (h >> 31)) * fold) ^ found[u + 2]) & _MASK64
+                h = (((h ^ (h >> 31)) * fold) ^ found[u + 2]) & _RUN_BITS
                 s = found[u]
                 v = get(h)
                 if v is None:
