@@ -125,3 +125,17 @@ def test_second_batch_is_the_drawn_one_from_new_sources() -> None:
         assert r["provenance"]["repo"] in sources, r["id"]
         commit = sources[r["provenance"]["repo"]]
         assert commit is None or r["provenance"]["commit"] == commit, r["id"]
+
+
+def test_exchange_notice_batch_is_the_drawn_one_from_its_two_scrapers() -> None:
+    """The exchange-notice batch (``notices_batch.py``): its ids and counts, every item from
+    one of its two sources (the bot's cache at the commit listed there), the venue as source."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06b.jsonl")
+    assert len(rows) == 323 and sum(r["is_tge"] for r in rows) == 40
+    venues = "BingX Bitget WEEX Gate LBank CoinEx BloFin Bitunix Upbit BTCC Bybit".split()
+    for r in rows:
+        assert re.fullmatch(r"c-9[0-3]\d{2}", r["id"]) and r["source"] in venues, r["id"]
+        prov = r["provenance"]
+        assert prov["repo"] in ("r-hou/cex_crawler", "aizhan-abc/crypto-announcement-bot")
+        if prov["repo"] == "aizhan-abc/crypto-announcement-bot":
+            assert prov["commit"] == "23f82402f72c8ec3893d157c6907a23a94fbf84c", r["id"]
