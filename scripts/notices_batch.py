@@ -51,6 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import labelling_batch as LB  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "core/data/eval/events"))
+import draw_final7  # noqa: E402  (the exchange table of the scraper's notices)
 import semi_supervised_experiment as S  # noqa: E402
 from build_token_history import git_ls, git_show  # noqa: E402
 
@@ -78,23 +81,9 @@ SOURCES = [
     ),
 ]
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-VENUES = {  # domain or scraper key -> the exchange as it names itself
-    "binance": "Binance",
-    "bingx": "BingX",
-    "bitget": "Bitget",
-    "bitunix": "Bitunix",
-    "blofin": "BloFin",
-    "btcc": "BTCC",
-    "bybit": "Bybit",
-    "coinex": "CoinEx",
-    "gate": "Gate",
-    "lbank": "LBank",
-    "mexc": "MEXC",
-    "okx": "OKX",
-    "upbit": "Upbit",
-    "weex": "WEEX",
-    "weexsupport": "WEEX",
-}
+# domain or scraper key -> the exchange as it names itself: final7's table (one table for the
+# scraper's exchanges, draw_final7.EXCHANGES) and WEEX's support domain
+VENUES = {**draw_final7.EXCHANGES, "weexsupport": "WEEX"}
 # the scraper's body of a BTCC notice is the site's menu, not the notice
 NO_BODY = {"BTCC"}
 # what the engine names in a notice that is not its project: the venues themselves (and the

@@ -561,3 +561,67 @@ def test_final7_holds_new_real_items_with_provenance() -> None:
     assert {i["provenance"]["repo"] for i in items} <= sources
     titles, _texts = draw_final6._seen("final7")
     assert not any(draw_final6.f5._norm(i["title"]) in titles for i in items)
+
+
+def test_a_token_written_as_a_pair_is_its_ticker(judge) -> None:
+    """Shaped on final7 (after its one measurement): a notice that writes its token only as a
+    trading pair ("XPL/USDT", "XPLUSDT", "XYZ-USDT") is the token's, so two tokens of one
+    exchange's template stay apart and one token's notices on several exchanges join."""
+    from core.events.extract import contract_tickers
+
+    assert contract_tickers("Bitunix to Launch XPL/USDT in Perpetual Futures") == {"XPL"}
+    assert contract_tickers("BingX Pre-Launch Futures Has Launched WLFIUSDT") == {"WLFI"}
+    assert contract_tickers("Adds ARB-USDT, LUNA_BTC and 1000PEPEUSDC") == {"ARB", "LUNA", "PEPE"}
+    # quote assets, stablecoins ending in USD and numbers are no token of their own
+    assert contract_tickers("BTC/USDT, ETH-BTC, FDUSD, PYUSD and KRW-BTC markets") == set()
+    # Bitunix's WLFI/USDT and XPL/USDT; BingX's XPLUSDT and WLFIUSDT (the headline word "Has"
+    # was the identity of both)
+    assert not judge.same(new("n7-00083"), new("n7-00098"))[0]
+    assert not judge.same(new("n7-00071"), new("n7-00079"))[0]
+    # BloFin's CAMP/USDT and Bitget's "CAMPUSDT now launched" (the pair was a name of its own,
+    # "campusdt", that parted the shared ticker); Bitget's CAMPUSDT and Bitunix's Camp Network
+    # (CAMP); BASUSDT and CoinEx's BAS (BNB Attestation Service)
+    assert judge.same(new("n7-00149"), new("n7-00150"))[0]
+    assert judge.same(new("n7-00150"), new("n7-00177"))[0]
+    assert judge.same(new("n7-00127"), new("n7-00194"))[0]
+
+
+def test_a_chinese_contract_notice_is_its_tokens(judge) -> None:
+    """Shaped on final7: a Chinese (or Korean) contract notice writes the pair inside the text
+    ("SAPIENUSDT 永续合约全新上线", "币安合约将上线CUDISUSDT U本位永续合约"), with no English
+    word after it and no word boundary before it."""
+    from core.events.extract import contract_tickers
+
+    assert contract_tickers("币安合约将上线CUDISUSDT U本位永续合约 (2025-08-20)") == {"CUDIS"}
+    assert contract_tickers("MEXC 永续合约盘前交易：LINEAUSDT 即将上线") == {"LINEA"}
+    assert judge.same(new("n7-00052"), new("n7-00063"))[0]  # Binance's Sapien, Bybit's pair
+    assert judge.same(new("n7-00149"), new("n7-00175"))[0]  # BloFin CAMP/USDT, Bybit CAMPUSDT
+    assert judge.same(new("n7-00219"), new("n7-00224"))[0]  # LBank LINEA, MEXC LINEAUSDT
+    assert judge.same(new("n7-00081"), new("n7-00094"))[0]  # Bybit WLFIUSDT, BingX WLFI
+    assert judge.same(new("n7-00079"), new("n7-00225"))[0]  # BingX WLFIUSDT, Bybit's
+
+
+def test_an_exchanges_template_and_name_are_no_project(judge) -> None:
+    """Shaped on final7: the smaller exchanges are venues (Bitunix, BloFin, WEEX ...), and
+    LBank's "World Premiere | SOMI (Somnia) Will Be Listed in LBank" is SOMI's (a ticker
+    before the name it stands for), not the project "World"; "Gate Has Listed BAS Contract"
+    is BAS's."""
+    import sys
+
+    from core.events.extract import VENUES, contract_tickers, normalise_name, title_name
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final7
+
+    assert {normalise_name(v) for v in draw_final7.EXCHANGES.values()} <= VENUES
+    bitunix = judge.identity(new("n7-00083"))[0]
+    assert bitunix.tickers == {"WLFI"} and "bitunix" not in bitunix.names
+    assert title_name("World Premiere | MITO (MITO) Will Be Listed in LBank") == "mito"
+    assert contract_tickers("World Premiere | SOMI (Somnia) Will Be Listed in LBank") == {"SOMI"}
+    assert contract_tickers("Gate Has Listed BAS Contract (USDT-M)") == {"BAS"}
+    assert contract_tickers("AMA (Ask Me Anything) with the Team") == set()  # initials
+    assert not judge.same(new("n7-00188"), new("n7-00209"))[0]  # MITO, WLFI
+    assert not judge.same(new("n7-00112"), new("n7-00164"))[0]  # CAMP, GOAT
+    assert not judge.same(new("n7-00228"), new("n7-00248"))[0]  # USDUT, SOMI
+    assert not judge.same(new("n7-00129"), new("n7-00214"))[0]  # Gate's BAS and HEMI
+    assert judge.same(new("n7-00107"), new("n7-00248"))[0]  # MEXC SOMIUSDT, LBank's SOMI

@@ -25,7 +25,11 @@ from core.models import PhaseKind
 VENUES = frozenset(
     "binance bitget okx coinbase kucoin bybit gate gate.io mexc kraken htx huobi upbit bithumb "
     "coinw hitbtc crypto.com bingx lbank poloniex bitmart binance wallet binance alpha "
-    "binance futures binance launchpool binance launchpad coinmarketcal".split(" ")
+    "binance futures binance launchpool binance launchpad coinmarketcal "
+    # the smaller exchanges whose notices name many tokens (final7: "Bitunix to Launch
+    # WLFI/USDT ...", BloFin, WEEX), and the like
+    "bitunix blofin weex btcc coinex xt bitfinex phemex toobit ourbit bitrue deepcoin "
+    "bitvavo bitstamp gemini".split(" ")
 )
 # Quote and base assets that appear beside every listing ("LUNA/BTC", "XYZUSDT").
 HUB_TICKERS = frozenset(
@@ -33,12 +37,32 @@ HUB_TICKERS = frozenset(
 )
 # Phases after which the token exists: a long gap after one of these is another launch.
 LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
-# A perpetual or futures contract named by token and quote asset: ESPUSDT, 1000PEPEUSDC
-# (a token may start with a digit, "0GUSDT" is 0G's; "1000PEPEUSDT" is PEPE's, in thousands)
-_CONTRACT_RE = re.compile(
-    r"\b(?:1000+(?=[A-Z]))?([A-Z0-9]{2,15}?)(?:USDT|USDC|USD|BUSD|FDUSD)\b"
-    r"(?=[^.]{0,40}\b(?i:perpetual|futures|contract|pre-market)\b)"
+# A token written as a trading pair: glued to a dollar quote ("ESPUSDT", "1000PEPEUSDC"), or
+# with a separator to any common quote ("XPL/USDT", "LUNA-BTC", "ARB_USDC"). A token may
+# start with a digit ("0GUSDT" is 0G's; "1000PEPEUSDT" is PEPE's, in thousands). The pair may
+# sit inside Chinese or Korean text ("币安合约将上线CUDISUSDT", "SAPIENUSDT 永续合约"), so
+# its edges are "no Latin letter or digit", not word boundaries.
+_EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+_PAIR_RE = re.compile(
+    rf"{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}}?)(?:USDT|USDC){_EDGE_R}"
+    rf"|{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}})\s?[/_-]\s?"
+    rf"(?:USDT|USDC|USD1|USD|BUSD|FDUSD|BTC|ETH|BNB|EUR|TRY|KRW){_EDGE_R}"
 )
+# Glued to "USD", "BUSD" or "FDUSD" it is a pair only as a contract's name ("Binance Futures
+# Will Launch USDⓈ-Margined ESPUSDT Perpetual Contract"): many stablecoins end in "USD"
+_CONTRACT_RE = re.compile(
+    rf"{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}}?)(?:USD|BUSD|FDUSD){_EDGE_R}"
+    r"(?=[^.]{0,40}(?:\b(?i:perpetual|futures|contract|pre-market)\b|永续|合约|盘前|무기한|선물))"
+)
+# A token named before its contract ("Gate Has Listed BAS Contract (USDT-M)"), or before
+# the name it stands for ("World Premiere | SOMI (Somnia) Will Be Listed in LBank")
+_NAMED_RE = re.compile(
+    r"(?<![\w$])([A-Z][A-Z0-9]{1,14})\s+(?:(?:Perpetual|Futures)\s+)?Contracts?\b"
+    r"|(?<![\w$])([A-Z][A-Z0-9]{1,14})\s*\((?=[^()]*[a-z])[^()]{2,60}\)"
+)
+# What a pair's quote asset is, to tell a glued pair ("SAPIENUSDT") from a name
+_PAIR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD", "USD")
+_QUOTES = frozenset("USDT USDC USD1 USD BUSD FDUSD BTC ETH BNB EUR TRY KRW".split())
 # Dated steps in an item are phases only when these words say what the date is for.
 _LAUNCH_WORDS = re.compile(
     r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"
@@ -126,8 +150,12 @@ GENERIC_WORDS = frozenset(
 _STOP = frozenset(
     "the a an and or of for to in on at by with from as is are was be this that its their new "
     "how why what when who will can now more first token tokens airdrop airdrops launch tge "
-    "crypto coin network protocol foundation price after before amid over into".split()
+    "crypto coin network protocol foundation price after before amid over into has have had "
+    "been".split()
 )
+# Exchanges' headline templates whose opening words are no project ("World Premiere | MITO
+# (MITO) Will Be Listed in LBank")
+_TEMPLATE = re.compile(r"^\s*world premiere\s*[|:\-]\s*", re.IGNORECASE)
 
 
 def normalise_name(name: str) -> str:
@@ -189,14 +217,18 @@ def identity_of(
         for t in listed
         if t and str(t).upper() not in HUB_TICKERS and len(str(t)) >= 2
     }
-    tickers |= contract_tickers(title)
+    pairs = contract_tickers(title)
+    tickers |= pairs
     found = analysis.get("discovered") or {}
     found_name = _trimmed(normalise_name(str(found.get("name") or "")))
+    # a pair is its token, never a name of its own ("SAPIENUSDT" is SAPIEN's)
     if found_name and found_name not in VENUES and not generic(found_name):
-        names.add(found_name)
+        if not _pair_of(found_name, pairs):
+            names.add(found_name)
     tick = str(found.get("ticker") or "").upper()
     if tick and tick not in HUB_TICKERS and len(tick) >= 2:
         tickers.add(tick)
+    tickers = {t for t in tickers if not _pair_of(t, pairs)}
     names.discard("")
     company_id = None
     display = ""
@@ -231,13 +263,34 @@ def identity_of(
 
 
 def contract_tickers(title: str) -> set[str]:
-    """The token of a futures notice, glued to its quote asset ("Binance Futures Will Launch
-    USDⓈ-Margined ESPUSDT Perpetual Contract" → ESP)."""
-    return {
-        m.group(1)
-        for m in _CONTRACT_RE.finditer(title or "")
-        if m.group(1) not in HUB_TICKERS and not m.group(1).isdigit()
+    """The tokens a headline writes as a trading pair or a contract, read as their tickers:
+    "XPL/USDT", "XPLUSDT", "XPL-USDT" → XPL; "Binance Futures Will Launch USDⓈ-Margined
+    ESPUSDT Perpetual Contract" → ESP; "SAPIENUSDT 永续合约全新上线" → SAPIEN; "Gate Has
+    Listed BAS Contract (USDT-M)" → BAS; "SOMI (Somnia) Will Be Listed" → SOMI. Quote assets
+    (USDT, BTC ...) and numbers are no token."""
+    title = title or ""
+    found = [m.group(1) or m.group(2) for m in _PAIR_RE.finditer(title)]
+    found += [m.group(1) for m in _CONTRACT_RE.finditer(title)]
+    for m in _NAMED_RE.finditer(title):
+        if m.group(1):
+            found.append(m.group(1))
+        elif m.group(2) != _initials(m.group(0)[m.group(0).index("(") + 1 : -1]):
+            found.append(m.group(2))  # not an abbreviation: "AMA (Ask Me Anything)"
+    tokens = {
+        t for t in found if t and t not in HUB_TICKERS and t not in _QUOTES and not t.isdigit()
     }
+    return {t for t in tokens if not _pair_of(t, tokens)}  # "ESPUSDT Perpetual Contract"
+
+
+def _initials(words: str) -> str:
+    """The first letters of words, upper case ("Ask Me Anything" → "AMA")."""
+    return "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", words)).upper()
+
+
+def _pair_of(word: str, bases: set[str]) -> bool:
+    """A word that is one of these tokens glued to its quote ("sapienusdt", "CROUSDT")."""
+    up = word.replace(" ", "").upper()
+    return any(up == base + quote for base in bases for quote in _PAIR_QUOTES)
 
 
 def generic(name: str) -> bool:
@@ -261,8 +314,10 @@ def _trimmed(name: str) -> str:
 
 def title_name(title: str) -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
-    capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos")."""
-    for word in re.findall(r"[A-Za-z][\w.\-]*", title or ""):
+    capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos"); an
+    exchange's template opening ("World Premiere | ...", LBank's) is no name."""
+    title = _TEMPLATE.sub("", title or "")
+    for word in re.findall(r"[A-Za-z][\w.\-]*", title):
         low = word.lower()
         if (
             word[0].isupper()
