@@ -7,22 +7,22 @@ aerich writes literal SQL for the dialect it ran against, so `migrations/sqlite/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.transactions import in_transaction as _in_transaction
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 APP = "models"
 MODEL_MODULES = ["core.models", "aerich.models"]
@@ -190,18 +190,54 @@ async def close_db() -> None:
     EXECUTOR_CACHE.clear()
 
 
-async def in_own_task(work: Coroutine[Any, Any, T]) -> T:
-    """Run `work`, which opens a transaction, in a task of its own and wait for it.
+class transaction:  # a class, used as `async with transaction() as tx`, like tortoise's
+    """The one way into a transaction: `async with transaction() as tx:` (inside another
+    transaction, a savepoint of it), as tortoise's `in_transaction`, which nothing else may
+    call (tests/test_lint.py).
 
-    Tortoise keeps "the current transaction" in a context variable and resets it only after
-    giving the transaction's connection back to the pool; when that fails (a connection the
-    database broke off mid-statement: "cannot switch to state ..."), the variable stays set,
-    and every later query of the same task runs as a savepoint in that dead transaction
-    ("connection has been released back to the pool"), forever. A long-lived loop (the
-    dispatcher, the digest worker) would never reach the database again while its process
-    looks alive. A task's context is a copy that ends with it, so nothing leaks back.
-    Cancelling the caller cancels the task."""
-    return await asyncio.create_task(work)
+    Tortoise keeps "the current transaction" in a context variable and, when a transaction's
+    connection breaks at the wrong moment, leaves it pointing at the dead transaction: its
+    BEGIN failed (its enter raises after setting the variable, and no exit runs), or the
+    pool refused the connection back ("cannot switch to state 15; another operation (2) is
+    in progress": its exit raises before resetting the variable). Every later query of the
+    same task then runs inside that dead transaction ("connection has been released back to
+    the pool"), forever: a long-lived loop (the dispatcher, a stream's task, the bot's votes)
+    would never reach the database again while its process looks alive. Here, whatever the
+    transaction's end, the task's current connection is the one it had before; a transaction
+    whose enter failed is also ended, so the connection it took goes back to the pool."""
+
+    __slots__ = ("_before", "_context", "_name")
+
+    def __init__(self, connection_name: str = "default") -> None:
+        self._name = connection_name
+
+    async def __aenter__(self) -> Any:
+        self._before = connections.get(self._name)
+        self._context = _in_transaction(self._name)
+        try:
+            return await self._context.__aenter__()
+        except BaseException as exc:
+            try:
+                with contextlib.suppress(Exception):  # it ends what it began, if anything
+                    await self._context.__aexit__(type(exc), exc, exc.__traceback__)
+            finally:
+                self._restore()
+            raise
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        try:
+            return await self._context.__aexit__(*exc_info)
+        finally:
+            self._restore()
+
+    def _restore(self) -> None:
+        """The task's current connection back to what it was before the transaction."""
+        if connections.get(self._name) is self._before:
+            return
+        with contextlib.suppress(Exception):  # tortoise's own undo, when it has one left
+            connections.reset(getattr(self._context, "token", None))
+        if connections.get(self._name) is not self._before:
+            connections.set(self._name, self._before)
 
 
 async def ping() -> bool:

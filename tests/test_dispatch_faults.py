@@ -195,12 +195,12 @@ async def test_a_transaction_whose_connection_broke_does_not_trap_the_loop(pg_ap
     but never claiming again, holding 14-24 rows nobody could take over: the connection of
     a claim's transaction broke as the pool took it back, tortoise left that transaction as
     the dispatcher task's current one, and every later claim ran as a savepoint in it.
-    Transactions run in a task of their own (core.db.in_own_task) leave nothing behind."""
+    core.db.transaction leaves the task's current connection as it found it."""
     import asyncpg
     from tortoise import connections
-    from tortoise.transactions import in_transaction
+    from tortoise.transactions import in_transaction  # the trap itself, shown below
 
-    from core.db import in_own_task
+    from core.db import transaction
     from core.faults import DATABASE, dependency_of
 
     client = connections.get("default")
@@ -222,25 +222,73 @@ async def test_a_transaction_whose_connection_broke_does_not_trap_the_loop(pg_ap
                 )
 
     async def claim_like() -> None:
+        async with transaction() as tx:
+            await tx.execute_query("SELECT 1")
+
+    async def claim_as_before() -> None:
         async with in_transaction() as tx:
             await tx.execute_query("SELECT 1")
 
     client._pool = BreakingPool()
     try:
-        breaks["left"] = 1
-        with pytest.raises(asyncpg.exceptions.InternalClientError) as broke:
-            await in_own_task(claim_like())
-        assert dependency_of(broke.value) == DATABASE  # an outage, not a send's fault
-        await claim_like()  # this task is not inside the broken transaction
+
+        async def a_loop() -> None:
+            breaks["left"] = 1
+            with pytest.raises(asyncpg.exceptions.InternalClientError) as broke:
+                await claim_like()
+            assert dependency_of(broke.value) == DATABASE  # an outage, not a send's fault
+            await claim_like()  # this task is not inside the broken transaction
+            assert connections.get("default") is client
 
         async def a_loop_as_before() -> None:
             """What happened before, in the loop's own task: trapped in the dead one."""
             breaks["left"] = 1
             with pytest.raises(asyncpg.exceptions.InternalClientError):
-                await claim_like()
+                await claim_as_before()
             with pytest.raises(asyncpg.exceptions.InterfaceError, match="released back"):
-                await claim_like()
+                await claim_as_before()
 
+        await asyncio.create_task(a_loop())
         await asyncio.create_task(a_loop_as_before())
     finally:
         client._pool = real_pool
+
+
+async def test_a_transaction_whose_begin_failed_lets_go_on_sqlite(app, monkeypatch) -> None:
+    """SQLite's transactions take one lock: a BEGIN that failed (tortoise then runs no exit)
+    left it held and the failed transaction current, so every later transaction of the
+    process waited for good. core.db.transaction ends what the failed enter began."""
+    from tortoise import connections
+    from tortoise.backends.sqlite.client import SqliteTransactionWrapper
+    from tortoise.exceptions import OperationalError
+
+    from core.db import transaction
+    from core.models import User
+
+    real_begin = SqliteTransactionWrapper.begin
+    fails = {"left": 1}
+
+    async def begin(self: SqliteTransactionWrapper) -> None:
+        if fails["left"]:
+            fails["left"] -= 1
+            raise OperationalError("disk I/O error")
+        await real_begin(self)
+
+    monkeypatch.setattr(SqliteTransactionWrapper, "begin", begin)
+    client = connections.get("default")
+
+    async def a_loop() -> None:
+        with pytest.raises(OperationalError):
+            async with transaction():
+                pass
+        assert connections.get("default") is client
+        async with transaction() as tx:
+            await User.create(username="after", using_db=tx)
+
+    async def elsewhere() -> None:
+        async with transaction() as tx:
+            await User.create(username="elsewhere", using_db=tx)
+
+    await asyncio.wait_for(asyncio.create_task(a_loop()), 5)
+    await asyncio.wait_for(asyncio.create_task(elsewhere()), 5)
+    assert await User.filter(username__in=["after", "elsewhere"]).count() == 2

@@ -36,3 +36,19 @@ def test_bot_and_web_do_not_import_each_other() -> None:
             p.name for p in (ROOT / package).rglob("*.py") if pattern.search(p.read_text())
         ]
         assert offenders == [], package
+
+
+def test_transactions_open_only_through_core_db() -> None:
+    """`core.db.transaction` is the one way into a transaction: tortoise's own
+    (`in_transaction`, `atomic`) can leave a transaction whose connection broke as the
+    task's current one for good, which traps a long-lived loop (core/db.py says how)."""
+    pattern = re.compile(r"\bin_transaction\b|tortoise\.transactions|\batomic\(")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for package in ("core", "web", "bot", "tge_monitor", "scripts")
+        for path in (ROOT / package).rglob("*.py")
+        if path != ROOT / "core" / "db.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

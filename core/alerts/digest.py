@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from core.alerts.dispatcher import (
     ACTIVE,
@@ -29,7 +28,7 @@ from core.alerts.render import DigestMessage, group_digest, message_from_alert
 from core.alerts.router import _zone
 from core.bus import lease
 from core.channels.base import Outcome, OutcomeKind
-from core.db import in_own_task
+from core.db import transaction
 from core.models import (
     Delivery,
     DeliveryStatus,
@@ -146,37 +145,33 @@ class DigestWorker:
             log.exception("digest %s for destination %s raised", key, dest_id)
             outcome = Outcome.retry(f"channel error: {type(exc).__name__}")
         if outcome.kind == OutcomeKind.SENT:
-
-            async def record() -> None:
-                async with in_transaction() as conn:
-                    await (
-                        Digest.filter(id=digest.id)
-                        .using_db(conn)
-                        .update(
-                            status=DeliveryStatus.SENT,
-                            sent_at=now_utc(),
-                            alert_count=message.alert_count,
-                            attempts=digest.attempts + 1,
-                            last_error=None,
-                        )
+            async with transaction() as conn:
+                await (
+                    Digest.filter(id=digest.id)
+                    .using_db(conn)
+                    .update(
+                        status=DeliveryStatus.SENT,
+                        sent_at=now_utc(),
+                        alert_count=message.alert_count,
+                        attempts=digest.attempts + 1,
+                        last_error=None,
                     )
-                    await (
-                        Delivery.filter(id__in=ids)
-                        .using_db(conn)
-                        .update(
-                            status=DeliveryStatus.SENT,
-                            sent_at=now_utc(),
-                            external_id=(outcome.external_id or f"digest:{digest.id}")[:128],
-                            last_error=None,
-                        )
+                )
+                await (
+                    Delivery.filter(id__in=ids)
+                    .using_db(conn)
+                    .update(
+                        status=DeliveryStatus.SENT,
+                        sent_at=now_utc(),
+                        external_id=(outcome.external_id or f"digest:{digest.id}")[:128],
+                        last_error=None,
                     )
-                    await (
-                        Subscription.filter(destination_id=dest_id, mode=SubscriptionMode.DIGEST)
-                        .using_db(conn)
-                        .update(last_digest_at=now_utc())
-                    )
-
-            await in_own_task(record())  # a broken transaction must not outlive it (core.db)
+                )
+                await (
+                    Subscription.filter(destination_id=dest_id, mode=SubscriptionMode.DIGEST)
+                    .using_db(conn)
+                    .update(last_digest_at=now_utc())
+                )
             log.info("digest %s sent to destination %s (%d alerts)", key, dest_id, len(ids))
             return True
         if outcome.kind == OutcomeKind.REJECTED:

@@ -56,11 +56,10 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from core.alerts.render import AlertMessage, message_from_alert
 from core.channels.base import Channel, Notice, Outcome, OutcomeKind
-from core.db import in_own_task
+from core.db import transaction
 from core.faults import DATABASE, REDIS, Dependencies, dependency_of
 from core.models import (
     EDIT_GONE,
@@ -578,12 +577,8 @@ async def _take(
         RETURNING {returning}
     """
     if p.postgres:
-
-        async def locked() -> list[dict[str, Any]]:
-            async with in_transaction() as tx:
-                return list(await tx.execute_query_dict(sql, p.values))
-
-        return await in_own_task(locked())  # a broken transaction must not outlive it
+        async with transaction() as tx:
+            return list(await tx.execute_query_dict(sql, p.values))
     return list(await conn.execute_query_dict(sql, p.values))
 
 
@@ -1523,23 +1518,18 @@ class Dispatcher:
         # A message about an event remembers the chat's first one or asks for that one to be
         # edited, in the transaction that records the send: a mark kept through an outage
         # asks when it is written, and a mark written twice (taken over) asks once.
-        async def record() -> int:
-            async with in_transaction() as tx:
-                rows = await tx.execute_query_dict(sql, params)
-                for row in sorted(rows, key=lambda r: int(r["id"])):
-                    if row["event_id"] is not None:
-                        await events.message_sent(
-                            int(row["event_id"]),
-                            int(row["destination_id"]),
-                            row["external_id"],
-                            tx,
-                            editable=self._editable(str(row["kind"])),
-                        )
-            return len(rows)
-
-        # its own task: the loop that flushes kept marks must not be left inside a
-        # transaction whose connection broke (core.db.in_own_task)
-        return await in_own_task(record())
+        async with transaction() as tx:
+            rows = await tx.execute_query_dict(sql, params)
+            for row in sorted(rows, key=lambda r: int(r["id"])):
+                if row["event_id"] is not None:
+                    await events.message_sent(
+                        int(row["event_id"]),
+                        int(row["destination_id"]),
+                        row["external_id"],
+                        tx,
+                        editable=self._editable(str(row["kind"])),
+                    )
+        return len(rows)
 
     async def _release(self, row: Delivery, until: datetime, *, error: str | None = None) -> None:
         """Give the row back untouched (not an attempt), due again at `until`."""

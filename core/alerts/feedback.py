@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from core.db import transaction
 from core.errors import InvalidInput
 from core.models import Alert, AlertFeedback, Feed, Item, User
 
@@ -87,7 +87,7 @@ async def record(alert: Alert, user: User, vote: Vote, *, toggle: bool = False) 
     """
     useful, not_tge = vote == Vote.UP, vote == Vote.NOT_TGE
     withdrawn = False
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         mine = AlertFeedback.filter(alert_id=alert.id, user_id=user.id).using_db(conn)
         previous = await mine.first()
         if toggle and previous is not None and vote_of(previous) == vote:

@@ -15,11 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from tortoise.transactions import in_transaction
-
 from core.alerts import feedback
 from core.alerts.render import message_from_alert
 from core.alerts.router import Router
+from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.linkguard import LinkGuard, LinkReview, review
 from core.models import (
@@ -210,7 +209,7 @@ class AlertService:
         if links is not None:
             stored.update(links.to_json())
         wanted = {int(c["id"]) for c in analysis.companies if c.get("id") is not None}
-        async with in_transaction() as conn:
+        async with transaction() as conn:
             companies = await Company.filter(id__in=wanted).using_db(conn) if wanted else []
             alert = await Alert.create(
                 item=item,

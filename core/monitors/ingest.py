@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
+from core.db import transaction
 from core.locks import KeyedLocks
 from core.models import Alert, Company, Feed, Item, ItemSource
 from core.monitors.base import RawItem
@@ -69,7 +69,7 @@ async def story_lock(locks: KeyedLocks, keys: Sequence[str]) -> AsyncIterator[No
         if connections.get("default").capabilities.dialect != "postgres":
             yield
             return
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             for key in sorted(set(keys)):
                 await tx.execute_query(
                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", [key]
@@ -211,7 +211,7 @@ class Ingestor:
         existing = await self._match(canonical, fingerprint)
         if existing is not None:
             try:
-                async with in_transaction():
+                async with transaction():
                     await ItemSource.create(
                         item=existing, feed=feed, guid=entry.guid, url=entry.url[:2048]
                     )
@@ -223,7 +223,7 @@ class Ingestor:
             log.info("item %s corroborated by feed %s", existing.id, feed.id if feed else None)
             return None
         try:
-            async with in_transaction():
+            async with transaction():
                 item = await Item.create(
                     feed=feed,
                     guid=entry.guid,

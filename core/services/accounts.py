@@ -20,8 +20,8 @@ import bcrypt
 import jwt
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
+from core.db import transaction
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from core.models import (
     APIKey,
@@ -445,7 +445,7 @@ class Accounts:
             try:
                 # user and identity together or neither: a unique violation (the same person
                 # writing twice at once, or a username just taken) rolls both back
-                async with in_transaction():
+                async with transaction():
                     user = await User.create(username=username)
                     await Identity.create(
                         user=user,
@@ -511,7 +511,7 @@ class Accounts:
         and is told so by the preview before confirming.
         """
         link, target = await self._link_target(code)
-        async with in_transaction():
+        async with transaction():
             used = await LinkCode.filter(id=link.id, used_at=None).update(used_at=now())
             if not used:
                 raise InvalidInput(

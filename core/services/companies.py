@@ -24,8 +24,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
+from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.linkguard import GuardCompany, LinkGuard
 from core.linkguard.domains import is_ip, normalise_host
@@ -566,7 +566,7 @@ class Companies:
             if key not in existing
         ]
         updated = unchanged = 0
-        async with in_transaction():
+        async with transaction():
             for start in range(0, len(new), 1000):
                 await Company.bulk_create(new[start : start + 1000])
             for key, v in clean.items():
