@@ -143,3 +143,49 @@ class Dependencies:
             for name, o in self._down.items()
         }
         return {"outages": out, "fallbacks": dict(self._fallbacks)}
+
+
+class LoopFaults:
+    """A long-lived loop's failed rounds, as an operator wants them in the log.
+
+    While a dependency (the database, Redis) is away, every round of a loop fails the same
+    way: one warning when the outage starts (with the reason), one info line when a round
+    works again, and each failed round's traceback at debug only. Any other error is logged
+    as before, with its traceback, every time (`log.exception`). One per loop: the process's
+    `Dependencies` (its /health, the dispatcher's takeover grace) stay the dispatcher's."""
+
+    def __init__(self, what: str, logger: logging.Logger | None = None) -> None:
+        self.what = what
+        self.log = logger or log
+        self._down: dict[str, Outage] = {}
+
+    def failed(self, exc: BaseException) -> str | None:
+        """Log a failed round; returns the dependency that is away, or None."""
+        which = dependency_of(exc)
+        if which is None:
+            self.log.error("%s failed", self.what, exc_info=exc)
+            return None
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        outage = self._down.get(which)
+        if outage is None:
+            self._down[which] = Outage(time.time(), error)
+            self.log.warning("%s failed: %s unreachable (%s)", self.what, which, error)
+        else:
+            outage.count += 1
+            outage.error = error
+        self.log.debug("%s failed (%s unreachable)", self.what, which, exc_info=exc)
+        return which
+
+    def ok(self) -> None:
+        """A round worked: the end of any outage it was in."""
+        if not self._down:
+            return
+        for which, outage in self._down.items():
+            self.log.info(
+                "%s works again: %s back after %.1fs (%d failed rounds)",
+                self.what,
+                which,
+                time.time() - outage.since,
+                outage.count,
+            )
+        self._down.clear()

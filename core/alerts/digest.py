@@ -29,6 +29,7 @@ from core.alerts.router import _zone
 from core.bus import lease
 from core.channels.base import Outcome, OutcomeKind
 from core.db import transaction
+from core.faults import LoopFaults
 from core.models import (
     Delivery,
     DeliveryStatus,
@@ -61,6 +62,7 @@ class DigestWorker:
         self.interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
         self.sent = 0
+        self._faults = LoopFaults("digest pass", log)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="digests")
@@ -76,10 +78,11 @@ class DigestWorker:
         while True:
             try:
                 await self.run_once()
+                self._faults.ok()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("digest pass failed")
+            except Exception as exc:
+                self._faults.failed(exc)
             await asyncio.sleep(self.interval_s)
 
     async def run_once(self, now: datetime | None = None) -> int:

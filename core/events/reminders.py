@@ -28,6 +28,7 @@ from tortoise.expressions import Q
 
 from core.channels.base import Notice, OutcomeKind
 from core.events.service import PHASE_LABELS, describe_phase
+from core.faults import LoopFaults
 from core.models import (
     Destination,
     EventPhase,
@@ -87,6 +88,7 @@ class ReminderWorker:
         self._stopping = False
         self._wake = asyncio.Event()
         self.sent = 0
+        self._faults = LoopFaults("reminder pass", log)
 
     def clock(self) -> datetime:
         events = getattr(self.app, "events", None)
@@ -116,8 +118,9 @@ class ReminderWorker:
         while not self._stopping:
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("reminder pass failed; trying again")
+                self._faults.ok()
+            except Exception as exc:
+                self._faults.failed(exc)
             self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.config.poll_s)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from tortoise.expressions import Q
 
 from core.bus import lease
+from core.faults import LoopFaults
 from core.models import Feed
 from core.monitors.adaptive import Bounds, next_interval
 from core.monitors.base import Monitor, PollError, PollResult
@@ -114,6 +115,7 @@ class Poller:
         self._ticking: asyncio.Task[Any] | None = None
         self._summaries: set[asyncio.Task[None]] = set()
         self._websub: Any = None
+        self._faults = LoopFaults("poller tick", log)  # an outage: one line, not one a tick
 
     # --- component ------------------------------------------------------------------------
 
@@ -148,9 +150,10 @@ class Poller:
         self._ticking = asyncio.current_task()
         try:
             started = await self.start_due()
-        except Exception:
-            log.exception("poller tick failed")
+        except Exception as exc:
+            self._faults.failed(exc)
             return
+        self._faults.ok()
         if started:
             summary = asyncio.create_task(self._summarise(started), name="poll-round-summary")
             self._summaries.add(summary)

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from core.faults import LoopFaults
 from core.models import Feed, FeedKind
 from core.monitors.base import PollError, RawItem
 from core.monitors.ingest import Ingestor
@@ -67,6 +68,7 @@ class StreamRunner:
         self.ingestor = Ingestor(app)
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._scanner: asyncio.Task[None] | None = None
+        self._faults = LoopFaults("stream scan", log)
 
     async def start(self) -> None:
         self._scanner = asyncio.create_task(self._scan_forever(), name="stream-scan")
@@ -86,10 +88,11 @@ class StreamRunner:
         while True:
             try:
                 await self.scan()
+                self._faults.ok()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("stream scan failed")
+            except Exception as exc:
+                self._faults.failed(exc)
             await asyncio.sleep(self.scan_s)
 
     async def scan(self) -> None:

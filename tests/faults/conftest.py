@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core import db
+from core.runtime import App
+from tests.conftest import make_settings, opened_app
 from tests.faults.harness import Deployment, close_deployment, make_deployment
 from tests.faults.servers import PrivatePostgres, PrivateRedis, can_run_postgres
 
@@ -51,3 +54,18 @@ async def deployment(
         yield dep
     finally:
         await close_deployment(dep)
+
+
+@pytest.fixture
+async def private_app(
+    tmp_path: Path, private_pg: PrivatePostgres, request: pytest.FixtureRequest
+) -> AsyncIterator[App]:
+    """An App on a fresh database of the private cluster (the one this test may stop)."""
+    name = "t_" + request.node.name.removeprefix("test_")[:40]
+    await db.recreate_postgres_db(private_pg.url, name)
+    url = private_pg.url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        async with opened_app(make_settings(tmp_path, DATABASE_URL=url)) as application:
+            yield application
+    finally:
+        await db.drop_postgres_db(private_pg.url, name)

@@ -14,39 +14,21 @@ stopped and started again; after it is back, the same task must work again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from tortoise import connections
 
-from core import db
 from core.faults import DATABASE, dependency_of
 from core.models import Alert, Feed, FeedKind, Item
 from core.monitors.base import RawItem
 from core.monitors.ingest import Ingestor
 from core.runtime import App
-from tests.conftest import make_settings, opened_app
 from tests.faults.servers import PrivatePostgres
 from tests.test_delivery_kit import user
 
 pytestmark = pytest.mark.timeout(90)
-
-
-@pytest.fixture
-async def private_app(
-    tmp_path: Path, private_pg: PrivatePostgres, request: pytest.FixtureRequest
-) -> AsyncIterator[App]:
-    """An App on a fresh database of the private cluster (the one this test may stop)."""
-    name = "t_" + request.node.name.removeprefix("test_")[:40]
-    await db.recreate_postgres_db(private_pg.url, name)
-    url = private_pg.url.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        async with opened_app(make_settings(tmp_path, DATABASE_URL=url)) as application:
-            yield application
-    finally:
-        await db.drop_postgres_db(private_pg.url, name)
 
 
 def stop_at_begin(monkeypatch: pytest.MonkeyPatch, pg: PrivatePostgres) -> dict[str, int]:

@@ -1,0 +1,69 @@
+"""A database outage in the log: one warning when it starts (with the reason), one info line
+when it ends, the tracebacks at debug. The poller ticks every second and used to log a full
+traceback a tick for as long as PostgreSQL was away.
+
+The outage is real (the private cluster stopped and started); the poller's ticks are called
+one by one (its scheduler calls the same method every `tick_s`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from core.faults import LoopFaults
+from core.monitors.scheduler import Poller
+from core.runtime import App
+from tests.faults.servers import PrivatePostgres
+
+pytestmark = pytest.mark.timeout(90)
+
+FAILED_TICKS = 5
+
+
+async def test_a_database_outage_is_two_lines_of_the_poller_not_a_traceback_a_tick(
+    private_app: App, private_pg: PrivatePostgres, caplog: pytest.LogCaptureFixture
+) -> None:
+    poller = Poller(private_app)
+    caplog.set_level(logging.DEBUG, logger="core.monitors.scheduler")
+    await poller._tick()
+    await asyncio.to_thread(private_pg.stop)
+    try:
+        for _ in range(FAILED_TICKS):
+            await poller._tick()
+    finally:
+        await asyncio.to_thread(private_pg.start)
+    await poller._tick()
+    await poller._tick()
+
+    mine = [r for r in caplog.records if r.name == "core.monitors.scheduler"]
+    loud = [r for r in mine if r.levelno >= logging.INFO and r.exc_info]
+    assert loud == [], [r.getMessage() for r in loud]  # no traceback above debug
+    warnings = [r.getMessage() for r in mine if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("poller tick failed: database unreachable (")
+    back = [r.getMessage() for r in mine if r.levelno == logging.INFO and "again" in r.getMessage()]
+    assert len(back) == 1, back
+    assert back[0].startswith("poller tick works again: database back after ")
+    assert back[0].endswith(f"({FAILED_TICKS} failed rounds)")
+    traced = [r for r in mine if r.levelno == logging.DEBUG and r.exc_info]
+    assert len(traced) == FAILED_TICKS
+    assert not [r for r in mine if r.levelno >= logging.ERROR]
+
+
+def test_other_errors_keep_their_traceback_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    """Only a dependency's outage is folded: a bug's traceback is logged each round."""
+    faults = LoopFaults("poller tick", logging.getLogger("tests.loop"))
+    caplog.set_level(logging.DEBUG, logger="tests.loop")
+    for _ in range(2):
+        try:
+            raise ValueError("a bug")
+        except ValueError as exc:
+            assert faults.failed(exc) is None
+    faults.ok()  # not in an outage: nothing to say
+    errors = [r for r in caplog.records if r.name == "tests.loop"]
+    assert [(r.levelno, r.getMessage(), bool(r.exc_info)) for r in errors] == [
+        (logging.ERROR, "poller tick failed", True)
+    ] * 2
