@@ -372,12 +372,16 @@ def score(pool: list[dict[str, Any]]) -> None:
     for item in pool:
         a = engine.analyze(item["title"], item["text"], published=parse_published(item["date"]))
         item["score"] = round(a.confidence, 4)
-        found = a.discovered or {}
-        name = (a.companies[0]["name"] if a.companies else None) or (
-            a.tokens[0] if a.tokens else None
-        )
-        name = name or found.get("name") or found.get("ticker")
-        item["project"] = S._norm(name) if name else None
+        item["project"] = project_of(a)
+
+
+def project_of(a: Any) -> str | None:
+    """The project an analysis names (normalised): the listed company, else the ticker, else
+    the discovered name or ticker."""
+    found = a.discovered or {}
+    name = (a.companies[0]["name"] if a.companies else None) or (a.tokens[0] if a.tokens else None)
+    name = name or found.get("name") or found.get("ticker")
+    return S._norm(name) if name else None
 
 
 class _Draw:
@@ -485,10 +489,11 @@ def packet(
     extra: str = "",
     out: Path | None = None,
     instructions: str = INSTRUCTIONS,
+    fields: tuple[str, ...] = ("id", "title", "text", "source", "date"),
 ) -> None:
-    """A reader's folder: the rules, the task (``instructions``) and the items (id, title,
-    text, source, date only). ``out``: where the reader writes the labels (default
-    ``labels.jsonl`` beside)."""
+    """A reader's folder: the rules, the task (``instructions``) and the items (``fields``
+    only: id, title, text, source, date). ``out``: where the reader writes the labels
+    (default ``labels.jsonl`` beside)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "RULES.md").write_text(rules_text(), encoding="utf-8")
     task = instructions + extra
@@ -501,7 +506,7 @@ def packet(
     (folder / ("labeller_task.md" if out else "INSTRUCTIONS.md")).write_text(task, encoding="utf-8")
     with (folder / "items.jsonl").open("w", encoding="utf-8") as f:
         for it in items:
-            shown = {k: it[k] for k in ("id", "title", "text", "source", "date")}
+            shown = {k: it[k] for k in fields}
             f.write(json.dumps(shown, ensure_ascii=False) + "\n")
 
 
