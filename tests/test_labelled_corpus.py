@@ -139,3 +139,23 @@ def test_exchange_notice_batch_is_the_drawn_one_from_its_two_scrapers() -> None:
         assert prov["repo"] in ("r-hou/cex_crawler", "aizhan-abc/crypto-announcement-bot")
         if prov["repo"] == "aizhan-abc/crypto-announcement-bot":
             assert prov["commit"] == "23f82402f72c8ec3893d157c6907a23a94fbf84c", r["id"]
+
+
+def test_third_batch_is_the_unscored_draw_from_three_new_sources() -> None:
+    """Batch 3 (``batch3.py``, a fresh test never trained on): its ids and counts, every item
+    from one of its three repositories (the 2023 scrape at the commit listed there) with the
+    address it was published at, and nothing of a model's score or of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06-3.jsonl")
+    assert len(rows) == 774 and sum(r["is_tge"] for r in rows) == 4
+    sources = {
+        "Up-to-date-news/cryptonews": None,
+        "xsa-dev/free-crypto-news": None,
+        "SahandNZ/cryptonews-articles-with-price-momentum-labels": (
+            "0a8c43b0019b285b0468d2779dac6dd662c93f3b"
+        ),
+    }
+    for r in rows:
+        assert re.fullmatch(r"c-11[0-8]\d{2}", r["id"]) and r["url"], r["id"]
+        assert not {"score", "project", "drawn_as"} & set(r), r["id"]
+        commit = sources[r["provenance"]["repo"]]
+        assert commit is None or r["provenance"]["commit"] == commit, r["id"]
