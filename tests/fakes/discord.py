@@ -61,6 +61,13 @@ class FakeDiscord:
         self.edits: list[dict[str, Any]] = []
         self.channel_messages: list[dict[str, Any]] = []
         self.channel_edits: list[dict[str, Any]] = []  # PATCH /channels/{id}/messages/{mid}
+        # the fault matrix's slow Discord: each post and edit to a channel takes this long,
+        # when each arrived, what each channel message shows now, and the edits that changed
+        # nothing (Discord accepts those: the same edit made twice)
+        self.send_delay_s = 0.0
+        self.chat_requests: list[tuple[str, str, float]] = []  # (channel, method, arrived)
+        self.shown: dict[tuple[str, str], Any] = {}  # (channel, message id) -> its embeds
+        self.repeated_edits: list[dict[str, Any]] = []
         self.webhook_messages: list[dict[str, Any]] = []
         self.dm_channels: dict[str, str] = {}  # user id → DM channel id (POST /users/@me/channels)
         self.identifies: list[dict[str, Any]] = []
@@ -556,12 +563,25 @@ class FakeDiscord:
                     }
                 )
             if method == "POST" and len(parts) == 3 and parts[2] == "messages":
+                arrived = time.time()
+                self.chat_requests.append((channel_id, "POST", arrived))
+                if self.send_delay_s:
+                    await asyncio.sleep(self.send_delay_s)
                 message = self.message(channel_id, body)
                 self.channel_messages.append(
                     {**body, "channel_id": channel_id, "id": message["id"]}
                 )
+                self.shown[channel_id, message["id"]] = body.get("embeds")
                 return _json(message)
             if method == "PATCH" and len(parts) == 4 and parts[2] == "messages":
+                arrived, key = time.time(), (channel_id, parts[3])
+                self.chat_requests.append((channel_id, "PATCH", arrived))
+                if key in self.shown and self.shown[key] == body.get("embeds"):
+                    self.repeated_edits.append({**body, "channel_id": channel_id, "id": parts[3]})
+                elif key in self.shown:
+                    self.shown[key] = body.get("embeds")
+                if self.send_delay_s:
+                    await asyncio.sleep(self.send_delay_s)
                 self.channel_edits.append({**body, "channel_id": channel_id, "id": parts[3]})
                 return _json(self.message(channel_id, body))
             if method == "POST" and parts[-1] == "typing":

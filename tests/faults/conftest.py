@@ -3,6 +3,7 @@ case's deployment on them."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -47,9 +48,13 @@ async def deployment(
     private_redis: PrivateRedis,
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[Deployment]:
-    """A fresh database on the private cluster, the local Telegram; workers are the test's."""
-    name = "f_" + request.node.name.removeprefix("test_")[:40]
-    dep = await make_deployment(tmp_path, private_pg, private_redis, name)
+    """A fresh database on the private cluster, the local Telegram; workers are the test's.
+    Parametrized indirectly with "discord", the chats are channels on a local Discord."""
+    platform = getattr(request, "param", "telegram")
+    name = f"f_{platform[0]}_" + re.sub(r"\W", "_", request.node.name.removeprefix("test_"))[:40]
+    dep = await make_deployment(
+        tmp_path, private_pg, private_redis, name, discord=platform == "discord"
+    )
     try:
         yield dep
     finally:

@@ -1,5 +1,6 @@
 """The fault matrix's deployment: real `tge-monitor` processes on a private PostgreSQL
-cluster and a private Redis, sending to a local (slow) Telegram that records every message.
+cluster and a private Redis, sending to a local (slow) Telegram that records every message
+(or, for the edits' cases, to channels of a local Discord as slow, which records the same).
 
 What the tests read is the local Telegram's record: which (alert, chat) pairs arrived, how
 many times and when. Lost = expected pairs that never arrived; duplicates = extra copies.
@@ -25,6 +26,7 @@ from core import db
 from core.config import Settings
 from core.models import EDIT_PENDING, Delivery, EventMessage, Feed, UpdatePolicy
 from core.runtime import App, create_app
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.telegram import FakeTelegram
 from tests.faults.servers import PrivatePostgres, PrivateRedis
 from tests.test_delivery_kit import destination, subscribe, user
@@ -33,6 +35,8 @@ Told = tuple[str, int, int, int]  # a real corpus item and the day it was told (
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:fault-matrix"
+DISCORD_TOKEN = "fault-matrix-discord-bot-token"
+DISCORD_CHANNEL0 = 700_000_000_000_000_000  # the chats' channel ids on the local Discord
 LEASE_S = 5.0  # DISPATCH_LEASE_S in these tests (default 30), so kill -9 resumes quickly
 
 
@@ -105,6 +109,8 @@ class Deployment:
     telegram: FakeTelegram
     database_url: str
     procs: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    # the chats are Discord channels on this local Discord instead (sends and edits)
+    discord: FakeDiscord | None = None
     app: App | None = None
     expected: set[tuple[int, str]] = field(default_factory=set)
 
@@ -128,6 +134,9 @@ class Deployment:
         }
         if self.redis is not None:
             env["REDIS_URL"] = self.redis.url
+        if self.discord is not None:
+            env["DISCORD_BOT_TOKEN"] = DISCORD_TOKEN
+            env["DISCORD_API_BASE"] = self.discord.base_url
         env.update(extra)
         return env
 
@@ -181,7 +190,10 @@ class Deployment:
         about an event asks for the chat's first message about it to be edited)."""
         for i in range(chats):
             owner = await user(f"chat{i}")
-            chat = await destination(owner, "telegram", str(100000 + i))
+            if self.discord is not None:
+                chat = await destination(owner, "discord", str(DISCORD_CHANNEL0 + i))
+            else:
+                chat = await destination(owner, "telegram", str(100000 + i))
             await subscribe(owner, chat, updates=UpdatePolicy.EVERY)
 
     async def tell(self, *items: Told) -> None:
@@ -199,6 +211,8 @@ class Deployment:
         self.expected |= {(r.alert_id, r.destination.address) for r in rows}
 
     def edits_made(self) -> int:
+        if self.discord is not None:
+            return len(self.discord.channel_edits)
         return len(self.telegram.edited)
 
     async def wait_edits(self, n: int, within_s: float) -> None:
@@ -220,6 +234,7 @@ class Deployment:
     async def edit_tally(self) -> EditTally:
         """What every first message with an edit asked shows at the local Telegram now,
         against the event's newest timeline."""
+        from bot.discord.channel import render_embed
         from bot.telegram.channel import render_alert
 
         assert self.app is not None
@@ -228,11 +243,18 @@ class Deployment:
         for message in messages:
             shown = await self.app.events.timeline_message(message)
             assert shown is not None
-            newest = render_alert(shown[0])[0]
-            key = (message.destination.address, int(message.external_id))
-            if self.telegram.shown.get(key, (None,))[0] != newest:
+            address = message.destination.address
+            if self.discord is not None:  # the embeds it shows (a JSON round trip, as sent)
+                newest = json.loads(json.dumps([render_embed(shown[0])]))
+                now = self.discord.shown.get((address, str(message.external_id)))
+            else:
+                newest = render_alert(shown[0])[0]
+                now = self.telegram.shown.get((address, int(message.external_id)), (None,))[0]
+            if now != newest:
                 stale += 1
         refusals = [why for _params, why in self.telegram.edit_refusals]
+        if self.discord is not None:  # Discord makes an edit that changes nothing: counted
+            refusals = ["not modified"] * len(self.discord.repeated_edits)
         return EditTally(
             asked=sum(m.edit_seq for m in messages),
             made=self.edits_made(),
@@ -244,11 +266,19 @@ class Deployment:
             ended=sum(m.edit_error is not None for m in messages),
         )
 
+    def edit_requests(self) -> list[tuple[str, float]]:
+        """(chat, arrived) of every edit request, on the local Telegram or Discord."""
+        if self.discord is not None:
+            return [(c, at) for c, method, at in self.discord.chat_requests if method == "PATCH"]
+        requests = self.telegram.chat_requests
+        return [(c, at) for c, method, at in requests if method == "editMessageText"]
+
     def tightest_request_gap(self) -> float:
         """The shortest time between two requests (sends and edits: Telegram counts both
         against a chat's limit) arriving for one chat, all workers together."""
         by_chat: dict[str, list[float]] = {}
-        for chat, _method, at in self.telegram.chat_requests:
+        requests = (self.discord or self.telegram).chat_requests
+        for chat, _method, at in requests:
             by_chat.setdefault(chat, []).append(at)
         gaps = [
             b - a
@@ -259,6 +289,12 @@ class Deployment:
 
     def tally(self) -> Tally:
         copies: Counter[tuple[int, str]] = Counter()
+        if self.discord is not None:
+            for posted in self.discord.channel_messages:
+                alert_id = alert_of({"reply_markup": discord_keyboard(posted)})
+                if alert_id is not None:
+                    copies[alert_id, str(posted["channel_id"])] += 1
+            return Tally(set(self.expected), copies)
         for params in self.telegram.sent():
             alert_id = alert_of(params)
             if alert_id is not None:
@@ -309,10 +345,28 @@ class Deployment:
         return self.tally()
 
 
+def discord_keyboard(posted: dict[str, Any]) -> dict[str, Any]:
+    """A Discord message's buttons as a Telegram keyboard (their custom ids are the same
+    callback data), so `alert_of` reads both."""
+    rows = posted.get("components") or []
+    return {
+        "inline_keyboard": [
+            [{"callback_data": b.get("custom_id") or ""} for b in row.get("components") or []]
+            for row in rows
+        ]
+    }
+
+
 async def make_deployment(
-    root: Path, pg: PrivatePostgres, redis: PrivateRedis | None, name: str
+    root: Path,
+    pg: PrivatePostgres,
+    redis: PrivateRedis | None,
+    name: str,
+    *,
+    discord: bool = False,
 ) -> Deployment:
-    """A fresh database on the private cluster, migrated, with an App for seeding/reading."""
+    """A fresh database on the private cluster, migrated, with an App for seeding/reading;
+    `discord`: the chats are channels on a local slow Discord (the local Telegram idles)."""
     import asyncpg
 
     admin = await asyncpg.connect(pg.url.replace("postgres://", "postgresql://", 1))
@@ -326,6 +380,10 @@ async def make_deployment(
     telegram.send_delay_s = 0.5  # the slow Telegram of the issue
     await telegram.start()
     deployment = Deployment(root, pg, redis, telegram, url)
+    if discord:
+        deployment.discord = FakeDiscord()
+        deployment.discord.send_delay_s = 0.5  # as slow as the local Telegram
+        await deployment.discord.start()
     settings = Settings.from_env(
         {
             "APP_ENV": "test",
@@ -349,6 +407,8 @@ async def close_deployment(deployment: Deployment) -> None:
     if deployment.app is not None:
         await deployment.app.stop()
     await deployment.telegram.stop()
+    if deployment.discord is not None:
+        await deployment.discord.stop()
 
 
 async def rows_ok() -> None:

@@ -7,6 +7,9 @@ Goals (issue 14, for edits as for sends): every asked edit made or correctly end
 message ends showing its event's newest timeline); none made twice ("message is not
 modified") for SIGTERM and a PostgreSQL outage, for kill -9 at most those in flight; no chat
 gets two requests (sends and edits together) within a second; every alert arrives once.
+Each case runs on Telegram and on Discord: the same workers, items and faults, the chats being
+channels of a local Discord as slow as the Telegram (its per-channel limit is 5 per 5 s, not
+one a second, so the gap is not asserted there).
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ from tests.faults.harness import (
 from tests.faults.servers import PrivatePostgres
 from tests.test_edit_outbox import HOLO, ZAMA
 
-pytestmark = pytest.mark.timeout(150)
+# each case on Telegram and on Discord (channels of a local Discord as slow as the Telegram;
+# Discord accepts an edit that changes nothing, so the fake counts those as made twice)
+pytestmark = [
+    pytest.mark.timeout(150),
+    pytest.mark.parametrize("deployment", ["telegram", "discord"], indirect=True),
+]
 
 CHATS = 30
 FIRST = (ZAMA[0], HOLO[0], ZAMA[1], HOLO[1])  # two events, each told twice: an edit each
@@ -81,11 +89,7 @@ async def test_kill_9_a_worker_with_edits_in_flight(deployment: Deployment) -> N
     sends, edits = await _settled(dep, "kill -9 with edits")
     print(f"kill -9: held {len(held_edits)} edits and {len(held_rows)} deliveries")
     assert sends.duplicates + edits.repeated <= DispatchConfig().concurrency
-    resumed = [
-        at
-        for chat, method, at in dep.telegram.chat_requests
-        if at > killed_at and chat in chats and method == "editMessageText"
-    ]
+    resumed = [at for chat, at in dep.edit_requests() if at > killed_at and chat in chats]
     print(f"kill -9: the dead worker's edits resumed after {min(resumed) - killed_at:.1f}s")
     assert min(resumed) - killed_at <= LEASE_S + 5
 
@@ -99,7 +103,8 @@ async def test_sigterm_a_worker_with_edits_in_flight(deployment: Deployment) -> 
     assert await edits_claimed_by_pid(pid) == [] and await claimed_by_pid(pid) == []
     sends, edits = await _settled(dep, "SIGTERM with edits")
     assert sends.duplicates == 0 and edits.repeated == 0
-    assert dep.tightest_request_gap() >= 1.0
+    if dep.discord is None:  # Telegram's one message a second per chat (Discord: 5 per 5 s)
+        assert dep.tightest_request_gap() >= 1.0
 
 
 async def test_postgres_stopped_10s_with_edits_in_flight(
