@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 from datetime import datetime
@@ -925,6 +926,12 @@ def test_the_ticker_table_answers_like_the_dict_it_replaced() -> None:
         " ends with a stop.",
         ".",
         "",
+        "\x0e a\x0e\x0e b\x0eb \x0e",  # the mark: a word byte, a bound only before a space
+        "a \x0e. x.y! \x0e",
+        *(  # seeded random runs of words, spaces, marks and sentence ends
+            "".join(random.Random(k).choice("ab Z.!?;,$_9\x0e  -'") for _ in range(40))
+            for k in range(200)
+        ),
     ],
 )
 def test_prepare_in_one_loop_matches_the_table_translates(marked: str) -> None:
