@@ -696,9 +696,13 @@ def test_matches_in_text_that_is_not_ascii_keep_character_offsets() -> None:
     low = " la société générale  lance son token  zro  ünï token ünï "
     by_chars = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(low, overlapping=True)
     raw = low.encode()
-    by_bytes = PhraseTable([p.encode() for p in patterns]).find(Words(raw))
+    table = PhraseTable([p.encode() for p in patterns])
+    by_bytes = table.find_flat(Words(raw))
+    triples = zip(by_bytes[0::3], by_bytes[1::3], by_bytes[2::3], strict=True)
+    assert list(triples) == table.find(Words(raw))
     assert len(by_chars) == 7
-    assert _char_offsets(low, raw, by_bytes) == by_chars
+    mapped = _char_offsets(low, raw, by_bytes)
+    assert list(zip(mapped[0::3], mapped[1::3], mapped[2::3], strict=True)) == by_chars
     engine = ScoringEngine([CompanySpec(1, "Société Générale Chain", ("Société Générale",))])
     a = engine.analyze(
         "Société Générale lance son token SGX", "Le token SGX sera généré le 3 mars."

@@ -40,6 +40,9 @@ from core.scoring.language import detect as detect_language
 from core.scoring.text import PhraseTable, clean, pattern_key, prepare_words, sentences_marked
 from core.scoring.urgency import GROUP_RANK, RANK, DateCache, find_raw, resolve_fields
 
+if cython.compiled:  # C access to an array's items (find_flat's matches, see _at)
+    from cython.cimports.cpython import array as carray
+
 log = logging.getLogger(__name__)
 
 HIGH = 0.7
@@ -772,6 +775,10 @@ class ScoringEngine:
         kind: cython.Py_ssize_t
         rule: cython.Py_ssize_t
         slot: cython.Py_ssize_t
+        pi: cython.Py_ssize_t  # a match: its key's index, start and end (see find_flat)
+        s: cython.Py_ssize_t
+        e: cython.Py_ssize_t
+        mi: cython.Py_ssize_t
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
@@ -800,7 +807,7 @@ class ScoringEngine:
         owner = table.owner
         names_text = table.text
         text_at = table.slots
-        matches = snap.phrases.find(words)
+        matches = snap.phrases.find_flat(words)  # (key index, start, end) triples
         if len(words.data) != len(low):  # not ASCII: byte offsets to character offsets
             matches = _char_offsets(low, words.data, matches)
         lang = detect_language(marked, low)
@@ -809,7 +816,10 @@ class ScoringEngine:
             return make_analysis(
                 0.0, "low", [], [], {"tier1": [], "tier2": [], "tier3": []}, None, [], [], None, EN
             )
-        for pi, s, e in matches:
+        for mi in range(0, len(matches), 3):
+            pi = _at(matches, mi)
+            s = _at(matches, mi + 1)
+            e = _at(matches, mi + 2)
             if pi < _N_VOCAB:
                 a = actions[pi]
                 k = a[0]
@@ -1041,11 +1051,9 @@ class ScoringEngine:
         )
 
 
-def _char_offsets(
-    low: str, raw: bytes, found: list[tuple[int, int, int]]
-) -> list[tuple[int, int, int]]:
-    """The phrases ``found`` in ``raw``, the UTF-8 of a text that is not ASCII, with
-    character offsets.
+def _char_offsets(low: str, raw: bytes, found: array[int]) -> array[int]:
+    """The phrases ``found`` in ``raw`` (find_flat's triples), the UTF-8 of a text that is
+    not ASCII, with character offsets.
 
     Every pattern begins and ends with a space, so each byte offset found is a character
     boundary: the character offset is the length of the text decoded up to it, counted once
@@ -1056,11 +1064,26 @@ def _char_offsets(
     chars: dict[int, int] = {0: 0}
     last_b = 0  # not "last_b = last_c = 0": Cython 3.3 leaves last_c unset (a crash)
     last_c = 0
-    for b in sorted({x for _pi, s, e in found for x in (s, e)}):
+    for b in sorted({*found[1::3], *found[2::3]}):
         last_c += len(raw[last_b:b].decode())
         chars[b] = last_c
         last_b = b
-    return [(pi, chars[s], chars[e]) for pi, s, e in found]
+    out = array("q", found)
+    for i in range(0, len(out), 3):
+        out[i + 1] = chars[out[i + 1]]
+        out[i + 2] = chars[out[i + 2]]
+    return out
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _at(found: carray.array, i: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """Item ``i`` of find_flat's array: read through its C pointer in the compiled build (no
+    int object made per value)."""
+    if not cython.compiled:
+        return found[i]
+    return found.data.as_longlongs[i]
 
 
 def _rank_key(kv: tuple[int, list[Any]]) -> tuple[float, int]:
