@@ -609,3 +609,36 @@ def test_the_rules_word_their_explanation_when_first_read() -> None:
     assert model.contributions(a, title, text) == unworded
     assert engine.analyze_rules(title, text) == a  # equality words the other one
     assert engine.analyze_rules("", "nothing to see here").explanation == []
+
+
+def test_phrases_add_up_in_the_order_of_a_set_of_their_indexes() -> None:
+    """A model adds its phrases' weights in the order a set of their key indexes, filled in
+    match order, iterates (the order its sums have always had; floats do not add
+    associatively). The compiled build replays that set's table on a C array instead of
+    making the set: the very same float and parts as the set, for repeats, keys that share
+    slots at every table size, every size up to _SET_MOST keys and past it (the set)."""
+    from core.scoring.model import _SET_MOST, _add_phrases
+    from core.scoring.text import PhraseTable, Words
+
+    rng = random.Random(3)
+    vocab = 1500
+    table = PhraseTable([f" w{k} ".encode() for k in range(vocab)], indexed=True)
+    names = tuple(f"w:w{k}" for k in range(vocab))
+    ws = tuple(rng.uniform(-1.0, 1.0) * 10.0 ** rng.randint(-3, 1) for _ in range(vocab))
+    for trial in range(400):
+        n = rng.choice((0, 1, 4, 5, 18, 19, 40, 76, 77, 200, _SET_MOST, _SET_MOST + 1, 600))
+        step = rng.choice((1, 1, 8, 32, 128, 512))  # keys that share a slot
+        pool = range(0, vocab, step)[: rng.randint(1, vocab)]
+        seq = [rng.choice(pool) for _ in range(n)]
+        if trial % 4 == 0:  # as many distinct keys as there are matches
+            seq = rng.sample(range(vocab), min(n, vocab))
+        words = Words((" " + " ".join(f"w{k}" for k in seq) + " ").encode())
+        parts: list[tuple[float, str]] = []
+        z = _add_phrases(table, words, -1, names, ws, 0.25, 0.2, parts)
+        want_z = 0.25
+        want: list[tuple[float, str]] = []
+        for i in set(seq):
+            want_z += ws[i]
+            if abs(ws[i]) >= 0.2:
+                want.append((ws[i], names[i]))
+        assert (z, parts) == (want_z, want), (trial, n, step)

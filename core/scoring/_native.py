@@ -45,6 +45,7 @@ CYTHON_STAND_IN = SimpleNamespace(
     exceptval=lambda *_a, **_k: _as_is,
     declare=lambda _type, value: value,
     ulonglong=int,
+    Py_ssize_t=int,
 )
 
 

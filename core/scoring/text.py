@@ -637,11 +637,12 @@ class PhraseTable:
         flat = self._search(words, True, -1)
         return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
 
-    def find_flat(self, words: Words) -> array[int]:
+    def find_flat(self, words: Words, limit: int = -1) -> array[int]:
         """``find``'s occurrences as one array of (key index, start, end) triples: the
         engine's way (a tuple and three ints made per match, then taken apart again, cost
-        about a third of the search)."""
-        return self._search(words, True, -1)
+        about a third of the search); with a ``limit``, only in the text's first ``limit``
+        bytes."""
+        return self._search(words, True, limit)
 
     def indexes(self, words: Words, limit: int = -1) -> list[int]:
         """The index of the key of every occurrence, in ``find``'s order; with a ``limit``,
