@@ -1012,3 +1012,28 @@ def test_undated_items_read_todays_local_date_and_dates_their_iso_text() -> None
     a = engine.analyze("Acme TGE tomorrow", "")
     assert a.urgency is not None
     assert a.urgency["date"] in {(today + timedelta(days=k)).isoformat() for k in (1, 2)}
+
+
+def test_sentences_marked_collapses_runs_of_spaces_as_before() -> None:
+    """sentences_marked asks whether a text holds two spaces in a row by reading its odd
+    offsets in the compiled build: the same texts are collapsed as ``"  " in text`` would
+    have it, spaces at the start, the end, at even and odd offsets, one- and two-byte text."""
+    from core.scoring.text import SENT, sentences_marked
+
+    def collapsed(t: str) -> str:
+        t = t.strip()
+        return " ".join(t.split()) if ("  " in t or "\t" in t) else t
+
+    rng = random.Random(11)
+    for k in range(20_000):
+        alphabet = "ab  \t\xe9" if k % 2 else "ab  \u4e00"
+        title = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        got = sentences_marked(title, text)
+        t, x = collapsed(title), collapsed(text)
+        if t and text.strip().startswith(title.strip()):
+            continue  # the headline repeated as text: another rule, not this one
+        if t:
+            assert got == (f" {t} {SENT} {x} " if x else f" {t} "), (title, text)
+        else:
+            assert got == f" {x} ", (title, text)

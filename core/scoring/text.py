@@ -34,6 +34,7 @@ _COMPILED = cython.compiled
 
 if _COMPILED:  # C access to an array's items: a pointer, no typed memoryview to take
     from cython.cimports.cpython import array as carray
+    from cython.cimports.cpython.unicode import PyUnicode_1BYTE_DATA, PyUnicode_KIND
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
@@ -115,13 +116,34 @@ def sentences_marked(title: str, text: str) -> str:
         text = text[len(title) :].lstrip(" .:-|")
     if "\n" in text or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", ". ")
-    if "  " in text or "\t" in text:
+    if _two_spaces(text) or "\t" in text:
         text = " ".join(text.split())  # "token  generation" must still match as a phrase
-    if "  " in title or "\t" in title:
+    if _two_spaces(title) or "\t" in title:
         title = " ".join(title.split())
     if title:
         return f" {title} {SENT} {text} " if text else f" {title} "
     return f" {text} "
+
+
+@cython.cfunc
+def _two_spaces(s: str) -> cython.bint:
+    """``"  " in s``. The compiled build reads a one-byte string at its odd offsets only (of
+    any two adjacent characters one is at an odd offset), and the characters beside it
+    where it finds a space: half the reads of Python's search of a two-character string,
+    which looks at every character (about 6 instructions a character, 6k on a 1 KB
+    item)."""
+    if not cython.compiled:
+        return "  " in s
+    if PyUnicode_KIND(s) != 1:
+        return "  " in s
+    data: cython.p_uchar = PyUnicode_1BYTE_DATA(s)
+    n: cython.Py_ssize_t = len(s)
+    i: cython.Py_ssize_t = 1
+    while i < n:
+        if data[i] == 32 and (data[i - 1] == 32 or (i + 1 < n and data[i + 1] == 32)):
+            return True
+        i += 2
+    return False
 
 
 def sentence_bounds(marked: str) -> list[int]:
