@@ -34,7 +34,8 @@ _COMPILED = cython.compiled
 
 if _COMPILED:  # C access to an array's items: a pointer, no typed memoryview to take
     from cython.cimports.cpython import array as carray
-    from cython.cimports.cpython.unicode import PyUnicode_1BYTE_DATA, PyUnicode_KIND
+    from cython.cimports.cpython.bytes import PyBytes_AS_STRING, PyBytes_FromStringAndSize
+    from cython.cimports.cpython.unicode import PyUnicode_1BYTE_DATA, PyUnicode_KIND, PyUnicode_New
 
 # Sentence mark kept in the normalised text so a match position maps to its sentence.
 # A control character that ``str.split``/``str.isspace`` do not treat as whitespace.
@@ -225,10 +226,12 @@ def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int], Words]:
     one loop asking everything of every byte."""
     n: cython.Py_ssize_t = len(raw)
     src: cython.p_uchar = raw
-    cased_b: bytearray = bytearray(n)
-    low_b: bytearray = bytearray(n)
-    cased: cython.p_uchar = cased_b
-    low: cython.p_uchar = low_b
+    # written in place while no one else holds them: the cased form as the str it ends as,
+    # the lower-case one as the bytes Words reads (decoded once for its str)
+    cased_s: str = PyUnicode_New(n, 127)
+    low_b: bytes = PyBytes_FromStringAndSize(cython.NULL, n)
+    cased: cython.p_uchar = PyUnicode_1BYTE_DATA(cased_s)
+    low: cython.p_uchar = cython.cast(cython.p_uchar, PyBytes_AS_STRING(low_b))
     cased_t: bytes = _CASED_TABLE
     low_t: bytes = _LOWER_TABLE
     end_t: bytes = _END_TABLE
@@ -293,12 +296,12 @@ def _prepare_ascii(raw: bytes) -> tuple[str, str, list[int], Words]:
             insort(bounds, i)
         i = raw.find(_SENT_BYTE, i + 1)
     words = _bare(Words)
-    words.data = bytes(low_b)
+    words.data = low_b
     words.seed = _FNV_OFFSET
     words.spans = spans
     words.count = t // 3
     words.spaces = spaces
-    return cased_b.decode("ascii"), low_b.decode("ascii"), bounds, words
+    return cased_s, low_b.decode("ascii"), bounds, words
 
 
 def pattern_key(phrase: str) -> str:
