@@ -342,6 +342,7 @@ _SPACE = 32
 # the same, as C integers in the compiled build (plain ints in the source)
 _PRIME_C = cython.declare(cython.ulonglong, _FNV_PRIME)
 _MASK_C = cython.declare(cython.ulonglong, _MASK64)
+_FOLD_C = cython.declare(cython.ulonglong, _FOLD_PRIME)
 # The bits of a word's or a run's hash that the tables keep: all 64 in the compiled build;
 # 60 in the source's, whose dict of runs holds every hash as an int object (one of 60 bits
 # takes 32 bytes, of 64 bits 48: 4 MB at 50,000 companies). Keys that share a hash are
@@ -700,8 +701,8 @@ class PhraseTable:
         blob: cython.p_uchar = blob_b
         buf: cython.p_uchar = data
         mask: cython.ulonglong = self._mask
-        full: cython.ulonglong = _MASK64
-        fold: cython.ulonglong = _FOLD_PRIME
+        full: cython.ulonglong = _MASK_C  # (C constants: no module dict lookup a search)
+        fold: cython.ulonglong = _FOLD_C
         h: cython.ulonglong
         slot: cython.ulonglong
         v: cython.ulonglong
