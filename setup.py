@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent
 ACCELERATED = (
     "core.scoring.text",
     "core.scoring.urgency",
+    "core.scoring.language",
+    "core.scoring.history",
     "core.scoring.engine",
     "core.scoring.model",
 )

@@ -170,7 +170,7 @@ def test_bench_scoring_tiny_returns_keys(tmp_path: Path) -> None:
         "startup_ms",
     } <= set(result)
     assert 0 < result["rebuild_ms"] <= result["rebuild_ms_max"]
-    assert set(result["build"]) == {"text", "urgency", "engine", "model"}
+    assert set(result["build"]) == {"text", "urgency", "language", "history", "engine", "model"}
     # The bundled model is loaded and timed, and a fresh process starts with it.
     assert result["model"] == "tge-model-v1" and result["model_load_ms"] > 0
     assert result["rules_items_per_s"] > 0 and 0 < result["startup_ms"] < 60_000

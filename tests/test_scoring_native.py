@@ -120,5 +120,5 @@ def test_pure_python_switch_loads_every_source() -> None:
     )
     seen = _run(code, env={_native.PURE_ENV: "1"})["stdout"]
     assert all(f.endswith(".py") for f in seen["files"])
-    assert set(seen["build"]) == {"text", "urgency", "engine", "model"}
+    assert set(seen["build"]) == {"text", "urgency", "language", "history", "engine", "model"}
     assert all(how.startswith("source") for how in seen["build"].values())

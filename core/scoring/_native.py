@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # In dependency order: a module is settled before the modules that import it are loaded.
-ACCELERATED = ("text", "urgency", "engine", "model")
+ACCELERATED = ("text", "urgency", "language", "history", "engine", "model")
 PURE_ENV = "TGE_MONITOR_PURE_PYTHON"
 
 # module name -> "compiled" | "source" (and why, for the source); the bench reports it.
