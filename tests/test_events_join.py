@@ -625,3 +625,51 @@ def test_an_exchanges_template_and_name_are_no_project(judge) -> None:
     assert not judge.same(new("n7-00228"), new("n7-00248"))[0]  # USDUT, SOMI
     assert not judge.same(new("n7-00129"), new("n7-00214"))[0]  # Gate's BAS and HEMI
     assert judge.same(new("n7-00107"), new("n7-00248"))[0]  # MEXC SOMIUSDT, LBank's SOMI
+
+
+def test_final8_draw_keeps_the_search_term_from_readers(tmp_path) -> None:
+    """draw_final8 on a made-up pool: undated pages, pages of the scorer's batches and pages
+    that do not name their search term are dropped; a page's search term (`project_hint`)
+    pairs it with its project's other pages but is written nowhere a reader or the joiner
+    reads; same-project pairs come near and more than 45 days apart."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final8
+
+    rows: list[dict[str, Any]] = []
+
+    def page(title: str, text: str, day: str | None, hint: str) -> None:
+        n = len(rows) + 1
+        url = f"https://news.example/p{n}"
+        prov = {"page": url, "via": "search", "query": f"{hint} airdrop"}
+        rows.append(
+            {"id": f"p-{n:04d}", "title": title, "text": text, "source": "news.example",
+             "date": day, "url": url, "provenance": prov, "project_hint": hint}
+        )  # fmt: skip
+
+    for k, name in enumerate(("Zorblax", "Quintora")):
+        page(f"{name} token generation event for March", "Listing.", f"2025-0{k + 1}-02", name)
+        page(f"Exchange will list {name} tokens", "Trading opens.", f"2025-0{k + 1}-09", name)
+        page(f"{name} airdrop claim opens", "Wallets can claim.", f"2025-0{k + 1}-10", name)
+        page(f"{name} price rallies after partnership", "It rose.", f"2025-0{k + 5}-20", name)
+        page(f"{name} airdrop recap", "How the launch went.", None, name)
+    page("A page that never names its search term", "Nothing here.", "2025-01-05", "Zorblax")
+    page("Three TGEs this week", "Market wrap.", "2025-01-05", "TGE market (generic)")
+    batch = json.loads(draw_final8.TRAINING[-1].read_text().splitlines()[0])
+    page(batch["title"], batch.get("text") or "", "2025-01-06", "Zorblax")
+    path = tmp_path / "pool.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    items, counts = draw_final8.pool(path)
+    assert counts["undated or no headline"] == 2 and counts["in a scoring batch"] == 1
+    assert {i["project"] for i in items} == {"hint:zorblax", "hint:quintora"}
+    pairs = draw_final8.draw(items)
+    assert draw_final8.f6.FAR_DAYS == 30  # draw_final6's own setting is left as it was
+    draw_final8.f5.write_split(tmp_path, "final8", items, pairs)
+    gaps = {draw_final8.f5._days(p["a"], p["b"]) > 45 for p in pairs}
+    assert len(pairs) >= 4 and gaps == {True, False}
+    for name in ("final8_items.jsonl", "pairs_final8_unlabelled.jsonl"):
+        assert "hint" not in (tmp_path / name).read_text()
+    shown = [json.loads(x) for x in (tmp_path / "pairs_final8_unlabelled.jsonl").open()]
+    assert all(set(p["a"]) == {"title", "text", "source", "date"} for p in shown)
