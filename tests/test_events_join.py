@@ -673,3 +673,29 @@ def test_final8_draw_keeps_the_search_term_from_readers(tmp_path) -> None:
         assert "hint" not in (tmp_path / name).read_text()
     shown = [json.loads(x) for x in (tmp_path / "pairs_final8_unlabelled.jsonl").open()]
     assert all(set(p["a"]) == {"title", "text", "source", "date"} for p in shown)
+
+
+def test_final8_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final8's items are dated pages of the pool in the repository (final8_pool.jsonl), each
+    with its pool id and address, none an item any earlier split, the corpus, the eval sets or
+    the scorer's batches hold; readers' pairs carry no search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final8
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final8_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final8_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final8_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 30 and len(drawn) == 23
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    titles, _texts = draw_final8.f6._seen("final8")
+    batch, _texts, _urls = draw_final8._training()
+    assert not any(draw_final8.f5._norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final8_unlabelled.jsonl").read_text()
