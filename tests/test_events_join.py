@@ -201,15 +201,16 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final7's: their own
-    items, read afresh from public repositories); the final label is the readers' own when
+    """Every pair's items are corpus rows as published (final5's to final8's: their own
+    items, read afresh from public repositories or, final8's, from its pool of stored pages);
+    the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     seen: set[frozenset[str]] = set()
     for row in rows:
         for side in ("a", "b"):
             item = row[side]
-            own = row["split"] in ("final5", "final6", "final7")
+            own = row["split"] in ("final5", "final6", "final7", "final8")
             corpus = new(item["id"]) if own else real(item["id"])
             assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
         labels = row["labels"]
@@ -222,7 +223,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", "final2", "final3", "final4", "final5", "final6", "final7")
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 9)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -233,6 +234,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final5": 147,
         "final6": 180,
         "final7": 174,
+        "final8": 23,
     }
 
 
@@ -410,10 +412,10 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5, final6 or final7 draw, read from its public repository at a
-    fixed commit (provenance in core/data/eval/events/final5_items.jsonl ... final7's)."""
+    """One real item of the final5 to final8 draws, read from its public repository at a fixed
+    commit or from final8's pool (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
-        for name in ("final5_items.jsonl", "final6_items.jsonl", "final7_items.jsonl"):
+        for name in (f"final{n}_items.jsonl" for n in range(5, 9)):
             path = PAIRS_FILE.parent / name
             for line in path.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
