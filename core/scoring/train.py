@@ -109,6 +109,7 @@ class Row:
     # when the project is new to everyone (the discovery measure).
     unlisted: dict[str, float] | None = None
     found: dict[str, Any] | None = None  # the project discovery named then
+    source: str = ""  # the file it was read from (the CV reports each --data file's own figures)
 
 
 def _norm(s: str) -> str:
@@ -244,6 +245,24 @@ def data_hash(paths: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
+_REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def file_entry(p: Path, evidence: bool) -> dict[str, Any]:
+    """A training file as the card lists it: its path (from the repository's root when it is
+    in it, so the card does not depend on where train was run), the SHA-256 of its bytes (what
+    ``sha256sum`` prints) and whether it counts as evidence."""
+    try:
+        name = p.resolve().relative_to(_REPO).as_posix()
+    except ValueError:
+        name = p.name
+    return {
+        "file": name,
+        "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        "evidence": evidence,
+    }
+
+
 def read_ids(path: str | Path) -> set[str]:
     """Ids listed one a line ('#' starts a comment)."""
     out: set[str] = set()
@@ -267,8 +286,11 @@ def load_rows(
     The projects of the ``held`` ids (the final test split) are dropped before any feature
     is made, so their items never reach training, not even as another item's history
     (how many were dropped is appended to ``dropped``)."""
-    raw: list[tuple[dict[str, Any], bool]] = []
+    raw: list[tuple[dict[str, Any], bool, str]] = []
     seen_text: set[str] = set()
+    # a file goes by its name, or by its path where two --data files share a name
+    names = [p.name for p in data]
+    label = {p: p.name if names.count(p.name) == 1 else str(p) for p in data}
     for paths, evidence in ((data, True), (train_only, False)):
         for p in paths:
             if not p.is_file():
@@ -284,7 +306,7 @@ def load_rows(
                 if key.lower() in seen_text:
                     continue  # the same text twice would sit on both sides of a split
                 seen_text.add(key.lower())
-                raw.append((item, evidence))
+                raw.append((item, evidence, label.get(p, p.name)))
     rows = [
         Row(
             id=str(item.get("id") or f"item-{i}"),
@@ -296,13 +318,14 @@ def load_rows(
             company=str(item.get("company") or ""),
             ticker=str(item.get("token_symbol") or ""),
             published=parse_published(item.get("date")),
+            source=source,
         )
-        for i, (item, evidence) in enumerate(raw)
+        for i, (item, evidence, source) in enumerate(raw)
     ]
     # A first engine pass over the full table names the project of unlabelled items.
-    all_items = [item for item, _ in raw]
+    all_items = [item for item, _, _ in raw]
     everything = ScoringEngine(companies_table([*data, *train_only], all_items, set()))
-    for r, (item, _) in zip(rows, raw, strict=True):
+    for r, (item, _, _) in zip(rows, raw, strict=True):
         if not r.keys:
             a = everything.analyze_rules(
                 r.title, r.text, published=parse_published(item.get("date"))
@@ -644,6 +667,13 @@ def cross_validate(
     disc_chosen: list[dict[str, Any]] = []
     chosen: list[float] = []
     curve: dict[float, list[dict[str, Any]]] = {t: [] for t in CURVE}
+    # each --data file's own figures from the same out-of-fold scores (no extra fit)
+    sources = list(dict.fromkeys(r.source for r in rows if r.evidence))  # --data order
+    source = np.array([r.source for r in rows])
+    by_file: dict[str, dict[str, list[Any]]] = {
+        f: {"runs": [], "chosen": [], "disc": [], "disc_chosen": [], "p": [], "y": []}
+        for f in sources
+    }
     for rep in range(config.repeats):
         p = np.full(len(rows), np.nan)
         p_alone = np.full(len(rows), np.nan)
@@ -667,7 +697,31 @@ def cross_validate(
         pooled_y += [int(v) for v in M.y[sel]]
         disc_runs.append(discovery_metrics(rows, p_alone, config.threshold))
         disc_chosen.append(discovery_metrics(rows, hit_alone.astype(float), 1.0))
+        for f, acc in by_file.items():
+            one = evidence & (source == f)
+            acc["runs"].append(metrics(list(p[one]), list(M.y[one]), config.threshold))
+            acc["chosen"].append(metrics(list(hit[one].astype(float)), list(M.y[one]), 1.0))
+            acc["disc"].append(discovery_metrics(rows, p_alone, config.threshold, f))
+            acc["disc_chosen"].append(discovery_metrics(rows, hit_alone.astype(float), 1.0, f))
+            acc["p"] += list(p[one])
+            acc["y"] += [int(v) for v in M.y[one]]
     keys = ("f1", "precision", "recall")
+    files: dict[str, Any] = {}
+    if len(sources) > 1:
+        for f, acc in by_file.items():
+            one = evidence & (source == f)
+            files[f] = {
+                "n": int(one.sum()),
+                "positives": int(M.y[one].sum()),
+                "groups": len({r.group for r in rows if r.evidence and r.source == f}),
+                "summary": _summary(acc["runs"]),
+                "at_chosen": {k: v for k, v in _summary(acc["chosen"]).items() if k in keys},
+                "discovery": _summary(acc["disc"]) | {"tge_items": acc["disc"][0]["tge_items"]},
+                "discovery_at_chosen": {
+                    k: v for k, v in _summary(acc["disc_chosen"]).items() if k == "recognised"
+                },
+                "reliability": reliability_table(acc["p"], acc["y"]),
+            }
     return {
         "C": C,
         "repeats": config.repeats,
@@ -704,16 +758,19 @@ def cross_validate(
                 for t in CURVE
             ],
         },
-    }
+    } | ({"by_file": files} if files else {})
 
 
-def discovery_metrics(rows: Sequence[Row], p_alone: Any, threshold: float) -> dict[str, Any]:
+def discovery_metrics(
+    rows: Sequence[Row], p_alone: Any, threshold: float, source: str | None = None
+) -> dict[str, Any]:
     """On the real TGE items scored as if nobody had listed their project (out of fold):
     the share recognised as a new project at ``threshold``, and of those the share whose
-    discovered name or ticker is the labelled one (as ``eval --discovery`` counts)."""
+    discovered name or ticker is the labelled one (as ``eval --discovery`` counts); given
+    ``source``, on that file's items only."""
     tge = recognised = right = 0
     for i, r in enumerate(rows):
-        if not (r.evidence and r.label):
+        if not (r.evidence and r.label) or (source is not None and r.source != source):
             continue
         tge += 1
         if r.unlisted is None or not p_alone[i] >= threshold:
@@ -826,10 +883,8 @@ def train(
         },
         "card": {
             "training": {
-                "data": [
-                    {"file": p.name, "sha256": data_hash([p]), "evidence": True} for p in data_p
-                ]
-                + [{"file": p.name, "sha256": data_hash([p]), "evidence": False} for p in extra_p],
+                "data": [file_entry(p, True) for p in data_p]
+                + [file_entry(p, False) for p in extra_p],
                 "data_sha256": data_hash([*data_p, *extra_p]),
                 "items": len(rows),
                 "positives": int(sum(r.label for r in rows)),
@@ -941,6 +996,13 @@ def format_cv(model: dict[str, Any]) -> str:
                 f"{r['threshold']:.2f}: {r['f1']:.3f}/{r['precision']:.3f}/{r['recall']:.3f}"
                 for r in th["curve"]
             )
+        )
+    for f, one in cv.get("by_file", {}).items():
+        s, c = one["summary"], one["at_chosen"]
+        lines.append(
+            f"  of which {f} ({one['n']} items, {one['positives']} TGE): AP "
+            f"{s['average_precision']['mean']:.3f} ± {s['average_precision']['sd']:.3f}, F1 "
+            f"{s['f1']['mean']:.3f} at {config_threshold(model)}, {c['f1']['mean']:.3f} nested"
         )
     if "decision_threshold" in model["card"]:
         lines.append(f"decision threshold (card): {model['card']['decision_threshold']:.2f}")
