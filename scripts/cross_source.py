@@ -23,6 +23,14 @@ out. For each held-out batch H:
 Decision (reported, not acted on): M1 beats M0 by AP >= 0.02 with the interval above 0 on at
 least two of the held-out batches -> "train on corpus + all batches" is recommended.
 
+Since 2026-12-06 (afternoon) that recommendation is shipped: ``tge-model-v1.json`` is the corpus
+plus all three batches. So M0 is the model shipped before (the run checks it is that file in
+all but the card's list of training files, which now gives each file's path and plain SHA-256:
+``PREVIOUS_SHIPPED``), M1 is the shipped procedure with the held-out
+batch left out, and the run also trains on the corpus plus every batch and checks it is the
+shipped file. Beside the rule's fixed 0.39, each model is also scored at its own card's
+``decision_threshold`` (where it alerts when shipped; information, not part of the rule).
+
     nice -n 10 python scripts/cross_source.py --batch "batch 1=core/data/labelled/..." \
         --batch "batch 2=..." --batch "notices=..." [--models DIR] [--out FILE.json]
 
@@ -33,6 +41,7 @@ there was trained on the same data (the card's ``data_sha256``). Nothing shipped
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -55,6 +64,17 @@ from core.scoring.model import BUNDLED_MODEL, read_model  # noqa: E402
 
 RESAMPLES = 1000
 GAIN = 0.02  # the rule's AP margin
+# tge-model-v1.json as shipped until 2026-12-06 (corpus only; commit bce1b06, file SHA-256
+# 5819dbb6...): the SHA-256 of its JSON without card.training.data, written as write_model writes.
+PREVIOUS_SHIPPED = "945977cdc46cb9990f0349c8951237daa6698426373a9e5871f89c4b6820ff48"
+
+
+def without_file_list(path: Path) -> str:
+    """SHA-256 of a model file's JSON with the card's list of training files left out."""
+    model = json.loads(path.read_text(encoding="utf-8"))
+    del model["card"]["training"]["data"]
+    text = json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def trained(data: list[Path], out: Path) -> Path:
@@ -79,10 +99,18 @@ def trained(data: list[Path], out: Path) -> Path:
 
 
 def scored(held: Path, model: Path) -> dict[str, Any]:
-    """Every item of ``held`` scored by ``model`` at the shipped threshold."""
-    r = evaluate(held, COMPANIES_FILE, threshold=LC.FIXED, model=read_model(model))
+    """Every item of ``held`` scored by ``model`` at the rule's threshold (0.39) and at the
+    model's own decision threshold (its card's)."""
+    loaded = read_model(model)
+    r = evaluate(held, COMPANIES_FILE, threshold=LC.FIXED, model=loaded)
     keep = ("n", "tp", "fp", "fn", "precision", "recall", "f1", "average_precision")
-    return {k: r[k] for k in keep} | {"curve": r["curve"]}
+    own = evaluate(held, COMPANIES_FILE, threshold=loaded.decision_threshold, model=loaded)
+    at_own = {k: own[k] for k in ("tp", "fp", "fn", "precision", "recall", "f1")}
+    return (
+        {k: r[k] for k in keep}
+        | {"at_own_threshold": {"threshold": loaded.decision_threshold} | at_own}
+        | {"curve": r["curve"]}
+    )
 
 
 def ap_interval(s0: list[float], s1: list[float], y: list[int]) -> dict[str, Any]:
@@ -124,9 +152,17 @@ def main() -> None:
     models = args.models or Path(tempfile.mkdtemp(prefix="cross-source-"))
     models.mkdir(parents=True, exist_ok=True)
     m0 = trained([args.corpus], models / "m0.json")
-    same = m0.read_bytes() == BUNDLED_MODEL.read_bytes()
-    print(f"M0 is the shipped model byte for byte: {same}")
-    out: dict[str, Any] = {"m0_is_shipped": same, "threshold": LC.FIXED, "held_out": {}}
+    same = without_file_list(m0) == PREVIOUS_SHIPPED
+    print(f"M0 is the model shipped before (corpus only), card's file list aside: {same}")
+    m_all = trained([args.corpus, *batches.values()], models / "m-all.json")
+    shipped = m_all.read_bytes() == BUNDLED_MODEL.read_bytes()
+    print(f"corpus + all batches is the shipped model byte for byte: {shipped}")
+    out: dict[str, Any] = {
+        "m0_is_previous_shipped": same,
+        "all_batches_is_shipped": shipped,
+        "threshold": LC.FIXED,
+        "held_out": {},
+    }
     wins = 0
     for name, held in batches.items():
         others = [p for n, p in batches.items() if n != name]
