@@ -86,6 +86,36 @@ def test_bundled_model_loads_and_carries_its_card() -> None:
     assert BUNDLED_MODEL.stat().st_size < 2_000_000  # a small file in the package
 
 
+# What `tge-monitor train` reads to rebuild the bundled model, in order (`--data` files are
+# evidence, `--train-only` ones are not): the command in core/data/model/README.md.
+TRAINING_FILES = [
+    ("core/data/labelled/corpus.jsonl", True),
+    ("core/data/labelled/batch-2026-12-06.jsonl", True),
+    ("core/data/labelled/batch-2026-12-06-2.jsonl", True),
+    ("core/data/labelled/batch-2026-12-06b.jsonl", True),
+    ("core/data/eval/dev.jsonl", False),
+    *((f"tests/data/heldout/set{i}/items.jsonl", False) for i in (1, 2, 3, 4)),
+]
+
+
+def test_bundled_models_card_lists_the_files_it_was_trained_on_with_their_sha256() -> None:
+    """The card names every training file by its path and the SHA-256 of its bytes (what
+    sha256sum prints), and they are this repository's files as they are: a changed corpus or
+    batch needs a retrain (the README's command, which lists the same files in the same order,
+    rebuilds the model byte for byte)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = [(d["file"], d["sha256"], d["evidence"]) for d in _spec()["card"]["training"]["data"]]
+    on_disk = [
+        (f, hashlib.sha256((root / f).read_bytes()).hexdigest(), e) for f, e in TRAINING_FILES
+    ]
+    assert listed == on_disk
+    readme = " ".join((root / "core/data/model/README.md").read_text(encoding="utf-8").split())
+    flags = " ".join(f"--{'data' if e else 'train-only'} {f}" for f, e in TRAINING_FILES)
+    assert f"tge-monitor train {flags}" in readme
+
+
 def _broken_specs() -> list[tuple[str, Any, str]]:
     spec = _spec()
     wrong_version = {**spec, "format_version": FORMAT_VERSION + 1}
@@ -464,6 +494,33 @@ def test_train_is_reproducible_and_prints_grouped_cv(
     assert disc["tge_items"] == sum(1 for it in load_items(data) if it["is_tge"])
     assert 0.0 <= disc["recognised"]["mean"] <= 1.0
     assert "discovery (same folds, companies table empty)" in printed
+
+
+def test_train_reports_each_data_files_own_cv_figures_from_the_same_folds(
+    tmp_path: Path,
+) -> None:
+    """With two --data files the card's CV also gives each file's figures (its items' share of
+    the same out-of-fold scores), and the card lists both files with their SHA-256."""
+    import hashlib
+
+    rows = load_items(_tiny(tmp_path))
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps(r) + "\n" for r in rows[:140]), encoding="utf-8")
+    b.write_text("".join(json.dumps(r) + "\n" for r in rows[140:]), encoding="utf-8")
+    cfg = tr.TrainConfig(repeats=1, folds=3, jobs=1)
+    card = tr.train([a, b], config=cfg)["card"]
+    cv = card["cv"]
+    assert list(cv["by_file"]) == ["a.jsonl", "b.jsonl"]
+    assert sum(f["n"] for f in cv["by_file"].values()) == cv["n"]
+    assert sum(f["positives"] for f in cv["by_file"].values()) == cv["positives"]
+    for f in cv["by_file"].values():
+        assert {"f1", "average_precision", "high_precision"} <= set(f["summary"])
+        assert {"f1", "precision", "recall"} == set(f["at_chosen"])
+        assert f["discovery"]["tge_items"] == f["positives"]
+    assert [(d["file"], d["sha256"]) for d in card["training"]["data"]] == [
+        (p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in (a, b)
+    ]
+    assert "by_file" not in tr.train([a], config=cfg)["card"]["cv"]  # one file: nothing to split
 
 
 def test_discovery_measure_counts_recognised_and_rightly_named_items() -> None:
