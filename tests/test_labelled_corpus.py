@@ -79,8 +79,9 @@ BATCHES = sorted(LABELLED_CORPUS_FILE.parent.glob("batch-*.jsonl"))
 
 def test_every_labelled_batch_is_real_labelled_text_apart_from_corpus_dev_and_final_split() -> None:
     """Each batch kept beside the corpus (issue 11) is real labelled text with provenance and a
-    date, shares no id or headline with the corpus, dev or another batch, and names no project
-    of the final test split, so the split stays as it was if a batch ever joins the corpus."""
+    date (a stored web page's only where the page states it), shares no id or headline with
+    the corpus, dev or another batch, and names no project of the final test split, so the
+    split stays as it was if a batch ever joins the corpus."""
     from core.scoring import train as T
 
     corpus = _rows(LABELLED_CORPUS_FILE)
@@ -96,10 +97,13 @@ def test_every_labelled_batch_is_real_labelled_text_apart_from_corpus_dev_and_fi
         assert not ids & held, path.name
         assert not {r["title"] for r in batch if r["title"]} & seen_titles, path.name
         for r in batch:
-            assert (r["title"] or r["text"]).strip() and r["date"], r["id"]
+            assert (r["title"] or r["text"]).strip(), r["id"]
             prov = r["provenance"]
-            assert prov["repo"] and prov["path"], r["id"]
-            assert re.fullmatch(r"[0-9a-f]{40}", prov["commit"]), r["id"]
+            if prov.get("page"):  # a stored web page (batch 4): dated only where it says when
+                assert prov["page"] == r["url"], r["id"]
+            else:
+                assert r["date"] and prov["repo"] and prov["path"], r["id"]
+                assert re.fullmatch(r"[0-9a-f]{40}", prov["commit"]), r["id"]
             verdicts = r["labels"]
             final = verdicts["C"] if verdicts["A"] != verdicts["B"] else verdicts["A"]
             assert r["is_tge"] == final, r["id"]
@@ -159,3 +163,23 @@ def test_third_batch_is_the_unscored_draw_from_three_new_sources() -> None:
         assert not {"score", "project", "drawn_as"} & set(r), r["id"]
         commit = sources[r["provenance"]["repo"]]
         assert commit is None or r["provenance"]["commit"] == commit, r["id"]
+
+
+def test_fourth_batch_is_the_unscored_draw_of_stored_web_pages() -> None:
+    """Batch 4 (``batch4.py``, a fresh test never trained on): its ids and counts, every item a
+    stored public page (its address, the query that found it, the headline and lead as found,
+    a date only where the page states one), the two third verdicts, the four items labelled
+    with a final-test project left out, and nothing of a model's score or of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06-4.jsonl")
+    assert len(rows) == 153 and sum(r["is_tge"] for r in rows) == 35
+    ids = {r["id"] for r in rows}
+    assert len(ids) == 153 and not {"c-12091", "c-12117", "c-12118", "c-12125"} & ids
+    for r in rows:
+        assert re.fullmatch(r"c-12(0\d\d|1[0-5]\d)", r["id"]) and r["url"], r["id"]
+        assert not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["page"] == r["url"] and prov["via"] == "search pages corpus", r["id"]
+        assert prov["query"] and len(r["text"]) <= 600, r["id"]
+        assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-12005": False, "c-12154": True}
