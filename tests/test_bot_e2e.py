@@ -28,9 +28,9 @@ async def test_telegram_subscribe_filter_watch_deliveries(stack: Stack) -> None:
     assert not await Delivery.filter(alert_id=before.id).exists()
     assert first.confidence >= 0.9
 
-    # /filter raises the threshold: a story between 0.5 and 0.9 no longer arrives, a 1.0 one does
+    # /filter raises the threshold: a 0.86 story no longer arrives, a 1.0 one does
     assert "90%" in await tg_command(s, chat, chat, "/filter 0.9")
-    weaker = await s.app.alerts.create_manual("Acme airdrop claim opens next week")
+    weaker = await s.app.alerts.create_manual("Acme token launch next week")
     assert 0.5 <= weaker.confidence < 0.9
     await settle(s)
     assert not await Delivery.filter(alert_id=weaker.id).exists()

@@ -60,7 +60,8 @@ def test_exchange_documentation_examples_are_labelled_rows() -> None:
 
 def test_labelled_batch_beside_the_corpus_is_real_labelled_text_not_in_the_corpus() -> None:
     """The 2026-12-06 batch is kept in its own file beside `corpus.jsonl` (the shipped model
-    trains on both since 2026-12-06, afternoon); it keeps the corpus's promises itself."""
+    trains on the corpus alone: see core/data/model/README.md); it keeps the corpus's promises
+    itself."""
     batch = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06.jsonl")
     corpus = _rows(LABELLED_CORPUS_FILE)
     assert len({r["id"] for r in batch}) == len(batch) == 1172

@@ -90,9 +90,6 @@ def test_bundled_model_loads_and_carries_its_card() -> None:
 # evidence, `--train-only` ones are not): the command in core/data/model/README.md.
 TRAINING_FILES = [
     ("core/data/labelled/corpus.jsonl", True),
-    ("core/data/labelled/batch-2026-12-06.jsonl", True),
-    ("core/data/labelled/batch-2026-12-06-2.jsonl", True),
-    ("core/data/labelled/batch-2026-12-06b.jsonl", True),
     ("core/data/eval/dev.jsonl", False),
     *((f"tests/data/heldout/set{i}/items.jsonl", False) for i in (1, 2, 3, 4)),
 ]
