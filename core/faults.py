@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,6 +176,17 @@ class LoopFaults:
             outage.error = error
         self.log.debug("%s failed (%s unreachable)", self.what, which, exc_info=exc)
         return which
+
+    async def attempt(self, round_: Awaitable[Any]) -> bool:
+        """Await one round of the loop and log its failure as above: True when it worked.
+        (Cancelling is not a failure: it goes through.)"""
+        try:
+            await round_
+        except Exception as exc:
+            self.failed(exc)
+            return False
+        self.ok()
+        return True
 
     def ok(self) -> None:
         """A round worked: the end of any outage it was in."""

@@ -20,6 +20,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from core.faults import LoopFaults
+
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE_LATEST = _CONTENT_TYPE
@@ -54,6 +56,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._refresh_faults = LoopFaults("database metrics refresh", log)
         r = self.registry
         self.http_requests = Counter(
             "tge_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r
@@ -184,26 +187,25 @@ class Metrics:
         self.pipeline_latency[stage].labels(value or "unknown").observe(max(0.0, seconds))
 
     async def refresh(self) -> None:
-        """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged."""
+        """Read the database-backed gauges (alerts, deliveries, feeds); errors only logged
+        (a database outage once, not a traceback a scrape)."""
+        await self._refresh_faults.attempt(self._read_gauges())
+
+    async def _read_gauges(self) -> None:
         from core.models import Alert, Delivery, DeliveryStatus, Feed, Item
 
-        try:
-            self.alerts.set(await Alert.all().count())
-            for status in DeliveryStatus:
-                self.deliveries.labels(str(status)).set(
-                    await Delivery.filter(status=status).count()
-                )
-            disabled = await Feed.filter(enabled=False).count()
-            failing = await Feed.filter(enabled=True, consecutive_failures__gt=0).count()
-            healthy = await Feed.filter(enabled=True, consecutive_failures=0).count()
-            self.feeds.labels("disabled").set(disabled)
-            self.feeds.labels("failing").set(failing)
-            self.feeds.labels("healthy").set(healthy)
-            self.items.set(await Item.all().count())
-            await self._delivery_details()
-            await self._edit_details()
-        except Exception:
-            log.exception("could not refresh database metrics")
+        self.alerts.set(await Alert.all().count())
+        for status in DeliveryStatus:
+            self.deliveries.labels(str(status)).set(await Delivery.filter(status=status).count())
+        disabled = await Feed.filter(enabled=False).count()
+        failing = await Feed.filter(enabled=True, consecutive_failures__gt=0).count()
+        healthy = await Feed.filter(enabled=True, consecutive_failures=0).count()
+        self.feeds.labels("disabled").set(disabled)
+        self.feeds.labels("failing").set(failing)
+        self.feeds.labels("healthy").set(healthy)
+        self.items.set(await Item.all().count())
+        await self._delivery_details()
+        await self._edit_details()
 
     async def _delivery_details(self) -> None:
         """Per-channel counts, queue age, latency and rate-limit waits, in a few queries."""

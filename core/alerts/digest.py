@@ -76,13 +76,7 @@ class DigestWorker:
 
     async def _run(self) -> None:
         while True:
-            try:
-                await self.run_once()
-                self._faults.ok()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self._faults.failed(exc)
+            await self._faults.attempt(self.run_once())
             await asyncio.sleep(self.interval_s)
 
     async def run_once(self, now: datetime | None = None) -> int:

@@ -116,11 +116,7 @@ class ReminderWorker:
 
     async def _run(self) -> None:
         while not self._stopping:
-            try:
-                await self.run_once()
-                self._faults.ok()
-            except Exception as exc:
-                self._faults.failed(exc)
+            await self._faults.attempt(self.run_once())
             self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.config.poll_s)

@@ -86,13 +86,7 @@ class StreamRunner:
 
     async def _scan_forever(self) -> None:
         while True:
-            try:
-                await self.scan()
-                self._faults.ok()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self._faults.failed(exc)
+            await self._faults.attempt(self.scan())
             await asyncio.sleep(self.scan_s)
 
     async def scan(self) -> None:

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from core.faults import LoopFaults
 from core.models import Feed, FeedKind
 from core.monitors.fetch import FetchError
 from core.monitors.ingest import Ingestor, IngestStats
@@ -294,6 +295,7 @@ class WebSubRenewer:
     def __init__(self, app: Any, *, every_s: float = 30.0) -> None:
         self.app = app
         self.every_s = every_s
+        self._faults = LoopFaults("WebSub renewal round", log)
         self.websub = WebSub(app)
         self._task: asyncio.Task[None] | None = None
 
@@ -307,10 +309,5 @@ class WebSubRenewer:
 
     async def _loop(self) -> None:
         while True:
-            try:
-                await self.websub.renew_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("WebSub renewal round failed")
+            await self._faults.attempt(self.websub.renew_due())
             await asyncio.sleep(self.every_s)

@@ -27,6 +27,7 @@ from tortoise.expressions import Q
 
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
+from core.faults import LoopFaults
 from core.linkguard import GuardCompany, LinkGuard
 from core.linkguard.domains import is_ip, normalise_host
 from core.memory import release_free_memory
@@ -169,6 +170,7 @@ class Companies:
         self.rebuilds = 0
         self._wanted = 0  # generation of the newest change
         self._built = 0  # generation the live engine reflects
+        self._rebuild_faults = LoopFaults("scoring engine rebuild", log)
         self._task: asyncio.Task[None] | None = None
         self._changed: asyncio.Condition | None = None
         self._held = False  # hold_rebuilds(): reload_engine() will build every change
@@ -268,22 +270,20 @@ class Companies:
             self._task = asyncio.create_task(self._rebuild_loop(), name="companies-rebuild")
         return self._wanted
 
+    async def _rebuild_once(self) -> None:
+        started = time.perf_counter()
+        await asyncio.to_thread(self._rebuild_from, await self._active())
+        self._last_build_s = time.perf_counter() - started
+        # the old snapshot's and the load's pages go back to the system (ctypes lets go of
+        # the interpreter lock, so scoring goes on meanwhile)
+        await asyncio.to_thread(release_free_memory)
+
     async def _rebuild_loop(self) -> None:
         while self._built < self._wanted:
             await asyncio.sleep(self.coalesce_s)
             target = self._wanted
-            try:
-                started = time.perf_counter()
-                await asyncio.to_thread(self._rebuild_from, await self._active())
-                self._last_build_s = time.perf_counter() - started
-                # the old snapshot's and the load's pages go back to the system (ctypes lets
-                # go of the interpreter lock, so scoring goes on meanwhile)
-                await asyncio.to_thread(release_free_memory)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("scoring engine rebuild failed; retrying")
-                await asyncio.sleep(1.0)
+            if not await self._rebuild_faults.attempt(self._rebuild_once()):
+                await asyncio.sleep(1.0)  # and again: the changes are still wanted
                 continue
             self.rebuilds += 1
             self._built = target

@@ -67,3 +67,33 @@ def test_other_errors_keep_their_traceback_every_time(caplog: pytest.LogCaptureF
     assert [(r.levelno, r.getMessage(), bool(r.exc_info)) for r in errors] == [
         (logging.ERROR, "poller tick failed", True)
     ] * 2
+
+
+async def test_a_round_through_attempt_is_logged_as_the_loops_are(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`attempt` is what every periodic loop awaits a round through (digests, reminders,
+    stream scans, WebSub renewals, the engine's rebuild, the metrics refresh): an outage's
+    rounds fold into one warning and one line when a round works again; cancelling is no
+    failure and goes through."""
+    faults = LoopFaults("test round", logging.getLogger("tests.attempt"))
+    caplog.set_level(logging.DEBUG, logger="tests.attempt")
+
+    async def refused() -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    async def fine() -> None:
+        return None
+
+    assert [await faults.attempt(refused()) for _ in range(3)] == [False] * 3
+    assert await faults.attempt(fine()) is True
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.levelno >= logging.INFO]
+    assert [level for level, _ in said] == [logging.WARNING, logging.INFO]
+    assert said[0][1].startswith("test round failed: database unreachable (")
+    assert said[1][1].startswith("test round works again: database back after ")
+
+    async def cancelled() -> None:
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await faults.attempt(cancelled())
