@@ -322,6 +322,11 @@ class Alert(Model):
     event: fields.ForeignKeyNullableRelation[Event] = fields.ForeignKeyField(
         "models.Event", related_name="alerts", null=True, on_delete=fields.SET_NULL
     )
+    # later news of an event's token (a buyback, a crash, a review): linked from the event as
+    # related news, never a phase, a corroboration, an update or an edit (core.events.join)
+    coverage_of: fields.ForeignKeyNullableRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="coverage", null=True, on_delete=fields.SET_NULL
+    )
     feedback_up = fields.IntField(default=0)
     feedback_down = fields.IntField(default=0)  # every vote saying wrong, "not a TGE" included
     feedback_not_tge = fields.IntField(default=0)

@@ -199,3 +199,85 @@ async def test_a_cancellation_cancels_the_pending_reminders(app) -> None:
 async def test_events_on_postgresql(pg_app) -> None:
     """The same story on PostgreSQL: one event, the listing's time, corroboration."""
     await test_a_launch_told_by_several_sources_is_one_event(pg_app)
+
+
+async def _tell_page(app: Any, item_id: str) -> Alert:
+    """Ingest one real dated news page of final8's draw as if a feed had brought it."""
+    from tests.test_events_join import new
+
+    row = new(item_id)
+    feed = await Feed.get_or_none(name=row["source"]) or await Feed.create(
+        kind=FeedKind.RSS, name=row["source"], url=f"https://{row['source']}/rss"
+    )
+    published = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC, hour=12)
+    item = await Item.create(
+        feed=feed,
+        guid=item_id,
+        url=row["url"],
+        title=row["title"],
+        text=row.get("text") or "",
+        published_at=published,
+        fingerprint=item_id,
+    )
+    app.events.clock = lambda: published + timedelta(hours=1)
+    analysis = app.scoring.analyze(
+        row["title"], row.get("text") or "", source_kind="rss", published=published
+    )
+    return await app.alerts.create_from_item(item, analysis)
+
+
+async def test_later_news_is_coverage_of_the_event_not_a_part_of_it(app) -> None:
+    """Lighter's TGE confirmation, then "LIT Surges as Lighter Protocol Launches Token
+    Buyback Program" 11 days later (final8; readers: a different event). The buyback is linked
+    from the event as related news: no phase, no corroboration, no source, no revision (so no
+    update line and no edit of the first message), and the event's window stays as it was."""
+    from core.models import EventSource
+
+    owner = await user("cy")
+    every = await destination(owner, DestinationKind.DISCORD, "701")
+    phases_only = await destination(owner, DestinationKind.TELEGRAM, "702")
+    await subscribe(owner, every, updates=UpdatePolicy.EVERY)
+    await subscribe(owner, phases_only)  # default: new phases only
+    launch = await _tell_page(app, "n8-00039")
+    event_id = (await Alert.get(id=launch.id)).event_id
+    assert event_id is not None
+    before = await Event.get(id=event_id)
+    phases_before = {k: (p.id, p.corroboration) for k, p in (await phases_of(event_id)).items()}
+    buyback = await _tell_page(app, "n8-00042")
+    stored = await Alert.get(id=buyback.id)
+    assert stored.event_id is None and stored.coverage_of_id == event_id
+    assert "event" not in (stored.analysis or {})  # no "Update: ... new phase" line
+    after = await Event.get(id=event_id)
+    assert (after.revision, after.source_count, after.keys, after.last_seen_at) == (
+        before.revision,
+        before.source_count,
+        before.keys,
+        before.last_seen_at,
+    )
+    phases_after = {k: (p.id, p.corroboration) for k, p in (await phases_of(event_id)).items()}
+    assert phases_after == phases_before
+    assert not await EventSource.filter(alert_id=buyback.id).exists()
+    # a message about the buyback is no message about the event: nothing asks for an edit
+    assert not await Delivery.filter(alert_id=buyback.id, alert__event_id=event_id).exists()
+    # told of the launch, a destination following its phases hears nothing of the buyback;
+    # one that asked for every alert of an event gets it, as news of its own
+    told = {d.destination_id for d in await Delivery.filter(alert_id=launch.id)}
+    assert told == {every.id, phases_only.id}
+    sent = {d.destination_id for d in await Delivery.filter(alert_id=buyback.id)}
+    assert sent == {every.id}
+    body = await app.events.to_json(after, full=True)
+    assert [c["alert_id"] for c in body["coverage"]] == [buyback.id]
+    assert body["coverage"][0]["title"].startswith("LIT Surges as Lighter")
+    assert all(s["alert_id"] != buyback.id for p in body["phases"] for s in p.get("sources", []))
+    # the list stays as it was (related news only on the event's own page)
+    assert "coverage" not in await app.events.to_json(after)
+
+
+async def test_later_news_with_no_event_stands_alone(app) -> None:
+    """"XPL Crashes Over 50% as Plasma Founder Rejects Dumping Accusations" (final8), with no
+    launch event of Plasma here: later news founds no event (the calendar would show a crash
+    as a launch); the alert itself goes out as the scorer routed it."""
+    denial = await _tell_page(app, "n8-00026")
+    stored = await Alert.get(id=denial.id)
+    assert stored.event_id is None and stored.coverage_of_id is None
+    assert await Event.all().count() == 0

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from core.bundled import COMPANIES_FILE
-from core.events.evaluate import PAIRS_FILE, PairJudge
+from core.events.evaluate import PAIRS_FILE, PairJudge, _when
 from core.events.extract import Identity, identity_of
 from core.events.join import (
+    COVERAGE,
     JOIN_WINDOW,
     LAUNCH_STORY_GAP,
     LONG_WINDOW,
@@ -23,10 +24,12 @@ from core.events.join import (
     _owners_apart,
     agreement,
     joins,
+    later_news,
     launch_story,
     market_news,
     names_agree,
     own_tickers,
+    relation,
     round_of,
     side_news,
 )
@@ -701,3 +704,39 @@ def test_final8_holds_dated_pool_pages_unseen_anywhere() -> None:
     batch, _texts, _urls = draw_final8._training()
     assert not any(draw_final8.f5._norm(i["title"]) in titles | batch for i in items)
     assert "hint" not in (here / "pairs_final8_unlabelled.jsonl").read_text()
+
+
+def _relation(judge: PairJudge, a: dict[str, Any], b: dict[str, Any]) -> str:
+    """How the later of two real items relates to the event the earlier founds."""
+    first, second = sorted((a, b), key=_when)
+    keys, _founder = judge.event_of(first)
+    ident, _analysis = judge.identity(second)
+    blob = f"{second.get('title') or ''}\n{second.get('text') or ''}"
+    return relation(keys, ident, _when(second), blob)
+
+
+def test_later_news_of_a_launched_token_is_coverage_not_the_event(judge) -> None:
+    """final8's false joins (shaped on after its one measurement): a buyback, a review, a
+    crash whose event is a CEO's denial, an unlock a year on, each of the event's project and
+    within its windows, are later news of the token; readers label each a different event.
+    Such an item is coverage of the event (linked, never a phase), which is no join."""
+    coverage = [
+        ("n8-00039", "n8-00042"),  # Lighter's TGE confirmation; "LIT Surges as ... Buyback"
+        ("n8-00039", "n8-00040"),  # ... and "LIT Token Jumps 14% as Buyback Program Launches"
+        ("n8-00042", "n8-00043"),  # two retellings of the buyback
+        ("n8-00006", "n8-00007"),  # "ZkSync's Token (ZK) Is Finally Here!"; "ZKsync Review"
+        ("n8-00025", "n8-00026"),  # Plasma's CEO denies team selling; "XPL Crashes Over 50%"
+        ("n8-00011", "n8-00034"),  # Hyperliquid's airdrop; the HYPE unlock 348 days later
+    ]
+    for a, b in coverage:
+        assert _relation(judge, new(a), new(b)) == COVERAGE, (a, b)
+        assert not judge.same(new(a), new(b))[0], (a, b)
+    assert later_news("LIT Surges as Lighter Protocol Launches Token Buyback Program")
+    assert later_news("ZKsync Review: Innovative Ethereum Layer 2 Solution")
+    # the launch story stays the event: Aster's airdrop pieces, ZK's arrival and its debacle
+    assert judge.same(new("n8-00027"), new("n8-00029"))[0]
+    assert judge.same(new("n8-00005"), new("n8-00006"))[0]
+    # a buyback told with the launch ("via airdrops, listing, buyback and burning") is the story
+    assert not later_news("Exchanges back 'Terra 2.0 revival plan' via airdrops, listing, buyback")
+    # and a price move near a launch is part of it, as readers labelled ("LUNA 2 tanks 70%")
+    assert not later_news("Investors dumping on Terra as LUNA 2 tanks 70% in two days")

@@ -237,6 +237,8 @@ class AlertService:
             if attachment is not None and attachment.event_id is not None and item is not None:
                 # an admin's manual alert is a deliberate broadcast: no update policy applies
                 targets = await self._event_targets(alert, attachment, targets, conn)
+            elif attachment is not None and attachment.coverage_of is not None and item:
+                targets = await self._coverage_targets(attachment.coverage_of, targets, conn)
             if targets:
                 await Delivery.bulk_create(
                     [
@@ -314,6 +316,26 @@ class AlertService:
             alert.analysis = {**(alert.analysis or {}), "event": {"id": event_id, "line": line}}
             await Alert.filter(id=alert.id).using_db(conn).update(analysis=alert.analysis)
         return kept
+
+    async def _coverage_targets(self, event_id: int, targets: list[Any], conn: Any) -> list[Any]:
+        """Later news of an event's token (coverage: a buyback, a crash) is no update of the
+        event: a destination already told of the event gets it only when it asked for every
+        alert of an event (its digest gathers it anyway); one never told gets it as the
+        scorer routed it, a news alert of its own (no event line, no edit of a message)."""
+        from core.models import UpdatePolicy
+
+        told = set(
+            await Delivery.filter(
+                alert__event_id=event_id, destination_id__in=[t.destination_id for t in targets]
+            )
+            .using_db(conn)
+            .values_list("destination_id", flat=True)
+        )
+        return [
+            t
+            for t in targets
+            if t.digest_key or t.destination_id not in told or t.updates == UpdatePolicy.EVERY
+        ]
 
     async def _announce(self, alert: Alert) -> None:
         try:

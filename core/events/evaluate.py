@@ -2,8 +2,10 @@
 
 Each pair is two real published items (core/data/eval/events/pairs.jsonl, provenance in each
 item). The scorer analyses both, exactly as the ingest path does; the earlier item founds an
-event and the joiner (`core.events.join`) decides whether the later one joins it. The labels
-were given by a reader who saw only the rules (README there) and the two items.
+event and the joiner (`core.events.join`) decides whether the later one joins it. An item that
+would only be coverage of the event (later news of its token: `relation`) is *not* the same
+event, as the readers label it, and later news founds no event for another item to join.
+The labels were given by a reader who saw only the rules (README there) and the two items.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.events.extract import LAUNCH_PHASES, Identity, identity_of, phase_of, when_of
-from core.events.join import EventKeys, joins
+from core.events.join import EventKeys, joins, later_news
 from core.scoring.evaluate import load_companies, parse_published
 
 PAIRS_FILE = Path(__file__).resolve().parent.parent / "data" / "eval" / "events" / "pairs.jsonl"
@@ -64,6 +66,8 @@ class PairJudge:
         first, second = sorted((a, b), key=_when)
         keys, founder = self.event_of(first)
         ident, _analysis = self.identity(second)
+        if later_news(first.get("title") or ""):
+            return False, founder, ident  # later news founds no event (EventService.attach)
         blob = f"{second.get('title') or ''}\n{second.get('text') or ''}"
         return joins(keys, ident, _when(second), blob), founder, ident
 

@@ -33,6 +33,10 @@ a price never gets the long window. More than `LAUNCH_STORY_GAP` from the event'
 sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pre-market, a
 listing, a claim; not an exchange's campaign or Earn product, a contest, a market move): weeks
 apart, readers call a launch and later news of the token two events.
+An item that matches an event but is later news of its token (`later_news`: a buyback, a
+review, a denial, an unlock, with no word of the launch; or a price move whose event is itself
+such news) is *coverage* (`relation`): linked from the event as related news, never part of it
+(no phase, corroboration or update), and counted as a different event by `eval --events`.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -170,8 +174,18 @@ _CAMPAIGN = re.compile(
     re.IGNORECASE,
 )
 
+# Later news of a token that trades, whatever else its headline says (`later_news`): its
+# buyback, a review, a denial of insiders selling, an unlock of vested tokens (final8: Lighter's
+# LIT buybacks, "ZKsync Review", Plasma's CEO denying team sales, Hyperliquid's HYPE unlock)
+_LATER = re.compile(
+    r"\b(?:buy-?backs?|reviews?|den(?:ies|ied|ial)|accusations?|unlocks?)\b",
+    re.IGNORECASE,
+)
+
 # Agreement levels of `agreement`
 NONE, PROJECT, STRONG = 0, 1, 2
+# How an item relates to an event it matches (`relation`): part of it, or news beside it
+SAME, COVERAGE = "same", "coverage"
 
 
 @dataclass(slots=True)
@@ -551,11 +565,78 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
 
 
+def later_news(headline: str) -> bool:
+    """News of a token after its launch: a buyback, a review, a denial, an unlock of vested
+    tokens, with no word of the launch beside it (a buyback program "launches": that verb is
+    no launch of the token; "Exchanges back 'Terra 2.0 revival plan' via airdrops, listing,
+    buyback" is the launch story)."""
+    if not _LATER.search(headline):
+        return False
+    return not any(
+        not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(headline)
+    )
+
+
+def tells_launch(keys: EventKeys, text: str) -> bool:
+    """Whether a matching item is part of the event (a phase, a corroboration, an update)
+    rather than later news beside it (coverage): an item that is `later_news` never is, and a
+    price move or vote (`market_news`) is not when every headline of the event is such news
+    too (two retellings of one crash: readers, *different*). Near a launch a price move is
+    part of its story ("LUNA 2 tanks 70% in two days", readers: same event)."""
+    headline = text.partition("\n")[0]
+    if later_news(headline):
+        return False
+    if market_news(headline) and keys.headlines:
+        return not all(later_news(h) or market_news(h) for h in keys.headlines)
+    return True
+
+
+def relation(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> str:
+    """SAME (the item joins the event), COVERAGE (news of the event's project within its
+    windows that tells no launch story: linked from the event, never a phase), or ""."""
+    if join_level(keys, ident, published, text) == NONE:
+        return ""
+    return SAME if tells_launch(keys, text) else COVERAGE
+
+
 def joins(keys: EventKeys, ident: Identity, published: datetime, text: str = "") -> bool:
-    """True when an item about `ident`, published at `published`, belongs to the event.
+    """True when an item about `ident`, published at `published`, is part of the event
+    (coverage is not: `relation`).
 
     `text`: the item's headline and text (mentions of the event's name or ticker)."""
-    return join_level(keys, ident, published, text) > NONE
+    return relation(keys, ident, published, text) == SAME
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The event an item belongs to, and how: SAME or COVERAGE."""
+
+    event_id: int
+    kind: str
+
+
+def best_match(
+    candidates: Iterable[tuple[int, EventKeys]],
+    ident: Identity,
+    published: datetime,
+    text: str = "",
+) -> Match | None:
+    """The event an item joins: of those it is part of, the one it agrees with most surely
+    (its own project's event before one whose headline merely names it), then the most
+    recently seen; failing any, the event it is coverage of, chosen the same way."""
+    best: dict[str, tuple[int, datetime, int]] = {}
+    for event_id, keys in candidates:
+        level = join_level(keys, ident, published, text)
+        if level == NONE:
+            continue
+        kind = SAME if tells_launch(keys, text) else COVERAGE
+        rank = (level, keys.last_seen or published, event_id)
+        if kind not in best or rank[:2] > best[kind][:2]:
+            best[kind] = rank
+    for kind in (SAME, COVERAGE):
+        if kind in best:
+            return Match(best[kind][2], kind)
+    return None
 
 
 def best_event(
@@ -564,14 +645,6 @@ def best_event(
     published: datetime,
     text: str = "",
 ) -> int | None:
-    """The id of the event an item joins: of those it matches, the one it agrees with most
-    surely (its own project's event before one whose headline merely names it), then the most
-    recently seen."""
-    best: tuple[int, datetime, int] | None = None
-    for event_id, keys in candidates:
-        level = join_level(keys, ident, published, text)
-        if level > NONE:
-            rank = (level, keys.last_seen or published, event_id)
-            if best is None or rank[:2] > best[:2]:
-                best = rank
-    return best[2] if best else None
+    """The id of the event an item is part of (`best_match`; coverage is not), or None."""
+    match = best_match(candidates, ident, published, text)
+    return match.event_id if match is not None and match.kind == SAME else None

@@ -5,7 +5,10 @@ phase it supports and the reminder rows it schedules commit together or not at a
 item joins an existing event by `core.events.join`; a phase it reports is added to the
 timeline or, when the phase is known, corroborated; a date that contradicts the known one
 moves the phase (revision + 1, the ICS SEQUENCE), adds a `delayed` phase saying from when
-to when, and moves the pending reminders.
+to when, and moves the pending reminders. An item that is later news of the event's token
+(a buyback, a crash, a review: `core.events.join.relation` says COVERAGE) is only linked from
+the event as related news (`Alert.coverage_of`): no phase, no corroboration, no source count,
+no revision, so no update to subscribers and no edit of the first message.
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ from core.events.extract import (
     phase_of,
     when_of,
 )
-from core.events.join import JOIN_WINDOW, LONG_WINDOW, EventKeys, best_event
+from core.events.join import (
+    COVERAGE,
+    JOIN_WINDOW,
+    LONG_WINDOW,
+    EventKeys,
+    best_match,
+    later_news,
+)
 from core.models import (
     EDIT_PENDING,
     Alert,
@@ -56,6 +66,7 @@ REMINDED = frozenset(
     {PhaseKind.DATE_SET, PhaseKind.SNAPSHOT, PhaseKind.CLAIM_OPEN, PhaseKind.LISTING}
 )
 CANDIDATES = 2000
+MAX_COVERAGE = 50  # related news listed on one event, newest first
 MAX_LIMIT = 100
 PHASE_LABELS = {
     PhaseKind.ANNOUNCED: "announced",
@@ -81,6 +92,7 @@ class Attachment:
 
     event_id: int | None = None
     new_event: bool = False
+    coverage_of: int | None = None  # later news linked to this event (no phase, no update)
     new_phase: PhaseKind | None = None
     moved_phase_ids: list[int] = field(default_factory=list)
     dated_phase_ids: list[int] = field(default_factory=list)
@@ -140,8 +152,17 @@ class EventService:
         when = when_of(analysis, title, text)
         if kind == PhaseKind.ANNOUNCED and when is not None:
             kind = PhaseKind.DATE_SET
-        event = await self._find(ident, published, f"{title}\n{text}", connection)
+        event, kind_of_match = await self._find(ident, published, f"{title}\n{text}", connection)
         result = Attachment()
+        if event is not None and kind_of_match == COVERAGE:
+            # later news of the event's token: related news on the event, nothing else (the
+            # event, its window, phases, sources and messages stay as they were)
+            await Alert.filter(id=alert.id).using_db(connection).update(coverage_of_id=event.id)
+            alert.coverage_of_id = event.id  # type: ignore[attr-defined]
+            result.coverage_of = event.id
+            return result
+        if event is None and later_news(title):
+            return result  # later news of a token with no event here founds none: it stands alone
         if event is None:
             event = await Event.create(
                 company_id=ident.company_id,
@@ -200,7 +221,8 @@ class EventService:
 
     async def _find(
         self, ident: Identity, published: datetime, text: str, connection: Any
-    ) -> Event | None:
+    ) -> tuple[Event | None, str]:
+        """The event the item matches and how (`core.events.join.relation`), or (None, "")."""
         rows = (
             await Event.filter(
                 last_seen_at__gte=published - LONG_WINDOW - JOIN_WINDOW,
@@ -220,8 +242,10 @@ class EventService:
             )
             for e in rows
         ]
-        chosen = best_event(candidates, ident, published, text)
-        return by_id.get(chosen) if chosen is not None else None
+        chosen = best_match(candidates, ident, published, text)
+        if chosen is None:
+            return None, ""
+        return by_id.get(chosen.event_id), chosen.kind
 
     async def _phase(
         self,
@@ -716,7 +740,29 @@ class EventService:
                     for s in sorted(sources, key=lambda s: s.id)
                 ]
             out["phases"].append(row)
+        if full:
+            out["coverage"] = await self.coverage(event)
         return out
+
+    async def coverage(self, event: Event) -> list[dict[str, Any]]:
+        """Later news of the event's token (`Alert.coverage_of`), newest first: shown beside
+        the timeline as related news, never a phase or a source of one."""
+        rows = (
+            await Alert.filter(coverage_of_id=event.id)
+            .order_by("-created_at", "-id")
+            .limit(MAX_COVERAGE)
+        )
+        return [
+            {
+                "alert_id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "source": a.source,
+                "confidence": round(float(a.confidence), 4),
+                "created_at": _iso(a.created_at),
+            }
+            for a in rows
+        ]
 
 
 def _iso(value: datetime | None) -> str | None:

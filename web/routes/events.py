@@ -65,6 +65,10 @@ EVENT = obj(
         "last_seen_at": NULLABLE_TIME,
         "revision": integer(0),
         "phases": array(PHASE, 50),
+        "coverage": array(
+            obj({**SOURCE["properties"], "created_at": NULLABLE_TIME}, ("alert_id", "title")),
+            50,
+        ),
     },
     ("id", "project", "status", "phases"),
 )

@@ -312,6 +312,17 @@ async function showEvent(id) {
       ol.append(li);
     }
     box.append(ol);
+    // later news of the token (a buyback, a crash, a review): linked, never part of the timeline
+    if ((event.coverage || []).length) {
+      box.append(el("h4", "Related news"));
+      const related = el("ul", null, "sources coverage");
+      for (const news of event.coverage) {
+        const a = el("a", `${news.source}: ${news.title}`);
+        if (news.url && /^https?:\/\//i.test(news.url)) { a.href = news.url; a.rel = "noopener noreferrer"; a.target = "_blank"; }
+        const item = el("li"); item.append(a); related.append(item);
+      }
+      box.append(related);
+    }
     box.hidden = false;
   } catch (e) { box.replaceChildren(el("p", e.message, "error")); box.hidden = false; }
 }
