@@ -274,9 +274,9 @@ async def test_later_news_is_coverage_of_the_event_not_a_part_of_it(app) -> None
 
 
 async def test_later_news_with_no_event_stands_alone(app) -> None:
-    """"XPL Crashes Over 50% as Plasma Founder Rejects Dumping Accusations" (final8), with no
-    launch event of Plasma here: later news founds no event (the calendar would show a crash
-    as a launch); the alert itself goes out as the scorer routed it."""
+    """Plasma's "XPL Crashes Over 50% as Plasma Founder Rejects Dumping Accusations"
+    (final8), with no launch event of Plasma here: later news founds no event (the calendar
+    would show a crash as a launch); the alert itself goes out as the scorer routed it."""
     denial = await _tell_page(app, "n8-00026")
     stored = await Alert.get(id=denial.id)
     assert stored.event_id is None and stored.coverage_of_id is None
