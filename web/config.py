@@ -22,6 +22,7 @@ class WebConfig:
     auth_cache_s: float = 5.0  # a bearer token's user is re-read at most this often
     # how often open sockets' credentials are checked again (revoked key, logout, disabled)
     ws_recheck_s: float = 2.0
+    ws_resubscribe_s: float = 1.0  # the alert bus's subscription retried after a failure
     ws_max_per_user: int | None = None  # None: the WS_MAX_PER_USER setting
     # a request's headers, and then its body, must arrive within these (slow clients)
     header_timeout_s: float = 10.0

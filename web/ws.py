@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from core.errors import ServiceError, Unauthorized
+from core.faults import LoopFaults
 from core.models import APIKey, User
 from core.runtime import App
 from web.config import WebConfig
@@ -136,6 +137,10 @@ class WsHub:
         self._last_flush = -FLUSH_EVERY_S
         self.delivered = 0
         self._closing: set[asyncio.Task[Any]] = set()
+        # an outage of Redis (the bus) or the database (the re-check) is one warning and one
+        # line when it ends, not a traceback a round
+        self._bus_faults = LoopFaults("alert bus subscription", log)
+        self._recheck_faults = LoopFaults("WebSocket credential re-check", log)
 
     @property
     def client_count(self) -> int:
@@ -169,18 +174,21 @@ class WsHub:
                 await task
 
     async def _pump(self) -> None:
+        """Fan out the bus's alerts; resubscribe `ws_resubscribe_s` after the subscription
+        fails (Redis away: one warning, and one line when alerts flow again)."""
         while True:
             try:
                 async for message in self.app.bus.subscribe("alerts"):
+                    self._bus_faults.ok()
                     if isinstance(message, dict) and message.get("type") == "alert":
                         if self._on_alert is not None:
                             self._on_alert()
                         self.broadcast(message)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("alert bus subscription failed; resubscribing")
-                await asyncio.sleep(1)
+            except Exception as exc:
+                self._bus_faults.failed(exc)
+                await asyncio.sleep(self.config.ws_resubscribe_s)
 
     async def _heartbeat(self) -> None:
         while True:
@@ -194,12 +202,7 @@ class WsHub:
     async def _recheck_loop(self) -> None:
         while True:
             await asyncio.sleep(self.config.ws_recheck_s)
-            try:
-                await self.recheck()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("WebSocket credential re-check failed")
+            await self._recheck_faults.attempt(self.recheck())
 
     async def recheck(self) -> int:
         """Close sockets whose key was revoked or expired, whose user was disabled or

@@ -102,26 +102,39 @@ class StreamRunner:
             )
 
     async def _run_feed(self, feed_id: int) -> None:
+        """Stream one feed while it is enabled, backing off after failed connections.
+
+        The feed's `LoopFaults` folds a database or Redis outage (the lease, the feed's row,
+        storing what arrived) into one warning and one line when it is over."""
+        faults = LoopFaults(f"feed {feed_id} stream", log)
         failures = 0
         while True:
-            token = await self.app.kv.acquire_lease(f"stream:{feed_id}", self.lease_s)
-            if token is None:  # another worker streams it
-                await asyncio.sleep(self.lease_s / 3)
-                continue
-            held = _HeldLease(token)
-            renew = asyncio.create_task(self._renew(feed_id, held))
             try:
-                ok = await self._connect_once(feed_id)
-            finally:
-                renew.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await renew
-                await self.app.kv.release_lease(f"stream:{feed_id}", held.token)
+                token = await self.app.kv.acquire_lease(f"stream:{feed_id}", self.lease_s)
+                if token is None:  # another worker streams it
+                    await asyncio.sleep(self.lease_s / 3)
+                    continue
+                ok = await self._leased_connection(feed_id, token, faults)
+            except Exception as exc:  # the lease or the feed's row: Redis or the database
+                faults.failed(exc)
+                ok = False
             if ok is None:
                 return  # feed gone or disabled
             failures = 0 if ok else failures + 1
             delay = min(self.max_backoff_s, self.backoff_base_s * 2 ** min(failures, 20))
             await asyncio.sleep(delay if failures else self.backoff_base_s)
+
+    async def _leased_connection(self, feed_id: int, token: str, faults: LoopFaults) -> bool | None:
+        """`_connect_once` holding the lease `token`: renewed while connected, then released."""
+        held = _HeldLease(token)
+        renew = asyncio.create_task(self._renew(feed_id, held))
+        try:
+            return await self._connect_once(feed_id, faults)
+        finally:
+            renew.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await renew
+            await self.app.kv.release_lease(f"stream:{feed_id}", held.token)
 
     async def _renew(self, feed_id: int, held: _HeldLease) -> None:
         """Keep the lease while connected: release and take it again every third of its TTL."""
@@ -135,27 +148,40 @@ class StreamRunner:
                 return
             held.token = fresh
 
-    async def _connect_once(self, feed_id: int) -> bool | None:
-        """One connection's life: True when it ended cleanly, False on failure, None if gone."""
+    async def _connect_once(self, feed_id: int, faults: LoopFaults) -> bool | None:
+        """One connection's life: True when it ended cleanly, False on failure, None if gone.
+
+        The source's failures are the feed's: its health says why (a PollError's message, or
+        "internal error: ..." with the traceback logged). Failing to store what arrived is
+        ours: the database or Redis away goes to `faults` (one warning an outage) and leaves
+        the feed's health alone; any other error is logged with its traceback and shown on
+        the feed like the source's.
+        """
         from core.monitors.exchanges import api_base
 
         feed = await Feed.get_or_none(id=feed_id)
         if feed is None or not feed.enabled:
             return None
+        faults.ok()  # the lease and the feed's row were read: an outage is over
+        storing = False
         try:
             source, _ = self.exchanges.source_for(feed)
             base = api_base(self.app.settings, type(source))
-            async for items in source.stream(base):  # type: ignore[attr-defined]
-                fetched = datetime.now(UTC)
-                await self.ingestor.ingest(
-                    feed, items, source_kind=str(feed.kind), fetched_at=fetched
-                )
-                await Feed.filter(id=feed_id).update(
-                    last_success_at=fetched,
-                    last_polled_at=fetched,
-                    consecutive_failures=0,
-                    last_error=None,
-                )
+            stream = source.stream(base)  # type: ignore[attr-defined]
+            async with contextlib.aclosing(stream) as batches:
+                async for items in batches:
+                    storing = True
+                    fetched = datetime.now(UTC)
+                    await self.ingestor.ingest(
+                        feed, items, source_kind=str(feed.kind), fetched_at=fetched
+                    )
+                    await Feed.filter(id=feed_id).update(
+                        last_success_at=fetched,
+                        last_polled_at=fetched,
+                        consecutive_failures=0,
+                        last_error=None,
+                    )
+                    storing = False
             return True
         except asyncio.CancelledError:
             raise
@@ -163,7 +189,10 @@ class StreamRunner:
             await self._failed(feed, exc)
             return False
         except Exception as exc:
-            log.exception("feed %s: stream failed", feed_id)
+            if not storing:  # not a PollError from the source: a bug there
+                log.error("feed %s: stream failed", feed_id, exc_info=exc)
+            elif faults.failed(exc) is not None:
+                return False  # the database or Redis away: not the feed's failure
             await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]))
             return False
 

@@ -1,9 +1,11 @@
 """A database outage in the log: one warning when it starts (with the reason), one info line
 when it ends, the tracebacks at debug. The poller ticks every second and used to log a full
-traceback a tick for as long as PostgreSQL was away.
+traceback a tick for as long as PostgreSQL was away; a streaming feed's task did the same for
+each batch it could not store, then died.
 
 The outage is real (the private cluster stopped and started); the poller's ticks are called
-one by one (its scheduler calls the same method every `tick_s`).
+one by one (its scheduler calls the same method every `tick_s`), the streaming feed's task
+runs as the StreamRunner runs it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ import logging
 import pytest
 
 from core.faults import LoopFaults
+from core.models import Item
 from core.monitors.scheduler import Poller
+from core.monitors.stream import StreamRunner
 from core.runtime import App
+from tests.conftest import wait_for
 from tests.faults.servers import PrivatePostgres
+from tests.test_loop_fault_logs import FakeStream, fake_batch
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -97,3 +103,52 @@ async def test_a_round_through_attempt_is_logged_as_the_loops_are(
 
     with pytest.raises(asyncio.CancelledError):
         await faults.attempt(cancelled())
+
+
+async def test_a_database_outage_under_a_streaming_feed_is_two_lines_and_not_the_feeds_fault(
+    private_app: App, private_pg: PrivatePostgres, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL stopped while a streaming feed is connected: the batch pushed then cannot be
+    stored, the feed's task keeps reconnecting until the database is back (each round's
+    traceback at debug), and the log says so in one warning and one line; the feed's health
+    is left as it was (the outage was not its failure) and the next batch is stored."""
+    caplog.set_level(logging.DEBUG, logger="core.monitors.stream")
+    source = FakeStream()
+    feed = await private_app.feeds.add(kind="exchange", query="binance")
+    runner = StreamRunner(private_app, backoff_base_s=0.01, max_backoff_s=0.2)
+    runner.exchanges.source_for = lambda _feed: (source, "")  # type: ignore[method-assign]
+
+    def traced() -> int:
+        return sum(
+            1
+            for r in caplog.records
+            if r.name == "core.monitors.stream" and r.levelno == logging.DEBUG and r.exc_info
+        )
+
+    async def stored(n: int) -> bool:
+        return await Item.filter(feed_id=feed.id).count() == n
+
+    task = asyncio.create_task(runner._run_feed(feed.id))
+    try:
+        source.batches.put_nowait(fake_batch(0))
+        await wait_for(lambda: stored(1), within_s=10)
+        await asyncio.to_thread(private_pg.stop)
+        try:
+            source.batches.put_nowait(fake_batch(1))
+            await wait_for(lambda: traced() >= FAILED_TICKS, within_s=30)
+        finally:
+            await asyncio.to_thread(private_pg.start)
+        source.batches.put_nowait(fake_batch(2))
+        await wait_for(lambda: stored(2), within_s=30)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    said = [r for r in caplog.records if r.name == "core.monitors.stream"]
+    assert [r.getMessage() for r in said if r.levelno >= logging.INFO and r.exc_info] == []
+    loud = [(r.levelno, r.getMessage()) for r in said if r.levelno >= logging.INFO]
+    assert [level for level, _ in loud] == [logging.WARNING, logging.INFO], loud
+    assert loud[0][1].startswith(f"feed {feed.id} stream failed: database unreachable (")
+    assert loud[1][1].startswith(f"feed {feed.id} stream works again: database back after ")
+    await feed.refresh_from_db()
+    assert feed.consecutive_failures == 0 and feed.last_error is None and feed.enabled
