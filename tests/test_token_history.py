@@ -13,6 +13,7 @@ from core.monitors.base import RawItem
 from core.monitors.ingest import Ingestor
 from core.runtime import App
 from core.scoring import train as tr
+from core.scoring.engine import ScoringEngine
 from core.scoring.history import (
     FIRST_SEEN_FILE,
     TokenHistory,
@@ -200,3 +201,52 @@ async def test_stored_headlines_load_on_sqlite(app: App) -> None:
 
 async def test_stored_headlines_load_on_postgres(pg_app: App) -> None:
     await _stored_headlines_load(pg_app)
+
+
+def test_an_undated_item_is_news_now_live_and_has_no_history_in_a_labelled_set() -> None:
+    """Live ingest judges an undated item's tickers as of today (it is seen now); a labelled
+    set's undated item gets no history features, as training gives it (no day, no history),
+    so a retold old launch on an undated page is not read as "already trading"."""
+    model = load_model()
+    assert model is not None and model.uses_history
+    title = "Qzxv Finance (QZXV) token launches on Binance"
+    history = TokenHistory({"QZXV": today() - 200})
+    live = ScoringEngine(model=model, history=history)
+    assert live.undated_now
+    as_today = live.analyze(title, "", published=datetime.now(UTC)).confidence
+    assert live.analyze(title, "").confidence == as_today
+    labelled = ScoringEngine(model=model, history=history, undated_now=False)
+    without = ScoringEngine(model=model, history=None).analyze(title, "").confidence
+    undated = labelled.analyze(title, "")
+    assert undated.confidence == without != as_today
+    assert "already trades" not in json.dumps(undated.explanation)
+    # a dated item reads its history in both
+    when = datetime.now(UTC) - timedelta(days=3)
+    assert (
+        labelled.analyze(title, "", published=when).confidence
+        == live.analyze(title, "", published=when).confidence
+    )
+
+
+def test_eval_of_a_labelled_set_scores_undated_items_as_training_does(tmp_path: Path) -> None:
+    """`tge-monitor eval`: an undated retelling of a launch whose ticker the set saw long ago
+    scores as with no history at all; the same page dated today reads the token as old."""
+    from core.scoring.evaluate import evaluate
+
+    rows = [
+        {"id": "a", "title": "Qzxv Finance (QZXV) token launches", "date": "2024-01-10",
+         "is_tge": True},
+        {"id": "b", "title": "Qzxv Finance (QZXV) token launches on Binance", "date": None,
+         "is_tge": True},
+    ]  # fmt: skip
+    data = tmp_path / "items.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    companies = tmp_path / "companies.json"
+    companies.write_text("[]", encoding="utf-8")
+    model = load_model()
+    scores = evaluate(data, companies, model=model)["curve"]["scores"]
+    title = rows[1]["title"]
+    assert scores[1] == ScoringEngine(model=model).analyze(title, "").confidence
+    history = TokenHistory({"QZXV": date(2024, 1, 10).toordinal()})
+    dated_today = ScoringEngine(model=model, history=history).analyze(title, "")
+    assert dated_today.confidence != scores[1]  # what eval gave before: "already trades"

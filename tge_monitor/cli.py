@@ -477,7 +477,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if not items:
             raise InvalidInput("no items to evaluate (check --data and --only-ids)")
         history = history_for(model, item_headlines(items))
-        engine = ScoringEngine(listed, model=model, history=history)
+        engine = ScoringEngine(listed, model=model, history=history, undated_now=False)
         result = evaluate_discovery(items, engine, threshold)
         result["scorer"] = model.name if model is not None else "rules only"
         print(json.dumps(result, default=str) if args.json else format_discovery(result))

@@ -708,13 +708,23 @@ class ScoringEngine:
     """Scores items against the current company set; safe to rebuild while scoring."""
 
     def __init__(
-        self, companies: Iterable[CompanySpec] = (), model: Any = None, history: Any = None
+        self,
+        companies: Iterable[CompanySpec] = (),
+        model: Any = None,
+        history: Any = None,
+        *,
+        undated_now: bool = True,
     ) -> None:
         self._lock = threading.Lock()  # serialises rebuilds only; analyze never takes it
         # The learned layer (core.scoring.model.TGEModel) or None for the rules' own score.
         self.model = model
         # First-seen days per ticker (core.scoring.history.TokenHistory) the model reads, or None.
         self.history = history
+        # What day an undated item's tickers are judged on. True (live ingest): today, as the
+        # item is news now (the monitors store it as seen at its fetch). False (labelled sets,
+        # which hold retellings of old launches on undated pages): no day, hence no history
+        # features, as training gives undated items (core.scoring.train.load_rows).
+        self.undated_now = undated_now
         self._dates = DateCache()  # today's date for undated items, dates' ISO text
         with _gc_paused():
             self._snap = _build(companies)
@@ -757,8 +767,12 @@ class ScoringEngine:
         # the rules' analysis becomes the model's (rescore updates it: one object per item)
         if history is None:
             return model.rescore(a, title, text, low, words=words)
-        # An undated item is news now: its tickers' past is counted up to today.
-        day = day_of(published) if published is not None else self._dates.utc_day()
+        if published is not None:
+            day = day_of(published)
+        elif self.undated_now:  # live: an undated item is news now, its tickers' past to today
+            day = self._dates.utc_day()
+        else:  # a labelled set's undated item: no history features, as in training
+            day = None
         return model.rescore(a, title, text, low, history, day, words)
 
     def analyze_rules(

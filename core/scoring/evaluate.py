@@ -173,7 +173,9 @@ def evaluate(
     ``model`` is a loaded :class:`core.scoring.model.TGEModel`, or ``None`` for the rules
     alone; ``only_ids`` restricts the items (the final test split), ``skip_ids`` leaves
     some out."""
-    engine = ScoringEngine(load_companies(companies_path), model=model)
+    # an undated item gets no token history, as in training (not "news today": the sets hold
+    # retellings of old launches on undated pages, which today's history calls already trading)
+    engine = ScoringEngine(load_companies(companies_path), model=model, undated_now=False)
     items = load_items(data_path)
     if only_ids is not None:
         items = [i for i in items if str(i.get("id")) in only_ids]
