@@ -55,6 +55,15 @@ the corpus the curve was drawn on; see ``core/data/model/README.md``, "More labe
 sources like the corpus; 1,175 items, 107 TGE; ~1,104 added to each training part), same 2,606
 test items: AP 0.757 +- 0.006 -> 0.762 +- 0.004 (paired +0.0045 +- 0.0038, higher in 4 of 5),
 F1 nested 0.711 -> 0.714, high band 0.840 -> 0.839: below the +0.01 fixed beforehand.
+
+``--ngram-max N`` / ``--drop SIGNAL ...`` also run the variant with those training options
+(``tge-monitor train --ngram-max`` / ``--drop``) on the same rows, folds and test items, with
+and without ``--added``; each run's AP is paired by repeat with the base (2026-12-06, issue
+11, candidates for batch 5; ``--added`` batch 2 + notices; base AP 0.7577 +- 0.0031):
+word trigrams -0.0131 +- 0.0049 alone, -0.0002 +- 0.0047 with the batches; without the length
+signals (``len:short``, ``len:long``) +0.0006 +- 0.0016 alone, +0.0066 +- 0.0029 with the
+batches (higher in 5 of 5; the batches alone +0.0046 +- 0.0037), +0.0032 +- 0.0030 with the
+notices only.
 """
 
 from __future__ import annotations
@@ -65,6 +74,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +211,17 @@ def main() -> None:
         nargs="+",
         help="labelled items (JSONL files, read together) added to training only",
     )
+    ap.add_argument(
+        "--ngram-max",
+        type=int,
+        help="also run the variant whose word n-grams go up to this length (same folds)",
+    )
+    ap.add_argument(
+        "--drop",
+        nargs="+",
+        default=[],
+        help="also run the variant without these engine signals (e.g. len:short; same folds)",
+    )
     ap.add_argument("--corpus", type=Path, default=DATA[0], help="the labelled corpus")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
@@ -225,42 +246,54 @@ def main() -> None:
         )
     ]
     out: dict[str, Any] = {}
-    if args.added:
-        added = [it for f in args.added for it in load_items(f)]
-        new, joint = batch_rows(rows, data, added, config, held)
-        n = len(rows)
-        scored = np.concatenate([ev, np.zeros(len(new), dtype=bool)])
-        rows_all = rows + new
-        MA = T._Matrix(rows_all)
-        ga = np.array(joint)
-        DA = MA.transform([r.unlisted for r in rows_all])
-        new_idx = np.arange(n, len(rows_all))
-        plus = []
-        for _rep, _k, tr, te in tasks:
-            near = set(ga[te])
-            plus.append(np.concatenate([tr, [i for i in new_idx if ga[i] not in near]]))
-        print(
-            f"batch: {len(new)} rows ({sum(r.label for r in new)} TGE); added to a training"
-            f" part: {np.mean([len(p) - len(t[2]) for p, t in zip(plus, tasks, strict=True)]):.0f}"
-            " on average"
-        )
-        for name, parts in (("base", [t[2] for t in tasks]), ("added", plus)):
-            t1 = time.time()
-            done = T._parallel(config)(
-                T._outer_fold(MA, ga, tr, te, C, config, config.seed + 1000 * rep + 1, DA)
-                for tr, (rep, _k, _tr, te) in zip(parts, tasks, strict=True)
-            )
-            runs = score(MA, len(rows_all), tasks, done, scored, config.repeats)
-            out[name] = {k: summary(v) for k, v in runs.items()} | {
-                "ap_by_repeat": [round(v, 4) for v in runs["ap"]]
-            }
-            print(f"{name}: {json.dumps(out[name])} ({time.time() - t1:.0f} s)", flush=True)
-        by = zip(out["added"]["ap_by_repeat"], out["base"]["ap_by_repeat"], strict=True)
-        gain = [a - b for a, b in by]
-        out["ap_gain_paired"] = summary(gain)
-        print(f"AP gain, paired by repeat: {out['ap_gain_paired']}")
+    # (name, features config, the yardstick's rows made with it): the base, and the variant
+    variants = [("", config, rows)]
+    if args.ngram_max or args.drop:
+        cv = replace(config, ngram_max=args.ngram_max or config.ngram_max, drop=tuple(args.drop))
+        rows_v, _t = T.load_rows(data, TRAIN_ONLY, config=cv, held=held)
+        assert [r.group for r in rows_v] == list(groups)  # the same rows, so the same folds
+        name = " ".join([f"ngram{args.ngram_max}"] * bool(args.ngram_max) + args.drop)
+        variants.append((f"{name} ", cv, rows_v))
+    if args.added or len(variants) > 1:
+        added = [it for f in args.added or () for it in load_items(f)]
+        for prefix, cfg, base_rows in variants:
+            new, joint = batch_rows(base_rows, data, added, cfg, held) if added else ([], groups)
+            n = len(base_rows)
+            scored = np.concatenate([ev, np.zeros(len(new), dtype=bool)])
+            rows_all = base_rows + new
+            MA = T._Matrix(rows_all)
+            ga = np.array(joint)
+            DA = MA.transform([r.unlisted for r in rows_all])
+            new_idx = np.arange(n, len(rows_all))
+            plus = []
+            for _rep, _k, tr, te in tasks:
+                near = set(ga[te])
+                plus.append(np.concatenate([tr, [i for i in new_idx if ga[i] not in near]]))
+            if added:
+                extra = np.mean([len(p) - len(t[2]) for p, t in zip(plus, tasks, strict=True)])
+                print(
+                    f"{prefix}batch: {len(new)} rows ({sum(r.label for r in new)} TGE); added to"
+                    f" a training part: {extra:.0f} on average"
+                )
+            named = [("base", [t[2] for t in tasks])] + ([("added", plus)] if added else [])
+            for name, parts in named:
+                t1 = time.time()
+                done = T._parallel(cfg)(
+                    T._outer_fold(MA, ga, tr, te, C, cfg, cfg.seed + 1000 * rep + 1, DA)
+                    for tr, (rep, _k, _tr, te) in zip(parts, tasks, strict=True)
+                )
+                runs = score(MA, len(rows_all), tasks, done, scored, config.repeats)
+                key = prefix + name
+                out[key] = {k: summary(v) for k, v in runs.items()} | {
+                    "ap_by_repeat": [round(v, 4) for v in runs["ap"]]
+                }
+                print(f"{key}: {json.dumps(out[key])} ({time.time() - t1:.0f} s)", flush=True)
+        for key in [k for k in out if k != "base"]:
+            by = zip(out[key]["ap_by_repeat"], out["base"]["ap_by_repeat"], strict=True)
+            out[f"ap_gain_paired {key}"] = summary([a - b for a, b in by])
+            print(f"AP gain of {key} over base, paired by repeat: {out[f'ap_gain_paired {key}']}")
     D = M.transform([r.unlisted for r in rows])
-    for share in [] if args.added else args.sizes:
+    for share in [] if args.added or len(variants) > 1 else args.sizes:
         t1 = time.time()
         subs = [
             subsample(M, groups, tr, share, config.seed + 1000 * rep + k)

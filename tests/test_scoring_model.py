@@ -564,6 +564,33 @@ def test_train_refuses_bad_input_with_one_line(
     assert not (tmp_path / "m.json").exists()
 
 
+def test_train_options_fix_c_ngrams_and_dropped_signals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--c fixes the L2 strength, --ngram-max the phrase length, --drop leaves engine signals
+    out; without --drop the card's config has no "drop" key (an older command, same bytes)."""
+    data = _tiny(tmp_path)
+    out = tmp_path / "m.json"
+    base = ["train", "--data", str(data), "--out", str(out), "--repeats", "1", "--folds", "3"]
+    assert main([*base, "--c", "1", "--ngram-max", "1", "--drop", "len:short"]) == 0
+    doc = json.loads(out.read_text())
+    config = doc["card"]["training"]["config"]
+    assert doc["card"]["training"]["c_chosen"] == 1.0 and config["c_grid"] == [1.0]
+    assert config["ngram_max"] == 1 and config["drop"] == ["len:short"]
+    assert "len:short" not in doc["signals"]
+    assert all(" " not in row[0] for row in doc["phrases"])
+    assert main([*base, "--c", "1"]) == 0
+    assert "drop" not in json.loads(out.read_text())["card"]["training"]["config"]
+    capsys.readouterr()
+    for bad, says in (
+        (["--c", "0"], "--c"),
+        (["--ngram-max", "5"], "--ngram-max"),
+        (["--drop", "w:launch"], "--drop"),
+    ):
+        assert main([*base, *bad]) == 1
+        assert says in capsys.readouterr().err
+
+
 # --- eval's new outputs --------------------------------------------------------------------
 
 

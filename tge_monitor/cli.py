@@ -510,6 +510,18 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     if holdout is not None and not args.holdout and not Path(holdout).is_file():
         holdout = None  # no final test split drawn yet
     config = TrainConfig(seed=args.seed, repeats=args.repeats, folds=args.folds, jobs=args.jobs)
+    if args.c:
+        if any(not 0 < c <= 1000 for c in args.c):
+            raise InvalidInput("--c: each value must be above 0 and at most 1000")
+        config = dataclasses.replace(config, c_grid=tuple(args.c))
+    if args.ngram_max is not None:
+        if not 1 <= args.ngram_max <= 4:
+            raise InvalidInput("--ngram-max: must be 1..4 (what the model file allows)")
+        config = dataclasses.replace(config, ngram_max=args.ngram_max)
+    if args.drop:
+        if any(n.startswith(("w:", "tw:")) for n in args.drop):
+            raise InvalidInput("--drop: name an engine signal (e.g. len:short), not a phrase")
+        config = dataclasses.replace(config, drop=tuple(args.drop))
     started = time.perf_counter()
     model = train(args.data, args.train_only or (), holdout=holdout, config=config)
     out = write_model(model, args.out or BUNDLED_MODEL)
@@ -825,6 +837,21 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--repeats", type=int, default=5, help="grouped CV repeats (default 5)")
     sp.add_argument("--folds", type=int, default=5, help="grouped CV folds (default 5)")
     sp.add_argument("--jobs", type=int, default=2, help="processes for CV fits (default 2)")
+    sp.add_argument(
+        "--c",
+        type=float,
+        action="append",
+        help="L2 strength to choose from (repeat; default 0.1 0.3 1 3, chosen by grouped CV);"
+        " one value fixes it",
+    )
+    sp.add_argument(
+        "--ngram-max", type=int, help="longest word n-gram as a feature (1..4; default 2)"
+    )
+    sp.add_argument(
+        "--drop",
+        action="append",
+        help="an engine signal to leave out of training, e.g. len:short (repeat)",
+    )
     sp.add_argument(
         "--holdout", help="ids of the final test split (default: the bundled list, if drawn)"
     )

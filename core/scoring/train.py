@@ -87,6 +87,9 @@ class TrainConfig:
     # Token-history features (core.scoring.history): the bundled first-seen table and the real
     # items' own headlines, each counted only before the item's day.
     history: bool = True
+    # Engine signals left out of training (their weight is then 0 in the scorer), e.g. the
+    # length signals, which mark which collection gave an item a lead more than its content.
+    drop: tuple[str, ...] = ()
 
 
 @dataclass
@@ -384,6 +387,8 @@ def row_features(
 ) -> dict[str, float]:
     """All features of one analysed item: the engine's signals and the word n-grams."""
     low, title_end, feats = item_features(a, title, text, None, history, day)
+    for name in config.drop:
+        feats.pop(name, None)
     for g in ngrams(low, config.ngram_max):
         feats["w:" + g] = 1.0
     if title_end:
@@ -893,7 +898,8 @@ def train(
                 "holdout_ids_sha256": data_hash([Path(holdout)]) if holdout else None,
                 "excluded_for_final_test": excluded,
                 "config": {
-                    **asdict(config),
+                    # "drop" only when used, so an older command still gives the same bytes
+                    **{k: v for k, v in asdict(config).items() if k != "drop" or v},
                     "c_grid": list(config.c_grid),
                     "threshold_grid": [config.threshold_grid[0], config.threshold_grid[-1], 0.01],
                 },
