@@ -250,3 +250,5 @@ def test_eval_of_a_labelled_set_scores_undated_items_as_training_does(tmp_path: 
     history = TokenHistory({"QZXV": date(2024, 1, 10).toordinal()})
     dated_today = ScoringEngine(model=model, history=history).analyze(title, "")
     assert dated_today.confidence != scores[1]  # what eval gave before: "already trades"
+    before = evaluate(data, companies, model=model, undated_now=True)["curve"]["scores"]
+    assert before[1] == dated_today.confidence and before[0] == scores[0]

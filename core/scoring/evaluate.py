@@ -166,16 +166,17 @@ def evaluate(
     model: Any = None,
     only_ids: set[str] | None = None,
     skip_ids: set[str] | None = None,
+    undated_now: bool = False,
 ) -> dict[str, Any]:
     """Score every item and report precision, recall, F1, per-band precision, average
     precision, Brier score, a reliability table and the worst misses.
 
     ``model`` is a loaded :class:`core.scoring.model.TGEModel`, or ``None`` for the rules
     alone; ``only_ids`` restricts the items (the final test split), ``skip_ids`` leaves
-    some out."""
-    # an undated item gets no token history, as in training (not "news today": the sets hold
-    # retellings of old launches on undated pages, which today's history calls already trading)
-    engine = ScoringEngine(load_companies(companies_path), model=model, undated_now=False)
+    some out. An undated item gets no token history, as in training (not "news today": the
+    sets hold retellings of old launches on undated pages, which today's history would call
+    already trading); ``undated_now`` scores it as of today instead, as eval did before."""
+    engine = ScoringEngine(load_companies(companies_path), model=model, undated_now=undated_now)
     items = load_items(data_path)
     if only_ids is not None:
         items = [i for i in items if str(i.get("id")) in only_ids]
