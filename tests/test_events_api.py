@@ -143,3 +143,25 @@ async def test_remind_and_updates_commands_change_the_chat_subscription(app) -> 
 
     bad = await execute(app, "remind", "soonish", ctx)
     assert not bad.ok and "lead time" in bad.text
+
+
+async def test_rest_shows_later_news_as_coverage_not_as_a_source(app, client, alice) -> None:
+    """GET /events/{id} lists later news of the token (Lighter's buyback piece, final8) under
+    `coverage`, apart from the timeline's sources, in the shape the OpenAPI document gives."""
+    from tests.test_api_contract import assert_documented
+    from tests.test_events import _tell_page
+
+    launch = await _tell_page(app, "n8-00039")  # Lighter confirms the $LIT TGE and airdrop
+    buyback = await _tell_page(app, "n8-00042")  # LIT Surges as ... Token Buyback Program
+    await launch.refresh_from_db()
+    resp = await client.get(f"/events/{launch.event_id}", headers=alice.headers)
+    assert resp.status == 200
+    body = await resp.json()
+    assert_documented(body, "GET", "/events/{id}", 200)
+    assert [c["alert_id"] for c in body["coverage"]] == [buyback.id]
+    assert body["coverage"][0]["url"].startswith("https://www.ainvest.com/")
+    sources = [s["alert_id"] for p in body["phases"] for s in p["sources"]]
+    assert sources == [launch.id] and body["sources"] == 1
+    # the calendar's list stays the events' own shape
+    resp = await client.get("/events", headers=alice.headers)
+    assert all("coverage" not in e for e in (await resp.json())["items"])
