@@ -57,114 +57,96 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self._refresh_faults = LoopFaults("database metrics refresh", log)
-        r = self.registry
-        self.http_requests = Counter(
-            "tge_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r
+        counter, gauge = self._counter, self._gauge
+        self.http_requests = counter(
+            "tge_http_requests_total", "HTTP requests", "method", "route", "status"
         )
         self.http_latency = Histogram(
             "tge_http_request_duration_seconds",
             "HTTP request latency",
             ["method", "route"],
             buckets=LATENCY_BUCKETS,
-            registry=r,
+            registry=self.registry,
         )
-        self.rate_limited = Counter(
-            "tge_rate_limited_total", "Requests refused by a rate limit", ["limit"], registry=r
+        self.rate_limited = counter(
+            "tge_rate_limited_total", "Requests refused by a rate limit", "limit"
         )
-        self.ws_clients = Gauge("tge_ws_clients", "Connected WebSocket clients", registry=r)
-        self.ws_messages = Counter(
-            "tge_ws_messages_sent_total", "Messages queued to WebSocket clients", registry=r
+        self.ws_clients = gauge("tge_ws_clients", "Connected WebSocket clients")
+        self.ws_messages = counter(
+            "tge_ws_messages_sent_total", "Messages queued to WebSocket clients"
         )
-        self.ws_dropped = Counter(
-            "tge_ws_clients_dropped_total", "Slow WebSocket clients dropped", registry=r
+        self.ws_dropped = counter("tge_ws_clients_dropped_total", "Slow WebSocket clients dropped")
+        self.alerts = gauge("tge_alerts", "Stored alerts")
+        self.deliveries = gauge("tge_deliveries", "Delivery rows by status", "status")
+        self.feeds = gauge("tge_feeds", "Feeds by health", "health")
+        self.items = gauge("tge_items", "Stored items (scored stories)")
+        self.deliveries_by_channel = gauge(
+            "tge_deliveries_by_channel", "Delivery rows by channel and status", "channel", "status"
         )
-        self.alerts = Gauge("tge_alerts", "Stored alerts", registry=r)
-        self.deliveries = Gauge("tge_deliveries", "Delivery rows by status", ["status"], registry=r)
-        self.feeds = Gauge("tge_feeds", "Feeds by health", ["health"], registry=r)
-        self.items = Gauge("tge_items", "Stored items (scored stories)", registry=r)
-        self.deliveries_by_channel = Gauge(
-            "tge_deliveries_by_channel",
-            "Delivery rows by channel and status",
-            ["channel", "status"],
-            registry=r,
+        self.queue_oldest = gauge(
+            "tge_delivery_queue_oldest_seconds", "Age of the oldest undelivered instant row"
         )
-        self.queue_oldest = Gauge(
-            "tge_delivery_queue_oldest_seconds",
-            "Age of the oldest undelivered instant row",
-            registry=r,
-        )
-        self.delivery_latency = Gauge(
+        self.delivery_latency = gauge(
             "tge_delivery_latency_seconds",
             "Publication to delivery over the last 15 minutes of sends",
-            ["stat"],
-            registry=r,
+            "stat",
         )
-        self.rate_limited_rows = Gauge(
+        self.rate_limited_rows = gauge(
             "tge_deliveries_waiting_rate_limit",
             "Undelivered rows last held back by a 429 or a self-throttle",
-            ["channel"],
-            registry=r,
+            "channel",
         )
-        ProcessCollector(registry=r)  # process_resident_memory_bytes and friends
-        self.dependency_up = Gauge(
-            "tge_dependency_up",
-            "1 when a dependency answers, 0 during an outage",
-            ["dependency"],
-            registry=r,
+        ProcessCollector(registry=self.registry)  # process_resident_memory_bytes and friends
+        self.dependency_up = gauge(
+            "tge_dependency_up", "1 when a dependency answers, 0 during an outage", "dependency"
         )
-        self.dependency_outages = Counter(
-            "tge_dependency_outages_total",
-            "Outages of a dependency seen",
-            ["dependency"],
-            registry=r,
+        self.dependency_outages = counter(
+            "tge_dependency_outages_total", "Outages of a dependency seen", "dependency"
         )
-        self.fallback_active = Gauge(
-            "tge_fallback_active",
-            "1 while a part runs on its in-process stand-in",
-            ["part"],
-            registry=r,
+        self.fallback_active = gauge(
+            "tge_fallback_active", "1 while a part runs on its in-process stand-in", "part"
         )
-        self.sends = Counter(
-            "tge_delivery_sends_total",
-            "Send outcomes by channel",
-            ["channel", "outcome"],
-            registry=r,
+        self.sends = counter(
+            "tge_delivery_sends_total", "Send outcomes by channel", "channel", "outcome"
         )
-        self.edits = Counter(
+        self.edits = counter(
             "tge_message_edits_total",
             "Edit outcomes (an event's first message showing its timeline) by channel",
-            ["channel", "outcome"],
-            registry=r,
+            "channel",
+            "outcome",
         )
-        self.edits_waiting = Gauge(
+        self.edits_waiting = gauge(
             "tge_message_edits_waiting",
             "Timeline edits waiting in the outbox (asked, not yet made or ended)",
-            ["channel"],
-            registry=r,
+            "channel",
         )
-        self.edits_overdue = Gauge(
+        self.edits_overdue = gauge(
             "tge_message_edits_overdue",
             f"Timeline edits due for more than {EDIT_OVERDUE_S:.0f}s and not made",
-            ["channel"],
-            registry=r,
+            "channel",
         )
-        self.edit_oldest_due = Gauge(
+        self.edit_oldest_due = gauge(
             "tge_message_edit_oldest_due_seconds",
             "How long the longest-waiting due edit has been due",
-            registry=r,
         )
-        self.marks_pending = Gauge(
-            "tge_sent_marks_pending",
-            "Sends not yet recorded in the database (journaled)",
-            registry=r,
+        self.marks_pending = gauge(
+            "tge_sent_marks_pending", "Sends not yet recorded in the database (journaled)"
         )
         self.pipeline_latency = {
-            stage: Histogram(name, text, [label], buckets=PIPELINE_BUCKETS, registry=r)
+            stage: Histogram(name, text, [label], buckets=PIPELINE_BUCKETS, registry=self.registry)
             for stage, (name, text, label) in PIPELINE_STAGES.items()
         }
         # labelled children looked up once: `labels()` costs a lock and a tuple per call
         self._latency_children: dict[tuple[str, str], Any] = {}
         self._request_children: dict[tuple[str, str, int], Any] = {}
+
+    def _counter(self, name: str, text: str, *labels: str) -> Counter:
+        """A counter on this App's registry (never the process-global one)."""
+        return Counter(name, text, labels, registry=self.registry)
+
+    def _gauge(self, name: str, text: str, *labels: str) -> Gauge:
+        """A gauge on this App's registry (never the process-global one)."""
+        return Gauge(name, text, labels, registry=self.registry)
 
     def observe_request(self, method: str, route: str, status: int, elapsed_s: float) -> None:
         """One HTTP request into the latency histogram and the request counter."""
