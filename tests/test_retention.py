@@ -82,30 +82,44 @@ async def test_prune_deletes_old_finished_rows_in_batches_and_nothing_else(any_a
     assert await prune_deliveries(cutoff, batch=2, pause_s=0) == 0  # nothing more to do
 
 
-async def test_pruner_uses_the_setting_and_zero_keeps_everything(any_app: App) -> None:
-    s = DeliveryStatus
-    await _outbox(any_app, [(s.SENT, True, False), (s.DEAD, True, False)])
-    assert Settings.delivery_retention_days == 30
-    keep = DeliveryPruner(any_app, retention_days=0, message_retention_days=0)
-    await keep.start()  # schedules nothing
+async def _keeps_everything(app: App) -> None:
+    """Both retentions 0: the pruner schedules nothing and a prune deletes nothing."""
+    keep = DeliveryPruner(app, retention_days=0, message_retention_days=0)
+    await keep.start()
     assert keep._scheduler is None
-    assert await keep.prune() == 0 and await Delivery.all().count() == 2
-    assert await DeliveryPruner(any_app, retention_days=60).prune() == 0  # 40 days: kept
-    pruner = DeliveryPruner(any_app)  # DELIVERY_RETENTION_DAYS, default 30
-    assert pruner.retention_days == any_app.settings.delivery_retention_days == 30
+    assert await keep.prune() == 0
+
+
+async def _scheduled_prune(pruner: DeliveryPruner) -> int:
+    """Start the pruner (its job is scheduled), prune once, stop it; how many rows went."""
     await pruner.start()
     try:
         assert pruner._scheduler.get_job("delivery-pruner") is not None
-        assert await pruner.prune() == 2 and await Delivery.all().count() == 0
+        return await pruner.prune()
     finally:
         await pruner.stop()
 
 
-def test_retention_setting_is_read_and_checked(tmp_path) -> None:
-    env = {"DATA_DIR": str(tmp_path), "DELIVERY_RETENTION_DAYS": "0"}
-    assert Settings.from_env(env, dotenv=False).delivery_retention_days == 0
-    with pytest.raises(SettingsError, match="DELIVERY_RETENTION_DAYS"):
-        Settings.from_env({**env, "DELIVERY_RETENTION_DAYS": "-1"}, dotenv=False)
+async def test_pruner_uses_the_setting_and_zero_keeps_everything(any_app: App) -> None:
+    s = DeliveryStatus
+    await _outbox(any_app, [(s.SENT, True, False), (s.DEAD, True, False)])
+    assert Settings.delivery_retention_days == 30
+    await _keeps_everything(any_app)
+    assert await Delivery.all().count() == 2
+    assert await DeliveryPruner(any_app, retention_days=60).prune() == 0  # 40 days: kept
+    pruner = DeliveryPruner(any_app)  # DELIVERY_RETENTION_DAYS, default 30
+    assert pruner.retention_days == any_app.settings.delivery_retention_days == 30
+    assert await _scheduled_prune(pruner) == 2 and await Delivery.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "bad"), [("DELIVERY_RETENTION_DAYS", "-1"), ("EVENT_MESSAGE_RETENTION_DAYS", "x")]
+)
+def test_retention_settings_are_read_and_checked(tmp_path, variable: str, bad: str) -> None:
+    env = {"DATA_DIR": str(tmp_path), variable: "0"}
+    assert getattr(Settings.from_env(env, dotenv=False), variable.lower()) == 0
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env({**env, variable: bad}, dotenv=False)
 
 
 async def _event(name: str, last_seen: datetime, *phases: datetime) -> Event:
@@ -153,23 +167,12 @@ async def test_old_events_first_messages_go_unless_an_edit_holds_them(any_app: A
     assert await Event.filter(id=quiet.id).exists()  # the event itself is kept
 
 
-async def test_message_retention_setting_and_the_pruners_run(any_app: App, tmp_path) -> None:
+async def test_message_retention_setting_and_the_pruners_run(any_app: App) -> None:
     quiet = await _event("Quiet", OLD)
     await _message(quiet, "801")
     assert any_app.settings.event_message_retention_days == 30
-    keep = DeliveryPruner(any_app, retention_days=0, message_retention_days=0)
-    await keep.start()  # schedules nothing
-    assert keep._scheduler is None
-    assert await keep.prune() == 0 and await EventMessage.all().count() == 1
+    await _keeps_everything(any_app)
+    assert await EventMessage.all().count() == 1
     assert await DeliveryPruner(any_app, message_retention_days=60).prune() == 0  # 40 days
     only_messages = DeliveryPruner(any_app, retention_days=0)  # its default: 30 days
-    await only_messages.start()
-    try:
-        assert only_messages._scheduler.get_job("delivery-pruner") is not None
-        assert await only_messages.prune() == 1 and await EventMessage.all().count() == 0
-    finally:
-        await only_messages.stop()
-    env = {"DATA_DIR": str(tmp_path), "EVENT_MESSAGE_RETENTION_DAYS": "0"}
-    assert Settings.from_env(env, dotenv=False).event_message_retention_days == 0
-    with pytest.raises(SettingsError, match="EVENT_MESSAGE_RETENTION_DAYS"):
-        Settings.from_env({**env, "EVENT_MESSAGE_RETENTION_DAYS": "x"}, dotenv=False)
+    assert await _scheduled_prune(only_messages) == 1 and await EventMessage.all().count() == 0
