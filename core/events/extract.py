@@ -18,19 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from core.markets import EXCHANGES, QUOTE_ASSETS, QUOTES
 from core.models import PhaseKind
 
 # Exchanges and launch venues: they name many launches and are the project of none of them
-# when another name is given (an item about Binance alone still goes by Binance).
-VENUES = frozenset(
-    "binance bitget okx coinbase kucoin bybit gate gate.io mexc kraken htx huobi upbit bithumb "
-    "coinw hitbtc crypto.com bingx lbank poloniex bitmart binance wallet binance alpha "
-    "binance futures binance launchpool binance launchpad coinmarketcal "
-    # the smaller exchanges whose notices name many tokens (final7: "Bitunix to Launch
-    # WLFI/USDT ...", BloFin, WEEX), and the like
-    "bitunix blofin weex btcc coinex xt bitfinex phemex toobit ourbit bitrue deepcoin "
-    "bitvavo bitstamp gemini".split(" ")
-)
+# when another name is given (an item about Binance alone still goes by Binance). With the
+# exchanges, the words of Binance's products ("Binance Wallet", "Binance Alpha", "Binance
+# Futures", its Launchpool and Launchpad) and a launch calendar, CoinMarketCal.
+VENUES = EXCHANGES | frozenset("wallet alpha futures launchpool launchpad coinmarketcal".split())
 # Quote and base assets that appear beside every listing ("LUNA/BTC", "XYZUSDT").
 HUB_TICKERS = frozenset(
     "BTC ETH BNB USDT USDC BUSD FDUSD SOL TRY EUR USD DAI TUSD USD1 TGE NFT DAO AI UTC".split()
@@ -45,8 +40,7 @@ LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
 _EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
 _PAIR_RE = re.compile(
     rf"{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}}?)(?:USDT|USDC){_EDGE_R}"
-    rf"|{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}})\s?[/_-]\s?"
-    rf"(?:USDT|USDC|USD1|USD|BUSD|FDUSD|BTC|ETH|BNB|EUR|TRY|KRW){_EDGE_R}"
+    rf"|{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}})\s?[/_-]\s?(?:{QUOTES}){_EDGE_R}"
 )
 # Glued to "USD", "BUSD" or "FDUSD" it is a pair only as a contract's name ("Binance Futures
 # Will Launch USDⓈ-Margined ESPUSDT Perpetual Contract"): many stablecoins end in "USD"
@@ -62,7 +56,7 @@ _NAMED_RE = re.compile(
 )
 # What a pair's quote asset is, to tell a glued pair ("SAPIENUSDT") from a name
 _PAIR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD", "USD")
-_QUOTES = frozenset("USDT USDC USD1 USD BUSD FDUSD BTC ETH BNB EUR TRY KRW".split())
+_QUOTES = frozenset(QUOTE_ASSETS)
 # Dated steps in an item are phases only when these words say what the date is for.
 _LAUNCH_WORDS = re.compile(
     r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.markets import QUOTES
 from core.scoring.keywords import ACRONYMS
 
 # Words a project name never contains: launch-news vocabulary, ending the name before it.
@@ -118,13 +119,17 @@ _LOWER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _TRADING_FOR = re.compile(
     r"\b[Tt]rading [Ff]or \$?([A-Z][A-Z0-9]{1,9})\b"
-    r"|(?<![\w$/])([A-Z][A-Z0-9]{1,9})/(?:USDT|USDC|USD|FDUSD|BTC|ETH|BNB|TRY|EUR)\b"  # PENGU/USDT
+    rf"|(?<![\w$/])([A-Z][A-Z0-9]{{1,9}})/(?:{QUOTES})\b"  # PENGU/USDT
 )
 _LOWER_TICKER = re.compile(r"(?<![\w$])\$([a-z][a-z0-9]{1,7})\b")
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*(?:[kmb]|bn|mn|st|nd|rd|th|s|x|%)?$", re.IGNORECASE)
 
 # Words that end a name's run from the left: keep what follows the last of them
-# ("Binance Will List Pudgy Penguins" -> "Pudgy Penguins").
+# ("Binance Will List Pudgy Penguins" -> "Pudgy Penguins"). The larger exchanges are among
+# them, not all of core.markets.EXCHANGES: with every exchange here (measured 2026-12-06 on
+# the labelled sets) 15 items changed, none alerting either way, but an exchange's own news
+# ("BitMart Unveils ...", labelled BitMart) lost its right name and text behind a stopped
+# headline became names ("IntroductionPlasma", "Generation Event").
 _STOP = frozenset(
     """a an the and or of on in for to at by with from as via is are was were will would can
     could may might should has have had be been being it its it's their his her our your my
