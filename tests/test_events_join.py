@@ -6,6 +6,7 @@ company brings its aliases and token tickers; the window rolls from the latest d
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -415,10 +416,11 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final8 draws, read from its public repository at a fixed
-    commit or from final8's pool (provenance in core/data/eval/events/final5_items.jsonl ...)."""
+    """One real item of the final5 to final9 draws, read from its public repository at a fixed
+    commit or from final8's or final9's pool (provenance in core/data/eval/events/
+    final5_items.jsonl ...)."""
     if not _FINAL5:
-        for name in (f"final{n}_items.jsonl" for n in range(5, 9)):
+        for name in (f"final{n}_items.jsonl" for n in range(5, 10)):
             path = PAIRS_FILE.parent / name
             for line in path.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
@@ -740,3 +742,76 @@ def test_later_news_of_a_launched_token_is_coverage_not_the_event(judge) -> None
     assert not later_news("Exchanges back 'Terra 2.0 revival plan' via airdrops, listing, buyback")
     # and a price move near a launch is part of it, as readers labelled ("LUNA 2 tanks 70%")
     assert not later_news("Investors dumping on Terra as LUNA 2 tanks 70% in two days")
+
+
+def test_final9_draw_keeps_cjk_headlines_and_restores_the_imported_settings(tmp_path) -> None:
+    """draw_final9 on a made-up pool: two Chinese headlines that share one Latin word stay two
+    pages (draw_final5's key would make both "zorblax"), a search term written against Chinese
+    characters still names the page's project, the search term reaches no reader's or joiner's
+    file, and the imported draws' own settings are as they were afterwards."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final9
+
+    f5, f6, f8 = draw_final9.f5, draw_final9.f6, draw_final9.f8
+    before = (f5._norm, f8.TRAINING, f8.hint_of, f6.FAR_DAYS, f6.MAX_USES, f6.PER_PROJECT)
+    rows: list[dict[str, Any]] = []
+
+    def page(title: str, text: str, day: str | None, hint: str) -> None:
+        n = len(rows) + 1
+        url = f"https://news.example/q{n}"
+        prov = {"page": url, "via": "search pages corpus", "query": f"{hint} airdrop"}
+        rows.append(
+            {"id": f"q9-{n:04d}", "title": title, "text": text, "source": "news.example",
+             "date": day, "url": url, "provenance": prov, "project_hint": hint}
+        )  # fmt: skip
+
+    page("Zorblax空投倒计时:代币经济学公布", "Zorblax公布代币。", "2025-03-01", "Zorblax")
+    page("Zorblax上线币安:空投领取开启", "空投领取开启。", "2025-03-03", "Zorblax")
+    page("Zorblax token generation event set for March", "Listing.", "2025-03-02", "Zorblax")
+    page("Zorblax price rallies after buyback", "It rose.", "2025-06-20", "Zorblax")
+    page("Quintora airdrop claim opens", "Wallets can claim.", "2025-03-04", "Quintora")
+    page("Quintora listing on exchanges", "Trading opens.", "2025-03-05", "Quintora")
+    page("An undated Zorblax recap", "How it went.", None, "Zorblax")
+    path = tmp_path / "pool.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+    items, counts = draw_final9.pool(path)
+    assert counts["undated or no headline"] == 1 and "repeated" not in counts
+    assert [i["project"] for i in items].count("hint:zorblax") == 4
+    pairs = draw_final9.draw(items)
+    assert before == (f5._norm, f8.TRAINING, f8.hint_of, f6.FAR_DAYS, f6.MAX_USES, f6.PER_PROJECT)
+    assert f5._norm("Zorblax空投") == "zorblax" and draw_final9.norm("Zorblax空投") != "zorblax"
+    f5.write_split(tmp_path, "final9", items, pairs)
+    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
+    assert pairs and max(uses.values()) <= draw_final9.MAX_USES
+    for name in ("final9_items.jsonl", "pairs_final9_unlabelled.jsonl"):
+        assert "hint" not in (tmp_path / name).read_text()
+
+
+def test_final9_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final9's items are dated pages of its pool (final9_pool.jsonl: pages9's and batch5's
+    pages as collected), each with its pool id, none an item any earlier split, the corpus,
+    the eval sets or the scorer's five batches hold; readers' pairs carry no search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final9
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final9_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final9_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final9_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 41 and len(drawn) == 33
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    with draw_final9._final9():
+        titles, _texts = draw_final9.f6._seen("final9")
+        batch, _texts, _urls = draw_final9.f8._training()
+        assert not any(draw_final9.norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final9_unlabelled.jsonl").read_text()
