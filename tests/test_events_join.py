@@ -205,8 +205,9 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final8's: their own
-    items, read afresh from public repositories or, final8's, from its pool of stored pages);
+    """Every pair's items are corpus rows as published (final5's to final9's: their own
+    items, read afresh from public repositories or, final8's and final9's, from their pools of
+    stored pages);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -214,7 +215,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
     for row in rows:
         for side in ("a", "b"):
             item = row[side]
-            own = row["split"] in ("final5", "final6", "final7", "final8")
+            own = row["split"] in ("final5", "final6", "final7", "final8", "final9")
             corpus = new(item["id"]) if own else real(item["id"])
             assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
         labels = row["labels"]
@@ -227,7 +228,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 9)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 10)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -239,6 +240,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final6": 180,
         "final7": 174,
         "final8": 23,
+        "final9": 33,
     }
 
 
