@@ -61,6 +61,9 @@ PER_PROJECT = 6
 PER_SOURCE = 0.30
 OUT = LB.CORPUS.parent / "batch-2026-12-06-5.jsonl"
 POOLS = ("pool5.jsonl", "pool9.jsonl")  # pool9 only when its collector wrote POOL_DONE_9
+# The pages read of each pool: pool9 as its collector first announced it done (15:25 UTC, 123
+# pages, sha256 ef3f32b1...); 20 pages appended after the draw (q9-0124 ...) are not read.
+READ = {"pool5.jsonl": 146, "pool9.jsonl": 123}
 FIELDS = ("id", "title", "text", "source", "date")
 EVENTS = ROOT / "core/data/eval/events"
 
@@ -125,7 +128,7 @@ def build(pool_dir: Path, pools: list[str]) -> list[dict[str, Any]]:
     taken_t: set[str] = set()
     out = []
     for name in pools:
-        for o in _rows(pool_dir / name):
+        for o in _rows(pool_dir / name)[: READ[name]]:
             counts["read"] += 1
             title, text = " ".join(o["title"].split()), " ".join(o["text"].split())
             u, t = nurl(o["url"]), norm(title)
