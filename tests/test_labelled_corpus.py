@@ -184,3 +184,25 @@ def test_fourth_batch_is_the_unscored_draw_of_stored_web_pages() -> None:
         assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
     third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
     assert third == {"c-12005": False, "c-12154": True}
+
+
+def test_fifth_batch_is_the_unscored_draw_of_two_page_pools() -> None:
+    """Batch 5 (``batch5.py``, a fresh test never trained on, labelled before any candidate
+    model scored it): its ids and counts, every item a stored public page of pool5 or pool9
+    (its address, the query that found it, headline and lead as found, a date only where the
+    page states one), the four third verdicts, the two items left out for the final test, and
+    nothing of a model's score or of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06-5.jsonl")
+    assert len(rows) == 206 and sum(r["is_tge"] for r in rows) == 67
+    ids = {r["id"] for r in rows}
+    assert len(ids) == 206 and not {"c-13080", "c-13161"} & ids
+    for r in rows:
+        assert re.fullmatch(r"c-13(0\d\d|1\d\d|20[0-8])", r["id"]) and r["url"], r["id"]
+        assert not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["page"] == r["url"] and prov["via"] == "search pages corpus", r["id"]
+        assert re.fullmatch(r"q[59]-0\d{3}", prov["pool_id"]) and prov["project_hint"], r["id"]
+        assert prov["query"] and len(r["text"]) <= 600, r["id"]
+        assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-13008": False, "c-13118": True, "c-13122": False, "c-13196": False}
