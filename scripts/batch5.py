@@ -65,6 +65,9 @@ POOLS = ("pool5.jsonl", "pool9.jsonl")  # pool9 only when its collector wrote PO
 # pages, sha256 ef3f32b1...); 20 pages appended after the draw (q9-0124 ...) are not read.
 READ = {"pool5.jsonl": 146, "pool9.jsonl": 123}
 FIELDS = ("id", "title", "text", "source", "date")
+# Where a run keeps its files, and their names (a later batch sets these, see batch6.py).
+WORK = Path("/work/scratch/batch5")
+BATCH_FILE, POOL_FILE = "batch5.jsonl", "pool5_all.jsonl"
 EVENTS = ROOT / "core/data/eval/events"
 
 
@@ -238,16 +241,16 @@ def main() -> None:
     ap.add_argument("stage", choices=("draw", "compare", "add"))
     ap.add_argument("--pools", type=Path, default=Path("/work/scratch/pool"))
     ap.add_argument("--with-pool9", action="store_true", help="pool9 is done: draw from both")
-    ap.add_argument("--work", type=Path, default=Path("/work/scratch/batch5"))
+    ap.add_argument("--work", type=Path, default=WORK)
     ap.add_argument("--size", type=int, default=250)
     ap.add_argument("--out", type=Path, default=OUT, help="the labelled batch (add)")
     ap.add_argument("--labels", type=Path, nargs=3, metavar=("A", "B", "C"), default=None)
     args = ap.parse_args()
-    batch_file = args.work / "batch5.jsonl"
+    batch_file = args.work / BATCH_FILE
     if args.stage == "draw":
         pool = build(args.pools, list(POOLS if args.with_pool9 else POOLS[:1]))
         name_projects(pool)
-        with (args.work / "pool5_all.jsonl").open("w", encoding="utf-8") as f:
+        with (args.work / POOL_FILE).open("w", encoding="utf-8") as f:
             for it in pool:
                 f.write(json.dumps(it, ensure_ascii=False) + "\n")
         batch = draw(pool, args.size)
