@@ -206,3 +206,33 @@ def test_fifth_batch_is_the_unscored_draw_of_two_page_pools() -> None:
         assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
     third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
     assert third == {"c-13008": False, "c-13118": True, "c-13122": False, "c-13196": False}
+
+
+def test_sixth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 6 (``batch6.py``: batch 5's code with seed 17; a fresh test never trained on,
+    labelled before any candidate model scored it): its ids and counts, every item a stored
+    public page of pool6 (its address, the query that found it, headline and lead as found, a
+    date only where the page states one), the seven third verdicts, the three items left out
+    for the final test, and nothing of a model's score or of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-06-6.jsonl")
+    assert len(rows) == 207 and sum(r["is_tge"] for r in rows) == 66
+    ids = {r["id"] for r in rows}
+    assert len(ids) == 207 and not {"c-14052", "c-14053", "c-14054"} & ids
+    for r in rows:
+        assert re.fullmatch(r"c-14(0\d\d|1\d\d|20\d|210)", r["id"]) and r["url"], r["id"]
+        assert not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["page"] == r["url"] and prov["via"] == "search pages corpus", r["id"]
+        assert re.fullmatch(r"q6-0\d{3}", prov["pool_id"]) and "project_hint" in prov, r["id"]
+        assert prov["query"] and len(r["text"]) <= 600, r["id"]
+        assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-14004": False,
+        "c-14067": True,
+        "c-14087": True,
+        "c-14094": True,
+        "c-14141": True,
+        "c-14147": False,
+        "c-14170": True,
+    }
