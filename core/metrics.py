@@ -132,6 +132,16 @@ class Metrics:
         self.marks_pending = gauge(
             "tge_sent_marks_pending", "Sends not yet recorded in the database (journaled)"
         )
+        self.stream_backlog = gauge(
+            "tge_stream_backlog_items",
+            "Pushed items a streaming feed holds because they could not be stored yet",
+            "feed",
+        )
+        self.stream_backlog_dropped = counter(
+            "tge_stream_backlog_dropped_items_total",
+            "Pushed items dropped because a streaming feed's backlog was over its cap",
+            "feed",
+        )
         self.pipeline_latency = {
             stage: Histogram(name, text, [label], buckets=PIPELINE_BUCKETS, registry=self.registry)
             for stage, (name, text, label) in PIPELINE_STAGES.items()

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from core.faults import LoopFaults
 from core.models import Feed, Item
 from core.monitors.base import RawItem
-from core.monitors.stream import StreamRunner
+from core.monitors.stream import Backlog, StreamRunner, _Batch
 from core.runtime import App
 from tests.conftest import wait_for
 from web.config import WebConfig
@@ -81,7 +82,7 @@ async def test_a_source_that_fails_gives_the_feed_a_clear_status_and_logs_its_tr
     runner, feed = await _streaming(app, FakeStream(error))
     faults = LoopFaults(f"feed {feed.id} stream", logging.getLogger(STREAM_LOG))
     for _ in range(2):
-        assert await runner._connect_once(feed.id, faults) is False
+        assert await runner._connect_once(feed.id, Backlog(feed.id), faults) is False
     await feed.refresh_from_db()
     assert feed.last_error == f"internal error: {status}"
     assert feed.consecutive_failures == 2 and feed.enabled
@@ -91,32 +92,25 @@ async def test_a_source_that_fails_gives_the_feed_a_clear_status_and_logs_its_tr
     ] * 2  # a bug's traceback every time; no outage warning
 
 
-async def test_an_outage_while_storing_is_one_warning_and_not_the_feeds_failure(
+async def test_an_outage_while_storing_is_one_warning_and_the_batch_waits_for_it(
     app: App, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The database goes away as a pushed batch is stored: the connection ends, the feed's
-    task keeps trying (each round's traceback at debug), one warning for the run and one
-    line when the feed's row can be read again; the feed's health is not blamed."""
+    """The database goes away as a pushed batch is stored: the batch is kept and tried again
+    (each round's traceback at debug) while the connection goes on reading, and is stored
+    once the database answers, before the next one; one warning for the run and one line
+    when it is over; the feed's health is not blamed."""
     caplog.set_level(logging.DEBUG, logger=STREAM_LOG)
     source = FakeStream()
     runner, feed = await _streaming(app, source)
-    real_ingest, real_get = runner.ingestor.ingest, Feed.get_or_none
+    real_ingest = runner.ingestor.ingest
     away = False
 
-    def refused() -> None:
+    async def ingest(*args: Any, **kwargs: Any) -> Any:
         if away:
             raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
-
-    async def ingest(*args: Any, **kwargs: Any) -> Any:
-        refused()
         return await real_ingest(*args, **kwargs)
 
-    async def get_or_none(*args: Any, **kwargs: Any) -> Any:
-        refused()
-        return await real_get(*args, **kwargs)
-
     monkeypatch.setattr(runner.ingestor, "ingest", ingest)
-    monkeypatch.setattr(Feed, "get_or_none", get_or_none)
 
     def tracebacks() -> int:
         return len([s for s in _said(caplog, STREAM_LOG) if s[0] == logging.DEBUG and s[2]])
@@ -129,15 +123,19 @@ async def test_an_outage_while_storing_is_one_warning_and_not_the_feeds_failure(
         source.batches.put_nowait(fake_batch(0))
         await wait_for(lambda: stored(1))
         away = True
-        source.batches.put_nowait(fake_batch(1))  # lost with the connection, as a push would be
+        source.batches.put_nowait(fake_batch(1))
         await wait_for(lambda: tracebacks() >= 4)
+        source.batches.put_nowait(fake_batch(2))  # read while the database is away
+        await wait_for(lambda: source.batches.empty())
+        assert await stored(1)
         away = False
-        source.batches.put_nowait(fake_batch(2))
-        await wait_for(lambda: stored(2))
+        await wait_for(lambda: stored(3))
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
+    guids = await Item.filter(feed_id=feed.id).order_by("id").values_list("guid", flat=True)
+    assert guids == ["fake-0", "fake-1", "fake-2"]  # in the order pushed, each once
     await feed.refresh_from_db()
     assert feed.consecutive_failures == 0 and feed.last_error is None
     said = _said(caplog, STREAM_LOG)
@@ -149,23 +147,114 @@ async def test_an_outage_while_storing_is_one_warning_and_not_the_feeds_failure(
     assert loud[1][1].endswith(f"({tracebacks()} failed rounds)")
 
 
-async def test_a_bug_while_storing_keeps_its_traceback_and_shows_on_the_feed(
+async def test_the_backlog_is_capped_in_items_with_one_warning_and_a_metric(
     app: App, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Ten batches pushed during an outage with room for three items: the first (being
+    stored when the outage hit, never dropped mid-store) and the two newest are kept and
+    stored when the database is back; the seven between dropped with one warning (and one
+    line when the backlog is stored) and counted in the metric; never more than the cap held."""
+    caplog.set_level(logging.DEBUG, logger=STREAM_LOG)
+    source = FakeStream()
+    feed = await app.feeds.add(kind="exchange", query="binance")
+    runner = StreamRunner(app, backoff_base_s=0.01, max_backoff_s=0.05, backlog_items=3)
+    runner.exchanges.source_for = lambda _feed: (source, "")  # type: ignore[method-assign]
+    real_ingest = runner.ingestor.ingest
+    away = True
+    held: list[int] = []
+
+    async def ingest(*args: Any, **kwargs: Any) -> Any:
+        if away:
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+        return await real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(runner.ingestor, "ingest", ingest)
+    gauge = app.metrics.stream_backlog.labels(str(feed.id))
+    task = asyncio.create_task(runner._run_feed(feed.id))
+    try:
+        for n in range(10):
+            source.batches.put_nowait(fake_batch(n))
+            await wait_for(lambda: source.batches.empty())
+            held.append(int(gauge._value.get()))
+        away = False
+
+        async def stored() -> bool:
+            return await Item.filter(feed_id=feed.id).count() == 3
+
+        await wait_for(stored)
+        await wait_for(lambda: gauge._value.get() == 0)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    assert max(held) == 3
+    guids = await Item.filter(feed_id=feed.id).order_by("id").values_list("guid", flat=True)
+    assert guids == ["fake-0", "fake-8", "fake-9"]
+    dropped = app.metrics.stream_backlog_dropped.labels(str(feed.id))._value.get()
+    assert dropped == 7
+    warnings = [t for lvl, t, _ in _said(caplog, STREAM_LOG) if lvl == logging.WARNING]
+    over = [t for t in warnings if "over the cap" in t]
+    assert len(over) == 2, warnings
+    assert over[0].startswith(f"feed {feed.id}: 4 pushed items wait to be stored, over the cap")
+    assert over[1] == f"feed {feed.id}: backlog stored; 7 pushed items were dropped over the cap"
+
+
+def test_the_newest_batch_is_kept_even_when_it_alone_is_over_the_cap() -> None:
+    backlog = Backlog(1, cap=2)
+    feed = Feed(id=1)
+    now = datetime.now(UTC)
+    big = [RawItem(guid=f"g{n}", title="t", text="x") for n in range(5)]
+    backlog.push(_Batch(feed, fake_batch(0), now))
+    backlog.push(_Batch(feed, big, now))
+    assert [len(b.items) for b in backlog.waiting] == [5] and backlog.items == 5
+    assert backlog.dropped == 1
+
+
+async def test_a_bug_while_storing_keeps_its_traceback_shows_on_the_feed_and_reading_goes_on(
+    app: App, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug storing a batch is not an outage: its traceback is logged, the feed shows it,
+    the batch is given up (retrying a bug forever would stop the feed's storing) and the
+    next batch is stored on the same connection."""
     caplog.set_level(logging.DEBUG, logger=STREAM_LOG)
     source = FakeStream()
     runner, feed = await _streaming(app, source)
-    faults = LoopFaults(f"feed {feed.id} stream", logging.getLogger(STREAM_LOG))
+    real_ingest = runner.ingestor.ingest
+    connects = 0
+    real_connect = runner._connect_once
 
-    async def broken(*_args: Any, **_kwargs: Any) -> None:
-        raise KeyError("score")
+    async def counted(*args: Any) -> Any:
+        nonlocal connects
+        connects += 1
+        return await real_connect(*args)
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        if args[1][0].guid == "fake-0":
+            raise KeyError("score")
+        return await real_ingest(*args, **kwargs)
 
     monkeypatch.setattr(runner.ingestor, "ingest", broken)
-    source.batches.put_nowait(fake_batch(0))
-    assert await runner._connect_once(feed.id, faults) is False
-    await feed.refresh_from_db()
-    assert feed.last_error == "internal error: KeyError('score')"
-    assert feed.consecutive_failures == 1
+    monkeypatch.setattr(runner, "_connect_once", counted)
+
+    async def failed() -> bool:
+        await feed.refresh_from_db()
+        return feed.last_error == "internal error: KeyError('score')"
+
+    task = asyncio.create_task(runner._run_feed(feed.id))
+    try:
+        source.batches.put_nowait(fake_batch(0))
+        await wait_for(failed)
+        assert feed.consecutive_failures == 1
+        source.batches.put_nowait(fake_batch(1))
+
+        async def stored() -> bool:
+            return await Item.filter(feed_id=feed.id).count() == 1
+
+        await wait_for(stored)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert connects == 1
     assert [s for s in _said(caplog, STREAM_LOG) if s[0] >= logging.WARNING] == [
         (logging.ERROR, f"feed {feed.id} stream failed", True)
     ]

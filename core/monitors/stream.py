@@ -9,6 +9,15 @@ connected) so one worker streams a feed, ingests each batch the moment it arrive
 `Ingestor` as the poller: dedup, scoring, alerts), reconnects with capped exponential backoff,
 and writes health (last success, failures, error, disabled when an admin must act) on the
 feed like the poller does.
+
+A push has no replay: what arrives while the database is away must be kept or it is lost.
+Each feed reads into a `Backlog` and a writer task stores it in order, so reading never
+waits for the database; a batch that cannot be stored stays at the head and is tried again
+(capped backoff) until the database answers, then stored once (the ingestor skips guids the
+feed already recorded, so a batch half-stored before the outage is not stored twice). The
+backlog holds at most `BACKLOG_ITEMS` items (plus the newest batch): past that the oldest
+batches are dropped, with one warning an episode and `tge_stream_backlog_dropped_items_total`.
+It lives in memory: a process stopped during an outage loses what it held.
 """
 
 from __future__ import annotations
@@ -16,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -26,6 +37,86 @@ from core.monitors.base import PollError, RawItem
 from core.monitors.ingest import Ingestor
 
 log = logging.getLogger(__name__)
+
+# Pushed items a feed may hold while they cannot be stored: an exchange announces a few
+# items an hour, so this is hours of a database outage, and a few MB at most.
+BACKLOG_ITEMS = 5_000
+
+
+@dataclass
+class _Batch:
+    feed: Feed
+    items: list[RawItem]
+    fetched_at: datetime
+
+
+class Backlog:
+    """A feed's pushed batches not yet stored, oldest first, bounded by `cap` items.
+
+    The newest batch is always kept (a batch larger than the cap is stored when it can);
+    past the cap the oldest waiting batches go, with one warning until the backlog is empty
+    again and the count in `tge_stream_backlog_dropped_items_total`. The head being stored
+    (`taken`) is counted but never dropped, so a retried batch cannot vanish mid-store."""
+
+    def __init__(self, feed_id: int, cap: int = BACKLOG_ITEMS, metrics: Any = None) -> None:
+        self.feed_id = feed_id
+        self.cap = cap
+        self.metrics = metrics
+        self.waiting: deque[_Batch] = deque()
+        self.taken: _Batch | None = None
+        self.items = 0
+        self.dropped = 0  # items dropped in this episode (since the backlog was last empty)
+        self.retrying = False  # the taken batch failed to store at least once
+        self.arrived = asyncio.Event()
+
+    def push(self, batch: _Batch) -> None:
+        """Keep a batch that arrived; never waits (the stream's reader calls it)."""
+        self.waiting.append(batch)
+        self.items += len(batch.items)
+        while self.items > self.cap and len(self.waiting) > 1:
+            old = self.waiting.popleft()
+            self.items -= len(old.items)
+            if not self.dropped:
+                log.warning(
+                    "feed %s: %d pushed items wait to be stored, over the cap of %d; dropping "
+                    "the oldest until the database takes them",
+                    self.feed_id,
+                    self.items + len(old.items),
+                    self.cap,
+                )
+            self.dropped += len(old.items)
+            if self.metrics is not None:
+                self.metrics.stream_backlog_dropped.labels(str(self.feed_id)).inc(len(old.items))
+        self._gauge()
+        self.arrived.set()
+
+    async def take(self) -> _Batch:
+        """The oldest batch, once there is one; it stays counted until `stored`."""
+        if self.taken is None:
+            while not self.waiting:
+                self.arrived.clear()
+                await self.arrived.wait()
+            self.taken = self.waiting.popleft()
+        return self.taken
+
+    def stored(self) -> None:
+        """The taken batch is stored (or given up on): forget it."""
+        if self.taken is not None:
+            self.items -= len(self.taken.items)
+            self.taken = None
+        self.retrying = False
+        if not self.items and self.dropped:
+            log.warning(
+                "feed %s: backlog stored; %d pushed items were dropped over the cap",
+                self.feed_id,
+                self.dropped,
+            )
+            self.dropped = 0
+        self._gauge()
+
+    def _gauge(self) -> None:
+        if self.metrics is not None:
+            self.metrics.stream_backlog.labels(str(self.feed_id)).set(self.items)
 
 
 class _HeldLease:
@@ -56,6 +147,8 @@ class StreamRunner:
         lease_s: float = 90.0,
         backoff_base_s: float = 1.0,
         max_backoff_s: float = 300.0,
+        store_retry_max_s: float = 10.0,
+        backlog_items: int = BACKLOG_ITEMS,
     ) -> None:
         from core.monitors.exchanges import ExchangeMonitor
 
@@ -64,6 +157,8 @@ class StreamRunner:
         self.lease_s = lease_s
         self.backoff_base_s = backoff_base_s
         self.max_backoff_s = max_backoff_s
+        self.store_retry_max_s = store_retry_max_s
+        self.backlog_items = backlog_items
         self.exchanges = ExchangeMonitor(app)
         self.ingestor = Ingestor(app)
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -105,8 +200,27 @@ class StreamRunner:
         """Stream one feed while it is enabled, backing off after failed connections.
 
         The feed's `LoopFaults` folds a database or Redis outage (the lease, the feed's row,
-        storing what arrived) into one warning and one line when it is over."""
+        storing what arrived) into one warning and one line when it is over. Its writer
+        stores the backlog the connections fill, across reconnects."""
         faults = LoopFaults(f"feed {feed_id} stream", log)
+        backlog = Backlog(feed_id, self.backlog_items, getattr(self.app, "metrics", None))
+        writer = asyncio.create_task(
+            self._store_backlog(feed_id, backlog, faults), name=f"stream-store-{feed_id}"
+        )
+        try:
+            await self._connect_forever(feed_id, backlog, faults)
+        finally:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            if backlog.waiting or backlog.retrying:  # not a batch cut short mid-store
+                log.warning(
+                    "feed %s: stream stopped with %d pushed items not stored",
+                    feed_id,
+                    backlog.items,
+                )
+
+    async def _connect_forever(self, feed_id: int, backlog: Backlog, faults: LoopFaults) -> None:
         failures = 0
         while True:
             try:
@@ -114,7 +228,7 @@ class StreamRunner:
                 if token is None:  # another worker streams it
                     await asyncio.sleep(self.lease_s / 3)
                     continue
-                ok = await self._leased_connection(feed_id, token, faults)
+                ok = await self._leased_connection(feed_id, token, backlog, faults)
             except Exception as exc:  # the lease or the feed's row: Redis or the database
                 faults.failed(exc)
                 ok = False
@@ -124,12 +238,55 @@ class StreamRunner:
             delay = min(self.max_backoff_s, self.backoff_base_s * 2 ** min(failures, 20))
             await asyncio.sleep(delay if failures else self.backoff_base_s)
 
-    async def _leased_connection(self, feed_id: int, token: str, faults: LoopFaults) -> bool | None:
+    async def _store_backlog(self, feed_id: int, backlog: Backlog, faults: LoopFaults) -> None:
+        """Store the feed's pushed batches in order, each once, waiting out outages.
+
+        The database or Redis away: the batch stays at the head and is tried again after a
+        capped backoff (one warning an outage, via `faults`); the feed's health is left
+        alone. Any other error is a bug: its traceback is logged, it shows on the feed, and
+        the batch is given up (retrying it would stop the stream's storing for good)."""
+        retries = 0
+        while True:
+            batch = await backlog.take()
+            try:
+                await self._store(feed_id, batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if faults.failed(exc) is not None:
+                    backlog.retrying = True
+                    retries += 1
+                    cap = min(self.max_backoff_s, self.store_retry_max_s)
+                    await asyncio.sleep(min(cap, self.backoff_base_s * 2 ** min(retries, 20)))
+                    continue
+                backlog.stored()
+                with contextlib.suppress(Exception):
+                    await self._failed(batch.feed, PollError(f"internal error: {exc!r}"[:300]))
+                continue
+            retries = 0
+            faults.ok()
+            backlog.stored()
+
+    async def _store(self, feed_id: int, batch: _Batch) -> None:
+        """One pushed batch through the ingestor, then the feed's health."""
+        await self.ingestor.ingest(
+            batch.feed, batch.items, source_kind=str(batch.feed.kind), fetched_at=batch.fetched_at
+        )
+        await Feed.filter(id=feed_id).update(
+            last_success_at=batch.fetched_at,
+            last_polled_at=batch.fetched_at,
+            consecutive_failures=0,
+            last_error=None,
+        )
+
+    async def _leased_connection(
+        self, feed_id: int, token: str, backlog: Backlog, faults: LoopFaults
+    ) -> bool | None:
         """`_connect_once` holding the lease `token`: renewed while connected, then released."""
         held = _HeldLease(token)
         renew = asyncio.create_task(self._renew(feed_id, held))
         try:
-            return await self._connect_once(feed_id, faults)
+            return await self._connect_once(feed_id, backlog, faults)
         finally:
             renew.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -148,14 +305,14 @@ class StreamRunner:
                 return
             held.token = fresh
 
-    async def _connect_once(self, feed_id: int, faults: LoopFaults) -> bool | None:
+    async def _connect_once(
+        self, feed_id: int, backlog: Backlog, faults: LoopFaults
+    ) -> bool | None:
         """One connection's life: True when it ended cleanly, False on failure, None if gone.
 
-        The source's failures are the feed's: its health says why (a PollError's message, or
-        "internal error: ..." with the traceback logged). Failing to store what arrived is
-        ours: the database or Redis away goes to `faults` (one warning an outage) and leaves
-        the feed's health alone; any other error is logged with its traceback and shown on
-        the feed like the source's.
+        Each pushed batch goes into `backlog` for the feed's writer to store: reading never
+        waits for the database. The source's failures are the feed's: its health says why
+        (a PollError's message, or "internal error: ..." with the traceback logged).
         """
         from core.monitors.exchanges import api_base
 
@@ -163,36 +320,21 @@ class StreamRunner:
         if feed is None or not feed.enabled:
             return None
         faults.ok()  # the lease and the feed's row were read: an outage is over
-        storing = False
         try:
             source, _ = self.exchanges.source_for(feed)
             base = api_base(self.app.settings, type(source))
             stream = source.stream(base)  # type: ignore[attr-defined]
             async with contextlib.aclosing(stream) as batches:
                 async for items in batches:
-                    storing = True
-                    fetched = datetime.now(UTC)
-                    await self.ingestor.ingest(
-                        feed, items, source_kind=str(feed.kind), fetched_at=fetched
-                    )
-                    await Feed.filter(id=feed_id).update(
-                        last_success_at=fetched,
-                        last_polled_at=fetched,
-                        consecutive_failures=0,
-                        last_error=None,
-                    )
-                    storing = False
+                    backlog.push(_Batch(feed, list(items), datetime.now(UTC)))
             return True
         except asyncio.CancelledError:
             raise
         except PollError as exc:
             await self._failed(feed, exc)
             return False
-        except Exception as exc:
-            if not storing:  # not a PollError from the source: a bug there
-                log.error("feed %s: stream failed", feed_id, exc_info=exc)
-            elif faults.failed(exc) is not None:
-                return False  # the database or Redis away: not the feed's failure
+        except Exception as exc:  # not a PollError from the source: a bug there
+            log.error("feed %s: stream failed", feed_id, exc_info=exc)
             await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]))
             return False
 

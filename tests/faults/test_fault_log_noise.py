@@ -1,7 +1,8 @@
 """A database outage in the log: one warning when it starts (with the reason), one info line
 when it ends, the tracebacks at debug. The poller ticks every second and used to log a full
 traceback a tick for as long as PostgreSQL was away; a streaming feed's task did the same for
-each batch it could not store, then died.
+each batch it could not store, then died, and that batch was lost (a push has no replay):
+now it waits in the feed's backlog and is stored, once, when PostgreSQL is back.
 
 The outage is real (the private cluster stopped and started); the poller's ticks are called
 one by one (its scheduler calls the same method every `tick_s`), the streaming feed's task
@@ -16,7 +17,7 @@ import logging
 import pytest
 
 from core.faults import LoopFaults
-from core.models import Item
+from core.models import Item, ItemSource
 from core.monitors.scheduler import Poller
 from core.monitors.stream import StreamRunner
 from core.runtime import App
@@ -105,13 +106,14 @@ async def test_a_round_through_attempt_is_logged_as_the_loops_are(
         await faults.attempt(cancelled())
 
 
-async def test_a_database_outage_under_a_streaming_feed_is_two_lines_and_not_the_feeds_fault(
+async def test_a_database_outage_under_a_streaming_feed_loses_nothing_and_is_two_lines(
     private_app: App, private_pg: PrivatePostgres, caplog: pytest.LogCaptureFixture
 ) -> None:
     """PostgreSQL stopped while a streaming feed is connected: the batch pushed then cannot be
-    stored, the feed's task keeps reconnecting until the database is back (each round's
-    traceback at debug), and the log says so in one warning and one line; the feed's health
-    is left as it was (the outage was not its failure) and the next batch is stored."""
+    stored; it waits in the feed's backlog, tried again (each round's traceback at debug)
+    while the connection goes on reading, and is stored exactly once when the database is
+    back, before the batch pushed after it. The log says so in one warning and one line; the
+    feed's health is left as it was (the outage was not its failure)."""
     caplog.set_level(logging.DEBUG, logger="core.monitors.stream")
     source = FakeStream()
     feed = await private_app.feeds.add(kind="exchange", query="binance")
@@ -136,14 +138,19 @@ async def test_a_database_outage_under_a_streaming_feed_is_two_lines_and_not_the
         try:
             source.batches.put_nowait(fake_batch(1))
             await wait_for(lambda: traced() >= FAILED_TICKS, within_s=30)
+            source.batches.put_nowait(fake_batch(2))  # read while the database is away
+            await wait_for(source.batches.empty, within_s=10)
         finally:
             await asyncio.to_thread(private_pg.start)
-        source.batches.put_nowait(fake_batch(2))
-        await wait_for(lambda: stored(2), within_s=30)
+        await wait_for(lambda: stored(3), within_s=30)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
+    items = await Item.filter(feed_id=feed.id).order_by("id").values_list("guid", flat=True)
+    assert items == ["fake-0", "fake-1", "fake-2"]  # in the order pushed, each once
+    sources = await ItemSource.filter(feed_id=feed.id).values_list("guid", flat=True)
+    assert sorted(sources) == ["fake-0", "fake-1", "fake-2"]
     said = [r for r in caplog.records if r.name == "core.monitors.stream"]
     assert [r.getMessage() for r in said if r.levelno >= logging.INFO and r.exc_info] == []
     loud = [(r.levelno, r.getMessage()) for r in said if r.levelno >= logging.INFO]
