@@ -17,7 +17,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+from core.faults import REDIS, LoopFaults, dependency_of
+
 log = logging.getLogger(__name__)
+
+# The longest wait before the Redis side of a subscription tries again after errors that are
+# not Redis being away (a bug logs its traceback each time: not every second for hours).
+MAX_RESUBSCRIBE_S = 60.0
 
 
 class Bus(Protocol):
@@ -228,20 +234,38 @@ class ResilientBus:
             _redis_up(self._deps, self.PART)
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+        """Messages from Redis and from this process's bus, as they come.
+
+        The Redis side never ends while the subscriber listens: Redis away is the process's
+        outage (its /health, the in-process fallback); any other error is logged with its
+        traceback each time (a bug: `LoopFaults`) and the side subscribes again, backing off
+        to `MAX_RESUBSCRIBE_S` while it keeps failing without delivering. It used to end
+        silently there, leaving only this process's messages."""
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(10_000)
+        faults = LoopFaults(f"bus subscription on {channel} via Redis", log)
 
         async def from_redis() -> None:
+            failures = 0
             while True:
                 try:
                     async for message in self.redis_bus.subscribe(channel):
-                        queue.put_nowait(message)
+                        failures = 0
+                        try:
+                            queue.put_nowait(message)
+                        except asyncio.QueueFull:  # one message lost, not the subscription
+                            log.warning("bus subscriber on %s is full; message dropped", channel)
+                    delay = self._retry_s  # ended without an error: subscribe again
                 except asyncio.CancelledError:
                     raise
-                except asyncio.QueueFull:
-                    log.warning("bus subscriber on %s is full; message dropped", channel)
                 except Exception as exc:
-                    _redis_down(self._deps, self.PART, "in-process", exc)
-                    await asyncio.sleep(self._retry_s)
+                    if dependency_of(exc) == REDIS:
+                        _redis_down(self._deps, self.PART, "in-process", exc)
+                        delay = self._retry_s
+                    else:
+                        faults.failed(exc)
+                        failures += 1
+                        delay = min(MAX_RESUBSCRIBE_S, self._retry_s * 2 ** min(failures - 1, 10))
+                await asyncio.sleep(delay)
 
         async def from_local() -> None:
             async for message in self.local.subscribe(channel):

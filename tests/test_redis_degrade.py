@@ -4,6 +4,7 @@ database; all of it shows in /health, and goes back to Redis when it answers."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,6 +14,7 @@ from core.bus import ResilientBus, ResilientKeyValue
 from core.ratelimit import Limit, RedisBackend
 from core.ratelimit.resilient import ResilientBackend
 from core.runtime import App
+from tests.conftest import wait_for
 
 
 @pytest.fixture
@@ -77,3 +79,51 @@ async def test_bus_delivers_in_process_while_redis_is_away(app: App, dead_redis)
     task.cancel()
     assert got == [{"type": "alert", "id": 1}]
     assert (await app.health())["checks"]["fallbacks"]["websocket fan-out"] == "in-process"
+
+
+class BrokenRedisSide:
+    """The Redis side of a subscription that fails `failures` times with a non-Redis error
+    (a bug, a protocol surprise), then delivers one message."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.subscribed = 0
+
+    async def subscribe(self, channel: str) -> AsyncIterator[dict]:
+        self.subscribed += 1
+        if self.failures:
+            self.failures -= 1
+            raise TypeError("a frame the client did not expect")
+        yield {"type": "alert", "id": 2, "via": "redis"}
+        await asyncio.Event().wait()
+
+
+async def test_a_non_redis_error_is_logged_and_the_redis_side_subscribes_again(
+    app: App, dead_redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It used to end the Redis side silently (the task died, its exception never read): the
+    subscriber went on with this process's messages only. Now each failure is logged with
+    its traceback, is not taken for a Redis outage, and the side subscribes again."""
+    caplog.set_level(logging.DEBUG, logger="core.bus")
+    bus = ResilientBus(dead_redis, app.dependencies, retry_s=0.01)
+    side = BrokenRedisSide(failures=2)
+    bus.redis_bus = side  # type: ignore[assignment]
+    got: list[dict] = []
+
+    async def listen() -> None:
+        async for message in bus.subscribe("alerts"):
+            got.append(message)
+
+    task = asyncio.create_task(listen())
+    try:
+        await wait_for(lambda: got)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert got == [{"type": "alert", "id": 2, "via": "redis"}]
+    assert side.subscribed == 3
+    said = [(r.levelno, r.getMessage(), bool(r.exc_info)) for r in caplog.records]
+    assert [s for s in said if s[0] >= logging.INFO] == [
+        (logging.ERROR, "bus subscription on alerts via Redis failed", True)
+    ] * 2
+    assert not app.dependencies.is_down("redis")  # a bug is not an outage
