@@ -817,3 +817,58 @@ def test_final9_holds_dated_pool_pages_unseen_anywhere() -> None:
         batch, _texts, _urls = draw_final9.f8._training()
         assert not any(draw_final9.norm(i["title"]) in titles | batch for i in items)
     assert "hint" not in (here / "pairs_final9_unlabelled.jsonl").read_text()
+
+
+def test_final10_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
+    """draw_final10 on its own pool writes, byte for byte, the committed items, pairs and
+    readers' pairs (seeded, no clock or set order in it), and leaves draw_final9's and the
+    imported draws' settings as they were."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final10
+
+    f5, f6, f9 = draw_final10.f5, draw_final10.f6, draw_final10.f9
+    before = (f9.SPLIT, f5._norm, f6.MAX_USES, f6.PER_PROJECT, f6.PER_KIND, f6.FAR_DAYS)
+    items, counts = draw_final10.pool(PAIRS_FILE.parent / "final10_pool.jsonl")
+    pairs = draw_final10.draw(items)
+    assert before == (f9.SPLIT, f5._norm, f6.MAX_USES, f6.PER_PROJECT, f6.PER_KIND, f6.FAR_DAYS)
+    assert counts["read"] == 57
+    f5.write_split(tmp_path, "final10", items, pairs)
+    for name in ("final10_items.jsonl", "final10_drawn.jsonl", "pairs_final10_unlabelled.jsonl"):
+        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
+    same = Counter(p["a"]["project"] for p in pairs if p["a"]["project"] == p["b"]["project"])
+    assert max(same.values()) <= draw_final10.PER_PROJECT
+    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
+    assert max(uses.values()) <= draw_final10.MAX_USES
+
+
+def test_final10_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final10's items are dated pages of its pool (final10_pool.jsonl), each with its pool id,
+    none an item of final9 or any earlier split, the corpus, the eval sets or the scorer's
+    batches; the pairs are f10-001..f10-038 and the readers' pairs carry no search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final10
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final10_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final10_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final10_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 35 and len(drawn) == 38
+    assert [d["pair"] for d in drawn] == [f"f10-{n:03d}" for n in range(1, 39)]
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    final9 = [json.loads(x) for x in (here / "final9_items.jsonl").read_text().splitlines()]
+    f9 = draw_final10.f9
+    assert not {f9.norm(i["title"]) for i in items} & {f9.norm(i["title"]) for i in final9}
+    with f9._final9():
+        titles, _texts = f9.f6._seen("final10")
+        batch, _texts, _urls = f9.f8._training()
+        assert not any(f9.norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final10_unlabelled.jsonl").read_text()
