@@ -205,8 +205,8 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final9's: their own
-    items, read afresh from public repositories or, final8's and final9's, from their pools of
+    """Every pair's items are corpus rows as published (final5's to final10's: their own
+    items, read afresh from public repositories or, final8's to final10's, from their pools of
     stored pages);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -215,7 +215,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
     for row in rows:
         for side in ("a", "b"):
             item = row[side]
-            own = row["split"] in ("final5", "final6", "final7", "final8", "final9")
+            own = row["split"] in ("final5", "final6", "final7", "final8", "final9", "final10")
             corpus = new(item["id"]) if own else real(item["id"])
             assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
         labels = row["labels"]
@@ -228,7 +228,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 10)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 11)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -241,6 +241,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final7": 174,
         "final8": 23,
         "final9": 33,
+        "final10": 38,
     }
 
 
@@ -418,11 +419,11 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final9 draws, read from its public repository at a fixed
-    commit or from final8's or final9's pool (provenance in core/data/eval/events/
+    """One real item of the final5 to final10 draws, read from its public repository at a fixed
+    commit or from final8's, final9's or final10's pool (provenance in core/data/eval/events/
     final5_items.jsonl ...)."""
     if not _FINAL5:
-        for name in (f"final{n}_items.jsonl" for n in range(5, 10)):
+        for name in (f"final{n}_items.jsonl" for n in range(5, 11)):
             path = PAIRS_FILE.parent / name
             for line in path.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
