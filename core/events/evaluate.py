@@ -50,7 +50,8 @@ class PairJudge:
             source_kind="rss",
             published=parse_published(item.get("date")),
         ).to_dict()
-        return identity_of(analysis, item.get("title") or "", self.known), analysis
+        title, text = item.get("title") or "", item.get("text") or ""
+        return identity_of(analysis, title, self.known, text), analysis
 
     def event_of(self, item: dict[str, Any]) -> tuple[EventKeys, Identity]:
         """The keys of an event founded by `item`, and the item's identity."""

@@ -191,16 +191,32 @@ def identity_of(
     analysis: dict[str, Any],
     title: str = "",
     known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None = None,
+    text: str = "",
 ) -> Identity:
     """The project an analysed item is about; venues count only when nothing else is named.
 
     `known`: company id -> (aliases, tokens) from the companies table, so a watched company's
-    item carries its aliases and token tickers even when the text names neither."""
+    item carries its aliases and token tickers even when the text names neither. `text`: the
+    item's text, where a company the headline does not write and the text names only in a
+    comparison ("从 WLFI 到 Pumpfun 再到 Plasma") is not what the item is about
+    (`compared_only`)."""
     companies = [c for c in analysis.get("companies") or [] if c.get("name")]
+    dropped: set[str] = set()
+    if text:
+        kept = []
+        for c in companies:
+            cid = c.get("id")
+            aliases, tokens = (known or {}).get(int(cid), ((), ())) if cid is not None else ((), ())
+            forms = [str(c["name"]), str(c.get("matched") or ""), *(c.get("aliases") or ())]
+            if compared_only([*forms, *aliases], tokens, title, text):
+                dropped.update(str(t).upper() for t in tokens)
+            else:
+                kept.append(c)
+        companies = kept
     projects = [c for c in companies if normalise_name(str(c["name"])) not in VENUES]
     chosen = projects or companies
     names: set[str] = {normalise_name(str(c["name"])) for c in chosen}
-    listed: list[Any] = list(analysis.get("tokens") or [])
+    listed: list[Any] = [t for t in analysis.get("tokens") or [] if str(t).upper() not in dropped]
     for c in chosen:
         cid = c.get("id")
         aliases, tokens = (known or {}).get(int(cid), ((), ())) if cid is not None else ((), ())
@@ -256,6 +272,35 @@ def identity_of(
     )
 
 
+# A comparison or a list of projects: "从 WLFI 到 Pumpfun 再到 Plasma" ("from ... to ... to"),
+# "from Pump.fun to Plasma", "WLFI、Pump.fun、Plasma", "MegaETH vs Monad". A project named only
+# there is a point of comparison, not what the item is about.
+_COMPARISON = re.compile(
+    r"(?:从|從|\bfrom\b)[^。.!?！？；;,，]{1,60}?(?:到|\bto\b)[^。!?！？；;,，]{1,80}"
+    r"|[^\s、,，。]{2,30}(?:\s*、\s*[^\s、,，。]{2,30})+"
+    r"|[^\s,，。]{2,30}\s+(?:vs\.?|versus)\s+[^\s,，。]{2,30}",
+    re.IGNORECASE,
+)
+
+
+def compared_only(names: Sequence[str], tokens: Sequence[str], title: str, text: str) -> bool:
+    """A project the headline does not write (no name, alias or ticker) and the text names
+    only inside comparisons or lists of projects (`_COMPARISON`)."""
+    forms = {n.lower() for n in names if n and len(n) >= 3}
+    ticks = {str(t) for t in tokens if t}
+    head = (title or "").lower()
+    if any(f in head for f in forms) or any(
+        re.search(rf"(?<![A-Za-z0-9]){re.escape(t)}(?![A-Za-z0-9])", title or "") for t in ticks
+    ):
+        return False
+    low = (text or "").lower()
+    spots = [m.start() for f in forms for m in re.finditer(re.escape(f), low)]
+    if not spots:
+        return False
+    spans = [m.span() for m in _COMPARISON.finditer(text or "")]
+    return all(any(a <= at < b for a, b in spans) for at in spots)
+
+
 def contract_tickers(title: str) -> set[str]:
     """The tokens a headline writes as a trading pair or a contract, read as their tickers:
     "XPL/USDT", "XPLUSDT", "XPL-USDT" → XPL; "Binance Futures Will Launch USDⓈ-Margined
@@ -306,15 +351,23 @@ def _trimmed(name: str) -> str:
     return " ".join(words)
 
 
+# A headline word in Latin letters, accented ones included (so "Szczegóły" is one word, not
+# "Szczeg"), ending where another script begins ("XPL公售遭大户疯抢" → "XPL")
+_LATIN_WORD = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z0-9_.\-\u00c0-\u024f\u1e00-\u1eff]*"
+)
+
+
 def title_name(title: str) -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
     capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos"); an
     exchange's template opening ("World Premiere | ...", LBank's) is no name."""
     title = _TEMPLATE.sub("", title or "")
-    for word in re.findall(r"[A-Za-z][\w.\-]*", title):
+    for word in _LATIN_WORD.findall(title):
         low = word.lower()
         if (
-            word[0].isupper()
+            word.isascii()  # "Szczegóły", "Phân": a word of the headline's language, no name
+            and word[0].isupper()
             and low not in _STOP
             and not generic(word)
             and low not in VENUES

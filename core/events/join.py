@@ -34,9 +34,10 @@ sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pr
 listing, a claim; not an exchange's campaign or Earn product, a contest, a market move): weeks
 apart, readers call a launch and later news of the token two events.
 An item that matches an event but is later news of its token (`later_news`: a buyback, a
-review, a denial, an unlock, with no word of the launch; or a price move whose event is itself
-such news) is *coverage* (`relation`): linked from the event as related news, never part of it
-(no phase, corroboration or update), and counted as a different event by `eval --events`.
+review, a denial, an unlock, a freeze of holdings, in the languages the pages use, with no word
+of the launch; or a price move whose event is itself such news) is *coverage* (`relation`):
+linked from the event as related news, never part of it (no phase, corroboration or update),
+and counted as a different event by `eval --events`.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -104,11 +105,18 @@ _ORDINALS = {
 # "LUNA 2 tanks 70%"); such an item is never told before a launch, so it gets no long window.
 _MARKET = re.compile(
     r"\b(?:prices?|rall(?:y|ies|ied)|soar\w*|jump(?:s|ed)?|surg(?:e|es|ed|ing)|skyrocket\w*|"
-    r"tank(?:s|ed)?|plung\w*|dips?|dipped|dump(?:s|ed)?|pump(?:s|ed)?|falls?|fell|slump\w*|"
+    r"tank(?:s|ed)?|plung\w*|dips?|dipped|dump(?:s|ed)?|pump(?:s|ed)?(?!\.\w)|falls?|fell|slump\w*|"
     r"crash\w*|new highs?|all-time highs?|record highs?|moves? higher|breakout|bullish|bearish|"
-    r"market swings|(?:more|less) expensive|market cap)\b",
+    # TVL: the money locked in a chain that runs ("MegaETH 如何让 TVL 在 TGE 一周内达到 700m")
+    r"market swings|(?:more|less) expensive|market cap|tvl)\b"
+    # in the pages' languages: Chinese 暴跌/大跌/下跌 (crash, fall), 暴涨/大涨/上涨 (surge,
+    # rise), Korean 폭락/급락/하락 (crash, plunge, fall), 급등 (surge), Japanese 暴落/急落/急騰
+    r"|暴跌|大跌|下跌|跌破|暴涨|大涨|上涨|폭락|급락|하락|급등|暴落|急落|急騰|高騰",
     re.IGNORECASE,
 )
+# Talk of what came after a launch is no launch talk: "Plasma's XPL Token Dips Nearly 50%
+# Amid Post-Launch Volatility" is a price move (`market_news`)
+_AFTER_LAUNCH = re.compile(r"\bpost-?(?:launch|ico|tge|listing|airdrop|debut)\b", re.IGNORECASE)
 # A company's results: news of a business (or its stock) that exists, like a price move
 # ("HIVE Digital Reports Strong Q4 Earnings and Growth")
 _RESULTS = re.compile(
@@ -164,7 +172,11 @@ _LAUNCH_STORY = re.compile(
     _LAUNCH_TALK.pattern.removesuffix(r")\b")
     + r"|ico|ido|ieo|crowdloan|crowdsale|eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
     r"(?:governance|native|utility) token)\b"
-    r"|空投|上线|上市|预售|盘前|代币经济",
+    r"|空投|上线|上市|预售|盘前|代币经济"
+    # and more of the pages' languages: token issuance (发币, 发行代币), a public sale (公售,
+    # 公募), a claim (申领); Korean listing and airdrop (상장, 에어드랍, 에어드롭); Japanese
+    # listing and airdrop (上場, エアドロップ)
+    r"|发币|發幣|发行代币|發行代幣|公售|公募|申领|申領|상장|에어드랍|에어드롭|上場|エアドロップ",
     re.IGNORECASE,
 )
 # An exchange's campaign or product for a token that trades: no part of its launch story
@@ -177,8 +189,25 @@ _CAMPAIGN = re.compile(
 # Later news of a token that trades, whatever else its headline says (`later_news`): its
 # buyback, a review, a denial of insiders selling, an unlock of vested tokens (final8: Lighter's
 # LIT buybacks, "ZKsync Review", Plasma's CEO denying team sales, Hyperliquid's HYPE unlock)
+# buybacks, a review, a denial, an unlock; a freeze or blacklist of holders' tokens (final10:
+# "Justin Sun Faces Backlash After Urging WLFI to Unfreeze Tokens", "Justin Sun's blocked
+# holdings"); and the same in the languages the pages use: Chinese 回购 (buyback), 解锁
+# (unlock), 冻结 (freeze), 黑名单 (blacklist), 否认 (deny); Korean 바이백/자사주 매입, 언락,
+# 동결; Japanese 買い戻し, 凍結; Vietnamese "mua lại" (buy back), "đóng băng" (freeze)
 _LATER = re.compile(
-    r"\b(?:buy-?backs?|reviews?|den(?:ies|ied|ial)|accusations?|unlocks?)\b",
+    r"\b(?:buy-?backs?|reviews?|den(?:ies|ied|ial)|accusations?|unlocks?|"
+    r"(?:un)?freez(?:e|es|ing)|(?:un)?frozen|blacklist\w*|blocked holdings|"
+    r"mua lại|đóng băng)\b"
+    r"|回购|回購|解锁|解鎖|冻结|凍結|黑名单|否认|바이백|자사주 매입|언락|동결|買い戻し",
+    re.IGNORECASE,
+)
+
+# The verb "launch" whose object is the token itself: the launch, not a buyback program's
+# start ("Lighter launches its token LIT", "X launches native token", "launches $LIT")
+_TOKEN_LAUNCH = re.compile(
+    r"\blaunch(?:es|ed|ing)?\s+(?:(?:its|their|the|a)\s+)?(?:(?:own|native|governance|"
+    r"utility|new)\s+)?(?:(?:tokens?|coins?)\b(?!\s+(?:buy-?backs?|repurchases?|burns?|"
+    r"programs?|unlocks?|staking|vaults?)\b)|\$[A-Z])",
     re.IGNORECASE,
 )
 
@@ -485,7 +514,7 @@ def market_news(headline: str) -> bool:
     token that trades, not a retelling of its launch."""
     return bool(
         (_MARKET.search(headline) or _GOVERNANCE.search(headline) or _RESULTS.search(headline))
-        and not _LAUNCH_TALK.search(headline)
+        and not _LAUNCH_TALK.search(_AFTER_LAUNCH.sub(" ", headline))
     )
 
 
@@ -572,6 +601,8 @@ def later_news(headline: str) -> bool:
     buyback" is the launch story)."""
     if not _LATER.search(headline):
         return False
+    if _TOKEN_LAUNCH.search(headline):
+        return False  # "Lighter launches its token LIT: ... revenue ... for buybacks" (f9-020)
     return not any(
         not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(headline)
     )
