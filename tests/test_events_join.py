@@ -829,7 +829,8 @@ def test_final10_draw_is_reproducible_and_restores_the_imported_settings(tmp_pat
     sys.path.insert(0, str(PAIRS_FILE.parent))
     import draw_final10
 
-    f5, f6, f9 = draw_final10.f5, draw_final10.f6, draw_final10.f9
+    f6, f9 = draw_final10.f6, draw_final10.f9
+    f5 = f9.f5
     before = (f9.SPLIT, f5._norm, f6.MAX_USES, f6.PER_PROJECT, f6.PER_KIND, f6.FAR_DAYS)
     items, counts = draw_final10.pool(PAIRS_FILE.parent / "final10_pool.jsonl")
     pairs = draw_final10.draw(items)

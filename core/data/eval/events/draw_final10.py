@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,8 +43,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import draw_final5 as f5  # noqa: E402  (sibling scripts, not a package)
-import draw_final6 as f6  # noqa: E402
+import draw_final6 as f6  # noqa: E402  (sibling scripts, not a package)
 import draw_final9 as f9  # noqa: E402
 
 SPLIT = "final10"
@@ -102,17 +100,7 @@ def main() -> None:
     args = ap.parse_args()
     items, counts = pool(args.pool)
     print(json.dumps(counts, ensure_ascii=False))
-    pairs = draw(items)
-    print(f"items by source: {f5.write_split(args.out, SPLIT, items, pairs)}")
-    far = Counter(
-        (p["drawn_as"], "far" if f5._days(p["a"], p["b"]) > FAR_DAYS else "near") for p in pairs
-    )
-    print(f"pairs by kind and gap (far: > {FAR_DAYS} days): {dict(sorted(far.items()))}")
-    sites = Counter(i["source"] for p in pairs for i in (p["a"], p["b"]))
-    days = sorted(i["date"] for p in pairs for i in (p["a"], p["b"]))
-    projects = Counter(i["project"] for p in pairs for i in (p["a"], p["b"]))
-    print(f"dates {days[0] if days else '-'} .. {days[-1] if days else '-'}; sites {len(sites)}")
-    print(f"pages a project (top 12): {projects.most_common(12)}")
+    f9.report(args.out, SPLIT, items, draw(items))
 
 
 if __name__ == "__main__":

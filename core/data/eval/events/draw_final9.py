@@ -142,15 +142,9 @@ def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return f6.draw(items, SEED, SPLIT, QUOTAS)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--pool", type=Path, default=POOL)
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    items, counts = pool(args.pool)
-    print(json.dumps(counts, ensure_ascii=False))
-    pairs = draw(items)
-    print(f"items by source: {f5.write_split(args.out, SPLIT, items, pairs)}")
+def report(out: Path, split: str, items: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> None:
+    """Write a drawn split and print what it holds (kinds and gaps, dates, sites, projects)."""
+    print(f"items by source: {f5.write_split(out, split, items, pairs)}")
     far = Counter(
         (p["drawn_as"], "far" if f5._days(p["a"], p["b"]) > FAR_DAYS else "near") for p in pairs
     )
@@ -160,6 +154,16 @@ def main() -> None:
     projects = Counter(i["project"] for p in pairs for i in (p["a"], p["b"]))
     print(f"dates {days[0] if days else '-'} .. {days[-1] if days else '-'}; sites {len(sites)}")
     print(f"pages a project (top 12): {projects.most_common(12)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--pool", type=Path, default=POOL)
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    items, counts = pool(args.pool)
+    print(json.dumps(counts, ensure_ascii=False))
+    report(args.out, SPLIT, items, draw(items))
 
 
 if __name__ == "__main__":
