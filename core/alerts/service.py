@@ -283,14 +283,7 @@ class AlertService:
         from core.models import EventPhase, UpdatePolicy
 
         event_id = attachment.event_id
-        told = set(
-            await Delivery.filter(
-                alert__event_id=event_id, destination_id__in=[t.destination_id for t in targets]
-            )
-            .exclude(alert_id=alert.id)
-            .using_db(conn)
-            .values_list("destination_id", flat=True)
-        )
+        told = await self._told_of(event_id, targets, conn, besides=alert.id)
         kept = []
         for t in targets:
             if t.digest_key:  # a digest already gathers retellings into one message
@@ -324,18 +317,25 @@ class AlertService:
         scorer routed it, a news alert of its own (no event line, no edit of a message)."""
         from core.models import UpdatePolicy
 
-        told = set(
-            await Delivery.filter(
-                alert__event_id=event_id, destination_id__in=[t.destination_id for t in targets]
-            )
-            .using_db(conn)
-            .values_list("destination_id", flat=True)
-        )
+        told = await self._told_of(event_id, targets, conn)
         return [
             t
             for t in targets
             if t.digest_key or t.destination_id not in told or t.updates == UpdatePolicy.EVERY
         ]
+
+    @staticmethod
+    async def _told_of(
+        event_id: int, targets: list[Any], conn: Any, besides: int | None = None
+    ) -> set[int]:
+        """The targets' destinations that already got an alert of this event (other than
+        `besides`): the update policy of a retelling and of coverage both ask it."""
+        query = Delivery.filter(
+            alert__event_id=event_id, destination_id__in=[t.destination_id for t in targets]
+        )
+        if besides is not None:
+            query = query.exclude(alert_id=besides)
+        return set(await query.using_db(conn).values_list("destination_id", flat=True))
 
     async def _announce(self, alert: Alert) -> None:
         try:
