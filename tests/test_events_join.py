@@ -24,6 +24,7 @@ from core.events.join import (
     EventKeys,
     _owners_apart,
     agreement,
+    first_products,
     joins,
     later_news,
     launch_story,
@@ -961,3 +962,38 @@ def test_the_launch_story_in_other_words_and_languages(judge) -> None:
     assert judge.same(new("n10-00007"), new("n10-00013"))[0]  # f10-025
     assert not judge.same(new("n10-00037"), new("n10-00046"))[0]  # f10-003
     assert not judge.same(new("n10-00035"), new("n10-00046"))[0]  # f10-015
+
+
+def test_a_stablecoin_ending_in_usd_is_no_token_of_its_own() -> None:
+    """A dollar stablecoin written whole is the quote, not a token glued to "USD": "FDUSD" in
+    a contract notice was read as FD + USD (and "BTCFDUSD" as a token); other stablecoin pairs
+    still give their token."""
+    from core.events.extract import contract_tickers
+
+    assert (
+        contract_tickers("Binance Futures Will Launch FDUSD-Margined Perpetual Contract") == set()
+    )
+    assert contract_tickers("币安合约将上线FDUSD永续合约") == set()
+    assert contract_tickers("Binance Will Launch BTCFDUSD Perpetual Contract") == set()
+    assert contract_tickers("PYUSD Perpetual Contract") == set()
+    assert contract_tickers("Binance Will Launch XPLFDUSD Perpetual Contract") == {"XPL"}
+    assert contract_tickers("1000PEPEFDUSD and ENAUSD Perpetual Contracts") == {"PEPE", "ENA"}
+    assert contract_tickers("ARBBUSD Perpetual Contract") == {"ARB"}
+    assert contract_tickers("Binance Adds BTC/FDUSD and XPL/FDUSD Trading Pairs") == {"XPL"}
+    assert contract_tickers("ESPUSDT Perpetual Contract") == {"ESP"}
+
+
+def test_an_exchanges_products_for_an_unlaunched_token_are_its_listing(judge) -> None:
+    """final10 f10-007, f10-019 (shaped after its one measurement): Binance's (Vietnamese)
+    notice adding Plasma's XPL to Earn, Buy Crypto, Convert, Margin and Futures, its listing
+    day, 72-73 days after the XPL sale pages (readers: same). An exchange adding a token that
+    has not launched to several of its products at once is its first listing; once a token
+    trades such a notice is a product of it (Binance adding NIGHT to Earn and Margin after a
+    competition; STEPN's "move-to-earn" tokens at new highs after its Launchpad)."""
+    notice = new("n10-00028")["title"]
+    assert first_products(notice) and not launch_story(notice)
+    assert judge.same(new("n10-00010"), new("n10-00028"))[0]  # f10-007
+    assert judge.same(new("n10-00008"), new("n10-00028"))[0]  # f10-019
+    assert not first_products("STEPN move-to-earn tokens GMT, GST hit new highs")
+    assert not judge.same(new("n6-01805"), new("n6-01864"))[0]
+    assert not judge.same(real("c-3185"), real("c-1070"))[0]

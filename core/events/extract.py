@@ -54,6 +54,9 @@ _NAMED_RE = re.compile(
     r"(?<![\w$])([A-Z][A-Z0-9]{1,14})\s+(?:(?:Perpetual|Futures)\s+)?Contracts?\b"
     r"|(?<![\w$])([A-Z][A-Z0-9]{1,14})\s*\((?=[^()]*[a-z])[^()]{2,60}\)"
 )
+# Dollar stablecoins whose names end in "USD": the whole word is the coin ("FDUSD-Margined
+# Perpetual Contract" is no token FD's contract), where "ENAUSD Perpetual" is ENA's
+USD_STABLECOINS = frozenset("FDUSD BUSD TUSD PYUSD RLUSD BFUSD LISUSD FRXUSD".split())
 # What a pair's quote asset is, to tell a glued pair ("SAPIENUSDT") from a name
 _PAIR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD", "USD")
 _QUOTES = frozenset(QUOTE_ASSETS)
@@ -306,19 +309,28 @@ def contract_tickers(title: str) -> set[str]:
     "XPL/USDT", "XPLUSDT", "XPL-USDT" → XPL; "Binance Futures Will Launch USDⓈ-Margined
     ESPUSDT Perpetual Contract" → ESP; "SAPIENUSDT 永续合约全新上线" → SAPIEN; "Gate Has
     Listed BAS Contract (USDT-M)" → BAS; "SOMI (Somnia) Will Be Listed" → SOMI. Quote assets
-    (USDT, BTC ...) and numbers are no token."""
+    (USDT, BTC ...), dollar stablecoins written whole ("FDUSD-Margined": not FD's) and
+    numbers are no token."""
     title = title or ""
     found = [m.group(1) or m.group(2) for m in _PAIR_RE.finditer(title)]
-    found += [m.group(1) for m in _CONTRACT_RE.finditer(title)]
+    found += [m.group(1) for m in _CONTRACT_RE.finditer(title) if not _stablecoin(m.group(0))]
     for m in _NAMED_RE.finditer(title):
         if m.group(1):
             found.append(m.group(1))
         elif m.group(2) != _initials(m.group(0)[m.group(0).index("(") + 1 : -1]):
             found.append(m.group(2))  # not an abbreviation: "AMA (Ask Me Anything)"
     tokens = {
-        t for t in found if t and t not in HUB_TICKERS and t not in _QUOTES and not t.isdigit()
+        t
+        for t in found
+        if t and t not in HUB_TICKERS | USD_STABLECOINS and t not in _QUOTES and not t.isdigit()
     }
-    return {t for t in tokens if not _pair_of(t, tokens)}  # "ESPUSDT Perpetual Contract"
+    # "ESPUSDT Perpetual Contract" (ESP); "BTCFDUSD Perpetual Contract" (a hub's pair)
+    return {t for t in tokens if not _pair_of(t, tokens | HUB_TICKERS)}
+
+
+def _stablecoin(word: str) -> bool:
+    """A dollar stablecoin written whole ("FDUSD", "PYUSD"), not a token glued to "USD"."""
+    return re.sub(r"^1000+", "", word) in USD_STABLECOINS
 
 
 def _initials(words: str) -> str:

@@ -186,6 +186,8 @@ _CAMPAIGN = re.compile(
     re.IGNORECASE,
 )
 
+# An exchange's products a newly listed token is added to (`first_products`)
+_PRODUCTS = re.compile(r"\b(?:earn|convert|margin|futures|buy crypto)\b", re.IGNORECASE)
 # Later news of a token that trades, whatever else its headline says (`later_news`): its
 # buyback, a review, a denial of insiders selling, an unlock of vested tokens (final8: Lighter's
 # LIT buybacks, "ZKsync Review", Plasma's CEO denying team sales, Hyperliquid's HYPE unlock)
@@ -539,6 +541,14 @@ def launch_story(headline: str, lead: str = "") -> bool:
     return bool(_LAUNCH_STORY.search(headline) or _LAUNCH_STORY.search(lead[:300]))
 
 
+def first_products(headline: str) -> bool:
+    """An exchange adding a token to several of its products at once ("Binance sẽ thêm Plasma
+    (XPL) trên Earn, Mua tiền mã hóa, Convert, Margin và Futures"): Binance's notice of a
+    token's spot listing day. For a token not yet launched it is the launch (its first
+    listing), weeks after the sale; for one that trades it is a product (`_CAMPAIGN`)."""
+    return len({m.group(0).lower() for m in _PRODUCTS.finditer(headline)}) >= 2
+
+
 def span_gap(keys: EventKeys, published: datetime) -> timedelta:
     """How far an item is from the event's span (zero inside it)."""
     if keys.first_seen is None or keys.last_seen is None:
@@ -548,11 +558,12 @@ def span_gap(keys: EventKeys, published: datetime) -> timedelta:
 
 def untold_over_weeks(keys: EventKeys, published: datetime, text: str) -> bool:
     """More than LAUNCH_STORY_GAP from the event's span, and the item (its headline, or its
-    lead) or every headline of the event tells no launch story."""
+    lead) or every headline of the event tells no launch story. An exchange adding a token
+    not yet launched to its products (`first_products`) tells its first listing."""
     if span_gap(keys, published) <= LAUNCH_STORY_GAP:
         return False
     headline, _nl, lead = text.partition("\n")
-    if not launch_story(headline, lead):
+    if not launch_story(headline, lead) and (keys.launched or not first_products(headline)):
         return True
     return bool(keys.headlines) and not any(launch_story(h) for h in keys.headlines)
 
