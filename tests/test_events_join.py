@@ -997,3 +997,53 @@ def test_an_exchanges_products_for_an_unlaunched_token_are_its_listing(judge) ->
     assert not first_products("STEPN move-to-earn tokens GMT, GST hit new highs")
     assert not judge.same(new("n6-01805"), new("n6-01864"))[0]
     assert not judge.same(real("c-3185"), real("c-1070"))[0]
+
+
+def test_final11_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
+    """draw_final11 on its own pool writes, byte for byte, the committed items, pairs and
+    readers' pairs, and leaves the imported draws' settings (caps, TRAINING) as they were."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final11
+
+    f6, f8, f9 = draw_final11.f6, draw_final11.f8, draw_final11.f9
+    f5 = f9.f5
+    before = (f9.SPLIT, f5._norm, f6.MAX_USES, f6.PER_PROJECT, f6.PER_KIND, f8.TRAINING)
+    items, counts = draw_final11.pool(PAIRS_FILE.parent / "final11_pool.jsonl")
+    pairs = draw_final11.draw(items)
+    assert before == (f9.SPLIT, f5._norm, f6.MAX_USES, f6.PER_PROJECT, f6.PER_KIND, f8.TRAINING)
+    assert counts["read"] == 27
+    f5.write_split(tmp_path, "final11", items, pairs)
+    for name in ("final11_items.jsonl", "final11_drawn.jsonl", "pairs_final11_unlabelled.jsonl"):
+        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
+    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
+    assert max(uses.values()) <= draw_final11.MAX_USES
+
+
+def test_final11_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final11's items are dated pages of its pool, none an item of an earlier split, the
+    corpus, the eval sets or any of the seven scoring batches; the readers' pairs carry no
+    search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final11
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final11_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final11_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final11_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 19 and len(drawn) == 23
+    assert [d["pair"] for d in drawn] == [f"f11-{n:03d}" for n in range(1, 24)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    f9 = draw_final11.f9
+    with draw_final11._final11():
+        titles, _texts = f9.f6._seen("final11")
+        batch, _texts, _urls = f9.f8._training()
+        assert not any(f9.norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final11_unlabelled.jsonl").read_text()
