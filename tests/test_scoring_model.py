@@ -115,7 +115,11 @@ def test_bundled_models_card_lists_the_files_it_was_trained_on_with_their_sha256
 
 def _broken_specs() -> list[tuple[str, Any, str]]:
     spec = _spec()
-    wrong_version = {**spec, "format_version": FORMAT_VERSION + 1}
+    wrong_version = {**spec, "format_version": 99}
+    # version 2 (the page's address as features) must say so; version 1 must not use it
+    v2_unsaid = {**spec, "format_version": 2}
+    v1_url = {**spec, "signals": {**spec["signals"], "url:docs": 0.5}}
+    v1_said = {**spec, "features": {**spec["features"], "url": True}}
     not_monotone = {**spec, "calibration": {"x": [0.0, 1.0, 2.0], "y": [0.1, 0.9, 0.5]}}
     nan_weight = json.dumps(spec).replace('"bias":', '"bias": NaN, "x":', 1)
     bad_phrase = {**spec, "phrases": [["Claims Open", 1.0, 0.0]]}
@@ -123,6 +127,9 @@ def _broken_specs() -> list[tuple[str, Any, str]]:
     return [
         ("corrupt", '{"format": "tge-model", "format_ver', "not valid JSON"),
         ("wrong version", wrong_version, "format version"),
+        ("version 2 without url", v2_unsaid, "needs features.url"),
+        ("version 1 with url features", v1_url, "need format version 2"),
+        ("version 1 saying url", v1_said, "need format version 2"),
         ("not monotone", not_monotone, "monotone"),
         ("not finite", nan_weight, "finite"),
         ("unnormalised phrase", bad_phrase, "not normalised"),
@@ -589,6 +596,84 @@ def test_train_options_fix_c_ngrams_and_dropped_signals(
     ):
         assert main([*base, *bad]) == 1
         assert says in capsys.readouterr().err
+
+
+def test_url_features_read_the_kind_of_page_from_its_address() -> None:
+    from core.scoring.model import url_features
+
+    assert url_features(None) == [] and url_features("") == []
+    docs = url_features("https://docs.treehouse.finance/tokenomics/airdrop-eligibility")
+    assert docs[:3] == ["url:docs", "url:path_airdrop", "url:path_eligibility"]
+    assert "url:path_tokenomics" in docs and "u:tokenomics" in docs and "u:airdrop" in docs
+    assert url_features("https://www.binance.com/en/support/announcement/x")[:1] == ["url:exchange"]
+    news = url_features("cointelegraph.com/news/zksync-airdrop-price-2024")
+    assert "url:news" in news and "url:path_news" in news and "u:2024" not in news
+    assert url_features("https://medium.com/") == ["url:blog", "url:home"]
+    assert "url:tld_local" in url_features("https://www.tokenpost.kr/news/1")
+    assert url_features("http://[::1") == []  # an address urlsplit refuses: no features
+
+
+def test_a_version_2_model_scores_the_address_and_version_1_ignores_it(tmp_path: Path) -> None:
+    """A model trained with --features pagekind is format 2 and adds its url weights when the
+    engine passes the item's address (eval does); the bundled version-1 model scores the same
+    with or without an address."""
+    spec = _spec()
+    engine = ScoringEngine(load_companies(COMPANIES_FILE), model=read_model(BUNDLED_MODEL))
+    title, text = "Acme token launch next week", "Claims open on March 3."
+    url = "https://docs.acme.xyz/tokenomics"
+    assert engine.analyze(title, text, url=url).confidence == engine.analyze(title, text).confidence
+    v2 = {
+        **spec,
+        "format_version": 2,
+        "features": {**spec["features"], "url": True},
+        "signals": {**spec["signals"], "url:docs": 2.0, "u:tokenomics": -0.5},
+    }
+    model = read_model(_write(tmp_path, v2))
+    assert model.uses_url
+    a = engine.analyze_rules(title, text)
+    z0 = model.raw_score(a, title, text)
+    assert model.raw_score(a, title, text, url=url) == pytest.approx(z0 + 1.5)
+    assert model.raw_score(a, title, text, url="https://example.com/x") == pytest.approx(z0)
+    engine.model = model
+    got = engine.analyze(title, text, url=url)
+    assert got.confidence > engine.analyze(title, text).confidence
+    assert any(e["detail"] == "a documentation page" for e in got.explanation)
+
+
+def test_train_features_pagekind_and_centred_calibration(tmp_path: Path) -> None:
+    """--features pagekind trains on the items' addresses (a format-2 file, features.url) and
+    --calibration centred gives a table rising wherever the raw score does; without them the
+    card's config says neither (the default command's bytes do not change)."""
+    data = _tiny(tmp_path)
+    items = load_items(data)
+    for i, item in enumerate(items):  # addresses of three kinds of page
+        item["url"] = ("https://docs.x.io/claim", "https://news.y.com/markets/a", "z.org/")[i % 3]
+    data.write_text("".join(json.dumps(r) + "\n" for r in items), encoding="utf-8")
+    out = tmp_path / "m.json"
+    base = ["train", "--data", str(data), "--out", str(out), "--repeats", "1", "--folds", "3"]
+    assert main([*base, "--c", "1", "--features", "pagekind", "--calibration", "centred"]) == 0
+    doc = json.loads(out.read_text())
+    config = doc["card"]["training"]["config"]
+    assert doc["format_version"] == 2 and doc["features"]["url"] is True
+    assert config["features"] == ["pagekind"] and config["calibration"] == "centred"
+    assert any(k.startswith(("url:", "u:")) for k in doc["signals"])
+    ys = doc["calibration"]["y"]
+    assert all(b > a for a, b in itertools.pairwise(ys))  # no flat step
+    assert read_model(out).uses_url
+    assert main([*base, "--c", "1"]) == 0
+    doc = json.loads(out.read_text())
+    config = doc["card"]["training"]["config"]
+    assert doc["format_version"] == FORMAT_VERSION and "url" not in doc["features"]
+    assert "features" not in config and "calibration" not in config
+    assert not any(k.startswith(("url:", "u:")) for k in doc["signals"])
+    assert main([*base, "--features", "colour"]) == 1
+
+
+def test_centred_calibration_puts_each_step_at_its_middle() -> None:
+    xs, ys = tr.centred([0.0, 1.0, 2.0, 4.0, 5.0], [0.1, 0.1, 0.5, 0.5, 0.9])
+    assert (xs, ys) == ([0.5, 3.0, 5.0], [0.1, 0.5, 0.9])
+    assert tr.centred([1.0, 2.0], [0.3, 0.3]) == ([1.0, 2.0], [0.3, 0.3])
+    assert tr.centred([1.0], [0.3]) == ([1.0, 2.0], [0.3, 0.3])
 
 
 # --- eval's new outputs --------------------------------------------------------------------

@@ -522,6 +522,13 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         if any(n.startswith(("w:", "tw:")) for n in args.drop):
             raise InvalidInput("--drop: name an engine signal (e.g. len:short), not a phrase")
         config = dataclasses.replace(config, drop=tuple(args.drop))
+    if args.features:
+        unknown = sorted(set(args.features) - {"pagekind"})
+        if unknown:
+            raise InvalidInput(f"--features: unknown {', '.join(unknown)} (known: pagekind)")
+        config = dataclasses.replace(config, features=tuple(dict.fromkeys(args.features)))
+    if args.calibration:
+        config = dataclasses.replace(config, calibration=args.calibration)
     started = time.perf_counter()
     model = train(args.data, args.train_only or (), holdout=holdout, config=config)
     out = write_model(model, args.out or BUNDLED_MODEL)
@@ -851,6 +858,18 @@ def parser() -> argparse.ArgumentParser:
         "--drop",
         action="append",
         help="an engine signal to leave out of training, e.g. len:short (repeat)",
+    )
+    sp.add_argument(
+        "--features",
+        action="append",
+        help="more features: pagekind (the item's address: host kind, path words; the model"
+        " file is then format 2, scored only by this build or later) (repeat)",
+    )
+    sp.add_argument(
+        "--calibration",
+        choices=("isotonic", "centred"),
+        help="isotonic (default: a step table) or centred (each step one point at its middle,"
+        " so the probability keeps the raw score's ranking)",
     )
     sp.add_argument(
         "--holdout", help="ids of the final test split (default: the bundled list, if drawn)"

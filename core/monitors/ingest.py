@@ -161,7 +161,11 @@ class Ingestor:
             return
         stats.new += 1
         analysis = self.engine.analyze(
-            entry.title, entry.text, source_kind=source_kind, published=entry.published
+            entry.title,
+            entry.text,
+            source_kind=source_kind,
+            published=entry.published,
+            url=entry.url,
         )
         history = getattr(self.engine, "history", None)
         if history is not None:  # this item's tickers are history for the next ones

@@ -753,9 +753,11 @@ class ScoringEngine:
         *,
         source_kind: str = "rss",
         published: datetime | None = None,
+        url: str | None = None,
     ) -> Analysis:
         """Score one item: the rules' signals, then the learned model's calibrated probability
-        when one is loaded. ``source_kind`` is accepted for callers; scoring is source-neutral."""
+        when one is loaded. ``source_kind`` is accepted for callers; scoring is source-neutral.
+        ``url``, the item's address, counts only for a model trained on it (format 2)."""
         model = self.model  # one read: a model swapped meanwhile applies from the next item
         if model is None:
             return self.analyze_rules(title, text, published=published)
@@ -766,14 +768,14 @@ class ScoringEngine:
         history = self.history
         # the rules' analysis becomes the model's (rescore updates it: one object per item)
         if history is None:
-            return model.rescore(a, title, text, low, words=words)
+            return model.rescore(a, title, text, low, words=words, url=url)
         if published is not None:
             day = day_of(published)
         elif self.undated_now:  # live: an undated item is news now, its tickers' past to today
             day = self._dates.utc_day()
         else:  # a labelled set's undated item: no history features, as in training
             day = None
-        return model.rescore(a, title, text, low, history, day, words)
+        return model.rescore(a, title, text, low, history, day, words, url)
 
     def analyze_rules(
         self,

@@ -197,6 +197,7 @@ def evaluate(
             item.get("text") or "",
             source_kind=item.get("source_kind") or "rss",
             published=parse_published(item.get("date")),
+            url=item.get("url") or None,
         )
         truth = bool(item.get("is_tge"))
         scores.append(a.confidence)

@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 try:  # C integer types for the compiled build (setup.py); plain Python ints otherwise
     import cython
@@ -36,6 +38,7 @@ except ImportError:  # pragma: no cover - the source runs without Cython install
 if cython.compiled:  # C access to an array's items (find_flat's matches)
     from cython.cimports.cpython import array as carray
 
+from core.markets import EXCHANGES
 from core.scoring.engine import (
     Analysis,
     Later,
@@ -51,6 +54,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = "tge-model"
 FORMAT_VERSION = 1
+# A model trained with the page-kind features (the item's address) is version 2; this build
+# reads both, and a version-1 file scores as it always did.
+FORMAT_VERSION_URL = 2
+READABLE_VERSIONS = (FORMAT_VERSION, FORMAT_VERSION_URL)
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "data" / "model" / "tge-model-v1.json"
 
 HIGH = 0.7
@@ -234,6 +241,207 @@ def item_features(
     return low, title_end, f
 
 
+# --- the page's address (training option "pagekind", model format 2) ---------------------
+
+# What kind of page an address is, by its host and its path's words (issue 11: M0 missed
+# projects' own docs pages, launches told through their aftermath on news and price sites,
+# listings worded as trading guides). A judgement on hosts, kept short; the path's words
+# also count one by one ("u:" features), as the model's phrases do for the text.
+_URL_BLOG_HOSTS = ("medium.com", "mirror.xyz", "substack.com", "paragraph.xyz", "notion.site")
+_URL_AGGREGATORS = (
+    "ainvest",
+    "coinmarketcap",
+    "coingecko",
+    "coinstats",
+    "cryptorank",
+    "tradingview",
+    "investing.com",
+    "messari",
+    "dropstab",
+    "icodrops",
+    "airdrops.io",
+    "coincarp",
+)
+_URL_NEWS = (
+    "cointelegraph",
+    "coindesk",
+    "decrypt",
+    "theblock",
+    "cryptonews",
+    "cryptopotato",
+    "cryptoslate",
+    "dlnews",
+    "thedefiant",
+    "blockworks",
+    "beincrypto",
+    "bitcoinist",
+    "newsbtc",
+    "u.today",
+    "yahoo",
+    "crypto.news",
+    "coingape",
+    "cryptobriefing",
+    "chaincatcher",
+    "odaily",
+    "panewslab",
+    "techflowpost",
+    "theblockbeats",
+    "foresightnews",
+    "reuters",
+    "bloomberg",
+    "forbes",
+    "readwrite",
+)
+_URL_LOCAL_TLDS = frozenset("kr jp cn vn ru tr it de fr es br id ir th tw hk".split())
+_URL_PATH_KINDS = {
+    "docs": "docs",
+    "doc": "docs",
+    "wiki": "docs",
+    "gitbook": "docs",
+    "tokenomics": "tokenomics",
+    "airdrop": "airdrop",
+    "blog": "blog",
+    "news": "news",
+    "prediction": "prediction",
+    "guide": "guide",
+    "learn": "learn",
+    "academy": "learn",
+    "support": "support",
+    "announcement": "announce",
+    "announcements": "announce",
+    "listing": "listing",
+    "claim": "claim",
+    "eligibility": "eligibility",
+    "faq": "faq",
+    "price": "price",
+    "research": "research",
+    "square": "square",
+}
+_URL_EXCHANGE_WORDS = frozenset(e.replace(".", "") for e in EXCHANGES)
+_URL_SPLIT = re.compile(r"[^a-z0-9]+")
+_URL_HOST_SPLIT = re.compile(r"[.\-]")
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+# one search each, as "any of these in the host" (a generator over the tuple cost more)
+_URL_BLOG_RE = _any_of(_URL_BLOG_HOSTS)
+_URL_AGGREGATOR_RE = _any_of(_URL_AGGREGATORS)
+_URL_NEWS_RE = _any_of(_URL_NEWS)
+# the cut by hand covers "host/path?query#fragment" with nothing urlsplit would treat apart:
+# no whitespace or control characters anywhere, no user, port or IPv6 brackets in the host
+_URL_UNUSUAL = re.compile(r"[\x00-\x20\x7f]")
+_URL_NETLOC_END = re.compile(r"[/?#]")
+_URL_NETLOC_ODD = re.compile(r"[@:\[\]]")
+_URL_PATH_END = re.compile(r"[?#]")
+
+
+def _host_and_path(url: str) -> tuple[str, str] | None:
+    """The lower-case host and path of an address as ``urlsplit`` reads them (an address
+    without "//" read as "http://" + it), or None where ``urlsplit`` refuses it. The usual
+    "http(s)://host/path" is cut by hand (``urlsplit`` was a quarter of the features' time);
+    anything else goes through ``urlsplit``."""
+    u = url.strip() if "//" in url else "http://" + url.strip()
+    for scheme in ("https://", "http://"):
+        if u.startswith(scheme):
+            rest = u[len(scheme) :]
+            break
+    else:
+        rest = ""
+    if rest and rest.isascii() and not _URL_UNUSUAL.search(rest):
+        cut = _URL_NETLOC_END.search(rest)
+        netloc = rest[: cut.start()] if cut else rest
+        if not _URL_NETLOC_ODD.search(netloc):
+            path = rest[len(netloc) :]
+            end = _URL_PATH_END.search(path)
+            return netloc.lower(), (path[: end.start()] if end else path).lower()
+    try:
+        parts = urlsplit(u)
+        return (parts.hostname or "").lower(), (parts.path or "").lower()
+    except ValueError:
+        return None
+
+
+# Host -> its kinds' feature names, made once per host (a service reads few hosts); bounded.
+_URL_HOSTS: dict[str, tuple[str, ...]] = {}
+_URL_WORD_NAMES: dict[str, str] = {}  # path word -> "u:" + word, bounded as _NAME_CACHE_MAX
+_URL_KIND_NAMES = {k: "url:path_" + k for k in (*_URL_PATH_KINDS.values(), "howto")}
+
+
+def _host_kinds(host: str) -> tuple[str, ...]:
+    """The host's kind features in url_features' order ("url:docs" first)."""
+    out: list[str] = []
+    h = host[4:] if host.startswith("www.") else host
+    first = h.split(".", 1)[0]
+    if first in ("docs", "doc", "wiki", "developers", "learn") or "gitbook" in h:
+        out.append("url:docs")
+    if first == "blog" or _URL_BLOG_RE.search(h):
+        out.append("url:blog")
+    if not _URL_EXCHANGE_WORDS.isdisjoint(_URL_HOST_SPLIT.split(h)):
+        out.append("url:exchange")
+    if first in ("support", "help", "faq") or "zendesk" in h:
+        out.append("url:support")
+    if _URL_AGGREGATOR_RE.search(h):
+        out.append("url:aggregator")
+    if _URL_NEWS_RE.search(h):
+        out.append("url:news")
+    if "." in h and h.rsplit(".", 1)[1] in _URL_LOCAL_TLDS:
+        out.append("url:tld_local")
+    return tuple(out)
+
+
+def url_features(url: str | None) -> list[str]:
+    """The names of an address's page-kind features (each 1.0), in a fixed order: host kind
+    ("url:docs", "url:blog", "url:exchange", "url:support", "url:aggregator", "url:news",
+    "url:tld_local"), path kinds ("url:path_docs" ...), "url:home", then each word of the
+    path of three or more characters, not a number ("u:airdrop"). None or "" gives none."""
+    if not url:
+        return []
+    split = _host_and_path(url)
+    if split is None:
+        return []
+    host, path = split
+    hosts: dict[str, tuple[str, ...]] = _URL_HOSTS
+    kinds_of_host = hosts.get(host)
+    if kinds_of_host is None:
+        kinds_of_host = _host_kinds(host)
+        if len(hosts) < _NAME_CACHE_MAX:
+            hosts[host] = kinds_of_host
+    out: list[str] = list(kinds_of_host)
+    if path.startswith("/docs") and (not out or out[0] != "url:docs"):
+        out.insert(0, "url:docs")
+    names: dict[str, str] = _URL_WORD_NAMES
+    kinds: set[str] = set()
+    seen: set[str] = set()
+    said: list[str] = []
+    home = True
+    for w in _URL_SPLIT.split(path):
+        if not w:
+            continue
+        home = False
+        k = _URL_PATH_KINDS.get(w)
+        if k is not None:
+            kinds.add(k)
+        if len(w) > 2 and w not in seen and not w.isdigit():
+            seen.add(w)
+            name = names.get(w)
+            if name is None:
+                name = _remember(names, w, "u:" + w)
+            said.append(name)
+    if "price-prediction" in path:
+        kinds.add("prediction")
+    if "how-to" in path:
+        kinds.add("howto")
+    if kinds:
+        out.extend(_URL_KIND_NAMES[k] for k in sorted(kinds))
+    if home:
+        out.append("url:home")
+    out.extend(said)
+    return out
+
+
 # --- plain words for the "why" ------------------------------------------------------------
 
 _NEGATIVE_WORDS = {
@@ -285,6 +493,18 @@ _SIGNAL_WORDS = {
 }
 
 
+_URL_WORDS = {
+    "docs": "a documentation page",
+    "blog": "a blog post",
+    "exchange": "an exchange's page",
+    "support": "a help-centre page",
+    "aggregator": "a price or data site",
+    "news": "a news site",
+    "tld_local": "a site of one country",
+    "home": "a site's front page",
+}
+
+
 def describe(name: str, a: Analysis, positive: bool) -> str:
     """A feature in plain words (the direction is shown separately as (+) or (−))."""
     kind, _, rest = name.partition(":")
@@ -296,6 +516,10 @@ def describe(name: str, a: Analysis, positive: bool) -> str:
         return f"says '{rest}'"
     if kind == "neg":
         return _NEGATIVE_WORDS.get(rest, rest.replace("_", " "))
+    if kind == "u":
+        return f"the address says '{rest}'"
+    if kind == "url":
+        return _URL_WORDS.get(rest, "the address looks like " + rest.replace("_", " "))
     if kind == "language":
         return "not in English" if rest == "other" else f"written in '{rest}'"
     if kind == "discovered":
@@ -516,16 +740,18 @@ class TGEModel:
         "phrases",
         "signals",
         "uses_history",
+        "uses_url",
     )
 
     def __init__(self, spec: Any) -> None:
         """Validate a parsed model file; raise :class:`ModelError` on anything unexpected."""
         if not isinstance(spec, dict) or spec.get("format") != FORMAT:
             raise ModelError("not a tge-monitor model file")
-        if spec.get("format_version") != FORMAT_VERSION:
+        version = spec.get("format_version")
+        if isinstance(version, bool) or version not in READABLE_VERSIONS:
             raise ModelError(
-                f"format version {spec.get('format_version')!r}, this build reads "
-                f"{FORMAT_VERSION}; retrain with: tge-monitor train"
+                f"format version {version!r}, this build reads "
+                f"{' or '.join(map(str, READABLE_VERSIONS))}; retrain with: tge-monitor train"
             )
         self.name = str(spec.get("name") or "model")
         features = spec.get("features")
@@ -542,6 +768,14 @@ class TGEModel:
         self.signals = {str(k): _finite(v, f"signal weight {k!r}") for k, v in signals.items()}
         self._keyed = _keyed_weights(self.signals)
         self.uses_history = any(k.startswith("hist:") for k in self.signals)
+        # The page's address as features (version 2 only, which must say so)
+        by_url = [k for k in self.signals if k.startswith(("url:", "u:"))]
+        if version == FORMAT_VERSION_URL:
+            if features.get("url") is not True:
+                raise ModelError("format version 2 needs features.url true")
+        elif features.get("url") is not None or by_url:
+            raise ModelError("address features (url:, u:) need format version 2")
+        self.uses_url = version == FORMAT_VERSION_URL
         phrases = spec.get("phrases")
         if not isinstance(phrases, list):
             raise ModelError("phrases must be a list")
@@ -819,6 +1053,7 @@ class TGEModel:
         history: TokenHistory | None = None,
         day: int | None = None,
         words: Words | None = None,
+        url: str | None = None,
     ) -> tuple[float, list[tuple[float, str]]]:
         """The raw score (log-odds before calibration) and each feature's part of it (only
         the parts of at least ``min_part`` either way: scoring needs only those that can
@@ -836,6 +1071,17 @@ class TGEModel:
         if words is None:  # the engine's, or else the words of the normalised text
             words = Words(low.encode())
         z = self._signal_sum(a, low, title_end, title, history, day, words.spaces, min_part, parts)
+        if url and self.uses_url:  # the page's address: each feature 1.0, its weight its part
+            named: dict = self._keyed[0]
+            hit: tuple[float, str] | None
+            c: float
+            for name in url_features(url):
+                hit = named.get(name)
+                if hit is not None:
+                    c = hit[0]
+                    z += c
+                    if c >= min_part or -c >= min_part:
+                        parts.append(hit)
         # Two phrase tables: phrases that count anywhere over the whole text, phrases that
         # count in the headline over the headline only (each finds only phrases it can use).
         # The indexes found go into a set in match order, and the sum follows the set.
@@ -860,8 +1106,9 @@ class TGEModel:
         text: str,
         history: TokenHistory | None = None,
         day: int | None = None,
+        url: str | None = None,
     ) -> float:
-        return self.contributions(a, title, text, None, 0.0, history, day)[0]
+        return self.contributions(a, title, text, None, 0.0, history, day, url=url)[0]
 
     def apply(
         self,
@@ -872,6 +1119,7 @@ class TGEModel:
         history: TokenHistory | None = None,
         day: int | None = None,
         words: Words | None = None,
+        url: str | None = None,
     ) -> Analysis:
         """The engine's analysis with the calibrated probability as its confidence and the
         strongest reasons, in plain words, at the head of the explanation (worded when the
@@ -898,6 +1146,7 @@ class TGEModel:
             history,
             day,
             words,
+            url,
         )
 
     def rescore(
@@ -909,12 +1158,13 @@ class TGEModel:
         history: TokenHistory | None = None,
         day: int | None = None,
         words: Words | None = None,
+        url: str | None = None,
     ) -> Analysis:
         """``apply`` in place: ``a``, the rules' analysis, becomes the model's and is
         returned. The engine's path: one analysis object per item instead of two."""
         z: float
         p: float
-        z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words)
+        z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words, url)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
         rules_conf = a.confidence

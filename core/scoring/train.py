@@ -44,7 +44,14 @@ from core.scoring.evaluate import (
     reliability_table,
 )
 from core.scoring.history import TokenHistory, day_of, headline_tickers, read_first_seen
-from core.scoring.model import FORMAT, FORMAT_VERSION, item_features, ngrams
+from core.scoring.model import (
+    FORMAT,
+    FORMAT_VERSION,
+    FORMAT_VERSION_URL,
+    item_features,
+    ngrams,
+    url_features,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +97,17 @@ class TrainConfig:
     # Engine signals left out of training (their weight is then 0 in the scorer), e.g. the
     # length signals, which mark which collection gave an item a lead more than its content.
     drop: tuple[str, ...] = ()
+    # Feature sets beyond the default: "pagekind", the item's address (host kind, path kind,
+    # path words: core.scoring.model.url_features; the model file is then format version 2).
+    features: tuple[str, ...] = ()
+    # "isotonic" (a step table) or "centred": each flat step of the isotonic table replaced by
+    # one point at its middle, linear in between, so items the raw score ranks apart are not
+    # tied by a step (the same probabilities on average; ranking as the raw score's).
+    calibration: str = "isotonic"
+
+
+# TrainConfig's later options at their defaults, which the card leaves unsaid
+_UNSAID: dict[str, Any] = {"drop": (), "features": (), "calibration": "isotonic"}
 
 
 @dataclass
@@ -113,6 +131,7 @@ class Row:
     unlisted: dict[str, float] | None = None
     found: dict[str, Any] | None = None  # the project discovery named then
     source: str = ""  # the file it was read from (the CV reports each --data file's own figures)
+    url: str = ""  # the item's address (a feature only with TrainConfig.features "pagekind")
 
 
 def _norm(s: str) -> str:
@@ -322,6 +341,7 @@ def load_rows(
             ticker=str(item.get("token_symbol") or ""),
             published=parse_published(item.get("date")),
             source=source,
+            url=str(item.get("url") or ""),
         )
         for i, (item, evidence, source) in enumerate(raw)
     ]
@@ -356,11 +376,11 @@ def load_rows(
     for r in rows:
         day = day_of(r.published) if history is not None else None
         r.analysis = engine.analyze_rules(r.title, r.text, published=r.published)
-        r.feats = row_features(r.analysis, r.title, r.text, config, history, day)
+        r.feats = row_features(r.analysis, r.title, r.text, config, history, day, r.url)
         if r.evidence and r.label:
             alone = nobody.analyze_rules(r.title, r.text, published=r.published)
             if alone.new_project:
-                r.unlisted = row_features(alone, r.title, r.text, config, history, day)
+                r.unlisted = row_features(alone, r.title, r.text, config, history, day, r.url)
                 r.found = alone.discovered
     return rows, table
 
@@ -384,11 +404,16 @@ def row_features(
     config: TrainConfig,
     history: TokenHistory | None = None,
     day: int | None = None,
+    url: str = "",
 ) -> dict[str, float]:
-    """All features of one analysed item: the engine's signals and the word n-grams."""
+    """All features of one analysed item: the engine's signals and the word n-grams (and,
+    with the "pagekind" features, its address's)."""
     low, title_end, feats = item_features(a, title, text, None, history, day)
     for name in config.drop:
         feats.pop(name, None)
+    if "pagekind" in config.features:
+        for name in url_features(url):
+            feats[name] = 1.0
     for g in ngrams(low, config.ngram_max):
         feats["w:" + g] = 1.0
     if title_end:
@@ -514,12 +539,35 @@ def _calibration_rows(M: _Matrix, idx: Any, config: TrainConfig) -> Any:
     return idx
 
 
-def _isotonic(z: Any, y: Any) -> tuple[list[float], list[float]]:
+def _isotonic(z: Any, y: Any, how: str = "isotonic") -> tuple[list[float], list[float]]:
     from sklearn.isotonic import IsotonicRegression
 
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(z, y)
-    return [float(x) for x in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_]
+    xs = [float(x) for x in iso.X_thresholds_]
+    ys = [float(v) for v in iso.y_thresholds_]
+    return centred(xs, ys) if how == "centred" else (xs, ys)
+
+
+def centred(xs: Sequence[float], ys: Sequence[float]) -> tuple[list[float], list[float]]:
+    """An isotonic table with each flat step (equal y over several x) made one point at the
+    middle of its x range: linear between steps' middles, so the probability keeps rising
+    where the raw score does (a step ties every item on it), flat beyond the ends."""
+    cx: list[float] = []
+    cy: list[float] = []
+    i = 0
+    while i < len(xs):
+        j = i
+        while j + 1 < len(xs) and ys[j + 1] == ys[i]:
+            j += 1
+        cx.append((xs[i] + xs[j]) / 2)
+        cy.append(ys[i])
+        i = j + 1
+    if len(cx) == 1:  # one step: a flat table still needs two points
+        cx, cy = [xs[0], xs[-1]], [ys[0], ys[0]]
+        if cx[0] == cx[1]:
+            cx[1] = cx[0] + 1.0
+    return cx, cy
 
 
 def _apply_cal(xs: Sequence[float], ys: Sequence[float], z: Any) -> Any:
@@ -623,7 +671,7 @@ def _outer_fold_impl(
     z_in = _oof(M, groups, tr, C, config, seed)
     cal = _calibration_rows(M, tr, config)
     z_cal = z_in[np.searchsorted(tr, cal)]
-    xs, ys = _isotonic(z_cal, M.y[cal])
+    xs, ys = _isotonic(z_cal, M.y[cal], config.calibration)
     w, b = _fit(M, tr, C, config)
     probs = _apply_cal(xs, ys, M.X[te] @ w + b)
     if D is None:
@@ -865,24 +913,32 @@ def train(
     everyone = np.arange(len(rows))
     z_oof = _oof(M, groups, everyone, C, config, config.seed + 7)
     cal = _calibration_rows(M, everyone, config)
-    xs, ys = _isotonic(z_oof[cal], M.y[cal])
+    xs, ys = _isotonic(z_oof[cal], M.y[cal], config.calibration)
     decision = choose_threshold(_apply_cal(xs, ys, z_oof[cal]), M.y[cal], config.threshold_grid)
     w, b = _fit(M, everyone, C, config)
     bias, signals, phrases = export(M, w, b, (xs, ys), config)
+    by_url = "pagekind" in config.features
+    features: dict[str, Any] = {
+        "ngram_max": config.ngram_max,
+        "signals": "engine signals (core.scoring.model.item_features)",
+        "phrases": "word n-grams anywhere (w) and in the headline (tw)",
+    }
+    if by_url:
+        features["url"] = True
+        features["address"] = "the item's address (core.scoring.model.url_features): url:, u:"
+    method = "isotonic on out-of-fold raw scores (grouped folds)"
+    if config.calibration == "centred":
+        method += ", each flat step made one point at its middle"
     return {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION_URL if by_url else FORMAT_VERSION,
         "name": name,
-        "features": {
-            "ngram_max": config.ngram_max,
-            "signals": "engine signals (core.scoring.model.item_features)",
-            "phrases": "word n-grams anywhere (w) and in the headline (tw)",
-        },
+        "features": features,
         "bias": bias,
         "signals": signals,
         "phrases": phrases,
         "calibration": {
-            "method": "isotonic on out-of-fold raw scores (grouped folds)",
+            "method": method,
             "x": [round(x, 6) for x in xs],
             "y": [round(y, 6) for y in ys],
         },
@@ -898,8 +954,13 @@ def train(
                 "holdout_ids_sha256": data_hash([Path(holdout)]) if holdout else None,
                 "excluded_for_final_test": excluded,
                 "config": {
-                    # "drop" only when used, so an older command still gives the same bytes
-                    **{k: v for k, v in asdict(config).items() if k != "drop" or v},
+                    # the options added later only when used, so an older command still gives
+                    # the same bytes
+                    **{
+                        k: v
+                        for k, v in asdict(config).items()
+                        if k not in _UNSAID or v != _UNSAID[k]
+                    },
                     "c_grid": list(config.c_grid),
                     "threshold_grid": [config.threshold_grid[0], config.threshold_grid[-1], 0.01],
                 },
