@@ -1048,3 +1048,48 @@ def test_final11_holds_dated_pool_pages_unseen_anywhere() -> None:
         batch, _texts, _urls = f9.f8._training()
         assert not any(f9.norm(i["title"]) in titles | batch for i in items)
     assert "hint" not in (here / "pairs_final11_unlabelled.jsonl").read_text()
+
+
+def test_a_common_word_leading_a_headline_is_no_project_key(judge) -> None:
+    """final11: "Criptomoeda wormhole despenca ..." was keyed "criptomoeda" (Portuguese
+    "cryptocurrency", plain ASCII: the scorer's discovered name, its headline's first word)
+    and "Content Coins: Zora and Base Explained" "content". A headline capitalises its first
+    word whatever it is; a word its own text writes in lower case, and never capitalised where
+    no sentence starts, is a common word, no name."""
+    from core.events.extract import common_word
+
+    crypto = new("n11-00002")
+    assert common_word("Criptomoeda", crypto["text"])
+    assert "criptomoeda" not in judge.identity(crypto)[0].names
+    content = new("n11-00009")
+    assert title_name(content["title"], content["text"]) == "zora"
+    assert title_name(content["title"]) == "content"  # no text: nothing says it is common
+    # a name the text writes as a name, or not at all, or with capitals past its first
+    assert not common_word("Evmos", "The airdrop. Users of Evmos and evmos fans")
+    assert not common_word("Wormhole", "Airdrop é uma forma ...")
+    assert not common_word("ZkSync", "Ethereum scaling solution zkSync will airdrop")
+    assert not common_word("PENGU", "the pengu token")
+    # a sentence's first word is capitalised whatever it is: no evidence of a name
+    assert common_word("Criptomoeda", "Criptomoeda. A criptomoeda caiu")
+
+
+def test_coins_minted_on_a_platform_are_not_its_token_launch(judge) -> None:
+    """final11: pages on Base's content coin minted on Zora (April 16-18, 2025) joined the
+    ZORA token's airdrop pages a week later through the text's mentions of Zora (f11-004,
+    f11-014, f11-016; readers: two different tokens), and a debate on content coins ("Moedas de
+    Conteúdo") the ZORA launch piece of its day (f11-015). Coins anyone mints on a platform
+    (content or creator coins, minting) are the platform's product (`side_news`), not a
+    retelling of its own token's launch."""
+    from core.events.join import side_news
+
+    assert side_news("Content Coins: Zora and Base Explained")
+    assert side_news("Cunhando em Zora: Debatendo a Nova Meta Controversa")
+    assert side_news("Vale a Pena Zora? ... Debate sobre Moedas de Conteúdo")  # f11-015
+    assert not side_news("Zora airdrop triggers confusion as token launches without announcement")
+    assert not side_news("Cutoshi (CUTO) Set To Mint New Millionaires")
+    for a, b in (
+        ("n11-00009", "n11-00014"),
+        ("n11-00008", "n11-00012"),
+        ("n11-00008", "n11-00013"),
+    ):
+        assert not judge.same(new(a), new(b))[0]

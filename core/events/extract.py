@@ -147,7 +147,7 @@ GENERIC_WORDS = frozenset(
 _STOP = frozenset(
     "the a an and or of for to in on at by with from as is are was be this that its their new "
     "how why what when who will can now more first token tokens airdrop airdrops launch tge "
-    "crypto coin network protocol foundation price after before amid over into has have had "
+    "crypto coin coins network protocol foundation price after before amid over into has have had "
     "been".split()
 )
 # Exchanges' headline templates whose opening words are no project ("World Premiere | MITO
@@ -235,7 +235,10 @@ def identity_of(
     found = analysis.get("discovered") or {}
     found_name = _trimmed(normalise_name(str(found.get("name") or "")))
     # a pair is its token, never a name of its own ("SAPIENUSDT" is SAPIEN's)
-    if found_name and found_name not in VENUES and not generic(found_name):
+    # the scorer's discovered name may be a headline's first word that the text writes as
+    # a common word ("Criptomoeda wormhole despenca ...": `common_word`)
+    found_common = common_word(str(found.get("name") or "").strip(), text)
+    if found_name and found_name not in VENUES and not generic(found_name) and not found_common:
         if not _pair_of(found_name, pairs):
             names.add(found_name)
     tick = str(found.get("ticker") or "").upper()
@@ -254,14 +257,14 @@ def identity_of(
         display = sorted(tickers)[0]
     weak = False
     if not names and not tickers and company_id is None:
-        word = title_name(title)
+        word = title_name(title, text)
         if word:
             names.add(word)
             display = word.title()
             weak = True
     hints: set[str] = set()
     if not weak:
-        word = title_name(title)
+        word = title_name(title, text)
         folded = f" {normalise_name(title)} "
         if (
             word
@@ -370,16 +373,20 @@ _LATIN_WORD = re.compile(
 )
 
 
-def title_name(title: str) -> str:
+def title_name(title: str, text: str = "") -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
     capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos"); an
-    exchange's template opening ("World Premiere | ...", LBank's) is no name."""
+    exchange's template opening ("World Premiere | ...", LBank's) is no name. A headline
+    capitalises its first word whatever it is, so a word the item's own `text` writes in
+    lower case as a common word, and never capitalised where no sentence starts, is no name
+    (`common_word`: "Criptomoeda wormhole despenca ...", "A criptomoeda wormhole estreou")."""
     title = _TEMPLATE.sub("", title or "")
     for word in _LATIN_WORD.findall(title):
         low = word.lower()
         if (
             word.isascii()  # "Szczegóły", "Phân": a word of the headline's language, no name
             and word[0].isupper()
+            and not common_word(word, text)
             and low not in _STOP
             and not generic(word)
             and low not in VENUES
@@ -392,6 +399,24 @@ def title_name(title: str) -> str:
     if short and short.group(1).lower() not in _STOP and short.group(1).upper() not in HUB_TICKERS:
         return short.group(1).lower()
     return ""
+
+
+def common_word(word: str, text: str) -> bool:
+    """The text writes `word` in lower case (a common word of its language: "a criptomoeda")
+    and never capitalised where no sentence starts (a sentence's first word is capitalised
+    whatever it is). A name the text never writes says nothing either way, nor does a word
+    with capitals past its first ("ZkSync", whose text writes "zkSync")."""
+    if not word[:1].isupper() or not word[1:].islower() or not text:  # "ZkSync", "PENGU"
+        return False
+    low = word[0].lower() + word[1:]
+    edge = r"(?<![A-Za-z0-9\u00c0-\u024f])", r"(?![A-Za-z0-9\u00c0-\u024f])"
+    if not re.search(edge[0] + re.escape(low) + edge[1], text):
+        return False
+    for m in re.finditer(edge[0] + re.escape(word) + edge[1], text):
+        before = text[: m.start()].rstrip(" \t\"'“‘«(")
+        if before and before[-1] not in ".!?:;\n。！？":
+            return False
+    return True
 
 
 def phase_of(title: str, text: str) -> PhaseKind:

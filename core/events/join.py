@@ -147,7 +147,13 @@ _PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
 _SIDE = re.compile(
     r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
     r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading|"
-    r"(?:locked|flexible) products?|savings|apr|apy)\b",
+    r"(?:locked|flexible) products?|savings|apr|apy|"
+    # coins anyone mints on a platform (its product), not the platform's own token: "Content
+    # Coins: Zora and Base Explained", Portuguese "Cunhando em Zora" (minting on Zora), "Moedas
+    # de Conteúdo", Spanish "monedas de contenido/creador"
+    r"(?:content|creator|post) coins?|minting|mint(?:s|ed)? (?:on|a coin)|"
+    r"cunh(?:ando|agem|ar|ou)|acuñ(?:ando|ar|ación|ó)|"
+    r"(?:moedas?|monedas?) de (?:conte[uú]do|contenido|criador(?:es)?|creador(?:es)?))\b",
     re.IGNORECASE,
 )
 # a game, written as a word ("Strategy Game Elements"), not a ticker ("GAME by Virtuals")
