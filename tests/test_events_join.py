@@ -1093,3 +1093,68 @@ def test_coins_minted_on_a_platform_are_not_its_token_launch(judge) -> None:
         ("n11-00008", "n11-00013"),
     ):
         assert not judge.same(new(a), new(b))[0]
+
+
+def test_final12_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
+    """draw_final12 on its own pool writes, byte for byte, the committed items, pairs and
+    readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final12
+
+    f11 = draw_final12.f11
+    f6, f8, f9 = f11.f6, f11.f8, f11.f9
+    f5 = f9.f5
+
+    def settings() -> tuple:
+        return (
+            f11.SPLIT,
+            f11.SEED,
+            f11.MAX_USES,
+            f9.SPLIT,
+            f5._norm,
+            f6.MAX_USES,
+            f6.PER_PROJECT,
+            f6.PER_KIND,
+            f8.TRAINING,
+        )
+
+    before = settings()
+    items, counts = draw_final12.pool(PAIRS_FILE.parent / "final12_pool.jsonl")
+    pairs = draw_final12.draw(items)
+    assert before == settings()
+    assert counts["read"] == 72
+    f5.write_split(tmp_path, "final12", items, pairs)
+    for name in ("final12_items.jsonl", "final12_drawn.jsonl", "pairs_final12_unlabelled.jsonl"):
+        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
+    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
+    assert max(uses.values()) <= draw_final12.MAX_USES
+
+
+def test_final12_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final12's items are dated pages of its pool, none an item of an earlier split, the
+    corpus, the eval sets or any of the seven scoring batches; the readers' pairs carry no
+    search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final12
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final12_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final12_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final12_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 53 and len(drawn) == 58
+    assert [d["pair"] for d in drawn] == [f"f12-{n:03d}" for n in range(1, 59)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    f9 = draw_final12.f11.f9
+    with draw_final12._final12(), draw_final12.f11._final11():
+        titles, _texts = f9.f6._seen("final12")
+        batch, _texts, _urls = f9.f8._training()
+        assert not any(f9.norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final12_unlabelled.jsonl").read_text()

@@ -1,0 +1,92 @@
+"""final12: a clean same-event split of real dated pages, drawn (seeded) before the joiner frozen
+for it (README, "final12") was run on any of them.
+
+Why: final11 is spent (the joiner was changed after reading its errors: README, "Before
+final12's freeze"), so the current joiner has no clean figure. Engineer `events4` collected
+dated pages from the search tool's stored web pages (`final12_pool.jsonl` beside this file, in
+final11's format: id q12-NNNN, title, text, source, date, url, provenance {page, via, query,
+title_from when the headline is the page address's words}, project_hint: the search term, not
+the page's words), leaving out every page whose address or normalised headline a labelled set,
+an eval split, a pool or another engineer's scratch file already held. Most are exchange
+notices and news of 2018-2023 token distributions to a chain's holders (an exchange supporting
+an airdrop or a fork, in English, Chinese, Vietnamese, Italian and Japanese), which earlier
+pools, drawn from 2024-2026 launch news, did not reach.
+
+Run from the repository root (writes final12_items.jsonl, final12_drawn.jsonl and
+pairs_final12_unlabelled.jsonl beside this file; prints counts only):
+
+    python core/data/eval/events/draw_final12.py [--pool POOL.jsonl] [--out DIR]
+
+How: draw_final11's pool and draw (draw_final9's CJK-keeping headline key and search-term
+projects, far pairs beyond the launch-story gate, all seven scoring batches as TRAINING) with
+final12's split name, seed and caps, fixed before a reader saw a pair or the joiner read a
+page, from trial draws' counts only (see CAPS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
+import draw_final11 as f11  # noqa: E402
+
+SPLIT = "final12"
+SEED = 12409
+POOL = HERE / "final12_pool.jsonl"
+# final11's quotas (launch vs other news, same project, look-alikes, near in time) and the caps
+# of a page's uses, a project's same-project pairs and one kind's pairs
+QUOTAS = f11.QUOTAS
+MAX_USES = 6
+PER_PROJECT = 12
+PER_KIND = 10
+
+
+@contextmanager
+def _final12() -> Iterator[None]:
+    """final12's name, seed and caps in draw_final11's settings for a pool or a draw."""
+    with mock.patch.multiple(
+        f11,
+        SPLIT=SPLIT,
+        SEED=SEED,
+        QUOTAS=QUOTAS,
+        MAX_USES=MAX_USES,
+        PER_PROJECT=PER_PROJECT,
+        PER_KIND=PER_KIND,
+    ):
+        yield
+
+
+def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """draw_final11's pool of the pages under final12's name (ids n12-NNNNN)."""
+    with _final12():
+        return f11.pool(path)
+
+
+def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """draw_final11's pairs at final12's seed and caps (pair ids f12-NNN)."""
+    with _final12():
+        return f11.draw(items)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--pool", type=Path, default=POOL)
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    items, counts = pool(args.pool)
+    print(json.dumps(counts, ensure_ascii=False))
+    f9.report(args.out, SPLIT, items, draw(items))
+
+
+if __name__ == "__main__":
+    main()
