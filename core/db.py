@@ -12,8 +12,9 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -190,6 +191,34 @@ async def close_db() -> None:
     EXECUTOR_CACHE.clear()
 
 
+AfterCommit = Callable[[], Awaitable[None]]
+
+# what waits for the outermost open transaction of this task to commit (None: none is open)
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
+async def after_commit(action: AfterCommit) -> None:
+    """Run `action` once what was just written is committed: at once outside a transaction,
+    else after the outermost transaction of this task commits (never if it, or the savepoint
+    that asked, rolls back). For what others must only hear of once it is in the database
+    (a bus announcement, a wake-up): an alert written inside the ingestor's transaction is
+    not announced before that transaction commits. Its errors are logged, not raised: the
+    data is committed by then."""
+    waiting = _after_commit.get()
+    if waiting is None:
+        await _run_after_commit([action])
+    else:
+        waiting.append(action)
+
+
+async def _run_after_commit(actions: list[AfterCommit]) -> None:
+    for action in actions:
+        try:
+            await action()
+        except Exception:
+            log.exception("an action after a commit failed")
+
+
 class transaction:  # a class, used as `async with transaction() as tx`, like tortoise's
     """The one way into a transaction: `async with transaction() as tx:` (inside another
     transaction, a savepoint of it), as tortoise's `in_transaction`, which nothing else may
@@ -204,9 +233,11 @@ class transaction:  # a class, used as `async with transaction() as tx`, like to
     the pool"), forever: a long-lived loop (the dispatcher, a stream's task, the bot's votes)
     would never reach the database again while its process looks alive. Here, whatever the
     transaction's end, the task's current connection is the one it had before; a transaction
-    whose enter failed is also ended, so the connection it took goes back to the pool."""
+    whose enter failed is also ended, so the connection it took goes back to the pool.
 
-    __slots__ = ("_before", "_context", "_name")
+    The outermost transaction of a task also runs what `after_commit` left for its commit."""
+
+    __slots__ = ("_before", "_context", "_mark", "_name", "_token")
 
     def __init__(self, connection_name: str = "default") -> None:
         self._name = connection_name
@@ -214,6 +245,11 @@ class transaction:  # a class, used as `async with transaction() as tx`, like to
     async def __aenter__(self) -> Any:
         self._before = connections.get(self._name)
         self._context = _in_transaction(self._name)
+        waiting = _after_commit.get()
+        self._token: Token[list[AfterCommit] | None] | None = None
+        if waiting is None:  # the outermost: its commit runs what waits
+            self._token = _after_commit.set([])
+        self._mark = len(waiting or ())
         try:
             return await self._context.__aenter__()
         except BaseException as exc:
@@ -222,13 +258,32 @@ class transaction:  # a class, used as `async with transaction() as tx`, like to
                     await self._context.__aexit__(type(exc), exc, exc.__traceback__)
             finally:
                 self._restore()
+                self._forget(rolled_back=True)
             raise
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
+        committed = False
         try:
-            return await self._context.__aexit__(*exc_info)
+            result = await self._context.__aexit__(*exc_info)
+            committed = exc_info[0] is None
         finally:
             self._restore()
+            actions = self._forget(rolled_back=not committed)
+        if actions:
+            await _run_after_commit(actions)
+        return result
+
+    def _forget(self, *, rolled_back: bool) -> list[AfterCommit]:
+        """Leave the after-commit list as this transaction found it; the outermost returns
+        what waited for its commit (nothing when it rolled back), a savepoint rolled back
+        drops what it asked for."""
+        waiting = _after_commit.get()
+        if self._token is not None:
+            _after_commit.reset(self._token)
+            return [] if rolled_back or waiting is None else waiting
+        if rolled_back and waiting is not None:
+            del waiting[self._mark :]
+        return []
 
     def _restore(self) -> None:
         """The task's current connection back to what it was before the transaction."""

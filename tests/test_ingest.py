@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -163,3 +164,109 @@ async def test_fallback_alert_store_without_alert_service(app: App) -> None:
     alert = await Alert.first().prefetch_related("companies")
     assert alert.source == "news.example.com"
     assert [c.name for c in alert.companies] == ["Lighter"]
+
+
+REFUSE_ALERTS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_alerts BEFORE INSERT ON alerts "
+        "BEGIN SELECT RAISE(ABORT, 'alerts refused'); END"
+    ],
+    "postgres": [
+        "CREATE FUNCTION refuse_alerts() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'alerts refused'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_alerts BEFORE INSERT ON alerts "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_alerts()",
+    ],
+}
+
+
+async def test_an_alert_the_database_refuses_keeps_nothing_of_its_item(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _alert_refused(app, caplog)
+
+
+async def test_an_alert_the_database_refuses_keeps_nothing_of_its_item_on_postgres(
+    pg_app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _alert_refused(pg_app, caplog)
+
+
+async def _alert_refused(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    """The real database refuses the alert row (a trigger): the item is not kept as seen
+    without it, as it was (stored, then skipped as known by every later try: never alerted).
+    Nothing of it is committed or announced, the rest of the batch is stored, and once the
+    database takes alerts again the item is alerted exactly once."""
+    from tortoise import connections
+
+    from core.models import Delivery, Feed
+    from tests.test_delivery_kit import destination, subscribe, user
+
+    await app.companies.create("Lighter", tokens=["LIT"])
+    owner = await user("chat")
+    await subscribe(owner, await destination(owner, "telegram", "100001"))
+    announced: list[int] = []
+    app.alerts.on_created(lambda alert: announced.append(alert.id))
+    feed = await Feed.create(kind="rss", url="https://news.example.com/feed", name="news")
+    title = "Lighter announces LIT token generation event and airdrop claim on March 3"
+    batch = [
+        RawItem(guid="lit", title=title, url="https://news.example.com/lit-tge"),
+        RawItem(guid="quiet", title="Markets drift lower on a quiet day", url=""),
+    ]
+    client = connections.get("default")
+    dialect = client.capabilities.dialect
+    for statement in REFUSE_ALERTS[dialect]:
+        await client.execute_script(statement)
+    ingestor = Ingestor(app)
+
+    refused = await ingestor.ingest(feed, batch)
+    assert (refused.new, refused.failed, len(refused.alerts)) == (1, 1, 0)
+    assert await Item.all().values_list("guid", flat=True) == ["quiet"]
+    assert await ItemSource.all().values_list("guid", flat=True) == ["quiet"]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"feed {feed.id}: entry 'lit' could not be stored and alerted"
+    ]
+
+    await client.execute_script(
+        "DROP TRIGGER refuse_alerts" + (" ON alerts" * (dialect == "postgres"))
+    )
+    again = await ingestor.ingest(feed, batch)
+    assert (again.new, again.duplicates, len(again.alerts)) == (1, 1, 1)
+    third = await ingestor.ingest(feed, batch)
+    assert (third.new, third.duplicates, len(third.alerts)) == (0, 2, 0)
+    alert = await Alert.get(item__guid="lit")
+    assert await Delivery.filter(alert_id=alert.id).count() == 1
+    assert await Alert.all().count() == 1
+    assert announced == [alert.id]
+
+
+async def test_after_commit_waits_for_the_outermost_commit(app: App) -> None:
+    """What `after_commit` is given runs once the outermost transaction commits: at once
+    outside one, never when the transaction (or the savepoint that asked) rolls back."""
+    from core.db import after_commit, transaction
+
+    ran: list[str] = []
+
+    def note(what: str) -> Callable[[], Awaitable[None]]:
+        async def action() -> None:
+            ran.append(what)
+
+        return action
+
+    await after_commit(note("outside"))
+    assert ran == ["outside"]
+    async with transaction():
+        await after_commit(note("outer"))
+        async with transaction():
+            await after_commit(note("inner"))
+        with contextlib.suppress(ValueError):
+            async with transaction():
+                await after_commit(note("rolled-back savepoint"))
+                raise ValueError
+        assert ran == ["outside"]
+    assert ran == ["outside", "outer", "inner"]
+    with contextlib.suppress(ValueError):
+        async with transaction():
+            await after_commit(note("rolled back"))
+            raise ValueError
+    assert ran == ["outside", "outer", "inner"]

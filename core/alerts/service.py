@@ -1,8 +1,9 @@
 """AlertService (`app.alerts`): alerts and their outbox rows, listing, feedback, unsubscribe.
 
-An alert and all of its Delivery rows are written in one transaction (the outbox), and only
-after the commit is it announced on the bus ("alerts" channel) for WebSocket clients and for
-dispatchers to wake up. A replayed item never makes a second alert or a second row.
+An alert and all of its Delivery rows are written in one transaction (the outbox; inside the
+ingestor's, with the item it is for), and only after the commit is it announced on the bus
+("alerts" channel) for WebSocket clients and for dispatchers to wake up. A replayed item never
+makes a second alert or a second row.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from core.alerts import feedback
 from core.alerts.render import message_from_alert
 from core.alerts.router import Router
-from core.db import transaction
+from core.db import after_commit, transaction
 from core.errors import InvalidInput, NotFound
 from core.linkguard import LinkGuard, LinkReview, review
 from core.models import (
@@ -254,21 +255,28 @@ class AlertService:
                     ],
                     using_db=conn,
                 )
-        if attachment is not None and attachment.event_id is not None and events is not None:
-            try:  # after the commit: a reminder row lost here is remade by the next phase
-                await events.schedule(
-                    attachment.event_id, [t.destination_id for t in targets if not t.digest_key]
-                )
-            except Exception:
-                log.exception("could not schedule reminders for event %s", attachment.event_id)
-        log.info(
-            "alert %s (%.2f %s) routed to %d destination(s)",
-            alert.id,
-            confidence,
-            alert.band,
-            len(targets),
-        )
-        await self._announce(alert)
+
+        async def committed() -> None:
+            if attachment is not None and attachment.event_id is not None and events is not None:
+                try:  # a reminder row lost here is remade by the next phase
+                    await events.schedule(
+                        attachment.event_id,
+                        [t.destination_id for t in targets if not t.digest_key],
+                    )
+                except Exception:
+                    log.exception("could not schedule reminders for event %s", attachment.event_id)
+            log.info(
+                "alert %s (%.2f %s) routed to %d destination(s)",
+                alert.id,
+                confidence,
+                alert.band,
+                len(targets),
+            )
+            await self._announce(alert)
+
+        # now, or once the caller's transaction (the ingestor's: the item with its alert)
+        # commits: nothing is announced that a rollback could take back
+        await after_commit(committed)
         return alert
 
     async def _event_targets(

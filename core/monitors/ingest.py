@@ -9,6 +9,10 @@ The cross-source check and the insert are one step under a per-story lock (its c
 and fingerprint): an asyncio lock inside the process and, on PostgreSQL, a transaction-scoped
 advisory lock shared by every worker. So 200 feeds carrying one story at the same moment
 store one Item and raise at most one alert.
+
+A new item, its (feed, guid) record, its alert and the alert's delivery rows commit in that
+one transaction: a guid is "seen" only with its alert, so a retry after an outage (or a
+kill) at any point of it alerts the item once (tests/faults/test_fault_item_alert.py).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core.db import transaction
+from core.faults import dependency_of
 from core.locks import KeyedLocks
 from core.models import Alert, Company, Feed, Item, ItemSource
 from core.monitors.base import RawItem
@@ -45,6 +50,7 @@ class IngestStats:
     new: int = 0
     duplicates: int = 0
     corroborated: int = 0
+    failed: int = 0  # entries a bug stopped (logged; nothing of them kept)
     alerts: list[Alert] = field(default_factory=list)
     analyses: dict[int, Analysis] = field(default_factory=dict)
 
@@ -60,21 +66,18 @@ class IngestStats:
 
 @contextlib.asynccontextmanager
 async def story_lock(locks: KeyedLocks, keys: Sequence[str]) -> AsyncIterator[None]:
-    """The per-story critical section: in-process lock, then (PostgreSQL) advisory locks.
+    """The per-story critical section: in-process lock, then a transaction (queries inside
+    the block run in it) holding, on PostgreSQL, the story's advisory locks.
 
-    The advisory locks are transaction-scoped: they are held by the transaction this opens
-    (queries inside the block run in it) and released by its commit or rollback.
+    The advisory locks are transaction-scoped: released by its commit or rollback.
     """
-    async with locks.hold(keys):
-        if connections.get("default").capabilities.dialect != "postgres":
-            yield
-            return
-        async with transaction() as tx:
+    async with locks.hold(keys), transaction() as tx:
+        if connections.get("default").capabilities.dialect == "postgres":
             for key in sorted(set(keys)):
                 await tx.execute_query(
                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", [key]
                 )
-            yield
+        yield
 
 
 class Ingestor:
@@ -125,7 +128,20 @@ class Ingestor:
         for guid, entry in batch.items():
             if guid in known:
                 continue
-            await self._one(feed, entry, source_kind, stats, fetched_at)
+            try:
+                await self._one(feed, entry, source_kind, stats, fetched_at)
+            except Exception as exc:
+                if dependency_of(exc) is not None:
+                    raise  # the database is away: the whole batch is tried again later
+                # a bug: nothing of this entry was kept, so it is tried again when seen
+                # again; the rest of the batch goes on (one entry never blocks a feed)
+                stats.failed += 1
+                log.error(
+                    "feed %s: entry %r could not be stored and alerted",
+                    feed_id,
+                    guid[:200],
+                    exc_info=exc,
+                )
         if feed is not None and stats.new + stats.corroborated:
             await Feed.filter(id=feed.id).update(
                 items_seen=F("items_seen") + (stats.new + stats.corroborated)
@@ -150,6 +166,14 @@ class Ingestor:
         stats: IngestStats,
         fetched_at: datetime,
     ) -> None:
+        """One entry: a new item, scored, and its alert with its delivery rows, committed
+        together (or one more source of a known story).
+
+        One transaction, so the (feed, guid) record that makes an entry "seen" never exists
+        without the alert it called for: the database going away between the two used to
+        leave an item seen but never alerted (the retry skipped its guid as known). Now an
+        outage anywhere before the commit leaves nothing of the entry, and the retry (the
+        next poll, the stream's writer) stores and alerts it once."""
         canonical = canonical_url(entry.url)
         fingerprint = title_fingerprint(entry.title or entry.text[:200])
         keys = [
@@ -157,9 +181,32 @@ class Ingestor:
         ]
         async with story_lock(self._story_locks, keys):
             item = await self._store(feed, entry, canonical, fingerprint, stats, fetched_at)
-        if item is None:
-            return
+            if item is None:
+                return
+            analysis, links = self._analyse(feed, entry, source_kind, fetched_at)
+            item.scored_at = datetime.now(UTC)
+            await Item.filter(id=item.id).update(scored_at=item.scored_at)
+            threshold = self.app.settings.alert_threshold
+            alert = None
+            if analysis.confidence >= threshold:
+                alert = await self._alert(item, feed, analysis, links)
         stats.new += 1
+        stats.analyses[item.id] = analysis
+        self._observe_fetch(item, feed)
+        if alert is not None:
+            stats.alerts.append(alert)
+            metrics = getattr(self.app, "metrics", None)
+            if metrics is not None and item.fetched_at is not None:
+                metrics.observe_latency(
+                    "fetch_to_alert",
+                    (datetime.now(UTC) - item.fetched_at).total_seconds(),
+                    kind=str(feed.kind) if feed else "",
+                )
+
+    def _analyse(
+        self, feed: Feed | None, entry: RawItem, source_kind: str, fetched_at: datetime
+    ) -> tuple[Analysis, Any]:
+        """A new entry's score, and its links' review when it scores high enough to look."""
         analysis = self.engine.analyze(
             entry.title,
             entry.text,
@@ -170,37 +217,17 @@ class Ingestor:
         history = getattr(self.engine, "history", None)
         if history is not None:  # this item's tickers are history for the next ones
             history.see_headline(entry.title, entry.published or fetched_at)
-        item.scored_at = datetime.now(UTC)
-        await Item.filter(id=item.id).update(scored_at=item.scored_at)
-        self._observe_fetch(item, feed)
-        threshold = self.app.settings.alert_threshold
-        if analysis.confidence < threshold:
-            stats.analyses[item.id] = analysis
-            return
-        links = None
         alerts = getattr(self.app, "alerts", None)
-        if alerts is not None:
-            # scam wording next to an unofficial link lowers the score: look before deciding
-            analysis, links = alerts.review(
-                analysis,
-                title=entry.title,
-                text=entry.text,
-                url=entry.url,
-                source_url=feed.url if feed is not None else None,
-            )
-        stats.analyses[item.id] = analysis
-        if analysis.confidence < threshold:
-            return
-        alert = await self._alert(item, feed, analysis, links)
-        if alert is not None:
-            stats.alerts.append(alert)
-            metrics = getattr(self.app, "metrics", None)
-            if metrics is not None and item.fetched_at is not None:
-                metrics.observe_latency(
-                    "fetch_to_alert",
-                    (datetime.now(UTC) - item.fetched_at).total_seconds(),
-                    kind=str(feed.kind) if feed else "",
-                )
+        if alerts is None or analysis.confidence < self.app.settings.alert_threshold:
+            return analysis, None
+        # scam wording next to an unofficial link lowers the score: look before deciding
+        return alerts.review(
+            analysis,
+            title=entry.title,
+            text=entry.text,
+            url=entry.url,
+            source_url=feed.url if feed is not None else None,
+        )
 
     async def _store(
         self,
