@@ -43,10 +43,8 @@ import json
 import logging
 import os
 import random
-import re
 import socket
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
@@ -78,6 +76,7 @@ from core.models import (
     User,
 )
 from core.services.destination_state import resume_fix
+from core.workers import file_safe, new_worker_id, owner_alive
 
 log = logging.getLogger(__name__)
 
@@ -335,8 +334,7 @@ class SentJournal:
 
     def __init__(self, directory: Path | None, worker_id: str) -> None:
         self.directory = directory
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", worker_id)
-        self.path = directory / f"sent-{safe}.jsonl" if directory is not None else None
+        self.path = directory / f"sent-{file_safe(worker_id)}.jsonl" if directory else None
 
     def append(self, items: list[tuple[int, str | None]]) -> None:
         if self.path is None or not items:
@@ -380,19 +378,9 @@ class SentJournal:
 
 def _owner_alive(filename: str, host: str) -> bool:
     """Is the worker that wrote `sent-<host>_<pid>_<tag>.jsonl` still running here?"""
-    match = re.match(r"sent-(.+)_(\d+)_[0-9a-f]+\.jsonl$", filename)
-    if not match or match.group(1) != re.sub(r"[^A-Za-z0-9_.-]", "_", host):
-        return True  # not ours to judge (another host, or a name we did not write)
-    pid = int(match.group(2))
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True
-    return True
+    if not filename.startswith("sent-") or not filename.endswith(".jsonl"):
+        return True  # a name we did not write
+    return owner_alive(filename.removeprefix("sent-").removesuffix(".jsonl"), host)
 
 
 class SentMarks:
@@ -590,7 +578,7 @@ class Dispatcher:
     def __init__(self, app: Any, config: DispatchConfig | None = None, *, worker_id: str = ""):
         self.app = app
         self.config = config or config_from_settings(getattr(app, "settings", None))
-        self.worker_id = worker_id or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.worker_id = worker_id or new_worker_id()
         self.pauses = Pauses(app)
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()  # a destination finished sending: a slot is free

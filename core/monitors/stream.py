@@ -17,24 +17,31 @@ waits for the database; a batch that cannot be stored stays at the head and is t
 feed already recorded, so a batch half-stored before the outage is not stored twice). The
 backlog holds at most `BACKLOG_ITEMS` items (plus the newest batch): past that the oldest
 batches are dropped, with one warning an episode and `tge_stream_backlog_dropped_items_total`.
-It lives in memory: a process stopped during an outage loses what it held.
+
+The backlog is also on disk (`Spool`: `DATA_DIR/streams/<feed id>/<worker>.jsonl`, each batch
+fsynced as it is pushed), so a process killed during an outage loses nothing: the next
+worker started on the host stores what it held, in order, each (feed, guid) once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import os
 from collections import deque
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from core.faults import LoopFaults
 from core.models import Feed, FeedKind
 from core.monitors.base import PollError, RawItem
 from core.monitors.ingest import Ingestor
+from core.workers import file_safe, new_worker_id, owner_alive
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +52,103 @@ BACKLOG_ITEMS = 5_000
 
 @dataclass
 class _Batch:
-    feed: Feed
+    feed: Feed | None  # None: read back from a spool (the writer loads the feed)
     items: list[RawItem]
     fetched_at: datetime
+    seq: int = 0  # its number in the backlog's spool
+
+
+class Spool:
+    """A feed's backlog on disk: one append-only file per feed and run of its stream task.
+
+    A line per pushed batch, written and fsynced before the push returns, and `{"done": n}`
+    once batch n is stored, given up or dropped over the cap; the file goes when the backlog
+    is empty (the usual state: it only grows while the database is away). `adopt` reads
+    back the batches not done in the files of workers of this host that are no longer
+    running (a torn last line, from a kill mid-write, is skipped), oldest push first."""
+
+    def __init__(self, directory: Path | None, worker_id: str) -> None:
+        self.directory = directory
+        self.path = directory / f"{file_safe(worker_id)}.jsonl" if directory else None
+
+    def append(self, batch: _Batch) -> None:
+        record = {
+            "seq": batch.seq,
+            "at": batch.fetched_at.isoformat(),
+            "items": [
+                {**asdict(i), "published": i.published.isoformat() if i.published else None}
+                for i in batch.items
+            ],
+        }
+        self._write(record, sync=True)
+
+    def done(self, seq: int) -> None:
+        # not fsynced: a mark lost with the machine means a batch stored again, which the
+        # ingestor skips (its guids are known)
+        self._write({"done": seq}, sync=False)
+
+    def clear(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
+
+    def _write(self, record: dict[str, Any], *, sync: bool) -> None:
+        if self.path is None:
+            return
+        try:
+            new = not self.path.exists()
+            if new:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record) + "\n")
+                fh.flush()
+                if sync:
+                    os.fsync(fh.fileno())
+            if new and sync:  # the file's name, too, must survive the machine
+                fd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError:
+            log.exception("could not spool pushed items to %s (kept in memory)", self.path)
+
+    def adopt(self) -> tuple[list[_Batch], list[Path]]:
+        """Batches not done in the files of stopped workers, oldest push first; the files."""
+        if self.directory is None or not self.directory.is_dir():
+            return [], []
+        batches: list[_Batch] = []
+        files: list[Path] = []
+        for path in sorted(self.directory.glob("*.jsonl")):
+            if path == self.path or owner_alive(path.stem):
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            kept: dict[int, _Batch] = {}
+            for line in lines:
+                with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
+                    record = json.loads(line)
+                    if "done" in record:
+                        kept.pop(int(record["done"]), None)
+                        continue
+                    kept[int(record["seq"])] = _Batch(
+                        None,
+                        [_raw_item(i) for i in record["items"]],
+                        datetime.fromisoformat(record["at"]),
+                    )
+            batches += [kept[seq] for seq in sorted(kept)]
+            files.append(path)
+        batches.sort(key=lambda b: b.fetched_at)  # stable: a file's own order is kept
+        return batches, files
+
+
+def _raw_item(record: dict[str, Any]) -> RawItem:
+    published = record.get("published")
+    return RawItem(
+        **{**record, "published": datetime.fromisoformat(published) if published else None}
+    )
 
 
 class Backlog:
@@ -58,10 +159,18 @@ class Backlog:
     again and the count in `tge_stream_backlog_dropped_items_total`. The head being stored
     (`taken`) is counted but never dropped, so a retried batch cannot vanish mid-store."""
 
-    def __init__(self, feed_id: int, cap: int = BACKLOG_ITEMS, metrics: Any = None) -> None:
+    def __init__(
+        self,
+        feed_id: int,
+        cap: int = BACKLOG_ITEMS,
+        metrics: Any = None,
+        spool: Spool | None = None,
+    ) -> None:
         self.feed_id = feed_id
         self.cap = cap
         self.metrics = metrics
+        self.spool = spool or Spool(None, "")
+        self._seq = 0
         self.waiting: deque[_Batch] = deque()
         self.taken: _Batch | None = None
         self.items = 0
@@ -70,11 +179,16 @@ class Backlog:
         self.arrived = asyncio.Event()
 
     def push(self, batch: _Batch) -> None:
-        """Keep a batch that arrived; never waits (the stream's reader calls it)."""
+        """Keep a batch that arrived (on disk too, when spooled); never waits for the
+        database (the stream's reader calls it)."""
+        self._seq += 1
+        batch.seq = self._seq
+        self.spool.append(batch)
         self.waiting.append(batch)
         self.items += len(batch.items)
         while self.items > self.cap and len(self.waiting) > 1:
             old = self.waiting.popleft()
+            self.spool.done(old.seq)
             self.items -= len(old.items)
             if not self.dropped:
                 log.warning(
@@ -103,8 +217,11 @@ class Backlog:
         """The taken batch is stored (or given up on): forget it."""
         if self.taken is not None:
             self.items -= len(self.taken.items)
+            self.spool.done(self.taken.seq)
             self.taken = None
         self.retrying = False
+        if not self.waiting:
+            self.spool.clear()
         if not self.items and self.dropped:
             log.warning(
                 "feed %s: backlog stored; %d pushed items were dropped over the cap",
@@ -113,6 +230,25 @@ class Backlog:
             )
             self.dropped = 0
         self._gauge()
+
+    def adopt(self) -> int:
+        """Take the spooled batches of workers of this host that stopped before storing
+        them: pushed here first (and into this backlog's own spool), then their files go.
+        Returns the number of items."""
+        batches, files = self.spool.adopt()
+        for batch in batches:
+            self.push(batch)
+        for path in files:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        items = sum(len(b.items) for b in batches)
+        if items:
+            log.warning(
+                "feed %s: %d pushed items a stopped worker kept on disk wait to be stored",
+                self.feed_id,
+                items,
+            )
+        return items
 
     def _gauge(self) -> None:
         if self.metrics is not None:
@@ -161,6 +297,9 @@ class StreamRunner:
         self.backlog_items = backlog_items
         self.exchanges = ExchangeMonitor(app)
         self.ingestor = Ingestor(app)
+        data_dir = getattr(getattr(app, "settings", None), "data_dir", None)
+        # each feed's backlog on disk (None: in memory only)
+        self.spool_dir = Path(data_dir) / "streams" if data_dir is not None else None
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._scanner: asyncio.Task[None] | None = None
         self._faults = LoopFaults("stream scan", log)
@@ -203,7 +342,12 @@ class StreamRunner:
         storing what arrived) into one warning and one line when it is over. Its writer
         stores the backlog the connections fill, across reconnects."""
         faults = LoopFaults(f"feed {feed_id} stream", log)
-        backlog = Backlog(feed_id, self.backlog_items, getattr(self.app, "metrics", None))
+        spool = Spool(
+            self.spool_dir / str(feed_id) if self.spool_dir is not None else None,
+            new_worker_id(),  # a file a run: an earlier run's is adopted like a dead worker's
+        )
+        backlog = Backlog(feed_id, self.backlog_items, getattr(self.app, "metrics", None), spool)
+        backlog.adopt()
         writer = asyncio.create_task(
             self._store_backlog(feed_id, backlog, faults), name=f"stream-store-{feed_id}"
         )
@@ -215,9 +359,10 @@ class StreamRunner:
                 await writer
             if backlog.waiting or backlog.retrying:  # not a batch cut short mid-store
                 log.warning(
-                    "feed %s: stream stopped with %d pushed items not stored",
+                    "feed %s: stream stopped with %d pushed items not stored%s",
                     feed_id,
                     backlog.items,
+                    f" (kept in {spool.path})" if spool.path is not None else "",
                 )
 
     async def _connect_forever(self, feed_id: int, backlog: Backlog, faults: LoopFaults) -> None:
@@ -261,7 +406,8 @@ class StreamRunner:
                     continue
                 backlog.stored()
                 with contextlib.suppress(Exception):
-                    await self._failed(batch.feed, PollError(f"internal error: {exc!r}"[:300]))
+                    feed = batch.feed or await Feed.get(id=feed_id)
+                    await self._failed(feed, PollError(f"internal error: {exc!r}"[:300]))
                 continue
             retries = 0
             faults.ok()
@@ -269,6 +415,8 @@ class StreamRunner:
 
     async def _store(self, feed_id: int, batch: _Batch) -> None:
         """One pushed batch through the ingestor, then the feed's health."""
+        if batch.feed is None:  # read back from a spool
+            batch.feed = await Feed.get(id=feed_id)
         await self.ingestor.ingest(
             batch.feed, batch.items, source_kind=str(batch.feed.kind), fetched_at=batch.fetched_at
         )
