@@ -27,8 +27,11 @@ from core.models import (
     Company,
     Delivery,
     DeliveryStatus,
+    Event,
+    EventPhase,
     Item,
     Subscription,
+    UpdatePolicy,
     User,
     in_id_range,
     row_by_id,
@@ -288,7 +291,6 @@ class AlertService:
         then one per new phase; first: the destination's first alert of the event only.
         Digests keep every alert: the digest is already one message for its window."""
         from core.events.service import describe_phase
-        from core.models import EventPhase, UpdatePolicy
 
         event_id = attachment.event_id
         told = await self._told_of(event_id, targets, conn, besides=alert.id)
@@ -301,8 +303,6 @@ class AlertService:
             elif t.updates == UpdatePolicy.PHASES and attachment.new_phase is not None:
                 kept.append(t)
         if not attachment.new_event:
-            from core.models import Event
-
             event = await Event.get(id=event_id).using_db(conn)
             line = f"Update: {event.project}"
             phase = None
@@ -323,8 +323,6 @@ class AlertService:
         event: a destination already told of the event gets it only when it asked for every
         alert of an event (its digest gathers it anyway); one never told gets it as the
         scorer routed it, a news alert of its own (no event line, no edit of a message)."""
-        from core.models import UpdatePolicy
-
         told = await self._told_of(event_id, targets, conn)
         return [
             t
