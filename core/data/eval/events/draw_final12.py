@@ -20,7 +20,9 @@ pairs_final12_unlabelled.jsonl beside this file; prints counts only):
 How: draw_final11's pool and draw (draw_final9's CJK-keeping headline key and search-term
 projects, far pairs beyond the launch-story gate, all seven scoring batches as TRAINING) with
 final12's split name, seed and caps, fixed before a reader saw a pair or the joiner read a
-page, from trial draws' counts only (see CAPS).
+page: final11's caps (6 uses a page, 12 same-project pairs a project, 10 of one kind); trial draws
+at 6/12/10, 8/15/12 and 10/20/15 gave the same 58 pairs of 53 pages (the pool, not the caps,
+limits the split).
 """
 
 from __future__ import annotations
