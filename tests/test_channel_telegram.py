@@ -262,6 +262,12 @@ async def test_429_seen_by_one_worker_pauses_the_chat_for_another(redis_app, tg)
         [row] = await rows(alert_id=second.id)
         assert row.status == "pending" and row.claimed_by is None and row.attempts == 0
         assert await two.pauses.remaining(("telegram:chat:4242",)) > 0.5
+        # the row that met the 429 is due when the pause ends, not a Redis round trip later,
+        # so it is due before any row given back during the pause: the chat keeps its order
+        [held] = await rows(alert_id=first.id)
+        paused_until = float(await other.kv.get("pause:telegram:chat:4242"))
+        assert abs(held.next_attempt_at.timestamp() - paused_until) < 5e-5
+        assert held.next_attempt_at <= row.next_attempt_at
 
         await drain(two, within_s=20)  # generous: a pass can be slow on a loaded machine
         assert time.monotonic() - paused_at >= 2.95  # no send before retry_after elapsed

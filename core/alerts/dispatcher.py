@@ -163,7 +163,11 @@ class Pauses:
     def _shared(self) -> bool:
         return getattr(self._app, "redis", None) is not None
 
-    async def pause(self, scope: str, seconds: float) -> None:
+    async def pause(self, scope: str, seconds: float) -> datetime:
+        """Pause `scope` for `seconds`; returns when it opens again. The row that met the
+        limit is due again at that very instant, so a row another worker gives back during
+        the pause (due when `remaining` says, a little later) is never due before it: a
+        chat's messages keep their order across a 429."""
         until = time.time() + seconds
         if until > self._until.get(scope, 0.0):
             self._until[scope] = until
@@ -174,6 +178,7 @@ class Pauses:
                 self._redis_failed(exc)
             else:
                 self._redis_ok()
+        return datetime.fromtimestamp(until, UTC)
 
     async def remaining(self, scopes: tuple[str, ...]) -> float:
         """Seconds until every scope is open again (0 when none is paused)."""
@@ -1138,8 +1143,7 @@ class Dispatcher:
                 )
             return None
         if kind == OutcomeKind.RATE_LIMITED:
-            await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
-            until = now_utc() + timedelta(seconds=outcome.retry_after)
+            until = await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
             log.info(
                 "delivery %s: %s paused %.3fs (%s)",
                 row.id,
@@ -1358,7 +1362,7 @@ class Dispatcher:
                     edit_claimed_by=None,
                 )
         elif kind == OutcomeKind.RATE_LIMITED:
-            await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
+            until = await self.pauses.pause(outcome.scope or channel.kind, outcome.retry_after)
             log.info(
                 "edit of message %s: %s paused %.3fs (%s)",
                 edit.id,
@@ -1366,7 +1370,6 @@ class Dispatcher:
                 outcome.retry_after,
                 outcome.reason,
             )
-            until = now_utc() + timedelta(seconds=outcome.retry_after)
             await self._edit_release(edit, until, error=outcome.reason)
         elif kind == OutcomeKind.REJECTED:
             await self._edit_over(edit, error=outcome.reason)
