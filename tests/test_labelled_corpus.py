@@ -236,3 +236,23 @@ def test_sixth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
         "c-14147": False,
         "c-14170": True,
     }
+
+
+def test_seventh_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 7 (``batch7.py``: batch 5's code with seed 18; a fresh test never trained on,
+    labelled before any candidate model's figures): its ids and counts, every item a stored
+    public page of pool7 (its address, the query that found it, headline and lead as found, a
+    date only where the page states one), the three third verdicts, and nothing of a model's
+    score or of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-7.jsonl")
+    assert len(rows) == 210 and sum(r["is_tge"] for r in rows) == 37
+    assert [r["id"] for r in rows] == [f"c-{15001 + n}" for n in range(210)]
+    for r in rows:
+        assert r["url"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["page"] == r["url"] and prov["via"] == "search pages corpus", r["id"]
+        assert re.fullmatch(r"q7-0\d{3}", prov["pool_id"]) and "project_hint" in prov, r["id"]
+        assert prov["query"] and len(r["text"]) <= 600, r["id"]
+        assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-15049": True, "c-15110": True, "c-15111": True}
