@@ -72,7 +72,8 @@ def predict(data: Path, out: Path) -> str:
     from core.scoring.model import BUNDLED_MODEL, read_model
 
     model = read_model(BUNDLED_MODEL)
-    engine = B.ScoringEngine(B.load_companies(B.COMPANIES_FILE), model=model)
+    # undated_now=False: an undated item gets no token history, as evaluate() (and eval) give it
+    engine = B.ScoringEngine(B.load_companies(B.COMPANIES_FILE), model=model, undated_now=False)
     items = load_items(data)
     engine.history = history_for(model, item_headlines(items))
     with out.open("w", encoding="utf-8") as f:
