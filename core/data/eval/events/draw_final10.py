@@ -32,13 +32,12 @@ a month (Monad's claim, sale and listing pages are 15-45 days apart).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -60,31 +59,17 @@ PER_KIND = 6
 @contextmanager
 def _final10() -> Iterator[None]:
     """final10's caps over draw_final9's settings, for the duration of a pool or a draw."""
-    settings = (
-        (f6, "MAX_USES", MAX_USES),
-        (f6, "PER_PROJECT", PER_PROJECT),
-        (f6, "PER_KIND", PER_KIND),
-    )
-    saved = [(module, name, getattr(module, name)) for module, name, _value in settings]
-    with f9._final9():
-        for module, name, value in settings:
-            setattr(module, name, value)
-        try:
-            yield
-        finally:
-            for module, name, value in saved:
-                setattr(module, name, value)
+    with (
+        f9._final9(),
+        mock.patch.multiple(f6, MAX_USES=MAX_USES, PER_PROJECT=PER_PROJECT, PER_KIND=PER_KIND),
+    ):
+        yield
 
 
 def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """draw_final9's pool of the pages under final10's name (ids n10-NNNNN)."""
-    saved = f9.SPLIT
-    f9.SPLIT = SPLIT
-    try:
-        with _final10():
-            return f9.pool(path)
-    finally:
-        f9.SPLIT = saved
+    with mock.patch.object(f9, "SPLIT", SPLIT), _final10():
+        return f9.pool(path)
 
 
 def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,13 +79,7 @@ def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--pool", type=Path, default=POOL)
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    items, counts = pool(args.pool)
-    print(json.dumps(counts, ensure_ascii=False))
-    f9.report(args.out, SPLIT, items, draw(items))
+    f9.run(__doc__, SPLIT, POOL, pool, draw)
 
 
 if __name__ == "__main__":

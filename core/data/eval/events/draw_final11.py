@@ -26,13 +26,12 @@ all of the same 19 pages: the pool, not the caps, limits the split).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -59,32 +58,18 @@ TRAINING = [
 @contextmanager
 def _final11() -> Iterator[None]:
     """final11's caps and batches over draw_final9's settings, for a pool or a draw."""
-    with f9._final9():
-        settings = (
-            (f6, "MAX_USES", MAX_USES),
-            (f6, "PER_PROJECT", PER_PROJECT),
-            (f6, "PER_KIND", PER_KIND),
-            (f8, "TRAINING", TRAINING),
-        )
-        saved = [(module, name, getattr(module, name)) for module, name, _value in settings]
-        for module, name, value in settings:
-            setattr(module, name, value)
-        try:
-            yield
-        finally:
-            for module, name, value in saved:
-                setattr(module, name, value)
+    with (
+        f9._final9(),
+        mock.patch.multiple(f6, MAX_USES=MAX_USES, PER_PROJECT=PER_PROJECT, PER_KIND=PER_KIND),
+        mock.patch.object(f8, "TRAINING", TRAINING),
+    ):
+        yield
 
 
 def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """draw_final9's pool of the pages under final11's name (ids n11-NNNNN)."""
-    saved = f9.SPLIT
-    f9.SPLIT = SPLIT
-    try:
-        with _final11():
-            return f9.pool(path)
-    finally:
-        f9.SPLIT = saved
+    with mock.patch.object(f9, "SPLIT", SPLIT), _final11():
+        return f9.pool(path)
 
 
 def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,13 +79,7 @@ def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--pool", type=Path, default=POOL)
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    items, counts = pool(args.pool)
-    print(json.dumps(counts, ensure_ascii=False))
-    f9.report(args.out, SPLIT, items, draw(items))
+    f9.run(__doc__, SPLIT, POOL, pool, draw)
 
 
 if __name__ == "__main__":

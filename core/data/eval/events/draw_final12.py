@@ -27,8 +27,6 @@ limits the split).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,13 +79,7 @@ def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--pool", type=Path, default=POOL)
-    ap.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    items, counts = pool(args.pool)
-    print(json.dumps(counts, ensure_ascii=False))
-    f9.report(args.out, SPLIT, items, draw(items))
+    f9.run(__doc__, SPLIT, POOL, pool, draw)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -156,14 +156,26 @@ def report(out: Path, split: str, items: list[dict[str, Any]], pairs: list[dict[
     print(f"pages a project (top 12): {projects.most_common(12)}")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--pool", type=Path, default=POOL)
+def run(
+    doc: str | None,
+    split: str,
+    default_pool: Path,
+    pool_of: Callable[[Path], tuple[list[dict[str, Any]], dict[str, int]]],
+    draw_of: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+) -> None:
+    """The command line of every page split's draw script (final9 onwards): read the pool,
+    print its counts, draw, write and report the split."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    ap.add_argument("--pool", type=Path, default=default_pool)
     ap.add_argument("--out", type=Path, default=HERE)
     args = ap.parse_args()
-    items, counts = pool(args.pool)
+    items, counts = pool_of(args.pool)
     print(json.dumps(counts, ensure_ascii=False))
-    report(args.out, SPLIT, items, draw(items))
+    report(args.out, split, items, draw_of(items))
+
+
+def main() -> None:
+    run(__doc__, SPLIT, POOL, pool, draw)
 
 
 if __name__ == "__main__":
