@@ -37,7 +37,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,31 +194,57 @@ def name_projects(pool: list[dict[str, Any]]) -> None:
         item["project"] = LB.project_of(a)
 
 
-def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """Up to half among launch-word items, the rest among all; at most PER_PROJECT items a
-    project and PER_SOURCE of the batch from one publisher (a share of ``size``)."""
-    rng = np.random.default_rng(SEED)
+def pick(
+    pool: list[dict[str, Any]],
+    size: int,
+    *,
+    seed: int,
+    first_id: int,
+    cap: dict[str, int],
+    keys: Callable[[dict[str, Any]], list[tuple[str, str]]],
+    random_as: str,
+) -> list[dict[str, Any]]:
+    """The unscored draw of every test batch (this one's, ``batch5.draw``'s), in one place so
+    that each batch is drawn by the same steps: ``numpy.random.default_rng(seed)``, up to half
+    of ``size`` among launch-word items, the rest among all; an item is passed over once one of
+    its ``keys`` (kind, value) has ``cap[kind]`` items drawn. The batch in pool order, numbered
+    ``c-first_id`` on, each item saying how it was drawn (``drawn_as``: launch word or
+    ``random_as``)."""
+    rng = np.random.default_rng(seed)
     per: Counter[tuple[str, str]] = Counter()
     chosen: list[int] = []
-    cap = {"p": PER_PROJECT, "s": int(PER_SOURCE * size)}
 
     def take(candidates: list[int], until: int, why: str) -> None:
         for i in rng.permutation(candidates):
             it = pool[int(i)]
-            keys = [("s", it["source"])] + ([("p", it["project"])] if it["project"] else [])
-            if len(chosen) >= until or any(per[k] >= cap[k[0]] for k in keys):
+            its = keys(it)
+            if len(chosen) >= until or any(per[k] >= cap[k[0]] for k in its):
                 continue
-            per.update(keys)
+            per.update(its)
             chosen.append(int(i))
             it["drawn_as"] = why
 
     launch = [i for i, it in enumerate(pool) if LB.LAUNCH.search(f"{it['title']} {it['text']}")]
     take(launch, size // 2, "launch word")
     picked = set(chosen)
-    take([i for i in range(len(pool)) if i not in picked], size, "random crypto")
+    take([i for i in range(len(pool)) if i not in picked], size, random_as)
     batch = [pool[i] for i in sorted(chosen)]
     for n, item in enumerate(batch):
-        item["id"] = f"c-{FIRST_ID + n}"
+        item["id"] = f"c-{first_id + n}"
+    return batch
+
+
+def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """Up to half among launch-word items, the rest among all; at most PER_PROJECT items a
+    project and PER_SOURCE of the batch from one publisher (a share of ``size``)."""
+
+    def keys(it: dict[str, Any]) -> list[tuple[str, str]]:
+        return [("s", it["source"])] + ([("p", it["project"])] if it["project"] else [])
+
+    cap = {"p": PER_PROJECT, "s": int(PER_SOURCE * size)}
+    batch = pick(
+        pool, size, seed=SEED, first_id=FIRST_ID, cap=cap, keys=keys, random_as="random crypto"
+    )
     print("drawn as", Counter(it["drawn_as"] for it in batch))
     print("sources", Counter(it["source"] for it in batch).most_common())
     print("repos", Counter(it["provenance"]["repo"] for it in batch).most_common())

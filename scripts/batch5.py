@@ -41,12 +41,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import batch3 as B3  # noqa: E402
 import labelling_batch as LB  # noqa: E402
 import semi_supervised_experiment as S  # noqa: E402
 
@@ -176,12 +175,9 @@ def name_projects(pool: list[dict[str, Any]]) -> None:
 
 
 def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """Up to half among launch-word items, the rest among all; at most PER_PROJECT items a
-    project (the engine's and the collector's) and PER_SOURCE of ``size`` from one publisher."""
-    rng = np.random.default_rng(SEED)
-    per: Counter[tuple[str, str]] = Counter()
-    chosen: list[int] = []
-    cap = {"p": PER_PROJECT, "h": PER_PROJECT, "s": int(PER_SOURCE * size)}
+    """Up to half among launch-word items, the rest among all (``batch3.pick``); at most
+    PER_PROJECT items a project (the engine's and the collector's) and PER_SOURCE of ``size``
+    from one publisher. SEED and FIRST_ID are read when called (batch6.py, batch7.py set them)."""
 
     def keys(it: dict[str, Any]) -> list[tuple[str, str]]:
         out = [("s", it["source"])]
@@ -191,22 +187,10 @@ def draw(pool: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
             out.append(("h", S._norm(it["provenance"]["project_hint"])))
         return out
 
-    def take(candidates: list[int], until: int, why: str) -> None:
-        for i in rng.permutation(candidates):
-            it = pool[int(i)]
-            if len(chosen) >= until or any(per[k] >= cap[k[0]] for k in keys(it)):
-                continue
-            per.update(keys(it))
-            chosen.append(int(i))
-            it["drawn_as"] = why
-
-    launch = [i for i, it in enumerate(pool) if LB.LAUNCH.search(f"{it['title']} {it['text']}")]
-    take(launch, size // 2, "launch word")
-    picked = set(chosen)
-    take([i for i in range(len(pool)) if i not in picked], size, "random")
-    batch = [pool[i] for i in sorted(chosen)]
-    for n, item in enumerate(batch):
-        item["id"] = f"c-{FIRST_ID + n}"
+    cap = {"p": PER_PROJECT, "h": PER_PROJECT, "s": int(PER_SOURCE * size)}
+    batch = B3.pick(
+        pool, size, seed=SEED, first_id=FIRST_ID, cap=cap, keys=keys, random_as="random"
+    )
     print("drawn as", dict(Counter(it["drawn_as"] for it in batch)))
     print("largest sources", Counter(it["source"] for it in batch).most_common(5))
     print("largest projects", Counter(it["project"] for it in batch).most_common(5))
