@@ -20,6 +20,7 @@ import pytest
 from core import db
 from core.config import Settings
 from core.runtime import App, create_app
+from tests.fakes.feeds import FeedServer
 from tests.fakes.netguard import OUTSIDE_ATTEMPTS
 
 # The bundled catalogue of real public feeds stays off in every test, and in every process a
@@ -170,6 +171,15 @@ async def redis_url(redis_db_held: str) -> AsyncIterator[str]:
     finally:
         await client.flushdb()
         await client.aclose()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FeedServer]:
+    """A local feed server on 127.0.0.1 (`tests.fakes.feeds.FeedServer`), stopped after; a
+    module that wants one set up differently defines its own `server` (test_feeds.py)."""
+    srv = await FeedServer().start()
+    yield srv
+    await srv.stop()
 
 
 async def wait_for(predicate: Any, within_s: float = 5.0, interval: float = 0.02) -> Any:

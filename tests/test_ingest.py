@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -51,13 +51,6 @@ def rss(items: list[tuple[str, str, str]]) -> str:
         for g, link, t in items
     )
     return f"<rss version='2.0'><channel><title>x</title>{body}</channel></rss>"
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    srv = await FeedServer().start()
-    yield srv
-    await srv.stop()
 
 
 async def test_same_story_from_two_feeds_is_one_item(app: App, server: FeedServer) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from core.errors import InvalidInput
@@ -61,13 +59,6 @@ def test_hostile_html_is_harmless() -> None:
     assert (
         extract_entries('<a href="javascript:alert(1)">click me now please</a>', "https://e/") == []
     )
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    srv = await FeedServer().start()
-    yield srv
-    await srv.stop()
 
 
 async def test_only_new_entries_become_items(app: App, server: FeedServer) -> None:

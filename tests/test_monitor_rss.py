@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from html import escape
 
@@ -33,13 +32,6 @@ def rss(*items: tuple[str, str, str], guid: bool = True) -> str:
         + "".join(parts)
         + "</channel></rss>"
     )
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    srv = await FeedServer().start()
-    yield srv
-    await srv.stop()
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from core.locks import KeyedLocks
 from core.models import Alert, Identity, Item, ItemSource, User
@@ -20,13 +17,6 @@ from tests.fakes.feeds import FeedServer
 from tests.test_ingest import rss
 
 TITLE = "Lighter announces LIT token generation event and airdrop claim on March 3"
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    srv = await FeedServer().start()
-    yield srv
-    await srv.stop()
 
 
 async def _story_from_200_feeds(app: App, server: FeedServer, *, processes: bool) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -39,13 +38,6 @@ pytestmark = pytest.mark.timeout(90)
 
 TITLE = "Lighter announces LIT token generation event and airdrop claim on March 3"
 CHATS = 2
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    srv = await FeedServer().start()
-    yield srv
-    await srv.stop()
 
 
 def stop_at_the_alert(monkeypatch: pytest.MonkeyPatch, pg: PrivatePostgres) -> dict[str, int]:
