@@ -98,6 +98,15 @@ class Attachment:
     dated_phase_ids: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The event an item joins, as loaded, and how (`core.events.join.relation`: SAME or
+    COVERAGE); `join.Match` carries only the event's id."""
+
+    event: Event
+    kind: str
+
+
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -152,15 +161,17 @@ class EventService:
         when = when_of(analysis, title, text)
         if kind == PhaseKind.ANNOUNCED and when is not None:
             kind = PhaseKind.DATE_SET
-        event, kind_of_match = await self._find(ident, published, f"{title}\n{text}", connection)
+        found = await self._find(ident, published, f"{title}\n{text}", connection)
         result = Attachment()
-        if event is not None and kind_of_match == COVERAGE:
+        if found is not None and found.kind == COVERAGE:
             # later news of the event's token: related news on the event, nothing else (the
             # event, its window, phases, sources and messages stay as they were)
-            await Alert.filter(id=alert.id).using_db(connection).update(coverage_of_id=event.id)
-            alert.coverage_of_id = event.id  # type: ignore[attr-defined]
-            result.coverage_of = event.id
+            related = found.event.id
+            await Alert.filter(id=alert.id).using_db(connection).update(coverage_of_id=related)
+            alert.coverage_of_id = related  # type: ignore[attr-defined]
+            result.coverage_of = related
             return result
+        event = found.event if found is not None else None
         if event is None and later_news(title):
             return result  # later news of a token with no event here founds none: it stands alone
         if event is None:
@@ -221,8 +232,8 @@ class EventService:
 
     async def _find(
         self, ident: Identity, published: datetime, text: str, connection: Any
-    ) -> tuple[Event | None, str]:
-        """The event the item matches and how (`core.events.join.relation`), or (None, "")."""
+    ) -> Found | None:
+        """The event the item matches and how (`core.events.join.relation`), or None."""
         rows = (
             await Event.filter(
                 last_seen_at__gte=published - LONG_WINDOW - JOIN_WINDOW,
@@ -244,8 +255,8 @@ class EventService:
         ]
         chosen = best_match(candidates, ident, published, text)
         if chosen is None:
-            return None, ""
-        return by_id.get(chosen.event_id), chosen.kind
+            return None
+        return Found(by_id[chosen.event_id], chosen.kind)  # chosen among `rows`
 
     async def _phase(
         self,
