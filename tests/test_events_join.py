@@ -1159,3 +1159,70 @@ def test_final12_holds_dated_pool_pages_unseen_anywhere() -> None:
         batch, _texts, _urls = f9.f8._training()
         assert not any(f9.norm(i["title"]) in titles | batch for i in items)
     assert "hint" not in (here / "pairs_final12_unlabelled.jsonl").read_text()
+
+
+def test_final13_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
+    """draw_final13 on its own pool writes, byte for byte, the committed items, pairs and
+    readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final13
+
+    f11 = draw_final13.f11
+    f6, f8, f9 = f11.f6, f11.f8, f11.f9
+    f5 = f9.f5
+
+    def settings() -> tuple:
+        return (
+            f11.SPLIT,
+            f11.SEED,
+            f11.MAX_USES,
+            f11.TRAINING,
+            f9.SPLIT,
+            f5._norm,
+            f6.MAX_USES,
+            f6.PER_PROJECT,
+            f6.PER_KIND,
+            f8.TRAINING,
+        )
+
+    before = settings()
+    items, counts = draw_final13.pool(PAIRS_FILE.parent / "final13_pool.jsonl")
+    pairs = draw_final13.draw(items)
+    assert before == settings()
+    assert counts["read"] == 45
+    f5.write_split(tmp_path, "final13", items, pairs)
+    for name in ("final13_items.jsonl", "final13_drawn.jsonl", "pairs_final13_unlabelled.jsonl"):
+        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
+    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
+    assert max(uses.values()) <= draw_final13.MAX_USES
+
+
+def test_final13_holds_dated_pool_pages_unseen_anywhere() -> None:
+    """final13's items are dated pages of its pool, none an item of an earlier split, the
+    corpus, the eval sets or any of the eight scoring batches (batch 7 included); the readers'
+    pairs carry no search term."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final13
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final13_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final13_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / "final13_pool.jsonl").read_text().splitlines())
+    }
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 30 and len(drawn) == 44
+    assert [d["pair"] for d in drawn] == [f"f13-{n:03d}" for n in range(1, 45)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    assert any(str(p).endswith("batch-2026-12-07-7.jsonl") for p in draw_final13.TRAINING)
+    f9 = draw_final13.f11.f9
+    with draw_final13._final13(), draw_final13.f11._final11():
+        titles, _texts = f9.f6._seen("final13")
+        batch, _texts, _urls = f9.f8._training()
+        assert not any(f9.norm(i["title"]) in titles | batch for i in items)
+    assert "hint" not in (here / "pairs_final13_unlabelled.jsonl").read_text()
