@@ -49,6 +49,10 @@ the plain mean with a linear model file)::
     python scripts/embedding_experiment.py --variant rerank-export --max-len 64 --model R.pt \
         --score core/data/labelled/batch-2026-12-06-6.jsonl --linear M4=M4.json --out DIR
 
+Candidate R2 of batch 8 trains the same classifier on other files, each a ``--data``
+(``--data core/data/labelled/corpus.jsonl --data core/data/labelled/batch-2026-12-06-4.jsonl``
+...); without ``--data`` it reads R's three.
+
 (``rerank-export`` also needs ``pip install onnxruntime onnx`` in the private virtualenv.)
 """
 
@@ -331,14 +335,17 @@ RERANK_DATA = [
 def rerank_train(args: argparse.Namespace, config: T.TrainConfig) -> None:
     """The fine-tuned encoder of ``--variant finetune`` (settings fixed there: mean pooling and
     one linear layer, ``--epochs`` 2, ``--lr`` 3e-5, batches of 16, ``--max-len`` 64), trained
-    once on every real item of ``RERANK_DATA`` that ``tge-monitor train`` keeps (repeated
-    texts dropped, the final test's projects left out by the same grouping), seed 0; the
-    train-only sets are not read by the encoder. Saved as a torch state dict."""
+    once on every real item of ``--data`` (default ``RERANK_DATA``, R's files) that
+    ``tge-monitor train`` keeps (repeated texts dropped, the final test's projects left out by
+    the same grouping), seed 0; the train-only sets are not read by the encoder. Saved as a
+    torch state dict."""
     import torch
 
     held = T.read_ids(T.FINAL_TEST_IDS)
     dropped: list[int] = []
-    rows, _table = T.load_rows(RERANK_DATA, TRAIN_ONLY, config=config, held=held, dropped=dropped)
+    data = args.data or RERANK_DATA
+    print("training files: " + ", ".join(str(f) for f in data), flush=True)
+    rows, _table = T.load_rows(data, TRAIN_ONLY, config=config, held=held, dropped=dropped)
     idx = np.array([i for i, r in enumerate(rows) if r.evidence])
     texts = [item_input(r.title, r.text) for r in rows]
     y = np.array([r.label for r in rows])
@@ -685,7 +692,17 @@ def main() -> None:
     ap.add_argument("--mean", action="append", default=[], metavar="NAME=LINEAR")
     ap.add_argument("--prefix", default="predictions_", help="rerank-predict: file names")
     ap.add_argument("--out", type=Path, help="rerank: where results go")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        help="rerank-train: a labelled file (repeat; default the corpus and batches 4, 5)",
+    )
     args = ap.parse_args()
+    for f in args.data:
+        if not f.is_file():
+            ap.error(f"--data {f}: no such file")
     THREADS[0] = args.threads
     config = T.TrainConfig(repeats=args.repeats)
     if args.c_grid:
