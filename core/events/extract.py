@@ -13,7 +13,7 @@ undated: nothing can be reminded of a quarter.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -202,22 +202,51 @@ def identity_of(
     item carries its aliases and token tickers even when the text names neither. `text`: the
     item's text, where a company the headline does not write and the text names only in a
     comparison ("从 WLFI 到 Pumpfun 再到 Plasma") is not what the item is about
-    (`compared_only`)."""
+    (`compared_only`). An airdrop or distribution to a token's holders ("JUST (JST) Airdrop
+    Program for TRON (TRX) Holders", "空投TRON(TRX)用户") is the launch of the token handed
+    out, not news of the holders' chain: the holders' company, name and tickers (`held`) are
+    left out when something else is left to key the item by."""
+    if _GIVES.search(f"{title}\n{text}"):
+        held = _held(title, text)
+        given = _identity(analysis, title, known, text, held)
+        if given is not None:
+            return given
+    return _identity(analysis, title, known, text) or Identity("")
+
+
+def _identity(
+    analysis: dict[str, Any],
+    title: str,
+    known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None,
+    text: str,
+    held: Callable[[str], bool] | None = None,
+) -> Identity | None:
+    """`identity_of`, leaving out every company, name and ticker `held` says is the holders'
+    (None then when nothing else names the item)."""
+
+    def is_held(form: str) -> bool:
+        return held is not None and bool(form) and held(form)
+
     companies = [c for c in analysis.get("companies") or [] if c.get("name")]
     dropped: set[str] = set()
-    if text:
+    holders = False
+    if text or held is not None:
         kept = []
         for c in companies:
             cid = c.get("id")
             aliases, tokens = (known or {}).get(int(cid), ((), ())) if cid is not None else ((), ())
             forms = [str(c["name"]), str(c.get("matched") or ""), *(c.get("aliases") or ())]
-            if compared_only([*forms, *aliases], tokens, title, text):
+            if held is not None and any(is_held(str(f)) for f in (*forms, *aliases, *tokens)):
+                dropped.update(str(t).upper() for t in tokens)
+                holders = True
+            elif text and compared_only([*forms, *aliases], tokens, title, text):
                 dropped.update(str(t).upper() for t in tokens)
             else:
                 kept.append(c)
         companies = kept
     projects = [c for c in companies if normalise_name(str(c["name"])) not in VENUES]
-    chosen = projects or companies
+    # (a venue is no key of an item whose project was the holders' chain)
+    chosen = projects or ([] if holders else companies)
     names: set[str] = {normalise_name(str(c["name"])) for c in chosen}
     listed: list[Any] = [t for t in analysis.get("tokens") or [] if str(t).upper() not in dropped]
     for c in chosen:
@@ -225,11 +254,10 @@ def identity_of(
         aliases, tokens = (known or {}).get(int(cid), ((), ())) if cid is not None else ((), ())
         names.update(normalise_name(str(a)) for a in (*(c.get("aliases") or ()), *aliases) if a)
         listed.extend(tokens)
-    tickers = {
-        str(t).upper()
-        for t in listed
-        if t and str(t).upper() not in HUB_TICKERS and len(str(t)) >= 2
-    }
+    tickers = {str(t).upper() for t in listed if t and len(str(t)) >= 2}
+    tickers -= HUB_TICKERS
+    held_tickers = {t for t in tickers if is_held(t)}
+    tickers -= held_tickers
     pairs = contract_tickers(title)
     tickers |= pairs
     found = analysis.get("discovered") or {}
@@ -238,14 +266,32 @@ def identity_of(
     # the scorer's discovered name may be a headline's first word that the text writes as
     # a common word ("Criptomoeda wormhole despenca ...": `common_word`)
     found_common = common_word(str(found.get("name") or "").strip(), text)
-    if found_name and found_name not in VENUES and not generic(found_name) and not found_common:
+    held_name = bool(found_name) and is_held(str(found.get("name") or ""))
+    if (
+        found_name
+        and found_name not in VENUES
+        and not generic(found_name)
+        and not found_common
+        and not held_name
+    ):
         if not _pair_of(found_name, pairs):
             names.add(found_name)
     tick = str(found.get("ticker") or "").upper()
     if tick and tick not in HUB_TICKERS and len(tick) >= 2:
-        tickers.add(tick)
+        if is_held(tick):
+            held_tickers.add(tick)
+        else:
+            tickers.add(tick)
     tickers = {t for t in tickers if not _pair_of(t, pairs)}
+    blob = f"{title}\n{text}"
+    holders = holders or bool(held_tickers) or held_name
+    holders = holders or any(map(is_held, _TICKERS.findall(blob)))
+    if holders:
+        # an airdrop to another token's holders: the name its text gives the token handed out
+        names |= token_names(tickers, blob)
     names.discard("")
+    if held is not None and not (names or tickers):
+        return None  # nothing but the holders' chain names it ("DIA airdrop for DIA holders")
     company_id = None
     display = ""
     if chosen:
@@ -276,6 +322,99 @@ def identity_of(
     return Identity(
         display[:128], company_id, frozenset(names), frozenset(tickers), weak, frozenset(hints)
     )
+
+
+# Words that end a project's name and name nothing alone ("Donnie Finance", "Bella Protocol")
+_NAME_TAILS = frozenset("finance protocol network networks labs foundation dao chain".split())
+
+
+def token_names(tickers: Iterable[str], blob: str) -> set[str]:
+    """The names an item writes beside its tokens' tickers: "Symbol's (XYM)", "Spark Tokens
+    (FLR)", "Donnie Finance (DON)" before it, "XYM (Symbol)", "DON (Donnie)" after it. A name
+    is one capitalised word with a small letter (two when the last is a word such as "Finance"
+    that names nothing alone), never launch vocabulary, a venue or the ticker itself."""
+    word = r"[A-Z][A-Za-z0-9.\-]*"
+    out: set[str] = set()
+    for tick in tickers:
+        t = re.escape(tick)
+        found = [
+            [m.group(1), m.group(2)]
+            for m in re.finditer(
+                rf"(?:(?<![A-Za-z0-9.])({word})\s+)?(?<![A-Za-z0-9.])({word}?)(?:['’]s)?"
+                rf"(?:\s+(?i:tokens?|coins?))?\s*\(\s*\$?{t}\s*\)",
+                blob,
+            )
+        ]
+        found += [
+            [m.group(1), m.group(2)] if m.group(2) else [None, m.group(1)]
+            for m in re.finditer(
+                rf"(?<![A-Za-z0-9$]){t}\s*\(\s*({word})(?:\s+({word}))?\s*\)", blob
+            )
+        ]
+        for first, last in found:
+            words = [first, last] if first and last.lower() in _NAME_TAILS else [last]
+            name = normalise_name(" ".join(words))
+            if (
+                any(c.islower() for c in words[0])
+                and words[0].lower() not in _NAME_TAILS
+                and name.replace(" ", "").upper() != tick
+                and not generic(name)
+                and name not in VENUES
+                and len(name) >= 3
+            ):
+                out.add(name)
+    return out
+
+
+# An item handing a token out: an airdrop, a distribution, a snapshot, a swap or fork, in the
+# languages the pages use (Chinese 空投/分发/發放/发放/快照, Japanese エアドロップ, Korean
+# 에어드랍/에어드롭, Vietnamese "phân phối", Portuguese/Spanish/Italian distribui/distribuye)
+_GIVES = re.compile(
+    r"(?i:\bairdrop\w*|\bdistribut\w*|\bsnapshots?\b|\bswap\b|\bfork\b|\bphân phối|"
+    r"\bdistribu(?:i|ye|isce)\w*)|空投|分发|分發|发放|發放|快照|エアドロップ|에어드[랍롭]"
+)
+# A token's holders, written after it: "TRON (TRX) holders", "NEM (XEM) Holders", "XRP
+# holdings", "all XRP balances", "XEM held by its users"; Chinese "TRX持有者", "QTUM持币用户",
+# "持仓用户"; Japanese "保有者", "ホルダー"; Korean "보유자", "홀더"
+_HELD_AFTER = (
+    r"\)?(?:\s*\([^()]{1,40}\))?\s*(?:(?:(?i:tokens?|coins?|nfts?))\s+)?"
+    r"(?:(?i:holders?|holdings?|balances?|hodlers?|held)\b|持有者|持币用户|持幣用戶|持仓用户|"
+    r"持倉用戶|持有用户|持有用戶|保有者|ホルダー|보유자|홀더)"
+)
+# ... or before it: "holders of XEM", "holding XRP", Chinese "持有Ontology(ONT)的用户",
+# Vietnamese "người nắm giữ Tron (TRX)", "sở hữu ít nhất 100 TRX", Italian "possessori di",
+# Spanish "poseedores/tenedores de", Portuguese "detentores de"
+_HELD_BEFORE = (
+    r"(?:(?i:holders?\s+of|holding|người\s+nắm\s+giữ|sở\s+hữu(?:\s+ít\s+nhất)?|"
+    r"possessori\s+di|detentori\s+di|poseedores\s+de|tenedores\s+de|titulares\s+de|"
+    r"detentores\s+de)|持有)\s*(?:(?i:any|all|their|your|the|[\d.,]+)\s+)*"
+    r"(?:[\w.\-]{2,30}\s*\(\s*)?"
+)
+# A word written as a ticker ("XRP", "TRX")
+_TICKERS = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,9}(?![A-Za-z0-9])")
+# ... or as the users an airdrop goes to: "JUST(JST)空投TRON(TRX)用户"
+_AIRDROP_TO = r"空投\s*(?:[\w.\-]{2,30}\s*\(\s*)?"
+
+
+def _held(title: str, text: str) -> Callable[[str], bool]:
+    """Whether a name or ticker is written as the holders' token of an airdrop ("for TRON
+    (TRX) holders": TRON and TRX; `_HELD_AFTER`, `_HELD_BEFORE`): a ticker as written (upper
+    case), a name in any case."""
+    blob = f"{title}\n{text}"
+
+    def held(form: str) -> bool:
+        form = form.strip()
+        if len(form) < 2:
+            return False
+        word = re.escape(form) if form.isupper() else f"(?i:{re.escape(form)})"
+        word = rf"(?<![A-Za-z0-9]){word}(?![A-Za-z0-9])"
+        return bool(
+            re.search(word + _HELD_AFTER, blob)
+            or re.search(_HELD_BEFORE + word, blob)
+            or re.search(_AIRDROP_TO + word + r"\)?(?:\s*\([^()]{1,40}\))?\s*用户", blob)
+        )
+
+    return held
 
 
 # A comparison or a list of projects: "从 WLFI 到 Pumpfun 再到 Plasma" ("from ... to ... to"),
@@ -417,6 +556,41 @@ def common_word(word: str, text: str) -> bool:
         if before and before[-1] not in ".!?:;\n。！？":
             return False
     return True
+
+
+# A sentence about a launch's steps, whose dates say which launch it is ("holding XRP at the
+# snapshot time, 12:00 am on December 12, 2020"; "eligible for the Spark token airdrop")
+_STEP_WORDS = re.compile(
+    r"(?i:snapshot|airdrop|distribut|eligib|claim|tge|token generation)|快照|空投|分发|發放|发放|"
+    r"スナップショット|エアドロップ|스냅샷|에어드[랍롭]"
+)
+_CJK_DAY = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def written_days(text: str) -> set[date]:
+    """The days, written with their year, in the sentences of `text` that speak of a
+    snapshot, an airdrop, a distribution, eligibility or a claim ("on December 12, 2020",
+    "12 December 2020", "2020-12-12", "2020年12月12日"): the days a later notice recalls of
+    the launch it belongs to. A day without its year says nothing of which launch."""
+    from core.scoring.text import normalise
+    from core.scoring.urgency import _safe_date, find_raw, resolve_fields
+
+    out: set[date] = set()
+    for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", text or ""):
+        if not _STEP_WORDS.search(sentence):
+            continue
+        for m in _CJK_DAY.finditer(sentence):
+            day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if day is not None:
+                out.add(day)
+        _cased, low = normalise(f" {sentence} ")
+        hints = [(i, i + 2, 0) for i in range(len(low) - 1) if low[i] == " " and low[i + 1] != " "]
+        for m in find_raw(low, hints):
+            if m.lastgroup in ("iso", "md", "dm") and any(m.group(g) for g in ("iy", "mdy", "dmy")):
+                found = resolve_fields(m, date(2000, 1, 1))
+                if found is not None and found[1] is not None:
+                    out.add(found[1])
+    return out
 
 
 def phase_of(title: str, text: str) -> PhaseKind:

@@ -38,6 +38,10 @@ review, a denial, an unlock, a freeze of holdings, in the languages the pages us
 of the launch; or a price move whose event is itself such news) is *coverage* (`relation`):
 linked from the event as related news, never part of it (no phase, corroboration or update),
 and counted as a different event by `eval --events`.
+A later step of a launch may come years after it (a distribution two years after its
+snapshot): an item sharing the event's token or name whose text recalls, with its year, a day
+of the event in a sentence about a snapshot, airdrop or distribution (`recalls`) joins past
+every window.
 Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/).
 """
 
@@ -52,7 +56,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from core.events.extract import HUB_TICKERS, Identity, generic
+from core.events.extract import HUB_TICKERS, Identity, generic, written_days
 
 JOIN_WINDOW = timedelta(days=90)
 LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
@@ -69,6 +73,10 @@ MARKET_WINDOW = timedelta(days=14)
 # the joins more than this far from the event's span held most false joins (an exchange's
 # later campaign or Earn notice of a token that trades, a market story, a company update).
 LAUNCH_STORY_GAP = timedelta(days=45)
+# A later step of a launch may come years after its snapshot (Flare's FLR distributed in
+# October-December 2022 to the XRP held on December 12, 2020): an item whose text recalls,
+# with its year, a day this close to the event's span or dated phase speaks of that launch
+RECALL_SLACK = timedelta(days=31)
 NAME_SIMILARITY = 90.0
 MIN_FUZZY_NAME = 4  # shorter names must be equal ("AI" is in too many names)
 MAX_HEADLINES = 6  # an event keeps its latest headlines for mentions
@@ -134,8 +142,12 @@ _CONTEST = re.compile(
     re.IGNORECASE,
 )
 # A token written in a headline as the project's own, with the word naming it: "Travala
-# (AVA)", "aixbt by Virtuals (AIXBT)" (the word before "by"), "Gifto (GIFTO)"
-_OWN_TICKER = re.compile(r"([\w.\-]+)(?:\s+by\s+[\w.\-]+)?\s*\(\s*\$?([A-Z][A-Z0-9]{1,14})\s*\)")
+# (AVA)", "aixbt by Virtuals (AIXBT)" (the word before "by"), "Gifto (GIFTO)", "Flare
+# Networks Spark Token (FLR)" (the word before "Token")
+_OWN_TICKER = re.compile(
+    r"([\w.\-]+)(?:\s+(?i:tokens?|coins?))?(?:\s+by\s+[\w.\-]+)?"
+    r"\s*\(\s*\$?([A-Z][A-Z0-9]{1,14})\s*\)"
+)
 # ... or as its owner's: "Penguiana's $PENGU Token Presale"
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
 _PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
@@ -608,7 +620,25 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     if text and untold_over_weeks(keys, published, text):
         return NONE  # weeks apart, one side tells no launch story (readers: different)
     long_ok = level == STRONG and not (_MARKET.search(headline) or _CONTEST.search(headline))
-    return level if in_window(keys, published, long_ok, market_news(headline)) else NONE
+    market = market_news(headline)
+    if in_window(keys, published, long_ok, market):
+        return level
+    return level if not market and recalls(keys, ident, text) else NONE
+
+
+def recalls(keys: EventKeys, ident: Identity, text: str) -> bool:
+    """The item is a later step of the event's launch however late: it shares the event's
+    ticker or own name, and a sentence of it about a snapshot, airdrop, distribution or claim
+    writes, with its year, a day within RECALL_SLACK of the event's span or dated phase
+    ("distribute Flare (FLR) token airdrops to users who are holding XRP at the snapshot
+    time, 12:00 am on December 12, 2020 UTC", two years after the snapshot's notices)."""
+    if keys.first_seen is None or keys.last_seen is None:
+        return False
+    if not (keys.tickers & ident.tickers or core_names(keys.names) & core_names(ident.names)):
+        return False
+    start = (keys.first_seen - RECALL_SLACK).date()
+    end = (max(keys.last_seen, keys.phase_at or keys.last_seen) + RECALL_SLACK).date()
+    return any(start <= day <= end for day in written_days(text))
 
 
 def later_news(headline: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
@@ -29,11 +29,13 @@ from core.events.extract import (
     identity_of,
     phase_of,
     when_of,
+    written_days,
 )
 from core.events.join import (
     COVERAGE,
     JOIN_WINDOW,
     LONG_WINDOW,
+    RECALL_SLACK,
     EventKeys,
     best_match,
     later_news,
@@ -105,6 +107,11 @@ class Found:
 
     event: Event
     kind: str
+
+
+def _midnight(day: date) -> datetime:
+    """A day's start in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -243,7 +250,21 @@ class EventService:
             .order_by("-last_seen_at")
             .limit(CANDIDATES)
         )
+        # a later step recalling the day of a launch older than the windows (a distribution
+        # two years after its snapshot: `core.events.join.recalls`) looks at events of that day
+        oldest = published - LONG_WINDOW - JOIN_WINDOW
+        for day in sorted(d for d in written_days(text) if _midnight(d) < oldest)[:3]:
+            at = _midnight(day)
+            rows += (
+                await Event.filter(
+                    first_seen_at__lte=at + RECALL_SLACK, last_seen_at__gte=at - RECALL_SLACK
+                )
+                .using_db(connection)
+                .order_by("-last_seen_at")
+                .limit(CANDIDATES)
+            )
         by_id = {e.id: e for e in rows}
+        rows = list(by_id.values())
         candidates = [
             (
                 e.id,
