@@ -1236,7 +1236,7 @@ def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) 
     Songbird's SGB, one snapshot day) shared a key. The holders' company, name and tickers are
     left out when something else names the item; the name its text writes beside the handed
     out token's ticker ("XYM (Symbol)") is kept."""
-    from core.events.extract import _held
+    from core.events.extract import _held, token_names
 
     jst = judge.identity(new("n12-00014"))[0]  # "... JUST (JST) Airdrop ... for TRON (TRX) Holders"
     assert jst.tickers == {"JST"} and "tron" not in jst.names
@@ -1263,6 +1263,14 @@ def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) 
         assert _held("", text)(form), (form, text)
     assert not _held("", "JUST (JST) airdrop for TRON (TRX) holders")("JST")
     assert not _held("", "Helium (HNT) market price")("HNT")
+    # a token written as the one handed out is the item's own, holders or not
+    juno = new("n12-00050")  # "The JUNO holder in question ... gaming a JUNO airdrop"
+    assert not _held(juno["title"], juno["text"])("JUNO")
+    assert "JUNO" in judge.identity(juno)[0].tickers
+    # a name is the run of capitalised words beside the ticker, not its last word alone
+    assert token_names({"BTG"}, "Binance Distributes BTG. Bitcoin Gold (BTG)") == {"bitcoin gold"}
+    assert token_names({"FF"}, "Binance Will Add Falcon Finance (FF) on Earn") == {"falcon finance"}
+    assert token_names({"JST"}, "JUST (JST) airdrop") == set()  # no small letter: no name
     for a, b in (
         ("n12-00039", "n12-00040"),  # Donnie Finance's airdrop, IOST's post and a Japanese one
         ("n12-00013", "n12-00015"),  # JST for TRX holders, Vietnamese and Chinese

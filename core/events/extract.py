@@ -324,42 +324,47 @@ def _identity(
     )
 
 
-# Words that end a project's name and name nothing alone ("Donnie Finance", "Bella Protocol")
-_NAME_TAILS = frozenset("finance protocol network networks labs foundation dao chain".split())
+# An exchange notice's verbs before a token's name ("Binance Will Add Falcon Finance (FF)")
+_NOTICE_VERBS = frozenset("add adds added support supports supporting welcome welcomes".split())
 
 
 def token_names(tickers: Iterable[str], blob: str) -> set[str]:
     """The names an item writes beside its tokens' tickers: "Symbol's (XYM)", "Spark Tokens
-    (FLR)", "Donnie Finance (DON)" before it, "XYM (Symbol)", "DON (Donnie)" after it. A name
-    is one capitalised word with a small letter (two when the last is a word such as "Finance"
-    that names nothing alone), never launch vocabulary, a venue or the ticker itself."""
-    word = r"[A-Z][A-Za-z0-9.\-]*"
+    (FLR)", "Bitcoin Gold (BTG)" before it, "XYM (Symbol)", "BEL (Bella Protocol)" after it.
+    A name is the run of up to three capitalised words there, without the launch words,
+    venues and stop words it starts with ("List FreeStyle Classic Token (FST)"), and its last
+    word has a small letter ("JUST (JST)" gives none); never the ticker itself."""
+    word = r"[A-Z][A-Za-z0-9\-]*(?:\.[A-Za-z0-9]+)*"  # "Pump.fun", not "BTG." ending a sentence
+    run = rf"(?<![A-Za-z0-9.])((?:{word}\s+){{0,2}}{word}?)"
     out: set[str] = set()
     for tick in tickers:
         t = re.escape(tick)
         found = [
-            [m.group(1), m.group(2)]
+            m.group(1)
             for m in re.finditer(
-                rf"(?:(?<![A-Za-z0-9.])({word})\s+)?(?<![A-Za-z0-9.])({word}?)(?:['’]s)?"
-                rf"(?:\s+(?i:tokens?|coins?))?\s*\(\s*\$?{t}\s*\)",
-                blob,
+                rf"{run}(?:['’]s)?(?:\s+(?i:tokens?|coins?))?\s*\(\s*\$?{t}\s*\)", blob
             )
         ]
         found += [
-            [m.group(1), m.group(2)] if m.group(2) else [None, m.group(1)]
+            m.group(1)
             for m in re.finditer(
-                rf"(?<![A-Za-z0-9$]){t}\s*\(\s*({word})(?:\s+({word}))?\s*\)", blob
+                rf"(?<![A-Za-z0-9$]){t}\s*\(\s*((?:{word}\s+){{0,2}}{word})\s*\)", blob
             )
         ]
-        for first, last in found:
-            words = [first, last] if first and last.lower() in _NAME_TAILS else [last]
+        for written in found:
+            words = written.split()
+            while words and words[-1].lower() in ("token", "tokens", "coin", "coins"):
+                words.pop()
+            while words and (
+                generic(words[0]) or words[0].lower() in VENUES | _STOP | _NOTICE_VERBS
+            ):
+                words.pop(0)
             name = normalise_name(" ".join(words))
             if (
-                any(c.islower() for c in words[0])
-                and words[0].lower() not in _NAME_TAILS
+                words
+                and any(c.islower() for c in words[-1])
                 and name.replace(" ", "").upper() != tick
                 and not generic(name)
-                and name not in VENUES
                 and len(name) >= 3
             ):
                 out.add(name)
@@ -388,18 +393,23 @@ _HELD_BEFORE = (
     r"(?:(?i:holders?\s+of|holding|người\s+nắm\s+giữ|sở\s+hữu(?:\s+ít\s+nhất)?|"
     r"possessori\s+di|detentori\s+di|poseedores\s+de|tenedores\s+de|titulares\s+de|"
     r"detentores\s+de)|持有)\s*(?:(?i:any|all|their|your|the|[\d.,]+)\s+)*"
-    r"(?:[\w.\-]{2,30}\s*\(\s*)?"
+    r"(?:[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
 )
 # A word written as a ticker ("XRP", "TRX")
 _TICKERS = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,9}(?![A-Za-z0-9])")
 # ... or as the users an airdrop goes to: "JUST(JST)空投TRON(TRX)用户"
-_AIRDROP_TO = r"空投\s*(?:[\w.\-]{2,30}\s*\(\s*)?"
+_AIRDROP_TO = r"空投\s*(?:[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
+# A token written as the one handed out: "a JUNO airdrop", "DIA (DIA) Airdrop Program",
+# "airdrop of BEL", "distribute Flare (FLR)"
+_GIVEN_AFTER = r"\)?(?:\s*\([^()]{1,40}\))?\s+(?i:(?:tokens?\s+)?airdrops?)\b"
+_GIVEN_BEFORE = r"(?i:airdrops?\s+of|distribut\w*)\s+(?i:the\s+)?(?:[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
 
 
 def _held(title: str, text: str) -> Callable[[str], bool]:
     """Whether a name or ticker is written as the holders' token of an airdrop ("for TRON
-    (TRX) holders": TRON and TRX; `_HELD_AFTER`, `_HELD_BEFORE`): a ticker as written (upper
-    case), a name in any case."""
+    (TRX) holders": TRON and TRX; `_HELD_AFTER`, `_HELD_BEFORE`) and nowhere as the token
+    handed out ("the JUNO holder ... gaming a JUNO airdrop": JUNO's own airdrop): a ticker as
+    written (upper case), a name in any case."""
     blob = f"{title}\n{text}"
 
     def held(form: str) -> bool:
@@ -408,6 +418,8 @@ def _held(title: str, text: str) -> Callable[[str], bool]:
             return False
         word = re.escape(form) if form.isupper() else f"(?i:{re.escape(form)})"
         word = rf"(?<![A-Za-z0-9]){word}(?![A-Za-z0-9])"
+        if re.search(word + _GIVEN_AFTER, blob) or re.search(_GIVEN_BEFORE + word, blob):
+            return False
         return bool(
             re.search(word + _HELD_AFTER, blob)
             or re.search(_HELD_BEFORE + word, blob)
