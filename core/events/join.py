@@ -482,7 +482,9 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         # Pre-Market Trading" and MegaETH's MEGA)
         return STRONG
     # the item names the event's project (or the word its headline leads with)
-    named_back = mentions(keys.names | keys.hints, (), text)
+    # or, beside the shared one, the event's other token ("The upcoming XRP airdrop ...
+    # Spark (FLR) tokens" and a FLR notice "to users who are holding XRP")
+    named_back = mentions(keys.names | keys.hints, keys.tickers - ident.tickers, text)
     # or our headlines write the item's name ("Crypto Whale Invests $11,695 in PawFury (PAW)
     # Presale", whose scorer found no name, and "Pawfury Presale Nears $5M Mark")
     named_in_ours = any(names_in_headline(ident.names, (), h) for h in keys.headlines)
