@@ -1259,10 +1259,12 @@ def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) 
         ("Tron", "JUST (JST) airdrop cho người nắm giữ Tron (TRX) trên sàn Poloniex"),
         ("XRP", "users who are holding XRP at the snapshot time"),
         ("XEM", "a snapshot of all XEM held by its users"),
+        ("BCC", "based on the snapshot of all Bitcoin Cash (BCC) balances"),
     ):
         assert _held("", text)(form), (form, text)
     assert not _held("", "JUST (JST) airdrop for TRON (TRX) holders")("JST")
     assert not _held("", "Helium (HNT) market price")("HNT")
+    assert not _held("", "BCHABC and BCHSV balances were each distributed")("BCHSV")
     # a token written as the one handed out is the item's own, holders or not
     juno = new("n12-00050")  # "The JUNO holder in question ... gaming a JUNO airdrop"
     assert not _held(juno["title"], juno["text"])("JUNO")

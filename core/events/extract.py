@@ -379,21 +379,22 @@ _GIVES = re.compile(
     r"\bdistribu(?:i|ye|isce)\w*)|空投|分发|分發|发放|發放|快照|エアドロップ|에어드[랍롭]"
 )
 # A token's holders, written after it: "TRON (TRX) holders", "NEM (XEM) Holders", "XRP
-# holdings", "all XRP balances", "XEM held by its users"; Chinese "TRX持有者", "QTUM持币用户",
-# "持仓用户"; Japanese "保有者", "ホルダー"; Korean "보유자", "홀더"
+# holdings", "XEM held by its users" (not "BCHSV balances were distributed": handed out);
+# Chinese "TRX持有者", "QTUM持币用户", "持仓用户"; Japanese "保有者", "ホルダー"; Korean "보유자",
+# "홀더"
 _HELD_AFTER = (
     r"\)?(?:\s*\([^()]{1,40}\))?\s*(?:(?:(?i:tokens?|coins?|nfts?))\s+)?"
-    r"(?:(?i:holders?|holdings?|balances?|hodlers?|held)\b|持有者|持币用户|持幣用戶|持仓用户|"
+    r"(?:(?i:holders?|holdings?|hodlers?|held)\b|持有者|持币用户|持幣用戶|持仓用户|"
     r"持倉用戶|持有用户|持有用戶|保有者|ホルダー|보유자|홀더)"
 )
-# ... or before it: "holders of XEM", "holding XRP", Chinese "持有Ontology(ONT)的用户",
-# Vietnamese "người nắm giữ Tron (TRX)", "sở hữu ít nhất 100 TRX", Italian "possessori di",
-# Spanish "poseedores/tenedores de", Portuguese "detentores de"
+# ... or before it: "holders of XEM", "holding XRP", "snapshot of all Bitcoin Cash (BCC)",
+# Chinese "持有Ontology(ONT)的用户", Vietnamese "người nắm giữ Tron (TRX)", "sở hữu ít nhất 100
+# TRX", Italian "possessori di", Spanish "poseedores/tenedores de", Portuguese "detentores de"
 _HELD_BEFORE = (
-    r"(?:(?i:holders?\s+of|holding|người\s+nắm\s+giữ|sở\s+hữu(?:\s+ít\s+nhất)?|"
+    r"(?:(?i:holders?\s+of|holding|snapshot\s+of|người\s+nắm\s+giữ|sở\s+hữu(?:\s+ít\s+nhất)?|"
     r"possessori\s+di|detentori\s+di|poseedores\s+de|tenedores\s+de|titulares\s+de|"
     r"detentores\s+de)|持有)\s*(?:(?i:any|all|their|your|the|[\d.,]+)\s+)*"
-    r"(?:[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
+    r"(?:(?:[A-Za-z0-9.\-]{2,30}\s+){0,2}[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
 )
 # A word written as a ticker ("XRP", "TRX")
 _TICKERS = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,9}(?![A-Za-z0-9])")
