@@ -122,7 +122,9 @@ def result(labelled: Path, preds: list[str]) -> dict[str, Any]:
     return out
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The stages of the module docstring, on the files ``B`` names (a later batch sets them
+    and calls this, see ``batch8.py``)."""
     stage = sys.argv[1] if len(sys.argv) > 1 else ""
     if stage == "flat":
         flat(B.WORK)
@@ -137,3 +139,7 @@ if __name__ == "__main__":
         B.main()
         if stage == "compare":
             shutil.copyfile(B.WORK / "packet_C" / "items.jsonl", B.WORK / "third_packet.jsonl")
+
+
+if __name__ == "__main__":
+    cli()
