@@ -244,15 +244,45 @@ def test_seventh_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     public page of pool7 (its address, the query that found it, headline and lead as found, a
     date only where the page states one), the three third verdicts, and nothing of a model's
     score or of the draw kept."""
-    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-7.jsonl")
+    rows = _unscored_page_batch("batch-2026-12-07-7.jsonl", r"q7-0\d{3}")
     assert len(rows) == 210 and sum(r["is_tge"] for r in rows) == 37
     assert [r["id"] for r in rows] == [f"c-{15001 + n}" for n in range(210)]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-15049": True, "c-15110": True, "c-15111": True}
+
+
+def _unscored_page_batch(name: str, pool_id: str) -> list[dict]:
+    """A page batch's rows, each a stored public page of its pool (address, query, headline
+    and lead as found, a date only where the page states one), nothing of a model's score or
+    of the draw kept."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / name)
     for r in rows:
         assert r["url"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
         prov = r["provenance"]
         assert prov["page"] == r["url"] and prov["via"] == "search pages corpus", r["id"]
-        assert re.fullmatch(r"q7-0\d{3}", prov["pool_id"]) and "project_hint" in prov, r["id"]
+        assert re.fullmatch(pool_id, prov["pool_id"]) and "project_hint" in prov, r["id"]
         assert prov["query"] and len(r["text"]) <= 600, r["id"]
         assert r["date"] is None or re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]), r["id"]
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {"c-15049": True, "c-15110": True, "c-15111": True}
+    return rows
+
+
+def test_eighth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 8 (``batch8.py``: batch 5's code with seed 19; a fresh test labelled after the
+    candidates' predictions were written): ids, counts, provenance, and the third reader's 24
+    verdicts (4 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-8.jsonl", r"q8-\d{4}")
+    assert len(rows) == 250 and sum(r["is_tge"] for r in rows) == 52
+    assert [r["id"] for r in rows] == [f"c-{16001 + n}" for n in range(250)]
+    third = [r["labels"]["C"] for r in rows if "C" in r["labels"]]
+    assert len(third) == 24 and sum(third) == 4
+
+
+def test_ninth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 9 (``batch9.py``: batch 5's code with seed 20): the five items labelled with a
+    final-test project are left out (c-17001 ... c-17005), the rest kept in order; the third
+    reader's 25 verdicts (24 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-9.jsonl", r"q9b-\d{4}")
+    assert len(rows) == 245 and sum(r["is_tge"] for r in rows) == 69
+    assert [r["id"] for r in rows] == [f"c-{17006 + n}" for n in range(245)]
+    third = [r["labels"]["C"] for r in rows if "C" in r["labels"]]
+    assert len(third) == 25 and sum(third) == 24
