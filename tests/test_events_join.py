@@ -206,8 +206,8 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final12's: their own
-    items, read afresh from public repositories or, final8's to final12's, from their pools of
+    """Every pair's items are corpus rows as published (final5's to final13's: their own
+    items, read afresh from public repositories or, final8's to final13's, from their pools of
     stored pages);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -216,7 +216,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
     for row in rows:
         for side in ("a", "b"):
             item = row[side]
-            own = row["split"] in (*(f"final{n}" for n in range(5, 13)),)
+            own = row["split"] in OWN_ITEM_SPLITS
             corpus = new(item["id"]) if own else real(item["id"])
             assert item["title"] == corpus["title"] and item["provenance"] == corpus["provenance"]
         labels = row["labels"]
@@ -229,7 +229,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 13)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 14)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -245,6 +245,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final10": 38,
         "final11": 23,
         "final12": 58,
+        "final13": 44,
     }
 
 
@@ -421,12 +422,16 @@ def test_a_watched_companys_ticker_alone_gets_the_long_window(judge) -> None:
 _FINAL5: dict[str, dict[str, Any]] = {}
 
 
+# The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 14))
+
+
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final10 draws, read from its public repository at a fixed
-    commit or from final8's, final9's or final10's pool (provenance in core/data/eval/events/
+    """One real item of the final5 to final13 draws, read from its public repository at a fixed
+    commit or from final8's to final13's pools (provenance in core/data/eval/events/
     final5_items.jsonl ...)."""
     if not _FINAL5:
-        for name in (f"final{n}_items.jsonl" for n in range(5, 13)):
+        for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
             for line in path.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
