@@ -1101,80 +1101,21 @@ def test_coins_minted_on_a_platform_are_not_its_token_launch(judge) -> None:
         assert not judge.same(new(a), new(b))[0]
 
 
-def test_final12_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
-    """draw_final12 on its own pool writes, byte for byte, the committed items, pairs and
+def _draw_module(split: str) -> Any:
+    """A split's draw script (core/data/eval/events/draw_<split>.py), imported."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    return importlib.import_module(f"draw_{split}")
+
+
+@pytest.mark.parametrize(("split", "read"), [("final12", 72), ("final13", 45)])
+def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
+    """draw_final12/13 on its own pool writes, byte for byte, the committed items, pairs and
     readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
-    import sys
-
-    sys.path.insert(0, str(PAIRS_FILE.parent))
-    import draw_final12
-
-    f11 = draw_final12.f11
-    f6, f8, f9 = f11.f6, f11.f8, f11.f9
-    f5 = f9.f5
-
-    def settings() -> tuple:
-        return (
-            f11.SPLIT,
-            f11.SEED,
-            f11.MAX_USES,
-            f9.SPLIT,
-            f5._norm,
-            f6.MAX_USES,
-            f6.PER_PROJECT,
-            f6.PER_KIND,
-            f8.TRAINING,
-        )
-
-    before = settings()
-    items, counts = draw_final12.pool(PAIRS_FILE.parent / "final12_pool.jsonl")
-    pairs = draw_final12.draw(items)
-    assert before == settings()
-    assert counts["read"] == 72
-    f5.write_split(tmp_path, "final12", items, pairs)
-    for name in ("final12_items.jsonl", "final12_drawn.jsonl", "pairs_final12_unlabelled.jsonl"):
-        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
-    uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
-    assert max(uses.values()) <= draw_final12.MAX_USES
-
-
-def test_final12_holds_dated_pool_pages_unseen_anywhere() -> None:
-    """final12's items are dated pages of its pool, none an item of an earlier split, the
-    corpus, the eval sets or any of the seven scoring batches; the readers' pairs carry no
-    search term."""
-    import sys
-
-    sys.path.insert(0, str(PAIRS_FILE.parent))
-    import draw_final12
-
-    here = PAIRS_FILE.parent
-    items = [json.loads(x) for x in (here / "final12_items.jsonl").read_text().splitlines()]
-    drawn = [json.loads(x) for x in (here / "final12_drawn.jsonl").read_text().splitlines()]
-    pool = {
-        r["id"]: r
-        for r in (json.loads(x) for x in (here / "final12_pool.jsonl").read_text().splitlines())
-    }
-    ids = {i["id"] for i in items}
-    assert len(ids) == len(items) == 53 and len(drawn) == 58
-    assert [d["pair"] for d in drawn] == [f"f12-{n:03d}" for n in range(1, 59)]
-    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
-    f9 = draw_final12.f11.f9
-    with draw_final12._final12(), draw_final12.f11._final11():
-        titles, _texts = f9.f6._seen("final12")
-        batch, _texts, _urls = f9.f8._training()
-        assert not any(f9.norm(i["title"]) in titles | batch for i in items)
-    assert "hint" not in (here / "pairs_final12_unlabelled.jsonl").read_text()
-
-
-def test_final13_draw_is_reproducible_and_restores_the_imported_settings(tmp_path) -> None:
-    """draw_final13 on its own pool writes, byte for byte, the committed items, pairs and
-    readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
-    import sys
-
-    sys.path.insert(0, str(PAIRS_FILE.parent))
-    import draw_final13
-
-    f11 = draw_final13.f11
+    draw = _draw_module(split)
+    f11 = draw.f11
     f6, f8, f9 = f11.f6, f11.f8, f11.f9
     f5 = f9.f5
 
@@ -1193,44 +1134,49 @@ def test_final13_draw_is_reproducible_and_restores_the_imported_settings(tmp_pat
         )
 
     before = settings()
-    items, counts = draw_final13.pool(PAIRS_FILE.parent / "final13_pool.jsonl")
-    pairs = draw_final13.draw(items)
+    items, counts = draw.pool(PAIRS_FILE.parent / f"{split}_pool.jsonl")
+    pairs = draw.draw(items)
     assert before == settings()
-    assert counts["read"] == 45
-    f5.write_split(tmp_path, "final13", items, pairs)
-    for name in ("final13_items.jsonl", "final13_drawn.jsonl", "pairs_final13_unlabelled.jsonl"):
+    assert counts["read"] == read
+    f5.write_split(tmp_path, split, items, pairs)
+    for name in (f"{split}_items.jsonl", f"{split}_drawn.jsonl", f"pairs_{split}_unlabelled.jsonl"):
         assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
     uses = Counter(i for p in pairs for i in (p["a"]["id"], p["b"]["id"]))
-    assert max(uses.values()) <= draw_final13.MAX_USES
+    assert max(uses.values()) <= draw.MAX_USES
 
 
-def test_final13_holds_dated_pool_pages_unseen_anywhere() -> None:
-    """final13's items are dated pages of its pool, none an item of an earlier split, the
-    corpus, the eval sets or any of the eight scoring batches (batch 7 included); the readers'
-    pairs carry no search term."""
-    import sys
-
-    sys.path.insert(0, str(PAIRS_FILE.parent))
-    import draw_final13
-
+@pytest.mark.parametrize(
+    ("split", "n_items", "n_pairs"), [("final12", 53, 58), ("final13", 30, 44)]
+)
+def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
+    """final12's and final13's items are dated pages of their pools, none an item of an earlier
+    split, the corpus, the eval sets or a scoring batch the draw knew of; the readers' pairs
+    carry no search term."""
+    draw = _draw_module(split)
     here = PAIRS_FILE.parent
-    items = [json.loads(x) for x in (here / "final13_items.jsonl").read_text().splitlines()]
-    drawn = [json.loads(x) for x in (here / "final13_drawn.jsonl").read_text().splitlines()]
+    items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / f"{split}_drawn.jsonl").read_text().splitlines()]
     pool = {
         r["id"]: r
-        for r in (json.loads(x) for x in (here / "final13_pool.jsonl").read_text().splitlines())
+        for r in (json.loads(x) for x in (here / f"{split}_pool.jsonl").read_text().splitlines())
     }
     ids = {i["id"] for i in items}
-    assert len(ids) == len(items) == 30 and len(drawn) == 44
-    assert [d["pair"] for d in drawn] == [f"f13-{n:03d}" for n in range(1, 45)]
+    assert len(ids) == len(items) == n_items and len(drawn) == n_pairs
+    prefix = "f" + split.removeprefix("final")
+    assert [d["pair"] for d in drawn] == [f"{prefix}-{n:03d}" for n in range(1, n_pairs + 1)]
     assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
-    assert any(str(p).endswith("batch-2026-12-07-7.jsonl") for p in draw_final13.TRAINING)
-    f9 = draw_final13.f11.f9
-    with draw_final13._final13(), draw_final13.f11._final11():
-        titles, _texts = f9.f6._seen("final13")
+    f9 = draw.f11.f9
+    with getattr(draw, f"_{split}")(), draw.f11._final11():
+        titles, _texts = f9.f6._seen(split)
         batch, _texts, _urls = f9.f8._training()
         assert not any(f9.norm(i["title"]) in titles | batch for i in items)
-    assert "hint" not in (here / "pairs_final13_unlabelled.jsonl").read_text()
+    assert "hint" not in (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+
+
+def test_final13_draw_knows_batch_7() -> None:
+    """final13 was drawn after batch 7 existed: its draw keeps batch 7's pages out too."""
+    draw = _draw_module("final13")
+    assert any(str(p).endswith("batch-2026-12-07-7.jsonl") for p in draw.TRAINING)
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
