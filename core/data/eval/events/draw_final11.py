@@ -27,8 +27,8 @@ all of the same 19 pages: the pool, not the caps, limits the split).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -76,6 +76,32 @@ def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """draw_final6's pairs at final11's seed, quotas and caps (pair ids f11-NNN)."""
     with _final11():
         return f6.draw(items, SEED, SPLIT, QUOTAS)
+
+
+Pool = Callable[[Path], tuple[list[dict[str, Any]], dict[str, int]]]
+Draw = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def as_split(**settings: Any) -> tuple[Callable[[], AbstractContextManager[None]], Pool, Draw]:
+    """A later split's context, pool and draw: this module's pool and draw with ``settings``
+    (SPLIT, SEED, caps, TRAINING ...) patched over its own for each call, so that a split that
+    differs only in settings copies no loop and leaves this module as it was."""
+    this = sys.modules[__name__]
+
+    @contextmanager
+    def context() -> Iterator[None]:
+        with mock.patch.multiple(this, **settings):
+            yield
+
+    def split_pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        with context():
+            return pool(path)
+
+    def split_draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        with context():
+            return draw(items)
+
+    return context, split_pool, split_draw
 
 
 def main() -> None:

@@ -28,11 +28,7 @@ limits the split).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -43,39 +39,17 @@ import draw_final11 as f11  # noqa: E402
 SPLIT = "final12"
 SEED = 12409
 POOL = HERE / "final12_pool.jsonl"
-# final11's quotas (launch vs other news, same project, look-alikes, near in time) and the caps
+# final11's quotas (launch vs other news, same project, look-alikes, near in time) kept; the caps
 # of a page's uses, a project's same-project pairs and one kind's pairs
-QUOTAS = f11.QUOTAS
 MAX_USES = 6
 PER_PROJECT = 12
 PER_KIND = 10
 
-
-@contextmanager
-def _final12() -> Iterator[None]:
-    """final12's name, seed and caps in draw_final11's settings for a pool or a draw."""
-    with mock.patch.multiple(
-        f11,
-        SPLIT=SPLIT,
-        SEED=SEED,
-        QUOTAS=QUOTAS,
-        MAX_USES=MAX_USES,
-        PER_PROJECT=PER_PROJECT,
-        PER_KIND=PER_KIND,
-    ):
-        yield
-
-
-def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """draw_final11's pool of the pages under final12's name (ids n12-NNNNN)."""
-    with _final12():
-        return f11.pool(path)
-
-
-def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """draw_final11's pairs at final12's seed and caps (pair ids f12-NNN)."""
-    with _final12():
-        return f11.draw(items)
+# final12's name, seed and caps over draw_final11's settings for a pool (ids n12-NNNNN) or a draw
+# (pair ids f12-NNN)
+_final12, pool, draw = f11.as_split(
+    SPLIT=SPLIT, SEED=SEED, MAX_USES=MAX_USES, PER_PROJECT=PER_PROJECT, PER_KIND=PER_KIND
+)
 
 
 def main() -> None:
