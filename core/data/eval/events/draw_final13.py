@@ -20,7 +20,7 @@ pairs_final13_unlabelled.jsonl beside this file; prints counts only):
 
 How: draw_final11's pool and draw (draw_final9's CJK-keeping headline key and search-term
 projects, far pairs beyond the launch-story gate) under final13's split name, seed and caps
-(`unittest.mock.patch.multiple` over draw_final11, as draw_final12 does: no copied loops), with
+(draw_final11.as_split, as draw_final12 uses it: no copied loops or context), with
 TRAINING naming every scoring batch beside the corpus as it is at this draw (batch 7, a test
 set added after final12, too), so that no page of a batch is paired. Caps fixed before a reader
 saw a pair or the joiner read a page, from trial draws' counts only: final12's 6 uses a page,
@@ -30,11 +30,7 @@ saw a pair or the joiner read a page, from trial draws' counts only: final12's 6
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -45,9 +41,8 @@ import draw_final11 as f11  # noqa: E402
 SPLIT = "final13"
 SEED = 13409
 POOL = HERE / "final13_pool.jsonl"
-# final11's quotas (launch vs other news, same project, look-alikes, near in time) and the caps
+# final11's quotas (launch vs other news, same project, look-alikes, near in time) kept; the caps
 # of a page's uses, a project's same-project pairs and one kind's pairs
-QUOTAS = f11.QUOTAS
 MAX_USES = 6
 PER_PROJECT = 12
 PER_KIND = 10
@@ -57,33 +52,16 @@ TRAINING = [
     f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-7.jsonl",
 ]
 
-
-@contextmanager
-def _final13() -> Iterator[None]:
-    """final13's name, seed, caps and batches in draw_final11's settings for a pool or a draw."""
-    with mock.patch.multiple(
-        f11,
-        SPLIT=SPLIT,
-        SEED=SEED,
-        QUOTAS=QUOTAS,
-        MAX_USES=MAX_USES,
-        PER_PROJECT=PER_PROJECT,
-        PER_KIND=PER_KIND,
-        TRAINING=TRAINING,
-    ):
-        yield
-
-
-def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """draw_final11's pool of the pages under final13's name (ids n13-NNNNN)."""
-    with _final13():
-        return f11.pool(path)
-
-
-def draw(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """draw_final11's pairs at final13's seed and caps (pair ids f13-NNN)."""
-    with _final13():
-        return f11.draw(items)
+# final13's name, seed, caps and batches over draw_final11's settings for a pool (ids n13-NNNNN)
+# or a draw (pair ids f13-NNN)
+_final13, pool, draw = f11.as_split(
+    SPLIT=SPLIT,
+    SEED=SEED,
+    MAX_USES=MAX_USES,
+    PER_PROJECT=PER_PROJECT,
+    PER_KIND=PER_KIND,
+    TRAINING=TRAINING,
+)
 
 
 def main() -> None:
