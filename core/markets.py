@@ -12,6 +12,12 @@ EXCHANGES = frozenset(
     "coinw hitbtc crypto.com bingx lbank poloniex bitmart bitunix blofin weex btcc coinex xt "
     "bitfinex phemex toobit ourbit bitrue deepcoin bitvavo bitstamp gemini".split()
 )
+# The words an exchange's own name or arm carries after it ("Huobi Global", "Binance US",
+# "Coinbase Pro", "CoinW Exchange", "OKX Ventures", "Binance Labs", "Bitget Innovation Zone"):
+# with the exchange they name it, never a project.
+EXCHANGE_QUALIFIERS = frozenset(
+    "global pro us international exchange ventures labs research academy innovation".split()
+)
 # The quote assets of trading pairs ("XPL/USDT", "LUNA-BTC", "ARB_USDC").
 QUOTE_ASSETS = tuple("USDT USDC USD1 USD BUSD FDUSD BTC ETH BNB EUR TRY KRW".split())
 QUOTES = "|".join(QUOTE_ASSETS)  # as a regular expression's alternatives

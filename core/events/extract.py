@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from core.markets import EXCHANGES, QUOTE_ASSETS, QUOTES
+from core.markets import EXCHANGE_QUALIFIERS, EXCHANGES, QUOTE_ASSETS, QUOTES
 from core.models import PhaseKind
 
 # Exchanges and launch venues: they name many launches and are the project of none of them
@@ -206,12 +206,15 @@ def identity_of(
     Program for TRON (TRX) Holders", "空投TRON(TRX)用户") is the launch of the token handed
     out, not news of the holders' chain: the holders' company, name and tickers (`held`) are
     left out when something else is left to key the item by."""
+    held = None
     if _GIVES.search(f"{title}\n{text}"):
         held = _held(title, text)
         given = _identity(analysis, title, known, text, held)
         if given is not None:
             return given
-    return _identity(analysis, title, known, text) or Identity("")
+    # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
+    # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
+    return _identity(analysis, title, known, text, skip=held) or Identity("")
 
 
 def _identity(
@@ -220,9 +223,11 @@ def _identity(
     known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None,
     text: str,
     held: Callable[[str], bool] | None = None,
+    skip: Callable[[str], bool] | None = None,
 ) -> Identity | None:
     """`identity_of`, leaving out every company, name and ticker `held` says is the holders'
-    (None then when nothing else names the item)."""
+    (None then when nothing else names the item); a headline word `skip` says is the
+    holders' is no name of last resort."""
 
     def is_held(form: str) -> bool:
         return held is not None and bool(form) and held(form)
@@ -303,7 +308,7 @@ def _identity(
         display = sorted(tickers)[0]
     weak = False
     if not names and not tickers and company_id is None:
-        word = title_name(title, text)
+        word = title_name(title, text, skip)
         if word:
             names.add(word)
             display = word.title()
@@ -505,11 +510,19 @@ def generic(name: str) -> bool:
     return bool(words) and all(w in GENERIC_WORDS or w in _STOP for w in words)
 
 
+# A network's stage written after a project's name: never part of the name ("Filecoin
+# mainnet launch hype" is Filecoin's, whose FIL notices write "Filecoin (FIL)")
+_STAGES = frozenset({"mainnet", "testnet"})
+
+
 def _trimmed(name: str) -> str:
     """A discovered name without the launch words after it ("real pedro dancing racoon meme"
     is the Real Pedro Dancing Racoon's, as its text writes it); a name it would leave with
-    fewer than two words of its own keeps them ("book of meme", "the meme games")."""
+    fewer than two words of its own keeps them ("book of meme", "the meme games"), except
+    for a network's stage (`_STAGES`: "filecoin mainnet" is Filecoin's)."""
     words = name.split()
+    while len(words) > 1 and words[-1] in _STAGES:
+        words.pop()
     while words and words[-1] in GENERIC_WORDS:
         rest = words[:-1]
         if sum(w not in _STOP and w not in GENERIC_WORDS for w in rest) < 2:
@@ -525,19 +538,33 @@ _LATIN_WORD = re.compile(
 )
 
 
-def title_name(title: str, text: str = "") -> str:
+def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = None) -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
     capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos"); an
     exchange's template opening ("World Premiere | ...", LBank's) is no name. A headline
     capitalises its first word whatever it is, so a word the item's own `text` writes in
     lower case as a common word, and never capitalised where no sentence starts, is no name
-    (`common_word`: "Criptomoeda wormhole despenca ...", "A criptomoeda wormhole estreou")."""
+    (`common_word`: "Criptomoeda wormhole despenca ...", "A criptomoeda wormhole estreou").
+    An exchange's own name with the word it carries after it ("Huobi Global",
+    `EXCHANGE_QUALIFIERS`) is no name. A headline written all in lower case (made from a page's
+    address: "polkadot token dot") capitalises nothing: its words are read as the text writes
+    them (`cased`: "blockchain Polkadot")."""
     title = _TEMPLATE.sub("", title or "")
-    for word in _LATIN_WORD.findall(title):
+    lowered = not any(c.isupper() for c in title)
+    after_venue = False
+    for m in _LATIN_WORD.finditer(title):
+        word = m.group(0)
         low = word.lower()
+        qualifier = after_venue and low in EXCHANGE_QUALIFIERS
+        gap = title[m.end() : m.end() + 1]
+        after_venue = low in VENUES and gap.isspace()
+        if lowered:
+            word = cased(word, text)
         if (
             word.isascii()  # "Szczegóły", "Phân": a word of the headline's language, no name
             and word[0].isupper()
+            and not qualifier
+            and not (skip is not None and skip(word))
             and not common_word(word, text)
             and low not in _STOP
             and not generic(word)
@@ -551,6 +578,23 @@ def title_name(title: str, text: str = "") -> str:
     if short and short.group(1).lower() not in _STOP and short.group(1).upper() not in HUB_TICKERS:
         return short.group(1).lower()
     return ""
+
+
+def cased(word: str, text: str) -> str:
+    """A lower-case headline word as the item's text writes it: capitalised where no sentence
+    starts ("i token della blockchain Polkadot": "Polkadot") or in capitals ("i DOT": "DOT"),
+    and never in lower case (a common word: "dot", "launch"); else the word as it was."""
+    if not text:
+        return word
+    edge = r"(?<![A-Za-z0-9\u00c0-\u024f])", r"(?![A-Za-z0-9\u00c0-\u024f])"
+    if re.search(edge[0] + re.escape(word) + edge[1], text):
+        return word
+    for m in re.finditer(edge[0] + "(?i:" + re.escape(word) + ")" + edge[1], text):
+        form = m.group(0)
+        before = text[: m.start()].rstrip(" \t\"'“‘«(")
+        if form[0].isupper() and before and before[-1] not in ".!?:;\n。！？":
+            return form
+    return word
 
 
 def common_word(word: str, text: str) -> bool:
