@@ -35,7 +35,7 @@ from core.events.join import (
     round_of,
     side_news,
 )
-from core.models import Alert, Company, Feed, FeedKind, Item
+from core.models import Alert, Company, Feed, FeedKind, Item, PhaseKind
 from tests.test_delivery_kit import analysis
 from tests.test_events import real, tell
 
@@ -1349,3 +1349,32 @@ def test_a_lower_case_headline_is_read_as_its_text_writes_it(judge) -> None:
     for a in ("n13-00010", "n13-00009", "n13-00012"):  # transfers, denomination day
         assert judge.same(new(a), new("n13-00011"))[0], a
     assert not judge.same(new("n13-00011"), new("n13-00034"))[0]  # a promotion 15 months on
+
+
+def test_a_dated_future_of_a_known_token_is_that_tokens(judge) -> None:
+    """final13: KEX's "About FIL6 Liquidity Futures (Filecoin 6-Month) Listing" was keyed by
+    FIL6 alone and, read as a listing, had launched, so FIL's mainnet notices 74 days later
+    missed it (f13-004, f13-019, f13-040). A ticker that is a known token and a number of
+    months, written as a future, is that token's (and the name written with the months is
+    its name); a future delivering a token in months is trading before it exists (no
+    listing). A ticker that is itself a known token ("API3") or not written as a future
+    ("AI3" of Autonomys) is its own."""
+    from core.events.extract import phase_of, underlying
+
+    fil6 = new("n13-00008")
+    assert underlying({"FIL6"}, fil6["title"]) == ({"FIL"}, {"filecoin"})
+    assert underlying({"API3"}, "API3 futures") == (set(), set())
+    assert underlying({"AI3"}, "Autonomys Network (AI3): Pre-Listing Trading Delivery") == (
+        set(),
+        set(),
+    )
+    assert underlying({"FIL6"}, "FIL6 is here") == (set(), set())
+    ident = judge.identity(fil6)[0]
+    assert ident.tickers == {"FIL", "FIL6"} and ident.names == {"filecoin"}
+    assert phase_of(fil6["title"], fil6["text"]) is PhaseKind.ANNOUNCED
+    for b in ("n13-00019", "n13-00018"):  # ZB's and OKX's mainnet notices
+        assert judge.same(fil6, new(b))[0], b
+    assert judge.same(new("n13-00006"), fil6)[0]  # "filecoin mainnet launch hype"
+    # a Japanese explainer 53 days before and a Korean one 11 months after: other events
+    assert not judge.same(new("n13-00005"), fil6)[0]
+    assert not judge.same(fil6, new("n13-00029"))[0]

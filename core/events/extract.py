@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from core.markets import EXCHANGE_QUALIFIERS, EXCHANGES, QUOTE_ASSETS, QUOTES
@@ -80,8 +81,14 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
         ),
     ),
     # trading a token before it exists is no listing of it ("Pre-market: Bitget adds
-    # EigenLayer (EIGEN) tokens ... before launch"; Binance Futures' pre-market contracts)
-    (PhaseKind.ANNOUNCED, re.compile(r"\bpre-?market\b")),
+    # EigenLayer (EIGEN) tokens ... before launch"; Binance Futures' pre-market contracts;
+    # a future delivering it in months: "FIL6 Liquidity Futures (Filecoin 6-Month) Listing")
+    (
+        PhaseKind.ANNOUNCED,
+        re.compile(
+            r"\bpre-?market\b|\bfutures?\s*\([^()]*\b\d{1,2}-months?\)|\b\d{1,2}-months? futures?\b"
+        ),
+    ),
     (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),
     (
         PhaseKind.CLAIM_OPEN,
@@ -288,6 +295,9 @@ def _identity(
         else:
             tickers.add(tick)
     tickers = {t for t in tickers if not _pair_of(t, pairs)}
+    bases, base_names = underlying(tickers, f"{title}\n{text}", known)
+    tickers |= bases
+    names |= base_names
     blob = f"{title}\n{text}"
     holders = holders or bool(held_tickers) or held_name
     holders = holders or any(map(is_held, _TICKERS.findall(blob)))
@@ -462,6 +472,52 @@ def compared_only(names: Sequence[str], tokens: Sequence[str], title: str, text:
         return False
     spans = [m.span() for m in _COMPARISON.finditer(text or "")]
     return all(any(a <= at < b for a, b in spans) for at in spots)
+
+
+# A dated future of a token written as its ticker and the months to delivery: "FIL6
+# Liquidity Futures (Filecoin 6-Month)" is FIL delivered in six months
+_DATED = re.compile(r"([A-Z][A-Z0-9]{1,9}?)(\d{1,2})")
+
+
+def underlying(
+    tickers: Iterable[str],
+    blob: str,
+    known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None = None,
+) -> tuple[set[str], set[str]]:
+    """The tokens these tickers are dated futures of (`_DATED`), and the names the text gives
+    them with the months: "FIL6 Liquidity Futures (Filecoin 6-Month)" → FIL, "filecoin". Only
+    when the text writes the future as one (futures, or its months) right after it, the base
+    is a known token (the bundled first-seen table, or a watched company's) and no quote
+    asset, and the ticker itself is no known token ("AI3" is Autonomys', "API3" API3's)."""
+    out: set[str] = set()
+    names: set[str] = set()
+    for tick in tickers:
+        m = _DATED.fullmatch(tick)
+        if m is None or m.group(1) in HUB_TICKERS:
+            continue
+        base, months = m.groups()
+        future = rf"(?<![A-Za-z0-9]){tick}(?![A-Za-z0-9])[^.\n]{{0,60}}?"
+        future += rf"(?i:\bfutures?\b|(?<!\d){months}[- ]?months?\b)"
+        if not re.search(future, blob):
+            continue
+        tokens = known_tokens() | {str(t).upper() for _a, ts in (known or {}).values() for t in ts}
+        if base in tokens and tick not in tokens:
+            out.add(base)
+            word = r"[A-Z][A-Za-z0-9]+"
+            named = rf"(?<![A-Za-z0-9]){tick}[^()\n]{{0,40}}\(\s*((?:{word}\s+){{0,2}}{word})"
+            for found in re.finditer(rf"{named}\s+{months}-months?\s*\)", blob, re.IGNORECASE):
+                if not generic(found.group(1)):
+                    names.add(normalise_name(found.group(1)))
+    return out, names
+
+
+@lru_cache(maxsize=1)
+def known_tokens() -> frozenset[str]:
+    """The tickers the bundled token history knows (core/data/history/first-seen.json), read
+    once, on the first ticker that looks like a dated future."""
+    from core.scoring.history import read_first_seen
+
+    return frozenset(read_first_seen())
 
 
 def contract_tickers(title: str) -> set[str]:
