@@ -1378,3 +1378,14 @@ def test_a_dated_future_of_a_known_token_is_that_tokens(judge) -> None:
     # a Japanese explainer 53 days before and a Korean one 11 months after: other events
     assert not judge.same(new("n13-00005"), fil6)[0]
     assert not judge.same(fil6, new("n13-00029"))[0]
+
+
+def test_an_exchange_that_will_list_an_unlaunched_token_tells_its_listing(judge) -> None:
+    """final13: AscendEX's notice, headlined by its address "margin trading supporting fil3x
+    deposit fil ...", "will list Filecoin (FIL) and support 3X margin trading": more than 45
+    days after "filecoin mainnet launch hype" it read as an exchange's margin product, no
+    launch story (f13-001). For a token not yet launched, a notice whose lead says the exchange
+    will list it is its first listing; the event must still tell the launch story (a Japanese
+    explainer 150 days before does not: f13-036)."""
+    assert judge.same(new("n13-00006"), new("n13-00022"))[0]
+    assert not judge.same(new("n13-00005"), new("n13-00022"))[0]

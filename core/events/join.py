@@ -206,6 +206,10 @@ _CAMPAIGN = re.compile(
 
 # An exchange's products a newly listed token is added to (`first_products`)
 _PRODUCTS = re.compile(r"\b(?:earn|convert|margin|futures|buy crypto)\b", re.IGNORECASE)
+# An exchange's notice that it will list a token, whatever product its headline names
+# ("margin trading supporting fil3x ...": "will list Filecoin (FIL) and support 3X margin
+# trading"): for a token not yet launched, its first listing (`untold_over_weeks`)
+_WILL_LIST = re.compile(r"\bwill (?:list|be listed)\b", re.IGNORECASE)
 # Later news of a token that trades, whatever else its headline says (`later_news`): its
 # buyback, a review, a denial of insiders selling, an unlock of vested tokens (final8: Lighter's
 # LIT buybacks, "ZKsync Review", Plasma's CEO denying team sales, Hyperliquid's HYPE unlock)
@@ -579,11 +583,13 @@ def span_gap(keys: EventKeys, published: datetime) -> timedelta:
 def untold_over_weeks(keys: EventKeys, published: datetime, text: str) -> bool:
     """More than LAUNCH_STORY_GAP from the event's span, and the item (its headline, or its
     lead) or every headline of the event tells no launch story. An exchange adding a token
-    not yet launched to its products (`first_products`) tells its first listing."""
+    not yet launched to its products (`first_products`), or saying in its lead that it will
+    list it whatever product its headline names (`_WILL_LIST`), tells its first listing."""
     if span_gap(keys, published) <= LAUNCH_STORY_GAP:
         return False
     headline, _nl, lead = text.partition("\n")
-    if not launch_story(headline, lead) and (keys.launched or not first_products(headline)):
+    first = first_products(headline) or bool(_WILL_LIST.search(lead[:300]))
+    if not launch_story(headline, lead) and (keys.launched or not first):
         return True
     return bool(keys.headlines) and not any(launch_story(h) for h in keys.headlines)
 
