@@ -68,6 +68,9 @@ FIELDS = ("id", "title", "text", "source", "date")
 WORK = Path("/work/scratch/batch5")
 BATCH_FILE, POOL_FILE = "batch5.jsonl", "pool5_all.jsonl"
 EVENTS = ROOT / "core/data/eval/events"
+# A later batch's extra rule for its readers (every packet, the third reader's too; batch10.py
+# sets it); empty for batches 5-9, whose packets stay as they were.
+EXTRA = ""
 
 
 def norm(s: Any) -> str:
@@ -243,7 +246,7 @@ def main() -> None:
                 f.write(json.dumps(it, ensure_ascii=False) + "\n")
         dated = sum(it["date"] is not None for it in batch)
         print(f"pool {len(pool)} items; batch {len(batch)} ({dated} dated)")
-        packet(args.work / "packet", batch)
+        packet(args.work / "packet", batch, EXTRA)
         return
     batch = _rows(batch_file)
     ids = [it["id"] for it in batch]
@@ -260,7 +263,7 @@ def main() -> None:
         packet(
             args.work / "packet_C",
             differ,
-            "\nThese items are ones two earlier readers disagreed on; you do not see their"
+            EXTRA + "\nThese items are ones two earlier readers disagreed on; you do not see their"
             " labels. Decide each by the rules as usual.\n",
         )
         return
