@@ -286,3 +286,18 @@ def test_ninth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     assert [r["id"] for r in rows] == [f"c-{17006 + n}" for n in range(245)]
     third = [r["labels"]["C"] for r in rows if "C" in r["labels"]]
     assert len(third) == 25 and sum(third) == 24
+
+
+def test_tenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 10 (``batch10.py``: batch 5's code with seed 21, readers given one more hard case
+    for undated pages of a project's own token): the four items the engine groups with a
+    final-test project are left out (c-18153 ... c-18156), the rest kept in order; the readers
+    disagreed once and the third said not TGE."""
+    rows = _unscored_page_batch("batch-2026-12-07-10.jsonl", r"q10b-\d{4}")
+    assert len(rows) == 246 and sum(r["is_tge"] for r in rows) == 31
+    left_out = {f"c-{n}" for n in range(18153, 18157)}
+    assert [r["id"] for r in rows] == [
+        f"c-{n}" for n in range(18001, 18251) if f"c-{n}" not in left_out
+    ]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-18182": False}
