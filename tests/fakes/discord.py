@@ -582,7 +582,9 @@ class FakeDiscord:
                     self.shown[key] = body.get("embeds")
                 if self.send_delay_s:
                     await asyncio.sleep(self.send_delay_s)
-                self.channel_edits.append({**body, "channel_id": channel_id, "id": parts[3]})
+                self.channel_edits.append(
+                    {**body, "channel_id": channel_id, "id": parts[3], "arrived": arrived}
+                )
                 return _json(self.message(channel_id, body))
             if method == "POST" and parts[-1] == "typing":
                 return web.Response(status=204)

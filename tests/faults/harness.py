@@ -38,6 +38,12 @@ TOKEN = "123456:fault-matrix"
 DISCORD_TOKEN = "fault-matrix-discord-bot-token"
 DISCORD_CHANNEL0 = 700_000_000_000_000_000  # the chats' channel ids on the local Discord
 LEASE_S = 5.0  # DISPATCH_LEASE_S in these tests (default 30), so kill -9 resumes quickly
+POLL_S = 1.0  # the dispatcher's poll interval (DispatchConfig.poll_interval_s)
+# How long a killed worker's rows and edits may take to be taken over: its lease runs out,
+# a poll, then the chat's own queue (alerts first, about a request a second) — 3-10 s on an
+# idle machine. The factor is for several suites sharing two cores: these cases assert that
+# the takeover happens (a broken one never does), not how fast; speed is a benchmark's.
+TAKEOVER_WITHIN_S = 10 * (LEASE_S + POLL_S)
 
 
 def alert_of(params: dict[str, Any]) -> int | None:
@@ -266,12 +272,48 @@ class Deployment:
             ended=sum(m.edit_error is not None for m in messages),
         )
 
-    def edit_requests(self) -> list[tuple[str, float]]:
-        """(chat, arrived) of every edit request, on the local Telegram or Discord."""
+    def edit_arrivals(self) -> list[tuple[str, str, float]]:
+        """(chat, message id, arrived) of every edit made, on the local Telegram or Discord
+        (Discord's include those that changed nothing: counted in the tally as twice)."""
         if self.discord is not None:
-            return [(c, at) for c, method, at in self.discord.chat_requests if method == "PATCH"]
-        requests = self.telegram.chat_requests
-        return [(c, at) for c, method, at in requests if method == "editMessageText"]
+            made = [(e["channel_id"], e["id"], e["arrived"]) for e in self.discord.channel_edits]
+        else:
+            made = [(e["chat_id"], e["message_id"], e["arrived"]) for e in self.telegram.edited]
+        return [(str(chat), str(message), at) for chat, message, at in made]
+
+    def repeated_edits(self) -> Counter[tuple[str, str]]:
+        """Edits made twice (they changed nothing: "message is not modified" on Telegram, the
+        same embeds on Discord) by (chat, message id)."""
+        if self.discord is not None:
+            twice = [(e["channel_id"], e["id"]) for e in self.discord.repeated_edits]
+        else:
+            twice = [
+                (params.get("chat_id"), params.get("message_id"))
+                for params, why in self.telegram.edit_refusals
+                if "not modified" in why
+            ]
+        return Counter((str(chat), str(message)) for chat, message in twice)
+
+    async def kill_9(self, name: str) -> tuple[float, list[int], list[int]]:
+        """SIGKILL a worker and wait for it to be gone; returns when it was killed
+        (time.time()) and the deliveries and edits it held when it died (what it finished
+        between a look before the kill and the kill is not among them)."""
+        pid = self.pid(name)
+        self.signal(name, signal.SIGKILL)
+        killed_at = time.time()
+        assert await self.wait_exit(name, within_s=20) == -signal.SIGKILL
+        return killed_at, await claimed_by_pid(pid), await edits_claimed_by_pid(pid)
+
+    async def wait_taken_over(self, name: str, within_s: float = TAKEOVER_WITHIN_S) -> None:
+        """A dead worker's claims (deliveries and edits not yet done) are taken over by the
+        live ones: the dead one holds nothing more. A broken takeover fails here."""
+        pid = self.pid(name)
+        deadline = time.monotonic() + within_s
+        while rows := await claimed_by_pid(pid) + await edits_claimed_by_pid(pid):
+            assert time.monotonic() < deadline, (
+                f"{len(rows)} deliveries/edits still held by the dead {name} after {within_s}s"
+            )
+            await asyncio.sleep(0.2)
 
     def tightest_request_gap(self) -> float:
         """The shortest time between two requests (sends and edits: Telegram counts both
@@ -435,6 +477,7 @@ async def claimed_by_pid(pid: int) -> list[int]:
 
 __all__ = [
     "LEASE_S",
+    "TAKEOVER_WITHIN_S",
     "Deployment",
     "EditTally",
     "Tally",
