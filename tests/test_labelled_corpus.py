@@ -301,3 +301,38 @@ def test_tenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     ]
     third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
     assert third == {"c-18182": False}
+
+
+def test_eleventh_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 11 (``batch11.py``: batch 5's code with seed 22, batch 10's readers' rules): every
+    drawn item kept in order; the third reader's two verdicts."""
+    rows = _unscored_page_batch("batch-2026-12-07-11.jsonl", r"q11b-\d{4}")
+    assert len(rows) == 250 and sum(r["is_tge"] for r in rows) == 49
+    assert [r["id"] for r in rows] == [f"c-{19001 + n}" for n in range(250)]
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-19149": True, "c-19241": False}
+
+
+def test_relabelled_verdicts_name_undated_tge_items_of_the_training_files_only() -> None:
+    """The undated TGE labels read again (``relabel-2026-12-07.jsonl``) sit beside the files:
+    each names an undated item its file labels TGE, outside the final test, with two readers'
+    verdicts (a third's where they differ, which is then the verdict)."""
+    from core.scoring import train as T
+
+    verdicts = _rows(LABELLED_CORPUS_FILE.parent / "relabel-2026-12-07.jsonl")
+    held = T.read_ids(T.FINAL_TEST_IDS)
+    by_file: dict[str, dict[str, dict]] = {}
+    for v in verdicts:
+        if v["file"] not in by_file:
+            by_file[v["file"]] = {
+                r["id"]: r for r in _rows(LABELLED_CORPUS_FILE.parent / v["file"])
+            }
+        row = by_file[v["file"]][v["id"]]
+        assert row["date"] is None and row["is_tge"] and v["before"] is True, v["id"]
+        assert v["id"] not in held, v["id"]
+        readers = v["readers"]
+        if readers["A"] == readers["B"]:
+            assert "C" not in readers and v["is_tge"] == readers["A"], v["id"]
+        else:
+            assert v["is_tge"] == readers["C"], v["id"]
+    assert len(verdicts) == 393 and sum(not v["is_tge"] for v in verdicts) == 61
