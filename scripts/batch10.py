@@ -47,17 +47,8 @@ B.POOLS = ("pool10b.jsonl",)
 B.READ = {"pool10b.jsonl": 302}
 B.WORK = Path("/work/scratch/batch10")
 B.BATCH_FILE, B.POOL_FILE = "batch10.jsonl", "pool10b_all.jsonl"
-# The rule's one more hard case (RULE_batch10.md, word for word), before the rules in RULES.md.
-B.EXTRA = """
-One more hard case for this batch (it adds to the "Hard cases" at the end of the rules below):
-
-- An undated page where a project describes its own token (docs, tokenomics, FAQ, a token page) is
-  the project's reveal (true) only when the page itself presents the token as new or still to
-  come: a TGE, launch, claim, airdrop or sale that has not yet happened, eligibility to check,
-  "will be", "upcoming". It is false when the page describes the token as live (where to buy or
-  trade it, its contract address in use, staking, governance or fees paid in it, exchanges already
-  listing it) or gives no sign either way (a plain description of supply, allocation and utility).
-"""
+# The rule's one more hard case (RULE_batch10.md), given to every reader.
+B.EXTRA = B.UNDATED_OWN_TOKEN
 
 
 if __name__ == "__main__":

@@ -71,6 +71,19 @@ EVENTS = ROOT / "core/data/eval/events"
 # A later batch's extra rule for its readers (every packet, the third reader's too; batch10.py
 # sets it); empty for batches 5-9, whose packets stay as they were.
 EXTRA = ""
+# The one more hard case RULE_batch10.md fixed before batch 10 existed (batches 8 and 9's readers
+# split on such pages): batches 10 and 11 set it as EXTRA; scripts/relabel_undated.py reads the
+# training labels again under it.
+UNDATED_OWN_TOKEN = """
+One more hard case for this batch (it adds to the "Hard cases" at the end of the rules below):
+
+- An undated page where a project describes its own token (docs, tokenomics, FAQ, a token page) is
+  the project's reveal (true) only when the page itself presents the token as new or still to
+  come: a TGE, launch, claim, airdrop or sale that has not yet happened, eligibility to check,
+  "will be", "upcoming". It is false when the page describes the token as live (where to buy or
+  trade it, its contract address in use, staking, governance or fees paid in it, exchanges already
+  listing it) or gives no sign either way (a plain description of supply, allocation and utility).
+"""
 
 
 def norm(s: Any) -> str:

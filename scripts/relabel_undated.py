@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch10 import B  # batch 5's module with batch 10's EXTRA (the hard case) set
+import batch5 as B
 
 from core.scoring import train as T
 
@@ -68,7 +68,7 @@ def main() -> None:
     ids = [it["id"] for it in items]
     if stage == "packet":
         for reader in "AB":
-            B.packet(WORK / f"reader{reader}", items, B.EXTRA)
+            B.packet(WORK / f"reader{reader}", items, B.UNDATED_OWN_TOKEN)
         print(f"{len(items)} items to read again")
         return
     A = B.LB.read_labels(WORK / "readerA" / "labels.jsonl", ids)
@@ -81,7 +81,8 @@ def main() -> None:
         B.packet(
             WORK / "packet_C",
             differ,
-            B.EXTRA + "\nThese items are ones two earlier readers disagreed on; you do not see"
+            B.UNDATED_OWN_TOKEN
+            + "\nThese items are ones two earlier readers disagreed on; you do not see"
             " their labels. Decide each by the rules as usual.\n",
         )
         print(f"{len(differ)} to the third reader")
