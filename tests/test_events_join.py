@@ -423,12 +423,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 14))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 15))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final13 draws, read from its public repository at a fixed
-    commit or from final8's to final13's pools (provenance in core/data/eval/events/
+    """One real item of the final5 to final14 draws, read from its public repository at a fixed
+    commit or from final8's to final14's pools (provenance in core/data/eval/events/
     final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -1110,9 +1110,9 @@ def _draw_module(split: str) -> Any:
     return importlib.import_module(f"draw_{split}")
 
 
-@pytest.mark.parametrize(("split", "read"), [("final12", 72), ("final13", 45)])
+@pytest.mark.parametrize(("split", "read"), [("final12", 72), ("final13", 45), ("final14", 147)])
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12/13 on its own pool writes, byte for byte, the committed items, pairs and
+    """draw_final12/13/14 on its own pool writes, byte for byte, the committed items, pairs and
     readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
     draw = _draw_module(split)
     f11 = draw.f11
@@ -1146,10 +1146,10 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
 
 
 @pytest.mark.parametrize(
-    ("split", "n_items", "n_pairs"), [("final12", 53, 58), ("final13", 30, 44)]
+    ("split", "n_items", "n_pairs"), [("final12", 53, 58), ("final13", 30, 44), ("final14", 30, 20)]
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's and final13's items are dated pages of their pools, none an item of an earlier
+    """final12's to final14's items are dated pages of their pools, none an item of an earlier
     split, the corpus, the eval sets or a scoring batch the draw knew of; the readers' pairs
     carry no search term."""
     draw = _draw_module(split)
@@ -1177,6 +1177,22 @@ def test_final13_draw_knows_batch_7() -> None:
     """final13 was drawn after batch 7 existed: its draw keeps batch 7's pages out too."""
     draw = _draw_module("final13")
     assert any(str(p).endswith("batch-2026-12-07-7.jsonl") for p in draw.TRAINING)
+
+
+def test_final14_draw_knows_batches_8_and_9_and_draws_from_batches_10_and_11() -> None:
+    """final14 was drawn after batches 8 to 10 existed: it keeps batches 8 and 9's pages out, and
+    draws from the dated pages of batch 10's and batch 11's pools (its source, not in TRAINING)."""
+    draw = _draw_module("final14")
+    names = [p.name for p in draw.TRAINING]
+    assert {
+        "batch-2026-12-07-7.jsonl",
+        "batch-2026-12-07-8.jsonl",
+        "batch-2026-12-07-9.jsonl",
+    } <= set(names)
+    assert not any(n.startswith(("batch-2026-12-07-10", "batch-2026-12-07-11")) for n in names)
+    rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
+    assert all(r["date"] for r in rows)
+    assert {r["id"].split("-")[0] for r in rows} == {"q10b", "q11b"}
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
