@@ -48,19 +48,8 @@ B.POOLS = ("pool12b.jsonl",)
 B.READ = {"pool12b.jsonl": 306}
 B.WORK = Path("/work/scratch/batch12")
 B.BATCH_FILE, B.POOL_FILE = "batch12.jsonl", "pool12b_all.jsonl"
-# Batch 10's one more hard case (RULE_batch10.md, word for word; RULE_batch11.md and RULE_batch12.md
-# keep it; set here as batch11.py sets it; another branch moves it to batch5.UNDATED_OWN_TOKEN),
-# before the rules in RULES.md.
-B.EXTRA = """
-One more hard case for this batch (it adds to the "Hard cases" at the end of the rules below):
-
-- An undated page where a project describes its own token (docs, tokenomics, FAQ, a token page) is
-  the project's reveal (true) only when the page itself presents the token as new or still to
-  come: a TGE, launch, claim, airdrop or sale that has not yet happened, eligibility to check,
-  "will be", "upcoming". It is false when the page describes the token as live (where to buy or
-  trade it, its contract address in use, staking, governance or fees paid in it, exchanges already
-  listing it) or gives no sign either way (a plain description of supply, allocation and utility).
-"""
+# Batch 10's one more hard case (RULE_batch12.md keeps it), given to every reader.
+B.EXTRA = B.UNDATED_OWN_TOKEN
 
 
 if __name__ == "__main__":
