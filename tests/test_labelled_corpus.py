@@ -336,3 +336,15 @@ def test_relabelled_verdicts_name_undated_tge_items_of_the_training_files_only()
         else:
             assert v["is_tge"] == readers["C"], v["id"]
     assert len(verdicts) == 393 and sum(not v["is_tge"] for v in verdicts) == 61
+
+
+def test_twelfth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 12 (``batch12.py``: batch 5's code with seed 23, batch 10's readers' rules; 48
+    headlines empty where the page showed none): every drawn item kept in order; the third
+    reader's two verdicts."""
+    rows = _unscored_page_batch("batch-2026-12-07-12.jsonl", r"q12b-\d{4}")
+    assert len(rows) == 250 and sum(r["is_tge"] for r in rows) == 53
+    assert [r["id"] for r in rows] == [f"c-{20001 + n}" for n in range(250)]
+    assert sum(not r["title"] for r in rows) == 48
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-20134": False, "c-20185": True}
