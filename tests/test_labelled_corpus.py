@@ -348,3 +348,12 @@ def test_twelfth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     assert sum(not r["title"] for r in rows) == 48
     third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
     assert third == {"c-20134": False, "c-20185": True}
+
+
+def test_thirteenth_batch_is_the_unscored_draw_of_dated_news() -> None:
+    """Batch 13 (``batch13.py``: batch 5's code with seed 24, dated news only): every item
+    dated, the two readers agreed on all, one launch among 63."""
+    rows = _unscored_page_batch("batch-2026-12-07-13.jsonl", r"q13b-\d{4}")
+    assert len(rows) == 63 and sum(r["is_tge"] for r in rows) == 1
+    assert [r["id"] for r in rows] == [f"c-{21001 + n}" for n in range(63)]
+    assert all(r["date"] for r in rows) and not any("C" in r["labels"] for r in rows)
