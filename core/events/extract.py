@@ -295,10 +295,10 @@ def _identity(
         else:
             tickers.add(tick)
     tickers = {t for t in tickers if not _pair_of(t, pairs)}
-    bases, base_names = underlying(tickers, f"{title}\n{text}", known)
+    blob = f"{title}\n{text}"
+    bases, base_names = underlying(tickers, blob, known)
     tickers |= bases
     names |= base_names
-    blob = f"{title}\n{text}"
     holders = holders or bool(held_tickers) or held_name
     holders = holders or any(map(is_held, _TICKERS.findall(blob)))
     if holders:
@@ -491,6 +491,7 @@ def underlying(
     asset, and the ticker itself is no known token ("AI3" is Autonomys', "API3" API3's)."""
     out: set[str] = set()
     names: set[str] = set()
+    tokens: frozenset[str] | None = None  # read on the first ticker written as a future
     for tick in tickers:
         m = _DATED.fullmatch(tick)
         if m is None or m.group(1) in HUB_TICKERS:
@@ -500,7 +501,9 @@ def underlying(
         future += rf"(?i:\bfutures?\b|(?<!\d){months}[- ]?months?\b)"
         if not re.search(future, blob):
             continue
-        tokens = known_tokens() | {str(t).upper() for _a, ts in (known or {}).values() for t in ts}
+        if tokens is None:
+            watched = {str(t).upper() for _a, ts in (known or {}).values() for t in ts}
+            tokens = known_tokens() | watched
         if base in tokens and tick not in tokens:
             out.add(base)
             word = r"[A-Z][A-Za-z0-9]+"
