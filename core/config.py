@@ -22,6 +22,7 @@ WEAK_SECRETS = frozenset(
 )
 MIN_SECRET_LENGTH = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+ENCODER_MODES = ("off", "auto", "on")  # SCORING_ENCODER (core.scoring.encoder.MODES)
 RATE_LIMIT_PREFIX = "rate_limit_"
 RATE_LIMIT_NAMES = (
     "general",
@@ -62,6 +63,13 @@ class Settings:
     # The learned scoring model: "" = the one shipped in the package, "none" = rules only,
     # else a path to a model file written by `tge-monitor train`.
     scoring_model: str = ""
+    # The optional encoder second stage (core.scoring.encoder; the [encoder] extra): "off" never,
+    # "auto" when its extra and model files are present and right (else the linear model alone,
+    # with one log line), "on" required (start-up stops with a clear error if it cannot load).
+    # Off by default until confirmed on fresh pages and news (decisions/RULE_batch14.md).
+    scoring_encoder: str = "off"
+    # The encoder's card (encoder.json) or its folder; "" = the one shipped in the package.
+    scoring_encoder_model: str = ""
     jwt_ttl_s: int = 3600
     fetch_allow_private_networks: bool = False
     fetch_max_bytes: int = 10 * 1024 * 1024
@@ -209,6 +217,13 @@ def _float(name: str, raw: str, lo: float, hi: float) -> float:
     return value
 
 
+def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return value
+
+
 def _http_url(name: str, raw: str) -> str:
     value = raw.strip().rstrip("/")
     parts = urlsplit(value)
@@ -348,6 +363,8 @@ def _parse(env: dict[str, str]) -> Settings:
         if get("ALERT_THRESHOLD", "").strip()
         else None,
         scoring_model=get("SCORING_MODEL", "").strip(),
+        scoring_encoder=_choice("SCORING_ENCODER", get("SCORING_ENCODER", "off"), ENCODER_MODES),
+        scoring_encoder_model=get("SCORING_ENCODER_MODEL", "").strip(),
         jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),
         fetch_allow_private_networks=_bool(
             "FETCH_ALLOW_PRIVATE_NETWORKS", get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")

@@ -32,8 +32,9 @@ from core.monitors.fetch import SafeFetcher
 from core.ratelimit import MemoryBackend, RateLimiter, RedisBackend
 from core.ratelimit.resilient import ResilientBackend
 from core.scoring import ScoringEngine
+from core.scoring.encoder import stage_for_setting
 from core.scoring.history import history_for
-from core.scoring.model import alert_threshold, model_for_setting
+from core.scoring.model import BUNDLED_MODEL, alert_threshold, model_for_setting
 from core.services.accounts import Accounts
 from core.services.companies import Companies
 from core.services.feeds import FeedService
@@ -57,8 +58,18 @@ class App:
 
     def __init__(self, settings: Settings) -> None:
         model = model_for_setting(settings.scoring_model)
-        # ALERT_THRESHOLD unset: the model's own decision threshold (its card), else 0.5
+        # The optional encoder second stage (SCORING_ENCODER): None, or the loaded stage the
+        # ingest and manual alerts pass the linear model's analysis through.
+        self.encoder = stage_for_setting(
+            settings.scoring_encoder,
+            settings.scoring_encoder_model,
+            None if model is None else (settings.scoring_model or BUNDLED_MODEL),
+        )
+        # ALERT_THRESHOLD unset: the model's own decision threshold (its card), else 0.5; with
+        # the encoder stage, the stage's (its card's)
         threshold = alert_threshold(settings.alert_threshold, model)
+        if self.encoder is not None and settings.alert_threshold is None:
+            threshold = self.encoder.threshold
         self.settings = settings = replace(settings, alert_threshold=threshold)
         self.redis: Any = None
         self.bus: Bus = MemoryBus()
@@ -92,6 +103,8 @@ class App:
         self.fresh_database = False  # this start created the schema (first run)
         self.applied_migrations: list[str] = []
         self.on_stop(lambda app: app.channels.close())
+        if self.encoder is not None:
+            self.on_stop(_close_encoder)
 
     def add(self, component: Component) -> None:
         self.components.append(component)
@@ -259,6 +272,12 @@ class App:
         checks["fallbacks"] = faults["fallbacks"]
         ok = checks["database"] != "down" and checks["redis"] != "down"
         return {"status": "ok" if ok else "degraded", "checks": checks}
+
+
+async def _close_encoder(app: App) -> None:
+    """Stop the encoder stage's worker thread (an item it is reading is not waited for)."""
+    if app.encoder is not None:
+        app.encoder.close()
 
 
 def _database_label(settings: Settings) -> str:

@@ -184,6 +184,9 @@ class AlertService:
         engine = getattr(self.app, "scoring", None)
         if engine is not None:
             analysis = engine.analyze(title.strip(), text, source_kind="manual")
+            encoder = getattr(self.app, "encoder", None)
+            if encoder is not None:  # the encoder second stage, off the loop's thread
+                analysis = await encoder.rescore_async(analysis, title.strip(), text)
         else:
             analysis = Analysis(confidence=1.0, band=band_for(1.0))
         analysis, links = self.review(analysis, title=title.strip(), text=text, url=url)

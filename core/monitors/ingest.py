@@ -183,7 +183,7 @@ class Ingestor:
             item = await self._store(feed, entry, canonical, fingerprint, stats, fetched_at)
             if item is None:
                 return
-            analysis, links = self._analyse(feed, entry, source_kind, fetched_at)
+            analysis, links = await self._analyse(feed, entry, source_kind, fetched_at)
             item.scored_at = datetime.now(UTC)
             await Item.filter(id=item.id).update(scored_at=item.scored_at)
             threshold = self.app.settings.alert_threshold
@@ -203,10 +203,12 @@ class Ingestor:
                     kind=str(feed.kind) if feed else "",
                 )
 
-    def _analyse(
+    async def _analyse(
         self, feed: Feed | None, entry: RawItem, source_kind: str, fetched_at: datetime
     ) -> tuple[Analysis, Any]:
-        """A new entry's score, and its links' review when it scores high enough to look."""
+        """A new entry's score (the encoder stage's when the app has one: read on its own
+        thread, so the loop does not wait), and its links' review when it scores high enough
+        to look."""
         analysis = self.engine.analyze(
             entry.title,
             entry.text,
@@ -214,6 +216,9 @@ class Ingestor:
             published=entry.published,
             url=entry.url,
         )
+        encoder = getattr(self.app, "encoder", None)
+        if encoder is not None:
+            analysis = await encoder.rescore_async(analysis, entry.title, entry.text)
         history = getattr(self.engine, "history", None)
         if history is not None:  # this item's tickers are history for the next ones
             history.see_headline(entry.title, entry.published or fetched_at)

@@ -148,10 +148,13 @@ class Analysis:
                 parts.append(str(c.get("name")))
         if self.tokens and not (self.discovered and not self.companies):
             parts.append(" ".join(f"${t}" for t in self.tokens[:2]))
-        # Scored by the learned model (core.scoring.model puts its reasons first).
-        reasons = [
+        # Scored by the learned model (core.scoring.model puts its reasons first), and by the
+        # encoder stage (core.scoring.encoder puts its line before them).
+        explanation = self.explanation
+        reasons = [e["detail"] for e in explanation if e.get("signal") == "encoder"][:1]
+        reasons += [
             f"{e['detail']} ({'+' if e['delta'] >= 0 else '−'})"
-            for e in self.explanation
+            for e in explanation
             if e.get("signal") == "reason"
         ]
         if not reasons:

@@ -1,0 +1,316 @@
+"""The optional encoder second stage (core.scoring.encoder, SCORING_ENCODER): what it does with
+its committed model, and that every way it can fail to load leaves the linear model scoring
+alone with one clear line (or, when asked for with ``on``, a clear start-up error)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import math
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.config import Settings, SettingsError
+from core.errors import StartupError
+from core.runtime import App
+from core.scoring.encoder import (
+    ENCODER_DIR,
+    EncoderError,
+    EncoderStage,
+    item_input,
+    mean_score,
+    platt,
+    read_card,
+    said,
+    stage_for_setting,
+)
+from core.scoring.engine import Analysis
+from core.scoring.model import BUNDLED_MODEL
+
+ROOT = Path(__file__).resolve().parent.parent
+CARD = ENCODER_DIR / "encoder.json"
+HAVE_RUNTIME = all(
+    __import__("importlib").util.find_spec(m) is not None for m in ("onnxruntime", "tokenizers")
+)
+needs_model = pytest.mark.skipif(
+    not (HAVE_RUNTIME and CARD.is_file()), reason="needs the [encoder] extra and the model"
+)
+
+
+def _copy_stage(tmp_path: Path) -> Path:
+    """The committed card, model and tokenizer copied into tmp_path (to be broken there)."""
+    card = read_card(CARD)
+    for f in (card.path, card.model, card.tokenizer):
+        shutil.copyfile(f, tmp_path / f.name)
+    return tmp_path / CARD.name
+
+
+def _fake_card(tmp_path: Path, blob: bytes = b"x", **over: Any) -> Path:
+    """A well-formed card over a made-up model file (for the paths that fail before use)."""
+    import hashlib
+
+    (tmp_path / "m.onnx").write_bytes(blob)
+    tok = b"{}"
+    if HAVE_RUNTIME:  # a real (tiny) tokenizer, so the model file is what fails
+        from tokenizers import Tokenizer
+        from tokenizers.models import WordLevel
+        from tokenizers.pre_tokenizers import Whitespace
+
+        t = Tokenizer(WordLevel({"[UNK]": 0, "token": 1}, unk_token="[UNK]"))
+        t.pre_tokenizer = Whitespace()
+        tok = t.to_str().encode()
+    (tmp_path / "tokenizer.json").write_bytes(tok)
+    sha = lambda b: hashlib.sha256(b).hexdigest()  # noqa: E731
+    spec = {
+        "format": 1,
+        "name": "E",
+        "form": "int8",
+        "model": {"file": "m.onnx", "sha256": sha(blob)},
+        "tokenizer": {"file": "tokenizer.json", "sha256": sha(tok)},
+        "reading": {"max_len": 64, "pad_to": 128},
+        "partner": {"file": BUNDLED_MODEL.name, "sha256": sha(BUNDLED_MODEL.read_bytes())},
+        "calibration": {"a": 1.0, "b": 0.0},
+        "threshold": 0.4,
+    } | over
+    path = tmp_path / "encoder.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+# --- pure parts: the combination, the calibration, the words -------------------------------
+
+
+def test_the_stage_score_is_the_plain_mean_then_platt() -> None:
+    assert mean_score(0.2, 0.6) == pytest.approx(0.4)
+    assert platt(0.5, 1.3, 0.0) == pytest.approx(0.5)
+    s = mean_score(0.3, 0.9)
+    expect = 1 / (1 + math.exp(-(1.1 * math.log(s / (1 - s)) + 0.6)))
+    assert platt(s, 1.1, 0.6) == pytest.approx(expect)
+
+
+def test_calibration_is_monotone_and_clipped() -> None:
+    xs = [0.0, 1e-9, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-9, 1.0]
+    ps = [platt(x, 1.1, 0.6) for x in xs]
+    assert all(b >= a for a, b in itertools.pairwise(ps))
+    assert ps[0] == ps[1] == ps[2] and ps[-1] == ps[-2]  # clipped to [1e-6, 1 - 1e-6] alike
+    assert all(0.0 < p < 1.0 for p in ps)
+    assert platt(-50.0, 80.0, -900.0) >= 0.0  # no overflow far out
+
+
+def test_the_encoders_part_in_plain_words() -> None:
+    assert said(0.823) == "the text model reads this as a launch announcement: 0.82"
+    assert said(0.12) == "the text model does not read this as a launch announcement: 0.12"
+
+
+def test_items_are_read_as_the_recipe_reads_them() -> None:
+    assert item_input("Acme TGE", "Acme TGE: claims open  Monday") == "Acme TGE. claims open Monday"
+    assert item_input("", "only text") == "only text"
+    assert item_input("Only a headline", "") == "Only a headline"
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import embedding_experiment
+
+    assert embedding_experiment.item_input is item_input  # one reading, the product's
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+def test_scoring_encoder_setting_is_validated_with_a_clear_message(tmp_path: Path) -> None:
+    base = {"DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base, dotenv=False).scoring_encoder == "off"  # opt-in for now
+    assert (
+        Settings.from_env(base | {"SCORING_ENCODER": " Auto "}, dotenv=False).scoring_encoder
+        == "auto"
+    )
+    with pytest.raises(
+        SettingsError, match=r"SCORING_ENCODER must be one of off, auto, on, got 'yes'"
+    ):
+        Settings.from_env(base | {"SCORING_ENCODER": "yes"}, dotenv=False)
+
+
+# --- loading: every failure is one line and the linear model alone ------------------------------
+
+
+def _one_line(caplog: pytest.LogCaptureFixture) -> str:
+    lines = [r.getMessage() for r in caplog.records if r.name == "core.scoring.encoder"]
+    assert len(lines) == 1, lines
+    assert "\n" not in lines[0] and "scoring with the linear model alone" in lines[0]
+    return lines[0]
+
+
+def test_extra_missing_gives_one_line_and_the_linear_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if not installed
+    card = _fake_card(tmp_path)
+    assert stage_for_setting("auto", str(card), BUNDLED_MODEL) is None
+    line = _one_line(caplog)
+    assert "[encoder] extra" in line and "pip install 'tge-monitor[encoder]'" in line
+    with pytest.raises(StartupError, match=r"SCORING_ENCODER=on .*\[encoder\] extra"):
+        stage_for_setting("on", str(card), BUNDLED_MODEL)
+
+
+@pytest.mark.skipif(not HAVE_RUNTIME, reason="needs the [encoder] extra")
+@pytest.mark.parametrize(
+    ("breakage", "says"),
+    [
+        ("no card", "no encoder card at"),
+        ("no model", "no encoder model file at"),
+        ("corrupt", "onnxruntime cannot read it"),
+        ("sha", "sha256 is not the one its card names"),
+        ("bad card", "not valid JSON"),
+        ("other partner", "another linear model"),
+    ],
+)
+def test_each_load_failure_is_one_line_and_the_linear_model(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, breakage: str, says: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="core.scoring.encoder")
+    card = _fake_card(tmp_path, blob=b"\x08\x07 not an onnx graph")
+    partner: Path = BUNDLED_MODEL
+    if breakage == "no card":
+        card.unlink()
+    elif breakage == "no model":
+        (tmp_path / "m.onnx").unlink()
+    elif breakage == "sha":
+        (tmp_path / "m.onnx").write_bytes(b"another file")
+    elif breakage == "bad card":
+        card.write_text("{not json")
+    elif breakage == "other partner":
+        partner = tmp_path / "other-model.json"
+        partner.write_text("{}")
+    assert stage_for_setting("auto", str(card), partner) is None
+    assert says in _one_line(caplog)
+    with pytest.raises(StartupError) as err:
+        stage_for_setting("on", str(card), partner)
+    assert says in err.value.message and "\n" not in err.value.message
+
+
+def test_off_loads_nothing_and_rules_only_cannot_pair(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert stage_for_setting("off", str(tmp_path / "nowhere"), BUNDLED_MODEL) is None
+    assert not [r for r in caplog.records if r.name == "core.scoring.encoder"]
+    card = _fake_card(tmp_path)
+    assert stage_for_setting("auto", str(card), None) is None
+    assert "SCORING_MODEL=none" in _one_line(caplog)
+
+
+def test_card_fields_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(EncoderError, match="threshold must lie between 0 and 1"):
+        read_card(_fake_card(tmp_path, threshold=1.5))
+    with pytest.raises(EncoderError, match="a > 0"):
+        read_card(_fake_card(tmp_path, calibration={"a": -1.0, "b": 0.0}))
+    with pytest.raises(EncoderError, match="beside the card"):
+        read_card(_fake_card(tmp_path, model={"file": "../m.onnx", "sha256": "0" * 64}))
+    with pytest.raises(EncoderError, match="format 1"):
+        read_card(_fake_card(tmp_path, format=2))
+
+
+def test_app_with_encoder_on_and_no_model_stops_with_a_clear_error(tmp_path: Path) -> None:
+    env = {
+        "DATA_DIR": str(tmp_path),
+        "SCORING_ENCODER": "on",
+        "SCORING_ENCODER_MODEL": str(tmp_path / "nowhere"),
+    }
+    with pytest.raises(StartupError, match="SCORING_ENCODER=on but the encoder stage cannot"):
+        App(Settings.from_env(env, dotenv=False))
+    env["SCORING_ENCODER"] = "auto"
+    app = App(Settings.from_env(env, dotenv=False))
+    assert app.encoder is None and app.settings.alert_threshold == 0.39  # M0 alone, its own
+
+
+# --- the committed model, through the product's path --------------------------------------------
+
+
+@needs_model
+def test_committed_files_are_the_cards() -> None:
+    stage = EncoderStage.load(ENCODER_DIR)  # sha256 of model and tokenizer checked
+    card = stage.card.raw
+    assert card["threshold"] == stage.threshold and 0.1 <= stage.threshold <= 0.9
+    assert (
+        card["partner"]["sha256"]
+        == __import__("hashlib").sha256(BUNDLED_MODEL.read_bytes()).hexdigest()
+    )
+    for f in card["training_data"]:
+        assert (
+            __import__("hashlib").sha256((ROOT / f["file"]).read_bytes()).hexdigest() == f["sha256"]
+        ), f["file"]
+
+
+@needs_model
+def test_stage_end_to_end_on_real_labelled_items() -> None:
+    """Real items of a shaped set: the stage's confidence is Platt's map of the mean of M0's
+    and the encoder's probabilities, the encoder's part is at the head of the explanation and
+    in the why, and a score does not depend on what was read before it."""
+    from core.bundled import COMPANIES_FILE
+    from core.scoring.evaluate import analyses, load_items, set_engine
+    from core.scoring.model import read_model
+
+    stage = EncoderStage.load(ENCODER_DIR)
+    items = load_items(ROOT / "core/data/labelled/batch-2026-12-07-12.jsonl")[:12]
+    m0 = read_model(BUNDLED_MODEL)
+    linear = [a.confidence for a in analyses(items, set_engine(items, COMPANIES_FILE, m0))]
+    staged = list(analyses(items, set_engine(items, COMPANIES_FILE, m0), stage))
+    card = stage.card
+    for item, p0, a in zip(items, linear, staged, strict=True):
+        pe = stage.p_encoder(item["title"] or "", item["text"] or "")
+        assert 0.0 <= pe <= 1.0
+        want = platt((p0 + pe) / 2, card.platt_a, card.platt_b)
+        assert a.confidence == pytest.approx(want, abs=5e-4)
+        head = a.explanation[0]
+        assert head["signal"] == "encoder" and head["detail"] == said(pe)
+        assert said(pe) in a.why()
+    again = list(analyses(items[::-1], set_engine(items, COMPANIES_FILE, m0), stage))[::-1]
+    assert [a.confidence for a in again] == [a.confidence for a in staged]
+    assert len({a.confidence for a in staged}) > 3  # it reads the items, not a constant
+
+
+@needs_model
+def test_rescore_async_runs_off_the_loop_and_keeps_the_score() -> None:
+    stage = EncoderStage.load(ENCODER_DIR)
+    title = "Acme announces its token generation event"
+    a = Analysis(confidence=0.5, band="medium")
+    b = Analysis(confidence=0.5, band="medium")
+
+    async def run() -> Analysis:
+        return await stage.rescore_async(a, title, "Claims open on March 3.")
+
+    try:
+        got = asyncio.run(run())
+    finally:
+        stage.close()
+    assert got.confidence == stage.rescore(b, title, "Claims open on March 3.").confidence
+
+
+@needs_model
+def test_app_with_encoder_auto_uses_the_stage_and_its_threshold(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path), "SCORING_ENCODER": "auto"}
+    app = App(Settings.from_env(env, dotenv=False))
+    assert app.encoder is not None
+    assert app.settings.alert_threshold == read_card(CARD).threshold
+    env["ALERT_THRESHOLD"] = "0.6"  # the operator's threshold still wins
+    assert App(Settings.from_env(env, dotenv=False)).settings.alert_threshold == 0.6
+
+
+@needs_model
+def test_eval_with_the_encoder_stage(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tge_monitor.cli import main
+
+    for k in ("ALERT_THRESHOLD", "SCORING_MODEL", "SCORING_ENCODER_MODEL"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", "--json", "--encoder"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["threshold"] == read_card(CARD).threshold and out["scorer"].endswith("+ E")
+    assert main(["eval", "--json", "--encoder", str(tmp_path / "nowhere")]) == 1
+    assert "--encoder: no encoder card at" in capsys.readouterr().err
