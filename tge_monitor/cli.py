@@ -441,10 +441,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             model = model_for_setting(settings.scoring_model)
     from core.scoring.model import alert_threshold
 
-    # --threshold, else ALERT_THRESHOLD, else the model's decision threshold, else 0.5
+    # --threshold, else ALERT_THRESHOLD, else the model's (or the encoder stage's) decision
+    # threshold, else 0.5
     threshold = alert_threshold(
         settings.alert_threshold if args.threshold is None else args.threshold, model
     )
+    encoder = None
+    if args.encoder is not None:
+        encoder = _eval_encoder(args, settings, model)
+        if args.threshold is None and settings.alert_threshold is None:
+            threshold = encoder.threshold
     only_ids = None
     if args.only_ids:
         from core.scoring.train import read_ids
@@ -483,7 +489,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(result, default=str) if args.json else format_discovery(result))
         return 0
     result = evaluate(
-        data, companies, threshold=threshold, model=model, only_ids=only_ids, skip_ids=skip_ids
+        data,
+        companies,
+        threshold=threshold,
+        model=model,
+        only_ids=only_ids,
+        skip_ids=skip_ids,
+        encoder=encoder,
     )
     if not result["n"]:
         raise InvalidInput("no items to evaluate (check --data and --only-ids)")
@@ -496,6 +508,34 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.plot:
         print(f"plot written to {args.plot}", file=sys.stderr)
     return 0
+
+
+def _eval_encoder(args: argparse.Namespace, settings: Settings, model: Any) -> Any:
+    """The encoder stage ``eval --encoder`` asks for, or InvalidInput saying why not (asked
+    for by name: no silent fallback on the linear model)."""
+    from core.errors import InvalidInput
+    from core.scoring.encoder import (
+        ENCODER_DIR,
+        EncoderError,
+        EncoderStage,
+        file_sha256,
+        read_card,
+    )
+    from core.scoring.model import BUNDLED_MODEL
+
+    if args.discovery or args.events:
+        raise InvalidInput("--encoder: not with --discovery or --events")
+    if model is None:
+        raise InvalidInput("--encoder: the stage needs the linear model (not --rules-only)")
+    where = args.encoder or settings.scoring_encoder_model or None
+    try:
+        card = read_card(where or ENCODER_DIR)
+        partner = args.model or settings.scoring_model or BUNDLED_MODEL
+        if file_sha256(partner) != card.partner_sha256:
+            raise EncoderError(f"its calibration is for another linear model than {partner}")
+        return EncoderStage.load(card.path)
+    except EncoderError as exc:
+        raise InvalidInput(f"--encoder: {exc}") from None
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -543,6 +583,42 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_train_encoder(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild the encoder stage (core.scoring.encoder_train): ~20 min on one core."""
+    from pathlib import Path
+
+    from core.errors import InvalidInput
+
+    try:
+        from core.scoring.encoder_train import TrainEncoderError, rebuild
+    except ImportError as exc:  # numpy or scikit-learn
+        raise InvalidInput(
+            f"train-encoder needs the [train-encoder] extra ({exc.name} is not installed)"
+        ) from None
+    if args.from_pt and not Path(args.from_pt).is_file():
+        raise InvalidInput(f"--from-pt: file not found: {args.from_pt}")
+    if not 1 <= args.threads <= 64:
+        raise InvalidInput("--threads must be 1..64")
+    try:
+        out = rebuild(
+            Path(args.out),
+            threads=args.threads,
+            from_pt=Path(args.from_pt) if args.from_pt else None,
+        )
+    except TrainEncoderError as exc:
+        raise InvalidInput(f"train-encoder: {exc}") from None
+    res = out["result"]
+    form = res["forms"][res["form"]]
+    s = res["figures"]["S"]
+    print(
+        f"chosen form {res['form']}: Platt a {form['platt'][0]:.4f} b {form['platt'][1]:.4f},"
+        f" threshold {form['threshold']:.2f}; on S (shaped) F1 {s[res['form']]['f1']:.3f}"
+        f" AP {s[res['form']]['average_precision']:.3f} (M0 {s['M0']['average_precision']:.3f})"
+    )
+    print(f"wrote {out['card']}")
+    return 0
+
+
 def cmd_holdout(args: argparse.Namespace, settings: Settings) -> int:
     """Draw the final test split once: a grouped ~20% of the corpus, saved as ids."""
     from pathlib import Path
@@ -578,6 +654,15 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         choice = settings.scoring_model
         model_path = None if choice.lower() in RULES_ONLY else (choice or BUNDLED_MODEL)
         result = bench_scoring(companies=args.companies, items=args.items, model_path=model_path)
+    elif args.what == "encoder":
+        from core.scoring.encoder import EncoderError
+        from core.scoring.encoder_bench import bench_encoder
+
+        try:
+            result = bench_encoder(settings.scoring_encoder_model or None, items=args.items)
+        except EncoderError as exc:
+            print(f"bench encoder: {exc}", file=sys.stderr)
+            return 2
     elif args.what == "ingest" and args.sources:
         from core.monitors.scheduler_bench import bench_sources
 
@@ -809,6 +894,15 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--plot", help="draw a precision-recall curve and reliability diagram (PNG)")
     sp.add_argument(
+        "--encoder",
+        nargs="?",
+        const="",
+        metavar="CARD",
+        help="score through the encoder second stage as the service does (its card or folder; "
+        "alone: SCORING_ENCODER_MODEL, else the bundled one); the threshold defaults to the "
+        "stage's",
+    )
+    sp.add_argument(
         "--events",
         action="store_true",
         help="measure same-event joining on labelled real pairs (--data: a pairs file, "
@@ -877,6 +971,16 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-holdout", action="store_true", help="train on every item")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
     sp.set_defaults(func=cmd_train)
+    sp = command(
+        "train-encoder",
+        "rebuild the encoder stage's model files and card (R3's recipe, RULE_batch14's fit)",
+    )
+    sp.add_argument("--out", required=True, help="folder for the model files and encoder.json")
+    sp.add_argument("--threads", type=int, default=1, help="torch threads (1: the recipe's)")
+    sp.add_argument(
+        "--from-pt", help="skip training: export and fit this torch state (a train's R3.pt)"
+    )
+    sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")
     sp.add_argument("--out", help="ids file (default: the bundled final-test list)")
@@ -897,6 +1001,7 @@ def parser() -> argparse.ArgumentParser:
         "what",
         choices=[
             "scoring",
+            "encoder",
             "ingest",
             "delivery",
             "api",
@@ -913,7 +1018,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--companies", type=int, default=10_000, help="companies to score against (scoring)"
     )
-    sp.add_argument("--items", type=int, default=2_000, help="items to score (scoring)")
+    sp.add_argument("--items", type=int, default=2_000, help="items to score (scoring, encoder)")
     sp.add_argument(
         "--memory-companies", type=int, default=50_000, help="companies to load (bench memory)"
     )

@@ -162,7 +162,7 @@ def _signals(analysis: Analysis) -> list[str]:
     ]
 
 
-def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Step, Analysis]:
+async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Step, Analysis]:
     threshold = float(app.settings.alert_threshold)
     if alert is not None:
         analysis = Analysis.from_dict(alert.analysis or {"confidence": alert.confidence})
@@ -176,6 +176,9 @@ def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Step, Ana
             analysis = engine.analyze(
                 item.title or "", item.text or "", published=item.published_at
             )
+            encoder = getattr(app, "encoder", None)
+            if encoder is not None:  # scored as ingest scored it (core.monitors.ingest)
+                analysis = await encoder.rescore_async(analysis, item.title or "", item.text or "")
         confidence = float(analysis.confidence)
     signals = _signals(analysis)
     text = f"Scored {percent(confidence)} ({in_words(confidence)})"
@@ -358,7 +361,7 @@ async def trace_alert(
     url = alert.url if alert is not None else (item.url if item is not None else "")
     result = Trace(title or "(untitled)", url or "", alert.id if alert is not None else None)
     result.steps.extend(await _fetched(alert, item))
-    scored, analysis = _scored(app, alert, item)
+    scored, analysis = await _scored(app, alert, item)
     result.steps.append(scored)
     if alert is None or destinations is None:
         return result

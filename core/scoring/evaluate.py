@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,33 @@ def item_headlines(items: Iterable[dict[str, Any]]) -> list[tuple[str, datetime 
     return [(str(i.get("title") or ""), parse_published(i.get("date"))) for i in items]
 
 
+def analyses(
+    items: list[dict[str, Any]], engine: ScoringEngine, encoder: Any = None
+) -> Iterator[Analysis]:
+    """Each item's analysis as the service makes it (``engine``: the linear model's; through
+    ``encoder``, the encoder stage, when given). Labels are not read."""
+    for item in items:
+        title, text = item.get("title") or "", item.get("text") or ""
+        a = engine.analyze(
+            title,
+            text,
+            source_kind=item.get("source_kind") or "rss",
+            published=parse_published(item.get("date")),
+            url=item.get("url") or None,
+        )
+        yield a if encoder is None else encoder.rescore(a, title, text)
+
+
+def set_engine(
+    items: list[dict[str, Any]], companies_path: str | Path, model: Any, undated_now: bool = False
+) -> ScoringEngine:
+    """The engine ``evaluate`` scores a labelled set with: the bundled companies, and as
+    token history what a service that had stored these items would know of their tickers."""
+    engine = ScoringEngine(load_companies(companies_path), model=model, undated_now=undated_now)
+    engine.history = history_for(model, item_headlines(items))
+    return engine
+
+
 def evaluate(
     data_path: str | Path,
     companies_path: str | Path,
@@ -167,6 +194,7 @@ def evaluate(
     only_ids: set[str] | None = None,
     skip_ids: set[str] | None = None,
     undated_now: bool = False,
+    encoder: Any = None,
 ) -> dict[str, Any]:
     """Score every item and report precision, recall, F1, per-band precision, average
     precision, Brier score, a reliability table and the worst misses.
@@ -175,15 +203,15 @@ def evaluate(
     alone; ``only_ids`` restricts the items (the final test split), ``skip_ids`` leaves
     some out. An undated item gets no token history, as in training (not "news today": the
     sets hold retellings of old launches on undated pages, which today's history would call
-    already trading); ``undated_now`` scores it as of today instead, as eval did before."""
-    engine = ScoringEngine(load_companies(companies_path), model=model, undated_now=undated_now)
+    already trading); ``undated_now`` scores it as of today instead, as eval did before.
+    ``encoder``, a loaded :class:`core.scoring.encoder.EncoderStage`, rescores each item as the
+    service does (the linear model's analysis through the stage)."""
     items = load_items(data_path)
     if only_ids is not None:
         items = [i for i in items if str(i.get("id")) in only_ids]
     if skip_ids:
         items = [i for i in items if str(i.get("id")) not in skip_ids]
-    # What a service that had stored these items would know of their tickers' pasts.
-    engine.history = history_for(model, item_headlines(items))
+    engine = set_engine(items, companies_path, model, undated_now)
     scores: list[float] = []
     labels: list[int] = []
     tp = fp = fn = tn = 0
@@ -191,14 +219,7 @@ def evaluate(
     comp_ok = comp_n = 0
     fps: list[dict[str, Any]] = []
     fns: list[dict[str, Any]] = []
-    for item in items:
-        a = engine.analyze(
-            item.get("title") or "",
-            item.get("text") or "",
-            source_kind=item.get("source_kind") or "rss",
-            published=parse_published(item.get("date")),
-            url=item.get("url") or None,
-        )
+    for item, a in zip(items, analyses(items, engine, encoder), strict=True):
         truth = bool(item.get("is_tge"))
         scores.append(a.confidence)
         labels.append(int(truth))
@@ -239,7 +260,8 @@ def evaluate(
             for b, (n, t) in bands.items()
         },
         "company_accuracy": round(comp_ok / comp_n, 4) if comp_n else None,
-        "scorer": getattr(model, "name", None) or "rules",
+        "scorer": (getattr(model, "name", None) or "rules")
+        + (f" + {encoder.name}" if encoder is not None else ""),
         "average_precision": None
         if (ap := average_precision(scores, labels)) is None
         else round(ap, 4),
