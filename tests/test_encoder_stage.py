@@ -314,3 +314,92 @@ def test_eval_with_the_encoder_stage(
     assert out["threshold"] == read_card(CARD).threshold and out["scorer"].endswith("+ E")
     assert main(["eval", "--json", "--encoder", str(tmp_path / "nowhere")]) == 1
     assert "--encoder: no encoder card at" in capsys.readouterr().err
+
+
+# --- the fresh batches' predictor and the bench ---------------------------------------------------
+
+
+def _packet(tmp_path: Path, n: int = 6, labelled: bool = False) -> Path:
+    from core.scoring.evaluate import load_items
+
+    items = load_items(ROOT / "core/data/labelled/batch-2026-12-07-11.jsonl")[:n]
+    keep = ("id", "title", "text", "date", "url")
+    rows = [
+        {k: i.get(k) for k in keep} | ({"is_tge": i["is_tge"]} if labelled else {}) for i in items
+    ]
+    path = tmp_path / "packet.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _predict_module() -> Any:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import encoder_predict
+
+    return encoder_predict
+
+
+@needs_model
+def test_predict_writes_batch7_files_from_the_product_path(tmp_path: Path) -> None:
+    """With the other form stood in by the committed file (its sha256 in a copied card), the
+    four files come out in the packet's order, E's scores are the product's confidences, and
+    thresholds.json holds each NAME=FILE@THRESHOLD@SHA256."""
+    ep = _predict_module()
+    card_path = _copy_stage(tmp_path)
+    card = json.loads(card_path.read_text())
+    card["other_form"] |= {"file": card["model"]["file"], "sha256": card["model"]["sha256"]}
+    card_path.write_text(json.dumps(card))
+    packet = _packet(tmp_path)
+    meta = ep.predict(packet, tmp_path / "out", tmp_path, card_path)
+    ids = [json.loads(x)["id"] for x in packet.read_text().splitlines()]
+    assert list(meta["files"]) == ["E", f"E{card['other_form']['form']}", "M0", "M0s"]
+    for name, f in meta["files"].items():
+        rows = [json.loads(x) for x in Path(f["file"]).read_text().splitlines()]
+        assert [r["id"] for r in rows] == ids and set(rows[0]) == {"id", "score"}
+        assert f["spec"] == f"{name}={f['file']}@{f['threshold']}@{f['sha256']}"
+    assert meta["files"]["E"]["threshold"] == card["threshold"]
+    assert meta["files"]["M0"]["threshold"] == 0.39
+    assert meta["files"]["M0s"]["threshold"] == card["choice"]["M0s_threshold"]
+    stage = EncoderStage.load(card_path)
+    from core.bundled import COMPANIES_FILE
+    from core.scoring.evaluate import analyses, load_items, set_engine
+    from core.scoring.model import read_model
+
+    items = load_items(packet)
+    engine = set_engine(items, COMPANIES_FILE, read_model(BUNDLED_MODEL))
+    want = [a.confidence for a in analyses(items, engine, stage)]
+    got = [
+        json.loads(x)["score"] for x in Path(meta["files"]["E"]["file"]).read_text().splitlines()
+    ]
+    assert got == want
+    assert json.loads((tmp_path / "out" / "thresholds.json").read_text())["items"] == len(ids)
+
+
+@needs_model
+def test_predict_refuses_other_files_and_labelled_packets(tmp_path: Path) -> None:
+    ep = _predict_module()
+    card_path = _copy_stage(tmp_path)
+    (tmp_path / "encoder-fp32.onnx").write_bytes(b"not the frozen fp32 file")
+    with pytest.raises(SystemExit, match="sha256 is not the one its card names"):
+        ep.predict(_packet(tmp_path), tmp_path / "out", tmp_path, card_path)
+    assert not (tmp_path / "out").exists()
+    (tmp_path / read_card(card_path).model.name).write_bytes(b"another int8 file")
+    with pytest.raises(SystemExit, match="sha256 is not the one its card names"):
+        ep.predict(_packet(tmp_path), tmp_path / "out", tmp_path, card_path)
+    card_path = _copy_stage(tmp_path)
+    card = json.loads(card_path.read_text())
+    card["other_form"] |= {"file": card["model"]["file"], "sha256": card["model"]["sha256"]}
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(SystemExit, match="holds labels"):
+        ep.predict(_packet(tmp_path, labelled=True), tmp_path / "out", tmp_path, card_path)
+    assert not (tmp_path / "out").exists()
+
+
+@needs_model
+def test_bench_encoder_reports_its_figures() -> None:
+    from core.scoring.encoder_bench import bench_encoder
+
+    r = bench_encoder(items=3)
+    for key in ("items_per_s", "ms_per_item_p50", "ms_per_item_p95", "load_ms", "rss_growth_mb"):
+        assert isinstance(r[key], (int, float)) and r[key] >= 0, key
+    assert r["form"] == read_card(CARD).form and r["scored"] >= 3

@@ -1,0 +1,154 @@
+"""Prediction files of an unlabelled packet for the fresh tests of RULE_batch14 (issue 11).
+
+Why: the rule fixes E (the product's encoder stage, its form, calibration and threshold frozen
+in the card ``core/data/model/encoder/encoder.json``) before batches 14 and 15 exist; their
+predictions must be written and logged before their labels are assembled, by the product's own
+code path (``core.scoring.evaluate.analyses``: the linear model's analysis, then
+``EncoderStage.rescore``, as the service scores an item).
+
+    python scripts/encoder_predict.py PACKET OUT_DIR [--models DIR]
+
+writes batch 7's predictions format (``{"id", "score"}`` a line, the packet's order) for
+
+* ``E``: the chosen form as the card freezes it (the committed model file);
+* ``E<other form>`` (information): the other form with its own frozen calibration and
+  threshold (the card's ``other_form``; its model file from ``--models``, e.g.
+  ``tge-monitor train-encoder``'s ``--out``);
+* ``M0``: the shipped linear model at 0.39; ``M0s``: the same scores at the threshold of best
+  F1 on the shaped pool (the card's ``choice.M0s_threshold``);
+
+and ``thresholds.json`` with each ``NAME=FILE@THRESHOLD@SHA256`` spec (``batch7.py result``'s
+input). No label is read (a packet holding any is refused); a model or tokenizer file whose
+sha256 is not the card's is refused before anything is scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.bundled import COMPANIES_FILE  # noqa: E402
+from core.scoring.encoder import (  # noqa: E402
+    ENCODER_DIR,
+    EncoderError,
+    EncoderStage,
+    file_sha256,
+    read_card,
+)
+from core.scoring.evaluate import analyses, load_items, set_engine  # noqa: E402
+from core.scoring.model import BUNDLED_MODEL, read_model  # noqa: E402
+
+LABEL_KEYS = ("is_tge", "label", "labels", "readers")
+MODELS = Path("/work/scratch/encoder/export")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stages(card_path: Path, models: Path) -> dict[str, EncoderStage]:
+    """E (the card's form) and the other form, both checked against the card's sha256."""
+    card = read_card(card_path)
+    if file_sha256(BUNDLED_MODEL) != card.partner_sha256:
+        raise SystemExit(f"{BUNDLED_MODEL}: sha256 is not the card's partner (M0)")
+    other = card.raw.get("other_form")
+    if not isinstance(other, dict):
+        raise SystemExit(f"{card.path}: no other_form in the card")
+    try:
+        e = EncoderStage.from_card(card)
+        o_card = replace(
+            card,
+            form=str(other["form"]),
+            model=models / str(other["file"]),
+            model_sha256=str(other["sha256"]),
+            platt_a=float(other["calibration"]["a"]),
+            platt_b=float(other["calibration"]["b"]),
+            threshold=float(other["threshold"]),
+        )
+        o = EncoderStage.from_card(o_card)
+    except EncoderError as exc:
+        raise SystemExit(f"refused: {exc}") from None
+    return {"E": e, f"E{o_card.form}": o}
+
+
+def write(path: Path, ids: list[str], scores: list[float]) -> str:
+    path.write_text(
+        "".join(
+            json.dumps({"id": i, "score": float(x)}) + "\n"
+            for i, x in zip(ids, scores, strict=True)
+        ),
+        encoding="utf-8",
+    )
+    return sha256(path)
+
+
+def predict(packet: Path, out_dir: Path, models: Path, card_path: Path) -> dict[str, Any]:
+    loaded = stages(card_path, models)
+    items = load_items(packet)
+    labelled = sorted({k for i in items for k in LABEL_KEYS if k in i})
+    if labelled:
+        raise SystemExit(f"{packet}: holds labels ({', '.join(labelled)}): not a packet")
+    ids = [str(i["id"]) for i in items]
+    m0 = read_model(BUNDLED_MODEL)
+    card = loaded["E"].card
+    scores: dict[str, list[float]] = {
+        "M0": [a.confidence for a in analyses(items, set_engine(items, COMPANIES_FILE, m0))]
+    }
+    for name, stage in loaded.items():
+        engine = set_engine(items, COMPANIES_FILE, m0)
+        scores[name] = [a.confidence for a in analyses(items, engine, stage)]
+    scores["M0s"] = scores["M0"]
+    thresholds = {name: stage.threshold for name, stage in loaded.items()}
+    thresholds |= {"M0": 0.39, "M0s": float(card.raw["choice"]["M0s_threshold"])}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Any] = {}
+    for name in ("E", *(n for n in loaded if n != "E"), "M0", "M0s"):
+        path = out_dir / f"predictions_{name}.jsonl"
+        f = {
+            "file": str(path),
+            "threshold": thresholds[name],
+            "sha256": write(path, ids, scores[name]),
+        }
+        f["spec"] = f"{name}={f['file']}@{f['threshold']}@{f['sha256']}"
+        files[name] = f
+        print(f["spec"])
+    meta = {
+        "packet": str(packet),
+        "packet_sha256": sha256(packet),
+        "items": len(ids),
+        "written": datetime.now(UTC).isoformat(),
+        "card": str(card.path),
+        "card_sha256": sha256(card.path),
+        "models": {
+            n: {"form": s.card.form, "file": str(s.card.model), "sha256": s.card.model_sha256}
+            for n, s in loaded.items()
+        },
+        "files": files,
+    }
+    (out_dir / "thresholds.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("packet", type=Path, help="the unlabelled packet (JSON Lines)")
+    ap.add_argument("out_dir", type=Path, help="where the prediction files go")
+    ap.add_argument("--models", type=Path, default=MODELS, help="folder of the other form's file")
+    ap.add_argument("--card", type=Path, default=ENCODER_DIR, help="E's card (default: bundled)")
+    args = ap.parse_args()
+    if not args.packet.is_file():
+        ap.error(f"{args.packet}: no such packet")
+    predict(args.packet, args.out_dir, args.models, args.card)
+
+
+if __name__ == "__main__":
+    main()
