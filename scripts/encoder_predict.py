@@ -18,8 +18,9 @@ writes batch 7's predictions format (``{"id", "score"}`` a line, the packet's or
   F1 on the shaped pool (the card's ``choice.M0s_threshold``);
 
 and ``thresholds.json`` with each ``NAME=FILE@THRESHOLD@SHA256`` spec (``batch7.py result``'s
-input). No label is read (a packet holding any is refused); a model or tokenizer file whose
-sha256 is not the card's is refused before anything is scored.
+input, printed M0 first: ``result`` compares every other file with the first). No label is
+read (a packet holding any is refused); a model or tokenizer file whose sha256 is not the
+card's is refused before anything is scored.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from core.scoring.evaluate import analyses, load_items, set_engine  # noqa: E402
 from core.scoring.model import BUNDLED_MODEL, read_model  # noqa: E402
 
 LABEL_KEYS = ("is_tge", "label", "labels", "readers")
-MODELS = Path("/work/scratch/encoder/export")
+MODELS = Path("/work/scratch/encoder/rebuild2")  # train-encoder --out (the fp32 form)
 
 
 def sha256(path: Path) -> str:
@@ -111,7 +112,7 @@ def predict(packet: Path, out_dir: Path, models: Path, card_path: Path) -> dict[
     thresholds |= {"M0": 0.39, "M0s": float(card.raw["choice"]["M0s_threshold"])}
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Any] = {}
-    for name in ("E", *(n for n in loaded if n != "E"), "M0", "M0s"):
+    for name in ("M0", "M0s", "E", *(n for n in loaded if n != "E")):  # M0 first: the baseline
         path = out_dir / f"predictions_{name}.jsonl"
         f = {
             "file": str(path),

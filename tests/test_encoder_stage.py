@@ -352,7 +352,7 @@ def test_predict_writes_batch7_files_from_the_product_path(tmp_path: Path) -> No
     packet = _packet(tmp_path)
     meta = ep.predict(packet, tmp_path / "out", tmp_path, card_path)
     ids = [json.loads(x)["id"] for x in packet.read_text().splitlines()]
-    assert list(meta["files"]) == ["E", f"E{card['other_form']['form']}", "M0", "M0s"]
+    assert list(meta["files"]) == ["M0", "M0s", "E", f"E{card['other_form']['form']}"]
     for name, f in meta["files"].items():
         rows = [json.loads(x) for x in Path(f["file"]).read_text().splitlines()]
         assert [r["id"] for r in rows] == ids and set(rows[0]) == {"id", "score"}

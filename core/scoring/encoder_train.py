@@ -173,8 +173,8 @@ def fit_classifier(
 
 
 def state_digest(path: Path) -> str:
-    """sha256 of a saved state's tensors (names and bytes, in name order): reproducible where
-    the file's own sha256 is not (torch.save writes a random serialization id)."""
+    """sha256 of a saved state's tensors (names and bytes, in name order): the weights' own
+    identity, whatever container torch.save writes around them."""
     import torch
 
     state = torch.load(path, map_location="cpu")
