@@ -38,8 +38,10 @@ if stage is not None:
     stage.rescore(a, title, text)
 t2 = time.perf_counter()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = [x for x in open("/proc/self/status") if x.startswith("VmRSS")]
+now = int(rss[0].split()[1]) / 1024 if rss else None
 print(json.dumps({"startup_ms": (t2 - t0) * 1000, "encoder_ms": (t2 - t1) * 1000,
-                  "peak_rss_mb": peak}))
+                  "peak_rss_mb": peak, "rss_mb": now}))
 """
 
 
@@ -102,6 +104,8 @@ def bench_encoder(path: str | Path | None = None, items: int = 300) -> dict[str,
         "rss_growth_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss0, 1),
         "startup_ms_with_encoder": round(fresh["startup_ms"], 1) if fresh else None,
         "startup_ms_linear_only": round(base["startup_ms"], 1) if base else None,
+        "rss_mb_with_encoder": round(fresh["rss_mb"], 1) if fresh.get("rss_mb") else None,
+        "rss_mb_linear_only": round(base["rss_mb"], 1) if base.get("rss_mb") else None,
         "peak_rss_mb_with_encoder": round(fresh["peak_rss_mb"], 1) if fresh else None,
         "peak_rss_mb_linear_only": round(base["peak_rss_mb"], 1) if base else None,
     }
