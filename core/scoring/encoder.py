@@ -126,12 +126,7 @@ def read_card(path: str | Path) -> EncoderCard:
     p = Path(path)
     if p.is_dir():
         p = p / CARD_NAME
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise EncoderError(f"no encoder card at {p}") from None
-    except OSError as exc:
-        raise EncoderError(f"cannot read {p}: {exc.strerror or exc}") from None
+    raw = _read(p, "encoder card")
     try:
         spec = json.loads(raw)
     except (ValueError, RecursionError) as exc:
@@ -177,13 +172,17 @@ def read_card(path: str | Path) -> EncoderCard:
     )
 
 
-def _read_verified(path: Path, sha: str, what: str) -> bytes:
+def _read(path: Path, what: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise EncoderError(f"no {what} file at {path}") from None
+        raise EncoderError(f"no {what} at {path}") from None
     except OSError as exc:
         raise EncoderError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_verified(path: Path, sha: str, what: str) -> bytes:
+    data = _read(path, f"{what} file")
     if sha256_of(data) != sha:
         raise EncoderError(f"{path}: sha256 is not the one its card names (another {what} file)")
     return data
