@@ -1111,9 +1111,11 @@ def _draw_module(split: str) -> Any:
     return importlib.import_module(f"draw_{split}")
 
 
-@pytest.mark.parametrize(("split", "read"), [("final12", 72), ("final13", 45), ("final14", 147)])
+@pytest.mark.parametrize(
+    ("split", "read"), [("final12", 72), ("final13", 45), ("final14", 147), ("final15", 857)]
+)
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12/13/14 on its own pool writes, byte for byte, the committed items, pairs and
+    """draw_final12/13/14/15 on its own pool writes, byte for byte, the committed items, pairs and
     readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
     draw = _draw_module(split)
     f11 = draw.f11
@@ -1147,10 +1149,11 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
 
 
 @pytest.mark.parametrize(
-    ("split", "n_items", "n_pairs"), [("final12", 53, 58), ("final13", 30, 44), ("final14", 30, 20)]
+    ("split", "n_items", "n_pairs"),
+    [("final12", 53, 58), ("final13", 30, 44), ("final14", 30, 20), ("final15", 14, 12)],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final14's items are dated pages of their pools, none an item of an earlier
+    """final12's to final15's items are dated pages of their pools, none an item of an earlier
     split, the corpus, the eval sets or a scoring batch the draw knew of; the readers' pairs
     carry no search term."""
     draw = _draw_module(split)
@@ -1194,6 +1197,18 @@ def test_final14_draw_knows_batches_8_and_9_and_draws_from_batches_10_and_11() -
     rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
     assert all(r["date"] for r in rows)
     assert {r["id"].split("-")[0] for r in rows} == {"q10b", "q11b"}
+
+
+def test_final15_draw_knows_batches_10_to_13_and_draws_from_batches_14_and_15() -> None:
+    """final15 was drawn after batches 10 to 13 were labelled: it keeps their items out, and draws
+    from the dated rows of batch 14's and batch 15's pools (its source, not in TRAINING)."""
+    draw = _draw_module("final15")
+    names = [p.name for p in draw.TRAINING]
+    assert {f"batch-2026-12-07-{n}.jsonl" for n in (7, 8, 9, 10, 11, 12, 13)} <= set(names)
+    assert not any(n.startswith(("batch-2026-12-07-14", "batch-2026-12-07-15")) for n in names)
+    rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
+    assert all(r["date"] for r in rows)
+    assert {r["id"].split("-")[0] for r in rows} == {"q14b", "q15"}
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
