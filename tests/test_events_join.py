@@ -206,8 +206,8 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final14's: their own
-    items, read afresh from public repositories or, final8's to final14's, from their pools of
+    """Every pair's items are corpus rows as published (final5's to final15's: their own
+    items, read afresh from public repositories or, final8's to final15's, from their pools of
     stored pages);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -229,7 +229,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 15)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 16)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -247,6 +247,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final12": 58,
         "final13": 44,
         "final14": 20,
+        "final15": 12,
     }
 
 
@@ -424,12 +425,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 15))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 16))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final14 draws, read from its public repository at a fixed
-    commit or from final8's to final14's pools (provenance in core/data/eval/events/
+    """One real item of the final5 to final15 draws, read from its public repository at a fixed
+    commit or from final8's to final15's pools (provenance in core/data/eval/events/
     final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
