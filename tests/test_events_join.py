@@ -1422,3 +1422,15 @@ def test_an_exchange_that_will_list_an_unlaunched_token_tells_its_listing(judge)
     explainer 150 days before does not: f13-036)."""
     assert judge.same(new("n13-00006"), new("n13-00022"))[0]
     assert not judge.same(new("n13-00005"), new("n13-00022"))[0]
+
+
+def test_a_film_about_crypto_and_a_reported_claim_tell_no_launch(judge) -> None:
+    """Shaped on final15 (f15-011): two Quartz stories of HBO's Bitcoin documentary, keyed by
+    the ticker they give HBO's owner (WBD), joined because "claims" (a documentary "claims it
+    has the answer") read as a token claim. A report's verb is no claim, and a film about
+    crypto is news beside any launch (`side_news`)."""
+    doc = new("n15-00078")
+    assert not launch_story(doc["title"]) and side_news(doc["title"])
+    assert not judge.same(doc, new("n15-00079"))[0]
+    # a claim of tokens is still launch talk ("... after CowSwap users claim COW airdrop")
+    assert launch_story("CowSwap users claim COW airdrop") and launch_story("Claims are now open")

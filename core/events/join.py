@@ -160,6 +160,8 @@ _SIDE = re.compile(
     r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
     r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading|"
     r"(?:locked|flexible) products?|savings|apr|apy|"
+    # a film about crypto ("A new HBO documentary claims it has the answer"; final15)
+    r"documentar(?:y|ies)|docuseries|films?|movies?|"
     # coins anyone mints on a platform (its product), not the platform's own token: "Content
     # Coins: Zora and Base Explained", Portuguese "Cunhando em Zora" (minting on Zora), "Moedas
     # de Conteúdo", Spanish "monedas de contenido/creador"
@@ -178,7 +180,10 @@ _GOVERNANCE = re.compile(
 )
 # What a retelling of a launch speaks of, whatever else its headline says
 _LAUNCH_TALK = re.compile(
-    r"\b(?:airdrop\w*|launch\w*|tge|token generation|claim\w*|list(?:s|ed|ing)?|"
+    r"\b(?:airdrop\w*|launch\w*|tge|token generation|list(?:s|ed|ing)?|"
+    # a claim, not the verb of a report ("a documentary claims it has the answer", "a report
+    # claimed that"; final15)
+    r"claim(?!(?:s|ed)?\s+(?:that|it|to (?:be|have)|he|she|they|this|responsibility|credit)\b)\w*|"
     r"trading (?:is )?(?:now )?live|tokenomics|token economics|token sale|pre-?sale|"
     r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market|poolx|megadrop)\b",
     re.IGNORECASE,
