@@ -14,7 +14,7 @@ import pytest
 
 from core.bundled import COMPANIES_FILE
 from core.events.evaluate import PAIRS_FILE, PairJudge, _when
-from core.events.extract import Identity, compared_only, identity_of, title_name
+from core.events.extract import Identity, compared_only, identity_of, public_body, title_name
 from core.events.join import (
     COVERAGE,
     JOIN_WINDOW,
@@ -1434,3 +1434,27 @@ def test_a_film_about_crypto_and_a_reported_claim_tell_no_launch(judge) -> None:
     assert not judge.same(doc, new("n15-00079"))[0]
     # a claim of tokens is still launch talk ("... after CowSwap users claim COW airdrop")
     assert launch_story("CowSwap users claim COW airdrop") and launch_story("Claims are now open")
+
+
+def test_a_public_bodys_acronym_is_no_ticker_and_general_news_founds_no_event(judge) -> None:
+    """Shaped on final15 (f15-001, f15-007): three same-day reports of Australia's regulator
+    taking down scam sites were keyed by "ASIC" as a ticker. An acronym the item spells out as
+    a public body ("Australian Securities and Investments Commission (ASIC)") or a known
+    regulator's never written as a token is no ticker; then each is known only by a headline
+    word ("Australian", "Australia", "Regulator") and none writes a launch word: news, no
+    launch event for another to join."""
+    reports = [new(i) for i in ("n15-00053", "n15-00054", "n15-00067")]
+    for report in reports:
+        ident, _analysis = judge.identity(report)
+        assert "ASIC" not in ident.tickers and ident.weak
+    assert not judge.same(reports[0], reports[1])[0]
+    assert not judge.same(reports[0], reports[2])[0]
+    # a token with a regulator's acronym keeps it: Bitget lists Massa (MAS), where "The
+    # Monetary Authority of Singapore (MAS)" is the regulator's
+    massa, _analysis = judge.identity(new("n5-00398"))
+    singapore, _analysis = judge.identity(new("n5-00150"))
+    assert "MAS" in massa.tickers and "MAS" not in singapore.tickers
+    assert public_body("SEC", "SEC sues Ripple") and not public_body("SEC", "Secure (SEC) lists")
+    # items known by headline words that tell a launch still join ("Exchanges back 'Terra 2.0
+    # revival plan' via airdrops", "Binance Staking completes ... Terra 2.0 airdrop")
+    assert judge.same(real("c-1750"), real("c-1257"))[0]

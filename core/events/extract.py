@@ -296,6 +296,7 @@ def _identity(
             tickers.add(tick)
     tickers = {t for t in tickers if not _pair_of(t, pairs)}
     blob = f"{title}\n{text}"
+    tickers = {t for t in tickers if t in pairs or not public_body(t, blob)}
     bases, base_names = underlying(tickers, blob, known)
     tickers |= bases
     names |= base_names
@@ -555,6 +556,47 @@ def _stablecoin(word: str) -> bool:
 def _initials(words: str) -> str:
     """The first letters of words, upper case ("Ask Me Anything" → "AMA")."""
     return "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", words)).upper()
+
+
+# A public body's acronym is no token: a regulator or agency the item names ("Australian
+# Securities and Investments Commission (ASIC)", "The Monetary Authority of Singapore (MAS)",
+# "SEC sues ..."). Spelt out, any body whose words hold one of these; written alone, the
+# regulators crypto news names by their acronyms, unless the item writes it as a token
+# ("$MAS", "Massa (MAS)").
+_BODY_WORDS = frozenset(
+    "commission authority agency administration department bureau board office council "
+    "ministry regulator supervisor directorate tribunal court reserve service".split()
+)
+_CONNECTORS = frozenset("of and for the on in & de des du".split())
+REGULATORS = frozenset(
+    "SEC CFTC FCA ESMA ASIC FINMA FINRA OCC FDIC FINCEN OFAC IRS DOJ FBI FSA FSC FSS SFC MAS "
+    "AMF CONSOB CNMV VARA NYDFS SEBI RBI PBOC ECB FATF IOSCO AUSTRAC FSCA CYSEC".split()
+)
+
+
+def public_body(tick: str, blob: str) -> bool:
+    """Whether the item writes `tick` as a public body's acronym, not a token's ticker: spelt
+    out before it in brackets by words one of which names a body and whose initials it is
+    ("Securities and Exchange Commission (SEC)", "Department of Justice (DOJ)"), or a known
+    regulator's (`REGULATORS`) never written as a token ("$MAS", "Massa (MAS)")."""
+    bracketed = list(re.finditer(rf"\(\s*{re.escape(tick)}\s*\)", blob))
+    for m in bracketed:
+        words = re.findall(r"[\w'’&.\-]+", blob[max(0, m.start() - 160) : m.start()])
+        run: list[str] = []
+        for word in reversed(words):
+            if not (word[0].isupper() or word.lower() in _CONNECTORS):
+                break
+            run.insert(0, word)
+        if not any(w.lower() in _BODY_WORDS for w in run):
+            continue
+        for i in range(len(run)):
+            rest = run[i:]
+            caps = "".join(w[0] for w in rest if w.lower() not in _CONNECTORS)
+            if tick.upper() in (caps.upper(), "".join(w[0] for w in rest).upper()):
+                return True
+    if tick not in REGULATORS:
+        return False
+    return not bracketed and not re.search(rf"\${re.escape(tick)}(?![A-Za-z0-9])", blob)
 
 
 def _pair_of(word: str, bases: set[str]) -> bool:
