@@ -14,7 +14,14 @@ import pytest
 
 from core.bundled import COMPANIES_FILE
 from core.events.evaluate import PAIRS_FILE, PairJudge, _when
-from core.events.extract import Identity, compared_only, identity_of, public_body, title_name
+from core.events.extract import (
+    Identity,
+    blog_name,
+    compared_only,
+    identity_of,
+    public_body,
+    title_name,
+)
 from core.events.join import (
     COVERAGE,
     JOIN_WINDOW,
@@ -1458,3 +1465,27 @@ def test_a_public_bodys_acronym_is_no_ticker_and_general_news_founds_no_event(ju
     # items known by headline words that tell a launch still join ("Exchanges back 'Terra 2.0
     # revival plan' via airdrops", "Binance Staking completes ... Terra 2.0 airdrop")
     assert judge.same(real("c-1750"), real("c-1257"))[0]
+
+
+def test_a_projects_own_blog_names_its_project(judge) -> None:
+    """Shaped on final15 (f15-003, f15-006, f15-010): Sifchain's Medium posts of 11, 18 and 21
+    January 2021 about its Rowan public sale went by "Benefits" (a headline word), "Omni-Chain
+    Decentralized Exchange" and "Sifchain". A post on a project's own blog
+    (medium.com/sifchain-finance) is that project's: a name of a post that writes it, a hint of
+    one that does not; years later a token page is still another event (f15-002/005/012)."""
+    benefits, utility, updates = (new(i) for i in ("n15-00003", "n15-00004", "n15-00005"))
+    weak, _analysis = judge.identity(benefits)
+    named, _analysis = judge.identity(utility)
+    assert weak.weak and "sifchain finance" in weak.hints
+    assert {"sifchain", "sifchain finance"} <= named.names
+    assert judge.same(benefits, updates)[0]
+    assert judge.same(utility, updates)[0]
+    assert judge.same(benefits, utility)[0]
+    assert not any(judge.same(post, new("n15-00112"))[0] for post in (benefits, utility, updates))
+    assert blog_name("https://umamifinance.medium.com/x") == "umami finance"
+    assert blog_name("https://medium.com/@someone/x") == blog_name("https://coinclear.io/x") == ""
+    # a blog publishing many projects' news gives a post a hint only ("Lition AMA with Wolf
+    # Crypto" on medium.com/wolf-crypto), and the post still joins Lition's token sale
+    ama, _analysis = judge.identity(new("n14-00001"))
+    assert "wolf crypto" in ama.hints and "wolf crypto" not in ama.names
+    assert judge.same(new("n14-00000"), new("n14-00001"))[0]

@@ -51,7 +51,7 @@ class PairJudge:
             published=parse_published(item.get("date")),
         ).to_dict()
         title, text = item.get("title") or "", item.get("text") or ""
-        return identity_of(analysis, title, self.known, text), analysis
+        return identity_of(analysis, title, self.known, text, item.get("url") or ""), analysis
 
     def event_of(self, item: dict[str, Any]) -> tuple[EventKeys, Identity]:
         """The keys of an event founded by `item`, and the item's identity."""

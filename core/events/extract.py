@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
@@ -202,6 +202,7 @@ def identity_of(
     title: str = "",
     known: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None = None,
     text: str = "",
+    url: str = "",
 ) -> Identity:
     """The project an analysed item is about; venues count only when nothing else is named.
 
@@ -212,16 +213,73 @@ def identity_of(
     (`compared_only`). An airdrop or distribution to a token's holders ("JUST (JST) Airdrop
     Program for TRON (TRX) Holders", "空投TRON(TRX)用户") is the launch of the token handed
     out, not news of the holders' chain: the holders' company, name and tickers (`held`) are
-    left out when something else is left to key the item by."""
+    left out when something else is left to key the item by. `url`: the item's address; a
+    project's own blog names the project (`own_blog`)."""
     held = None
     if _GIVES.search(f"{title}\n{text}"):
         held = _held(title, text)
         given = _identity(analysis, title, known, text, held)
         if given is not None:
-            return given
+            return own_blog(given, url, f"{title}\n{text}")
     # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
     # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
-    return _identity(analysis, title, known, text, skip=held) or Identity("")
+    ident = _identity(analysis, title, known, text, skip=held) or Identity("")
+    return own_blog(ident, url, f"{title}\n{text}")
+
+
+# A project's own blog: "medium.com/sifchain-finance/...", "umamifinance.medium.com",
+# "mirror.xyz/name", "name.substack.com", "blog.name.io" (not a person's "medium.com/@name")
+_BLOG = re.compile(
+    r"^https?://(?:www\.)?(?:(?:medium\.com|mirror\.xyz)/(?P<path>[a-z0-9][\w.\-]*)"
+    r"|(?P<sub>[a-z0-9][\w\-]*)\.(?:medium\.com|mirror\.xyz|substack\.com)"
+    r"|blog\.(?P<site>[a-z0-9][\w\-]*)\.[a-z]{2,}(?:\.[a-z]{2,})?)(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+# Words a blog's address adds to its project's name ("lition-blog", "bellaofficial", "orca-so")
+_BLOG_WORDS = ("blog", "official", "medium", "news", "team", "hq", "app", "so", "io")
+# The words a project adds to its name, written glued in an address ("umamifinance")
+_GLUED = ("foundation", "protocol", "finance", "network", "labs", "chain", "dao")
+
+
+def blog_name(url: str) -> str:
+    """The name of the project whose own blog `url` is on, as its address writes it ("sifchain
+    finance", "umami finance"), or "" (no blog address; a venue's or a generic word)."""
+    m = _BLOG.match(url or "")
+    if m is None:
+        return ""
+    slug = (m.group("path") or m.group("sub") or m.group("site")).lower()
+    words = [w for w in re.split(r"[-_.]+", slug) if w]
+    while len(words) > 1 and words[-1] in _BLOG_WORDS:
+        words.pop()
+    if len(words) == 1:
+        for suffix in (*_BLOG_WORDS, *_GLUED):
+            if words[0].endswith(suffix) and len(words[0]) - len(suffix) >= 4:
+                stem = words[0][: -len(suffix)]
+                words = [stem] if suffix in _BLOG_WORDS else [stem, suffix]
+                break
+    name = " ".join(words)
+    if len(name.replace(" ", "")) < 3 or generic(name) or words[0] in VENUES:
+        return ""
+    return name
+
+
+def own_blog(ident: Identity, url: str, blob: str) -> Identity:
+    """A project's own blog post names its project (final15: Sifchain's Medium posts of its
+    token sale, "Benefits of Dynamic Pricing Model in Public Token Sale" naming only its token
+    Rowan): the blog's name, and its stem ("sifchain"), are names of an item the scorer named
+    that writes it ("How You Can Use Sifchain's Native Crypto-Currency"); else the name is a
+    hint, which agrees with another item's name, never with a hint: a blog publishing many
+    projects' news ("Lition AMA with Wolf Crypto" on Wolf Crypto's) gives each post one hint."""
+    name = blog_name(url)
+    if not name or name in ident.names or ident.empty:
+        return ident
+    words = name.split()
+    while len(words) > 1 and words[-1] in _GLUED:
+        words.pop()
+    stem = " ".join(words)
+    if ident.weak or f" {stem} " not in f" {normalise_name(blob)} ":
+        return replace(ident, hints=ident.hints | {name})
+    return replace(ident, names=ident.names | {name, stem}, hints=ident.hints - {name, stem})
 
 
 def _identity(

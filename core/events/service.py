@@ -157,7 +157,8 @@ class EventService:
         """Join `alert` to its event (creating one) inside the alert's transaction."""
         title = alert.title or ""
         text = (item.text if item is not None else "") or ""
-        ident = identity_of(analysis, title, await self._known(analysis, connection), text)
+        url = (item.url if item is not None else "") or ""
+        ident = identity_of(analysis, title, await self._known(analysis, connection), text, url)
         if ident.empty:
             return Attachment()
         now = now or self.clock()
