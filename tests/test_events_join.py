@@ -1489,3 +1489,37 @@ def test_a_projects_own_blog_names_its_project(judge) -> None:
     ama, _analysis = judge.identity(new("n14-00001"))
     assert "wolf crypto" in ama.hints and "wolf crypto" not in ama.names
     assert judge.same(new("n14-00000"), new("n14-00001"))[0]
+
+
+# The pairs the joiner decides against the readers, by split, as of the fixes after final15
+# (`tge-monitor eval --events --split ...` lists them). A change that moves a verdict on any
+# split changes this table, and its commit says which and why.
+WRONG_PAIRS = {
+    "dev": "p-030 p-048",
+    "test": "p-004 p-025 p-046 p-072",
+    "final2": "f2-095 f2-101 f2-112 f2-120",
+    "final3": "f3-054 f3-085 f3-086 f3-087 f3-111 f3-126 f3-127",
+    "final4": "f4-012 f4-033 f4-042 f4-112",
+    "final5": "f5-047 f5-048 f5-060",
+    "final6": "f6-008 f6-015 f6-030 f6-070 f6-088 f6-097 f6-101 f6-141 f6-158 f6-176",
+    "final7": "f7-008 f7-052 f7-081 f7-088 f7-093 f7-098 f7-136 f7-174",
+    "final8": "f8-004 f8-015 f8-019",
+    "final9": "f9-028",
+    "final10": "f10-012 f10-030 f10-031",
+    "final11": "f11-001 f11-006 f11-011 f11-018",
+    "final12": "f12-005 f12-009 f12-010 f12-017 f12-023 f12-024 f12-036 f12-047 f12-054",
+    "final13": "f13-011 f13-025",
+    "final14": "f14-010",
+    "final15": "",
+}
+
+
+def test_every_split_keeps_its_verdicts(judge) -> None:
+    """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
+    after final15 moved no verdict of dev, test or final2 to final14."""
+    rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
+    wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
+    for row in rows:
+        if judge.same(row["a"], row["b"])[0] != row["same_event"]:
+            wrong[row["split"]].add(row["pair"])
+    assert wrong == {split: set(pairs.split()) for split, pairs in WRONG_PAIRS.items()}
