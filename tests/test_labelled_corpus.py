@@ -357,3 +357,56 @@ def test_thirteenth_batch_is_the_unscored_draw_of_dated_news() -> None:
     assert len(rows) == 63 and sum(r["is_tge"] for r in rows) == 1
     assert [r["id"] for r in rows] == [f"c-{21001 + n}" for n in range(63)]
     assert all(r["date"] for r in rows) and not any("C" in r["labels"] for r in rows)
+
+
+def test_fourteenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 14 (``batch14.py``: batch 5's code with seed 25, batch 10's readers' rules; the page
+    half of RULE_batch14): every drawn item kept in order, 62 headlines empty where the page
+    showed none; the third reader's ten verdicts (5 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-14.jsonl", r"q14b-\d{4}")
+    assert len(rows) == 250 and sum(r["is_tge"] for r in rows) == 35
+    assert [r["id"] for r in rows] == [f"c-{22001 + n}" for n in range(250)]
+    assert sum(not r["title"] for r in rows) == 62 and sum(bool(r["date"]) for r in rows) == 54
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-22021": True,
+        "c-22028": True,
+        "c-22047": False,
+        "c-22065": True,
+        "c-22102": False,
+        "c-22117": True,
+        "c-22132": False,
+        "c-22139": False,
+        "c-22190": True,
+        "c-22209": False,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (37, 33)
+
+
+def test_fifteenth_batch_is_the_unscored_draw_of_dated_news_from_nine_repositories() -> None:
+    """Batch 15 (``batch15.py``: seed 26, the news half of RULE_batch14): every item a dated
+    row of one of its nine repositories with the address it was published at, nothing of a
+    model's score or of the draw kept; c-23045 left out for naming a final-test project; the
+    readers agreed on all, three launches."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-15.jsonl")
+    assert len(rows) == 249 and sum(r["is_tge"] for r in rows) == 3
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(23001, 23251) if n != 23045]
+    repos = {
+        "jimy-r/MA5851_Assessment3",
+        "SonGoku-real/JournalistTracker",
+        "konashevich/ozcryptonews",
+        "gywns0126/VERITY-data",
+        "Aamir03209/cryptoverse",
+        "reachmohdaltaf/news-website",
+        "AUNG-MIN-OO/swd_test",
+        "gerardopar/cuppa",
+        "Mehdizaiem/Vault-DueDiligence-4DS1",
+    }
+    for r in rows:
+        assert r["url"] and r["date"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["repo"] in repos and re.fullmatch(r"q15-\d{4}", prov["pool_id"]), r["id"]
+        assert re.fullmatch(r"[0-9a-f]{40}", prov["commit"]) and prov["path"], r["id"]
+    assert sum(not r["text"] for r in rows) == 96
+    assert [r["id"] for r in rows if r["is_tge"]] == ["c-23077", "c-23121", "c-23244"]
+    assert not any("C" in r["labels"] for r in rows)
