@@ -68,8 +68,11 @@ class App:
         # ALERT_THRESHOLD unset: the model's own decision threshold (its card), else 0.5; with
         # the encoder stage, the stage's (its card's)
         threshold = alert_threshold(settings.alert_threshold, model)
-        if self.encoder is not None and settings.alert_threshold is None:
-            threshold = self.encoder.threshold
+        if self.encoder is not None:
+            # an item the stage cannot read keeps the linear score: judged at the linear one
+            self.encoder.linear_threshold = threshold
+            if settings.alert_threshold is None:
+                threshold = self.encoder.threshold
         self.settings = settings = replace(settings, alert_threshold=threshold)
         self.redis: Any = None
         self.bus: Bus = MemoryBus()

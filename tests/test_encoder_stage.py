@@ -403,3 +403,79 @@ def test_bench_encoder_reports_its_figures() -> None:
     for key in ("items_per_s", "ms_per_item_p50", "ms_per_item_p95", "load_ms", "rss_growth_mb"):
         assert isinstance(r[key], (int, float)) and r[key] >= 0, key
     assert r["form"] == read_card(CARD).form and r["scored"] >= 3
+
+
+# --- an item the encoder cannot read: the linear score at the linear threshold ------------------
+
+
+class _BrokenTokenizer:
+    """Reading this item fails (a tokenizer or session error on one item, not at load)."""
+
+    def encode(self, text: str) -> Any:
+        raise RuntimeError("cannot read this item")
+
+
+def _broken_stage(tmp_path: Path, linear_threshold: float | None = 0.39) -> EncoderStage:
+    stage = EncoderStage(read_card(_fake_card(tmp_path, threshold=0.29)), None, _BrokenTokenizer())
+    stage.linear_threshold = linear_threshold
+    return stage
+
+
+def test_an_item_the_encoder_cannot_read_is_judged_at_the_linear_threshold(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It keeps the linear model's score and is judged at the linear model's threshold (0.39),
+    not the stage's (0.29: a threshold for the calibrated mean); the why says the text model
+    was unavailable; the stored analysis keeps it."""
+    stage = _broken_stage(tmp_path)
+    a = Analysis(confidence=0.35, band="low")
+    with caplog.at_level(logging.WARNING, logger="core.scoring.encoder"):
+        got = asyncio.run(stage.rescore_async(a, "Acme token", ""))
+    stage.close()
+    assert got.confidence == 0.35 and got.judged_at == 0.39
+    assert got.threshold(stage.threshold) == 0.39  # 0.35 is not an alert
+    assert "text model was unavailable for this item" in got.why()
+    assert got.explanation[0]["signal"] == "encoder" and "0.39" in got.explanation[0]["detail"]
+    assert Analysis.from_dict(got.to_dict()).judged_at == 0.39
+    assert "encoder stage skipped an item" in caplog.text
+    plain = Analysis(confidence=0.35, band="low")  # a read item: the service's threshold
+    assert plain.judged_at is None and plain.threshold(0.29) == 0.29
+    assert "judged_at" not in plain.to_dict()
+
+
+async def test_ingest_judges_an_unread_item_at_the_linear_threshold(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through ingest: with the stage's threshold 0.29 in force, an item the encoder could not
+    read at M0 0.35 is stored, not alerted; at M0 0.45 it is alerted."""
+    from dataclasses import replace
+
+    from core.models import Alert
+    from core.monitors.base import RawItem
+    from core.monitors.ingest import Ingestor
+
+    app.encoder = _broken_stage(tmp_path)
+    app.settings = replace(app.settings, alert_threshold=0.29)
+    scores = {"Quiet market day for Acme": 0.35, "Acme opens its token claim": 0.45}
+    monkeypatch.setattr(
+        app.scoring, "analyze", lambda title, *a, **k: Analysis(scores[title], "low")
+    )
+    try:
+        stats = await Ingestor(app).ingest(
+            None, [RawItem(guid=f"g{n}", title=t, url="") for n, t in enumerate(scores)]
+        )
+    finally:
+        app.encoder.close()
+        app.encoder = None
+    assert (stats.new, len(stats.alerts)) == (2, 1)
+    alert = await Alert.first()
+    assert alert.title == "Acme opens its token claim" and alert.analysis["judged_at"] == 0.39
+
+
+@needs_model
+def test_app_gives_the_stage_the_linear_models_threshold(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path), "SCORING_ENCODER": "auto"}
+    app = App(Settings.from_env(env, dotenv=False))
+    assert app.encoder is not None and app.encoder.linear_threshold == 0.39
+    env["ALERT_THRESHOLD"] = "0.6"  # the operator's threshold for every item
+    assert App(Settings.from_env(env, dotenv=False)).encoder.linear_threshold == 0.6

@@ -185,8 +185,12 @@ async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Ste
     text += f": {'; '.join(signals)}." if signals else "."
     details = {"confidence": round(confidence, 4), "signals": signals}
     if alert is None:
+        whose = "the service's alert threshold"
+        if analysis.judged_at is not None:  # the encoder could not read it (ingest's rule)
+            threshold = analysis.judged_at
+            whose = "the linear model's threshold (the text model was unavailable for it)"
         text += (
-            f" That is below the service's alert threshold of {percent(threshold)}, so it did "
+            f" That is below {whose} of {percent(threshold)}, so it did "
             "not become an alert and went to no chat."
         )
         return Step("scored", STOPPED, text, details), analysis

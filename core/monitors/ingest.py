@@ -186,7 +186,8 @@ class Ingestor:
             analysis, links = await self._analyse(feed, entry, source_kind, fetched_at)
             item.scored_at = datetime.now(UTC)
             await Item.filter(id=item.id).update(scored_at=item.scored_at)
-            threshold = self.app.settings.alert_threshold
+            # the service's threshold, or the linear model's for an item the encoder missed
+            threshold = analysis.threshold(self.app.settings.alert_threshold)
             alert = None
             if analysis.confidence >= threshold:
                 alert = await self._alert(item, feed, analysis, links)
@@ -223,7 +224,9 @@ class Ingestor:
         if history is not None:  # this item's tickers are history for the next ones
             history.see_headline(entry.title, entry.published or fetched_at)
         alerts = getattr(self.app, "alerts", None)
-        if alerts is None or analysis.confidence < self.app.settings.alert_threshold:
+        if alerts is None or analysis.confidence < analysis.threshold(
+            self.app.settings.alert_threshold
+        ):
             return analysis, None
         # scam wording next to an unofficial link lowers the score: look before deciding
         return alerts.review(

@@ -200,6 +200,10 @@ class EncoderStage:
         self.session = session
         self.tokenizer = tokenizer
         self.threshold = card.threshold
+        # What an item the encoder cannot read is judged at: the linear model's own threshold
+        # (its card's, or the operator's ALERT_THRESHOLD), set by whoever uses the stage
+        # (core.runtime.App); None: the stage's own.
+        self.linear_threshold: float | None = None
         self.name = card.name
         self._executor: ThreadPoolExecutor | None = None
 
@@ -291,7 +295,17 @@ class EncoderStage:
             return await loop.run_in_executor(self._executor, self.rescore, a, title, text)
         except Exception as exc:  # an item the encoder cannot read keeps the linear score
             log.warning("encoder stage skipped an item: %s: %s", type(exc).__name__, exc)
-            return a
+            return self.unavailable(a)
+
+    def unavailable(self, a: Analysis) -> Analysis:
+        """``a`` (the linear model's analysis) for an item the encoder could not read: its
+        score unchanged, judged at the linear model's threshold (not the stage's, which is
+        for the calibrated mean), and the why says so."""
+        threshold = self.threshold if self.linear_threshold is None else self.linear_threshold
+        a.judged_at = threshold
+        before = explanation_stored(a)
+        store_explanation(a, Later(_explain_unavailable, threshold, before))
+        return a
 
     def close(self) -> None:
         if self._executor is not None:
@@ -310,6 +324,21 @@ def _explain(
         "detail": said(p_enc),
         "delta": math.floor((conf - p_linear) * 1000 + 0.5) / 1000,
         "p_encoder": math.floor(p_enc * 1000 + 0.5) / 1000,
+    }
+    return [head, *before]
+
+
+def _explain_unavailable(a: Analysis, threshold: float, before: Any) -> list[dict[str, Any]]:
+    """The line an item the encoder could not read gets, then the linear model's explanation."""
+    if before.__class__ is Later:
+        before = before.make(a, *before.args)
+    head = {
+        "signal": "encoder",
+        "detail": (
+            "the text model was unavailable for this item: scored by the linear model alone,"
+            f" judged at its threshold {threshold:.2f}"
+        ),
+        "delta": 0.0,
     }
     return [head, *before]
 

@@ -94,6 +94,14 @@ class Analysis:
     # A project in no companies table, read from the text: {"name", "ticker", "how"}.
     discovered: dict[str, Any] | None = None
     language: str = "en"  # ISO 639-1, from core.scoring.language.detect
+    # The threshold this item is judged at instead of the service's, or None: set when the
+    # encoder stage could not read it, so the linear model's score meets the linear model's
+    # own threshold, not the stage's (core.scoring.encoder).
+    judged_at: float | None = None
+
+    def threshold(self, service: float) -> float:
+        """The alert threshold for this item: its own (``judged_at``), else the service's."""
+        return service if self.judged_at is None else self.judged_at
 
     @property
     def new_project(self) -> bool:
@@ -113,7 +121,7 @@ class Analysis:
             "discovered": dict(self.discovered) if self.discovered else None,
             "new_project": self.new_project,
             "language": self.language,
-        }
+        } | ({} if self.judged_at is None else {"judged_at": self.judged_at})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Analysis:
@@ -130,6 +138,7 @@ class Analysis:
             explanation=[dict(e) for e in d.get("explanation") or []],
             discovered=dict(d["discovered"]) if d.get("discovered") else None,
             language=str(d.get("language") or "en"),
+            judged_at=float(d["judged_at"]) if d.get("judged_at") is not None else None,
         )
 
     def why(self) -> str:
@@ -245,6 +254,7 @@ def make_analysis(
     store_explanation(a, explanation)
     a.discovered = discovered
     a.language = language
+    a.judged_at = None
     return a
 
 
