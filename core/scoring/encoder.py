@@ -5,8 +5,9 @@ on the same data knows that "debuts its native coin" is close to "launches its t
 746 fresh pages of batches 10-12 the plain mean of the two, Platt-calibrated, raised average
 precision from 0.544 to 0.650 (``core/data/model/README.md``, "Batch 12 and the pooled
 reading"). It costs a second runtime (onnxruntime + tokenizers, the ``[encoder]`` extra) and a
-~22 MiB model file, so it is optional and, until confirmed on fresh pages and news
-(``decisions/RULE_batch14.md``), off unless asked for.
+~22 MiB model file, so it is optional; and it is off unless asked for, because on fresh pages it
+did not beat the linear model (batch 14: AP 0.515 against 0.511; ``decisions/RULE_batch14.md``,
+and the model README's "Batches 14 and 15"). On news it alerts less.
 
 Everything the stage needs beside the model is in its **card** (``encoder.json`` beside the
 model): the model's and the tokenizer's sha256 (a file that is not the one the card was
