@@ -48,11 +48,18 @@ log = logging.getLogger(__name__)
 HIGH = 0.7
 MEDIUM = 0.4
 
-# Payload kinds, stored as small tuples: (kind, ...).
-_VOC, _COMP, _SYM, _EXCL = range(4)
+# Payload kinds, stored as small tuples: (kind, ...). These and the other small codes the
+# hot loop compares are C constants in the compiled build (a module global int compared with
+# a C one was an int object made and a global read each time).
+_VOC = cython.declare(cython.Py_ssize_t, 0)
+_COMP = cython.declare(cython.Py_ssize_t, 1)
+_SYM = cython.declare(cython.Py_ssize_t, 2)
+_EXCL = cython.declare(cython.Py_ssize_t, 3)
 _CJK_KEY = "\x00cjk"  # the table key of a name the word automaton cannot match (see _Snapshot)
 # Company case rules: any case / must be capitalised (plain words like "Jupiter") / exact.
-_CI, _CAP, _EXACT = range(3)
+_CI = cython.declare(cython.Py_ssize_t, 0)
+_CAP = cython.declare(cython.Py_ssize_t, 1)
+_EXACT = cython.declare(cython.Py_ssize_t, 2)
 
 
 def band_for(confidence: float) -> str:
@@ -282,15 +289,6 @@ class _Table:
     def slot_text(self, slot: int) -> str:
         return self.text[self.slots[slot] : self.slots[slot + 1]]
 
-    def company(self, row: int) -> tuple[int | None, str, str]:
-        """(id, name, priority) of a company row."""
-        cid = self.ids[row]
-        return (
-            None if cid == _NO_ID else cid,
-            self.slot_text(self.names[row]),
-            self.priorities[self.priority[row]],
-        )
-
 
 _TAG_MASK = 0xFFFFFFFF
 
@@ -491,7 +489,12 @@ _VOCAB = _vocab_entries()
 # path in the hot loop (a tier word, one negative phrase, a time word); everything else is
 # the full role tuple, plus company entries for a company named like a vocabulary word.
 # (Company patterns act through their entry codes instead: see _Snapshot.codes.)
-_A_TIER, _A_NEG, _A_HINT, _A_VOCAB, _A_BOTH, _A_NOT = range(6)
+_A_TIER = cython.declare(cython.Py_ssize_t, 0)
+_A_NEG = cython.declare(cython.Py_ssize_t, 1)
+_A_HINT = cython.declare(cython.Py_ssize_t, 2)
+_A_VOCAB = cython.declare(cython.Py_ssize_t, 3)
+_A_BOTH = cython.declare(cython.Py_ssize_t, 4)
+_A_NOT = cython.declare(cython.Py_ssize_t, 5)
 
 
 def _vocab_action(v: _Voc) -> tuple[Any, ...]:
@@ -511,7 +514,8 @@ def _vocab_action(v: _Voc) -> tuple[Any, ...]:
 
 _VOCAB_ROLES = list(_VOCAB.values())
 _VOCAB_ACTIONS = [_vocab_action(v) for v in _VOCAB_ROLES]
-_N_VOCAB = len(_VOCAB_ACTIONS)  # pattern indexes below this are vocabulary
+# pattern indexes below this are vocabulary
+_N_VOCAB = cython.declare(cython.Py_ssize_t, len(_VOCAB_ACTIONS))
 
 
 def _case_rule(alias: str) -> int:
@@ -529,7 +533,7 @@ def _case_rule(alias: str) -> int:
 # written (the company row, for an exclusion).
 _KIND_BITS = 2
 _PAYLOAD_SHIFT = 4
-_NO_ID = -(1 << 63)
+_NO_ID = cython.declare(cython.longlong, -(1 << 63))  # the id of a company without one
 
 
 def _code(kind: int, payload: int, rule: int = 0) -> int:
@@ -808,6 +812,9 @@ class ScoringEngine:
         s: cython.Py_ssize_t
         e: cython.Py_ssize_t
         mi: cython.Py_ssize_t
+        k: cython.Py_ssize_t  # a vocabulary action's kind (_A_TIER...)
+        ci: cython.Py_ssize_t  # an entry code's place among a pattern's codes
+        cid: cython.longlong  # a company's id (_NO_ID: none)
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
@@ -932,16 +939,18 @@ class ScoringEngine:
                 if k == _A_VOCAB:
                     continue
                 a = a[2]
-            else:
-                a = codes[pi]
-                a = (a,) if a >= 0 else snap.shared[~a]  # one entry code, or several
+            else:  # one entry code (no tuple made), or ~k for several: shared[k]
+                code = _at(codes, pi)
+                a = None if code >= 0 else snap.shared[~code]
             si = _sent(bounds, s)
-            for code in a:  # see _code: kind, case rule, text slot (literals: a hot loop)
-                kind = code & 3
+            for ci in range(1 if a is None else len(a)):
+                if a is not None:
+                    code = a[ci]
+                kind = code & 3  # see _code: kind, case rule, text slot
                 if kind == _COMP:
                     rule = code >> 2 & 3
                     slot = code >> 4
-                    row = owner[slot]
+                    row = _u32_at(owner, slot)
                     if rule == _CAP:
                         if not cased[s + 1].isupper():
                             seg = _sentence(cased, bounds, si)
@@ -956,7 +965,7 @@ class ScoringEngine:
                                 and not _all_caps(cased, bounds, si, upper)
                             ):
                                 continue  # "ZETA": another company's ticker, not "Zeta"
-                    alias = names_text[text_at[slot] : text_at[slot + 1]]
+                    alias = names_text[_u32_at(text_at, slot) : _u32_at(text_at, slot + 1)]
                     if rule == _EXACT:  # upper-case names only: the name as written
                         if cased[s + 1 : e - 1] != alias.upper() or _all_caps(
                             cased, bounds, si, upper
@@ -965,7 +974,7 @@ class ScoringEngine:
                     comp_hits.append((row, alias, si, s))
                 elif kind == _SYM:
                     slot = code >> 4
-                    sym = names_text[text_at[slot] : text_at[slot + 1]]
+                    sym = names_text[_u32_at(text_at, slot) : _u32_at(text_at, slot + 1)]
                     if (
                         cased[s + 1 : e - 1] == sym
                         and sym.upper() not in kw.ACRONYMS
@@ -1038,9 +1047,23 @@ class ScoringEngine:
                 ranked: Iterable[tuple[int, list[Any]]] = comp_best.items()
             else:
                 ranked = sorted(comp_best.items(), key=_rank_key)
+            # the table's columns read here, not by a method per company (its calls and
+            # attribute reads were a fiftieth of an item)
+            ids = table.ids
+            name_at = table.names
+            priority = table.priority
+            priorities = table.priorities
             for idx, rec in ranked:
-                cid, name, priority = table.company(idx)
-                companies.append({"id": cid, "name": name, "matched": rec[1], "priority": priority})
+                cid = _at(ids, idx)
+                slot = _u32_at(name_at, idx)
+                companies.append(
+                    {
+                        "id": None if cid == _NO_ID else cid,
+                        "name": names_text[_u32_at(text_at, slot) : _u32_at(text_at, slot + 1)],
+                        "matched": rec[1],
+                        "priority": priorities[priority[idx]],
+                    }
+                )
                 comp_sents |= rec[3]
 
         # No watched company: read the project's name and ticker from the text instead.
@@ -1113,6 +1136,17 @@ def _at(found: carray.array, i: cython.Py_ssize_t) -> cython.Py_ssize_t:
     if not cython.compiled:
         return found[i]
     return found.data.as_longlongs[i]
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _u32_at(found: carray.array, i: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """Item ``i`` of an ``array("I")`` (the companies table's columns), as ``_at`` reads
+    find_flat's."""
+    if not cython.compiled:
+        return found[i]
+    return found.data.as_uints[i]
 
 
 def _rank_key(kv: tuple[int, list[Any]]) -> tuple[float, int]:
@@ -1278,13 +1312,19 @@ def _drop_contained(hits: dict[str, int]) -> None:
     Walks the few labels found, not a set made of every label that can be inside another
     (that intersection was most of this function's cost, run for most items)."""
     inner: list[str] | None = None
+    contained: dict = _CONTAINED  # typed: read directly in the compiled build, no method call
+    longer: frozenset | None
     for k in hits:
-        longer = _CONTAINED.get(k)
-        if longer is not None and not longer.isdisjoint(hits):
-            if inner is None:
-                inner = [k]
-            else:
-                inner.append(k)
+        longer = contained.get(k)
+        if longer is None:
+            continue
+        for other in hits:  # (isdisjoint, without its method lookup: a few labels at most)
+            if other in longer:
+                if inner is None:
+                    inner = [k]
+                else:
+                    inner.append(k)
+                break
     if inner is not None:
         for k in inner:
             del hits[k]
