@@ -815,6 +815,11 @@ class ScoringEngine:
         k: cython.Py_ssize_t  # a vocabulary action's kind (_A_TIER...)
         ci: cython.Py_ssize_t  # an entry code's place among a pattern's codes
         cid: cython.longlong  # a company's id (_NO_ID: none)
+        # typed: the compiled build indexes and slices them as str, not by the generic protocol
+        marked: str
+        cased: str
+        low: str
+        names_text: str
         title_c = clean(title) if title else ""
         has_title = bool(title_c.strip())
         marked = sentences_marked(title_c, clean(text) if text else "")
@@ -1153,6 +1158,7 @@ def _rank_key(kv: tuple[int, list[Any]]) -> tuple[float, int]:
     return (-kv[1][0], kv[1][2])
 
 
+@cython.cfunc
 def _all_caps(cased: str, bounds: list[int], si: int, cache: dict[int, bool]) -> bool:
     """All-caps headlines make every word look like a ticker; detect them (once per sentence)."""
     r = cache.get(si)
@@ -1198,6 +1204,7 @@ def _sent(bounds: list, s: cython.Py_ssize_t) -> cython.Py_ssize_t:
     return lo
 
 
+@cython.cfunc
 def _not_announcing(low: str, s: int, bounds: list[int], nots: list[int] | None) -> bool:
     """Whether one of the four words before offset ``s``, in its sentence and within 40
     characters, is in ``kw.NOT_ANNOUNCING`` ("no launch date", "since the token launched",
@@ -1216,6 +1223,7 @@ def _not_announcing(low: str, s: int, bounds: list[int], nots: list[int] | None)
     return False
 
 
+@cython.cfunc
 def _ticker_then(
     cased: str, low: str, bounds: list[int], sym: str, positions: list[int]
 ) -> int | None:
@@ -1235,6 +1243,7 @@ def _ticker_then(
     return None
 
 
+@cython.cfunc
 def _cancelled(low: str, s: int, longer: _Unless) -> bool:
     """Whether the negative phrase at ``s`` is part of one of the ``longer`` neutral phrases."""
     for key, offset in longer:
@@ -1243,6 +1252,7 @@ def _cancelled(low: str, s: int, longer: _Unless) -> bool:
     return False
 
 
+@cython.cfunc
 def _prev_word(cased: str, s: int) -> tuple[str, int]:
     """The word ending before offset ``s`` (a space) and its start offset."""
     j = s
@@ -1252,6 +1262,7 @@ def _prev_word(cased: str, s: int) -> tuple[str, int]:
     return cased[i + 1 : j], i + 1
 
 
+@cython.cfunc
 def _next_word(cased: str, e: int) -> str:
     """The word starting after offset ``e`` (a space)."""
     n = len(cased)
@@ -1261,6 +1272,7 @@ def _next_word(cased: str, e: int) -> str:
     return cased[e : k if k != -1 else n]
 
 
+@cython.cfunc
 def _sentence(cased: str, bounds: list[int], si: int) -> str:
     a = bounds[si - 1] if si > 0 else 0
     b = bounds[si] if si < len(bounds) else len(cased)
@@ -1306,6 +1318,7 @@ def _phrases_said(phrases: dict[str, int]) -> str:
     return ", ".join(list(phrases)[:3]) if len(phrases) > 1 else next(iter(phrases))
 
 
+@cython.cfunc
 def _drop_contained(hits: dict[str, int]) -> None:
     """Report "token generation event" once, not also "token generation" inside it.
 
@@ -1344,6 +1357,7 @@ _CONTAINED = _containers()
 _PENALTY = {cat: pen for cat, (pen, _words) in kw.NEGATIVES.items()}
 
 
+@cython.cfunc
 def _near(a: list[int], b: list[int], window: int, bounds: list[int]) -> int | None:
     """First sentence where a word of family ``a`` is within ``window`` chars of one of ``b``."""
     for pa in a:
@@ -1380,6 +1394,7 @@ NEG_REPEAT = 0.25  # each further distinct phrase of the same category, up to tw
 _REPEAT = (0.0, 1.0, 1.0 + NEG_REPEAT, 1.0 + 2 * NEG_REPEAT)
 
 
+@cython.cfunc
 def _r3(x: float) -> float:
     """Round like round(x, 3) does here, at a fraction of the cost."""
     return floor(x * 1000 + 0.5) / 1000
