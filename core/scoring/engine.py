@@ -42,6 +42,7 @@ from core.scoring.urgency import GROUP_RANK, RANK, DateCache, find_raw, resolve_
 
 if cython.compiled:  # C access to an array's items (find_flat's matches, see _at)
     from cython.cimports.cpython import array as carray
+    from cython.cimports.cpython.dict import PyDict_Keys
 
 log = logging.getLogger(__name__)
 
@@ -1358,6 +1359,30 @@ _PENALTY = {cat: pen for cat, (pen, _words) in kw.NEGATIVES.items()}
 
 
 @cython.cfunc
+def _shares(sents: set, phrases: dict) -> cython.bint:
+    """``not sents.isdisjoint(phrases.values())``: whether a phrase was found in one of
+    ``sents``, by a loop over the few values instead of a method call and a view's iterator
+    (twice per negative category an item)."""
+    if not sents:
+        return False
+    for si in phrases.values():
+        if si in sents:
+            return True
+    return False
+
+
+@cython.cfunc
+@cython.inline
+def _keys(d: dict) -> list:
+    """``list(d)``: in the compiled build PyDict_Keys, which copies the keys into a list of
+    their number at once (``list()`` of a dict goes through its iterator, ~600 instructions
+    for a few keys; the scorer makes four such lists an item)."""
+    if cython.compiled:
+        return PyDict_Keys(d)
+    return list(d)
+
+
+@cython.cfunc
 def _near(a: list[int], b: list[int], window: int, bounds: list[int]) -> int | None:
     """First sentence where a word of family ``a`` is within ``window`` chars of one of ``b``."""
     for pa in a:
@@ -1585,10 +1610,9 @@ def _score(
         )
         score -= W_QUESTION
     for cat, phrases in neg_hits.items():
-        sents = phrases.values()
-        if not strong_sents.isdisjoint(sents) or (has_title and 0 in sents):
+        if _shares(strong_sents, phrases) or (has_title and 0 in phrases.values()):
             where = 0  # in the headline or a tier-1 sentence: full penalty
-        elif mid_sents and not mid_sents.isdisjoint(sents):
+        elif _shares(mid_sents, phrases):
             where = 1
         else:
             where = 2
@@ -1608,8 +1632,8 @@ def _score(
         conf,
         "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low"),
         companies,
-        list(tokens),
-        {"tier1": list(t1), "tier2": list(t2), "tier3": list(t3)},
+        _keys(tokens),
+        {"tier1": _keys(t1), "tier2": _keys(t2), "tier3": _keys(t3)},
         urgency,
         negatives,
         Later(explain_rules, expl) if expl else [],
