@@ -24,7 +24,8 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ from core.scoring.model import BUNDLED_MODEL, load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_ITEMS = 1500
+# The fixed sample tests/test_scoring_snapshot.py pins (see sample_digest).
+SAMPLE_SET = "core/data/eval/dev.jsonl"
+SAMPLE_BENCH_ITEMS = 200
 
 
 def _items_of(obj: Any) -> Iterator[dict[str, Any]]:
@@ -59,6 +63,18 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+def _bench_set(bundled: list[CompanySpec], n: int) -> tuple[str, list[dict[str, Any]], list]:
+    bench = synthetic_companies(10000) + bundled
+    return "bench", [{"title": "", "text": d} for d in synthetic_items(bench, n)], bench
+
+
+def _sample_sets() -> Iterator[tuple[str, list[dict[str, Any]], list[CompanySpec]]]:
+    """The fixed sample: the dev set (real published text) and the first bench items."""
+    bundled = load_companies(COMPANIES_FILE)
+    yield SAMPLE_SET, _read(ROOT / SAMPLE_SET), bundled
+    yield _bench_set(bundled, SAMPLE_BENCH_ITEMS)
+
+
 def _sets() -> Iterator[tuple[str, list[dict[str, Any]], list[CompanySpec]]]:
     """(name, items, companies) for each set scored."""
     bundled = load_companies(COMPANIES_FILE)
@@ -73,23 +89,24 @@ def _sets() -> Iterator[tuple[str, list[dict[str, Any]], list[CompanySpec]]]:
         own = path.parent / "companies.json"
         if own.exists():
             yield name + "+own", items, load_companies(own)
-    bench = synthetic_companies(10000) + bundled
-    docs = [{"title": "", "text": d} for d in synthetic_items(bench, BENCH_ITEMS)]
-    yield "bench", docs, bench
+    yield _bench_set(bundled, BENCH_ITEMS)
 
 
 def _said(a: Any) -> str:
     return json.dumps([a.to_dict(), a.why(), repr(a.confidence)], ensure_ascii=False)
 
 
-def snapshot(out: Path) -> tuple[int, str]:
-    """Write one line per (set, item, scorer, date); return the count and the digest."""
+def snapshot(
+    out: Path | None, sets: Iterable[tuple[str, list, list]] | None = None
+) -> tuple[int, str]:
+    """Write one line per (set, item, scorer, date) to ``out`` (None: only count and hash
+    them); return the count and the digest of the lines."""
     model = load_model(BUNDLED_MODEL)
     history = history_for(model)
     digest = hashlib.sha256()
     n = 0
-    with out.open("w", encoding="utf-8") as fh:
-        for name, items, companies in _sets():
+    with out.open("w", encoding="utf-8") if out is not None else nullcontext() as fh:
+        for name, items, companies in _sets() if sets is None else sets:
             engine = ScoringEngine(companies, undated_now=False)
             for i, item in enumerate(items):
                 title = item.get("title") or ""
@@ -102,10 +119,16 @@ def snapshot(out: Path) -> tuple[int, str]:
                         published = parse_published(item.get("date")) if dated == "dated" else None
                         a = engine.analyze(title, text, published=published, url=url)
                         line = f"{name}\t{i}\t{scorer}\t{dated}\t{_said(a)}\n"
-                        fh.write(line)
+                        if fh is not None:
+                            fh.write(line)
                         digest.update(line.encode())
                         n += 1
     return n, digest.hexdigest()
+
+
+def sample_digest() -> tuple[int, str]:
+    """The count and digest of the fixed sample's analyses (tests/test_scoring_snapshot.py)."""
+    return snapshot(None, _sample_sets())
 
 
 def compare(new: Path, base: Path, show: int = 5) -> int:
@@ -122,9 +145,18 @@ def compare(new: Path, base: Path, show: int = 5) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("out", type=Path, help="where to write the snapshot (.jsonl)")
+    p.add_argument("out", type=Path, nargs="?", help="where to write the snapshot (.jsonl)")
     p.add_argument("--compare", type=Path, help="a snapshot to compare with, line by line")
+    p.add_argument(
+        "--sample", action="store_true", help="print the fixed sample's count and digest only"
+    )
     args = p.parse_args(argv)
+    if args.sample:
+        n, digest = sample_digest()
+        print(f"{n} analyses, sha256 {digest}")
+        return 0
+    if args.out is None:
+        p.error("give the snapshot's path, or --sample")
     n, digest = snapshot(args.out)
     print(f"{n} analyses, sha256 {digest}, build {dict(_native.status)}")
     if args.compare is None:
