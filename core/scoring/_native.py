@@ -44,6 +44,7 @@ CYTHON_STAND_IN = SimpleNamespace(
     inline=_as_is,
     exceptval=lambda *_a, **_k: _as_is,
     declare=lambda _type, value: value,
+    longlong=int,
     ulonglong=int,
     Py_ssize_t=int,
 )
