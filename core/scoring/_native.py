@@ -98,10 +98,31 @@ def settle(package: str, package_dir: Path) -> None:
         # errors are one line (and every command after `git pull`) stays quiet, and
         # `bench scoring` reports the build that ran
         log.info(
-            "%s: the compiled build is older than %s; running the source instead "
-            "(rebuild with: pip install -e .)",
+            "%s: the compiled build is older than %s; running the sources of every scorer "
+            "module instead (rebuild with: pip install -e .)",
             fullname,
             source.name,
         )
-        _load_source(fullname, source)
-        status[name] = "source (compiled build is stale)"
+        _all_from_source(package, package_dir, stale=name)
+        return
+
+
+def _all_from_source(package: str, package_dir: Path, stale: str) -> None:
+    """Load every accelerated module from its source, those already loaded compiled too.
+
+    Why all of them: compiled modules check the types they are handed, and a source module
+    passes its own Python classes (engine.py's ``_Tickers`` to the compiled ``language``
+    raised ``TypeError: expected dict``), so a mix of fresh builds and sources fails where
+    either alone works."""
+    for name in ACCELERATED:
+        fullname = f"{package}.{name}"
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.origin is None or spec.origin.endswith(".py"):
+            status[name] = "source"  # no build of it at all
+            continue
+        _load_source(fullname, package_dir / f"{name}.py")
+        status[name] = (
+            "source (compiled build is stale)"
+            if name == stale
+            else f"source (the build of {stale} is stale)"
+        )
