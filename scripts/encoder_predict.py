@@ -6,7 +6,7 @@ predictions must be written and logged before their labels are assembled, by the
 code path (``core.scoring.evaluate.analyses``: the linear model's analysis, then
 ``EncoderStage.rescore``, as the service scores an item).
 
-    python scripts/encoder_predict.py PACKET OUT_DIR [--models DIR]
+    python scripts/encoder_predict.py PACKET OUT_DIR [--models DIR] [--candidate NAME=CARD ...]
 
 writes batch 7's predictions format (``{"id", "score"}`` a line, the packet's order) for
 
@@ -16,6 +16,8 @@ writes batch 7's predictions format (``{"id", "score"}`` a line, the packet's or
   ``tge-monitor train-encoder``'s ``--out``);
 * ``M0``: the shipped linear model at 0.39; ``M0s``: the same scores at the threshold of best
   F1 on the shaped pool (the card's ``choice.M0s_threshold``);
+* each ``--candidate NAME=CARD`` (RULE_batch16's R4): the stage its own card freezes (form,
+  calibration, threshold; files beside the card, checked by sha256), written after E;
 
 and ``thresholds.json`` with each ``NAME=FILE@THRESHOLD@SHA256`` spec (``batch7.py result``'s
 input, printed M0 first: ``result`` compares every other file with the first). No label is
@@ -81,6 +83,28 @@ def stages(card_path: Path, models: Path) -> dict[str, EncoderStage]:
     return {"E": e, f"E{o_card.form}": o}
 
 
+def candidates(specs: list[str], taken: set[str]) -> dict[str, EncoderStage]:
+    """``NAME=CARD`` stages, each loaded from its own card (files and partner checked)."""
+    out: dict[str, EncoderStage] = {}
+    for spec in specs:
+        name, sep, card = spec.partition("=")
+        if not sep or not name or not card:
+            raise SystemExit(f"--candidate {spec!r}: give NAME=CARD")
+        if name in taken or name in out:
+            raise SystemExit(f"--candidate {name}: the name is taken")
+        path = Path(card)
+        if not path.exists():
+            raise SystemExit(f"--candidate {name}: no card at {path}")
+        try:
+            c = read_card(path)
+            if file_sha256(BUNDLED_MODEL) != c.partner_sha256:
+                raise SystemExit(f"{path}: its partner is not the shipped model (M0)")
+            out[name] = EncoderStage.from_card(c)
+        except EncoderError as exc:
+            raise SystemExit(f"refused: {exc}") from None
+    return out
+
+
 def write(path: Path, ids: list[str], scores: list[float]) -> str:
     path.write_text(
         "".join(
@@ -92,8 +116,15 @@ def write(path: Path, ids: list[str], scores: list[float]) -> str:
     return sha256(path)
 
 
-def predict(packet: Path, out_dir: Path, models: Path, card_path: Path) -> dict[str, Any]:
+def predict(
+    packet: Path,
+    out_dir: Path,
+    models: Path,
+    card_path: Path,
+    extra: list[str] | None = None,
+) -> dict[str, Any]:
     loaded = stages(card_path, models)
+    more = candidates(extra or [], {"M0", "M0s", *loaded})
     items = load_items(packet)
     labelled = sorted({k for i in items for k in LABEL_KEYS if k in i})
     if labelled:
@@ -104,15 +135,16 @@ def predict(packet: Path, out_dir: Path, models: Path, card_path: Path) -> dict[
     scores: dict[str, list[float]] = {
         "M0": [a.confidence for a in analyses(items, set_engine(items, COMPANIES_FILE, m0))]
     }
-    for name, stage in loaded.items():
+    for name, stage in (loaded | more).items():
         engine = set_engine(items, COMPANIES_FILE, m0)
         scores[name] = [a.confidence for a in analyses(items, engine, stage)]
     scores["M0s"] = scores["M0"]
-    thresholds = {name: stage.threshold for name, stage in loaded.items()}
+    thresholds = {name: stage.threshold for name, stage in (loaded | more).items()}
     thresholds |= {"M0": 0.39, "M0s": float(card.raw["choice"]["M0s_threshold"])}
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Any] = {}
-    for name in ("M0", "M0s", "E", *(n for n in loaded if n != "E")):  # M0 first: the baseline
+    order = ("M0", "M0s", "E", *more, *(n for n in loaded if n != "E"))  # M0 first: the baseline
+    for name in order:
         path = out_dir / f"predictions_{name}.jsonl"
         f = {
             "file": str(path),
@@ -131,7 +163,11 @@ def predict(packet: Path, out_dir: Path, models: Path, card_path: Path) -> dict[
         "card_sha256": sha256(card.path),
         "models": {
             n: {"form": s.card.form, "file": str(s.card.model), "sha256": s.card.model_sha256}
-            for n, s in loaded.items()
+            for n, s in (loaded | more).items()
+        },
+        "candidates": {
+            n: {"card": str(s.card.path), "card_sha256": sha256(s.card.path)}
+            for n, s in more.items()
         },
         "files": files,
     }
@@ -145,10 +181,17 @@ def main() -> None:
     ap.add_argument("out_dir", type=Path, help="where the prediction files go")
     ap.add_argument("--models", type=Path, default=MODELS, help="folder of the other form's file")
     ap.add_argument("--card", type=Path, default=ENCODER_DIR, help="E's card (default: bundled)")
+    ap.add_argument(
+        "--candidate",
+        action="append",
+        default=[],
+        metavar="NAME=CARD",
+        help="another frozen stage by its own card (e.g. R4=/work/scratch/r4/R4/encoder.json)",
+    )
     args = ap.parse_args()
     if not args.packet.is_file():
         ap.error(f"{args.packet}: no such packet")
-    predict(args.packet, args.out_dir, args.models, args.card)
+    predict(args.packet, args.out_dir, args.models, args.card, args.candidate)
 
 
 if __name__ == "__main__":

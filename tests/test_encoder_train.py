@@ -1,0 +1,159 @@
+"""train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is E's
+rebuild, unchanged; the relabel verdicts land in copies exactly as scripts/relabel_undated.py
+writes them, and never in the labelled files; bad options are clear errors. No torch needed."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.errors import InvalidInput
+from core.scoring import encoder_train as ET
+from tge_monitor.cli import encoder_options
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = ROOT / "core" / "data" / "labelled"
+CARD = ROOT / "core" / "data" / "model" / "encoder" / "encoder.json"
+VERDICTS = LABELLED / "relabel-2026-12-07.jsonl"
+R4_TRAIN = [
+    *(LABELLED / f for f in ET.TRAIN_FILES),
+    *(LABELLED / f"batch-2026-12-07-{i}.jsonl" for i in (8, 9, 10, 11, 12)),
+]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _args(**over: object) -> argparse.Namespace:
+    base = {"train": None, "relabel": None, "calibrate": None, "name": "E", "rule": None}
+    return argparse.Namespace(**(base | over))
+
+
+def test_defaults_are_the_committed_cards_choices() -> None:
+    """No option: rebuild gets no keyword (E's call), and the defaults name exactly the files,
+    sets, rule and command E's committed card records."""
+    card = json.loads(CARD.read_text())
+    assert encoder_options(_args()) == {}
+    assert [ET.shown(f) for f in ET.default_train()] == [d["file"] for d in card["training_data"]]
+    assert [_sha(f) for f in ET.default_train()] == [d["sha256"] for d in card["training_data"]]
+    pool = card["choice"]["shaped_pool"]
+    assert [(k, ET.shown(f)) for k, f in ET.default_calibrate().items()] == [
+        (d["set"], d["file"]) for d in pool
+    ]
+    assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.REBUILD
+    assert card["name"] == "E" and "relabel" not in card
+    ET.check_disjoint(ET.default_train(), ET.default_calibrate())
+
+
+def test_default_card_fields_are_es(tmp_path: Path) -> None:
+    """write_card with the defaults writes E's name, training files, reading and recipe."""
+    for f in ET.FORMS.values():
+        (tmp_path / f).write_bytes(b"model")
+    (tmp_path / "tokenizer.json").write_bytes(b"{}")
+    made = json.loads(ET.write_card(tmp_path, "int8", (1.0, 0.0), 0.5).read_text())
+    card = json.loads(CARD.read_text())
+    for key in ("name", "training_data", "reading", "partner", "combine", "recipe", "rebuild"):
+        assert made[key] == card[key], key
+
+
+def test_relabel_copies_match_the_scripts_apply_and_leave_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apply_relabel's copies are byte for byte what ``relabel_undated.py apply`` writes into
+    (copies of) the labelled files: 61 labels changed; the labelled files keep their sha256."""
+    before = {f: _sha(f) for f in R4_TRAIN}
+    copies, changed = ET.apply_relabel(R4_TRAIN, VERDICTS, tmp_path / "mine")
+    assert changed == 61
+    assert [c.name for c in copies] == [f.name for f in R4_TRAIN]
+    assert {f: _sha(f) for f in R4_TRAIN} == before
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    for f in R4_TRAIN:
+        shutil.copyfile(f, theirs / f.name)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import relabel_undated as RU
+
+    monkeypatch.setattr(RU, "LABELLED", theirs)
+    monkeypatch.setattr(RU, "VERDICTS", VERDICTS)
+    RU.apply()
+    for c in copies:
+        assert c.read_bytes() == (theirs / c.name).read_bytes(), c.name
+    # batches 10-12 were labelled under the rule already: their copies are the files
+    for i in (10, 11, 12):
+        name = f"batch-2026-12-07-{i}.jsonl"
+        assert _sha(tmp_path / "mine" / name) == _sha(LABELLED / name)
+    flipped = [
+        r
+        for c in copies
+        for r in ET.read_jsonl(c)
+        if "relabel" in r and r["relabel"]["before"] != r["is_tge"]
+    ]
+    assert len(flipped) == 61 and not any(r["is_tge"] for r in flipped)
+
+
+def test_a_verdict_that_lands_nowhere_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ET.TrainEncoderError, match="match no row"):
+        ET.apply_relabel(R4_TRAIN[:1], VERDICTS, tmp_path / "out")  # batches 4-9's verdicts
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n')
+    with pytest.raises(ET.TrainEncoderError, match="without id, file and is_tge"):
+        ET.apply_relabel(R4_TRAIN[:1], bad, tmp_path / "out")
+    bad.write_text("not json\n")
+    with pytest.raises(ET.TrainEncoderError, match="not JSON Lines"):
+        ET.apply_relabel(R4_TRAIN[:1], bad, tmp_path / "out")
+
+
+def test_candidate_options_become_rebuild_keywords(tmp_path: Path) -> None:
+    extra = tmp_path / "batch-2026-12-07-14.jsonl"
+    shutil.copyfile(LABELLED / "batch-2026-12-07-13.jsonl", extra)
+    three = str(LABELLED / "batch-2026-12-06-3.jsonl")
+    opts = encoder_options(
+        _args(
+            train=[str(f) for f in R4_TRAIN],
+            relabel=str(VERDICTS),
+            calibrate=[three, f"fresh={extra}", str(LABELLED / "batch-2026-12-06b.jsonl")],
+            name="R4",
+            rule="RULE_batch16.md",
+        )
+    )
+    assert opts["train_files"] == R4_TRAIN and opts["relabel"] == VERDICTS
+    assert list(opts["calibrate"]) == ["3", "fresh", "notices"]
+    assert opts["name"] == "R4" and opts["rule"] == "RULE_batch16.md"
+    assert opts["rebuild_cmd"].startswith(ET.REBUILD + " --train ")
+    assert "--name R4" in opts["rebuild_cmd"]
+    assert ET.calibration_key(extra) == "14"
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"train": ["/nonexistent.jsonl"]}, "--train: file not found"),
+        ({"relabel": "/nonexistent.jsonl"}, "--relabel: file not found"),
+        ({"calibrate": ["1=/nonexistent.jsonl"]}, "--calibrate: file not found"),
+        ({"calibrate": [str(LABELLED / "batch-2026-12-06.jsonl")]}, "must include batch 3"),
+        (
+            {"calibrate": [str(LABELLED / "batch-2026-12-06-3.jsonl")] * 2},
+            "set 3 given twice",
+        ),
+        ({"name": "R 4; rm"}, "--name"),
+    ],
+)
+def test_bad_options_are_clear_errors(over: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        encoder_options(_args(**over))
+
+
+def test_calibration_items_must_not_be_trained_on() -> None:
+    with pytest.raises(ET.TrainEncoderError, match=r"shares \d+ ids with the training"):
+        ET.check_disjoint(R4_TRAIN, {"3": LABELLED / "batch-2026-12-07-12.jsonl"})
+    ET.check_disjoint(
+        R4_TRAIN,
+        {k: v for k, v in ET.default_calibrate().items() if k in ("1", "2", "3", "notices")},
+    )
