@@ -1120,11 +1120,13 @@ def _draw_module(split: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("split", "read"), [("final12", 72), ("final13", 45), ("final14", 147), ("final15", 857)]
+    ("split", "read"),
+    [("final12", 72), ("final13", 45), ("final14", 147), ("final15", 857), ("final16", 80)],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12/13/14/15 on its own pool writes, byte for byte, the committed items, pairs and
-    readers' pairs, and leaves draw_final11's and the imported draws' settings as they were."""
+    """draw_final12 to draw_final16 on its own pool writes, byte for byte, the committed items,
+    pairs and readers' pairs, and leaves draw_final11's and the imported draws' settings as they
+    were."""
     draw = _draw_module(split)
     f11 = draw.f11
     f6, f8, f9 = f11.f6, f11.f8, f11.f9
@@ -1158,10 +1160,16 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
 
 @pytest.mark.parametrize(
     ("split", "n_items", "n_pairs"),
-    [("final12", 53, 58), ("final13", 30, 44), ("final14", 30, 20), ("final15", 14, 12)],
+    [
+        ("final12", 53, 58),
+        ("final13", 30, 44),
+        ("final14", 30, 20),
+        ("final15", 14, 12),
+        ("final16", 26, 18),
+    ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final15's items are dated pages of their pools, none an item of an earlier
+    """final12's to final16's items are dated pages of their pools, none an item of an earlier
     split, the corpus, the eval sets or a scoring batch the draw knew of; the readers' pairs
     carry no search term."""
     draw = _draw_module(split)
@@ -1217,6 +1225,20 @@ def test_final15_draw_knows_batches_10_to_13_and_draws_from_batches_14_and_15() 
     rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
     assert all(r["date"] for r in rows)
     assert {r["id"].split("-")[0] for r in rows} == {"q14b", "q15"}
+
+
+def test_final16_draw_knows_batches_10_to_15_and_draws_from_batch_16() -> None:
+    """final16 was drawn after batches 14 and 15 were labelled: it keeps every labelled scoring
+    batch's items out, and draws from the dated pages of batch 16's pool (its source, not in
+    TRAINING)."""
+    draw = _draw_module("final16")
+    names = [p.name for p in draw.TRAINING]
+    assert {f"batch-2026-12-07-{n}.jsonl" for n in range(7, 16)} <= set(names)
+    assert all(p.exists() for p in draw.TRAINING)
+    assert not any(n.startswith("batch-2026-12-07-16") for n in names)
+    rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
+    assert len(rows) == 80 and all(r["date"] for r in rows)
+    assert {r["id"].split("-")[0] for r in rows} == {"q16b"}
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:

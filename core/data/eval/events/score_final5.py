@@ -1,7 +1,7 @@
-"""final5 to final15: the frozen joiner's predictions, and precision/recall once two readers
+"""final5 to final16: the frozen joiner's predictions, and precision/recall once two readers
 labelled (`--split`, default final5: a split of new items, `<split>_items.jsonl` and
 `<split>_drawn.jsonl` beside this file; later splits by name: `--split final9` ... `--split
-final15`).
+final16`).
 
 Run from the repository root. Predict (the joiner as checked out; run once, at the frozen
 commit, and do not read the file before the labels are in):
