@@ -383,6 +383,20 @@ def test_fourteenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (37, 33)
 
 
+def test_sixteenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
+    """Batch 16 (``batch16.py``: batch 5's code with seed 27, batch 10's readers' rules; the set
+    of RULE_batch16): c-24006 left out (the rules engine groups its page with a final-test
+    project), the rest kept in order, 65 headlines empty where the page showed none; the third
+    reader's four verdicts (3 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-16.jsonl", r"q16b-\d{4}")
+    assert len(rows) == 249 and sum(r["is_tge"] for r in rows) == 28
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(24001, 24251) if n != 24006]
+    assert sum(not r["title"] for r in rows) == 65 and sum(bool(r["date"]) for r in rows) == 61
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-24039": False, "c-24074": True, "c-24155": True, "c-24207": True}
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (27, 27)
+
+
 def test_fifteenth_batch_is_the_unscored_draw_of_dated_news_from_nine_repositories() -> None:
     """Batch 15 (``batch15.py``: seed 26, the news half of RULE_batch14): every item a dated
     row of one of its nine repositories with the address it was published at, nothing of a
