@@ -213,8 +213,8 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final15's: their own
-    items, read afresh from public repositories or, final8's to final15's, from their pools of
+    """Every pair's items are corpus rows as published (final5's to final16's: their own
+    items, read afresh from public repositories or, final8's to final16's, from their pools of
     stored pages);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -236,7 +236,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 16)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 17)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -255,6 +255,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final13": 44,
         "final14": 20,
         "final15": 12,
+        "final16": 18,
     }
 
 
@@ -432,12 +433,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 16))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 17))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final15 draws, read from its public repository at a fixed
-    commit or from final8's to final15's pools (provenance in core/data/eval/events/
+    """One real item of the final5 to final16 draws, read from its public repository at a fixed
+    commit or from final8's to final16's pools (provenance in core/data/eval/events/
     final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -1514,7 +1515,8 @@ def test_a_projects_own_blog_names_its_project(judge) -> None:
 
 
 # The pairs the joiner decides against the readers, by split, as of the fixes after final15
-# (`tge-monitor eval --events --split ...` lists them). A change that moves a verdict on any
+# (final16: as measured once by the joiner frozen at c49f875; `tge-monitor eval --events
+# --split ...` lists them). A change that moves a verdict on any
 # split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -1533,6 +1535,7 @@ WRONG_PAIRS = {
     "final13": "f13-011 f13-025",
     "final14": "f14-010",
     "final15": "",
+    "final16": "f16-007 f16-012 f16-015 f16-017 f16-018",
 }
 
 
