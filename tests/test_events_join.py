@@ -1514,6 +1514,23 @@ def test_a_projects_own_blog_names_its_project(judge) -> None:
     assert judge.same(new("n14-00000"), new("n14-00001"))[0]
 
 
+def test_an_icos_tokens_withdrawn_and_its_supply_tell_the_launch_story(judge) -> None:
+    """Shaped on final16 (f16-012, f16-018): Bankera's roadmap of the pro-rata distribution of
+    its unsold ICO tokens (2018-03-09) is one launch with "Now you Can Withdraw your BNK Tokens"
+    (77 days later) and with "Bankera's Total Token Supply Explained" (84 days earlier), the
+    readers say; weeks apart both sides must tell the launch story, and the holders' withdrawal
+    of the sold tokens and the token's supply are part of it."""
+    qa, supply, roadmap, withdraw = (new(f"n16-0000{n}") for n in (0, 2, 4, 5))
+    assert launch_story(withdraw["title"]) and launch_story(supply["title"])
+    assert judge.same(roadmap, withdraw)[0]
+    assert judge.same(supply, roadmap)[0]
+    # a Q&A video six months before the withdrawal is still kept apart (f16-015, f16-017:
+    # beyond the window for two items known by a headline word)
+    assert not judge.same(qa, withdraw)[0] and not judge.same(qa, roadmap)[0]
+    # a withdrawal of funds is no token's story
+    assert not launch_story("Withdraw your funds before the exchange closes")
+
+
 # The pairs the joiner decides against the readers, by split, as of the fixes after final15
 # (final16: as measured once by the joiner frozen at c49f875; `tge-monitor eval --events
 # --split ...` lists them). A change that moves a verdict on any
@@ -1535,7 +1552,9 @@ WRONG_PAIRS = {
     "final13": "f13-011 f13-025",
     "final14": "f14-010",
     "final15": "",
-    "final16": "f16-007 f16-012 f16-015 f16-017 f16-018",
+    # final16: f16-012 and f16-018 now join (the holders' withdrawal of tokens and a token's
+    # supply tell the launch story)
+    "final16": "f16-007 f16-015 f16-017",
 }
 
 

@@ -194,7 +194,11 @@ _LAUNCH_TALK = re.compile(
 _LAUNCH_STORY = re.compile(
     _LAUNCH_TALK.pattern.removesuffix(r")\b")
     + r"|ico|ido|ieo|crowdloan|crowdsale|eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
-    r"(?:governance|native|utility) token)\b"
+    r"(?:governance|native|utility) token|"
+    # the sold tokens reaching their holders before trading, and the token's supply told in the
+    # sale ("Now you Can Withdraw your BNK Tokens", "Bankera's Total Token Supply Explained";
+    # final16, shaped)
+    r"withdraw\w*\s+(?:[\w$]+\s+){0,2}?tokens?|token supply)\b"
     r"|空投|上线|上市|预售|盘前|代币经济"
     # and more of the pages' languages: token issuance (发币, 发行代币), a public sale (公售,
     # 公募), a claim (申领); Korean listing and airdrop (상장, 에어드랍, 에어드롭); Japanese
