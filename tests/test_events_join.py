@@ -1531,6 +1531,23 @@ def test_an_icos_tokens_withdrawn_and_its_supply_tell_the_launch_story(judge) ->
     assert not launch_story("Withdraw your funds before the exchange closes")
 
 
+def test_a_product_launched_in_a_lead_tells_no_token_launch(judge) -> None:
+    """Shaped on final16 (f16-007): "Kinza Finance: Liquid Restaking Hub" (2024-05-29), an
+    overview of the protocol whose lead says it "has launched its own point system", joined
+    Kinza's airdrop points system seven months earlier (the name's long window before a
+    token): the verb "launch" of a product (a points system, an app, a vault) tells no token's
+    launch, so weeks apart the overview tells no launch story. The points system and the
+    community programme a week later (f16-011) are still one launch."""
+    points, legends, hub = (new(f"n16-000{n}") for n in (46, 47, 53))
+    assert not launch_story(hub["title"], hub["text"])
+    assert not judge.same(points, hub)[0]
+    assert judge.same(points, legends)[0]
+    # the token's own launch in a lead still tells it
+    assert launch_story("Kinza Finance", "Kinza has launched its governance token KZA today.")
+    assert launch_story("An update", "The protocol launched its token airdrop.")
+    assert launch_story("An update", "It launches the platform's native token.")
+
+
 # The pairs the joiner decides against the readers, by split, as of the fixes after final15
 # (final16: as measured once by the joiner frozen at c49f875; `tge-monitor eval --events
 # --split ...` lists them). A change that moves a verdict on any
@@ -1553,8 +1570,9 @@ WRONG_PAIRS = {
     "final14": "f14-010",
     "final15": "",
     # final16: f16-012 and f16-018 now join (the holders' withdrawal of tokens and a token's
-    # supply tell the launch story)
-    "final16": "f16-007 f16-015 f16-017",
+    # supply tell the launch story); f16-007 no longer does (a points system launched in a
+    # lead tells no token launch)
+    "final16": "f16-015 f16-017",
 }
 
 

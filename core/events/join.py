@@ -244,6 +244,17 @@ _TOKEN_LAUNCH = re.compile(
     re.IGNORECASE,
 )
 
+# The verb "launch" whose object is a product of the project, not its token: "The protocol has
+# launched its own point system" in an overview seven months after the points were announced
+# (final16, shaped). In a lead such a phrase tells no launch story (`launch_story`); "launches
+# the platform's token" still does.
+_PRODUCT_LAUNCH = re.compile(
+    r"\blaunch(?:es|ed|ing)?\s+(?:(?:its|their|a|an|the)\s+)?(?:(?:own|new|first)\s+)?"
+    r"(?:points?\s+(?:system|program(?:me)?)|(?:loyalty|referral|rewards?)\s+program(?:me)?|"
+    r"apps?|platform|vaults?|dashboard|website|feature)\b(?!['’]s|\s+(?:tokens?|coins?)\b)",
+    re.IGNORECASE,
+)
+
 # Agreement levels of `agreement`
 NONE, PROJECT, STRONG = 0, 1, 2
 # How an item relates to an event it matches (`relation`): part of it, or news beside it
@@ -564,14 +575,16 @@ def side_news(headline: str) -> bool:
 
 def launch_story(headline: str, lead: str = "") -> bool:
     """An item telling its token's launch story: launch talk in the headline or the lead's
-    first sentences, and a headline that is no campaign, product, contest, market move,
-    vote or company result ("Binance Will Add Midnight (NIGHT) on Earn, ... Margin" is an
-    exchange's product for a token that trades; "Bitget Will List ..." is the story)."""
+    first sentences (a product launched there is none: `_PRODUCT_LAUNCH`), and a headline
+    that is no campaign, product, contest, market move, vote or company result ("Binance Will
+    Add Midnight (NIGHT) on Earn, ... Margin" is an exchange's product for a token that
+    trades; "Bitget Will List ..." is the story)."""
     if _CAMPAIGN.search(headline) or _CONTEST.search(headline) or _MARKET.search(headline):
         return False
     if _RESULTS.search(headline) or _GOVERNANCE.search(headline) or side_news(headline):
         return False
-    return bool(_LAUNCH_STORY.search(headline) or _LAUNCH_STORY.search(lead[:300]))
+    lead = _PRODUCT_LAUNCH.sub(" ", lead[:300])  # a points system or app launched: no token
+    return bool(_LAUNCH_STORY.search(headline) or _LAUNCH_STORY.search(lead))
 
 
 def launch_words(text: str) -> bool:
