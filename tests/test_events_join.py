@@ -1548,9 +1548,9 @@ def test_a_product_launched_in_a_lead_tells_no_token_launch(judge) -> None:
     assert launch_story("An update", "It launches the platform's native token.")
 
 
-# The pairs the joiner decides against the readers, by split, as of the fixes after final15
-# (final16: as measured once by the joiner frozen at c49f875; `tge-monitor eval --events
-# --split ...` lists them). A change that moves a verdict on any
+# The pairs the joiner decides against the readers, by split, as of the fixes after final16
+# (`tge-monitor eval --events --split ...` lists them; final16 was measured once with
+# f16-007 f16-012 f16-015 f16-017 f16-018 wrong). A change that moves a verdict on any
 # split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -1578,7 +1578,8 @@ WRONG_PAIRS = {
 
 def test_every_split_keeps_its_verdicts(judge) -> None:
     """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
-    after final15 moved no verdict of dev, test or final2 to final14."""
+    after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
+    of dev, test or final2 to final15."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
