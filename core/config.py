@@ -22,7 +22,7 @@ WEAK_SECRETS = frozenset(
 )
 MIN_SECRET_LENGTH = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-ENCODER_MODES = ("off", "auto", "on")  # SCORING_ENCODER (core.scoring.encoder.MODES)
+ENCODER_MODES = ("off", "auto", "on")  # SCORING_ENCODER (core.scoring.encoder.stage_for_setting)
 RATE_LIMIT_PREFIX = "rate_limit_"
 RATE_LIMIT_NAMES = (
     "general",

@@ -44,7 +44,7 @@ from core.scoring.encoder import (  # noqa: E402
     ENCODER_DIR,
     EncoderError,
     EncoderStage,
-    file_sha256,
+    check_partner,
     read_card,
 )
 from core.scoring.evaluate import analyses, load_items, set_engine  # noqa: E402
@@ -61,8 +61,10 @@ def sha256(path: Path) -> str:
 def stages(card_path: Path, models: Path) -> dict[str, EncoderStage]:
     """E (the card's form) and the other form, both checked against the card's sha256."""
     card = read_card(card_path)
-    if file_sha256(BUNDLED_MODEL) != card.partner_sha256:
-        raise SystemExit(f"{BUNDLED_MODEL}: sha256 is not the card's partner (M0)")
+    try:
+        check_partner(card, BUNDLED_MODEL)
+    except EncoderError as exc:
+        raise SystemExit(f"refused: {exc}") from None
     other = card.raw.get("other_form")
     if not isinstance(other, dict):
         raise SystemExit(f"{card.path}: no other_form in the card")
@@ -97,8 +99,7 @@ def candidates(specs: list[str], taken: set[str]) -> dict[str, EncoderStage]:
             raise SystemExit(f"--candidate {name}: no card at {path}")
         try:
             c = read_card(path)
-            if file_sha256(BUNDLED_MODEL) != c.partner_sha256:
-                raise SystemExit(f"{path}: its partner is not the shipped model (M0)")
+            check_partner(c, BUNDLED_MODEL)
             out[name] = EncoderStage.from_card(c)
         except EncoderError as exc:
             raise SystemExit(f"refused: {exc}") from None

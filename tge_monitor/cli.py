@@ -518,7 +518,7 @@ def _eval_encoder(args: argparse.Namespace, settings: Settings, model: Any) -> A
         ENCODER_DIR,
         EncoderError,
         EncoderStage,
-        file_sha256,
+        check_partner,
         read_card,
     )
     from core.scoring.model import BUNDLED_MODEL
@@ -530,10 +530,8 @@ def _eval_encoder(args: argparse.Namespace, settings: Settings, model: Any) -> A
     where = args.encoder or settings.scoring_encoder_model or None
     try:
         card = read_card(where or ENCODER_DIR)
-        partner = args.model or settings.scoring_model or BUNDLED_MODEL
-        if file_sha256(partner) != card.partner_sha256:
-            raise EncoderError(f"its calibration is for another linear model than {partner}")
-        return EncoderStage.load(card.path)
+        check_partner(card, args.model or settings.scoring_model or BUNDLED_MODEL)
+        return EncoderStage.from_card(card)
     except EncoderError as exc:
         raise InvalidInput(f"--encoder: {exc}") from None
 

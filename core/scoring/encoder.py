@@ -30,13 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.scoring.engine import HIGH, MEDIUM, Analysis, Later, explanation_stored, store_explanation
+from core.scoring.engine import Analysis, Later, band_for, explanation_stored, store_explanation
 
 log = logging.getLogger(__name__)
 
 ENCODER_DIR = Path(__file__).resolve().parent.parent / "data" / "model" / "encoder"
 CARD_NAME = "encoder.json"
-MODES = ("off", "auto", "on")
 CARD_FORMAT = 1
 EPS = 1e-6  # the mean score is clipped to [EPS, 1 - EPS] before its logit (as it was fit)
 EXTRA_HINT = "pip install 'tge-monitor[encoder]'"
@@ -75,6 +74,11 @@ def platt(s: float, a: float, b: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def round3(p: float) -> float:
+    """A probability as the service stores it: three places, as the linear model rounds."""
+    return math.floor(p * 1000 + 0.5) / 1000
 
 
 def sha256_of(data: bytes) -> str:
@@ -150,11 +154,10 @@ def read_card(path: str | Path) -> EncoderCard:
         raise EncoderError(f"{p}: threshold must lie between 0 and 1")
     if not 2 <= max_len <= 512 or not (pad_to == 0 or max_len <= pad_to <= 512):
         raise EncoderError(f"{p}: reading.max_len / pad_to out of range")
-    for key in ("file",):
-        for part in (model, tok):
-            name = _need(part, key, str, p)
-            if Path(name).name != name:
-                raise EncoderError(f"{p}: {name!r} must be a file name beside the card")
+    for part in (model, tok):
+        name = _need(part, "file", str, p)
+        if Path(name).name != name:
+            raise EncoderError(f"{p}: {name!r} must be a file name beside the card")
     return EncoderCard(
         path=p,
         name=str(spec.get("name") or "encoder"),
@@ -280,10 +283,10 @@ class EncoderStage:
         calibrated mean as its confidence, the encoder's part at the head of the explanation."""
         p_linear = a.confidence
         p_enc = self.p_encoder(title, text)
-        conf = math.floor(self.combine(p_linear, p_enc) * 1000 + 0.5) / 1000
+        conf = round3(self.combine(p_linear, p_enc))
         before = explanation_stored(a)
         a.confidence = conf
-        a.band = "high" if conf >= HIGH else ("medium" if conf >= MEDIUM else "low")
+        a.band = band_for(conf)
         store_explanation(a, Later(_explain, p_enc, conf, p_linear, before))
         return a
 
@@ -314,25 +317,27 @@ class EncoderStage:
             self._executor = None
 
 
+def _linear_explanation(a: Analysis, before: Any) -> list[dict[str, Any]]:
+    """The linear model's explanation of ``a`` as stored before the stage's line (worded now if
+    it was not)."""
+    return before.make(a, *before.args) if before.__class__ is Later else before
+
+
 def _explain(
     a: Analysis, p_enc: float, conf: float, p_linear: float, before: Any
 ) -> list[dict[str, Any]]:
-    """The stage's line, then the linear model's explanation (worded now if it was not)."""
-    if before.__class__ is Later:
-        before = before.make(a, *before.args)
+    """The stage's line, then the linear model's explanation."""
     head = {
         "signal": "encoder",
         "detail": said(p_enc),
-        "delta": math.floor((conf - p_linear) * 1000 + 0.5) / 1000,
-        "p_encoder": math.floor(p_enc * 1000 + 0.5) / 1000,
+        "delta": round3(conf - p_linear),
+        "p_encoder": round3(p_enc),
     }
-    return [head, *before]
+    return [head, *_linear_explanation(a, before)]
 
 
 def _explain_unavailable(a: Analysis, threshold: float, before: Any) -> list[dict[str, Any]]:
     """The line an item the encoder could not read gets, then the linear model's explanation."""
-    if before.__class__ is Later:
-        before = before.make(a, *before.args)
     head = {
         "signal": "encoder",
         "detail": (
@@ -341,7 +346,7 @@ def _explain_unavailable(a: Analysis, threshold: float, before: Any) -> list[dic
         ),
         "delta": 0.0,
     }
-    return [head, *before]
+    return [head, *_linear_explanation(a, before)]
 
 
 def file_sha256(path: str | Path) -> str | None:
@@ -349,6 +354,16 @@ def file_sha256(path: str | Path) -> str | None:
         return sha256_of(Path(path).read_bytes())
     except OSError:
         return None
+
+
+def check_partner(card: EncoderCard, partner: str | Path) -> None:
+    """Raise EncoderError unless ``partner`` is the linear model file the card's calibration
+    was fit with (the mean's Platt map is for one linear model)."""
+    if file_sha256(partner) != card.partner_sha256:
+        raise EncoderError(
+            f"its calibration is for another linear model than {partner}"
+            " (the card's partner sha256 differs)"
+        )
 
 
 def stage_for_setting(mode: str, path: str, partner: str | Path | None) -> EncoderStage | None:
@@ -365,12 +380,8 @@ def stage_for_setting(mode: str, path: str, partner: str | Path | None) -> Encod
         card = read_card(where)
         if partner is None:
             raise EncoderError("the encoder stage needs the linear model (SCORING_MODEL=none)")
-        if file_sha256(partner) != card.partner_sha256:
-            raise EncoderError(
-                f"its calibration is for another linear model than {partner}"
-                " (the card's partner sha256 differs)"
-            )
-        stage = EncoderStage.load(card.path)
+        check_partner(card, partner)
+        stage = EncoderStage.from_card(card)
     except EncoderError as exc:
         if mode == "on":
             raise StartupError(

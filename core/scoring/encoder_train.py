@@ -51,6 +51,7 @@ from core.scoring.encoder import (
     mean_score,
     platt,
     read_card,
+    round3,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout: the training data live here
@@ -498,7 +499,7 @@ def fit_platt(s: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 def _conf(p: float) -> float:
     """The confidence the service stores: rounded to 3 places, as ``rescore`` does."""
-    return float(np.floor(p * 1000 + 0.5) / 1000)
+    return round3(float(p))
 
 
 def _figures(p: list[float], y: list[int], t: float) -> dict[str, Any]:
@@ -690,7 +691,6 @@ def rebuild(
 
 def stage_with(card_path: Path, a: float, b: float, threshold: float) -> EncoderStage:
     """A loaded stage with another calibration (the card's files, checked as usual)."""
-    stage = EncoderStage.load(card_path)
-    stage.card = replace(read_card(card_path), platt_a=a, platt_b=b, threshold=threshold)
-    stage.threshold = threshold
-    return stage
+    return EncoderStage.from_card(
+        replace(read_card(card_path), platt_a=a, platt_b=b, threshold=threshold)
+    )
