@@ -6,7 +6,8 @@ predictions must be written and logged before their labels are assembled, by the
 code path (``core.scoring.evaluate.analyses``: the linear model's analysis, then
 ``EncoderStage.rescore``, as the service scores an item).
 
-    python scripts/encoder_predict.py PACKET OUT_DIR [--models DIR] [--candidate NAME=CARD ...]
+    python scripts/encoder_predict.py PACKET OUT_DIR [--models DIR | --no-other-form]
+                                      [--candidate NAME=CARD ...]
 
 writes batch 7's predictions format (``{"id", "score"}`` a line, the packet's order) for
 
@@ -58,13 +59,19 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def stages(card_path: Path, models: Path) -> dict[str, EncoderStage]:
-    """E (the card's form) and the other form, both checked against the card's sha256."""
+def stages(card_path: Path, models: Path | None) -> dict[str, EncoderStage]:
+    """E (the card's form) and, unless ``models`` is None, the other form, both checked against
+    the card's sha256 (the other form's file is not committed: a later rule may not ask for it)."""
     card = read_card(card_path)
     try:
         check_partner(card, BUNDLED_MODEL)
     except EncoderError as exc:
         raise SystemExit(f"refused: {exc}") from None
+    if models is None:
+        try:
+            return {"E": EncoderStage.from_card(card)}
+        except EncoderError as exc:
+            raise SystemExit(f"refused: {exc}") from None
     other = card.raw.get("other_form")
     if not isinstance(other, dict):
         raise SystemExit(f"{card.path}: no other_form in the card")
@@ -120,7 +127,7 @@ def write(path: Path, ids: list[str], scores: list[float]) -> str:
 def predict(
     packet: Path,
     out_dir: Path,
-    models: Path,
+    models: Path | None,
     card_path: Path,
     extra: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -181,6 +188,11 @@ def main() -> None:
     ap.add_argument("packet", type=Path, help="the unlabelled packet (JSON Lines)")
     ap.add_argument("out_dir", type=Path, help="where the prediction files go")
     ap.add_argument("--models", type=Path, default=MODELS, help="folder of the other form's file")
+    ap.add_argument(
+        "--no-other-form",
+        action="store_true",
+        help="write E without its other form (whose model file is not committed)",
+    )
     ap.add_argument("--card", type=Path, default=ENCODER_DIR, help="E's card (default: bundled)")
     ap.add_argument(
         "--candidate",
@@ -192,7 +204,8 @@ def main() -> None:
     args = ap.parse_args()
     if not args.packet.is_file():
         ap.error(f"{args.packet}: no such packet")
-    predict(args.packet, args.out_dir, args.models, args.card, args.candidate)
+    models = None if args.no_other_form else args.models
+    predict(args.packet, args.out_dir, models, args.card, args.candidate)
 
 
 if __name__ == "__main__":

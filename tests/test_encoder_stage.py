@@ -376,6 +376,23 @@ def test_predict_writes_batch7_files_from_the_product_path(tmp_path: Path) -> No
 
 
 @needs_model
+def test_predict_without_the_other_form_writes_m0_and_e_only(tmp_path: Path) -> None:
+    """With no folder for the uncommitted other form (``--no-other-form``), E and the baselines
+    are written from the committed files alone, E's the same scores as with the other form."""
+    ep = _predict_module()
+    card_path = _copy_stage(tmp_path)
+    packet = _packet(tmp_path)
+    meta = ep.predict(packet, tmp_path / "out", None, card_path)
+    assert list(meta["files"]) == ["M0", "M0s", "E"]
+    assert list(meta["models"]) == ["E"]
+    card = json.loads(card_path.read_text())
+    card["other_form"] |= {"file": card["model"]["file"], "sha256": card["model"]["sha256"]}
+    card_path.write_text(json.dumps(card))
+    both = ep.predict(packet, tmp_path / "out2", tmp_path, card_path)
+    assert both["files"]["E"]["sha256"] == meta["files"]["E"]["sha256"]
+
+
+@needs_model
 def test_predict_refuses_other_files_and_labelled_packets(tmp_path: Path) -> None:
     ep = _predict_module()
     card_path = _copy_stage(tmp_path)
