@@ -523,11 +523,13 @@ def read_labels(path: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def kappa(a: list[bool], b: list[bool]) -> float:
+    """Cohen's kappa; NaN where it is undefined (both readers gave one and the same label to
+    every item, as batch 18's did: chance agreement is then 1)."""
     n = len(a)
     po = sum(x == y for x, y in zip(a, b, strict=True)) / n
     pa, pb = sum(a) / n, sum(b) / n
     pe = pa * pb + (1 - pa) * (1 - pb)
-    return (po - pe) / (1 - pe)
+    return float("nan") if pe == 1 else (po - pe) / (1 - pe)
 
 
 def main() -> None:
