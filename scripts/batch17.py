@@ -47,7 +47,7 @@ B.FIRST_ID = 25001  # c-25001 ... (batch 16 took c-24001 ...; batch 18 takes c-2
 B.OUT = B.LB.CORPUS.parent / "batch-2026-12-07-17.jsonl"
 B.POOLS = ("pool17a.jsonl", "pool17b.jsonl")
 # The pages read of each pool: all of it as its collector closed it.
-B.READ = {"pool17a.jsonl": 0, "pool17b.jsonl": 0}
+B.READ = {"pool17a.jsonl": 354, "pool17b.jsonl": 342}
 B.WORK = Path("/work/scratch/batch17")
 B.BATCH_FILE, B.POOL_FILE = "batch17.jsonl", "pool17_all.jsonl"
 # Batch 10's one more hard case (RULE_batch17.md keeps it), given to every reader.

@@ -397,6 +397,49 @@ def test_sixteenth_batch_is_the_unscored_draw_of_one_fresh_page_pool() -> None:
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (27, 27)
 
 
+def test_seventeenth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 17 (``batch17.py``: batch 5's code with seed 29 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch17): all 500 drawn items kept in order, 135
+    headlines empty where the page showed none; the third reader's eleven verdicts (5 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-17.jsonl", r"q17[ab]-\d{4}")
+    assert len(rows) == 500 and sum(r["is_tge"] for r in rows) == 67
+    assert [r["id"] for r in rows] == [f"c-{25001 + n}" for n in range(500)]
+    assert sum(not r["title"] for r in rows) == 135 and sum(bool(r["date"]) for r in rows) == 106
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-25096": True,
+        "c-25144": True,
+        "c-25151": False,
+        "c-25161": False,
+        "c-25169": False,
+        "c-25200": False,
+        "c-25201": False,
+        "c-25204": False,
+        "c-25276": True,
+        "c-25420": True,
+        "c-25427": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (62, 73)
+
+
+def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
+    """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
+    of one of its three repositories, nothing of a model's score or of the draw kept; three
+    left out for naming a final-test project; both readers said no TGE for every item."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-18.jsonl")
+    left_out = {26052, 26132, 26223}
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(26001, 26251) if n not in left_out]
+    repos = {
+        "trading-smart/crash-aug23-analysis",
+        "wangh050816-svg/crypto-news-app",
+        "Ashutoshwahane/junk-data",
+    }
+    for r in rows:
+        assert r["url"] and r["date"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        assert r["provenance"]["repo"] in repos and not r["is_tge"], r["id"]
+        assert r["labels"] == {"A": False, "B": False}, r["id"]
+
+
 def test_fifteenth_batch_is_the_unscored_draw_of_dated_news_from_nine_repositories() -> None:
     """Batch 15 (``batch15.py``: seed 26, the news half of RULE_batch14): every item a dated
     row of one of its nine repositories with the address it was published at, nothing of a
