@@ -440,6 +440,23 @@ def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_lau
         assert r["labels"] == {"A": False, "B": False}, r["id"]
 
 
+def test_twentieth_batch_is_the_rest_of_batch_18s_pool_with_no_launch() -> None:
+    """Batch 20 (``batch20.py``: seed 32, RULE_batch19's news set): items of batch 18's three
+    repositories that batch 18 did not draw, none in batch 18; four left out for naming a
+    final-test project; both readers said no TGE for every item."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-20.jsonl")
+    left_out = {28031, 28064, 28100, 28128}
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(28001, 28152) if n not in left_out]
+    b18 = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-18.jsonl")
+    assert not {r["provenance"]["pool_id"] for r in rows} & {
+        r["provenance"]["pool_id"] for r in b18
+    }
+    assert {r["provenance"]["repo"] for r in rows} == {r["provenance"]["repo"] for r in b18}
+    for r in rows:
+        assert r["url"] and r["date"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        assert not r["is_tge"] and r["labels"] == {"A": False, "B": False}, r["id"]
+
+
 def test_fifteenth_batch_is_the_unscored_draw_of_dated_news_from_nine_repositories() -> None:
     """Batch 15 (``batch15.py``: seed 26, the news half of RULE_batch14): every item a dated
     row of one of its nine repositories with the address it was published at, nothing of a
