@@ -729,6 +729,38 @@ def test_final8_holds_dated_pool_pages_unseen_anywhere() -> None:
     assert "hint" not in (here / "pairs_final8_unlabelled.jsonl").read_text()
 
 
+def test_final17_holds_labelled_items_no_event_split_saw() -> None:
+    """final17's items are labelled items (c- ids) whose id, headline, text opening and address
+    no events file held at the frozen commit; readers' pairs carry headline, lead, source and
+    date only, and no file the joiner or a reader reads carries the company or the label."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final17
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final17_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final17_drawn.jsonl").read_text().splitlines()]
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) and len(drawn) >= 150
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    seen_ids, pages = draw_final17.seen_in_events()
+    assert not ids & seen_ids
+    every = [
+        json.loads(x)
+        for f in draw_final17.files_at(draw_final17.LABELLED, r"\.jsonl$")
+        for x in draw_final17.read_at(f).splitlines()
+        if x.strip()
+    ]
+    boilerplate = draw_final17.boilerplate_of(every + pages)
+    keys = {k for page in pages for k in draw_final17.keys_of(page, boilerplate)}
+    assert not any(draw_final17.keys_of(i, boilerplate) & keys for i in items)
+    shown = [json.loads(x) for x in (here / "pairs_final17_unlabelled.jsonl").open()]
+    assert [p["pair"] for p in shown] == [d["pair"] for d in drawn]
+    assert all(set(p[s]) == {"title", "text", "source", "date"} for p in shown for s in "ab")
+    assert all("company" not in i and "is_tge" not in i for i in items)
+
+
 def _relation(judge: PairJudge, a: dict[str, Any], b: dict[str, Any]) -> str:
     """How the later of two real items relates to the event the earlier founds."""
     first, second = sorted((a, b), key=_when)
