@@ -213,9 +213,9 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final16's: their own
+    """Every pair's items are corpus rows as published (final5's to final17's: their own
     items, read afresh from public repositories or, final8's to final16's, from their pools of
-    stored pages);
+    stored pages; final17's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -236,7 +236,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 17)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 18)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -256,6 +256,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final14": 20,
         "final15": 12,
         "final16": 18,
+        "final17": 169,
     }
 
 
@@ -433,13 +434,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 17))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 18))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final16 draws, read from its public repository at a fixed
-    commit or from final8's to final16's pools (provenance in core/data/eval/events/
-    final5_items.jsonl ...)."""
+    """One real item of the final5 to final17 draws, read from its public repository at a fixed
+    commit, from final8's to final16's pools or (final17) from the labelled files (provenance in
+    core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
@@ -1582,7 +1583,8 @@ def test_a_product_launched_in_a_lead_tells_no_token_launch(judge) -> None:
 
 # The pairs the joiner decides against the readers, by split, as of the fixes after final16
 # (`tge-monitor eval --events --split ...` lists them; final16 was measured once with
-# f16-007 f16-012 f16-015 f16-017 f16-018 wrong). A change that moves a verdict on any
+# f16-007 f16-012 f16-015 f16-017 f16-018 wrong; final17: as measured once by the joiner
+# frozen at main 9bac892). A change that moves a verdict on any
 # split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -1605,6 +1607,12 @@ WRONG_PAIRS = {
     # supply tell the launch story); f16-007 no longer does (a points system launched in a
     # lead tells no token launch)
     "final16": "f16-015 f16-017",
+    # final17 as measured once: fp f17-004 005 016 022 033 043 047 059 076 087 101 169, fn the rest
+    "final17": (
+        "f17-004 f17-005 f17-009 f17-012 f17-016 f17-020 f17-022 f17-028 f17-033 f17-034 "
+        "f17-043 f17-047 f17-059 f17-076 f17-077 f17-083 f17-085 f17-087 f17-088 f17-089 "
+        "f17-101 f17-107 f17-142 f17-143 f17-146 f17-155 f17-163 f17-164 f17-169"
+    ),
 }
 
 
