@@ -149,6 +149,9 @@ GENERIC_WORDS = frozenset(
     "today top best why rallies surge surges soars plunges "
     "community ecosystem mainnet testnet blockchain project projects platform investors "
     "announcement announces reveals unveils introduces introducing completes launches "
+    # the verb's other forms lead headlines too ("Announcing Fuzuki Inu - The Shiba Kanji:
+    # Pre-Sale!"; final17, shaped)
+    "announce announced announcing introduce introduced unveiled unveiling revealed revealing "
     "initial sale presale ico ido campaign program competition giveaway event events season".split()
 )
 _STOP = frozenset(

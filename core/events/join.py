@@ -349,7 +349,11 @@ def names_agree(a: str, b: str) -> bool:
     if len(short.split()) >= 2 and len(long.split()) >= 4 and f" {short} " in f" {long} ":
         return True
     if min(len(a), len(b)) < MIN_FUZZY_NAME:
-        return False
+        # a short name and itself with a word every project adds ("arc" and "arc network",
+        # final17, shaped; "ai" and "ai network" are too short to tell)
+        return (
+            len(short) >= 3 and long.split()[:-1] == [short] and long.split()[-1] in NAME_SUFFIXES
+        )
     return a.split()[0] == b.split()[0] and fuzz.token_set_ratio(a, b) >= NAME_SIMILARITY
 
 
@@ -537,6 +541,11 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         # (two tickers that differ are two tokens, whatever the headlines lead with)
         return PROJECT
     if ident.weak and mentions(keys.names, keys.tickers, text):
+        return PROJECT
+    if names_in_headline(keys.names, (), headline) and mentions((), keys.tickers, text):
+        # the item's headline names the event's project and its text writes the event's ticker
+        # ("$QSK token economy of Quicksilver project": "the Quicksilver token, QCK"), whatever
+        # ticker it gives itself (final17, shaped)
         return PROJECT
     if keys.weak and not ident.names and names_in_headline(keys.names, (), text):
         # an item known by a ticker alone ("LUNA Rallies ...") names, as a name, the word the
