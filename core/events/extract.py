@@ -87,6 +87,9 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
         PhaseKind.ANNOUNCED,
         re.compile(
             r"\bpre-?market\b|\bfutures?\s*\([^()]*\b\d{1,2}-months?\)|\b\d{1,2}-months? futures?\b"
+            # pre-market under another name: "Storm Trade launches Pre-launch futures trading
+            # on Notcoin" (final17, shaped)
+            r"|\bpre-?launch (?:futures|trading|market)\b"
         ),
     ),
     (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),

@@ -150,7 +150,9 @@ _OWN_TICKER = re.compile(
 )
 # ... or as its owner's: "Penguiana's $PENGU Token Presale"
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
-_PRE_MARKET = re.compile(r"\bpre-?market\b", re.IGNORECASE)
+_PRE_MARKET = re.compile(
+    r"\bpre-?market\b|\bpre-?launch (?:futures|trading|market)\b", re.IGNORECASE
+)
 # Something a project does beside its token's launch: a partnership or integration, a
 # product or marketplace, a staking or earn product, a challenge, a game, a company's results
 # ("tZERO and Voatz Partner to Bring Blockchain Transparency ...", "OpenFlux is Live: The
@@ -185,7 +187,10 @@ _LAUNCH_TALK = re.compile(
     # claimed that"; final15)
     r"claim(?!(?:s|ed)?\s+(?:that|it|to (?:be|have)|he|she|they|this|responsibility|credit)\b)\w*|"
     r"trading (?:is )?(?:now )?live|tokenomics|token economics|token sale|pre-?sale|"
-    r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market|poolx|megadrop)\b",
+    r"public sale|snapshot|debut\w*|goes live|distribut\w*|pre-?market|poolx|megadrop|"
+    # exchanges' launch platforms by their names (OKX Jumpstart, MEXC Kickstarter, HTX
+    # Primelist; final17, shaped), as Bitget's PoolX and Binance's Megadrop above
+    r"jumpstart|kickstarter|primelist)\b",
     re.IGNORECASE,
 )
 
