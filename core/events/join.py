@@ -125,6 +125,12 @@ _MARKET = re.compile(
 # Talk of what came after a launch is no launch talk: "Plasma's XPL Token Dips Nearly 50%
 # Amid Post-Launch Volatility" is a price move (`market_news`)
 _AFTER_LAUNCH = re.compile(r"\bpost-?(?:launch|ico|tge|listing|airdrop|debut)\b", re.IGNORECASE)
+# ... and a product rolled out after the launch is no launch talk ("Acala Hints Core Products
+# Rollout Following Official Launch on Polkadot"; final17, shaped); a price move after it
+# ("ApeCoin Soars After Launch") still is part of the launch's story (`market_news`)
+_FOLLOWING_LAUNCH = re.compile(
+    r"\b(?:following|after)\s+(?:(?:its|the|their)\s+)?(?:official\s+)?launch\b", re.IGNORECASE
+)
 # A company's results: news of a business (or its stock) that exists, like a price move
 # ("HIVE Digital Reports Strong Q4 Earnings and Growth")
 _RESULTS = re.compile(
@@ -160,7 +166,10 @@ _PRE_MARKET = re.compile(
 # With no word of a launch in its headline such an item retells none (`side_news`).
 _SIDE = re.compile(
     r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
-    r"joins? forces|challenge|hackathon|marketplace|staking|leverage trading|"
+    r"joins? forces|unite[sd]?|challenge|hackathon|marketplace|staking|leverage trading|"
+    # a product or suite of products ("Galaxis Introduces AI-Powered Suite ...", "Acala Hints
+    # Core Products Rollout ..."; final17, shaped)
+    r"products?|suite|"
     r"(?:locked|flexible) products?|savings|apr|apy|"
     # a film about crypto ("A new HBO documentary claims it has the answer"; final15)
     r"documentar(?:y|ies)|docuseries|films?|movies?|"
@@ -214,7 +223,10 @@ _LAUNCH_STORY = re.compile(
 # An exchange's campaign or product for a token that trades: no part of its launch story
 _CAMPAIGN = re.compile(
     r"\b(?:campaigns?|promotions?|tournaments?|competitions?|contests?|giveaways?|carnival|"
-    r"festival|earn|locked products?|vip loan|convert|margin)\b",
+    r"festival|earn|locked products?|vip loan|convert|margin|"
+    # a project's incentive programme for a token that trades ("The Dexalot Incentive Program"
+    # seven months after its tokenomics; final17, shaped)
+    r"incentives? program(?:me)?s?)\b",
     re.IGNORECASE,
 )
 
@@ -255,8 +267,25 @@ _TOKEN_LAUNCH = re.compile(
 # the platform's token" still does.
 _PRODUCT_LAUNCH = re.compile(
     r"\blaunch(?:es|ed|ing)?\s+(?:(?:its|their|a|an|the)\s+)?(?:(?:own|new|first)\s+)?"
+    # or a product after a few words that name no token ("MetaCene launches industry's 1st
+    # ServerFi-inspired product CARRY", "launching an integration"; final17, shaped)
+    r"(?:(?!(?:tokens?|coins?)\b)[\w'’\-]+\s+){0,3}?"
     r"(?:points?\s+(?:system|program(?:me)?)|(?:loyalty|referral|rewards?)\s+program(?:me)?|"
-    r"apps?|platform|vaults?|dashboard|website|feature)\b(?!['’]s|\s+(?:tokens?|coins?)\b)",
+    r"apps?|platform|vaults?|dashboard|website|feature|products?|suite|integration)\b"
+    r"(?!['’]s|\s+(?:tokens?|coins?)\b)",
+    re.IGNORECASE,
+)
+# The bare verb "launch" (no token its object) in a partnership's headline: what the partners
+# launch together ("MetaCene and Mantle Unite: MetaCene's Gold Rush Launches on Mantle";
+# final17, shaped), not a token's launch
+_BARE_LAUNCH = re.compile(
+    r"\blaunch(?:es|ed|ing)?\b(?!\s+(?:(?:its|their|the|a)\s+)?(?:(?:own|native|governance|"
+    r"utility|new)\s+)?(?:tokens?|coins?|\$[A-Z]))",
+    re.IGNORECASE,
+)
+_PARTNERS = re.compile(
+    r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|joins? forces|"
+    r"unite[sd]?)\b",
     re.IGNORECASE,
 )
 
@@ -581,10 +610,26 @@ def market_news(headline: str) -> bool:
 def side_news(headline: str) -> bool:
     """A partnership, product, staking offer, challenge, game or company results, with no
     word of a launch: news of what a project does, not a retelling of its token's launch."""
+    talk = _FOLLOWING_LAUNCH.sub(" ", _AFTER_LAUNCH.sub(" ", _PRODUCT_LAUNCH.sub(" ", headline)))
+    if _PARTNERS.search(talk):
+        talk = _BARE_LAUNCH.sub(" ", talk)
     return bool(
         (_SIDE.search(headline) or _GAME.search(headline) or _RESULTS.search(headline))
-        and not _LAUNCH_TALK.search(headline)
+        and not _LAUNCH_TALK.search(talk)
     )
+
+
+def side_lead(headline: str, lead: str) -> bool:
+    """An item whose headline says nothing of a launch and whose lead's first sentence tells
+    of a partnership or integration (`_PARTNERS`; a lead's staking or product is often a
+    token's own story), with no word of a launch's story left when the
+    products launched there are set aside ("MetaMask Allows iPhone Users to Buy Crypto With
+    Apple Pay": "... by launching an integration with the firm's payments platform"; final17,
+    shaped): news of what a project does, as `side_news` is by its headline."""
+    first = re.split(r"(?<=[.!?])\s", lead[:300], maxsplit=1)[0]
+    if not first or _LAUNCH_TALK.search(headline) or not _PARTNERS.search(first):
+        return False
+    return not _LAUNCH_STORY.search(_PRODUCT_LAUNCH.sub(" ", first))
 
 
 def launch_story(headline: str, lead: str = "") -> bool:
@@ -665,10 +710,17 @@ def join_level(keys: EventKeys, ident: Identity, published: datetime, text: str 
     not tell of a token trading; the short one for market news)."""
     if ident.empty or another_round(keys, text):
         return NONE
-    headline = text.split("\n", 1)[0]
+    headline, _nl, lead = text.partition("\n")
     if side_news(headline) or (bool(keys.headlines) and all(map(side_news, keys.headlines))):
         return NONE  # a partnership, product or game, not the launch (either way round)
-    if ident.weak and keys.weak and text and not launch_words(text):
+    if side_lead(headline, lead):
+        return NONE
+    if ident.weak and text and not launch_words(text) and (keys.weak or not later_news(headline)):
+        # an item known by headline words alone that says nothing of a launch joins no event
+        # whose headlines say nothing of one either, whatever the event is known by ("Web3
+        # Innovation: KOLZ Users Thrive with AI-Powered Influencer Replicas" and KOLZ's product
+        # release a month earlier; final17, shaped; before, only two headline-word sides); later
+        # news of a named event's token ("ZKsync Review") stays its coverage
         if not any(map(launch_words, keys.headlines)):
             return NONE  # headline words of news that says nothing of a launch: no project
     level = agreement(keys, ident, text)
