@@ -48,7 +48,7 @@ B.FIRST_ID = 27001  # c-27001 ... (batch 18 took c-26001 ...; batch 20 takes c-2
 B.OUT = B.LB.CORPUS.parent / "batch-2026-12-07-19.jsonl"
 B.POOLS = ("pool19a.jsonl", "pool19b.jsonl")
 # The pages read of each pool: all of it as its collector closed it.
-B.READ = {"pool19a.jsonl": 0, "pool19b.jsonl": 0}
+B.READ = {"pool19a.jsonl": 344, "pool19b.jsonl": 366}
 B.WORK = Path("/work/scratch/batch19")
 B.BATCH_FILE, B.POOL_FILE = "batch19.jsonl", "pool19_all.jsonl"
 # Batch 10's one more hard case (RULE_batch19.md keeps it), given to every reader.
