@@ -422,6 +422,29 @@ def test_seventeenth_batch_is_the_unscored_draw_of_two_collectors_pools() -> Non
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (62, 73)
 
 
+def test_nineteenth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 19 (``batch19.py``: batch 5's code with seed 31 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch19): six pages the rules engine groups with a
+    final-test project left out, the rest kept in order, 164 headlines empty where the page
+    showed none; the third reader's seven verdicts (5 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-19.jsonl", r"q19[ab]-\d{4}")
+    assert len(rows) == 494 and sum(r["is_tge"] for r in rows) == 48
+    left_out = set(range(27266, 27272))
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(27001, 27501) if n not in left_out]
+    assert sum(not r["title"] for r in rows) == 164 and sum(bool(r["date"]) for r in rows) == 87
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-27011": False,
+        "c-27094": True,
+        "c-27130": True,
+        "c-27191": True,
+        "c-27282": True,
+        "c-27295": False,
+        "c-27325": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (47, 46)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
