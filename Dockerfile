@@ -11,7 +11,8 @@ COPY bot ./bot
 COPY web ./web
 COPY tge_monitor ./tge_monitor
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e . \
+# [encoder]: the text-model second stage, on by default (SCORING_ENCODER=auto; README)
+RUN pip install --no-cache-dir -e '.[encoder]' \
     && python -c "from core.scoring import _native; print(_native.status)" \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y
 USER tge

@@ -66,8 +66,8 @@ class Settings:
     # The optional encoder second stage (core.scoring.encoder; the [encoder] extra): "off" never,
     # "auto" when its extra and model files are present and right (else the linear model alone,
     # with one log line), "on" required (start-up stops with a clear error if it cannot load).
-    # Off by default until confirmed on fresh pages and news (decisions/RULE_batch14.md).
-    scoring_encoder: str = "off"
+    # "auto" by default since it held on fresh pages and news (decisions/RULE_batch19.md).
+    scoring_encoder: str = "auto"
     # The encoder's card (encoder.json) or its folder; "" = the one shipped in the package.
     scoring_encoder_model: str = ""
     jwt_ttl_s: int = 3600
@@ -363,7 +363,7 @@ def _parse(env: dict[str, str]) -> Settings:
         if get("ALERT_THRESHOLD", "").strip()
         else None,
         scoring_model=get("SCORING_MODEL", "").strip(),
-        scoring_encoder=_choice("SCORING_ENCODER", get("SCORING_ENCODER", "off"), ENCODER_MODES),
+        scoring_encoder=_choice("SCORING_ENCODER", get("SCORING_ENCODER", "auto"), ENCODER_MODES),
         scoring_encoder_model=get("SCORING_ENCODER_MODEL", "").strip(),
         jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),
         fetch_allow_private_networks=_bool(

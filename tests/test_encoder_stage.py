@@ -123,7 +123,9 @@ def test_items_are_read_as_the_recipe_reads_them() -> None:
 
 def test_scoring_encoder_setting_is_validated_with_a_clear_message(tmp_path: Path) -> None:
     base = {"DATA_DIR": str(tmp_path)}
-    assert Settings.from_env(base, dotenv=False).scoring_encoder == "off"  # opt-in for now
+    # on by default where it can load (RULE_batch19 held); a test process pins "off" (conftest)
+    assert Settings.from_env(base, dotenv=False).scoring_encoder == "auto"
+    assert Settings().scoring_encoder == "auto"
     assert (
         Settings.from_env(base | {"SCORING_ENCODER": " Auto "}, dotenv=False).scoring_encoder
         == "auto"
@@ -311,7 +313,8 @@ def test_eval_with_the_encoder_stage(
     monkeypatch.chdir(tmp_path)
     assert main(["eval", "--json", "--encoder"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["threshold"] == read_card(CARD).threshold and out["scorer"].endswith("+ E")
+    card = read_card(CARD)
+    assert out["threshold"] == card.threshold and out["scorer"].endswith(f"+ {card.name}")
     assert main(["eval", "--json", "--encoder", str(tmp_path / "nowhere")]) == 1
     assert "--encoder: no encoder card at" in capsys.readouterr().err
 

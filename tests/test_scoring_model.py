@@ -190,7 +190,9 @@ def test_alerts_decide_at_the_models_decision_threshold_unless_alert_threshold_s
     chosen = card["decision_threshold"]
     assert 0.2 <= chosen < 0.5  # the probabilities are calibrated: 0.5 maximises accuracy
     assert read_model(BUNDLED_MODEL).decision_threshold == chosen
-    base = {"DATA_DIR": str(tmp_path)}
+    # the linear model alone: with the encoder stage (on by default where its extra is
+    # installed) alerts decide at the stage's threshold (test_encoder_stage.py)
+    base = {"DATA_DIR": str(tmp_path), "SCORING_ENCODER": "off"}
     assert Settings.from_env(base, dotenv=False).alert_threshold is None
     assert App(Settings.from_env(base, dotenv=False)).settings.alert_threshold == chosen
     env = base | {"ALERT_THRESHOLD": "0.5"}
