@@ -763,6 +763,25 @@ def test_final17_holds_labelled_items_no_event_split_saw() -> None:
     assert all("company" not in i and "is_tge" not in i for i in items)
 
 
+def test_draw_final18_sets_a_private_copy_of_draw_final17() -> None:
+    """draw_final18 runs draw_final17's functions with its own split, seed, frozen commit and
+    labelled files (batches 17, 18 and 20 from branch lead), on a private copy: draw_final17's
+    own settings, which its split's test reads, stay final17's."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final17
+    import draw_final18
+
+    assert (draw_final17.SPLIT, draw_final17.SEED) == ("final17", 17170)
+    assert draw_final17.FROZEN.startswith("9bac892")
+    assert draw_final17.labelled is not draw_final18.labelled
+    f17 = draw_final18.f17
+    assert f17 is not draw_final17 and f17.labelled is draw_final18.labelled
+    assert (f17.SPLIT, f17.SEED, f17.FROZEN) == ("final18", 18180, draw_final18.FROZEN)
+    assert (f17.PER_PROJECT, f17.TGE_TGE_PER_PROJECT) == (4, 2)
+
+
 def _relation(judge: PairJudge, a: dict[str, Any], b: dict[str, Any]) -> str:
     """How the later of two real items relates to the event the earlier founds."""
     first, second = sorted((a, b), key=_when)

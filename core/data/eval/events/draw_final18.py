@@ -1,0 +1,127 @@
+"""final18: the next clean same-event split of LABELLED items that no event split has used,
+drawn (seeded) before the joiner frozen for it was run on any of them.
+
+Why: final17 was measured once and the joiner was changed after it (README, "After final17"),
+so the joiner at final17's head (frozen for final18 at 0abbc42, /work/notes/LOG.md
+`JOINER_FROZEN_final18`) needs a new clean split of at least 100 real pairs (issue 20).
+
+draw_final17's functions, unchanged, with only these settings changed (draw_final17's own
+module is not touched: a private copy of it is loaded and set, so final17's draw and test keep
+their own settings):
+- SPLIT `final18` (pair ids f18-NNN), SEED 18180;
+- FROZEN = final17's head: every events file there (final17's items, drawn pairs, readers'
+  pairs and README sections included), the joiner's tests and the labelled corpus and batches
+  at that commit are read from git at it;
+- the labelled items also take batches 17, 18 and 20 (labelled after final17's draw, on
+  branch `lead`), read from git at LEAD (named, not globbed);
+- final17's caps (PER_PROJECT 4, TGE_TGE_PER_PROJECT 2): raising them (6 and 3 tried, counts
+  only, before any reader or prediction) draws the same 16 pairs.
+
+NOT DRAWN (06:48 UTC, counts only): the pool is spent. Of 10434 labelled rows 4430 are
+eligible, 2119 of them token items, but only 124 TGE items (of 1386 labelled TGE items, 613 are
+undated and 649 are in an events file, a joiner test or the final test), and only 9 projects have
+two token items one of which is a TGE item. draw_final17's kinds then give 16 pairs (same_project
+2, same_project_other_item 7, look_alike 1, near_in_time 6), far from 150; no items, drawn or
+readers' file was written and the joiner was run on none of them. A split of >= 100 pairs needs
+new dated TGE items (batch 19) or other kinds (the lead's choice).
+
+Run from the repository root (writes final18_items.jsonl, final18_drawn.jsonl and
+pairs_final18_unlabelled.jsonl beside this file; prints counts only):
+
+    python core/data/eval/events/draw_final18.py [--out DIR]
+
+Eligibility, kinds, caps other than the two above, and what readers see are draw_final17's
+(its module docstring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import draw_pairs as dp  # noqa: E402  (sibling scripts, not a package)
+
+SPLIT = "final18"
+SEED = 18180
+FROZEN = "0abbc42461018c11b3b5b2796e800bb74147af85"  # JOINER_FROZEN_final18 (final17's head)
+LEAD = "ec2b08f7b76980a9e20829ff6fe9d49026e843e8"  # branch lead, holding batches 17, 18, 20
+LEAD_BATCHES = [f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (17, 18, 20)]
+PER_PROJECT = 4  # final17's
+TGE_TGE_PER_PROJECT = 2  # final17's
+
+
+def _load_final17() -> Any:
+    """A private copy of draw_final17 (not the `draw_final17` module others import)."""
+    spec = importlib.util.spec_from_file_location(
+        "_draw_final17_for_final18", HERE / "draw_final17.py"
+    )
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+f17 = _load_final17()
+f17.SPLIT = SPLIT
+f17.SEED = SEED
+f17.FROZEN = FROZEN
+f17.PER_PROJECT = PER_PROJECT
+f17.TGE_TGE_PER_PROJECT = TGE_TGE_PER_PROJECT
+_labelled_at_frozen = f17.labelled
+
+
+def labelled() -> list[dict[str, Any]]:
+    """The labelled corpus and batches at FROZEN, and batches 17, 18 and 20 at LEAD."""
+    rows = _labelled_at_frozen()
+    for path in LEAD_BATCHES:
+        for line in f17._git("show", f"{LEAD}:{path}").splitlines():
+            if line.strip():
+                rows.append({**json.loads(line), "_file": path})
+    return rows
+
+
+f17.labelled = labelled
+eligible = f17.eligible
+seen_in_events = f17.seen_in_events
+keys_of = f17.keys_of
+boilerplate_of = f17.boilerplate_of
+write = f17.write
+_days = f17._days
+
+
+def draw(items: list[dict[str, Any]]) -> list[tuple[dict, dict, str]]:
+    return f17.draw(items, SEED)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    items, counts = eligible()
+    print(json.dumps(counts))
+    pairs = draw(items)
+    write(args.out, pairs)
+    far = f17.FAR_DAYS
+    kinds = collections.Counter(
+        (how, "far" if _days(a, b) > far else "near") for a, b, how in pairs
+    )
+    projects = collections.Counter(
+        dp.project_key(a["company"]) for a, _b, how in pairs if how.startswith("same_project")
+    )
+    ids = {r["id"] for a, b, _h in pairs for r in (a, b)}
+    how = collections.Counter(h for *_, h in pairs)
+    print(f"{len(pairs)} pairs of {len(ids)} items: {dict(how)}")
+    print(f"by kind and gap (far: > {far} days): {dict(sorted(kinds.items()))}")
+    print(f"same-project pairs: {len(projects)} projects, top {projects.most_common(8)}")
+
+
+if __name__ == "__main__":
+    main()
