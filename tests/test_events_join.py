@@ -765,8 +765,8 @@ def test_final17_holds_labelled_items_no_event_split_saw() -> None:
 
 def test_draw_final18_sets_a_private_copy_of_draw_final17() -> None:
     """draw_final18 runs draw_final17's functions with its own split, seed, frozen commit and
-    labelled files (batches 17, 18 and 20 from branch lead), on a private copy: draw_final17's
-    own settings, which its split's test reads, stay final17's."""
+    labelled files (batches 17, 18, 19 and 20 from branch lead at c8e1a38), on a private copy:
+    draw_final17's own settings, which its split's test reads, stay final17's."""
     import sys
 
     sys.path.insert(0, str(PAIRS_FILE.parent))
@@ -779,7 +779,44 @@ def test_draw_final18_sets_a_private_copy_of_draw_final17() -> None:
     f17 = draw_final18.f17
     assert f17 is not draw_final17 and f17.labelled is draw_final18.labelled
     assert (f17.SPLIT, f17.SEED, f17.FROZEN) == ("final18", 18180, draw_final18.FROZEN)
+    assert draw_final18.FROZEN.startswith("0abbc42") and draw_final18.LEAD.startswith("c8e1a38")
+    assert [p.rsplit("-", 1)[-1] for p in draw_final18.LEAD_BATCHES] == [
+        "17.jsonl",
+        "18.jsonl",
+        "19.jsonl",
+        "20.jsonl",
+    ]
     assert (f17.PER_PROJECT, f17.TGE_TGE_PER_PROJECT) == (4, 2)
+
+
+def test_final18_holds_labelled_items_no_event_split_saw() -> None:
+    """final18's 22 pairs (44 items) are labelled items whose id, headline, text opening and
+    address no events file held at its frozen commit (0abbc42, final17's included); readers'
+    pairs carry headline, lead, source and date only; no file carries the company or label."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final18
+
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / "final18_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / "final18_drawn.jsonl").read_text().splitlines()]
+    ids = {i["id"] for i in items}
+    assert len(ids) == len(items) == 44 and len(drawn) == 22
+    assert all(d["a"] in ids and d["b"] in ids for d in drawn)
+    assert {d["pair"] for d in drawn} == {f"f18-{n:03d}" for n in range(1, 23)}
+    seen_ids, pages = draw_final18.seen_in_events()
+    assert not ids & seen_ids
+    every = draw_final18.f17.labelled()
+    boilerplate = draw_final18.boilerplate_of(every + pages)
+    keys = {k for page in pages for k in draw_final18.keys_of(page, boilerplate)}
+    assert not any(draw_final18.keys_of(i, boilerplate) & keys for i in items)
+    f17_ids = {json.loads(x)["id"] for x in (here / "final17_items.jsonl").read_text().splitlines()}
+    assert not ids & f17_ids
+    shown = [json.loads(x) for x in (here / "pairs_final18_unlabelled.jsonl").open()]
+    assert [p["pair"] for p in shown] == [d["pair"] for d in drawn]
+    assert all(set(p[s]) == {"title", "text", "source", "date"} for p in shown for s in "ab")
+    assert all("company" not in i and "is_tge" not in i for i in items)
 
 
 def _relation(judge: PairJudge, a: dict[str, Any], b: dict[str, Any]) -> str:
