@@ -214,9 +214,10 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final17's: their own
+    """Every pair's items are corpus rows as published (final5's to final18's: their own
     items, read afresh from public repositories or, final8's to final16's, from their pools of
-    stored pages; final17's are labelled items, copied with the labelled file they came from);
+    stored pages; final17's and final18's are labelled items, copied with the labelled file
+    they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -237,7 +238,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 18)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 19)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -258,6 +259,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final15": 12,
         "final16": 18,
         "final17": 169,
+        "final18": 22,
     }
 
 
@@ -435,13 +437,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 18))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 19))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final17 draws, read from its public repository at a fixed
-    commit, from final8's to final16's pools or (final17) from the labelled files (provenance in
-    core/data/eval/events/final5_items.jsonl ...)."""
+    """One real item of the final5 to final18 draws, read from its public repository at a fixed
+    commit, from final8's to final16's pools or (final17, final18) from the labelled files
+    (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
@@ -1704,7 +1706,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # The pairs the joiner decides against the readers, by split, as of the fixes after final17
 # (`tge-monitor eval --events --split ...` lists them; final16 was measured once with
 # f16-007 f16-012 f16-015 f16-017 f16-018 wrong; final17: as measured once by the joiner
-# frozen at main 9bac892). A change that moves a verdict on any
+# frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
+# after it). A change that moves a verdict on any
 # split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -1734,6 +1737,9 @@ WRONG_PAIRS = {
         "f17-004 f17-009 f17-012 f17-020 f17-022 f17-028 f17-059 f17-077 f17-083 f17-085 "
         "f17-088 f17-101 f17-142 f17-143 f17-146 f17-155 f17-163 f17-169"
     ),
+    # final18: measured once by the joiner frozen at 0abbc42 (fp f18-001 010 013 019, fn 004
+    # 011 012); no fix was made after it
+    "final18": "f18-001 f18-004 f18-010 f18-011 f18-012 f18-013 f18-019",
 }
 
 
@@ -1741,7 +1747,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
-    final16."""
+    final16; final18 is pinned as measured once (no fix after it)."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
