@@ -1,6 +1,7 @@
-"""train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is E's
-rebuild, unchanged; the relabel verdicts land in copies exactly as scripts/relabel_undated.py
-writes them, and never in the labelled files; bad options are clear errors. No torch needed."""
+"""train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is the
+committed model's (R5p's, RULE_batch19) rebuild; E's stays reachable by options; the relabel
+verdicts land in copies exactly as scripts/relabel_undated.py writes them, and never in the
+labelled files; bad options are clear errors. No torch needed."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ import pytest
 
 from core.errors import InvalidInput
 from core.scoring import encoder_train as ET
-from tge_monitor.cli import encoder_options
+from tge_monitor.cli import encoder_options, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "core" / "data" / "labelled"
 CARD = ROOT / "core" / "data" / "model" / "encoder" / "encoder.json"
 VERDICTS = LABELLED / "relabel-2026-12-07.jsonl"
 R4_TRAIN = [
-    *(LABELLED / f for f in ET.TRAIN_FILES),
+    *(LABELLED / f for f in ET.E_TRAIN_FILES),
     *(LABELLED / f"batch-2026-12-07-{i}.jsonl" for i in (8, 9, 10, 11, 12)),
 ]
 
@@ -32,28 +33,66 @@ def _sha(path: Path) -> str:
 
 
 def _args(**over: object) -> argparse.Namespace:
-    base = {"train": None, "relabel": None, "calibrate": None, "name": "E", "rule": None}
+    base = {"train": None, "relabel": None, "calibrate": None, "name": None, "rule": None}
     return argparse.Namespace(**(base | over))
 
 
-def test_defaults_are_the_committed_cards_choices() -> None:
-    """No option: rebuild gets no keyword (E's call), and the defaults name exactly the files,
-    sets, rule and command E's committed card records."""
+def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
+    """No option: rebuild gets no keyword, and the defaults name exactly the files (by sha256),
+    relabel verdicts, calibration sets, name, rule and command the committed card (R5p's)
+    records; the command rebuild() writes for the defaults is that card's ``rebuild``."""
     card = json.loads(CARD.read_text())
     assert encoder_options(_args()) == {}
     assert [ET.shown(f) for f in ET.default_train()] == [d["file"] for d in card["training_data"]]
     assert [_sha(f) for f in ET.default_train()] == [d["sha256"] for d in card["training_data"]]
+    relabel = ET.default_relabel()
+    assert (ET.shown(relabel), _sha(relabel)) == (
+        card["relabel"]["file"],
+        card["relabel"]["sha256"],
+    )
     pool = card["choice"]["shaped_pool"]
-    assert [(k, ET.shown(f)) for k, f in ET.default_calibrate().items()] == [
-        (d["set"], d["file"]) for d in pool
+    assert [(k, ET.shown(f), _sha(f)) for k, f in ET.default_calibrate().items()] == [
+        (d["set"], d["file"], d["sha256"]) for d in pool
     ]
-    assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.REBUILD
-    assert card["name"] == "E" and "relabel" not in card
+    assert ET.GUARD_SET in ET.default_calibrate()
+    assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.DEFAULT_REBUILD
+    assert card["name"] == ET.NAME == "R5p"
+    cmd = ET.rebuild_command(ET.default_train(), relabel, ET.default_calibrate(), ET.NAME, ET.RULE)
+    assert cmd == card["rebuild"]
     ET.check_disjoint(ET.default_train(), ET.default_calibrate())
+    # every verdict lands in the default training files' copies, changing what the card says
+    _copies, changed = ET.apply_relabel(ET.default_train(), relabel, tmp_path)
+    assert changed == card["relabel"]["changed"]
 
 
-def test_default_card_fields_are_es(tmp_path: Path) -> None:
-    """write_card with the defaults writes E's name, training files, reading and recipe."""
+def test_es_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E's command (RULE_batch14: corpus + batches 4-7, no relabel, the shaped pool S) gives
+    rebuild E's files, sets, name and rule as E's card (sha256 8c0111da..., in history at
+    13b3a1b) recorded them; the module docstring spells out the same command."""
+    monkeypatch.chdir(ROOT)  # the command's paths are the checkout's
+    words = ET.E_REBUILD.split()
+    assert words[:4] == ["tge-monitor", "train-encoder", "--out", "DIR"]
+    opts = encoder_options(parser().parse_args(words[1:]))
+    assert [ET.shown(f) for f in opts["train_files"]] == [
+        "core/data/labelled/" + f for f in ET.E_TRAIN_FILES
+    ]
+    assert "relabel" in opts and opts["relabel"] is None
+    assert {k: ET.shown(f) for k, f in opts["calibrate"].items()} == {
+        k: "core/data/labelled/" + f for k, f in ET.SHAPED.items()
+    }
+    assert opts["name"] == "E" and opts["rule"] == ET.E_RULE
+    assert opts["rebuild_cmd"] == ET.E_REBUILD
+    doc = ET.__doc__ or ""
+    block = doc[
+        doc.index("    tge-monitor train-encoder --out DIR --train") : doc.index("\n\nNeeds")
+    ]
+    assert " ".join(block.replace("\\\n", " ").split()) == ET.E_REBUILD
+    ET.check_disjoint(opts["train_files"], opts["calibrate"])
+
+
+def test_default_card_fields_are_r5ps(tmp_path: Path) -> None:
+    """write_card with the defaults writes R5p's name, training files, reading, recipe and
+    rebuild command, as the committed card holds them."""
     for f in ET.FORMS.values():
         (tmp_path / f).write_bytes(b"model")
     (tmp_path / "tokenizer.json").write_bytes(b"{}")

