@@ -46,7 +46,7 @@ B.FIRST_ID = 29001  # c-29001 ... (batch 20 took c-28001 ...)
 B.OUT = B.LB.CORPUS.parent / "batch-2026-12-07-21.jsonl"
 B.POOLS = ("pool21a.jsonl", "pool21b.jsonl")
 # The pages read of each pool: all of it as its collector closed it.
-B.READ = {"pool21a.jsonl": 0, "pool21b.jsonl": 0}
+B.READ = {"pool21a.jsonl": 350, "pool21b.jsonl": 311}
 B.WORK = Path("/work/scratch/batch21")
 B.BATCH_FILE, B.POOL_FILE = "batch21.jsonl", "pool21_all.jsonl"
 # Batch 10's one more hard case (RULE_batch21.md keeps it), given to every reader.

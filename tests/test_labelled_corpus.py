@@ -445,6 +445,27 @@ def test_nineteenth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (47, 46)
 
 
+def test_twenty_first_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 21 (``batch21.py``: batch 5's code with seed 33 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch21): all 500 drawn items kept in order, 145
+    headlines empty where the page showed none; the third reader's seven verdicts (5 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-21.jsonl", r"q21[ab]-\d{4}")
+    assert len(rows) == 500 and sum(r["is_tge"] for r in rows) == 40
+    assert [r["id"] for r in rows] == [f"c-{29001 + n}" for n in range(500)]
+    assert sum(not r["title"] for r in rows) == 145 and sum(bool(r["date"]) for r in rows) == 116
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-29025": True,
+        "c-29061": True,
+        "c-29074": True,
+        "c-29300": False,
+        "c-29341": False,
+        "c-29400": True,
+        "c-29402": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (38, 39)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
