@@ -67,16 +67,13 @@ def stages(card_path: Path, models: Path | None) -> dict[str, EncoderStage]:
         check_partner(card, BUNDLED_MODEL)
     except EncoderError as exc:
         raise SystemExit(f"refused: {exc}") from None
-    if models is None:
-        try:
-            return {"E": EncoderStage.from_card(card)}
-        except EncoderError as exc:
-            raise SystemExit(f"refused: {exc}") from None
     other = card.raw.get("other_form")
-    if not isinstance(other, dict):
+    if models is not None and not isinstance(other, dict):
         raise SystemExit(f"{card.path}: no other_form in the card")
     try:
         e = EncoderStage.from_card(card)
+        if models is None or not isinstance(other, dict):
+            return {"E": e}
         o_card = replace(
             card,
             form=str(other["form"]),

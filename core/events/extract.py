@@ -68,6 +68,9 @@ _LAUNCH_WORDS = re.compile(
 )
 
 # First match wins: a delay or cancellation is news about an earlier phase.
+# Pre-market under another name ("Storm Trade launches Pre-launch futures trading on Notcoin";
+# final17, shaped): a phase rule here and pre-market talk for the joiner (``join._PRE_MARKET``).
+PRE_LAUNCH_TRADING = r"\bpre-?launch (?:futures|trading|market)\b"
 _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
     (
         PhaseKind.CANCELLED,
@@ -87,9 +90,7 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
         PhaseKind.ANNOUNCED,
         re.compile(
             r"\bpre-?market\b|\bfutures?\s*\([^()]*\b\d{1,2}-months?\)|\b\d{1,2}-months? futures?\b"
-            # pre-market under another name: "Storm Trade launches Pre-launch futures trading
-            # on Notcoin" (final17, shaped)
-            r"|\bpre-?launch (?:futures|trading|market)\b"
+            rf"|{PRE_LAUNCH_TRADING}"
         ),
     ),
     (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),

@@ -56,7 +56,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from core.events.extract import HUB_TICKERS, Identity, generic, written_days
+from core.events.extract import (
+    HUB_TICKERS,
+    PRE_LAUNCH_TRADING,
+    Identity,
+    generic,
+    written_days,
+)
 
 JOIN_WINDOW = timedelta(days=90)
 LONG_WINDOW = timedelta(days=365)  # an unlaunched token, agreeing on ticker and name
@@ -156,8 +162,11 @@ _OWN_TICKER = re.compile(
 )
 # ... or as its owner's: "Penguiana's $PENGU Token Presale"
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
-_PRE_MARKET = re.compile(
-    r"\bpre-?market\b|\bpre-?launch (?:futures|trading|market)\b", re.IGNORECASE
+_PRE_MARKET = re.compile(rf"\bpre-?market\b|{PRE_LAUNCH_TRADING}", re.IGNORECASE)
+# A partnership or integration, in words (`_SIDE`'s first kind; `_PARTNERS` alone)
+_PARTNER_WORDS = (
+    r"partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|joins? forces|"
+    r"unite[sd]?"
 )
 # Something a project does beside its token's launch: a partnership or integration, a
 # product or marketplace, a staking or earn product, a challenge, a game, a company's results
@@ -165,8 +174,7 @@ _PRE_MARKET = re.compile(
 # Dypius-Incubated NFT Marketplace ...", "World of Dypians Joins BNB Chain's ... Challenge").
 # With no word of a launch in its headline such an item retells none (`side_news`).
 _SIDE = re.compile(
-    r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|"
-    r"joins? forces|unite[sd]?|challenge|hackathon|marketplace|staking|leverage trading|"
+    rf"\b(?:{_PARTNER_WORDS}|challenge|hackathon|marketplace|staking|leverage trading|"
     # a product or suite of products ("Galaxis Introduces AI-Powered Suite ...", "Acala Hints
     # Core Products Rollout ..."; final17, shaped)
     r"products?|suite|"
@@ -283,11 +291,7 @@ _BARE_LAUNCH = re.compile(
     r"utility|new)\s+)?(?:tokens?|coins?|\$[A-Z]))",
     re.IGNORECASE,
 )
-_PARTNERS = re.compile(
-    r"\b(?:partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|joins? forces|"
-    r"unite[sd]?)\b",
-    re.IGNORECASE,
-)
+_PARTNERS = re.compile(rf"\b(?:{_PARTNER_WORDS})\b", re.IGNORECASE)
 
 # Agreement levels of `agreement`
 NONE, PROJECT, STRONG = 0, 1, 2
@@ -610,13 +614,12 @@ def market_news(headline: str) -> bool:
 def side_news(headline: str) -> bool:
     """A partnership, product, staking offer, challenge, game or company results, with no
     word of a launch: news of what a project does, not a retelling of its token's launch."""
+    if not (_SIDE.search(headline) or _GAME.search(headline) or _RESULTS.search(headline)):
+        return False  # the launch words are read only for what is side news by its kind
     talk = _FOLLOWING_LAUNCH.sub(" ", _AFTER_LAUNCH.sub(" ", _PRODUCT_LAUNCH.sub(" ", headline)))
     if _PARTNERS.search(talk):
         talk = _BARE_LAUNCH.sub(" ", talk)
-    return bool(
-        (_SIDE.search(headline) or _GAME.search(headline) or _RESULTS.search(headline))
-        and not _LAUNCH_TALK.search(talk)
-    )
+    return not _LAUNCH_TALK.search(talk)
 
 
 def side_lead(headline: str, lead: str) -> bool:
