@@ -780,8 +780,10 @@ def test_draw_final18_sets_a_private_copy_of_draw_final17() -> None:
     assert draw_final17.labelled is not draw_final18.labelled
     f17 = draw_final18.f17
     assert f17 is not draw_final17 and f17.labelled is draw_final18.labelled
-    assert (f17.SPLIT, f17.SEED, f17.FROZEN) == ("final18", 18180, draw_final18.FROZEN)
+    assert (f17.SPLIT, f17.SEED) == ("final18", 18180)
     assert draw_final18.FROZEN.startswith("0abbc42") and draw_final18.LEAD.startswith("c8e1a38")
+    assert draw_final18.FROZEN_LANDED.startswith("d4ea86a")
+    assert f17.FROZEN == draw_final18.FROZEN_LANDED
     assert [p.rsplit("-", 1)[-1] for p in draw_final18.LEAD_BATCHES] == [
         "17.jsonl",
         "18.jsonl",
@@ -789,6 +791,37 @@ def test_draw_final18_sets_a_private_copy_of_draw_final17() -> None:
         "20.jsonl",
     ]
     assert (f17.PER_PROJECT, f17.TGE_TGE_PER_PROJECT) == (4, 2)
+
+
+def test_the_commits_the_event_draws_read_are_in_this_clones_history() -> None:
+    """The draws read their frozen state from git. A commit that was rebased away (final18's
+    0abbc42) is in no fresh clone, so each commit read must be an ancestor of HEAD."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final17
+    import draw_final18
+
+    for commit in (draw_final17.FROZEN, draw_final18.FROZEN_LANDED, draw_final18.LEAD):
+        ancestor = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", commit, "HEAD"], capture_output=True
+        )
+        assert ancestor.returncode == 0, f"{commit} is not in this clone's history"
+
+
+def test_final18_draws_again_byte_for_byte_from_the_landed_freeze(tmp_path) -> None:
+    """Read at FROZEN's landed copy (d4ea86a) with batches 17-20 from LEAD, final18's draw
+    writes the very files that were drawn at 0abbc42 and read by the readers."""
+    import sys
+
+    sys.path.insert(0, str(PAIRS_FILE.parent))
+    import draw_final18
+
+    items, _counts = draw_final18.eligible()
+    draw_final18.write(tmp_path, draw_final18.draw(items))
+    for name in ("final18_items.jsonl", "final18_drawn.jsonl", "pairs_final18_unlabelled.jsonl"):
+        assert (tmp_path / name).read_bytes() == (PAIRS_FILE.parent / name).read_bytes(), name
 
 
 def test_final18_holds_labelled_items_no_event_split_saw() -> None:

@@ -56,6 +56,13 @@ import draw_pairs as dp  # noqa: E402  (sibling scripts, not a package)
 SPLIT = "final18"
 SEED = 18180
 FROZEN = "0abbc42461018c11b3b5b2796e800bb74147af85"  # JOINER_FROZEN_final18 (final17's head)
+# FROZEN was the head of the branch that held final17 and its fixes; the branch was rebased onto
+# main when it landed, so FROZEN is in no clone's history. Its landed copy is d4ea86a (the last
+# of those fixes, authored 06:41:20 UTC, 29 s before the freeze): the same events folder, joiner
+# and joiner tests. There main also holds batches 17, 18 and 20, which final18 reads from LEAD
+# anyway, so they are left out of the frozen read. Checked by drawing again: the three files
+# this script writes come out byte for byte as committed (tests/test_events_join.py).
+FROZEN_LANDED = "d4ea86ad64799055734ebe6815462b59077bee53"
 # branch lead's head at 07:12 UTC (c8e1a38), holding batches 17, 18, 19 and 20; batches 17, 18
 # and 20 there are byte for byte those at ec2b08f, which the first (not drawn) count read
 LEAD = "c8e1a383bc6d924e05bef1f8cd909b04f3b228fc"
@@ -78,15 +85,16 @@ def _load_final17() -> Any:
 f17 = _load_final17()
 f17.SPLIT = SPLIT
 f17.SEED = SEED
-f17.FROZEN = FROZEN
+f17.FROZEN = FROZEN_LANDED
 f17.PER_PROJECT = PER_PROJECT
 f17.TGE_TGE_PER_PROJECT = TGE_TGE_PER_PROJECT
 _labelled_at_frozen = f17.labelled
 
 
 def labelled() -> list[dict[str, Any]]:
-    """The labelled corpus and batches at FROZEN, and batches 17, 18, 19 and 20 at LEAD."""
-    rows = _labelled_at_frozen()
+    """The labelled corpus and batches at FROZEN (read at its landed copy, less the batches
+    LEAD gives), and batches 17, 18, 19 and 20 at LEAD."""
+    rows = [r for r in _labelled_at_frozen() if r["_file"] not in LEAD_BATCHES]
     for path in LEAD_BATCHES:
         for line in f17._git("show", f"{LEAD}:{path}").splitlines():
             if line.strip():
