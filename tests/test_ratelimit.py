@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -164,18 +165,34 @@ async def test_gate_is_one_holder_and_only_the_holder_moves_it(backend) -> None:
 
 async def test_reserve_hands_out_slots_an_interval_apart_within_the_horizon(backend) -> None:
     """Each caller gets its own slot, the next one an interval later, however many wait;
-    a slot beyond the horizon is not reserved (the answer says when one is in reach)."""
-    slots = [await backend.reserve("r", 0.1, 0.35) for _ in range(4)]
+    a slot beyond the horizon is not reserved (the answer says when one is in reach).
+
+    Real time on both backends: every expected wait is bounded by the clock read before and
+    after the call (slot k is at the first call's time + k intervals), so a loaded machine's
+    slow calls or late wake-ups move the bounds, not the verdict (0.03 s tolerances did not
+    hold under load in CI)."""
+    interval, horizon, eps = 0.5, 1.75, 0.02
+    start = time.monotonic()
+
+    async def reserve(slot: float) -> tuple[bool, float]:
+        """reserve() on key "r", its wait checked against slot `slot` (seconds after start)."""
+        before = time.monotonic()
+        reserved, wait = await backend.reserve("r", interval, horizon)
+        after = time.monotonic()
+        due = slot - (horizon if not reserved else 0.0)  # refused: when the slot is in reach
+        assert due - (after - start) - eps <= wait <= due - (before - start) + eps + 0.01
+        return reserved, wait
+
+    slots = [await reserve(k * interval) for k in range(4)]  # 0, 0.5, 1.0, 1.5 s from start
     assert [reserved for reserved, _wait in slots] == [True] * 4
-    assert [wait for _reserved, wait in slots] == pytest.approx([0.0, 0.1, 0.2, 0.3], abs=0.03)
-    reserved, wait = await backend.reserve("r", 0.1, 0.35)
-    assert not reserved and wait == pytest.approx(0.05, abs=0.03)  # slot 0.4 in 0.05 s
-    assert (await backend.reserve("other", 0.1, 0.35)) == (True, 0.0)  # keys are independent
-    await asyncio.sleep(wait + 0.01)
-    reserved, wait = await backend.reserve("r", 0.1, 0.35)
-    assert reserved and wait == pytest.approx(0.35, abs=0.03)  # the slot after the last one
-    await asyncio.sleep(0.6)  # every slot in the past: the next one is now, not owed
-    assert (await backend.reserve("r", 0.1, 0.35)) == (True, 0.0)
+    reserved, wait = await reserve(4 * interval)  # slot 2.0 s is beyond the 1.75 s horizon
+    assert not reserved and 0 < wait
+    assert (await backend.reserve("other", interval, horizon)) == (True, 0.0)  # independent keys
+    await asyncio.sleep(wait + 0.05)
+    reserved, _wait = await reserve(4 * interval)  # the slot after the last one
+    assert reserved
+    await asyncio.sleep(4 * interval - (time.monotonic() - start) + interval)  # every slot past
+    assert (await backend.reserve("r", interval, horizon)) == (True, 0.0)  # now, not owed
     await backend.reset("r")
     assert (await backend.reserve("r", 10.0, 0.0)) == (True, 0.0)
     assert not (await backend.reserve("r", 10.0, 0.0))[0]
