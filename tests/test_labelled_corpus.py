@@ -466,6 +466,21 @@ def test_twenty_first_batch_is_the_unscored_draw_of_two_collectors_pools() -> No
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (38, 39)
 
 
+def test_twenty_second_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 22 (``batch22.py``: batch 5's code with seed 35 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch22): two pages the rules engine groups with a
+    final-test project left out, the rest kept in order, 133 headlines empty where the page
+    showed none; the third reader's verdicts on the kept items (3 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-22.jsonl", r"q22[ab]-\d{4}")
+    assert len(rows) == 498 and sum(r["is_tge"] for r in rows) == 29
+    left_out = {30133, 30315}
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(30001, 30501) if n not in left_out]
+    assert sum(not r["title"] for r in rows) == 133 and sum(bool(r["date"]) for r in rows) == 97
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-30016": True, "c-30071": True, "c-30166": False, "c-30271": True}
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (27, 29)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
