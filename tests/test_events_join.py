@@ -1367,6 +1367,51 @@ def test_final16_draw_knows_batches_10_to_15_and_draws_from_batch_16() -> None:
     assert {r["id"].split("-")[0] for r in rows} == {"q16b"}
 
 
+def test_final19_caps_come_from_trial_counts_by_a_rule_fixed_before_the_pools_closed() -> None:
+    """final19's caps are a rung of a fixed ladder, final11-final16's caps first: the first rung
+    whose trial draw gives at least 120 pairs, else the one giving the most (the earlier of
+    equals); its TRAINING names every labelled scoring batch labelled when it was written."""
+    draw = _draw_module("final19")
+    f16 = _draw_module("final16")
+    assert (draw.SPLIT, draw.SEED, draw.TARGET) == ("final19", 19190, 120)
+    first = draw.LADDER[0]
+    assert (first.max_uses, first.per_project, first.per_kind) == (
+        f16.MAX_USES,
+        f16.PER_PROJECT,
+        f16.PER_KIND,
+    )
+    assert first.quotas == draw.f11.QUOTAS and draw.CAPS in draw.LADDER
+    assert draw.pick([100, 121, 130, 140]) == 1
+    assert draw.pick([10, 12, 12, 11]) == 1
+    assert draw.pick([18, 18, 18, 18]) == 0
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and all(p.exists() for p in draw.TRAINING)
+    assert set(names) == {
+        *(f"batch-2026-12-06{s}.jsonl" for s in ("", "b", "-2", "-3", "-4", "-5", "-6")),
+        *(f"batch-2026-12-07-{n}.jsonl" for n in range(7, 22)),
+    }
+
+
+def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> None:
+    """A reader's folder gets final8's rules byte for byte and the unlabelled pairs (headline,
+    lead, source, date of each side), nothing else; a folder already holding a file is refused."""
+    import reader_packets  # beside the draws (sys.path set by _draw_module)
+
+    _draw_module("final16")
+    here = PAIRS_FILE.parent
+    assert reader_packets.write_packet(tmp_path / "A", "final18") == 22
+    assert sorted(p.name for p in (tmp_path / "A").iterdir()) == ["RULES.md", "pairs.jsonl"]
+    assert (tmp_path / "A/RULES.md").read_bytes() == (here / "final8_RULES.md").read_bytes()
+    rows = [json.loads(x) for x in (tmp_path / "A/pairs.jsonl").read_text().splitlines()]
+    assert all(set(r) == {"pair", "a", "b"} for r in rows)
+    assert all(set(r[s]) == {"title", "text", "source", "date"} for r in rows for s in "ab")
+    assert (tmp_path / "A/pairs.jsonl").read_bytes() == (
+        here / "pairs_final18_unlabelled.jsonl"
+    ).read_bytes()
+    with pytest.raises(SystemExit):
+        reader_packets.write_packet(tmp_path / "A", "final18")
+
+
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
     """final12: a notice of an airdrop "for X holders" names two tokens, and one side was keyed
     by the holders' chain (TRX, IOST, XEM, XRP: the watched company XRP Ledger) and the other
