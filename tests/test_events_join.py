@@ -1412,6 +1412,16 @@ def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> No
         reader_packets.write_packet(tmp_path / "A", "final18")
 
 
+def test_eval_events_split_takes_final19() -> None:
+    """`tge-monitor eval --events --split final19` is a choice (the list is closed)."""
+    from tge_monitor.cli import parser
+
+    args = parser().parse_args(["eval", "--events", "--split", "final19"])
+    assert args.events and args.split == "final19"
+    with pytest.raises(SystemExit):
+        parser().parse_args(["eval", "--events", "--split", "final20"])
+
+
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
     """final12: a notice of an airdrop "for X holders" names two tokens, and one side was keyed
     by the holders' chain (TRX, IOST, XEM, XRP: the watched company XRP Ledger) and the other
