@@ -3,15 +3,22 @@
 
 Why: final18 was measured once on 22 pairs (the labelled pool is spent), so main's joiner
 (frozen for final19 at f7bcd6c, /work/notes/LOG.md `JOINER_FROZEN_final19`) still needs a clean
-split of the size issue 20 asks for (>= 100 pairs). Two collectors (ev19a, ev19b;
-/work/notes/GATHER_EV19.md) gathered STORIES from the search tool's stored web pages: per
-project 4-8 dated pages (announcement, date set, snapshot, claim, listings, and the project's
-later, different token news) and same-time launches of other projects. `final19_pool.jsonl`
-beside this file is both pools' dated rows, unchanged, ev19a's then ev19b's (`pool` subcommand;
-final16's format: id q19a-NNNN / q19b-NNNN, title, text, source, date, url, provenance {page,
-via, query}, project_hint: the searched project, not the page's words). The collectors left out
-every page whose address, headline or project a labelled file, an event file, a sources/*.md, a
-joiner test or another pool held.
+split of the size issue 20 asks for (>= 100 pairs). Collectors gathered STORIES from the
+search tool's stored web pages: per project 4-8 dated pages (announcement, date set, snapshot,
+claim, listings, and the project's later, different token news) and same-time launches of other
+projects. ev19a and ev19b (/work/notes/GATHER_EV19.md) left out every page whose address,
+headline or project a labelled file, an event file, a sources/*.md, a joiner test or another
+pool held; ev19c and ev19d, started later by the lead (/work/notes/GATHER_EV19b.md, a relaxed
+rule as final17's: a PAGE is held, by address, headline or text opening, not its project; a
+final-test project is out), checked with /work/notes/ev19_check.py. The lead closed the pools at
+09:02:50 UTC (log line `final19 pools closed`: ev19a 26 d7415bae..., ev19b 16 983fcc4d..., ev19c
+17 4c59d340..., ev19d 33 5d3a78e1..., less q19d-0020, whose date line gives no year: the
+collector inferred 2025 from the content): `final19_pool.jsonl` beside this file is the four
+pools' dated rows, unchanged, in the order a, b, c, d, less LEFT_OUT (`pool` subcommand; 91
+pages; final16's format: id q19a-NNNN ... q19d-NNNN, title, text, source, date, url, provenance
+{page, via, query}, project_hint: the searched project, not the page's words). This script was
+written (caps rule included) for ev19a and ev19b before the pools closed; ev19c, ev19d and
+LEFT_OUT follow the log's close, before any trial count.
 
 Run from the repository root:
 
@@ -61,8 +68,10 @@ import draw_final16 as f16  # noqa: E402
 SPLIT = "final19"
 SEED = 19190
 POOL = HERE / "final19_pool.jsonl"
-# the collectors' pools, read in this order (GATHER_EV19.md)
-SOURCES = (Path("/work/scratch/ev19a/pool.jsonl"), Path("/work/scratch/ev19b/pool.jsonl"))
+# the collectors' pools, read in this order (GATHER_EV19.md, GATHER_EV19b.md; closed 09:02:50 UTC)
+SOURCES = tuple(Path(f"/work/scratch/ev19{n}/pool.jsonl") for n in "abcd")
+# dated rows the lead's close left out, and why
+LEFT_OUT = {"q19d-0020": "the date line gives no year (2025 inferred from the content)"}
 # final16's batches and every labelled scoring batch since (16 to 21), named, not globbed
 TRAINING = [
     *f16.TRAINING,
@@ -136,18 +145,24 @@ def trial(path: Path) -> tuple[list[int], int]:
 
 
 def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
-    """final19_pool.jsonl: the collectors' dated rows, each line as written, in pool order."""
+    """final19_pool.jsonl: the collectors' dated rows, each line as written, in pool order,
+    less LEFT_OUT."""
     counts: dict[str, int] = {}
     lines = []
     for src in sources:
         for line in src.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
-            dated = bool(json.loads(line).get("date"))
-            key = f"{src.parent.name} {'dated' if dated else 'undated'}"
-            counts[key] = counts.get(key, 0) + 1
-            if dated:
+            row = json.loads(line)
+            if not row.get("date"):
+                how = "undated"
+            elif row["id"] in LEFT_OUT:
+                how = "left out"
+            else:
+                how = "kept"
                 lines.append(line)
+            key = f"{src.parent.name} {how}"
+            counts[key] = counts.get(key, 0) + 1
     out.write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
     return counts
 
