@@ -45,7 +45,8 @@ final11-final16's caps upwards, counting the pairs; the caps are the FIRST rung 
 at least TARGET (120) pairs, else the rung giving the most pairs (the earlier of equals; a
 larger rung only ever spends the pool further). Lower rungs come first so that no project or
 page is spent further than the size needs. `CAPS` below is the rung the rule picked on the
-closed pool (the trial's counts are in the README's final19 section); `draw` uses it.
+closed pool (trial at 09:09 UTC: 24 pairs at every rung, so rung 0, final11-final16's caps);
+`draw` uses it.
 """
 
 from __future__ import annotations
@@ -97,7 +98,10 @@ LADDER = (
     Caps(10, 20, 15, (100, 150, 30, 80)),
 )
 TARGET = 120
-# the rung the rule picked on the closed pool (set from `trial`'s counts before the draw)
+# the rung the rule picked on the closed pool (`trial`, 09:09 UTC, counts only: 91 read, 82 kept;
+# 24 pairs at every rung, 11 launch vs other, 10 same project, 3 near in time: the pool, not the
+# caps, limits the split, so no rung reaches TARGET and the rule takes rung 0, the earliest of
+# the most)
 CAPS = LADDER[0]
 
 
