@@ -1247,12 +1247,19 @@ def _draw_module(split: str) -> Any:
 
 @pytest.mark.parametrize(
     ("split", "read"),
-    [("final12", 72), ("final13", 45), ("final14", 147), ("final15", 857), ("final16", 80)],
+    [
+        ("final12", 72),
+        ("final13", 45),
+        ("final14", 147),
+        ("final15", 857),
+        ("final16", 80),
+        ("final19", 91),
+    ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 on its own pool writes, byte for byte, the committed items,
-    pairs and readers' pairs, and leaves draw_final11's and the imported draws' settings as they
-    were."""
+    """draw_final12 to draw_final16 and draw_final19 on its own pool writes, byte for byte, the
+    committed items, pairs and readers' pairs, and leaves draw_final11's and the imported draws'
+    settings as they were."""
     draw = _draw_module(split)
     f11 = draw.f11
     f6, f8, f9 = f11.f6, f11.f8, f11.f9
@@ -1292,12 +1299,13 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final14", 30, 20),
         ("final15", 14, 12),
         ("final16", 26, 18),
+        ("final19", 27, 24),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's items are dated pages of their pools, none an item of an earlier
-    split, the corpus, the eval sets or a scoring batch the draw knew of; the readers' pairs
-    carry no search term."""
+    """final12's to final16's and final19's items are dated pages of their pools, none an item of
+    an earlier split, the corpus, the eval sets or a scoring batch the draw knew of; the readers'
+    pairs carry no search term."""
     draw = _draw_module(split)
     here = PAIRS_FILE.parent
     items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
@@ -1390,6 +1398,23 @@ def test_final19_caps_come_from_trial_counts_by_a_rule_fixed_before_the_pools_cl
         *(f"batch-2026-12-06{s}.jsonl" for s in ("", "b", "-2", "-3", "-4", "-5", "-6")),
         *(f"batch-2026-12-07-{n}.jsonl" for n in range(7, 22)),
     }
+
+
+def test_final19_pool_is_the_four_closed_pools_less_one_undated_year() -> None:
+    """final19's pool is the dated rows of ev19a, ev19b, ev19c and ev19d as the lead closed them
+    (09:02:50 UTC), in that order, less q19d-0020 (its date line gives no year)."""
+    draw = _draw_module("final19")
+    rows = [json.loads(x) for x in draw.POOL.read_text().splitlines()]
+    assert len(rows) == 91 and all(r["date"] for r in rows)
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    assert prefixes == sorted(prefixes) and Counter(prefixes) == {
+        "q19a": 26,
+        "q19b": 16,
+        "q19c": 17,
+        "q19d": 32,
+    }
+    assert set(draw.LEFT_OUT) == {"q19d-0020"} and "q19d-0020" not in {r["id"] for r in rows}
+    assert draw.CAPS == draw.LADDER[0]  # the rule on the trial's counts: 24 pairs at every rung
 
 
 def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> None:

@@ -103,6 +103,8 @@ TARGET = 120
 # caps, limits the split, so no rung reaches TARGET and the rule takes rung 0, the earliest of
 # the most)
 CAPS = LADDER[0]
+# as the earlier draws name them
+MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
 
 def split_of(caps: Caps) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
