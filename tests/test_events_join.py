@@ -214,10 +214,10 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final18's: their own
-    items, read afresh from public repositories or, final8's to final16's, from their pools of
-    stored pages; final17's and final18's are labelled items, copied with the labelled file
-    they came from);
+    """Every pair's items are corpus rows as published (final5's to final19's: their own
+    items, read afresh from public repositories or, final8's to final16's and final19's, from
+    their pools of stored pages; final17's and final18's are labelled items, copied with the
+    labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -238,7 +238,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 19)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 20)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -260,6 +260,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final16": 18,
         "final17": 169,
         "final18": 22,
+        "final19": 24,
     }
 
 
@@ -437,13 +438,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 19))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 20))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final18 draws, read from its public repository at a fixed
-    commit, from final8's to final16's pools or (final17, final18) from the labelled files
-    (provenance in core/data/eval/events/final5_items.jsonl ...)."""
+    """One real item of the final5 to final19 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's pools or (final17, final18) from the
+    labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
@@ -1820,8 +1821,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # (`tge-monitor eval --events --split ...` lists them; final16 was measured once with
 # f16-007 f16-012 f16-015 f16-017 f16-018 wrong; final17: as measured once by the joiner
 # frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
-# after it). A change that moves a verdict on any
-# split changes this table, and its commit says which and why.
+# after it; final19: as measured once by the joiner frozen at f7bcd6c). A change that moves a
+# verdict on any split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -1853,6 +1854,8 @@ WRONG_PAIRS = {
     # final18: measured once by the joiner frozen at 0abbc42 (fp f18-001 010 013 019, fn 004
     # 011 012); no fix was made after it
     "final18": "f18-001 f18-004 f18-010 f18-011 f18-012 f18-013 f18-019",
+    # final19: measured once by the joiner frozen at f7bcd6c (fp f19-004 017, fn none)
+    "final19": "f19-004 f19-017",
 }
 
 
@@ -1860,7 +1863,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
-    final16; final18 is pinned as measured once (no fix after it)."""
+    final16; final18 and final19 are pinned as measured once."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
