@@ -481,6 +481,26 @@ def test_twenty_second_batch_is_the_unscored_draw_of_two_collectors_pools() -> N
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (27, 29)
 
 
+def test_twenty_third_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 23 (``batch23.py``: batch 5's code with seed 37 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch23): all 500 drawn items kept in order, 137
+    headlines empty where the page showed none; the third reader's six verdicts (4 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-23.jsonl", r"q23[ab]-\d{4}")
+    assert len(rows) == 500 and sum(r["is_tge"] for r in rows) == 54
+    assert [r["id"] for r in rows] == [f"c-{31001 + n}" for n in range(500)]
+    assert sum(not r["title"] for r in rows) == 137 and sum(bool(r["date"]) for r in rows) == 102
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-31008": True,
+        "c-31018": False,
+        "c-31031": True,
+        "c-31249": True,
+        "c-31380": False,
+        "c-31422": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (54, 52)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
