@@ -113,6 +113,44 @@ async def test_poller_component_polls_due_feeds(app: App, server: FeedServer) ->
     assert polls == 1
 
 
+async def test_stop_ends_a_tick_stuck_in_its_query_without_a_traceback(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ctrl-C while a tick waits on a slow database (CI, loaded, once): stop() ends the tick
+    itself once its wait is over, and the tick ends quietly, so apscheduler logs no "raised an
+    exception" with a traceback; a cancellation outside shutdown still propagates."""
+    import asyncio
+    import logging
+
+    entered = asyncio.Event()
+
+    class StuckPoller(Poller):
+        async def due_feeds(self, now=None, limit=200):  # type: ignore[no-untyped-def]
+            entered.set()
+            await asyncio.sleep(3600)  # a query that does not come back before shutdown
+            return []
+
+    poller = StuckPoller(app, tick_s=0.05)
+    caplog.set_level(logging.DEBUG)
+    await poller.start()
+    await asyncio.wait_for(entered.wait(), 5)
+    started = time.monotonic()
+    await poller.stop()
+    assert time.monotonic() - started < 10
+    assert poller._ticking is not None and poller._ticking.done()
+    assert not poller._ticking.cancelled()  # ended quietly, not re-raised
+    assert "raised an exception" not in caplog.text and "Traceback" not in caplog.text
+    assert "poller tick cancelled by shutdown" in caplog.text
+
+    outside = StuckPoller(app, tick_s=3600)  # not stopping: a cancel is not swallowed
+    entered.clear()
+    tick = asyncio.create_task(outside._tick())
+    await asyncio.wait_for(entered.wait(), 5)
+    tick.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await tick
+
+
 async def test_memory_lease_prevents_concurrent_polls(app: App, server: FeedServer) -> None:
     feed = await app.feeds.add(server.url("/feed"))
     token = await app.kv.acquire_lease(f"feed:{feed.id}", 30)

@@ -113,6 +113,7 @@ class Poller:
         self._inflight: dict[int, asyncio.Task[PollOutcome]] = {}
         self._scheduler: Any = None
         self._ticking: asyncio.Task[Any] | None = None
+        self._stopping = False
         self._summaries: set[asyncio.Task[None]] = set()
         self._websub: Any = None
         self._faults = LoopFaults("poller tick", log)  # an outage: one line, not one a tick
@@ -135,11 +136,16 @@ class Poller:
         self._scheduler.start()
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        if self._ticking is not None and not self._ticking.done():
-            await asyncio.wait([self._ticking], timeout=5)  # a tick only queries and spawns
+        ticking = self._ticking
+        if ticking is not None and not ticking.done():
+            await asyncio.wait([ticking], timeout=5)  # a tick only queries and spawns
+            if not ticking.done():  # its query outlived the wait (a loaded database): end it
+                ticking.cancel()
+                await asyncio.gather(ticking, return_exceptions=True)
         tasks = [*self._inflight.values(), *self._summaries]
         for task in tasks:
             task.cancel()
@@ -150,6 +156,14 @@ class Poller:
         self._ticking = asyncio.current_task()
         try:
             started = await self.start_due()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # Shutting down (stop() or the loop's end cancelled a tick in its query): the
+            # tick ends quietly; raised, apscheduler logs it with a traceback on every Ctrl-C
+            # that lands mid-query.
+            log.debug("poller tick cancelled by shutdown")
+            return
         except Exception as exc:
             self._faults.failed(exc)
             return
