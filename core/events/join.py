@@ -34,10 +34,10 @@ sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pr
 listing, a claim; not an exchange's campaign or Earn product, a contest, a market move): weeks
 apart, readers call a launch and later news of the token two events.
 An item that matches an event but is later news of its token (`later_news`: a buyback, a
-review, a denial, an unlock, a freeze of holdings, in the languages the pages use, with no word
-of the launch; or a price move whose event is itself such news) is *coverage* (`relation`):
-linked from the event as related news, never part of it (no phase, corroboration or update),
-and counted as a different event by `eval --events`.
+review, a denial, an unlock, a freeze of holdings, in the languages the pages use, a regulator's
+or court's action on the project, with no word of the launch; or a price move whose event is
+itself such news) is *coverage* (`relation`): linked from the event as related news, never part
+of it (no phase, corroboration or update), and counted as a different event by `eval --events`.
 A later step of a launch may come years after it (a distribution two years after its
 snapshot): an item sharing the event's token or name whose text recalls, with its year, a day
 of the event in a sentence about a snapshot, airdrop or distribution (`recalls`) joins past
@@ -257,6 +257,30 @@ _LATER = re.compile(
     r"(?:un)?freez(?:e|es|ing)|(?:un)?frozen|blacklist\w*|blocked holdings|"
     r"mua lại|đóng băng)\b"
     r"|回购|回購|解锁|解鎖|冻结|凍結|黑名单|否认|바이백|자사주 매입|언락|동결|買い戻し",
+    re.IGNORECASE,
+)
+# A regulator's, government's, court's or police's action on a project or its token is later
+# news of it, not its launch ("Kenya Appears to Have Flip-Flopped on Worldcoin's Data
+# Practices" ten days after Worldcoin's launch; final19, shaped): an authority and an action
+# in one headline, or an action only an authority (or a court) takes. Case-sensitive
+# acronyms, so "sec" or "fca" in a word or name is no regulator.
+_AUTHORITY = re.compile(
+    r"\b(?:regulat(?:or|ors|ory)|watchdogs?|authorit(?:y|ies)|governments?|govt|ministry|"
+    r"ministers?|courts?|judges?|police|prosecutors?|lawmakers?|senators?|attorneys? general|"
+    r"data protection)\b|\b(?-i:SEC|CFTC|FCA|DOJ|FTC)\b",
+    re.IGNORECASE,
+)
+_AUTHORITY_ACTION = re.compile(
+    r"\b(?:prob(?:e|es|ed|ing)|investigat\w*|bans?|banned|banning|suspen\w*|halt(?:s|ed|ing)?|"
+    r"order(?:s|ed)?|fines?|fined|sues?|sued|suing|lawsuits?|charges?|charged|crackdown|"
+    r"crack(?:s|ing)? down|raid(?:s|ed)?|seiz\w*|subpoena\w*|indict\w*|"
+    r"shut(?:s|ting)? down|cases?|data practices|privacy)\b",
+    re.IGNORECASE,
+)
+# ... the actions no one else takes, told without the authority's name
+_AUTHORITY_ONLY = re.compile(
+    r"\b(?:prob(?:e|es|ed|ing)|investigat(?:ion|ions|es|ed|ing)|lawsuits?|sues?|sued|suing|"
+    r"fined|indict\w*|subpoena\w*|crackdown|data practices)\b",
     re.IGNORECASE,
 )
 
@@ -753,12 +777,21 @@ def recalls(keys: EventKeys, ident: Identity, text: str) -> bool:
     return any(start <= day <= end for day in written_days(text))
 
 
+def authority_action(headline: str) -> bool:
+    """A headline telling of a regulator's, government's, court's or police's action (a probe,
+    a ban, a fine, a lawsuit, charges, its data practices): news of a project that exists."""
+    if _AUTHORITY_ONLY.search(headline):
+        return True
+    return bool(_AUTHORITY.search(headline) and _AUTHORITY_ACTION.search(headline))
+
+
 def later_news(headline: str) -> bool:
     """News of a token after its launch: a buyback, a review, a denial, an unlock of vested
     tokens, with no word of the launch beside it (a buyback program "launches": that verb is
     no launch of the token; "Exchanges back 'Terra 2.0 revival plan' via airdrops, listing,
-    buyback" is the launch story)."""
-    if not _LATER.search(headline):
+    buyback" is the launch story); a regulator's, court's or police's action on the project
+    (`authority_action`)."""
+    if not (_LATER.search(headline) or authority_action(headline)):
         return False
     if _TOKEN_LAUNCH.search(headline):
         return False  # "Lighter launches its token LIT: ... revenue ... for buybacks" (f9-020)
