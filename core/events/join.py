@@ -35,9 +35,10 @@ listing, a claim; not an exchange's campaign or Earn product, a contest, a marke
 apart, readers call a launch and later news of the token two events.
 An item that matches an event but is later news of its token (`later_news`: a buyback, a
 review, a denial, an unlock, a freeze of holdings, in the languages the pages use, a regulator's
-or court's action on the project, with no word of the launch; or a price move whose event is
-itself such news) is *coverage* (`relation`): linked from the event as related news, never part
-of it (no phase, corroboration or update), and counted as a different event by `eval --events`.
+or court's action on the project, a supply or rewards milestone, with no word of the launch; or a
+price move whose event is itself such news) is *coverage* (`relation`): linked from the event as
+related news, never part of it (no phase, corroboration or update), and counted as a different
+event by `eval --events`.
 A later step of a launch may come years after it (a distribution two years after its
 snapshot): an item sharing the event's token or name whose text recalls, with its year, a day
 of the event in a sentence about a snapshot, airdrop or distribution (`recalls`) joins past
@@ -281,6 +282,28 @@ _AUTHORITY_ACTION = re.compile(
 _AUTHORITY_ONLY = re.compile(
     r"\b(?:prob(?:e|es|ed|ing)|investigat(?:ion|ions|es|ed|ing)|lawsuits?|sues?|sued|suing|"
     r"fined|indict\w*|subpoena\w*|crackdown|data practices)\b",
+    re.IGNORECASE,
+)
+# A token's supply or rewards milestone after its launch is later news of a token that trades
+# ("WLD Token Milestone: Over 1% of Total Supply Circulating as Rewards" three months after
+# Worldcoin's launch; final19, shaped): a share of its supply now circulating, a milestone of its
+# supply or rewards, or rewards handed out so far. A presale's milestone ("KangaMoon (KANG)
+# Surpasses $3.7M Milestone") speaks of no supply or rewards, and one with launch talk
+# ("Catizen's First $CATI Token Airdrop: A Milestone") is the launch.
+_SUPPLY_MILESTONE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*%\s+of\s+(?:the\s+|its\s+)?(?:total\s+|max(?:imum)?\s+|token\s+)?"
+    r"supply\s+(?:now\s+)?(?:circulating|in circulation)\b",
+    re.IGNORECASE,
+)
+_MILESTONE = re.compile(r"\bmilestones?\b", re.IGNORECASE)
+_SUPPLY_OR_REWARDS = re.compile(
+    r"\b(?:supply|circulat\w*|rewards?|grants?)\b",
+    re.IGNORECASE,
+)
+# ... rewards handed out so far: their verbs (distributed, claimed) are no launch talk there
+_REWARDS_SO_FAR = re.compile(
+    r"\b(?:rewards?|grants?)\s+(?:[\w$]+\s+){0,2}?(?:distributed|claimed|paid out|handed out)"
+    r"\s+(?:so far|to date)\b",
     re.IGNORECASE,
 )
 
@@ -785,19 +808,26 @@ def authority_action(headline: str) -> bool:
     return bool(_AUTHORITY.search(headline) and _AUTHORITY_ACTION.search(headline))
 
 
+def supply_milestone(headline: str) -> bool:
+    """A headline telling how much of a token's supply circulates, a milestone of its supply or
+    rewards, or the rewards handed out so far: news of a token that trades."""
+    if _SUPPLY_MILESTONE.search(headline) or _REWARDS_SO_FAR.search(headline):
+        return True
+    return bool(_MILESTONE.search(headline) and _SUPPLY_OR_REWARDS.search(headline))
+
+
 def later_news(headline: str) -> bool:
     """News of a token after its launch: a buyback, a review, a denial, an unlock of vested
     tokens, with no word of the launch beside it (a buyback program "launches": that verb is
     no launch of the token; "Exchanges back 'Terra 2.0 revival plan' via airdrops, listing,
     buyback" is the launch story); a regulator's, court's or police's action on the project
-    (`authority_action`)."""
-    if not (_LATER.search(headline) or authority_action(headline)):
+    (`authority_action`); a token's supply or rewards milestone (`supply_milestone`)."""
+    if not (_LATER.search(headline) or authority_action(headline) or supply_milestone(headline)):
         return False
     if _TOKEN_LAUNCH.search(headline):
         return False  # "Lighter launches its token LIT: ... revenue ... for buybacks" (f9-020)
-    return not any(
-        not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(headline)
-    )
+    talk = _REWARDS_SO_FAR.sub(" ", headline)
+    return not any(not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(talk))
 
 
 def tells_launch(keys: EventKeys, text: str) -> bool:
