@@ -1,5 +1,5 @@
 """train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is the
-committed model's (R5p's, RULE_batch19) rebuild; E's stays reachable by options; the relabel
+committed model's (R7's, RULE_batch22) rebuild; R5p's and E's stay reachable by options; the relabel
 verdicts land in copies exactly as scripts/relabel_undated.py writes them, and never in the
 labelled files; bad options are clear errors. No torch needed."""
 
@@ -39,7 +39,7 @@ def _args(**over: object) -> argparse.Namespace:
 
 def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     """No option: rebuild gets no keyword, and the defaults name exactly the files (by sha256),
-    relabel verdicts, calibration sets, name, rule and command the committed card (R5p's)
+    relabel verdicts, calibration sets, name, rule and command the committed card (R7's)
     records; the command rebuild() writes for the defaults is that card's ``rebuild``."""
     card = json.loads(CARD.read_text())
     assert encoder_options(_args()) == {}
@@ -56,13 +56,36 @@ def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     ]
     assert ET.GUARD_SET in ET.default_calibrate()
     assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.DEFAULT_REBUILD
-    assert card["name"] == ET.NAME == "R5p"
+    assert card["name"] == ET.NAME == "R7"
     cmd = ET.rebuild_command(ET.default_train(), relabel, ET.default_calibrate(), ET.NAME, ET.RULE)
     assert cmd == card["rebuild"]
     ET.check_disjoint(ET.default_train(), ET.default_calibrate())
     # every verdict lands in the default training files' copies, changing what the card says
     _copies, changed = ET.apply_relabel(ET.default_train(), relabel, tmp_path)
     assert changed == card["relabel"]["changed"]
+
+
+def test_r5ps_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R5p's command (RULE_batch19: corpus + batches 4-16, the same relabel verdicts, batch 17
+    and batch 3 to calibrate on) gives rebuild R5p's files, verdicts, sets, name and rule; it is
+    the ``rebuild`` R5p's card (sha256 7e5e0e74..., in history at 659d776) recorded, whose
+    sha256 is pinned here."""
+    monkeypatch.chdir(ROOT)  # the command's paths are the checkout's
+    r5p_card_rebuild = "881cdb9e0cf3fa3dab39f8fb3fbe6b7bc8f3b2a396673b8cf93bc1d3426d6d7c"
+    assert hashlib.sha256(ET.R5P_REBUILD.encode()).hexdigest() == r5p_card_rebuild
+    opts = encoder_options(parser().parse_args(ET.R5P_REBUILD.split()[1:]))
+    assert [ET.shown(f) for f in opts["train_files"]] == [
+        "core/data/labelled/" + f for f in ET.R5P_TRAIN_FILES
+    ]
+    assert [f.resolve() for f in opts["train_files"]] == ET.default_train()[:14]  # R7's start
+    assert opts["relabel"].resolve() == VERDICTS
+    assert {k: ET.shown(f) for k, f in opts["calibrate"].items()} == {
+        "17": "core/data/labelled/batch-2026-12-07-17.jsonl",
+        "3": "core/data/labelled/batch-2026-12-06-3.jsonl",
+    }
+    assert opts["name"] == "R5p" and opts["rule"] == "RULE_batch19"
+    assert opts["rebuild_cmd"] == ET.R5P_REBUILD
+    ET.check_disjoint(opts["train_files"], opts["calibrate"])
 
 
 def test_es_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,8 +113,8 @@ def test_es_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> N
     ET.check_disjoint(opts["train_files"], opts["calibrate"])
 
 
-def test_default_card_fields_are_r5ps(tmp_path: Path) -> None:
-    """write_card with the defaults writes R5p's name, training files, reading, recipe and
+def test_default_card_fields_are_r7s(tmp_path: Path) -> None:
+    """write_card with the defaults writes R7's name, training files, reading, recipe and
     rebuild command, as the committed card holds them."""
     for f in ET.FORMS.values():
         (tmp_path / f).write_bytes(b"model")

@@ -18,13 +18,15 @@ able to rebuild it from a checkout with one command and get the same bytes. This
    batch 3's false alerts at most 3 (else the lowest grid threshold above that meets it);
    int8 unless fp32's F1 on them beats it by 0.02 or more. The card records it all.
 
-The defaults are the committed model's, R5p (``core/data/model/decisions/RULE_batch19.md``):
-trained on the corpus and page batches 4-16 with ``relabel-2026-12-07.jsonl``'s verdicts written
-into copies of them, calibrated on batch 17 with batch 3 as the guardrail's set, named R5p, rule
-RULE_batch19; a plain ``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the
-command R5p's card records. Options (``--train/--relabel/--calibrate/--name/--rule``) build
-another candidate by the same recipe and choice. The earlier model E (RULE_batch14: corpus and
-batches 4-7, no relabel, the shaped pool S) is :data:`E_REBUILD`::
+The defaults are the committed model's, R7 (``core/data/model/decisions/RULE_batch22.md``):
+trained on the corpus and page batches 4-20 with ``relabel-2026-12-07.jsonl``'s verdicts written
+into copies of them, calibrated on batch 21 with batch 3 as the guardrail's set, named R7, rule
+RULE_batch22; a plain ``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the
+command R7's card records. Options (``--train/--relabel/--calibrate/--name/--rule``) build
+another candidate by the same recipe and choice. The model before it, R5p (RULE_batch19: corpus
+and batches 4-16, the same relabel file, batch 17 to calibrate on), is :data:`R5P_REBUILD`; the
+earlier model E (RULE_batch14: corpus and batches 4-7, no relabel, the shaped pool S) is
+:data:`E_REBUILD`::
 
     tge-monitor train-encoder --out DIR --train core/data/labelled/corpus.jsonl \\
       core/data/labelled/batch-2026-12-06-4.jsonl core/data/labelled/batch-2026-12-06-5.jsonl \\
@@ -84,12 +86,17 @@ E_TRAIN_FILES = (
     "batch-2026-12-06-6.jsonl",
     "batch-2026-12-07-7.jsonl",
 )
-# R5p's (the committed model's, the default): corpus + the page batches 4-16, in this order.
-TRAIN_FILES = (
+# R5p's: corpus + the page batches 4-16, in this order.
+R5P_TRAIN_FILES = (
     *E_TRAIN_FILES,
     *(f"batch-2026-12-07-{i}.jsonl" for i in range(8, 17)),
 )
-RELABEL_FILE = "relabel-2026-12-07.jsonl"  # R5p's relabel verdicts (E had none)
+# R7's (the committed model's, the default): corpus + the page batches 4-20, in this order.
+TRAIN_FILES = (
+    *R5P_TRAIN_FILES,
+    *(f"batch-2026-12-07-{i}.jsonl" for i in range(17, 21)),
+)
+RELABEL_FILE = "relabel-2026-12-07.jsonl"  # R5p's and R7's relabel verdicts (E had none)
 # ``tge-monitor train``'s train-only sets: read for its grouping and de-duplication only.
 TRAIN_ONLY = (
     ROOT / "core" / "data" / "eval" / "dev.jsonl",
@@ -108,17 +115,19 @@ SHAPED = {
     "11": "batch-2026-12-07-11.jsonl",
     "12": "batch-2026-12-07-12.jsonl",
 }
-# R5p's calibration sets (RULE_batch19's C_p, the default): batch 17's pages and batch 3, the
-# guardrail's set.
-CALIBRATE = {"17": "batch-2026-12-07-17.jsonl", "3": "batch-2026-12-06-3.jsonl"}
+# R5p's calibration sets (RULE_batch19's C_p): batch 17's pages and batch 3, the guardrail's set.
+R5P_CALIBRATE = {"17": "batch-2026-12-07-17.jsonl", "3": "batch-2026-12-06-3.jsonl"}
+# R7's (RULE_batch22's, the default): batch 21's pages and batch 3, the guardrail's set.
+CALIBRATE = {"21": "batch-2026-12-07-21.jsonl", "3": "batch-2026-12-06-3.jsonl"}
 GUARD_SET, GUARD_MAX = "3", 3  # batch 3 (general news): at most 3 false alerts
 FP32_MARGIN = 0.02  # fp32 only if its F1 on S beats int8's by this much
 C = 1e6
 EPOCHS, LR, MAX_LEN, BATCH, SEED = 2, 3e-5, 64, 16, 0
 FORMS = {"int8": "encoder-int8.onnx", "fp32": "encoder-fp32.onnx"}
 PAD_TO = 128  # the bundled tokenizer.json pads to 128: the reading R3 was measured with
-NAME = "R5p"  # the committed model's name, the default
-RULE = "RULE_batch19"  # the rule R5p's choice follows, as its card names it
+NAME = "R7"  # the committed model's name, the default
+RULE = "RULE_batch22"  # the rule R7's choice follows, as its card names it
+R5P_RULE = "RULE_batch19"  # the rule R5p's choice followed
 E_RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice followed
 REBUILD = "tge-monitor train-encoder --out DIR"  # the command; a candidate's options follow it
 NO_RELABEL = "none"  # ``--relabel none``: train on the labelled files as they are (E)
@@ -150,13 +159,21 @@ def _command(
 
 
 _DATA = "core/data/labelled/"
-# What R5p's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
+# What R7's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
 DEFAULT_REBUILD = _command(
     [_DATA + f for f in TRAIN_FILES],
     _DATA + RELABEL_FILE,
     {k: _DATA + f for k, f in CALIBRATE.items()},
     NAME,
     RULE,
+)
+# R5p's recipe by options (RULE_batch19; the command R5p's card recorded, in history at 659d776).
+R5P_REBUILD = _command(
+    [_DATA + f for f in R5P_TRAIN_FILES],
+    _DATA + RELABEL_FILE,
+    {k: _DATA + f for k, f in R5P_CALIBRATE.items()},
+    "R5p",
+    R5P_RULE,
 )
 # E's recipe by options (RULE_batch14; E's card recorded ``--out DIR`` alone, its defaults then).
 E_REBUILD = _command(
@@ -461,17 +478,17 @@ def shown(path: Path) -> str:
 
 
 def default_train() -> list[Path]:
-    """R5p's training files (the committed model's): the corpus and page batches 4-16."""
+    """R7's training files (the committed model's): the corpus and page batches 4-20."""
     return [LABELLED / f for f in TRAIN_FILES]
 
 
 def default_relabel() -> Path:
-    """R5p's relabel verdicts (``core/data/labelled/relabel-2026-12-07.jsonl``)."""
+    """R7's relabel verdicts (``core/data/labelled/relabel-2026-12-07.jsonl``, R5p's too)."""
     return LABELLED / RELABEL_FILE
 
 
 def default_calibrate() -> dict[str, Path]:
-    """R5p's calibration sets, by set name: batch 17 (pages) and batch 3 (the guardrail's)."""
+    """R7's calibration sets, by set name: batch 21 (pages) and batch 3 (the guardrail's)."""
     return {k: LABELLED / f for k, f in CALIBRATE.items()}
 
 
@@ -563,7 +580,7 @@ def shaped_scores(
     stages: dict[str, EncoderStage], sets: dict[str, Path] | None = None
 ) -> dict[str, Any]:
     """Each calibration set's labels, M0's scores and each stage's p_encoder, by the product's
-    path (the sets: R5p's unless given)."""
+    path (the sets: R7's unless given)."""
     from core.bundled import COMPANIES_FILE
     from core.scoring.evaluate import analyses, load_items, set_engine
     from core.scoring.model import BUNDLED_MODEL, read_model
@@ -699,8 +716,8 @@ def rebuild(
 ) -> dict[str, Any]:
     """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
 
-    The defaults are R5p's (the committed model's): the corpus and batches 4-16, the relabel
-    verdicts of 2026-12-07, batches 17 and 3 to calibrate on. ``train_files``, ``relabel``
+    The defaults are R7's (the committed model's): the corpus and batches 4-20, the relabel
+    verdicts of 2026-12-07, batches 21 and 3 to calibrate on. ``train_files``, ``relabel``
     (verdicts written into copies of the training files, see :func:`apply_relabel`; None: the
     files as they are) and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's
     set) build another candidate by the same recipe and the same choice, named ``name`` in its
