@@ -231,6 +231,30 @@ def test_app_with_encoder_on_and_no_model_stops_with_a_clear_error(tmp_path: Pat
 # --- the committed model, through the product's path --------------------------------------------
 
 
+def test_the_committed_model_is_r7() -> None:
+    """The committed stage is R7 (RULE_batch22 held on batch 22), its files byte for byte the
+    frozen ones the decisions log records (card 3303f0b7..., int8 33f314fc..., 09:16:44 UTC;
+    tokenizer unchanged since E), with the Platt values and threshold its card was fit with."""
+    import hashlib
+
+    def sha(name: str) -> str:
+        return hashlib.sha256((ENCODER_DIR / name).read_bytes()).hexdigest()
+
+    assert sha("encoder.json") == (
+        "3303f0b701d4d01097d675a40bb70c42488ff35d16484c3a585fb28a6522b4a9"
+    )
+    assert sha("encoder-int8.onnx") == (
+        "33f314fc4dd570cc051364e5dd5cd9da290e454f8232dd6cd4075dff48b4147f"
+    )
+    assert sha("tokenizer.json") == (
+        "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+    )
+    card = read_card(CARD)
+    assert (card.name, card.threshold) == ("R7", 0.31)
+    assert (round(card.platt_a, 4), round(card.platt_b, 4)) == (1.3061, -0.2178)
+    assert card.raw["form"] == "int8" and card.raw["choice"]["rule"] == "RULE_batch22"
+
+
 @needs_model
 def test_committed_files_are_the_cards() -> None:
     stage = EncoderStage.load(ENCODER_DIR)  # sha256 of model and tokenizer checked
