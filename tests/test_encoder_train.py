@@ -1,7 +1,7 @@
 """train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is the
-committed model's (R7's, RULE_batch22) rebuild; R5p's and E's stay reachable by options; the relabel
-verdicts land in copies exactly as scripts/relabel_undated.py writes them, and never in the
-labelled files; bad options are clear errors. No torch needed."""
+committed model's (R7u's, RULE_batch23) rebuild; R5p's and E's stay reachable by options; the
+relabel verdicts land in copies exactly as scripts/relabel_undated.py writes them, and never in
+the labelled files; bad options are clear errors. No torch needed."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _args(**over: object) -> argparse.Namespace:
 
 def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     """No option: rebuild gets no keyword, and the defaults name exactly the files (by sha256),
-    relabel verdicts, calibration sets, name, rule and command the committed card (R7's)
+    relabel verdicts, calibration sets, name, rule and command the committed card (R7u's)
     records; the command rebuild() writes for the defaults is that card's ``rebuild``."""
     card = json.loads(CARD.read_text())
     assert encoder_options(_args()) == {}
@@ -56,7 +56,7 @@ def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     ]
     assert ET.GUARD_SET in ET.default_calibrate()
     assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.DEFAULT_REBUILD
-    assert card["name"] == ET.NAME == "R7"
+    assert card["name"] == ET.NAME == "R7u"
     cmd = ET.rebuild_command(ET.default_train(), relabel, ET.default_calibrate(), ET.NAME, ET.RULE)
     assert cmd == card["rebuild"]
     ET.check_disjoint(ET.default_train(), ET.default_calibrate())
@@ -113,8 +113,8 @@ def test_es_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> N
     ET.check_disjoint(opts["train_files"], opts["calibrate"])
 
 
-def test_default_card_fields_are_r7s(tmp_path: Path) -> None:
-    """write_card with the defaults writes R7's name, training files, reading, recipe and
+def test_default_card_fields_are_r7us(tmp_path: Path) -> None:
+    """write_card with the defaults writes R7u's name, training files, reading, recipe and
     rebuild command, as the committed card holds them."""
     for f in ET.FORMS.values():
         (tmp_path / f).write_bytes(b"model")
