@@ -501,6 +501,27 @@ def test_twenty_third_batch_is_the_unscored_draw_of_two_collectors_pools() -> No
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (54, 52)
 
 
+def test_twenty_fourth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 24 (``batch24.py``: batch 5's code with seed 39 on two collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch24): the 428 items the caps let through, kept in
+    order, 121 headlines empty where the page showed none; the third reader's seven verdicts."""
+    rows = _unscored_page_batch("batch-2026-12-07-24.jsonl", r"q24[ab]-\d{4}")
+    assert len(rows) == 428 and sum(r["is_tge"] for r in rows) == 37
+    assert [r["id"] for r in rows] == [f"c-{32001 + n}" for n in range(428)]
+    assert sum(not r["title"] for r in rows) == 121 and sum(bool(r["date"]) for r in rows) == 110
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-32056": True,
+        "c-32166": False,
+        "c-32189": True,
+        "c-32221": True,
+        "c-32277": True,
+        "c-32290": True,
+        "c-32297": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (33, 36)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
