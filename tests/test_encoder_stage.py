@@ -231,29 +231,29 @@ def test_app_with_encoder_on_and_no_model_stops_with_a_clear_error(tmp_path: Pat
 # --- the committed model, through the product's path --------------------------------------------
 
 
-def test_the_committed_model_is_r7u() -> None:
-    """The committed stage is R7u (RULE_batch23 held on batch 23): R7's int8 model (RULE_batch22,
-    33f314fc...) read unpadded, its card byte for byte the frozen one the decisions log records
-    (bce739ec..., 09:23:46 UTC; tokenizer unchanged since E), with the Platt values and threshold
-    its card was fit with."""
+def test_the_committed_model_is_r8() -> None:
+    """The committed stage is R8 (RULE_batch24 held on batch 24): the recipe on corpus + batches
+    4-22, read unpadded (as R7u since RULE_batch23), its files byte for byte the frozen ones the
+    decisions log records (card e3d76de6..., int8 270d636c..., 10:15:26 UTC; tokenizer unchanged
+    since E), with the Platt values and threshold its card was fit with."""
     import hashlib
 
     def sha(name: str) -> str:
         return hashlib.sha256((ENCODER_DIR / name).read_bytes()).hexdigest()
 
     assert sha("encoder.json") == (
-        "bce739ec0283e04f0e90a92e2d382336d848a59f602c8950016348491336149c"
+        "e3d76de6e6582219e8cda3e7be907031847b83cd92fbff333587165c153ff3d4"
     )
     assert sha("encoder-int8.onnx") == (
-        "33f314fc4dd570cc051364e5dd5cd9da290e454f8232dd6cd4075dff48b4147f"
+        "270d636c4dfa1c878233fff4860d600361ed8e64b480ab30dbdef18419b740ca"
     )
     assert sha("tokenizer.json") == (
         "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
     )
     card = read_card(CARD)
-    assert (card.name, card.threshold, card.pad_to) == ("R7u", 0.34, 0)
-    assert (round(card.platt_a, 4), round(card.platt_b, 4)) == (1.3125, -0.2131)
-    assert card.raw["form"] == "int8" and card.raw["choice"]["rule"] == "RULE_batch23"
+    assert (card.name, card.threshold, card.pad_to) == ("R8", 0.43, 0)
+    assert (round(card.platt_a, 4), round(card.platt_b, 4)) == (1.5021, 0.3953)
+    assert card.raw["form"] == "int8" and card.raw["choice"]["rule"] == "RULE_batch24"
 
 
 @needs_model

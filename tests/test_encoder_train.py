@@ -1,5 +1,5 @@
 """train-encoder's candidate options (issue 11, RULE_batch16's R4): with none given it is the
-committed model's (R7u's, RULE_batch23) rebuild; R5p's and E's stay reachable by options; the
+committed model's (R8's, RULE_batch24) rebuild; R5p's and E's stay reachable by options; the
 relabel verdicts land in copies exactly as scripts/relabel_undated.py writes them, and never in
 the labelled files; bad options are clear errors. No torch needed."""
 
@@ -39,7 +39,7 @@ def _args(**over: object) -> argparse.Namespace:
 
 def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     """No option: rebuild gets no keyword, and the defaults name exactly the files (by sha256),
-    relabel verdicts, calibration sets, name, rule and command the committed card (R7u's)
+    relabel verdicts, calibration sets, name, rule and command the committed card (R8's)
     records; the command rebuild() writes for the defaults is that card's ``rebuild``."""
     card = json.loads(CARD.read_text())
     assert encoder_options(_args()) == {}
@@ -56,7 +56,7 @@ def test_defaults_are_the_committed_cards_choices(tmp_path: Path) -> None:
     ]
     assert ET.GUARD_SET in ET.default_calibrate()
     assert card["choice"]["rule"] == ET.RULE and card["rebuild"] == ET.DEFAULT_REBUILD
-    assert card["name"] == ET.NAME == "R7u"
+    assert card["name"] == ET.NAME == "R8"
     cmd = ET.rebuild_command(ET.default_train(), relabel, ET.default_calibrate(), ET.NAME, ET.RULE)
     assert cmd == card["rebuild"]
     ET.check_disjoint(ET.default_train(), ET.default_calibrate())
@@ -77,7 +77,7 @@ def test_r5ps_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) ->
     assert [ET.shown(f) for f in opts["train_files"]] == [
         "core/data/labelled/" + f for f in ET.R5P_TRAIN_FILES
     ]
-    assert [f.resolve() for f in opts["train_files"]] == ET.default_train()[:14]  # R7's start
+    assert [f.resolve() for f in opts["train_files"]] == ET.default_train()[:14]  # R8's start
     assert opts["relabel"].resolve() == VERDICTS
     assert {k: ET.shown(f) for k, f in opts["calibrate"].items()} == {
         "17": "core/data/labelled/batch-2026-12-07-17.jsonl",
@@ -85,6 +85,23 @@ def test_r5ps_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) ->
     }
     assert opts["name"] == "R5p" and opts["rule"] == "RULE_batch19"
     assert opts["rebuild_cmd"] == ET.R5P_REBUILD
+    ET.check_disjoint(opts["train_files"], opts["calibrate"])
+
+
+def test_r7us_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R7u's command (RULE_batch23: R7's corpus + batches 4-20, the relabel verdicts, batch 21
+    and batch 3 to calibrate on, read unpadded) gives rebuild R7u's files, sets, name and rule;
+    it is the ``rebuild`` R7u's card (bce739ec..., in history at 311e86a) recorded."""
+    monkeypatch.chdir(ROOT)  # the command's paths are the checkout's
+    r7u_card_rebuild = "021c51f262793c8fc7aea18a63c249e1815ccc2c4482244e0e91450fbb8c744e"
+    assert hashlib.sha256(ET.R7U_REBUILD.encode()).hexdigest() == r7u_card_rebuild
+    opts = encoder_options(parser().parse_args(ET.R7U_REBUILD.split()[1:]))
+    assert [f.resolve() for f in opts["train_files"]] == ET.default_train()[:18]  # to batch 20
+    assert {k: ET.shown(f) for k, f in opts["calibrate"].items()} == {
+        "21": "core/data/labelled/batch-2026-12-07-21.jsonl",
+        "3": "core/data/labelled/batch-2026-12-06-3.jsonl",
+    }
+    assert opts["name"] == "R7u" and opts["rule"] == "RULE_batch23"
     ET.check_disjoint(opts["train_files"], opts["calibrate"])
 
 
@@ -113,8 +130,8 @@ def test_es_recipe_is_reachable_by_options(monkeypatch: pytest.MonkeyPatch) -> N
     ET.check_disjoint(opts["train_files"], opts["calibrate"])
 
 
-def test_default_card_fields_are_r7us(tmp_path: Path) -> None:
-    """write_card with the defaults writes R7u's name, training files, reading, recipe and
+def test_default_card_fields_are_r8s(tmp_path: Path) -> None:
+    """write_card with the defaults writes R8's name, training files, reading, recipe and
     rebuild command, as the committed card holds them."""
     for f in ET.FORMS.values():
         (tmp_path / f).write_bytes(b"model")

@@ -582,7 +582,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
-    """train-encoder's candidate options as ``rebuild``'s keywords; none given: R7's defaults
+    """train-encoder's candidate options as ``rebuild``'s keywords; none given: R8's defaults
     (nothing passed, so the card is the committed model's). ``--relabel none``: no relabel (E's
     recipe). Bad files or names: a clear error."""
     import re
@@ -1030,7 +1030,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_train)
     sp = command(
         "train-encoder",
-        "rebuild the encoder stage's model files and card (default: the committed R7's recipe)",
+        "rebuild the encoder stage's model files and card (default: the committed R8's recipe)",
     )
     sp.add_argument("--out", required=True, help="folder for the model files and encoder.json")
     sp.add_argument("--threads", type=int, default=1, help="torch threads (1: the recipe's)")
@@ -1038,22 +1038,22 @@ def parser() -> argparse.ArgumentParser:
         "--from-pt", help="skip training: export and fit this torch state (a train's NAME.pt)"
     )
     sp.add_argument(
-        "--train", nargs="+", metavar="FILE", help="training files (default: corpus + 4-20, R7's)"
+        "--train", nargs="+", metavar="FILE", help="training files (default: corpus + 4-22, R8's)"
     )
     sp.add_argument(
         "--relabel",
         metavar="FILE",
-        help="verdicts written into copies of the training files (default: R7's"
+        help="verdicts written into copies of the training files (default: R8's"
         " relabel-2026-12-07.jsonl; 'none': the files as they are, E's)",
     )
     sp.add_argument(
         "--calibrate",
         nargs="+",
         metavar="[SET=]FILE",
-        help="calibration sets (default: R7's 21=batch 21 and 3=batch 3); must include batch 3",
+        help="calibration sets (default: R8's 23=batch 23 and 3=batch 3); must include batch 3",
     )
-    sp.add_argument("--name", help="the candidate's name in its card (default R7)")
-    sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch22)")
+    sp.add_argument("--name", help="the candidate's name in its card (default R8)")
+    sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch24)")
     sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")

@@ -18,14 +18,16 @@ able to rebuild it from a checkout with one command and get the same bytes. This
    batch 3's false alerts at most 3 (else the lowest grid threshold above that meets it);
    int8 unless fp32's F1 on them beats it by 0.02 or more. The card records it all.
 
-The defaults are the committed model's, R7u (``core/data/model/decisions/RULE_batch23.md``):
-R7's recipe (``RULE_batch22.md``: trained on the corpus and page batches 4-20 with
-``relabel-2026-12-07.jsonl``'s verdicts written into copies of them, calibrated on batch 21 with
-batch 3 as the guardrail's set) with items read unpadded (:data:`PAD_TO`), named R7u, rule
-RULE_batch23; a plain ``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the
-command R7u's card records. Options (``--train/--relabel/--calibrate/--name/--rule``) build
-another candidate by the same recipe and choice. The model before it, R5p (RULE_batch19: corpus
-and batches 4-16, the same relabel file, batch 17 to calibrate on), is :data:`R5P_REBUILD`; the
+The defaults are the committed model's, R8 (``core/data/model/decisions/RULE_batch24.md``):
+trained on the corpus and page batches 4-22 with ``relabel-2026-12-07.jsonl``'s verdicts written
+into copies of them, items read unpadded (:data:`PAD_TO`, since R7u: RULE_batch23), calibrated on
+batch 23 with batch 3 as the guardrail's set, named R8, rule RULE_batch24; a plain
+``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the command R8's card
+records. The model before it, R7u (R7's weights, RULE_batch22: batches 4-20, calibrated on
+batch 21; read unpadded), is :data:`R7U_REBUILD`. Options (``--train/--relabel/--calibrate/
+--name/--rule``) build another candidate by the same recipe and choice. An earlier one, R5p
+(RULE_batch19: corpus and batches 4-16, the same relabel file, batch 17 to calibrate on), is
+:data:`R5P_REBUILD`; the
 earlier model E (RULE_batch14: corpus and batches 4-7, no relabel, the shaped pool S) is
 :data:`E_REBUILD`::
 
@@ -92,12 +94,17 @@ R5P_TRAIN_FILES = (
     *E_TRAIN_FILES,
     *(f"batch-2026-12-07-{i}.jsonl" for i in range(8, 17)),
 )
-# R7's (the committed model's, the default): corpus + the page batches 4-20, in this order.
-TRAIN_FILES = (
+# R7's and R7u's: corpus + the page batches 4-20, in this order.
+R7_TRAIN_FILES = (
     *R5P_TRAIN_FILES,
     *(f"batch-2026-12-07-{i}.jsonl" for i in range(17, 21)),
 )
-RELABEL_FILE = "relabel-2026-12-07.jsonl"  # R5p's and R7's relabel verdicts (E had none)
+# R8's (the committed model's, the default): corpus + the page batches 4-22, in this order.
+TRAIN_FILES = (
+    *R7_TRAIN_FILES,
+    *(f"batch-2026-12-07-{i}.jsonl" for i in range(21, 23)),
+)
+RELABEL_FILE = "relabel-2026-12-07.jsonl"  # R5p's, R7's and R8's relabel verdicts (E had none)
 # ``tge-monitor train``'s train-only sets: read for its grouping and de-duplication only.
 TRAIN_ONLY = (
     ROOT / "core" / "data" / "eval" / "dev.jsonl",
@@ -118,8 +125,10 @@ SHAPED = {
 }
 # R5p's calibration sets (RULE_batch19's C_p): batch 17's pages and batch 3, the guardrail's set.
 R5P_CALIBRATE = {"17": "batch-2026-12-07-17.jsonl", "3": "batch-2026-12-06-3.jsonl"}
-# R7's (RULE_batch22's, the default): batch 21's pages and batch 3, the guardrail's set.
-CALIBRATE = {"21": "batch-2026-12-07-21.jsonl", "3": "batch-2026-12-06-3.jsonl"}
+# R7's and R7u's (RULE_batch22's, RULE_batch23's): batch 21's pages and batch 3, the guardrail's.
+R7_CALIBRATE = {"21": "batch-2026-12-07-21.jsonl", "3": "batch-2026-12-06-3.jsonl"}
+# R8's (RULE_batch24's, the default): batch 23's pages and batch 3, the guardrail's set.
+CALIBRATE = {"23": "batch-2026-12-07-23.jsonl", "3": "batch-2026-12-06-3.jsonl"}
 GUARD_SET, GUARD_MAX = "3", 3  # batch 3 (general news): at most 3 false alerts
 FP32_MARGIN = 0.02  # fp32 only if its F1 on S beats int8's by this much
 C = 1e6
@@ -130,8 +139,8 @@ FORMS = {"int8": "encoder-int8.onnx", "fp32": "encoder-fp32.onnx"}
 # with (their cards, pad_to 128, are in git history; their weights stay reachable by options,
 # read unpadded).
 PAD_TO = 0
-NAME = "R7u"  # the committed model's name, the default
-RULE = "RULE_batch23"  # the rule R7u's choice follows, as its card names it
+NAME = "R8"  # the committed model's name, the default
+RULE = "RULE_batch24"  # the rule R8's choice follows, as its card names it
 R5P_RULE = "RULE_batch19"  # the rule R5p's choice followed
 E_RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice followed
 REBUILD = "tge-monitor train-encoder --out DIR"  # the command; a candidate's options follow it
@@ -164,13 +173,21 @@ def _command(
 
 
 _DATA = "core/data/labelled/"
-# What R7's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
+# What R8's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
 DEFAULT_REBUILD = _command(
     [_DATA + f for f in TRAIN_FILES],
     _DATA + RELABEL_FILE,
     {k: _DATA + f for k, f in CALIBRATE.items()},
     NAME,
     RULE,
+)
+# R7u's recipe by options (RULE_batch23; the command R7u's card recorded, in history at 311e86a).
+R7U_REBUILD = _command(
+    [_DATA + f for f in R7_TRAIN_FILES],
+    _DATA + RELABEL_FILE,
+    {k: _DATA + f for k, f in R7_CALIBRATE.items()},
+    "R7u",
+    "RULE_batch23",
 )
 # R5p's recipe by options (RULE_batch19; the command R5p's card recorded, in history at 659d776).
 R5P_REBUILD = _command(
@@ -483,17 +500,17 @@ def shown(path: Path) -> str:
 
 
 def default_train() -> list[Path]:
-    """R7's training files (the committed model's): the corpus and page batches 4-20."""
+    """R8's training files (the committed model's): the corpus and page batches 4-22."""
     return [LABELLED / f for f in TRAIN_FILES]
 
 
 def default_relabel() -> Path:
-    """R7's relabel verdicts (``core/data/labelled/relabel-2026-12-07.jsonl``, R5p's too)."""
+    """R8's relabel verdicts (``core/data/labelled/relabel-2026-12-07.jsonl``, R5p's and R7's)."""
     return LABELLED / RELABEL_FILE
 
 
 def default_calibrate() -> dict[str, Path]:
-    """R7's calibration sets, by set name: batch 21 (pages) and batch 3 (the guardrail's)."""
+    """R8's calibration sets, by set name: batch 23 (pages) and batch 3 (the guardrail's)."""
     return {k: LABELLED / f for k, f in CALIBRATE.items()}
 
 
@@ -585,7 +602,7 @@ def shaped_scores(
     stages: dict[str, EncoderStage], sets: dict[str, Path] | None = None
 ) -> dict[str, Any]:
     """Each calibration set's labels, M0's scores and each stage's p_encoder, by the product's
-    path (the sets: R7's unless given)."""
+    path (the sets: R8's unless given)."""
     from core.bundled import COMPANIES_FILE
     from core.scoring.evaluate import analyses, load_items, set_engine
     from core.scoring.model import BUNDLED_MODEL, read_model
@@ -721,8 +738,8 @@ def rebuild(
 ) -> dict[str, Any]:
     """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
 
-    The defaults are R7's (the committed model's): the corpus and batches 4-20, the relabel
-    verdicts of 2026-12-07, batches 21 and 3 to calibrate on. ``train_files``, ``relabel``
+    The defaults are R8's (the committed model's): the corpus and batches 4-22, the relabel
+    verdicts of 2026-12-07, batches 23 and 3 to calibrate on. ``train_files``, ``relabel``
     (verdicts written into copies of the training files, see :func:`apply_relabel`; None: the
     files as they are) and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's
     set) build another candidate by the same recipe and the same choice, named ``name`` in its
