@@ -522,6 +522,29 @@ def test_twenty_fourth_batch_is_the_unscored_draw_of_two_collectors_pools() -> N
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (33, 36)
 
 
+def test_twenty_fifth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
+    """Batch 25 (``batch25.py``: batch 5's code with seed 41 on two collectors' pools, batch 10's
+    readers' rules; the replication set of RULE_batch25): one item labelled with a final-test
+    project left out, the rest kept in order, 154 headlines empty where the page showed none; the
+    third reader's eight verdicts (6 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-25.jsonl", r"q25[ab]-\d{4}")
+    assert len(rows) == 499 and sum(r["is_tge"] for r in rows) == 31
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(33001, 33501) if n != 33408]
+    assert sum(not r["title"] for r in rows) == 154 and sum(bool(r["date"]) for r in rows) == 115
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-33022": False,
+        "c-33026": True,
+        "c-33201": True,
+        "c-33305": False,
+        "c-33309": True,
+        "c-33333": True,
+        "c-33403": True,
+        "c-33464": True,
+    }
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (28, 30)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
