@@ -271,17 +271,17 @@ _AUTHORITY = re.compile(
     r"data protection)\b|\b(?-i:SEC|CFTC|FCA|DOJ|FTC)\b",
     re.IGNORECASE,
 )
-_AUTHORITY_ACTION = re.compile(
-    r"\b(?:prob(?:e|es|ed|ing)|investigat\w*|bans?|banned|banning|suspen\w*|halt(?:s|ed|ing)?|"
-    r"order(?:s|ed)?|fines?|fined|sues?|sued|suing|lawsuits?|charges?|charged|crackdown|"
-    r"crack(?:s|ing)? down|raid(?:s|ed)?|seiz\w*|subpoena\w*|indict\w*|"
-    r"shut(?:s|ting)? down|cases?|data practices|privacy)\b",
-    re.IGNORECASE,
+# The actions no one but an authority (or a court) takes, which tell it without its name ...
+_AUTHORITY_ONLY_WORDS = (
+    r"prob(?:e|es|ed|ing)|investigat(?:ion|ions|es|ed|ing)|lawsuits?|sues?|sued|suing|"
+    r"fined|indict\w*|subpoena\w*|crackdown|data practices"
 )
-# ... the actions no one else takes, told without the authority's name
-_AUTHORITY_ONLY = re.compile(
-    r"\b(?:prob(?:e|es|ed|ing)|investigat(?:ion|ions|es|ed|ing)|lawsuits?|sues?|sued|suing|"
-    r"fined|indict\w*|subpoena\w*|crackdown|data practices)\b",
+_AUTHORITY_ONLY = re.compile(rf"\b(?:{_AUTHORITY_ONLY_WORDS})\b", re.IGNORECASE)
+# ... and every action, those and the ones others take too, told beside an authority's name
+_AUTHORITY_ACTION = re.compile(
+    rf"\b(?:{_AUTHORITY_ONLY_WORDS}|investigat\w*|bans?|banned|banning|suspen\w*|"
+    r"halt(?:s|ed|ing)?|order(?:s|ed)?|fines?|charges?|charged|crack(?:s|ing)? down|"
+    r"raid(?:s|ed)?|seiz\w*|shut(?:s|ting)? down|cases?|privacy)\b",
     re.IGNORECASE,
 )
 # A token's supply or rewards milestone after its launch is later news of a token that trades

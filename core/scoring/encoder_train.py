@@ -27,9 +27,8 @@ records. The model before it, R7u (R7's weights, RULE_batch22: batches 4-20, cal
 batch 21; read unpadded), is :data:`R7U_REBUILD`. Options (``--train/--relabel/--calibrate/
 --name/--rule``) build another candidate by the same recipe and choice. An earlier one, R5p
 (RULE_batch19: corpus and batches 4-16, the same relabel file, batch 17 to calibrate on), is
-:data:`R5P_REBUILD`; the
-earlier model E (RULE_batch14: corpus and batches 4-7, no relabel, the shaped pool S) is
-:data:`E_REBUILD`::
+:data:`R5P_REBUILD`; the earlier model E (RULE_batch14: corpus and batches 4-7, no relabel, the
+shaped pool S) is :data:`E_REBUILD`::
 
     tge-monitor train-encoder --out DIR --train core/data/labelled/corpus.jsonl \\
       core/data/labelled/batch-2026-12-06-4.jsonl core/data/labelled/batch-2026-12-06-5.jsonl \\
@@ -173,38 +172,33 @@ def _command(
 
 
 _DATA = "core/data/labelled/"
+
+
+def _recipe(
+    train: tuple[str, ...],
+    relabel: str | None,
+    calibrate: dict[str, str],
+    name: str,
+    rule: str,
+) -> str:
+    """:func:`_command` of labelled files named by their file names (as the tuples above)."""
+    return _command(
+        [_DATA + f for f in train],
+        _DATA + relabel if relabel else None,
+        {k: _DATA + f for k, f in calibrate.items()},
+        name,
+        rule,
+    )
+
+
 # What R8's card records as ``rebuild``: the default run, spelt out (``--out DIR`` alone is it).
-DEFAULT_REBUILD = _command(
-    [_DATA + f for f in TRAIN_FILES],
-    _DATA + RELABEL_FILE,
-    {k: _DATA + f for k, f in CALIBRATE.items()},
-    NAME,
-    RULE,
-)
+DEFAULT_REBUILD = _recipe(TRAIN_FILES, RELABEL_FILE, CALIBRATE, NAME, RULE)
 # R7u's recipe by options (RULE_batch23; the command R7u's card recorded, in history at 311e86a).
-R7U_REBUILD = _command(
-    [_DATA + f for f in R7_TRAIN_FILES],
-    _DATA + RELABEL_FILE,
-    {k: _DATA + f for k, f in R7_CALIBRATE.items()},
-    "R7u",
-    "RULE_batch23",
-)
+R7U_REBUILD = _recipe(R7_TRAIN_FILES, RELABEL_FILE, R7_CALIBRATE, "R7u", "RULE_batch23")
 # R5p's recipe by options (RULE_batch19; the command R5p's card recorded, in history at 659d776).
-R5P_REBUILD = _command(
-    [_DATA + f for f in R5P_TRAIN_FILES],
-    _DATA + RELABEL_FILE,
-    {k: _DATA + f for k, f in R5P_CALIBRATE.items()},
-    "R5p",
-    R5P_RULE,
-)
+R5P_REBUILD = _recipe(R5P_TRAIN_FILES, RELABEL_FILE, R5P_CALIBRATE, "R5p", R5P_RULE)
 # E's recipe by options (RULE_batch14; E's card recorded ``--out DIR`` alone, its defaults then).
-E_REBUILD = _command(
-    [_DATA + f for f in E_TRAIN_FILES],
-    None,
-    {k: _DATA + f for k, f in SHAPED.items()},
-    "E",
-    E_RULE,
-)
+E_REBUILD = _recipe(E_TRAIN_FILES, None, SHAPED, "E", E_RULE)
 
 
 class TrainEncoderError(RuntimeError):
