@@ -545,6 +545,22 @@ def test_twenty_fifth_batch_is_the_unscored_draw_of_two_collectors_pools() -> No
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (28, 30)
 
 
+def test_twenty_sixth_batch_is_the_unscored_draw_of_six_collectors_pools() -> None:
+    """Batch 26 (``batch26.py``: batch 5's code with seed 43 on six collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch26): six items the engine groups with a final-test
+    project left out (c-34395 ... c-34400), the rest kept in order, 91 headlines empty where the
+    page showed none; the third reader's four verdicts (3 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-26.jsonl", r"q26[a-f]-\d{4}")
+    assert len(rows) == 494 and sum(r["is_tge"] for r in rows) == 60
+    assert [r["id"] for r in rows] == [
+        f"c-{n}" for n in range(34001, 34501) if not 34395 <= n <= 34400
+    ]
+    assert sum(not r["title"] for r in rows) == 91 and sum(bool(r["date"]) for r in rows) == 113
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-34005": True, "c-34007": True, "c-34234": True, "c-34294": False}
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (61, 57)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
