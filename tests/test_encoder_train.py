@@ -34,6 +34,7 @@ def _sha(path: Path) -> str:
 
 def _args(**over: object) -> argparse.Namespace:
     base = {"train": None, "relabel": None, "calibrate": None, "name": None, "rule": None}
+    base |= {"max_len": None}
     return argparse.Namespace(**(base | over))
 
 
@@ -222,11 +223,36 @@ def test_candidate_options_become_rebuild_keywords(tmp_path: Path) -> None:
             "set 3 given twice",
         ),
         ({"name": "R 4; rm"}, "--name"),
+        ({"max_len": 4}, "--max-len must be 8..512"),
+        ({"max_len": 1024}, "--max-len must be 8..512"),
     ],
 )
 def test_bad_options_are_clear_errors(over: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         encoder_options(_args(**over))
+
+
+def test_max_len_is_an_option_the_card_and_its_command_record(tmp_path: Path) -> None:
+    """R9L and R10L (RULE_batch26/27: the recipe reading 128 word pieces) are rebuildable by
+    ``--max-len 128``: the option reaches rebuild, its command says it, and the card records
+    the length it is read with and trained on; the recipe's own length leaves every command
+    as it was (R8's default command, pinned above, has no ``--max-len``)."""
+    opts = encoder_options(parser().parse_args(["train-encoder", "--out", "X", "--max-len", "128"]))
+    assert opts["max_len"] == 128 and opts["rebuild_cmd"].endswith("--max-len 128")
+    assert encoder_options(_args()) == {}
+    files, sets = ET.default_train(), ET.default_calibrate()
+    relabel = ET.default_relabel()
+    plain = ET.rebuild_command(files, relabel, sets, "R9", "RULE_batch26")
+    longer = ET.rebuild_command(files, relabel, sets, "R9L", "RULE_batch26", 128)
+    assert "--max-len" not in plain and longer.endswith("--rule RULE_batch26 --max-len 128")
+    assert ET.rebuild_command(files, relabel, sets, ET.NAME, ET.RULE, ET.MAX_LEN) == (
+        ET.DEFAULT_REBUILD
+    )
+    for f in ET.FORMS.values():
+        (tmp_path / f).write_bytes(b"model")
+    (tmp_path / "tokenizer.json").write_bytes(b"{}")
+    card = json.loads(ET.write_card(tmp_path, "int8", (1.0, 0.0), 0.5, max_len=128).read_text())
+    assert card["reading"]["max_len"] == 128 and "128 word pieces" in card["recipe"]
 
 
 def test_calibration_items_must_not_be_trained_on() -> None:

