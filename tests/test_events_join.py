@@ -5,6 +5,7 @@ company brings its aliases and token tickers; the window rolls from the latest d
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -1311,12 +1312,13 @@ def _draw_module(split: str) -> Any:
         ("final15", 857),
         ("final16", 80),
         ("final19", 91),
+        ("final20", 357),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 on its own pool writes, byte for byte, the
-    committed items, pairs and readers' pairs, and leaves draw_final11's and the imported draws'
-    settings as they were."""
+    """draw_final12 to draw_final16, draw_final19 and draw_final20 on its own pool writes, byte
+    for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
+    imported draws' settings as they were."""
     draw = _draw_module(split)
     f11 = draw.f11
     f6, f8, f9 = f11.f6, f11.f8, f11.f9
@@ -1357,12 +1359,13 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final15", 14, 12),
         ("final16", 26, 18),
         ("final19", 27, 24),
+        ("final20", 62, 40),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's items are dated pages of their pools, none an item of
-    an earlier split, the corpus, the eval sets or a scoring batch the draw knew of; the readers'
-    pairs carry no search term."""
+    """final12's to final16's, final19's and final20's items are dated pages of their pools,
+    none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
+    of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
     here = PAIRS_FILE.parent
     items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
@@ -1472,6 +1475,89 @@ def test_final19_pool_is_the_four_closed_pools_less_one_undated_year() -> None:
     }
     assert set(draw.LEFT_OUT) == {"q19d-0020"} and "q19d-0020" not in {r["id"] for r in rows}
     assert draw.CAPS == draw.LADDER[0]  # the rule on the trial's counts: 24 pairs at every rung
+
+
+# final20's sources: the ten closed pools of scoring batches 26 and 27 (sha256 as in
+# /work/notes/LOG.md at their close; rows, dated rows), in the order draw_final20 reads them
+FINAL20_SOURCES = {
+    "b26a": ("9fbda9f4d0a318fa7a0343613c1a0a831f25db9c4fccf281f8e8980f42f44a6c", 4, 0),
+    "b26b": ("5d5242579e09566863e3c55d6e29bf361aeebe361c3f29d3de026811a965acc6", 107, 19),
+    "b26c": ("d4feee5a38de2d14099c5a85be2f9ec4ef60d3c34a7a0fdd94963ad3d6786893", 170, 35),
+    "b26d": ("d57265cf76329d1b93dac39f1a7cb4c2f0d406e56023daa6ba19a0c56a62f963", 3, 0),
+    "b26e": ("7aa48c73fcce9f296da131bb0331ee2bc3b68a5b7c49e3d920e599e621313ff5", 203, 63),
+    "b26f": ("dee45ea4e3330c84a90398e65edbfd2853398448fa65a77629df4ec8d1d50661", 295, 58),
+    "b27g": ("6e76f93d92355472ef5628c2a7cb0325a1a050161dd36283cde795a58c5ad39c", 191, 46),
+    "b27h": ("41bbaa714f3e7232b2233b6e0b49f28073dbba534caef97093e1774c66c035e5", 166, 25),
+    "b27i": ("3c72e40efd76f291131162e5555016d73fecb18b060cab3b686aab728d6d5215", 207, 52),
+    "b27j": ("ca5b22b204dbf5c2eb327d81b9d17a977dfd1f2bfd462a709ea8ffba9a0c6e1c", 150, 59),
+}
+
+
+def test_final20_caps_rule_and_batches_are_final19s_with_batches_22_to_25() -> None:
+    """final20 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed; the rule on the trial's counts (40 pairs at every
+    rung) picks rung 0. TRAINING is final19's and the labelled scoring batches 22 to 25, named;
+    batches 26 and 27 (the pools' own batches, no shipped scorer's data) stay in."""
+    draw = _draw_module("final20")
+    f19 = _draw_module("final19")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final20", 20200, "final20_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and all(p.exists() for p in draw.TRAINING)
+    assert draw.TRAINING[: len(f19.TRAINING)] == f19.TRAINING
+    assert names[len(f19.TRAINING) :] == [f"batch-2026-12-07-{n}.jsonl" for n in (22, 23, 24, 25)]
+    assert not any(n.startswith(("batch-2026-12-07-26", "batch-2026-12-07-27")) for n in names)
+
+
+def test_final20_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
+    """draw_final20 runs draw_final19's trial and pool builder with its own settings patched
+    over draw_final19's for the call only: the trial counts final20's pool (40 pairs at every
+    rung, rung 0) and draw_final19 keeps its name, seed, pool, sources and batches."""
+    draw = _draw_module("final20")
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    assert draw.trial(draw.POOL) == ([40, 40, 40, 40], 0)
+    assert {n: getattr(f19, n) for n in names} == before
+    src = tmp_path / "b99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    assert draw.build_pool((src,), out) == {"b99z kept": 1, "b99z undated": 1}
+    assert out.read_text() == '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+    assert {n: getattr(f19, n) for n in names} == before
+
+
+def test_final20_pool_is_the_dated_rows_of_the_ten_closed_pools_unchanged() -> None:
+    """final20's pool is the dated rows of b26a ... b26f and b27g ... b27j as the lead closed
+    them, in that order, each line as the collector wrote it (null headlines kept as found:
+    20 of b26f's); where the closed pools are on this machine, they still hash as at their close
+    and rebuild the pool byte for byte."""
+    draw = _draw_module("final20")
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == 357 and all(r["date"] for r in rows) and not draw.LEFT_OUT
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    assert prefixes == sorted(prefixes)
+    assert Counter(prefixes) == {f"q{k[1:]}": n for k, (_h, _r, n) in FINAL20_SOURCES.items() if n}
+    assert sum(r["title"] is None for r in rows) == 20
+    assert [p.parent.name for p in draw.SOURCES] == list(FINAL20_SOURCES)
+    if not all(p.exists() for p in draw.SOURCES):
+        pytest.skip("the closed pools are not on this machine")
+    lines = []
+    for path, (sha, n_rows, n_dated) in zip(draw.SOURCES, FINAL20_SOURCES.values(), strict=True):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got if json.loads(x).get("date")]
+        assert (len(got), len(dated)) == (n_rows, n_dated), path
+        lines += dated
+    assert text == "".join(f"{x}\n" for x in lines)
 
 
 def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> None:
