@@ -1560,6 +1560,79 @@ def test_final20_pool_is_the_dated_rows_of_the_ten_closed_pools_unchanged() -> N
     assert text == "".join(f"{x}\n" for x in lines)
 
 
+def test_labels_alone_are_the_scores_labels_and_read_no_predictions(tmp_path) -> None:
+    """`score_final5.py labels` gives the readers' agreement (kappa, disputed and unsettled
+    pairs) and writes the labels `score --labels-out` writes from the same readers' files,
+    without a predictions file: the labels (and a third reader where two disagree) are settled
+    before the one score."""
+    import subprocess
+    import sys
+
+    _draw_module("final19")  # puts the draws' folder on sys.path
+    import score_final5  # beside the draws
+
+    rows = [
+        r for r in map(json.loads, PAIRS_FILE.read_text().splitlines()) if r["split"] == "final19"
+    ]
+    reader_a, reader_b, third, pred = (tmp_path / f"{n}.jsonl" for n in ("A", "B", "C", "P"))
+    reader_a.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "pair": r["pair"],
+                    "same_event": r["labels"]["A"],
+                    "unsure": n % 3 == 0,
+                    "note": "a",
+                }
+            )
+            + "\n"
+            for n, r in enumerate(rows)
+        )
+    )
+    reader_b.write_text(
+        "".join(
+            json.dumps({"pair": r["pair"], "same_event": r["labels"]["B"] != (n < 2)}) + "\n"
+            for n, r in enumerate(rows)
+        )
+    )
+    third.write_text(
+        "".join(json.dumps({"pair": r["pair"], "same_event": False}) + "\n" for r in rows[:2])
+    )
+    pred.write_text(
+        "".join(json.dumps({"pair": r["pair"], "same_event": True}) + "\n" for r in rows)
+    )
+    script = PAIRS_FILE.parent / "score_final5.py"
+    readers = ["--split", "final19", "--reader", str(reader_a), "--reader", str(reader_b)]
+    out = subprocess.run(
+        [sys.executable, script, "labels", *readers, "--labels-out", tmp_path / "alone.jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    got = json.loads(out)
+    assert got["disputed"] == got["unsettled"] == [rows[0]["pair"], rows[1]["pair"]]
+    assert got["pairs"] == 24 and got["agree"] == got["scored"] == 22 and "precision" not in got
+    for extra in ([], ["--third", str(third)]):
+        subprocess.run(
+            [
+                sys.executable,
+                script,
+                "labels",
+                *readers,
+                *extra,
+                "--labels-out",
+                tmp_path / "l.jsonl",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        result = score_final5.score(
+            [reader_a, reader_b], third if extra else None, pred, tmp_path / "s.jsonl", "final19"
+        )
+        assert (tmp_path / "l.jsonl").read_bytes() == (tmp_path / "s.jsonl").read_bytes()
+        assert result["scored"] == (24 if extra else 22)
+
+
 def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> None:
     """A reader's folder gets final8's rules byte for byte and the unlabelled pairs (headline,
     lead, source, date of each side), nothing else; a folder already holding a file is refused."""
