@@ -217,10 +217,10 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final19's: their own
-    items, read afresh from public repositories or, final8's to final16's and final19's, from
-    their pools of stored pages; final17's and final18's are labelled items, copied with the
-    labelled file they came from);
+    """Every pair's items are corpus rows as published (final5's to final20's: their own
+    items, read afresh from public repositories or, final8's to final16's, final19's and
+    final20's, from their pools of stored pages; final17's and final18's are labelled items,
+    copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -241,7 +241,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 20)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 21)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -264,6 +264,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final17": 169,
         "final18": 22,
         "final19": 24,
+        "final20": 40,
     }
 
 
@@ -441,13 +442,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 20))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 21))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final19 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's pools or (final17, final18) from the
-    labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
+    """One real item of the final5 to final20 draws, read from its public repository at a fixed
+    commit, from final8's to final16's, final19's and final20's pools or (final17, final18)
+    from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
@@ -2038,8 +2039,9 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # (`tge-monitor eval --events --split ...` lists them; final16 was measured once with
 # f16-007 f16-012 f16-015 f16-017 f16-018 wrong; final17: as measured once by the joiner
 # frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
-# after it; final19: as measured once by the joiner frozen at f7bcd6c). A change that moves a
-# verdict on any split changes this table, and its commit says which and why.
+# after it; final19: as measured once by the joiner frozen at f7bcd6c; final20: as measured
+# once by the joiner frozen at 017ec15). A change that moves a verdict on any split changes
+# this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -2075,6 +2077,12 @@ WRONG_PAIRS = {
     # it (shaped) 017 is coverage, a government's action on the project (`authority_action`),
     # and 004 too, a token's supply milestone (`supply_milestone`)
     "final19": "",
+    # final20: measured once by the joiner frozen at 017ec15 (fp none; fn 001 006 007 010 011
+    # 012 013 014 017 019 020 021 030 033 034: tp 1, fn 15, tn 24); no fix after it
+    "final20": (
+        "f20-001 f20-006 f20-007 f20-010 f20-011 f20-012 f20-013 f20-014 f20-017 f20-019 "
+        "f20-020 f20-021 f20-030 f20-033 f20-034"
+    ),
 }
 
 
@@ -2082,11 +2090,33 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
-    final16, those after final19 none but final19's own (both now right); final18 is pinned
-    as measured once."""
+    final16, those after final19 none but final19's own (both now right); final18 and final20
+    are pinned as measured once."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
         if judge.same(row["a"], row["b"])[0] != row["same_event"]:
             wrong[row["split"]].add(row["pair"])
     assert wrong == {split: set(pairs.split()) for split, pairs in WRONG_PAIRS.items()}
+
+
+def test_final20_figures_are_the_one_measurement() -> None:
+    """final20 (40 pairs, labels settled by readers A and B with C on f20-015) as scored once
+    at 12:41:50 UTC against the predictions the joiner frozen at 017ec15 wrote before any label
+    (sha256 9ba1b490...): 16 same, 24 different; tp 1, fp 0, fn 15, tn 24; precision 1.000,
+    recall 0.062. `tge-monitor eval --events --split final20` prints the same."""
+    from core.events.evaluate import evaluate_events, format_events
+
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final20")
+    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
+    assert counts == {
+        "pairs": 40,
+        "same": 16,
+        "different": 24,
+        "tp": 1,
+        "fp": 0,
+        "fn": 15,
+        "tn": 24,
+    }
+    lines = format_events(result).splitlines()
+    assert lines[1] == "precision 1.000  recall 0.062  (tp 1, fp 0, fn 15, tn 24)"
