@@ -561,6 +561,20 @@ def test_twenty_sixth_batch_is_the_unscored_draw_of_six_collectors_pools() -> No
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (61, 57)
 
 
+def test_twenty_seventh_batch_is_the_unscored_draw_of_four_collectors_pools() -> None:
+    """Batch 27 (``batch27.py``: batch 5's code with seed 47 on four collectors' pools, batch 10's
+    readers' rules; the page set of RULE_batch27): the item the engine groups with a final-test
+    project left out (c-35307), the rest kept in order, 219 headlines empty where the page
+    showed none; the third reader's two verdicts (1 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-27.jsonl", r"q27[g-j]-\d{4}")
+    assert len(rows) == 499 and sum(r["is_tge"] for r in rows) == 36
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(35001, 35501) if n != 35307]
+    assert sum(not r["title"] for r in rows) == 219 and sum(bool(r["date"]) for r in rows) == 136
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-35182": True, "c-35415": False}
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (36, 36)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
