@@ -575,6 +575,19 @@ def test_twenty_seventh_batch_is_the_unscored_draw_of_four_collectors_pools() ->
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (36, 36)
 
 
+def test_twenty_eighth_batch_is_the_unscored_draw_of_four_collectors_pools() -> None:
+    """Batch 28 (``batch28.py``: batch 5's code with seed 53 on four collectors' pools, batch 10's
+    readers' rules; the small page set of RULE_batch28): every kept page drawn, in order, 42
+    headlines empty where the page showed none; the third reader's three verdicts (3 TGE)."""
+    rows = _unscored_page_batch("batch-2026-12-07-28.jsonl", r"q28[k-n]-\d{4}")
+    assert len(rows) == 149 and sum(r["is_tge"] for r in rows) == 7
+    assert [r["id"] for r in rows] == [f"c-{36001 + n}" for n in range(149)]
+    assert sum(not r["title"] for r in rows) == 42 and sum(bool(r["date"]) for r in rows) == 33
+    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-36058": True, "c-36113": True, "c-36138": True}
+    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (5, 6)
+
+
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:
     """Batch 18 (``batch18.py``: seed 30, the news set of RULE_batch17): every item a dated row
     of one of its three repositories, nothing of a model's score or of the draw kept; three
