@@ -1104,10 +1104,12 @@ def test_a_regulators_action_on_a_launched_project_is_coverage(judge) -> None:
     # a regulator's or court's action, named or told by the action only an authority takes
     for headline in (
         "SEC drops Ethereum investigation to avoid 'embarrassing' court case",
-        "Swiss cryptocurrency miner investigated over ICO",
         "OpenSea Sued For 1 Million Dollars By User Who Lost His Bored Ape NFT",
     ):
         assert later_news(headline), headline
+    # ... unless it names the sale it acts on (after final20: `test_a_sale_word_tells_the_launch`)
+    assert authority_action("Swiss cryptocurrency miner investigated over ICO")
+    assert not later_news("Swiss cryptocurrency miner investigated over ICO")
     # an action word with no authority is no regulator's action: the MAJOR pre-market orders
     # mapped to the listed token join the pre-market notice (f6-074), and a game that shuts
     # down ahead of its token launch is that launch (a TGE item of the corpus)
@@ -1120,6 +1122,26 @@ def test_a_regulators_action_on_a_launched_project_is_coverage(judge) -> None:
     assert not later_news(sec["title"])
     assert judge.same(sec, new("n6-00820"))[0]  # f6-059
     assert judge.same(sec, new("n6-00929"))[0]  # f6-113
+
+
+def test_a_sale_word_tells_the_launch_whatever_later_news_beside_it(judge) -> None:
+    """After final20 (shaped on it after its one measurement, not evidence): a headline naming
+    the sale (an ICO, a crowdsale) is about the launch, whatever later news it tells beside it:
+    an authority's action on the ICO, a review of it, a freeze of its funds. final20's readers
+    called "SEC Halts Multimillion-Dollar 'Munchee' ICO" and "SEC sends ICO for restaurant app
+    Munchee back to the kitchen", two days apart, one launch (f20-030). Later news that names no
+    sale stays coverage ("ZKsync Review" beside the ZK token's launch, f8-002, readers:
+    different), and so does news told after the sale ("post-ICO")."""
+    halted, kitchen = new("n20-00037"), new("n20-00038")
+    assert authority_action(halted["title"]) and not later_news(halted["title"])
+    assert judge.same(halted, kitchen)[0]  # f20-030
+    assert judge.same(new("n20-00045"), new("n20-00046"))[0]  # f20-017, a review of the ICO
+    assert judge.same(new("n20-00132"), new("n20-00134"))[0]  # f20-019, its funds frozen
+    launch, review = new("n8-00006"), new("n8-00007")
+    assert later_news(review["title"])
+    assert _relation(judge, launch, review) == COVERAGE
+    assert not judge.same(launch, review)[0]  # f8-002
+    assert later_news("SEC Sues Acme Over Post-ICO Token Buybacks")
 
 
 def test_a_tokens_supply_or_rewards_milestone_is_coverage(judge) -> None:
@@ -2078,10 +2100,11 @@ WRONG_PAIRS = {
     # and 004 too, a token's supply milestone (`supply_milestone`)
     "final19": "",
     # final20: measured once by the joiner frozen at 017ec15 (fp none; fn 001 006 007 010 011
-    # 012 013 014 017 019 020 021 030 033 034: tp 1, fn 15, tn 24); no fix after it
+    # 012 013 014 017 019 020 021 030 033 034: tp 1, fn 15, tn 24); after it (shaped) 017, 019
+    # and 030 join, their headlines naming the ICO (`later_news` stops at a sale word)
     "final20": (
-        "f20-001 f20-006 f20-007 f20-010 f20-011 f20-012 f20-013 f20-014 f20-017 f20-019 "
-        "f20-020 f20-021 f20-030 f20-033 f20-034"
+        "f20-001 f20-006 f20-007 f20-010 f20-011 f20-012 f20-013 f20-014 f20-020 f20-021 "
+        "f20-033 f20-034"
     ),
 }
 
@@ -2090,8 +2113,9 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     """Every labelled pair the joiner gets wrong, split by split, is the pinned one: the fixes
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
-    final16, those after final19 none but final19's own (both now right); final18 and final20
-    are pinned as measured once."""
+    final16, those after final19 none but final19's own (both now right), the sale words after
+    final20 none but final20's own (three misses now join); final18 is pinned as measured
+    once."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2100,11 +2124,12 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     assert wrong == {split: set(pairs.split()) for split, pairs in WRONG_PAIRS.items()}
 
 
-def test_final20_figures_are_the_one_measurement() -> None:
-    """final20 (40 pairs, labels settled by readers A and B with C on f20-015) as scored once
+def test_final20_figures_after_the_sale_words() -> None:
+    """final20 (40 pairs, labels settled by readers A and B with C on f20-015) was scored once
     at 12:41:50 UTC against the predictions the joiner frozen at 017ec15 wrote before any label
-    (sha256 9ba1b490...): 16 same, 24 different; tp 1, fp 0, fn 15, tn 24; precision 1.000,
-    recall 0.062. `tge-monitor eval --events --split final20` prints the same."""
+    (sha256 9ba1b490...): tp 1, fp 0, fn 15, tn 24; precision 1.000, recall 0.062 (the README's
+    figure). After the sale words stop `later_news` (shaped on final20, not a clean figure)
+    `tge-monitor eval --events --split final20` prints tp 4, fn 12."""
     from core.events.evaluate import evaluate_events, format_events
 
     result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final20")
@@ -2113,10 +2138,10 @@ def test_final20_figures_are_the_one_measurement() -> None:
         "pairs": 40,
         "same": 16,
         "different": 24,
-        "tp": 1,
+        "tp": 4,
         "fp": 0,
-        "fn": 15,
+        "fn": 12,
         "tn": 24,
     }
     lines = format_events(result).splitlines()
-    assert lines[1] == "precision 1.000  recall 0.062  (tp 1, fp 0, fn 15, tn 24)"
+    assert lines[1] == "precision 1.000  recall 0.250  (tp 4, fp 0, fn 12, tn 24)"

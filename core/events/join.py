@@ -212,11 +212,17 @@ _LAUNCH_TALK = re.compile(
     re.IGNORECASE,
 )
 
+# A token sale by the names launch talk does not give it (an ICO, IDO, IEO, a crowdsale or
+# crowdloan): a headline naming one is about the sale, whatever else it tells (`later_news`)
+_SALE_WORDS = r"ico|ido|ieo|crowdloan|crowdsale"
+_SALE = re.compile(rf"\b(?:{_SALE_WORDS})\b", re.IGNORECASE)
+
 # What a headline (or its lead) telling a launch's story speaks of: launch talk, a sale in
 # any of its names, eligibility, allocation, unlocks, points (Chinese notices too)
 _LAUNCH_STORY = re.compile(
     _LAUNCH_TALK.pattern.removesuffix(r")\b")
-    + r"|ico|ido|ieo|crowdloan|crowdsale|eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
+    + rf"|{_SALE_WORDS}|"
+    + r"eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
     r"(?:governance|native|utility) token|"
     # the sold tokens reaching their holders before trading, and the token's supply told in the
     # sale ("Now you Can Withdraw your BNK Tokens", "Bankera's Total Token Supply Explained";
@@ -826,6 +832,11 @@ def later_news(headline: str) -> bool:
         return False
     if _TOKEN_LAUNCH.search(headline):
         return False  # "Lighter launches its token LIT: ... revenue ... for buybacks" (f9-020)
+    if _SALE.search(_AFTER_LAUNCH.sub(" ", headline)):
+        # a review of a sale, an authority's action on it: news of the launch, which readers
+        # call the sale itself ("SEC Halts ... 'Munchee' ICO", "A Review of Clinicoin's ICO";
+        # final20, shaped); a post-ICO story is not
+        return False
     talk = _REWARDS_SO_FAR.sub(" ", headline)
     return not any(not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(talk))
 
