@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+
+import pytest
 
 from core.bundled import DEV_EVAL_FILE, LABELLED_CORPUS_FILE
 
@@ -445,147 +448,177 @@ def test_nineteenth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None
     assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (47, 46)
 
 
-def test_twenty_first_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
-    """Batch 21 (``batch21.py``: batch 5's code with seed 33 on two collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch21): all 500 drawn items kept in order, 145
-    headlines empty where the page showed none; the third reader's seven verdicts (5 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-21.jsonl", r"q21[ab]-\d{4}")
-    assert len(rows) == 500 and sum(r["is_tge"] for r in rows) == 40
-    assert [r["id"] for r in rows] == [f"c-{29001 + n}" for n in range(500)]
-    assert sum(not r["title"] for r in rows) == 145 and sum(bool(r["date"]) for r in rows) == 116
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {
-        "c-29025": True,
-        "c-29061": True,
-        "c-29074": True,
-        "c-29300": False,
-        "c-29341": False,
-        "c-29400": True,
-        "c-29402": True,
-    }
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (38, 39)
+@dataclass(frozen=True)
+class PageBatch:
+    """What one page batch of batch 5's draw holds (``scripts/batchNN.py``: batch 5's code with
+    its own seed on its collectors' pools, batch 10's readers' rules): its file, its pool ids,
+    the ids it kept in order (the first id up to the last, less the pages left out for naming a
+    final-test project or grouped with one by the engine), its TGE, the headlines left empty
+    where the page showed none, its dated pages, the third reader's verdicts and each blind
+    reader's TGE count."""
+
+    number: int
+    pool_id: str
+    first: int
+    last: int
+    tge: int
+    empty_titles: int
+    dated: int
+    third: dict[str, bool]
+    readers: tuple[int, int]
+    left_out: frozenset[int] = frozenset()
 
 
-def test_twenty_second_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
-    """Batch 22 (``batch22.py``: batch 5's code with seed 35 on two collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch22): two pages the rules engine groups with a
-    final-test project left out, the rest kept in order, 133 headlines empty where the page
-    showed none; the third reader's verdicts on the kept items (3 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-22.jsonl", r"q22[ab]-\d{4}")
-    assert len(rows) == 498 and sum(r["is_tge"] for r in rows) == 29
-    left_out = {30133, 30315}
-    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(30001, 30501) if n not in left_out]
-    assert sum(not r["title"] for r in rows) == 133 and sum(bool(r["date"]) for r in rows) == 97
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {"c-30016": True, "c-30071": True, "c-30166": False, "c-30271": True}
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (27, 29)
+PAGE_BATCHES = [
+    # RULE_batch21: all 500 drawn items kept
+    PageBatch(
+        number=21,
+        pool_id=r"q21[ab]-\d{4}",
+        first=29001,
+        last=29500,
+        tge=40,
+        empty_titles=145,
+        dated=116,
+        third={
+            "c-29025": True,
+            "c-29061": True,
+            "c-29074": True,
+            "c-29300": False,
+            "c-29341": False,
+            "c-29400": True,
+            "c-29402": True,
+        },
+        readers=(38, 39),
+    ),
+    # RULE_batch22: two pages the rules engine groups with a final-test project left out
+    PageBatch(
+        number=22,
+        pool_id=r"q22[ab]-\d{4}",
+        first=30001,
+        last=30500,
+        tge=29,
+        empty_titles=133,
+        dated=97,
+        third={"c-30016": True, "c-30071": True, "c-30166": False, "c-30271": True},
+        readers=(27, 29),
+        left_out=frozenset({30133, 30315}),
+    ),
+    # RULE_batch23: all 500 drawn items kept
+    PageBatch(
+        number=23,
+        pool_id=r"q23[ab]-\d{4}",
+        first=31001,
+        last=31500,
+        tge=54,
+        empty_titles=137,
+        dated=102,
+        third={
+            "c-31008": True,
+            "c-31018": False,
+            "c-31031": True,
+            "c-31249": True,
+            "c-31380": False,
+            "c-31422": True,
+        },
+        readers=(54, 52),
+    ),
+    # RULE_batch24: the 428 items the caps let through
+    PageBatch(
+        number=24,
+        pool_id=r"q24[ab]-\d{4}",
+        first=32001,
+        last=32428,
+        tge=37,
+        empty_titles=121,
+        dated=110,
+        third={
+            "c-32056": True,
+            "c-32166": False,
+            "c-32189": True,
+            "c-32221": True,
+            "c-32277": True,
+            "c-32290": True,
+            "c-32297": True,
+        },
+        readers=(33, 36),
+    ),
+    # RULE_batch25 (the replication set): one item labelled with a final-test project left out
+    PageBatch(
+        number=25,
+        pool_id=r"q25[ab]-\d{4}",
+        first=33001,
+        last=33500,
+        tge=31,
+        empty_titles=154,
+        dated=115,
+        third={
+            "c-33022": False,
+            "c-33026": True,
+            "c-33201": True,
+            "c-33305": False,
+            "c-33309": True,
+            "c-33333": True,
+            "c-33403": True,
+            "c-33464": True,
+        },
+        readers=(28, 30),
+        left_out=frozenset({33408}),
+    ),
+    # RULE_batch26, six collectors' pools: six items grouped with a final-test project left out
+    PageBatch(
+        number=26,
+        pool_id=r"q26[a-f]-\d{4}",
+        first=34001,
+        last=34500,
+        tge=60,
+        empty_titles=91,
+        dated=113,
+        third={"c-34005": True, "c-34007": True, "c-34234": True, "c-34294": False},
+        readers=(61, 57),
+        left_out=frozenset(range(34395, 34401)),
+    ),
+    # RULE_batch27, four collectors' pools: one item grouped with a final-test project left out
+    PageBatch(
+        number=27,
+        pool_id=r"q27[g-j]-\d{4}",
+        first=35001,
+        last=35500,
+        tge=36,
+        empty_titles=219,
+        dated=136,
+        third={"c-35182": True, "c-35415": False},
+        readers=(36, 36),
+        left_out=frozenset({35307}),
+    ),
+    # RULE_batch28, four collectors' pools (small): every kept page drawn
+    PageBatch(
+        number=28,
+        pool_id=r"q28[k-n]-\d{4}",
+        first=36001,
+        last=36149,
+        tge=7,
+        empty_titles=42,
+        dated=33,
+        third={"c-36058": True, "c-36113": True, "c-36138": True},
+        readers=(5, 6),
+    ),
+]
 
 
-def test_twenty_third_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
-    """Batch 23 (``batch23.py``: batch 5's code with seed 37 on two collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch23): all 500 drawn items kept in order, 137
-    headlines empty where the page showed none; the third reader's six verdicts (4 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-23.jsonl", r"q23[ab]-\d{4}")
-    assert len(rows) == 500 and sum(r["is_tge"] for r in rows) == 54
-    assert [r["id"] for r in rows] == [f"c-{31001 + n}" for n in range(500)]
-    assert sum(not r["title"] for r in rows) == 137 and sum(bool(r["date"]) for r in rows) == 102
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {
-        "c-31008": True,
-        "c-31018": False,
-        "c-31031": True,
-        "c-31249": True,
-        "c-31380": False,
-        "c-31422": True,
-    }
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (54, 52)
-
-
-def test_twenty_fourth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
-    """Batch 24 (``batch24.py``: batch 5's code with seed 39 on two collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch24): the 428 items the caps let through, kept in
-    order, 121 headlines empty where the page showed none; the third reader's seven verdicts."""
-    rows = _unscored_page_batch("batch-2026-12-07-24.jsonl", r"q24[ab]-\d{4}")
-    assert len(rows) == 428 and sum(r["is_tge"] for r in rows) == 37
-    assert [r["id"] for r in rows] == [f"c-{32001 + n}" for n in range(428)]
-    assert sum(not r["title"] for r in rows) == 121 and sum(bool(r["date"]) for r in rows) == 110
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {
-        "c-32056": True,
-        "c-32166": False,
-        "c-32189": True,
-        "c-32221": True,
-        "c-32277": True,
-        "c-32290": True,
-        "c-32297": True,
-    }
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (33, 36)
-
-
-def test_twenty_fifth_batch_is_the_unscored_draw_of_two_collectors_pools() -> None:
-    """Batch 25 (``batch25.py``: batch 5's code with seed 41 on two collectors' pools, batch 10's
-    readers' rules; the replication set of RULE_batch25): one item labelled with a final-test
-    project left out, the rest kept in order, 154 headlines empty where the page showed none; the
-    third reader's eight verdicts (6 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-25.jsonl", r"q25[ab]-\d{4}")
-    assert len(rows) == 499 and sum(r["is_tge"] for r in rows) == 31
-    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(33001, 33501) if n != 33408]
-    assert sum(not r["title"] for r in rows) == 154 and sum(bool(r["date"]) for r in rows) == 115
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {
-        "c-33022": False,
-        "c-33026": True,
-        "c-33201": True,
-        "c-33305": False,
-        "c-33309": True,
-        "c-33333": True,
-        "c-33403": True,
-        "c-33464": True,
-    }
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (28, 30)
-
-
-def test_twenty_sixth_batch_is_the_unscored_draw_of_six_collectors_pools() -> None:
-    """Batch 26 (``batch26.py``: batch 5's code with seed 43 on six collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch26): six items the engine groups with a final-test
-    project left out (c-34395 ... c-34400), the rest kept in order, 91 headlines empty where the
-    page showed none; the third reader's four verdicts (3 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-26.jsonl", r"q26[a-f]-\d{4}")
-    assert len(rows) == 494 and sum(r["is_tge"] for r in rows) == 60
-    assert [r["id"] for r in rows] == [
-        f"c-{n}" for n in range(34001, 34501) if not 34395 <= n <= 34400
-    ]
-    assert sum(not r["title"] for r in rows) == 91 and sum(bool(r["date"]) for r in rows) == 113
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {"c-34005": True, "c-34007": True, "c-34234": True, "c-34294": False}
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (61, 57)
-
-
-def test_twenty_seventh_batch_is_the_unscored_draw_of_four_collectors_pools() -> None:
-    """Batch 27 (``batch27.py``: batch 5's code with seed 47 on four collectors' pools, batch 10's
-    readers' rules; the page set of RULE_batch27): the item the engine groups with a final-test
-    project left out (c-35307), the rest kept in order, 219 headlines empty where the page
-    showed none; the third reader's two verdicts (1 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-27.jsonl", r"q27[g-j]-\d{4}")
-    assert len(rows) == 499 and sum(r["is_tge"] for r in rows) == 36
-    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(35001, 35501) if n != 35307]
-    assert sum(not r["title"] for r in rows) == 219 and sum(bool(r["date"]) for r in rows) == 136
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {"c-35182": True, "c-35415": False}
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (36, 36)
-
-
-def test_twenty_eighth_batch_is_the_unscored_draw_of_four_collectors_pools() -> None:
-    """Batch 28 (``batch28.py``: batch 5's code with seed 53 on four collectors' pools, batch 10's
-    readers' rules; the small page set of RULE_batch28): every kept page drawn, in order, 42
-    headlines empty where the page showed none; the third reader's three verdicts (3 TGE)."""
-    rows = _unscored_page_batch("batch-2026-12-07-28.jsonl", r"q28[k-n]-\d{4}")
-    assert len(rows) == 149 and sum(r["is_tge"] for r in rows) == 7
-    assert [r["id"] for r in rows] == [f"c-{36001 + n}" for n in range(149)]
-    assert sum(not r["title"] for r in rows) == 42 and sum(bool(r["date"]) for r in rows) == 33
-    third = {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]}
-    assert third == {"c-36058": True, "c-36113": True, "c-36138": True}
-    assert (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows)) == (5, 6)
+@pytest.mark.parametrize("batch", PAGE_BATCHES, ids=lambda b: f"batch{b.number}")
+def test_page_batch_is_the_unscored_draw_of_its_collectors_pools(batch: PageBatch) -> None:
+    """Batches 21-28: each a stored page of its pools with nothing of a model's score or of the
+    draw kept (``_unscored_page_batch``), its ids in order, its counts as labelled, the third
+    reader's verdicts and the blind readers' TGE counts."""
+    rows = _unscored_page_batch(f"batch-2026-12-07-{batch.number}.jsonl", batch.pool_id)
+    kept = [f"c-{n}" for n in range(batch.first, batch.last + 1) if n not in batch.left_out]
+    assert [r["id"] for r in rows] == kept
+    assert sum(r["is_tge"] for r in rows) == batch.tge
+    assert sum(not r["title"] for r in rows) == batch.empty_titles
+    assert sum(bool(r["date"]) for r in rows) == batch.dated
+    assert {r["id"]: r["labels"]["C"] for r in rows if "C" in r["labels"]} == batch.third
+    readers = (sum(r["labels"]["A"] for r in rows), sum(r["labels"]["B"] for r in rows))
+    assert readers == batch.readers
 
 
 def test_eighteenth_batch_is_dated_news_of_three_unread_repositories_with_no_launch() -> None:

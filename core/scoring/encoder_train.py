@@ -386,13 +386,11 @@ def apply_relabel(files: list[Path], verdicts: Path, dest: Path) -> tuple[list[P
     return out, changed
 
 
-def train(model_path: Path, data: list[Path], threads: int = 1, max_len: int | None = None) -> str:
+def train(model_path: Path, data: list[Path], threads: int = 1, max_len: int = MAX_LEN) -> str:
     """Fine-tune on every real item of ``data`` that ``tge-monitor train`` keeps, seed 0,
     reading ``max_len`` word pieces (default :data:`MAX_LEN`); save the torch state dict at
     ``model_path``; its sha256."""
     import torch
-
-    max_len = MAX_LEN if max_len is None else max_len
 
     from core.scoring import train as T
 
