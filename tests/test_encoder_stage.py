@@ -94,6 +94,20 @@ def test_the_stage_score_is_the_plain_mean_then_platt() -> None:
     assert platt(s, 1.1, 0.6) == pytest.approx(expect)
 
 
+def test_a_card_may_weight_the_encoder_more_than_the_linear_model(tmp_path: Path) -> None:
+    """``calibration.encoder_weight`` (R8w's 0.8): s = w p_encoder + (1 - w) p_linear; a card
+    without it is the plain mean, as every card before it was fit."""
+    assert mean_score(0.2, 0.6, 0.8) == pytest.approx(0.8 * 0.6 + 0.2 * 0.2)
+    assert mean_score(0.2, 0.6, 1.0) == pytest.approx(0.6)
+    assert mean_score(0.3, 0.7, 0.5) == mean_score(0.3, 0.7)
+    assert read_card(_fake_card(tmp_path)).encoder_weight == 0.5
+    card = read_card(_fake_card(tmp_path, calibration={"a": 1.0, "b": 0.0, "encoder_weight": 0.8}))
+    assert card.encoder_weight == 0.8
+    for bad in (0, 0.0, -0.1, 1.5, "0.8", True, None):
+        with pytest.raises(EncoderError, match="encoder_weight"):
+            read_card(_fake_card(tmp_path, calibration={"a": 1.0, "b": 0.0, "encoder_weight": bad}))
+
+
 def test_calibration_is_monotone_and_clipped() -> None:
     xs = [0.0, 1e-9, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-9, 1.0]
     ps = [platt(x, 1.1, 0.6) for x in xs]

@@ -57,9 +57,13 @@ def item_input(title: str, text: str) -> str:
     return f"{title}. {text}" if title and text else (title or text)
 
 
-def mean_score(p_linear: float, p_encoder: float) -> float:
-    """The stage's uncalibrated score: the plain mean of the two probabilities."""
-    return (p_linear + p_encoder) / 2.0
+def mean_score(p_linear: float, p_encoder: float, encoder_weight: float = 0.5) -> float:
+    """The stage's uncalibrated score: the mean of the two probabilities, the encoder's
+    weighted ``encoder_weight`` (0.5, the plain mean, unless the card says otherwise: on hard
+    pages the linear model ranks far below the encoder and a plain mean lets it drag)."""
+    if encoder_weight == 0.5:
+        return (p_linear + p_encoder) / 2.0
+    return encoder_weight * p_encoder + (1.0 - encoder_weight) * p_linear
 
 
 def logit(s: float) -> float:
@@ -110,6 +114,7 @@ class EncoderCard:
     threshold: float
     partner_sha256: str
     raw: dict[str, Any]
+    encoder_weight: float = 0.5  # the calibration's weight of the encoder in the mean
 
 
 def _need(spec: dict[str, Any], key: str, kind: type | tuple[type, ...], where: Path) -> Any:
@@ -146,6 +151,11 @@ def read_card(path: str | Path) -> EncoderCard:
     a = float(_need(cal, "a", (int, float), p))
     b = float(_need(cal, "b", (int, float), p))
     threshold = float(_need(spec, "threshold", (int, float), p))
+    weight = cal.get("encoder_weight", 0.5)
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+        raise EncoderError(f"{p}: card field 'encoder_weight' is malformed")
+    if not 0.0 < float(weight) <= 1.0:
+        raise EncoderError(f"{p}: calibration.encoder_weight must lie in (0, 1]")
     max_len = int(_need(reading, "max_len", int, p))
     pad_to = int(_need(reading, "pad_to", int, p))
     if not (math.isfinite(a) and math.isfinite(b) and a > 0):
@@ -173,6 +183,7 @@ def read_card(path: str | Path) -> EncoderCard:
         threshold=threshold,
         partner_sha256=_sha_field(partner, "sha256", p),
         raw=spec,
+        encoder_weight=float(weight),
     )
 
 
@@ -276,7 +287,8 @@ class EncoderStage:
 
     def combine(self, p_linear: float, p_encoder: float) -> float:
         """The stage's calibrated probability (not rounded)."""
-        return platt(mean_score(p_linear, p_encoder), self.card.platt_a, self.card.platt_b)
+        s = mean_score(p_linear, p_encoder, self.card.encoder_weight)
+        return platt(s, self.card.platt_a, self.card.platt_b)
 
     def rescore(self, a: Analysis, title: str, text: str) -> Analysis:
         """The linear model's analysis ``a`` becomes the stage's (and is returned): the
