@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.errors import InvalidInput
@@ -34,7 +35,7 @@ def _sha(path: Path) -> str:
 
 def _args(**over: object) -> argparse.Namespace:
     base = {"train": None, "relabel": None, "calibrate": None, "name": None, "rule": None}
-    base |= {"max_len": None}
+    base |= {"max_len": None, "encoder_weight": None}
     return argparse.Namespace(**(base | over))
 
 
@@ -225,6 +226,8 @@ def test_candidate_options_become_rebuild_keywords(tmp_path: Path) -> None:
         ({"name": "R 4; rm"}, "--name"),
         ({"max_len": 4}, "--max-len must be 8..512"),
         ({"max_len": 1024}, "--max-len must be 8..512"),
+        ({"encoder_weight": 0.0}, r"--encoder-weight must lie in \(0, 1\]"),
+        ({"encoder_weight": 1.2}, r"--encoder-weight must lie in \(0, 1\]"),
     ],
 )
 def test_bad_options_are_clear_errors(over: dict[str, object], message: str) -> None:
@@ -253,6 +256,51 @@ def test_max_len_is_an_option_the_card_and_its_command_record(tmp_path: Path) ->
     (tmp_path / "tokenizer.json").write_bytes(b"{}")
     card = json.loads(ET.write_card(tmp_path, "int8", (1.0, 0.0), 0.5, max_len=128).read_text())
     assert card["reading"]["max_len"] == 128 and "128 word pieces" in card["recipe"]
+
+
+def test_encoder_weight_is_an_option_the_fit_the_card_and_its_command_record(
+    tmp_path: Path,
+) -> None:
+    """R8w (RULE_batch29: R8's model, the encoder weighted 0.8 in the fused score) is rebuildable
+    by ``--encoder-weight 0.8``: the option reaches rebuild, its command says it, the Platt map is
+    fit on the weighted score, and the card records the weight the stage reads; the plain
+    mean's 0.5 leaves every command and card as it was."""
+    opts = encoder_options(
+        parser().parse_args(["train-encoder", "--out", "X", "--encoder-weight", "0.8"])
+    )
+    assert opts["encoder_weight"] == 0.8 and opts["rebuild_cmd"].endswith("--encoder-weight 0.8")
+    files, sets, relabel = ET.default_train(), ET.default_calibrate(), ET.default_relabel()
+    weighted = ET.rebuild_command(files, relabel, sets, "R8w", "RULE_batch29", 64, 0.8)
+    assert weighted.endswith("--rule RULE_batch29 --encoder-weight 0.8")
+    assert ET.rebuild_command(files, relabel, sets, ET.NAME, ET.RULE, 64, 0.5) == (
+        ET.DEFAULT_REBUILD
+    )
+    rng = np.random.default_rng(0)
+    y = [int(v) for v in rng.random(400) < 0.2]
+    m0 = [float(min(0.99, max(0.01, 0.3 * t + rng.random() * 0.5))) for t in y]
+    enc = [float(min(0.99, max(0.01, 0.6 * t + rng.random() * 0.4))) for t in y]
+    guard = rng.random(100) * 0.2
+    scores = {
+        "9": {"y": y, "M0": m0, "int8": enc},
+        "3": {"y": [0] * 100, "M0": list(guard), "int8": list(guard)},
+    }
+    plain, heavy = ET.choose(scores, ("int8",)), ET.choose(scores, ("int8",), 0.8)
+    s = np.array(
+        [0.8 * e + 0.2 * m for m, e in zip(m0 + list(guard), enc + list(guard), strict=True)]
+    )
+    a, b = ET.fit_platt(s, np.array(y + [0] * 100))
+    assert heavy["forms"]["int8"]["platt"] == pytest.approx([a, b])
+    assert heavy["forms"]["int8"]["platt"] != pytest.approx(plain["forms"]["int8"]["platt"])
+    for f in ET.FORMS.values():
+        (tmp_path / f).write_bytes(b"model")
+    (tmp_path / "tokenizer.json").write_bytes(b"{}")
+    card = json.loads(
+        ET.write_card(tmp_path, "int8", (1.1, 0.0), 0.5, encoder_weight=0.8).read_text()
+    )
+    assert card["calibration"]["encoder_weight"] == 0.8 and "w p_encoder" in card["combine"]
+    assert ET.read_card(tmp_path / "encoder.json").encoder_weight == 0.8
+    card = json.loads(ET.write_card(tmp_path, "int8", (1.1, 0.0), 0.5).read_text())
+    assert "encoder_weight" not in card["calibration"] and card["combine"].startswith("s = mean")
 
 
 def test_calibration_items_must_not_be_trained_on() -> None:

@@ -638,6 +638,12 @@ def encoder_options(args: argparse.Namespace) -> dict[str, Any]:
             raise InvalidInput("--max-len must be 8..512 word pieces")
         opts["max_len"] = args.max_len
         words += ["--max-len", str(args.max_len)]
+    weight = getattr(args, "encoder_weight", None)
+    if weight is not None:
+        if not 0.0 < weight <= 1.0:
+            raise InvalidInput("--encoder-weight must lie in (0, 1] (0.5: the plain mean)")
+        opts["encoder_weight"] = weight
+        words += ["--encoder-weight", f"{weight:g}"]
     if words:
         opts["rebuild_cmd"] = REBUILD + " " + shlex.join(words)
     return opts
@@ -1063,6 +1069,11 @@ def parser() -> argparse.ArgumentParser:
         "--max-len",
         type=int,
         help="word pieces trained on and read (default 64, the recipe's; R9L's 128)",
+    )
+    sp.add_argument(
+        "--encoder-weight",
+        type=float,
+        help="the encoder's weight in the fused score (default 0.5, the plain mean; R8w's 0.8)",
     )
     sp.set_defaults(func=cmd_train_encoder)
     sp = command("holdout", "draw the final test split once (ids, grouped by project)")

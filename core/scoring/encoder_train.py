@@ -145,6 +145,7 @@ R5P_RULE = "RULE_batch19"  # the rule R5p's choice followed
 E_RULE = "core/data/model/decisions/RULE_batch14.md"  # the rule E's choice followed
 REBUILD = "tge-monitor train-encoder --out DIR"  # the command; a candidate's options follow it
 NO_RELABEL = "none"  # ``--relabel none``: train on the labelled files as they are (E)
+ENCODER_WEIGHT = 0.5  # the recipe's fused score: the plain mean (R8w's card weights it 0.8)
 
 
 def _command(
@@ -154,9 +155,10 @@ def _command(
     name: str,
     rule: str,
     max_len: int = MAX_LEN,
+    encoder_weight: float = ENCODER_WEIGHT,
 ) -> str:
     """The full command that rebuilds a candidate (paths as given: relative to the checkout);
-    ``--max-len`` only when the candidate reads another length than the recipe's."""
+    ``--max-len`` / ``--encoder-weight`` only when the candidate's differ from the recipe's."""
     return " ".join(
         [
             REBUILD,
@@ -171,6 +173,11 @@ def _command(
             "--rule",
             rule,
             *(["--max-len", str(max_len)] if max_len != MAX_LEN else []),
+            *(
+                ["--encoder-weight", f"{encoder_weight:g}"]
+                if encoder_weight != ENCODER_WEIGHT
+                else []
+            ),
         ]
     )
 
@@ -520,6 +527,7 @@ def rebuild_command(
     name: str,
     rule: str,
     max_len: int = MAX_LEN,
+    encoder_weight: float = ENCODER_WEIGHT,
 ) -> str:
     """The full command that rebuilds these choices (files as a card names them); with the
     defaults, in a checkout, it is :data:`DEFAULT_REBUILD`."""
@@ -530,6 +538,7 @@ def rebuild_command(
         name,
         rule,
         max_len,
+        encoder_weight,
     )
 
 
@@ -554,9 +563,11 @@ def write_card(
     train_files: list[Path] | None = None,
     rebuild_cmd: str = DEFAULT_REBUILD,
     max_len: int = MAX_LEN,
+    encoder_weight: float = ENCODER_WEIGHT,
 ) -> Path:
     """The card of the ``form`` model in ``out`` (beside it), with what made it; ``max_len``:
-    the word pieces it was trained on and is read with."""
+    the word pieces it was trained on and is read with; ``encoder_weight``: the encoder's
+    weight in the fused score (written only when it is not the plain mean's 0.5)."""
     from core.scoring.model import BUNDLED_MODEL
 
     train_files = default_train() if train_files is None else train_files
@@ -587,6 +598,12 @@ def write_card(
         ),
         "rebuild": rebuild_cmd,
     }
+    if encoder_weight != ENCODER_WEIGHT:
+        card["combine"] = (
+            "s = w p_encoder + (1 - w) p_linear (w = calibration.encoder_weight);"
+            " p = 1 / (1 + exp(-(a logit(s) + b)))"
+        )
+        card["calibration"]["encoder_weight"] = encoder_weight
     card |= extra or {}
     path = out / CARD_NAME
     path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
@@ -655,9 +672,14 @@ def _figures(p: list[float], y: list[int], t: float) -> dict[str, Any]:
     return out
 
 
-def choose(scores: dict[str, Any], forms: tuple[str, ...] = ("int8", "fp32")) -> dict[str, Any]:
+def choose(
+    scores: dict[str, Any],
+    forms: tuple[str, ...] = ("int8", "fp32"),
+    encoder_weight: float = ENCODER_WEIGHT,
+) -> dict[str, Any]:
     """RULE_batch14's choice on S: each form's Platt and threshold (with batch 3's guardrail),
-    the form, and M0s; the figures on S and on each of its sets (shaped: they chose these)."""
+    the form, and M0s; the figures on S and on each of its sets (shaped: they chose these).
+    ``encoder_weight``: the encoder's weight in the fused score the Platt map is fit on."""
     from core.scoring import train as T
 
     grid = list(T.TrainConfig().threshold_grid)
@@ -670,7 +692,7 @@ def choose(scores: dict[str, Any], forms: tuple[str, ...] = ("int8", "fp32")) ->
     cal: dict[str, list[float]] = {"M0": m0}
     for form in forms:
         enc = [v for k in keys for v in scores[k][form]]
-        s = np.array([mean_score(a, b) for a, b in zip(m0, enc, strict=True)])
+        s = np.array([mean_score(a, b, encoder_weight) for a, b in zip(m0, enc, strict=True)])
         a, b = fit_platt(s, np.array(y))
         p = [_conf(platt(v, a, b)) for v in s]
         t_f1 = T.choose_threshold(p, y, grid)
@@ -738,6 +760,7 @@ def rebuild(
     rule: str = RULE,
     rebuild_cmd: str | None = None,
     max_len: int = MAX_LEN,
+    encoder_weight: float = ENCODER_WEIGHT,
     say: Callable[[str], None] = _say,
 ) -> dict[str, Any]:
     """Train (unless ``from_pt``), export, fit by the rule and write the chosen form's card.
@@ -748,6 +771,8 @@ def rebuild(
     files as they are) and ``calibrate`` (set name -> file; must hold batch 3, the guardrail's
     set) build another candidate by the same recipe and the same choice, named ``name`` in its
     card; ``max_len``: the word pieces it trains on and is read with (R9L's and R10L's 128);
+    ``encoder_weight``: the encoder's weight in the fused score the calibration is fit on and
+    the card records (R8w's 0.8; the model files do not depend on it);
     E's are :data:`E_REBUILD`'s options. ``rebuild_cmd`` (the card's ``rebuild``) is,
     unless given, the full command of these choices (:func:`rebuild_command`)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -769,7 +794,9 @@ def rebuild(
         )
     check_disjoint(train_files, sets)
     if rebuild_cmd is None:
-        rebuild_cmd = rebuild_command(train_files, relabel, sets, name, rule, max_len)
+        rebuild_cmd = rebuild_command(
+            train_files, relabel, sets, name, rule, max_len, encoder_weight
+        )
     data = train_files
     relabel_note: dict[str, Any] | None = None
     if relabel is not None:
@@ -788,7 +815,7 @@ def rebuild(
     say(f"exported: {fp32.name} {sha256(fp32)}, {int8.name} {sha256(int8)}")
     stages = {form: _provisional(out, form, max_len) for form in FORMS}
     scores = shaped_scores(stages, sets)
-    res = choose(scores)
+    res = choose(scores, encoder_weight=encoder_weight)
     form = res["forms"][res["form"]]
     other = "fp32" if res["form"] == "int8" else "int8"
     extra: dict[str, Any] = {
@@ -829,6 +856,7 @@ def rebuild(
         train_files=train_files,
         rebuild_cmd=rebuild_cmd,
         max_len=max_len,
+        encoder_weight=encoder_weight,
     )
     (out / "fit.json").write_text(
         json.dumps({"result": res, "scores": scores}, indent=1) + "\n", encoding="utf-8"
