@@ -1583,6 +1583,84 @@ def test_final20_pool_is_the_dated_rows_of_the_ten_closed_pools_unchanged() -> N
     assert text == "".join(f"{x}\n" for x in lines)
 
 
+def test_final21_caps_rule_and_batches_are_final20s_with_batches_26_and_27() -> None:
+    """final21 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed. TRAINING is final20's and the labelled scoring
+    batches 26 and 27, named (final20 drew their pools); batch 28 (this split's source, no
+    shipped scorer's data) stays in."""
+    draw = _draw_module("final21")
+    f19, f20 = _draw_module("final19"), _draw_module("final20")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final21", 21210, "final21_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS in draw.LADDER
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.CAPS)
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and all(p.exists() for p in draw.TRAINING)
+    assert draw.TRAINING[: len(f20.TRAINING)] == f20.TRAINING
+    assert names[len(f20.TRAINING) :] == [f"batch-2026-12-07-{n}.jsonl" for n in (26, 27)]
+    assert not any(n.startswith("batch-2026-12-07-28") for n in names)
+    assert draw.BATCH28.name == "batch-2026-12-07-28.jsonl" and draw.BATCH28.exists()
+    assert [p.parent.name for p in draw.POOLS] == ["b29a", "b29b", "b29c", "b29d", "b29e"]
+    assert draw.SOURCES == (draw.BATCH28, *draw.POOLS) and not draw.LEFT_OUT
+
+
+def test_final21_rebuilds_batch_28s_pages_as_pool_rows_without_labels() -> None:
+    """Batch 28's pages are the pool rows they were: id the pool id, the page's fields,
+    provenance {page, via, query}, project_hint the searched project; no label field."""
+    draw = _draw_module("final21")
+    batch = [json.loads(x) for x in draw.BATCH28.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(x) for x in draw.batch_lines()]
+    assert len(rows) == len(batch) == 149 and sum(bool(r["date"]) for r in rows) == 33
+    for row, page in zip(rows, batch, strict=True):
+        assert list(row) == [
+            "id",
+            "title",
+            "text",
+            "source",
+            "date",
+            "url",
+            "provenance",
+            "project_hint",
+        ]
+        assert row["id"] == page["provenance"]["pool_id"]
+        assert row["project_hint"] == page["provenance"]["project_hint"]
+        assert list(row["provenance"]) == ["page", "via", "query"]
+        assert all(row[k] == page[k] for k in ("title", "text", "source", "date", "url"))
+        assert not set(draw.LABEL_FIELDS) & set(row)
+        assert set(draw.LABEL_FIELDS) <= set(page)
+
+
+def test_final21_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
+    """draw_final21 runs draw_final19's pool builder (batch 28's dated pages first, then the
+    collectors' dated rows) and trial with its own settings patched over draw_final19's for
+    the call only: draw_final19 keeps its name, seed, pool, sources and batches."""
+    draw = _draw_module("final21")
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    src = tmp_path / "b99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    assert draw.build_pool(pools=(src,), out=out) == {
+        "b28 undated": 116,
+        "b28 kept": 33,
+        "b99z kept": 1,
+        "b99z undated": 1,
+    }
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:33] == [x for x in draw.batch_lines() if json.loads(x)["date"]]
+    assert lines[33:] == ['{"id": "q99z-0001", "title": null, "date": "2020-01-02"}']
+    assert {n: getattr(f19, n) for n in names} == before
+    got, rung = draw.trial(out)
+    assert len(got) == len(draw.LADDER) and rung == draw.pick(got)
+    assert {n: getattr(f19, n) for n in names} == before
+
+
 def test_labels_alone_are_the_scores_labels_and_read_no_predictions(tmp_path) -> None:
     """`score_final5.py labels` gives the readers' agreement (kappa, disputed and unsettled
     pairs) and writes the labels `score --labels-out` writes from the same readers' files,

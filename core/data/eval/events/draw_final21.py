@@ -1,0 +1,198 @@
+"""final21: a clean same-event split of real dated pages, drawn (seeded) before the joiner frozen
+for it was run on any of them.
+
+Why: final20 was measured once (40 pairs) and the joiner was changed after it (README, "After
+final20": the later-news rule and sale words), so main's joiner (frozen for final21 at 5c44b1f,
+/work/notes/LOG-2026-12-07-n.md `JOINER_FROZEN_final21`, core/events and core/scoring as at
+that commit) has no clean figure and issue 20 still asks for a split of >= 100 pairs. Its pages
+are the DATED rows of (1) the scorer's labelled scoring batch 28
+(`core/data/labelled/batch-2026-12-07-28.jsonl`: pages of the collectors b28k ... b28n, read by
+the scorer's readers for TGE, never run through any joiner) and (2) the five closed pools the
+page collectors gathered for the scorer's batch 29 (/work/scratch/b29a ... b29e/pool.jsonl;
+each pool's sha256 is in the log at their close). The pools and the batch file are read, never
+edited.
+
+What: `final21_pool.jsonl` beside this file is, in this order, batch 28's dated pages in its
+labelled order, then the dated rows of b29a, b29b, b29c, b29d and b29e, each line as the
+collector wrote it (`pool` subcommand; final16's format: id q28k-NNNN ... q29e-NNNN, title,
+text, source, date, url, provenance {page, via, query}, project_hint: the searched project, not
+the page's words). Batch 28's pages are rebuilt as the pool rows they were (`pool_row`): id =
+`provenance.pool_id`, title, text, source, date, url, provenance {page, via, query},
+project_hint = `provenance.project_hint`; every label field (is_tge, company, token_symbol,
+borderline, label_note, labels) is dropped, so that nothing a reader of batch 28 said reaches
+the draw. Nothing is left out but undated rows (LEFT_OUT is empty). Rows whose headline is null
+or "" are kept in the pool as found; the draw reads a null headline as "" (draw_final8's
+read_pool) and, as every earlier page draw, keeps no page without a headline.
+
+Run from the repository root:
+
+    python core/data/eval/events/draw_final21.py pool    # writes final21_pool.jsonl
+    python core/data/eval/events/draw_final21.py trial [--pool POOL.jsonl]   # counts only
+    python core/data/eval/events/draw_final21.py draw [--pool POOL.jsonl] [--out DIR]
+
+`draw` writes final21_items.jsonl, final21_drawn.jsonl and pairs_final21_unlabelled.jsonl
+beside this file and prints counts only.
+
+How: draw_final20's approach, by import: draw_final11's pool and draw (draw_final11.as_split)
+and draw_final19's caps rule, ladder, trial and pool builder, run with final21's name, seed,
+pool, sources and batches patched over draw_final19's for the call (no copied loops; the
+imported modules are left as they were). TRAINING is draw_final20's (final19's batches and the
+labelled scoring batches 22 to 25) and the labelled scoring batches 26 and 27 (named, not
+globbed), whose pools final20 drew: every shipped scorer's training and calibration data and
+every page an earlier split drew stays out. Batch 28 is NOT in TRAINING: no shipped scorer was
+trained or calibrated on it (it was a test batch, read once), and its pages are this split's
+source.
+
+The caps: draw_final19's rule, unchanged and fixed before the pools were drawn: draw the pool
+(`trial`, counts only: never the pairs' content, a label or a joiner run) at each rung of
+LADDER in order, from final11-final16's caps (6 uses a page, 12 same-project pairs a project,
+10 of one kind; quotas 40/60/12/30) up to 10/20/15 (100/150/30/80); the caps are the FIRST
+rung whose draw gives at least TARGET (120) pairs, else the rung giving the most pairs (the
+earlier of equals). `CAPS` below is the rung the rule picks on the pool; `draw` uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
+import draw_final11 as f11  # noqa: E402
+import draw_final19 as f19  # noqa: E402
+import draw_final20 as f20  # noqa: E402
+
+SPLIT = "final21"
+SEED = 21210
+POOL = HERE / "final21_pool.jsonl"
+# the scorer's labelled batch 28, whose pages are rebuilt as pool rows, read first
+BATCH28 = f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-28.jsonl"
+# then the collectors' closed pools of scoring batch 29, read in this order
+POOLS = tuple(Path(f"/work/scratch/b29{n}/pool.jsonl") for n in "abcde")
+SOURCES = (BATCH28, *POOLS)
+# dated rows left out, and why: none
+LEFT_OUT: dict[str, str] = {}
+# draw_final20's batches (to 25) and the labelled scoring batches 26 and 27, named, not
+# globbed (final20 drew their pools); not batch 28, whose pages are the source and which no
+# shipped scorer was fit on
+TRAINING = [
+    *f20.TRAINING,
+    *(f9.f5.ROOT / f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (26, 27)),
+]
+# a labelled row's fields no pool row has: the readers' labels, dropped
+LABEL_FIELDS = ("is_tge", "company", "token_symbol", "borderline", "label_note", "labels")
+
+# draw_final19's rule, as it is: the ladder, the target, the pick
+Caps = f19.Caps
+LADDER = f19.LADDER
+TARGET = f19.TARGET
+pick = f19.pick
+# the rung the rule picks on the pool (`trial`, counts only): set when the pools have closed
+CAPS = LADDER[0]
+# as the earlier draws name them
+MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
+
+
+@contextmanager
+def _as_final19() -> Iterator[None]:
+    """final21's name, seed, pool, sources and batches over draw_final19's module settings,
+    for a call of draw_final19's split_of, trial or build_pool."""
+    with mock.patch.multiple(
+        f19,
+        SPLIT=SPLIT,
+        SEED=SEED,
+        POOL=POOL,
+        SOURCES=SOURCES,
+        LEFT_OUT=LEFT_OUT,
+        TRAINING=TRAINING,
+    ):
+        yield
+
+
+def split_of(caps: Caps) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
+    """final21's name, seed and batches with `caps` over draw_final11's settings: its context,
+    pool (ids n21-NNNNN) and draw (pair ids f21-NNN)."""
+    with _as_final19():
+        return f19.split_of(caps)
+
+
+_final21, pool, draw = split_of(CAPS)
+
+
+def trial(path: Path) -> tuple[list[int], int]:
+    """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
+    draw_final19's trial with final21's pool and settings."""
+    with _as_final19(), mock.patch.object(f19, "pool", pool):
+        return f19.trial(path)
+
+
+def pool_row(labelled: dict[str, Any]) -> dict[str, Any]:
+    """A labelled page as the pool row it was: id = its pool id, the page's fields, provenance
+    {page, via, query}, project_hint; no label field."""
+    prov = labelled["provenance"]
+    return {
+        "id": prov["pool_id"],
+        "title": labelled["title"],
+        "text": labelled["text"],
+        "source": labelled["source"],
+        "date": labelled["date"],
+        "url": labelled["url"],
+        "provenance": {"page": prov["page"], "via": prov["via"], "query": prov["query"]},
+        "project_hint": prov["project_hint"],
+    }
+
+
+def batch_lines(batch: Path = BATCH28) -> list[str]:
+    """The labelled batch's pages, dated or not, as pool lines in the batch's order."""
+    return [
+        json.dumps(pool_row(json.loads(line)), ensure_ascii=False)
+        for line in batch.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def build_pool(
+    batch: Path = BATCH28, pools: tuple[Path, ...] = POOLS, out: Path = POOL
+) -> dict[str, int]:
+    """final21_pool.jsonl: the dated pages of the labelled batch (rebuilt as pool rows), then
+    the collectors' dated rows, each line as written, in pool order (draw_final19's
+    build_pool on the rebuilt batch, counted as "b28", and the pools; LEFT_OUT empty)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rebuilt = Path(tmp) / "b28" / "pool.jsonl"
+        rebuilt.parent.mkdir()
+        rebuilt.write_text("".join(f"{x}\n" for x in batch_lines(batch)), encoding="utf-8")
+        with _as_final19():
+            return f19.build_pool((rebuilt, *pools), out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("pool", help="write final21_pool.jsonl from batch 28 and the b29 pools")
+    t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
+    t.add_argument("--pool", type=Path, default=POOL)
+    d = sub.add_parser("draw", help="draw at CAPS and write the split")
+    d.add_argument("--pool", type=Path, default=POOL)
+    d.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    if args.cmd == "pool":
+        print(json.dumps(build_pool()))
+    elif args.cmd == "trial":
+        trial(args.pool)
+    else:
+        items, counts = pool(args.pool)
+        print(json.dumps(counts, ensure_ascii=False))
+        f9.report(args.out, SPLIT, items, draw(items))
+
+
+if __name__ == "__main__":
+    main()
