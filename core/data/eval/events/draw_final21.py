@@ -9,7 +9,8 @@ are the DATED rows of (1) the scorer's labelled scoring batch 28
 (`core/data/labelled/batch-2026-12-07-28.jsonl`: pages of the collectors b28k ... b28n, read by
 the scorer's readers for TGE, never run through any joiner) and (2) the five closed pools the
 page collectors gathered for the scorer's batch 29 (/work/scratch/b29a ... b29e/pool.jsonl;
-each pool's sha256 is in the log at their close). The pools and the batch file are read, never
+closed 14:21:06 UTC on 2026-12-07; each pool's sha256 is in the log and in
+/work/scratch/final21/GO at their close). The pools and the batch file are read, never
 edited.
 
 What: `final21_pool.jsonl` beside this file is, in this order, batch 28's dated pages in its
@@ -48,7 +49,8 @@ The caps: draw_final19's rule, unchanged and fixed before the pools were drawn: 
 LADDER in order, from final11-final16's caps (6 uses a page, 12 same-project pairs a project,
 10 of one kind; quotas 40/60/12/30) up to 10/20/15 (100/150/30/80); the caps are the FIRST
 rung whose draw gives at least TARGET (120) pairs, else the rung giving the most pairs (the
-earlier of equals). `CAPS` below is the rung the rule picks on the pool; `draw` uses it.
+earlier of equals). `CAPS` below is the rung the rule picked on the pool (trial at 14:21 UTC:
+5 pairs at every rung, so rung 0, final11-final16's caps); `draw` uses it.
 """
 
 from __future__ import annotations
@@ -96,7 +98,10 @@ Caps = f19.Caps
 LADDER = f19.LADDER
 TARGET = f19.TARGET
 pick = f19.pick
-# the rung the rule picks on the pool (`trial`, counts only): set when the pools have closed
+# the rung the rule picked on the pool (`trial`, 14:21:21 UTC, counts only: 100 read, 16
+# without a headline, 2 of final-test projects, 10 with no project key, 72 kept; 5 pairs at
+# every rung, 2 launch vs other, 1 same project, 2 near in time: the pool, not the caps, limits
+# the split, so no rung reaches TARGET and the rule takes rung 0, the earliest of the most)
 CAPS = LADDER[0]
 # as the earlier draws name them
 MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
