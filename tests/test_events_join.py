@@ -1336,10 +1336,11 @@ def _draw_module(split: str) -> Any:
         ("final16", 80),
         ("final19", 91),
         ("final20", 357),
+        ("final21", 100),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16, draw_final19 and draw_final20 on its own pool writes, byte
+    """draw_final12 to draw_final16 and draw_final19 to draw_final21 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1383,10 +1384,11 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final16", 26, 18),
         ("final19", 27, 24),
         ("final20", 62, 40),
+        ("final21", 7, 5),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's, final19's and final20's items are dated pages of their pools,
+    """final12's to final16's and final19's to final21's items are dated pages of their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -1585,15 +1587,16 @@ def test_final20_pool_is_the_dated_rows_of_the_ten_closed_pools_unchanged() -> N
 
 def test_final21_caps_rule_and_batches_are_final20s_with_batches_26_and_27() -> None:
     """final21 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
-    objects), under its own name and seed. TRAINING is final20's and the labelled scoring
+    objects), under its own name and seed; the rule on the trial's counts (5 pairs at every
+    rung) picks rung 0. TRAINING is final20's and the labelled scoring
     batches 26 and 27, named (final20 drew their pools); batch 28 (this split's source, no
     shipped scorer's data) stays in."""
     draw = _draw_module("final21")
     f19, f20 = _draw_module("final19"), _draw_module("final20")
     assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final21", 21210, "final21_pool.jsonl")
     assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
-    assert draw.pick is f19.pick and draw.CAPS in draw.LADDER
-    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.CAPS)
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
     names = [p.name for p in draw.TRAINING]
     assert len(set(names)) == len(names) and all(p.exists() for p in draw.TRAINING)
     assert draw.TRAINING[: len(f20.TRAINING)] == f20.TRAINING
@@ -1659,6 +1662,56 @@ def test_final21_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
     got, rung = draw.trial(out)
     assert len(got) == len(draw.LADDER) and rung == draw.pick(got)
     assert {n: getattr(f19, n) for n in names} == before
+
+
+# final21's sources: labelled batch 28 (committed) and the five closed pools of scoring batch 29
+# (sha256 as in /work/notes/LOG-2026-12-07-n.md and /work/scratch/final21/GO at their close;
+# rows, dated rows), in the order draw_final21 reads them
+FINAL21_SOURCES = {
+    "b28": ("b3a5f79d4202db21ecbf08df4bbe4f19ad3599bf885a53b98dcc0ca960536c02", 149, 33),
+    "b29a": ("4f60d50d6d90524e5f47730afa6f090e3b8e15e9edb3bc709db9e85c9f007a7b", 35, 5),
+    "b29b": ("8b49ef389fc9a6a9903acd8b1b03587c3c1dcd9953f956a9ba337c0fd79a0cfe", 108, 28),
+    "b29c": ("caffe273941e7e2e7c28c337d21afe0013ed6971f74b7837d6031db95d6d575c", 44, 13),
+    "b29d": ("70e83e6700f3f89686519710b2f953ccaeb07b6d9eae58474b228bd7a68f207c", 57, 14),
+    "b29e": ("b8d4a047cc2a5f0467950643ad456e4ad9f28de763a4172da625eec09dd3f852", 84, 7),
+}
+
+
+def test_final21_pool_is_batch_28s_dated_pages_then_the_b29_pools_dated_rows() -> None:
+    """final21's pool is batch 28's dated pages (rebuilt as pool rows, in its labelled order)
+    then the dated rows of b29a ... b29e as the lead closed them, each line as the collector
+    wrote it; batch 28's file still hashes as when the pool was built, and where the closed
+    pools are on this machine they still hash as at their close and rebuild the pool byte for
+    byte. The trial on it gives 5 pairs at every rung: rung 0."""
+    draw = _draw_module("final21")
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == 100 and all(r["date"] for r in rows) and not draw.LEFT_OUT
+    assert Counter(r["id"][:4] for r in rows) == {
+        "q28k": 9,
+        "q28l": 1,
+        "q28m": 4,
+        "q28n": 19,
+        **{f"q{k[1:]}": n for k, (_h, _r, n) in FINAL21_SOURCES.items() if k != "b28"},
+    }
+    sha, n_rows, n_dated = FINAL21_SOURCES["b28"]
+    assert hashlib.sha256(draw.BATCH28.read_bytes()).hexdigest() == sha
+    dated28 = [x for x in draw.batch_lines() if json.loads(x)["date"]]
+    assert (len(draw.batch_lines()), len(dated28)) == (n_rows, n_dated)
+    assert text.splitlines()[:n_dated] == dated28
+    assert draw.trial(draw.POOL) == ([5, 5, 5, 5], 0)
+    if not all(p.exists() for p in draw.POOLS):
+        pytest.skip("the closed pools are not on this machine")
+    lines = list(dated28)
+    for path, (sha, n_rows, n_dated) in zip(
+        draw.POOLS, list(FINAL21_SOURCES.values())[1:], strict=True
+    ):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got if json.loads(x).get("date")]
+        assert (len(got), len(dated)) == (n_rows, n_dated), path
+        lines += dated
+    assert text == "".join(f"{x}\n" for x in lines)
 
 
 def test_labels_alone_are_the_scores_labels_and_read_no_predictions(tmp_path) -> None:
