@@ -217,9 +217,10 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final20's: their own
-    items, read afresh from public repositories or, final8's to final16's, final19's and
-    final20's, from their pools of stored pages; final17's and final18's are labelled items,
+    """Every pair's items are corpus rows as published (final5's to final21's: their own
+    items, read afresh from public repositories or, final8's to final16's and final19's to
+    final21's, from their pools of stored pages (final21's: labelled batch 28's dated pages
+    rebuilt as pool rows, then the batch-29 pools); final17's and final18's are labelled items,
     copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -241,7 +242,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 21)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 22)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -265,6 +266,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final18": 22,
         "final19": 24,
         "final20": 40,
+        "final21": 5,
     }
 
 
@@ -442,12 +444,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 21))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 22))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final20 draws, read from its public repository at a fixed
-    commit, from final8's to final16's, final19's and final20's pools or (final17, final18)
+    """One real item of the final5 to final21 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's to final21's pools or (final17, final18)
     from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -2193,8 +2195,9 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # f16-007 f16-012 f16-015 f16-017 f16-018 wrong; final17: as measured once by the joiner
 # frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
 # after it; final19: as measured once by the joiner frozen at f7bcd6c; final20: as measured
-# once by the joiner frozen at 017ec15). A change that moves a verdict on any split changes
-# this table, and its commit says which and why.
+# once by the joiner frozen at 017ec15; final21: as measured once by the joiner frozen at
+# 5c44b1f). A change that moves a verdict on any split changes this table, and its commit
+# says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -2237,6 +2240,9 @@ WRONG_PAIRS = {
         "f20-001 f20-006 f20-007 f20-010 f20-011 f20-012 f20-013 f20-014 f20-020 f20-021 "
         "f20-033 f20-034"
     ),
+    # final21: measured once by the joiner frozen at 5c44b1f (5 pairs, all different: tn 5,
+    # nothing wrong; no same pair, so no recall); no fix after it
+    "final21": "",
 }
 
 
@@ -2245,8 +2251,8 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
-    final20 none but final20's own (three misses now join); final18 is pinned as measured
-    once."""
+    final20 none but final20's own (three misses now join); final18 and final21 are pinned as
+    measured once."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2276,3 +2282,29 @@ def test_final20_figures_after_the_sale_words() -> None:
     }
     lines = format_events(result).splitlines()
     assert lines[1] == "precision 1.000  recall 0.250  (tp 4, fp 0, fn 12, tn 24)"
+
+
+def test_final21_figures_are_the_one_measurement() -> None:
+    """final21 (5 pairs, readers A and B agreeing on all 5, kappa 1.000: all different) as
+    scored once at 14:49 UTC against the predictions the joiner frozen at 5c44b1f wrote before
+    any label (sha256 25e31947...): 0 same, 5 different; tp 0, fp 0, fn 0, tn 5. With no
+    same-event pair and no join, precision and recall are undefined (0/0): the printer shows
+    0.000 for them, which is no measurement. `tge-monitor eval --events --split final21` gives
+    the same counts."""
+    from core.events.evaluate import evaluate_events, format_events
+
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final21")
+    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
+    assert counts == {
+        "pairs": 5,
+        "same": 0,
+        "different": 5,
+        "tp": 0,
+        "fp": 0,
+        "fn": 0,
+        "tn": 5,
+    }
+    # undefined, not zero: no predicted join (tp + fp) and no same-event pair (tp + fn)
+    assert result["tp"] + result["fp"] == 0 and result["tp"] + result["fn"] == 0
+    lines = format_events(result).splitlines()
+    assert lines[1].endswith("(tp 0, fp 0, fn 0, tn 5)")
