@@ -602,12 +602,36 @@ PAGE_BATCHES = [
         third={"c-36058": True, "c-36113": True, "c-36138": True},
         readers=(5, 6),
     ),
+    # RULE_batch29, five collectors' pools (small: the domains ran dry): every drawn page kept
+    PageBatch(
+        number=29,
+        pool_id=r"q29[a-e]-\d{4}",
+        first=37001,
+        last=37302,
+        tge=25,
+        empty_titles=112,
+        dated=59,
+        third={"c-37019": False, "c-37250": True},
+        readers=(24, 26),
+    ),
+    # RULE_batch30, four collectors' pools by language: every drawn page kept
+    PageBatch(
+        number=30,
+        pool_id=r"q30[f-i]-\d{4}",
+        first=38001,
+        last=38294,
+        tge=20,
+        empty_titles=150,
+        dated=74,
+        third={"c-38203": True},
+        readers=(19, 20),
+    ),
 ]
 
 
 @pytest.mark.parametrize("batch", PAGE_BATCHES, ids=lambda b: f"batch{b.number}")
 def test_page_batch_is_the_unscored_draw_of_its_collectors_pools(batch: PageBatch) -> None:
-    """Batches 21-28: each a stored page of its pools with nothing of a model's score or of the
+    """Batches 21-30: each a stored page of its pools with nothing of a model's score or of the
     draw kept (``_unscored_page_batch``), its ids in order, its counts as labelled, the third
     reader's verdicts and the blind readers' TGE counts."""
     rows = _unscored_page_batch(f"batch-2026-12-07-{batch.number}.jsonl", batch.pool_id)
