@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -1714,6 +1715,66 @@ def test_final21_pool_is_batch_28s_dated_pages_then_the_b29_pools_dated_rows() -
         assert (len(got), len(dated)) == (n_rows, n_dated), path
         lines += dated
     assert text == "".join(f"{x}\n" for x in lines)
+
+
+def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> None:
+    """final22 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed, from the three story pools ev22a-c in that order.
+    TRAINING is final21's and the labelled scoring batches 28, 29 and 30, named (final21 drew
+    batch 28's pages and batch 29's pools); every file it names is in the checkout."""
+    draw = _draw_module("final22")
+    f19, f21 = _draw_module("final19"), _draw_module("final21")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final22", 22220, "final22_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS in draw.LADDER
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.CAPS)
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING[: len(f21.TRAINING)] == f21.TRAINING
+    assert names[len(f21.TRAINING) :] == [f"batch-2026-12-07-{n}.jsonl" for n in (28, 29, 30)]
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/ev22{n}/pool.jsonl" for n in "abc"
+    ] and not draw.LEFT_OUT
+
+
+def test_final22_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
+    """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
+    name (never a draw that knows fewer pages); the command exits with the message."""
+    draw = _draw_module("final22")
+    gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
+    monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
+    assert draw.missing_training() == [gone]
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.pool(tmp_path / "pool.jsonl")
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.trial(tmp_path / "pool.jsonl")
+    monkeypatch.setattr(sys, "argv", ["draw_final22.py", "trial", "--pool", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.main()
+
+
+def test_final22_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
+    """draw_final22 runs draw_final19's pool builder (the collectors' dated rows, each line as
+    written) and trial with its own settings patched over draw_final19's for the call only:
+    draw_final19 keeps its name, seed, pool, sources and batches."""
+    draw = _draw_module("final22")
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    src = tmp_path / "ev99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    assert draw.build_pool((src,), out) == {"ev99z kept": 1, "ev99z undated": 1}
+    assert out.read_text() == '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+    assert {n: getattr(f19, n) for n in names} == before
+    got, rung = draw.trial(out)
+    assert got == [0, 0, 0, 0] and rung == 0
+    assert {n: getattr(f19, n) for n in names} == before
 
 
 def test_labels_alone_are_the_scores_labels_and_read_no_predictions(tmp_path) -> None:

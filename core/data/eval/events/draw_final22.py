@@ -1,0 +1,187 @@
+"""final22: a clean same-event split of real dated pages telling token-launch stories, drawn
+(seeded) before the joiner frozen for it was run on any of them.
+
+Why: final21 was measured once on 5 pairs, all different (precision and recall undefined): the
+scoring collectors' pools give few pages of one project, so main's joiner (frozen for final22 at
+05abd21, /work/notes/LOG-2026-12-07-n.md `JOINER_FROZEN_final22`, core/events and core/scoring
+as at that commit) has no clean figure and issue 20 still asks for a split of >= 100 pairs. As
+for final19, collectors gathered STORIES for the joiner from the search tool's stored web pages
+(/work/notes/GATHER_EV22.md): per project 3-6 dated pages from different sites about its token
+launch and what followed (the same launch told again, and the project's later, different token
+news), and same-time launches of other projects. Their held rule is item-level, as final17's and
+final19's ev19c/ev19d: a PAGE is held (its address, headline or text opening), not its project.
+The pools are /work/scratch/ev22a, ev22b and ev22c/pool.jsonl (domains: chains and DeFi; consumer
+apps, games and SocialFi; memecoins, launch platforms, exchange tokens, AI agents, DePIN, RWA),
+closed by the lead (each pool's sha256 in /work/scratch/final22/GO and the log). The pools are
+read, never edited.
+
+What: `final22_pool.jsonl` beside this file is the three pools' dated rows, each line as the
+collector wrote it, in the order ev22a, ev22b, ev22c (`pool` subcommand; final16's format: id
+q22a-NNNN ... q22c-NNNN, title, text, source, date, url, provenance {page, via, query},
+project_hint: the searched project, not the page's words). Nothing is left out but undated rows
+(LEFT_OUT is empty). Rows whose headline is null or "" are kept in the pool as found; the draw
+reads a null headline as "" (draw_final8's read_pool) and, as every earlier page draw, keeps no
+page without a headline.
+
+Run from the repository root:
+
+    python core/data/eval/events/draw_final22.py pool    # writes final22_pool.jsonl
+    python core/data/eval/events/draw_final22.py trial [--pool POOL.jsonl]   # counts only
+    python core/data/eval/events/draw_final22.py draw [--pool POOL.jsonl] [--out DIR]
+
+`draw` writes final22_items.jsonl, final22_drawn.jsonl and pairs_final22_unlabelled.jsonl
+beside this file and prints counts only.
+
+How: draw_final20's and draw_final21's approach, by import: draw_final11's pool and draw
+(draw_final11.as_split: draw_final9's CJK-keeping headline key and search-term projects, far
+same-project pairs beyond the 45-day launch-story gate) and draw_final19's caps rule, ladder,
+trial and pool builder, run with final22's name, seed, pool, sources and batches patched over
+draw_final19's for the call (no copied loops; the imported modules are left as they were).
+TRAINING is draw_final21's (final20's batches and the labelled scoring batches 26 and 27) and
+the labelled scoring batches 28, 29 and 30 (named, not globbed; final21 drew batch 28's pages
+and batch 29's pools), so that every scoring batch's pages stay out of the split. A named batch
+file that is missing stops `trial` and `draw` with its name (MissingTraining), never a draw
+that silently knows fewer pages.
+
+The caps: draw_final19's rule, unchanged and fixed before the pools were drawn: draw the pool
+(`trial`, counts only: never the pairs' content, a label or a joiner run) at each rung of
+LADDER in order, from final11-final16's caps (6 uses a page, 12 same-project pairs a project,
+10 of one kind; quotas 40/60/12/30) up to 10/20/15 (100/150/30/80); the caps are the FIRST
+rung whose draw gives at least TARGET (120) pairs, else the rung giving the most pairs (the
+earlier of equals). `CAPS` below is the rung the rule picks on the pool; `draw` uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
+import draw_final11 as f11  # noqa: E402
+import draw_final19 as f19  # noqa: E402
+import draw_final21 as f21  # noqa: E402
+
+SPLIT = "final22"
+SEED = 22220
+POOL = HERE / "final22_pool.jsonl"
+# the story collectors' closed pools (GATHER_EV22.md), read in this order
+SOURCES = tuple(Path(f"/work/scratch/ev22{n}/pool.jsonl") for n in "abc")
+# dated rows left out, and why: none
+LEFT_OUT: dict[str, str] = {}
+# draw_final21's batches (to 27) and the labelled scoring batches 28, 29 and 30, named, not
+# globbed (final21 drew batch 28's pages and batch 29's pools)
+TRAINING = [
+    *f21.TRAINING,
+    *(f9.f5.ROOT / f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (28, 29, 30)),
+]
+
+# draw_final19's rule, as it is: the ladder, the target, the pick
+Caps = f19.Caps
+LADDER = f19.LADDER
+TARGET = f19.TARGET
+pick = f19.pick
+# the rung the rule picks on the pool (`trial`, counts only): set when the pools have closed
+CAPS = LADDER[0]
+# as the earlier draws name them
+MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
+
+
+class MissingTraining(FileNotFoundError):
+    """A batch TRAINING names is not in this checkout: the draw would know fewer pages."""
+
+
+def missing_training() -> list[Path]:
+    """The files TRAINING names that this checkout does not hold."""
+    return [p for p in TRAINING if not p.exists()]
+
+
+def _check_training() -> None:
+    missing = missing_training()
+    if missing:
+        names = ", ".join(str(p.relative_to(f9.f5.ROOT)) for p in missing)
+        raise MissingTraining(
+            f"{SPLIT}: TRAINING names {len(missing)} file(s) not in this checkout: {names} "
+            "(land them on the branch, e.g. rebase on main, before the pool is drawn)"
+        )
+
+
+@contextmanager
+def _as_final19() -> Iterator[None]:
+    """final22's name, seed, pool, sources and batches over draw_final19's module settings,
+    for a call of draw_final19's split_of, trial or build_pool."""
+    with mock.patch.multiple(
+        f19,
+        SPLIT=SPLIT,
+        SEED=SEED,
+        POOL=POOL,
+        SOURCES=SOURCES,
+        LEFT_OUT=LEFT_OUT,
+        TRAINING=TRAINING,
+    ):
+        yield
+
+
+def split_of(caps: Caps) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
+    """final22's name, seed and batches with `caps` over draw_final11's settings: its context,
+    pool (ids n22-NNNNN) and draw (pair ids f22-NNN)."""
+    with _as_final19():
+        return f19.split_of(caps)
+
+
+_final22, _pool, draw = split_of(CAPS)
+
+
+def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """draw_final11's pool under final22's settings, once every TRAINING file is here."""
+    _check_training()
+    return _pool(path)
+
+
+def trial(path: Path) -> tuple[list[int], int]:
+    """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
+    draw_final19's trial with final22's pool and settings."""
+    with _as_final19(), mock.patch.object(f19, "pool", pool):
+        return f19.trial(path)
+
+
+def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
+    """final22_pool.jsonl: the collectors' dated rows, each line as written, in pool order
+    (draw_final19's build_pool; LEFT_OUT empty)."""
+    with _as_final19():
+        return f19.build_pool(sources, out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("pool", help="write final22_pool.jsonl from the ev22 story pools")
+    t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
+    t.add_argument("--pool", type=Path, default=POOL)
+    d = sub.add_parser("draw", help="draw at CAPS and write the split")
+    d.add_argument("--pool", type=Path, default=POOL)
+    d.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    try:
+        if args.cmd == "pool":
+            print(json.dumps(build_pool()))
+        elif args.cmd == "trial":
+            trial(args.pool)
+        else:
+            items, counts = pool(args.pool)
+            print(json.dumps(counts, ensure_ascii=False))
+            f9.report(args.out, SPLIT, items, draw(items))
+    except MissingTraining as err:
+        sys.exit(str(err))
+
+
+if __name__ == "__main__":
+    main()
