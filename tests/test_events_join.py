@@ -1719,15 +1719,17 @@ def test_final21_pool_is_batch_28s_dated_pages_then_the_b29_pools_dated_rows() -
 
 def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> None:
     """final22 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
-    objects), under its own name and seed, from the three story pools ev22a-c in that order.
+    objects), under its own name and seed, from the three story pools ev22a-c in that order;
+    the rule on the trial's counts (23, 23, 26, 31 pairs) picks rung 3, the ladder's top.
     TRAINING is final21's and the labelled scoring batches 28, 29 and 30, named (final21 drew
     batch 28's pages and batch 29's pools); every file it names is in the checkout."""
     draw = _draw_module("final22")
     f19, f21 = _draw_module("final19"), _draw_module("final21")
     assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final22", 22220, "final22_pool.jsonl")
     assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
-    assert draw.pick is f19.pick and draw.CAPS in draw.LADDER
-    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.CAPS)
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[3]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[3])
+    assert draw.pick([23, 23, 26, 31]) == 3  # the trial's counts on the closed pools
     names = [p.name for p in draw.TRAINING]
     assert len(set(names)) == len(names) and not draw.missing_training()
     assert draw.TRAINING[: len(f21.TRAINING)] == f21.TRAINING

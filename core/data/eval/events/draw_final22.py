@@ -12,8 +12,8 @@ news), and same-time launches of other projects. Their held rule is item-level, 
 final19's ev19c/ev19d: a PAGE is held (its address, headline or text opening), not its project.
 The pools are /work/scratch/ev22a, ev22b and ev22c/pool.jsonl (domains: chains and DeFi; consumer
 apps, games and SocialFi; memecoins, launch platforms, exchange tokens, AI agents, DePIN, RWA),
-closed by the lead (each pool's sha256 in /work/scratch/final22/GO and the log). The pools are
-read, never edited.
+closed by the lead at 15:13:53 UTC on 2026-12-07 (each pool's sha256 in
+/work/scratch/final22/GO and the log). The pools are read, never edited.
 
 What: `final22_pool.jsonl` beside this file is the three pools' dated rows, each line as the
 collector wrote it, in the order ev22a, ev22b, ev22c (`pool` subcommand; final16's format: id
@@ -48,7 +48,9 @@ The caps: draw_final19's rule, unchanged and fixed before the pools were drawn: 
 LADDER in order, from final11-final16's caps (6 uses a page, 12 same-project pairs a project,
 10 of one kind; quotas 40/60/12/30) up to 10/20/15 (100/150/30/80); the caps are the FIRST
 rung whose draw gives at least TARGET (120) pairs, else the rung giving the most pairs (the
-earlier of equals). `CAPS` below is the rung the rule picks on the pool; `draw` uses it.
+earlier of equals). `CAPS` below is the rung the rule picked on the pool (trial at 15:33 UTC:
+23, 23, 26 and 31 pairs, so rung 3, the ladder's top: 10 uses a page, 20 same-project pairs a
+project, 15 of one kind; quotas 100/150/30/80); `draw` uses it.
 """
 
 from __future__ import annotations
@@ -89,8 +91,12 @@ Caps = f19.Caps
 LADDER = f19.LADDER
 TARGET = f19.TARGET
 pick = f19.pick
-# the rung the rule picks on the pool (`trial`, counts only): set when the pools have closed
-CAPS = LADDER[0]
+# the rung the rule picked on the pool (`trial`, 15:33:53 UTC, counts only: 142 read, 66
+# without a headline, 4 of final-test projects, 3 with no project key, 69 kept; rung 0 23
+# pairs, rung 1 23, rung 2 26, rung 3 31 (launch vs other 21, same project 9, near in time 1):
+# no rung reaches TARGET, so the rule takes the rung giving the most, rung 3 (10/20/15, quotas
+# 100/150/30/80), the ladder's top)
+CAPS = LADDER[3]
 # as the earlier draws name them
 MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
