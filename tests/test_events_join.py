@@ -1340,10 +1340,11 @@ def _draw_module(split: str) -> Any:
         ("final19", 91),
         ("final20", 357),
         ("final21", 100),
+        ("final22", 142),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 to draw_final21 on its own pool writes, byte
+    """draw_final12 to draw_final16 and draw_final19 to draw_final22 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1388,10 +1389,11 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final19", 27, 24),
         ("final20", 62, 40),
         ("final21", 7, 5),
+        ("final22", 24, 31),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's to final21's items are dated pages of their pools,
+    """final12's to final16's and final19's to final22's items are dated pages of their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -1777,6 +1779,69 @@ def test_final22_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
     got, rung = draw.trial(out)
     assert got == [0, 0, 0, 0] and rung == 0
     assert {n: getattr(f19, n) for n in names} == before
+
+
+# final22's sources: the three closed story pools (sha256 as in /work/notes/LOG-2026-12-07-n.md
+# and /work/scratch/final22/GO at their close; rows, dated rows; their NOTES.md's sha256), in the
+# order draw_final22 reads them
+FINAL22_SOURCES = {
+    "ev22a": (
+        "2b3b758611db4ae0c3b85ac3368f576edec444023899afd1f993a963a9076d49",
+        15,
+        15,
+        "f5a04585d1f408b6337ddb335fe80afe39e421123fbfaec5b4b4b3a2ff9eef51",
+    ),
+    "ev22b": (
+        "dc0d3ce3f3188a8866a0739dd2770a6586b62ad28817279bdaa42d667991496e",
+        42,
+        42,
+        "db95b51ba67d370eb131ad706c987461a3f29a53da34377d8c2b75ed9f14ab82",
+    ),
+    "ev22c": (
+        "9f703b8582d818d8cef0a2cae81cc4902e201204c8f021469baeffc3dfdc43dd",
+        85,
+        85,
+        "c145153ef2481ba7c3e21b3b0dd26d3cde22c79337771a89b16dc43adbf4a0e3",
+    ),
+}
+
+
+def test_final22_pool_is_the_dated_rows_of_the_three_story_pools_unchanged() -> None:
+    """final22's pool is the dated rows of ev22a, ev22b and ev22c as the lead closed them, in that
+    order, each line as the collector wrote it (every row dated, 66 with an empty headline);
+    final22_SOURCES.md holds each pool's sha256 and each collector's notes verbatim (hashing as
+    in the table); the trial on the pool gives 23, 23, 26 and 31 pairs: rung 3. Where the closed
+    pools are on this machine they still hash as at their close and rebuild the pool byte for
+    byte."""
+    draw = _draw_module("final22")
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == 142 and all(r["date"] for r in rows) and not draw.LEFT_OUT
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest().startswith("acdaaeb5")
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    assert prefixes == sorted(prefixes)
+    assert Counter(prefixes) == {f"q22{k[-1]}": n for k, (_h, _r, n, _s) in FINAL22_SOURCES.items()}
+    assert sum(r["title"] == "" for r in rows) == 66 and all(r["title"] is not None for r in rows)
+    assert [p.parent.name for p in draw.SOURCES] == list(FINAL22_SOURCES)
+    sources = (draw.HERE / "final22_SOURCES.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() in sources
+    for name, (sha, n_rows, n_dated, notes_sha) in FINAL22_SOURCES.items():
+        assert f"| {name} | {n_rows} | {n_dated} | {sha} | {notes_sha} |" in sources
+        notes = sources.split(f"## {name}: NOTES.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+        assert hashlib.sha256(f"{notes}\n".encode()).hexdigest() == notes_sha, name
+    assert draw.trial(draw.POOL) == ([23, 23, 26, 31], 3)
+    if not all(p.exists() for p in draw.SOURCES):
+        pytest.skip("the closed pools are not on this machine")
+    lines = []
+    for path, (sha, n_rows, n_dated, _s) in zip(
+        draw.SOURCES, FINAL22_SOURCES.values(), strict=True
+    ):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got if json.loads(x).get("date")]
+        assert (len(got), len(dated)) == (n_rows, n_dated), path
+        lines += dated
+    assert text == "".join(f"{x}\n" for x in lines)
 
 
 def test_labels_alone_are_the_scores_labels_and_read_no_predictions(tmp_path) -> None:
