@@ -218,11 +218,11 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final21's: their own
+    """Every pair's items are corpus rows as published (final5's to final22's: their own
     items, read afresh from public repositories or, final8's to final16's and final19's to
-    final21's, from their pools of stored pages (final21's: labelled batch 28's dated pages
-    rebuilt as pool rows, then the batch-29 pools); final17's and final18's are labelled items,
-    copied with the labelled file they came from);
+    final22's, from their pools of stored pages (final21's: labelled batch 28's dated pages
+    rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools); final17's
+    and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
@@ -243,7 +243,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 22)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 23)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -268,6 +268,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final19": 24,
         "final20": 40,
         "final21": 5,
+        "final22": 31,
     }
 
 
@@ -445,12 +446,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 22))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 23))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final21 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's to final21's pools or (final17, final18)
+    """One real item of the final5 to final22 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's to final22's pools or (final17, final18)
     from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -2324,8 +2325,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
 # after it; final19: as measured once by the joiner frozen at f7bcd6c; final20: as measured
 # once by the joiner frozen at 017ec15; final21: as measured once by the joiner frozen at
-# 5c44b1f). A change that moves a verdict on any split changes this table, and its commit
-# says which and why.
+# 5c44b1f; final22: as measured once by the joiner frozen at 05abd21). A change that moves a
+# verdict on any split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -2371,6 +2372,9 @@ WRONG_PAIRS = {
     # final21: measured once by the joiner frozen at 5c44b1f (5 pairs, all different: tn 5,
     # nothing wrong; no same pair, so no recall); no fix after it
     "final21": "",
+    # final22: measured once by the joiner frozen at 05abd21, whose core/events is 5c44b1f's
+    # (fp 011 015, fn 003 019 024 025 029 031: tp 3, fp 2, fn 6, tn 20); no fix after it
+    "final22": "f22-003 f22-011 f22-015 f22-019 f22-024 f22-025 f22-029 f22-031",
 }
 
 
@@ -2379,8 +2383,8 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
-    final20 none but final20's own (three misses now join); final18 and final21 are pinned as
-    measured once."""
+    final20 none but final20's own (three misses now join); final18, final21 and final22 are
+    pinned as measured once."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2436,3 +2440,26 @@ def test_final21_figures_are_the_one_measurement() -> None:
     assert result["tp"] + result["fp"] == 0 and result["tp"] + result["fn"] == 0
     lines = format_events(result).splitlines()
     assert lines[1].endswith("(tp 0, fp 0, fn 0, tn 5)")
+
+
+def test_final22_figures_are_the_one_measurement() -> None:
+    """final22 (31 pairs, readers A and B agreeing on all 31, kappa 1.000: 9 same, 22 different)
+    as scored once at 15:37:19 UTC against the predictions the joiner frozen at 05abd21 wrote
+    before any label (sha256 9db5092c...): tp 3, fp 2, fn 6, tn 20; precision 0.600, recall
+    0.333 (the README's figure). `tge-monitor eval --events --split final22` gives the same
+    counts; the wrong pairs are `WRONG_PAIRS`' final22."""
+    from core.events.evaluate import evaluate_events, format_events
+
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final22")
+    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
+    assert counts == {
+        "pairs": 31,
+        "same": 9,
+        "different": 22,
+        "tp": 3,
+        "fp": 2,
+        "fn": 6,
+        "tn": 20,
+    }
+    lines = format_events(result).splitlines()
+    assert lines[1] == "precision 0.600  recall 0.333  (tp 3, fp 2, fn 6, tn 20)"
