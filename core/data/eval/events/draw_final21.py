@@ -59,19 +59,17 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
-import draw_final11 as f11  # noqa: E402
+import draw_final11 as f11  # noqa: E402, F401  (the draw's settings, reached through it)
 import draw_final19 as f19  # noqa: E402
 import draw_final20 as f20  # noqa: E402
+from over_final19 import Over19  # noqa: E402
 
 SPLIT = "final21"
 SEED = 21210
@@ -107,37 +105,17 @@ CAPS = LADDER[0]
 MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
 
-@contextmanager
-def _as_final19() -> Iterator[None]:
-    """final21's name, seed, pool, sources and batches over draw_final19's module settings,
-    for a call of draw_final19's split_of, trial or build_pool."""
-    with mock.patch.multiple(
-        f19,
-        SPLIT=SPLIT,
-        SEED=SEED,
-        POOL=POOL,
-        SOURCES=SOURCES,
-        LEFT_OUT=LEFT_OUT,
-        TRAINING=TRAINING,
-    ):
-        yield
-
-
-def split_of(caps: Caps) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
-    """final21's name, seed and batches with `caps` over draw_final11's settings: its context,
-    pool (ids n21-NNNNN) and draw (pair ids f21-NNN)."""
-    with _as_final19():
-        return f19.split_of(caps)
-
-
+# final21's settings over draw_final19's module, for one call (over_final19)
+OVER = Over19(SPLIT, SEED, POOL, SOURCES, LEFT_OUT, TRAINING)
+_as_final19 = OVER.context
+split_of = OVER.split_of
 _final21, pool, draw = split_of(CAPS)
 
 
 def trial(path: Path) -> tuple[list[int], int]:
     """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
     draw_final19's trial with final21's pool and settings."""
-    with _as_final19(), mock.patch.object(f19, "pool", pool):
-        return f19.trial(path)
+    return OVER.trial(path, pool)
 
 
 def pool_row(labelled: dict[str, Any]) -> dict[str, Any]:
@@ -175,8 +153,7 @@ def build_pool(
         rebuilt = Path(tmp) / "b28" / "pool.jsonl"
         rebuilt.parent.mkdir()
         rebuilt.write_text("".join(f"{x}\n" for x in batch_lines(batch)), encoding="utf-8")
-        with _as_final19():
-            return f19.build_pool((rebuilt, *pools), out)
+        return OVER.build_pool((rebuilt, *pools), out)
 
 
 def main() -> None:

@@ -58,19 +58,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
-import draw_final11 as f11  # noqa: E402
+import draw_final11 as f11  # noqa: E402, F401  (the draw's settings, reached through it)
 import draw_final19 as f19  # noqa: E402
 import draw_final21 as f21  # noqa: E402
+from over_final19 import Over19  # noqa: E402
 
 SPLIT = "final22"
 SEED = 22220
@@ -120,29 +118,10 @@ def _check_training() -> None:
         )
 
 
-@contextmanager
-def _as_final19() -> Iterator[None]:
-    """final22's name, seed, pool, sources and batches over draw_final19's module settings,
-    for a call of draw_final19's split_of, trial or build_pool."""
-    with mock.patch.multiple(
-        f19,
-        SPLIT=SPLIT,
-        SEED=SEED,
-        POOL=POOL,
-        SOURCES=SOURCES,
-        LEFT_OUT=LEFT_OUT,
-        TRAINING=TRAINING,
-    ):
-        yield
-
-
-def split_of(caps: Caps) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
-    """final22's name, seed and batches with `caps` over draw_final11's settings: its context,
-    pool (ids n22-NNNNN) and draw (pair ids f22-NNN)."""
-    with _as_final19():
-        return f19.split_of(caps)
-
-
+# final22's settings over draw_final19's module, for one call (over_final19)
+OVER = Over19(SPLIT, SEED, POOL, SOURCES, LEFT_OUT, TRAINING)
+_as_final19 = OVER.context
+split_of = OVER.split_of
 _final22, _pool, draw = split_of(CAPS)
 
 
@@ -155,15 +134,13 @@ def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
 def trial(path: Path) -> tuple[list[int], int]:
     """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
     draw_final19's trial with final22's pool and settings."""
-    with _as_final19(), mock.patch.object(f19, "pool", pool):
-        return f19.trial(path)
+    return OVER.trial(path, pool)
 
 
 def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
     """final22_pool.jsonl: the collectors' dated rows, each line as written, in pool order
     (draw_final19's build_pool; LEFT_OUT empty)."""
-    with _as_final19():
-        return f19.build_pool(sources, out)
+    return OVER.build_pool(sources, out)
 
 
 def main() -> None:
