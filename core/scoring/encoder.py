@@ -61,8 +61,6 @@ def mean_score(p_linear: float, p_encoder: float, encoder_weight: float = 0.5) -
     """The stage's uncalibrated score: the mean of the two probabilities, the encoder's
     weighted ``encoder_weight`` (0.5, the plain mean, unless the card says otherwise: on hard
     pages the linear model ranks far below the encoder and a plain mean lets it drag)."""
-    if encoder_weight == 0.5:
-        return (p_linear + p_encoder) / 2.0
     return encoder_weight * p_encoder + (1.0 - encoder_weight) * p_linear
 
 
