@@ -1289,7 +1289,8 @@ def test_a_common_word_leading_a_headline_is_no_project_key(judge) -> None:
     assert "criptomoeda" not in judge.identity(crypto)[0].names
     content = new("n11-00009")
     assert title_name(content["title"], content["text"]) == "zora"
-    assert title_name(content["title"]) == "content"  # no text: nothing says it is common
+    # no text: the labelled corpus says "content" is a common word (common-words.txt)
+    assert title_name(content["title"]) == "zora"
     # a name the text writes as a name, or not at all, or with capitals past its first
     assert not common_word("Evmos", "The airdrop. Users of Evmos and evmos fans")
     assert not common_word("Wormhole", "Airdrop é uma forma ...")
@@ -2094,7 +2095,8 @@ def test_an_exchanges_name_with_its_qualifier_is_no_project_key(judge) -> None:
     own name carries after it (`EXCHANGE_QUALIFIERS`) is no name; a headline word of last
     resort is never the holders' token of an airdrop either."""
     assert title_name("Huobi Global将于5月11日开启“ICP交易赛”活动") == "icp"
-    assert title_name("Global Foo Launches") == "global"  # no exchange before it
+    assert title_name("Global Launches") == "global"  # no exchange before it
+    assert title_name("Global Foo Launches") == "foo"  # (a common word gives way to a rarer)
     icp = judge.identity(new("n13-00024"))[0]
     assert icp.weak and icp.names == {"icp"}
     assert "global" not in judge.identity(new("n12-00031"))[0].hints  # Huobi Global's XYM
@@ -2331,7 +2333,8 @@ WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
     "final2": "f2-095 f2-101 f2-112 f2-120",
-    "final3": "f3-054 f3-085 f3-086 f3-087 f3-111 f3-126 f3-127",
+    # final3: f3-085 joins after final22 (shaped): both sides write "Marine Moguls" (`rare_shared`)
+    "final3": "f3-054 f3-086 f3-087 f3-111 f3-126 f3-127",
     "final4": "f4-012 f4-033 f4-042 f4-112",
     "final5": "f5-047 f5-048 f5-060",
     "final6": "f6-008 f6-015 f6-030 f6-070 f6-088 f6-097 f6-101 f6-141 f6-158 f6-176",
@@ -2350,10 +2353,12 @@ WRONG_PAIRS = {
     "final16": "f16-015 f16-017",
     # final17: measured once with fp f17-004 005 016 022 033 043 047 059 076 087 101 169 and
     # fn 009 012 020 028 034 077 083 085 088 089 107 142 143 146 155 163 164; after the fixes
-    # after final17 (shaped) 034 089 107 164 join and 005 016 033 043 047 076 087 do not
+    # after final17 (shaped) 034 089 107 164 join and 005 016 033 043 047 076 087 do not; after
+    # final22 (shaped: rare names, common words) 012 163 join and 067 wrongly joins (Kava's and
+    # Cosmos' StakeDrops, a headline-word item that shares "StakeDrop" and "Cosmos")
     "final17": (
-        "f17-004 f17-009 f17-012 f17-020 f17-022 f17-028 f17-059 f17-077 f17-083 f17-085 "
-        "f17-088 f17-101 f17-142 f17-143 f17-146 f17-155 f17-163 f17-169"
+        "f17-004 f17-009 f17-020 f17-022 f17-028 f17-059 f17-067 f17-077 f17-083 f17-085 "
+        "f17-088 f17-101 f17-142 f17-143 f17-146 f17-155 f17-169"
     ),
     # final18: measured once by the joiner frozen at 0abbc42 (fp f18-001 010 013 019, fn 004
     # 011 012); no fix was made after it
@@ -2364,17 +2369,17 @@ WRONG_PAIRS = {
     "final19": "",
     # final20: measured once by the joiner frozen at 017ec15 (fp none; fn 001 006 007 010 011
     # 012 013 014 017 019 020 021 030 033 034: tp 1, fn 15, tn 24); after it (shaped) 017, 019
-    # and 030 join, their headlines naming the ICO (`later_news` stops at a sale word)
-    "final20": (
-        "f20-001 f20-006 f20-007 f20-010 f20-011 f20-012 f20-013 f20-014 f20-020 f20-021 "
-        "f20-033 f20-034"
-    ),
+    # and 030 join, their headlines naming the ICO (`later_news` stops at a sale word); after
+    # final22 (shaped) 001 010 013 033 034 join: no common word keys them ("Platforms",
+    # "Alert"), they share a rare name ("Lampix") or a plural ("Lightstream", "Lightstreams")
+    "final20": "f20-006 f20-007 f20-011 f20-012 f20-014 f20-020 f20-021",
     # final21: measured once by the joiner frozen at 5c44b1f (5 pairs, all different: tn 5,
     # nothing wrong; no same pair, so no recall); no fix after it
     "final21": "",
     # final22: measured once by the joiner frozen at 05abd21, whose core/events is 5c44b1f's
-    # (fp 011 015, fn 003 019 024 025 029 031: tp 3, fp 2, fn 6, tn 20); no fix after it
-    "final22": "f22-003 f22-011 f22-015 f22-019 f22-024 f22-025 f22-029 f22-031",
+    # (fp 011 015, fn 003 019 024 025 029 031: tp 3, fp 2, fn 6, tn 20); after it (shaped) 024
+    # joins: "Introducing r/CryptoCurrency Moons" is keyed "moons", Reddit's MOONS
+    "final22": "f22-003 f22-011 f22-015 f22-019 f22-025 f22-029 f22-031",
 }
 
 
@@ -2384,7 +2389,9 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21 and final22 are
-    pinned as measured once."""
+    pinned as measured once. The rare names and common words after final22 (shaped) moved
+    final3's f3-085, final17's 012 163 (and 067, now a false join), final20's five and final22's
+    024, nothing of dev, test, final2 or final4 to final16."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2398,7 +2405,8 @@ def test_final20_figures_after_the_sale_words() -> None:
     at 12:41:50 UTC against the predictions the joiner frozen at 017ec15 wrote before any label
     (sha256 9ba1b490...): tp 1, fp 0, fn 15, tn 24; precision 1.000, recall 0.062 (the README's
     figure). After the sale words stop `later_news` (shaped on final20, not a clean figure)
-    `tge-monitor eval --events --split final20` prints tp 4, fn 12."""
+    `tge-monitor eval --events --split final20` printed tp 4, fn 12; after the rare names and
+    common words (shaped on final20 and final22) tp 9, fn 7."""
     from core.events.evaluate import evaluate_events, format_events
 
     result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final20")
@@ -2407,13 +2415,13 @@ def test_final20_figures_after_the_sale_words() -> None:
         "pairs": 40,
         "same": 16,
         "different": 24,
-        "tp": 4,
+        "tp": 9,
         "fp": 0,
-        "fn": 12,
+        "fn": 7,
         "tn": 24,
     }
     lines = format_events(result).splitlines()
-    assert lines[1] == "precision 1.000  recall 0.250  (tp 4, fp 0, fn 12, tn 24)"
+    assert lines[1] == "precision 1.000  recall 0.562  (tp 9, fp 0, fn 7, tn 24)"
 
 
 def test_final21_figures_are_the_one_measurement() -> None:
@@ -2446,8 +2454,9 @@ def test_final22_figures_are_the_one_measurement() -> None:
     """final22 (31 pairs, readers A and B agreeing on all 31, kappa 1.000: 9 same, 22 different)
     as scored once at 15:37:19 UTC against the predictions the joiner frozen at 05abd21 wrote
     before any label (sha256 9db5092c...): tp 3, fp 2, fn 6, tn 20; precision 0.600, recall
-    0.333 (the README's figure). `tge-monitor eval --events --split final22` gives the same
-    counts; the wrong pairs are `WRONG_PAIRS`' final22."""
+    0.333 (the README's figure). `tge-monitor eval --events --split final22` gave the same
+    counts; after the rare names and common words (shaped on final20 and final22) it gives tp
+    4, fn 5; the wrong pairs are `WRONG_PAIRS`' final22."""
     from core.events.evaluate import evaluate_events, format_events
 
     result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final22")
@@ -2456,10 +2465,10 @@ def test_final22_figures_are_the_one_measurement() -> None:
         "pairs": 31,
         "same": 9,
         "different": 22,
-        "tp": 3,
+        "tp": 4,
         "fp": 2,
-        "fn": 6,
+        "fn": 5,
         "tn": 20,
     }
     lines = format_events(result).splitlines()
-    assert lines[1] == "precision 0.600  recall 0.333  (tp 3, fp 2, fn 6, tn 20)"
+    assert lines[1] == "precision 0.667  recall 0.444  (tp 4, fp 2, fn 5, tn 20)"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from core.markets import EXCHANGE_QUALIFIERS, EXCHANGES, QUOTE_ASSETS, QUOTES
@@ -187,6 +188,9 @@ class Identity:
     # scorer's project is in the text only, or it gave a ticker alone): "Terra Reveals LUNA
     # Airdrop" is LUNA's and hints at Terra; weaker than a name (see core.events.join)
     hints: frozenset[str] = field(default_factory=frozenset)
+    # the rare proper names of its headline and lead (`rare_names`: "Munchee", "Kik"), which
+    # the joiner compares when the keys above do not meet
+    rare: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def key(self) -> str:
@@ -227,11 +231,11 @@ def identity_of(
         held = _held(title, text)
         given = _identity(analysis, title, known, text, held)
         if given is not None:
-            return own_blog(given, url, f"{title}\n{text}")
+            return replace(own_blog(given, url, f"{title}\n{text}"), rare=rare_names(title, text))
     # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
     # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
     ident = _identity(analysis, title, known, text, skip=held) or Identity("")
-    return own_blog(ident, url, f"{title}\n{text}")
+    return replace(own_blog(ident, url, f"{title}\n{text}"), rare=rare_names(title, text))
 
 
 # A project's own blog: "medium.com/sifchain-finance/...", "umamifinance.medium.com",
@@ -339,6 +343,11 @@ def _identity(
     tickers |= pairs
     found = analysis.get("discovered") or {}
     found_name = _trimmed(normalise_name(str(found.get("name") or "")))
+    tick = str(found.get("ticker") or "").upper()
+    if found_name and not tick and common_name(found_name):
+        # common words the scorer took for a name ("Commission", "SEC Charges"); a name
+        # given with its ticker stays ("Symbol (XYM)", "MAJOR POINTS (MAJOR)")
+        found_name = ""
     # a pair is its token, never a name of its own ("SAPIENUSDT" is SAPIEN's)
     # the scorer's discovered name may be a headline's first word that the text writes as
     # a common word ("Criptomoeda wormhole despenca ...": `common_word`)
@@ -353,7 +362,6 @@ def _identity(
     ):
         if not _pair_of(found_name, pairs):
             names.add(found_name)
-    tick = str(found.get("ticker") or "").upper()
     if tick and tick not in HUB_TICKERS and len(tick) >= 2:
         if is_held(tick):
             held_tickers.add(tick)
@@ -670,6 +678,48 @@ def _pair_of(word: str, bases: set[str]) -> bool:
     return any(up == base + quote for base in bases for quote in _PAIR_QUOTES)
 
 
+COMMON_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "events" / "common-words.txt"
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The words real crypto news writes as common words (`scripts/build_common_words.py`:
+    from the labelled corpus, "platforms", "investor", "cryptocurrency"), read once."""
+    lines = COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def common_name(name: str) -> bool:
+    """A name made only of words real crypto news writes as common words ("sec charges",
+    "commission", "platforms"; not "chat app kik"): a headline's lead words, no project's key."""
+    words = normalise_name(name).split()
+    table = common_words()
+    return bool(words) and all(w in table or w in _STOP for w in words)
+
+
+# How much of an item's text is its lead, where a rare name says what the item is about
+LEAD_CHARS = 400
+_PROPER = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?![A-Za-z0-9])")
+
+
+def rare_names(title: str, text: str = "") -> frozenset[str]:
+    """The proper names of a headline and its lead that real news seldom writes (capitalised,
+    not a common word of the labelled corpus, no launch word nor venue: "Munchee", "Unikrn",
+    "Kik"; not "Commission", "Platforms"), lower case."""
+    out = set()
+    for word in _PROPER.findall(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}"):
+        low = word.lower()
+        if (
+            len(low) >= 3
+            and low not in common_words()
+            and low not in _STOP
+            and low not in GENERIC_WORDS
+            and low not in VENUES
+        ):
+            out.add(low)
+    return frozenset(out)
+
+
 def generic(name: str) -> bool:
     """A name made only of words that name no project ("Staking", "Pre-Market", "postponed")."""
     words = normalise_name(name).split()
@@ -714,10 +764,13 @@ def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = 
     An exchange's own name with the word it carries after it ("Huobi Global",
     `EXCHANGE_QUALIFIERS`) is no name. A headline written all in lower case (made from a page's
     address: "polkadot token dot") capitalises nothing: its words are read as the text writes
-    them (`cased`: "blockchain Polkadot")."""
+    them (`cased`: "blockchain Polkadot"). A word real news writes as a common word
+    (`common_words`: "ICO Platforms Beware", "Investor sues ... Unikrn") gives way to a later,
+    rarer one, and is the name only when the headline has nothing else."""
     title = _TEMPLATE.sub("", title or "")
     lowered = not any(c.isupper() for c in title)
     after_venue = False
+    first = ""  # the first candidate that real news writes as a common word
     for m in _LATIN_WORD.finditer(title):
         word = m.group(0)
         low = word.lower()
@@ -738,7 +791,11 @@ def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = 
             and word.upper() not in HUB_TICKERS
             and len(low) >= 3
         ):
-            return normalise_name(word)
+            if low not in common_words():
+                return normalise_name(word)
+            first = first or normalise_name(word)
+    if first:
+        return first  # only common words ("Symbol Launch Weekend"): the first, as before
     # a two-letter name is a name only as a coin's: "the (π)Pi coin"
     short = re.search(r"(?<![\w.])([A-Z][a-z]|[A-Z]{2})\s+(?:coin|token)s?\b", title or "")
     if short and short.group(1).lower() not in _STOP and short.group(1).upper() not in HUB_TICKERS:

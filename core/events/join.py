@@ -18,7 +18,11 @@ million"). One ticker is not one project when both sides name themselves apart a
 names the other (WaterCoin's and Waterfall's WATER). When the scorer's project is not in the
 headline (a ticker alone, or a company named only in the text), the headline's lead word is a
 hint: it agrees with the other side's name, never with another hint nor across two tickers
-("Terra Reveals LUNA Airdrop" and the Terra 2.0 items known by "Terra").
+("Terra Reveals LUNA Airdrop" and the Terra 2.0 items known by "Terra"). When no key meets,
+a rare proper name both sides write (`rare_shared`: a word the labelled corpus seldom writes,
+in a headline of one side and the headline or lead of the other) agrees, unless a side's
+headline names its project by keys the other never writes or two tickers differ: a company
+and its token ("Chat App Kik" and "Kik's KIN") are one project; a plural is one name.
 
 The window: `JOIN_WINDOW` around the event's span, rolling from its latest item or its latest
 dated phase (a claim date set weeks ahead), whichever is later. A launch still ahead (no
@@ -61,7 +65,9 @@ from core.events.extract import (
     HUB_TICKERS,
     PRE_LAUNCH_TRADING,
     Identity,
+    common_words,
     generic,
+    rare_names,
     written_days,
 )
 
@@ -367,6 +373,7 @@ class EventKeys:
     phase_at: datetime | None = None
     launched: bool = False
     hints: set[str] = field(default_factory=set)  # headline words beside the names (Identity)
+    rare: set[str] = field(default_factory=set)  # rare names of its items' headlines and leads
 
     @classmethod
     def of(cls, ident: Identity, seen: datetime, headline: str = "") -> EventKeys:
@@ -396,6 +403,7 @@ class EventKeys:
             datetime.fromisoformat(phase_at) if phase_at else None,
             bool(stored.get("launched")),
             set(stored.get("hints") or []),
+            set(stored.get("rare") or []),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -408,6 +416,7 @@ class EventKeys:
             "phase_at": self.phase_at.isoformat() if self.phase_at else None,
             "launched": self.launched,
             "hints": sorted(self.hints),
+            "rare": sorted(self.rare),
         }
 
     def absorb(self, ident: Identity, seen: datetime, headline: str = "") -> None:
@@ -416,6 +425,7 @@ class EventKeys:
         self.names |= ident.names
         self.tickers |= ident.tickers
         self.hints |= ident.hints
+        self.rare |= ident.rare
         if self.company_id is None:
             self.company_id = ident.company_id
         self.first_seen = min(self.first_seen or seen, seen)
@@ -437,6 +447,8 @@ def names_agree(a: str, b: str) -> bool:
     if a == b or a.replace(" ", "") == b.replace(" ", ""):
         return True
     short, long = sorted((a, b), key=len)
+    if long == f"{short}s" and len(short) > MIN_FUZZY_NAME:
+        return True  # a plural of one name ("lightstream", "lightstreams"; final20, shaped)
     if len(short.split()) >= 2 and len(long.split()) >= 4 and f" {short} " in f" {long} ":
         return True
     if min(len(a), len(b)) < MIN_FUZZY_NAME:
@@ -643,12 +655,59 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         # event is known by ("the new Terra chain's LUNA"); an item with a name of its own
         # merely mentions it ("Ethereum Layer 2 network Arbitrum")
         return PROJECT
+    if rare_shared(keys, ident, text):
+        return PROJECT
     named = any(names_in_headline(ident.names, ident.tickers, h) for h in keys.headlines)
     if named and keys.weak and ident.weak:
         return NONE  # two headline words, one naming the other: "Meme" in "Charity Meme Coin"
     if named and (keys.weak or mentions(keys.names, keys.tickers, text)):
         return PROJECT  # our headlines name the item's project, and it names ours
     return NONE
+
+
+def rare_shared(keys: EventKeys, ident: Identity, text: str) -> bool:
+    """Both sides write one rare proper name (`rare_names`), a headline of one of them
+    writes it, and neither headline names its project by keys the other side never writes:
+    a company and its token ("Chat App Kik to Launch Token Sale" and "Kik's KIN ICO Review",
+    whose lead says "called Kin"), or a project the scorer keyed by a lead word ("SEC Halts
+    ... 'Munchee' ICO" and "Munchee"); not "Bored Ape Yacht Club (BAYC) ... on ApeCoin
+    Announcement" and an ApeCoin story that never writes BAYC. A side known by a headline
+    word alone (weak: "Halts", "Alert") names nothing apart. Two tickers that differ are two
+    tokens ("Blast" and "BLAST HOGE")."""
+    shared = keys.rare & ident.rare
+    if not shared or (keys.tickers and ident.tickers):
+        return False
+    headline = text.split("\n", 1)[0]
+    ours = " \n ".join(keys.headlines)
+    if not shared & (rare_names(ours) | rare_names(headline)):
+        return False
+    if not keys.weak and _named_apart(keys.names, keys.tickers, ours, ident.rare, text):
+        return False
+    return ident.weak or not _named_apart(ident.names, ident.tickers, headline, keys.rare, ours)
+
+
+def _named_apart(
+    names: Iterable[str],
+    tickers: Iterable[str],
+    headlines: str,
+    other_rare: set[str] | frozenset[str],
+    other: str,
+) -> bool:
+    """A side's headlines name its project, and only by keys the other side (its rare names,
+    its text) never writes; a name made of common words ("basic attention") cannot tell."""
+    written = [n for n in names if names_in_headline((n,), (), headlines)]
+    written_tickers = [t for t in tickers if mentions((), (t,), headlines)]
+    if not (written or written_tickers):
+        return False
+    for tick in written_tickers:
+        if tick.lower() in other_rare or mentions((), (tick,), other):
+            return False
+    table = common_words()
+    for name in written:
+        words = [w for w in name.split() if len(w) >= 3 and w not in table]
+        if not words or any(w in other_rare or f" {w} " in _folded(other) for w in words):
+            return False
+    return True
 
 
 def same_project(keys: EventKeys, ident: Identity, text: str = "") -> bool:
