@@ -11,13 +11,20 @@ not listed by hand: a word is common when the corpus writes it in lower case in 
 ("commission", "sec": the regulator's story of many projects). A project's name is capitalised
 wherever it stands and is in few items ("Munchee", "Unikrn", "Lampix").
 
-    python scripts/build_common_words.py            # writes the table
-    python scripts/build_common_words.py --check    # exit 1 when the table is not what it builds
+    python scripts/build_common_words.py            # writes the table from every labelled file
+    python scripts/build_common_words.py --check    # exit 1 when the table is not what its
+                                                    # recorded files build
+
+The table names the files it was built from, each with its sha256 (``# source`` lines), so it
+stays reproducible when a new labelled batch lands: ``--check`` rebuilds from the recorded
+files (and fails if one is missing or changed), and says how many labelled files are newer
+than the table (a rebuild takes them in; that is a choice, since it can move the joiner).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -33,10 +40,29 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SENTENCE_END = ".!?:;\n|-–—"
 
 
-def documents(folder: Path = CORPUS) -> list[str]:
+def labelled_files(folder: Path = CORPUS) -> list[Path]:
+    """Every labelled file, in name order (what a rebuild reads)."""
+    return sorted(folder.glob("*.jsonl"))
+
+
+def recorded_files(table: str) -> list[tuple[Path, str]]:
+    """The files a table was built from and their sha256, from its ``# source`` lines."""
+    rows = []
+    for line in table.splitlines():
+        if line.startswith("# source "):
+            name, digest = line[len("# source ") :].rsplit(" sha256 ", 1)
+            rows.append((ROOT / name, digest))
+    return rows
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def documents(paths: list[Path] | None = None) -> list[str]:
     """Each labelled item's headline and lead once (an item relabelled later is one item)."""
     docs: dict[str, str] = {}
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in labelled_files() if paths is None else paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -75,26 +101,53 @@ def common_words(docs: list[str]) -> list[str]:
     )
 
 
-def render(docs: list[str]) -> str:
+def render(paths: list[Path]) -> str:
+    """The table built from `paths`: a summary line, one ``# source`` line a file, the words."""
+    docs = documents(paths)
     words = common_words(docs)
     head = (
         f"# built by scripts/build_common_words.py from {len(docs)} labelled items; "
         f"{len(words)} words (min_lower {MIN_LOWER}, min_share {MIN_SHARE})\n"
     )
-    return head + "".join(f"{w}\n" for w in words)
+    sources = "".join(
+        f"# source {p.relative_to(ROOT).as_posix()} sha256 {sha256(p)}\n" for p in paths
+    )
+    return head + sources + "".join(f"{w}\n" for w in words)
+
+
+def check(out: Path = OUT) -> tuple[bool, str]:
+    """Whether the table is what its recorded files build, and what to say about it."""
+    if not out.exists():
+        return False, f"{out} is missing"
+    table = out.read_text(encoding="utf-8")
+    recorded = recorded_files(table)
+    if not recorded:
+        return False, f"{out} names no source files"
+    for path, digest in recorded:
+        if not path.exists() or sha256(path) != digest:
+            return (
+                False,
+                f"{path.relative_to(ROOT)} is missing or changed since the table was built",
+            )
+    if render([p for p, _ in recorded]) != table:
+        return False, f"{out} differs from what its recorded files build"
+    newer = sorted(set(labelled_files()) - {p for p, _ in recorded})
+    note = f"; {len(newer)} labelled file(s) newer than the table" if newer else ""
+    return True, "up to date" + note
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args()
-    text = render(documents())
     if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{OUT} differs from what the corpus builds")
+        same, message = check()
+        print(message)
         return 0 if same else 1
+    text = render(labelled_files())
     OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}: {text.count(chr(10)) - 1} words")
+    words = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
+    print(f"wrote {OUT}: {words} words")
     return 0
 
 

@@ -42,8 +42,10 @@ def test_the_common_words_table_rebuilds_from_the_labelled_corpus() -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import build_common_words
 
-    built = build_common_words.render(build_common_words.documents())
-    assert built == COMMON_WORDS_FILE.read_text(encoding="utf-8")
+    same, message = build_common_words.check(COMMON_WORDS_FILE)
+    assert same, message
+    recorded = build_common_words.recorded_files(COMMON_WORDS_FILE.read_text(encoding="utf-8"))
+    assert len(recorded) >= 30 and all(p.exists() for p, _ in recorded)
     table = common_words()
     # headline words that keyed final20's and final22's items
     for word in "commission sec platforms investor healthcare news cryptocurrency chat".split():
@@ -51,6 +53,32 @@ def test_the_common_words_table_rebuilds_from_the_labelled_corpus() -> None:
     # the projects those items were about
     for word in "munchee unikrn lampix kik lightstream pocketful reddit".split():
         assert word not in table, word
+
+
+def test_a_new_labelled_batch_leaves_the_table_reproducible(tmp_path, monkeypatch) -> None:
+    """A batch landing after the table was built does not make it stale or its test fail: the
+    table rebuilds from the files it records; `check` counts the newer file; a changed
+    recorded file is caught."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_common_words as bcw
+
+    corpus = tmp_path / "labelled"
+    corpus.mkdir()
+    first = corpus / "a.jsonl"
+    first.write_text(
+        json.dumps({"id": "x1", "title": "Munchee token sale", "text": "the sale"}) + "\n"
+    )
+    monkeypatch.setattr(bcw, "ROOT", tmp_path)
+    table = tmp_path / "common-words.txt"
+    table.write_text(bcw.render([first]), encoding="utf-8")
+    (corpus / "b.jsonl").write_text(
+        json.dumps({"id": "x2", "title": "A new batch", "text": ""}) + "\n"
+    )
+    monkeypatch.setattr(bcw, "labelled_files", lambda folder=corpus: sorted(corpus.glob("*.jsonl")))
+    assert bcw.check(table) == (True, "up to date; 1 labelled file(s) newer than the table")
+    first.write_text(json.dumps({"id": "x1", "title": "Changed", "text": ""}) + "\n")
+    same, message = bcw.check(table)
+    assert not same and "a.jsonl is missing or changed" in message
 
 
 def test_common_words_are_no_project_keys(judge) -> None:
