@@ -1343,10 +1343,11 @@ def _draw_module(split: str) -> Any:
         ("final20", 357),
         ("final21", 100),
         ("final22", 142),
+        ("final23", 251),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 to draw_final22 on its own pool writes, byte
+    """draw_final12 to draw_final16 and draw_final19 to draw_final23 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1392,10 +1393,11 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final20", 62, 40),
         ("final21", 7, 5),
         ("final22", 24, 31),
+        ("final23", 97, 97),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's to final22's items are dated pages of their pools,
+    """final12's to final16's and final19's to final23's items are dated pages of their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -1843,6 +1845,194 @@ def test_final22_pool_is_the_dated_rows_of_the_three_story_pools_unchanged() -> 
         dated = [x for x in got if json.loads(x).get("date")]
         assert (len(got), len(dated)) == (n_rows, n_dated), path
         lines += dated
+    assert text == "".join(f"{x}\n" for x in lines)
+
+
+def test_final23_caps_rule_and_batches_are_final22s() -> None:
+    """final23 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed, from the seven story pools ev23a-g in that order;
+    the rule on the trial's counts (94, 94, 97, 97 pairs) picks rung 2, the earlier of the two
+    giving the most. TRAINING is final22's (every labelled scoring batch to 30), every file it
+    names in the checkout; LEFT_OUT names ev23d's 32 aggregator rewrites and 8 machine-written
+    pages, each with its reason."""
+    draw = _draw_module("final23")
+    f19, f22 = _draw_module("final19"), _draw_module("final22")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final23", 23230, "final23_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[2]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[2])
+    assert draw.pick([94, 94, 97, 97]) == 2  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == f22.TRAINING
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev23{n}/pool.jsonl" for n in "abcdefg"
+    ]
+    rewrites = {f"q23d-{n:04d}" for n in range(4, 36)}
+    machine = {
+        "q23e-0031",
+        "q23f-0033",
+        "q23f-0048",
+        "q23f-0063",
+        "q23f-0066",
+        "q23g-0011",
+        "q23g-0019",
+        "q23g-0021",
+    }
+    assert set(draw.LEFT_OUT) == rewrites | machine
+    assert {draw.LEFT_OUT[i] for i in rewrites} == {draw._REWRITE}
+    assert {draw.LEFT_OUT[i] for i in machine} == {draw._MACHINE}
+
+
+def test_final23_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
+    """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
+    name (never a draw that knows fewer pages); the command exits with the message."""
+    draw = _draw_module("final23")
+    gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
+    monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
+    assert draw.missing_training() == [gone]
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.pool(tmp_path / "pool.jsonl")
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.trial(tmp_path / "pool.jsonl")
+    monkeypatch.setattr(sys, "argv", ["draw_final23.py", "trial", "--pool", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.main()
+
+
+def test_final23_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
+    """draw_final23 runs draw_final19's pool builder (the collectors' dated rows, each line as
+    written, less LEFT_OUT) and trial with its own settings patched over draw_final19's for the
+    call only: draw_final19 keeps its name, seed, pool, sources, left-out rows and batches."""
+    draw = _draw_module("final23")
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    src = tmp_path / "ev99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n'
+        '{"id": "q23d-0004", "title": "y", "date": "2020-01-03"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    assert draw.build_pool((src,), out) == {
+        "ev99z kept": 1,
+        "ev99z undated": 1,
+        "ev99z left out": 1,
+    }
+    assert out.read_text() == '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+    assert {n: getattr(f19, n) for n in names} == before
+    got, rung = draw.trial(out)
+    assert got == [0, 0, 0, 0] and rung == 0
+    assert {n: getattr(f19, n) for n in names} == before
+
+
+# final23's sources: the seven closed story pools (sha256 as in /work/notes/LOG-2026-12-07-o.md
+# and /work/scratch/final23/GO at their close; rows, dated rows, rows left out; their NOTES.md's
+# sha256), in the order draw_final23 reads them
+FINAL23_SOURCES = {
+    "ev23a": (
+        "c45514fd150da3202964573747d44820188d350a4652fb7ebf06339aeb2d3fff",
+        82,
+        82,
+        0,
+        "afc5ece1a80f87dc03101d1c71536b0cd2862c83712905a5072c1594cd982179",
+    ),
+    "ev23b": (
+        "2c1a6215c298533914f104e19f3197b7bf185180137e0b0e085e882c6c85d88a",
+        50,
+        50,
+        0,
+        "a0c354dee41edaf1e0b5dabed79ac4c300052db6e908203267ce152ea0e6155a",
+    ),
+    "ev23c": (
+        "71c0a344ff40a7a7ed3c320be0d0b77997997c0430b341bd47851109c3a0df6b",
+        41,
+        41,
+        0,
+        "a49fc5bad08f237a8ccea0fa024842665188f008d98e7906d421566550dcb9d2",
+    ),
+    "ev23d": (
+        "64c4faaee65a7e8b454e315ba1a5c2838542cacebaf0e815cdcdf0358c8a3b67",
+        36,
+        36,
+        32,
+        "e113806e02201f9ad294c24a346b01dc6e3f0e5178143d057ac6996fcff13393",
+    ),
+    "ev23e": (
+        "7d8feb58f63f078375a6501bf23f2a3243203555649f7629fe0f9b1b8cf043b7",
+        20,
+        20,
+        1,
+        "89bfa95ac8d4561c65082aa7885333af98e8b2a781e7101d81dd4baeaee40afa",
+    ),
+    "ev23f": (
+        "78395ff4e6a481794c93ed5a98cb347a7b95404fcd5e9f54ebf4cba2b7bfa87e",
+        50,
+        50,
+        4,
+        "f5ceddf2fa10645715f3adac1f6d5b17c94d5f30239f539f26ea876939fa29fb",
+    ),
+    "ev23g": (
+        "96167a6752e696f8a4b39516a79066c89ee8585c9ca4fdb132196ced792314eb",
+        12,
+        12,
+        3,
+        "a64c2a701608aa4975b0283ffb150b55e7255cf869e62c69017e766ace9b42eb",
+    ),
+}
+
+
+def test_final23_pool_is_the_dated_rows_of_the_seven_story_pools_less_left_out() -> None:
+    """final23's pool is the dated rows of ev23a ... ev23g as the lead closed them, in that
+    order, each line as the collector wrote it, less LEFT_OUT (every row dated, 32 kept with an
+    empty headline); final23_SOURCES.md holds each pool's sha256, GATHER_EV23.md and each
+    collector's notes verbatim (hashing as in the table); the trial on the pool gives 94, 94, 97
+    and 97 pairs: rung 2. Where the closed pools are on this machine they still hash as at their
+    close and rebuild the pool byte for byte (skipped otherwise)."""
+    draw = _draw_module("final23")
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == 251 and all(r["date"] for r in rows)
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest().startswith("94661c1b")
+    assert not {r["id"] for r in rows} & set(draw.LEFT_OUT)
+    # ev23b numbered its rows q23X-NNNN (GATHER_EV23's template id)
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    order = ["q23a", "q23X", *(f"q23{k}" for k in "cdefg")]
+    assert prefixes == sorted(prefixes, key=order.index)
+    assert Counter(prefixes) == {
+        p: n - out for p, (_h, _r, n, out, _s) in zip(order, FINAL23_SOURCES.values(), strict=True)
+    }
+    assert sum(r["title"] == "" for r in rows) == 32 and all(r["title"] is not None for r in rows)
+    assert [p.parent.name for p in draw.SOURCES] == list(FINAL23_SOURCES)
+    sources = (draw.HERE / "final23_SOURCES.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() in sources
+    gather = sources.split("## GATHER_EV23.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+    assert hashlib.sha256(f"{gather}\n".encode()).hexdigest() == (
+        "474bddf6a955fa71ff26df9ae37218cea5a20fdf0acaf87772c42680deb02802"
+    )
+    for name, (sha, n_rows, n_dated, n_out, notes_sha) in FINAL23_SOURCES.items():
+        kept = n_dated - n_out
+        assert (
+            f"| {name} | {n_rows} | {n_dated} | {n_out} | {kept} | {sha} | {notes_sha} |" in sources
+        )
+        notes = sources.split(f"## {name}: NOTES.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+        assert hashlib.sha256(f"{notes}\n".encode()).hexdigest() == notes_sha, name
+    assert draw.trial(draw.POOL) == ([94, 94, 97, 97], 2)
+    if not all(p.exists() for p in draw.SOURCES):
+        pytest.skip("the closed pools are not on this machine")
+    lines = []
+    for path, (sha, n_rows, n_dated, n_out, _s) in zip(
+        draw.SOURCES, FINAL23_SOURCES.values(), strict=True
+    ):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got if json.loads(x).get("date")]
+        kept = [x for x in dated if json.loads(x)["id"] not in draw.LEFT_OUT]
+        assert (len(got), len(dated), len(dated) - len(kept)) == (n_rows, n_dated, n_out), path
+        lines += kept
     assert text == "".join(f"{x}\n" for x in lines)
 
 
