@@ -218,10 +218,11 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final22's: their own
+    """Every pair's items are corpus rows as published (final5's to final23's: their own
     items, read afresh from public repositories or, final8's to final16's and final19's to
-    final22's, from their pools of stored pages (final21's: labelled batch 28's dated pages
-    rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools); final17's
+    final23's, from their pools of stored pages (final21's: labelled batch 28's dated pages
+    rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools; final23's:
+    the ev23 story pools, stored pages and GitHub news dumps' rows); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -243,7 +244,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 23)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 24)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -269,6 +270,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final20": 40,
         "final21": 5,
         "final22": 31,
+        "final23": 97,
     }
 
 
@@ -446,12 +448,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 23))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 24))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final22 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's to final22's pools or (final17, final18)
+    """One real item of the final5 to final23 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's to final23's pools or (final17, final18)
     from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -2517,7 +2519,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # frozen at main 9bac892; final18: as measured once by the joiner frozen at 0abbc42, no fix
 # after it; final19: as measured once by the joiner frozen at f7bcd6c; final20: as measured
 # once by the joiner frozen at 017ec15; final21: as measured once by the joiner frozen at
-# 5c44b1f; final22: as measured once by the joiner frozen at 05abd21). A change that moves a
+# 5c44b1f; final22: as measured once by the joiner frozen at 05abd21; final23: as measured once
+# by J1, names23's joiner frozen at 2a60593, main's since). A change that moves a
 # verdict on any split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -2570,6 +2573,15 @@ WRONG_PAIRS = {
     # (fp 011 015, fn 003 019 024 025 029 031: tp 3, fp 2, fn 6, tn 20); after it (shaped) 024
     # joins: "Introducing r/CryptoCurrency Moons" is keyed "moons", Reddit's MOONS
     "final22": "f22-003 f22-011 f22-015 f22-019 f22-025 f22-029 f22-031",
+    # final23: measured once by J1 (names23 frozen at 2a60593; core/events and common-words.txt
+    # unchanged on main since) beside J0 (a52e40d); J1's verdicts are main's: fp 002 039 041 049
+    # 057 077 082 084 085 097, fn 014 021 035 037 044 050 058 072 074 081 092 096 (tp 31, fp 10,
+    # fn 12, tn 44); no fix after it
+    "final23": (
+        "f23-002 f23-014 f23-021 f23-035 f23-037 f23-039 f23-041 f23-044 f23-049 f23-050 "
+        "f23-057 f23-058 f23-072 f23-074 f23-077 f23-081 f23-082 f23-084 f23-085 f23-092 "
+        "f23-096 f23-097"
+    ),
 }
 
 
@@ -2578,10 +2590,10 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
-    final20 none but final20's own (three misses now join); final18, final21 and final22 are
-    pinned as measured once. The rare names and common words after final22 (shaped) moved
-    final3's f3-085, final17's 012 163 (and 067, now a false join), final20's five and final22's
-    024, nothing of dev, test, final2 or final4 to final16."""
+    final20 none but final20's own (three misses now join); final18, final21, final22 and
+    final23 (J1's verdicts) are pinned as measured once. The rare names and common words after
+    final22 (shaped) moved final3's f3-085, final17's 012 163 (and 067, now a false join),
+    final20's five and final22's 024, nothing of dev, test, final2 or final4 to final16."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2662,3 +2674,28 @@ def test_final22_figures_are_the_one_measurement() -> None:
     }
     lines = format_events(result).splitlines()
     assert lines[1] == "precision 0.667  recall 0.444  (tp 4, fp 2, fn 5, tn 20)"
+
+
+def test_final23_figures_are_the_one_measurement() -> None:
+    """final23 (97 pairs, readers A and B agreeing on 93, kappa 0.917; reader C settled f23-002,
+    040, 057 and 097, all different: 43 same, 54 different) as scored once at 16:53:03 UTC
+    against the predictions written before any label was compared: J0 (a52e40d, sha256
+    65b54dae...) tp 29, fp 10, fn 14, tn 44; J1 (names23 frozen at 2a60593, sha256 18289949...)
+    tp 31, fp 10, fn 12, tn 44, precision 0.756, recall 0.721; RULE_final23: J1 lands. main's
+    joiner is J1 (core/events and common-words.txt as at 2a60593), so `tge-monitor eval
+    --events --split final23` gives J1's counts; the wrong pairs are `WRONG_PAIRS`' final23."""
+    from core.events.evaluate import evaluate_events, format_events
+
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final23")
+    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
+    assert counts == {
+        "pairs": 97,
+        "same": 43,
+        "different": 54,
+        "tp": 31,
+        "fp": 10,
+        "fn": 12,
+        "tn": 44,
+    }
+    lines = format_events(result).splitlines()
+    assert lines[1] == "precision 0.756  recall 0.721  (tp 31, fp 10, fn 12, tn 44)"
