@@ -2,9 +2,9 @@
 (seeded) before either joiner measured on it (RULE_final23: J0, main's joiner as final23 measured
 it; J1, engineer names23's project keys) was run on any of them.
 
-Why: final23 (31 pairs) showed the joiner's misses were project keys that did not meet (company
+Why: final22 (31 pairs) showed the joiner's misses were project keys that did not meet (company
 vs token, generic headline words as keys); issue 20 still asks for >= 100 clean pairs. As for
-final23, collectors gathered STORIES under /work/notes/GATHER_EV23.md (per project 3-6 dated items
+final22, collectors gathered STORIES under /work/notes/GATHER_EV23.md (per project 3-6 dated items
 from different sites, hard cap 6; item-level held rule): ev23a ICO/IEO-era pages; ev23b launches
 told in other languages; ev23c and ev23d dated rows of public GitHub news dumps (repository, path
 and commit in each row's provenance); ev23e launchpads and sale platforms; ev23f 2020-22 DeFi, NFT
@@ -160,7 +160,7 @@ def trial(path: Path) -> tuple[list[int], int]:
 
 def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
     """final23_pool.jsonl: the collectors' dated rows, each line as written, in pool order
-    (draw_final19's build_pool; LEFT_OUT empty)."""
+    (draw_final19's build_pool, less LEFT_OUT)."""
     return OVER.build_pool(sources, out)
 
 
