@@ -248,6 +248,10 @@ _BLOG = re.compile(
 )
 # Words a blog's address adds to its project's name ("lition-blog", "bellaofficial", "orca-so")
 _BLOG_WORDS = ("blog", "official", "medium", "news", "team", "hq", "app", "so", "io")
+# ... and the words a slug puts before it, written apart: a call to join or get it, an article
+# ("medium.com/join-civil" is Civil's, "the-quantum-resistant-ledger" the ledger's; final23,
+# shaped); glued they may be the name's own ("golffprotocol")
+_BLOG_LEADS = ("join", "get", "go", "the", "official", "team", "hello")
 # The words a project adds to its name, written glued in an address ("umamifinance")
 _GLUED = ("foundation", "protocol", "finance", "network", "labs", "chain", "dao")
 
@@ -262,6 +266,8 @@ def blog_name(url: str) -> str:
     words = [w for w in re.split(r"[-_.]+", slug) if w]
     while len(words) > 1 and words[-1] in _BLOG_WORDS:
         words.pop()
+    while len(words) > 1 and words[0] in _BLOG_LEADS:
+        words.pop(0)
     if len(words) == 1:
         for suffix in (*_BLOG_WORDS, *_GLUED):
             if words[0].endswith(suffix) and len(words[0]) - len(suffix) >= 4:
@@ -344,11 +350,20 @@ def _identity(
     found = analysis.get("discovered") or {}
     found_name = _trimmed(normalise_name(str(found.get("name") or "")))
     tick = str(found.get("ticker") or "").upper()
-    if found_name and not tick and common_name(found_name):
+    if (
+        found_name
+        and not tick
+        and common_name(found_name)
+        and found_name not in launch_names(title, text)
+    ):
         # common words the scorer took for a name ("Commission", "SEC Charges"); a name
-        # given with its ticker stays ("Symbol (XYM)", "MAJOR POINTS (MAJOR)")
+        # given with its ticker stays ("Symbol (XYM)", "MAJOR POINTS (MAJOR)"), and so does
+        # one written as a sale's ("The Civil Token Sale", "Civil's Token Sale": `launch_names`)
         found_name = ""
     # a pair is its token, never a name of its own ("SAPIENUSDT" is SAPIEN's)
+    if found_name and not tick:
+        # a description the lead gives its subject by is no name; the subject's is
+        found_name = described(str(found.get("name") or "").strip(), text) or found_name
     # the scorer's discovered name may be a headline's first word that the text writes as
     # a common word ("Criptomoeda wormhole despenca ...": `common_word`)
     found_common = common_word(str(found.get("name") or "").strip(), text)
@@ -408,6 +423,9 @@ def _identity(
             and not any(f" {n} " in folded for n in names)
         ):
             hints.add(word)
+    # the name the lead introduces its subject by ("Blockchain journalism startup Civil has
+    # announced", "Popular meme coin Floki has accused"): a hint, as the headline's lead word
+    hints |= {w for w in lead_subjects(text) if w not in names and w.upper() not in tickers}
     return Identity(
         display[:128], company_id, frozenset(names), frozenset(tickers), weak, frozenset(hints)
     )
@@ -715,6 +733,84 @@ def rare_names(title: str, text: str = "") -> frozenset[str]:
             and low not in _STOP
             and low not in GENERIC_WORDS
             and low not in VENUES
+        ):
+            out.add(low)
+    # a name written as a sale's is a name, however common the word ("The Civil Token Sale")
+    return frozenset(out | launch_names(title, text))
+
+
+# A sale or airdrop written right after its project's name, or its owner's: "The Civil Token
+# Sale", "Civil’s Token Sale", "the Telegram ICO", "Blum airdrop" (not a bare "token": "an
+# Ethereum token" is no project's)
+_NAMED_LAUNCH = re.compile(
+    r"(?<![A-Za-z0-9$'’])([A-Z][a-z][A-Za-z0-9]*)(?:['’]s)?\s+"
+    r"(?i:token\s+sales?|token\s+generation|icos?|idos?|ieos?|crowdsales?|pre-?sales?|"
+    r"airdrops?)\b"
+)
+# Words that tell a token's kind, not its project ("Governance Token Sale", "Public Sale")
+_TOKEN_KINDS = frozenset(
+    "governance native utility security reward rewards platform stable official public "
+    "private community second third final next upcoming".split()
+)
+
+
+def launch_names(title: str, text: str = "") -> frozenset[str]:
+    """The names a headline or its lead writes as a sale's or airdrop's ("The Civil Token
+    Sale", "Civil's Token Sale"), lower case: a project's name even when real news writes the
+    word as a common word ("civil"; final23, shaped)."""
+    out = set()
+    for m in _NAMED_LAUNCH.finditer(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}"):
+        low = m.group(1).lower()
+        if (
+            len(low) >= 3
+            and low not in _STOP
+            and low not in GENERIC_WORDS
+            and low not in VENUES
+            and low not in _TOKEN_KINDS
+        ):
+            out.add(low)
+    return frozenset(out)
+
+
+# The lead's first sentence introducing its subject by what it is, in lower case, then its
+# name: "Blockchain journalism startup Civil has announced", "Popular meme coin Floki has
+# accused", "Messaging app provider Telegram says"
+_SUBJECT = re.compile(
+    r"(?<![A-Za-z0-9])(?:startup|company|firm|project|protocol|platform|app|provider|network|"
+    r"coin|memecoin|token|game|marketplace|developer|studio|blockchain|dao)\s+"
+    r"([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)(?![A-Za-z0-9'’])"
+)
+
+
+def described(name: str, text: str) -> str:
+    """The lead's subject (`lead_subjects`) when the scorer's name is its description, words
+    the lead writes in lower case before it ("Journalism Startup Cancels" of "Blockchain
+    journalism startup Civil has announced": "civil"), else ""."""
+    words = name.split()
+    if not words or not common_word(words[0], text):
+        return ""
+    first = re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
+    for m in _SUBJECT.finditer(first):
+        before = first[: m.start(1)].split()[-4:]
+        if words[0].lower() in map(str.lower, before) and m.group(1).lower() in lead_subjects(text):
+            return m.group(1).lower()
+    return ""
+
+
+def lead_subjects(text: str) -> frozenset[str]:
+    """The names the lead's first sentence gives after a lower-case word saying what the
+    project is ("journalism startup Civil", "meme coin Floki"; not an exchange: "crypto
+    exchange Bitget" names a venue), lower case (final23, shaped)."""
+    first = re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
+    out = set()
+    for m in _SUBJECT.finditer(first):
+        low = m.group(1).lower()
+        if (
+            len(low) >= 3
+            and low not in _STOP
+            and low not in GENERIC_WORDS
+            and low not in VENUES
+            and m.group(1).upper() not in HUB_TICKERS
         ):
             out.add(low)
     return frozenset(out)
