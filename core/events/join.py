@@ -277,6 +277,9 @@ _WILL_LIST = re.compile(r"\bwill (?:list|be listed)\b", re.IGNORECASE)
 # 동결; Japanese 買い戻し, 凍結; Vietnamese "mua lại" (buy back), "đóng băng" (freeze)
 _LATER = re.compile(
     r"\b(?:buy-?backs?|reviews?|den(?:ies|ied|ial)|accusations?|unlocks?|"
+    # an analysis of a project, as a review ("Analysis: Hamster Kombat & the HMSTR Token" six
+    # months after its airdrop, "Chain dissection. Sei"; final23, shaped)
+    r"analys[ie]s|dissections?|deep dives?|"
     r"(?:un)?freez(?:e|es|ing)|(?:un)?frozen|blacklist\w*|blocked holdings|"
     r"mua lại|đóng băng)\b"
     r"|回购|回購|解锁|解鎖|冻结|凍結|黑名单|否认|바이백|자사주 매입|언락|동결|買い戻し",
