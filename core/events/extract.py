@@ -758,18 +758,18 @@ def launch_names(title: str, text: str = "") -> frozenset[str]:
     """The names a headline or its lead writes as a sale's or airdrop's ("The Civil Token
     Sale", "Civil's Token Sale"), lower case: a project's name even when real news writes the
     word as a common word ("civil"; final23, shaped)."""
-    out = set()
-    for m in _NAMED_LAUNCH.finditer(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}"):
-        low = m.group(1).lower()
-        if (
-            len(low) >= 3
-            and low not in _STOP
-            and low not in GENERIC_WORDS
-            and low not in VENUES
-            and low not in _TOKEN_KINDS
-        ):
-            out.add(low)
-    return frozenset(out)
+    found = _NAMED_LAUNCH.finditer(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}")
+    return frozenset(
+        low
+        for low in (m.group(1).lower() for m in found)
+        if _names_a_project(low) and low not in _TOKEN_KINDS
+    )
+
+
+def _names_a_project(low: str) -> bool:
+    """A lower-case word that can be a project's own name: three letters or more, no stop
+    word, no word that names no project, no venue."""
+    return len(low) >= 3 and low not in _STOP and low not in GENERIC_WORDS and low not in VENUES
 
 
 # The lead's first sentence introducing its subject by what it is, in lower case, then its
@@ -802,18 +802,11 @@ def lead_subjects(text: str) -> frozenset[str]:
     project is ("journalism startup Civil", "meme coin Floki"; not an exchange: "crypto
     exchange Bitget" names a venue), lower case (final23, shaped)."""
     first = re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
-    out = set()
-    for m in _SUBJECT.finditer(first):
-        low = m.group(1).lower()
-        if (
-            len(low) >= 3
-            and low not in _STOP
-            and low not in GENERIC_WORDS
-            and low not in VENUES
-            and m.group(1).upper() not in HUB_TICKERS
-        ):
-            out.add(low)
-    return frozenset(out)
+    return frozenset(
+        m.group(1).lower()
+        for m in _SUBJECT.finditer(first)
+        if _names_a_project(m.group(1).lower()) and m.group(1).upper() not in HUB_TICKERS
+    )
 
 
 def generic(name: str) -> bool:
