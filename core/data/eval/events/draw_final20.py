@@ -50,8 +50,6 @@ earlier of equals). `CAPS` below is the rung the rule picked on the pool (trial 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -61,7 +59,7 @@ sys.path.insert(0, str(HERE))
 import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
 import draw_final11 as f11  # noqa: E402, F401  (the draw's settings, reached through it)
 import draw_final19 as f19  # noqa: E402
-from over_final19 import Over19  # noqa: E402
+from over_final19 import Over19, Script  # noqa: E402
 
 SPLIT = "final20"
 SEED = 20200
@@ -81,10 +79,7 @@ TRAINING = [
 ]
 
 # draw_final19's rule, as it is: the ladder, the target, the pick
-Caps = f19.Caps
-LADDER = f19.LADDER
-TARGET = f19.TARGET
-pick = f19.pick
+Caps, LADDER, TARGET, pick = f19.Caps, f19.LADDER, f19.TARGET, f19.pick
 # the rung the rule picked on the pool (`trial`, 12:32:48 UTC, counts only: 357 read, 73
 # without a headline, 13 of final-test projects, 45 with no project key, 226 kept; 40 pairs at
 # every rung, 12 launch vs other, 9 same project, 1 look-alike, 18 near in time: the pool, not
@@ -97,41 +92,11 @@ MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
 # final20's settings over draw_final19's module, for one call (over_final19)
 OVER = Over19(SPLIT, SEED, POOL, SOURCES, LEFT_OUT, TRAINING)
-_as_final19 = OVER.context
-split_of = OVER.split_of
+_as_final19, split_of = OVER.context, OVER.split_of
 _final20, pool, draw = split_of(CAPS)
-
-
-def trial(path: Path) -> tuple[list[int], int]:
-    """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
-    draw_final19's trial with final20's pool and settings."""
-    return OVER.trial(path, pool)
-
-
-def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
-    """final20_pool.jsonl: the collectors' dated rows, each line as written, in pool order
-    (draw_final19's build_pool; LEFT_OUT empty)."""
-    return OVER.build_pool(sources, out)
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("pool", help="write final20_pool.jsonl from the collectors' pools")
-    t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
-    t.add_argument("--pool", type=Path, default=POOL)
-    d = sub.add_parser("draw", help="draw at CAPS and write the split")
-    d.add_argument("--pool", type=Path, default=POOL)
-    d.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    if args.cmd == "pool":
-        print(json.dumps(build_pool()))
-    elif args.cmd == "trial":
-        trial(args.pool)
-    else:
-        items, counts = pool(args.pool)
-        print(json.dumps(counts, ensure_ascii=False))
-        f9.report(args.out, SPLIT, items, draw(items))
+# the trial and the command: this module's names, read when called (over_final19)
+SCRIPT = Script(sys.modules[__name__], "write final20_pool.jsonl from the collectors' pools")
+trial, build_pool, main = SCRIPT.trial, OVER.build_pool, SCRIPT.main
 
 
 if __name__ == "__main__":

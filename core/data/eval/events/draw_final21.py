@@ -55,7 +55,6 @@ earlier of equals). `CAPS` below is the rung the rule picked on the pool (trial 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -69,7 +68,7 @@ import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
 import draw_final11 as f11  # noqa: E402, F401  (the draw's settings, reached through it)
 import draw_final19 as f19  # noqa: E402
 import draw_final20 as f20  # noqa: E402
-from over_final19 import Over19  # noqa: E402
+from over_final19 import Over19, Script  # noqa: E402
 
 SPLIT = "final21"
 SEED = 21210
@@ -92,10 +91,7 @@ TRAINING = [
 LABEL_FIELDS = ("is_tge", "company", "token_symbol", "borderline", "label_note", "labels")
 
 # draw_final19's rule, as it is: the ladder, the target, the pick
-Caps = f19.Caps
-LADDER = f19.LADDER
-TARGET = f19.TARGET
-pick = f19.pick
+Caps, LADDER, TARGET, pick = f19.Caps, f19.LADDER, f19.TARGET, f19.pick
 # the rung the rule picked on the pool (`trial`, 14:21:21 UTC, counts only: 100 read, 16
 # without a headline, 2 of final-test projects, 10 with no project key, 72 kept; 5 pairs at
 # every rung, 2 launch vs other, 1 same project, 2 near in time: the pool, not the caps, limits
@@ -107,15 +103,11 @@ MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
 # final21's settings over draw_final19's module, for one call (over_final19)
 OVER = Over19(SPLIT, SEED, POOL, SOURCES, LEFT_OUT, TRAINING)
-_as_final19 = OVER.context
-split_of = OVER.split_of
+_as_final19, split_of = OVER.context, OVER.split_of
 _final21, pool, draw = split_of(CAPS)
-
-
-def trial(path: Path) -> tuple[list[int], int]:
-    """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
-    draw_final19's trial with final21's pool and settings."""
-    return OVER.trial(path, pool)
+# the trial and the command: this module's names, read when called (over_final19)
+SCRIPT = Script(sys.modules[__name__], "write final21_pool.jsonl from batch 28 and the b29 pools")
+trial, main = SCRIPT.trial, SCRIPT.main
 
 
 def pool_row(labelled: dict[str, Any]) -> dict[str, Any]:
@@ -154,26 +146,6 @@ def build_pool(
         rebuilt.parent.mkdir()
         rebuilt.write_text("".join(f"{x}\n" for x in batch_lines(batch)), encoding="utf-8")
         return OVER.build_pool((rebuilt, *pools), out)
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("pool", help="write final21_pool.jsonl from batch 28 and the b29 pools")
-    t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
-    t.add_argument("--pool", type=Path, default=POOL)
-    d = sub.add_parser("draw", help="draw at CAPS and write the split")
-    d.add_argument("--pool", type=Path, default=POOL)
-    d.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    if args.cmd == "pool":
-        print(json.dumps(build_pool()))
-    elif args.cmd == "trial":
-        trial(args.pool)
-    else:
-        items, counts = pool(args.pool)
-        print(json.dumps(counts, ensure_ascii=False))
-        f9.report(args.out, SPLIT, items, draw(items))
 
 
 if __name__ == "__main__":

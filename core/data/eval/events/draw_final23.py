@@ -32,20 +32,17 @@ the most); `CAPS` below is the rung the rule picked on the pool.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import draw_final9 as f9  # noqa: E402  (sibling scripts, not a package)
+import draw_final9 as f9  # noqa: E402, F401  (sibling scripts, not a package)
 import draw_final11 as f11  # noqa: E402, F401  (the draw's settings, reached through it)
 import draw_final19 as f19  # noqa: E402
 import draw_final22 as f22  # noqa: E402
-from over_final19 import Over19  # noqa: E402
+from over_final19 import MissingTraining, Over19, Script  # noqa: E402, F401
 
 SPLIT = "final23"
 SEED = 23230
@@ -106,10 +103,7 @@ LEFT_OUT: dict[str, str] = {
 TRAINING = list(f22.TRAINING)
 
 # draw_final19's rule, as it is: the ladder, the target, the pick
-Caps = f19.Caps
-LADDER = f19.LADDER
-TARGET = f19.TARGET
-pick = f19.pick
+Caps, LADDER, TARGET, pick = f19.Caps, f19.LADDER, f19.TARGET, f19.pick
 # the rung the rule picked on the pool (`trial`, 16:46 UTC, counts only: 251 read, 35 of
 # final-test projects, 32 undated or without a headline, 9 with no project key, 175 kept; rung
 # 0 94 pairs, rung 1 94, rung 2 97, rung 3 97 (at rung 2: launch vs other 42, same ticker 45,
@@ -120,71 +114,15 @@ CAPS = LADDER[2]
 MAX_USES, PER_PROJECT, PER_KIND, QUOTAS = CAPS
 
 
-class MissingTraining(FileNotFoundError):
-    """A batch TRAINING names is not in this checkout: the draw would know fewer pages."""
-
-
-def missing_training() -> list[Path]:
-    """The files TRAINING names that this checkout does not hold."""
-    return [p for p in TRAINING if not p.exists()]
-
-
-def _check_training() -> None:
-    missing = missing_training()
-    if missing:
-        names = ", ".join(str(p.relative_to(f9.f5.ROOT)) for p in missing)
-        raise MissingTraining(
-            f"{SPLIT}: TRAINING names {len(missing)} file(s) not in this checkout: {names} "
-            "(land them on the branch, e.g. rebase on main, before the pool is drawn)"
-        )
-
-
 # final23's settings over draw_final19's module, for one call (over_final19)
 OVER = Over19(SPLIT, SEED, POOL, SOURCES, LEFT_OUT, TRAINING)
-_as_final19 = OVER.context
-split_of = OVER.split_of
+_as_final19, split_of = OVER.context, OVER.split_of
 _final23, _pool, draw = split_of(CAPS)
-
-
-def pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """draw_final11's pool under final23's settings, once every TRAINING file is here."""
-    _check_training()
-    return _pool(path)
-
-
-def trial(path: Path) -> tuple[list[int], int]:
-    """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked:
-    draw_final19's trial with final23's pool and settings."""
-    return OVER.trial(path, pool)
-
-
-def build_pool(sources: tuple[Path, ...] = SOURCES, out: Path = POOL) -> dict[str, int]:
-    """final23_pool.jsonl: the collectors' dated rows, each line as written, in pool order
-    (draw_final19's build_pool, less LEFT_OUT)."""
-    return OVER.build_pool(sources, out)
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("pool", help="write final23_pool.jsonl from the ev23 story pools")
-    t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
-    t.add_argument("--pool", type=Path, default=POOL)
-    d = sub.add_parser("draw", help="draw at CAPS and write the split")
-    d.add_argument("--pool", type=Path, default=POOL)
-    d.add_argument("--out", type=Path, default=HERE)
-    args = ap.parse_args()
-    try:
-        if args.cmd == "pool":
-            print(json.dumps(build_pool()))
-        elif args.cmd == "trial":
-            trial(args.pool)
-        else:
-            items, counts = pool(args.pool)
-            print(json.dumps(counts, ensure_ascii=False))
-            f9.report(args.out, SPLIT, items, draw(items))
-    except MissingTraining as err:
-        sys.exit(str(err))
+# the TRAINING check, trial and command: this module's names, read when called (over_final19)
+SCRIPT = Script(sys.modules[__name__], "write final23_pool.jsonl from the ev23 story pools")
+missing_training, _check_training = SCRIPT.missing_training, SCRIPT.check_training
+pool = SCRIPT.checked(_pool)  # draw_final11's pool, once every TRAINING file is here
+trial, build_pool, main = SCRIPT.trial, OVER.build_pool, SCRIPT.main
 
 
 if __name__ == "__main__":

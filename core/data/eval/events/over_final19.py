@@ -3,16 +3,21 @@ build_pool: how draw_final20, draw_final21 and draw_final22 reuse draw_final19's
 trial and pool builder without copying their loops (and leave draw_final19 as it was).
 
 Why one helper: each of those draws had the same ~45 lines (a patching context, split_of,
-trial, build_pool) with only its name in them.
+trial, build_pool) with only its name in them. `Script` is the rest they (and draw_final23
+and draw_final24) had alike: the check that every batch TRAINING names is in the checkout
+(draw_final22 on), the trial on the script's pool and the `pool` / `trial` / `draw` command.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest import mock
 
@@ -60,7 +65,81 @@ class Over19:
         with self.context(), mock.patch.object(f19, "pool", pool):
             return f19.trial(path)
 
-    def build_pool(self, sources: tuple[Path, ...], out: Path) -> dict[str, int]:
-        """draw_final19's pool builder (dated rows, each line as written) for this split."""
+    def build_pool(
+        self, sources: tuple[Path, ...] | None = None, out: Path | None = None
+    ) -> dict[str, int]:
+        """draw_final19's pool builder (dated rows, each line as written, less left_out) for
+        this split: from `sources` (this split's if not given) into `out` (its pool file)."""
         with self.context():
-            return f19.build_pool(sources, out)
+            return f19.build_pool(
+                self.sources if sources is None else sources, self.pool if out is None else out
+            )
+
+
+class MissingTraining(FileNotFoundError):
+    """A batch TRAINING names is not in this checkout: the draw would know fewer pages."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """One draw script's TRAINING check, trial and command. Each reads the script's module
+    (its SPLIT, POOL, HERE, TRAINING, OVER, pool, trial, build_pool and draw) when called, as
+    the script's own functions did: a batch put in its TRAINING later is checked too."""
+
+    module: ModuleType
+    pool_help: str  # the `pool` subcommand's help: what the split's pool is written from
+
+    def missing_training(self) -> list[Path]:
+        """The files TRAINING names that this checkout does not hold."""
+        return [p for p in self.module.TRAINING if not p.exists()]
+
+    def check_training(self) -> None:
+        """MissingTraining, naming them, if a file TRAINING names is not in the checkout."""
+        missing = self.missing_training()
+        if missing:
+            names = ", ".join(str(p.relative_to(f11.f9.f5.ROOT)) for p in missing)
+            raise MissingTraining(
+                f"{self.module.SPLIT}: TRAINING names {len(missing)} file(s) not in this "
+                f"checkout: {names} "
+                "(land them on the branch, e.g. rebase on main, before the pool is drawn)"
+            )
+
+    def checked(self, pool: f11.Pool) -> f11.Pool:
+        """`pool` (draw_final11's under the split's settings), once every TRAINING file is
+        here."""
+
+        def checked_pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+            self.check_training()
+            return pool(path)
+
+        return checked_pool
+
+    def trial(self, path: Path) -> tuple[list[int], int]:
+        """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung
+        picked: draw_final19's trial with the split's pool and settings."""
+        return self.module.OVER.trial(path, self.module.pool)
+
+    def main(self) -> None:
+        """`pool` (write the split's pool file), `trial` (counts only) or `draw` (at CAPS,
+        writing the split); a missing TRAINING batch stops the command with its message."""
+        m = self.module
+        ap = argparse.ArgumentParser(description=(m.__doc__ or "").split("\n\n")[0])
+        sub = ap.add_subparsers(dest="cmd", required=True)
+        sub.add_parser("pool", help=self.pool_help)
+        t = sub.add_parser("trial", help="pairs drawn at each rung of the ladder (counts only)")
+        t.add_argument("--pool", type=Path, default=m.POOL)
+        d = sub.add_parser("draw", help="draw at CAPS and write the split")
+        d.add_argument("--pool", type=Path, default=m.POOL)
+        d.add_argument("--out", type=Path, default=m.HERE)
+        args = ap.parse_args()
+        try:
+            if args.cmd == "pool":
+                print(json.dumps(m.build_pool()))
+            elif args.cmd == "trial":
+                m.trial(args.pool)
+            else:
+                items, counts = m.pool(args.pool)
+                print(json.dumps(counts, ensure_ascii=False))
+                f11.f9.report(args.out, m.SPLIT, items, m.draw(items))
+        except MissingTraining as err:
+            sys.exit(str(err))
