@@ -1347,10 +1347,11 @@ def _draw_module(split: str) -> Any:
         ("final21", 100),
         ("final22", 142),
         ("final23", 251),
+        ("final24", 177),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 to draw_final23 on its own pool writes, byte
+    """draw_final12 to draw_final16 and draw_final19 to draw_final24 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1397,10 +1398,11 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final21", 7, 5),
         ("final22", 24, 31),
         ("final23", 97, 97),
+        ("final24", 39, 27),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's to final23's items are dated pages of their pools,
+    """final12's to final16's and final19's to final24's items are dated pages of their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -2036,6 +2038,158 @@ def test_final23_pool_is_the_dated_rows_of_the_seven_story_pools_less_left_out()
         kept = [x for x in dated if json.loads(x)["id"] not in draw.LEFT_OUT]
         assert (len(got), len(dated), len(dated) - len(kept)) == (n_rows, n_dated, n_out), path
         lines += kept
+    assert text == "".join(f"{x}\n" for x in lines)
+
+
+def test_final24_caps_rule_and_batches_are_final23s() -> None:
+    """final24 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed, from the six story pools ev24a-f in that order; the
+    rule on the trial's counts (27 pairs at every rung) picks rung 0, the earliest of equals.
+    TRAINING is final22's and final23's (every labelled scoring batch to 30), every file it
+    names in the checkout; LEFT_OUT is empty (no row marked machine-written)."""
+    draw = _draw_module("final24")
+    f19, f22, f23 = _draw_module("final19"), _draw_module("final22"), _draw_module("final23")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final24", 24240, "final24_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    assert draw.pick([27, 27, 27, 27]) == 0  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == f22.TRAINING == f23.TRAINING
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev24{n}/pool.jsonl" for n in "abcdef"
+    ]
+    assert draw.LEFT_OUT == {}
+
+
+def test_final24_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
+    """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
+    name (never a draw that knows fewer pages); the command exits with the message."""
+    draw = _draw_module("final24")
+    gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
+    monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
+    assert draw.missing_training() == [gone]
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.pool(tmp_path / "pool.jsonl")
+    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.trial(tmp_path / "pool.jsonl")
+    monkeypatch.setattr(sys, "argv", ["draw_final24.py", "trial", "--pool", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
+        draw.main()
+
+
+def test_final24_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
+    """draw_final24 runs draw_final19's pool builder (the collectors' dated rows, each line as
+    written; LEFT_OUT empty, so a row final23 left out is kept) and trial with its own settings
+    patched over draw_final19's for the call only: draw_final19 keeps its name, seed, pool,
+    sources, left-out rows and batches."""
+    draw = _draw_module("final24")
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    src = tmp_path / "ev99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n'
+        '{"id": "q23d-0004", "title": "y", "date": "2020-01-03"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    assert draw.build_pool((src,), out) == {"ev99z kept": 2, "ev99z undated": 1}
+    assert out.read_text() == (
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q23d-0004", "title": "y", "date": "2020-01-03"}\n'
+    )
+    assert {n: getattr(f19, n) for n in names} == before
+    got, rung = draw.trial(out)
+    assert got == [0, 0, 0, 0] and rung == 0
+    assert {n: getattr(f19, n) for n in names} == before
+
+
+# final24's sources: the six closed story pools (sha256 as in /work/notes/LOG-2026-12-07-o.md
+# and /work/scratch/final24/GO at their close; rows, dated rows; their NOTES.md's sha256), in the
+# order draw_final24 reads them
+FINAL24_SOURCES = {
+    "ev24a": (
+        "8b3121545a365d49b9f9d2c40a3e079f139ef5d56d4fce077f1d7ace3b7f7811",
+        35,
+        35,
+        "3252aa2782a64098efa2ef5f7ee8eac9cd766a39d334904165bd84d38a96083e",
+    ),
+    "ev24b": (
+        "4433dec04e4a6c681f8eddb1e8a6c3f9ed4b331fd7ba84504890bb893ff9d09c",
+        23,
+        23,
+        "ca656443152205afe0fba07b4ec0e9e5a8591ff5540eff4318bda464daedf543",
+    ),
+    "ev24c": (
+        "a5c7eabadb6492bb51d562352a30cd7da77bdb4a306fced04c3e233f0ef5cd98",
+        40,
+        40,
+        "e2ac22e69353240fa1d1fea8b605f996d3df9f83d064bbc2655f00faae09ec04",
+    ),
+    "ev24d": (
+        "337faa5b33c5502cee3261ecbdf81c4b4babdd42f0ae36c4d2a8c523b7a4aa1f",
+        24,
+        24,
+        "c7ede9c8d22cc2f15cc765a8303694a6752ec92f847dd449d385b16623bb8130",
+    ),
+    "ev24e": (
+        "316ff5f95bcff86c6eee799a5a7d1b83235d59053587ebdeee8272158be7b37c",
+        26,
+        26,
+        "1aacd5d582757db1308ed71435b590df4aa76d26a8bb616b8d3ec6e8ce6d3bf0",
+    ),
+    "ev24f": (
+        "d6f0a6f5c52c16e236eb82ba82afc6d10e70b8997b1bb020c559939adbd62871",
+        29,
+        29,
+        "f66e8b79a780b89edc510614f0d7ccc10bb352f46240524b3af059cb5aefce79",
+    ),
+}
+
+
+def test_final24_pool_is_the_dated_rows_of_the_six_story_pools_unchanged() -> None:
+    """final24's pool is the dated rows of ev24a ... ev24f as the lead closed them, in that
+    order, each line as the collector wrote it (every row dated and headlined; LEFT_OUT empty);
+    final24_SOURCES.md holds each pool's sha256, GATHER_EV24.md and each collector's notes
+    verbatim (hashing as in the table); the trial on the pool gives 27 pairs at every rung: rung
+    0. Where the closed pools are on this machine they still hash as at their close and rebuild
+    the pool byte for byte (skipped otherwise)."""
+    draw = _draw_module("final24")
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == 177 and all(r["date"] and r["title"] for r in rows)
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest().startswith("af91a5bb")
+    assert not draw.LEFT_OUT
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    assert prefixes == sorted(prefixes)
+    assert Counter(prefixes) == {f"q24{k[-1]}": n for k, (_h, _r, n, _s) in FINAL24_SOURCES.items()}
+    assert [p.parent.name for p in draw.SOURCES] == list(FINAL24_SOURCES)
+    sources = (draw.HERE / "final24_SOURCES.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() in sources
+    gather = sources.split("## GATHER_EV24.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+    assert hashlib.sha256(f"{gather}\n".encode()).hexdigest() == (
+        "5ce6df34ef06fa2008ef4fa97588f67fe3267c34696d2794dc9735406b6b9817"
+    )
+    for name, (sha, n_rows, n_dated, notes_sha) in FINAL24_SOURCES.items():
+        assert f"| {name} | {n_rows} | {n_dated} | 0 | {n_dated} | {sha} | {notes_sha} |" in sources
+        notes = sources.split(f"## {name}: NOTES.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+        assert hashlib.sha256(f"{notes}\n".encode()).hexdigest() == notes_sha, name
+    assert draw.trial(draw.POOL) == ([27, 27, 27, 27], 0)
+    if not all(p.exists() for p in draw.SOURCES):
+        pytest.skip("the closed pools are not on this machine")
+    lines = []
+    for path, (sha, n_rows, n_dated, _s) in zip(
+        draw.SOURCES, FINAL24_SOURCES.values(), strict=True
+    ):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got if json.loads(x).get("date")]
+        assert (len(got), len(dated)) == (n_rows, n_dated), path
+        lines += dated
     assert text == "".join(f"{x}\n" for x in lines)
 
 
