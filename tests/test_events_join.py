@@ -218,11 +218,12 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final23's: their own
+    """Every pair's items are corpus rows as published (final5's to final24's: their own
     items, read afresh from public repositories or, final8's to final16's and final19's to
-    final23's, from their pools of stored pages (final21's: labelled batch 28's dated pages
+    final24's, from their pools of stored pages (final21's: labelled batch 28's dated pages
     rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools; final23's:
-    the ev23 story pools, stored pages and GitHub news dumps' rows); final17's
+    the ev23 story pools, stored pages and GitHub news dumps' rows; final24's: the ev24 story
+    pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -244,7 +245,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 24)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 25)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -271,6 +272,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final21": 5,
         "final22": 31,
         "final23": 97,
+        "final24": 27,
     }
 
 
@@ -448,12 +450,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 24))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 25))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final23 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's to final23's pools or (final17, final18)
+    """One real item of the final5 to final24 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's to final24's pools or (final17, final18)
     from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -2677,7 +2679,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # after it; final19: as measured once by the joiner frozen at f7bcd6c; final20: as measured
 # once by the joiner frozen at 017ec15; final21: as measured once by the joiner frozen at
 # 5c44b1f; final22: as measured once by the joiner frozen at 05abd21; final23: as measured once
-# by J1, names23's joiner frozen at 2a60593, main's since). A change that moves a
+# by J1, names23's joiner frozen at 2a60593; final24: as measured once by J1 (main 376936e) and
+# J2 (names24 frozen at ae22c1c, main's since), alike on every pair). A change that moves a
 # verdict on any split changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -2741,6 +2744,13 @@ WRONG_PAIRS = {
     # fn 12, tn 44); after it (shaped) 014 021 037 058 072 074 (Civil's sale) and 050 (Floki)
     # join, and 002 039 041 049 077 082 084 do not (market talk a week on, analyses)
     "final23": "f23-035 f23-044 f23-057 f23-081 f23-085 f23-092 f23-096 f23-097",
+    # final24: measured once by J1 (main 376936e, core/events as at 2a60593) and J2 (names24
+    # frozen at ae22c1c, main's since), the same verdict on every pair: fp 006 025 (Valour's
+    # FLOKI ETP, the same news event, no launch), fn 008 012 (Fight.ID's FIGHT keyed 'fight id',
+    # 'fight' vs 'ufc licensed'), 011 (BOME vs 'Book of Meme' keyed BODEN, TREMP), 018
+    # ('solana' vs a SOL supply post keyed 'binance'), 022 (Korean 카이아, no key, vs KAIA) (tp
+    # 1, fp 2, fn 5, tn 19); no fix after it
+    "final24": "f24-006 f24-008 f24-011 f24-012 f24-018 f24-022 f24-025",
 }
 
 
@@ -2749,13 +2759,13 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     after final15 moved no verdict of dev, test or final2 to final14, those after final16 none
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
-    final20 none but final20's own (three misses now join); final18, final21, final22 and
-    final23 (J1's verdicts) are pinned as measured once. The rare names and common words after
-    final22 (shaped) moved final3's f3-085, final17's 012 163 (and 067, now a false join),
-    final20's five and final22's 024, nothing of dev, test, final2 or final4 to final16. The
-    fixes after final23 (shaped) moved final23's own 14 (`test_events_names`), final3's f3-087
-    and final10's 012 (now apart: market news joins within a week) and final6's 059 (now
-    missed)."""
+    final20 none but final20's own (three misses now join); final18, final21, final22,
+    final23 (J1's verdicts) and final24 (J1's and J2's, alike) are pinned as measured once.
+    The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
+    012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
+    test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
+    (`test_events_names`), final3's f3-087 and final10's 012 (now apart: market news joins
+    within a week) and final6's 059 (now missed); final24 was measured after them."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2863,3 +2873,29 @@ def test_final23_figures_are_the_one_measurement() -> None:
     }
     lines = format_events(result).splitlines()
     assert lines[1] == "precision 0.927  recall 0.884  (tp 38, fp 3, fn 5, tn 51)"
+
+
+def test_final24_figures_are_the_one_measurement() -> None:
+    """final24 (27 pairs, readers A and B agreeing on 24, kappa 0.727; reader C settled f24-006,
+    020 and 025, all different: 6 same, 21 different) as scored once at 17:31:14 UTC against
+    the predictions written before any label was compared: J1 (main 376936e, core/events as at
+    2a60593, sha256 911f34f8...) and J2 (names24 frozen at ae22c1c, sha256 8b737647...) alike
+    on every pair, tp 1, fp 2, fn 5, tn 19, precision 0.333, recall 0.167; RULE_final24: a tie
+    passes, J2 lands (final24 is no evidence for or against J2's changes). main's joiner is J2
+    (core/events as at ae22c1c), so `tge-monitor eval --events --split final24` gives the one
+    measurement's counts; the wrong pairs are `WRONG_PAIRS`' final24."""
+    from core.events.evaluate import evaluate_events, format_events
+
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final24")
+    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
+    assert counts == {
+        "pairs": 27,
+        "same": 6,
+        "different": 21,
+        "tp": 1,
+        "fp": 2,
+        "fn": 5,
+        "tn": 19,
+    }
+    lines = format_events(result).splitlines()
+    assert lines[1] == "precision 0.333  recall 0.167  (tp 1, fp 2, fn 5, tn 19)"
