@@ -1752,10 +1752,11 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
     ] and not draw.LEFT_OUT
 
 
-def test_final22_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("split", ["final22", "final23", "final24"])
+def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
     name (never a draw that knows fewer pages); the command exits with the message."""
-    draw = _draw_module("final22")
+    draw = _draw_module(split)
     gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
     monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
     assert draw.missing_training() == [gone]
@@ -1763,7 +1764,7 @@ def test_final22_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> N
         draw.pool(tmp_path / "pool.jsonl")
     with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
         draw.trial(tmp_path / "pool.jsonl")
-    monkeypatch.setattr(sys, "argv", ["draw_final22.py", "trial", "--pool", str(tmp_path)])
+    monkeypatch.setattr(sys, "argv", [f"draw_{split}.py", "trial", "--pool", str(tmp_path)])
     with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
         draw.main()
 
@@ -1889,22 +1890,6 @@ def test_final23_caps_rule_and_batches_are_final22s() -> None:
     assert set(draw.LEFT_OUT) == rewrites | machine
     assert {draw.LEFT_OUT[i] for i in rewrites} == {draw._REWRITE}
     assert {draw.LEFT_OUT[i] for i in machine} == {draw._MACHINE}
-
-
-def test_final23_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
-    """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
-    name (never a draw that knows fewer pages); the command exits with the message."""
-    draw = _draw_module("final23")
-    gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
-    monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
-    assert draw.missing_training() == [gone]
-    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.pool(tmp_path / "pool.jsonl")
-    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.trial(tmp_path / "pool.jsonl")
-    monkeypatch.setattr(sys, "argv", ["draw_final23.py", "trial", "--pool", str(tmp_path)])
-    with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.main()
 
 
 def test_final23_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
@@ -2063,22 +2048,6 @@ def test_final24_caps_rule_and_batches_are_final23s() -> None:
         f"/work/scratch/pools/ev24{n}/pool.jsonl" for n in "abcdef"
     ]
     assert draw.LEFT_OUT == {}
-
-
-def test_final24_stops_when_a_named_batch_is_missing(tmp_path, monkeypatch) -> None:
-    """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
-    name (never a draw that knows fewer pages); the command exits with the message."""
-    draw = _draw_module("final24")
-    gone = draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-99.jsonl"
-    monkeypatch.setattr(draw, "TRAINING", [*draw.TRAINING, gone])
-    assert draw.missing_training() == [gone]
-    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.pool(tmp_path / "pool.jsonl")
-    with pytest.raises(draw.MissingTraining, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.trial(tmp_path / "pool.jsonl")
-    monkeypatch.setattr(sys, "argv", ["draw_final24.py", "trial", "--pool", str(tmp_path)])
-    with pytest.raises(SystemExit, match=r"batch-2026-12-07-99\.jsonl"):
-        draw.main()
 
 
 def test_final24_trial_and_pool_leave_draw_final19_as_it_was(tmp_path) -> None:
@@ -2824,78 +2793,57 @@ def test_final21_figures_are_the_one_measurement() -> None:
     assert lines[1].endswith("(tp 0, fp 0, fn 0, tn 5)")
 
 
-def test_final22_figures_are_the_one_measurement() -> None:
-    """final22 (31 pairs, readers A and B agreeing on all 31, kappa 1.000: 9 same, 22 different)
-    as scored once at 15:37:19 UTC against the predictions the joiner frozen at 05abd21 wrote
-    before any label (sha256 9db5092c...): tp 3, fp 2, fn 6, tn 20; precision 0.600, recall
-    0.333 (the README's figure). `tge-monitor eval --events --split final22` gave the same
-    counts; after the rare names and common words (shaped on final20 and final22) it gives tp
-    4, fn 5; the wrong pairs are `WRONG_PAIRS`' final22."""
+# Each split's one measurement (as scored once, before any later fix) and what main's joiner
+# gives on it now (`tge-monitor eval --events --split`): pairs, same, different, tp, fp, fn, tn
+# and the printed precision/recall line; the wrong pairs are `WRONG_PAIRS`'
+ONE_MEASUREMENT = {
+    # final22 (31 pairs, readers A and B agreeing on all 31, kappa 1.000: 9 same, 22 different)
+    # as scored once at 15:37:19 UTC against the predictions the joiner frozen at 05abd21 wrote
+    # before any label (sha256 9db5092c...): tp 3, fp 2, fn 6, tn 20; precision 0.600, recall
+    # 0.333 (the README's figure). `tge-monitor eval --events --split final22` gave the same
+    # counts; after the rare names and common words (shaped on final20 and final22) it gives tp
+    # 4, fn 5; the wrong pairs are `WRONG_PAIRS`' final22.
+    "final22": (
+        (31, 9, 22, 4, 2, 5, 20),
+        "precision 0.667  recall 0.444  (tp 4, fp 2, fn 5, tn 20)",
+    ),
+    # final23 (97 pairs, readers A and B agreeing on 93, kappa 0.917; reader C settled f23-002,
+    # 040, 057 and 097, all different: 43 same, 54 different) as scored once at 16:53:03 UTC
+    # against the predictions written before any label was compared: J0 (a52e40d, sha256
+    # 65b54dae...) tp 29, fp 10, fn 14, tn 44; J1 (names23 frozen at 2a60593, sha256 18289949...)
+    # tp 31, fp 10, fn 12, tn 44, precision 0.756, recall 0.721; RULE_final23: J1 lands. main's
+    # joiner was J1 (core/events and common-words.txt as at 2a60593), so `tge-monitor eval
+    # --events --split final23` gave J1's counts; after the fixes shaped on final23 (names24:
+    # names written as a sale's, lead subjects, market talk a week on, analyses) it gives tp 38,
+    # fp 3, fn 5, tn 51; the wrong pairs are `WRONG_PAIRS`' final23.
+    "final23": (
+        (97, 43, 54, 38, 3, 5, 51),
+        "precision 0.927  recall 0.884  (tp 38, fp 3, fn 5, tn 51)",
+    ),
+    # final24 (27 pairs, readers A and B agreeing on 24, kappa 0.727; reader C settled f24-006,
+    # 020 and 025, all different: 6 same, 21 different) as scored once at 17:31:14 UTC against
+    # the predictions written before any label was compared: J1 (main 376936e, core/events as at
+    # 2a60593, sha256 911f34f8...) and J2 (names24 frozen at ae22c1c, sha256 8b737647...) alike
+    # on every pair, tp 1, fp 2, fn 5, tn 19, precision 0.333, recall 0.167; RULE_final24: a tie
+    # passes, J2 lands (final24 is no evidence for or against J2's changes). main's joiner is J2
+    # (core/events as at ae22c1c), so `tge-monitor eval --events --split final24` gives the one
+    # measurement's counts; the wrong pairs are `WRONG_PAIRS`' final24.
+    "final24": (
+        (27, 6, 21, 1, 2, 5, 19),
+        "precision 0.333  recall 0.167  (tp 1, fp 2, fn 5, tn 19)",
+    ),
+}
+
+
+@pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
+def test_split_figures_are_the_one_measurement(split) -> None:
+    """final22 to final24, each as scored once and as main's joiner reads it now (the notes in
+    `ONE_MEASUREMENT` give each one's readers, predictions, score and later fixes)."""
     from core.events.evaluate import evaluate_events, format_events
 
-    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final22")
-    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
-    assert counts == {
-        "pairs": 31,
-        "same": 9,
-        "different": 22,
-        "tp": 4,
-        "fp": 2,
-        "fn": 5,
-        "tn": 20,
-    }
+    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split=split)
+    keys = ("pairs", "same", "different", "tp", "fp", "fn", "tn")
+    counts, line = ONE_MEASUREMENT[split]
+    assert {k: result[k] for k in keys} == dict(zip(keys, counts, strict=True))
     lines = format_events(result).splitlines()
-    assert lines[1] == "precision 0.667  recall 0.444  (tp 4, fp 2, fn 5, tn 20)"
-
-
-def test_final23_figures_are_the_one_measurement() -> None:
-    """final23 (97 pairs, readers A and B agreeing on 93, kappa 0.917; reader C settled f23-002,
-    040, 057 and 097, all different: 43 same, 54 different) as scored once at 16:53:03 UTC
-    against the predictions written before any label was compared: J0 (a52e40d, sha256
-    65b54dae...) tp 29, fp 10, fn 14, tn 44; J1 (names23 frozen at 2a60593, sha256 18289949...)
-    tp 31, fp 10, fn 12, tn 44, precision 0.756, recall 0.721; RULE_final23: J1 lands. main's
-    joiner was J1 (core/events and common-words.txt as at 2a60593), so `tge-monitor eval
-    --events --split final23` gave J1's counts; after the fixes shaped on final23 (names24:
-    names written as a sale's, lead subjects, market talk a week on, analyses) it gives tp 38,
-    fp 3, fn 5, tn 51; the wrong pairs are `WRONG_PAIRS`' final23."""
-    from core.events.evaluate import evaluate_events, format_events
-
-    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final23")
-    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
-    assert counts == {
-        "pairs": 97,
-        "same": 43,
-        "different": 54,
-        "tp": 38,
-        "fp": 3,
-        "fn": 5,
-        "tn": 51,
-    }
-    lines = format_events(result).splitlines()
-    assert lines[1] == "precision 0.927  recall 0.884  (tp 38, fp 3, fn 5, tn 51)"
-
-
-def test_final24_figures_are_the_one_measurement() -> None:
-    """final24 (27 pairs, readers A and B agreeing on 24, kappa 0.727; reader C settled f24-006,
-    020 and 025, all different: 6 same, 21 different) as scored once at 17:31:14 UTC against
-    the predictions written before any label was compared: J1 (main 376936e, core/events as at
-    2a60593, sha256 911f34f8...) and J2 (names24 frozen at ae22c1c, sha256 8b737647...) alike
-    on every pair, tp 1, fp 2, fn 5, tn 19, precision 0.333, recall 0.167; RULE_final24: a tie
-    passes, J2 lands (final24 is no evidence for or against J2's changes). main's joiner is J2
-    (core/events as at ae22c1c), so `tge-monitor eval --events --split final24` gives the one
-    measurement's counts; the wrong pairs are `WRONG_PAIRS`' final24."""
-    from core.events.evaluate import evaluate_events, format_events
-
-    result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split="final24")
-    counts = {k: result[k] for k in ("pairs", "same", "different", "tp", "fp", "fn", "tn")}
-    assert counts == {
-        "pairs": 27,
-        "same": 6,
-        "different": 21,
-        "tp": 1,
-        "fp": 2,
-        "fn": 5,
-        "tn": 19,
-    }
-    lines = format_events(result).splitlines()
-    assert lines[1] == "precision 0.333  recall 0.167  (tp 1, fp 2, fn 5, tn 19)"
+    assert lines[1] == line

@@ -724,17 +724,9 @@ def rare_names(title: str, text: str = "") -> frozenset[str]:
     """The proper names of a headline and its lead that real news seldom writes (capitalised,
     not a common word of the labelled corpus, no launch word nor venue: "Munchee", "Unikrn",
     "Kik"; not "Commission", "Platforms"), lower case."""
-    out = set()
-    for word in _PROPER.findall(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}"):
-        low = word.lower()
-        if (
-            len(low) >= 3
-            and low not in common_words()
-            and low not in _STOP
-            and low not in GENERIC_WORDS
-            and low not in VENUES
-        ):
-            out.add(low)
+    table = common_words()
+    found = (w.lower() for w in _PROPER.findall(f"{title or ''}\n{(text or '')[:LEAD_CHARS]}"))
+    out = {low for low in found if _names_a_project(low) and low not in table}
     # a name written as a sale's is a name, however common the word ("The Civil Token Sale")
     return frozenset(out | launch_names(title, text))
 
@@ -789,22 +781,26 @@ def described(name: str, text: str) -> str:
     words = name.split()
     if not words or not common_word(words[0], text):
         return ""
-    first = re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
+    first, subjects = _first_sentence(text), lead_subjects(text)
     for m in _SUBJECT.finditer(first):
         before = first[: m.start(1)].split()[-4:]
-        if words[0].lower() in map(str.lower, before) and m.group(1).lower() in lead_subjects(text):
+        if words[0].lower() in map(str.lower, before) and m.group(1).lower() in subjects:
             return m.group(1).lower()
     return ""
+
+
+def _first_sentence(text: str) -> str:
+    """The lead's first sentence, where a lead introduces its subject."""
+    return re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
 
 
 def lead_subjects(text: str) -> frozenset[str]:
     """The names the lead's first sentence gives after a lower-case word saying what the
     project is ("journalism startup Civil", "meme coin Floki"; not an exchange: "crypto
     exchange Bitget" names a venue), lower case (final23, shaped)."""
-    first = re.split(r"(?<=[.!?])\s", (text or "")[:LEAD_CHARS], maxsplit=1)[0]
     return frozenset(
         m.group(1).lower()
-        for m in _SUBJECT.finditer(first)
+        for m in _SUBJECT.finditer(_first_sentence(text))
         if _names_a_project(m.group(1).lower()) and m.group(1).upper() not in HUB_TICKERS
     )
 
