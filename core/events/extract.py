@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from anyascii import anyascii
+
 from core.markets import EXCHANGE_QUALIFIERS, EXCHANGES, QUOTE_ASSETS, QUOTES
 from core.models import PhaseKind
 
@@ -191,21 +193,28 @@ class Identity:
     # the rare proper names of its headline and lead (`rare_names`: "Munchee", "Kik"), which
     # the joiner compares when the keys above do not meet
     rare: frozenset[str] = field(default_factory=frozenset)
+    # the romanised words of a headline written in another script (`script_names`: Korean
+    # 카이아 → "kaia"), which meet only the other side's Latin names and tickers (see
+    # core.events.join.script_agrees); an item with nothing else is known by them (weak)
+    scripted: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def key(self) -> str:
-        """The key an event of this project is filed under (company, else name, else ticker)."""
+        """The key an event of this project is filed under (company, else name, else ticker,
+        else its headline's romanised words)."""
         if self.company_id is not None:
             return f"company:{self.company_id}"
         if self.names:
             return f"name:{sorted(self.names, key=len)[0]}"
         if self.tickers:
             return f"ticker:{sorted(self.tickers)[0]}"
+        if self.scripted:
+            return f"script:{sorted(self.scripted)[0]}"
         return ""
 
     @property
     def empty(self) -> bool:
-        return not (self.company_id or self.names or self.tickers)
+        return not (self.company_id or self.names or self.tickers or self.scripted)
 
 
 def identity_of(
@@ -231,11 +240,63 @@ def identity_of(
         held = _held(title, text)
         given = _identity(analysis, title, known, text, held)
         if given is not None:
-            return replace(own_blog(given, url, f"{title}\n{text}"), rare=rare_names(title, text))
+            return _scripted(own_blog(given, url, f"{title}\n{text}"), title, text)
     # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
     # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
     ident = _identity(analysis, title, known, text, skip=held) or Identity("")
-    return replace(own_blog(ident, url, f"{title}\n{text}"), rare=rare_names(title, text))
+    return _scripted(own_blog(ident, url, f"{title}\n{text}"), title, text)
+
+
+def _scripted(ident: Identity, title: str, text: str) -> Identity:
+    """`ident` with its rare names and its headline's romanised words; an item nothing else
+    names is known by the latter alone, as by a headline word (weak)."""
+    scripted = script_names(title)
+    weak = ident.weak or (ident.empty and bool(scripted))
+    return replace(ident, rare=rare_names(title, text), scripted=scripted, weak=weak)
+
+
+# A word of a script other than Latin (and other than Chinese characters, whose romanised
+# syllables are no name): Hangul, kana (katakana with its long mark), Cyrillic, Greek,
+# Armenian, Georgian, Thai, Arabic, Hebrew
+_SCRIPT_WORD = re.compile(
+    r"[\uac00-\ud7a3]+|[\u30a0-\u30ff\u31f0-\u31ff]+|[\u3040-\u309f]+|"
+    r"[\u0400-\u04ff]+|[\u0370-\u03ff]+|[\u0530-\u058f]+|[\u10a0-\u10ff]+|"
+    r"[\u0e00-\u0e7f]+|[\u0600-\u06ff]+|[\u0590-\u05ff]+"
+)
+_HIRAGANA = re.compile(r"[\u3040-\u309f]+")
+# What Korean writes glued after a name, longest first: its kind (토큰 token, 코인 coin) and
+# the particles of its case (이/가, 은/는, 을/를, 의, 에, 에서, 와/과, 도, 로/으로, 만, 까지,
+# 부터, 이다/이며). Japanese particles are hiragana, a run apart from a katakana name
+_KOREAN_TAILS = (
+    "토큰", "코인", "에서", "으로", "까지", "부터", "이다", "이며",
+    "이", "가", "은", "는", "을", "를", "의", "에", "와", "과", "도", "로", "만",
+)  # fmt: skip
+
+
+def romanised(word: str) -> str:
+    """A word of another script in Latin letters (`anyascii`: 카이아 → "kaia", カイア →
+    "kaia", Телеграм → "telegram"), lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]+", "", anyascii(word).lower())
+
+
+def script_names(title: str) -> frozenset[str]:
+    """The romanised forms of a headline's words written in another script (not Chinese
+    characters), each also without what Korean glues after a name ("아로와나토큰" →
+    "alowanatokeun", "alowana"; "카이아," → "kaia"); hiragana, Japanese particles and
+    endings, is no name. Forms shorter than 3 letters are left out. These are candidates
+    only: which of them names the project, the other side's Latin keys decide."""
+    out: set[str] = set()
+    for m in _SCRIPT_WORD.finditer(title or ""):
+        word = m.group(0)
+        if _HIRAGANA.fullmatch(word):
+            continue
+        forms = {word}
+        for tail in _KOREAN_TAILS:
+            if word.endswith(tail) and len(word) - len(tail) >= 2:
+                forms.add(word[: -len(tail)])
+                break
+        out.update(f for f in map(romanised, forms) if len(f) >= 3)
+    return frozenset(out)
 
 
 # A project's own blog: "medium.com/sifchain-finance/...", "umamifinance.medium.com",

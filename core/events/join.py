@@ -387,6 +387,7 @@ class EventKeys:
     launched: bool = False
     hints: set[str] = field(default_factory=set)  # headline words beside the names (Identity)
     rare: set[str] = field(default_factory=set)  # rare names of its items' headlines and leads
+    scripted: set[str] = field(default_factory=set)  # romanised headline words (Identity)
 
     @classmethod
     def of(cls, ident: Identity, seen: datetime, headline: str = "") -> EventKeys:
@@ -417,6 +418,7 @@ class EventKeys:
             bool(stored.get("launched")),
             set(stored.get("hints") or []),
             set(stored.get("rare") or []),
+            set(stored.get("scripted") or []),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -430,15 +432,18 @@ class EventKeys:
             "launched": self.launched,
             "hints": sorted(self.hints),
             "rare": sorted(self.rare),
+            "scripted": sorted(self.scripted),
         }
 
     def absorb(self, ident: Identity, seen: datetime, headline: str = "") -> None:
         """Learn an item's names and tickers once it joined (so later items can match them)."""
-        self.weak = self.weak and ident.weak if (self.names or self.tickers) else ident.weak
+        known = self.names or self.tickers or self.scripted
+        self.weak = self.weak and ident.weak if known else ident.weak
         self.names |= ident.names
         self.tickers |= ident.tickers
         self.hints |= ident.hints
         self.rare |= ident.rare
+        self.scripted |= ident.scripted
         if self.company_id is None:
             self.company_id = ident.company_id
         self.first_seen = min(self.first_seen or seen, seen)
@@ -643,6 +648,8 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         return STRONG  # "SAGA" and "Saga", and the item writes "$Saga" or "Saga"
     if same_company or shared_ticker or ticker_is_name or names_match:
         return PROJECT
+    if script_agrees(keys, ident) and (shared_ticker or not (keys.tickers and ident.tickers)):
+        return PROJECT  # "카이아" and KAIA, "アロワナ" and Arowana (two tickers: two tokens)
     hinted = core_names(keys.hints) & core_names(ident.names) or core_names(
         keys.names
     ) & core_names(ident.hints)
@@ -676,6 +683,27 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     if named and (keys.weak or mentions(keys.names, keys.tickers, text)):
         return PROJECT  # our headlines name the item's project, and it names ours
     return NONE
+
+
+def _latin_forms(names: Iterable[str], tickers: Iterable[str]) -> set[str]:
+    """A side's Latin names and tickers as romanised words are compared: letters and digits
+    only, lower case, r read as l (Hangul's ㄹ is either: 아로와나 is "alowana" for anyascii,
+    "Arowana" for its project), 3 letters or more."""
+    forms = (re.sub(r"[^a-z0-9]+", "", f.lower()) for f in (*names, *tickers))
+    return {f.replace("r", "l") for f in forms if len(f) >= 3}
+
+
+def script_agrees(keys: EventKeys, ident: Identity) -> bool:
+    """One side's headline writes, in another script, a word whose romanised form is the
+    other side's Latin name or ticker (Korean "'네카오 코인' 카이아, 업비트 상장" and KAIA;
+    final24, shaped). Romanised words never meet each other: two Korean headlines share
+    words of the language (상장, listing), not names."""
+    ours = {f.replace("r", "l") for f in keys.scripted}
+    theirs = {f.replace("r", "l") for f in ident.scripted}
+    return bool(
+        ours & _latin_forms(ident.names, ident.tickers)
+        or theirs & _latin_forms(keys.names, keys.tickers)
+    )
 
 
 def rare_shared(keys: EventKeys, ident: Identity, text: str) -> bool:
