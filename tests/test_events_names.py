@@ -1,8 +1,10 @@
 """How two items' projects are found to agree past their keys (after final22, shaped): common
 words of real news are no keys, rare proper names shared by both sides agree, a plural is
 one name; after final23 (shaped), a name written as a sale's and a lead's subject are names,
-market talk a week on and an analysis are not the launch. On real items of the labelled pairs
-(core/data/eval/events/pairs.jsonl, final23_items.jsonl)."""
+market talk a week on and an analysis are not the launch; after final24 (names25, shaped), a name
+written in another script is compared by its romanised form with the other side's Latin names and
+tickers, and a ticker spelt by a name's words agrees with that name. On real items of the labelled
+pairs (core/data/eval/events/pairs.jsonl, final23_items.jsonl)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from core.events.extract import (
     launch_names,
     lead_subjects,
     rare_names,
+    romanised,
+    script_names,
 )
 from core.events.join import (
     AFTERMATH_WINDOW,
@@ -34,6 +38,7 @@ from core.events.join import (
     later_news,
     market_news,
     names_agree,
+    spells,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,3 +257,65 @@ def test_an_analysis_is_later_news(judge) -> None:
     assert not judge.same(item23("n23-00133"), dissection)[0]
     # an analysis with launch talk is the launch's ("Kaito ... Should Kaito airdrop be sold?")
     assert not later_news("In-depth analysis of community views: Should Kaito airdrop be sold?")
+
+
+def test_romanised_words_of_other_scripts() -> None:
+    assert romanised("카이아") == "kaia" and romanised("カイア") == "kaia"
+    assert romanised("Телеграм") == "telegram"
+    # Korean glues its particles and a name's kind to the name: both forms are candidates
+    assert {"alowana", "alowanatokeun"} <= script_names("빗썸, 아로와나토큰 상장 논란에")
+    assert "kaia" in script_names("'네카오 코인' 카이아, 업비트 상장 가능성 보이나…?")
+    # hiragana (particles, endings) and Chinese characters give no candidate
+    assert script_names("CZ氏、バイナンスのTST上場について説明") == frozenset({"bainansu"})
+    assert script_names("Binance lists KAIA") == frozenset()
+
+
+def test_a_korean_name_meets_its_ticker(judge) -> None:
+    # f24-022: two Korean pages on 카이아 the same day; the first named no key at all
+    first, second, same = pair("f24-022")
+    event, founder = judge.event_of(first)
+    ident, _analysis = judge.identity(second)
+    assert same and not (founder.names or founder.tickers) and founder.weak
+    assert "kaia" in founder.scripted and ident.tickers == {"KAIA"}
+    assert agreement(event, ident, blob(second)) == PROJECT
+    assert judge.same(first, second)[0]
+
+
+def test_romanised_words_never_meet_each_other(judge) -> None:
+    # two Korean headlines share words of the language (상장, listing), not names: the
+    # WEMIX court ruling told twice (f24-020, different) stays apart
+    first, second, same = pair("f24-020")
+    _event, founder = judge.event_of(first)
+    ident, _analysis = judge.identity(second)
+    assert not same and founder.scripted & ident.scripted
+    assert not judge.same(first, second)[0]
+
+
+def test_a_ticker_spelt_by_a_names_words() -> None:
+    assert spells("BOME", ("Book", "of", "Meme"))
+    assert spells("WLFI", ("World", "Liberty", "Financial"))
+    assert not spells("BOME", ("Book", "Meme", "Rise"))  # every word gives a letter
+    assert not spells("MEME", ("Book", "of", "Meme"))  # from the run's first word on
+
+
+def test_bome_and_book_of_meme_agree(judge) -> None:
+    # f24-011: "Binance refutes insider trading concerns amid BOME frenzy" and "Darkfarms
+    # Reflects on Book of Meme's Meteoric Rise", whose lead names other memecoins' tickers
+    first, second, same = pair("f24-011")
+    event, founder = judge.event_of(first)
+    ident, _analysis = judge.identity(second)
+    assert same and founder.names == {"bome"} and not founder.names & ident.names
+    assert agreement(event, ident, blob(second)) == PROJECT
+    assert judge.same(first, second)[0]
+
+
+def test_a_drop_by_a_share_is_market_news(judge) -> None:
+    assert market_news("World Liberty Financial's Token Drops 5.263% Amid Saudi Reserve Rumors")
+    assert not market_news("OP Drop #2 is live")
+    # f10-034: WLFI's fall below its listing price, told in Korean, and a 5 % drop the next
+    # day: one project now (WLFI spelt by World Liberty Financial), two price moves
+    first, second, same = pair("f10-034")
+    event, _founder = judge.event_of(first)
+    ident, _analysis = judge.identity(second)
+    assert not same and agreement(event, ident, blob(second)) != NONE
+    assert not judge.same(first, second)[0]

@@ -53,10 +53,10 @@ Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -138,7 +138,11 @@ _MARKET = re.compile(
     r"market swings|(?:more|less) expensive|market cap|tvl|"
     # the talk of a token that trades: fear, its whales, a sell-off ("Arbitrum FUD spooks the
     # market, but on-chain data shows whales accumulating ARB"; final23, shaped)
-    r"fud|spook(?:s|ed)?|sell-?offs?|sells?-off|whales? (?:accumulat\w*|buy\w*|sell\w*|dump\w*))\b"
+    r"fud|spook(?:s|ed)?|sell-?offs?|sells?-off|whales? (?:accumulat\w*|buy\w*|sell\w*|dump\w*)|"
+    # a drop by a share of its price ("Token Drops 5.263% Amid ..."; a bare "Drop" is a
+    # round's: "OP Drop #2"; final24, shaped)
+    r"drop(?:s|ped)?\s+(?:by\s+|nearly\s+|over\s+|more than\s+)?\d[\d.,]*\s*%)"
+    r"(?:\b|(?<=%))"
     # in the pages' languages: Chinese 暴跌/大跌/下跌 (crash, fall), 暴涨/大涨/上涨 (surge,
     # rise), Korean 폭락/급락/하락 (crash, plunge, fall), 급등 (surge), Japanese 暴落/急落/急騰
     # Korean 약세/강세 (trading weak, strong: "위믹스 ... 약세")
@@ -650,6 +654,11 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         return PROJECT
     if script_agrees(keys, ident) and (shared_ticker or not (keys.tickers and ident.tickers)):
         return PROJECT  # "카이아" and KAIA, "アロワナ" and Arowana (two tickers: two tokens)
+    if not (keys.tickers and ident.tickers) and (
+        _spelt_in(_codes(keys.names, keys.tickers, keys.headlines), (headline,))
+        or _spelt_in(_codes(ident.names, ident.tickers, (headline,)), keys.headlines)
+    ):
+        return PROJECT  # "amid BOME frenzy" and "Book of Meme's Meteoric Rise"
     hinted = core_names(keys.hints) & core_names(ident.names) or core_names(
         keys.names
     ) & core_names(ident.hints)
@@ -704,6 +713,81 @@ def script_agrees(keys: EventKeys, ident: Identity) -> bool:
         ours & _latin_forms(ident.names, ident.tickers)
         or theirs & _latin_forms(keys.names, keys.tickers)
     )
+
+
+MIN_SPELT = 4  # a shorter ticker is spelt by too many runs of headline words by chance
+# Words a name's ticker skips ("Book of Meme": BOME)
+_SKIPPED = frozenset("of the and for on in de".split())
+_HEADLINE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _codes(names: Iterable[str], tickers: Iterable[str], headlines: Iterable[str]) -> set[str]:
+    """A side's tickers, and its one-word names its headlines write in capitals ("amid BOME
+    frenzy", a headline word), MIN_SPELT letters or more."""
+    written = " ".join(headlines)
+    out = {t for t in tickers if len(t) >= MIN_SPELT and t.isalpha()}
+    for name in names:
+        code = name.upper()
+        if len(code) >= MIN_SPELT and code.isalpha() and re.search(rf"\b{code}\b", written):
+            out.add(code)
+    return out
+
+
+def spells(code: str, words: Sequence[str]) -> bool:
+    """`code` is non-empty prefixes of `words`, each in order, one a word ("Book of Meme":
+    BO + ME = BOME; initials are such prefixes), the words `_SKIPPED` giving none or theirs."""
+    code = code.lower()
+
+    @cache
+    def rest(i: int, j: int) -> bool:
+        if j == len(words):
+            return i == len(code)
+        word = words[j].lower()
+        if word in _SKIPPED and rest(i, j + 1):
+            return True
+        return any(
+            code[i:k] == word[: k - i] and rest(k, j + 1)
+            for k in range(i + 1, min(len(code), i + len(word)) + 1)
+        )
+
+    return rest(0, 0)
+
+
+def _spelt_in(codes: set[str], headlines: Iterable[str]) -> bool:
+    """A code of one side (`_codes`) spelt by a run of two or more capitalised words of the
+    other side's headlines (`spells`: a name written out, "Book of Meme" for BOME; final24,
+    shaped), the run not holding the code itself."""
+    if not codes:
+        return False
+    for headline in headlines:
+        for clause in _CLAUSES.split(headline):
+            if _spelt_in_words(codes, _HEADLINE_WORD.findall(clause)):
+                return True
+    return False
+
+
+# What a name is not written across ("Tokemak: The DeGenesis")
+_CLAUSES = re.compile(r"[:;,|!?()\[\]{}\"“”«»—–]|\s-\s")
+
+
+def _spelt_in_words(codes: set[str], words: Sequence[str]) -> bool:
+    """`_spelt_in` on one clause's words: a run from a capitalised word to a capitalised word,
+    neither of them `_SKIPPED` ("Tokemak The" is no name), lower-case words between only if
+    skipped ("Book of Meme")."""
+    for start, first in enumerate(words):
+        if not first[0].isupper() or first.lower() in _SKIPPED:
+            continue
+        for end in range(start + 2, len(words) + 1):
+            last = words[end - 1]
+            if last.lower() in _SKIPPED:
+                continue
+            if not last[0].isupper():
+                break
+            run = tuple(words[start:end])
+            for code in codes:
+                if code not in (w.upper() for w in run) and spells(code, run):
+                    return True
+    return False
 
 
 def rare_shared(keys: EventKeys, ident: Identity, text: str) -> bool:
