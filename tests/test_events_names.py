@@ -27,6 +27,7 @@ from core.events.extract import (
     rare_names,
     romanised,
     script_names,
+    title_name,
 )
 from core.events.join import (
     AFTERMATH_WINDOW,
@@ -319,3 +320,14 @@ def test_a_drop_by_a_share_is_market_news(judge) -> None:
     ident, _analysis = judge.identity(second)
     assert not same and agreement(event, ident, blob(second)) != NONE
     assert not judge.same(first, second)[0]
+
+
+def test_a_word_made_with_a_participle_is_no_name(judge) -> None:
+    # "What Is FIGHT? A UFC-Licensed Web3 Ecosystem ..." was keyed "ufc licensed"; now the
+    # headline's FIGHT, as the refund story beside it (f24-012; the headline-words gate still
+    # keeps the two apart: neither headline nor the explainer's lead tells a launch)
+    refund, explainer, same = pair("f24-012")
+    assert same and judge.identity(explainer)[0].names == {"fight"}
+    event, _founder = judge.event_of(refund)
+    assert agreement(event, judge.identity(explainer)[0], blob(explainer)) == PROJECT
+    assert title_name("Solana-Based Meme Coin BONK Surges 45% after Coinbase Listing") == "bonk"

@@ -900,6 +900,11 @@ _LATIN_WORD = re.compile(
 )
 
 
+# A word made with a past participle, describing what follows ("UFC-Licensed", "Trump-Backed",
+# "Solana-Based"): no name
+_DESCRIBED_BY = re.compile(r"-[a-z]+ed$", re.IGNORECASE)
+
+
 def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = None) -> str:
     """Last resort for an item naming no known or discoverable project: its headline's first
     capitalised word that is not launch vocabulary ("The Evmos Rektdrop" → "evmos"); an
@@ -936,6 +941,7 @@ def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = 
             and low not in VENUES
             and word.upper() not in HUB_TICKERS
             and len(low) >= 3
+            and not _DESCRIBED_BY.search(word)
         ):
             if low not in common_words():
                 return normalise_name(word)
