@@ -331,3 +331,14 @@ def test_a_word_made_with_a_participle_is_no_name(judge) -> None:
     event, _founder = judge.event_of(refund)
     assert agreement(event, judge.identity(explainer)[0], blob(explainer)) == PROJECT
     assert title_name("Solana-Based Meme Coin BONK Surges 45% after Coinbase Listing") == "bonk"
+
+
+def test_a_headline_words_full_stop_is_no_part_of_it() -> None:
+    # f24-018's headline ends "... since the SOL token's launch on Binance.": "Binance." was
+    # read as a word of its own, not the venue, and keyed the item 'binance'
+    title = (
+        "There has been a question about how many tokens are in the circulating supply since "
+        "the SOL token's launch on Binance."
+    )
+    assert title_name(title) != "binance"
+    assert title_name("How Fight.ID is Bringing World-Class Events into Web3?") == "fight id"

@@ -923,7 +923,9 @@ def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = 
     after_venue = False
     first = ""  # the first candidate that real news writes as a common word
     for m in _LATIN_WORD.finditer(title):
-        word = m.group(0)
+        # a sentence's full stop, a dash or a trailing dot is no part of the word ("... on
+        # Binance.": a venue), as those inside it are ("Fight.ID", "Pump.fun")
+        word = m.group(0).rstrip(".-_")
         low = word.lower()
         qualifier = after_venue and low in EXCHANGE_QUALIFIERS
         gap = title[m.end() : m.end() + 1]
