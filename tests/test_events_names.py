@@ -37,6 +37,7 @@ from core.events.join import (
     agreement,
     join_level,
     later_news,
+    launch_words,
     market_news,
     names_agree,
     spells,
@@ -324,8 +325,7 @@ def test_a_drop_by_a_share_is_market_news(judge) -> None:
 
 def test_a_word_made_with_a_participle_is_no_name(judge) -> None:
     # "What Is FIGHT? A UFC-Licensed Web3 Ecosystem ..." was keyed "ufc licensed"; now the
-    # headline's FIGHT, as the refund story beside it (f24-012; the headline-words gate still
-    # keeps the two apart: neither headline nor the explainer's lead tells a launch)
+    # headline's FIGHT, as the refund story beside it (f24-012)
     refund, explainer, same = pair("f24-012")
     assert same and judge.identity(explainer)[0].names == {"fight"}
     event, _founder = judge.event_of(refund)
@@ -342,3 +342,31 @@ def test_a_headline_words_full_stop_is_no_part_of_it() -> None:
     )
     assert title_name(title) != "binance"
     assert title_name("How Fight.ID is Bringing World-Class Events into Web3?") == "fight id"
+
+
+def test_romanised_hangul_reads_r_as_l() -> None:
+    # anyascii writes 아로와나 "alowana"; its project writes "Arowana" (Hangul's ㄹ is either)
+    from datetime import UTC, datetime
+
+    from core.events.extract import Identity
+    from core.events.join import EventKeys, script_agrees
+
+    seen = datetime(2021, 4, 20, tzinfo=UTC)
+    korean = Identity("", scripted=script_names("빗썸, 아로와나토큰 상장 논란에"), weak=True)
+    latin = EventKeys.of(Identity("Arowana", names=frozenset({"arowana"})), seen)
+    assert script_agrees(latin, korean)
+    kana = Identity("", scripted=script_names("カイアが上場"), weak=True)
+    assert script_agrees(EventKeys.of(Identity("KAIA", tickers=frozenset({"KAIA"})), seen), kana)
+    assert not script_agrees(EventKeys.of(Identity("", scripted=korean.scripted), seen), korean)
+
+
+def test_an_oversubscription_tells_the_sale(judge) -> None:
+    # f24-012: "After opting for a refund following a 122x oversubscription, what new trick is
+    # FIGHT playing?" (keyed by the headline word FIGHT) and the FIGHT explainer five days on:
+    # the headline-words gate let them through only once the refund headline tells the sale
+    refund, explainer, same = pair("f24-012")
+    assert same and launch_words(refund["title"]) and not launch_words(blob(explainer))
+    assert judge.same(refund, explainer)[0]
+    # Fight.ID's events page says nothing of a launch: still apart (f24-008, borderline)
+    events, explainer, same = pair("f24-008")
+    assert same and not judge.same(events, explainer)[0]

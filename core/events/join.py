@@ -247,7 +247,9 @@ _LAUNCH_STORY = re.compile(
     # the sold tokens reaching their holders before trading, and the token's supply told in the
     # sale ("Now you Can Withdraw your BNK Tokens", "Bankera's Total Token Supply Explained";
     # final16, shaped)
-    r"withdraw\w*\s+(?:[\w$]+\s+){0,2}?tokens?|token supply)\b"
+    r"withdraw\w*\s+(?:[\w$]+\s+){0,2}?tokens?|token supply|"
+    # a sale's demand ("a refund following a 122x oversubscription"; final24, shaped)
+    r"oversubscri\w*)\b"
     r"|空投|上线|上市|预售|盘前|代币经济"
     # and more of the pages' languages: token issuance (发币, 发行代币), a public sale (公售,
     # 公募), a claim (申领); Korean listing and airdrop (상장, 에어드랍, 에어드롭); Japanese
