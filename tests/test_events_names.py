@@ -261,6 +261,8 @@ def test_an_analysis_is_later_news(judge) -> None:
     assert not later_news("In-depth analysis of community views: Should Kaito airdrop be sold?")
 
 
+# After final24 (names25, shaped on it after its one measurement, not evidence): romanised names,
+# tickers spelt by a name's words, participles, oversubscriptions (the README's "After final24")
 def test_romanised_words_of_other_scripts() -> None:
     assert romanised("카이아") == "kaia" and romanised("カイア") == "kaia"
     assert romanised("Телеграм") == "telegram"
