@@ -281,3 +281,20 @@ async def test_later_news_with_no_event_stands_alone(app) -> None:
     stored = await Alert.get(id=denial.id)
     assert stored.event_id is None and stored.coverage_of_id is None
     assert await Event.all().count() == 0
+
+
+async def test_an_event_founded_by_a_korean_headline_reads_as_a_name_not_a_key(app) -> None:
+    """Kaia's merger told in Korean (final24: "'네카오 코인' 카이아, 업비트 상장 가능성 보이나…?",
+    no Latin name or ticker), then "통합 잰걸음 '카이아' ... (KAIA)": the first founds an event
+    known only by the headline's romanised words (filed as "script:..."); users read the
+    headline itself as its name, never the key, and the item writing the ticker names it."""
+    first = await _tell_page(app, "n24-00082")
+    event_id = (await Alert.get(id=first.id)).event_id
+    assert event_id is not None
+    event = await Event.get(id=event_id)
+    assert event.project_key.startswith("script:")
+    assert event.project == "'네카오 코인' 카이아, 업비트 상장 가능성 보이나…?"
+    second = await _tell_page(app, "n24-00083")
+    assert (await Alert.get(id=second.id)).event_id == event_id
+    event = await Event.get(id=event_id)
+    assert (event.project, event.token) == ("KAIA", "KAIA")

@@ -120,6 +120,27 @@ def _utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# How long a headline may be when it stands for an unnamed project's name (see `display_name`)
+HEADLINE_AS_NAME = 48
+
+
+def display_name(ident: Identity, title: str) -> str:
+    """The project's name as users read it (alerts, reminders, the calendar): the scorer's
+    name, else a name or ticker the item writes, else (an item known only by the romanised
+    words of a headline in another script, "script:boina") the headline itself, shortened:
+    a key is for filing, never for reading."""
+    if ident.project:
+        return ident.project
+    if ident.names:
+        return sorted(ident.names, key=len)[0].title()
+    if ident.tickers:
+        return sorted(ident.tickers)[0]
+    head = " ".join(title.split())
+    if len(head) > HEADLINE_AS_NAME:
+        head = head[: HEADLINE_AS_NAME - 1].rstrip() + "…"
+    return head or ident.key
+
+
 def _parse_time(value: Any, name: str) -> datetime:
     if isinstance(value, datetime):
         return _utc(value)  # type: ignore[return-value]
@@ -185,7 +206,7 @@ class EventService:
         if event is None:
             event = await Event.create(
                 company_id=ident.company_id,
-                project=ident.project or ident.key,
+                project=display_name(ident, title)[:128],
                 project_key=ident.key[:128],
                 token=(sorted(ident.tickers)[0] if ident.tickers else "")[:16],
                 keys=EventKeys.of(ident, published, title).to_json(),
@@ -204,6 +225,10 @@ class EventService:
             event.keys = keys.to_json()
             event.company_id = event.company_id or ident.company_id
             event.token = event.token or (sorted(ident.tickers)[0] if ident.tickers else "")
+            if event.project_key.startswith("script:") and (ident.project or ident.tickers):
+                # founded by a headline in another script: the first item that names the
+                # project (or its token) in Latin letters gives the event its name
+                event.project = display_name(ident, title)[:128]
             event.first_seen_at = min(_utc(event.first_seen_at), published)  # type: ignore[type-var]
             event.last_seen_at = max(_utc(event.last_seen_at), published)  # type: ignore[type-var]
         result.event_id = event.id
