@@ -707,3 +707,46 @@ def test_fifteenth_batch_is_the_unscored_draw_of_dated_news_from_nine_repositori
     assert sum(not r["text"] for r in rows) == 96
     assert [r["id"] for r in rows if r["is_tge"]] == ["c-23077", "c-23121", "c-23244"]
     assert not any("C" in r["labels"] for r in rows)
+
+
+def test_thirty_first_batch_is_the_unscored_draw_of_one_news_stream() -> None:
+    """Batch 31 (``batch31.py``: batch 5's code with seed 67 on one pool of every article of a
+    Google News dump, the news set of RULE_batch31): every item a row of the daily dumps of
+    Xtra-Computing/CryptoTrade at one commit, dated by its file's day, with the outlet's address
+    or its Google News link and the headline as the dump wrote it, nothing of a model's score or
+    of the draw kept; nine items labelled with a final-test project and three the engine groups
+    with one left out, the rest in order; both readers agreed on all 500 (10 TGE each), no third
+    reader; no address another labelled file or dev holds."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-31.jsonl")
+    left_out = {39087, 39088, 39091, 39098, 39113, 39134, 39204, 39227, 39262, 39340, 39349, 39350}
+    assert [r["id"] for r in rows] == [f"c-{n}" for n in range(39001, 39501) if n not in left_out]
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-39002",
+        "c-39052",
+        "c-39077",
+        "c-39081",
+        "c-39140",
+        "c-39145",
+        "c-39150",
+        "c-39218",
+        "c-39246",
+        "c-39278",
+    ]
+    path = r"data/(gnews|selected_(bitcoin|bnb|solana|xrp)_202301_202401)/(\d{4}-\d\d-\d\d)\.json"
+    for r in rows:
+        assert r["url"] and r["date"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["repo"] == "Xtra-Computing/CryptoTrade" and prov["via"] == "fetch", r["id"]
+        assert prov["commit"] == "210da73af5f17992be425e61305524a5c24dae40", r["id"]
+        day = re.fullmatch(path, prov["path"])
+        assert day and day[3] == r["date"] and isinstance(prov["row"], int), r["id"]
+        assert re.fullmatch(r"n31-\d{5}", prov["pool_id"]) and prov["project_hint"] is None, r["id"]
+        assert prov["google_news"].startswith("https://news.google.com/"), r["id"]
+        assert r["title"] and prov["raw_title"].startswith(r["title"]), r["id"]
+        assert 0 < len(r["text"]) <= 400, r["id"]
+        assert r["labels"] == {"A": r["is_tge"], "B": r["is_tge"]}, r["id"]
+    assert sum(r["url"] == r["provenance"]["google_news"] for r in rows) == 74
+    assert sum(r["borderline"] for r in rows) == 16
+    others = [p for p in BATCHES if not p.name.endswith("-31.jsonl")]
+    held = {o.get("url") for p in [LABELLED_CORPUS_FILE, DEV_EVAL_FILE, *others] for o in _rows(p)}
+    assert not {r["url"] for r in rows} & (held - {None, ""})
