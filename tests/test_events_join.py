@@ -2258,17 +2258,18 @@ def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> No
 
 
 @pytest.mark.parametrize(
-    "split", ["final19", "final20", "final21", "final22", "final23", "final24"]
+    "split",
+    ["final19", "final20", "final21", "final22", "final23", "final24", "final25", "final26"],
 )
-def test_eval_events_split_takes_final19_to_final24(split) -> None:
-    """`tge-monitor eval --events --split final19` (final20 ... final24) is a choice (the list
+def test_eval_events_split_takes_final19_to_final26(split) -> None:
+    """`tge-monitor eval --events --split final19` (final20 ... final26) is a choice (the list
     is closed)."""
     from tge_monitor.cli import parser
 
     args = parser().parse_args(["eval", "--events", "--split", split])
     assert args.events and args.split == split
     with pytest.raises(SystemExit):
-        parser().parse_args(["eval", "--events", "--split", "final25"])
+        parser().parse_args(["eval", "--events", "--split", "final27"])
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:

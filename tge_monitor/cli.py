@@ -978,9 +978,9 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument(
         "--split",
-        choices=["dev", "test", *(f"final{n}" for n in range(2, 25))],
+        choices=["dev", "test", *(f"final{n}" for n in range(2, 27))],
         help="with --events: only the dev pairs (rules were shaped on them), the test pairs, "
-        "or the final2..final24 pairs (drawn later, each measured once)",
+        "or the final2..final26 pairs (drawn later, each measured once)",
     )
     sp.set_defaults(func=cmd_eval)
     sp = command("feedback", "users' votes on alerts: export labels, error rates")
