@@ -218,12 +218,12 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final24's: their own
+    """Every pair's items are corpus rows as published (final5's to final26's: their own
     items, read afresh from public repositories or, final8's to final16's and final19's to
-    final24's, from their pools of stored pages (final21's: labelled batch 28's dated pages
+    final26's, from their pools of stored pages (final21's: labelled batch 28's dated pages
     rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools; final23's:
-    the ev23 story pools, stored pages and GitHub news dumps' rows; final24's: the ev24 story
-    pools, likewise); final17's
+    the ev23 story pools, stored pages and GitHub news dumps' rows; final24's to final26's:
+    the ev24, ev25 and ev26 story pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -245,7 +245,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 25)))
+    splits = ("dev", "test", *(f"final{n}" for n in range(2, 27)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -273,6 +273,8 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final22": 31,
         "final23": 97,
         "final24": 27,
+        "final25": 130,
+        "final26": 30,
     }
 
 
@@ -450,12 +452,12 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 25))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 27))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final24 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's to final24's pools or (final17, final18)
+    """One real item of the final5 to final26 draws, read from its public repository at a fixed
+    commit, from final8's to final16's and final19's to final26's pools or (final17, final18)
     from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -2650,8 +2652,10 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # once by the joiner frozen at 017ec15; final21: as measured once by the joiner frozen at
 # 5c44b1f; final22: as measured once by the joiner frozen at 05abd21; final23: as measured once
 # by J1, names23's joiner frozen at 2a60593; final24: as measured once by J1 (main 376936e) and
-# J2 (names24 frozen at ae22c1c, main's since), alike on every pair). A change that moves a
-# verdict on any split changes this table, and its commit says which and why.
+# J2 (names24 frozen at ae22c1c), alike on every pair; final25: as measured once by J3 (names25
+# frozen at 1884d7f, main's since) beside J2 (22f1977); final26: as measured once by J3). A
+# change that moves a verdict on any split changes this table, and its commit says which and
+# why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -2723,6 +2727,24 @@ WRONG_PAIRS = {
     # Meme", `spells`), 022 (카이아 romanised meets KAIA, `script_agrees`) and 012 (FIGHT's
     # refund "following a 122x oversubscription" tells the sale; "UFC-Licensed" is no name)
     "final24": "f24-006 f24-008 f24-018 f24-025",
+    # final25: measured once by J3 (names25 frozen at 1884d7f, main's since) beside J2 (main
+    # 22f1977), J3's verdicts: fp 013 016 (JTO's price days after its debut, settled different by
+    # C), 049 121 (BONK's liquidity yields vs its launch), 096 (Midnight's airdrop vs its
+    # testnet), 122 (Plasm's lockdrop keyed MetaMask); fn 007 123 080 (Nillion vs NIL), 012 047
+    # 086 130 (Animecoin vs Azuki, ANIME), 025 071 (Trump's Maldives tokenization keyed 'saudi' vs
+    # 'maldives'), 034 078 116 (Peanut vs PNUT), 104 (Moo Deng keyed 'moo' vs MOODENG), 108
+    # (Plasm's lockdrop keyed MetaMask vs 'plasm') (tp 70, fp 6, fn 14, tn 40); J2 also missed
+    # 008 033 039 088 124; no fix after it
+    "final25": (
+        "f25-007 f25-012 f25-013 f25-016 f25-025 f25-034 f25-047 f25-049 f25-071 f25-078"
+        " f25-080 f25-086 f25-096 f25-104 f25-108 f25-116 f25-121 f25-122 f25-123 f25-130"
+    ),
+    # final26: measured once by J3 (names25 1884d7f, main's joiner; J4 did not exist): fp 016
+    # (AIXBT's explainer vs a later Bybit listing, borderline); fn 006 007 018 030 (Binance's
+    # 2017 ICO retold by the 2023 Forbes report), 012 017 (Doodles' tease vs its reveal two months
+    # on), 002 (B3 keyed by the chain's name vs B3), 011 (FDUSD, no key on one side), 023 (Fuel
+    # vs a Chinese LaunchX notice keyed 'launchx') (tp 16, fp 1, fn 9, tn 4); no fix after it
+    "final26": "f26-002 f26-006 f26-007 f26-011 f26-012 f26-016 f26-017 f26-018 f26-023 f26-030",
 }
 
 
@@ -2732,12 +2754,15 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21, final22,
-    final23 (J1's verdicts) and final24 (J1's and J2's, alike) are pinned as measured once.
+    final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) are
+    pinned as measured once.
     The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
     012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
     test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
     (`test_events_names`), final3's f3-087 and final10's 012 (now apart: market news joins
-    within a week) and final6's 059 (now missed); final24 was measured after them."""
+    within a week) and final6's 059 (now missed); final24 was measured after them. names25
+    (shaped on final24) moved only final24's own 011 012 022; final25 and final26 were measured
+    after it."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -2837,12 +2862,33 @@ ONE_MEASUREMENT = {
         (27, 6, 21, 4, 2, 2, 19),
         "precision 0.667  recall 0.667  (tp 4, fp 2, fn 2, tn 19)",
     ),
+    # final25 (130 pairs, readers A and B agreeing on 128, kappa 0.966; reader C settled f25-013
+    # and 016, both different, borderline: 84 same, 46 different) as scored once at 18:53:23 UTC
+    # against the predictions written before any label existed: J2 (main 22f1977, sha256
+    # f9f80ff3...) tp 65, fp 6, fn 19, tn 40, precision 0.915, recall 0.774; J3 (names25 frozen
+    # at 1884d7f, sha256 25c06ddf...) tp 70, fp 6, fn 14, tn 40, precision 0.921, recall 0.833;
+    # RULE_final25: J3 lands. main's joiner is J3 (core/events as at 1884d7f), so `tge-monitor
+    # eval --events --split final25` gives J3's counts; the wrong pairs are `WRONG_PAIRS`'
+    # final25.
+    "final25": (
+        (130, 84, 46, 70, 6, 14, 40),
+        "precision 0.921  recall 0.833  (tp 70, fp 6, fn 14, tn 40)",
+    ),
+    # final26 (30 pairs, readers A and B byte-identical, kappa 1.000, no dispute: 25 same, 5
+    # different) as scored once at 19:02:05 UTC against J3's predictions (names25 1884d7f, main's
+    # joiner, sha256 8421da40...) written before any label was compared; J4 did not exist, so by
+    # RULE_final26 final26 is J3's second clean reading: tp 16, fp 1, fn 9, tn 4, precision
+    # 0.941, recall 0.640; the wrong pairs are `WRONG_PAIRS`' final26.
+    "final26": (
+        (30, 25, 5, 16, 1, 9, 4),
+        "precision 0.941  recall 0.640  (tp 16, fp 1, fn 9, tn 4)",
+    ),
 }
 
 
 @pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
 def test_split_figures_are_the_one_measurement(split) -> None:
-    """final22 to final24, each as scored once and as main's joiner reads it now (the notes in
+    """final22 to final26, each as scored once and as main's joiner reads it now (the notes in
     `ONE_MEASUREMENT` give each one's readers, predictions, score and later fixes)."""
     from core.events.evaluate import evaluate_events, format_events
 
