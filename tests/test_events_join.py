@@ -1352,10 +1352,12 @@ def _draw_module(split: str) -> Any:
         ("final22", 142),
         ("final23", 251),
         ("final24", 177),
+        ("final25", 371),
+        ("final26", 101),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 to draw_final24 on its own pool writes, byte
+    """draw_final12 to draw_final16 and draw_final19 to draw_final26 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1403,10 +1405,12 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final22", 24, 31),
         ("final23", 97, 97),
         ("final24", 39, 27),
+        ("final25", 114, 130),
+        ("final26", 32, 30),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's to final24's items are dated pages of their pools,
+    """final12's to final16's and final19's to final26's items are dated pages of their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -1427,7 +1431,13 @@ def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -
         titles, _texts = f9.f6._seen(split)
         batch, _texts, _urls = f9.f8._training()
         assert not any(f9.norm(i["title"]) in titles | batch for i in items)
-    assert "hint" not in (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+    # the readers see each side's title, text, source and date only: no search term, no project
+    # hint (a word "hint" in a headline or lead, "hints at", is the outlet's, not the draw's)
+    readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+    for row in (json.loads(x) for x in readers.splitlines()):
+        assert set(row) == {"pair", "a", "b"}, row["pair"]
+        assert set(row["a"]) == set(row["b"]) == {"title", "text", "source", "date"}, row["pair"]
+    assert "hint:" not in readers and "project_hint" not in readers
 
 
 def test_final13_draw_knows_batch_7() -> None:
@@ -1754,7 +1764,7 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
     ] and not draw.LEFT_OUT
 
 
-@pytest.mark.parametrize("split", ["final22", "final23", "final24"])
+@pytest.mark.parametrize("split", ["final22", "final23", "final24", "final25", "final26"])
 def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
     name (never a draw that knows fewer pages); the command exits with the message."""
@@ -2163,6 +2173,271 @@ def test_final24_pool_is_the_dated_rows_of_the_six_story_pools_unchanged() -> No
         dated = [x for x in got if json.loads(x).get("date")]
         assert (len(got), len(dated)) == (n_rows, n_dated), path
         lines += dated
+    assert text == "".join(f"{x}\n" for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("split", "seed", "letters", "counts", "rung"),
+    [
+        ("final25", 25250, "abcdefghijklm", [130, 193, 219, 224], 0),
+        ("final26", 26260, "abc", [30, 30, 30, 30], 0),
+    ],
+)
+def test_final25_and_final26_caps_rule_and_batches_are_final24s(
+    split, seed, letters, counts, rung
+) -> None:
+    """final25 and final26 draw by draw_final19's rule, unchanged (its ladder, target and pick,
+    the same objects), under their own names and seeds, from their closed story pools in order
+    (final25: ev25a-m, GATHER_EV25's seven and its amendments' six; final26: ev26a-c); the rule
+    on the trial's counts picks rung 0 (final25: the first rung giving >= 120 pairs, 130;
+    final26: 30 pairs at every rung, the earliest of equals). TRAINING is final22's to final24's
+    (every labelled scoring batch to 30), every file it names in the checkout; LEFT_OUT is
+    final25's q25b-0029 (machine-written) and final26's nothing."""
+    draw = _draw_module(split)
+    f19, f22, f24 = _draw_module("final19"), _draw_module("final22"), _draw_module("final24")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == (split, seed, f"{split}_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[rung]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    assert draw.pick(counts) == rung  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == f22.TRAINING == f24.TRAINING
+    n = split.removeprefix("final")
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev{n}{k}/pool.jsonl" for k in letters
+    ]
+    assert list(draw.LEFT_OUT) == (["q25b-0029"] if split == "final25" else [])
+    assert all("machine-written" in why for why in draw.LEFT_OUT.values())
+
+
+@pytest.mark.parametrize("split", ["final25", "final26"])
+def test_final25_and_final26_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
+    """draw_final25 and draw_final26 run draw_final19's pool builder (the collectors' dated rows,
+    each line as written, less their own LEFT_OUT: final25 drops q25b-0029, final26 keeps it)
+    and trial with their own settings patched over draw_final19's for the call only:
+    draw_final19 keeps its name, seed, pool, sources, left-out rows and batches."""
+    draw = _draw_module(split)
+    f19 = draw.f19
+    names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
+    before = {n: getattr(f19, n) for n in names}
+    src = tmp_path / "ev99z" / "pool.jsonl"
+    src.parent.mkdir()
+    src.write_text(
+        '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+        '{"id": "q99z-0002", "title": "x", "date": null}\n'
+        '{"id": "q25b-0029", "title": "y", "date": "2020-01-03"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pool.jsonl"
+    kept = '{"id": "q99z-0001", "title": null, "date": "2020-01-02"}\n'
+    if split == "final25":
+        assert draw.build_pool((src,), out) == {
+            "ev99z kept": 1,
+            "ev99z left out": 1,
+            "ev99z undated": 1,
+        }
+        assert out.read_text() == kept
+    else:
+        assert draw.build_pool((src,), out) == {"ev99z kept": 2, "ev99z undated": 1}
+        assert out.read_text() == kept + '{"id": "q25b-0029", "title": "y", "date": "2020-01-03"}\n'
+    assert {n: getattr(f19, n) for n in names} == before
+    got, rung = draw.trial(out)
+    assert got == [0, 0, 0, 0] and rung == 0
+    assert {n: getattr(f19, n) for n in names} == before
+
+
+# final25's and final26's sources: the closed story pools (sha256 as in
+# /work/notes/LOG-2026-12-07-p.md and /work/scratch/final25/GO, /work/scratch/final26/GO at their
+# close; rows, dated rows, rows left out; their NOTES.md's sha256), in the order each draw reads
+# them
+FINAL25_SOURCES = {
+    "ev25a": (
+        "f1e0493bfbebd18be21f175f9b408b38cca17ba37154c4e66e18f09110736a35",
+        2,
+        2,
+        0,
+        "72cc8130826752189d53e5177e0fc48fb9bc9b4d4cd25b4d809e00e27a5dcd38",
+    ),
+    "ev25b": (
+        "33586631c12e3783cefa6b90a305396419530f6817bb72a77b9d14a7c150ee25",
+        14,
+        14,
+        1,
+        "1c2c7d01197fd0221e4b7da7433c559aad7f43cd9ebaad4df408e0b6fc77b7e7",
+    ),
+    "ev25c": (
+        "5ba7421d24391a0c0b2338522bd00419c76f57a0f7be8b9c070a97e9ab95b86d",
+        40,
+        40,
+        0,
+        "b6c51b0ab39c0a35e1b28d2603895d0411e1ed3d577affd5d82539c35dc79402",
+    ),
+    "ev25d": (
+        "05be9b6cfa37efcf777060aaebf52323cd6372954acef8c971598933e0f5ffcd",
+        9,
+        9,
+        0,
+        "9e595f183c1c729f28716b2f26ab4a2d0084f3e31f4478528b5406f81ba5a2f6",
+    ),
+    "ev25e": (
+        "415860e300e2419c59b42f6e117d2cc92e02fbb2dc4ef039c602dc75b084c22c",
+        29,
+        29,
+        0,
+        "cb948e862f337e51a144e8774e8fff4957a6242379ac225e16870e4f8df58f90",
+    ),
+    "ev25f": (
+        "0eb58ddfa9ea930ace64f66b3f4db283fe943ddaf1820819195b2d09b063643d",
+        15,
+        15,
+        0,
+        "9af5750d85d98a6e6a50438c108f5800932728ac470356c65f56eb6877bd47ff",
+    ),
+    "ev25g": (
+        "45684b784e05c9b2eeec6e937f88a2602a800b6a3a0c6dd498909b6308e69ff9",
+        11,
+        11,
+        0,
+        "90eac1945910503651c120ed7229be69939e0e5582e8bc4955f37a7b0724a101",
+    ),
+    "ev25h": (
+        "35f3766d8da517cd1911de9f636f75880b43ffead50e74dde64b45c3acf69448",
+        23,
+        23,
+        0,
+        "3475e847da1f80d6f837b145df592b34399d4c440ae33332eea62e436bb963d3",
+    ),
+    "ev25i": (
+        "b4a6bdaade314ec4a3a7ad09da8ea0c42bd27aa513badd998e114d01573fa0d8",
+        93,
+        93,
+        0,
+        "fb0d7b5fbb9423e548976326cab0202022efca12dc9a062bcf7aa9c20a6009a2",
+    ),
+    "ev25j": (
+        "c288ad24dd748c4c940f7e604faff803583f25bf32d519c0472bc5b2d8125638",
+        5,
+        5,
+        0,
+        "94d062ffe995600ada5122dcd636a4670d2568cb93ef523fce06eb6dffa13fc9",
+    ),
+    "ev25k": (
+        "8b4472cd1b23ac183f6a36eaf47b1a2c9340deb118d7137182f606527a7f516f",
+        54,
+        54,
+        0,
+        "cc703e874cdd63d8fa3c985d8b73c545de2ab760958537a0f516254ede8e36ca",
+    ),
+    "ev25l": (
+        "d3b2fd39daae468a08967fde886e5ac089d0c14b1252633a9d2f727e4d5b8cf2",
+        5,
+        5,
+        0,
+        "6674dbf0d1097819169feda844940d926c35fa2b135877309031ff2f5ac7e212",
+    ),
+    "ev25m": (
+        "1826b3bff694eaacb09f2b6893d781fd87685ab246ca7f19d8dcb9a30c8e9095",
+        72,
+        72,
+        0,
+        "3bf9db782fbaa090d48ebd83a0fcbad40ff41038c9d6f5a11878a9852f198dda",
+    ),
+}
+FINAL26_SOURCES = {
+    "ev26a": (
+        "29692e68a688eb030d4c497117794a758032256829937aaa00454244c842e045",
+        38,
+        38,
+        0,
+        "95c2b263a370c56fb2b5c20f292fb7cfb2a5ce2590def44478dfda00a5bda6ca",
+    ),
+    "ev26b": (
+        "6fd5f04b061bae461273097efbc4163481a3848a95344d355c00f02c530a505b",
+        7,
+        7,
+        0,
+        "c4ad34deb72472b901d88f44ba8f3665bd9f2ba237fa8c7054731c4e5d306dfc",
+    ),
+    "ev26c": (
+        "11fa9ef446c83f2fccc4f2af63251b5c456291f4d71bf7c2904148b89a25b974",
+        56,
+        56,
+        0,
+        "2b26c7078a577c3377358df3ec64bd0bec4e561de9e513b3e15a1a8c99d63ff5",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("split", "table", "n_pool", "pool_sha", "gather", "gather_sha", "trial"),
+    [
+        (
+            "final25",
+            FINAL25_SOURCES,
+            371,
+            "561b649f",
+            "GATHER_EV25.md",
+            "3cea2c9e83a405a0f230e473f7eb8ec920c5365843b5f8717729ea1b269b5ae5",
+            [130, 193, 219, 224],
+        ),
+        (
+            "final26",
+            FINAL26_SOURCES,
+            101,
+            "8dea0092",
+            "GATHER_EV26.md",
+            "e77de39a5b1fdcc8578616487f42e1c373947d9028fb759e2218c1571ef7b9e7",
+            [30, 30, 30, 30],
+        ),
+    ],
+)
+def test_final25_and_final26_pools_are_the_dated_rows_of_their_story_pools(
+    split, table, n_pool, pool_sha, gather, gather_sha, trial
+) -> None:
+    """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c, as the
+    lead closed them, in that order, each line as the collector wrote it, less LEFT_OUT (every
+    row dated and headlined; final25 leaves out q25b-0029); <split>_SOURCES.md holds each pool's
+    sha256, the GATHER file (GATHER_EV25 with its two amendments) and each collector's notes
+    verbatim (hashing as in the table); the trial on the pool gives the logged counts: rung 0.
+    Where the closed pools are on this machine they still hash as at their close and rebuild
+    the pool byte for byte (skipped otherwise)."""
+    draw = _draw_module(split)
+    text = draw.POOL.read_text(encoding="utf-8")
+    rows = [json.loads(x) for x in text.splitlines()]
+    assert len(rows) == n_pool and all(r["date"] and r["title"] for r in rows)
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest().startswith(pool_sha)
+    assert not {r["id"] for r in rows} & set(draw.LEFT_OUT)
+    prefixes = [r["id"].split("-")[0] for r in rows]
+    assert prefixes == sorted(prefixes)
+    assert Counter(prefixes) == {f"q{k[2:]}": n - out for k, (_h, _r, n, out, _s) in table.items()}
+    assert [p.parent.name for p in draw.SOURCES] == list(table)
+    sources = (draw.HERE / f"{split}_SOURCES.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() in sources
+    got = sources.split(f"## {gather}\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+    assert hashlib.sha256(f"{got}\n".encode()).hexdigest() == gather_sha
+    for name, (sha, n_rows, n_dated, n_out, notes_sha) in table.items():
+        kept = n_dated - n_out
+        assert (
+            f"| {name} | {n_rows} | {n_dated} | {n_out} | {kept} | {sha} | {notes_sha} |" in sources
+        )
+        notes = sources.split(f"## {name}: NOTES.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
+        assert hashlib.sha256(f"{notes}\n".encode()).hexdigest() == notes_sha, name
+    assert draw.trial(draw.POOL) == (trial, 0)
+    if not all(p.exists() for p in draw.SOURCES):
+        pytest.skip("the closed pools are not on this machine")
+    lines = []
+    for path, (sha, n_rows, n_dated, n_out, _s) in zip(draw.SOURCES, table.values(), strict=True):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, path
+        got_rows = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        dated = [x for x in got_rows if json.loads(x).get("date")]
+        kept_rows = [x for x in dated if json.loads(x)["id"] not in draw.LEFT_OUT]
+        assert (len(got_rows), len(dated), len(dated) - len(kept_rows)) == (
+            n_rows,
+            n_dated,
+            n_out,
+        ), path
+        lines += kept_rows
     assert text == "".join(f"{x}\n" for x in lines)
 
 
