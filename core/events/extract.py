@@ -235,19 +235,18 @@ def identity_of(
     out, not news of the holders' chain: the holders' company, name and tickers (`held`) are
     left out when something else is left to key the item by. `url`: the item's address; a
     project's own blog names the project (`own_blog`)."""
-    held = None
+    held = ident = None
     if _GIVES.search(f"{title}\n{text}"):
         held = _held(title, text)
-        given = _identity(analysis, title, known, text, held)
-        if given is not None:
-            return _scripted(own_blog(given, url, f"{title}\n{text}"), title, text)
-    # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
-    # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
-    ident = _identity(analysis, title, known, text, skip=held) or Identity("")
-    return _scripted(own_blog(ident, url, f"{title}\n{text}"), title, text)
+        ident = _identity(analysis, title, known, text, held)
+    if ident is None:
+        # (nothing but the holders' chain names it: keyed by it, yet a headline word of last
+        # resort is never the holders' "ONT" of "Bithumb Global将对ONT持有者分发ONG的公告")
+        ident = _identity(analysis, title, known, text, skip=held) or Identity("")
+    return _with_text_names(own_blog(ident, url, f"{title}\n{text}"), title, text)
 
 
-def _scripted(ident: Identity, title: str, text: str) -> Identity:
+def _with_text_names(ident: Identity, title: str, text: str) -> Identity:
     """`ident` with its rare names and its headline's romanised words; an item nothing else
     names is known by the latter alone, as by a headline word (weak)."""
     scripted = script_names(title)
@@ -256,14 +255,13 @@ def _scripted(ident: Identity, title: str, text: str) -> Identity:
 
 
 # A word of a script other than Latin (and other than Chinese characters, whose romanised
-# syllables are no name): Hangul, kana (katakana with its long mark), Cyrillic, Greek,
-# Armenian, Georgian, Thai, Arabic, Hebrew
+# syllables are no name, and hiragana, Japanese particles and endings): Hangul, katakana
+# (with its long mark), Cyrillic, Greek, Armenian, Georgian, Thai, Arabic, Hebrew
 _SCRIPT_WORD = re.compile(
-    r"[\uac00-\ud7a3]+|[\u30a0-\u30ff\u31f0-\u31ff]+|[\u3040-\u309f]+|"
+    r"[\uac00-\ud7a3]+|[\u30a0-\u30ff\u31f0-\u31ff]+|"
     r"[\u0400-\u04ff]+|[\u0370-\u03ff]+|[\u0530-\u058f]+|[\u10a0-\u10ff]+|"
     r"[\u0e00-\u0e7f]+|[\u0600-\u06ff]+|[\u0590-\u05ff]+"
 )
-_HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 # What Korean writes glued after a name, longest first: its kind (토큰 token, 코인 coin) and
 # the particles of its case (이/가, 은/는, 을/를, 의, 에, 에서, 와/과, 도, 로/으로, 만, 까지,
 # 부터, 이다/이며). Japanese particles are hiragana, a run apart from a katakana name
@@ -288,8 +286,6 @@ def script_names(title: str) -> frozenset[str]:
     out: set[str] = set()
     for m in _SCRIPT_WORD.finditer(title or ""):
         word = m.group(0)
-        if _HIRAGANA.fullmatch(word):
-            continue
         forms = {word}
         for tail in _KOREAN_TAILS:
             if word.endswith(tail) and len(word) - len(tail) >= 2:

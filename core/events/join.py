@@ -696,12 +696,16 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     return NONE
 
 
+def _compared(forms: Iterable[str]) -> set[str]:
+    """Words as romanised words are compared: r read as l (Hangul's ㄹ is either: 아로와나 is
+    "alowana" for anyascii, "Arowana" for its project), 3 letters or more."""
+    return {f.replace("r", "l") for f in forms if len(f) >= 3}
+
+
 def _latin_forms(names: Iterable[str], tickers: Iterable[str]) -> set[str]:
     """A side's Latin names and tickers as romanised words are compared: letters and digits
-    only, lower case, r read as l (Hangul's ㄹ is either: 아로와나 is "alowana" for anyascii,
-    "Arowana" for its project), 3 letters or more."""
-    forms = (re.sub(r"[^a-z0-9]+", "", f.lower()) for f in (*names, *tickers))
-    return {f.replace("r", "l") for f in forms if len(f) >= 3}
+    only, lower case (`_compared`)."""
+    return _compared(re.sub(r"[^a-z0-9]+", "", f.lower()) for f in (*names, *tickers))
 
 
 def script_agrees(keys: EventKeys, ident: Identity) -> bool:
@@ -709,11 +713,9 @@ def script_agrees(keys: EventKeys, ident: Identity) -> bool:
     other side's Latin name or ticker (Korean "'네카오 코인' 카이아, 업비트 상장" and KAIA;
     final24, shaped). Romanised words never meet each other: two Korean headlines share
     words of the language (상장, listing), not names."""
-    ours = {f.replace("r", "l") for f in keys.scripted}
-    theirs = {f.replace("r", "l") for f in ident.scripted}
     return bool(
-        ours & _latin_forms(ident.names, ident.tickers)
-        or theirs & _latin_forms(keys.names, keys.tickers)
+        _compared(keys.scripted) & _latin_forms(ident.names, ident.tickers)
+        or _compared(ident.scripted) & _latin_forms(keys.names, keys.tickers)
     )
 
 
