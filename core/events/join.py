@@ -185,8 +185,10 @@ _OWN_TICKER = re.compile(
 _OWNED_TICKER = re.compile(r"([\w.\-]+)['’]s\s+\$([A-Z][A-Z0-9]{1,14})\b")
 _PRE_MARKET = re.compile(rf"\bpre-?market\b|{PRE_LAUNCH_TRADING}", re.IGNORECASE)
 # A partnership or integration, in words (`_SIDE`'s first kind; `_PARTNERS` alone)
+# ("collaborative", an adjective, names no partner: "Animecoin Drop Aims to Fuel Collaborative
+# Anime" is the airdrop's story; final25, shaped)
 _PARTNER_WORDS = (
-    r"partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat\w*|teams? up|joins? forces|"
+    r"partner(?:s|ship|ships|ed|ing)?|integrat\w*|collaborat(?!ive)\w*|teams? up|joins? forces|"
     r"unite[sd]?"
 )
 # Something a project does beside its token's launch: a partnership or integration, a
