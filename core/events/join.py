@@ -246,6 +246,10 @@ _LAUNCH_STORY = re.compile(
     + rf"|{_SALE_WORDS}|"
     + r"eligib\w*|allocations?|unlock\w*|points|\w+drops?|"
     r"(?:governance|native|utility) token|"
+    # a token revealed is its launch told ("Ethereum NFT Brand Doodles Reveals Solana Token",
+    # two months after it teased one; final26, shaped), not a plan for it revealed
+    r"reveal(?:s|ed|ing)?\s+(?:[\w$'’\-]+\s+){0,2}?(?:tokens?|coins?)\b"
+    r"(?!\s+(?:buy-?backs?|repurchases?|burns?|unlocks?|plans?|roadmap))|"
     # the sold tokens reaching their holders before trading, and the token's supply told in the
     # sale ("Now you Can Withdraw your BNK Tokens", "Bankera's Total Token Supply Explained";
     # final16, shaped)
