@@ -514,6 +514,42 @@ def ticker_names(tickers: Iterable[str]) -> set[str]:
     return out
 
 
+MIN_SHORTENED = 4  # a shorter ticker is a subsequence of too many words by chance
+
+
+def _is_subsequence(short: str, word: str) -> bool:
+    """Every letter of `short` in `word`, in order ("pnut" in "peanut")."""
+    rest = iter(word)
+    return all(ch in rest for ch in short)
+
+
+def shortens(tick: str, name: str) -> bool:
+    """A ticker written as a shortening of a name: the name's own first word leading a longer
+    name ("B3" and "B3 Ethereum Gaming Chain"), or the first word's letters kept in order from
+    its first, at least MIN_SHORTENED of them and most of the word ("PNUT" and "Peanut"). A
+    common word (the corpus's table) shortened says nothing of a project."""
+    low, words = tick.lower(), name.split()
+    if not words or not low.isalnum():
+        return False
+    first = words[0]
+    if first in common_words() or generic(first):
+        return False
+    if first == low:
+        return len(words) >= 2 and len(low) >= 2
+    return (
+        len(low) >= MIN_SHORTENED
+        and low[0] == first[0]
+        and len(first) - len(low) <= 2
+        and _is_subsequence(low, first)
+    )
+
+
+def ticker_shortens(tickers: Iterable[str], names: Iterable[str]) -> bool:
+    """Some ticker of one side shortens some name of the other (`shortens`)."""
+    names = tuple(names)
+    return any(shortens(t, n) for t in tickers for n in names)
+
+
 def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:
     """A ticker (as written: upper case; any case after a $) or a name (a whole word, any
     case) in text."""
@@ -626,6 +662,17 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
     ticker_is_name = bool(
         ticker_names(keys.tickers - ident.tickers) & ident.names
         or ticker_names(ident.tickers - keys.tickers) & keys.names
+        # or shortens it ("PNUT" and "Peanut", "B3" and "B3 Ethereum Gaming Chain"; final25,
+        # final26, shaped) when the named side gives no other token ("DOGE" and "Doge Jones
+        # Industrial Average (DJI)" are two)
+        or (
+            not ident.tickers - keys.tickers
+            and ticker_shortens(keys.tickers - ident.tickers, ident.names)
+        )
+        or (
+            not keys.tickers - ident.tickers
+            and ticker_shortens(ident.tickers - keys.tickers, keys.names)
+        )
     )
     same_company = keys.company_id is not None and keys.company_id == ident.company_id
     names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
