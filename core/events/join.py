@@ -550,6 +550,18 @@ def ticker_shortens(tickers: Iterable[str], names: Iterable[str]) -> bool:
     return any(shortens(t, n) for t in tickers for n in names)
 
 
+# A word written in capitals in a headline ("Azuki founder airdrops ANIME"), read as a ticker
+_CAPITALS = re.compile(r"(?<![\w$])\$?([A-Z][A-Z0-9]{2,14})(?![\w])")
+
+
+def capital_coins(headlines: Iterable[str]) -> set[str]:
+    """The coin names of the words headlines write in capitals ("ANIME" → "animecoin", "anime
+    coin", "anime token"; not the word itself, which is a plain word as often as a ticker):
+    the scorer may take no ticker from such a headline, yet its coin is a project's name."""
+    words = {m.group(1) for h in headlines for m in _CAPITALS.finditer(h or "")}
+    return ticker_names(words - HUB_TICKERS) - {w.lower() for w in words}
+
+
 def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:
     """A ticker (as written: upper case; any case after a $) or a name (a whole word, any
     case) in text."""
@@ -707,6 +719,10 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
         return STRONG  # "SAGA" and "Saga", and the item writes "$Saga" or "Saga"
     if same_company or shared_ticker or ticker_is_name or names_match:
         return PROJECT
+    if (shared_ticker or not (keys.tickers and ident.tickers)) and (
+        capital_coins((headline,)) & keys.names or capital_coins(keys.headlines) & ident.names
+    ):
+        return PROJECT  # "airdrops ANIME" and "Animecoin" (final25, shaped)
     if script_agrees(keys, ident) and (shared_ticker or not (keys.tickers and ident.tickers)):
         return PROJECT  # "카이아" and KAIA, "アロワナ" and Arowana (two tickers: two tokens)
     if not (keys.tickers and ident.tickers) and (
