@@ -1,28 +1,35 @@
 """Joining retellings: does a new item belong to an existing event?
 
-An item joins an event when both are about the same project and the item was published
-within the event's window. Same project means: the same watched company, a shared ticker
-(quote assets such as BTC or USDT never count), a ticker equal to a name ("SAGA", "Saga"; and a
-token's name "ApeCoin" or "Ape Coin" for APE), or project names that agree (equal, or one the
-other plus a word: "Grass" and "Grass Network", measured with rapidfuzz's token-set ratio and a
-shared first word). Headline similarity is deliberately not a join signal: exchange notices
-share one template ("Binance Will List X (X)") across unrelated launches, so similar headlines
-are as often different events as the same one. Text is used the other way round, as mentions
-of the other side's name or ticker (a whole word): an item whose headline names no project the
-scorer knows ("Guide to Claiming Your Retrospective Airdrop Allocation") joins an event its
-text mentions; an event known only by such a headline word joins an item its headlines name
-("Binance Launchpad To Run Token Sale of Tokocrypto"); and two items that name each other
-(a headline about BAYC "on ApeCoin Announcement", an ApeCoin item that names BAYC) agree;
-a name in a headline counts when written as a name ("Sale of Tokocrypto", not "raises $15
-million"). One ticker is not one project when both sides name themselves apart and neither
-names the other (WaterCoin's and Waterfall's WATER). When the scorer's project is not in the
-headline (a ticker alone, or a company named only in the text), the headline's lead word is a
-hint: it agrees with the other side's name, never with another hint nor across two tickers
-("Terra Reveals LUNA Airdrop" and the Terra 2.0 items known by "Terra"). When no key meets,
-a rare proper name both sides write (`rare_shared`: a word the labelled corpus seldom writes,
-in a headline of one side and the headline or lead of the other) agrees, unless a side's
-headline names its project by keys the other never writes or two tickers differ: a company
-and its token ("Chat App Kik" and "Kik's KIN") are one project; a plural is one name.
+An item joins an event when both are about the same project and the item was published within
+the event's window. Same project means: the same watched company, a shared ticker (quote assets
+such as BTC or USDT never count), a ticker equal to a name ("SAGA", "Saga"; and a token's name
+"ApeCoin" or "Ape Coin" for APE), a ticker that shortens a name ("PNUT" and "Peanut", "B3" and
+"B3 Ethereum Gaming Chain"; not a common word, and not when the named side gives a token of its
+own), a word a headline writes in capitals whose coin is the other side's name ("airdrops
+ANIME" and "Animecoin"), a ticker and the name a public coin list ranked by market cap gives it
+(`listed_names`, core/data/events/token-names.json: "LUNA" and "Terra", "FIL" and "Filecoin";
+only tickers one well-known coin owns, no common words; a side's words in capitals, or the
+headline word a side is known by, count as its tickers there), or project names that agree
+(equal, or one the other plus a word: "Grass" and "Grass Network", measured with rapidfuzz's
+token-set ratio and a shared first word). Headline similarity is deliberately not a join
+signal: exchange notices share one template ("Binance Will List X (X)") across unrelated
+launches, so similar headlines are as often different events as the same one. Text is used the
+other way round, as mentions of the other side's name or ticker (a whole word): an item whose
+headline names no project the scorer knows ("Guide to Claiming Your Retrospective Airdrop
+Allocation") joins an event its text mentions; an event known only by such a headline word
+joins an item its headlines name ("Binance Launchpad To Run Token Sale of Tokocrypto"); and two
+items that name each other (a headline about BAYC "on ApeCoin Announcement", an ApeCoin item
+that names BAYC) agree; a name in a headline counts when written as a name ("Sale of
+Tokocrypto", not "raises $15 million"). One ticker is not one project when both sides name
+themselves apart and neither names the other (WaterCoin's and Waterfall's WATER). When the
+scorer's project is not in the headline (a ticker alone, or a company named only in the text),
+the headline's lead word is a hint: it agrees with the other side's name, never with another
+hint nor across two tickers ("Terra Reveals LUNA Airdrop" and the Terra 2.0 items known by
+"Terra"). When no key meets, a rare proper name both sides write (`rare_shared`: a word the
+labelled corpus seldom writes, in a headline of one side and the headline or lead of the other)
+agrees, unless a side's headline names its project by keys the other never writes or two
+tickers differ: a company and its token ("Chat App Kik" and "Kik's KIN") are one project; a
+plural is one name.
 
 The window: `JOIN_WINDOW` around the event's span, rolling from its latest item or its latest
 dated phase (a claim date set weeks ahead), whichever is later. A launch still ahead (no
@@ -35,8 +42,10 @@ trading is no launch). Market news (a price move, a holders' vote) with no word 
 is news of a token that trades: it joins only within `MARKET_WINDOW`, and an item telling of
 a price never gets the long window. More than `LAUNCH_STORY_GAP` from the event's span, both
 sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pre-market, a
-listing, a claim; not an exchange's campaign or Earn product, a contest, a market move): weeks
-apart, readers call a launch and later news of the token two events.
+listing, a claim, a token revealed; not an exchange's campaign or Earn product, a contest, a
+market move): weeks apart, readers call a launch and later news of the token two events. A
+partnership ("collaborates", not the adjective "collaborative") with no word of a launch is
+side news (`side_news`).
 An item that matches an event but is later news of its token (`later_news`: a buyback, a
 review, a denial, an unlock, a freeze of holdings, in the languages the pages use, a regulator's
 or court's action on the project, a supply or rewards milestone, with no word of the launch; or a
@@ -52,11 +61,13 @@ Measured with `tge-monitor eval --events` on real pairs (core/data/eval/events/)
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -514,6 +525,22 @@ def ticker_names(tickers: Iterable[str]) -> set[str]:
     return out
 
 
+TOKEN_NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "events" / "token-names.json"
+
+
+@cache
+def _token_names() -> Mapping[str, str]:
+    """The public coin list's ticker -> name table (`scripts/build_token_names.py`), read once."""
+    return json.loads(TOKEN_NAMES_FILE.read_text(encoding="utf-8"))["names"]
+
+
+def listed_names(tickers: Iterable[str]) -> set[str]:
+    """The project names a public coin list ranked by market cap gives these tickers, where the
+    ticker is clearly one coin's and no common word ("LUNA" → "terra", "FIL" → "filecoin")."""
+    table = _token_names()
+    return {table[t] for t in tickers if t in table}
+
+
 MIN_SHORTENED = 4  # a shorter ticker is a subsequence of too many words by chance
 
 
@@ -542,6 +569,24 @@ def shortens(tick: str, name: str) -> bool:
         and len(first) - len(low) <= 2
         and _is_subsequence(low, first)
     )
+
+
+def written_tickers(side: EventKeys | Identity, headlines: Iterable[str] = ()) -> set[str]:
+    """The tickers a side writes: its own, the words its headlines write in capitals ("LUNA 2.0
+    Skyrockets", which the scorer keys as the word "luna"), and, for a side known only by a
+    headline word, that word as a ticker ("Luna 2.0 Airdrop ...")."""
+    heads = side.headlines if isinstance(side, EventKeys) else headlines
+    words = {m.group(1) for h in heads for m in _CAPITALS.finditer(h or "")}
+    if side.weak:
+        words |= {n.upper() for n in side.names if n.isalnum()}
+    return set(side.tickers) | (words - HUB_TICKERS)
+
+
+def listed_agree(tickers: Iterable[str], names: Iterable[str]) -> bool:
+    """A ticker's listed name (`listed_names`) is one of the names, set apart the words every
+    project adds ("terra" and "terra blockchain")."""
+    listed = listed_names(tickers)
+    return bool(listed) and bool(core_names(listed) & core_names(names))
 
 
 def ticker_shortens(tickers: Iterable[str], names: Iterable[str]) -> bool:
@@ -685,6 +730,9 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
             not keys.tickers - ident.tickers
             and ticker_shortens(ident.tickers - keys.tickers, keys.names)
         )
+        # or is the name a public coin list gives it ("LUNA" and "New Terra Blockchain")
+        or listed_agree(written_tickers(keys) - ident.tickers, ident.names)
+        or listed_agree(written_tickers(ident, (headline,)) - keys.tickers, keys.names)
     )
     same_company = keys.company_id is not None and keys.company_id == ident.company_id
     names_match = any(names_agree(a, b) for a in keys.names for b in ident.names)
