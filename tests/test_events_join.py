@@ -2539,17 +2539,28 @@ def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> No
 
 @pytest.mark.parametrize(
     "split",
-    ["final19", "final20", "final21", "final22", "final23", "final24", "final25", "final26"],
+    [
+        "final19",
+        "final20",
+        "final21",
+        "final22",
+        "final23",
+        "final24",
+        "final25",
+        "final26",
+        "final30",
+    ],
 )
-def test_eval_events_split_takes_final19_to_final26(split) -> None:
-    """`tge-monitor eval --events --split final19` (final20 ... final26) is a choice (the list
-    is closed)."""
+def test_eval_events_split_takes_final19_to_final26_and_final30(split) -> None:
+    """`tge-monitor eval --events --split final19` (final20 ... final26, final30) is a choice
+    (the list is closed: final27 to final29 were never drawn, final31 does not exist)."""
     from tge_monitor.cli import parser
 
     args = parser().parse_args(["eval", "--events", "--split", split])
     assert args.events and args.split == split
-    with pytest.raises(SystemExit):
-        parser().parse_args(["eval", "--events", "--split", "final27"])
+    for absent in ("final27", "final28", "final29", "final31"):
+        with pytest.raises(SystemExit):
+            parser().parse_args(["eval", "--events", "--split", absent])
 
 
 def test_an_airdrop_to_a_tokens_holders_is_keyed_by_the_token_handed_out(judge) -> None:
