@@ -221,12 +221,12 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final26's: their own
-    items, read afresh from public repositories or, final8's to final16's and final19's to
-    final26's, from their pools of stored pages (final21's: labelled batch 28's dated pages
-    rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story pools; final23's:
-    the ev23 story pools, stored pages and GitHub news dumps' rows; final24's to final26's:
-    the ev24, ev25 and ev26 story pools, likewise); final17's
+    """Every pair's items are corpus rows as published (final5's to final26's and final30's:
+    their own items, read afresh from public repositories or, final8's to final16's, final19's
+    to final26's and final30's, from their pools of stored pages (final21's: labelled batch
+    28's dated pages rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story
+    pools; final23's: the ev23 story pools, stored pages and GitHub news dumps' rows; final24's
+    to final26's and final30's: the ev24, ev25, ev26 and ev30 story pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -248,7 +248,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in range(2, 27)))
+    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -278,6 +278,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final24": 27,
         "final25": 130,
         "final26": 30,
+        "final30": 131,
     }
 
 
@@ -454,14 +455,16 @@ def test_a_watched_companys_ticker_alone_gets_the_long_window(judge) -> None:
 _FINAL5: dict[str, dict[str, Any]] = {}
 
 
-# The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows.
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in range(5, 27))
+# The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows
+# (final27 to final29 were never drawn).
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final26 draws, read from its public repository at a fixed
-    commit, from final8's to final16's and final19's to final26's pools or (final17, final18)
-    from the labelled files (provenance in core/data/eval/events/final5_items.jsonl ...)."""
+    """One real item of the final5 to final26 and final30 draws, read from its public repository
+    at a fixed commit, from final8's to final16's, final19's to final26's and final30's pools or
+    (final17, final18) from the labelled files (provenance in
+    core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
             path = PAIRS_FILE.parent / name
@@ -2942,9 +2945,10 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # 5c44b1f; final22: as measured once by the joiner frozen at 05abd21; final23: as measured once
 # by J1, names23's joiner frozen at 2a60593; final24: as measured once by J1 (main 376936e) and
 # J2 (names24 frozen at ae22c1c), alike on every pair; final25: as measured once by J3 (names25
-# frozen at 1884d7f, main's since) beside J2 (22f1977); final26: as measured once by J3). A
-# change that moves a verdict on any split changes this table, and its commit says which and
-# why.
+# frozen at 1884d7f, main's since) beside J2 (22f1977); final26: as measured once by J3;
+# final30: as measured once by J3 (563dd6e) and J5 (names30 frozen at f92420c, main's since),
+# alike on every pair). A change that moves a verdict on any split changes this table, and its
+# commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -3041,6 +3045,18 @@ WRONG_PAIRS = {
     # (J5, shaped): 017 joins (a token "revealed" tells its launch), 002 joins (B3 leads "B3
     # Ethereum Gaming Chain")
     "final26": "f26-006 f26-007 f26-011 f26-012 f26-016 f26-018 f26-023 f26-030",
+    # final30: measured once by J3 (main 563dd6e) and J5 (names30 frozen at f92420c, main's
+    # since), the same verdict on every pair: fp 027 082 112 (Pharos' mainnet on OKX Wallet vs
+    # its Binance Alpha listing, its tokenomics and a PROS listing); fn 010 021 036 060 (Pharos
+    # vs PROS), 022 047 (Backpack's token and its tokenomics), 024 034 042 061 (Based's TGE in a
+    # "24H hot coins" digest keyed 'sharplink'), 030 099 130 (AEON's launchpool and listings),
+    # 044 (BTR), 052 057 079 (Gensyn's AIGENSYN), 053 119 131 (Billions' BILL), 092 100
+    # (Paradex's report keyed by Hyperliquid) (tp 70, fp 3, fn 22, tn 36); no fix after it
+    "final30": (
+        "f30-010 f30-021 f30-022 f30-024 f30-027 f30-030 f30-034 f30-036 f30-042 f30-044"
+        " f30-047 f30-052 f30-053 f30-057 f30-060 f30-061 f30-079 f30-082 f30-092 f30-099"
+        " f30-100 f30-112 f30-119 f30-130 f30-131"
+    ),
 }
 
 
@@ -3050,15 +3066,16 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     of dev, test or final2 to final15, those after final17 none of dev, test or final2 to
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21, final22,
-    final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) are
-    pinned as measured once.
+    final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) and
+    final30 (J3's and J5's, alike) are pinned as measured once.
     The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
     012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
     test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
     (`test_events_names`), final3's f3-087 and final10's 012 (now apart: market news joins
     within a week) and final6's 059 (now missed); final24 was measured after them. names25
     (shaped on final24) moved only final24's own 011 012 022; final25 and final26 were measured
-    after it."""
+    after it. names30 (J5, shaped on dev ... final26) moved final3, final4, final13, final25 and
+    final26 only; final30 was measured after it."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -3181,13 +3198,27 @@ ONE_MEASUREMENT = {
         (30, 25, 5, 18, 1, 7, 4),
         "precision 0.947  recall 0.720  (tp 18, fp 1, fn 7, tn 4)",
     ),
+    # final30 (131 pairs, readers A and B agreeing on 127, kappa 0.929; reader C settled f30-010,
+    # 019, 036 and 056, all same, borderline: 92 same, 39 different) as scored once at 20:50:24
+    # UTC against the predictions written before any label existed: J3 (main 563dd6e, sha256
+    # 0050624f...) and J5 (names30 frozen at f92420c, sha256 21fb0cde...), the same verdict on
+    # every pair: tp 70, fp 3, fn 22, tn 36, precision 0.959, recall 0.761. RULE_final30: final30
+    # is no evidence for or against J5, the shaped check alone decides (all pairs dev ... final26
+    # 0.939 / 0.887 against 0.938 / 0.867): J5 lands. main's joiner is J5 (core/events as at
+    # f92420c), so `tge-monitor eval --events --split final30` gives the one measurement's
+    # counts; the wrong pairs are `WRONG_PAIRS`' final30.
+    "final30": (
+        (131, 92, 39, 70, 3, 22, 36),
+        "precision 0.959  recall 0.761  (tp 70, fp 3, fn 22, tn 36)",
+    ),
 }
 
 
 @pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
 def test_split_figures_are_the_one_measurement(split) -> None:
-    """final22 to final26, each as scored once and as main's joiner reads it now (the notes in
-    `ONE_MEASUREMENT` give each one's readers, predictions, score and later fixes)."""
+    """final22 to final26 and final30, each as scored once and as main's joiner reads it now
+    (the notes in `ONE_MEASUREMENT` give each one's readers, predictions, score and later
+    fixes)."""
     from core.events.evaluate import evaluate_events, format_events
 
     result = evaluate_events(PAIRS_FILE, COMPANIES_FILE, split=split)
