@@ -1360,10 +1360,12 @@ def _draw_module(split: str) -> Any:
         ("final24", 177),
         ("final25", 371),
         ("final26", 101),
+        ("final30", 182),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16 and draw_final19 to draw_final26 on its own pool writes, byte
+    """draw_final12 to draw_final16, draw_final19 to draw_final26 and draw_final30 on its own
+    pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1413,10 +1415,12 @@ def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split
         ("final24", 39, 27),
         ("final25", 114, 130),
         ("final26", 32, 30),
+        ("final30", 110, 131),
     ],
 )
 def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -> None:
-    """final12's to final16's and final19's to final26's items are dated pages of their pools,
+    """final12's to final16's, final19's to final26's and final30's items are dated pages of
+    their pools,
     none an item of an earlier split, the corpus, the eval sets or a scoring batch the draw knew
     of; the readers' pairs carry no search term."""
     draw = _draw_module(split)
@@ -1770,7 +1774,9 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
     ] and not draw.LEFT_OUT
 
 
-@pytest.mark.parametrize("split", ["final22", "final23", "final24", "final25", "final26"])
+@pytest.mark.parametrize(
+    "split", ["final22", "final23", "final24", "final25", "final26", "final30"]
+)
 def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
     name (never a draw that knows fewer pages); the command exits with the message."""
@@ -2217,12 +2223,13 @@ def test_final25_and_final26_caps_rule_and_batches_are_final24s(
     assert all("machine-written" in why for why in draw.LEFT_OUT.values())
 
 
-@pytest.mark.parametrize("split", ["final25", "final26"])
-def test_final25_and_final26_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
-    """draw_final25 and draw_final26 run draw_final19's pool builder (the collectors' dated rows,
-    each line as written, less their own LEFT_OUT: final25 drops q25b-0029, final26 keeps it)
-    and trial with their own settings patched over draw_final19's for the call only:
-    draw_final19 keeps its name, seed, pool, sources, left-out rows and batches."""
+@pytest.mark.parametrize("split", ["final25", "final26", "final30"])
+def test_final25_to_final30_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
+    """draw_final25, draw_final26 and draw_final30 run draw_final19's pool builder (the
+    collectors' dated rows, each line as written, less their own LEFT_OUT: final25 drops
+    q25b-0029, final26 and final30 keep it) and trial with their own settings patched over
+    draw_final19's for the call only: draw_final19 keeps its name, seed, pool, sources,
+    left-out rows and batches."""
     draw = _draw_module(split)
     f19 = draw.f19
     names = ("SPLIT", "SEED", "POOL", "SOURCES", "LEFT_OUT", "TRAINING", "pool", "CAPS")
@@ -2253,10 +2260,36 @@ def test_final25_and_final26_trial_and_pool_leave_draw_final19_as_it_was(split, 
     assert {n: getattr(f19, n) for n in names} == before
 
 
-# final25's and final26's sources: the closed story pools (sha256 as in
+def test_final30_caps_rule_and_batches_are_final22s_with_batch_31() -> None:
+    """final30 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed (30300), from the closed story pools ev30a-d in order
+    (GATHER_EV30); the rule on the trial's counts (20:41:49 UTC: 131, 178, 217, 229 pairs)
+    picks rung 0, the first rung giving >= 120 pairs. TRAINING is draw_final22's (every
+    labelled scoring batch to 30) and labelled batch 31, every file it names in the checkout;
+    LEFT_OUT is empty (no row marked machine-written, decided at the pools' close)."""
+    draw = _draw_module("final30")
+    f19, f22 = _draw_module("final19"), _draw_module("final22")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final30", 30300, "final30_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    assert draw.pick([131, 178, 217, 229]) == 0  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == [
+        *f22.TRAINING,
+        draw.f9.f5.ROOT / "core/data/labelled/batch-2026-12-07-31.jsonl",
+    ]
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev30{k}/pool.jsonl" for k in "abcd"
+    ]
+    assert draw.LEFT_OUT == {}
+
+
+# final25's, final26's and final30's sources: the closed story pools (sha256 as in
 # /work/notes/LOG-2026-12-07-p.md and /work/scratch/final25/GO, /work/scratch/final26/GO at their
-# close; rows, dated rows, rows left out; their NOTES.md's sha256), in the order each draw reads
-# them
+# close, and for final30 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO; rows, dated
+# rows, rows left out; their NOTES.md's sha256), in the order each draw reads them
 FINAL25_SOURCES = {
     "ev25a": (
         "f1e0493bfbebd18be21f175f9b408b38cca17ba37154c4e66e18f09110736a35",
@@ -2373,6 +2406,36 @@ FINAL26_SOURCES = {
         "2b26c7078a577c3377358df3ec64bd0bec4e561de9e513b3e15a1a8c99d63ff5",
     ),
 }
+FINAL30_SOURCES = {
+    "ev30a": (
+        "0700ab541f231a2380a838cf8df575d74c22304df96c22ec5e55a51a16072f26",
+        53,
+        53,
+        0,
+        "fb357b9f7dcd3baa2ef55e63af389c2b73ffb438c3122e0d6ba9af3dc5e00716",
+    ),
+    "ev30b": (
+        "3b25744d2041b3237d63aa1f50422a1b211bd15dcb88e32aba5a8444af4374f2",
+        108,
+        108,
+        0,
+        "8ad9499eba7bd5317bdfefff8fc93af697bf6f71eee53cc887221edc881a6eea",
+    ),
+    "ev30c": (
+        "20e7ae67baaa90cea93b410ff7122b5dbdcfe7f76500965e0b520267d1894ecf",
+        13,
+        13,
+        0,
+        "7e812cb6b6b3e3d3d8cfa4c7b7928be1d6156ab8d89ff30459ab62153f3a1734",
+    ),
+    "ev30d": (
+        "fd970f16bb0dbc564869da71c771c0a484fe55e85beba02c5ea597e9c3805e81",
+        8,
+        8,
+        0,
+        "4f6768b11b0dab2d53537ccae6e6cb4c0a26c0ed76db965febd241fb65f9c970",
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -2396,15 +2459,25 @@ FINAL26_SOURCES = {
             "e77de39a5b1fdcc8578616487f42e1c373947d9028fb759e2218c1571ef7b9e7",
             [30, 30, 30, 30],
         ),
+        (
+            "final30",
+            FINAL30_SOURCES,
+            182,
+            "4b209b91",
+            "GATHER_EV30.md",
+            "fc6cf3bf86edc8e520cd4a09dfa70a32c5a6df8186c45435c6a59181275b1bd4",
+            [131, 178, 217, 229],
+        ),
     ],
 )
-def test_final25_and_final26_pools_are_the_dated_rows_of_their_story_pools(
+def test_final25_to_final30_pools_are_the_dated_rows_of_their_story_pools(
     split, table, n_pool, pool_sha, gather, gather_sha, trial
 ) -> None:
-    """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c, as the
-    lead closed them, in that order, each line as the collector wrote it, less LEFT_OUT (every
-    row dated and headlined; final25 leaves out q25b-0029); <split>_SOURCES.md holds each pool's
-    sha256, the GATHER file (GATHER_EV25 with its two amendments) and each collector's notes
+    """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c,
+    final30's of ev30a ... ev30d, as the lead closed them, in that order, each line as the
+    collector wrote it, less LEFT_OUT (every row dated and headlined; final25 leaves out
+    q25b-0029); <split>_SOURCES.md holds each pool's sha256, the GATHER file (GATHER_EV25 with
+    its two amendments) and each collector's notes
     verbatim (hashing as in the table); the trial on the pool gives the logged counts: rung 0.
     Where the closed pools are on this machine they still hash as at their close and rebuild
     the pool byte for byte (skipped otherwise)."""
