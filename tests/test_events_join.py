@@ -3120,11 +3120,13 @@ WRONG_PAIRS = {
     "final26": "f26-006 f26-007 f26-011 f26-012 f26-016 f26-018 f26-023 f26-030",
     # final30: measured once by J3 (main 563dd6e) and J5 (names30 frozen at f92420c, main's
     # since), the same verdict on every pair: fp 027 082 112 (Pharos' mainnet on OKX Wallet vs
-    # its Binance Alpha listing, its tokenomics and a PROS listing); fn 010 021 036 060 (Pharos
-    # vs PROS), 022 047 (Backpack's token and its tokenomics), 024 034 042 061 (Based's TGE in a
-    # "24H hot coins" digest keyed 'sharplink'), 030 099 130 (AEON's launchpool and listings),
-    # 044 (BTR), 052 057 079 (Gensyn's AIGENSYN), 053 119 131 (Billions' BILL), 092 100
-    # (Paradex's report keyed by Hyperliquid) (tp 70, fp 3, fn 22, tn 36); no fix after it
+    # its Binance Alpha listing, its tokenomics and a PROS listing, borderline); fn 010 021 036
+    # 060 (PHAROS vs its token PROS), 024 034 042 061 (Based's TGE in a "24H" digest keyed
+    # 'sharplink'), 092 100 (Paradex's report keyed by Hyperliquid vs DIME), 052 (AIGENSYN vs
+    # "$AI" keyed 'gensyn'): agreement NONE; 022 030 044 047 057 079 099 130 (a launch notice's
+    # unlock word, 解锁 or "Unlock", read as later news or coverage: Backpack, AEON, BTR,
+    # Gensyn); 053 119 131 (Billions on Coinbase's roadmap 50-52 days before, untold over weeks)
+    # (tp 70, fp 3, fn 22, tn 36); no fix after it
     "final30": (
         "f30-010 f30-021 f30-022 f30-024 f30-027 f30-030 f30-034 f30-036 f30-042 f30-044"
         " f30-047 f30-052 f30-053 f30-057 f30-060 f30-061 f30-079 f30-082 f30-092 f30-099"
