@@ -750,3 +750,120 @@ def test_thirty_first_batch_is_the_unscored_draw_of_one_news_stream() -> None:
     others = [p for p in BATCHES if not p.name.endswith("-31.jsonl")]
     held = {o.get("url") for p in [LABELLED_CORPUS_FILE, DEV_EVAL_FILE, *others] for o in _rows(p)}
     assert not {r["url"] for r in rows} & (held - {None, ""})
+
+
+RSS_BOT_COMMIT = "ab67f93ba5938f802396745460779aea59529ca6"
+RSS_BOT_OUTLETS = {
+    "ChainCatcher": "www.chaincatcher.com",
+    "PANews": "www.panewslab.com",
+    "Odaily": "www.odaily.news",
+    "BlockBeats": "m.theblockbeats.info",
+}
+
+
+def _rss_bot_batch(number: int, first: int, size: int, left_out: set[int]) -> list[dict]:
+    """A batch of brucey0017-cloud/rss-bot's Chinese flash news (batches 33 and 34): the ids in
+    order less those left out, every item a row of a digest of the bot at one commit, dated on or
+    before its digest's day, the outlet's address, the bot's summary (at most 200 characters)
+    as text, nothing of a model's score or of the draw kept, and no address another labelled
+    file or dev holds."""
+    rows = _rows(LABELLED_CORPUS_FILE.parent / f"batch-2026-12-07-{number}.jsonl")
+    expected = [f"c-{n}" for n in range(first, first + size) if n not in left_out]
+    assert [r["id"] for r in rows] == expected
+    for r in rows:
+        assert r["url"] and r["date"] and not {"score", "project", "drawn_as"} & set(r), r["id"]
+        prov = r["provenance"]
+        assert prov["repo"] == "brucey0017-cloud/rss-bot" and prov["via"] == "fetch", r["id"]
+        assert prov["commit"] == RSS_BOT_COMMIT and isinstance(prov["row"], int), r["id"]
+        day = re.fullmatch(r"digests/digest-(\d{4})(\d\d)(\d\d)-\d{4}\.json", prov["path"])
+        assert day and r["date"] <= "-".join(day.groups()), r["id"]
+        assert re.fullmatch(r"s33-\d{5}", prov["pool_id"]) and prov["project_hint"] is None, r["id"]
+        assert re.fullmatch(r"[0-9a-f]{64}", prov["guid"]), r["id"]
+        assert r["url"].startswith(f"https://{RSS_BOT_OUTLETS[r['source']]}/"), r["id"]
+        assert r["title"] and len(r["text"]) <= 200, r["id"]
+        assert re.search(r"[\u4e00-\u9fff]", r["title"] + r["text"]), r["id"]
+    others = [p for p in BATCHES if not p.name.endswith(f"-{number}.jsonl")]
+    held = {o.get("url") for p in [LABELLED_CORPUS_FILE, DEV_EVAL_FILE, *others] for o in _rows(p)}
+    assert not {r["url"] for r in rows} & (held - {None, ""})
+    return rows
+
+
+def test_thirty_third_batch_is_the_unscored_draw_of_a_chinese_news_stream() -> None:
+    """Batch 33 (``batch33.py``: batch 5's code with seed 73 and RULE_batch33 Amendment 1's
+    launch-word test on one pool of every article of brucey0017-cloud/rss-bot's digests, the
+    news set of RULE_batch33): 34 items labelled with a final-test project and 7 the engine
+    groups with one left out, the rest in order; 11 TGE; readers A 12 / B 13 agreed on 499 of
+    500, and the third reader called the one disagreement (c-41278) a TGE."""
+    left_out = {
+        *(41006, 41032, 41042, 41044, 41055, 41066, 41070, 41097, 41099, 41111, 41123, 41131),
+        *(41142, 41153, 41158, 41161, 41176, 41227, 41241, 41244, 41248, 41249, 41264, 41287),
+        *(41288, 41323, 41327, 41338, 41363, 41365, 41376, 41377, 41436, 41477),
+        *(41005, 41061, 41064, 41177, 41361, 41449, 41489),
+    }
+    rows = _rss_bot_batch(33, 41001, 500, left_out)
+    assert len(rows) == 459
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-41074",
+        "c-41075",
+        "c-41162",
+        "c-41235",
+        "c-41278",
+        "c-41289",
+        "c-41331",
+        "c-41370",
+        "c-41445",
+        "c-41469",
+        "c-41481",
+    ]
+    third = {r["id"]: r["labels"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-41278": {"A": False, "B": True, "C": True}}
+    assert sum(r["borderline"] for r in rows) == 19
+
+
+def test_thirty_fourth_batch_is_the_rest_of_batch_33s_stream() -> None:
+    """Batch 34 (``batch34.py``: batch 33's pool less the 500 it drew, seed 79, the news set of
+    RULE_batch34): 18 items labelled with a final-test project and 16 the engine groups with one
+    left out, the rest in order; 21 TGE; readers A 20 / B 19 agreed on 597 of 600, and the third
+    reader called all three disagreements (c-42020, c-42251, c-42352) TGE; none of batch 33's."""
+    left_out = {
+        *(42019, 42021, 42068, 42130, 42133, 42162, 42285, 42315, 42377, 42404, 42409, 42433),
+        *(42434, 42436, 42488, 42529, 42557, 42594),
+        *(42118, 42152, 42165, 42237, 42250, 42268, 42270, 42317, 42405, 42406, 42440, 42465),
+        *(42541, 42554, 42575, 42595),
+    }
+    rows = _rss_bot_batch(34, 42001, 600, left_out)
+    assert len(rows) == 566
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-42010",
+        "c-42020",
+        "c-42023",
+        "c-42040",
+        "c-42041",
+        "c-42057",
+        "c-42092",
+        "c-42151",
+        "c-42242",
+        "c-42251",
+        "c-42314",
+        "c-42329",
+        "c-42335",
+        "c-42340",
+        "c-42352",
+        "c-42367",
+        "c-42372",
+        "c-42439",
+        "c-42446",
+        "c-42544",
+        "c-42563",
+    ]
+    third = {r["id"]: r["labels"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-42020": {"A": False, "B": True, "C": True},
+        "c-42251": {"A": True, "B": False, "C": True},
+        "c-42352": {"A": True, "B": False, "C": True},
+    }
+    assert all(r["is_tge"] and r["borderline"] for r in rows if r["id"] in third)
+    assert sum(r["borderline"] for r in rows) == 34
+    batch33 = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-33.jsonl")
+    pool_ids = {r["provenance"]["pool_id"] for r in batch33}
+    assert not {r["provenance"]["pool_id"] for r in rows} & pool_ids
