@@ -561,3 +561,149 @@ def test_predict_adds_a_candidate_from_its_own_card(tmp_path: Path) -> None:
         with pytest.raises(SystemExit, match=message):
             ep.predict(packet, tmp_path / "out2", tmp_path, card_path, [bad])
     assert not (tmp_path / "out2").exists()
+
+
+# --- R8L: an item in a language the text model does not read keeps the linear model's analysis --
+
+# Short real-looking items in each CJK language (issue 11: the stage read 459 Chinese news
+# articles far below the linear model, batch 33)
+CJK_ITEMS = {
+    "zh": (
+        "Binance Alpha 将上线 ROBO，空投领取今日开放",
+        "Binance Alpha 平台宣布今日上线 ROBO 代币，符合条件的用户可领取空投。",
+        "Chinese",
+    ),
+    "ja": (
+        "Binance Alpha、ROBOを上場へ　エアドロップの受け取りは本日開始",
+        "Binance Alphaは本日、ROBOトークンの取り扱いを開始すると発表した。",
+        "Japanese",
+    ),
+    "ko": (
+        "바이낸스 알파, ROBO 상장… 에어드롭 오늘부터 수령 가능",
+        "바이낸스 알파가 오늘 ROBO 토큰을 상장하고 에어드롭 수령을 시작한다고 밝혔다.",
+        "Korean",
+    ),
+}
+ENGLISH_ITEM = ("Binance Alpha to list ROBO, airdrop claims open today", "Claims open at 12:00.")
+
+
+class _CountingSession:
+    """The stage's real session, counting its runs (an unread item must cost none)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session, self.runs = session, 0
+
+    def run(self, *args: Any) -> Any:
+        self.runs += 1
+        return self.session.run(*args)
+
+
+def _linear_engine() -> Any:
+    from core.scoring.engine import ScoringEngine
+    from core.scoring.model import read_model
+
+    return ScoringEngine(model=read_model(BUNDLED_MODEL))
+
+
+def _counted_stage() -> tuple[EncoderStage, _CountingSession]:
+    stage = EncoderStage.load(ENCODER_DIR)
+    stage.linear_threshold = 0.39  # as core.runtime.App sets it
+    counted = _CountingSession(stage.session)
+    stage.session = counted
+    return stage, counted
+
+
+def test_a_card_says_which_languages_its_model_does_not_read(tmp_path: Path) -> None:
+    """``skips_languages``: absent (every card so far, the committed one too) zh, ja and ko;
+    else a list of the codes the engine detects; anything else is the card's clear error."""
+    from core.scoring.language import CJK_LANGUAGES
+
+    assert read_card(CARD).skips_languages == CJK_LANGUAGES == {"zh", "ja", "ko"}
+    assert "skips_languages" not in read_card(CARD).raw  # the committed card is unchanged
+    assert read_card(_fake_card(tmp_path, skips_languages=["zh"])).skips_languages == {"zh"}
+    assert read_card(_fake_card(tmp_path, skips_languages=[])).skips_languages == frozenset()
+    for bad in ("zh", ["zh", 3], None, {"zh": True}):
+        with pytest.raises(EncoderError, match="'skips_languages' must be a list of language"):
+            read_card(_fake_card(tmp_path, skips_languages=bad))
+    with pytest.raises(EncoderError, match=r"'skips_languages' names unknown .*\['cn'\]"):
+        read_card(_fake_card(tmp_path, skips_languages=["zh", "cn"]))
+    with pytest.raises(StartupError, match="skips_languages"):
+        stage_for_setting("on", str(_fake_card(tmp_path, skips_languages="zh")), BUNDLED_MODEL)
+
+
+@needs_model
+@pytest.mark.parametrize("code", list(CJK_ITEMS))
+def test_a_cjk_item_keeps_the_linear_models_analysis_and_is_not_read(code: str) -> None:
+    """A Chinese, Japanese or Korean item: the linear model's score, band and reasons, judged at
+    the linear model's threshold, the why saying so in words; the session never runs."""
+    title, text, name = CJK_ITEMS[code]
+    engine = _linear_engine()
+    linear = engine.analyze(title, text)
+    assert linear.language == code
+    stage, counted = _counted_stage()
+    got = stage.rescore(engine.analyze(title, text), title, text)
+    assert counted.runs == 0
+    assert (got.confidence, got.band, got.judged_at) == (linear.confidence, linear.band, 0.39)
+    head, *rest = got.explanation
+    assert head == {
+        "signal": "encoder",
+        "detail": f"this item is in {name}, which the text model does not read: scored by the"
+        " linear model alone, judged at its threshold 0.39",
+        "delta": 0.0,
+    }
+    assert rest == linear.explanation
+    assert got.to_dict() == linear.to_dict() | {
+        "explanation": [head, *linear.explanation],
+        "judged_at": 0.39,
+    }
+    assert head["detail"] in got.why()
+
+
+@needs_model
+def test_an_english_item_is_read_as_before() -> None:
+    """The stage's own score and line: the session runs once, nothing judged apart."""
+    title, text = ENGLISH_ITEM
+    engine = _linear_engine()
+    linear = engine.analyze(title, text)
+    assert linear.language == "en"
+    stage, counted = _counted_stage()
+    pe = stage.p_encoder(title, text)
+    counted.runs = 0
+    got = stage.rescore(engine.analyze(title, text), title, text)
+    assert counted.runs == 1 and got.judged_at is None
+    want = platt((linear.confidence + pe) / 2, stage.card.platt_a, stage.card.platt_b)
+    assert got.confidence == pytest.approx(want, abs=5e-4)
+    assert got.explanation[0]["detail"] == said(pe) and got.explanation[1:] == linear.explanation
+
+
+@needs_model
+def test_rescore_async_does_not_read_a_cjk_item_either() -> None:
+    """No session run and no thread hop (the worker is not even started); the same analysis
+    as ``rescore``; an English item still goes through the worker."""
+    title, text, _ = CJK_ITEMS["zh"]
+    engine = _linear_engine()
+    stage, counted = _counted_stage()
+    try:
+        got = asyncio.run(stage.rescore_async(engine.analyze(title, text), title, text))
+        assert counted.runs == 0 and stage._executor is None
+        want = stage.rescore(engine.analyze(title, text), title, text)
+        assert got.to_dict() == want.to_dict() and got.judged_at == 0.39
+        asyncio.run(stage.rescore_async(engine.analyze(*ENGLISH_ITEM), *ENGLISH_ITEM))
+        assert counted.runs == 1 and stage._executor is not None
+    finally:
+        stage.close()
+
+
+@needs_model
+def test_a_card_that_skips_no_language_reads_a_chinese_item(tmp_path: Path) -> None:
+    """What is skipped is the card's: with ``skips_languages: []`` the Chinese item is read."""
+    card_path = _copy_stage(tmp_path)
+    card = json.loads(card_path.read_text())
+    card_path.write_text(json.dumps(card | {"skips_languages": []}))
+    stage = EncoderStage.load(card_path)
+    counted = _CountingSession(stage.session)
+    stage.session = counted
+    title, text, _ = CJK_ITEMS["zh"]
+    got = stage.rescore(_linear_engine().analyze(title, text), title, text)
+    assert counted.runs == 1 and got.judged_at is None
+    assert got.explanation[0]["detail"].startswith("the text model")

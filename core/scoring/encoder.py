@@ -15,7 +15,9 @@ written for is refused), how an item is read (``max_len`` word pieces, padded to
 Platt's (a, b) for the mean score, the decision threshold, and how the files were made.
 
 An item is read alone (never in a batch): the int8 model quantises its activations per run, so
-a score read in a batch would depend on its neighbours.
+a score read in a batch would depend on its neighbours. An item in a language the model does not
+read (the card's ``skips_languages``; zh, ja and ko when it does not say: MiniLM's vocabulary is
+English) is not read at all: it keeps the linear model's score and threshold (R8L, issue 11).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from core.scoring.engine import Analysis, Later, band_for, explanation_stored, store_explanation
+from core.scoring.language import CJK_LANGUAGES, LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +116,8 @@ class EncoderCard:
     partner_sha256: str
     raw: dict[str, Any]
     encoder_weight: float = 0.5  # the calibration's weight of the encoder in the mean
+    # the languages (``Analysis.language``) the model cannot read: such an item is not read
+    skips_languages: frozenset[str] = CJK_LANGUAGES
 
 
 def _need(spec: dict[str, Any], key: str, kind: type | tuple[type, ...], where: Path) -> Any:
@@ -127,6 +132,23 @@ def _sha_field(spec: dict[str, Any], key: str, where: Path) -> str:
     if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise EncoderError(f"{where}: card field {key!r} is not a sha256")
     return value
+
+
+def _languages_field(spec: dict[str, Any], key: str, where: Path) -> frozenset[str]:
+    """An optional list of language codes (those ``core.scoring.language.detect`` gives);
+    absent: zh, ja and ko (the cards before it were all of an English model)."""
+    if key not in spec:
+        return CJK_LANGUAGES
+    value = spec[key]
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise EncoderError(f"{where}: card field {key!r} must be a list of language codes")
+    unknown = sorted(set(value) - LANGUAGE_NAMES.keys())
+    if unknown:
+        raise EncoderError(
+            f"{where}: card field {key!r} names unknown language codes {unknown}"
+            f" (known: {', '.join(LANGUAGE_NAMES)})"
+        )
+    return frozenset(value)
 
 
 def read_card(path: str | Path) -> EncoderCard:
@@ -182,6 +204,7 @@ def read_card(path: str | Path) -> EncoderCard:
         partner_sha256=_sha_field(partner, "sha256", p),
         raw=spec,
         encoder_weight=float(weight),
+        skips_languages=_languages_field(spec, "skips_languages", p),
     )
 
 
@@ -288,9 +311,16 @@ class EncoderStage:
         s = mean_score(p_linear, p_encoder, self.card.encoder_weight)
         return platt(s, self.card.platt_a, self.card.platt_b)
 
+    def reads(self, a: Analysis) -> bool:
+        """Whether the model reads an item in ``a.language`` (the engine's detection)."""
+        return a.language not in self.card.skips_languages
+
     def rescore(self, a: Analysis, title: str, text: str) -> Analysis:
         """The linear model's analysis ``a`` becomes the stage's (and is returned): the
-        calibrated mean as its confidence, the encoder's part at the head of the explanation."""
+        calibrated mean as its confidence, the encoder's part at the head of the explanation.
+        An item in a language the model does not read is not run: :meth:`unavailable`."""
+        if not self.reads(a):
+            return self.unavailable(a, a.language)
         p_linear = a.confidence
         p_enc = self.p_encoder(title, text)
         conf = round3(self.combine(p_linear, p_enc))
@@ -301,7 +331,10 @@ class EncoderStage:
         return a
 
     async def rescore_async(self, a: Analysis, title: str, text: str) -> Analysis:
-        """``rescore`` on the stage's worker thread; on a failure, ``a`` as it was (logged)."""
+        """``rescore`` on the stage's worker thread; on a failure, ``a`` as it was (logged).
+        An item the model does not read needs no thread: :meth:`unavailable` at once."""
+        if not self.reads(a):
+            return self.unavailable(a, a.language)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="encoder")
         loop = asyncio.get_running_loop()
@@ -311,14 +344,15 @@ class EncoderStage:
             log.warning("encoder stage skipped an item: %s: %s", type(exc).__name__, exc)
             return self.unavailable(a)
 
-    def unavailable(self, a: Analysis) -> Analysis:
-        """``a`` (the linear model's analysis) for an item the encoder could not read: its
-        score unchanged, judged at the linear model's threshold (not the stage's, which is
-        for the calibrated mean), and the why says so."""
+    def unavailable(self, a: Analysis, language: str | None = None) -> Analysis:
+        """``a`` (the linear model's analysis) for an item the encoder could not read (or, with
+        ``language``, does not read: its language): its score unchanged, judged at the linear
+        model's threshold (not the stage's, which is for the calibrated mean), and the why says
+        so."""
         threshold = self.threshold if self.linear_threshold is None else self.linear_threshold
         a.judged_at = threshold
         before = explanation_stored(a)
-        store_explanation(a, Later(_explain_unavailable, threshold, before))
+        store_explanation(a, Later(_explain_unavailable, threshold, before, language))
         return a
 
     def close(self) -> None:
@@ -346,13 +380,21 @@ def _explain(
     return [head, *_linear_explanation(a, before)]
 
 
-def _explain_unavailable(a: Analysis, threshold: float, before: Any) -> list[dict[str, Any]]:
-    """The line an item the encoder could not read gets, then the linear model's explanation."""
+def _explain_unavailable(
+    a: Analysis, threshold: float, before: Any, language: str | None = None
+) -> list[dict[str, Any]]:
+    """The line an item the encoder could not read (or does not read: ``language``) gets, then
+    the linear model's explanation."""
+    why = (
+        "the text model was unavailable for this item"
+        if language is None
+        else f"this item is in {LANGUAGE_NAMES.get(language, language)}, which the text model"
+        " does not read"
+    )
     head = {
         "signal": "encoder",
         "detail": (
-            "the text model was unavailable for this item: scored by the linear model alone,"
-            f" judged at its threshold {threshold:.2f}"
+            f"{why}: scored by the linear model alone, judged at its threshold {threshold:.2f}"
         ),
         "delta": 0.0,
     }

@@ -259,6 +259,19 @@ NATIVE_NEGATIVES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 _SPACED = {"zh", "ja"}
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+# Every code ``detect`` gives, named in words (for a line a reader sees, e.g. the encoder's why)
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "tr": "Turkish",
+    "id": "Indonesian",
+}
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
