@@ -221,3 +221,20 @@ def test_heldout_sets_keep_their_scores(name: str) -> None:
 def test_dev_set_meets_the_goals() -> None:
     result = evaluate(DEV_EVAL_FILE, COMPANIES_FILE)
     assert result["f1"] >= 0.9 and result["band_precision"]["high"]["precision"] >= 0.95
+
+
+def test_evaluate_judges_an_item_at_its_own_threshold(files: tuple[Path, Path]) -> None:
+    """An item the encoder stage leaves to the linear model carries the linear model's
+    threshold (``Analysis.judged_at``); eval counts its alert as the service sends it."""
+
+    class JudgedAtZero:
+        name = "judged-at-zero"
+
+        def rescore(self, a: Analysis, title: str, text: str) -> Analysis:
+            a.judged_at = 0.0
+            return a
+
+    plain = evaluate(files[0], files[1], threshold=0.99)
+    judged = evaluate(files[0], files[1], threshold=0.99, encoder=JudgedAtZero())
+    assert plain["recall"] < 1.0 and plain["precision"] == 1.0
+    assert (judged["recall"], judged["precision"]) == (1.0, 0.4)

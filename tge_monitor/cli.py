@@ -449,6 +449,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     encoder = None
     if args.encoder is not None:
         encoder = _eval_encoder(args, settings, model)
+        # as the service (core.runtime.App): what the stage leaves to the linear model is
+        # judged at the linear model's threshold
+        encoder.linear_threshold = threshold
         if args.threshold is None and settings.alert_threshold is None:
             threshold = encoder.threshold
     only_ids = None

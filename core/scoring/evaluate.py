@@ -223,7 +223,8 @@ def evaluate(
         truth = bool(item.get("is_tge"))
         scores.append(a.confidence)
         labels.append(int(truth))
-        pred = a.confidence >= threshold
+        # an item the encoder stage left to the linear model is judged at its own threshold
+        pred = a.confidence >= a.threshold(threshold)
         band = band_for(a.confidence)
         bands[band][0] += 1
         bands[band][1] += int(truth)
