@@ -10,6 +10,7 @@ import json
 import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -3388,3 +3389,26 @@ def test_the_token_names_table_is_small_and_its_rules_hold() -> None:
         {"symbol": "gas", "name": "Gas Token"},  # a common word
     ]
     assert btn.build(rows) == {"ZBX": "zorblax quonk"}
+
+
+# Items of final30 (ChainCatcher, PANews flash news) as its readers saw them, until its pairs
+# and labels reach pairs.jsonl
+F30_ITEMS = Path(__file__).resolve().parent / "data" / "events_final30_items.json"
+
+
+def f30(side: str) -> dict[str, Any]:
+    """A final30 item by pair and side ("f30-030a")."""
+    return json.loads(F30_ITEMS.read_text(encoding="utf-8"))[side]
+
+
+def test_cjk_launch_talk_beside_an_unlock_is_the_launch_not_later_news(judge) -> None:
+    """An unlock (解锁) in a Launchpool notice ("锁仓 BGB 和 AEON 解锁 116 万枚 AEON": lock BGB
+    to earn AEON) or beside a token issued (发行代币) with its unlock schedule is the launch's
+    story, as "listing" or "launch" beside "unlock" is in English: the Chinese launch talk
+    (上线 listing, 发行代币 token issuance, 空投 airdrop, 上币) counts in `later_news` (final30)."""
+    assert not later_news(f30("f30-030a")["title"])
+    assert not later_news(f30("f30-022a")["title"])
+    assert later_news("Arbitrum 将于明日解锁 9200 万枚 ARB")  # an unlock alone: later news
+    assert judge.same(f30("f30-030a"), f30("f30-030b"))[0]  # Launchpool / Binance Alpha
+    assert judge.same(f30("f30-022a"), f30("f30-022b"))[0]  # Backpack's token, its 25% TGE
+    assert judge.same(f30("f30-057a"), f30("f30-057b"))[0]  # Gensyn on Alpha / Launchpool

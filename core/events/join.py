@@ -48,8 +48,10 @@ partnership ("collaborates", not the adjective "collaborative") with no word of 
 side news (`side_news`).
 An item that matches an event but is later news of its token (`later_news`: a buyback, a
 review, a denial, an unlock, a freeze of holdings, in the languages the pages use, a regulator's
-or court's action on the project, a supply or rewards milestone, with no word of the launch; or a
-price move whose event is itself such news) is *coverage* (`relation`): linked from the event as
+or court's action on the project, a supply or rewards milestone, with no word of the launch, in
+English or in the Chinese, Korean or Japanese launch talk (`_CJK_LAUNCH_TALK`: a Launchpool
+notice that "unlocks" the new token, 上线 ... 解锁, is its launch); or a price move whose event
+is itself such news) is *coverage* (`relation`): linked from the event as
 related news, never part of it (no phase, corroboration or update), and counted as a different
 event by `eval --events`.
 A later step of a launch may come years after it (a distribution two years after its
@@ -243,6 +245,17 @@ _LAUNCH_TALK = re.compile(
     # Primelist; final17, shaped), as Bitget's PoolX and Binance's Megadrop above
     r"jumpstart|kickstarter|primelist)\b",
     re.IGNORECASE,
+)
+
+# Launch talk in the pages' other languages (Chinese, Korean, Japanese): a listing (上线, 上市,
+# 上币, 상장, 上場), an airdrop (空投, 에어드랍, エアドロップ), a token issued (发币, 发行代币), a
+# claim (申领). A Launchpool notice that unlocks the new token ("AEON 即将上线 Bitget
+# Launchpool，锁仓 BGB 和 AEON 解锁 116 万枚 AEON") or a token issued with its unlock schedule
+# ("Backpack 交易所宣布发行代币，解锁时间表与 IPO 目标挂钩") tells the launch, not later news
+# (`later_news`), as "launch" or "listing" beside "unlock" does in English (final30)
+_CJK_LAUNCH_TALK = re.compile(
+    r"上线|上線|上市|上币|上幣|空投|发币|發幣|发行代币|發行代幣|申领|申領|상장|에어드랍|에어드롭|"
+    r"上場|エアドロップ"
 )
 
 # A token sale by the names launch talk does not give it (an ICO, IDO, IEO, a crowdsale or
@@ -1148,6 +1161,8 @@ def later_news(headline: str) -> bool:
         # final20, shaped); a post-ICO story is not
         return False
     talk = _REWARDS_SO_FAR.sub(" ", headline)
+    if _CJK_LAUNCH_TALK.search(talk):
+        return False
     return not any(not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(talk))
 
 
