@@ -3412,3 +3412,13 @@ def test_cjk_launch_talk_beside_an_unlock_is_the_launch_not_later_news(judge) ->
     assert judge.same(f30("f30-030a"), f30("f30-030b"))[0]  # Launchpool / Binance Alpha
     assert judge.same(f30("f30-022a"), f30("f30-022b"))[0]  # Backpack's token, its 25% TGE
     assert judge.same(f30("f30-057a"), f30("f30-057b"))[0]  # Gensyn on Alpha / Launchpool
+
+
+def test_a_coin_listing_written_in_chinese_tells_the_launch_weeks_ahead(judge) -> None:
+    """Coinbase's "Billions (BILL)加入上币路线图" (added to its listing roadmap; 上币, a coin's
+    listing) tells the launch story as "listing roadmap" does in English, so the token's TGE
+    and its listings seven weeks later join it past LAUNCH_STORY_GAP (final30)."""
+    assert launch_story(f30("f30-053a")["title"])
+    assert judge.same(f30("f30-053a"), f30("f30-053b"))[0]  # roadmap / Binance Alpha airdrop
+    assert judge.same(f30("f30-119a"), f30("f30-119b"))[0]  # roadmap / TGE on May 4
+    assert judge.same(f30("f30-131a"), f30("f30-131b"))[0]  # roadmap / Coinbase spot trading

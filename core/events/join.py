@@ -42,7 +42,8 @@ trading is no launch). Market news (a price move, a holders' vote) with no word 
 is news of a token that trades: it joins only within `MARKET_WINDOW`, and an item telling of
 a price never gets the long window. More than `LAUNCH_STORY_GAP` from the event's span, both
 sides must tell the token's launch story (`launch_story`: an airdrop, a sale, pre-market, a
-listing, a claim, a token revealed; not an exchange's campaign or Earn product, a contest, a
+listing (in Chinese too: 上线, 上市, 上币 "Coinbase将Billions (BILL)加入上币路线图"), a claim, a
+token revealed; not an exchange's campaign or Earn product, a contest, a
 market move): weeks apart, readers call a launch and later news of the token two events. A
 partnership ("collaborates", not the adjective "collaborative") with no word of a launch is
 side news (`side_news`).
@@ -281,6 +282,9 @@ _LAUNCH_STORY = re.compile(
     # a sale's demand ("a refund following a 122x oversubscription"; final24, shaped)
     r"oversubscri\w*)\b"
     r"|空投|上线|上市|预售|盘前|代币经济"
+    # a coin's listing, as the exchanges write it ("Coinbase将Billions (BILL)加入上币路线图":
+    # added to its listing roadmap; final30)
+    r"|上币|上幣"
     # and more of the pages' languages: token issuance (发币, 发行代币), a public sale (公售,
     # 公募), a claim (申领); Korean listing and airdrop (상장, 에어드랍, 에어드롭); Japanese
     # listing and airdrop (上場, エアドロップ)
