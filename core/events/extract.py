@@ -24,6 +24,7 @@ from anyascii import anyascii
 
 from core.markets import EXCHANGE_QUALIFIERS, EXCHANGES, QUOTE_ASSETS, QUOTES
 from core.models import PhaseKind
+from core.scoring.language import latin_regex
 
 # Exchanges and launch venues: they name many launches and are the project of none of them
 # when another name is given (an item about Binance alone still goes by Binance). With the
@@ -42,19 +43,19 @@ LAUNCH_PHASES = frozenset({PhaseKind.LISTING, PhaseKind.CLAIM_OPEN})
 # sit inside Chinese or Korean text ("币安合约将上线CUDISUSDT", "SAPIENUSDT 永续合约"), so
 # its edges are "no Latin letter or digit", not word boundaries.
 _EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
-_PAIR_RE = re.compile(
+_PAIR_RE = latin_regex(
     rf"{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}}?)(?:USDT|USDC){_EDGE_R}"
     rf"|{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}})\s?[/_-]\s?(?:{QUOTES}){_EDGE_R}"
 )
 # Glued to "USD", "BUSD" or "FDUSD" it is a pair only as a contract's name ("Binance Futures
 # Will Launch USDⓈ-Margined ESPUSDT Perpetual Contract"): many stablecoins end in "USD"
-_CONTRACT_RE = re.compile(
+_CONTRACT_RE = latin_regex(
     rf"{_EDGE_L}(?:1000+(?=[A-Z]))?([A-Z0-9]{{2,15}}?)(?:USD|BUSD|FDUSD){_EDGE_R}"
     r"(?=[^.]{0,40}(?:\b(?i:perpetual|futures|contract|pre-market)\b|永续|合约|盘前|무기한|선물))"
 )
 # A token named before its contract ("Gate Has Listed BAS Contract (USDT-M)"), or before
 # the name it stands for ("World Premiere | SOMI (Somnia) Will Be Listed in LBank")
-_NAMED_RE = re.compile(
+_NAMED_RE = latin_regex(
     r"(?<![\w$])([A-Z][A-Z0-9]{1,14})\s+(?:(?:Perpetual|Futures)\s+)?Contracts?\b"
     r"|(?<![\w$])([A-Z][A-Z0-9]{1,14})\s*\((?=[^()]*[a-z])[^()]{2,60}\)"
 )
@@ -65,7 +66,7 @@ USD_STABLECOINS = frozenset("FDUSD BUSD TUSD PYUSD RLUSD BFUSD LISUSD FRXUSD".sp
 _PAIR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD", "USD")
 _QUOTES = frozenset(QUOTE_ASSETS)
 # Dated steps in an item are phases only when these words say what the date is for.
-_LAUNCH_WORDS = re.compile(
+_LAUNCH_WORDS = latin_regex(
     r"\b(tge|token generation|launch\w*|airdrop\w*|listing|list|lists|trading|claim\w*|"
     r"snapshot|debut\w*|go(es)? live|mainnet|token sale|launchpool|launchpad)\b"
 )
@@ -77,11 +78,11 @@ PRE_LAUNCH_TRADING = r"\bpre-?launch (?:futures|trading|market)\b"
 _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
     (
         PhaseKind.CANCELLED,
-        re.compile(r"\b(cancel(l)?ed|cancels|called off|scrapped|scraps|abandon(s|ed))\b"),
+        latin_regex(r"\b(cancel(l)?ed|cancels|called off|scrapped|scraps|abandon(s|ed))\b"),
     ),
     (
         PhaseKind.DELAYED,
-        re.compile(
+        latin_regex(
             r"\b(delay(s|ed)?|postpone(s|d)?|pushed (back|to)|push(es)? back|reschedul\w+|"
             r"(launch|tge|airdrop|listing) (moved|moves) to)\b"
         ),
@@ -91,15 +92,15 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
     # a future delivering it in months: "FIL6 Liquidity Futures (Filecoin 6-Month) Listing")
     (
         PhaseKind.ANNOUNCED,
-        re.compile(
+        latin_regex(
             r"\bpre-?market\b|\bfutures?\s*\([^()]*\b\d{1,2}-months?\)|\b\d{1,2}-months? futures?\b"
             rf"|{PRE_LAUNCH_TRADING}"
         ),
     ),
-    (PhaseKind.SNAPSHOT, re.compile(r"\bsnapshots?\b")),
+    (PhaseKind.SNAPSHOT, latin_regex(r"\bsnapshots?\b")),
     (
         PhaseKind.CLAIM_OPEN,
-        re.compile(
+        latin_regex(
             r"\b(claims? (is |are )?(now )?(open|live)|claim (portal|page)|claiming (is )?open|"
             r"can (now )?(be )?claim(ed)?|now claimable|airdrop (is )?(now )?live|"
             r"claims? open(s|ed)?|begins? distribution|distribution (begins|starts)|"
@@ -110,7 +111,7 @@ _PHASE_RULES: tuple[tuple[PhaseKind, re.Pattern[str]], ...] = (
     ),
     (
         PhaseKind.LISTING,
-        re.compile(
+        latin_regex(
             r"\b(will list|lists|listing|listed|list on|open(s)? trading|opens? for trading|"
             r"trading (is )?(now )?(live|open)|spot trading|available on binance|"
             r"tokens? (?:(?:is|are|goes|go|went|now) )+live|"
@@ -136,7 +137,7 @@ _ZONES = {
     "kst": 9,
     "jst": 9,
 }
-_TIME_RE = re.compile(
+_TIME_RE = latin_regex(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?(?::[0-5]\d)?\s*"
     r"(?P<ampm>[ap]\.?m\.?)?\s*\(?\s*"
     r"(?P<zone>utc|gmt|edt|est|et|pdt|pst|pt|cest|cet|sgt|hkt|kst|jst)?"
@@ -169,7 +170,7 @@ _STOP = frozenset(
 )
 # Exchanges' headline templates whose opening words are no project ("World Premiere | MITO
 # (MITO) Will Be Listed in LBank")
-_TEMPLATE = re.compile(r"^\s*world premiere\s*[|:\-]\s*", re.IGNORECASE)
+_TEMPLATE = latin_regex(r"^\s*world premiere\s*[|:\-]\s*", re.IGNORECASE)
 
 
 def normalise_name(name: str) -> str:
@@ -257,7 +258,7 @@ def _with_text_names(ident: Identity, title: str, text: str) -> Identity:
 # A word of a script other than Latin (and other than Chinese characters, whose romanised
 # syllables are no name, and hiragana, Japanese particles and endings): Hangul, katakana
 # (with its long mark), Cyrillic, Greek, Armenian, Georgian, Thai, Arabic, Hebrew
-_SCRIPT_WORD = re.compile(
+_SCRIPT_WORD = latin_regex(
     r"[\uac00-\ud7a3]+|[\u30a0-\u30ff\u31f0-\u31ff]+|"
     r"[\u0400-\u04ff]+|[\u0370-\u03ff]+|[\u0530-\u058f]+|[\u10a0-\u10ff]+|"
     r"[\u0e00-\u0e7f]+|[\u0600-\u06ff]+|[\u0590-\u05ff]+"
@@ -297,7 +298,7 @@ def script_names(title: str) -> frozenset[str]:
 
 # A project's own blog: "medium.com/sifchain-finance/...", "umamifinance.medium.com",
 # "mirror.xyz/name", "name.substack.com", "blog.name.io" (not a person's "medium.com/@name")
-_BLOG = re.compile(
+_BLOG = latin_regex(
     r"^https?://(?:www\.)?(?:(?:medium\.com|mirror\.xyz)/(?P<path>[a-z0-9][\w.\-]*)"
     r"|(?P<sub>[a-z0-9][\w\-]*)\.(?:medium\.com|mirror\.xyz|substack\.com)"
     r"|blog\.(?P<site>[a-z0-9][\w\-]*)\.[a-z]{2,}(?:\.[a-z]{2,})?)(?:[/?#]|$)",
@@ -538,7 +539,7 @@ def token_names(tickers: Iterable[str], blob: str) -> set[str]:
 # An item handing a token out: an airdrop, a distribution, a snapshot, a swap or fork, in the
 # languages the pages use (Chinese 空投/分发/發放/发放/快照, Japanese エアドロップ, Korean
 # 에어드랍/에어드롭, Vietnamese "phân phối", Portuguese/Spanish/Italian distribui/distribuye)
-_GIVES = re.compile(
+_GIVES = latin_regex(
     r"(?i:\bairdrop\w*|\bdistribut\w*|\bsnapshots?\b|\bswap\b|\bfork\b|\bphân phối|"
     r"\bdistribu(?:i|ye|isce)\w*)|空投|分发|分發|发放|發放|快照|エアドロップ|에어드[랍롭]"
 )
@@ -561,7 +562,7 @@ _HELD_BEFORE = (
     r"(?:(?:[A-Za-z0-9.\-]{2,30}\s+){0,2}[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
 )
 # A word written as a ticker ("XRP", "TRX")
-_TICKERS = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,9}(?![A-Za-z0-9])")
+_TICKERS = latin_regex(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,9}(?![A-Za-z0-9])")
 # ... or as the users an airdrop goes to: "JUST(JST)空投TRON(TRX)用户"
 _AIRDROP_TO = r"空投\s*(?:[A-Za-z0-9.\-]{2,30}\s*\(\s*)?"
 # A token written as the one handed out: "a JUNO airdrop", "DIA (DIA) Airdrop Program",
@@ -597,7 +598,7 @@ def _held(title: str, text: str) -> Callable[[str], bool]:
 # A comparison or a list of projects: "从 WLFI 到 Pumpfun 再到 Plasma" ("from ... to ... to"),
 # "from Pump.fun to Plasma", "WLFI、Pump.fun、Plasma", "MegaETH vs Monad". A project named only
 # there is a point of comparison, not what the item is about.
-_COMPARISON = re.compile(
+_COMPARISON = latin_regex(
     r"(?:从|從|\bfrom\b)[^。.!?！？；;,，]{1,60}?(?:到|\bto\b)[^。!?！？；;,，]{1,80}"
     r"|[^\s、,，。]{2,30}(?:\s*、\s*[^\s、,，。]{2,30})+"
     r"|[^\s,，。]{2,30}\s+(?:vs\.?|versus)\s+[^\s,，。]{2,30}",
@@ -625,7 +626,7 @@ def compared_only(names: Sequence[str], tokens: Sequence[str], title: str, text:
 
 # A dated future of a token written as its ticker and the months to delivery: "FIL6
 # Liquidity Futures (Filecoin 6-Month)" is FIL delivered in six months
-_DATED = re.compile(r"([A-Z][A-Z0-9]{1,9}?)(\d{1,2})")
+_DATED = latin_regex(r"([A-Z][A-Z0-9]{1,9}?)(\d{1,2})")
 
 
 def underlying(
@@ -657,7 +658,8 @@ def underlying(
             out.add(base)
             word = r"[A-Z][A-Za-z0-9]+"
             named = rf"(?<![A-Za-z0-9]){tick}[^()\n]{{0,40}}\(\s*((?:{word}\s+){{0,2}}{word})"
-            for found in re.finditer(rf"{named}\s+{months}-months?\s*\)", blob, re.IGNORECASE):
+            dated = rf"{named}\s+{months}-months?\s*\)"
+            for found in re.finditer(dated, blob, re.IGNORECASE):
                 if not generic(found.group(1)):
                     names.add(normalise_name(found.group(1)))
     return out, names
@@ -774,7 +776,7 @@ def common_name(name: str) -> bool:
 
 # How much of an item's text is its lead, where a rare name says what the item is about
 LEAD_CHARS = 400
-_PROPER = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?![A-Za-z0-9])")
+_PROPER = latin_regex(r"(?<![A-Za-z0-9$])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
 
 def rare_names(title: str, text: str = "") -> frozenset[str]:
@@ -791,7 +793,7 @@ def rare_names(title: str, text: str = "") -> frozenset[str]:
 # A sale or airdrop written right after its project's name, or its owner's: "The Civil Token
 # Sale", "Civil’s Token Sale", "the Telegram ICO", "Blum airdrop" (not a bare "token": "an
 # Ethereum token" is no project's)
-_NAMED_LAUNCH = re.compile(
+_NAMED_LAUNCH = latin_regex(
     r"(?<![A-Za-z0-9$'’])([A-Z][a-z][A-Za-z0-9]*)(?:['’]s)?\s+"
     r"(?i:token\s+sales?|token\s+generation|icos?|idos?|ieos?|crowdsales?|pre-?sales?|"
     r"airdrops?)\b"
@@ -824,7 +826,7 @@ def _names_a_project(low: str) -> bool:
 # The lead's first sentence introducing its subject by what it is, in lower case, then its
 # name: "Blockchain journalism startup Civil has announced", "Popular meme coin Floki has
 # accused", "Messaging app provider Telegram says"
-_SUBJECT = re.compile(
+_SUBJECT = latin_regex(
     r"(?<![A-Za-z0-9])(?:startup|company|firm|project|protocol|platform|app|provider|network|"
     r"coin|memecoin|token|game|marketplace|developer|studio|blockchain|dao)\s+"
     r"([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)(?![A-Za-z0-9'’])"
@@ -891,14 +893,14 @@ def _trimmed(name: str) -> str:
 
 # A headline word in Latin letters, accented ones included (so "Szczegóły" is one word, not
 # "Szczeg"), ending where another script begins ("XPL公售遭大户疯抢" → "XPL")
-_LATIN_WORD = re.compile(
+_LATIN_WORD = latin_regex(
     r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z0-9_.\-\u00c0-\u024f\u1e00-\u1eff]*"
 )
 
 
 # A word made with a past participle, describing what follows ("UFC-Licensed", "Trump-Backed",
 # "Solana-Based"): no name
-_DESCRIBED_BY = re.compile(r"-[a-z]+ed$", re.IGNORECASE)
+_DESCRIBED_BY = latin_regex(r"-[a-z]+ed$", re.IGNORECASE)
 
 
 def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = None) -> str:
@@ -947,7 +949,8 @@ def title_name(title: str, text: str = "", skip: Callable[[str], bool] | None = 
     if first:
         return first  # only common words ("Symbol Launch Weekend"): the first, as before
     # a two-letter name is a name only as a coin's: "the (π)Pi coin"
-    short = re.search(r"(?<![\w.])([A-Z][a-z]|[A-Z]{2})\s+(?:coin|token)s?\b", title or "")
+    coin = r"(?<![\w.])([A-Z][a-z]|[A-Z]{2})\s+(?:coin|token)s?\b"
+    short = re.search(coin, title or "")
     if short and short.group(1).lower() not in _STOP and short.group(1).upper() not in HUB_TICKERS:
         return short.group(1).lower()
     return ""
@@ -990,11 +993,11 @@ def common_word(word: str, text: str) -> bool:
 
 # A sentence about a launch's steps, whose dates say which launch it is ("holding XRP at the
 # snapshot time, 12:00 am on December 12, 2020"; "eligible for the Spark token airdrop")
-_STEP_WORDS = re.compile(
+_STEP_WORDS = latin_regex(
     r"(?i:snapshot|airdrop|distribut|eligib|claim|tge|token generation)|快照|空投|分发|發放|发放|"
     r"スナップショット|エアドロップ|스냅샷|에어드[랍롭]"
 )
-_CJK_DAY = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CJK_DAY = latin_regex(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def written_days(text: str) -> set[date]:

@@ -280,6 +280,38 @@ def has_cjk(text: str) -> bool:
     return _CJK_CHAR.search(text) is not None
 
 
+# A word character of a Latin word: Chinese, Japanese and Korean write no space between a
+# Latin ticker or name and the text around it ("上线AEON，持有", "Based拟于3月30日进行TGE"),
+# and `\b` or `\w` take CJK characters for letters of the word, so the word is not seen there
+_CJK_RUN = r"(?-i:[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])"
+# (written with lookarounds on `\w` and the CJK ranges, case-sensitive, not as one class "\w
+# but not CJK": Python folds the case of every character of such a class, or builds its
+# whole Unicode table, each time a pattern is compiled, and `eval --events` slows fivefold)
+_AFTER_LATIN = rf"(?<=\w)(?<!{_CJK_RUN})"  # the character before is a Latin word's
+_NOT_AFTER_LATIN = rf"(?:(?<!\w)|(?<={_CJK_RUN}))"
+_BEFORE_LATIN = rf"(?=\w)(?!{_CJK_RUN})"  # the character after is a Latin word's
+_NOT_BEFORE_LATIN = rf"(?:(?!\w)|(?={_CJK_RUN}))"
+LATIN_EDGE = rf"(?:{_AFTER_LATIN}{_NOT_BEFORE_LATIN}|{_NOT_AFTER_LATIN}{_BEFORE_LATIN})"
+_NOT_AFTER_WORD = re.compile(r"\(\?<!\[\\w([^\]]*)\]\)")
+_NOT_BEFORE_WORD = re.compile(r"\(\?!(?:\[\\w\]|\\w)\)")
+
+
+def latin_bounded(pattern: str) -> str:
+    """A regular expression whose word edges (`\\b`, "not after a word character" `(?<![\\w$])`,
+    "not before one" `(?!\\w)`) take CJK characters, kana and Hangul for an edge of a Latin
+    word, as a space: "TGE在即" writes "TGE", "上线AEON，" writes "AEON"."""
+    pattern = _NOT_AFTER_WORD.sub(
+        lambda m: _NOT_AFTER_LATIN + (f"(?<![{m.group(1)}])" if m.group(1) else ""), pattern
+    )
+    pattern = _NOT_BEFORE_WORD.sub(lambda _m: _NOT_BEFORE_LATIN, pattern)
+    return pattern.replace(r"\b", LATIN_EDGE)
+
+
+def latin_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile` of a pattern whose word edges see CJK text as edges (`latin_bounded`)."""
+    return re.compile(latin_bounded(pattern), flags)
+
+
 # written without spaces: match anywhere, in the original text
 _TICKER = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 _BRACKETED = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
