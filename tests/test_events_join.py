@@ -224,12 +224,13 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final26's and final30's:
-    their own items, read afresh from public repositories or, final8's to final16's, final19's
-    to final26's and final30's, from their pools of stored pages (final21's: labelled batch
-    28's dated pages rebuilt as pool rows, then the batch-29 pools; final22's: the ev22 story
-    pools; final23's: the ev23 story pools, stored pages and GitHub news dumps' rows; final24's
-    to final26's and final30's: the ev24, ev25, ev26 and ev30 story pools, likewise); final17's
+    """Every pair's items are corpus rows as published (final5's to final26's, final30's and
+    final31's: their own items, read afresh from public repositories or, final8's to final16's,
+    final19's to final26's, final30's and final31's, from their pools of stored pages (final21's:
+    labelled batch 28's dated pages rebuilt as pool rows, then the batch-29 pools; final22's:
+    the ev22 story pools; final23's: the ev23 story pools, stored pages and GitHub news dumps'
+    rows; final24's to final26's, final30's and final31's: the ev24, ev25, ev26, ev30 and ev31
+    story pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -251,7 +252,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30)))
+    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -282,6 +283,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final25": 130,
         "final26": 30,
         "final30": 131,
+        "final31": 131,
     }
 
 
@@ -460,13 +462,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows
 # (final27 to final29 were never drawn).
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30, 31))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final26 and final30 draws, read from its public repository
-    at a fixed commit, from final8's to final16's, final19's to final26's and final30's pools or
-    (final17, final18) from the labelled files (provenance in
+    """One real item of the final5 to final26, final30 and final31 draws, read from its public
+    repository at a fixed commit, from final8's to final16's, final19's to final26's, final30's
+    and final31's pools or (final17, final18) from the labelled files (provenance in
     core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -3024,7 +3026,8 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # J2 (names24 frozen at ae22c1c), alike on every pair; final25: as measured once by J3 (names25
 # frozen at 1884d7f, main's since) beside J2 (22f1977); final26: as measured once by J3;
 # final30: as measured once by J3 (563dd6e) and J5 (names30 frozen at f92420c, main's since),
-# alike on every pair). A change that moves a verdict on any split changes this table, and its
+# alike on every pair; final31: as measured once by J6 (names31 frozen at 2a9059a, landed by
+# RULE_final31) beside J5). A change that moves a verdict on any split changes this table, and its
 # commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
@@ -3139,6 +3142,23 @@ WRONG_PAIRS = {
         "f30-010 f30-021 f30-024 f30-027 f30-034 f30-036 f30-042 f30-044 f30-052 f30-060"
         " f30-061 f30-082 f30-092 f30-100 f30-112"
     ),
+    # final31: measured once by J5 (main d49eff3, core/events as at f92420c) and J6 (names31
+    # frozen at 2a9059a, landed by RULE_final31), J6's verdicts: fp 022 024 027 042 (Fabric
+    # Protocol's ROBO listings on HTX, Bitget and Bithumb and a first-round claim vs its
+    # second-round airdrop claim), 026 (Aztec's Bybit listing vs an analysis of Aztec keyed
+    # 'vitalik'), 041 101 (Coinbase's roadmap naming DIEM and OPG vs OPG's HODLer airdrop and
+    # Upbit listing), 087 (Genius' airdrop claim vs Binance's GENIUS HODLer airdrop, settled
+    # different by C, borderline); fn 008 047 055 059 085 (Gensyn's AIGENSYN vs OKX's $AI, keyed
+    # 'newlisting' or 'gensyn'), 015 (a Binance Earn offer of GENIUS and OPG vs GENIUS's HODLer
+    # airdrop), 018 (USD.AI's sale vs CHIP keyed CHI, 72 days on), 074 (DAPPOS' DOS vs a Gate
+    # Launchpool notice keyed 'gusd'): agreement NONE; 049 051 054 (AEON's Bitget Launchpool)
+    # and 069 (AIGENSYN's): the unlock word 解锁 read as later news or coverage (tp 75, fp 8, fn
+    # 12, tn 36); J5 also missed 057 066 103 113 124 126 and did not join 041 101 (tp 69, fp 6,
+    # fn 18, tn 38); no fix after it
+    "final31": (
+        "f31-008 f31-015 f31-018 f31-022 f31-024 f31-026 f31-027 f31-041 f31-042 f31-047"
+        " f31-049 f31-051 f31-054 f31-055 f31-059 f31-069 f31-074 f31-085 f31-087 f31-101"
+    ),
 }
 
 
@@ -3149,7 +3169,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21, final22,
     final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) and
-    final30 (J3's and J5's, alike) are pinned as measured once.
+    final30 (J3's and J5's, alike) and final31 (J6's) are pinned as measured once.
     The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
     012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
     test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
@@ -3158,7 +3178,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     (shaped on final24) moved only final24's own 011 012 022; final25 and final26 were measured
     after it. names30 (J5, shaped on dev ... final26) moved final3, final4, final13, final25 and
     final26 only; final30 was measured after it. names31 (J6, shaped on final30) moved final30's
-    own ten and final25's f25-104 only."""
+    own ten and final25's f25-104 only; final31 was measured after it."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -3296,13 +3316,27 @@ ONE_MEASUREMENT = {
         (131, 92, 39, 80, 3, 12, 36),
         "precision 0.964  recall 0.870  (tp 80, fp 3, fn 12, tn 36)",
     ),
+    # final31 (131 pairs, readers A and B agreeing on 130, kappa 0.983; reader C settled f31-087,
+    # different, borderline: 87 same, 44 different) as scored once at 21:37:46 UTC against the
+    # predictions written before any label existed: J5 (main d49eff3, core/events as at f92420c,
+    # sha256 88ae189c...) tp 69, fp 6, fn 18, tn 38, precision 0.920, recall 0.793; J6 (names31
+    # frozen at 2a9059a, sha256 fc29ed66...) tp 75, fp 8, fn 12, tn 36, precision 0.904, recall
+    # 0.862 (they differ on f31-041 057 066 101 103 113 124 126: J6 joins, 6 labelled same).
+    # RULE_final31: F1 0.882 >= 0.852, precision 0.904 >= 0.920 - 0.05 and the shaped all pairs
+    # dev ... final30 not below J5's: J6 lands. main's joiner is J6 (core/events as at 2a9059a,
+    # rebased as a0da838), so `tge-monitor eval --events --split final31` gives J6's counts; the
+    # wrong pairs are `WRONG_PAIRS`' final31.
+    "final31": (
+        (131, 87, 44, 75, 8, 12, 36),
+        "precision 0.904  recall 0.862  (tp 75, fp 8, fn 12, tn 36)",
+    ),
 }
 
 
 @pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
 def test_split_figures_are_the_one_measurement(split) -> None:
-    """final22 to final26 and final30, each as scored once and as main's joiner reads it now
-    (the notes in `ONE_MEASUREMENT` give each one's readers, predictions, score and later
+    """final22 to final26, final30 and final31, each as scored once and as main's joiner reads
+    it now (the notes in `ONE_MEASUREMENT` give each one's readers, predictions, score and later
     fixes)."""
     from core.events.evaluate import evaluate_events, format_events
 
