@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -1366,11 +1367,12 @@ def _draw_module(split: str) -> Any:
         ("final25", 371),
         ("final26", 101),
         ("final30", 182),
+        ("final31", 225),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16, draw_final19 to draw_final26 and draw_final30 on its own
-    pool writes, byte
+    """draw_final12 to draw_final16, draw_final19 to draw_final26, draw_final30 and draw_final31
+    on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1448,6 +1450,75 @@ def test_split_holds_dated_pool_pages_unseen_anywhere(split, n_items, n_pairs) -
         assert not any(f9.norm(i["title"]) in titles | batch for i in items)
     # the readers see each side's title, text, source and date only: no search term, no project
     # hint (a word "hint" in a headline or lead, "hints at", is the outlet's, not the draw's)
+    readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+    for row in (json.loads(x) for x in readers.splitlines()):
+        assert set(row) == {"pair", "a", "b"}, row["pair"]
+        assert set(row["a"]) == set(row["b"]) == {"title", "text", "source", "date"}, row["pair"]
+    assert "hint:" not in readers and "project_hint" not in readers
+
+
+# final31's items that are rows of a labelled scoring batch its TRAINING names (found when
+# final31 was recorded): the draw's batch check (draw_final8.read_pool) ran inside
+# draw_final9's `_final9`, which sets draw_final8.TRAINING to draw_final9's five batches over
+# the split's own, so batches 33 and 34 (drawn from the same rss-bot stream as ev31a and
+# ev31b) were named but not read. Every draw since final11 read only those five; final11 to
+# final30 hold no row of a later batch (`test_split_holds_dated_pool_pages_unseen_anywhere`).
+FINAL31_IN_A_BATCH = {
+    "batch-2026-12-07-33.jsonl": "n31-00061 n31-00128 n31-00139 n31-00149 n31-00151 n31-00157",
+    "batch-2026-12-07-34.jsonl": (
+        "n31-00018 n31-00022 n31-00025 n31-00027 n31-00092 n31-00094 n31-00098 n31-00123"
+        " n31-00135 n31-00148"
+    ),
+}
+
+
+def test_final31_holds_dated_pool_rows_unseen_but_16_rows_of_batches_33_and_34() -> None:
+    """final31's 118 items (131 pairs) are dated rows of its pool, none an item of an earlier
+    split, the corpus or the eval sets, and the readers' pairs carry no search term; but 16 of
+    them (on 27 pairs) are rows of labelled scoring batches 33 and 34, which its TRAINING names
+    and its draw did not read (`FINAL31_IN_A_BATCH`). Pinned as drawn: the split is not
+    redrawn."""
+    split = "final31"
+    draw = _draw_module(split)
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / f"{split}_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / f"{split}_pool.jsonl").read_text().splitlines())
+    }
+    assert len({i["id"] for i in items}) == len(items) == 118 and len(drawn) == 131
+    assert [d["pair"] for d in drawn] == [f"f31-{n:03d}" for n in range(1, 132)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    f9 = draw.f11.f9
+    with draw._final31(), draw.f11._final11():
+        titles, _texts = f9.f6._seen(split)
+        assert not any(f9.norm(i["title"]) in titles for i in items)
+    in_batch: dict[str, set[str]] = {}
+    for path in draw.TRAINING:
+        batch = {
+            f9.norm(json.loads(x).get("title"))
+            for x in path.read_text(encoding="utf-8").splitlines()
+            if x.strip()
+        }
+        got = {i["id"] for i in items if f9.norm(i["title"]) in batch}
+        if got:
+            in_batch[path.name] = got
+    assert in_batch == {name: set(ids.split()) for name, ids in FINAL31_IN_A_BATCH.items()}
+    # what the draw read: draw_final9's five batches, not the split's TRAINING
+    seen: list[list[Path]] = []
+    f8 = draw.f11.f8
+    read_pool = f8.read_pool
+
+    def spy(path: Path, counts: Counter[str]) -> Any:
+        seen.append(list(f8.TRAINING))
+        return read_pool(path, counts)
+
+    with mock.patch.object(f8, "read_pool", spy):
+        draw.pool(draw.POOL)
+    assert seen == [list(draw.f9.TRAINING)] and len(draw.f9.TRAINING) == 5
+    hit = {i for ids in in_batch.values() for i in ids}
+    assert sum(d["a"] in hit or d["b"] in hit for d in drawn) == 27
     readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
     for row in (json.loads(x) for x in readers.splitlines()):
         assert set(row) == {"pair", "a", "b"}, row["pair"]
@@ -1780,7 +1851,7 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
 
 
 @pytest.mark.parametrize(
-    "split", ["final22", "final23", "final24", "final25", "final26", "final30"]
+    "split", ["final22", "final23", "final24", "final25", "final26", "final30", "final31"]
 )
 def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
@@ -2228,11 +2299,11 @@ def test_final25_and_final26_caps_rule_and_batches_are_final24s(
     assert all("machine-written" in why for why in draw.LEFT_OUT.values())
 
 
-@pytest.mark.parametrize("split", ["final25", "final26", "final30"])
-def test_final25_to_final30_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
-    """draw_final25, draw_final26 and draw_final30 run draw_final19's pool builder (the
-    collectors' dated rows, each line as written, less their own LEFT_OUT: final25 drops
-    q25b-0029, final26 and final30 keep it) and trial with their own settings patched over
+@pytest.mark.parametrize("split", ["final25", "final26", "final30", "final31"])
+def test_final25_to_final31_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
+    """draw_final25, draw_final26, draw_final30 and draw_final31 run draw_final19's pool builder
+    (the collectors' dated rows, each line as written, less their own LEFT_OUT: final25 drops
+    q25b-0029, final26, final30 and final31 keep it) and trial with their own settings patched over
     draw_final19's for the call only: draw_final19 keeps its name, seed, pool, sources,
     left-out rows and batches."""
     draw = _draw_module(split)
@@ -2291,10 +2362,37 @@ def test_final30_caps_rule_and_batches_are_final22s_with_batch_31() -> None:
     assert draw.LEFT_OUT == {}
 
 
-# final25's, final26's and final30's sources: the closed story pools (sha256 as in
+def test_final31_caps_rule_and_batches_are_final22s_with_batches_31_33_and_34() -> None:
+    """final31 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed (31310), from the closed story pools ev31a-c in order
+    (GATHER_EV31); the rule on the trial's counts (21:27:36 UTC: 131, 186, 233, 267 pairs)
+    picks rung 0, the first rung giving >= 120 pairs. TRAINING is draw_final22's (every
+    labelled scoring batch to 30) and labelled batches 31, 33 and 34, every file it names in the
+    checkout; LEFT_OUT is empty (no row marked machine-written, decided at the pools' close)."""
+    draw = _draw_module("final31")
+    f19, f22 = _draw_module("final19"), _draw_module("final22")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final31", 31310, "final31_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    assert draw.pick([131, 186, 233, 267]) == 0  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == [
+        *f22.TRAINING,
+        *(draw.f9.f5.ROOT / f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (31, 33, 34)),
+    ]
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev31{k}/pool.jsonl" for k in "abc"
+    ]
+    assert draw.LEFT_OUT == {}
+
+
+# final25's, final26's, final30's and final31's sources: the closed story pools (sha256 as in
 # /work/notes/LOG-2026-12-07-p.md and /work/scratch/final25/GO, /work/scratch/final26/GO at their
-# close, and for final30 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO; rows, dated
-# rows, rows left out; their NOTES.md's sha256), in the order each draw reads them
+# close, and for final30 and final31 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO,
+# /work/scratch/final31/GO; rows, dated rows, rows left out; their NOTES.md's sha256), in the
+# order each draw reads them
 FINAL25_SOURCES = {
     "ev25a": (
         "f1e0493bfbebd18be21f175f9b408b38cca17ba37154c4e66e18f09110736a35",
@@ -2441,6 +2539,29 @@ FINAL30_SOURCES = {
         "4f6768b11b0dab2d53537ccae6e6cb4c0a26c0ed76db965febd241fb65f9c970",
     ),
 }
+FINAL31_SOURCES = {
+    "ev31a": (
+        "6e11c8b87aeb5c9a4be7ceaf1462fa83abf5f9abe0d89027b4f22271a2a56f13",
+        70,
+        70,
+        0,
+        "643c040f6c6af2a2ef79dd822236429fb5cdf933162e1d8cf29c209a452e25bb",
+    ),
+    "ev31b": (
+        "da16b8d83cd72ea0fe1bed312227461c719d345c7c1f90c8780fb360f9f12fb1",
+        97,
+        97,
+        0,
+        "dc2249546c316c3d4998ae7fde681700c2d511eb9b93bd781607ed6383eeec69",
+    ),
+    "ev31c": (
+        "0bdb83cfed1c59b996b579070f611f2a6b0d52f22e807fc4e475ea0ff12f8ba8",
+        58,
+        58,
+        0,
+        "552a63eec4cd97b26e44140b39cfa19ade077c7a3c74ae96028b05eeda252522",
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -2473,19 +2594,28 @@ FINAL30_SOURCES = {
             "fc6cf3bf86edc8e520cd4a09dfa70a32c5a6df8186c45435c6a59181275b1bd4",
             [131, 178, 217, 229],
         ),
+        (
+            "final31",
+            FINAL31_SOURCES,
+            225,
+            "9e1d678d",
+            "GATHER_EV31.md",
+            "cf516b16858f15888276088839c1e5898c513cb0c22608cef061f790a7715009",
+            [131, 186, 233, 267],
+        ),
     ],
 )
-def test_final25_to_final30_pools_are_the_dated_rows_of_their_story_pools(
+def test_final25_to_final31_pools_are_the_dated_rows_of_their_story_pools(
     split, table, n_pool, pool_sha, gather, gather_sha, trial
 ) -> None:
     """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c,
-    final30's of ev30a ... ev30d, as the lead closed them, in that order, each line as the
-    collector wrote it, less LEFT_OUT (every row dated and headlined; final25 leaves out
-    q25b-0029); <split>_SOURCES.md holds each pool's sha256, the GATHER file (GATHER_EV25 with
-    its two amendments) and each collector's notes
-    verbatim (hashing as in the table); the trial on the pool gives the logged counts: rung 0.
-    Where the closed pools are on this machine they still hash as at their close and rebuild
-    the pool byte for byte (skipped otherwise)."""
+    final30's of ev30a ... ev30d, final31's of ev31a ... ev31c, as the lead closed them, in that
+    order, each line as the collector wrote it, less LEFT_OUT (every row dated and headlined;
+    final25 leaves out q25b-0029); <split>_SOURCES.md holds each pool's sha256, the GATHER
+    file (GATHER_EV25 with its two amendments) and each collector's notes verbatim (hashing as
+    in the table); the trial on the pool gives the logged counts: rung 0. Where the closed
+    pools are on this machine they still hash as at their close and rebuild the pool byte for
+    byte (skipped otherwise)."""
     draw = _draw_module(split)
     text = draw.POOL.read_text(encoding="utf-8")
     rows = [json.loads(x) for x in text.splitlines()]
