@@ -225,13 +225,13 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
-    """Every pair's items are corpus rows as published (final5's to final26's, final30's and
-    final31's: their own items, read afresh from public repositories or, final8's to final16's,
-    final19's to final26's, final30's and final31's, from their pools of stored pages (final21's:
-    labelled batch 28's dated pages rebuilt as pool rows, then the batch-29 pools; final22's:
-    the ev22 story pools; final23's: the ev23 story pools, stored pages and GitHub news dumps'
-    rows; final24's to final26's, final30's and final31's: the ev24, ev25, ev26, ev30 and ev31
-    story pools, likewise); final17's
+    """Every pair's items are corpus rows as published (final5's to final26's and final30's to
+    final32's: their own items, read afresh from public repositories or, final8's to final16's,
+    final19's to final26's and final30's to final32's, from their pools of stored pages
+    (final21's: labelled batch 28's dated pages rebuilt as pool rows, then the batch-29 pools;
+    final22's: the ev22 story pools; final23's: the ev23 story pools, stored pages and GitHub
+    news dumps' rows; final24's to final26's and final30's to final32's: the ev24, ev25, ev26,
+    ev30, ev31 and ev32 story pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -253,7 +253,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31)))
+    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31, 32)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -285,6 +285,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final26": 30,
         "final30": 131,
         "final31": 131,
+        "final32": 123,
     }
 
 
@@ -463,13 +464,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows
 # (final27 to final29 were never drawn).
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30, 31))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30, 31, 32))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final26, final30 and final31 draws, read from its public
-    repository at a fixed commit, from final8's to final16's, final19's to final26's, final30's
-    and final31's pools or (final17, final18) from the labelled files (provenance in
+    """One real item of the final5 to final26 and final30 to final32 draws, read from its public
+    repository at a fixed commit, from final8's to final16's, final19's to final26's and
+    final30's to final32's pools or (final17, final18) from the labelled files (provenance in
     core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -3158,8 +3159,9 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # frozen at 1884d7f, main's since) beside J2 (22f1977); final26: as measured once by J3;
 # final30: as measured once by J3 (563dd6e) and J5 (names30 frozen at f92420c, main's since),
 # alike on every pair; final31: as measured once by J6 (names31 frozen at 2a9059a, landed by
-# RULE_final31) beside J5). A change that moves a verdict on any split changes this table, and its
-# commit says which and why.
+# RULE_final31) beside J5; final32: as measured once by J6 (main's, a0da838) beside J7 (names32
+# frozen at 6a2120d, not landed by RULE_final32)). A change that moves a verdict on any split
+# changes this table, and its commit says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -3290,6 +3292,22 @@ WRONG_PAIRS = {
         "f31-008 f31-015 f31-018 f31-022 f31-024 f31-026 f31-027 f31-041 f31-042 f31-047"
         " f31-049 f31-051 f31-054 f31-055 f31-059 f31-069 f31-074 f31-085 f31-087 f31-101"
     ),
+    # final32: measured once by J6 (main's, a0da838) and J7 (names32 frozen at 6a2120d, not
+    # landed by RULE_final32), J6's verdicts: fp 002 048 090 (Canton's CC: Robinhood's and OKX's
+    # listings vs its Bitget Launchpool 56 and 70 days on, and the two listings 14 days apart),
+    # 003 089 111 (MetaDAO's META on Coinbase vs Bithumb's META2, 70 to 76 days on), 104 (the
+    # ASTEROID meme coin, SpaceX's mascot, vs Gate's SpaceX (SPCX) Pre-IPO sale); fn 005 072 083
+    # 085 (edgeX's treasury moving USDC to market makers for its TGE: no key), 007 086 119
+    # (EDGEX's listings vs coverage keyed 'arkham' or 'polymarket'), 046 (PROS on Coinbase's
+    # roadmap vs Bitget's PROS listing keyed 'pharos'), 074 (2U2.ai's listings vs Bitget
+    # PoolX's 2U2 keyed 'poolx'), 120 (Binance Alpha's 'R2' keyed nothing): agreement NONE; 081
+    # (the same, no identity) (tp 65, fp 7, fn 11, tn 40); J7 also missed 023 096 103 (MEZO on
+    # Gate Booster's CandyDrop vs its Coinbase and Bitget Launchpool notices; tp 62, fp 7, fn 14,
+    # tn 40); no fix after it
+    "final32": (
+        "f32-002 f32-003 f32-005 f32-007 f32-046 f32-048 f32-072 f32-074 f32-081 f32-083"
+        " f32-085 f32-086 f32-089 f32-090 f32-104 f32-111 f32-119 f32-120"
+    ),
 }
 
 
@@ -3300,7 +3318,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21, final22,
     final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) and
-    final30 (J3's and J5's, alike) and final31 (J6's) are pinned as measured once.
+    final30 (J3's and J5's, alike), final31 and final32 (J6's) are pinned as measured once.
     The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
     012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
     test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
@@ -3309,7 +3327,7 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     (shaped on final24) moved only final24's own 011 012 022; final25 and final26 were measured
     after it. names30 (J5, shaped on dev ... final26) moved final3, final4, final13, final25 and
     final26 only; final30 was measured after it. names31 (J6, shaped on final30) moved final30's
-    own ten and final25's f25-104 only; final31 was measured after it."""
+    own ten and final25's f25-104 only; final31 and final32 were measured after it."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -3461,12 +3479,25 @@ ONE_MEASUREMENT = {
         (131, 87, 44, 75, 8, 12, 36),
         "precision 0.904  recall 0.862  (tp 75, fp 8, fn 12, tn 36)",
     ),
+    # final32 (123 pairs, readers A and B agreeing on 122, kappa 0.983; reader C settled f32-094,
+    # same, borderline: 76 same, 47 different) as scored once at 21:52:43 UTC against the
+    # predictions written before any label existed: J6 (a0da838, names31 2a9059a rebased, main's
+    # joiner, sha256 a4a1171d...) tp 65, fp 7, fn 11, tn 40, precision 0.903, recall 0.855 (F1
+    # 0.878); J7 (names32 frozen at 6a2120d, sha256 8b9dd3cf...) tp 62, fp 7, fn 14, tn 40,
+    # precision 0.899, recall 0.816 (F1 0.855) (they differ on f32-023 096 103: J6 joins, all
+    # labelled same). RULE_final32: F1(J7) 0.855 < F1(J6) 0.878: J7 does not land; main keeps
+    # J6, so `tge-monitor eval --events --split final32` gives J6's counts; the wrong pairs are
+    # `WRONG_PAIRS`' final32.
+    "final32": (
+        (123, 76, 47, 65, 7, 11, 40),
+        "precision 0.903  recall 0.855  (tp 65, fp 7, fn 11, tn 40)",
+    ),
 }
 
 
 @pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
 def test_split_figures_are_the_one_measurement(split) -> None:
-    """final22 to final26, final30 and final31, each as scored once and as main's joiner reads
+    """final22 to final26 and final30 to final32, each as scored once and as main's joiner reads
     it now (the notes in `ONE_MEASUREMENT` give each one's readers, predictions, score and later
     fixes)."""
     from core.events.evaluate import evaluate_events, format_events
