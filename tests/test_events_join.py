@@ -1369,11 +1369,12 @@ def _draw_module(split: str) -> Any:
         ("final26", 101),
         ("final30", 182),
         ("final31", 225),
+        ("final32", 118),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
-    """draw_final12 to draw_final16, draw_final19 to draw_final26, draw_final30 and draw_final31
-    on its own pool writes, byte
+    """draw_final12 to draw_final16, draw_final19 to draw_final26 and draw_final30 to
+    draw_final32 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1520,6 +1521,64 @@ def test_final31_holds_dated_pool_rows_unseen_but_16_rows_of_batches_33_and_34()
     assert seen == [list(draw.f9.TRAINING)] and len(draw.f9.TRAINING) == 5
     hit = {i for ids in in_batch.values() for i in ids}
     assert sum(d["a"] in hit or d["b"] in hit for d in drawn) == 27
+    readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+    for row in (json.loads(x) for x in readers.splitlines()):
+        assert set(row) == {"pair", "a", "b"}, row["pair"]
+        assert set(row["a"]) == set(row["b"]) == {"title", "text", "source", "date"}, row["pair"]
+    assert "hint:" not in readers and "project_hint" not in readers
+
+
+# final32's items that are rows of a labelled scoring batch: none. Its draw read draw_final9's
+# five batches only, as final31's did (`FINAL31_IN_A_BATCH`), but the ev32 collectors ran after
+# batches 33 and 34 were on main, so their held.py read them (ev32b skipped two of batch 34's
+# rows); the lead checked final32's 82 items against every labelled file by url and headline.
+FINAL32_IN_A_BATCH: dict[str, str] = {}
+
+
+def test_final32_holds_dated_pool_rows_unseen_anywhere_and_no_row_of_a_batch() -> None:
+    """final32's 82 items (123 pairs) are dated rows of its pool, none an item of an earlier
+    split, the corpus or the eval sets, and the readers' pairs carry no search term; unlike
+    final31's, none is a row of a labelled scoring batch its TRAINING names (by headline or by
+    url: `FINAL32_IN_A_BATCH` is empty), though its draw read draw_final9's five batches only."""
+    split = "final32"
+    draw = _draw_module(split)
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / f"{split}_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / f"{split}_pool.jsonl").read_text().splitlines())
+    }
+    assert len({i["id"] for i in items}) == len(items) == 82 and len(drawn) == 123
+    assert [d["pair"] for d in drawn] == [f"f32-{n:03d}" for n in range(1, 124)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    f9 = draw.f11.f9
+    with draw._final32(), draw.f11._final11():
+        titles, _texts = f9.f6._seen(split)
+        assert not any(f9.norm(i["title"]) in titles for i in items)
+    in_batch: dict[str, set[str]] = {}
+    labelled = sorted((f9.f5.ROOT / "core/data/labelled").glob("*.jsonl"))
+    assert set(draw.TRAINING) <= set(labelled)
+    for path in labelled:
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        heads = {f9.norm(r.get("title")) for r in rows}
+        urls = {r.get("url") for r in rows} - {None, ""}
+        got = {i["id"] for i in items if f9.norm(i["title"]) in heads or i["url"] in urls}
+        if got:
+            in_batch[path.name] = got
+    assert in_batch == {name: set(ids.split()) for name, ids in FINAL32_IN_A_BATCH.items()}
+    # what the draw read: draw_final9's five batches, not the split's TRAINING (as final31's)
+    seen: list[list[Path]] = []
+    f8 = draw.f11.f8
+    read_pool = f8.read_pool
+
+    def spy(path: Path, counts: Counter[str]) -> Any:
+        seen.append(list(f8.TRAINING))
+        return read_pool(path, counts)
+
+    with mock.patch.object(f8, "read_pool", spy):
+        draw.pool(draw.POOL)
+    assert seen == [list(draw.f9.TRAINING)] and len(draw.f9.TRAINING) == 5
     readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
     for row in (json.loads(x) for x in readers.splitlines()):
         assert set(row) == {"pair", "a", "b"}, row["pair"]
@@ -1852,7 +1911,8 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
 
 
 @pytest.mark.parametrize(
-    "split", ["final22", "final23", "final24", "final25", "final26", "final30", "final31"]
+    "split",
+    ["final22", "final23", "final24", "final25", "final26", "final30", "final31", "final32"],
 )
 def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
@@ -2300,11 +2360,11 @@ def test_final25_and_final26_caps_rule_and_batches_are_final24s(
     assert all("machine-written" in why for why in draw.LEFT_OUT.values())
 
 
-@pytest.mark.parametrize("split", ["final25", "final26", "final30", "final31"])
-def test_final25_to_final31_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
-    """draw_final25, draw_final26, draw_final30 and draw_final31 run draw_final19's pool builder
-    (the collectors' dated rows, each line as written, less their own LEFT_OUT: final25 drops
-    q25b-0029, final26, final30 and final31 keep it) and trial with their own settings patched over
+@pytest.mark.parametrize("split", ["final25", "final26", "final30", "final31", "final32"])
+def test_final25_to_final32_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
+    """draw_final25, draw_final26 and draw_final30 to draw_final32 run draw_final19's pool
+    builder (the collectors' dated rows, each line as written, less their own LEFT_OUT: final25
+    drops q25b-0029, the others keep it) and trial with their own settings patched over
     draw_final19's for the call only: draw_final19 keeps its name, seed, pool, sources,
     left-out rows and batches."""
     draw = _draw_module(split)
@@ -2389,11 +2449,37 @@ def test_final31_caps_rule_and_batches_are_final22s_with_batches_31_33_and_34() 
     assert draw.LEFT_OUT == {}
 
 
-# final25's, final26's, final30's and final31's sources: the closed story pools (sha256 as in
+def test_final32_caps_rule_and_batches_are_final22s_with_batches_31_33_and_34() -> None:
+    """final32 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed (32320), from the closed story pools ev32a-b in order
+    (GATHER_EV32); the rule on the trial's counts (21:50:15 UTC: 109, 123, 125, 128 pairs)
+    picks rung 1, the first rung giving >= 120 pairs. TRAINING is draw_final22's (every
+    labelled scoring batch to 30) and labelled batches 31, 33 and 34, every file it names in the
+    checkout; LEFT_OUT is empty (no row marked machine-written, decided at the pools' close)."""
+    draw = _draw_module("final32")
+    f19, f22 = _draw_module("final19"), _draw_module("final22")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final32", 32320, "final32_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[1]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[1])
+    assert draw.pick([109, 123, 125, 128]) == 1  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == [
+        *f22.TRAINING,
+        *(draw.f9.f5.ROOT / f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (31, 33, 34)),
+    ]
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev32{k}/pool.jsonl" for k in "ab"
+    ]
+    assert draw.LEFT_OUT == {}
+
+
+# final25's, final26's and final30's to final32's sources: the closed story pools (sha256 as in
 # /work/notes/LOG-2026-12-07-p.md and /work/scratch/final25/GO, /work/scratch/final26/GO at their
-# close, and for final30 and final31 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO,
-# /work/scratch/final31/GO; rows, dated rows, rows left out; their NOTES.md's sha256), in the
-# order each draw reads them
+# close, and for final30 to final32 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO,
+# /work/scratch/final31/GO, /work/scratch/final32/GO; rows, dated rows, rows left out; their
+# NOTES.md's sha256), in the order each draw reads them
 FINAL25_SOURCES = {
     "ev25a": (
         "f1e0493bfbebd18be21f175f9b408b38cca17ba37154c4e66e18f09110736a35",
@@ -2563,10 +2649,26 @@ FINAL31_SOURCES = {
         "552a63eec4cd97b26e44140b39cfa19ade077c7a3c74ae96028b05eeda252522",
     ),
 }
+FINAL32_SOURCES = {
+    "ev32a": (
+        "7ba7df3c39a281938491251157764c9fc65b4fea8de9806c9f27469bae8f479a",
+        73,
+        73,
+        0,
+        "b0df4829300e7d3cab3e9c16318ddf1c8beb7b7d508d828d6ddfb35771ea6774",
+    ),
+    "ev32b": (
+        "20ec883e4f9b2df4577e4f29d34cadf1b0c802c64aa48bbcdf327d23e727f58b",
+        45,
+        45,
+        0,
+        "b51feb731cd605af79067455eb1323196131171e0ef8d9c9a2be8cdb489a86ae",
+    ),
+}
 
 
 @pytest.mark.parametrize(
-    ("split", "table", "n_pool", "pool_sha", "gather", "gather_sha", "trial"),
+    ("split", "table", "n_pool", "pool_sha", "gather", "gather_sha", "trial", "rung"),
     [
         (
             "final25",
@@ -2576,6 +2678,7 @@ FINAL31_SOURCES = {
             "GATHER_EV25.md",
             "3cea2c9e83a405a0f230e473f7eb8ec920c5365843b5f8717729ea1b269b5ae5",
             [130, 193, 219, 224],
+            0,
         ),
         (
             "final26",
@@ -2585,6 +2688,7 @@ FINAL31_SOURCES = {
             "GATHER_EV26.md",
             "e77de39a5b1fdcc8578616487f42e1c373947d9028fb759e2218c1571ef7b9e7",
             [30, 30, 30, 30],
+            0,
         ),
         (
             "final30",
@@ -2594,6 +2698,7 @@ FINAL31_SOURCES = {
             "GATHER_EV30.md",
             "fc6cf3bf86edc8e520cd4a09dfa70a32c5a6df8186c45435c6a59181275b1bd4",
             [131, 178, 217, 229],
+            0,
         ),
         (
             "final31",
@@ -2603,18 +2708,30 @@ FINAL31_SOURCES = {
             "GATHER_EV31.md",
             "cf516b16858f15888276088839c1e5898c513cb0c22608cef061f790a7715009",
             [131, 186, 233, 267],
+            0,
+        ),
+        (
+            "final32",
+            FINAL32_SOURCES,
+            118,
+            "b727f7df",
+            "GATHER_EV32.md",
+            "022ee7024dc94179778c90c62c250be82237669f43bfecb6256b411c4bd50575",
+            [109, 123, 125, 128],
+            1,
         ),
     ],
 )
-def test_final25_to_final31_pools_are_the_dated_rows_of_their_story_pools(
-    split, table, n_pool, pool_sha, gather, gather_sha, trial
+def test_final25_to_final32_pools_are_the_dated_rows_of_their_story_pools(
+    split, table, n_pool, pool_sha, gather, gather_sha, trial, rung
 ) -> None:
     """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c,
-    final30's of ev30a ... ev30d, final31's of ev31a ... ev31c, as the lead closed them, in that
-    order, each line as the collector wrote it, less LEFT_OUT (every row dated and headlined;
-    final25 leaves out q25b-0029); <split>_SOURCES.md holds each pool's sha256, the GATHER
-    file (GATHER_EV25 with its two amendments) and each collector's notes verbatim (hashing as
-    in the table); the trial on the pool gives the logged counts: rung 0. Where the closed
+    final30's of ev30a ... ev30d, final31's of ev31a ... ev31c, final32's of ev32a and ev32b,
+    as the lead closed them, in that order, each line as the collector wrote it, less LEFT_OUT
+    (every row dated and headlined; final25 leaves out q25b-0029); <split>_SOURCES.md holds
+    each pool's sha256, the GATHER file (GATHER_EV25 with its two amendments) and each
+    collector's notes verbatim (hashing as in the table); the trial on the pool gives the
+    logged counts and rung (rung 0; final32's rung 1). Where the closed
     pools are on this machine they still hash as at their close and rebuild the pool byte for
     byte (skipped otherwise)."""
     draw = _draw_module(split)
@@ -2638,7 +2755,7 @@ def test_final25_to_final31_pools_are_the_dated_rows_of_their_story_pools(
         )
         notes = sources.split(f"## {name}: NOTES.md\n\n````markdown\n", 1)[1].split("\n````\n")[0]
         assert hashlib.sha256(f"{notes}\n".encode()).hexdigest() == notes_sha, name
-    assert draw.trial(draw.POOL) == (trial, 0)
+    assert draw.trial(draw.POOL) == (trial, rung)
     if not all(p.exists() for p in draw.SOURCES):
         pytest.skip("the closed pools are not on this machine")
     lines = []
