@@ -44,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import batch5 as B
 import batch7 as B7  # flat, predict, result: batch 7's, run on batch 33's files
 
+from core.scoring.language import latin_regex
+
 B.SEED = 73
 B.FIRST_ID = 41001  # c-41001 ... (batch 31 took c-39001 ..., the abandoned batch 32 c-40001 ...)
 B.OUT = B.LB.CORPUS.parent / "batch-2026-12-07-33.jsonl"
@@ -56,12 +58,12 @@ B.BATCH_FILE, B.POOL_FILE = "batch33.jsonl", "pool33_all.jsonl"
 B.EXTRA = B.UNDATED_OWN_TOKEN
 
 # RULE_batch33's Amendment 1, fixed before the stream was chosen: a Latin word touching a CJK
-# character has no word boundary, and Chinese, Korean and Japanese news say "launch" in their words.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# character has no word boundary (``latin_regex`` takes CJK characters for its edges), and
+# Chinese, Korean and Japanese news say "launch" in their words.
 _WORDS = B.LB.LAUNCH.pattern.removeprefix(r"\b(").removesuffix(r")\b")
 LAUNCH_CJK = re.compile(
-    rf"(?:\b|(?<=[{_CJK}]))(?:{_WORDS})(?:\b|(?=[{_CJK}]))"
-    "|空投|代币生成|上线|上架|开盘|申购|认购|预售|公售|快照|领取|申领|首发|发币|代币发行"
+    latin_regex(rf"\b(?:{_WORDS})\b").pattern
+    + "|空投|代币生成|上线|上架|开盘|申购|认购|预售|公售|快照|领取|申领|首发|发币|代币发行"
     "|에어드랍|에어드롭|상장|토큰 발행|エアドロップ|上場|トークン発行",
     re.I,
 )

@@ -601,10 +601,8 @@ def written_tickers(side: EventKeys | Identity, headlines: Iterable[str] = ()) -
     Skyrockets", which the scorer keys as the word "luna"), and, for a side known only by a
     headline word, that word as a ticker ("Luna 2.0 Airdrop ...")."""
     heads = side.headlines if isinstance(side, EventKeys) else headlines
-    words = {m.group(1) for h in heads for m in _CAPITALS.finditer(h or "")}
-    if side.weak:
-        words |= {n.upper() for n in side.names if n.isalnum()}
-    return set(side.tickers) | (words - HUB_TICKERS)
+    weak = {n.upper() for n in side.names if n.isalnum()} if side.weak else set()
+    return set(side.tickers) | capital_words(heads) | (weak - HUB_TICKERS)
 
 
 def listed_agree(tickers: Iterable[str], names: Iterable[str]) -> bool:
@@ -624,12 +622,17 @@ def ticker_shortens(tickers: Iterable[str], names: Iterable[str]) -> bool:
 _CAPITALS = latin_regex(r"(?<![\w$])\$?([A-Z][A-Z0-9]{2,14})(?![\w])")
 
 
+def capital_words(headlines: Iterable[str]) -> set[str]:
+    """The words headlines write in capitals ("LUNA", "$ANIME"), quote assets left out."""
+    return {m.group(1) for h in headlines for m in _CAPITALS.finditer(h or "")} - HUB_TICKERS
+
+
 def capital_coins(headlines: Iterable[str]) -> set[str]:
     """The coin names of the words headlines write in capitals ("ANIME" → "animecoin", "anime
     coin", "anime token"; not the word itself, which is a plain word as often as a ticker):
     the scorer may take no ticker from such a headline, yet its coin is a project's name."""
-    words = {m.group(1) for h in headlines for m in _CAPITALS.finditer(h or "")}
-    return ticker_names(words - HUB_TICKERS) - {w.lower() for w in words}
+    words = capital_words(headlines)
+    return ticker_names(words) - {w.lower() for w in words}
 
 
 def mentions(names: Iterable[str], tickers: Iterable[str], text: str) -> bool:

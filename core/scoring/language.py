@@ -272,7 +272,9 @@ LANGUAGE_NAMES = {
     "tr": "Turkish",
     "id": "Indonesian",
 }
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# CJK characters, kana and Hangul (one set of ranges for `has_cjk` and `latin_bounded`)
+_CJK_RANGES = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 
 
 def has_cjk(text: str) -> bool:
@@ -283,7 +285,7 @@ def has_cjk(text: str) -> bool:
 # A word character of a Latin word: Chinese, Japanese and Korean write no space between a
 # Latin ticker or name and the text around it ("上线AEON，持有", "Based拟于3月30日进行TGE"),
 # and `\b` or `\w` take CJK characters for letters of the word, so the word is not seen there
-_CJK_RUN = r"(?-i:[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])"
+_CJK_RUN = f"(?-i:[{_CJK_RANGES}])"
 # (written with lookarounds on `\w` and the CJK ranges, case-sensitive, not as one class "\w
 # but not CJK": Python folds the case of every character of such a class, or builds its
 # whole Unicode table, each time a pattern is compiled, and `eval --events` slows fivefold)
