@@ -137,6 +137,14 @@ def trial(path: Path) -> tuple[list[int], int]:
     """Pairs drawn at each rung of LADDER (counts only: nothing written) and the rung picked."""
     items, counts = pool(path)
     print(json.dumps(counts, ensure_ascii=False))
+    screened = f11.f8.SCREENED
+    if screened in counts:  # a split that opts in to its TRAINING screen (over_final19.Over19)
+        batch = counts.get("in a scoring batch", 0)
+        print(
+            f"TRAINING screen ({len(TRAINING)} batches): {batch + counts[screened]} pool rows "
+            f"dropped as rows of them ({batch} of draw_final9's five, {counts[screened]} of the "
+            "others)"
+        )
     got = []
     for n, caps in enumerate(LADDER):
         pairs = split_of(caps)[2](items)

@@ -35,7 +35,7 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,15 @@ TRAINING = [
     f5.ROOT / "core/data/labelled/batch-2026-12-06-2.jsonl",
     f5.ROOT / "core/data/labelled/batch-2026-12-06b.jsonl",
 ]
+# The screen a split opts in to (over_final19.Over19(..., screen_training=True), final33 on):
+# every batch its own TRAINING names, read by read_pool beside TRAINING with the same match.
+# Why: draw_final9's `_final9` (entered again inside every later pool) sets TRAINING here to
+# draw_final9's five batches, so from final11 to final32 a split's own TRAINING list was never
+# read and final31 drew 16 rows of batches 33 and 34 (README, "final31"). None (the default):
+# TRAINING only, as those draws read it, so that each of them redraws byte for byte.
+SCREEN: tuple[Path, ...] | None = None
+# the count of pool rows the screen drops that TRAINING's batches do not hold
+SCREENED = "row of a TRAINING batch (screen)"
 # Launch words: draw_final7's (English and Chinese) and the Korean and Japanese ones of news
 # pages (listing, airdrop, presale)
 LAUNCH = re.compile(
@@ -75,10 +84,11 @@ def _address(url: str | None) -> str:
     return re.sub(r"^(?:https?://)?(?:www\.)?", "", (url or "").strip().lower()).rstrip("/")
 
 
-def _training() -> tuple[set[str], set[str], set[str]]:
-    """Normalised headlines, text starts and addresses of the scorer's batches (TRAINING)."""
+def _training(files: Iterable[Path] | None = None) -> tuple[set[str], set[str], set[str]]:
+    """Normalised headlines, text starts and addresses of the scorer's batches (`files`,
+    TRAINING if not given)."""
     titles, texts, urls = set(), set(), set()
-    for f in TRAINING:
+    for f in TRAINING if files is None else files:
         for line in f.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -109,25 +119,44 @@ def hint_of(row: dict[str, Any]) -> str:
     return "hint:" + f5._norm(parts[0])
 
 
+def in_batches(
+    title: str, text: str, row: dict[str, Any], keys: tuple[set[str], set[str], set[str]]
+) -> bool:
+    """Whether a pool row (its headline, its lead `text`, its address and page) is a row of
+    the batches whose `_training` keys are `keys`: the same normalised headline, the same first
+    80 characters of a normalised text longer than 30, or the same address (url or page)."""
+    titles, texts, urls = keys
+    prov = row.get("provenance") or {}
+    return (
+        f5._norm(title) in titles
+        or (len(f5._norm(text)) > 30 and f5._norm(text)[:80] in texts)
+        or _address(row.get("url")) in urls
+        or _address(prov.get("page")) in urls
+    )
+
+
 def read_pool(path: Path, counts: Counter[str]) -> Iterator[dict[str, Any]]:
     """The pool's pages as draw items (the project hint only as the private `_hint`), less
-    those in the scorer's batches (counted in `counts`)."""
-    titles, texts, urls = _training()
+    those in the scorer's batches (counted in `counts`): TRAINING's ("in a scoring batch") and,
+    when a split opts in (SCREEN set), SCREEN's other batches (SCREENED)."""
+    keys = _training()
+    extra = [f for f in SCREEN or () if f not in TRAINING]
+    screen = _training(extra) if extra else None
+    if SCREEN is not None:
+        counts[SCREENED] += 0  # the count is shown (0 too) whenever the screen is on
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
         title = " ".join(str(row.get("title") or "").split())
         text = f5._lead(str(row.get("text") or ""))
-        prov = row.get("provenance") or {}
-        if (
-            f5._norm(title) in titles
-            or (len(f5._norm(text)) > 30 and f5._norm(text)[:80] in texts)
-            or _address(row.get("url")) in urls
-            or _address(prov.get("page")) in urls
-        ):
+        if in_batches(title, text, row, keys):
             counts["in a scoring batch"] += 1
             continue
+        if screen is not None and in_batches(title, text, row, screen):
+            counts[SCREENED] += 1
+            continue
+        prov = row.get("provenance") or {}
         hint = hint_of(row)
         item = {
             "title": title,

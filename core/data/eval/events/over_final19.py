@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -39,6 +39,18 @@ class Over19:
     sources: tuple[Path, ...]
     left_out: dict[str, str]
     training: list[Path]
+    # Screen the pool against every batch `training` names (draw_final8.SCREEN), not only
+    # draw_final9's five: draw_final9's `_final9`, entered inside every pool, sets
+    # draw_final8.TRAINING to its five batches, so the split's own list was never read (final31
+    # drew 16 rows of batches 33 and 34). Off by default so that final20 ... final32 redraw
+    # byte for byte as drawn; final33 and every later split pass True.
+    screen_training: bool = False
+
+    def screen(self) -> AbstractContextManager[Any]:
+        """draw_final8's pool screen set to this split's TRAINING if it opts in, else nothing."""
+        if not self.screen_training:
+            return nullcontext()
+        return mock.patch.object(f11.f8, "SCREEN", tuple(self.training))
 
     def context(self) -> AbstractContextManager[Any]:
         """draw_final19 with this split's settings, restored on exit."""
@@ -55,14 +67,24 @@ class Over19:
     def split_of(
         self, caps: f19.Caps
     ) -> tuple[Callable[[], AbstractContextManager[None]], f11.Pool, f11.Draw]:
-        """This split with `caps` over draw_final11's settings: its context, pool and draw."""
+        """This split with `caps` over draw_final11's settings: its context, pool (screened
+        against every TRAINING batch if the split opts in) and draw."""
         with self.context():
-            return f19.split_of(caps)
+            context, pool, draw = f19.split_of(caps)
+        if not self.screen_training:
+            return context, pool, draw
+
+        def screened_pool(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+            with self.screen():
+                return pool(path)
+
+        return context, screened_pool, draw
 
     def trial(self, path: Path, pool: f11.Pool) -> tuple[list[int], int]:
         """Pairs drawn at each rung of draw_final19's ladder (counts only) and the rung picked,
-        on this split's pool function."""
-        with self.context(), mock.patch.object(f19, "pool", pool):
+        on this split's pool function (screened if the split opts in; the screen's count is
+        printed beside the pool's)."""
+        with self.context(), self.screen(), mock.patch.object(f19, "pool", pool):
             return f19.trial(path)
 
     def build_pool(
