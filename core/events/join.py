@@ -1162,6 +1162,10 @@ def supply_milestone(headline: str) -> bool:
     return bool(_MILESTONE.search(headline) and _SUPPLY_OR_REWARDS.search(headline))
 
 
+# The verb "launch" in its forms (not the launch platforms, Launchpool, Launchpad, LaunchX)
+_LAUNCH_VERB = re.compile(r"launch(?:es|ed|ing)?", re.IGNORECASE)
+
+
 def later_news(headline: str) -> bool:
     """News of a token after its launch: a buyback, a review, a denial, an unlock of vested
     tokens, with no word of the launch beside it (a buyback program "launches": that verb is
@@ -1180,7 +1184,10 @@ def later_news(headline: str) -> bool:
     talk = _REWARDS_SO_FAR.sub(" ", headline)
     if _CJK_LAUNCH_TALK.search(talk):
         return False
-    return not any(not m.group(0).lower().startswith("launch") for m in _LAUNCH_TALK.finditer(talk))
+    # the verb "launch" is no launch talk here (a buyback program launches), but an exchange's
+    # launch platform is: "Bitget Launchpool 项目 AEON 现已开放投入，锁仓 BGB 和 AEON 解锁 116 万枚
+    # AEON" is the token's launch, whatever it unlocks (final31)
+    return all(_LAUNCH_VERB.fullmatch(m.group(0)) for m in _LAUNCH_TALK.finditer(talk))
 
 
 def tells_launch(keys: EventKeys, text: str) -> bool:
