@@ -11,7 +11,7 @@ import pytest
 
 from core.bundled import COMPANIES_FILE
 from core.events.evaluate import PAIRS_FILE, PairJudge
-from core.events.join import later_news
+from core.events.join import later_news, prefixed_name
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,22 @@ def test_only_the_verb_launch_is_no_launch_talk_beside_an_unlock() -> None:
     assert not later_news("Binance Launchpad project XYZ unlocks 5% of supply")
     assert later_news("Acme launches buyback program as 10M tokens unlock")
     assert later_news("Lighter launches token buyback program")
+
+
+@pytest.mark.parametrize("pair", ["f30-052", "f31-047"])
+def test_a_ticker_that_is_a_name_behind_a_prefix_is_that_name(judge, pair) -> None:
+    """final30, final31 (shaped, one project's evidence: Gensyn's): Binance's and Bitget's
+    "AIGENSYN" (Gensyn's token, its name behind "AI") and OKX's "AI/USDT (Gensyn)" or "$AI
+    perpetual futures" keyed 'gensyn' are one launch (labelled same)."""
+    assert _pairs()[pair]["same_event"]
+    assert _joined(judge, pair)
+
+
+def test_a_prefix_is_read_only_before_a_rare_name_of_five_letters_or_more() -> None:
+    assert prefixed_name({"AIGENSYN"}, {"gensyn"})
+    assert not prefixed_name({"WCOMMON"}, {"common"})  # a common word
+    assert not prefixed_name({"XNETWORK"}, {"network"})  # a generic word
+    assert not prefixed_name({"XAPE"}, {"ape"})  # too short a name
+    assert not prefixed_name({"ABCGENSYN"}, {"gensyn"})  # a prefix of three
+    assert not prefixed_name({"GENSYN"}, {"gensyn"})  # no prefix: the ticker is the name
+    assert not prefixed_name({"AIGENSYN"}, {"gensyn labs"})  # not one word

@@ -618,6 +618,26 @@ def ticker_shortens(tickers: Iterable[str], names: Iterable[str]) -> bool:
     return any(shortens(t, n) for t in tickers for n in names)
 
 
+MIN_PREFIXED_NAME = 5  # a shorter word behind a prefix is too often a ticker's by chance
+MAX_TICKER_PREFIX = 2
+
+
+def prefixed_name(tickers: Iterable[str], names: Iterable[str]) -> bool:
+    """Some ticker of one side is a one-word name of the other behind a prefix of one or two
+    characters, as exchanges and projects write a token whose name is taken ("AIGENSYN" for
+    Gensyn, "AI" before it): the name alphabetic, one word of at least MIN_PREFIXED_NAME
+    letters and no common or generic word ("WCOMMON" is not "common")."""
+    names = [n for n in names if n.isalpha() and len(n) >= MIN_PREFIXED_NAME]
+    names = [n for n in names if n not in common_words() and not generic(n)]
+    for tick in tickers:
+        low = tick.lower()
+        for name in names:
+            extra = len(low) - len(name)
+            if 1 <= extra <= MAX_TICKER_PREFIX and low.endswith(name):
+                return True
+    return False
+
+
 # A word written in capitals in a headline ("Azuki founder airdrops ANIME"), read as a ticker
 _CAPITALS = latin_regex(r"(?<![\w$])\$?([A-Z][A-Z0-9]{2,14})(?![\w])")
 
@@ -759,6 +779,10 @@ def agreement(keys: EventKeys, ident: Identity, text: str = "") -> int:
             not keys.tickers - ident.tickers
             and ticker_shortens(ident.tickers - keys.tickers, keys.names)
         )
+        # or is the name behind a prefix of one or two characters ("AIGENSYN" and "Gensyn")
+        # (or the written ticker of a side known by it: Bitget's "AIGENSYN 即将上线 Bitget PoolX")
+        or prefixed_name(written_tickers(keys) - ident.tickers, ident.names)
+        or prefixed_name(written_tickers(ident, (headline,)) - keys.tickers, keys.names)
         # or is the name a public coin list gives it ("LUNA" and "New Terra Blockchain")
         or listed_agree(written_tickers(keys) - ident.tickers, ident.names)
         or listed_agree(written_tickers(ident, (headline,)) - keys.tickers, keys.names)
