@@ -11,7 +11,7 @@ import pytest
 
 from core.bundled import COMPANIES_FILE
 from core.events.evaluate import PAIRS_FILE, PairJudge
-from core.events.join import later_news, prefixed_name
+from core.events.join import later_news, prefixed_name, round_of
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,50 @@ def test_a_prefix_is_read_only_before_a_rare_name_of_five_letters_or_more() -> N
     assert not prefixed_name({"ABCGENSYN"}, {"gensyn"})  # a prefix of three
     assert not prefixed_name({"GENSYN"}, {"gensyn"})  # no prefix: the ticker is the name
     assert not prefixed_name({"AIGENSYN"}, {"gensyn labs"})  # not one word
+
+
+@pytest.mark.parametrize("pair", ["f31-022", "f31-024", "f31-042"])
+def test_a_later_round_of_the_airdrop_in_chinese_is_another_launch(judge, pair) -> None:
+    """final31 (shaped): Binance's "Fabric Protocol (ROBO) 第二轮空投奖励申领" (the second round of
+    ROBO's airdrop) is another launch than ROBO's listings and its first airdrop (labelled
+    different)."""
+    assert not _pairs()[pair]["same_event"]
+    assert not _joined(judge, pair)
+
+
+@pytest.mark.parametrize("pair", ["f32-023", "f32-096", "f32-103"])
+def test_an_exchange_programmes_edition_is_no_round(judge, pair) -> None:
+    """final32 (J7 parted these): "Gate Booster 第五期上线，参与 MEZO CandyDrop 发帖任务分享
+    100,000 MEZO 奖池" is Gate Booster's fifth edition, a campaign for MEZO, not MEZO's fifth
+    round; it joins Coinbase's roadmap and listing of MEZO and its Bitget Launchpool notice
+    (labelled same)."""
+    assert _pairs()[pair]["same_event"]
+    assert (
+        round_of("Gate Booster 第五期上线，参与 MEZO CandyDrop 发帖任务分享 100,000 MEZO 奖池")
+        == ""
+    )
+    assert _joined(judge, pair)
+
+
+@pytest.mark.parametrize(
+    ("headline", "wanted"),
+    [
+        ("Binance开启 Fabric Protocol (ROBO) 第二轮空投奖励申领", "2"),
+        ("梳理Jupiter第二輪空投關鍵訊息:何時上線?有哪些限制?", "2"),
+        ("Binance Alpha开启第三轮 Swarm Network (TRUTH) 空投，持有256积分可领2501枚代币", "3"),
+        ("Acme 2차 에어드랍 시작", "2"),
+        ("Acme 시즌 2 에어드랍 신청", "2"),
+        ("Acme 第2弾エアドロップ", "2"),
+        # an exchange's or platform's programme counts editions, not the token's rounds
+        ("币安推出第64期HODLer空投项目Gensyn（AIGENSYN）", ""),
+        ("币安HODLer空投上线第65期项目Genius Terminal（GENIUS）", ""),
+        ("币安钱包独家TGE第44期将上线Unitas Labs (UP)", ""),
+        ("币安钱包第六期 Pre-TGE 将上线 Espresso（ESP）", ""),
+        ("Gate 交易赛第二季开启，瓜分 ACME 空投奖池", ""),
+        # a quarter, a funding round: no token round
+        ("Acme 第二季度空投计划", ""),
+        ("Acme 完成第二轮融资", ""),
+    ],
+)
+def test_cjk_rounds_are_the_tokens_own(headline, wanted) -> None:
+    assert round_of(headline) == wanted

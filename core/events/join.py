@@ -149,6 +149,39 @@ _ORDINALS = {
     "iii": "3",
     "iv": "4",
 }
+# A later round in the pages' other languages: 第二轮, 第2波, 第三弹, 第二季 (not 第二季度, a
+# quarter), 2차, 시즌 2, シーズン2, 赛季 2 (rounds 2 to 5, in digits or 二三四五) ...
+_CJK_COUNT = re.compile(
+    r"(?<![\d一二三四五六七八九十])第?\s*(?P<n>[2-5二三四五])\s*(?:[轮輪波弹彈弾]|季(?!度)|차(?![량원]))"
+    r"|(?:赛季|賽季|시즌|シーズン)\s*(?P<s>[2-5二三四五])(?![\d一二三四五六七八九十])"
+)
+# ... read as a round of the project's token only when its clause speaks of a token round (an
+# airdrop, a sale, a claim: "Fabric Protocol (ROBO) 第二轮空投奖励申领", "2차 에어드랍"). An
+# exchange's or platform's programme counts its editions with 期 ("Gate Booster 第五期上线",
+# "币安HODLer空投上线第65期项目", "独家TGE第44期"), which is never a round here, and a campaign's
+# tasks, prize pool or contest (任务, 奖池, 活动, 交易赛, 이벤트, 캠페인, キャンペーン) is the
+# exchange's programme, not the token's round
+_CJK_TOKEN_ROUND = re.compile(
+    r"空投|代币|代幣|公售|公募|预售|預售|发售|發售|认购|認購|申领|申領|领取|領取|"
+    r"에어드랍|에어드롭|판매|세일|청약|エアドロップ|セール|販売"
+)
+_CJK_CAMPAIGN = re.compile(
+    r"任务|任務|奖池|獎池|活动|活動|交易赛|交易賽|竞赛|競賽|이벤트|캠페인|キャンペーン"
+)
+_CJK_CLAUSE = re.compile(r"[，。；、,;:：!?！？|]")
+_CJK_NUMERALS = {"二": "2", "三": "3", "四": "4", "五": "5"}
+
+
+def cjk_round(headline: str) -> str:
+    """Which later round of the project's token sale or airdrop a Chinese, Korean or Japanese
+    headline is about ("2" for "第二轮空投"), or "" (an exchange programme's edition: "第五期")."""
+    for clause in _CJK_CLAUSE.split(headline or ""):
+        m = _CJK_COUNT.search(clause)
+        if m and _CJK_TOKEN_ROUND.search(clause) and not _CJK_CAMPAIGN.search(clause):
+            n = m.group("n") or m.group("s")
+            return _CJK_NUMERALS.get(n, n)
+    return ""
+
 
 # Price and market words: the token trades ("BONK Airdrop Now More Expensive Than the Device",
 # "LUNA 2 tanks 70%"); such an item is never told before a launch, so it gets no long window.
@@ -738,7 +771,7 @@ def round_of(headline: str) -> str:
     """Which later round of a launch a headline is about ("2" for "OP Drop #2"), or ""."""
     m = _ROUND.search(headline or "")
     if not m:
-        return ""
+        return cjk_round(headline)
     word = (m.group("n") or m.group("o")).lower()
     return _ORDINALS.get(word, word)
 
