@@ -2880,16 +2880,17 @@ def test_reader_packets_hold_the_rules_and_what_readers_see_only(tmp_path) -> No
         "final30",
         "final31",
         "final32",
+        "final33",
     ],
 )
-def test_eval_events_split_takes_final19_to_final26_and_final30_to_final32(split) -> None:
-    """`tge-monitor eval --events --split final19` (final20 ... final26, final30 ... final32) is a
-    choice (the list is closed: final27 to final29 were never drawn, final33 does not exist)."""
+def test_eval_events_split_takes_final19_to_final26_and_final30_to_final33(split) -> None:
+    """`tge-monitor eval --events --split final19` (final20 ... final26, final30 ... final33) is a
+    choice (the list is closed: final27 to final29 were never drawn, final34 does not exist)."""
     from tge_monitor.cli import parser
 
     args = parser().parse_args(["eval", "--events", "--split", split])
     assert args.events and args.split == split
-    for absent in ("final27", "final28", "final29", "final33"):
+    for absent in ("final27", "final28", "final29", "final34"):
         with pytest.raises(SystemExit):
             parser().parse_args(["eval", "--events", "--split", absent])
 

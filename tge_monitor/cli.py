@@ -982,9 +982,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--split",
         # final27 to final29 were never drawn (too few pairs at their trials): no choice
-        choices=["dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31, 32))],
+        choices=["dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31, 32, 33))],
         help="with --events: only the dev pairs (rules were shaped on them), the test pairs, "
-        "or the final2..final32 pairs (drawn later, each measured once; final27 to final29 "
+        "or the final2..final33 pairs (drawn later, each measured once; final27 to final29 "
         "were not drawn)",
     )
     sp.set_defaults(func=cmd_eval)
