@@ -226,12 +226,12 @@ def test_one_project_name_over_months_is_not_a_look_alike(judge) -> None:
 
 def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
     """Every pair's items are corpus rows as published (final5's to final26's and final30's to
-    final32's: their own items, read afresh from public repositories or, final8's to final16's,
-    final19's to final26's and final30's to final32's, from their pools of stored pages
+    final33's: their own items, read afresh from public repositories or, final8's to final16's,
+    final19's to final26's and final30's to final33's, from their pools of stored pages
     (final21's: labelled batch 28's dated pages rebuilt as pool rows, then the batch-29 pools;
     final22's: the ev22 story pools; final23's: the ev23 story pools, stored pages and GitHub
-    news dumps' rows; final24's to final26's and final30's to final32's: the ev24, ev25, ev26,
-    ev30, ev31 and ev32 story pools, likewise); final17's
+    news dumps' rows; final24's to final26's and final30's to final33's: the ev24, ev25, ev26,
+    ev30, ev31, ev32 and ev33 story pools, likewise); final17's
     and final18's are labelled items, copied with the labelled file they came from);
     the final label is the readers' own when
     they agree, else the third reader's; no pair is in two splits."""
@@ -253,7 +253,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         pair = frozenset((row["a"]["id"], row["b"]["id"]))
         assert pair not in seen, row["pair"]
         seen.add(pair)
-    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31, 32)))
+    splits = ("dev", "test", *(f"final{n}" for n in (*range(2, 27), 30, 31, 32, 33)))
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     assert counts == {
         "dev": 76,
@@ -286,6 +286,7 @@ def test_the_labelled_pairs_are_real_corpus_items_with_settled_labels() -> None:
         "final30": 131,
         "final31": 131,
         "final32": 123,
+        "final33": 99,
     }
 
 
@@ -464,13 +465,13 @@ _FINAL5: dict[str, dict[str, Any]] = {}
 
 # The splits whose pairs hold items of their own (<split>_items.jsonl), not corpus rows
 # (final27 to final29 were never drawn).
-OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30, 31, 32))
+OWN_ITEM_SPLITS = tuple(f"final{n}" for n in (*range(5, 27), 30, 31, 32, 33))
 
 
 def new(item_id: str) -> dict[str, Any]:
-    """One real item of the final5 to final26 and final30 to final32 draws, read from its public
+    """One real item of the final5 to final26 and final30 to final33 draws, read from its public
     repository at a fixed commit, from final8's to final16's, final19's to final26's and
-    final30's to final32's pools or (final17, final18) from the labelled files (provenance in
+    final30's to final33's pools or (final17, final18) from the labelled files (provenance in
     core/data/eval/events/final5_items.jsonl ...)."""
     if not _FINAL5:
         for name in (f"{split}_items.jsonl" for split in OWN_ITEM_SPLITS):
@@ -3278,8 +3279,10 @@ def test_a_product_partnership_or_programme_beside_a_launch_is_side_news(judge) 
 # final30: as measured once by J3 (563dd6e) and J5 (names30 frozen at f92420c, main's since),
 # alike on every pair; final31: as measured once by J6 (names31 frozen at 2a9059a, landed by
 # RULE_final31) beside J5; final32: as measured once by J6 (main's, a0da838) beside J7 (names32
-# frozen at 6a2120d, not landed by RULE_final32)). A change that moves a verdict on any split
-# changes this table, and its commit says which and why.
+# frozen at 6a2120d, not landed by RULE_final32); final33: as measured once by J6 (main's,
+# 49623ce) and J8 (names33 frozen at 15e7fa8, landed by RULE_final33's shaped check), alike on
+# every pair). A change that moves a verdict on any split changes this table, and its commit
+# says which and why.
 WRONG_PAIRS = {
     "dev": "p-030 p-048",
     "test": "p-004 p-025 p-046 p-072",
@@ -3431,6 +3434,27 @@ WRONG_PAIRS = {
         "f32-002 f32-003 f32-005 f32-007 f32-046 f32-048 f32-072 f32-074 f32-081 f32-083"
         " f32-085 f32-086 f32-089 f32-090 f32-104 f32-111 f32-119 f32-120"
     ),
+    # final33: measured once by J6 (main's, 49623ce) and J8 (names33 frozen at 15e7fa8, landed
+    # by RULE_final33's shaped check), the same verdict on every pair: fp 001 (SuperFortune's
+    # second GUA airdrop round vs a GUA security incident 93 days on), 009 036 042 058 (Pons,
+    # Robinhood Chain's launch platform: its v2 vs its v2 announced, a launchpad race, its
+    # platform coin's rise and CASHCAT's Robinhood listing, keyed 'uniswap' or 'robinhood'), 013
+    # 049 (Bitway's BTW on Bitget PoolX and HTX vs its price rising), 047 061 (Sky's USDS: OKX's
+    # DAI-to-USDS conversion vs Binance's and OKX's USDS listings), 066 076 (CASHCAT's weekly
+    # rise and its history vs its listings), 067 (NanoVita's NANA on BSC vs its token burn and
+    # price); fn 002 021 038 053 059 073 (Polymarket's POLY trademark and team hints, 77 to 165
+    # days apart: untold over weeks), 012 016 040 046 055 070 (Bitget IPO Prime's preOPAI,
+    # OpenAI's pre-IPO token: no identity, the ticker 'preOPAI' read as no key), 034 050 086 092
+    # 096 (Bitget IPO Prime's preOPAI and preSPAX notices keyed 'ipo': headline words, no
+    # launch words), 026 028 080 (the OUSD stablecoin vs commentary on Open USD: headline
+    # words, no launch words, agreement NONE on 026), 062 (Backpack's TGE day vs its BP market
+    # opening: headline words, no launch words) (tp 36, fp 12, fn 21, tn 30); no fix after it
+    "final33": (
+        "f33-001 f33-002 f33-009 f33-012 f33-013 f33-016 f33-021 f33-026 f33-028 f33-034"
+        " f33-036 f33-038 f33-040 f33-042 f33-046 f33-047 f33-049 f33-050 f33-053 f33-055"
+        " f33-058 f33-059 f33-061 f33-062 f33-066 f33-067 f33-070 f33-073 f33-076 f33-080"
+        " f33-086 f33-092 f33-096"
+    ),
 }
 
 
@@ -3441,7 +3465,8 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     final16, those after final19 none but final19's own (both now right), the sale words after
     final20 none but final20's own (three misses now join); final18, final21, final22,
     final23 (J1's verdicts), final24 (J1's and J2's, alike), final25 and final26 (J3's) and
-    final30 (J3's and J5's, alike), final31 and final32 (J6's) are pinned as measured once.
+    final30 (J3's and J5's, alike), final31 and final32 (J6's) and final33 (J6's and J8's,
+    alike) are pinned as measured once.
     The rare names and common words after final22 (shaped) moved final3's f3-085, final17's
     012 163 (and 067, now a false join), final20's five and final22's 024, nothing of dev,
     test, final2 or final4 to final16. The fixes after final23 (shaped) moved final23's own 14
@@ -3450,7 +3475,9 @@ def test_every_split_keeps_its_verdicts(judge) -> None:
     (shaped on final24) moved only final24's own 011 012 022; final25 and final26 were measured
     after it. names30 (J5, shaped on dev ... final26) moved final3, final4, final13, final25 and
     final26 only; final30 was measured after it. names31 (J6, shaped on final30) moved final30's
-    own ten and final25's f25-104 only; final31 and final32 were measured after it."""
+    own ten and final25's f25-104 only; final31 and final32 were measured after it. names33
+    (J8, shaped on dev ... final32) moved final30's f30-052 and final31's 022 024 042 047 049
+    051 054 069 only; final33 was measured after it."""
     rows = [json.loads(line) for line in PAIRS_FILE.read_text().splitlines() if line]
     wrong: dict[str, set[str]] = {split: set() for split in WRONG_PAIRS}
     for row in rows:
@@ -3619,12 +3646,25 @@ ONE_MEASUREMENT = {
         (123, 76, 47, 65, 7, 11, 40),
         "precision 0.903  recall 0.855  (tp 65, fp 7, fn 11, tn 40)",
     ),
+    # final33 (99 pairs, readers A and B agreeing on 92, kappa 0.856; reader C settled f33-016
+    # 040 046 055 same and 043 058 063 different, all borderline: 57 same, 42 different) as
+    # scored once at 23:24:47 UTC against the predictions written before any label existed: J6
+    # (main 49623ce, sha256 6e0ca8ec...) and J8 (names33 frozen at 15e7fa8, sha256 38453b43...),
+    # the same verdict on every pair: tp 36, fp 12, fn 21, tn 30, precision 0.750, recall 0.632
+    # (F1 0.686). RULE_final33: final33 is no evidence for or against J8, the shaped check alone
+    # decides (all pairs dev ... final32 F1 0.912 (0.939 / 0.888) against J6's 0.908 (0.935 /
+    # 0.882)): J8 lands, so `tge-monitor eval --events --split final33` gives J8's (= J6's)
+    # counts; the wrong pairs are `WRONG_PAIRS`' final33.
+    "final33": (
+        (99, 57, 42, 36, 12, 21, 30),
+        "precision 0.750  recall 0.632  (tp 36, fp 12, fn 21, tn 30)",
+    ),
 }
 
 
 @pytest.mark.parametrize("split", sorted(ONE_MEASUREMENT))
 def test_split_figures_are_the_one_measurement(split) -> None:
-    """final22 to final26 and final30 to final32, each as scored once and as main's joiner reads
+    """final22 to final26 and final30 to final33, each as scored once and as main's joiner reads
     it now (the notes in `ONE_MEASUREMENT` give each one's readers, predictions, score and later
     fixes)."""
     from core.events.evaluate import evaluate_events, format_events
