@@ -1371,11 +1371,12 @@ def _draw_module(split: str) -> Any:
         ("final30", 182),
         ("final31", 225),
         ("final32", 118),
+        ("final33", 127),
     ],
 )
 def test_draw_is_reproducible_and_restores_the_imported_settings(tmp_path, split, read) -> None:
     """draw_final12 to draw_final16, draw_final19 to draw_final26 and draw_final30 to
-    draw_final32 on its own pool writes, byte
+    draw_final33 on its own pool writes, byte
     for byte, the committed items, pairs and readers' pairs, and leaves draw_final11's and the
     imported draws' settings as they were."""
     draw = _draw_module(split)
@@ -1580,6 +1581,69 @@ def test_final32_holds_dated_pool_rows_unseen_anywhere_and_no_row_of_a_batch() -
     with mock.patch.object(f8, "read_pool", spy):
         draw.pool(draw.POOL)
     assert seen == [list(draw.f9.TRAINING)] and len(draw.f9.TRAINING) == 5
+    readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
+    for row in (json.loads(x) for x in readers.splitlines()):
+        assert set(row) == {"pair", "a", "b"}, row["pair"]
+        assert set(row["a"]) == set(row["b"]) == {"title", "text", "source", "date"}, row["pair"]
+    assert "hint:" not in readers and "project_hint" not in readers
+
+
+# final33's items that are rows of a labelled scoring batch: none. It is the first split drawn
+# with its own TRAINING screened (`screen_training=True`: every labelled scoring batch read,
+# 0 pool rows dropped), and the lead checked its 81 items against every labelled file by url
+# and headline before any reader started.
+FINAL33_IN_A_BATCH: dict[str, str] = {}
+
+
+def test_final33_holds_dated_pool_rows_unseen_anywhere_and_no_row_of_a_batch() -> None:
+    """final33's 81 items (99 pairs) are dated rows of its pool, none an item of an earlier
+    split, the corpus or the eval sets, and the readers' pairs carry no search term; none is a
+    row of a labelled scoring batch (by headline or by url: `FINAL33_IN_A_BATCH` is empty), and
+    its draw screened the pool against every batch its TRAINING names (draw_final8.SCREEN), not
+    draw_final9's five alone, dropping no row."""
+    split = "final33"
+    draw = _draw_module(split)
+    here = PAIRS_FILE.parent
+    items = [json.loads(x) for x in (here / f"{split}_items.jsonl").read_text().splitlines()]
+    drawn = [json.loads(x) for x in (here / f"{split}_drawn.jsonl").read_text().splitlines()]
+    pool = {
+        r["id"]: r
+        for r in (json.loads(x) for x in (here / f"{split}_pool.jsonl").read_text().splitlines())
+    }
+    assert len({i["id"] for i in items}) == len(items) == 81 and len(drawn) == 99
+    assert [d["pair"] for d in drawn] == [f"f33-{n:03d}" for n in range(1, 100)]
+    assert all(i["date"] and pool[i["provenance"]["pool_id"]]["title"] == i["title"] for i in items)
+    f9 = draw.f11.f9
+    with draw._final33(), draw.f11._final11():
+        titles, _texts = f9.f6._seen(split)
+        assert not any(f9.norm(i["title"]) in titles for i in items)
+    in_batch: dict[str, set[str]] = {}
+    labelled = sorted((f9.f5.ROOT / "core/data/labelled").glob("*.jsonl"))
+    assert set(draw.TRAINING) <= set(labelled)
+    for path in labelled:
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        heads = {f9.norm(r.get("title")) for r in rows}
+        urls = {r.get("url") for r in rows} - {None, ""}
+        got = {i["id"] for i in items if f9.norm(i["title"]) in heads or i["url"] in urls}
+        if got:
+            in_batch[path.name] = got
+    assert in_batch == {name: set(ids.split()) for name, ids in FINAL33_IN_A_BATCH.items()}
+    # what the draw read: draw_final9's five batches and, screened, every batch of its TRAINING
+    assert draw.OVER.screen_training is True
+    seen: list[tuple[list[Path], Any]] = []
+    f8 = draw.f11.f8
+    read_pool = f8.read_pool
+
+    def spy(path: Path, counts: Counter[str]) -> Any:
+        seen.append((list(f8.TRAINING), f8.SCREEN))
+        return read_pool(path, counts)
+
+    with mock.patch.object(f8, "read_pool", spy):
+        kept, counts = draw.pool(draw.POOL)
+    assert seen == [(list(draw.f9.TRAINING), tuple(draw.TRAINING))]
+    assert len(draw.f9.TRAINING) == 5 and len(draw.TRAINING) == 34
+    assert counts["read"] == 127 and counts[f8.SCREENED] == 0 and f8.SCREEN is None
+    assert len(kept) == counts["kept"] == 98
     readers = (here / f"pairs_{split}_unlabelled.jsonl").read_text()
     for row in (json.loads(x) for x in readers.splitlines()):
         assert set(row) == {"pair", "a", "b"}, row["pair"]
@@ -1913,7 +1977,17 @@ def test_final22_caps_rule_and_batches_are_final21s_with_batches_28_to_30() -> N
 
 @pytest.mark.parametrize(
     "split",
-    ["final22", "final23", "final24", "final25", "final26", "final30", "final31", "final32"],
+    [
+        "final22",
+        "final23",
+        "final24",
+        "final25",
+        "final26",
+        "final30",
+        "final31",
+        "final32",
+        "final33",
+    ],
 )
 def test_draws_stop_when_a_named_batch_is_missing(split, tmp_path, monkeypatch) -> None:
     """A batch TRAINING names that the checkout lacks stops the trial and the draw with its
@@ -2361,9 +2435,11 @@ def test_final25_and_final26_caps_rule_and_batches_are_final24s(
     assert all("machine-written" in why for why in draw.LEFT_OUT.values())
 
 
-@pytest.mark.parametrize("split", ["final25", "final26", "final30", "final31", "final32"])
-def test_final25_to_final32_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
-    """draw_final25, draw_final26 and draw_final30 to draw_final32 run draw_final19's pool
+@pytest.mark.parametrize(
+    "split", ["final25", "final26", "final30", "final31", "final32", "final33"]
+)
+def test_final25_to_final33_trial_and_pool_leave_draw_final19_as_it_was(split, tmp_path) -> None:
+    """draw_final25, draw_final26 and draw_final30 to draw_final33 run draw_final19's pool
     builder (the collectors' dated rows, each line as written, less their own LEFT_OUT: final25
     drops q25b-0029, the others keep it) and trial with their own settings patched over
     draw_final19's for the call only: draw_final19 keeps its name, seed, pool, sources,
@@ -2476,11 +2552,40 @@ def test_final32_caps_rule_and_batches_are_final22s_with_batches_31_33_and_34() 
     assert draw.LEFT_OUT == {}
 
 
-# final25's, final26's and final30's to final32's sources: the closed story pools (sha256 as in
+def test_final33_caps_rule_and_batches_are_final22s_with_batches_31_33_and_34() -> None:
+    """final33 draws by draw_final19's rule, unchanged (its ladder, target and pick, the same
+    objects), under its own name and seed (33330), from the closed story pools ev33a-c in order
+    (GATHER_EV33 with its Amendment 1); the rule on the trial's counts (23:22:06 UTC: 99 pairs on
+    every rung) picks rung 0 (none reaches 120: the most, the first of the tie). TRAINING is
+    draw_final22's (every labelled scoring batch to 30) and labelled batches 31, 33 and 34,
+    every file it names in the checkout, screened (`screen_training`); LEFT_OUT is empty (no row
+    marked machine-written, decided at the pools' close)."""
+    draw = _draw_module("final33")
+    f19, f22 = _draw_module("final19"), _draw_module("final22")
+    assert (draw.SPLIT, draw.SEED, draw.POOL.name) == ("final33", 33330, "final33_pool.jsonl")
+    assert draw.LADDER is f19.LADDER and draw.TARGET == f19.TARGET == 120
+    assert draw.pick is f19.pick and draw.CAPS == draw.LADDER[0]
+    assert (draw.MAX_USES, draw.PER_PROJECT, draw.PER_KIND, draw.QUOTAS) == tuple(draw.LADDER[0])
+    assert draw.pick([99, 99, 99, 99]) == 0  # the trial's counts on the closed pools
+    names = [p.name for p in draw.TRAINING]
+    assert len(set(names)) == len(names) and not draw.missing_training()
+    assert draw.TRAINING == [
+        *f22.TRAINING,
+        *(draw.f9.f5.ROOT / f"core/data/labelled/batch-2026-12-07-{n}.jsonl" for n in (31, 33, 34)),
+    ]
+    assert draw.OVER.screen_training is True and draw.OVER.training == draw.TRAINING
+    assert [str(p) for p in draw.SOURCES] == [
+        f"/work/scratch/pools/ev33{k}/pool.jsonl" for k in "abc"
+    ]
+    assert draw.LEFT_OUT == {}
+
+
+# final25's, final26's and final30's to final33's sources: the closed story pools (sha256 as in
 # /work/notes/LOG-2026-12-07-p.md and /work/scratch/final25/GO, /work/scratch/final26/GO at their
-# close, and for final30 to final32 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO,
-# /work/scratch/final31/GO, /work/scratch/final32/GO; rows, dated rows, rows left out; their
-# NOTES.md's sha256), in the order each draw reads them
+# close, for final30 to final32 /work/notes/LOG-2026-12-07-q.md and /work/scratch/final30/GO,
+# /work/scratch/final31/GO, /work/scratch/final32/GO, and for final33
+# /work/notes/LOG-2026-12-07-r.md and /work/scratch/final33/GO; rows, dated rows, rows left out;
+# their NOTES.md's sha256), in the order each draw reads them
 FINAL25_SOURCES = {
     "ev25a": (
         "f1e0493bfbebd18be21f175f9b408b38cca17ba37154c4e66e18f09110736a35",
@@ -2666,6 +2771,29 @@ FINAL32_SOURCES = {
         "b51feb731cd605af79067455eb1323196131171e0ef8d9c9a2be8cdb489a86ae",
     ),
 }
+FINAL33_SOURCES = {
+    "ev33a": (
+        "9bb94139588ac85a6c11272b06ed05210f38a47c489d09e50e04b679289e87c3",
+        51,
+        51,
+        0,
+        "9fe2843a9447c550193f87eca9a6dea02179f8a1b3ce5508a8a1b4ac999cb7d6",
+    ),
+    "ev33b": (
+        "6282766145b760c8705ca7886fd0f98483c115b725d801d279dd0c3f093907f3",
+        41,
+        41,
+        0,
+        "87a0f602586ce75a1f1ec9259b007e3b69570f32504060adf55528e7eacb8dae",
+    ),
+    "ev33c": (
+        "750fce898435e02fdc960c68f8fdc680839686b7d811f8a5c53b8322b540c665",
+        35,
+        35,
+        0,
+        "111cd09c9d7e8c2f2eef979053e3631d2683df56a0f85edc7583bf3c9d36eba3",
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -2721,16 +2849,27 @@ FINAL32_SOURCES = {
             [109, 123, 125, 128],
             1,
         ),
+        (
+            "final33",
+            FINAL33_SOURCES,
+            127,
+            "034edeed",
+            "GATHER_EV33.md",
+            "d7bd01cd0bc4e6f38c0b151ecb8068ddc0fbe960c574881ce98a024205e58444",
+            [99, 99, 99, 99],
+            0,
+        ),
     ],
 )
-def test_final25_to_final32_pools_are_the_dated_rows_of_their_story_pools(
+def test_final25_to_final33_pools_are_the_dated_rows_of_their_story_pools(
     split, table, n_pool, pool_sha, gather, gather_sha, trial, rung
 ) -> None:
     """final25's pool is the dated rows of ev25a ... ev25m, final26's of ev26a ... ev26c,
     final30's of ev30a ... ev30d, final31's of ev31a ... ev31c, final32's of ev32a and ev32b,
-    as the lead closed them, in that order, each line as the collector wrote it, less LEFT_OUT
-    (every row dated and headlined; final25 leaves out q25b-0029); <split>_SOURCES.md holds
-    each pool's sha256, the GATHER file (GATHER_EV25 with its two amendments) and each
+    final33's of ev33a ... ev33c, as the lead closed them, in that order, each line as the
+    collector wrote it, less LEFT_OUT (every row dated and headlined; final25 leaves out
+    q25b-0029); <split>_SOURCES.md holds each pool's sha256, the GATHER file (GATHER_EV25 with
+    its two amendments, GATHER_EV33 with its one) and each
     collector's notes verbatim (hashing as in the table); the trial on the pool gives the
     logged counts and rung (rung 0; final32's rung 1). Where the closed
     pools are on this machine they still hash as at their close and rebuild the pool byte for
