@@ -3573,21 +3573,21 @@ WRONG_PAIRS = {
         "f32-002 f32-003 f32-005 f32-007 f32-046 f32-048 f32-072 f32-074 f32-081 f32-083"
         " f32-085 f32-086 f32-089 f32-090 f32-104 f32-111 f32-119 f32-120"
     ),
-    # final33: measured once by J6 (main's, 49623ce) and J8 (names33 frozen at 15e7fa8, landed
-    # by RULE_final33's shaped check), the same verdict on every pair: fp 001 (SuperFortune's
-    # second GUA airdrop round vs a GUA security incident 93 days on), 009 036 042 058 (Pons,
-    # Robinhood Chain's launch platform: its v2 vs its v2 announced, a launchpad race, its
-    # platform coin's rise and CASHCAT's Robinhood listing, keyed 'uniswap' or 'robinhood'), 013
-    # 049 (Bitway's BTW on Bitget PoolX and HTX vs its price rising), 047 061 (Sky's USDS: OKX's
-    # DAI-to-USDS conversion vs Binance's and OKX's USDS listings), 066 076 (CASHCAT's weekly
-    # rise and its history vs its listings), 067 (NanoVita's NANA on BSC vs its token burn and
-    # price); fn 002 021 038 053 059 073 (Polymarket's POLY trademark and team hints, 77 to 165
-    # days apart: untold over weeks), 012 016 040 046 055 070 (Bitget IPO Prime's preOPAI,
-    # OpenAI's pre-IPO token: no identity, the ticker 'preOPAI' read as no key), 034 050 086 092
-    # 096 (Bitget IPO Prime's preOPAI and preSPAX notices keyed 'ipo': headline words, no
-    # launch words), 026 028 080 (the OUSD stablecoin vs commentary on Open USD: headline
-    # words, no launch words, agreement NONE on 026), 062 (Backpack's TGE day vs its BP market
-    # opening: headline words, no launch words) (tp 36, fp 12, fn 21, tn 30); no fix after it
+    # final33: measured once by J6 (main's, 49623ce) and J8 (names33 frozen at 15e7fa8, landed by
+    # RULE_final33's shaped check), the same verdict on every pair: fp 001 (SuperFortune's second
+    # GUA airdrop round vs a GUA security incident 93 days on), 009 036 042 058 (Pons, Robinhood
+    # Chain's launch platform: its v2 vs its v2 announced, a launchpad race, its platform coin's
+    # rise and CASHCAT's Robinhood listing, keyed 'uniswap' or 'robinhood'), 013 049 (Bitway's BTW
+    # on Bitget PoolX and HTX vs its price rising), 047 (Sky's USDS: OKX's DAI-to-USDS conversion vs
+    # Binance's USDS listing), 061 (Binance's vs OKX's USDS listings, 8 days apart), 066 076
+    # (CASHCAT's weekly rise and its history vs its listings), 067 (NanoVita's NANA on BSC vs its
+    # token burn and price); fn 002 021 038 053 059 073 (Polymarket's POLY trademark and team hints,
+    # 77 to 165 days apart: untold over weeks), 012 016 040 046 055 070 (Bitget IPO Prime's preOPAI,
+    # OpenAI's pre-IPO token: no identity, the ticker 'preOPAI' read as no key), 034 050 086 092 096
+    # (Bitget IPO Prime's preOPAI and preSPAX notices keyed 'ipo': headline words, no launch words),
+    # 026 028 080 (the OUSD stablecoin vs commentary on Open USD: headline words, no launch words,
+    # agreement NONE on 026), 062 (Backpack's TGE day vs its BP market opening: headline words, no
+    # launch words) (tp 36, fp 12, fn 21, tn 30); no fix after it
     "final33": (
         "f33-001 f33-002 f33-009 f33-012 f33-013 f33-016 f33-021 f33-026 f33-028 f33-034"
         " f33-036 f33-038 f33-040 f33-042 f33-046 f33-047 f33-049 f33-050 f33-053 f33-055"
