@@ -16,6 +16,11 @@ bundled companies (a held-out set also against its own), plus the bench's synthe
 against its 10,028 companies. Each is scored by the rules alone and with the bundled model
 and its token history, undated and on its own date. A line holds the analysis as
 ``to_dict`` gives it, ``why()`` and ``repr`` of the confidence; the labels are not read.
+
+An undated item is scored against today, so the clock is held at ``SNAPSHOT_NOW`` while
+scoring (time-machine: it stops ``time.time`` and ``datetime.now`` at the C level, so the
+engine's cached clock and the token history read the same instant); otherwise the digest
+would change every midnight.
 """
 
 from __future__ import annotations
@@ -26,8 +31,11 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import time_machine
 
 from core.bundled import COMPANIES_FILE
 from core.scoring import _native
@@ -38,6 +46,8 @@ from core.scoring.history import history_for
 from core.scoring.model import BUNDLED_MODEL, load_model
 
 ROOT = Path(__file__).resolve().parents[1]
+# the instant an undated item is scored at (the pinned digest was made on this day)
+SNAPSHOT_NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 BENCH_ITEMS = 1500
 # The fixed sample tests/test_scoring_snapshot.py pins (see sample_digest).
 SAMPLE_SET = "core/data/eval/dev.jsonl"
@@ -101,6 +111,11 @@ def snapshot(
 ) -> tuple[int, str]:
     """Write one line per (set, item, scorer, date) to ``out`` (None: only count and hash
     them); return the count and the digest of the lines."""
+    with time_machine.travel(SNAPSHOT_NOW, tick=False):
+        return _snapshot(out, sets)
+
+
+def _snapshot(out: Path | None, sets: Iterable[tuple[str, list, list]] | None) -> tuple[int, str]:
     model = load_model(BUNDLED_MODEL)
     history = history_for(model)
     digest = hashlib.sha256()
