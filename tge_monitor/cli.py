@@ -430,15 +430,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             raise InvalidInput(f"{flag}: file not found: {path}")
     model = None
     if not args.rules_only:
-        from core.scoring.model import ModelError, model_for_setting, read_model
+        from core.scoring.model import (
+            ModelError,
+            attach_cjk,
+            cjk_model_for_setting,
+            model_for_setting,
+            read_model,
+        )
 
+        given = settings.alert_threshold if args.threshold is None else args.threshold
         if args.model:
             try:  # asked for by name: a bad file is an error here, not a silent fallback
                 model = read_model(args.model)
             except ModelError as exc:
                 raise InvalidInput(f"--model: {exc}") from None
+            attach_cjk(model, cjk_model_for_setting(settings.scoring_model_cjk), given)
         else:
-            model = model_for_setting(settings.scoring_model)
+            model = model_for_setting(settings.scoring_model, settings.scoring_model_cjk, given)
     from core.scoring.model import alert_threshold
 
     # --threshold, else ALERT_THRESHOLD, else the model's (or the encoder stage's) decision
@@ -544,7 +552,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     import time
     from pathlib import Path
 
-    from core.scoring.model import BUNDLED_MODEL
+    from core.scoring.model import BUNDLED_CJK_MODEL, BUNDLED_MODEL
     from core.scoring.train import FINAL_TEST_IDS, TrainConfig, format_cv, train, write_model
 
     holdout = None if args.no_holdout else (args.holdout or FINAL_TEST_IDS)
@@ -564,15 +572,17 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             raise InvalidInput("--drop: name an engine signal (e.g. len:short), not a phrase")
         config = dataclasses.replace(config, drop=tuple(args.drop))
     if args.features:
-        unknown = sorted(set(args.features) - {"pagekind"})
+        unknown = sorted(set(args.features) - {"pagekind", "cjk"})
         if unknown:
-            raise InvalidInput(f"--features: unknown {', '.join(unknown)} (known: pagekind)")
+            raise InvalidInput(f"--features: unknown {', '.join(unknown)} (known: pagekind, cjk)")
         config = dataclasses.replace(config, features=tuple(dict.fromkeys(args.features)))
     if args.calibration:
         config = dataclasses.replace(config, calibration=args.calibration)
     started = time.perf_counter()
-    model = train(args.data, args.train_only or (), holdout=holdout, config=config)
-    out = write_model(model, args.out or BUNDLED_MODEL)
+    cjk = "cjk" in config.features  # MZ: its own name and file (scores zh/ja/ko items)
+    name = "tge-model-cjk" if cjk else "tge-model-v1"
+    model = train(args.data, args.train_only or (), holdout=holdout, config=config, name=name)
+    out = write_model(model, args.out or (BUNDLED_CJK_MODEL if cjk else BUNDLED_MODEL))
     took = time.perf_counter() - started
     if args.json:
         print(json.dumps({"model": str(out), "seconds": round(took, 1), "card": model["card"]}))
@@ -720,11 +730,17 @@ def cmd_holdout(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "scoring":
         from core.scoring.bench import bench_scoring
-        from core.scoring.model import BUNDLED_MODEL, RULES_ONLY
+        from core.scoring.model import BUNDLED_CJK_MODEL, BUNDLED_MODEL, RULES_ONLY
 
         choice = settings.scoring_model
         model_path = None if choice.lower() in RULES_ONLY else (choice or BUNDLED_MODEL)
-        result = bench_scoring(companies=args.companies, items=args.items, model_path=model_path)
+        cjk = settings.scoring_model_cjk  # the CJK model loaded beside it, as the service does
+        result = bench_scoring(
+            companies=args.companies,
+            items=args.items,
+            model_path=model_path,
+            cjk_model_path=None if cjk.lower() in RULES_ONLY else (cjk or BUNDLED_CJK_MODEL),
+        )
     elif args.what == "encoder":
         from core.scoring.encoder import EncoderError
         from core.scoring.encoder_bench import bench_encoder
@@ -1030,7 +1046,9 @@ def parser() -> argparse.ArgumentParser:
         "--features",
         action="append",
         help="more features: pagekind (the item's address: host kind, path words; the model"
-        " file is then format 2, scored only by this build or later) (repeat)",
+        " file is then format 2, scored only by this build or later); cjk (CJK runs as"
+        " character n-grams, threshold chosen on zh/ja/ko items: MZ, written by default to"
+        " tge-model-cjk.json) (repeat)",
     )
     sp.add_argument(
         "--calibration",

@@ -48,6 +48,7 @@ from core.scoring.engine import (
     store_explanation,
 )
 from core.scoring.history import TokenHistory, item_tickers
+from core.scoring.language import _CJK_RANGES
 from core.scoring.text import SENT, PhraseTable, Words, clean, normalise, sentences_marked
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ FORMAT_VERSION = 1
 FORMAT_VERSION_URL = 2
 READABLE_VERSIONS = (FORMAT_VERSION, FORMAT_VERSION_URL)
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "data" / "model" / "tge-model-v1.json"
+# The model that scores items the engine detects as Chinese, Japanese or Korean (MZ: its
+# phrases read CJK runs as characters, features.cjk_ngrams), loaded beside the main one.
+BUNDLED_CJK_MODEL = BUNDLED_MODEL.with_name("tge-model-cjk.json")
+CJK_LANGUAGES = ("zh", "ja", "ko")
 
 HIGH = 0.7
 MEDIUM = 0.4
@@ -105,6 +110,33 @@ def ngrams(low: str, max_n: int) -> set[str]:
                 for i in range(n_words - n + 1):
                     out.add(" ".join(words[i : i + n]))
     return out
+
+
+# A model trained with CJK n-grams (features.cjk_ngrams, `tge-monitor train --features cjk`)
+# reads its phrases from a text where every CJK character (Han, kana, hangul) is a word of
+# its own: "币安上线" -> "币 安 上 线", so character n-grams are word n-grams of that text.
+# Punctuation beyond ASCII (。，、「」…) leaves two spaces, as ". " does in the engine's
+# text, so no n-gram spans it; ASCII punctuation and spaces are read as the engine reads them.
+_CJK_GAP = re.compile(f"(?<=[{_CJK_RANGES}])(?=\\w)|(?<=\\w)(?=[{_CJK_RANGES}])")
+_WIDE_MARK = re.compile(r"[^\w$\s\x00-\x7f]")
+_MARK = re.compile(r"[^\w$" + SENT + "]")
+_CJK_SPACE = re.compile(f"(?<=[{_CJK_RANGES}]) (?=[{_CJK_RANGES}])")
+
+
+def cjk_item_text(title: str, text: str) -> tuple[str, int]:
+    """``item_text`` for a model with CJK n-grams: the same text where it is ASCII, else
+    the item's words and each CJK character apart (see _CJK_GAP), lower-case, and the offset
+    where its headline ends. Training and inference both read phrases from this."""
+    title_c = clean(title) if title else ""
+    marked = sentences_marked(title_c, clean(text) if text else "")
+    if marked.isascii():
+        low = normalise(marked)[1]
+    else:
+        low = _MARK.sub(" ", _WIDE_MARK.sub("  ", _CJK_GAP.sub(" ", marked))).lower()
+    if not title_c.strip():
+        return low, 0
+    k = low.find(SENT)
+    return low, (k if k != -1 else len(low))
 
 
 # Feature names made of a prefix and a word from a finite vocabulary (signals, keyword labels,
@@ -511,6 +543,8 @@ def describe(name: str, a: Analysis, positive: bool) -> str:
     if name == "rules":
         return "the rules see launch news" if positive else "the rules see little launch news"
     if kind in ("w", "tw"):
+        if not rest.isascii():  # a CJK phrase as written: "空投", not "空 投"
+            rest = _CJK_SPACE.sub("", rest)
         return f"headline says '{rest}'" if kind == "tw" else f"says '{rest}'"
     if kind in ("tier1", "tier2", "tier3"):
         return f"says '{rest}'"
@@ -734,6 +768,8 @@ class TGEModel:
         "cal_x",
         "cal_y",
         "card",
+        "cjk",
+        "cjk_route",
         "decision_threshold",
         "max_n",
         "name",
@@ -776,6 +812,14 @@ class TGEModel:
         elif features.get("url") is not None or by_url:
             raise ModelError("address features (url:, u:) need format version 2")
         self.uses_url = version == FORMAT_VERSION_URL
+        # CJK runs read as characters (cjk_item_text); absent: words only, as ever
+        cjk = features.get("cjk_ngrams")
+        if cjk is not None and not isinstance(cjk, bool):
+            raise ModelError("features.cjk_ngrams must be true or false")
+        self.cjk = cjk is True
+        # The partner that scores zh/ja/ko items and the threshold they are judged at
+        # (attach_cjk), or None: this model scores every item.
+        self.cjk_route: tuple[TGEModel, float] | None = None
         phrases = spec.get("phrases")
         if not isinstance(phrases, list):
             raise ModelError("phrases must be a list")
@@ -1082,6 +1126,11 @@ class TGEModel:
                     z += c
                     if c >= min_part or -c >= min_part:
                         parts.append(hit)
+        if self.cjk:  # the phrases read the text with CJK characters apart (cjk_item_text)
+            plow, title_end = cjk_item_text(title, text)
+            if plow != low:
+                low = plow
+                words = Words(plow.encode())
         # Two phrase tables: phrases that count anywhere over the whole text, phrases that
         # count in the headline over the headline only (each finds only phrases it can use).
         # The indexes found go into a set in match order, and the sum follows the set.
@@ -1161,9 +1210,17 @@ class TGEModel:
         url: str | None = None,
     ) -> Analysis:
         """``apply`` in place: ``a``, the rules' analysis, becomes the model's and is
-        returned. The engine's path: one analysis object per item instead of two."""
+        returned. The engine's path: one analysis object per item instead of two.
+
+        With a CJK partner attached (:func:`attach_cjk`), an item the engine detects as zh, ja
+        or ko is the partner's instead, judged at the partner's threshold."""
         z: float
         p: float
+        route = self.cjk_route
+        if route is not None and a.language in CJK_LANGUAGES:
+            a = route[0].rescore(a, title, text, low, history, day, words, url)
+            a.judged_at = route[1]
+            return a
         z, strong = self.contributions(a, title, text, low, MIN_REASON, history, day, words, url)
         p = self.calibrate(z)
         conf = math.floor(p * 1000 + 0.5) / 1000
@@ -1279,12 +1336,48 @@ def alert_threshold(setting: float | None, model: TGEModel | None) -> float:
     return DEFAULT_THRESHOLD
 
 
-def model_for_setting(value: str) -> TGEModel | None:
-    """The model ``SCORING_MODEL`` asks for: "" the bundled one, "none" no model, else a path."""
+def model_for_setting(
+    value: str, cjk: str | None = "", threshold: float | None = None
+) -> TGEModel | None:
+    """The model ``SCORING_MODEL`` asks for: "" the bundled one, "none" no model, else a path;
+    with the CJK model ``SCORING_MODEL_CJK`` asks for attached (``cjk``: "" the bundled one,
+    "none" none, None not asked), its items judged at ``threshold`` (ALERT_THRESHOLD) when
+    set, else at its card's threshold."""
     if value.strip().lower() in RULES_ONLY:
         log.info("scoring with the rules only (SCORING_MODEL=%s)", value.strip())
         return None
-    return load_model(value.strip() or None)
+    model = load_model(value.strip() or None)
+    if model is not None and cjk is not None:
+        attach_cjk(model, cjk_model_for_setting(cjk), threshold)
+    return model
+
+
+def cjk_model_for_setting(value: str) -> TGEModel | None:
+    """The CJK model ``SCORING_MODEL_CJK`` asks for: "" the bundled one, "none" none, else a
+    path; None (one logged line) where it is off, missing or unusable."""
+    if value.strip().lower() in RULES_ONLY:
+        log.info("zh/ja/ko items scored by the main model (SCORING_MODEL_CJK=%s)", value.strip())
+        return None
+    p = Path(value.strip()) if value.strip() else BUNDLED_CJK_MODEL
+    try:
+        model = read_model(p)
+        if not model.cjk:
+            raise ModelError(f"{p} does not read CJK n-grams (features.cjk_ngrams)")
+    except Exception as exc:  # a bad file is one line, never a crash
+        why = str(exc) if isinstance(exc, ModelError) else f"{p} ({type(exc).__name__})"
+        log.error("CJK scoring model not used, zh/ja/ko items scored by the main model: %s", why)
+        return None
+    log.debug("CJK scoring model %s loaded (%d phrases)", model.name, model.phrases)
+    return model
+
+
+def attach_cjk(model: TGEModel, cjk: TGEModel | None, threshold: float | None = None) -> None:
+    """Route ``model``'s zh/ja/ko items to ``cjk`` (None: no routing), judged at
+    ``threshold`` when set (ALERT_THRESHOLD), else at ``cjk``'s decision threshold."""
+    if cjk is None:
+        model.cjk_route = None
+        return
+    model.cjk_route = (cjk, alert_threshold(threshold, cjk))
 
 
 def load_model(path: str | Path | None = None) -> TGEModel | None:

@@ -45,9 +45,11 @@ from core.scoring.evaluate import (
 )
 from core.scoring.history import TokenHistory, day_of, headline_tickers, read_first_seen
 from core.scoring.model import (
+    CJK_LANGUAGES,
     FORMAT,
     FORMAT_VERSION,
     FORMAT_VERSION_URL,
+    cjk_item_text,
     item_features,
     ngrams,
     url_features,
@@ -98,7 +100,10 @@ class TrainConfig:
     # length signals, which mark which collection gave an item a lead more than its content.
     drop: tuple[str, ...] = ()
     # Feature sets beyond the default: "pagekind", the item's address (host kind, path kind,
-    # path words: core.scoring.model.url_features; the model file is then format version 2).
+    # path words: core.scoring.model.url_features; the model file is then format version 2);
+    # "cjk", phrases that read CJK runs as characters (core.scoring.model.cjk_item_text: the
+    # model file says features.cjk_ngrams), its operating threshold chosen on the zh/ja/ko
+    # items alone (the items such a model scores in the service) and its CV figures on them.
     features: tuple[str, ...] = ()
     # "isotonic" (a step table) or "centred": each flat step of the isotonic table replaced by
     # one point at its middle, linear in between, so items the raw score ranks apart are not
@@ -414,6 +419,8 @@ def row_features(
     if "pagekind" in config.features:
         for name in url_features(url):
             feats[name] = 1.0
+    if "cjk" in config.features:
+        low, title_end = cjk_item_text(title, text)
     for g in ngrams(low, config.ngram_max):
         feats["w:" + g] = 1.0
     if title_end:
@@ -459,6 +466,10 @@ class _Matrix:
         )
         self.y = np.array([r.label for r in rows])
         self.evidence = np.array([r.evidence for r in rows], dtype=bool)
+        self.cjk = np.array(
+            [r.analysis is not None and r.analysis.language in CJK_LANGUAGES for r in rows],
+            dtype=bool,
+        )
         self.phrase = np.array([n.startswith(("w:", "tw:")) for n in self.names], dtype=bool)
         # Phrases made only of function words ("of the", "it is") say nothing about a launch
         # and would cost a match in nearly every item.
@@ -537,6 +548,17 @@ def _calibration_rows(M: _Matrix, idx: Any, config: TrainConfig) -> Any:
     if len(ev) >= config.calibrate_min and M.y[ev].sum() >= config.calibrate_min // 10:
         return ev
     return idx
+
+
+def _threshold_rows(M: _Matrix, cal: Any, config: TrainConfig) -> Any:
+    """Of the calibration rows ``cal``, those the operating threshold is chosen on: all of
+    them, or with the "cjk" features the zh/ja/ko ones (where there are any)."""
+    import numpy as np
+
+    if "cjk" not in config.features:
+        return np.arange(len(cal))
+    mine = np.flatnonzero(M.cjk[cal])
+    return mine if len(mine) else np.arange(len(cal))
 
 
 def _isotonic(z: Any, y: Any, how: str = "isotonic") -> tuple[list[float], list[float]]:
@@ -676,7 +698,8 @@ def _outer_fold_impl(
     probs = _apply_cal(xs, ys, M.X[te] @ w + b)
     if D is None:
         return probs
-    chosen = choose_threshold(_apply_cal(xs, ys, z_cal), M.y[cal], config.threshold_grid)
+    on = _threshold_rows(M, cal, config)
+    chosen = choose_threshold(_apply_cal(xs, ys, z_cal[on]), M.y[cal][on], config.threshold_grid)
     return probs, _apply_cal(xs, ys, D[te] @ w + b), chosen
 
 
@@ -727,6 +750,9 @@ def cross_validate(
         f: {"runs": [], "chosen": [], "disc": [], "disc_chosen": [], "p": [], "y": []}
         for f in sources
     }
+    # with the "cjk" features, the zh/ja/ko evidence rows' own figures (what MZ scores)
+    cjk_rows = evidence & M.cjk if "cjk" in config.features else None
+    cjk_acc: dict[str, list[Any]] = {"runs": [], "chosen": [], "false_alerts": []}
     for rep in range(config.repeats):
         p = np.full(len(rows), np.nan)
         p_alone = np.full(len(rows), np.nan)
@@ -758,6 +784,12 @@ def cross_validate(
             acc["disc_chosen"].append(discovery_metrics(rows, hit_alone.astype(float), 1.0, f))
             acc["p"] += list(p[one])
             acc["y"] += [int(v) for v in M.y[one]]
+        if cjk_rows is not None and cjk_rows.any():
+            cjk_acc["runs"].append(metrics(list(p[cjk_rows]), list(M.y[cjk_rows]), 0.5))
+            cjk_acc["chosen"].append(
+                metrics(list(hit[cjk_rows].astype(float)), list(M.y[cjk_rows]), 1.0)
+            )
+            cjk_acc["false_alerts"].append(int((hit & cjk_rows & (M.y == 0)).sum()))
     keys = ("f1", "precision", "recall")
     files: dict[str, Any] = {}
     if len(sources) > 1:
@@ -775,43 +807,66 @@ def cross_validate(
                 },
                 "reliability": reliability_table(acc["p"], acc["y"]),
             }
+    return (
+        {
+            "C": C,
+            "repeats": config.repeats,
+            "folds": config.folds,
+            "n": int(evidence.sum()),
+            "positives": int(M.y[evidence].sum()),
+            "groups": len({r.group for r in rows if r.evidence}),
+            "summary": _summary(runs),
+            "reliability": reliability_table(pooled_p, pooled_y),
+            "discovery": _summary(disc_runs) | {"tge_items": disc_runs[0]["tge_items"]},
+            # Nested choice of the operating threshold: each outer fold's threshold is chosen on
+            # its training part's inner out-of-fold scores, its figures are its test part's.
+            "threshold": {
+                "grid": [min(config.threshold_grid), max(config.threshold_grid)],
+                "chosen": {
+                    "mean": round(sum(chosen) / len(chosen), 4),
+                    "min": min(chosen),
+                    "max": max(chosen),
+                },
+                "at_chosen": {k: v for k, v in _summary(chosen_runs).items() if k in keys},
+                "f1_gain": _summary(
+                    [{"f1": a["f1"] - b["f1"]} for a, b in zip(chosen_runs, runs, strict=True)]
+                )["f1"],
+                "f1_by_repeat": [  # [at config.threshold, at the chosen ones]
+                    [round(b["f1"], 4), round(a["f1"], 4)]
+                    for a, b in zip(chosen_runs, runs, strict=True)
+                ],
+                "discovery_at_chosen": {
+                    k: v for k, v in _summary(disc_chosen).items() if k == "recognised"
+                },
+                "curve": [
+                    {"threshold": t}
+                    | {k: v["mean"] for k, v in _summary(curve[t]).items() if k in keys}
+                    for t in CURVE
+                ],
+            },
+        }
+        | ({"by_file": files} if files else {})
+        | _cjk_figures(cjk_rows, M, cjk_acc)
+    )
+
+
+def _cjk_figures(rows: Any, M: _Matrix, acc: dict[str, list[Any]]) -> dict[str, Any]:
+    """The zh/ja/ko evidence rows' CV figures (the "cjk" features only): AP and the rest at
+    0.5, F1, precision, recall and false alerts at each fold's own threshold (chosen on its
+    training part's zh/ja/ko rows)."""
+    if rows is None or not acc["runs"]:
+        return {}
+    keys = ("f1", "precision", "recall")
+    fa = acc["false_alerts"]
     return {
-        "C": C,
-        "repeats": config.repeats,
-        "folds": config.folds,
-        "n": int(evidence.sum()),
-        "positives": int(M.y[evidence].sum()),
-        "groups": len({r.group for r in rows if r.evidence}),
-        "summary": _summary(runs),
-        "reliability": reliability_table(pooled_p, pooled_y),
-        "discovery": _summary(disc_runs) | {"tge_items": disc_runs[0]["tge_items"]},
-        # Nested choice of the operating threshold: each outer fold's threshold is chosen on
-        # its training part's inner out-of-fold scores, its figures are its test part's.
-        "threshold": {
-            "grid": [min(config.threshold_grid), max(config.threshold_grid)],
-            "chosen": {
-                "mean": round(sum(chosen) / len(chosen), 4),
-                "min": min(chosen),
-                "max": max(chosen),
-            },
-            "at_chosen": {k: v for k, v in _summary(chosen_runs).items() if k in keys},
-            "f1_gain": _summary(
-                [{"f1": a["f1"] - b["f1"]} for a, b in zip(chosen_runs, runs, strict=True)]
-            )["f1"],
-            "f1_by_repeat": [  # [at config.threshold, at the chosen ones]
-                [round(b["f1"], 4), round(a["f1"], 4)]
-                for a, b in zip(chosen_runs, runs, strict=True)
-            ],
-            "discovery_at_chosen": {
-                k: v for k, v in _summary(disc_chosen).items() if k == "recognised"
-            },
-            "curve": [
-                {"threshold": t}
-                | {k: v["mean"] for k, v in _summary(curve[t]).items() if k in keys}
-                for t in CURVE
-            ],
-        },
-    } | ({"by_file": files} if files else {})
+        "cjk": {
+            "n": int(rows.sum()),
+            "positives": int(M.y[rows].sum()),
+            "summary": _summary(acc["runs"]),
+            "at_chosen": {k: v for k, v in _summary(acc["chosen"]).items() if k in keys},
+            "false_alerts_by_repeat": fa,
+        }
+    }
 
 
 def discovery_metrics(
@@ -914,7 +969,10 @@ def train(
     z_oof = _oof(M, groups, everyone, C, config, config.seed + 7)
     cal = _calibration_rows(M, everyone, config)
     xs, ys = _isotonic(z_oof[cal], M.y[cal], config.calibration)
-    decision = choose_threshold(_apply_cal(xs, ys, z_oof[cal]), M.y[cal], config.threshold_grid)
+    on = _threshold_rows(M, cal, config)
+    decision = choose_threshold(
+        _apply_cal(xs, ys, z_oof[cal][on]), M.y[cal][on], config.threshold_grid
+    )
     w, b = _fit(M, everyone, C, config)
     bias, signals, phrases = export(M, w, b, (xs, ys), config)
     by_url = "pagekind" in config.features
@@ -923,6 +981,9 @@ def train(
         "signals": "engine signals (core.scoring.model.item_features)",
         "phrases": "word n-grams anywhere (w) and in the headline (tw)",
     }
+    if "cjk" in config.features:
+        features["cjk_ngrams"] = True
+        features["phrases"] += "; CJK runs as character n-grams (core.scoring.model.cjk_item_text)"
     if by_url:
         features["url"] = True
         features["address"] = "the item's address (core.scoring.model.url_features): url:, u:"
@@ -1066,10 +1127,23 @@ def format_cv(model: dict[str, Any]) -> str:
         )
     for f, one in cv.get("by_file", {}).items():
         s, c = one["summary"], one["at_chosen"]
+        if "average_precision" not in s:  # a file without a TGE item has no AP
+            lines.append(f"  of which {f} ({one['n']} items, {one['positives']} TGE)")
+            continue
         lines.append(
             f"  of which {f} ({one['n']} items, {one['positives']} TGE): AP "
             f"{s['average_precision']['mean']:.3f} ± {s['average_precision']['sd']:.3f}, F1 "
             f"{s['f1']['mean']:.3f} at {config_threshold(model)}, {c['f1']['mean']:.3f} nested"
+        )
+    cjk = cv.get("cjk")
+    if cjk:
+        s, c = cjk["summary"], cjk["at_chosen"]
+        lines.append(
+            f"zh/ja/ko items ({cjk['n']}, {cjk['positives']} TGE; the threshold is chosen on"
+            f" these): AP {s['average_precision']['mean']:.3f} ± "
+            f"{s['average_precision']['sd']:.3f}; nested F1 {c['f1']['mean']:.3f} ± "
+            f"{c['f1']['sd']:.3f}, precision {c['precision']['mean']:.3f}, recall "
+            f"{c['recall']['mean']:.3f}; false alerts by repeat {cjk['false_alerts_by_repeat']}"
         )
     if "decision_threshold" in model["card"]:
         lines.append(f"decision threshold (card): {model['card']['decision_threshold']:.2f}")
