@@ -63,6 +63,11 @@ class Settings:
     # The learned scoring model: "" = the one shipped in the package, "none" = rules only,
     # else a path to a model file written by `tge-monitor train`.
     scoring_model: str = ""
+    # The model for items the engine detects as Chinese, Japanese or Korean (MZ: CJK character
+    # n-grams; core.scoring.model.cjk_model_for_setting): "" = the one shipped in the package,
+    # "none" = the main model scores them too, else a path to a file written by `tge-monitor
+    # train --features cjk`. A missing or unusable file: one logged error, the main model.
+    scoring_model_cjk: str = ""
     # The optional encoder second stage (core.scoring.encoder; the [encoder] extra): "off" never,
     # "auto" when its extra and model files are present and right (else the linear model alone,
     # with one log line), "on" required (start-up stops with a clear error if it cannot load).
@@ -363,6 +368,7 @@ def _parse(env: dict[str, str]) -> Settings:
         if get("ALERT_THRESHOLD", "").strip()
         else None,
         scoring_model=get("SCORING_MODEL", "").strip(),
+        scoring_model_cjk=get("SCORING_MODEL_CJK", "").strip(),
         scoring_encoder=_choice("SCORING_ENCODER", get("SCORING_ENCODER", "auto"), ENCODER_MODES),
         scoring_encoder_model=get("SCORING_ENCODER_MODEL", "").strip(),
         jwt_ttl_s=_int("JWT_TTL_S", get("JWT_TTL_S", "3600"), 60, 30 * 86400),

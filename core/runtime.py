@@ -57,7 +57,10 @@ class App:
     """Everything a request, a command or a worker needs, reachable from one object."""
 
     def __init__(self, settings: Settings) -> None:
-        model = model_for_setting(settings.scoring_model)
+        # with the CJK model (SCORING_MODEL_CJK) scoring the zh/ja/ko items
+        model = model_for_setting(
+            settings.scoring_model, settings.scoring_model_cjk, settings.alert_threshold
+        )
         # The optional encoder second stage (SCORING_ENCODER): None, or the loaded stage the
         # ingest and manual alerts pass the linear model's analysis through.
         self.encoder = stage_for_setting(

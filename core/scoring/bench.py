@@ -22,7 +22,13 @@ from core.scoring import _native
 from core.scoring import keywords as kw
 from core.scoring.engine import CompanySpec, ScoringEngine
 from core.scoring.history import history_for
-from core.scoring.model import BUNDLED_MODEL, load_model
+from core.scoring.model import (
+    BUNDLED_CJK_MODEL,
+    BUNDLED_MODEL,
+    attach_cjk,
+    cjk_model_for_setting,
+    load_model,
+)
 
 DEFAULT_COMPANIES_PATH = COMPANIES_FILE
 
@@ -175,22 +181,34 @@ t0 = time.perf_counter()
 from core.scoring import ScoringEngine
 from core.scoring.evaluate import load_companies
 from core.scoring.history import history_for
-from core.scoring.model import load_model
+from core.scoring.model import attach_cjk, cjk_model_for_setting, load_model
 model = load_model(sys.argv[1]) if sys.argv[1] else None
+if model is not None and sys.argv[3]:
+    attach_cjk(model, cjk_model_for_setting(sys.argv[3]))
 engine = ScoringEngine(load_companies(sys.argv[2]), model=model, history=history_for(model))
 engine.analyze("Acme announces its token generation event", "Claims open on March 3.")
 print((time.perf_counter() - t0) * 1000)
 """
 
 
-def _startup_ms(model_path: str | Path | None) -> float | None:
-    """Wall time for a fresh interpreter to import the scorer, load the model and the
-    bundled companies, and score one item (the interpreter's own start excluded)."""
+def _startup_ms(
+    model_path: str | Path | None, cjk_model_path: str | Path | None = None
+) -> float | None:
+    """Wall time for a fresh interpreter to import the scorer, load the model (and the CJK
+    model beside it) and the bundled companies, and score one item (the interpreter's own
+    start excluded)."""
     import subprocess
 
     try:
         out = subprocess.run(
-            [sys.executable, "-c", _STARTUP, str(model_path or ""), str(COMPANIES_FILE)],
+            [
+                sys.executable,
+                "-c",
+                _STARTUP,
+                str(model_path or ""),
+                str(COMPANIES_FILE),
+                str(cjk_model_path or ""),
+            ],
             capture_output=True,
             text=True,
             timeout=60,
@@ -217,6 +235,7 @@ def bench_scoring(
     rebuild_rounds: int = 5,
     model_path: str | Path | None = BUNDLED_MODEL,
     startup: bool = True,
+    cjk_model_path: str | Path | None = BUNDLED_CJK_MODEL,
 ) -> dict[str, Any]:
     """Time the scorer (engine + learned model) and the naive baseline on the same items;
     report items/s and ratio, and the engine alone (``rules_*``) beside it.
@@ -226,12 +245,16 @@ def bench_scoring(
     slower) and scaled to items/s. ``model_path=None`` measures the rules alone. With
     ``startup``, a fresh interpreter times importing the scorer, loading the model and
     building the automaton for the bundled companies (what a process does at start).
+    ``cjk_model_path``: the CJK model loaded beside the model (None: not loaded), as the
+    service loads it (its load counted in ``model_load_ms``).
     """
     model = None
     model_load_ms = None
     if model_path is not None:
         t0 = time.perf_counter()
         model = load_model(model_path)
+        if model is not None and cjk_model_path is not None:
+            attach_cjk(model, cjk_model_for_setting(str(cjk_model_path)))
         model_load_ms = round((time.perf_counter() - t0) * 1000, 1)
     real: list[CompanySpec] = []
     if companies_path and Path(companies_path).exists():
@@ -280,13 +303,18 @@ def bench_scoring(
         "us_per_item_cpu": round(1e6 / ips_cpu, 1) if ips_cpu else None,
         "scored": len(docs) * passes,
         "model": model.name if model is not None else None,
+        "cjk_model": model.cjk_route[0].name
+        if model is not None and model.cjk_route is not None
+        else None,
         "rules_items_per_s": round(len(docs) / rules_s, 1) if rules_s else 0.0,
         "rules_items_per_s_cpu": round(len(docs) / rules_cpu_s, 1) if rules_cpu_s else 0.0,
         "model_us_per_item_cpu": round(1e6 * (engine_cpu_s - rules_cpu_s) / len(docs), 1)
         if model is not None and docs
         else None,
         "model_load_ms": model_load_ms,
-        "startup_ms": _startup_ms(model_path) if startup else None,
+        "startup_ms": _startup_ms(model_path, cjk_model_path if model_path else None)
+        if startup
+        else None,
         "baseline_items": len(sub),
         "baseline_items_per_s": round(base_ips, 1),
         "ratio": round(ips / base_ips, 1) if base_ips else None,

@@ -350,6 +350,8 @@ class EncoderStage:
         model's threshold (not the stage's, which is for the calibrated mean), and the why says
         so."""
         threshold = self.threshold if self.linear_threshold is None else self.linear_threshold
+        if a.judged_at is not None:  # the linear model's own (the CJK model's, for zh/ja/ko)
+            threshold = a.judged_at
         a.judged_at = threshold
         before = explanation_stored(a)
         store_explanation(a, Later(_explain_unavailable, threshold, before, language))
