@@ -186,9 +186,9 @@ async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Ste
     details = {"confidence": round(confidence, 4), "signals": signals}
     if alert is None:
         whose = "the service's alert threshold"
-        if analysis.judged_at is not None:  # the encoder did not read it (ingest's rule)
+        if analysis.judged_at is not None:  # its own threshold (ingest's rule)
             threshold = analysis.judged_at
-            whose = "the linear model's threshold (the text model did not read it)"
+            whose = "the threshold of the linear model that scored it (the text model did not)"
         text += (
             f" That is below {whose} of {percent(threshold)}, so it did "
             "not become an alert and went to no chat."
