@@ -52,12 +52,17 @@ items += [
     ("🚀 Pump.fun \u201cPUMP\u201d token generation event", "on March 3\u00a0at 10:00 UTC"),
     ("", "<script>alert(1)</script>Send 1 ETH to receive 2 ETH in the LayerZero drop"),
     ("空投TGE", "Hyperliquid (HYPE) listing on Q1 2026, ticker HYPE"),
+    ("币安Alpha将上线XYZ代币（XYZ），TGE时间为12月8日", "空投已开放领取。详情见公告"),
+    ("업비트 원화 마켓 상장", "에어드랍 일정: 12월 8일, TGE 예정"),
 ]
 published = datetime(2026, 3, 1, tzinfo=timezone.utc)
 from core.scoring.model import load_model
 engine = ScoringEngine(specs)
 out = [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
 engine.model = load_model()  # the learned layer (compiled too) on top
+out += [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
+from core.scoring.model import attach_cjk, cjk_model_for_setting
+attach_cjk(engine.model, cjk_model_for_setting(""))  # zh/ja/ko items by the CJK model (MZ)
 out += [engine.analyze(t, x, published=p).to_dict() for t, x in items for p in (None, published)]
 print(json.dumps({"build": _native.status, "analyses": out}, sort_keys=True))
 """
