@@ -9,10 +9,12 @@ import json
 import logging
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from core.bundled import COMPANIES_FILE, DEV_EVAL_FILE
 from core.config import Settings
@@ -140,16 +142,23 @@ def test_a_cjk_phrase_is_written_as_in_the_text_in_the_why() -> None:
 # --- M0 unchanged ----------------------------------------------------------------------------
 
 
+# the day the pinned digest below was computed (an undated item is scored against today)
+PINNED_DAY = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
 def test_m0_scores_every_item_byte_for_byte_as_before() -> None:
     """M0's analyses (score, band, why) of 40 English and 40 Chinese items, as main b15bbda
-    gave them before CJK n-grams existed (the sha256 of their JSON, computed there)."""
+    gave them before CJK n-grams existed (the sha256 of their JSON, computed there on
+    2026-12-07: an undated item is scored against today, so the clock is held at that day, as
+    scripts/scoring_snapshot.py holds it)."""
     items = _items()
     model = load_model()
     assert model is not None and not model.cjk and model.cjk_route is None
-    rows = [
-        json.dumps(a.to_dict(), sort_keys=True)
-        for a in analyses(items, set_engine(items, COMPANIES_FILE, model))
-    ]
+    with time_machine.travel(PINNED_DAY, tick=False):
+        rows = [
+            json.dumps(a.to_dict(), sort_keys=True)
+            for a in analyses(items, set_engine(items, COMPANIES_FILE, model))
+        ]
     assert sum(json.loads(r)["language"] in CJK_LANGUAGES for r in rows) == 40
     digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
     assert digest == "2fdbf552c16101dc7a509a5d3adfc930394bfb9b415ced4ee4b453d227fb68aa"
