@@ -761,12 +761,14 @@ RSS_BOT_OUTLETS = {
 }
 
 
-def _rss_bot_batch(number: int, first: int, size: int, left_out: set[int]) -> list[dict]:
-    """A batch of brucey0017-cloud/rss-bot's Chinese flash news (batches 33 and 34): the ids in
-    order less those left out, every item a row of a digest of the bot at one commit, dated on or
-    before its digest's day, the outlet's address, the bot's summary (at most 200 characters)
-    as text, nothing of a model's score or of the draw kept, and no address another labelled
-    file or dev holds."""
+def _rss_bot_batch(
+    number: int, first: int, size: int, left_out: set[int], pool: str = "s33"
+) -> list[dict]:
+    """A batch of brucey0017-cloud/rss-bot's Chinese flash news (batches 33, 34 and 35; ``pool``
+    the prefix of its pool's ids): the ids in order less those left out, every item a row of a
+    digest of the bot at one commit, dated on or before its digest's day, the outlet's address,
+    the bot's summary (at most 200 characters) as text, nothing of a model's score or of the draw
+    kept, and no address another labelled file or dev holds."""
     rows = _rows(LABELLED_CORPUS_FILE.parent / f"batch-2026-12-07-{number}.jsonl")
     expected = [f"c-{n}" for n in range(first, first + size) if n not in left_out]
     assert [r["id"] for r in rows] == expected
@@ -777,7 +779,8 @@ def _rss_bot_batch(number: int, first: int, size: int, left_out: set[int]) -> li
         assert prov["commit"] == RSS_BOT_COMMIT and isinstance(prov["row"], int), r["id"]
         day = re.fullmatch(r"digests/digest-(\d{4})(\d\d)(\d\d)-\d{4}\.json", prov["path"])
         assert day and r["date"] <= "-".join(day.groups()), r["id"]
-        assert re.fullmatch(r"s33-\d{5}", prov["pool_id"]) and prov["project_hint"] is None, r["id"]
+        assert re.fullmatch(pool + r"-\d{5}", prov["pool_id"]), r["id"]
+        assert prov["project_hint"] is None, r["id"]
         assert re.fullmatch(r"[0-9a-f]{64}", prov["guid"]), r["id"]
         assert r["url"].startswith(f"https://{RSS_BOT_OUTLETS[r['source']]}/"), r["id"]
         assert r["title"] and len(r["text"]) <= 200, r["id"]
@@ -867,3 +870,57 @@ def test_thirty_fourth_batch_is_the_rest_of_batch_33s_stream() -> None:
     batch33 = _rows(LABELLED_CORPUS_FILE.parent / "batch-2026-12-07-33.jsonl")
     pool_ids = {r["provenance"]["pool_id"] for r in batch33}
     assert not {r["provenance"]["pool_id"] for r in rows} & pool_ids
+
+
+def test_thirty_fifth_batch_is_batch_33s_stream_rebuilt_less_what_is_held() -> None:
+    """Batch 35 (``batch35.py``: batch 33's pool builder run again, less every article a labelled
+    file, event split or story pool held, seed 83, the news set of RULE_batch35): 21 items
+    labelled with a final-test project and 19 the engine groups with one left out, the rest in
+    order; 20 TGE; readers A 24 / B 19 agreed on 595 of 600, and the third reader decided the
+    five disagreements (all A true, B false): c-43176 and c-43311 (kept) and c-43023 and c-43340
+    (left out, grouped) TGE, c-43165 not; no headline or address of batches 33 and 34."""
+    left_out = {
+        *(43015, 43018, 43025, 43113, 43118, 43169, 43170, 43213, 43242, 43325, 43343, 43367),
+        *(43369, 43439, 43446, 43450, 43497, 43503, 43522, 43536, 43578),
+        *(43020, 43023, 43040, 43135, 43168, 43203, 43206, 43230, 43236, 43239, 43290, 43301),
+        *(43324, 43340, 43435, 43489, 43490, 43505, 43554),
+    }
+    rows = _rss_bot_batch(35, 43001, 600, left_out, pool="s35")
+    assert len(rows) == 560
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-43074",
+        "c-43100",
+        "c-43123",
+        "c-43127",
+        "c-43133",
+        "c-43176",
+        "c-43195",
+        "c-43205",
+        "c-43226",
+        "c-43228",
+        "c-43254",
+        "c-43270",
+        "c-43282",
+        "c-43288",
+        "c-43311",
+        "c-43337",
+        "c-43345",
+        "c-43350",
+        "c-43360",
+        "c-43406",
+    ]
+    third = {r["id"]: r["labels"] for r in rows if "C" in r["labels"]}
+    assert third == {
+        "c-43165": {"A": True, "B": False, "C": False},
+        "c-43176": {"A": True, "B": False, "C": True},
+        "c-43311": {"A": True, "B": False, "C": True},
+    }
+    assert all(r["borderline"] for r in rows if r["id"] in third)
+    assert sum(r["borderline"] for r in rows) == 40
+    earlier = [
+        r
+        for n in (33, 34)
+        for r in _rows(LABELLED_CORPUS_FILE.parent / f"batch-2026-12-07-{n}.jsonl")
+    ]
+    assert not {r["title"] for r in rows} & {r["title"] for r in earlier}
+    assert not {r["url"] for r in rows} & {r["url"] for r in earlier}
