@@ -764,11 +764,12 @@ RSS_BOT_OUTLETS = {
 def _rss_bot_batch(
     number: int, first: int, size: int, left_out: set[int], pool: str = "s33"
 ) -> list[dict]:
-    """A batch of brucey0017-cloud/rss-bot's Chinese flash news (batches 33, 34 and 35; ``pool``
-    the prefix of its pool's ids): the ids in order less those left out, every item a row of a
-    digest of the bot at one commit, dated on or before its digest's day, the outlet's address,
-    the bot's summary (at most 200 characters) as text, nothing of a model's score or of the draw
-    kept, and no address another labelled file or dev holds."""
+    """A batch of brucey0017-cloud/rss-bot's Chinese flash news (batches 33, 34, 35, 37 and 39;
+    ``pool`` the prefix of its pool's ids: batches 37 and 39 keep batch 35's): the ids in order
+    less those left out, every item a row of a digest of the bot at one commit, dated on or
+    before its digest's day, the outlet's address, the bot's summary (at most 200 characters)
+    as text, nothing of a model's score or of the draw kept, and no address another labelled
+    file or dev holds."""
     rows = _rows(LABELLED_CORPUS_FILE.parent / f"batch-2026-12-07-{number}.jsonl")
     expected = [f"c-{n}" for n in range(first, first + size) if n not in left_out]
     assert [r["id"] for r in rows] == expected
@@ -924,3 +925,86 @@ def test_thirty_fifth_batch_is_batch_33s_stream_rebuilt_less_what_is_held() -> N
     ]
     assert not {r["title"] for r in rows} & {r["title"] for r in earlier}
     assert not {r["url"] for r in rows} & {r["url"] for r in earlier}
+
+
+def _rss_bot_earlier(rows: list[dict], numbers: tuple[int, ...]) -> None:
+    """No headline, address or pool id of the earlier batches of the stream."""
+    earlier = [
+        r
+        for n in numbers
+        for r in _rows(LABELLED_CORPUS_FILE.parent / f"batch-2026-12-07-{n}.jsonl")
+    ]
+    assert not {r["title"] for r in rows} & {r["title"] for r in earlier}
+    assert not {r["url"] for r in rows} & {r["url"] for r in earlier}
+    pool_ids = {r["provenance"]["pool_id"] for r in earlier}
+    assert not {r["provenance"]["pool_id"] for r in rows} & pool_ids
+
+
+def test_thirty_seventh_batch_is_batch_35s_pool_less_its_draw() -> None:
+    """Batch 37 (``batch37.py``: batch 35's pool less the 600 articles batch 35 drew, seed 97, the
+    news set of RULE_batch37): 26 items labelled with a final-test project (Binance on 20) and 4
+    the engine groups with one (c-45430, Cap's CAP, a TGE, among them) left out, the rest in
+    order; 15 TGE; readers A 16 / B 15 agreed on 599 of 600, and the third reader called the one
+    disagreement (c-45415, A true, B false) a TGE; no headline, address or pool id of batches 33,
+    34 and 35."""
+    left_out = {
+        *(45041, 45055, 45094, 45106, 45117, 45158, 45186, 45219, 45237, 45284, 45309, 45330),
+        *(45345, 45373, 45375, 45378, 45387, 45388, 45432, 45449, 45473, 45531, 45558, 45578),
+        *(45579, 45595),
+        *(45102, 45249, 45430, 45454),
+    }
+    rows = _rss_bot_batch(37, 45001, 600, left_out, pool="s35")
+    assert len(rows) == 570
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-45007",
+        "c-45028",
+        "c-45034",
+        "c-45071",
+        "c-45246",
+        "c-45248",
+        "c-45252",
+        "c-45312",
+        "c-45361",
+        "c-45405",
+        "c-45415",
+        "c-45419",
+        "c-45471",
+        "c-45524",
+        "c-45589",
+    ]
+    third = {r["id"]: r["labels"] for r in rows if "C" in r["labels"]}
+    assert third == {"c-45415": {"A": True, "B": False, "C": True}}
+    assert all(r["is_tge"] and r["borderline"] for r in rows if r["id"] in third)
+    assert sum(r["borderline"] for r in rows) == 30
+    _rss_bot_earlier(rows, (33, 34, 35))
+
+
+def test_thirty_ninth_batch_is_batch_37s_pool_less_its_draw() -> None:
+    """Batch 39 (``batch39.py``: batch 37's pool less the 600 articles batch 37 drew, seed 101,
+    the news set of RULE_batch39): 27 items labelled with a final-test project (Binance on 22)
+    and 5 the engine groups with one left out, the rest in order; 10 TGE; readers A 10 / B 10
+    agreed on all 600 (no third reader); no headline, address or pool id of batches 33, 34, 35
+    and 37."""
+    left_out = {
+        *(47012, 47044, 47045, 47047, 47052, 47096, 47102, 47107, 47140, 47155, 47168, 47234),
+        *(47281, 47282, 47283, 47353, 47363, 47423, 47426, 47461, 47470, 47486, 47491, 47528),
+        *(47530, 47557, 47598),
+        *(47001, 47111, 47349, 47492, 47595),
+    }
+    rows = _rss_bot_batch(39, 47001, 600, left_out, pool="s35")
+    assert len(rows) == 568
+    assert [r["id"] for r in rows if r["is_tge"]] == [
+        "c-47021",
+        "c-47112",
+        "c-47117",
+        "c-47118",
+        "c-47127",
+        "c-47135",
+        "c-47238",
+        "c-47434",
+        "c-47538",
+        "c-47558",
+    ]
+    assert all(r["labels"] == {"A": r["is_tge"], "B": r["is_tge"]} for r in rows)
+    assert sum(r["borderline"] for r in rows) == 20
+    _rss_bot_earlier(rows, (33, 34, 35, 37))
