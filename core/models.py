@@ -314,6 +314,10 @@ class Alert(Model):
     url = fields.CharField(max_length=2048, default="")
     source = fields.CharField(max_length=256, default="")
     confidence = fields.FloatField(db_index=True)
+    # the threshold the scorer judged this item at (its model's own: e.g. the CJK model's for
+    # zh/ja/ko items, else the service's); a subscription without a floor of its own gets the
+    # alert when `confidence >= threshold`. None: an alert made before it was recorded.
+    threshold = fields.FloatField(null=True)
     band = fields.CharField(max_length=8, db_index=True)
     analysis = fields.JSONField(default=dict)
     companies: fields.ManyToManyRelation[Company] = fields.ManyToManyField(
@@ -394,7 +398,9 @@ class Subscription(Model):
     destination: fields.ForeignKeyRelation[Destination] = fields.ForeignKeyField(
         "models.Destination", related_name="subscriptions", on_delete=fields.CASCADE
     )
-    min_confidence = fields.FloatField(default=0.5)
+    # the destination's own confidence floor; None (the default): the scorer's threshold for
+    # each item (Alert.threshold), so every alert the scorer made arrives (core.alerts.router)
+    min_confidence = fields.FloatField(null=True, default=None)
     company_ids = fields.JSONField(default=list)
     use_watchlist = fields.BooleanField(default=False)
     # alerts about projects in no companies table; None: on for "all companies", off for lists

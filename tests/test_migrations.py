@@ -227,3 +227,89 @@ async def test_company_name_index_rebuilt_when_a_concurrent_build_failed(pg_url:
         assert await pg.fetchval(valid) is True
     finally:
         await pg.close()
+
+
+async def _migrate_until(url: str, root: Path, last: int) -> None:
+    """Apply the history up to migration `last` (a copy of the folder without the later)."""
+    import shutil
+
+    dialect = db.dialect_of(url)
+    src = db.migration_location(dialect) / "models"
+    dst = root / dialect / "models"
+    dst.mkdir(parents=True)
+    for path in src.glob("*.py"):
+        if int(path.name.split("_", 1)[0]) <= last:
+            shutil.copy(path, dst / path.name)
+    await db.migrate(url, root=root)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+async def test_subscription_floor_migration_keeps_every_existing_floor(
+    dialect: str, tmp_path: Path
+) -> None:
+    """Migration 12: `subscriptions.min_confidence` becomes optional (NULL: the scorer's
+    threshold per item) and alerts record their threshold. A floor stored before it stays
+    exactly as it was, whatever its value: nobody's choice is taken back."""
+    import asyncpg
+
+    if dialect == "postgres" and not POSTGRES_UP:
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    import uuid
+
+    name = f"tge_test_floor_{uuid.uuid4().hex[:10]}"
+    if dialect == "postgres":
+        await db.recreate_postgres_db(PG_ADMIN_URL, name)
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite://{tmp_path / 'old.db'}"
+    try:
+        await _migrate_until(url, tmp_path / "until11", 11)
+        rows = [
+            "INSERT INTO users (username, role, is_active, timezone, created_at, token_version)"
+            " VALUES ('old', 'user', TRUE, 'UTC', '2026-12-01', 0)",
+            "INSERT INTO destinations (kind, address, name, verified, created_at, owner_id,"
+            " is_group) VALUES ('webhook', 'https://a.example/h', '', TRUE, '2026-12-01', 1,"
+            " FALSE), ('webhook', 'https://b.example/h', '', TRUE, '2026-12-01', 1, FALSE)",
+            "INSERT INTO subscriptions (min_confidence, company_ids, use_watchlist, mode,"
+            " digest_interval, digest_hour, unsubscribe_token, active, created_at, updated_at,"
+            " destination_id, user_id, updates) VALUES"
+            " (0.39, '[]', FALSE, 'instant', 'daily', 9, 't1', TRUE, '2026-12-01', '2026-12-01',"
+            " 1, 1, 'phases'),"
+            " (0.8, '[]', FALSE, 'instant', 'daily', 9, 't2', TRUE, '2026-12-01', '2026-12-01',"
+            " 2, 1, 'phases')",
+        ]
+        if dialect == "sqlite":
+            conn = sqlite3.connect(tmp_path / "old.db")
+            for sql in rows:
+                conn.execute(sql.replace("TRUE", "1").replace("FALSE", "0"))
+            conn.commit()
+            conn.close()
+        else:
+            pg = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+            try:
+                for sql in rows:
+                    await pg.execute(sql.replace("'2026-12-01'", "'2026-12-01'::timestamptz"))
+            finally:
+                await pg.close()
+        applied = await db.migrate(url)
+        assert [a.split("_")[0] for a in applied] == ["12"]
+        await db.init_db(url)
+        try:
+            from core.models import Alert, Subscription
+
+            kept = await Subscription.all().order_by("id").values_list("min_confidence", flat=True)
+            assert kept == [0.39, 0.8]
+            owner = await User.get(username="old")
+            dest = await owner.destinations.all().order_by("id").first()
+            assert dest is not None
+            await Subscription.filter(destination_id=dest.id).delete()
+            fresh = await Subscription.create(user=owner, destination=dest)
+            assert (await Subscription.get(id=fresh.id)).min_confidence is None
+            alert = await Alert.create(title="t", confidence=0.3, band="low", threshold=0.28)
+            assert (await Alert.get(id=alert.id)).threshold == 0.28
+            assert await Subscription.filter(unsubscribe_token="t2").exists()  # kept, unique
+        finally:
+            await db.close_db()
+    finally:
+        if dialect == "postgres":
+            await db.drop_postgres_db(PG_ADMIN_URL, name)
