@@ -36,6 +36,8 @@ PROVEN_KINDS = frozenset({DestinationKind.EMAIL, DestinationKind.TELEGRAM, Desti
 
 VERSION_KEY = "alerts:router:version"
 LIVE_ONLY_KINDS = frozenset({DestinationKind.WEBSOCKET.value})
+# a floorless subscription's floor when neither the alert nor the app names a threshold
+DEFAULT_THRESHOLD = 0.5
 
 
 def wants_new_projects(setting: bool | None, company_ids: Any, use_watchlist: bool) -> bool:
@@ -46,6 +48,13 @@ def wants_new_projects(setting: bool | None, company_ids: Any, use_watchlist: bo
     return not company_ids and not use_watchlist
 
 
+def confidence_floor(min_confidence: float | None, threshold: float) -> float:
+    """The lowest confidence a subscription takes for one alert: its own floor when it chose
+    one, else the threshold the scorer judged the item at (`Alert.threshold`: the CJK
+    model's for a zh/ja/ko item, the service's for others), so it gets every alert made."""
+    return float(threshold) if min_confidence is None else float(min_confidence)
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One active subscription, flattened for matching."""
@@ -54,7 +63,7 @@ class Route:
     user_id: int
     destination_id: int
     kind: str
-    min_confidence: float
+    min_confidence: float | None  # None: the scorer's threshold for each item
     company_ids: frozenset[int]
     use_watchlist: bool
     new_projects: bool
@@ -193,7 +202,7 @@ class Router:
                 user_id=sub.user_id,
                 destination_id=dest.id,
                 kind=kind,
-                min_confidence=float(sub.min_confidence),
+                min_confidence=(None if sub.min_confidence is None else float(sub.min_confidence)),
                 company_ids=ids,
                 use_watchlist=bool(sub.use_watchlist) and not dest.is_group,
                 new_projects=wants_new_projects(
@@ -223,15 +232,20 @@ class Router:
         confidence: float,
         company_ids: Iterable[int],
         *,
+        threshold: float | None = None,
         new_project: bool = False,
         now: datetime | None = None,
         connection: Any = None,
     ) -> list[Target]:
         """Destinations for an alert; one Target per destination (instant beats digest).
 
+        ``threshold``: the one the scorer judged the item at (`Alert.threshold`), the floor of
+        every subscription that chose none; None: the service's (`ALERT_THRESHOLD`).
         ``new_project``: the alert is about a discovered project (no company of ours), which
         goes to the subscriptions that want new projects (see `wants_new_projects`).
         """
+        if threshold is None:
+            threshold = self.service_threshold()
         await self._current()
         now = now or datetime.now(UTC)
         cids = sorted({int(c) for c in company_ids})
@@ -254,7 +268,7 @@ class Router:
         chosen: dict[int, Target] = {}
         policies: dict[int, str] = {}
         for route in candidates.values():
-            if confidence + 1e-9 < route.min_confidence:
+            if confidence + 1e-9 < confidence_floor(route.min_confidence, threshold):
                 continue
             dest = route.destination_id
             policies[dest] = wider_policy(policies.get(dest, route.updates), route.updates)
@@ -271,6 +285,12 @@ class Router:
             elif prev.digest_key and target.due_at and prev.due_at and target.due_at < prev.due_at:
                 chosen[route.destination_id] = target
         return [replace(chosen[k], updates=policies[k]) for k in sorted(chosen)]
+
+    def service_threshold(self) -> float:
+        """The service's alert threshold (ALERT_THRESHOLD, settled by the App at start)."""
+        settings = getattr(self._app, "settings", None)
+        value = getattr(settings, "alert_threshold", None)
+        return DEFAULT_THRESHOLD if value is None else float(value)
 
     async def _watchers(self, company_ids: list[int], connection: Any) -> set[int]:
         from tortoise import connections

@@ -212,6 +212,9 @@ class AlertService:
         links: LinkReview | None = None,
     ) -> Alert:
         confidence = max(0.0, min(1.0, float(analysis.confidence)))
+        # the threshold the scorer judged this item at (its own model's, else the service's):
+        # the floor of every subscription that chose none (core.alerts.router)
+        threshold = float(analysis.threshold(self.router.service_threshold()))
         stored = analysis.to_dict()
         if links is not None:
             stored.update(links.to_json())
@@ -224,6 +227,7 @@ class AlertService:
                 url=url[:2048],
                 source=source,
                 confidence=confidence,
+                threshold=threshold,
                 band=analysis.band or band_for(confidence),
                 analysis=stored,
                 created_by=created_by,
@@ -238,6 +242,7 @@ class AlertService:
             targets = await self.router.targets(
                 confidence,
                 [c.id for c in companies],
+                threshold=threshold,
                 new_project=analysis.new_project and not companies,
                 connection=conn,
             )

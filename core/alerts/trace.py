@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from core.alerts.router import LIVE_ONLY_KINDS, PROVEN_KINDS, digest_window, wants_new_projects
+from core.alerts.router import (
+    LIVE_ONLY_KINDS,
+    PROVEN_KINDS,
+    confidence_floor,
+    digest_window,
+    wants_new_projects,
+)
 from core.confidence import in_words, percent
 from core.errors import InvalidInput, NotFound
 from core.models import (
@@ -31,6 +37,7 @@ from core.models import (
 )
 from core.monitors.dedup import canonical_url
 from core.scoring import Analysis
+from core.scoring.language import CJK_LANGUAGES, LANGUAGE_NAMES
 
 if TYPE_CHECKING:
     from core.runtime import App
@@ -162,6 +169,16 @@ def _signals(analysis: Analysis) -> list[str]:
     ]
 
 
+def whose_threshold(analysis: Analysis) -> str:
+    """Which threshold the scorer judged an item at, in words."""
+    if analysis.judged_at is None:
+        return "the service's alert threshold"
+    if analysis.language in CJK_LANGUAGES:
+        name = LANGUAGE_NAMES.get(analysis.language, analysis.language)
+        return f"the threshold of the CJK model that scored it ({name})"
+    return "the threshold of the linear model that scored it (the text model did not)"
+
+
 async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Step, Analysis]:
     threshold = float(app.settings.alert_threshold)
     if alert is not None:
@@ -185,10 +202,8 @@ async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Ste
     text += f": {'; '.join(signals)}." if signals else "."
     details = {"confidence": round(confidence, 4), "signals": signals}
     if alert is None:
-        whose = "the service's alert threshold"
-        if analysis.judged_at is not None:  # its own threshold (ingest's rule)
-            threshold = analysis.judged_at
-            whose = "the threshold of the linear model that scored it (the text model did not)"
+        threshold = analysis.threshold(threshold)  # its own threshold (ingest's rule)
+        whose = whose_threshold(analysis)
         text += (
             f" That is below {whose} of {percent(threshold)}, so it did "
             "not become an alert and went to no chat."
@@ -198,7 +213,7 @@ async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Ste
 
 
 async def _filter(
-    alert: Alert, analysis: Analysis, dest: Destination | None
+    alert: Alert, analysis: Analysis, dest: Destination | None, service: float
 ) -> tuple[Step, Subscription | None]:
     """This destination's subscription, judged the way the router judges (core.alerts.router)."""
     if dest is None:
@@ -233,18 +248,28 @@ async def _filter(
             sub,
         )
     confidence = float(alert.confidence)
-    minimum = float(sub.min_confidence)
+    # the threshold the item was judged at (an alert made before it was recorded: as now)
+    judged = alert.threshold if alert.threshold is not None else analysis.threshold(service)
+    minimum = confidence_floor(sub.min_confidence, judged)
+    if sub.min_confidence is None:
+        used = f"{percent(minimum)}, the scorer's threshold for this item ({_judged_by(analysis)})"
+        change = "/filter 70% sets a minimum of this chat's own"
+    else:
+        used = f"the minimum of {percent(minimum)} this chat set"
+        change = "/filter changes it; /filter default follows the scorer's threshold per item"
+    floor = {"threshold": round(minimum, 4), "threshold_from": _floor_source(sub)}
     if confidence + 1e-9 < minimum:
         return (
             Step(
                 "filter",
                 STOPPED,
-                f"Stopped by this chat's threshold: {percent(confidence)} is below the minimum "
-                f"of {percent(minimum)} (/filter changes it).",
+                f"Stopped by this chat's threshold: {percent(confidence)} is below {used}. "
+                f"{change}.",
+                floor,
             ),
             sub,
         )
-    why = [f"{percent(confidence)} ≥ this chat's minimum {percent(minimum)}"]
+    why = [f"{percent(confidence)} ≥ {used}"]
     alert_ids = {int(c["id"]) for c in analysis.companies if c.get("id") is not None}
     alert_names = [str(c.get("name")) for c in analysis.companies if c.get("name")]
     use_watchlist = bool(sub.use_watchlist) and not dest.is_group
@@ -303,7 +328,25 @@ async def _filter(
         why.append(f"{sub.digest_interval} digest, window closing {at(due)}")
     else:
         why.append("instant")
-    return Step("filter", PASSED, f"This chat's filter let it through: {'; '.join(why)}."), sub
+    return (
+        Step("filter", PASSED, f"This chat's filter let it through: {'; '.join(why)}.", floor),
+        sub,
+    )
+
+
+def _judged_by(analysis: Analysis) -> str:
+    """Whose threshold an item was judged at, short: 'the service's', 'the CJK model's, ...'."""
+    if analysis.judged_at is None:
+        return "the service's"
+    if analysis.language in CJK_LANGUAGES:
+        name = LANGUAGE_NAMES.get(analysis.language, analysis.language)
+        return f"the CJK model's, for {name} items"
+    return "the linear model's, as the text model did not read it"
+
+
+def _floor_source(sub: Subscription) -> str:
+    """`scorer`: the subscription follows the scorer's threshold; `subscription`: its own."""
+    return "scorer" if sub.min_confidence is None else "subscription"
 
 
 async def _delivery(alert: Alert, dest: Destination | None) -> Step:
@@ -371,7 +414,7 @@ async def trace_alert(
         return result
     label = len(destinations) > 1
     for dest in destinations:
-        step, _ = await _filter(alert, analysis, dest)
+        step, _ = await _filter(alert, analysis, dest, float(app.settings.alert_threshold))
         sent = await _delivery(alert, dest)
         for one in (step, sent):
             if dest is not None:
