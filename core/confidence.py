@@ -62,3 +62,36 @@ def in_words(value: float) -> str:
         if value >= lowest:
             return words
     return _WORDS[-1][1]
+
+
+# A subscription's own minimum confidence, or none: then each item is judged at the threshold
+# the scorer judged it at (the CJK model's for zh/ja/ko items, the service's for others), so
+# the subscription gets every alert the scorer made. These words ask for that.
+DEFAULT_FLOOR = "default"
+FLOOR_WORDS = frozenset({"default", "auto", "scorer", "reset"})
+SCORER_FLOOR_TEXT = "the scorer's threshold (per item)"
+
+
+def is_floor_word(raw: object) -> bool:
+    """`default` (or auto, scorer, reset): no minimum of one's own, the scorer's per item."""
+    return isinstance(raw, str) and raw.strip().lower() in FLOOR_WORDS
+
+
+def parse_floor(
+    raw: object, label: str = "minimum confidence", field: str | None = None
+) -> float | str:
+    """A minimum confidence as people type it (`70%`, `0.7`), or `default` → DEFAULT_FLOOR."""
+    if is_floor_word(raw):
+        return DEFAULT_FLOOR
+    try:
+        return parse_confidence(raw, label, field)
+    except InvalidInput as exc:  # the same words, naming the other way to answer
+        raise InvalidInput(
+            exc.message.replace(EXAMPLE, f"{EXAMPLE}, or default for {SCORER_FLOOR_TEXT}"),
+            field=field or label,
+        ) from None
+
+
+def floor_text(value: float | None) -> str:
+    """A subscription's minimum as shown everywhere: '70%', or the scorer's threshold."""
+    return SCORER_FLOOR_TEXT if value is None else percent(value)

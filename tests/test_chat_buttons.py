@@ -171,7 +171,7 @@ async def test_a_member_pressing_an_admin_menu_in_a_group_changes_nothing(stack:
     assert pressed["answer"]["show_alert"] is True
     assert "text" not in pressed  # the menu was not replaced
     sub = await Subscription.get(destination__address=str(group))
-    assert sub.min_confidence == 0.5
+    assert sub.min_confidence is None  # still the scorer's threshold, as /subscribe left it
 
 
 async def test_discord_filter_and_apikey_menus(stack: Stack) -> None:
@@ -179,19 +179,33 @@ async def test_discord_filter_and_apikey_menus(stack: Stack) -> None:
     where = {"user_id": 811, "channel_id": 8110, "guild_id": 81, "permissions": MANAGE_CHANNELS}
     await s.dc.wait_for_reply(await s.dc.send_interaction("subscribe", [], **where))
     menu = await s.dc.wait_for_reply(await s.dc.send_interaction("filter", [], **where))
-    assert labels(dc_buttons(menu)) == ["✓ 50%", "60%", "70%", "80%", "90%"]
+    # a new chat follows the scorer's threshold per item: that button is ticked, on a row
+    # of its own above the presets
+    presets = ["50%", "60%", "70%", "80%", "90%"]
+    assert labels(dc_buttons(menu)) == ["✓ Scorer's threshold (default)", *presets]
+    assert [len(row["components"]) for row in menu["components"]] == [1, 5]
+    assert "every alert the scorer makes arrives here" in menu["content"]
     iid = await s.dc.press("cmd:filter 80%", menu, **where)
     callback = await s.dc.wait_for_callback(iid)
     assert callback["type"] == 7 and "80%" in callback["data"]["content"]
     assert (await Subscription.get(destination__address="8110")).min_confidence == 0.8
 
-    # a minimum that is none of the presets (a new chat starts at the model's decision
-    # threshold) is a ticked button of its own; Discord's five a row make a second row
+    # a minimum that is none of the presets is a ticked button of its own; Discord's five a
+    # row make another row
     await Subscription.filter(destination__address="8110").update(min_confidence=0.39)
     menu = await s.dc.wait_for_reply(await s.dc.send_interaction("filter", [], **where))
-    assert labels(dc_buttons(menu)) == ["✓ 39%", "50%", "60%", "70%", "80%", "90%"]
-    assert [len(row["components"]) for row in menu["components"]] == [5, 1]
+    assert labels(dc_buttons(menu)) == [
+        "Scorer's threshold (default)",
+        "✓ 39%",
+        *presets,
+    ]
+    assert [len(row["components"]) for row in menu["components"]] == [1, 5, 1]
     assert "Now: alerts with confidence 39% or more" in menu["content"]
+    # and back to the scorer's threshold with one press
+    iid = await s.dc.press("cmd:filter default", menu, **where)
+    callback = await s.dc.wait_for_callback(iid)
+    assert "every alert the scorer makes arrives" in callback["data"]["content"]
+    assert (await Subscription.get(destination__address="8110")).min_confidence is None
 
     menu = await s.dc.wait_for_reply(await s.dc.send_interaction("apikey", [], **where))
     assert menu["flags"] == 64

@@ -115,8 +115,9 @@ async def test_one_way_to_write_a_confidence_in_telegram(stack: Stack) -> None:
     assert (await Subscription.get(destination__address=str(chat))).min_confidence == 0.7
     text = await tg_command(s, chat, chat, "/filter 700")
     assert text == (
-        "Minimum confidence must be between 0% and 100%, like 70% (0.7 and 70 mean the same); "
-        "you wrote 700.\nExample: /filter 70%  or  /filter companies Monad, Berachain"
+        "Minimum confidence must be between 0% and 100%, like 70% (0.7 and 70 mean the same), "
+        "or default for the scorer's threshold (per item); you wrote 700.\nExample: "
+        "/filter 70%  or  /filter default  or  /filter companies Monad, Berachain"
     )
     assert "Minimum confidence:</b> 70%" in await tg_command(s, chat, chat, "/settings")
 

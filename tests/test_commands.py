@@ -142,8 +142,9 @@ async def test_bad_argument_reply_has_an_example(app: App) -> None:
     reply = await execute(app, "filter", "150%", await ctx_for(app))
     assert not reply.ok
     assert reply.text == (
-        "Minimum confidence must be between 0% and 100%, like 70% (0.7 and 70 mean the same); "
-        "you wrote 150%.\nExample: /filter 70%  or  /filter companies Monad, Berachain"
+        "Minimum confidence must be between 0% and 100%, like 70% (0.7 and 70 mean the same), "
+        "or default for the scorer's threshold (per item); you wrote 150%.\nExample: "
+        "/filter 70%  or  /filter default  or  /filter companies Monad, Berachain"
     )
     assert reply.error and reply.error["details"]["field"] == "min_confidence"
 

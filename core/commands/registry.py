@@ -18,7 +18,7 @@ from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from core.confidence import parse_confidence
+from core.confidence import is_floor_word, parse_confidence, parse_floor
 from core.errors import Forbidden, InvalidInput, NotFound, RateLimited, ServiceError
 from core.models import APIKey, DestinationKind, Platform, Role, User
 from core.ratelimit import Limit
@@ -56,6 +56,8 @@ class ParamType(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     CONFIDENCE = "confidence"  # 0.7, 70 and 70% all mean 70% (core.confidence)
+    # a subscription's minimum: a confidence, or `default` (the scorer's threshold per item)
+    FLOOR = "floor"
     COMPANY = "company"  # a company name, autocompleted on Discord
     TEXT = "text"  # the rest of the line
     LIST = "list"  # the rest of the line, split on commas (or spaces without commas)
@@ -87,7 +89,12 @@ class Param:
 
     @property
     def numeric(self) -> bool:
-        return self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE)
+        return self.type in _NUMERIC
+
+    def takes(self, token: str) -> bool:
+        """Whether a positional word is this numeric parameter's (a number, or `default`
+        for a minimum confidence)."""
+        return _looks_numeric(token) or (self.type == ParamType.FLOOR and is_floor_word(token))
 
     @property
     def placeholder(self) -> str:
@@ -114,7 +121,7 @@ class Param:
             if len(items) > 50:
                 raise InvalidInput(f"give at most 50 {self.label}", field=self.name)
             return items or None
-        if self.type in (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE):
+        if self.type in _NUMERIC:
             return self._number(raw)
         value = str(raw)
         if len(value) > self.max_length:
@@ -131,9 +138,11 @@ class Param:
             return lowered
         return value
 
-    def _number(self, raw: Any) -> float | int:
+    def _number(self, raw: Any) -> float | int | str:
         if self.type == ParamType.CONFIDENCE:
             return parse_confidence(raw, self.label, self.name)
+        if self.type == ParamType.FLOOR:
+            return parse_floor(raw, self.label, self.name)
         if isinstance(raw, bool):
             raise InvalidInput(f"{self.label} must be a number", field=self.name)
         text = str(raw).strip()
@@ -160,6 +169,9 @@ class Param:
             )
             raise InvalidInput(f"{self.label} must be {bounds}", field=self.name)
         return value
+
+
+_NUMERIC = (ParamType.INTEGER, ParamType.NUMBER, ParamType.CONFIDENCE, ParamType.FLOOR)
 
 
 def _num(value: float | None) -> str:
@@ -561,7 +573,7 @@ def _assign(spec: CommandSpec, tokens: list[str]) -> dict[str, Any]:
         later_other = any(not p.numeric for p in params[index + 1 :])
         if not param.required and not param.numeric and later_numeric and _looks_numeric(token):
             continue  # "/alerts 0.8": the number belongs to a later numeric parameter
-        if not param.required and param.numeric and later_other and not _looks_numeric(token):
+        if not param.required and param.numeric and later_other and not param.takes(token):
             continue  # "/subscribe Monad": the word belongs to a later parameter
         last = index == len(params) - 1
         if param.greedy or (last and param.type == ParamType.COMPANY):

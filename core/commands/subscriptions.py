@@ -16,7 +16,7 @@ from core.commands.registry import (
     command,
     command_button,
 )
-from core.confidence import percent
+from core.confidence import DEFAULT_FLOOR, SCORER_FLOOR_TEXT, floor_text, percent
 from core.errors import InvalidInput, NotFound
 from core.models import Company, Destination, Subscription
 from core.services.destination_state import resume_fix, status_line
@@ -52,7 +52,7 @@ async def _describe(ctx: CommandContext, sub: Subscription) -> list[tuple[str, s
         state = [("Status", "active")]
     return [
         *state,
-        ("Minimum confidence", percent(sub.min_confidence)),
+        ("Minimum confidence", floor_text(sub.min_confidence)),
         ("Companies", companies),
         (
             "New projects",
@@ -80,22 +80,36 @@ async def _chat_subscription(ctx: CommandContext) -> tuple[Destination, Subscrip
     return dest, sub
 
 
+# a subscription's minimum as the commands take it: a confidence, or `default`
+MINIMUM = "minimum confidence, e.g. 70%, or default (the scorer's threshold per item)"
+
+
+def _minimum(value: float | str | None) -> dict[str, float | None]:
+    """The service's keyword for a minimum typed in a command: none given leaves it, `default`
+    clears it (the scorer's threshold for each item), a number sets it."""
+    if value is None:
+        return {}
+    return {"min_confidence": None if value == DEFAULT_FLOOR else float(value)}
+
+
 @command(
     "subscribe",
     "Send alerts to this chat (optionally above a confidence, for some companies)",
-    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence, e.g. 70%"),
+    Param("min_confidence", ParamType.FLOOR, MINIMUM, max_length=16),
     Param("companies", ParamType.LIST, "only these companies (comma separated)"),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
     example="/subscribe 70% Monad, Berachain",
 )
 async def subscribe(
-    ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
+    ctx: CommandContext,
+    min_confidence: float | str | None = None,
+    companies: list[str] | None = None,
 ) -> Reply:
     await ctx.check_can_post()  # before the destination exists: a refusal leaves nothing behind
     dest = await ctx.destination(take_over=True)
     sub = await ctx.app.subscriptions.subscribe(
-        ctx.user, dest, min_confidence=min_confidence, companies=companies
+        ctx.user, dest, companies=companies, **_minimum(min_confidence)
     )
     text = "This chat is subscribed. Alerts created from now on arrive here."
     if dest.is_group:
@@ -183,43 +197,35 @@ def _company_words(companies: list[str]) -> list[str] | None:
 @command(
     "filter",
     "Set this chat's minimum confidence and/or its companies",
-    Param("min_confidence", ParamType.CONFIDENCE, "minimum confidence, e.g. 70%"),
+    Param("min_confidence", ParamType.FLOOR, MINIMUM, max_length=16),
     Param("companies", ParamType.LIST, "only these companies (comma separated), or all"),
     permission=Permission.CHAT_ADMIN,
     group="subscriptions",
-    example="/filter 70%  or  /filter companies Monad, Berachain",
-    help="Without arguments, shows buttons to pick a minimum. In a group the companies are "
-    "the group's own list, whoever watches what privately.",
+    example="/filter 70%  or  /filter default  or  /filter companies Monad, Berachain",
+    help="Without arguments, shows buttons to pick a minimum. /filter default drops this "
+    "chat's own minimum: every alert the scorer makes arrives, each judged at its scorer's "
+    "threshold (e.g. the CJK model's for Chinese, Japanese and Korean items). In a group the "
+    "companies are the group's own list, whoever watches what privately.",
 )
 async def filter_(
-    ctx: CommandContext, min_confidence: float | None = None, companies: list[str] | None = None
+    ctx: CommandContext,
+    min_confidence: float | str | None = None,
+    companies: list[str] | None = None,
 ) -> Reply:
     dest, sub = await _chat_subscription(ctx)
     names = _company_words(companies) if companies else None
     if min_confidence is None and names is None:
-        current = round(sub.min_confidence * 100)
-        # the chat's own minimum is a choice too (a new chat starts at the model's decision
-        # threshold, e.g. 39%): shown ticked among the presets, five buttons a row
-        choices = sorted({*FILTER_CHOICES, current})
-        buttons = [
-            command_button(
-                ("✓ " if current == pct else "") + f"{pct}%", "filter", f"{pct}%", row=i // 5
-            )
-            for i, pct in enumerate(choices)
-        ]
-        return Reply(
-            f"Now: alerts with confidence {_pct(sub.min_confidence)} or more arrive here. "
-            "Pick a new minimum (or type /filter 75%; /filter companies Monad, Berachain "
-            "sets this chat's companies):",
-            buttons=[b for b in buttons if b is not None],
-        )
+        return _filter_menu(sub)
     sub = await ctx.app.subscriptions.subscribe(
-        ctx.user, dest, min_confidence=min_confidence, companies=names
+        ctx.user, dest, companies=names, **_minimum(min_confidence)
     )
     said = []
-    if min_confidence is not None:
+    if min_confidence is not None and sub.min_confidence is None:
+        said.append(SCORER_SAYS)
+    elif min_confidence is not None:
         said.append(
-            f"Only alerts with confidence {percent(sub.min_confidence)} or more arrive here."
+            f"Only alerts with confidence {percent(sub.min_confidence)} or more arrive here "
+            "(/filter default: every alert the scorer makes)."
         )
     if names is not None:
         fields = dict(await _describe(ctx, sub))
@@ -229,6 +235,44 @@ async def filter_(
             else "This chat gets alerts about every company again."
         )
     return Reply(" ".join(said))
+
+
+SCORER_SAYS = (
+    f"This chat follows {SCORER_FLOOR_TEXT}: every alert the scorer makes arrives, each "
+    "judged at the threshold its model uses (e.g. the CJK model's for Chinese, Japanese and "
+    "Korean items). /filter 70% sets a minimum of this chat's own."
+)
+
+
+def _filter_menu(sub: Subscription) -> Reply:
+    """The minimums to pick from, the chat's own ticked: the scorer's threshold (the
+    default), the presets, and a minimum of its own that is none of them."""
+    current = None if sub.min_confidence is None else round(sub.min_confidence * 100)
+    choices = sorted({*FILTER_CHOICES, *([] if current is None else [current])})
+    # five buttons a row (Discord's limit): the scorer's first, on its own row
+    buttons = [
+        command_button(
+            ("✓ " if current is None else "") + "Scorer's threshold (default)",
+            "filter",
+            DEFAULT_FLOOR,
+        ),
+        *(
+            command_button(
+                ("✓ " if current == pct else "") + f"{pct}%", "filter", f"{pct}%", row=1 + i // 5
+            )
+            for i, pct in enumerate(choices)
+        ),
+    ]
+    now = (
+        f"Now: every alert the scorer makes arrives here ({SCORER_FLOOR_TEXT})."
+        if sub.min_confidence is None
+        else f"Now: alerts with confidence {_pct(sub.min_confidence)} or more arrive here."
+    )
+    return Reply(
+        f"{now} Pick a new minimum (or type /filter 75%, or /filter default; "
+        "/filter companies Monad, Berachain sets this chat's companies):",
+        buttons=[b for b in buttons if b is not None],
+    )
 
 
 @command(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 
 from core.alerts.router import wants_new_projects
+from core.confidence import floor_text, is_floor_word
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.service import MAX_REMIND_MINUTES, MAX_REMINDERS, remind_minutes_of
 from core.models import (
@@ -104,10 +105,20 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _confidence(value: Any) -> float:
+# `subscribe(min_confidence=...)` not given: the subscription's minimum stays as it is
+KEEP: Any = object()
+
+
+def _confidence(value: Any) -> float | None:
+    """A subscription's minimum confidence: a number 0-1, or None / "default" for none of its
+    own (each item at the scorer's threshold: core.alerts.router.confidence_floor)."""
+    if value is None or is_floor_word(value):
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidInput(
-            "min_confidence must be a number between 0 and 1", field="min_confidence"
+            'min_confidence must be a number between 0 and 1, or null ("default") for the '
+            "scorer's threshold per item",
+            field="min_confidence",
         )
     if not 0 <= float(value) <= 1:
         raise InvalidInput("min_confidence must be between 0 and 1", field="min_confidence")
@@ -497,7 +508,7 @@ class Subscriptions:
         user: User,
         destination: Destination,
         *,
-        min_confidence: float | None = None,
+        min_confidence: Any = KEEP,
         companies: list[Any] | None = None,
         mode: SubscriptionMode | str | None = None,
         digest_interval: DigestInterval | str | None = None,
@@ -507,6 +518,9 @@ class Subscriptions:
     ) -> Subscription:
         """Start (or update and re-activate) the destination's subscription.
 
+        ``min_confidence``: a number 0-1, or None / "default" for none of its own (each
+        alert at the threshold the scorer judged its item at, the default); not given
+        leaves it as it is.
         ``new_projects``: True/False, or "auto" for the default (on for all companies, off
         for a company list or watchlist); None leaves it as it is.
 
@@ -524,7 +538,7 @@ class Subscriptions:
             destination.rejected_reason = None
             destination.rejected_at = None
             await destination.save(update_fields=["rejected_reason", "rejected_at"])
-        if min_confidence is not None:
+        if min_confidence is not KEEP:
             changes["min_confidence"] = _confidence(min_confidence)
         if companies is not None:
             changes["company_ids"] = await self._company_ids(companies)
@@ -541,7 +555,7 @@ class Subscriptions:
         sub = await self.get_for_destination(destination)
         if sub is None:
             defaults = {
-                "min_confidence": self.app.settings.alert_threshold,
+                "min_confidence": None,  # the scorer's threshold for each item
                 "company_ids": [],
                 "use_watchlist": False,
             }
@@ -664,7 +678,8 @@ class Subscriptions:
             "destination": {"kind": str(dest.kind), "address": dest.address, "name": dest.name}
             if dest
             else None,
-            "min_confidence": sub.min_confidence,
+            "min_confidence": sub.min_confidence,  # null: the scorer's threshold per item
+            "min_confidence_text": floor_text(sub.min_confidence),
             "company_ids": list(sub.company_ids or []),
             "use_watchlist": sub.use_watchlist,
             "new_projects": sub.new_projects,

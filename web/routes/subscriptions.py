@@ -28,8 +28,16 @@ from web.schema import (
 MODE = {"type": "string", "enum": ["instant", "digest"]}
 INTERVAL = {"type": "string", "enum": ["hourly", "daily"]}
 DEST_KIND = {"type": "string", "enum": ["telegram", "discord", "email", "webhook", "websocket"]}
+MIN_CONFIDENCE = {
+    **number(0, 1),
+    "type": ["number", "null"],
+    "description": "the lowest confidence this subscription takes; null (the default): the "
+    "scorer's threshold for each item, so every alert the scorer makes arrives (an item in "
+    "Chinese, Japanese or Korean is judged at the CJK model's threshold, others at the "
+    "service's)",
+}
 SUB_FIELDS = {
-    "min_confidence": number(0, 1),
+    "min_confidence": MIN_CONFIDENCE,
     "companies": array(string(1, 128), 200),
     "mode": MODE,
     "digest_interval": INTERVAL,
@@ -51,7 +59,19 @@ SUB_FIELDS = {
         "[1440, 60]: T-24 h and T-1 h); [] for none",
     },
 }
-SUBSCRIPTION = obj({"id": integer(), "destination_id": integer()}, ("id",), extra=True)
+SUBSCRIPTION = obj(
+    {
+        "id": integer(),
+        "destination_id": integer(),
+        "min_confidence": MIN_CONFIDENCE,
+        "min_confidence_text": {
+            **string(),
+            "description": "the minimum in words: e.g. 70%, or the scorer's threshold (per item)",
+        },
+    },
+    ("id",),
+    extra=True,
+)
 DESTINATION = obj(
     {
         "id": integer(),
