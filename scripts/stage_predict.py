@@ -14,7 +14,6 @@ refused. The environment's SCORING_* and ALERT_THRESHOLD settings are not read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -23,15 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.bundled import COMPANIES_FILE  # noqa: E402
-from core.scoring.encoder import ENCODER_DIR, EncoderStage, check_partner, read_card  # noqa: E402
+from core.scoring.encoder import (  # noqa: E402
+    ENCODER_DIR,
+    EncoderStage,
+    check_partner,
+    file_sha256,
+    read_card,
+)
 from core.scoring.evaluate import analyses, load_items, set_engine  # noqa: E402
 from core.scoring.model import BUNDLED_MODEL, alert_threshold, model_for_setting  # noqa: E402
 
 LABEL_KEYS = ("is_tge", "label", "labels", "readers")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def predict(packet: Path, out: Path) -> dict[str, str]:
@@ -65,7 +66,7 @@ def predict(packet: Path, out: Path) -> dict[str, str]:
         from core.scoring.model import BUNDLED_CJK_MODEL
 
         used.insert(1, BUNDLED_CJK_MODEL)
-    return {str(p): sha256(p) for p in used}
+    return {str(p): file_sha256(p) or "missing" for p in used}
 
 
 def main() -> None:
@@ -76,7 +77,7 @@ def main() -> None:
         raise SystemExit(f"{packet}: no such packet")
     for path, digest in predict(packet, out).items():
         print(f"{digest}  {path}")
-    print(f"{sha256(out)}  {out}")
+    print(f"{file_sha256(out)}  {out}")
 
 
 if __name__ == "__main__":

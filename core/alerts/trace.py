@@ -169,14 +169,24 @@ def _signals(analysis: Analysis) -> list[str]:
     ]
 
 
+def _judge(analysis: Analysis) -> tuple[str, str]:
+    """Who set the threshold an item was judged at: ("service" | "cjk" | "linear", language
+    name); one reading for the long and the short wording below."""
+    if analysis.judged_at is None:
+        return "service", ""
+    if analysis.language in CJK_LANGUAGES:
+        return "cjk", LANGUAGE_NAMES.get(analysis.language, analysis.language)
+    return "linear", ""
+
+
 def whose_threshold(analysis: Analysis) -> str:
     """Which threshold the scorer judged an item at, in words."""
-    if analysis.judged_at is None:
-        return "the service's alert threshold"
-    if analysis.language in CJK_LANGUAGES:
-        name = LANGUAGE_NAMES.get(analysis.language, analysis.language)
-        return f"the threshold of the CJK model that scored it ({name})"
-    return "the threshold of the linear model that scored it (the text model did not)"
+    who, name = _judge(analysis)
+    return {
+        "service": "the service's alert threshold",
+        "cjk": f"the threshold of the CJK model that scored it ({name})",
+        "linear": "the threshold of the linear model that scored it (the text model did not)",
+    }[who]
 
 
 async def _scored(app: App, alert: Alert | None, item: Item | None) -> tuple[Step, Analysis]:
@@ -336,12 +346,12 @@ async def _filter(
 
 def _judged_by(analysis: Analysis) -> str:
     """Whose threshold an item was judged at, short: 'the service's', 'the CJK model's, ...'."""
-    if analysis.judged_at is None:
-        return "the service's"
-    if analysis.language in CJK_LANGUAGES:
-        name = LANGUAGE_NAMES.get(analysis.language, analysis.language)
-        return f"the CJK model's, for {name} items"
-    return "the linear model's, as the text model did not read it"
+    who, name = _judge(analysis)
+    return {
+        "service": "the service's",
+        "cjk": f"the CJK model's, for {name} items",
+        "linear": "the linear model's, as the text model did not read it",
+    }[who]
 
 
 def _floor_source(sub: Subscription) -> str:
